@@ -1,0 +1,447 @@
+/**
+ * The system manifest: one file that describes one AI system as its vendor knows it.
+ *
+ * schema/manifest.v1.schema.json is generated from this file (`npm run schema:generate`) so
+ * editors can autocomplete; CI fails when it is stale. Objects are strict: an unknown or
+ * misspelled key is an error (with a suggestion), never silently ignored.
+ */
+import { z } from 'zod'
+import { isoDate, Role } from '../catalog/schema.js'
+
+export const MANIFEST_API_VERSION = 'accord.dev/v1'
+
+const text = z.string().trim().min(1, 'must not be empty')
+const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code in capitals, such as DE or US')
+
+/** EU member states (ISO 3166-1 alpha-2, with EL for Greece as the EU uses it, and GR accepted). */
+export const EU_MEMBER_STATES = [
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'EL', 'GR', 'HU', 'IE', 'IT',
+  'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+] as const // prettier-ignore
+
+/**
+ * What the system does, in a fixed vocabulary. Each use case maps to legal points through the
+ * catalog (`use_cases` on Annex III and Art. 5 nodes), not through code.
+ */
+export const USE_CASES = [
+  // Art. 5 prohibited practices
+  'subliminal-manipulation',
+  'exploit-vulnerabilities',
+  'social-scoring',
+  'crime-prediction-profiling',
+  'untargeted-facial-scraping',
+  'non-consensual-intimate-imagery',
+  'csam-generation',
+  // Annex III 1 biometrics
+  'remote-biometric-identification',
+  'biometric-verification',
+  'biometric-categorisation',
+  'emotion-recognition',
+  // Annex III 2 critical infrastructure
+  'critical-infrastructure-safety',
+  // Annex III 3 education
+  'education-admission',
+  'education-evaluation',
+  'education-level-assessment',
+  'exam-proctoring',
+  // Annex III 4 employment
+  'recruitment',
+  'worker-management',
+  // Annex III 5 essential services
+  'public-benefits-eligibility',
+  'creditworthiness',
+  'fraud-detection',
+  'life-health-insurance-pricing',
+  'emergency-call-triage',
+  // Annex III 6 law enforcement
+  'victim-risk-assessment',
+  'law-enforcement-polygraph',
+  'evidence-reliability',
+  'offending-risk-assessment',
+  'law-enforcement-profiling',
+  // Annex III 7 migration, asylum, border control
+  'migration-polygraph',
+  'migration-risk-assessment',
+  'asylum-visa-examination',
+  'migration-person-identification',
+  'travel-document-verification',
+  // Annex III 8 justice and democratic processes
+  'judicial-assistance',
+  'election-influence',
+  'campaign-logistics',
+  // Art. 50 and general
+  'conversational-agent',
+  'content-generation',
+  'deep-fake-generation',
+  'public-interest-text-generation',
+  'other',
+] as const
+export const UseCase = z.enum(USE_CASES)
+export type UseCase = z.infer<typeof UseCase>
+
+/** Union harmonisation legislation listed in Annex I (Section A and B). */
+export const ANNEX_I_ACTS = [
+  // Section A
+  'machinery-2023-1230',
+  'toys-2009-48',
+  'recreational-craft-2013-53',
+  'lifts-2014-33',
+  'atex-2014-34',
+  'radio-equipment-2014-53',
+  'pressure-equipment-2014-68',
+  'cableways-2016-424',
+  'ppe-2016-425',
+  'gas-appliances-2016-426',
+  'medical-devices-2017-745',
+  'in-vitro-diagnostics-2017-746',
+  // Section B
+  'civil-aviation-security-300-2008',
+  'two-three-wheel-vehicles-168-2013',
+  'agricultural-vehicles-167-2013',
+  'marine-equipment-2014-90',
+  'rail-interoperability-2016-797',
+  'motor-vehicles-2018-858',
+  'vehicle-general-safety-2019-2144',
+  'civil-aviation-2018-1139',
+] as const
+
+export const SENSITIVE_ATTRIBUTES = [
+  'race',
+  'political-opinions',
+  'trade-union-membership',
+  'religious-or-philosophical-beliefs',
+  'sex-life-or-sexual-orientation',
+  'other-protected-attribute',
+] as const
+
+export const Contact = z.strictObject({
+  name: text,
+  country,
+  address: text.optional(),
+  email: z.email('expected an e-mail address').optional(),
+  phone: text.optional(),
+})
+
+export const Provider = z.strictObject({
+  name: text,
+  /** Country of establishment. */
+  country,
+  address: text,
+  email: z.email('expected an e-mail address'),
+  website: z.url().optional(),
+  /** Small or medium-sized enterprise (Commission Recommendation 2003/361/EC). */
+  sme: z.boolean().optional(),
+  /** EU authorised representative (Art. 22) for providers established outside the Union. */
+  authorisedRepresentative: Contact.optional(),
+})
+
+export const System = z.strictObject({
+  name: text,
+  version: text,
+  /** Unambiguous reference for identification and traceability (Annex V point 1). */
+  reference: text.optional(),
+  /** The intended purpose in plain words (Art. 3(12)). */
+  intendedPurpose: text,
+  description: text.optional(),
+  /** Date the system was or will be placed on the EU market or put into service. */
+  placedOnMarket: isoDate.optional(),
+  /** Forms in which it is supplied (Annex IV 1(d)): api, download, embedded, saas, on-premises... */
+  forms: z.array(text).optional(),
+  hardware: z.array(text).optional(),
+  software: z.array(text).optional(),
+  userInterface: text.optional(),
+})
+
+export const Deployment = z.strictObject({
+  /** Who deploys it, in plain words. */
+  deployers: text,
+  sector: text,
+  /** EU member states where it is made available or used (ISO codes). */
+  memberStates: z.array(country).default([]),
+  /** Countries outside the EU where it is used. */
+  otherCountries: z.array(country).default([]),
+  affectedPersons: z.array(text).min(1, 'name at least one group of affected persons'),
+  /** The deployer is a body governed by public law (or acts on its behalf). */
+  publicBody: z.boolean(),
+  /** The deployer is a private entity providing public services. */
+  publicService: z.boolean().default(false),
+  /** Used in the workplace on workers (Art. 26(7)). */
+  workplace: z.boolean().default(false),
+  /** Used in education or vocational training institutions. */
+  education: z.boolean().default(false),
+  /** Used by or on behalf of law-enforcement authorities. */
+  lawEnforcement: z.boolean().default(false),
+  /** Used by competent authorities in migration, asylum or border control. */
+  migration: z.boolean().default(false),
+})
+
+export const Biometrics = z.strictObject({
+  /** Identification happens without significant delay (Art. 3(42)). */
+  realTime: z.boolean().default(false),
+  /** Used in publicly accessible spaces (Art. 3(44)). */
+  publiclyAccessibleSpaces: z.boolean().default(false),
+  /** Sensitive attributes the system infers from biometric data (Art. 5(1)(g), Annex III 1(b)). */
+  infersAttributes: z.array(z.enum(SENSITIVE_ATTRIBUTES)).default([]),
+  /** Only labels or filters lawfully acquired biometric datasets (Art. 5(1)(g) carve-out). */
+  labellingLawfulDatasetsOnly: z.boolean().default(false),
+  /** Emotion recognition is used for medical or safety reasons only (Art. 5(1)(f) carve-out). */
+  medicalOrSafetyPurpose: z.boolean().default(false),
+  /** Objectives of real-time RBI for law enforcement, for the Art. 5(1)(h) exceptions. */
+  realTimeObjectives: z
+    .array(
+      z.enum(['targeted-victim-search', 'imminent-threat-prevention', 'serious-crime-suspect']),
+    )
+    .default([]),
+  /** Prior judicial or independent administrative authorisation (Art. 5(3)). */
+  authorisation: text.optional(),
+})
+
+export const SafetyComponent = z.strictObject({
+  /** The Annex I act that covers the product. */
+  legislation: z.enum(ANNEX_I_ACTS),
+  /** Whether the system is itself the product (rather than a safety component of it). */
+  isProduct: z.boolean().default(false),
+  /** Whether that act requires third-party conformity assessment of the product (Art. 6(1)(b)). */
+  thirdPartyConformityAssessment: z.boolean(),
+  product: text.optional(),
+})
+
+export const Derogation = z.strictObject({
+  /** The Art. 6(3) conditions relied on. */
+  conditions: z
+    .array(
+      z.enum([
+        'narrow-procedural-task',
+        'improves-prior-human-activity',
+        'detects-decision-patterns',
+        'preparatory-task',
+      ]),
+    )
+    .min(1),
+  rationale: text,
+  /** Date the Art. 6(4) assessment was documented. */
+  assessedOn: isoDate.optional(),
+  /** Evidence id of the Art. 6(4) assessment document. */
+  evidence: text.optional(),
+})
+
+export const Classification = z.strictObject({
+  useCases: z.array(UseCase).min(1, 'list at least one use case, or `other`'),
+  /** The system's output is used in the Union (Art. 2(1)(c)). */
+  outputUsedInEu: z.boolean(),
+  /** The system is placed on the EU market or put into service in the Union (Art. 2(1)(a)). */
+  placedOnEuMarket: z.boolean(),
+  /** Placed on the market, put into service or used exclusively for military, defence or national security (Art. 2(3)). */
+  exclusivelyMilitaryDefenceNationalSecurity: z.boolean(),
+  /** Developed and put into service for the sole purpose of scientific research (Art. 2(6)). */
+  scientificResearchOnly: z.boolean().default(false),
+  /** Released under a free and open-source licence (Art. 2(12)). */
+  openSource: z.boolean().default(false),
+  /** The system profiles natural persons (Art. 3(52), GDPR Art. 4(4)). */
+  profilesNaturalPersons: z.boolean(),
+  /** Profiling or personality traits are the *sole* basis of a crime-risk assessment (Art. 5(1)(d)). */
+  solelyProfilingBased: z.boolean().default(false),
+  /** The system interacts directly with natural persons (Art. 50(1)). */
+  interactsWithNaturalPersons: z.boolean().default(false),
+  /** Kinds of synthetic content it generates (Art. 50(2)). */
+  generatesSyntheticContent: z.array(z.enum(['text', 'image', 'audio', 'video'])).default([]),
+  /** It processes personal data (Annex V point 5). */
+  processesPersonalData: z.boolean().default(true),
+  biometrics: Biometrics.optional(),
+  /** Safety component of a product under Annex I legislation (Art. 6(1)), or null. */
+  safetyComponent: SafetyComponent.nullable().default(null),
+  /** The provider's Art. 6(3) claim that an Annex III system is not high-risk. */
+  derogation: Derogation.optional(),
+})
+
+export const Model = z.strictObject({
+  name: text,
+  version: text,
+  /** Who provides the model: this system's provider, or a third party (named). */
+  supplier: text.optional(),
+  thirdParty: z.boolean().default(false),
+  /** The model is a general-purpose AI model (Art. 3(63)) placed on the market by this provider. */
+  generalPurpose: z.boolean().default(false),
+  /** Designated by the Commission as having systemic risk (Art. 51(1)(b)). */
+  designatedSystemicRisk: z.boolean().default(false),
+  trainingComputeFlop: z.number().nonnegative().optional(),
+  parameters: z.number().int().nonnegative().optional(),
+  licence: text,
+  weightsPublic: z.boolean(),
+  architecture: text.optional(),
+  modalities: z.array(text).optional(),
+  artifacts: z.array(text).default([]),
+})
+
+export const Dataset = z.strictObject({
+  name: text,
+  purpose: z.array(z.enum(['training', 'validation', 'testing'])).min(1),
+  source: text,
+  size: text.optional(),
+  personalData: z.boolean(),
+  specialCategories: z.boolean().default(false),
+  provenance: text.optional(),
+  preparation: z.array(text).optional(),
+  biasExamination: text.optional(),
+  knownGaps: text.optional(),
+  /** Evidence id of the datasheet. */
+  sheet: text.optional(),
+})
+
+export const Metric = z.strictObject({
+  name: text,
+  value: z.number(),
+  unit: text.optional(),
+  threshold: z.number().optional(),
+  higherIsBetter: z.boolean().default(true),
+  dataset: text.optional(),
+  population: text.optional(),
+  evidence: text.optional(),
+})
+
+export const Risk = z.strictObject({
+  id: text,
+  description: text,
+  affects: z.array(z.enum(['health', 'safety', 'fundamental-rights'])).min(1),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  likelihood: z.enum(['rare', 'unlikely', 'possible', 'likely', 'almost-certain']),
+  mitigation: text,
+  residual: z.enum(['acceptable', 'acceptable-with-conditions', 'not-acceptable']),
+})
+
+export const Change = z.strictObject({
+  version: text,
+  date: isoDate,
+  description: text,
+  substantialModification: z.boolean().default(false),
+})
+
+export const EVIDENCE_TYPES = [
+  'risk-assessment',
+  'model-card',
+  'evaluation-report',
+  'red-team-report',
+  'dataset-sheet',
+  'policy',
+  'procedure',
+  'instructions-for-use',
+  'technical-specification',
+  'test-log',
+  'conformity-assessment',
+  'certificate',
+  'monitoring-plan',
+  'incident-procedure',
+  'qms-manual',
+  'fria',
+  'dpia',
+  'training-record',
+  'registration',
+  'contract',
+  'other',
+] as const
+
+export const Evidence = z.strictObject({
+  /** Stable id used to refer to this item from elsewhere in the manifest. */
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'evidence ids are lowercase slugs like risk-register'),
+  /** File path relative to the manifest's folder; must stay inside it. */
+  path: text,
+  type: z.enum(EVIDENCE_TYPES),
+  title: text,
+  date: isoDate.optional(),
+  /** Obligations this evidence claims to support: `eu-ai-act:art-9`, `nist-ai-rmf:measure-2.3`. */
+  supports: z
+    .array(z.string().regex(/^[a-z0-9-]+:.+$/, 'expected framework:id, e.g. eu-ai-act:art-9'))
+    .min(1),
+  /** Covers the obligation only in part. */
+  partial: z.boolean().default(false),
+  /** Who produced or assessed it: self, third-party, notified-body. */
+  assessedBy: z.enum(['self', 'third-party', 'notified-body']).default('self'),
+})
+
+export const Manifest = z.strictObject({
+  $schema: z.string().optional(),
+  apiVersion: z.literal(MANIFEST_API_VERSION),
+  system: System,
+  provider: Provider,
+  /** The vendor's roles under the EU AI Act (Art. 3(3)-(8)). */
+  roles: z.array(Role).min(1),
+  deployment: Deployment,
+  classification: Classification,
+  models: z.array(Model).default([]),
+  datasets: z.array(Dataset).default([]),
+  humanOversight: z
+    .strictObject({
+      measures: z.array(text).min(1),
+      stopMechanism: text.optional(),
+      /** Two competent persons verify identifications separately (Art. 14(5)). */
+      twoPersonVerification: z.boolean().optional(),
+      overseerTraining: text.optional(),
+    })
+    .optional(),
+  accuracy: z
+    .strictObject({
+      metrics: z.array(Metric).min(1),
+      limitations: z.array(text).optional(),
+    })
+    .optional(),
+  robustness: z.strictObject({ measures: z.array(text).min(1) }).optional(),
+  cybersecurity: z.strictObject({ measures: z.array(text).min(1) }).optional(),
+  logging: z
+    .strictObject({
+      events: z.array(text).min(1),
+      retentionDays: z.number().int().positive(),
+    })
+    .optional(),
+  riskManagement: z
+    .strictObject({
+      process: text,
+      risks: z.array(Risk).default([]),
+    })
+    .optional(),
+  postMarketMonitoring: z
+    .strictObject({
+      plan: text,
+      indicators: z.array(text).default([]),
+    })
+    .optional(),
+  incidentResponse: z
+    .strictObject({
+      procedure: text,
+      contact: z.email().optional(),
+      /** Hours from awareness to the first report to the authority. */
+      reportWithinHours: z.number().positive().optional(),
+    })
+    .optional(),
+  qualityManagement: z
+    .strictObject({
+      procedures: z.array(text).min(1),
+      certifications: z.array(text).default([]),
+    })
+    .optional(),
+  harmonisedStandards: z.array(text).default([]),
+  otherStandards: z.array(text).default([]),
+  conformityAssessment: z
+    .strictObject({
+      procedure: z.enum(['annex-vi-internal-control', 'annex-vii-notified-body']),
+      notifiedBody: z.strictObject({ name: text, number: text }).optional(),
+      certificate: text.optional(),
+    })
+    .optional(),
+  declaration: z
+    .strictObject({
+      place: text,
+      date: isoDate,
+      signatory: z.strictObject({ name: text, function: text }),
+    })
+    .optional(),
+  changes: z.array(Change).default([]),
+  predeterminedChanges: z.array(text).default([]),
+  evidence: z.array(Evidence).default([]),
+})
+export type Manifest = z.infer<typeof Manifest>
+export type ManifestInput = z.input<typeof Manifest>
+export type EvidenceItem = z.infer<typeof Evidence>
