@@ -1,0 +1,49 @@
+import { Option, type Command } from 'commander'
+import { EXIT } from '../../core/errors.js'
+import { renderGapTable } from '../../core/assess/gap-table.js'
+import type { AssessmentResult } from '../../core/assess/types.js'
+import { assessLoaded, classifyLoaded, loadSystem } from '../../node/pipeline.js'
+import {
+  addCommonOptions,
+  printJson,
+  progress,
+  resolveAsOf,
+  type CommonOptions,
+  type Ctx,
+} from '../common.js'
+
+interface AssessOptions extends CommonOptions {
+  all?: boolean
+  failOn: 'in-force' | 'upcoming' | 'never'
+}
+
+export function registerAssess(program: Command, ctx: Ctx): void {
+  addCommonOptions(
+    program
+      .command('assess')
+      .description('hash the evidence, assess every applicable obligation and print the gaps')
+      .argument('<manifest>', 'system manifest (accord.yaml)')
+      .option('--all', 'list met and not-applicable obligations too')
+      .addOption(
+        new Option('--fail-on <when>', 'exit 1 when gaps remain among these obligations')
+          .choices(['in-force', 'upcoming', 'never'])
+          .default('in-force'),
+      ),
+  ).action(async (manifestPath: string, opts: AssessOptions) => {
+    const asOf = resolveAsOf(opts.asOf, ctx.io)
+    const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
+    const classification = classifyLoaded(system, asOf)
+    const bar = progress(ctx.io, 'hashing evidence', !opts.json)
+    const result = await assessLoaded(system, classification, { asOf, onProgress: bar.update })
+    if (opts.json) printJson(ctx.io, { classification, assessment: result })
+    else ctx.io.out(renderGapTable(result, { all: Boolean(opts.all) }))
+    ctx.setExit(gapExit(result, opts.failOn))
+  })
+}
+
+/** Exit 1 when gaps remain among the obligations --fail-on selects. */
+export function gapExit(result: AssessmentResult, failOn: AssessOptions['failOn']): number {
+  if (failOn === 'never') return EXIT.ok
+  const gaps = failOn === 'upcoming' ? result.gaps + (result.gapsUpcoming ?? 0) : result.gaps
+  return gaps > 0 ? EXIT.findings : EXIT.ok
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { ConfigError } from '../core/errors.js'
+import type { Io } from './io.js'
+
+export interface Ctx {
+  io: Io
+  setExit(code: number): void
+}
+
+export interface CommonOptions {
+  asOf?: string
+  json?: boolean
+  catalogs?: string
+}
+
+/** Adds the options every system command shares. */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--as-of <date>', 'evaluate the law as of this date (YYYY-MM-DD); default: today')
+    .option('--catalogs <dir>', 'directory of catalog files (default: the bundled catalogs)')
+    .option('--json', 'print machine-readable JSON on stdout')
+}
+
+/** Validates --as-of: a real calendar date as YYYY-MM-DD, defaulting to today (UTC). */
+export function resolveAsOf(value: string | undefined, io: Io): string {
+  if (value === undefined) return io.today()
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
+  if (!m || !d || d.toISOString().slice(0, 10) !== value) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_DATE',
+      message: `--as-of "${value}" is not a calendar date in YYYY-MM-DD form`,
+    })
+  }
+  return value
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n')
+}
+
+/** A progress line on stderr, redrawn in place; only on a terminal and never with --json. */
+export function progress(io: Io, label: string, enabled: boolean) {
+  let last = -1
+  const show = enabled && io.isTty
+  return {
+    update(done: number, total: number) {
+      if (!show || total === 0) return
+      const pct = Math.floor((done / total) * 100)
+      if (pct === last && done !== total) return
+      last = pct
+      const width = 30
+      const filled = Math.round((done / total) * width)
+      io.err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`)
+      if (done === total) io.err('\n')
+    },
+  }
+}

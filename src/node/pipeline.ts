@@ -1,0 +1,162 @@
+/**
+ * The vendor's path, wired together: load catalogs and manifest, check evidence references,
+ * classify, hash evidence, assess, and (optionally) generate documents. Adapters (CLI, server)
+ * call these and decide how to print.
+ */
+import { createHash } from 'node:crypto'
+import { AccordError, ManifestError, type Issue } from '../core/errors.js'
+import type { CatalogSet } from '../core/catalog/types.js'
+import { resolveRef, suggestRefs } from '../core/catalog/lookup.js'
+import { classifyEuAiAct } from '../core/classify/eu-ai-act.js'
+import type { ClassificationResult } from '../core/classify/types.js'
+import { assessSystem } from '../core/assess/assess.js'
+import type { AssessmentResult } from '../core/assess/types.js'
+import { generateDocuments } from '../core/documents/index.js'
+import type { Manifest } from '../core/manifest/schema.js'
+import { locateInYaml } from '../core/manifest/locate.js'
+import { loadCatalogSet } from './catalog-loader.js'
+import { loadManifest } from './manifest-loader.js'
+import { hashEvidence } from './evidence.js'
+import { writeFilesAtomic } from './fs-safe.js'
+
+export interface LoadedSystem {
+  manifest: Manifest
+  file: string
+  dir: string
+  text: string
+  sha256: string
+  warnings: Issue[]
+  catalogs: CatalogSet
+}
+
+export interface PipelineOptions {
+  /** Directory holding the catalog files; defaults to the bundled catalogs. */
+  catalogsDir?: string
+  /** Evaluation date, YYYY-MM-DD. */
+  asOf: string
+  /** Called with (done, total) while evidence is hashed. */
+  onProgress?: (done: number, total: number) => void
+}
+
+/** Loads catalogs and the manifest, and checks that every evidence `supports` ref exists. */
+export async function loadSystem(
+  manifestPath: string,
+  options: Pick<PipelineOptions, 'catalogsDir'>,
+): Promise<LoadedSystem> {
+  const catalogs = await loadCatalogSet(options.catalogsDir)
+  const loaded = await loadManifest(manifestPath)
+  const issues = checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
+  if (issues.length > 0) {
+    throw new ManifestError({
+      code: 'ERR_MANIFEST_INVALID',
+      message: `${loaded.file}: ${issues.length} evidence reference(s) name obligations that are not in the catalogs`,
+      issues,
+    })
+  }
+  return { ...loaded, catalogs }
+}
+
+/** Every `evidence[i].supports[j]` must resolve to a catalog node; suggest the closest when not. */
+export function checkEvidenceRefs(
+  manifest: Manifest,
+  text: string,
+  file: string,
+  catalogs: CatalogSet,
+): Issue[] {
+  const issues: Issue[] = []
+  manifest.evidence.forEach((item, i) => {
+    item.supports.forEach((ref, j) => {
+      if (resolveRef(catalogs, ref)) return
+      const path = ['evidence', i, 'supports', j]
+      const suggestions = suggestRefs(catalogs, ref)
+      issues.push({
+        code: 'unknown_obligation_ref',
+        path,
+        file,
+        ...locateInYaml(text, path),
+        message: `evidence "${item.id}" supports unknown obligation "${ref}"`,
+        hint:
+          suggestions.length > 0
+            ? `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}? (\`accord catalog\` lists ids)`
+            : 'use framework:id as listed by `accord catalog`, e.g. eu-ai-act:art-9 or nist-ai-rmf:measure-2.3',
+      })
+    })
+  })
+  return issues
+}
+
+export function classifyLoaded(system: LoadedSystem, asOf: string): ClassificationResult {
+  const eu = system.catalogs.catalogs.get('eu-ai-act')
+  if (!eu) {
+    throw new AccordError({
+      code: 'ERR_CATALOG_NOT_FOUND',
+      message: 'the EU AI Act catalog (framework eu-ai-act) is not among the loaded catalogs',
+    })
+  }
+  return {
+    system: { name: system.manifest.system.name, version: system.manifest.system.version },
+    asOf,
+    catalogs: system.catalogs.refs.map((r) => ({
+      urn: r.urn,
+      version: r.version,
+      sha256: r.sha256,
+    })),
+    euAiAct: classifyEuAiAct({ manifest: system.manifest, catalog: eu, asOf }),
+  }
+}
+
+export async function assessLoaded(
+  system: LoadedSystem,
+  classification: ClassificationResult,
+  options: PipelineOptions,
+): Promise<AssessmentResult> {
+  const evidence = await hashEvidence(system.manifest, system.dir, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  })
+  return assessSystem({
+    manifest: system.manifest,
+    manifestSha256: system.sha256,
+    evidence,
+    catalogs: system.catalogs,
+    classification: classification.euAiAct,
+    asOf: options.asOf,
+  })
+}
+
+export interface DocumentsResult {
+  outDir: string
+  files: { path: string; sha256: string; bytes: number }[]
+}
+
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+export async function writeDocuments(
+  system: LoadedSystem,
+  classification: ClassificationResult,
+  assessment: AssessmentResult,
+  outDir: string,
+  generator: { name: string; version: string },
+): Promise<DocumentsResult> {
+  const docs = generateDocuments({
+    manifest: system.manifest,
+    classification,
+    assessment,
+    catalogs: system.catalogs,
+    generator,
+    sha256: sha256Text,
+  })
+  await writeFilesAtomic(
+    outDir,
+    docs.map((d) => ({ path: d.path, data: d.content })),
+  )
+  return {
+    outDir,
+    files: docs.map((d) => ({
+      path: d.path,
+      sha256: sha256Text(d.content),
+      bytes: Buffer.byteLength(d.content, 'utf8'),
+    })),
+  }
+}

@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { READ_SIZE, sha256File, sha256Files } from '../../src/node/hash.js'
+
+let dir: string
+const files: Record<string, string> = {}
+
+/** Deterministic bytes that are not all one value, so a wrong offset changes the digest. */
+function bytes(n: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(n)
+  let x = seed >>> 0 || 1
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    b[i] = x & 0xff
+  }
+  return b
+}
+
+function openssl(path: string): string {
+  const out = execFileSync('openssl', ['dgst', '-sha256', '-r', path], { encoding: 'utf8' })
+  return out.split(' ')[0] as string
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'accord-hash-'))
+  const sizes = {
+    empty: 0,
+    one: 1,
+    small: 1000,
+    exact: READ_SIZE,
+    boundary: READ_SIZE + 1,
+    large: 5 * READ_SIZE + 12345,
+  }
+  let seed = 1
+  for (const [name, size] of Object.entries(sizes)) {
+    files[name] = join(dir, name)
+    writeFileSync(files[name], bytes(size, seed++))
+  }
+  mkdirSync(join(dir, 'a-directory'))
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('sha256File', () => {
+  it('equals openssl dgst -sha256 for empty, small, boundary and multi-MiB files', async () => {
+    for (const [name, path] of Object.entries(files)) {
+      const got = await sha256File(path)
+      expect(got.sha256, name).toBe(openssl(path))
+    }
+  })
+
+  it('reports the size and the known digest of the empty file', async () => {
+    expect(await sha256File(files.empty as string)).toEqual({
+      sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      size: 0,
+    })
+    expect((await sha256File(files.large as string)).size).toBe(5 * READ_SIZE + 12345)
+  })
+
+  it('reports bytes as they are read, in reads of at most 1 MiB', async () => {
+    const reads: number[] = []
+    await sha256File(files.large as string, { onBytes: (n) => reads.push(n) })
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(5 * READ_SIZE + 12345)
+    expect(reads.length).toBe(6)
+    expect(Math.max(...reads)).toBe(READ_SIZE)
+  })
+
+  it('rejects with the fs error for a missing file and a directory', async () => {
+    await expect(sha256File(join(dir, 'nope'))).rejects.toMatchObject({ code: 'ENOENT' })
+    await expect(sha256File(join(dir, 'a-directory'))).rejects.toMatchObject({ code: 'EISDIR' })
+  })
+})
+
+describe('sha256Files', () => {
+  it('hashes many files in input order with bounded concurrency and progress', async () => {
+    const paths = [...Object.values(files), join(dir, 'nope')]
+    const progress: number[] = []
+    const results = await sha256Files(paths, {
+      concurrency: 3,
+      onProgress: (p) => {
+        expect(p.filesTotal).toBe(paths.length)
+        progress.push(p.filesDone)
+      },
+    })
+    expect(results.map((r) => r.path)).toEqual(paths)
+    for (const r of results.slice(0, -1)) {
+      expect(r.ok).toBe(true)
+      if (r.ok) expect(r.sha256).toBe(openssl(r.path))
+    }
+    const last = results.at(-1)
+    expect(last?.ok).toBe(false)
+    expect(progress).toEqual(paths.map((_, i) => i + 1))
+  })
+
+  it('returns nothing for no files and rejects a bad concurrency', async () => {
+    expect(await sha256Files([])).toEqual([])
+    await expect(sha256Files(['x'], { concurrency: 0 })).rejects.toThrow(TypeError)
+  })
+})
