@@ -107,7 +107,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.io,
     http: 404,
     summary: 'The system manifest file does not exist or cannot be read.',
-    fix: 'Check the path; `accord init` is not needed, copy one of examples/*/accord.yaml.',
+    fix: 'Check the path; to start a new one, copy one of examples/*/accord.yaml.',
   },
   ERR_MANIFEST_PARSE: {
     exit: EXIT.invalidInput,
