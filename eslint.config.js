@@ -23,8 +23,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'https', 'net'], message: 'src/core must not do I/O; put it in src/node and pass data in.' },
-            { group: ['**/node/**', '**/cli/**'], message: 'imports go one way: cli -> node -> core.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'http', 'https', 'net'],
+              message: 'src/core must not do I/O; put it in src/node and pass data in.',
+            },
+            {
+              group: ['**/node/**', '**/cli/**'],
+              message: 'imports go one way: cli -> node -> core.',
+            },
           ],
         },
       ],
@@ -44,7 +50,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/**'], message: 'imports go one way: cli -> node -> core.' }] },
+        {
+          patterns: [{ group: ['**/cli/**'], message: 'imports go one way: cli -> node -> core.' }],
+        },
       ],
     },
   },

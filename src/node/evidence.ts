@@ -3,7 +3,7 @@
  * non-empty regular file, and hash it. Every problem is collected and thrown together in one
  * `EvidenceError`, so a vendor fixes all paths in one go.
  */
-import { stat } from 'node:fs/promises'
+import { statSync, type Stats } from 'node:fs'
 import { EvidenceError, type AccordErrorCode, type Issue } from '../core/errors.js'
 import type { HashedEvidence } from '../core/assess/types.js'
 import type { EvidenceItem, Manifest } from '../core/manifest/schema.js'
@@ -13,7 +13,10 @@ import { sha256Files } from './hash.js'
 export interface HashEvidenceOptions {
   /** Called with (files hashed, files to hash) after each file. */
   onProgress?: (done: number, total: number) => void
-  /** Files hashed at once; default 4. */
+  /**
+   * Hash this many files at once with asynchronous reads; by default files are read
+   * synchronously in short time slices, which is faster (see src/node/hash.ts).
+   */
   concurrency?: number
 }
 
@@ -38,66 +41,75 @@ export async function hashEvidence(
 
   // 1. Resolve and stat every item; collect all problems before hashing anything.
   const files: { item: EvidenceItem; index: number; abs: string }[] = []
-  await Promise.all(
-    manifest.evidence.map(async (item, i) => {
-      let abs: string
-      try {
-        abs = resolveInside(manifestDir, item.path)
-      } catch (err) {
-        if (err instanceof EvidenceError) {
-          issue(
-            'ERR_EVIDENCE_OUTSIDE_ROOT',
-            i,
-            `${where(item, i)} points outside the manifest's folder`,
-            "move the file under the manifest's folder and give a relative path without '..'",
-          )
-          return
-        }
-        throw err
-      }
-      let info
-      try {
-        info = await stat(abs)
-      } catch (err) {
+  // Synchronous: resolveInside is, and statSync costs ~2 µs where an async stat pays a thread-pool
+  // round trip (~25 ms against ~230 ms for 10,000 files).
+  manifest.evidence.forEach((item, i) => {
+    let abs: string
+    try {
+      abs = resolveInside(manifestDir, item.path)
+    } catch (err) {
+      if (err instanceof EvidenceError) {
+        issue(
+          err.code as EvidenceCode,
+          i,
+          err.code === 'ERR_EVIDENCE_OUTSIDE_ROOT'
+            ? `${where(item, i)} points outside the manifest's folder (${err.message})`
+            : `${where(item, i)}: ${err.message}`,
+          "move the file under the manifest's folder and give a relative path without '..'",
+        )
+      } else {
         const code = (err as NodeJS.ErrnoException).code
-        if (code === 'ENOENT' || code === 'ENOTDIR') {
-          issue(
-            'ERR_EVIDENCE_NOT_FOUND',
-            i,
-            `${where(item, i)} does not exist`,
-            "fix the path (relative to the manifest's folder) or add the file",
-          )
-        } else {
-          issue(
-            'ERR_EVIDENCE_UNREADABLE',
-            i,
-            `${where(item, i)} cannot be read (${code ?? 'error'})`,
-            'make the path a readable regular file',
-          )
-        }
-        return
-      }
-      if (!info.isFile()) {
         issue(
           'ERR_EVIDENCE_UNREADABLE',
           i,
-          `${where(item, i)} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}`,
-          'point the path at one file; list each file of a folder as its own evidence item',
+          `${where(item, i)} cannot be resolved (${code ?? String(err)})`,
+          'make the path and its folders readable',
         )
-        return
       }
-      if (info.size === 0) {
+      return
+    }
+    let info: Stats
+    try {
+      info = statSync(abs)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
         issue(
-          'ERR_EVIDENCE_EMPTY',
+          'ERR_EVIDENCE_NOT_FOUND',
           i,
-          `${where(item, i)} is empty, so it proves nothing`,
-          'put the document in the file, or remove the evidence entry',
+          `${where(item, i)} does not exist`,
+          "fix the path (relative to the manifest's folder) or add the file",
         )
-        return
+      } else {
+        issue(
+          'ERR_EVIDENCE_UNREADABLE',
+          i,
+          `${where(item, i)} cannot be read (${code ?? 'error'})`,
+          'make the path a readable regular file',
+        )
       }
-      files.push({ item, index: i, abs })
-    }),
-  )
+      return
+    }
+    if (!info.isFile()) {
+      issue(
+        'ERR_EVIDENCE_UNREADABLE',
+        i,
+        `${where(item, i)} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}`,
+        'point the path at one file; list each file of a folder as its own evidence item',
+      )
+      return
+    }
+    if (info.size === 0) {
+      issue(
+        'ERR_EVIDENCE_EMPTY',
+        i,
+        `${where(item, i)} is empty, so it proves nothing`,
+        'put the document in the file, or remove the evidence entry',
+      )
+      return
+    }
+    files.push({ item, index: i, abs })
+  })
 
   // 2. Hash the files that passed; a read failure now (permissions, removed meanwhile) is an issue.
   files.sort((a, b) => a.index - b.index)

@@ -21,7 +21,8 @@ function renderErrorsDoc(): string {
   for (const [code, i] of Object.entries(ERROR_CODES))
     s += `| \`${code}\` | ${i.exit} | ${i.http} | ${i.summary} | ${i.fix} |\n`
   s += '\n## Exit codes\n\n| Exit | Meaning |\n|---|---|\n'
-  for (const [k, v] of Object.entries(EXIT)) s += `| ${v} | ${EXIT_MEANING[k as keyof typeof EXIT]} |\n`
+  for (const [k, v] of Object.entries(EXIT))
+    s += `| ${v} | ${EXIT_MEANING[k as keyof typeof EXIT]} |\n`
   return s
 }
 

@@ -77,24 +77,45 @@ describe('sha256File', () => {
 })
 
 describe('sha256Files', () => {
-  it('hashes many files in input order with bounded concurrency and progress', async () => {
-    const paths = [...Object.values(files), join(dir, 'nope')]
-    const progress: number[] = []
-    const results = await sha256Files(paths, {
-      concurrency: 3,
-      onProgress: (p) => {
-        expect(p.filesTotal).toBe(paths.length)
-        progress.push(p.filesDone)
-      },
+  for (const concurrency of [undefined, 1, 3]) {
+    const mode =
+      concurrency === undefined ? 'synchronous time slices' : `concurrency ${concurrency}`
+    it(`hashes many files in input order with progress (${mode})`, async () => {
+      const paths = [...Object.values(files), join(dir, 'nope'), join(dir, 'a-directory')]
+      const progress: number[] = []
+      let bytes = 0
+      const results = await sha256Files(paths, {
+        ...(concurrency === undefined ? {} : { concurrency }),
+        onProgress: (p) => {
+          expect(p.filesTotal).toBe(paths.length)
+          progress.push(p.filesDone)
+          bytes = p.bytesDone
+        },
+      })
+      expect(results.map((r) => r.path)).toEqual(paths)
+      for (const r of results.slice(0, -2)) {
+        expect(r.ok, r.path).toBe(true)
+        if (r.ok) expect(r.sha256).toBe(openssl(r.path))
+      }
+      expect(
+        results.slice(-2).map((r) => (r.ok ? 'ok' : (r.error as { code: string }).code)),
+      ).toEqual(['ENOENT', 'EISDIR'])
+      expect(progress).toEqual(paths.map((_, i) => i + 1))
+      expect(bytes).toBe(1 + 1000 + READ_SIZE + READ_SIZE + 1 + 5 * READ_SIZE + 12345)
     })
-    expect(results.map((r) => r.path)).toEqual(paths)
-    for (const r of results.slice(0, -1)) {
-      expect(r.ok).toBe(true)
-      if (r.ok) expect(r.sha256).toBe(openssl(r.path))
+  }
+
+  it('lets timers run while hashing synchronously', async () => {
+    const many = Array.from({ length: 40 }, () => files.large as string)
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    try {
+      await sha256Files(many)
+    } finally {
+      clearInterval(timer)
     }
-    const last = results.at(-1)
-    expect(last?.ok).toBe(false)
-    expect(progress).toEqual(paths.map((_, i) => i + 1))
+    // ~200 MiB takes well over one 16 ms slice, so the event loop must have run in between.
+    expect(ticks).toBeGreaterThan(0)
   })
 
   it('returns nothing for no files and rejects a bad concurrency', async () => {

@@ -19,6 +19,12 @@ export interface EvidenceUse {
   sha256: string
   /** `direct` when the evidence names this obligation; else the crosswalk edge it came through. */
   via: 'direct' | { from: string; relation: string; source: string; confidence: string }
+  /**
+   * Short reference of the obligation the evidence names when that is an ancestor of this one
+   * (evidence for `eu-ai-act:art-9` covers `art-9.2.a`), or, for crosswalk use, the node on the
+   * other end of the edge was reached through its ancestor.
+   */
+  inheritedFrom?: string
 }
 
 export interface ObligationAssessment {
@@ -36,6 +42,8 @@ export interface ObligationAssessment {
   appliesFrom?: string
   /** Manifest sections that document it and were filled in. */
   manifestFields?: string[]
+  /** For legal obligations: true when `appliesFrom` is on or before the as-of date. */
+  inForce?: boolean
 }
 
 export interface FrameworkSummary {
@@ -48,6 +56,16 @@ export interface FrameworkSummary {
   notApplicable: number
   /** (met + 0.5 * partial) / (total - notApplicable), 0..1; 1 when nothing applies. */
   readiness: number
+  /*
+   * The three fields below are always set by `assessSystem`; they are optional only so results
+   * written before they existed (test fixtures) still type-check.
+   */
+  /** True for law (binding obligations), false for voluntary frameworks such as NIST AI RMF. */
+  binding?: boolean
+  /** Applicable entries in force (always, for voluntary frameworks) that are partial or missing. */
+  gaps?: number
+  /** Applicable entries not yet in force that are partial or missing. */
+  gapsUpcoming?: number
 }
 
 export interface AssessmentResult {
@@ -57,5 +75,13 @@ export interface AssessmentResult {
   evidence: HashedEvidence[]
   frameworks: FrameworkSummary[]
   obligations: ObligationAssessment[]
+  /** Binding obligations in force on `asOf` that are partial or missing (voluntary ones excluded). */
   gaps: number
+  /**
+   * Binding obligations applicable but not yet in force that are partial or missing. Always set
+   * by `assessSystem`; optional only so older fixtures type-check.
+   */
+  gapsUpcoming?: number
+  /** The law version the EU AI Act was assessed under. */
+  lawVersion?: { id: string; title: string }
 }

@@ -16,7 +16,8 @@
  */
 
 /** The JSON values canonicalJson accepts. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * Serialises `value` as RFC 8785 canonical JSON: no whitespace, object keys sorted by UTF-16 code
@@ -34,12 +35,15 @@ function serialize(value: unknown, where: string): string {
     case 'boolean':
       return JSON.stringify(value)
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${where} is not a finite number`)
+      if (!Number.isFinite(value))
+        throw new TypeError(`canonicalJson: ${where} is not a finite number`)
       return JSON.stringify(value)
     case 'object':
       break
     default:
-      throw new TypeError(`canonicalJson: ${where} has type ${typeof value}, which JSON cannot hold`)
+      throw new TypeError(
+        `canonicalJson: ${where} has type ${typeof value}, which JSON cannot hold`,
+      )
   }
   if (Array.isArray(value)) {
     return `[${value.map((v, i) => serialize(v, `${where}[${i}]`)).join(',')}]`

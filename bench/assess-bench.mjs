@@ -1,0 +1,372 @@
+#!/usr/bin/env node
+/**
+ * Assessment benchmark: a system with many evidence files, hashed and assessed end to end by
+ * `accord assess`, next to `openssl dgst -sha256` over the same files, and the assessment step
+ * alone (in-process, on the already-hashed evidence).
+ *
+ *   npm run build && node bench/assess-bench.mjs [--files 10000] [--runs 3] [--no-write]
+ *
+ * Generated data goes to bench/tmp/ (gitignored) and is reused while its parameters match.
+ * Results are printed and written to bench/RESULTS.md (unless --no-write). See bench/README.md.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  readSync,
+  closeSync,
+} from 'node:fs'
+import { availableParallelism, cpus } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parse, stringify } from 'yaml'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const TMP = join(ROOT, 'bench', 'tmp')
+const SYSTEM = join(TMP, 'system')
+const EXAMPLE = join(ROOT, 'examples', 'border-biometrics')
+
+const args = process.argv.slice(2)
+const flag = (name, fallback) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : fallback
+}
+const FILES = Number(flag('--files', '10000'))
+const RUNS = Number(flag('--runs', '3'))
+const WRITE = !args.includes('--no-write')
+const SEED = 20260901
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic data
+
+/** xorshift32: deterministic numbers for sizes and refs. */
+function rng(seed) {
+  let x = seed >>> 0 || 1
+  return () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 2 ** 32
+  }
+}
+
+/**
+ * Sizes from 1 KiB to 1 MiB: 97% small (1-32 KiB, log-uniform), 3% large (256 KiB-1 MiB,
+ * uniform). About 270 MiB for 10,000 files.
+ */
+function sizes(n, random) {
+  return Array.from({ length: n }, () => {
+    if (random() < 0.97) return Math.round(1024 * 2 ** (random() * 5))
+    return Math.round(256 * 1024 + random() * 768 * 1024)
+  })
+}
+
+/** 2 MiB of deterministic bytes (SHA-256 in counter mode); files are slices of it. */
+function pool() {
+  const out = Buffer.alloc(2 * 1024 * 1024)
+  for (let i = 0; i * 32 < out.length; i++)
+    createHash('sha256')
+      .update(`accord-bench-${SEED}-${i}`)
+      .digest()
+      .copy(out, i * 32)
+  return out
+}
+
+function assessableRefs() {
+  const refs = []
+  for (const [framework, file] of [
+    ['eu-ai-act', 'catalogs/eu-ai-act/2024-1689.v1.json'],
+    ['nist-ai-rmf', 'catalogs/nist-ai-rmf/1.0.v1.json'],
+  ]) {
+    const catalog = JSON.parse(readFileSync(join(ROOT, file), 'utf8'))
+    for (const node of catalog.nodes) if (node.assessable) refs.push(`${framework}:${node.id}`)
+  }
+  return refs
+}
+
+function generate() {
+  const stamp = JSON.stringify({ FILES, SEED, version: 1 })
+  const stampFile = join(SYSTEM, '.stamp')
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return false
+  rmSync(SYSTEM, { recursive: true, force: true })
+  mkdirSync(join(SYSTEM, 'bulk'), { recursive: true })
+  cpSync(join(EXAMPLE, 'evidence'), join(SYSTEM, 'evidence'), { recursive: true })
+
+  const random = rng(SEED)
+  const bytes = pool()
+  const refs = assessableRefs()
+  const items = []
+  sizes(FILES, random).forEach((size, i) => {
+    const id = `bulk-${String(i).padStart(5, '0')}`
+    const dir = `bulk/${String(Math.floor(i / 1000)).padStart(2, '0')}`
+    mkdirSync(join(SYSTEM, dir), { recursive: true })
+    const offset = Math.floor(random() * (bytes.length - size))
+    const header = Buffer.from(`${id}\n`)
+    const body = Buffer.concat([header, bytes.subarray(offset, offset + size - header.length)])
+    writeFileSync(join(SYSTEM, dir, `${id}.bin`), body)
+    const supports = new Set()
+    const k = 1 + Math.floor(random() * 3)
+    while (supports.size < k) supports.add(refs[Math.floor(random() * refs.length)])
+    items.push({
+      id,
+      path: `${dir}/${id}.bin`,
+      type: 'other',
+      title: `Generated evidence ${i}`,
+      supports: [...supports].sort(),
+      ...(random() < 0.1 ? { partial: true } : {}),
+    })
+  })
+
+  const manifest = parse(readFileSync(join(EXAMPLE, 'accord.yaml'), 'utf8'))
+  manifest.evidence = [...manifest.evidence, ...items]
+  writeFileSync(join(SYSTEM, 'accord.yaml'), stringify(manifest, { lineWidth: 0 }))
+  writeFileSync(stampFile, stamp)
+  return true
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+function evidencePaths() {
+  const manifest = parse(readFileSync(join(SYSTEM, 'accord.yaml'), 'utf8'))
+  return manifest.evidence.map((e) => ({ id: e.id, abs: join(SYSTEM, e.path) }))
+}
+
+/** Reads every file once so all runs start from a warm page cache. */
+function warm(paths) {
+  const buf = Buffer.allocUnsafe(1024 * 1024)
+  let total = 0
+  for (const { abs } of paths) {
+    const fd = openSync(abs, 'r')
+    let n
+    while ((n = readSync(fd, buf, 0, buf.length, null)) > 0) total += n
+    closeSync(fd)
+  }
+  return total
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+/** `openssl dgst -sha256 -r f1 f2 ...` in chunks of 1000 files, one process per chunk, in turn. */
+function runOpenssl(paths) {
+  const digests = new Map()
+  const start = now()
+  for (let i = 0; i < paths.length; i += 1000) {
+    const chunk = paths.slice(i, i + 1000)
+    const out = execFileSync('openssl', ['dgst', '-sha256', '-r', ...chunk.map((p) => p.abs)], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    for (const line of out.trim().split('\n')) {
+      const [hex, file] = [line.slice(0, 64), line.slice(66)]
+      digests.set(file, hex)
+    }
+  }
+  return { ms: now() - start, digests }
+}
+
+function runAccord() {
+  const start = now()
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin', 'accord.js'), 'assess', join(SYSTEM, 'accord.yaml'), '--json'],
+    { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
+  )
+  const ms = now() - start
+  if (r.status !== 0 && r.status !== 1) {
+    throw new Error(`accord assess exited ${r.status}:\n${r.stderr.slice(0, 4000)}`)
+  }
+  return { ms, json: JSON.parse(r.stdout), exit: r.status, outBytes: Buffer.byteLength(r.stdout) }
+}
+
+async function runInProcess(asOf) {
+  const dist = (p) => pathToFileURL(join(ROOT, 'dist', p)).href
+  const { loadSystem, classifyLoaded } = await import(dist('node/pipeline.js'))
+  const { hashEvidence } = await import(dist('node/evidence.js'))
+  const { assessSystem } = await import(dist('core/assess/assess.js'))
+  const { resolveInside } = await import(dist('node/fs-safe.js'))
+  const { sha256Files } = await import(dist('node/hash.js'))
+  const t0 = now()
+  const system = await loadSystem(join(SYSTEM, 'accord.yaml'), {})
+  const loadMs = now() - t0
+  const t1 = now()
+  const classification = classifyLoaded(system, asOf)
+  const classifyMs = now() - t1
+  const hashMs = []
+  let evidence
+  for (let i = 0; i < RUNS; i++) {
+    const t = now()
+    evidence = await hashEvidence(system.manifest, system.dir)
+    hashMs.push(now() - t)
+  }
+  const resolveMs = []
+  const filesMs = []
+  let abs = []
+  for (let i = 0; i < RUNS; i++) {
+    let t = now()
+    abs = system.manifest.evidence.map((e) => resolveInside(system.dir, e.path))
+    resolveMs.push(now() - t)
+    t = now()
+    await sha256Files(abs)
+    filesMs.push(now() - t)
+  }
+  const assessMs = []
+  let result
+  for (let i = 0; i < RUNS; i++) {
+    const t = now()
+    result = assessSystem({
+      manifest: system.manifest,
+      manifestSha256: system.sha256,
+      evidence,
+      catalogs: system.catalogs,
+      classification: classification.euAiAct,
+      asOf,
+    })
+    assessMs.push(now() - t)
+  }
+  return {
+    loadMs,
+    classifyMs,
+    hashMs: median(hashMs),
+    resolveMs: median(resolveMs),
+    filesMs: median(filesMs),
+    assessMs: median(assessMs),
+    result,
+  }
+}
+
+function sh(cmd, argv) {
+  try {
+    return execFileSync(cmd, argv, { encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first')
+  const t = now()
+  const generated = generate()
+  const genMs = now() - t
+  const paths = evidencePaths()
+  const bytes = warm(paths)
+  const mib = bytes / 1024 / 1024
+  console.log(
+    `${generated ? 'generated' : 'reusing'} ${paths.length} evidence files, ${mib.toFixed(1)} MiB` +
+      `${generated ? ` in ${(genMs / 1000).toFixed(1)} s` : ''}; page cache warmed by reading them once`,
+  )
+
+  const openssl = []
+  const accord = []
+  let digests
+  let last
+  let outBytes = 0
+  for (let i = 0; i < RUNS; i++) {
+    const o = runOpenssl(paths)
+    openssl.push(o.ms)
+    digests = o.digests
+    const a = runAccord()
+    accord.push(a.ms)
+    last = a.json
+    outBytes = a.outBytes
+    console.log(`run ${i + 1}: openssl ${o.ms.toFixed(0)} ms, accord assess ${a.ms.toFixed(0)} ms`)
+  }
+  const assessment = last.assessment ?? last
+  const asOf = assessment.asOf
+  const byId = new Map(assessment.evidence.map((e) => [e.id, e.sha256]))
+  const agree = paths.filter((p) => byId.get(p.id) === digests.get(p.abs)).length
+
+  const inproc = await runInProcess(asOf)
+  const o = median(openssl)
+  const a = median(accord)
+  const rows = [
+    ['(a) openssl dgst -sha256, 1000 files per process, sequential', o],
+    ['(b) node bin/accord.js assess --json, end to end', a],
+    ['(b1) in-process: load manifest + catalogs', inproc.loadMs],
+    ['(b2) in-process: classify', inproc.classifyMs],
+    ['(b3) in-process: hashEvidence (resolve, stat, SHA-256 of all files)', inproc.hashMs],
+    ['(b3.1) of which resolveInside (path checks incl. realpath) alone', inproc.resolveMs],
+    ['(b3.2) of which sha256Files (open, read, hash, close) alone', inproc.filesMs],
+    ['(c) in-process: assessSystem alone (hashed evidence in)', inproc.assessMs],
+  ]
+  const ratios = [
+    ['accord assess / openssl', a / o],
+    ['hashEvidence / openssl', inproc.hashMs / o],
+    ['sha256Files / openssl', inproc.filesMs / o],
+    ['assessment alone / hashing (c / b3)', inproc.assessMs / inproc.hashMs],
+  ]
+  const machine = {
+    date: new Date().toISOString().slice(0, 10),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    nproc: availableParallelism(),
+    node: process.version,
+    openssl: sh('openssl', ['version']),
+    os: sh('uname', ['-sr']),
+  }
+  const r = inproc.result
+  const counts = r.frameworks
+    .map(
+      (f) =>
+        `${f.framework}: ${f.total} listed, ${f.met} met, ${f.partial} partial, ${f.missing} missing, ${f.notApplicable} n/a`,
+    )
+    .join('; ')
+
+  const text = [
+    '# Assessment benchmark results',
+    '',
+    `Produced by \`npm run build && node bench/assess-bench.mjs --files ${FILES} --runs ${RUNS}\` on ${machine.date}.`,
+    '',
+    `Machine: ${machine.cpu}, nproc ${machine.nproc}, ${machine.os}, Node ${machine.node}, ${machine.openssl}.`,
+    '',
+    `Data: ${paths.length} evidence files (${FILES} generated, 1 KiB-1 MiB, deterministic, plus the`,
+    `example's own), ${mib.toFixed(1)} MiB in total, each supporting 1-3 random assessable`,
+    'obligations; the manifest is examples/border-biometrics/accord.yaml with these appended.',
+    'The page cache was warmed by reading every file once before timing, so this measures hashing',
+    `and assessment, not the disk. Times are medians of ${RUNS} runs; (a) and (b) alternate.`,
+    '',
+    '| Step | Wall time (ms) |',
+    '| --- | ---: |',
+    ...rows.map(([k, v]) => `| ${k} | ${v.toFixed(1)} |`),
+    '',
+    '| Ratio | Value |',
+    '| --- | ---: |',
+    ...ratios.map(([k, v]) => `| ${k} | ${v.toFixed(3)} |`),
+    '',
+    `Digests: accord and openssl agree on ${agree} of ${paths.length} files. The --json output of`,
+    `(b) is ${(outBytes / 1024 / 1024).toFixed(1)} MiB.`,
+    '',
+    'Where the time of (b) goes: loading (b1) is mostly parsing the 10,000-item YAML manifest',
+    'and checking every `supports` reference; resolveInside (b3.1) runs realpath on every path',
+    'to refuse symbolic links out of the folder; reading and hashing (b3.2) is about as fast as',
+    `openssl; the rest, ${(a - inproc.loadMs - inproc.classifyMs - inproc.hashMs - inproc.assessMs).toFixed(0)} ms, is process start, module loading, a colder JIT`,
+    'than the in-process runs, and writing the JSON.',
+    '',
+    `Assessment: ${r.obligations.length} obligations (${counts}); gaps ${r.gaps} in force, ${r.gapsUpcoming} upcoming.`,
+    '',
+  ].join('\n')
+  console.log('\n' + text)
+  if (agree !== paths.length) {
+    process.exitCode = 1
+    console.error('digest mismatch between accord and openssl')
+  }
+  if (WRITE) {
+    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), text)
+    console.log(`wrote ${relative(process.cwd(), join(ROOT, 'bench', 'RESULTS.md'))}`)
+  }
+}
+
+await main()

@@ -1,0 +1,574 @@
+/**
+ * Assessment: which obligations apply to a system, and how far its evidence meets each.
+ *
+ * Pure: the caller hashes the evidence (src/node/evidence.ts), classifies the system and passes
+ * both in with the catalogs. Non-compliance is a finding (`partial`, `missing`), never an error.
+ *
+ * Rules, in the order they are applied to each listed node N:
+ * 1. Which nodes are listed. For a law (EU AI Act): every assessable node with an obligation (its
+ *    own, or inherited from the nearest ancestor that has one) whose roles intersect the
+ *    manifest's roles and that exists in the law version in force. It is `not-applicable` when
+ *    the system is out of scope or its `applies_when` (or an ancestor's) does not hold on the
+ *    classification facts. For a voluntary framework (NIST AI RMF): every assessable node.
+ * 2. Evidence on N: evidence naming N or an ancestor of N (evidence for `art-9` covers `art-9.2.a`).
+ * 3. Crosswalk, one hop: evidence covering X (named or via an ancestor of X) counts for N when a
+ *    mapping edge relates X and N. X `equivalent` or `superset` of N gives met; `subset` or
+ *    `related` gives partial; a `low` confidence edge gives at most partial. Edges are walked both
+ *    ways, reversing the relation (subset <-> superset) from target to source. Crosswalk evidence
+ *    counts for N itself, not for N's descendants.
+ * 4. Evidence marked `partial: true` gives at most partial.
+ * 5. Manifest fields: when N lists `manifest_fields` and all are filled in, N is at least partial.
+ * 6. A node with applicable listed descendants is also judged by them (the nearest listed ones):
+ *    all met -> met, some met or partial -> partial, none -> missing; N takes the better of this
+ *    and its own evidence.
+ */
+import {
+  applicationDate,
+  evaluateCondition,
+  explainCondition,
+  lawVersionAt,
+} from '../catalog/applicability.js'
+import { resolveRef, shortId } from '../catalog/lookup.js'
+import type { Catalog, CatalogNode, Condition, Obligation, Relation } from '../catalog/schema.js'
+import type { CatalogSet } from '../catalog/types.js'
+import type { EuAiActClassification } from '../classify/types.js'
+import type { Manifest } from '../manifest/schema.js'
+import type {
+  AssessmentResult,
+  EvidenceUse,
+  FrameworkSummary,
+  HashedEvidence,
+  ObligationAssessment,
+  Status,
+} from './types.js'
+
+export interface AssessSystemOptions {
+  manifest: Manifest
+  /** SHA-256 (hex) of the manifest file as read. */
+  manifestSha256: string
+  /** Hashed evidence files (`hashEvidence`). */
+  evidence: readonly HashedEvidence[]
+  catalogs: CatalogSet
+  /** The EU AI Act classification of the same system on the same date. */
+  classification: EuAiActClassification
+  /** Evaluation date, YYYY-MM-DD. */
+  asOf: string
+}
+
+/** 0 missing, 1 partial, 2 met. */
+type Level = 0 | 1 | 2
+const STATUS_OF: Record<Level, Exclude<Status, 'not-applicable'>> = {
+  0: 'missing',
+  1: 'partial',
+  2: 'met',
+}
+
+/** Evidence covering a node directly or through one of its ancestors. */
+interface Coverage {
+  ev: HashedEvidence
+  level: Level
+  /** Short ref of the node the evidence names. */
+  named: string
+  inherited: boolean
+}
+
+/** One way evidence reaches a node, with how well it meets it. */
+interface Contribution {
+  use: EvidenceUse
+  level: Level
+  /** Why it gives at most partial, when it does. */
+  limit?: string
+  /** Plain description of how it reaches the node. */
+  how: string
+  /** 0 direct, 1 through an ancestor, 2 crosswalk: lower is preferred among equal levels. */
+  rank: number
+}
+
+interface Listed {
+  framework: string
+  catalog: Catalog
+  node: CatalogNode
+  ref: string
+  binding: boolean
+  /** Reason when not applicable. */
+  notApplicable?: string
+  appliesFrom?: string
+  inForce?: boolean
+}
+
+interface Judged {
+  status: Status
+  level: Level
+}
+
+const REVERSE: Record<Relation, Relation> = {
+  equivalent: 'equivalent',
+  subset: 'superset',
+  superset: 'subset',
+  related: 'related',
+}
+
+const RELATION_WORDS: Record<Relation, string> = {
+  equivalent: 'equivalent to',
+  superset: 'which covers all of',
+  subset: 'which covers only part of',
+  related: 'related to',
+}
+
+/** Most phrases a reason lists before it says "and N more". */
+const MAX_LISTED = 4
+
+export function assessSystem(options: AssessSystemOptions): AssessmentResult {
+  const { manifest, catalogs, classification, asOf } = options
+  const frameworks = [...catalogs.catalogs.keys()].sort()
+  const facts = new Set(classification.facts)
+  const roles = new Set<string>(manifest.roles)
+  const routes = [...new Set(classification.highRiskRoutes.map((r) => r.route))]
+  const classified = new Map<string, { appliesFrom: string; inForce: boolean }>()
+  for (const o of classification.obligations)
+    classified.set(o.urn, { appliesFrom: o.appliesFrom, inForce: true })
+  for (const o of classification.upcoming)
+    classified.set(o.urn, { appliesFrom: o.appliesFrom, inForce: false })
+
+  // 1. The listed nodes, in framework then catalog order.
+  const listed = new Map<string, Listed>()
+  let lawVersion: { id: string; title: string } | undefined
+  for (const framework of frameworks) {
+    const catalog = catalogs.catalogs.get(framework) as Catalog
+    const binding = catalog.kind === 'law'
+    const version = binding ? lawVersionAt(catalog, asOf) : undefined
+    const versionId =
+      classification.lawVersion?.id && catalog.framework === 'eu-ai-act'
+        ? classification.lawVersion.id
+        : version?.id
+    if (binding && versionId !== undefined && lawVersion === undefined) {
+      const v = catalog.law_versions?.find((x) => x.id === versionId)
+      lawVersion = { id: versionId, title: v?.title ?? versionId }
+    }
+    for (const node of catalog.nodes) {
+      if (!node.assessable) continue
+      const ref = shortId(framework, node.id)
+      if (!binding) {
+        listed.set(node.urn, { framework, catalog, node, ref, binding })
+        continue
+      }
+      const chain = obligationChain(catalogs, node)
+      const own = chain[0]
+      if (!own) continue
+      if (!own.obligation.roles.some((r) => roles.has(r))) continue
+      const versions = nearest(catalogs, node, (n) => n.law_versions)
+      if (versions && versionId !== undefined && !versions.includes(versionId)) continue
+      const app = applicationDate(
+        catalog,
+        { ...node, obligation: own.obligation },
+        versionId ?? '',
+        routes,
+      )
+      if (!app) continue
+      const entry: Listed = { framework, catalog, node, ref, binding }
+      const failing = chain.find((c) => !evaluateCondition(c.obligation.applies_when, facts))
+      if (classification.category === 'out-of-scope') {
+        entry.notApplicable =
+          'Not applicable: the system is outside the scope of the AI Act (Art. 2).'
+      } else if (failing) {
+        entry.notApplicable = notApplicableReason(failing, node, facts)
+      } else {
+        const known = classified.get(node.urn)
+        entry.appliesFrom = known?.appliesFrom ?? app.from
+        entry.inForce = known?.inForce ?? app.from <= asOf
+      }
+      listed.set(node.urn, entry)
+    }
+  }
+
+  // 2. Evidence named per node.
+  const named = new Map<string, { ev: HashedEvidence; ref: string }[]>()
+  const evidence = [...options.evidence].sort((a, b) => compare(a.id, b.id))
+  for (const ev of evidence) {
+    const seen = new Set<string>()
+    for (const s of ev.supports) {
+      // Unknown refs are rejected before assessment (checkEvidenceRefs); ignore them here.
+      const hit = resolveRef(catalogs, s)
+      if (!hit || seen.has(hit.node.urn)) continue
+      seen.add(hit.node.urn)
+      const list = named.get(hit.node.urn) ?? []
+      list.push({ ev, ref: shortId(hit.framework, hit.node.id) })
+      named.set(hit.node.urn, list)
+    }
+  }
+
+  const coverageMemo = new Map<string, Coverage[]>()
+  const coverage = (urn: string): Coverage[] => {
+    const memo = coverageMemo.get(urn)
+    if (memo) return memo
+    const entry = catalogs.nodesByUrn.get(urn)
+    const out: Coverage[] = (named.get(urn) ?? []).map(({ ev, ref }) => ({
+      ev,
+      level: ev.partial ? 1 : 2,
+      named: ref,
+      inherited: false,
+    }))
+    const parent = entry?.node.parent_urn
+    if (parent !== undefined && catalogs.nodesByUrn.has(parent)) {
+      for (const c of coverage(parent)) out.push({ ...c, inherited: true })
+    }
+    coverageMemo.set(urn, out)
+    return out
+  }
+
+  // 3. Judge every listed node, children before parents.
+  const judged = new Map<string, Judged>()
+  const results = new Map<string, ObligationAssessment>()
+  const childMemo = new Map<string, string[]>()
+  const listedChildren = (urn: string): string[] => {
+    const memo = childMemo.get(urn)
+    if (memo) return memo
+    const out: string[] = []
+    for (const c of catalogs.childrenByUrn.get(urn) ?? []) {
+      if (listed.has(c)) out.push(c)
+      else out.push(...listedChildren(c))
+    }
+    childMemo.set(urn, out)
+    return out
+  }
+
+  const judge = (urn: string): Judged => {
+    const done = judged.get(urn)
+    if (done) return done
+    const item = listed.get(urn) as Listed
+    const children = listedChildren(urn).filter((c) => judge(c).status !== 'not-applicable')
+    const assessment = assessNode(item, {
+      manifest,
+      catalogs,
+      contributions: contributionsFor(item, catalogs, coverage),
+      children: children.map((c) => ({ ref: (listed.get(c) as Listed).ref, ...judge(c) })),
+    })
+    const level: Level = assessment.status === 'met' ? 2 : assessment.status === 'partial' ? 1 : 0
+    const result = { status: assessment.status, level }
+    judged.set(urn, result)
+    results.set(urn, assessment)
+    return result
+  }
+  for (const urn of listed.keys()) judge(urn)
+
+  // 4. Output, in framework then catalog order, and the summaries.
+  const obligations = [...listed.keys()].map((urn) => results.get(urn) as ObligationAssessment)
+  const summaries: Required<FrameworkSummary>[] = frameworks.map((framework) => {
+    const catalog = catalogs.catalogs.get(framework) as Catalog
+    const mine = obligations.filter((o) => o.framework === framework)
+    const count = (s: Status): number => mine.filter((o) => o.status === s).length
+    const open = mine.filter((o) => o.status === 'partial' || o.status === 'missing')
+    const met = count('met')
+    const partial = count('partial')
+    const notApplicable = count('not-applicable')
+    const applicable = mine.length - notApplicable
+    return {
+      framework,
+      name: catalog.name,
+      total: mine.length,
+      met,
+      partial,
+      missing: count('missing'),
+      notApplicable,
+      readiness: applicable === 0 ? 1 : round4((met + 0.5 * partial) / applicable),
+      binding: catalog.kind === 'law',
+      gaps: open.filter((o) => o.inForce !== false).length,
+      gapsUpcoming: open.filter((o) => o.inForce === false).length,
+    }
+  })
+  const binding = summaries.filter((s) => s.binding)
+  return {
+    system: { name: manifest.system.name, version: manifest.system.version },
+    asOf,
+    manifestSha256: options.manifestSha256,
+    evidence,
+    frameworks: summaries,
+    obligations,
+    gaps: binding.reduce((n, s) => n + s.gaps, 0),
+    gapsUpcoming: binding.reduce((n, s) => n + s.gapsUpcoming, 0),
+    ...(lawVersion ? { lawVersion } : {}),
+  }
+}
+
+/** The node and its ancestors that carry an obligation, nearest first. */
+function obligationChain(
+  set: CatalogSet,
+  node: CatalogNode,
+): { node: CatalogNode; obligation: Obligation }[] {
+  const out: { node: CatalogNode; obligation: Obligation }[] = []
+  let current: CatalogNode | undefined = node
+  for (let guard = 0; current && guard < 64; guard++) {
+    if (current.obligation) out.push({ node: current, obligation: current.obligation })
+    current =
+      current.parent_urn === undefined ? undefined : set.nodesByUrn.get(current.parent_urn)?.node
+  }
+  return out
+}
+
+/** The value `pick` gives on the node or its nearest ancestor that has one. */
+function nearest<T>(
+  set: CatalogSet,
+  node: CatalogNode,
+  pick: (n: CatalogNode) => T | undefined,
+): T | undefined {
+  let current: CatalogNode | undefined = node
+  for (let guard = 0; current && guard < 64; guard++) {
+    const v = pick(current)
+    if (v !== undefined) return v
+    current =
+      current.parent_urn === undefined ? undefined : set.nodesByUrn.get(current.parent_urn)?.node
+  }
+  return undefined
+}
+
+function notApplicableReason(
+  failing: { node: CatalogNode; obligation: Obligation },
+  node: CatalogNode,
+  facts: ReadonlySet<string>,
+): string {
+  const cond: Condition = failing.obligation.applies_when
+  const of = failing.node.urn === node.urn ? '' : ` (condition of ${failing.node.ref_id})`
+  return `Not applicable to this system: ${explainCondition(cond, facts)}${of}.`
+}
+
+/** A way evidence reaches a node, before it is turned into output (built for winners only). */
+interface Candidate {
+  c: Coverage
+  level: Level
+  rank: number
+  /** The crosswalk edge, with the relation of its other end to this node. */
+  cross?: { otherRef: string; relation: Relation; source: string; confidence: string }
+  key: string
+}
+
+/** Every way evidence reaches the node, best first, one per evidence item. */
+function contributionsFor(
+  item: Listed,
+  set: CatalogSet,
+  coverage: (urn: string) => Coverage[],
+): Contribution[] {
+  const best = new Map<string, Candidate>()
+  const offer = (cand: Candidate): void => {
+    const current = best.get(cand.c.ev.id)
+    if (!current || better(cand, current)) best.set(cand.c.ev.id, cand)
+  }
+  for (const c of coverage(item.node.urn)) {
+    offer({ c, level: c.level, rank: c.inherited ? 1 : 0, key: c.inherited ? c.named : '' })
+  }
+  for (const edge of set.edgesByUrn.get(item.node.urn) ?? []) {
+    const fromSource = edge.target_urn === item.node.urn && edge.source_urn !== item.node.urn
+    const other = fromSource ? edge.source_urn : edge.target_urn
+    const otherEntry = set.nodesByUrn.get(other)
+    if (!otherEntry || other === item.node.urn) continue
+    const otherRef = shortId(otherEntry.framework, otherEntry.node.id)
+    // The relation of the other end to this node.
+    const relation = fromSource ? edge.relation : REVERSE[edge.relation]
+    const strong = relation === 'equivalent' || relation === 'superset'
+    const edgeLevel: Level = strong && edge.confidence !== 'low' ? 2 : 1
+    const cross = { otherRef, relation, source: edge.source, confidence: edge.confidence }
+    for (const c of coverage(other)) {
+      offer({
+        c,
+        level: Math.min(c.level, edgeLevel) as Level,
+        rank: 2,
+        cross,
+        key: `${otherRef}|${relation}|${c.inherited ? c.named : ''}`,
+      })
+    }
+  }
+  return [...best.values()].sort((a, b) => (better(a, b) ? -1 : 1)).map(materialize)
+}
+
+/** Higher level, then direct before inherited before crosswalk, then a stable tie-break. */
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.level !== b.level) return a.level > b.level
+  if (a.rank !== b.rank) return a.rank < b.rank
+  if (a.c.ev.id !== b.c.ev.id) return a.c.ev.id < b.c.ev.id
+  return a.key < b.key
+}
+
+function materialize(cand: Candidate): Contribution {
+  const { c, cross } = cand
+  const inherited = c.inherited ? { inheritedFrom: c.named } : {}
+  if (!cross) {
+    return {
+      use: { evidenceId: c.ev.id, sha256: c.ev.sha256, via: 'direct', ...inherited },
+      level: cand.level,
+      ...(cand.level < 2 ? { limit: `evidence ${c.ev.id} is marked partial` } : {}),
+      how: c.inherited
+        ? `evidence ${c.ev.id} (for ${c.named}, which includes this)`
+        : `evidence ${c.ev.id}`,
+      rank: cand.rank,
+    }
+  }
+  const { otherRef, relation } = cross
+  const limit =
+    cand.level === 2
+      ? undefined
+      : c.level < 2
+        ? `evidence ${c.ev.id} is marked partial`
+        : relation === 'subset'
+          ? `${otherRef} covers only part of this (subset)`
+          : relation === 'related'
+            ? `${otherRef} is only related to this (related)`
+            : `the crosswalk from ${otherRef} has low confidence`
+  return {
+    use: {
+      evidenceId: c.ev.id,
+      sha256: c.ev.sha256,
+      via: { from: otherRef, relation, source: cross.source, confidence: cross.confidence },
+      ...inherited,
+    },
+    level: cand.level,
+    ...(limit === undefined ? {} : { limit }),
+    how:
+      `evidence ${c.ev.id} (for ${c.inherited ? `${c.named}, through ` : ''}${otherRef}, ` +
+      `${RELATION_WORDS[relation]} this per ${cross.source}, ${cross.confidence} confidence)`,
+    rank: cand.rank,
+  }
+}
+
+function assessNode(
+  item: Listed,
+  ctx: {
+    manifest: Manifest
+    catalogs: CatalogSet
+    contributions: Contribution[]
+    children: { ref: string; status: Status; level: Level }[]
+  },
+): ObligationAssessment {
+  const { node, ref } = item
+  const base: ObligationAssessment = {
+    id: ref,
+    urn: node.urn,
+    framework: item.framework,
+    citation: node.ref_id,
+    title: node.name,
+    status: 'not-applicable',
+    reason: '',
+    evidence: [],
+  }
+  if (item.notApplicable !== undefined) return { ...base, reason: item.notApplicable }
+
+  const { contributions, children } = ctx
+  const fields = node.manifest_fields ?? []
+  const filled = fields.filter((f) => isFilled(getPath(ctx.manifest, f)))
+  const fieldsFilled = fields.length > 0 && filled.length === fields.length
+  const evidenceLevel = (contributions[0]?.level ?? 0) as Level
+  const ownLevel = Math.max(evidenceLevel, fieldsFilled ? 1 : 0) as Level
+  const metChildren = children.filter((c) => c.level === 2)
+  const childLevel: Level | undefined =
+    children.length === 0
+      ? undefined
+      : metChildren.length === children.length
+        ? 2
+        : children.some((c) => c.level > 0)
+          ? 1
+          : 0
+  const level = Math.max(ownLevel, childLevel ?? 0) as Level
+  const status = STATUS_OF[level]
+  const byChildren = childLevel !== undefined && childLevel > ownLevel
+  const openChildren = children.filter((c) => c.level < 2).map((c) => c.ref)
+
+  // Reason.
+  const parts: string[] = []
+  const best = contributions.filter((c) => c.level === evidenceLevel && c.level > 0)
+  if (byChildren) {
+    parts.push(childrenReason(status, children.length, metChildren.length, openChildren))
+  } else if (level === 2) {
+    parts.push(`Met by ${list(best.map((c) => c.how))}.`)
+  } else if (level === 1 && evidenceLevel === 1) {
+    const limits = [...new Set(best.map((c) => c.limit).filter((x) => x !== undefined))]
+    parts.push(`Partly met by ${list(best.map((c) => c.how))}: ${list(limits)}.`)
+  } else if (level === 1) {
+    parts.push(`Described in the manifest (${filled.join(', ')}) but no evidence file supports it.`)
+  } else {
+    let missing = `Missing: no evidence file supports ${ref}`
+    missing += node.parent_urn === undefined ? '' : ' or a parent of it'
+    missing += ctx.catalogs.edgesByUrn.has(node.urn) ? ', directly or through the crosswalk' : ''
+    if (fields.length > 0) {
+      const empty = fields.filter((f) => !filled.includes(f))
+      missing += `, and the manifest does not describe it (${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty)`
+    }
+    if (children.length > 0) missing += `; none of its ${children.length} applicable points is met`
+    parts.push(missing + '.')
+  }
+  if (byChildren && evidenceLevel > 0)
+    parts.push(`Its own evidence: ${list(best.map((c) => c.how))}.`)
+  if (!item.binding) parts.push('Voluntary framework: good practice, not a legal duty.')
+
+  // Action.
+  let action: string | undefined
+  if (level < 2) {
+    const hint = node.evidence_hint?.trim().replace(/\.$/, '')
+    const what = hint ? ` (${lowerFirst(hint)})` : ''
+    if (byChildren || (childLevel !== undefined && openChildren.length > 0 && level === 0)) {
+      action = `Close the open points (${list(openChildren)}), or add evidence covering all of ${ref}${what} and list ${ref} in its supports.`
+    } else {
+      action =
+        level === 1
+          ? `Add evidence that covers it in full${what} and list ${ref} in its supports.`
+          : `Add evidence${what} and list ${ref} in its supports.`
+      const empty = fields.filter((f) => !filled.includes(f))
+      if (empty.length > 0) action += ` Describe it in the manifest under ${empty.join(', ')}.`
+    }
+  }
+
+  return {
+    ...base,
+    status,
+    reason: parts.join(' '),
+    evidence: contributions
+      .filter((c) => c.level > 0)
+      .map((c) => c.use)
+      .sort((a, b) => compare(a.evidenceId, b.evidenceId)),
+    ...(action === undefined ? {} : { action }),
+    ...(item.appliesFrom === undefined ? {} : { appliesFrom: item.appliesFrom }),
+    ...(filled.length > 0 ? { manifestFields: filled } : {}),
+    ...(item.inForce === undefined ? {} : { inForce: item.inForce }),
+  }
+}
+
+function childrenReason(status: Status, total: number, met: number, open: string[]): string {
+  if (status === 'met') return `Met: all ${total} applicable points are met.`
+  return `Partly met: ${met} of ${total} applicable points met; open: ${list(open)}.`
+}
+
+/** `a`, `a and b`, `a, b and c`, `a, b, c, d and 3 more`. */
+function list(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? ''
+  if (items.length > MAX_LISTED)
+    return `${items.slice(0, MAX_LISTED).join(', ')} and ${items.length - MAX_LISTED} more`
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) as string}`
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1)
+}
+
+/** The value at a dotted path (`humanOversight.measures`) of the manifest. */
+function getPath(value: unknown, path: string): unknown {
+  let current = value
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<string, unknown>)[key]
+  }
+  return current
+}
+
+/** Filled: present and not an empty string, array or object. `false` and `0` count as filled. */
+function isFilled(value: unknown): boolean {
+  if (value === undefined || value === null) return false
+  if (typeof value === 'string') return value.trim() !== ''
+  if (Array.isArray(value)) return value.length > 0
+  if (typeof value === 'object') return Object.keys(value).length > 0
+  return true
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,194 @@
+/**
+ * The assessment as a plain-text table for a terminal: one block per framework with a header
+ * line (readiness and counts) and one row per open obligation (partial or missing; met ones too
+ * with `all`). Pure and deterministic; ANSI colour only when asked for.
+ */
+import type { AssessmentResult, FrameworkSummary, ObligationAssessment, Status } from './types.js'
+
+export interface RenderGapTableOptions {
+  /** List met obligations too (not-applicable ones are only counted). */
+  all?: boolean
+  /** Line width in characters; default 100, at least 60. */
+  width?: number
+  /** Colour the status column with ANSI escapes. */
+  color?: boolean
+}
+
+const COLOURS: Partial<Record<Status, string>> = {
+  met: '\u001b[32m',
+  partial: '\u001b[33m',
+  missing: '\u001b[31m',
+}
+const RESET = '\u001b[0m'
+
+const HEAD = {
+  citation: 'Citation',
+  title: 'Title',
+  status: 'Status',
+  due: 'Applies',
+  last: 'Evidence',
+}
+
+export function renderGapTable(
+  result: AssessmentResult,
+  options: RenderGapTableOptions = {},
+): string {
+  const width = Math.max(60, Math.floor(options.width ?? 100))
+  const lines: string[] = []
+  const law = result.lawVersion ? ` under ${result.lawVersion.title}` : ''
+  lines.push(
+    `${result.system.name} ${result.system.version}: assessment as of ${result.asOf}${law}`,
+  )
+
+  for (const summary of result.frameworks) {
+    const rows = result.obligations.filter(
+      (o) =>
+        o.framework === summary.framework &&
+        (o.status === 'partial' ||
+          o.status === 'missing' ||
+          (options.all === true && o.status === 'met')),
+    )
+    lines.push('', ...headerLines(summary, width))
+    if (rows.length === 0) {
+      lines.push(
+        summary.total - summary.notApplicable === 0
+          ? '  Nothing applies.'
+          : options.all
+            ? '  Nothing listed.'
+            : '  No gaps: every applicable entry is met.',
+      )
+      continue
+    }
+    lines.push(...renderRows(rows, summary, width, options.color === true))
+  }
+
+  lines.push('')
+  lines.push(
+    `Binding gaps: ${result.gaps} in force, ${result.gapsUpcoming ?? 0} upcoming. ` +
+      'Run with --json for reasons and evidence hashes.',
+  )
+  return lines.join('\n') + '\n'
+}
+
+function headerLines(s: FrameworkSummary, width: number): string[] {
+  const kind = s.binding ? '' : ' (voluntary)'
+  const counts = `${s.met} met, ${s.partial} partial, ${s.missing} missing, ${s.notApplicable} not applicable`
+  const gaps = s.binding
+    ? `gaps: ${s.gaps ?? 0} in force, ${s.gapsUpcoming ?? 0} upcoming`
+    : `gaps: ${s.gaps ?? 0}`
+  const summary = `readiness ${Math.round(s.readiness * 100)}%: ${counts}; ${gaps}`
+  return [`${s.name}${kind}`, ...wrap(summary, width - 2).map((l) => `  ${l}`)]
+}
+
+/**
+ * One line per obligation (citation, title, status, date, evidence ids), and for partial and
+ * missing ones the action to take, wrapped on the lines below it, indented under the title.
+ */
+function renderRows(
+  rows: ObligationAssessment[],
+  summary: FrameworkSummary,
+  width: number,
+  color: boolean,
+): string[] {
+  const due = (o: ObligationAssessment): string =>
+    o.appliesFrom === undefined ? '-' : o.inForce === false ? o.appliesFrom : 'in force'
+  const ids = (o: ObligationAssessment): string =>
+    o.evidence.length === 0
+      ? o.manifestFields && o.manifestFields.length > 0
+        ? `(manifest: ${o.manifestFields.join(', ')})`
+        : '-'
+      : o.evidence.map((e) => e.evidenceId).join(', ')
+  const indent = 2
+  const gap = 2
+  const w = {
+    citation: Math.min(18, Math.max(HEAD.citation.length, ...rows.map((o) => o.citation.length))),
+    title: Math.min(36, Math.max(HEAD.title.length, ...rows.map((o) => o.title.length))),
+    status: Math.max(HEAD.status.length, ...rows.map((o) => o.status.length)),
+    due: summary.binding ? Math.max(HEAD.due.length, ...rows.map((o) => due(o).length)) : 0,
+  }
+  const minEvidence = 12
+  const others = () =>
+    indent + w.citation + gap + w.title + gap + w.status + gap + (w.due > 0 ? w.due + gap : 0)
+  // Narrow terminals: give up title width first, down to 10 characters, then evidence width.
+  w.title = Math.max(10, w.title - Math.max(0, others() + minEvidence - width))
+  const evidenceWidth = Math.max(8, width - others())
+  const actionIndent = indent + w.citation + gap
+  const actionWidth = Math.max(20, width - actionIndent)
+
+  const line = (c: {
+    citation: string
+    title: string
+    status: string
+    due: string
+    last: string
+  }) =>
+    (
+      ' '.repeat(indent) +
+      pad(c.citation, w.citation) +
+      ' '.repeat(gap) +
+      pad(c.title, w.title) +
+      ' '.repeat(gap) +
+      c.status +
+      ' '.repeat(gap) +
+      (w.due > 0 ? pad(c.due, w.due) + ' '.repeat(gap) : '') +
+      c.last
+    ).trimEnd()
+
+  const out = [
+    line({
+      citation: HEAD.citation,
+      title: HEAD.title,
+      status: pad(HEAD.status, w.status),
+      due: HEAD.due,
+      last: HEAD.last,
+    }),
+  ]
+  for (const o of rows) {
+    const status = pad(o.status, w.status)
+    const coloured = color && COLOURS[o.status] ? `${COLOURS[o.status]}${status}${RESET}` : status
+    out.push(
+      line({
+        citation: truncate(o.citation, w.citation),
+        title: truncate(o.title, w.title),
+        status: coloured,
+        due: due(o),
+        last: truncate(ids(o), evidenceWidth),
+      }),
+    )
+    if (o.status !== 'met' && o.action) {
+      for (const l of wrap(o.action, actionWidth)) out.push(' '.repeat(actionIndent) + l)
+    }
+  }
+  return out
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length)
+}
+
+/** Cuts `s` to `n` characters, ending with `…` when cut. */
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : s.slice(0, Math.max(0, n - 1)) + '…'
+}
+
+/** Word-wraps `text` to lines of at most `n` characters; longer words are split. */
+function wrap(text: string, n: number): string[] {
+  const lines: string[] = []
+  let current = ''
+  for (let word of text.split(/\s+/).filter((x) => x !== '')) {
+    while (word.length > n) {
+      if (current) lines.push(current)
+      current = ''
+      lines.push(word.slice(0, n))
+      word = word.slice(n)
+    }
+    if (!current) current = word
+    else if (current.length + 1 + word.length <= n) current += ' ' + word
+    else {
+      lines.push(current)
+      current = word
+    }
+  }
+  if (current) lines.push(current)
+  return lines
+}

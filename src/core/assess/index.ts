@@ -1,0 +1,11 @@
+/** Public API of assessment. */
+export { assessSystem, type AssessSystemOptions } from './assess.js'
+export { renderGapTable, type RenderGapTableOptions } from './gap-table.js'
+export type {
+  AssessmentResult,
+  EvidenceUse,
+  FrameworkSummary,
+  HashedEvidence,
+  ObligationAssessment,
+  Status,
+} from './types.js'

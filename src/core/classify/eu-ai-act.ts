@@ -1,0 +1,239 @@
+/**
+ * EU AI Act classification: which category a system falls in on a given date, why (a trace of
+ * rules, each citing its article), and which obligations apply or are coming.
+ *
+ * The rules run in the order of the Act's own logic:
+ *   law version in force -> Art. 2 scope -> Art. 5 practices -> Art. 6(1) Annex I -> Art. 6(2)
+ *   Annex III -> Art. 6(3) derogation -> Art. 50 -> Art. 2(12) open source -> Ch. V GPAI ->
+ *   obligations -> category.
+ * Art. 2(12) is decided late on purpose: it does not reach prohibited, high-risk or Art. 50
+ * systems, so those must be known first.
+ *
+ * Pure and deterministic: the date is an input, and the catalog supplies the mappings and dates.
+ */
+import { lawVersionAt } from '../catalog/applicability.js'
+import { isoDate, type Catalog, type LawVersion } from '../catalog/schema.js'
+import type { Manifest } from '../manifest/schema.js'
+import { cite, indexCatalog, listWords, record, type RuleContext } from './rules/context.js'
+import { evaluateGpai, type GpaiResult } from './rules/gpai.js'
+import { evaluateHighRisk } from './rules/high-risk.js'
+import { selectObligations } from './rules/obligations.js'
+import { evaluateProhibitedPractices } from './rules/prohibited.js'
+import { evaluateOpenSourceExclusion, evaluateScope, isEuCountry } from './rules/scope.js'
+import { evaluateTransparency } from './rules/transparency.js'
+import type { EuAiActClassification, EuCategory, ObligationInForce } from './types.js'
+
+export interface ClassifyEuAiActOptions {
+  /** A parsed manifest (defaults filled in by the zod `Manifest` schema). */
+  manifest: Manifest
+  /** The EU AI Act catalog (framework `eu-ai-act`). */
+  catalog: Catalog
+  /** The date to classify on, YYYY-MM-DD. Selects the law version and what is in force. */
+  asOf: string
+}
+
+/** Classifies a system under the EU AI Act as of a date. Throws `TypeError` on API misuse. */
+export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassification {
+  const { manifest, catalog, asOf } = options
+  if (!isoDate.safeParse(asOf).success)
+    throw new TypeError(`asOf must be a calendar date as YYYY-MM-DD, got ${JSON.stringify(asOf)}`)
+  if (catalog.framework !== 'eu-ai-act')
+    throw new TypeError(
+      `classifyEuAiAct needs the eu-ai-act catalog, got framework ${JSON.stringify(catalog.framework)}`,
+    )
+
+  const index = indexCatalog(catalog)
+  const lawVersion = lawVersionAt(catalog, asOf) ?? unversioned(catalog)
+  const ctx: RuleContext = {
+    manifest,
+    asOf,
+    index,
+    lawVersion,
+    facts: new Set(),
+    citations: [],
+    trace: [],
+  }
+
+  record(ctx, {
+    rule: 'eu.law-version',
+    cites: lawVersion.source,
+    outcome: 'fired',
+    reasoning: `On ${asOf} the law in force is ${lawVersion.title} (from ${lawVersion.in_force_from}).${lawVersion.uncertain ? ` Uncertain: ${lawVersion.uncertain}` : ''}`,
+  })
+  addContextFacts(ctx)
+
+  const scope = evaluateScope(ctx)
+  if (!scope.inScope) return outOfScope(ctx, scope.excludedBy ?? 'Art. 2(1)')
+  ctx.facts.add('in-scope')
+
+  const prohibited = evaluateProhibitedPractices(ctx)
+  const useCases = [...manifest.classification.useCases, ...prohibited.reclassifiedUseCases]
+  const highRisk = evaluateHighRisk(ctx, useCases)
+  const transparency = evaluateTransparency(ctx)
+  const openSourceOut = evaluateOpenSourceExclusion(ctx, {
+    prohibited: prohibited.prohibited,
+    highRisk: highRisk.highRisk,
+    transparency: transparency.length > 0,
+    laterPractices: prohibited.practices
+      .filter((p) => !p.inForce && p.appliesFrom !== '')
+      .map((p) => `${p.point} (from ${p.appliesFrom})`),
+  })
+
+  const beforeGpai = ctx.citations.length
+  const gpai = evaluateGpai(ctx)
+  const gpaiCitations = ctx.citations.slice(beforeGpai)
+
+  if (openSourceOut) {
+    ctx.facts.delete('in-scope')
+    const gpaiFacts = ['gpai', 'gpai-systemic-risk', 'gpai:open-source']
+    const duties =
+      gpai.status === null
+        ? { obligations: [], upcoming: [] }
+        : selectObligations(ctx, { onlyFacts: gpaiFacts })
+    recordCategory(ctx, ['out-of-scope'], 'Art. 2(12)')
+    return buildResult(ctx, {
+      categories: ['out-of-scope'],
+      citations: ['Art. 2(12)', ...gpaiCitations],
+      gpai,
+      derogation: highRisk.derogation,
+      highRiskRoutes: [],
+      prohibitedPractices: prohibited.practices,
+      transparency: [],
+      ...duties,
+    })
+  }
+
+  const categories: EuCategory[] = []
+  if (prohibited.prohibited) categories.push('prohibited')
+  if (highRisk.highRisk) categories.push('high-risk')
+  if (transparency.length > 0) categories.push('transparency')
+  if (categories.length === 0) categories.push('minimal')
+
+  const duties = selectObligations(ctx)
+  recordCategory(ctx, categories)
+  return buildResult(ctx, {
+    categories,
+    citations: [...ctx.citations],
+    gpai,
+    derogation: highRisk.derogation,
+    highRiskRoutes: highRisk.routes,
+    prohibitedPractices: prohibited.practices,
+    transparency,
+    ...duties,
+  })
+}
+
+interface ResultParts {
+  /** In order of precedence; the first is the category. */
+  categories: EuCategory[]
+  citations: string[]
+  gpai: GpaiResult
+  derogation: EuAiActClassification['derogation']
+  highRiskRoutes: EuAiActClassification['highRiskRoutes']
+  prohibitedPractices: EuAiActClassification['prohibitedPractices']
+  transparency: EuAiActClassification['transparency']
+  obligations: ObligationInForce[]
+  upcoming: ObligationInForce[]
+}
+
+/** The result, with keys in the order of the output contract (stable JSON). */
+function buildResult(ctx: RuleContext, parts: ResultParts): EuAiActClassification {
+  const v = ctx.lawVersion
+  return {
+    category: parts.categories[0] ?? 'minimal',
+    citations: parts.citations,
+    categories: parts.categories,
+    gpai: parts.gpai.status,
+    gpaiDetail: parts.gpai.detail,
+    derogation: parts.derogation,
+    highRiskRoutes: parts.highRiskRoutes,
+    prohibitedPractices: parts.prohibitedPractices,
+    transparency: parts.transparency,
+    facts: [...ctx.facts].sort(),
+    roles: [...ctx.manifest.roles],
+    asOf: ctx.asOf,
+    lawVersion: { id: v.id, title: v.title, source: v.source },
+    obligations: parts.obligations,
+    upcoming: parts.upcoming,
+    trace: ctx.trace,
+  }
+}
+
+/** Facts about the operator and the deployment context (Art. 3, Art. 26, Art. 27). */
+function addContextFacts(ctx: RuleContext): void {
+  const { manifest, facts } = ctx
+  const d = manifest.deployment
+  const found: string[] = []
+  const add = (fact: string, holds: boolean, words: string) => {
+    if (!holds) return
+    facts.add(fact)
+    found.push(`${fact} (${words})`)
+  }
+  add(
+    'provider:third-country',
+    !isEuCountry(manifest.provider.country),
+    `provider established in ${manifest.provider.country}`,
+  )
+  add('deployer:public-body', d.publicBody, 'deployment.publicBody')
+  add('deployer:public-service', d.publicService, 'deployment.publicService')
+  add('deployer:workplace', d.workplace, 'deployment.workplace')
+  add('deployer:law-enforcement', d.lawEnforcement, 'deployment.lawEnforcement')
+  add('deployer:migration', d.migration, 'deployment.migration')
+  add('personal-data', manifest.classification.processesPersonalData, 'processes personal data')
+  record(ctx, {
+    rule: 'eu.facts',
+    cites: 'Art. 3',
+    outcome: found.length > 0 ? 'fired' : 'not-applicable',
+    reasoning:
+      found.length > 0
+        ? `Operator and context facts: ${listWords(found)}. The vendor's roles: ${manifest.roles.join(', ')}.`
+        : `No operator or context facts hold. The vendor's roles: ${manifest.roles.join(', ')}.`,
+  })
+}
+
+/** Result for a system outside the Act (Art. 2(1), 2(3) or 2(6)): no further rules, no duties. */
+function outOfScope(ctx: RuleContext, excludedBy: string): EuAiActClassification {
+  cite(ctx, excludedBy)
+  recordCategory(ctx, ['out-of-scope'], excludedBy)
+  return buildResult(ctx, {
+    categories: ['out-of-scope'],
+    citations: [...ctx.citations],
+    gpai: { status: null, detail: { models: [], openSourceExemption: false } },
+    derogation: {
+      claimed: ctx.manifest.classification.derogation !== undefined,
+      applied: false,
+      reason: 'Not evaluated: the system is outside the scope of the Act.',
+      conditions: [],
+    },
+    highRiskRoutes: [],
+    prohibitedPractices: [],
+    transparency: [],
+    obligations: [],
+    upcoming: [],
+  })
+}
+
+function recordCategory(ctx: RuleContext, categories: EuCategory[], excludedBy?: string): void {
+  const [category] = categories
+  record(ctx, {
+    rule: 'eu.category',
+    cites: excludedBy ?? 'Art. 5, Art. 6, Art. 50',
+    outcome: 'fired',
+    reasoning:
+      category === 'out-of-scope'
+        ? `Out of scope under ${excludedBy}: the Act imposes no obligations on this system${ctx.manifest.models.length > 0 && excludedBy === 'Art. 2(12)' ? ' (general-purpose AI model duties, if any, are listed separately)' : ''}.`
+        : categories.length > 1
+          ? `Category ${category}; the system is also ${listWords(categories.slice(1))} (precedence: prohibited, high-risk, transparency, minimal).`
+          : `Category ${category}.`,
+  })
+}
+
+/** A stand-in when a catalog has no law versions, so output keeps its shape. */
+function unversioned(catalog: Catalog): LawVersion {
+  return {
+    id: 'unversioned',
+    title: catalog.name,
+    source: catalog.sources[0]?.title ?? catalog.urn,
+    in_force_from: catalog.publication_date,
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Obligations that apply to the system: every catalog node with an `obligation` whose roles meet
+ * the vendor's roles, whose `applies_when` holds on the facts, that is part of the law version in
+ * force, and that has a date of application there for the routes the system has. Dated on or
+ * before the as-of date: in force; later: upcoming.
+ */
+import { applicationDate, evaluateCondition } from '../../catalog/applicability.js'
+import type { CatalogNode, Route } from '../../catalog/schema.js'
+import type { ObligationInForce } from '../types.js'
+import { existsIn, record, type RuleContext } from './context.js'
+
+export interface ObligationsResult {
+  obligations: ObligationInForce[]
+  upcoming: ObligationInForce[]
+}
+
+export interface SelectObligationsOptions {
+  /** Only obligations whose condition names one of these facts (Art. 2(12): GPAI duties only). */
+  onlyFacts?: readonly string[]
+}
+
+const ART_5_NODE = /^art-5(?:\.|$)/
+const ART_5_1_POINT = /^art-5\.1\.([a-z]{1,2})(?:\.|$)/
+
+export function selectObligations(
+  ctx: RuleContext,
+  options: SelectObligationsOptions = {},
+): ObligationsResult {
+  const { catalog } = ctx.index
+  const roles = ctx.manifest.roles
+  const routes = systemRoutes(ctx.facts)
+  const chosen: { entry: ObligationInForce; order: number }[] = []
+
+  catalog.nodes.forEach((node, order) => {
+    const obligation = node.obligation
+    if (!obligation) return
+    const theirs = obligation.roles.filter((r) => roles.includes(r))
+    if (theirs.length === 0) return
+    if (!existsIn(ctx.index, node, ctx.lawVersion.id)) return
+    if (!evaluateCondition(obligation.applies_when, ctx.facts)) return
+    if (!art5Matched(node, ctx.facts)) return
+    if (options.onlyFacts && !namesAny(node, options.onlyFacts)) return
+    const date = applicationDate(catalog, node, ctx.lawVersion.id, routes)?.from
+    if (!date) return
+    chosen.push({
+      order,
+      entry: {
+        id: `${catalog.framework}:${node.id}`,
+        urn: node.urn,
+        citation: node.ref_id,
+        title: node.name,
+        roles: theirs,
+        appliesFrom: date,
+        status: date <= ctx.asOf ? 'in-force' : 'upcoming',
+      },
+    })
+  })
+
+  chosen.sort((a, b) => a.entry.appliesFrom.localeCompare(b.entry.appliesFrom) || a.order - b.order)
+  const obligations = chosen.filter((c) => c.entry.status === 'in-force').map((c) => c.entry)
+  const upcoming = chosen.filter((c) => c.entry.status === 'upcoming').map((c) => c.entry)
+  record(ctx, {
+    rule: 'eu.obligations',
+    cites: ctx.lawVersion.source,
+    outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
+    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}`,
+  })
+  return { obligations, upcoming }
+}
+
+/** Routes whose dates of application apply to this system. */
+function systemRoutes(facts: ReadonlySet<string>): Route[] {
+  const routes: Route[] = []
+  if (facts.has('high-risk:annex-i')) routes.push('annex-i')
+  // A derogated Annex III system keeps the Annex III dates for its Art. 6(4) and 49(2) duties.
+  if (facts.has('high-risk:annex-iii') || facts.has('derogation:art-6.3')) routes.push('annex-iii')
+  return routes.length > 0 ? routes : ['any']
+}
+
+/** Art. 5 nodes are listed only for the practices matched. */
+function art5Matched(node: CatalogNode, facts: ReadonlySet<string>): boolean {
+  if (!ART_5_NODE.test(node.id)) return true
+  const point = ART_5_1_POINT.exec(node.id)
+  if (point) return facts.has(`art-5.1.${point[1]}`)
+  return [...facts].some((f) => f.startsWith('art-5.1.'))
+}
+
+function namesAny(node: CatalogNode, facts: readonly string[]): boolean {
+  const c = node.obligation?.applies_when
+  const named = [...(c?.all ?? []), ...(c?.any ?? [])]
+  return named.some((f) => facts.includes(f))
+}

@@ -1,0 +1,12 @@
+/** Public API of the document generators. */
+export { generateDocuments, renderIndex } from './generate.js'
+export type { GenerateDocumentsOptions, GeneratedDocument } from './generate.js'
+export { ANNEX_IV_SKELETON, renderAnnexIv } from './annex-iv.js'
+export { ANNEX_V_ITEMS, renderDeclaration } from './declaration.js'
+export { renderNistProfile } from './nist-profile.js'
+export { renderClassificationReport } from './classification-report.js'
+export { createContext } from './context.js'
+export type { DocumentContext, GeneratorInfo } from './context.js'
+export { DOCUMENT_FILES, htmlName } from './files.js'
+export { escapeHtml, markdownToHtml } from './html.js'
+export { md as escapeMarkdown } from './markdown.js'

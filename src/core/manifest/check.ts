@@ -1,0 +1,413 @@
+/**
+ * Cross-field checks of a manifest that the schema cannot express: statements that contradict
+ * each other, references to evidence ids that do not exist, evidence paths that leave the
+ * manifest's folder.
+ *
+ * A contradiction is an error (the facts cannot both be true, so any classification built on
+ * them would be wrong). A combination that is possible but probably a mistake is a warning.
+ * Facts that are merely legally significant (e.g. a derogation claimed while the system profiles
+ * natural persons) are findings for the classifier, not issues here.
+ */
+import type { Issue } from '../errors.js'
+import type { Manifest, UseCase } from './schema.js'
+import { EU_MEMBER_STATES } from './schema.js'
+
+export type Severity = 'error' | 'warning'
+
+/** An issue from `checkManifest`, with its severity. */
+export interface ManifestIssue extends Issue {
+  severity: Severity
+}
+
+/**
+ * Use cases listed in Annex III (through the catalog). `biometric-verification` is not among
+ * them: Annex III point 1(a) excludes verification whose sole purpose is to confirm identity.
+ */
+export const ANNEX_III_USE_CASES: ReadonlySet<UseCase> = new Set<UseCase>([
+  'remote-biometric-identification',
+  'biometric-categorisation',
+  'emotion-recognition',
+  'critical-infrastructure-safety',
+  'education-admission',
+  'education-evaluation',
+  'education-level-assessment',
+  'exam-proctoring',
+  'recruitment',
+  'worker-management',
+  'public-benefits-eligibility',
+  'creditworthiness',
+  'fraud-detection',
+  'life-health-insurance-pricing',
+  'emergency-call-triage',
+  'victim-risk-assessment',
+  'law-enforcement-polygraph',
+  'evidence-reliability',
+  'offending-risk-assessment',
+  'law-enforcement-profiling',
+  'migration-polygraph',
+  'migration-risk-assessment',
+  'asylum-visa-examination',
+  'migration-person-identification',
+  'travel-document-verification',
+  'judicial-assistance',
+  'election-influence',
+  'campaign-logistics',
+])
+
+/**
+ * Use cases that are plainly civilian (law enforcement, migration, civil services, justice,
+ * elections) and so contradict a claim of *exclusive* military, defence or national-security use
+ * (Art. 2(3)). Recruitment, worker management and education are left out on purpose: armed
+ * forces recruit, manage and train too. This is our reading, not a list from the Act.
+ */
+export const CIVIL_USE_CASES: ReadonlySet<UseCase> = new Set<UseCase>([
+  'social-scoring',
+  'public-benefits-eligibility',
+  'creditworthiness',
+  'life-health-insurance-pricing',
+  'emergency-call-triage',
+  'victim-risk-assessment',
+  'law-enforcement-polygraph',
+  'evidence-reliability',
+  'offending-risk-assessment',
+  'law-enforcement-profiling',
+  'crime-prediction-profiling',
+  'migration-polygraph',
+  'migration-risk-assessment',
+  'asylum-visa-examination',
+  'migration-person-identification',
+  'travel-document-verification',
+  'judicial-assistance',
+  'election-influence',
+  'campaign-logistics',
+])
+
+const EU = new Set<string>(EU_MEMBER_STATES)
+
+/** All cross-field issues of `m`, errors and warnings, in manifest order. */
+export function checkManifest(m: Manifest): ManifestIssue[] {
+  return [
+    ...checkTerritory(m),
+    ...checkMilitary(m),
+    ...checkBiometrics(m),
+    ...checkDerogation(m),
+    ...checkModels(m),
+    ...checkProviderFields(m),
+    ...checkRisks(m),
+    ...checkEvidence(m),
+    ...checkEvidenceRefs(m),
+  ]
+}
+
+/** Splits issues into errors and warnings, dropping the severity field. */
+export function splitBySeverity(issues: readonly ManifestIssue[]): {
+  errors: Issue[]
+  warnings: Issue[]
+} {
+  const errors: Issue[] = []
+  const warnings: Issue[] = []
+  for (const { severity, ...issue } of issues)
+    (severity === 'error' ? errors : warnings).push(issue)
+  return { errors, warnings }
+}
+
+function error(code: string, path: Issue['path'], message: string, hint: string): ManifestIssue {
+  return { severity: 'error', code, path, message, hint }
+}
+
+function warning(code: string, path: Issue['path'], message: string, hint: string): ManifestIssue {
+  return { severity: 'warning', code, path, message, hint }
+}
+
+function checkTerritory(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  const c = m.classification
+  const states = m.deployment.memberStates
+  if (!c.outputUsedInEu && c.placedOnEuMarket) {
+    out.push(
+      error(
+        'eu_output_contradicts_market',
+        ['classification', 'outputUsedInEu'],
+        'outputUsedInEu is false but placedOnEuMarket is true: a system placed on the EU market is used there',
+        'set classification.outputUsedInEu to true, or placedOnEuMarket to false if it is not offered in the EU',
+      ),
+    )
+  }
+  if (!c.outputUsedInEu && states.length > 0) {
+    out.push(
+      error(
+        'eu_output_contradicts_member_states',
+        ['classification', 'outputUsedInEu'],
+        `outputUsedInEu is false but deployment.memberStates lists ${states.join(', ')}`,
+        'set classification.outputUsedInEu to true, or empty deployment.memberStates',
+      ),
+    )
+  }
+  states.forEach((s, i) => {
+    if (!EU.has(s)) {
+      out.push(
+        error(
+          'not_an_eu_member_state',
+          ['deployment', 'memberStates', i],
+          `${s} is not an EU member state`,
+          `move ${s} to deployment.otherCountries`,
+        ),
+      )
+    }
+  })
+  m.deployment.otherCountries.forEach((s, i) => {
+    if (EU.has(s)) {
+      out.push(
+        warning(
+          'eu_member_state_in_other_countries',
+          ['deployment', 'otherCountries', i],
+          `${s} is an EU member state but is listed under otherCountries`,
+          `move ${s} to deployment.memberStates`,
+        ),
+      )
+    }
+  })
+  return out
+}
+
+function checkMilitary(m: Manifest): ManifestIssue[] {
+  const c = m.classification
+  if (!c.exclusivelyMilitaryDefenceNationalSecurity) return []
+  const out: ManifestIssue[] = []
+  const flags = (['lawEnforcement', 'migration'] as const).filter((f) => m.deployment[f])
+  for (const f of flags) {
+    out.push(
+      error(
+        'military_exclusive_contradicts_deployment',
+        ['deployment', f],
+        `exclusivelyMilitaryDefenceNationalSecurity is true but deployment.${f} is true: ${f === 'lawEnforcement' ? 'law enforcement' : 'migration control'} is a civil use`,
+        `set deployment.${f} to false, or classification.exclusivelyMilitaryDefenceNationalSecurity to false (the Art. 2(3) exclusion needs exclusive use)`,
+      ),
+    )
+  }
+  c.useCases.forEach((u, i) => {
+    if (CIVIL_USE_CASES.has(u)) {
+      out.push(
+        error(
+          'military_exclusive_contradicts_use_case',
+          ['classification', 'useCases', i],
+          `exclusivelyMilitaryDefenceNationalSecurity is true but use case ${u} is a civil use`,
+          'remove the civil use case, or set classification.exclusivelyMilitaryDefenceNationalSecurity to false (the Art. 2(3) exclusion needs exclusive use)',
+        ),
+      )
+    }
+  })
+  return out
+}
+
+function checkBiometrics(m: Manifest): ManifestIssue[] {
+  const b = m.classification.biometrics
+  if (b === undefined) return []
+  const out: ManifestIssue[] = []
+  const rbi = m.classification.useCases.includes('remote-biometric-identification')
+  if (b.realTime && !rbi) {
+    out.push(
+      error(
+        'real_time_without_rbi',
+        ['classification', 'biometrics', 'realTime'],
+        'biometrics.realTime is true but classification.useCases lacks remote-biometric-identification',
+        'add remote-biometric-identification to classification.useCases, or set biometrics.realTime to false',
+      ),
+    )
+  }
+  if (b.realTimeObjectives.length > 0 && !b.realTime) {
+    out.push(
+      error(
+        'real_time_objectives_without_real_time',
+        ['classification', 'biometrics', 'realTimeObjectives'],
+        'biometrics.realTimeObjectives is given but biometrics.realTime is false',
+        'set biometrics.realTime to true if identification is real-time, or remove realTimeObjectives',
+      ),
+    )
+  }
+  return out
+}
+
+function checkDerogation(m: Manifest): ManifestIssue[] {
+  const c = m.classification
+  if (c.derogation === undefined) return []
+  if (c.useCases.some((u) => ANNEX_III_USE_CASES.has(u))) return []
+  return [
+    warning(
+      'derogation_without_annex_iii',
+      ['classification', 'derogation'],
+      'an Art. 6(3) derogation is claimed but no use case is listed in Annex III, so it has no effect',
+      'remove classification.derogation, or add the Annex III use case it is about to classification.useCases',
+    ),
+  ]
+}
+
+function checkModels(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  m.models.forEach((model, i) => {
+    if (model.generalPurpose && model.thirdParty) {
+      out.push(
+        error(
+          'gpai_third_party',
+          ['models', i, 'generalPurpose'],
+          `model ${model.name} is marked both generalPurpose (placed on the market by this provider) and thirdParty`,
+          "for a third party's GPAI model set generalPurpose to false (its obligations fall on that party); for your own model set thirdParty to false",
+        ),
+      )
+    }
+    if (model.weightsPublic && model.licence.trim().toLowerCase() === 'proprietary') {
+      out.push(
+        error(
+          'public_weights_proprietary_licence',
+          ['models', i, 'weightsPublic'],
+          `model ${model.name} has weightsPublic true but licence proprietary`,
+          'give the licence under which the weights are published (e.g. Apache-2.0), or set weightsPublic to false',
+        ),
+      )
+    }
+  })
+  return out
+}
+
+function checkProviderFields(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  const provider = m.roles.includes('provider')
+  for (const field of ['conformityAssessment', 'declaration'] as const) {
+    if (!provider && m[field] !== undefined) {
+      out.push(
+        warning(
+          'provider_field_without_provider_role',
+          [field],
+          `${field} is given but roles does not include provider; only providers carry it out`,
+          `add provider to roles if you are the provider, or remove ${field}`,
+        ),
+      )
+    }
+  }
+  const ca = m.conformityAssessment
+  if (ca?.procedure === 'annex-vii-notified-body' && ca.notifiedBody === undefined) {
+    out.push(
+      warning(
+        'notified_body_missing',
+        ['conformityAssessment', 'notifiedBody'],
+        'the Annex VII procedure involves a notified body but none is named',
+        'add conformityAssessment.notifiedBody with its name and number',
+      ),
+    )
+  }
+  return out
+}
+
+function checkRisks(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  const seen = new Map<string, number>()
+  m.riskManagement?.risks.forEach((r, i) => {
+    const first = seen.get(r.id)
+    if (first === undefined) seen.set(r.id, i)
+    else {
+      out.push(
+        error(
+          'duplicate_risk_id',
+          ['riskManagement', 'risks', i, 'id'],
+          `risk id ${r.id} is used twice (first at riskManagement.risks[${first}])`,
+          'give each risk its own id',
+        ),
+      )
+    }
+  })
+  return out
+}
+
+function checkEvidence(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  const ids = new Map<string, number>()
+  const paths = new Map<string, number>()
+  m.evidence.forEach((e, i) => {
+    const firstId = ids.get(e.id)
+    if (firstId === undefined) ids.set(e.id, i)
+    else {
+      out.push(
+        error(
+          'duplicate_evidence_id',
+          ['evidence', i, 'id'],
+          `evidence id ${e.id} is used twice (first at evidence[${firstId}])`,
+          'give each evidence item its own id',
+        ),
+      )
+    }
+    const where = evidencePathProblem(e.path)
+    if (where !== undefined) {
+      out.push(
+        error(
+          'evidence_outside_root',
+          ['evidence', i, 'path'],
+          `evidence path ${e.path} ${where}`,
+          "use a path relative to the manifest's folder, without '..' leaving it; move the file there if needed",
+        ),
+      )
+      return
+    }
+    const key = normaliseRelative(e.path)
+    const firstPath = paths.get(key)
+    if (firstPath === undefined) paths.set(key, i)
+    else {
+      out.push(
+        error(
+          'duplicate_evidence_path',
+          ['evidence', i, 'path'],
+          `evidence file ${e.path} is listed twice (first at evidence[${firstPath}])`,
+          'merge the two entries: one item can support several obligations through its supports list',
+        ),
+      )
+    }
+  })
+  return out
+}
+
+function checkEvidenceRefs(m: Manifest): ManifestIssue[] {
+  const ids = m.evidence.map((e) => e.id)
+  const known = new Set(ids)
+  const out: ManifestIssue[] = []
+  const ref = (id: string | undefined, path: Issue['path']) => {
+    if (id === undefined || known.has(id)) return
+    const listed = ids.length > 0 ? `; evidence ids are ${ids.join(', ')}` : ''
+    out.push(
+      error(
+        'unknown_evidence_ref',
+        path,
+        `no evidence item has id ${id}${listed}`,
+        `add an item with id: ${id} to evidence, or correct the reference`,
+      ),
+    )
+  }
+  ref(m.classification.derogation?.evidence, ['classification', 'derogation', 'evidence'])
+  m.datasets.forEach((d, i) => ref(d.sheet, ['datasets', i, 'sheet']))
+  m.accuracy?.metrics.forEach((x, i) => ref(x.evidence, ['accuracy', 'metrics', i, 'evidence']))
+  return out
+}
+
+/**
+ * Why `p` leaves the manifest's folder, or undefined when it stays inside. Lexical only (the core
+ * has no file system); src/node/fs-safe.ts also resolves symbolic links.
+ */
+export function evidencePathProblem(p: string): string | undefined {
+  if (p.includes('\0')) return 'contains a NUL character'
+  if (/^[/\\]/.test(p) || /^[A-Za-z]:/.test(p)) return 'is absolute'
+  let depth = 0
+  for (const seg of p.split(/[/\\]+/)) {
+    if (seg === '..') depth--
+    else if (seg !== '.' && seg !== '') depth++
+    if (depth < 0) return "uses '..' to leave the manifest's folder"
+  }
+  return undefined
+}
+
+/** `./docs//a.md` and `docs/a.md` name the same file. */
+function normaliseRelative(p: string): string {
+  const out: string[] = []
+  for (const seg of p.split(/[/\\]+/)) {
+    if (seg === '..') out.pop()
+    else if (seg !== '.' && seg !== '') out.push(seg)
+  }
+  return out.join('/')
+}

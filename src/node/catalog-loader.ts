@@ -1,0 +1,250 @@
+/**
+ * Loads the catalogs and mappings shipped in catalogs/ (or another directory) into a CatalogSet.
+ *
+ * Layout read: `<dir>/<framework>/<edition>.v<version>.json` are catalogs, `<dir>/mappings/*.json`
+ * are mappings, `<dir>/schema/` is skipped. Every file is parsed and validated before anything
+ * is returned, and all problems are reported together:
+ * - missing directory or no catalog files -> ERR_CATALOG_NOT_FOUND
+ * - JSON syntax errors (with line and column) -> ERR_CATALOG_PARSE
+ * - schema and semantic issues -> ERR_CATALOG_INVALID
+ */
+import { createHash } from 'node:crypto'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CatalogError } from '../core/errors.js'
+import type { Issue } from '../core/errors.js'
+import { canonicalJson } from '../core/catalog/canonical.js'
+import type { Catalog, Mapping } from '../core/catalog/schema.js'
+import type { CatalogSet } from '../core/catalog/types.js'
+import { buildCatalogSet, validateCatalog, validateMapping } from '../core/catalog/validate.js'
+import type { CatalogEntry, CatalogIssueCode } from '../core/catalog/validate.js'
+import { packageRoot } from './paths.js'
+
+/** The catalogs/ folder shipped with the package. */
+export function defaultCatalogDir(): string {
+  return join(packageRoot(), 'catalogs')
+}
+
+/** Reads, parses and validates every catalog and mapping under `dir`. */
+export async function loadCatalogSet(dir: string = defaultCatalogDir()): Promise<CatalogSet> {
+  const files = await listFiles(dir)
+
+  const parseIssues: Issue[] = []
+  const parsed: { file: string; kind: 'catalog' | 'mapping'; json: unknown }[] = []
+  for (const f of files) {
+    let text: string
+    try {
+      text = await readFile(join(dir, f.file), 'utf8')
+    } catch (cause) {
+      throw new CatalogError({
+        code: 'ERR_CATALOG_NOT_FOUND',
+        message: `catalog file ${f.file} in ${dir} cannot be read`,
+        cause,
+      })
+    }
+    const result = parseJson(text, f.file)
+    if (result.ok) parsed.push({ ...f, json: result.value })
+    else parseIssues.push(result.issue)
+  }
+  if (parseIssues.length > 0) {
+    throw new CatalogError({
+      code: 'ERR_CATALOG_PARSE',
+      message: `${parseIssues.length} catalog file(s) in ${dir} are not valid JSON`,
+      issues: parseIssues,
+    })
+  }
+
+  const issues: Issue[] = []
+  const entries: CatalogEntry[] = []
+  const frameworkFile = new Map<string, string>()
+  // URNs of catalogs that failed: mappings onto them are not checked, to avoid a second, derived
+  // report ("dependency not loaded") of the same problem.
+  const failed = new Set<unknown>()
+  for (const p of parsed.filter((x) => x.kind === 'catalog')) {
+    const result = validateCatalog(p.json, p.file)
+    if (!result.ok) {
+      issues.push(...result.issues)
+      failed.add(urnOf(p.json))
+      continue
+    }
+    issues.push(...checkFileName(result.catalog, p.file))
+    const other = frameworkFile.get(result.catalog.framework)
+    if (other !== undefined) {
+      const fix = 'keep one edition per framework in the catalog directory'
+      issues.push({
+        code: 'duplicate_framework' satisfies CatalogIssueCode,
+        path: ['framework'],
+        file: p.file,
+        message: `catalog ${p.file}: framework "${result.catalog.framework}" is already defined by ${other}; ${fix}`,
+        hint: fix,
+      })
+      continue
+    }
+    frameworkFile.set(result.catalog.framework, p.file)
+    entries.push({ catalog: result.catalog, sha256: sha256Hex(canonicalJson(p.json)) })
+  }
+
+  const catalogs = entries.map((e) => e.catalog)
+  const mappings: Mapping[] = []
+  for (const p of parsed.filter((x) => x.kind === 'mapping')) {
+    const deps = (p.json as { dependencies?: unknown } | null)?.dependencies
+    if (Array.isArray(deps) && deps.some((d) => failed.has(d))) continue
+    const result = validateMapping(p.json, p.file, catalogs)
+    if (result.ok) mappings.push(result.mapping)
+    else issues.push(...result.issues)
+  }
+
+  if (issues.length > 0) {
+    throw new CatalogError({
+      code: 'ERR_CATALOG_INVALID',
+      message: `${issues.length} problem(s) in the catalogs in ${dir}`,
+      issues,
+    })
+  }
+  return buildCatalogSet(entries, mappings)
+}
+
+function urnOf(json: unknown): unknown {
+  return typeof json === 'object' && json !== null ? (json as { urn?: unknown }).urn : undefined
+}
+
+/** SHA-256 (hex) of a string's UTF-8 bytes. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface ListedFile {
+  /** Path relative to the catalog directory, with `/` separators: `nist-ai-rmf/1.0.v1.json`. */
+  file: string
+  kind: 'catalog' | 'mapping'
+}
+
+async function listFiles(dir: string): Promise<ListedFile[]> {
+  const notFound = (cause?: unknown) =>
+    new CatalogError({
+      code: 'ERR_CATALOG_NOT_FOUND',
+      message: `catalog directory ${dir} does not exist or holds no catalog files`,
+      cause,
+      details: { dir },
+    })
+  let top: string[]
+  try {
+    if (!(await stat(dir)).isDirectory()) throw notFound()
+    top = (await readdir(dir)).sort()
+  } catch (cause) {
+    if (cause instanceof CatalogError) throw cause
+    throw notFound(cause)
+  }
+  const files: ListedFile[] = []
+  for (const name of top) {
+    if (name === 'schema' || name.startsWith('.')) continue
+    const sub = join(dir, name)
+    if (!(await stat(sub)).isDirectory()) continue
+    const kind = name === 'mappings' ? 'mapping' : 'catalog'
+    for (const f of (await readdir(sub)).sort()) {
+      if (f.endsWith('.json')) files.push({ file: `${name}/${f}`, kind })
+    }
+  }
+  if (!files.some((f) => f.kind === 'catalog')) throw notFound()
+  return files
+}
+
+/** `<framework>/<edition>.v<version>.json` must agree with the file's header. */
+function checkFileName(catalog: Catalog, file: string): Issue[] {
+  const expected = `${catalog.framework}/${catalog.edition}.v${catalog.version}.json`
+  if (file === expected) return []
+  const fix = `rename the file to ${expected} or correct framework, edition and version`
+  return [
+    {
+      code: 'file_name_mismatch' satisfies CatalogIssueCode,
+      path: [],
+      file,
+      message: `catalog ${file}: header says framework "${catalog.framework}", edition "${catalog.edition}", version ${catalog.version}; ${fix}`,
+      hint: fix,
+    },
+  ]
+}
+
+type ParseResult = { ok: true; value: unknown } | { ok: false; issue: Issue }
+
+/** JSON.parse with the error position given as 1-based line and column. */
+export function parseJson(text: string, file: string): ParseResult {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  try {
+    return { ok: true, value: JSON.parse(body) as unknown }
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    const offset = errorOffset(body, reason)
+    const { line, column } = lineColumn(body, offset)
+    const fix = 'fix the JSON syntax at this position (commas, quotes, brackets)'
+    return {
+      ok: false,
+      issue: {
+        code: 'parse_error' satisfies CatalogIssueCode,
+        path: [],
+        file,
+        line,
+        column,
+        message: `catalog ${file}:${line}:${column}: invalid JSON: ${reason}; ${fix}`,
+        hint: fix,
+      },
+    }
+  }
+}
+
+/**
+ * Offset of the first bad character. V8 usually says `at position N`, newer V8 `(line L column
+ * C)`, but some messages carry no position at all ("Unexpected token '}', ... is not valid JSON").
+ * Then we find it by bisection: the shortest prefix that fails for a reason other than running
+ * out of input ends with the bad character.
+ */
+function errorOffset(text: string, message: string): number {
+  const lc = /line (\d+) column (\d+)/.exec(message)
+  if (lc) return offsetOf(text, Number(lc[1]), Number(lc[2]))
+  const pos = /at position (\d+)/.exec(message)
+  if (pos) return Number(pos[1])
+  if (message.includes('Unexpected end of JSON input')) return text.length
+  const viable = (k: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, k))
+      return true
+    } catch (err) {
+      const m = err instanceof Error ? err.message : ''
+      if (m.includes('Unexpected end of JSON input')) return true
+      const p = /at position (\d+)/.exec(m)
+      return p !== null && Number(p[1]) >= k
+    }
+  }
+  let lo = 0
+  let hi = text.length
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (viable(mid)) lo = mid
+    else hi = mid
+  }
+  return Math.max(0, hi - 1)
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1
+  let start = 0
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      start = i + 1
+    }
+  }
+  return { line, column: offset - start + 1 }
+}
+
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset)
+    if (nl < 0) break
+    offset = nl + 1
+  }
+  return offset + column - 1
+}

@@ -1,0 +1,211 @@
+/**
+ * File-system helpers that fail safe: paths from a manifest cannot leave the manifest's folder,
+ * and writes never leave a file (or a set of files) half-written.
+ */
+import { randomBytes } from 'node:crypto'
+import { realpathSync } from 'node:fs'
+import { lstat, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { DocumentError, EvidenceError } from '../core/errors.js'
+import { evidencePathProblem } from '../core/manifest/check.js'
+
+/**
+ * The absolute path of `relPath` inside `root`. Throws EvidenceError ERR_EVIDENCE_OUTSIDE_ROOT
+ * when the path is absolute, uses '..' to leave `root`, or leads outside it through a symbolic
+ * link (checked with realpath on the longest part of the path that exists). The file itself need
+ * not exist.
+ */
+export function resolveInside(root: string, relPath: string): string {
+  const outside = (why: string) =>
+    new EvidenceError({
+      code: 'ERR_EVIDENCE_OUTSIDE_ROOT',
+      message: `path "${relPath}" ${why}; it must stay inside ${root}`,
+      details: { root, path: relPath },
+    })
+  // Lexical check first, treating both / and \ as separators (manifests travel between systems).
+  const problem = evidencePathProblem(relPath)
+  if (problem !== undefined) throw outside(problem)
+  if (path.isAbsolute(relPath)) throw outside('is absolute')
+
+  const absRoot = path.resolve(root)
+  const target = path.resolve(absRoot, relPath)
+  if (!isWithin(absRoot, target)) throw outside("uses '..' to leave the folder")
+
+  const realRoot = realpathOfExisting(absRoot)
+  if (!isWithin(realRoot, realpathOfExisting(target))) {
+    throw outside('leads outside the folder through a symbolic link')
+  }
+  return target
+}
+
+/** True when `p` is `root` or below it (both absolute and normalised). */
+function isWithin(root: string, p: string): boolean {
+  const rel = path.relative(root, p)
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel))
+}
+
+/** realpath of the longest existing prefix of `p`, with the rest appended. */
+function realpathOfExisting(p: string): string {
+  const rest: string[] = []
+  let current = p
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...rest)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err
+      const parent = path.dirname(current)
+      if (parent === current) return p
+      rest.unshift(path.basename(current))
+      current = parent
+    }
+  }
+}
+
+function tempName(file: string): string {
+  return path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  )
+}
+
+async function writeNew(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  // 'wx': never follow or reuse an existing file at the temporary name.
+  const handle = await open(file, 'wx', mode ?? 0o666)
+  try {
+    if (mode !== undefined) await handle.chmod(mode)
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+function writeError(what: string, cause: unknown): DocumentError {
+  const reason = cause instanceof Error ? cause.message : String(cause)
+  return new DocumentError({
+    code: 'ERR_DOCUMENT_WRITE',
+    message: `could not write ${what}: ${reason}; nothing was changed`,
+    cause,
+  })
+}
+
+/**
+ * Writes `data` to `file` atomically: into a temporary file in the same directory, then renamed
+ * over `file`, so readers see the old or the new content, never a part. Creates the directory.
+ * Throws DocumentError ERR_DOCUMENT_WRITE (the temporary file is removed).
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  mode?: number,
+): Promise<void> {
+  const tmp = tempName(file)
+  try {
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeNew(tmp, data, mode)
+    await rename(tmp, file)
+  } catch (cause) {
+    await rm(tmp, { force: true }).catch(() => undefined)
+    throw writeError(file, cause)
+  }
+}
+
+export interface FileToWrite {
+  /** Path relative to the target directory; may contain subdirectories. */
+  path: string
+  data: string | Uint8Array
+}
+
+/**
+ * Writes a set of files into `dir` all or nothing. Every file is first written into a fresh
+ * temporary directory inside `dir`; only when all of them succeeded are they renamed into place.
+ * When a rename fails, files already placed are taken back and the previous versions restored.
+ * Throws DocumentError ERR_DOCUMENT_WRITE; `TypeError` for paths that leave `dir` or repeat.
+ */
+export async function writeFilesAtomic(dir: string, files: readonly FileToWrite[]): Promise<void> {
+  const seen = new Set<string>()
+  for (const f of files) {
+    const problem = evidencePathProblem(f.path)
+    if (problem !== undefined || path.isAbsolute(f.path) || path.normalize(f.path) === '.') {
+      throw new TypeError(`writeFilesAtomic: file path "${f.path}" must be relative inside ${dir}`)
+    }
+    const key = path.normalize(f.path)
+    if (seen.has(key)) throw new TypeError(`writeFilesAtomic: file path "${f.path}" is repeated`)
+    seen.add(key)
+  }
+
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (cause) {
+    throw writeError(`directory ${dir}`, cause)
+  }
+  let staging: string
+  try {
+    staging = await mkdtemp(path.join(dir, '.accord-tmp-'))
+  } catch (cause) {
+    throw writeError(`into ${dir}`, cause)
+  }
+
+  // 1. Write everything into the staging directory; the target is untouched so far.
+  try {
+    for (const [i, f] of files.entries()) {
+      const target = path.join(dir, f.path)
+      const existing = await lstat(target).catch(() => undefined)
+      if (existing?.isDirectory()) throw new Error(`${target} is a directory`)
+      const staged = path.join(staging, 'new', String(i))
+      await mkdir(path.dirname(staged), { recursive: true })
+      await writeNew(staged, f.data)
+    }
+  } catch (cause) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined)
+    throw writeError(`${files.length} file(s) into ${dir}`, cause)
+  }
+
+  // 2. Move them into place, keeping previous versions until all are in.
+  const placed: Placement[] = []
+  try {
+    for (const [i, f] of files.entries()) {
+      const target = path.join(dir, f.path)
+      const step: Placement = { target, done: false }
+      step.createdDir = await mkdir(path.dirname(target), { recursive: true })
+      placed.push(step)
+      if (await lstat(target).catch(() => undefined)) {
+        const backup = path.join(staging, 'old', String(i))
+        await mkdir(path.dirname(backup), { recursive: true })
+        await rename(target, backup)
+        step.backup = backup
+      }
+      await rename(path.join(staging, 'new', String(i)), target)
+      step.done = true
+    }
+  } catch (cause) {
+    await rollBack(placed)
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined)
+    throw writeError(`${files.length} file(s) into ${dir}`, cause)
+  }
+  await rm(staging, { recursive: true, force: true }).catch(() => undefined)
+}
+
+interface Placement {
+  target: string
+  /** Where the previous version of `target` was moved, if there was one. */
+  backup?: string
+  /** The new file is in place. */
+  done: boolean
+  /** First directory created for `target`, removed again on roll-back. */
+  createdDir?: string
+}
+
+/** Undoes the moves of `writeFilesAtomic`, newest first; best effort. */
+async function rollBack(placed: readonly Placement[]): Promise<void> {
+  for (const step of [...placed].reverse()) {
+    if (step.done) await rm(step.target, { force: true }).catch(() => undefined)
+    if (step.backup !== undefined) {
+      await rename(step.backup, step.target).catch(() => undefined)
+    }
+    if (step.createdDir !== undefined) {
+      await rm(step.createdDir, { recursive: true, force: true }).catch(() => undefined)
+    }
+  }
+}

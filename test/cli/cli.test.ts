@@ -1,0 +1,318 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { copyExample, editManifest, EXAMPLES, ROOT, run } from './helpers.js'
+
+const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
+const border = path.join(EXAMPLES, 'border-biometrics', 'accord.yaml')
+const chatbot = path.join(EXAMPLES, 'public-chatbot', 'accord.yaml')
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-cli-'))
+
+describe('accord classify (examples)', () => {
+  it('police analytics over intercepted communications: high-risk via Annex III 6(c) and 6(e)', async () => {
+    const r = await run(['classify', police, '--json'])
+    expect(r.code).toBe(0)
+    const eu = r.json().euAiAct
+    expect(eu.category).toBe('high-risk')
+    expect(eu.citations).toEqual(
+      expect.arrayContaining(['Art. 6(2)', 'Annex III 6(c)', 'Annex III 6(e)']),
+    )
+    expect(eu.citations).not.toContain('Art. 5(1)(d)')
+    expect(eu.gpai).toBeNull()
+    expect(eu.facts).toContain('provider:third-country')
+    // a third-country provider must appoint an authorised representative (Art. 22)
+    const ids = [...eu.obligations, ...eu.upcoming].map((o: { id: string }) => o.id)
+    expect(ids).toContain('eu-ai-act:art-22.1')
+    expect(ids).toContain('eu-ai-act:art-9')
+  })
+
+  it('border biometrics: high-risk via Annex III 1(a) and 7(d), travel-document check excluded', async () => {
+    const r = await run(['classify', border, '--json'])
+    expect(r.code).toBe(0)
+    const eu = r.json().euAiAct
+    expect(eu.category).toBe('high-risk')
+    expect(eu.citations).toEqual(
+      expect.arrayContaining(['Art. 6(2)', 'Annex III 1(a)', 'Annex III 7(d)']),
+    )
+    expect(eu.citations).not.toContain('Art. 5(1)(h)')
+    const trace = JSON.stringify(eu.trace)
+    expect(trace).toMatch(/travel/i)
+  })
+
+  it('public-service chatbot on a third-party LLM: transparency, Art. 50(1) and 50(2), not GPAI', async () => {
+    const r = await run(['classify', chatbot, '--json'])
+    expect(r.code).toBe(0)
+    const eu = r.json().euAiAct
+    expect(eu.category).toBe('transparency')
+    expect(eu.citations).toEqual(expect.arrayContaining(['Art. 50(1)', 'Art. 50(2)']))
+    expect(eu.gpai).toBeNull()
+  })
+
+  it('--as-of picks the law version and the dates of application', async () => {
+    const before = (await run(['classify', police, '--json', '--as-of', '2026-07-01'])).json()
+      .euAiAct
+    const after = (await run(['classify', police, '--json', '--as-of', '2026-11-21'])).json()
+      .euAiAct
+    const later = (await run(['classify', police, '--json', '--as-of', '2027-12-02'])).json()
+      .euAiAct
+    expect(before.lawVersion.id).toBe('original')
+    expect(after.lawVersion.id).toBe('amended-2026-1744')
+    const art9 = (eu: {
+      obligations: { id: string; appliesFrom: string }[]
+      upcoming: { id: string; appliesFrom: string }[]
+    }) => [...eu.obligations, ...eu.upcoming].find((o) => o.id === 'eu-ai-act:art-9')
+    expect(art9(before)?.appliesFrom).toBe('2026-08-02')
+    expect(art9(after)?.appliesFrom).toBe('2027-12-02')
+    expect(after.upcoming.map((o: { id: string }) => o.id)).toContain('eu-ai-act:art-9')
+    expect(later.obligations.map((o: { id: string }) => o.id)).toContain('eu-ai-act:art-9')
+  })
+
+  it('prints a readable summary without --json', async () => {
+    const r = await run(['classify', chatbot])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('category:    transparency')
+    expect(r.stdout).toContain('Art. 50(1)')
+  })
+})
+
+describe('accord assess', () => {
+  it('reports gaps with exit 1 for in-force gaps, and 0 with --fail-on never', async () => {
+    const r = await run(['assess', chatbot, '--json'])
+    const a = r.json().assessment
+    expect(a.frameworks.map((f: { framework: string }) => f.framework)).toEqual([
+      'eu-ai-act',
+      'nist-ai-rmf',
+    ])
+    expect(r.code).toBe(a.gaps > 0 ? 1 : 0)
+    const never = await run(['assess', chatbot, '--fail-on', 'never'])
+    expect(never.code).toBe(0)
+    expect(never.stdout).toMatch(/readiness|ready/i)
+  })
+
+  it('hashes evidence with SHA-256 equal to openssl', async () => {
+    const a = (await run(['assess', chatbot, '--json'])).json().assessment
+    const first = a.evidence[0]
+    const file = path.join(EXAMPLES, 'public-chatbot', first.path)
+    const openssl = execFileSync('openssl', ['dgst', '-sha256', '-r', file], { encoding: 'utf8' })
+    expect(openssl.split(' ')[0]).toBe(first.sha256)
+  })
+
+  it('counts one piece of evidence for a mapped NIST subcategory through the crosswalk', async () => {
+    const a = (await run(['assess', police, '--json'])).json().assessment
+    const viaCrosswalk = a.obligations.filter(
+      (o: { framework: string; evidence: { via: unknown }[] }) =>
+        o.framework === 'nist-ai-rmf' && o.evidence.some((e) => typeof e.via === 'object'),
+    )
+    expect(viaCrosswalk.length).toBeGreaterThan(0)
+  })
+})
+
+describe('accord docs', () => {
+  it('writes all documents, deterministically', async () => {
+    const a = tmp()
+    const b = tmp()
+    const r1 = await run(['docs', police, '--out', a, '--as-of', '2027-12-02'])
+    const r2 = await run(['docs', police, '--out', b, '--as-of', '2027-12-02', '--json'])
+    expect(r1.code).toBe(0)
+    expect(r2.code).toBe(0)
+    const files = readdirSync(a).sort()
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'annex-iv-technical-documentation.md',
+        'annex-iv-technical-documentation.html',
+        'eu-declaration-of-conformity.md',
+        'eu-declaration-of-conformity.html',
+        'nist-ai-rmf-profile.md',
+        'nist-ai-rmf-profile.html',
+        'classification-report.md',
+        'classification-report.html',
+        'index.html',
+      ]),
+    )
+    for (const f of files)
+      expect(readFileSync(path.join(b, f))).toEqual(readFileSync(path.join(a, f)))
+    expect(r2.json().files.length).toBe(files.length)
+    const annex = readFileSync(path.join(a, 'annex-iv-technical-documentation.md'), 'utf8')
+    for (let p = 1; p <= 9; p++) expect(annex).toContain(`Annex IV ${p}`)
+  })
+
+  it('requires --out (exit 2)', async () => {
+    const r = await run(['docs', police])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--out')
+  })
+
+  it('leaves nothing half-written when the output cannot be written (exit 5)', async () => {
+    const dir = tmp()
+    const blocker = path.join(dir, 'not-a-dir')
+    writeFileSync(blocker, 'x')
+    const r = await run(['docs', police, '--out', path.join(blocker, 'docs')])
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain('ERR_DOCUMENT_WRITE')
+    expect(readdirSync(dir)).toEqual(['not-a-dir'])
+  })
+})
+
+describe('bad input', () => {
+  it('a missing manifest is an I/O error (exit 5)', async () => {
+    const r = await run(['classify', path.join(tmp(), 'nope.yaml')])
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain('ERR_MANIFEST_NOT_FOUND')
+  })
+
+  it('malformed YAML names the line (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) => t.replace('apiVersion: accord.dev/v1', 'apiVersion: [accord.dev/v1'))
+    const r = await run(['classify', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('ERR_MANIFEST_PARSE')
+    expect(r.stderr).toMatch(/accord\.yaml:\d+:\d+/)
+  })
+
+  it('a misspelled field suggests the right one (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) => t.replace('intendedPurpose:', 'intendedPurpse:'))
+    const r = await run(['classify', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('intendedPurpse')
+    expect(r.stderr).toContain('intendedPurpose')
+    expect(r.stderr).toMatch(/accord\.yaml:\d+:\d+/)
+  })
+
+  it('a wrong type says what was expected, with --json too', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) =>
+      t.replace(/profilesNaturalPersons: (true|false)/, 'profilesNaturalPersons: maybe'),
+    )
+    const r = await run(['classify', file, '--json'])
+    expect(r.code).toBe(3)
+    const err = r.json().error
+    expect(err.code).toBe('ERR_MANIFEST_INVALID')
+    const issue = err.issues.find((i: { path: unknown[] }) =>
+      i.path.includes('profilesNaturalPersons'),
+    )
+    expect(issue.message).toMatch(/expected true or false, found the string "maybe"/)
+    expect(issue.line).toBeGreaterThan(0)
+  })
+
+  it('an unknown obligation id in evidence suggests the closest', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) => t.replace('eu-ai-act:art-50.1', 'eu-ai-act:art-50.1x'))
+    const r = await run(['classify', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('eu-ai-act:art-50.1x')
+    expect(r.stderr).toContain('did you mean')
+  })
+
+  it('a missing evidence file is named with its manifest field (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    const dir = path.dirname(file)
+    const evidenceDir = path.join(dir, 'evidence')
+    const victim = readdirSync(evidenceDir)[0] as string
+    rmSync(path.join(evidenceDir, victim))
+    const r = await run(['assess', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('ERR_EVIDENCE_NOT_FOUND')
+    expect(r.stderr).toContain(victim)
+  })
+
+  it('an empty evidence file is rejected', async () => {
+    const file = copyExample('public-chatbot')
+    const evidenceDir = path.join(path.dirname(file), 'evidence')
+    writeFileSync(path.join(evidenceDir, readdirSync(evidenceDir)[0] as string), '')
+    const r = await run(['assess', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('ERR_EVIDENCE_EMPTY')
+  })
+
+  it('an evidence path outside the manifest folder is rejected', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) => t.replace(/path: evidence\//, 'path: ../../etc/'))
+    const r = await run(['assess', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/outside|ERR_EVIDENCE_OUTSIDE_ROOT/)
+  })
+
+  it('a symlink escaping the manifest folder is rejected', async () => {
+    const file = copyExample('public-chatbot')
+    const evidenceDir = path.join(path.dirname(file), 'evidence')
+    const victim = path.join(evidenceDir, readdirSync(evidenceDir)[0] as string)
+    rmSync(victim)
+    symlinkSync('/etc/hostname', victim)
+    const r = await run(['assess', file])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('ERR_EVIDENCE_OUTSIDE_ROOT')
+  })
+
+  it('a malformed --as-of is a bad argument (exit 2)', async () => {
+    for (const bad of ['2026-13-01', '2026-02-30', 'tomorrow']) {
+      const r = await run(['classify', chatbot, '--as-of', bad])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain('ERR_CONFIG_BAD_DATE')
+    }
+  })
+
+  it('an unknown command or option is a bad argument (exit 2)', async () => {
+    expect((await run(['clasify', chatbot])).code).toBe(2)
+    expect((await run(['classify', chatbot, '--as_of', '2026-01-01'])).code).toBe(2)
+  })
+
+  it('a catalog that fails its schema stops the run (exit 3), naming the file', async () => {
+    const dir = tmp()
+    execFileSync('cp', ['-r', path.join(ROOT, 'catalogs'), dir])
+    const file = path.join(dir, 'catalogs', 'nist-ai-rmf', '1.0.v1.json')
+    const cat = JSON.parse(readFileSync(file, 'utf8'))
+    cat.nodes[5].assessable = 'yes'
+    writeFileSync(file, JSON.stringify(cat))
+    const r = await run(['classify', chatbot, '--catalogs', path.join(dir, 'catalogs')])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('ERR_CATALOG_INVALID')
+    expect(r.stderr).toContain('1.0.v1.json')
+  })
+})
+
+describe('accord schema and catalog', () => {
+  it('the committed JSON Schemas match the code', async () => {
+    const r = await run(['schema', '--check'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+
+  it('lists catalogs and ids', async () => {
+    const r = await run(['catalog', '--json'])
+    expect(r.code).toBe(0)
+    const frameworks = r.json().catalogs.map((c: { framework: string }) => c.framework)
+    expect(frameworks).toEqual(expect.arrayContaining(['eu-ai-act', 'nist-ai-rmf']))
+    const nist = (await run(['catalog', 'nist-ai-rmf', '--json'])).json()
+    expect(nist.length).toBe(72)
+  })
+})
+
+describe('the installed binary', () => {
+  it('runs from bin/accord.js with exit codes', () => {
+    const bin = path.join(ROOT, 'bin', 'accord.js')
+    // dist/ is built by `npm test` (and `npm ci`) before vitest runs
+    expect(existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))).toBe(true)
+    const ok = spawnSync(
+      process.execPath,
+      [bin, 'classify', chatbot, '--json', '--as-of', '2026-11-21'],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(ok.status).toBe(0)
+    expect(JSON.parse(ok.stdout).euAiAct.category).toBe('transparency')
+    const bad = spawnSync(process.execPath, [bin, 'classify'], { encoding: 'utf8' })
+    expect(bad.status).toBe(2)
+  })
+})

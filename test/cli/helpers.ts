@@ -1,0 +1,39 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { main } from '../../src/cli/main.js'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const EXAMPLES = path.join(ROOT, 'examples')
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+  json: () => any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Runs the CLI in-process, capturing output. `today` fixes the default --as-of. */
+export async function run(argv: string[], today = '2026-11-21'): Promise<RunResult> {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, {
+    out: (s) => (stdout += s),
+    err: (s) => (stderr += s),
+    isTty: false,
+    today: () => today,
+  })
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
+}
+
+/** Copies a bundled example to a temp dir so a test can break it. Returns the manifest path. */
+export function copyExample(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `accord-${name}-`))
+  cpSync(path.join(EXAMPLES, name), dir, { recursive: true })
+  return path.join(dir, 'accord.yaml')
+}
+
+/** Rewrites a manifest's text with `edit`. */
+export function editManifest(file: string, edit: (text: string) => string): void {
+  writeFileSync(file, edit(readFileSync(file, 'utf8')))
+}

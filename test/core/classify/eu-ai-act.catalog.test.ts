@@ -1,0 +1,208 @@
+/**
+ * Classification against the real catalog (catalogs/eu-ai-act/2024-1689.v1.json), in scenarios
+ * like the examples: the rules hold the structure, the catalog the mappings and dates.
+ */
+import { describe, expect, it } from 'vitest'
+import realJson from '../../../catalogs/eu-ai-act/2024-1689.v1.json' with { type: 'json' }
+import { Catalog } from '../../../src/core/catalog/schema.js'
+import { isKnownFact } from '../../../src/core/classify/facts.js'
+import {
+  classify as classifyWith,
+  makeModel,
+  obligationIds,
+  step,
+  type ManifestOverrides,
+} from './helpers.js'
+
+const catalog = Catalog.parse(realJson)
+const classify = (overrides: ManifestOverrides, asOf = '2026-09-01') =>
+  classifyWith(overrides, asOf, catalog)
+const find = (list: readonly { id: string; appliesFrom: string }[], id: string) =>
+  list.find((o) => o.id === `eu-ai-act:${id}`)
+
+describe('EU AI Act catalog scenarios', () => {
+  it('HR screening SaaS of a US provider: high-risk under Annex III 4(a), dates move with the Omnibus', () => {
+    const hr: ManifestOverrides = {
+      provider: { country: 'US' },
+      classification: { useCases: ['recruitment'], profilesNaturalPersons: true },
+    }
+    const original = classify(hr, '2026-07-01')
+    expect(original.category).toBe('high-risk')
+    expect(original.citations).toEqual(['Art. 6(2)', 'Annex III 4(a)'])
+    expect(original.lawVersion.id).toBe('original')
+    expect(find(original.upcoming, 'art-9')?.appliesFrom).toBe('2026-08-02')
+
+    const amended = classify(hr, '2026-09-01')
+    expect(amended.lawVersion.id).toBe('amended-2026-1744')
+    expect(find(amended.upcoming, 'art-9')?.appliesFrom).toBe('2027-12-02')
+    expect(find(amended.obligations, 'art-4')?.appliesFrom).toBe('2025-02-02')
+    expect(amended.facts).toContain('provider:third-country')
+
+    const later = classify(hr, '2028-01-01')
+    expect(find(later.obligations, 'art-9')?.appliesFrom).toBe('2027-12-02')
+    expect(find(later.obligations, 'art-49.1')).toBeDefined()
+  })
+
+  it('customer-service chatbot on a third-party LLM: transparency, not GPAI', () => {
+    const r = classify({
+      classification: { useCases: ['conversational-agent'] },
+      models: [makeModel({ thirdParty: true, generalPurpose: true, supplier: 'Model Lab' })],
+    })
+    expect(r.category).toBe('transparency')
+    expect(r.citations).toEqual(['Art. 50(1)'])
+    expect(r.gpai).toBeNull()
+    expect(obligationIds(r.obligations)).toContain('eu-ai-act:art-50.1')
+    expect(obligationIds(r.obligations).some((id) => id.includes('art-53'))).toBe(false)
+    expect(step(r, 'eu.art-3.68').reasoning).toContain('downstream provider')
+  })
+
+  it('bank deploying credit scoring: Annex III 5(b) and a fundamental rights impact assessment', () => {
+    const r = classify(
+      { roles: ['deployer'], classification: { useCases: ['creditworthiness'] } },
+      '2028-01-01',
+    )
+    expect(r.highRiskRoutes.map((x) => x.point)).toEqual(['Annex III 5(b)'])
+    expect(obligationIds(r.obligations)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-26', 'eu-ai-act:art-27']),
+    )
+    expect(obligationIds(r.obligations)).not.toContain('eu-ai-act:art-9')
+  })
+
+  it('fraud detection is not Annex III 5(b)', () => {
+    const r = classify({ classification: { useCases: ['fraud-detection'] } })
+    expect(r.category).toBe('minimal')
+    expect(step(r, 'eu.annex-iii.5.b').outcome).toBe('exception')
+  })
+
+  it('medical-device safety component: Annex I Section A, Annex I dates', () => {
+    const r = classify({
+      classification: {
+        safetyComponent: {
+          legislation: 'medical-devices-2017-745',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    expect(r.facts).toEqual(expect.arrayContaining(['high-risk:annex-i', 'annex-i.section-a']))
+    expect(r.highRiskRoutes[0]?.point).toBe('Annex I Section A point 11')
+    expect(find(r.upcoming, 'art-9')?.appliesFrom).toBe('2028-08-02')
+  })
+
+  it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
+    const machinery: ManifestOverrides = {
+      classification: {
+        safetyComponent: {
+          legislation: 'machinery-2023-1230',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    }
+    expect(classify(machinery, '2026-07-01').facts).toContain('annex-i.section-a')
+    expect(classify(machinery, '2026-09-01').facts).toContain('annex-i.section-b')
+  })
+
+  it('nudifier: not prohibited on 2026-11-30, prohibited under Art. 5(1)(ba) from 2026-12-02', () => {
+    const nudifier: ManifestOverrides = {
+      classification: {
+        useCases: ['non-consensual-intimate-imagery'],
+        generatesSyntheticContent: ['image'],
+      },
+    }
+    const before = classify(nudifier, '2026-11-30')
+    expect(before.category).toBe('transparency')
+    expect(before.prohibitedPractices[0]).toMatchObject({ nodeId: 'art-5.1.ba', inForce: false })
+    expect(find(before.upcoming, 'art-5.1.ba')?.appliesFrom).toBe('2026-12-02')
+    const after = classify(nudifier, '2026-12-02')
+    expect(after.category).toBe('prohibited')
+    expect(after.citations[0]).toBe('Art. 5(1)(ba)')
+    expect(find(after.obligations, 'art-5.1.ba')).toBeDefined()
+    const original = classify(nudifier, '2026-07-01')
+    expect(step(original, 'eu.art-5.1.ba').reasoning).toContain('2026-12-02')
+  })
+
+  it('real-time RBI for the police in public spaces is prohibited; the deployer carries Art. 5(1)(h)', () => {
+    const r = classify({
+      roles: ['deployer'],
+      classification: {
+        useCases: ['remote-biometric-identification'],
+        biometrics: { realTime: true, publiclyAccessibleSpaces: true },
+      },
+      deployment: { lawEnforcement: true, publicBody: true },
+    })
+    expect(r.category).toBe('prohibited')
+    expect(obligationIds(r.obligations)).toContain('eu-ai-act:art-5.1.h')
+  })
+
+  it('frontier model above 10^25 FLOP: systemic risk, Art. 52 and 55 duties', () => {
+    const r = classify({
+      models: [makeModel({ generalPurpose: true, trainingComputeFlop: 3e25 })],
+    })
+    expect(r.gpai).toBe('gpai-systemic-risk')
+    expect(obligationIds(r.obligations)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-52.1', 'eu-ai-act:art-55', 'eu-ai-act:art-53.1.a']),
+    )
+  })
+
+  it('open-weights model under Apache-2.0 from a US provider: exempt from 53(1)(a)-(b) and 54', () => {
+    const r = classify({
+      provider: { country: 'US' },
+      models: [makeModel({ generalPurpose: true, licence: 'Apache-2.0', weightsPublic: true })],
+    })
+    const ids = obligationIds(r.obligations)
+    expect(ids).toEqual(expect.arrayContaining(['eu-ai-act:art-53.1.c', 'eu-ai-act:art-53.1.d']))
+    expect(ids).not.toContain('eu-ai-act:art-53.1.a')
+    expect(ids).not.toContain('eu-ai-act:art-53.1.b')
+    expect(ids).not.toContain('eu-ai-act:art-54')
+  })
+
+  it('Art. 6(3) derogation: documentation and registration duties instead of high-risk ones', () => {
+    const r = classify(
+      {
+        classification: {
+          useCases: ['education-evaluation'],
+          derogation: {
+            conditions: ['preparatory-task'],
+            rationale: 'Pre-sorts essays for a teacher.',
+          },
+        },
+      },
+      '2028-01-01',
+    )
+    expect(r.category).toBe('minimal')
+    const ids = obligationIds(r.obligations)
+    expect(ids).toEqual(expect.arrayContaining(['eu-ai-act:art-6.4', 'eu-ai-act:art-49.2']))
+    expect(ids).not.toContain('eu-ai-act:art-9')
+  })
+
+  it.each([
+    ['remote-biometric-identification', 'Annex III 1(a)'],
+    ['biometric-categorisation', 'Annex III 1(b)'],
+    ['emotion-recognition', 'Annex III 1(c)'],
+    ['critical-infrastructure-safety', 'Annex III 2'],
+    ['education-admission', 'Annex III 3(a)'],
+    ['education-evaluation', 'Annex III 3(b)'],
+    ['education-level-assessment', 'Annex III 3(c)'],
+    ['exam-proctoring', 'Annex III 3(d)'],
+    ['recruitment', 'Annex III 4(a)'],
+    ['worker-management', 'Annex III 4(b)'],
+    ['public-benefits-eligibility', 'Annex III 5(a)'],
+    ['creditworthiness', 'Annex III 5(b)'],
+    ['life-health-insurance-pricing', 'Annex III 5(c)'],
+    ['emergency-call-triage', 'Annex III 5(d)'],
+    ['victim-risk-assessment', 'Annex III 6(a)'],
+    ['law-enforcement-polygraph', 'Annex III 6(b)'],
+    ['evidence-reliability', 'Annex III 6(c)'],
+    ['offending-risk-assessment', 'Annex III 6(d)'],
+    ['law-enforcement-profiling', 'Annex III 6(e)'],
+    ['migration-polygraph', 'Annex III 7(a)'],
+    ['migration-risk-assessment', 'Annex III 7(b)'],
+    ['asylum-visa-examination', 'Annex III 7(c)'],
+    ['migration-person-identification', 'Annex III 7(d)'],
+    ['judicial-assistance', 'Annex III 8(a)'],
+    ['election-influence', 'Annex III 8(b)'],
+  ] as const)('%s maps to %s', (useCase, citation) => {
+    const r = classify({ classification: { useCases: [useCase] } })
+    expect(r.highRiskRoutes.map((x) => x.point)).toEqual([citation])
+    expect(r.facts.filter((f) => !isKnownFact(f))).toEqual([])
+  })
+})

@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest'
+import {
+  checkManifest,
+  evidencePathProblem,
+  splitBySeverity,
+} from '../../../src/core/manifest/check.js'
+import { Manifest, type ManifestInput } from '../../../src/core/manifest/schema.js'
+
+const BASE: ManifestInput = {
+  apiVersion: 'accord.dev/v1',
+  system: { name: 'S', version: '1', intendedPurpose: 'Ranks job applications.' },
+  provider: { name: 'P', country: 'DE', address: 'Berlin', email: 'a@example.com' },
+  roles: ['provider'],
+  deployment: { deployers: 'HR', sector: 'employment', affectedPersons: ['x'], publicBody: false },
+  classification: {
+    useCases: ['recruitment'],
+    outputUsedInEu: true,
+    placedOnEuMarket: true,
+    exclusivelyMilitaryDefenceNationalSecurity: false,
+    profilesNaturalPersons: true,
+  },
+}
+
+type Patch = (m: ManifestInput) => void
+
+function manifest(...patches: Patch[]): Manifest {
+  const input = structuredClone(BASE)
+  for (const p of patches) p(input)
+  return Manifest.parse(input)
+}
+
+function codes(...patches: Patch[]): [string, string, string][] {
+  return checkManifest(manifest(...patches)).map((i) => [i.severity, i.code, i.path.join('.')])
+}
+
+const evidence = (id: string, path: string) => ({
+  id,
+  path,
+  type: 'policy' as const,
+  title: id,
+  supports: ['eu-ai-act:art-9'],
+})
+
+describe('checkManifest', () => {
+  it('finds nothing in a consistent manifest', () => {
+    expect(checkManifest(manifest())).toEqual([])
+  })
+
+  it('every issue has a message and a hint', () => {
+    const issues = checkManifest(
+      manifest((m) => {
+        m.classification.outputUsedInEu = false
+        m.deployment.memberStates = ['DE', 'US']
+        m.evidence = [evidence('a', '/etc/passwd'), evidence('a', 'x.md')]
+      }),
+    )
+    expect(issues.length).toBeGreaterThan(3)
+    for (const i of issues) {
+      expect(i.message.length).toBeGreaterThan(10)
+      expect(i.hint?.length).toBeGreaterThan(10)
+    }
+  })
+
+  describe('territory', () => {
+    it('output not used in the EU contradicts placing on the EU market', () => {
+      expect(codes((m) => (m.classification.outputUsedInEu = false))).toEqual([
+        ['error', 'eu_output_contradicts_market', 'classification.outputUsedInEu'],
+      ])
+    })
+
+    it('output not used in the EU contradicts listed member states', () => {
+      const issues = checkManifest(
+        manifest((m) => {
+          m.classification.outputUsedInEu = false
+          m.classification.placedOnEuMarket = false
+          m.deployment.memberStates = ['DE', 'FR']
+        }),
+      )
+      expect(issues.map((i) => i.code)).toEqual(['eu_output_contradicts_member_states'])
+      expect(issues[0]?.message).toContain('DE, FR')
+    })
+
+    it('a non-EU country among member states is an error; an EU one elsewhere a warning', () => {
+      expect(
+        codes((m) => {
+          m.deployment.memberStates = ['DE', 'US']
+          m.deployment.otherCountries = ['FR']
+        }),
+      ).toEqual([
+        ['error', 'not_an_eu_member_state', 'deployment.memberStates.1'],
+        ['warning', 'eu_member_state_in_other_countries', 'deployment.otherCountries.0'],
+      ])
+    })
+
+    it('accepts both EL and GR for Greece', () => {
+      expect(codes((m) => (m.deployment.memberStates = ['EL', 'GR']))).toEqual([])
+    })
+  })
+
+  describe('exclusive military use', () => {
+    const military: Patch = (m) =>
+      (m.classification.exclusivelyMilitaryDefenceNationalSecurity = true)
+
+    it('contradicts law-enforcement and migration deployment', () => {
+      expect(
+        codes(military, (m) => {
+          m.deployment.lawEnforcement = true
+          m.deployment.migration = true
+        }),
+      ).toEqual([
+        ['error', 'military_exclusive_contradicts_deployment', 'deployment.lawEnforcement'],
+        ['error', 'military_exclusive_contradicts_deployment', 'deployment.migration'],
+      ])
+    })
+
+    it('contradicts civil use cases but not recruitment', () => {
+      expect(
+        codes(military, (m) => (m.classification.useCases = ['recruitment', 'election-influence'])),
+      ).toEqual([['error', 'military_exclusive_contradicts_use_case', 'classification.useCases.1']])
+    })
+
+    it('is fine alone', () => {
+      expect(codes(military)).toEqual([])
+    })
+  })
+
+  describe('biometrics', () => {
+    it('real-time needs the remote-biometric-identification use case', () => {
+      expect(codes((m) => (m.classification.biometrics = { realTime: true }))).toEqual([
+        ['error', 'real_time_without_rbi', 'classification.biometrics.realTime'],
+      ])
+      expect(
+        codes((m) => {
+          m.classification.useCases = ['remote-biometric-identification']
+          m.classification.biometrics = { realTime: true }
+        }),
+      ).toEqual([])
+    })
+
+    it('real-time objectives need real-time', () => {
+      expect(
+        codes((m) => {
+          m.classification.useCases = ['remote-biometric-identification']
+          m.classification.biometrics = { realTimeObjectives: ['serious-crime-suspect'] }
+        }),
+      ).toEqual([
+        [
+          'error',
+          'real_time_objectives_without_real_time',
+          'classification.biometrics.realTimeObjectives',
+        ],
+      ])
+    })
+  })
+
+  describe('derogation', () => {
+    const derogation: Patch = (m) =>
+      (m.classification.derogation = { conditions: ['preparatory-task'], rationale: 'r' })
+
+    it('with profiling is not an issue here (the classifier decides)', () => {
+      expect(codes(derogation)).toEqual([])
+    })
+
+    it('without any Annex III use case is a warning', () => {
+      expect(
+        codes(derogation, (m) => (m.classification.useCases = ['conversational-agent'])),
+      ).toEqual([['warning', 'derogation_without_annex_iii', 'classification.derogation']])
+    })
+
+    it('biometric verification is not an Annex III use case', () => {
+      expect(
+        codes(derogation, (m) => (m.classification.useCases = ['biometric-verification'])),
+      ).toEqual([['warning', 'derogation_without_annex_iii', 'classification.derogation']])
+    })
+
+    it("'other' together with an Annex III use case is fine", () => {
+      expect(
+        codes(derogation, (m) => (m.classification.useCases = ['other', 'recruitment'])),
+      ).toEqual([])
+    })
+  })
+
+  describe('models', () => {
+    const model = { name: 'm', version: '1', licence: 'proprietary', weightsPublic: false }
+
+    it('a third-party model cannot be this provider’s GPAI model', () => {
+      expect(
+        codes((m) => (m.models = [{ ...model, generalPurpose: true, thirdParty: true }])),
+      ).toEqual([['error', 'gpai_third_party', 'models.0.generalPurpose']])
+    })
+
+    it('public weights contradict a proprietary licence (any case)', () => {
+      expect(
+        codes((m) => (m.models = [{ ...model, licence: ' Proprietary ', weightsPublic: true }])),
+      ).toEqual([['error', 'public_weights_proprietary_licence', 'models.0.weightsPublic']])
+      expect(
+        codes((m) => (m.models = [{ ...model, licence: 'Apache-2.0', weightsPublic: true }])),
+      ).toEqual([])
+    })
+  })
+
+  describe('provider-only fields', () => {
+    const declaration = {
+      place: 'Berlin',
+      date: '2026-01-01',
+      signatory: { name: 'A', function: 'CEO' },
+    }
+
+    it('warn when roles lack provider', () => {
+      expect(
+        codes((m) => {
+          m.roles = ['deployer']
+          m.declaration = declaration
+          m.conformityAssessment = { procedure: 'annex-vi-internal-control' }
+        }),
+      ).toEqual([
+        ['warning', 'provider_field_without_provider_role', 'conformityAssessment'],
+        ['warning', 'provider_field_without_provider_role', 'declaration'],
+      ])
+    })
+
+    it('are fine for a provider', () => {
+      expect(codes((m) => (m.declaration = declaration))).toEqual([])
+    })
+
+    it('the Annex VII procedure without a notified body is a warning', () => {
+      expect(
+        codes((m) => (m.conformityAssessment = { procedure: 'annex-vii-notified-body' })),
+      ).toEqual([['warning', 'notified_body_missing', 'conformityAssessment.notifiedBody']])
+    })
+  })
+
+  describe('evidence', () => {
+    it('duplicate ids and duplicate paths are errors at the second occurrence', () => {
+      expect(
+        codes(
+          (m) =>
+            (m.evidence = [
+              evidence('a', 'docs/a.md'),
+              evidence('a', 'docs/b.md'),
+              evidence('c', './docs//a.md'),
+            ]),
+        ),
+      ).toEqual([
+        ['error', 'duplicate_evidence_id', 'evidence.1.id'],
+        ['error', 'duplicate_evidence_path', 'evidence.2.path'],
+      ])
+    })
+
+    it('paths outside the folder are errors', () => {
+      expect(
+        codes(
+          (m) =>
+            (m.evidence = [
+              evidence('a', '/etc/passwd'),
+              evidence('b', '../x.md'),
+              evidence('c', 'docs/../../x.md'),
+              evidence('d', 'C:\\x.md'),
+              evidence('e', 'docs/../x.md'),
+            ]),
+        ),
+      ).toEqual([
+        ['error', 'evidence_outside_root', 'evidence.0.path'],
+        ['error', 'evidence_outside_root', 'evidence.1.path'],
+        ['error', 'evidence_outside_root', 'evidence.2.path'],
+        ['error', 'evidence_outside_root', 'evidence.3.path'],
+      ])
+    })
+
+    it('references to unknown evidence ids are errors; known ones are fine', () => {
+      const issues = checkManifest(
+        manifest((m) => {
+          m.evidence = [evidence('sheet', 'sheet.md')]
+          m.classification.derogation = {
+            conditions: ['preparatory-task'],
+            rationale: 'r',
+            evidence: 'assessment',
+          }
+          m.datasets = [
+            { name: 'd', purpose: ['training'], source: 's', personalData: false, sheet: 'sheet' },
+            { name: 'e', purpose: ['testing'], source: 's', personalData: false, sheet: 'nope' },
+          ]
+          m.accuracy = { metrics: [{ name: 'acc', value: 0.9, evidence: 'eval' }] }
+        }),
+      )
+      expect(issues.map((i) => [i.code, i.path.join('.')])).toEqual([
+        ['unknown_evidence_ref', 'classification.derogation.evidence'],
+        ['unknown_evidence_ref', 'datasets.1.sheet'],
+        ['unknown_evidence_ref', 'accuracy.metrics.0.evidence'],
+      ])
+      expect(issues[0]?.message).toBe('no evidence item has id assessment; evidence ids are sheet')
+    })
+  })
+
+  it('splitBySeverity separates errors from warnings', () => {
+    const { errors, warnings } = splitBySeverity(
+      checkManifest(
+        manifest((m) => {
+          m.deployment.otherCountries = ['FR']
+          m.deployment.memberStates = ['US']
+        }),
+      ),
+    )
+    expect(errors.map((e) => e.code)).toEqual(['not_an_eu_member_state'])
+    expect(warnings.map((e) => e.code)).toEqual(['eu_member_state_in_other_countries'])
+    expect(errors[0]).not.toHaveProperty('severity')
+  })
+})
+
+describe('evidencePathProblem', () => {
+  it.each([
+    ['docs/a.md', undefined],
+    ['./a.md', undefined],
+    ['docs/../a.md', undefined],
+    ['a/b/../../c.md', undefined],
+    ['..', "uses '..' to leave the manifest's folder"],
+    ['../a.md', "uses '..' to leave the manifest's folder"],
+    ['a/../../b.md', "uses '..' to leave the manifest's folder"],
+    ['a\\..\\..\\b.md', "uses '..' to leave the manifest's folder"],
+    ['/etc/passwd', 'is absolute'],
+    ['\\\\server\\share', 'is absolute'],
+    ['C:/x.md', 'is absolute'],
+    ['a\0b', 'contains a NUL character'],
+  ])('%j -> %j', (p, want) => {
+    expect(evidencePathProblem(p)).toBe(want)
+  })
+})

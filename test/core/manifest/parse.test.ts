@@ -1,0 +1,379 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { formatIssues } from '../../../src/core/errors.js'
+import type { Issue } from '../../../src/core/errors.js'
+import { parseManifest } from '../../../src/core/manifest/parse.js'
+
+const FIXTURES = new URL('../../fixtures/manifests/', import.meta.url)
+const read = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8')
+
+function fail(name: string): Issue[] {
+  const r = parseManifest(read(name), name)
+  if (r.ok) throw new Error(`${name} unexpectedly parsed`)
+  return r.issues
+}
+
+interface Expected {
+  code: string
+  line: number
+  column: number
+  path: (string | number)[]
+  /** Substrings the message must contain. */
+  message?: string[]
+  /** Substring the hint must contain. */
+  hint?: string
+}
+
+/** Each invalid fixture has exactly one defect, reported as exactly one issue. */
+const INVALID: Record<string, Expected> = {
+  'invalid-yaml-syntax.yaml': {
+    code: 'yaml_syntax',
+    line: 4,
+    column: 9,
+    path: [],
+    message: ['YAML syntax error'],
+    hint: 'space after the colon',
+  },
+  'invalid-duplicate-key.yaml': {
+    code: 'yaml_duplicate_key',
+    line: 14,
+    column: 1,
+    path: [],
+    message: ['duplicate key `roles`'],
+    hint: 'remove one of the two entries',
+  },
+  'invalid-misspelled-field.yaml': {
+    code: 'unknown_key',
+    line: 6,
+    column: 3,
+    path: ['system', 'intendedPurpse'],
+    message: ['unknown key `intendedPurpse`'],
+    hint: 'did you mean `intendedPurpose`?',
+  },
+  'invalid-misplaced-field.yaml': {
+    code: 'unknown_key',
+    line: 2,
+    column: 1,
+    path: ['placedOnMarket'],
+    message: ['unknown key `placedOnMarket`'],
+    hint: '`placedOnMarket` belongs under `system`',
+  },
+  'invalid-wrong-type.yaml': {
+    code: 'invalid_type',
+    line: 5,
+    column: 12,
+    path: ['system', 'version'],
+    message: ['expected a string', 'found the number 1.0'],
+    hint: 'put the value in quotes, "1.0"',
+  },
+  'invalid-enum.yaml': {
+    code: 'invalid_enum',
+    line: 22,
+    column: 7,
+    path: ['classification', 'useCases', 0],
+    message: ['"recruitmnet" is not an allowed value', 'expected one of: ', 'worker-management'],
+    hint: 'did you mean `recruitment`?',
+  },
+  'invalid-missing-required.yaml': {
+    code: 'missing_field',
+    line: 7,
+    column: 1,
+    path: ['provider'],
+    message: ['missing required field `email` (a string)'],
+    hint: 'add `email: ...` under `provider`',
+  },
+  'invalid-country-lowercase.yaml': {
+    code: 'invalid_format',
+    line: 9,
+    column: 12,
+    path: ['provider', 'country'],
+    message: ['ISO 3166-1 alpha-2', 'found the string "de"'],
+    hint: 'write it in capitals: DE',
+  },
+  'invalid-boolean-as-text.yaml': {
+    code: 'invalid_type',
+    line: 19,
+    column: 15,
+    path: ['deployment', 'publicBody'],
+    message: ['expected true or false', 'found the string "no"'],
+    hint: 'YAML 1.2 reads yes/no/on/off as text',
+  },
+  'invalid-empty.yaml': {
+    code: 'manifest_empty',
+    line: 1,
+    column: 1,
+    path: [],
+    hint: 'apiVersion: accord.dev/v1',
+  },
+  'invalid-contradiction-eu-output.yaml': {
+    code: 'eu_output_contradicts_market',
+    line: 23,
+    column: 19,
+    path: ['classification', 'outputUsedInEu'],
+    hint: 'set classification.outputUsedInEu to true',
+  },
+  'invalid-contradiction-eu-output-member-states.yaml': {
+    code: 'eu_output_contradicts_member_states',
+    line: 24,
+    column: 19,
+    path: ['classification', 'outputUsedInEu'],
+    message: ['memberStates lists DE'],
+    hint: 'empty deployment.memberStates',
+  },
+  'invalid-contradiction-military-civil.yaml': {
+    code: 'military_exclusive_contradicts_use_case',
+    line: 22,
+    column: 7,
+    path: ['classification', 'useCases', 0],
+    message: ['creditworthiness is a civil use'],
+    hint: 'Art. 2(3)',
+  },
+  'invalid-contradiction-military-law-enforcement.yaml': {
+    code: 'military_exclusive_contradicts_deployment',
+    line: 20,
+    column: 19,
+    path: ['deployment', 'lawEnforcement'],
+    hint: 'set deployment.lawEnforcement to false',
+  },
+  'invalid-contradiction-real-time-without-rbi.yaml': {
+    code: 'real_time_without_rbi',
+    line: 28,
+    column: 15,
+    path: ['classification', 'biometrics', 'realTime'],
+    hint: 'add remote-biometric-identification',
+  },
+  'invalid-contradiction-real-time-objectives.yaml': {
+    code: 'real_time_objectives_without_real_time',
+    line: 28,
+    column: 25,
+    path: ['classification', 'biometrics', 'realTimeObjectives'],
+  },
+  'invalid-contradiction-gpai-third-party.yaml': {
+    code: 'gpai_third_party',
+    line: 31,
+    column: 21,
+    path: ['models', 0, 'generalPurpose'],
+    message: ['model base-llm'],
+  },
+  'invalid-contradiction-public-weights-proprietary.yaml': {
+    code: 'public_weights_proprietary_licence',
+    line: 31,
+    column: 20,
+    path: ['models', 0, 'weightsPublic'],
+  },
+  'invalid-duplicate-evidence-id.yaml': {
+    code: 'duplicate_evidence_id',
+    line: 33,
+    column: 9,
+    path: ['evidence', 1, 'id'],
+    message: ['risk-register is used twice (first at evidence[0])'],
+  },
+  'invalid-duplicate-evidence-path.yaml': {
+    code: 'duplicate_evidence_path',
+    line: 34,
+    column: 11,
+    path: ['evidence', 1, 'path'],
+    message: ['./docs//risk-register.md is listed twice (first at evidence[0])'],
+  },
+  'invalid-evidence-outside-root.yaml': {
+    code: 'evidence_outside_root',
+    line: 29,
+    column: 11,
+    path: ['evidence', 0, 'path'],
+    message: ["uses '..' to leave the manifest's folder"],
+  },
+  'invalid-unknown-evidence-ref.yaml': {
+    code: 'unknown_evidence_ref',
+    line: 38,
+    column: 12,
+    path: ['datasets', 0, 'sheet'],
+    message: ['no evidence item has id datasheet', 'evidence ids are risk-register'],
+  },
+}
+
+describe('parseManifest: valid fixtures', () => {
+  for (const name of ['valid-minimal.yaml', 'valid-full.yaml']) {
+    it(`${name} passes without warnings`, () => {
+      const r = parseManifest(read(name), name)
+      expect(r).toMatchObject({ ok: true, warnings: [] })
+    })
+  }
+
+  it('fills defaults from the schema', () => {
+    const r = parseManifest(read('valid-minimal.yaml'), 'm.yaml')
+    if (!r.ok) throw new Error(formatIssues(r.issues))
+    expect(r.manifest.evidence).toEqual([])
+    expect(r.manifest.deployment.memberStates).toEqual([])
+    expect(r.manifest.classification.safetyComponent).toBeNull()
+    expect(r.manifest.system.intendedPurpose).toBe(
+      'Ranks job applications for human recruiters to review.',
+    )
+  })
+
+  it('accepts JSON, which is YAML', () => {
+    const r = parseManifest(read('valid-minimal.yaml'), 'm.yaml')
+    if (!r.ok) throw new Error('valid-minimal should parse')
+    const json = parseManifest(JSON.stringify(r.manifest, null, 2), 'm.json')
+    expect(json.ok).toBe(true)
+  })
+})
+
+describe('parseManifest: invalid fixtures report one exact issue', () => {
+  for (const [name, want] of Object.entries(INVALID)) {
+    it(name, () => {
+      const issues = fail(name)
+      expect(issues).toHaveLength(1)
+      const [issue] = issues as [Issue]
+      expect(issue).toMatchObject({
+        code: want.code,
+        file: name,
+        line: want.line,
+        column: want.column,
+        path: want.path,
+      })
+      for (const m of want.message ?? []) expect(issue.message).toContain(m)
+      expect(issue.hint).toBeTruthy()
+      if (want.hint) expect(issue.hint).toContain(want.hint)
+    })
+  }
+
+  it('has a test for every invalid-* fixture', () => {
+    const files = readdirSync(FIXTURES).filter((f) => f.startsWith('invalid-'))
+    expect(files.sort()).toEqual(Object.keys(INVALID).sort())
+  })
+})
+
+describe('parseManifest: warnings', () => {
+  it('derogation without an Annex III use case is a warning, not an error', () => {
+    const name = 'warning-derogation-without-annex-iii.yaml'
+    const r = parseManifest(read(name), name)
+    expect(r.ok).toBe(true)
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        code: 'derogation_without_annex_iii',
+        path: ['classification', 'derogation'],
+        file: name,
+        line: 27,
+        column: 3,
+      }),
+    ])
+  })
+
+  it('provider-only fields without the provider role give a warning', () => {
+    const name = 'warning-provider-fields-without-provider-role.yaml'
+    const r = parseManifest(read(name), name)
+    expect(r.ok).toBe(true)
+    expect(r.warnings.map((w) => [w.code, w.line, w.column])).toEqual([
+      ['provider_field_without_provider_role', 27, 1],
+    ])
+  })
+})
+
+describe('parseManifest: messages', () => {
+  const minimal = read('valid-minimal.yaml')
+
+  it('reports every problem at once, sorted by position', () => {
+    const text = minimal
+      .replace('version: 1.0.0', 'version: 2')
+      .replace('  - provider', '  - Provider')
+      .replace('country: DE', 'country: de')
+    const issues = fail2(text)
+    expect(issues.map((i) => [i.code, i.line])).toEqual([
+      ['invalid_type', 5],
+      ['invalid_format', 9],
+      ['invalid_enum', 13],
+    ])
+    expect(issues[2]?.hint).toBe('did you mean `provider`?')
+  })
+
+  it('an unknown key far from any allowed key lists the allowed keys', () => {
+    const issues = fail2(minimal.replace('  sector: employment', '  sector: employment\n  zzz: 1'))
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({ code: 'unknown_key', path: ['deployment', 'zzz'], line: 17 })
+    expect(issues[0]?.hint).toContain('the keys allowed in `deployment` are deployers, sector,')
+  })
+
+  it('missing top-level sections name the field at the top level', () => {
+    const issues = fail2(minimal.replace(/^apiVersion: .*\n/m, ''))
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'missing_field',
+        path: [],
+        line: 2,
+        column: 1,
+        message: 'missing required field `apiVersion` ("accord.dev/v1") at the top level',
+        hint: 'add `apiVersion: accord.dev/v1` at the top level',
+      }),
+    ])
+  })
+
+  it('a wrong apiVersion names the expected value', () => {
+    const issues = fail2(minimal.replace('accord.dev/v1', 'accord.dev/v2'))
+    expect(issues[0]).toMatchObject({
+      code: 'invalid_value',
+      line: 2,
+      column: 13,
+      message: 'expected `accord.dev/v1`, found the string "accord.dev/v2"',
+    })
+  })
+
+  it('an empty section is a type error at its key', () => {
+    const text = minimal.replace(/^system:\n(?: {2}.*\n)+/m, 'system:\n')
+    const issues = fail2(text)
+    expect(issues[0]).toMatchObject({
+      code: 'invalid_type',
+      path: ['system'],
+      line: 3,
+      column: 1,
+      message: 'expected a mapping (key: value pairs), found an empty value',
+    })
+  })
+
+  it('an empty list reports the schema message', () => {
+    const text = minimal.replace(
+      '  affectedPersons:\n    - job applicants',
+      '  affectedPersons: []',
+    )
+    expect(fail2(text)[0]).toMatchObject({
+      code: 'too_small',
+      message: 'name at least one group of affected persons, found an empty list',
+    })
+  })
+
+  it('a top-level list is not a manifest', () => {
+    expect(fail2('- a\n- b\n')[0]).toMatchObject({
+      code: 'invalid_type',
+      path: [],
+      message: 'expected a mapping (key: value pairs), found a list of 2 items',
+    })
+  })
+
+  it('refuses alias bombs', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+    for (let i = 1; i < 8; i++) {
+      const prev = String.fromCharCode(96 + i)
+      const cur = String.fromCharCode(97 + i)
+      bomb.push(
+        `${cur}: &${cur} [${Array(10)
+          .fill('*' + prev)
+          .join(', ')}]`,
+      )
+    }
+    const issues = fail2(bomb.join('\n') + '\n')
+    expect(issues[0]?.code).toBe('yaml_alias_limit')
+  })
+
+  it('formats readably with formatIssues', () => {
+    const out = formatIssues(fail('invalid-misspelled-field.yaml'))
+    expect(out).toBe(
+      'invalid-misspelled-field.yaml:6:3: unknown key `intendedPurpse` at system.intendedPurpse [unknown_key]\n' +
+        '  fix: did you mean `intendedPurpose`? Rename the key (`intendedPurpose` is required)',
+    )
+  })
+
+  function fail2(text: string): Issue[] {
+    const r = parseManifest(text, 'm.yaml')
+    if (r.ok) throw new Error('unexpectedly parsed')
+    return r.issues
+  }
+})

@@ -1,0 +1,182 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DocumentError, EvidenceError } from '../../src/core/errors.js'
+import { resolveInside, writeFileAtomic, writeFilesAtomic } from '../../src/node/fs-safe.js'
+
+let tmp: string
+beforeEach(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'accord-fs-'))
+})
+afterEach(async () => {
+  await rm(tmp, { recursive: true, force: true })
+})
+
+function outsideRoot(fn: () => unknown): EvidenceError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof EvidenceError) return err
+    throw err
+  }
+  throw new Error('expected an EvidenceError')
+}
+
+/** Every entry under `dir`, recursively, as sorted relative paths. */
+async function tree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true })
+  return entries.map((e) => e.split(path.sep).join('/')).sort()
+}
+
+describe('resolveInside', () => {
+  it('resolves relative paths inside the root, existing or not', async () => {
+    await mkdir(path.join(tmp, 'docs'))
+    expect(resolveInside(tmp, 'docs/a.md')).toBe(path.join(tmp, 'docs', 'a.md'))
+    expect(resolveInside(tmp, './docs/../b.md')).toBe(path.join(tmp, 'b.md'))
+    expect(resolveInside(tmp, 'new/dir/c.md')).toBe(path.join(tmp, 'new', 'dir', 'c.md'))
+  })
+
+  it.each(['/etc/passwd', '../x.md', 'docs/../../x.md', '..', 'C:\\x.md', 'a\\..\\..\\x'])(
+    'refuses %j with ERR_EVIDENCE_OUTSIDE_ROOT',
+    (p) => {
+      const err = outsideRoot(() => resolveInside(tmp, p))
+      expect(err.code).toBe('ERR_EVIDENCE_OUTSIDE_ROOT')
+      expect(err.message).toContain(`path "${p}"`)
+    },
+  )
+
+  it('refuses a symbolic link that leads outside the root', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
+    try {
+      await writeFile(path.join(outside, 'secret.txt'), 'secret')
+      await symlink(path.join(outside, 'secret.txt'), path.join(tmp, 'link.txt'))
+      await symlink(outside, path.join(tmp, 'linkdir'))
+      const err = outsideRoot(() => resolveInside(tmp, 'link.txt'))
+      expect(err.code).toBe('ERR_EVIDENCE_OUTSIDE_ROOT')
+      expect(err.message).toContain('symbolic link')
+      // Also through a linked directory, even for a file that does not exist yet.
+      expect(outsideRoot(() => resolveInside(tmp, 'linkdir/new.txt')).code).toBe(
+        'ERR_EVIDENCE_OUTSIDE_ROOT',
+      )
+    } finally {
+      await rm(outside, { recursive: true, force: true })
+    }
+  })
+
+  it('allows a symbolic link that stays inside the root, and a root reached through a link', async () => {
+    await writeFile(path.join(tmp, 'real.md'), 'x')
+    await symlink(path.join(tmp, 'real.md'), path.join(tmp, 'alias.md'))
+    expect(resolveInside(tmp, 'alias.md')).toBe(path.join(tmp, 'alias.md'))
+    const linkedRoot = path.join(tmp, 'root-link')
+    await symlink(tmp, linkedRoot)
+    expect(resolveInside(linkedRoot, 'real.md')).toBe(path.join(linkedRoot, 'real.md'))
+  })
+})
+
+describe('writeFileAtomic', () => {
+  it('writes the file, replaces an old one and leaves no temporary file', async () => {
+    const file = path.join(tmp, 'out', 'a.json')
+    await writeFileAtomic(file, 'one')
+    await writeFileAtomic(file, new TextEncoder().encode('two'))
+    expect(await readFile(file, 'utf8')).toBe('two')
+    expect(await tree(tmp)).toEqual(['out', 'out/a.json'])
+  })
+
+  it('applies the mode', async () => {
+    const file = path.join(tmp, 'key')
+    await writeFileAtomic(file, 'k', 0o600)
+    expect((await stat(file)).mode & 0o777).toBe(0o600)
+  })
+
+  it('fails with ERR_DOCUMENT_WRITE, keeping the old content and no temporary file', async () => {
+    // The target is a non-empty directory, so the final rename fails.
+    const target = path.join(tmp, 'dir')
+    await mkdir(target)
+    await writeFile(path.join(target, 'keep.txt'), 'keep')
+    await expect(writeFileAtomic(target, 'x')).rejects.toSatisfy(
+      (err) => err instanceof DocumentError && err.code === 'ERR_DOCUMENT_WRITE',
+    )
+    expect(await tree(tmp)).toEqual(['dir', 'dir/keep.txt'])
+  })
+})
+
+describe('writeFilesAtomic', () => {
+  it('writes a set of files, with subdirectories, replacing old versions', async () => {
+    const out = path.join(tmp, 'out')
+    await mkdir(out)
+    await writeFile(path.join(out, 'a.md'), 'old a')
+    await writeFilesAtomic(out, [
+      { path: 'a.md', data: 'new a' },
+      { path: 'annex-iv/b.md', data: 'b' },
+    ])
+    expect(await readFile(path.join(out, 'a.md'), 'utf8')).toBe('new a')
+    expect(await readFile(path.join(out, 'annex-iv', 'b.md'), 'utf8')).toBe('b')
+    expect(await tree(out)).toEqual(['a.md', 'annex-iv', 'annex-iv/b.md'])
+  })
+
+  it('creates the target directory', async () => {
+    const out = path.join(tmp, 'x', 'y')
+    await writeFilesAtomic(out, [{ path: 'a.md', data: 'a' }])
+    expect(await tree(tmp)).toEqual(['x', 'x/y', 'x/y/a.md'])
+  })
+
+  it('a failure while writing leaves the target exactly as it was', async () => {
+    const out = path.join(tmp, 'out')
+    await mkdir(out)
+    await writeFile(path.join(out, 'a.md'), 'old a')
+    // `c` is written as a file, so `c/d.md` cannot be: the second write fails.
+    const err = await writeFilesAtomic(out, [
+      { path: 'a.md', data: 'new a' },
+      { path: 'c', data: 'c' },
+      { path: 'c/d.md', data: 'd' },
+    ]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DocumentError)
+    expect((err as DocumentError).code).toBe('ERR_DOCUMENT_WRITE')
+    expect(await tree(out)).toEqual(['a.md'])
+    expect(await readFile(path.join(out, 'a.md'), 'utf8')).toBe('old a')
+  })
+
+  it('a failure while moving into place restores the previous files', async () => {
+    const out = path.join(tmp, 'out')
+    await mkdir(out)
+    await writeFile(path.join(out, 'a.md'), 'old a')
+    // A plain file named `sub` blocks the directory `sub/` needed by the third file, which is only
+    // discovered after a.md and b.md were already moved into place.
+    await writeFile(path.join(out, 'sub'), 'not a directory')
+    const err = await writeFilesAtomic(out, [
+      { path: 'a.md', data: 'new a' },
+      { path: 'new/b.md', data: 'b' },
+      { path: 'sub/c.md', data: 'c' },
+    ]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DocumentError)
+    expect(await tree(out)).toEqual(['a.md', 'sub'])
+    expect(await readFile(path.join(out, 'a.md'), 'utf8')).toBe('old a')
+    expect(await readFile(path.join(out, 'sub'), 'utf8')).toBe('not a directory')
+  })
+
+  it('refuses to replace a directory with a file, changing nothing', async () => {
+    const out = path.join(tmp, 'out')
+    await mkdir(path.join(out, 'a.md'), { recursive: true })
+    await expect(writeFilesAtomic(out, [{ path: 'a.md', data: 'x' }])).rejects.toBeInstanceOf(
+      DocumentError,
+    )
+    expect(await tree(out)).toEqual(['a.md'])
+  })
+
+  it('rejects paths that leave the directory or repeat (API misuse)', async () => {
+    await expect(writeFilesAtomic(tmp, [{ path: '../x', data: '' }])).rejects.toBeInstanceOf(
+      TypeError,
+    )
+    await expect(writeFilesAtomic(tmp, [{ path: '/abs', data: '' }])).rejects.toBeInstanceOf(
+      TypeError,
+    )
+    await expect(
+      writeFilesAtomic(tmp, [
+        { path: 'a.md', data: '' },
+        { path: './a.md', data: '' },
+      ]),
+    ).rejects.toBeInstanceOf(TypeError)
+    expect(await tree(tmp)).toEqual([])
+  })
+})
