@@ -422,6 +422,40 @@ export const Manifest = z.strictObject({
       certifications: z.array(text).default([]),
     })
     .optional(),
+  /** Commitments to buyers, carried into the passport (update control, remote disable, residency). */
+  assurance: z
+    .strictObject({
+      /** Days of notice before an update changes the system's behaviour. */
+      updateNoticeDays: z.number().int().nonnegative(),
+      remoteDisable: z.strictObject({
+        /** Whether anyone can disable or degrade the system remotely. */
+        exists: z.boolean(),
+        /** Who controls it: the vendor, the deployer, both jointly, or nobody. */
+        controlledBy: z.enum(['vendor', 'deployer', 'joint', 'none']),
+        description: text.optional(),
+      }),
+      /** Where data are stored and processed: region codes such as EU, EEA, or ISO country codes. */
+      dataResidency: z.array(text).min(1),
+      auditRights: z.strictObject({
+        granted: z.boolean(),
+        scope: text.optional(),
+        noticeDays: z.number().int().nonnegative().optional(),
+      }),
+      /** Hours from awareness to notifying the customer of an incident. */
+      incidentNotificationHours: z.number().positive(),
+      /** Security and maintenance support until this date. */
+      supportUntil: isoDate,
+    })
+    .optional(),
+  /** Who assessed the system: the provider itself, a third-party assessor, or a notified body. */
+  assessor: z
+    .strictObject({
+      type: z.enum(['self', 'third-party', 'notified-body']),
+      name: text.optional(),
+      identifier: text.optional(),
+      date: isoDate.optional(),
+    })
+    .optional(),
   harmonisedStandards: z.array(text).default([]),
   otherStandards: z.array(text).default([]),
   conformityAssessment: z

@@ -1,0 +1,200 @@
+/**
+ * The AI regulatory passport: a W3C Verifiable Credential 2.0 data model secured as an SD-JWT VC
+ * (RFC 9901, `typ: dc+sd-jwt`). These types are the contract between issuing, presenting,
+ * verifying and policy evaluation.
+ *
+ * Selectively disclosable (one disclosure each): every `credentialSubject.classification.<jurisdiction>`,
+ * every `credentialSubject.obligations.<framework>`, and every `credentialSubject.evidence.items[i]`.
+ * Everything else is always visible.
+ */
+
+export const PASSPORT_TYPE = 'AIRegulatoryPassport'
+/** SD-JWT VC type (`vct`) of a passport. */
+export const PASSPORT_VCT = 'https://accord.dev/vct/ai-regulatory-passport/v1'
+export const ENDORSEMENT_TYPE = 'AIRegulatoryPassportEndorsement'
+export const ENDORSEMENT_VCT = 'https://accord.dev/vct/ai-regulatory-passport-endorsement/v1'
+export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2'
+export const ACCORD_CONTEXT = 'https://accord.dev/ns/passport/v1'
+/** JOSE `typ` of the issuer-signed JWT. */
+export const SD_JWT_TYP = 'dc+sd-jwt'
+
+/** Signature algorithms Accord signs with and accepts. Nothing else is ever accepted. */
+export const ALLOWED_ALGS = ['EdDSA', 'ES256'] as const
+export type AllowedAlg = (typeof ALLOWED_ALGS)[number]
+
+export interface ArtifactDigest {
+  /** Path relative to the artifacts root, `/`-separated. */
+  path: string
+  /** SHA-256 of the whole file (equals `sha256sum`). */
+  sha256: string
+  size: number
+  /** When hashed in shards: the shard size and each shard's SHA-256, so verification repeats it. */
+  shards?: { size: number; sha256: string[] }
+}
+
+export interface JurisdictionClassification {
+  category: string
+  citations: string[]
+  gpai: string | null
+  asOf: string
+  lawVersion: string
+  derogationApplied: boolean
+}
+
+export interface FrameworkStatus {
+  met: number
+  partial: number
+  missing: number
+  notApplicable: number
+  readiness: number
+  /** Per obligation: short id -> status. */
+  items: Record<string, 'met' | 'partial' | 'missing' | 'not-applicable'>
+}
+
+export interface EvidenceItemClaim {
+  id: string
+  type: string
+  sha256: string
+  supports: string[]
+  assessedBy: 'self' | 'third-party' | 'notified-body'
+  /** Index of this item's leaf in the evidence Merkle tree. */
+  leafIndex: number
+}
+
+export interface EvidenceCommitment {
+  /** RFC 9162 Merkle tree hash over the evidence leaves, hex. */
+  merkleRoot: string
+  /** How leaves are formed (see src/core/merkle). */
+  leafEncoding: 'accord-evidence-leaf-v1'
+  count: number
+  /** Selectively disclosable items. */
+  items: EvidenceItemClaim[]
+}
+
+export interface AssuranceCommitments {
+  updateNoticeDays: number
+  remoteDisable: { exists: boolean; controlledBy: 'vendor' | 'deployer' | 'joint' | 'none' }
+  dataResidency: string[]
+  auditRights: { granted: boolean; scope?: string; noticeDays?: number }
+  incidentNotificationHours: number
+  supportUntil: string
+}
+
+export interface AssessorClaim {
+  type: 'self' | 'third-party' | 'notified-body'
+  name?: string
+  identifier?: string
+  date?: string
+}
+
+export interface PassportSubject {
+  /** `urn:accord:system:<sha256 of provider name + system name>`: stable across versions. */
+  id: string
+  system: { name: string; version: string; reference?: string; intendedPurpose: string }
+  provider: {
+    name: string
+    country: string
+    authorisedRepresentative?: { name: string; country: string }
+  }
+  manifest: { sha256: string }
+  artifacts: ArtifactDigest[]
+  catalogs: { urn: string; version: number; sha256: string }[]
+  /** By jurisdiction id (`eu-ai-act`); each entry selectively disclosable. */
+  classification: Record<string, JurisdictionClassification>
+  /** By framework id (`eu-ai-act`, `nist-ai-rmf`); each entry selectively disclosable. */
+  obligations: Record<string, FrameworkStatus>
+  evidence: EvidenceCommitment
+  assurance?: AssuranceCommitments
+  assessor: AssessorClaim
+}
+
+/** IETF Token Status List reference (draft-ietf-oauth-status-list), as in SD-JWT VC `status`. */
+export interface StatusReference {
+  status_list: { idx: number; uri: string }
+}
+
+/** The full claim set of a passport before selective disclosure is applied. */
+export interface PassportClaims {
+  '@context': string[]
+  type: string[]
+  /** SD-JWT VC type. */
+  vct: string
+  /** Issuer identifier (also `iss`). */
+  issuer: string
+  iss: string
+  /** Seconds since the epoch. */
+  iat: number
+  nbf: number
+  exp: number
+  /** VC 2.0 validity (ISO 8601 date-time); equal to nbf/exp. */
+  validFrom: string
+  validUntil: string
+  /** Unique id of this passport: `urn:uuid:...`. */
+  jti: string
+  credentialSubject: PassportSubject
+  credentialStatus?: {
+    id: string
+    type: 'TokenStatusList'
+    statusListIndex: number
+    statusListCredential: string
+  }
+  status?: StatusReference
+  /** Holder key for key binding (RFC 7800), when the vendor will present with KB. */
+  cnf?: { jwk: Record<string, unknown> }
+}
+
+/** Verification reason codes. Stable: buyers' tooling matches on them. */
+export const REASON_CODES = [
+  'ok',
+  'malformed',
+  'oversize',
+  'alg-not-allowed',
+  'alg-none',
+  'typ-invalid',
+  'crit-unsupported',
+  'signature-invalid',
+  'issuer-untrusted',
+  'key-unknown',
+  'not-yet-valid',
+  'expired',
+  'too-old',
+  'revoked',
+  'suspended',
+  'status-unavailable',
+  'disclosure-invalid',
+  'disclosure-duplicate',
+  'disclosure-foreign',
+  'disclosure-missing',
+  'kb-invalid',
+  'kb-audience',
+  'kb-nonce',
+  'artifact-mismatch',
+  'artifact-missing',
+  'endorsement-invalid',
+  'endorsement-untrusted',
+  'policy-jurisdiction',
+  'policy-category',
+  'policy-obligation',
+  'policy-assurance',
+  'policy-endorsement',
+  'policy-assessor',
+] as const
+export type ReasonCode = (typeof REASON_CODES)[number]
+
+export type Verdict = 'accepted' | 'rejected' | 'indeterminate'
+
+export interface CheckResult {
+  /** Check name: `signature`, `issuer-trust`, `validity`, `status`, `disclosures`, `artifacts`, `policy:<rule>`... */
+  check: string
+  outcome: 'pass' | 'fail' | 'indeterminate' | 'skipped'
+  reason: ReasonCode
+  message: string
+}
+
+export interface VerificationResult {
+  verdict: Verdict
+  checks: CheckResult[]
+  /** Claims after disclosure processing, when the signature verified. */
+  claims?: PassportClaims
+  endorsements: { issuer: string; checked: string[]; valid: boolean; reason: ReasonCode }[]
+}
