@@ -132,23 +132,37 @@ export const Provider = z.strictObject({
   email: z.email('expected an e-mail address'),
   website: z.url().optional(),
   /** Small or medium-sized enterprise (Commission Recommendation 2003/361/EC). */
-  sme: z.boolean().optional(),
+  sme: z
+    .boolean()
+    .optional()
+    .describe('Small or medium-sized enterprise (Commission Recommendation 2003/361/EC).'),
   /** EU authorised representative (Art. 22) for providers established outside the Union. */
-  authorisedRepresentative: Contact.optional(),
+  authorisedRepresentative: Contact.optional().describe(
+    'EU authorised representative (Art. 22) for providers established outside the Union.',
+  ),
 })
 
 export const System = z.strictObject({
   name: text,
   version: text,
   /** Unambiguous reference for identification and traceability (Annex V point 1). */
-  reference: text.optional(),
+  reference: text
+    .optional()
+    .describe('Unambiguous reference for identification and traceability (Annex V point 1).'),
   /** The intended purpose in plain words (Art. 3(12)). */
-  intendedPurpose: text,
+  intendedPurpose: text.describe('The intended purpose in plain words (Art. 3(12)).'),
   description: text.optional(),
   /** Date the system was or will be placed on the EU market or put into service. */
-  placedOnMarket: isoDate.optional(),
+  placedOnMarket: isoDate
+    .optional()
+    .describe('Date the system was or will be placed on the EU market or put into service.'),
   /** Forms in which it is supplied (Annex IV 1(d)): api, download, embedded, saas, on-premises... */
-  forms: z.array(text).optional(),
+  forms: z
+    .array(text)
+    .optional()
+    .describe(
+      'Forms in which it is supplied (Annex IV 1(d)): api, download, embedded, saas, on-premises...',
+    ),
   hardware: z.array(text).optional(),
   software: z.array(text).optional(),
   userInterface: text.optional(),
@@ -156,38 +170,79 @@ export const System = z.strictObject({
 
 export const Deployment = z.strictObject({
   /** Who deploys it, in plain words. */
-  deployers: text,
+  deployers: text.describe('Who deploys it, in plain words.'),
   sector: text,
   /** EU member states where it is made available or used (ISO codes). */
-  memberStates: z.array(country).default([]),
+  memberStates: z
+    .array(country)
+    .default([])
+    .describe('EU member states where it is made available or used (ISO codes).'),
   /** Countries outside the EU where it is used. */
-  otherCountries: z.array(country).default([]),
+  otherCountries: z
+    .array(country)
+    .default([])
+    .describe('Countries outside the EU where it is used.'),
   affectedPersons: z.array(text).min(1, 'name at least one group of affected persons'),
   /** The deployer is a body governed by public law (or acts on its behalf). */
-  publicBody: z.boolean(),
+  publicBody: z
+    .boolean()
+    .describe('The deployer is a body governed by public law (or acts on its behalf).'),
   /** The deployer is a private entity providing public services. */
-  publicService: z.boolean().default(false),
+  publicService: z
+    .boolean()
+    .default(false)
+    .describe('The deployer is a private entity providing public services.'),
   /** Used in the workplace on workers (Art. 26(7)). */
-  workplace: z.boolean().default(false),
+  workplace: z.boolean().default(false).describe('Used in the workplace on workers (Art. 26(7)).'),
   /** Used in education or vocational training institutions. */
-  education: z.boolean().default(false),
+  education: z
+    .boolean()
+    .default(false)
+    .describe('Used in education or vocational training institutions.'),
   /** Used by or on behalf of law-enforcement authorities. */
-  lawEnforcement: z.boolean().default(false),
+  lawEnforcement: z
+    .boolean()
+    .default(false)
+    .describe('Used by or on behalf of law-enforcement authorities.'),
   /** Used by competent authorities in migration, asylum or border control. */
-  migration: z.boolean().default(false),
+  migration: z
+    .boolean()
+    .default(false)
+    .describe('Used by competent authorities in migration, asylum or border control.'),
 })
 
 export const Biometrics = z.strictObject({
   /** Identification happens without significant delay (Art. 3(42)). */
-  realTime: z.boolean().default(false),
+  realTime: z
+    .boolean()
+    .default(false)
+    .describe('Identification happens without significant delay (Art. 3(42)).'),
   /** Used in publicly accessible spaces (Art. 3(44)). */
-  publiclyAccessibleSpaces: z.boolean().default(false),
+  publiclyAccessibleSpaces: z
+    .boolean()
+    .default(false)
+    .describe('Used in publicly accessible spaces (Art. 3(44)).'),
   /** Sensitive attributes the system infers from biometric data (Art. 5(1)(g), Annex III 1(b)). */
-  infersAttributes: z.array(z.enum(SENSITIVE_ATTRIBUTES)).default([]),
+  infersAttributes: z
+    .array(z.enum(SENSITIVE_ATTRIBUTES))
+    .default([])
+    .describe(
+      'Sensitive attributes the system infers from biometric data (Art. 5(1)(g), Annex III 1(b)).',
+    ),
   /** Only labels or filters lawfully acquired biometric datasets (Art. 5(1)(g) carve-out). */
-  labellingLawfulDatasetsOnly: z.boolean().default(false),
+  labellingLawfulDatasetsOnly: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Only labels or filters lawfully acquired biometric datasets (Art. 5(1)(g) carve-out).',
+    ),
   /** Emotion recognition is used for medical or safety reasons only (Art. 5(1)(f) carve-out). */
-  medicalOrSafetyPurpose: z.boolean().default(false),
+  medicalOrSafetyPurpose: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Emotion recognition is used for medical or safety reasons only (Art. 5(1)(f) carve-out).',
+    ),
   /** Objectives of real-time RBI for law enforcement, for the Art. 5(1)(h) exceptions. */
   realTimeObjectives: z
     .array(
@@ -195,16 +250,25 @@ export const Biometrics = z.strictObject({
     )
     .default([]),
   /** Prior judicial or independent administrative authorisation (Art. 5(3)). */
-  authorisation: text.optional(),
+  authorisation: text
+    .optional()
+    .describe('Prior judicial or independent administrative authorisation (Art. 5(3)).'),
 })
 
 export const SafetyComponent = z.strictObject({
   /** The Annex I act that covers the product. */
-  legislation: z.enum(ANNEX_I_ACTS),
+  legislation: z.enum(ANNEX_I_ACTS).describe('The Annex I act that covers the product.'),
   /** Whether the system is itself the product (rather than a safety component of it). */
-  isProduct: z.boolean().default(false),
+  isProduct: z
+    .boolean()
+    .default(false)
+    .describe('Whether the system is itself the product (rather than a safety component of it).'),
   /** Whether that act requires third-party conformity assessment of the product (Art. 6(1)(b)). */
-  thirdPartyConformityAssessment: z.boolean(),
+  thirdPartyConformityAssessment: z
+    .boolean()
+    .describe(
+      'Whether that act requires third-party conformity assessment of the product (Art. 6(1)(b)).',
+    ),
   product: text.optional(),
 })
 
@@ -222,50 +286,96 @@ export const Derogation = z.strictObject({
     .min(1),
   rationale: text,
   /** Date the Art. 6(4) assessment was documented. */
-  assessedOn: isoDate.optional(),
+  assessedOn: isoDate.optional().describe('Date the Art. 6(4) assessment was documented.'),
   /** Evidence id of the Art. 6(4) assessment document. */
-  evidence: text.optional(),
+  evidence: text.optional().describe('Evidence id of the Art. 6(4) assessment document.'),
 })
 
 export const Classification = z.strictObject({
   useCases: z.array(UseCase).min(1, 'list at least one use case, or `other`'),
   /** The system's output is used in the Union (Art. 2(1)(c)). */
-  outputUsedInEu: z.boolean(),
+  outputUsedInEu: z.boolean().describe("The system's output is used in the Union (Art. 2(1)(c))."),
   /** The system is placed on the EU market or put into service in the Union (Art. 2(1)(a)). */
-  placedOnEuMarket: z.boolean(),
+  placedOnEuMarket: z
+    .boolean()
+    .describe(
+      'The system is placed on the EU market or put into service in the Union (Art. 2(1)(a)).',
+    ),
   /** Placed on the market, put into service or used exclusively for military, defence or national security (Art. 2(3)). */
-  exclusivelyMilitaryDefenceNationalSecurity: z.boolean(),
+  exclusivelyMilitaryDefenceNationalSecurity: z
+    .boolean()
+    .describe(
+      'Placed on the market, put into service or used exclusively for military, defence or national security (Art. 2(3)).',
+    ),
   /** Developed and put into service for the sole purpose of scientific research (Art. 2(6)). */
-  scientificResearchOnly: z.boolean().default(false),
+  scientificResearchOnly: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Developed and put into service for the sole purpose of scientific research (Art. 2(6)).',
+    ),
   /** Released under a free and open-source licence (Art. 2(12)). */
-  openSource: z.boolean().default(false),
+  openSource: z
+    .boolean()
+    .default(false)
+    .describe('Released under a free and open-source licence (Art. 2(12)).'),
   /** The system profiles natural persons (Art. 3(52), GDPR Art. 4(4)). */
-  profilesNaturalPersons: z.boolean(),
+  profilesNaturalPersons: z
+    .boolean()
+    .describe('The system profiles natural persons (Art. 3(52), GDPR Art. 4(4)).'),
   /** Profiling or personality traits are the *sole* basis of a crime-risk assessment (Art. 5(1)(d)). */
-  solelyProfilingBased: z.boolean().default(false),
+  solelyProfilingBased: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Profiling or personality traits are the *sole* basis of a crime-risk assessment (Art. 5(1)(d)).',
+    ),
   /** The system interacts directly with natural persons (Art. 50(1)). */
-  interactsWithNaturalPersons: z.boolean().default(false),
+  interactsWithNaturalPersons: z
+    .boolean()
+    .default(false)
+    .describe('The system interacts directly with natural persons (Art. 50(1)).'),
   /** Kinds of synthetic content it generates (Art. 50(2)). */
-  generatesSyntheticContent: z.array(z.enum(['text', 'image', 'audio', 'video'])).default([]),
+  generatesSyntheticContent: z
+    .array(z.enum(['text', 'image', 'audio', 'video']))
+    .default([])
+    .describe('Kinds of synthetic content it generates (Art. 50(2)).'),
   /** It processes personal data (Annex V point 5). */
-  processesPersonalData: z.boolean().default(true),
+  processesPersonalData: z
+    .boolean()
+    .default(true)
+    .describe('It processes personal data (Annex V point 5).'),
   biometrics: Biometrics.optional(),
   /** Safety component of a product under Annex I legislation (Art. 6(1)), or null. */
-  safetyComponent: SafetyComponent.nullable().default(null),
+  safetyComponent: SafetyComponent.nullable()
+    .default(null)
+    .describe('Safety component of a product under Annex I legislation (Art. 6(1)), or null.'),
   /** The provider's Art. 6(3) claim that an Annex III system is not high-risk. */
-  derogation: Derogation.optional(),
+  derogation: Derogation.optional().describe(
+    "The provider's Art. 6(3) claim that an Annex III system is not high-risk.",
+  ),
 })
 
 export const Model = z.strictObject({
   name: text,
   version: text,
   /** Who provides the model: this system's provider, or a third party (named). */
-  supplier: text.optional(),
+  supplier: text
+    .optional()
+    .describe("Who provides the model: this system's provider, or a third party (named)."),
   thirdParty: z.boolean().default(false),
   /** The model is a general-purpose AI model (Art. 3(63)) placed on the market by this provider. */
-  generalPurpose: z.boolean().default(false),
+  generalPurpose: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The model is a general-purpose AI model (Art. 3(63)) placed on the market by this provider.',
+    ),
   /** Designated by the Commission as having systemic risk (Art. 51(1)(b)). */
-  designatedSystemicRisk: z.boolean().default(false),
+  designatedSystemicRisk: z
+    .boolean()
+    .default(false)
+    .describe('Designated by the Commission as having systemic risk (Art. 51(1)(b)).'),
   trainingComputeFlop: z.number().nonnegative().optional(),
   parameters: z.number().int().nonnegative().optional(),
   licence: text,
@@ -287,7 +397,7 @@ export const Dataset = z.strictObject({
   biasExamination: text.optional(),
   knownGaps: text.optional(),
   /** Evidence id of the datasheet. */
-  sheet: text.optional(),
+  sheet: text.optional().describe('Evidence id of the datasheet.'),
 })
 
 export const Metric = z.strictObject({
@@ -348,7 +458,7 @@ export const Evidence = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'evidence ids are lowercase slugs like risk-register'),
   /** File path relative to the manifest's folder; must stay inside it. */
-  path: text,
+  path: text.describe("File path relative to the manifest's folder; must stay inside it."),
   type: z.enum(EVIDENCE_TYPES),
   title: text,
   date: isoDate.optional(),
@@ -357,9 +467,12 @@ export const Evidence = z.strictObject({
     .array(z.string().regex(/^[a-z0-9-]+:.+$/, 'expected framework:id, e.g. eu-ai-act:art-9'))
     .min(1),
   /** Covers the obligation only in part. */
-  partial: z.boolean().default(false),
+  partial: z.boolean().default(false).describe('Covers the obligation only in part.'),
   /** Who produced or assessed it: self, third-party, notified-body. */
-  assessedBy: z.enum(['self', 'third-party', 'notified-body']).default('self'),
+  assessedBy: z
+    .enum(['self', 'third-party', 'notified-body'])
+    .default('self')
+    .describe('Who produced or assessed it: self, third-party, notified-body.'),
 })
 
 export const Manifest = z.strictObject({
@@ -368,7 +481,7 @@ export const Manifest = z.strictObject({
   system: System,
   provider: Provider,
   /** The vendor's roles under the EU AI Act (Art. 3(3)-(8)). */
-  roles: z.array(Role).min(1),
+  roles: z.array(Role).min(1).describe("The vendor's roles under the EU AI Act (Art. 3(3)-(8))."),
   deployment: Deployment,
   classification: Classification,
   models: z.array(Model).default([]),
@@ -378,7 +491,10 @@ export const Manifest = z.strictObject({
       measures: z.array(text).min(1),
       stopMechanism: text.optional(),
       /** Two competent persons verify identifications separately (Art. 14(5)). */
-      twoPersonVerification: z.boolean().optional(),
+      twoPersonVerification: z
+        .boolean()
+        .optional()
+        .describe('Two competent persons verify identifications separately (Art. 14(5)).'),
       overseerTraining: text.optional(),
     })
     .optional(),
@@ -413,7 +529,11 @@ export const Manifest = z.strictObject({
       procedure: text,
       contact: z.email().optional(),
       /** Hours from awareness to the first report to the authority. */
-      reportWithinHours: z.number().positive().optional(),
+      reportWithinHours: z
+        .number()
+        .positive()
+        .optional()
+        .describe('Hours from awareness to the first report to the authority.'),
     })
     .optional(),
   qualityManagement: z
@@ -426,25 +546,39 @@ export const Manifest = z.strictObject({
   assurance: z
     .strictObject({
       /** Days of notice before an update changes the system's behaviour. */
-      updateNoticeDays: z.number().int().nonnegative(),
+      updateNoticeDays: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe("Days of notice before an update changes the system's behaviour."),
       remoteDisable: z.strictObject({
         /** Whether anyone can disable or degrade the system remotely. */
-        exists: z.boolean(),
+        exists: z.boolean().describe('Whether anyone can disable or degrade the system remotely.'),
         /** Who controls it: the vendor, the deployer, both jointly, or nobody. */
-        controlledBy: z.enum(['vendor', 'deployer', 'joint', 'none']),
+        controlledBy: z
+          .enum(['vendor', 'deployer', 'joint', 'none'])
+          .describe('Who controls it: the vendor, the deployer, both jointly, or nobody.'),
         description: text.optional(),
       }),
       /** Where data are stored and processed: region codes such as EU, EEA, or ISO country codes. */
-      dataResidency: z.array(text).min(1),
+      dataResidency: z
+        .array(text)
+        .min(1)
+        .describe(
+          'Where data are stored and processed: region codes such as EU, EEA, or ISO country codes.',
+        ),
       auditRights: z.strictObject({
         granted: z.boolean(),
         scope: text.optional(),
         noticeDays: z.number().int().nonnegative().optional(),
       }),
       /** Hours from awareness to notifying the customer of an incident. */
-      incidentNotificationHours: z.number().positive(),
+      incidentNotificationHours: z
+        .number()
+        .positive()
+        .describe('Hours from awareness to notifying the customer of an incident.'),
       /** Security and maintenance support until this date. */
-      supportUntil: isoDate,
+      supportUntil: isoDate.describe('Security and maintenance support until this date.'),
     })
     .optional(),
   /** Who assessed the system: the provider itself, a third-party assessor, or a notified body. */
