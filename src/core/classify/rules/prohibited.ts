@@ -184,7 +184,7 @@ const CHECKS: Record<string, PointCheck> = {
       return {
         matched: false,
         outcome: 'not-applicable',
-        reasoning: `Remote biometric identification is prohibited by Art. 5(1)(h) only when used real-time, in publicly accessible spaces, for law enforcement; this use is not ${listWords(missing)}. It is high-risk under Annex III 1(a).`,
+        reasoning: `Remote biometric identification is prohibited by Art. 5(1)(h) only when used real-time, in publicly accessible spaces, for law enforcement; this use is not ${missing.join(', and not ')}. It is high-risk under Annex III 1(a).`,
       }
     const objectives = (b?.realTimeObjectives ?? []).filter((o) => o in RBI_OBJECTIVES)
     if (objectives.length > 0) {
