@@ -6,6 +6,8 @@ export interface Io {
   isTty: boolean
   /** Today's date (UTC, YYYY-MM-DD): the default for --as-of. */
   today(): string
+  /** Seconds since the epoch: the time passports are issued and verified at. */
+  nowSeconds(): number
 }
 
 export function processIo(): Io {
@@ -14,5 +16,6 @@ export function processIo(): Io {
     err: (s) => void process.stderr.write(s),
     isTty: Boolean(process.stderr.isTTY),
     today: () => new Date().toISOString().slice(0, 10),
+    nowSeconds: () => Math.floor(Date.now() / 1000),
   }
 }

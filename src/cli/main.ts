@@ -10,6 +10,15 @@ import { registerDocs } from './commands/docs.js'
 import { registerSchema } from './commands/schema.js'
 import { registerDemo } from './commands/demo.js'
 import { registerCatalog } from './commands/catalog.js'
+import { registerKeys } from './commands/keys.js'
+import { registerIssue } from './commands/issue.js'
+import { registerPresent } from './commands/present.js'
+import { registerVerify } from './commands/verify.js'
+import { registerEvidence } from './commands/evidence.js'
+import { registerModelSigning } from './commands/model-signing.js'
+import { registerRevoke } from './commands/revoke.js'
+import { registerStatus } from './commands/status.js'
+import { registerEndorse } from './commands/endorse.js'
 import { VERSION } from './version.js'
 import type { Io } from './io.js'
 import { processIo } from './io.js'
@@ -42,6 +51,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerAssess(program, ctx)
   registerDocs(program, ctx)
   registerCatalog(program, ctx)
+  registerKeys(program, ctx)
+  registerIssue(program, ctx)
+  registerPresent(program, ctx)
+  registerVerify(program, ctx)
+  registerEvidence(program, ctx)
+  registerModelSigning(program, ctx)
+  registerEndorse(program, ctx)
+  registerRevoke(program, ctx)
+  registerStatus(program, ctx)
   registerSchema(program, ctx)
   registerDemo(program, ctx)
 

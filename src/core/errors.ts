@@ -13,6 +13,8 @@
 export type AccordErrorCode =
   | 'ERR_CONFIG_BAD_ARGS'
   | 'ERR_CONFIG_BAD_DATE'
+  | 'ERR_CONFIG_POLICY_NOT_FOUND'
+  | 'ERR_CONFIG_POLICY_INVALID'
   | 'ERR_MANIFEST_NOT_FOUND'
   | 'ERR_MANIFEST_PARSE'
   | 'ERR_MANIFEST_INVALID'
@@ -25,6 +27,29 @@ export type AccordErrorCode =
   | 'ERR_EVIDENCE_UNREADABLE'
   | 'ERR_DOCUMENT_WRITE'
   | 'ERR_SCHEMA_STALE'
+  | 'ERR_PASSPORT_KEY_NOT_FOUND'
+  | 'ERR_PASSPORT_KEY_INVALID'
+  | 'ERR_PASSPORT_KEY_PERMISSIONS'
+  | 'ERR_PASSPORT_KEY_EXISTS'
+  | 'ERR_PASSPORT_KEY_WRITE'
+  | 'ERR_PASSPORT_MALFORMED'
+  | 'ERR_PASSPORT_DISCLOSURE_UNKNOWN'
+  | 'ERR_PASSPORT_HOLDER_KEY'
+  | 'ERR_PASSPORT_STATUS_NOT_FOUND'
+  | 'ERR_PASSPORT_STATUS_KEY_MISMATCH'
+  | 'ERR_PASSPORT_STATUS_LIST_INVALID'
+  | 'ERR_PASSPORT_STATUS_LIST_FULL'
+  | 'ERR_PASSPORT_STATUS_STORE_INVALID'
+  | 'ERR_PASSPORT_STATUS_UNAVAILABLE'
+  | 'ERR_CONFIG_FILE_NOT_FOUND'
+  | 'ERR_EVIDENCE_PROOF_INVALID'
+  | 'ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED'
+  | 'ERR_PASSPORT_MODEL_KEY_INVALID'
+  | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_STORE_MIGRATION_CHANGED'
+  | 'ERR_STORE_CONFLICT'
+  | 'ERR_STORE_NOT_FOUND'
+  | 'ERR_STORE_BAD_CURSOR'
   | 'ERR_INTERNAL'
 
 /** One problem found while validating input. `path` is a JSON path into the input. */
@@ -69,6 +94,8 @@ export class ManifestError extends AccordError {}
 export class CatalogError extends AccordError {}
 export class EvidenceError extends AccordError {}
 export class DocumentError extends AccordError {}
+export class PassportError extends AccordError {}
+export class StoreError extends AccordError {}
 
 /** Exit codes of the CLI. */
 export const EXIT = {
@@ -102,6 +129,19 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 400,
     summary: 'A date (e.g. --as-of) is not a calendar date in YYYY-MM-DD form.',
     fix: 'Give the date as YYYY-MM-DD, for example --as-of 2027-12-02.',
+  },
+  ERR_CONFIG_POLICY_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 404,
+    summary: 'The acceptance policy file does not exist or cannot be read.',
+    fix: 'Check the --policy path; to start a new policy, copy one of policies/*.yaml.',
+  },
+  ERR_CONFIG_POLICY_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'The acceptance policy is not well-formed YAML, does not match the policy schema, or names a key file or obligation that cannot be used.',
+    fix: 'Correct each listed field at the line given; docs/policies.md describes every field.',
   },
   ERR_MANIFEST_NOT_FOUND: {
     exit: EXIT.io,
@@ -174,6 +214,158 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 500,
     summary: 'A generated JSON Schema in schema/ differs from the code it is generated from.',
     fix: 'Run `npm run schema:generate` and commit the result.',
+  },
+  ERR_PASSPORT_KEY_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 500,
+    summary: 'A key file does not exist or cannot be read.',
+    fix: 'Check the --key path; create a key pair with `accord keys generate --out DIR`.',
+  },
+  ERR_PASSPORT_KEY_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'A key file is not a usable JWK or JWKS: not JSON, an unsupported key type or curve, a private member in a public key file, or a kid that is not its RFC 7638 thumbprint.',
+    fix: 'Use an Ed25519 (OKP) or P-256 (EC) key made by `accord keys generate`; publish public keys with `accord keys export`.',
+  },
+  ERR_PASSPORT_KEY_PERMISSIONS: {
+    exit: EXIT.io,
+    http: 500,
+    summary: 'A private key file can be read by the group or by others, so it is refused.',
+    fix: 'Run `chmod 600 <file>`; if others may have read it, generate a new key and retire the old one.',
+  },
+  ERR_PASSPORT_KEY_EXISTS: {
+    exit: EXIT.io,
+    http: 409,
+    summary: 'A key file already exists where a new key pair was to be written.',
+    fix: 'Choose another --name or --out, or pass --force to replace the key (the old key is lost).',
+  },
+  ERR_PASSPORT_KEY_WRITE: {
+    exit: EXIT.io,
+    http: 500,
+    summary: 'A key file could not be written.',
+    fix: 'Check that the --out directory is writable and the disk has room.',
+  },
+  ERR_PASSPORT_STATUS_NOT_FOUND: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'A passport has no status reference, or its status list or index is not in the local status registry.',
+    fix: 'Issue passports with a status list; run the command where the issuer keeps its --status-dir (default .accord/status).',
+  },
+  ERR_PASSPORT_STATUS_KEY_MISMATCH: {
+    exit: EXIT.verificationFailed,
+    http: 403,
+    summary:
+      "The key given is not the key that issued the passport, so it may not change the passport's status.",
+    fix: "Use the issuer's private key whose kid equals the passport header kid.",
+  },
+  ERR_PASSPORT_STATUS_LIST_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'A Status List Token is malformed: not a JWT with a status_list {bits, lst}, lst not ZLIB data, too large, or an index outside the list.',
+    fix: 'Use the token written by `accord revoke` or `accord status sign` unchanged.',
+  },
+  ERR_PASSPORT_STATUS_LIST_FULL: {
+    exit: EXIT.io,
+    http: 507,
+    summary: 'Every index of a status list has been allocated.',
+    fix: 'Start a new status list (another list id) for new passports; indexes are never reused.',
+  },
+  ERR_PASSPORT_STATUS_STORE_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 500,
+    summary:
+      'A status registry file in the status directory is not valid (hand-edited or damaged).',
+    fix: 'Restore the <list>.state.json file from a backup; never edit it by hand (indexes must not be reused).',
+  },
+  ERR_PASSPORT_STATUS_UNAVAILABLE: {
+    exit: EXIT.io,
+    http: 502,
+    summary:
+      'A Status List Token could not be read or fetched (missing file, network error, timeout, too large).',
+    fix: 'Check the path or URL given; a URL is fetched only when you pass one explicitly.',
+  },
+  ERR_PASSPORT_MALFORMED: {
+    exit: EXIT.invalidInput,
+    http: 400,
+    summary:
+      'A passport file is not a compact SD-JWT (`<jwt>~<disclosure>~...~`) or its parts do not decode.',
+    fix: 'Pass the passport file exactly as `accord issue` wrote it; do not edit or re-wrap it.',
+  },
+  ERR_PASSPORT_DISCLOSURE_UNKNOWN: {
+    exit: EXIT.badArgs,
+    http: 400,
+    summary: 'A path to disclose names no selectively disclosable claim of this passport.',
+    fix: 'Use one of the paths listed in the message, e.g. classification.eu-ai-act, obligations.nist-ai-rmf, evidence.items.0 or evidence:<id>.',
+  },
+  ERR_PASSPORT_HOLDER_KEY: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'Key binding was requested, but the passport has no holder key (`cnf`) or the key given is not that holder key.',
+    fix: 'Issue the passport with the holder public key, and present it with the matching private key.',
+  },
+  ERR_CONFIG_FILE_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 404,
+    summary: 'A file named by a command-line option does not exist or cannot be read.',
+    fix: 'Check the path given to the option named in the message.',
+  },
+  ERR_EVIDENCE_PROOF_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 400,
+    summary:
+      'An evidence inclusion proof file is not JSON or not in the form `accord evidence prove --json` writes.',
+    fix: 'Ask the vendor for the file exactly as `accord evidence prove MANIFEST --id ID --json` wrote it.',
+  },
+  ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED: {
+    exit: EXIT.invalidInput,
+    http: 400,
+    summary:
+      'A model signature is not a Sigstore bundle holding a DSSE envelope with an in-toto model-signing statement (OpenSSF model signing v1.0).',
+    fix: 'Pass the model.sig file written by `model_signing sign` unchanged; the message names the field that is wrong.',
+  },
+  ERR_PASSPORT_MODEL_KEY_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 400,
+    summary:
+      'A model-signing public key is not a PEM public key of a supported type (ECDSA P-256, P-384 or P-521, or Ed25519).',
+    fix: 'Pass the PEM public key that matches the signing key (`-----BEGIN PUBLIC KEY-----`); text before the PEM block is ignored.',
+  },
+  ERR_STORE_UNAVAILABLE: {
+    exit: EXIT.io,
+    http: 503,
+    summary:
+      'The registry database cannot be reached or failed mid-transaction; nothing of the failed call was stored, unless the commit itself was lost (the message says so).',
+    fix: 'Check DATABASE_URL and that PostgreSQL is running (or that the --data-dir is writable), then retry.',
+  },
+  ERR_STORE_MIGRATION_CHANGED: {
+    exit: EXIT.io,
+    http: 500,
+    summary:
+      'A database migration already applied differs from the file of the same version, or the database has a migration this version of Accord does not know.',
+    fix: 'Never edit an applied file in migrations/: restore it and add a new numbered migration; or upgrade Accord to the version that made the database.',
+  },
+  ERR_STORE_CONFLICT: {
+    exit: EXIT.invalidInput,
+    http: 409,
+    summary:
+      'The write contradicts what is stored: a duplicate id or issuer JWT, a status change from revoked or to the current status, or a checkpoint that disagrees with the log.',
+    fix: 'Read the stored record first; revocation is final and ids are never reused.',
+  },
+  ERR_STORE_NOT_FOUND: {
+    exit: EXIT.invalidInput,
+    http: 404,
+    summary: 'The write refers to a passport that is not in the registry.',
+    fix: 'Publish the passport first, or check the passport id (its jti).',
+  },
+  ERR_STORE_BAD_CURSOR: {
+    exit: EXIT.badArgs,
+    http: 400,
+    summary: 'A search cursor is not one the registry returned.',
+    fix: 'Pass the nextCursor value of the previous page unchanged, or omit it to start again.',
   },
   ERR_INTERNAL: {
     exit: EXIT.internal,

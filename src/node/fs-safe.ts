@@ -3,7 +3,7 @@
  * and writes never leave a file (or a set of files) half-written.
  */
 import { randomBytes } from 'node:crypto'
-import { realpathSync } from 'node:fs'
+import { lstatSync, realpathSync, type Stats } from 'node:fs'
 import { lstat, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { DocumentError, EvidenceError } from '../core/errors.js'
@@ -13,29 +13,101 @@ import { evidencePathProblem } from '../core/manifest/check.js'
  * The absolute path of `relPath` inside `root`. Throws EvidenceError ERR_EVIDENCE_OUTSIDE_ROOT
  * when the path is absolute, uses '..' to leave `root`, or leads outside it through a symbolic
  * link (checked with realpath on the longest part of the path that exists). The file itself need
- * not exist.
+ * not exist. To resolve many paths under one root, `createInsideResolver` is much faster.
  */
 export function resolveInside(root: string, relPath: string): string {
-  const outside = (why: string) =>
-    new EvidenceError({
-      code: 'ERR_EVIDENCE_OUTSIDE_ROOT',
-      message: `path "${relPath}" ${why}; it must stay inside ${root}`,
-      details: { root, path: relPath },
-    })
-  // Lexical check first, treating both / and \ as separators (manifests travel between systems).
-  const problem = evidencePathProblem(relPath)
-  if (problem !== undefined) throw outside(problem)
-  if (path.isAbsolute(relPath)) throw outside('is absolute')
+  return createInsideResolver(root)(relPath)
+}
 
+/**
+ * `resolveInside` for many paths under one `root`, with the same checks and errors. The real
+ * paths of the root and of directories are cached (evidence files mostly share a few folders), so
+ * each path costs one `lstat` of the file itself (followed by a realpath only when the file is a
+ * symbolic link) instead of a realpath of every component: a few µs against ~34 µs per
+ * path (10,000 evidence files, bench/RESULTS.md). The cache lives as long as the returned
+ * function: a directory replaced by a symbolic link meanwhile is not noticed, so make a new
+ * resolver for each run (as `hashEvidence` does).
+ */
+export function createInsideResolver(root: string): (relPath: string) => string {
+  const resolve = createInsideStatResolver(root)
+  return (relPath) => resolve(relPath).path
+}
+
+/** A path resolved by `createInsideStatResolver`. */
+export interface InsidePath {
+  /** The absolute path, as `resolveInside` returns it. */
+  path: string
+  /**
+   * The `lstat` taken for the symbolic-link check, when the path exists and is not a link (it is
+   * then also its `stat`, so callers need not stat again); undefined otherwise.
+   */
+  lstat?: Stats
+}
+
+/** `createInsideResolver` that also hands back the `lstat` it took (see `InsidePath`). */
+export function createInsideStatResolver(root: string): (relPath: string) => InsidePath {
   const absRoot = path.resolve(root)
-  const target = path.resolve(absRoot, relPath)
-  if (!isWithin(absRoot, target)) throw outside("uses '..' to leave the folder")
-
-  const realRoot = realpathOfExisting(absRoot)
-  if (!isWithin(realRoot, realpathOfExisting(target))) {
-    throw outside('leads outside the folder through a symbolic link')
+  const dirs = new Map<string, string>()
+  /** realpath of directory `dir` (absolute) or of its longest existing prefix, cached. */
+  const realDir = (dir: string): string => {
+    let real = dirs.get(dir)
+    if (real === undefined) {
+      real = realpathOfExisting(dir)
+      dirs.set(dir, real)
+    }
+    return real
   }
-  return target
+  let realRoot: string | undefined
+
+  return (relPath: string): InsidePath => {
+    const outside = (why: string) =>
+      new EvidenceError({
+        code: 'ERR_EVIDENCE_OUTSIDE_ROOT',
+        message: `path "${relPath}" ${why}; it must stay inside ${root}`,
+        details: { root, path: relPath },
+      })
+    // Lexical check first, treating both / and \ as separators (manifests travel between systems).
+    const problem = evidencePathProblem(relPath)
+    if (problem !== undefined) throw outside(problem)
+    if (path.isAbsolute(relPath)) throw outside('is absolute')
+
+    const target = path.resolve(absRoot, relPath)
+    if (!isWithin(absRoot, target)) throw outside("uses '..' to leave the folder")
+
+    realRoot ??= realDir(absRoot)
+    const real = realpathOfTarget(target, realDir)
+    if (!isWithin(realRoot, real.path)) {
+      throw outside('leads outside the folder through a symbolic link')
+    }
+    return real.lstat === undefined ? { path: target } : { path: target, lstat: real.lstat }
+  }
+}
+
+/**
+ * realpath of `target` (absolute): of the file itself when it is a symbolic link, else its
+ * directory's (cached through `realDir`) joined with its name. A missing file, or a dangling
+ * link, counts as the path inside its directory, as `realpathOfExisting` has it.
+ */
+function realpathOfTarget(target: string, realDir: (dir: string) => string): InsidePath {
+  const parent = path.dirname(target)
+  if (parent === target) return { path: realDir(target) }
+  let info: Stats | undefined
+  try {
+    info = lstatSync(target, { throwIfNoEntry: false })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err
+  }
+  if (info?.isSymbolicLink()) {
+    try {
+      return { path: realpathSync(target) }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err
+    }
+    info = undefined
+  }
+  const real = path.join(realDir(parent), path.basename(target))
+  return info === undefined ? { path: real } : { path: real, lstat: info }
 }
 
 /** True when `p` is `root` or below it (both absolute and normalised). */

@@ -13,7 +13,7 @@ import { assessSystem } from '../core/assess/assess.js'
 import type { AssessmentResult } from '../core/assess/types.js'
 import { generateDocuments } from '../core/documents/index.js'
 import type { Manifest } from '../core/manifest/schema.js'
-import { locateInYaml } from '../core/manifest/locate.js'
+import { createYamlLocator } from '../core/manifest/locate.js'
 import { loadCatalogSet } from './catalog-loader.js'
 import { loadManifest } from './manifest-loader.js'
 import { hashEvidence } from './evidence.js'
@@ -64,16 +64,25 @@ export function checkEvidenceRefs(
   catalogs: CatalogSet,
 ): Issue[] {
   const issues: Issue[] = []
+  // Parsed for positions only when a ref is unknown, and then once for all of them.
+  const locate = createYamlLocator(text)
+  // Thousands of items name the same few hundred refs: look each spelling up once.
+  const known = new Map<string, boolean>()
   manifest.evidence.forEach((item, i) => {
     item.supports.forEach((ref, j) => {
-      if (resolveRef(catalogs, ref)) return
+      let ok = known.get(ref)
+      if (ok === undefined) {
+        ok = resolveRef(catalogs, ref) !== undefined
+        known.set(ref, ok)
+      }
+      if (ok) return
       const path = ['evidence', i, 'supports', j]
       const suggestions = suggestRefs(catalogs, ref)
       issues.push({
         code: 'unknown_obligation_ref',
         path,
         file,
-        ...locateInYaml(text, path),
+        ...locate(path),
         message: `evidence "${item.id}" supports unknown obligation "${ref}"`,
         hint:
           suggestions.length > 0

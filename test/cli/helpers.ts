@@ -14,7 +14,11 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process, capturing output. `today` fixes the default --as-of. */
-export async function run(argv: string[], today = '2026-11-21'): Promise<RunResult> {
+export async function run(
+  argv: string[],
+  today = '2026-11-21',
+  nowSeconds = Date.parse(today + 'T12:00:00Z') / 1000,
+): Promise<RunResult> {
   let stdout = ''
   let stderr = ''
   const code = await main(argv, {
@@ -22,6 +26,7 @@ export async function run(argv: string[], today = '2026-11-21'): Promise<RunResu
     err: (s) => (stderr += s),
     isTty: false,
     today: () => today,
+    nowSeconds: () => nowSeconds,
   })
   return { code, stdout, stderr, json: () => JSON.parse(stdout) }
 }

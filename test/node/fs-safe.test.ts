@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DocumentError, EvidenceError } from '../../src/core/errors.js'
-import { resolveInside, writeFileAtomic, writeFilesAtomic } from '../../src/node/fs-safe.js'
+import {
+  createInsideResolver,
+  createInsideStatResolver,
+  resolveInside,
+  writeFileAtomic,
+  writeFilesAtomic,
+} from '../../src/node/fs-safe.js'
 
 let tmp: string
 beforeEach(async () => {
@@ -71,6 +77,65 @@ describe('resolveInside', () => {
     const linkedRoot = path.join(tmp, 'root-link')
     await symlink(tmp, linkedRoot)
     expect(resolveInside(linkedRoot, 'real.md')).toBe(path.join(linkedRoot, 'real.md'))
+  })
+})
+
+describe('createInsideResolver', () => {
+  it('gives what resolveInside gives, for many paths under one root', async () => {
+    await mkdir(path.join(tmp, 'docs', 'sub'), { recursive: true })
+    await writeFile(path.join(tmp, 'docs', 'a.md'), 'a')
+    await writeFile(path.join(tmp, 'docs', 'sub', 'b.md'), 'b')
+    const resolve = createInsideResolver(tmp)
+    for (const p of [
+      'docs/a.md',
+      'docs/sub/b.md',
+      'docs/sub/../a.md',
+      'docs/none.md',
+      'x/y/z.md',
+    ]) {
+      expect(resolve(p)).toBe(resolveInside(tmp, p))
+    }
+    for (const p of ['/etc/passwd', '../x.md', 'docs/../../x.md', 'C:\\x.md']) {
+      expect(outsideRoot(() => resolve(p)).code).toBe('ERR_EVIDENCE_OUTSIDE_ROOT')
+    }
+  })
+
+  it('refuses a linked file in a folder it has already seen, and a linked folder', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
+    try {
+      await writeFile(path.join(outside, 'secret.txt'), 'secret')
+      await mkdir(path.join(tmp, 'docs'))
+      await writeFile(path.join(tmp, 'docs', 'ok.md'), 'ok')
+      await symlink(path.join(outside, 'secret.txt'), path.join(tmp, 'docs', 'link.txt'))
+      await symlink(outside, path.join(tmp, 'docs', 'out'))
+      const resolve = createInsideResolver(tmp)
+      // The folder's real path is cached by the first call; the link is still checked.
+      expect(resolve('docs/ok.md')).toBe(path.join(tmp, 'docs', 'ok.md'))
+      const err = outsideRoot(() => resolve('docs/link.txt'))
+      expect(err.message).toContain('symbolic link')
+      expect(outsideRoot(() => resolve('docs/out/secret.txt')).code).toBe(
+        'ERR_EVIDENCE_OUTSIDE_ROOT',
+      )
+      expect(outsideRoot(() => resolve('docs/out/new.txt')).code).toBe('ERR_EVIDENCE_OUTSIDE_ROOT')
+      // A dangling link is a path inside the folder that does not exist, as with resolveInside.
+      await symlink(path.join(outside, 'gone.txt'), path.join(tmp, 'docs', 'dangling.txt'))
+      expect(resolve('docs/dangling.txt')).toBe(resolveInside(tmp, 'docs/dangling.txt'))
+    } finally {
+      await rm(outside, { recursive: true, force: true })
+    }
+  })
+
+  it('hands back the lstat of plain files only (createInsideStatResolver)', async () => {
+    await writeFile(path.join(tmp, 'real.md'), 'abc')
+    await symlink(path.join(tmp, 'real.md'), path.join(tmp, 'alias.md'))
+    const resolve = createInsideStatResolver(tmp)
+    const real = resolve('real.md')
+    expect(real.path).toBe(path.join(tmp, 'real.md'))
+    expect(real.lstat?.isFile()).toBe(true)
+    expect(real.lstat?.size).toBe(3)
+    // A link's lstat is not its stat, and a missing file has none.
+    expect(resolve('alias.md')).toEqual({ path: path.join(tmp, 'alias.md') })
+    expect(resolve('missing.md')).toEqual({ path: path.join(tmp, 'missing.md') })
   })
 })
 

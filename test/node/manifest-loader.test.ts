@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto'
+import { readdirSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatIssues, ManifestError } from '../../src/core/errors.js'
-import { loadManifest, MAX_MANIFEST_BYTES } from '../../src/node/manifest-loader.js'
+import { parseDocument } from 'yaml'
+import {
+  createFastYamlLoad,
+  FAST_PARSE_MIN_CHARS,
+  fastYamlLoad,
+  loadManifest,
+  MAX_MANIFEST_BYTES,
+  type JsYamlModule,
+} from '../../src/node/manifest-loader.js'
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'manifests')
 const fixture = (name: string) => path.join(FIXTURES, name)
@@ -150,5 +159,131 @@ describe('loadManifest', () => {
     expect(out).toContain('  fix: did you mean `intendedPurpose`?')
     expect(out).toContain(`${file}:19:15: expected true or false, found the string "no"`)
     expect(out).toContain('  fix: did you mean `recruitment`?')
+  })
+})
+
+// js-yaml ships no types; the specifier is a variable so TypeScript does not look for them.
+const JS_YAML: string = 'js-yaml'
+const jsyaml = ((await import(JS_YAML)) as { default: JsYamlModule }).default
+
+describe('fast YAML loading', () => {
+  const EXAMPLES = path.join(import.meta.dirname, '..', '..', 'examples')
+  const examples = () =>
+    readdirSync(EXAMPLES, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join(EXAMPLES, d.name, 'accord.yaml'))
+  const files = [
+    ...readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.yaml'))
+      .map(fixture),
+    ...examples(),
+  ]
+
+  /** What `yaml` reads, as parseManifest asks it to; undefined when it reports any problem. */
+  function yamlData(text: string): { data: unknown } | undefined {
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined
+    return { data: doc.toJS({ maxAliasCount: 100 }) }
+  }
+
+  it('is available (js-yaml is installed)', async () => {
+    expect(await fastYamlLoad()).toBeTypeOf('function')
+  })
+
+  it.each(files)('reads %s exactly as yaml does, or refuses it', async (file) => {
+    const load = createFastYamlLoad(jsyaml)
+    const text = await readFile(file, 'utf8')
+    const expected = yamlData(text)
+    let data: unknown
+    try {
+      data = load(text)
+    } catch {
+      return
+    }
+    expect(expected).toBeDefined()
+    expect(data).toStrictEqual(expected?.data)
+  })
+
+  it('reads the examples without refusing them', async () => {
+    const load = createFastYamlLoad(jsyaml)
+    for (const file of examples()) {
+      const text = await readFile(file, 'utf8')
+      expect(() => load(text)).not.toThrow()
+    }
+  })
+
+  /** Snippets where a careless fast loader would read something else than yaml. */
+  const SNIPPETS: Record<string, string> = {
+    numbers:
+      'a: [1_000, 0o17, 017, 0x1F, 0b11, .inf, -.INF, .NaN, 1e3, +1, -0, 0.5, .5, 5., 1.0e+3, +.5, 12:30, 2026-01-01]\n',
+    words: 'a: [~, null, Null, NULL, nULL, "", true, True, TRUE, tRUE, yes, no, on, off, y, n]\n',
+    keys: '1: a\ntrue: b\n0x1F: d\n1.50: e\n.inf: f\n"": g\n',
+    empty: 'a:\nb: ~\nc: ""\n',
+    strings: "a: \"x\\ty\\u00e9\"\nb: 'it''s'\nc: http://x:80/#y\nd: b#c\ne: x # comment\n",
+    blocks: 'a: |\n  one\n\n  two\nb: >-\n  x\n  y\n\n   z\nc: |+\n  keep\n\nd: x\n',
+    multiLine: 'a: hello\n  world\nb: "x\n  y"\n',
+    flowOneLine: 'a: [x, y]\nb: {c: d, e: [1, 2]}\n- x\n'.replace('- x\n', ''),
+    json: '{\n  "a": [\n    1,\n    {"b": "c"}\n  ],\n  "d": null\n}\n',
+    crlf: 'a: 1\r\nb: [x, y]\r\n',
+    bom: '\ufeffa: 1\n',
+    deep: 'a:\n  - b:\n      - c: 1\n        d: [e]\n',
+  }
+  it.each(Object.entries(SNIPPETS))('snippet %s: the same data as yaml', (_name, text) => {
+    const expected = yamlData(text)
+    expect(expected).toBeDefined()
+    expect(createFastYamlLoad(jsyaml)(text)).toStrictEqual(expected?.data)
+  })
+
+  /** Text the fast loader must refuse: yaml reads it otherwise, rejects it, or warns. */
+  const REFUSED: Record<string, string> = {
+    anchorAlias: 'a: &x [1]\nb: *x\n',
+    anchorOnly: 'a: &x 1\n',
+    tag: 'a: !!str 1\n',
+    customTag: 'a: !secret x\n',
+    nonSpecificTag: 'a: ! 1\n',
+    privateTagName: 'a: !<tag:accord.dev,2026:core-int> 1\n',
+    directive: '%YAML 1.1\n---\na: yes\n',
+    loneCr: 'a: 1\rb: 2\r',
+    commentAfterQuote: 'a: "x"#c\n',
+    explicitKey: '? a\n: b\n',
+    flowKey: '[a]: 1\n',
+    flowKeyInFlow: '{[a]: 1}\n',
+    nullKey: 'null: a\n',
+    tildeKey: '~: a\n',
+    emptyFlowKey: '{: a}\n',
+    underIndentedFlow: 'a: [1,\n2]\n',
+    multiLineFlowInBlock: 'a:\n  b: [\n    1\n  ]\n',
+    duplicateKey: 'a: 1\na: 2\n',
+    twoDocuments: 'a: 1\n---\nb: 2\n',
+    controlCharacter: 'a: x\u0001y\n',
+  }
+  it.each(Object.entries(REFUSED))('refuses %s', (_name, text) => {
+    expect(() => createFastYamlLoad(jsyaml)(text)).toThrow()
+  })
+
+  it('loads every fixture with the same result whether the fast loader is used or not', async () => {
+    for (const file of files) {
+      const outcome = async (fastParseMinChars: number) => {
+        try {
+          const r = await loadManifest(file, { fastParseMinChars })
+          return { manifest: r.manifest, warnings: r.warnings, sha256: r.sha256 }
+        } catch (err) {
+          if (!(err instanceof ManifestError)) throw err
+          return { code: err.code, message: err.message, issues: err.issues }
+        }
+      }
+      expect(await outcome(0), file).toEqual(await outcome(Infinity))
+    }
+  })
+
+  it('reads a large manifest with the fast loader by default, with the same result', async () => {
+    const base = await readFile(fixture('valid-minimal.yaml'), 'utf8')
+    // Pad with a comment to pass the threshold; the data is unchanged.
+    const file = path.join(tmp, 'large.yaml')
+    await writeFile(file, base + '# ' + 'x'.repeat(FAST_PARSE_MIN_CHARS) + '\n')
+    const fast = await loadManifest(file)
+    const slow = await loadManifest(file, { fastParseMinChars: Infinity })
+    expect(fast.manifest).toEqual(slow.manifest)
+    expect(fast.manifest.system.name).toBe('Resume Screener')
   })
 })

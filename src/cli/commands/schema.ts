@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { AccordError, EXIT } from '../../core/errors.js'
 import { manifestJsonSchema } from '../../core/manifest/json-schema.js'
 import { catalogJsonSchema, mappingJsonSchema } from '../../core/catalog/json-schema.js'
+import { policyJsonSchema } from '../../core/policy/json-schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { packageRoot } from '../../node/paths.js'
 import { printJson, type Ctx } from '../common.js'
@@ -13,6 +14,7 @@ export function generatedSchemas(): { path: string; content: string }[] {
   const out = (o: unknown) => JSON.stringify(o, null, 2) + '\n'
   return [
     { path: 'schema/manifest.v1.schema.json', content: out(manifestJsonSchema()) },
+    { path: 'schema/policy.v1.schema.json', content: out(policyJsonSchema()) },
     { path: 'catalogs/schema/catalog.v1.schema.json', content: out(catalogJsonSchema()) },
     { path: 'catalogs/schema/mapping.v1.schema.json', content: out(mappingJsonSchema()) },
   ]

@@ -72,16 +72,14 @@ interface Coverage {
   inherited: boolean
 }
 
-/** One way evidence reaches a node, with how well it meets it. */
+/**
+ * One way evidence reaches a node, with how well it meets it. Its wording (`howOf`, `limitOf`) is
+ * built only for the few contributions a reason names: a large system has tens of thousands.
+ */
 interface Contribution {
   use: EvidenceUse
   level: Level
-  /** Why it gives at most partial, when it does. */
-  limit?: string
-  /** Plain description of how it reaches the node. */
-  how: string
-  /** 0 direct, 1 through an ancestor, 2 crosswalk: lower is preferred among equal levels. */
-  rank: number
+  cand: Candidate
 }
 
 interface Listed {
@@ -184,11 +182,17 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   // 2. Evidence named per node.
   const named = new Map<string, { ev: HashedEvidence; ref: string }[]>()
   const evidence = [...options.evidence].sort((a, b) => compare(a.id, b.id))
+  // Thousands of evidence items name the same few hundred refs: resolve each spelling once.
+  const refs = new Map<string, ReturnType<typeof resolveRef>>()
+  const resolve = (ref: string): ReturnType<typeof resolveRef> => {
+    if (!refs.has(ref)) refs.set(ref, resolveRef(catalogs, ref))
+    return refs.get(ref)
+  }
   for (const ev of evidence) {
     const seen = new Set<string>()
     for (const s of ev.supports) {
       // Unknown refs are rejected before assessment (checkEvidenceRefs); ignore them here.
-      const hit = resolveRef(catalogs, s)
+      const hit = resolve(s)
       if (!hit || seen.has(hit.node.urn)) continue
       seen.add(hit.node.urn)
       const list = named.get(hit.node.urn) ?? []
@@ -338,7 +342,12 @@ interface Candidate {
   rank: number
   /** The crosswalk edge, with the relation of its other end to this node. */
   cross?: { otherRef: string; relation: Relation; source: string; confidence: string }
-  key: string
+}
+
+/** Last tie-break between two ways the same evidence reaches a node (built only when needed). */
+function keyOf({ c, cross }: Candidate): string {
+  const named = c.inherited ? c.named : ''
+  return cross ? `${cross.otherRef}|${cross.relation}|${named}` : named
 }
 
 /** Every way evidence reaches the node, best first, one per evidence item. */
@@ -353,7 +362,7 @@ function contributionsFor(
     if (!current || better(cand, current)) best.set(cand.c.ev.id, cand)
   }
   for (const c of coverage(item.node.urn)) {
-    offer({ c, level: c.level, rank: c.inherited ? 1 : 0, key: c.inherited ? c.named : '' })
+    offer({ c, level: c.level, rank: c.inherited ? 1 : 0 })
   }
   for (const edge of set.edgesByUrn.get(item.node.urn) ?? []) {
     const fromSource = edge.target_urn === item.node.urn && edge.source_urn !== item.node.urn
@@ -372,7 +381,6 @@ function contributionsFor(
         level: Math.min(c.level, edgeLevel) as Level,
         rank: 2,
         cross,
-        key: `${otherRef}|${relation}|${c.inherited ? c.named : ''}`,
       })
     }
   }
@@ -384,7 +392,7 @@ function better(a: Candidate, b: Candidate): boolean {
   if (a.level !== b.level) return a.level > b.level
   if (a.rank !== b.rank) return a.rank < b.rank
   if (a.c.ev.id !== b.c.ev.id) return a.c.ev.id < b.c.ev.id
-  return a.key < b.key
+  return keyOf(a) < keyOf(b)
 }
 
 function materialize(cand: Candidate): Contribution {
@@ -394,24 +402,10 @@ function materialize(cand: Candidate): Contribution {
     return {
       use: { evidenceId: c.ev.id, sha256: c.ev.sha256, via: 'direct', ...inherited },
       level: cand.level,
-      ...(cand.level < 2 ? { limit: `evidence ${c.ev.id} is marked partial` } : {}),
-      how: c.inherited
-        ? `evidence ${c.ev.id} (for ${c.named}, which includes this)`
-        : `evidence ${c.ev.id}`,
-      rank: cand.rank,
+      cand,
     }
   }
   const { otherRef, relation } = cross
-  const limit =
-    cand.level === 2
-      ? undefined
-      : c.level < 2
-        ? `evidence ${c.ev.id} is marked partial`
-        : relation === 'subset'
-          ? `${otherRef} covers only part of this (subset)`
-          : relation === 'related'
-            ? `${otherRef} is only related to this (related)`
-            : `the crosswalk from ${otherRef} has low confidence`
   return {
     use: {
       evidenceId: c.ev.id,
@@ -420,12 +414,39 @@ function materialize(cand: Candidate): Contribution {
       ...inherited,
     },
     level: cand.level,
-    ...(limit === undefined ? {} : { limit }),
-    how:
-      `evidence ${c.ev.id} (for ${c.inherited ? `${c.named}, through ` : ''}${otherRef}, ` +
-      `${RELATION_WORDS[relation]} this per ${cross.source}, ${cross.confidence} confidence)`,
-    rank: cand.rank,
+    cand,
   }
+}
+
+/** Why a contribution gives at most partial, when it does. */
+function limitOf({ cand }: Contribution): string | undefined {
+  const { c, cross } = cand
+  if (!cross) return cand.level < 2 ? `evidence ${c.ev.id} is marked partial` : undefined
+  const { otherRef, relation } = cross
+  return cand.level === 2
+    ? undefined
+    : c.level < 2
+      ? `evidence ${c.ev.id} is marked partial`
+      : relation === 'subset'
+        ? `${otherRef} covers only part of this (subset)`
+        : relation === 'related'
+          ? `${otherRef} is only related to this (related)`
+          : `the crosswalk from ${otherRef} has low confidence`
+}
+
+/** Plain description of how a contribution reaches the node. */
+function howOf({ cand }: Contribution): string {
+  const { c, cross } = cand
+  if (!cross) {
+    return c.inherited
+      ? `evidence ${c.ev.id} (for ${c.named}, which includes this)`
+      : `evidence ${c.ev.id}`
+  }
+  const { otherRef, relation } = cross
+  return (
+    `evidence ${c.ev.id} (for ${c.inherited ? `${c.named}, through ` : ''}${otherRef}, ` +
+    `${RELATION_WORDS[relation]} this per ${cross.source}, ${cross.confidence} confidence)`
+  )
 }
 
 function assessNode(
@@ -476,10 +497,10 @@ function assessNode(
   if (byChildren) {
     parts.push(childrenReason(status, children.length, metChildren.length, openChildren))
   } else if (level === 2) {
-    parts.push(`Met by ${list(best.map((c) => c.how))}.`)
+    parts.push(`Met by ${listOf(best, howOf)}.`)
   } else if (level === 1 && evidenceLevel === 1) {
-    const limits = [...new Set(best.map((c) => c.limit).filter((x) => x !== undefined))]
-    parts.push(`Partly met by ${list(best.map((c) => c.how))}: ${list(limits)}.`)
+    const limits = [...new Set(best.map(limitOf).filter((x) => x !== undefined))]
+    parts.push(`Partly met by ${listOf(best, howOf)}: ${list(limits)}.`)
   } else if (level === 1) {
     parts.push(`Described in the manifest (${filled.join(', ')}) but no evidence file supports it.`)
   } else {
@@ -493,8 +514,7 @@ function assessNode(
     if (children.length > 0) missing += `; none of its ${children.length} applicable points is met`
     parts.push(missing + '.')
   }
-  if (byChildren && evidenceLevel > 0)
-    parts.push(`Its own evidence: ${list(best.map((c) => c.how))}.`)
+  if (byChildren && evidenceLevel > 0) parts.push(`Its own evidence: ${listOf(best, howOf)}.`)
   if (!item.binding) parts.push('Voluntary framework: good practice, not a legal duty.')
 
   // Action.
@@ -532,6 +552,13 @@ function assessNode(
 function childrenReason(status: Status, total: number, met: number, open: string[]): string {
   if (status === 'met') return `Met: all ${total} applicable points are met.`
   return `Partly met: ${met} of ${total} applicable points met; open: ${list(open)}.`
+}
+
+/** `list(items.map(show))`, calling `show` only on the items that are listed. */
+function listOf<T>(items: readonly T[], show: (item: T) => string): string {
+  if (items.length <= MAX_LISTED) return list(items.map(show))
+  const shown = items.slice(0, MAX_LISTED).map(show)
+  return `${shown.join(', ')} and ${items.length - MAX_LISTED} more`
 }
 
 /** `a`, `a and b`, `a, b and c`, `a, b, c, d and 3 more`. */

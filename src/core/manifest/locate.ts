@@ -2,21 +2,38 @@
  * Maps a path inside a YAML/JSON document to the 1-based line and column of its node, so errors
  * found after parsing (unknown obligation refs, contradictions) can still name the place.
  */
+import type { Document } from 'yaml'
 import { LineCounter, parseDocument, isNode } from 'yaml'
 
-export function locateInYaml(
+export type YamlPosition = { line?: number; column?: number }
+
+/**
+ * A function giving the position of each path in `text`. The text is parsed once, on the first
+ * call, so locating many issues in a large manifest costs one parse (and none when nothing is
+ * located). Walks up to the nearest ancestor that exists, so a missing field points at its parent.
+ */
+export function createYamlLocator(
   text: string,
-  path: readonly (string | number)[],
-): { line?: number; column?: number } {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false })
-  // Walk up to the nearest ancestor that exists, so a missing field points at its parent.
-  for (let n = path.length; n >= 0; n--) {
-    const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)
-    if (isNode(node) && node.range) {
-      const pos = lineCounter.linePos(node.range[0])
-      return { line: pos.line, column: pos.col }
+): (path: readonly (string | number)[]) => YamlPosition {
+  let parsed: { doc: Document; lineCounter: LineCounter } | undefined
+  return (path) => {
+    if (parsed === undefined) {
+      const lineCounter = new LineCounter()
+      parsed = { doc: parseDocument(text, { lineCounter, keepSourceTokens: false }), lineCounter }
     }
+    const { doc, lineCounter } = parsed
+    for (let n = path.length; n >= 0; n--) {
+      const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)
+      if (isNode(node) && node.range) {
+        const pos = lineCounter.linePos(node.range[0])
+        return { line: pos.line, column: pos.col }
+      }
+    }
+    return {}
   }
-  return {}
+}
+
+/** The position of one `path` in `text` (parses the text; use `createYamlLocator` for many). */
+export function locateInYaml(text: string, path: readonly (string | number)[]): YamlPosition {
+  return createYamlLocator(text)(path)
 }

@@ -6,6 +6,15 @@
  * Steps: YAML syntax (duplicate keys are errors) -> zod `Manifest` schema -> `checkManifest`
  * cross-field checks. Each zod issue path is mapped back to the YAML node it names; when the node
  * does not exist (a missing field) the nearest existing ancestor is used.
+ *
+ * Large manifests: `yaml` builds a positioned document at about 1.5 MB/s (about 1.2 s for a
+ * 1.8 MB manifest with 10,000 evidence items, see bench/RESULTS.md), and positions are only
+ * needed to report issues. So a caller may pass a faster loader (`fastLoad`); its data is
+ * validated first, and only when that finds any problem, or the loader refuses the text, is the
+ * text parsed again with `yaml` to report exactly what it would report without the fast loader.
+ *
+ * The first two steps are generic (`parseYamlWithSchema`, `YamlLocator`) and shared with other
+ * YAML documents, e.g. acceptance policies (src/core/policy/parse.ts).
  */
 import type { Document, Node, YAMLError } from 'yaml'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
@@ -13,7 +22,13 @@ import type { z } from 'zod'
 import type { Issue } from '../errors.js'
 import { checkManifest, splitBySeverity } from './check.js'
 import { Manifest } from './schema.js'
-import { allowedKeys, describeExpected, findKeyHomes, suggestClosest } from './suggest.js'
+import {
+  allowedKeys,
+  describeExpected,
+  findKeyHomes,
+  isRequiredKey,
+  suggestClosest,
+} from './suggest.js'
 
 export type ParseManifestResult =
   | { ok: true; manifest: Manifest; warnings: Issue[] }
@@ -29,8 +44,80 @@ export const YAML_ISSUE_CODES: ReadonlySet<string> = new Set([
 /** Marks zod messages we write ourselves (schema-level custom messages are kept). */
 const DEFAULT_MESSAGE = '\u0000default'
 
+export interface ParseManifestOptions {
+  /**
+   * A faster YAML loader tried first. It must return exactly the data `yaml` (YAML 1.2, core
+   * schema, unique keys) gives for `text`, and throw for anything where it cannot promise that
+   * (tags, anchors, syntax it reads more leniently). When it throws, returns nothing, or its data
+   * has any error or warning, `text` is parsed with `yaml` as if no fast loader had been given,
+   * so the result, issues and positions are the same either way.
+   */
+  fastLoad?: (text: string) => unknown
+}
+
 /** Parses and validates manifest `text`; `file` is only used to label the issues. */
-export function parseManifest(text: string, file: string): ParseManifestResult {
+export function parseManifest(
+  text: string,
+  file: string,
+  options: ParseManifestOptions = {},
+): ParseManifestResult {
+  if (options.fastLoad !== undefined) {
+    const manifest = parseClean(text, options.fastLoad)
+    if (manifest !== undefined) return { ok: true, manifest, warnings: [] }
+  }
+  const parsed = parseYamlWithSchema(text, file, MANIFEST_DOCUMENT)
+  if (!parsed.ok) return parsed
+  const { value: manifest, locator } = parsed
+  const { errors, warnings } = splitBySeverity(checkManifest(manifest))
+  const place = (i: Issue): Issue => ({ ...i, file, ...locator.value(i.path) })
+  const allWarnings = [...parsed.warnings, ...sortByPosition(warnings.map(place))]
+  if (errors.length > 0) {
+    return { ok: false, issues: sortByPosition(errors.map(place)), warnings: allWarnings }
+  }
+  return { ok: true, manifest, warnings: allWarnings }
+}
+
+/**
+ * What `parseYamlWithSchema` needs to know about one kind of YAML document (a manifest, an
+ * acceptance policy, ...) to word its messages.
+ */
+export interface YamlDocumentKind<S extends z.ZodType> {
+  /** The zod schema the document must match (strict objects give "did you mean" hints). */
+  schema: S
+  /** Issue code, message and hint for an empty document. */
+  empty: { code: string; message: string; hint: string }
+  /** Hint when the top level is not a mapping. */
+  topLevelHint: string
+  /** The generated JSON Schema to point to, e.g. `schema/manifest.v1.schema.json`. */
+  schemaFile: string
+}
+
+const MANIFEST_DOCUMENT: YamlDocumentKind<typeof Manifest> = {
+  schema: Manifest,
+  empty: {
+    code: 'manifest_empty',
+    message: 'the manifest is empty',
+    hint: 'start from one of examples/*/accord.yaml; a manifest begins with apiVersion: accord.dev/v1',
+  },
+  topLevelHint:
+    'the manifest must be a mapping at the top level, starting with apiVersion: accord.dev/v1',
+  schemaFile: 'schema/manifest.v1.schema.json',
+}
+
+export type ParseYamlResult<T> =
+  | { ok: true; value: T; locator: YamlLocator; warnings: Issue[] }
+  | { ok: false; issues: Issue[]; warnings: Issue[] }
+
+/**
+ * The shared first two steps of every YAML document Accord reads: YAML syntax (duplicate keys are
+ * errors, aliases are bounded), then the zod schema, every problem as a positioned `Issue`. On
+ * success the locator maps paths of later cross-field issues back to lines and columns.
+ */
+export function parseYamlWithSchema<S extends z.ZodType>(
+  text: string,
+  file: string,
+  kind: YamlDocumentKind<S>,
+): ParseYamlResult<z.output<S>> {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter,
@@ -68,35 +155,37 @@ export function parseManifest(text: string, file: string): ParseManifestResult {
   if (data === null || data === undefined) {
     return {
       ok: false,
-      issues: [
-        {
-          code: 'manifest_empty',
-          path: [],
-          file,
-          line: 1,
-          column: 1,
-          message: 'the manifest is empty',
-          hint: 'start from one of examples/*/accord.yaml; a manifest begins with apiVersion: accord.dev/v1',
-        },
-      ],
+      issues: [{ path: [], file, line: 1, column: 1, ...kind.empty }],
       warnings: yamlWarnings,
     }
   }
 
-  const locator = new Locator(doc, lineCounter, text)
-  const parsed = Manifest.safeParse(data, { reportInput: true, error: () => DEFAULT_MESSAGE })
+  const locator = new YamlLocator(doc, lineCounter, text)
+  const parsed = kind.schema.safeParse(data, { reportInput: true, error: () => DEFAULT_MESSAGE })
   if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((iss) => zodIssues(iss, data, locator))
+    const issues = parsed.error.issues.flatMap((iss) => zodIssues(iss, data, locator, kind))
     return { ok: false, issues: sortByPosition(issues.map((i) => ({ ...i, file }))), warnings: [] }
   }
+  return { ok: true, value: parsed.data, locator, warnings: yamlWarnings }
+}
 
-  const { errors, warnings } = splitBySeverity(checkManifest(parsed.data))
-  const place = (i: Issue): Issue => ({ ...i, file, ...locator.value(i.path) })
-  const allWarnings = [...yamlWarnings, ...sortByPosition(warnings.map(place))]
-  if (errors.length > 0) {
-    return { ok: false, issues: sortByPosition(errors.map(place)), warnings: allWarnings }
+/**
+ * The manifest when `fastLoad` reads `text` and the data passes the schema and every cross-field
+ * check without a single error or warning; undefined otherwise (the caller then parses with `yaml`
+ * to report the issues with their positions).
+ */
+function parseClean(text: string, fastLoad: (text: string) => unknown): Manifest | undefined {
+  let data: unknown
+  try {
+    data = fastLoad(text)
+  } catch {
+    return undefined
   }
-  return { ok: true, manifest: parsed.data, warnings: allWarnings }
+  if (data === null || data === undefined) return undefined
+  const parsed = Manifest.safeParse(data)
+  if (!parsed.success) return undefined
+  if (checkManifest(parsed.data).length > 0) return undefined
+  return parsed.data
 }
 
 interface Position {
@@ -151,7 +240,7 @@ function lowerFirst(s: string): string {
 }
 
 /** Finds the source position of a path into the document. */
-class Locator {
+export class YamlLocator {
   constructor(
     private readonly doc: Document,
     private readonly lineCounter: LineCounter,
@@ -230,7 +319,8 @@ function keyText(key: unknown): string {
   return String(key)
 }
 
-function sortByPosition(issues: Issue[]): Issue[] {
+/** Orders issues by line, then column, keeping the original order for ties. */
+export function sortByPosition(issues: Issue[]): Issue[] {
   return issues
     .map((issue, index) => ({ issue, index }))
     .sort(
@@ -277,10 +367,15 @@ function isMissing(data: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 /** True when the object at `parent` has an unknown key whose closest allowed key is `field`. */
-function misspeltAs(data: unknown, parent: readonly PropertyKey[], field: string): boolean {
+function misspeltAs(
+  schema: z.ZodType,
+  data: unknown,
+  parent: readonly PropertyKey[],
+  field: string,
+): boolean {
   const obj = get(data, parent)
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return false
-  const allowed = allowedKeys(Manifest, parent)
+  const allowed = allowedKeys(schema, parent)
   return Object.keys(obj).some((k) => !allowed.includes(k) && suggestClosest(k, allowed) === field)
 }
 
@@ -322,20 +417,29 @@ function placeholder(expected: string): string {
   return '...'
 }
 
-function zodIssues(iss: ZodIssue, data: unknown, loc: Locator): Issue[] {
+function zodIssues(
+  iss: ZodIssue,
+  data: unknown,
+  loc: YamlLocator,
+  kind: YamlDocumentKind<z.ZodType>,
+): Issue[] {
+  const schema = kind.schema
   const path = iss.path
   const input = get(data, path)
   const custom = iss.message !== DEFAULT_MESSAGE ? iss.message : undefined
   const lastKey = path.length > 0 ? String(path[path.length - 1]) : ''
 
   if (iss.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(Manifest, path)
+    const allowed = allowedKeys(schema, path)
     return iss.keys.map((key) => {
       const keyPath = [...path, key]
       const guess = suggestClosest(key, allowed)
-      const homes = guess === undefined ? findKeyHomes(Manifest, key) : []
+      const homes = guess === undefined ? findKeyHomes(schema, key) : []
       const where = path.length === 0 ? 'at the top level' : `in ${label(path)}`
-      const required = guess !== undefined && isMissing(data, [...path, guess])
+      const required =
+        guess !== undefined &&
+        isMissing(data, [...path, guess]) &&
+        isRequiredKey(schema, path, guess)
       const hint =
         guess !== undefined
           ? `did you mean \`${guess}\`? Rename the key${required ? ` (\`${guess}\` is required)` : ''}`
@@ -356,8 +460,8 @@ function zodIssues(iss: ZodIssue, data: unknown, loc: Locator): Issue[] {
     const parent = path.slice(0, -1)
     // A misspelt key already reported as unknown (with this field as its suggestion) is the
     // same defect: report it once.
-    if (misspeltAs(data, parent, lastKey)) return []
-    const expected = describeExpected(Manifest, path)
+    if (misspeltAs(schema, data, parent, lastKey)) return []
+    const expected = describeExpected(schema, path)
     const under = parent.length === 0 ? 'at the top level' : `under ${label(parent)}`
     return [
       {
@@ -381,7 +485,7 @@ function zodIssues(iss: ZodIssue, data: unknown, loc: Locator): Issue[] {
           code: 'invalid_type',
           ...base,
           message: custom ?? `expected ${expected}, found ${found}`,
-          hint: typeHint(iss.expected, input, lastKey, path, source),
+          hint: typeHint(iss.expected, input, lastKey, path, source, kind.topLevelHint),
         },
       ]
     }
@@ -468,7 +572,7 @@ function zodIssues(iss: ZodIssue, data: unknown, loc: Locator): Issue[] {
           code: iss.code,
           ...base,
           message: custom ?? `invalid value: found ${found}`,
-          hint: 'correct the value; schema/manifest.v1.schema.json describes what is allowed',
+          hint: `correct the value; ${kind.schemaFile} describes what is allowed`,
         },
       ]
   }
@@ -480,6 +584,7 @@ function typeHint(
   key: string,
   path: readonly PropertyKey[],
   source: string | undefined,
+  topLevelHint: string,
 ): string {
   const k = key === '' || /^\d+$/.test(key) ? 'the value' : `\`${key}\``
   switch (expected) {
@@ -504,9 +609,7 @@ function typeHint(
       }
       return `write a list with one "- item" per line under ${k}`
     case 'object':
-      if (path.length === 0) {
-        return 'the manifest must be a mapping at the top level, starting with apiVersion: accord.dev/v1'
-      }
+      if (path.length === 0) return topLevelHint
       return `write the fields of ${k} as indented "key: value" lines under it`
     default:
       return `give ${EXPECTED_WORDS[expected] ?? expected}`

@@ -61,6 +61,21 @@ export function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): st
   return def.type === 'object' ? Object.keys(def.shape as Record<string, unknown>) : []
 }
 
+/** True when the object schema at `path` requires `key` (it is neither optional nor defaulted). */
+export function isRequiredKey(
+  schema: z.ZodType,
+  path: readonly PropertyKey[],
+  key: string,
+): boolean {
+  const at = schemaAt(schema, path)
+  if (at === undefined) return false
+  const def = defOf(at)
+  if (def.type !== 'object') return false
+  const shape = def.shape as Record<string, z.ZodType>
+  if (!Object.hasOwn(shape, key)) return false
+  return (shape[key] as unknown as { _zod: { optin?: string } })._zod.optin === undefined
+}
+
 /**
  * What a value at `path` should be, in words (`a string`, `true or false`, `a list`), for
  * messages about missing fields; undefined when the schema has no node there.

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { formatIssues } from '../../../src/core/errors.js'
 import type { Issue } from '../../../src/core/errors.js'
 import { parseManifest } from '../../../src/core/manifest/parse.js'
@@ -376,4 +377,54 @@ describe('parseManifest: messages', () => {
     if (r.ok) throw new Error('unexpectedly parsed')
     return r.issues
   }
+})
+
+describe('parseManifest: fastLoad', () => {
+  const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))
+
+  it('uses the data of the fast loader when it is valid and has no issue', () => {
+    const text = read('valid-minimal.yaml')
+    const plain = parseManifest(text, 'm.yaml')
+    if (!plain.ok) throw new Error('valid-minimal.yaml should parse')
+    const renamed = { ...plain.manifest, system: { ...plain.manifest.system, name: 'From fast' } }
+    const calls: string[] = []
+    const r = parseManifest(text, 'm.yaml', {
+      fastLoad: (t) => {
+        calls.push(t)
+        return structuredClone(renamed)
+      },
+    })
+    expect(calls).toEqual([text])
+    expect(r).toEqual({ ok: true, manifest: renamed, warnings: [] })
+  })
+
+  it.each(fixtures)('%s: the same result with a fast loader as without', (name) => {
+    const text = read(name)
+    const plain = parseManifest(text, name)
+    // A loader that returns the right data, one that refuses, and one that returns nothing.
+    const data = plain.ok ? structuredClone(plain.manifest) : undefined
+    expect(parseManifest(text, name, { fastLoad: () => structuredClone(data) })).toEqual(plain)
+    expect(
+      parseManifest(text, name, {
+        fastLoad: () => {
+          throw new Error('refused')
+        },
+      }),
+    ).toEqual(plain)
+    expect(parseManifest(text, name, { fastLoad: () => null })).toEqual(plain)
+  })
+
+  it('falls back to the positioned parse when the fast data has an error or a warning', () => {
+    for (const name of ['invalid-enum.yaml', 'warning-derogation-without-annex-iii.yaml']) {
+      const text = read(name)
+      const plain = parseManifest(text, name)
+      // Data as the fast loader would read it: what yaml reads, without positions.
+      const data = parse(text) as unknown
+      const r = parseManifest(text, name, { fastLoad: () => structuredClone(data) })
+      expect(r).toEqual(plain)
+      const issues = r.ok ? r.warnings : r.issues
+      expect(issues.length).toBeGreaterThan(0)
+      expect(issues.every((i) => typeof i.line === 'number' && i.line > 1)).toBe(true)
+    }
+  })
 })

@@ -1,0 +1,150 @@
+import type { Command } from 'commander'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { ConfigError, EXIT, PassportError } from '../../core/errors.js'
+import {
+  decodeStatusList,
+  parseStatusListPayload,
+  verifyCompactJws,
+  STATUS_LIST_TYP,
+} from '../../core/passport/status.js'
+import { fileSigner, loadKeyFileAsPublic } from '../../node/keys.js'
+import { DEFAULT_STATUS_DIR, StatusStore, loadStatusListToken } from '../../node/status-store.js'
+import { printJson, type Ctx } from '../common.js'
+
+interface ShowOptions {
+  list: string
+  idx?: string
+  key?: string
+  json?: boolean
+}
+
+interface SignOptions {
+  listId: string
+  key: string
+  uri?: string
+  statusDir: string
+  validDays: string
+  json?: boolean
+}
+
+const NAMES = ['valid', 'revoked', 'suspended', 'application-specific'] as const
+
+function parseNonNegative(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `${flag} "${value}" must be a non-negative integer`,
+    })
+  return Number(value)
+}
+
+/** `accord status show | sign`: inspect a Status List Token; re-sign a list before it expires. */
+export function registerStatus(program: Command, ctx: Ctx): void {
+  const status = program
+    .command('status')
+    .description('inspect and re-sign passport status lists (IETF Token Status List)')
+
+  status
+    .command('show')
+    .description('decode a Status List Token: its claims, counts, and one entry with --idx')
+    .requiredOption('--list <file-or-url>', 'token file, or an http(s) URL to fetch')
+    .option('--idx <n>', 'show the status at this index')
+    .option('--key <file>', "verify the token's signature with this issuer public key (or JWKS)")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (opts: ShowOptions) => {
+      const idx = parseNonNegative(opts.idx, '--idx')
+      const token = await loadStatusListToken(opts.list)
+      let header: Record<string, unknown>
+      let payload: ReturnType<typeof parseStatusListPayload>
+      try {
+        header = decodeProtectedHeader(token) as Record<string, unknown>
+        payload = parseStatusListPayload(decodeJwt(token))
+      } catch (err) {
+        if (err instanceof PassportError) throw err
+        throw new PassportError({
+          code: 'ERR_PASSPORT_STATUS_LIST_INVALID',
+          message: `${opts.list} is not a Status List Token (JWT): ${(err as Error).message}`,
+          cause: err,
+        })
+      }
+      let signature: string | undefined
+      if (opts.key !== undefined) {
+        const keys = await loadKeyFileAsPublic(opts.key)
+        const v = await verifyCompactJws(token, keys, [STATUS_LIST_TYP])
+        signature = v.ok ? 'valid' : `invalid: ${v.message}`
+        if (!v.ok) ctx.setExit(EXIT.verificationFailed)
+      }
+      const list = await decodeStatusList(payload)
+      const counts = { valid: 0, revoked: 0, suspended: 0, other: 0 }
+      for (let i = 0; i < list.size; i++) {
+        const s = list.get(i)
+        if (s === 0) counts.valid++
+        else if (s === 1) counts.revoked++
+        else if (s === 2) counts.suspended++
+        else counts.other++
+      }
+      const entry =
+        idx === undefined
+          ? undefined
+          : { idx, status: list.get(idx), name: NAMES[list.get(idx)] ?? 'application-specific' }
+      const out = {
+        typ: header.typ,
+        alg: header.alg,
+        kid: header.kid,
+        sub: payload.sub,
+        iss: payload.iss,
+        iat: payload.iat,
+        exp: payload.exp,
+        ttl: payload.ttl,
+        bits: list.bits,
+        size: list.size,
+        counts,
+        ...(entry !== undefined ? { entry } : {}),
+        ...(signature !== undefined ? { signature } : {}),
+      }
+      if (opts.json) {
+        printJson(ctx.io, out)
+        return
+      }
+      const date = (s: unknown) => (typeof s !== 'number' ? '-' : new Date(s * 1000).toISOString())
+      const lines = [
+        `status list ${String(out.sub)}`,
+        `  signed by:  ${String(out.kid ?? '-')} (${String(out.alg)}, typ ${String(out.typ)})`,
+        `  issued:     ${date(out.iat)}`,
+        `  expires:    ${date(out.exp)}`,
+        `  ttl:        ${out.ttl === undefined ? '-' : `${out.ttl} s`}`,
+        `  entries:    ${out.size} at ${out.bits} bits (${counts.revoked} revoked, ${counts.suspended} suspended${counts.other ? `, ${counts.other} other` : ''})`,
+      ]
+      if (signature !== undefined) lines.push(`  signature:  ${signature}`)
+      if (entry !== undefined) lines.push(`  index ${entry.idx}: ${entry.status} (${entry.name})`)
+      ctx.io.out(lines.join('\n') + '\n')
+    })
+
+  status
+    .command('sign')
+    .description('re-sign a status list with fresh iat/exp (run it before the old one expires)')
+    .requiredOption('--list-id <id>', 'status list id in the status directory')
+    .requiredOption('--key <file>', "the issuer's private key file")
+    .option('--uri <url>', 'where the token is served (needed once if not recorded yet)')
+    .option('--status-dir <dir>', 'status registry directory', DEFAULT_STATUS_DIR)
+    .option('--valid-days <n>', 'validity of the signed list in days', '30')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (opts: SignOptions) => {
+      const days = parseNonNegative(opts.validDays, '--valid-days') ?? 30
+      if (days < 1)
+        throw new ConfigError({ code: 'ERR_CONFIG_BAD_ARGS', message: '--valid-days must be >= 1' })
+      const signer = await fileSigner(opts.key)
+      const store = new StatusStore({ dir: opts.statusDir })
+      const signed = await store.signStatusList(opts.listId, signer, {
+        ...(opts.uri !== undefined ? { uri: opts.uri } : {}),
+        validForSeconds: days * 86400,
+      })
+      const out = { listId: opts.listId, uri: signed.uri, statusList: signed.path, exp: signed.exp }
+      if (opts.json) printJson(ctx.io, out)
+      else
+        ctx.io.out(
+          `wrote ${signed.path}\npublish it at ${signed.uri} (valid until ${new Date(signed.exp * 1000).toISOString()})\n`,
+        )
+    })
+}

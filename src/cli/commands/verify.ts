@@ -1,0 +1,106 @@
+import type { Command } from 'commander'
+import { ConfigError } from '../../core/errors.js'
+import type { VerificationResult, Verdict } from '../../core/passport/types.js'
+import { loadPolicy } from '../../node/policy-loader.js'
+import { readPassportFile } from '../../node/status-store.js'
+import { verifyPassport } from '../../node/passport.js'
+import { printJson, progress, type Ctx } from '../common.js'
+
+interface VerifyOptions {
+  policy?: string
+  statusList?: string
+  artifacts?: string
+  endorsement: string[]
+  audience?: string
+  nonce?: string
+  requireKeyBinding?: boolean
+  at?: string
+  json?: boolean
+}
+
+/** Exit codes of `accord verify`: the verdict. */
+export const VERDICT_EXIT: Record<Verdict, number> = { accepted: 0, rejected: 1, indeterminate: 2 }
+
+export function registerVerify(program: Command, ctx: Ctx): void {
+  program
+    .command('verify')
+    .description(
+      "verify a passport or presentation offline against a buyer's acceptance policy; exit 0 accepted, 1 rejected, 2 indeterminate",
+    )
+    .argument('<passport>', 'passport or presentation (.sd-jwt)')
+    .requiredOption(
+      '--policy <file>',
+      'acceptance policy (YAML), which also names the trusted keys',
+    )
+    .option(
+      '--status-list <file|url>',
+      "the issuer's status list token; a URL is fetched, nothing else is",
+    )
+    .option(
+      '--artifacts <dir>',
+      "check the passport's artifact digests against the files in this folder",
+    )
+    .option(
+      '--endorsement <file>',
+      'an endorsement of this passport (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--audience <aud>', 'expected key-binding audience (this buyer)')
+    .option('--nonce <nonce>', 'expected key-binding nonce (the challenge this buyer sent)')
+    .option('--require-key-binding', 'refuse presentations without key binding')
+    .option('--at <datetime>', 'verify as of this time (ISO 8601); default now')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (passportPath: string, opts: VerifyOptions) => {
+      const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
+      const loaded = await loadPolicy(opts.policy as string)
+      const file = await readPassportFile(passportPath)
+      const bar = progress(ctx.io, 'checking artifacts', !opts.json)
+      const result = await verifyPassport(file.sdJwt, {
+        policy: loaded.policy,
+        trustedIssuerKeys: loaded.trustedIssuerKeys,
+        trustedAssessorKeys: loaded.trustedAssessorKeys,
+        nowSeconds,
+        endorsements: opts.endorsement,
+        ...(opts.statusList ? { statusList: opts.statusList } : {}),
+        ...(opts.artifacts ? { artifactsDir: opts.artifacts } : {}),
+        ...(opts.audience ? { audience: opts.audience } : {}),
+        ...(opts.nonce ? { nonce: opts.nonce } : {}),
+        ...(opts.requireKeyBinding ? { requireKeyBinding: true } : {}),
+        onProgress: bar.update,
+      })
+      if (opts.json) {
+        const { claims, ...rest } = result
+        printJson(ctx.io, {
+          ...rest,
+          policy: loaded.policy.name,
+          subject: claims?.credentialSubject.system,
+        })
+      } else ctx.io.out(renderVerification(result, loaded.policy.name))
+      ctx.setExit(VERDICT_EXIT[result.verdict])
+    })
+}
+
+function parseAt(value: string): number {
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_DATE',
+      message: `--at "${value}" is not an ISO 8601 date-time`,
+    })
+  }
+  return Math.floor(ms / 1000)
+}
+
+const MARK = { pass: 'ok  ', fail: 'FAIL', indeterminate: '??  ', skipped: '--  ' } as const
+
+export function renderVerification(result: VerificationResult, policyName: string): string {
+  const lines: string[] = []
+  const system = result.claims?.credentialSubject.system
+  lines.push(
+    `${result.verdict.toUpperCase()}${system ? `: ${system.name} ${system.version}` : ''} against "${policyName}"`,
+  )
+  for (const c of result.checks)
+    lines.push(`  ${MARK[c.outcome]} ${c.check.padEnd(34)} ${c.reason.padEnd(20)} ${c.message}`)
+  return lines.join('\n') + '\n'
+}

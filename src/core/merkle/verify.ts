@@ -1,0 +1,205 @@
+/**
+ * Verification of RFC 9162 inclusion and consistency proofs, for proofs, sizes and roots that come
+ * from outside (a log server, a vendor's disclosure). Everything is checked before it is used, and
+ * a bad input is a failed check with a reason, never an exception: a verifier that throws on a
+ * malformed proof invites callers that forget to catch it. Modelled on sigstore-js
+ * `packages/verify/src/tlog/merkle.ts` and transparency-dev/merkle `proof/verify.go`.
+ *
+ * Algorithms: RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency).
+ * https://www.rfc-editor.org/rfc/rfc9162#section-2.1.3.2
+ */
+import { equalBytes, isHash, makeNodeHasher, type Sha256Fn } from './hash.js'
+import { consistencyProofLength, inclusionProofLength, isCount, isPowerOfTwo } from './math.js'
+
+/** Why a proof was rejected. */
+export type MerkleFailure =
+  /** An index or size is not a non-negative safe integer, or the proof is not an array. */
+  | 'bad-argument'
+  /** The leaf index is not below the tree size. */
+  | 'index-out-of-range'
+  /** Sizes that no proof can connect (old size 0, or old size larger than new). */
+  | 'size-out-of-range'
+  /** A leaf hash, root or proof element is not exactly 32 bytes. */
+  | 'hash-length'
+  /** The proof has more or fewer hashes than the sizes require. */
+  | 'proof-length'
+  /** The proof is well-formed but does not lead to the given root(s). */
+  | 'root-mismatch'
+
+export type MerkleCheck = { ok: true } | { ok: false; reason: MerkleFailure; message: string }
+
+const fail = (reason: MerkleFailure, message: string): MerkleCheck => ({
+  ok: false,
+  reason,
+  message,
+})
+const OK: MerkleCheck = { ok: true }
+
+/**
+ * Checks that `leafHash` is leaf `index` of the tree of `treeSize` leaves whose root is `root`.
+ * Returns why not when it is not.
+ */
+export function checkInclusion(
+  leafHash: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+  sha256: Sha256Fn,
+): MerkleCheck {
+  // Sizes arrive as JSON numbers: reject fractions, negatives and values past 2^53, where
+  // arithmetic would silently round and a forged proof could line up with a rounded index.
+  if (!isCount(index))
+    return fail('bad-argument', `leaf index ${String(index)} is not an integer >= 0`)
+  if (!isCount(treeSize))
+    return fail('bad-argument', `tree size ${String(treeSize)} is not an integer >= 0`)
+  // An index at or past the size names no leaf; an empty tree has none at all.
+  if (index >= treeSize)
+    return fail('index-out-of-range', `leaf index ${index} is not below the tree size ${treeSize}`)
+  if (!isHash(leafHash)) return fail('hash-length', 'the leaf hash is not 32 bytes')
+  if (!isHash(root)) return fail('hash-length', 'the root is not 32 bytes')
+  if (!Array.isArray(proof)) return fail('bad-argument', 'the proof is not an array of hashes')
+  // The sizes fix the proof length exactly; checking it first caps the work an attacker can
+  // cause with a huge proof and reports a clearer reason than a root mismatch.
+  const expected = inclusionProofLength(index, treeSize)
+  if (proof.length !== expected)
+    return fail(
+      'proof-length',
+      `the proof has ${proof.length} hashes; this index and size need ${expected}`,
+    )
+  const bad = proof.findIndex((p) => !isHash(p))
+  if (bad >= 0) return fail('hash-length', `proof[${bad}] is not 32 bytes`)
+
+  // RFC 9162 §2.1.3.2, steps 2-5.
+  const node = makeNodeHasher(sha256)
+  let fn = index
+  let sn = treeSize - 1
+  let r: Uint8Array = leafHash
+  for (const p of proof) {
+    if (sn === 0) return fail('proof-length', 'the proof is longer than the path to the root')
+    if (fn % 2 === 1 || fn === sn) {
+      r = node(p, r)
+      // Past the right border the node has no right sibling: climb until it is a right child.
+      while (fn % 2 === 0 && fn !== 0) {
+        fn /= 2
+        sn = Math.floor(sn / 2)
+      }
+    } else {
+      r = node(r, p)
+    }
+    fn = Math.floor(fn / 2)
+    sn = Math.floor(sn / 2)
+  }
+  if (sn !== 0) return fail('proof-length', 'the proof is shorter than the path to the root')
+  if (!equalBytes(r, root)) return fail('root-mismatch', 'the proof does not lead to the root')
+  return OK
+}
+
+/** `checkInclusion(...).ok`. */
+export function verifyInclusion(
+  leafHash: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+  sha256: Sha256Fn,
+): boolean {
+  return checkInclusion(leafHash, index, treeSize, proof, root, sha256).ok
+}
+
+/**
+ * Checks that the tree of `oldSize` leaves with root `oldRoot` is a prefix of the tree of `newSize`
+ * leaves with root `newRoot`. Returns why not when it is not.
+ */
+export function checkConsistency(
+  oldSize: number,
+  newSize: number,
+  proof: readonly Uint8Array[],
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  sha256: Sha256Fn,
+): MerkleCheck {
+  if (!isCount(oldSize))
+    return fail('bad-argument', `old size ${String(oldSize)} is not an integer >= 0`)
+  if (!isCount(newSize))
+    return fail('bad-argument', `new size ${String(newSize)} is not an integer >= 0`)
+  if (oldSize > newSize)
+    return fail('size-out-of-range', `old size ${oldSize} is larger than new size ${newSize}`)
+  // RFC 9162 defines consistency proofs for 0 < m only. The empty tree is a prefix of every tree,
+  // so a "proof" from size 0 proves nothing; accepting one would let a caller skip the check it
+  // meant to make. transparency-dev/merkle rejects it too, even for 0 -> 0.
+  if (oldSize === 0)
+    return fail('size-out-of-range', 'a consistency proof needs an old size above 0')
+  if (!Array.isArray(proof)) return fail('bad-argument', 'the proof is not an array of hashes')
+  if (oldSize === newSize) {
+    // Same tree: the proof must be empty and the roots equal. As in transparency-dev/merkle (and
+    // its vector `sizes-are-equal-one-and-proof-is-empty`), the roots are only compared here, not
+    // length-checked: a value is trivially consistent with itself, and nothing is hashed.
+    if (proof.length !== 0) return fail('proof-length', 'equal sizes need an empty proof')
+    if (!(oldRoot instanceof Uint8Array) || !(newRoot instanceof Uint8Array))
+      return fail('hash-length', 'the roots must be byte arrays')
+    return equalBytes(oldRoot, newRoot)
+      ? OK
+      : fail('root-mismatch', 'equal sizes but different roots')
+  }
+  if (!isHash(oldRoot)) return fail('hash-length', 'the old root is not 32 bytes')
+  if (!isHash(newRoot)) return fail('hash-length', 'the new root is not 32 bytes')
+  const expected = consistencyProofLength(oldSize, newSize)
+  if (proof.length !== expected)
+    return fail(
+      'proof-length',
+      `the proof has ${proof.length} hashes; these sizes need ${expected}`,
+    )
+  const bad = proof.findIndex((p) => !isHash(p))
+  if (bad >= 0) return fail('hash-length', `proof[${bad}] is not 32 bytes`)
+
+  // RFC 9162 §2.1.4.2. Step 1 (empty path fails) is covered by the exact length check above.
+  const node = makeNodeHasher(sha256)
+  // Step 2: when the old tree is a complete subtree, its root is the first node of the path.
+  const path = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : [...proof]
+  // Step 3-4.
+  let fn = oldSize - 1
+  let sn = newSize - 1
+  while (fn % 2 === 1) {
+    fn = (fn - 1) / 2
+    sn = Math.floor(sn / 2)
+  }
+  // Step 5.
+  let fr = path[0] as Uint8Array
+  let sr = fr
+  // Step 6.
+  for (const c of path.slice(1)) {
+    if (sn === 0) return fail('proof-length', 'the proof is longer than the path to the root')
+    if (fn % 2 === 1 || fn === sn) {
+      fr = node(c, fr)
+      sr = node(c, sr)
+      while (fn % 2 === 0 && fn !== 0) {
+        fn /= 2
+        sn = Math.floor(sn / 2)
+      }
+    } else {
+      sr = node(sr, c)
+    }
+    fn = Math.floor(fn / 2)
+    sn = Math.floor(sn / 2)
+  }
+  // Step 7.
+  if (sn !== 0) return fail('proof-length', 'the proof is shorter than the path to the root')
+  if (!equalBytes(fr, oldRoot))
+    return fail('root-mismatch', 'the proof does not lead to the old root')
+  if (!equalBytes(sr, newRoot))
+    return fail('root-mismatch', 'the proof does not lead to the new root')
+  return OK
+}
+
+/** `checkConsistency(...).ok`. */
+export function verifyConsistency(
+  oldSize: number,
+  newSize: number,
+  proof: readonly Uint8Array[],
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  sha256: Sha256Fn,
+): boolean {
+  return checkConsistency(oldSize, newSize, proof, oldRoot, newRoot, sha256).ok
+}

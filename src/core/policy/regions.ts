@@ -1,0 +1,70 @@
+/**
+ * Region codes for data residency: ISO 3166-1 alpha-2 country codes and two groups.
+ *
+ * - `EU`: the 27 member states (Art. 52 TEU), as of 1 February 2020.
+ * - `EEA`: the EU plus Iceland, Liechtenstein and Norway (EEA Agreement).
+ *
+ * EU usage writes Greece as `EL` and the United Kingdom as `UK`; both are read as their ISO codes
+ * (`GR`, `GB`). A region R lies within a set S when every country R may stand for is in S:
+ * `DE` and `EU` lie within `EEA`; `EEA` does not lie within `EU`.
+ */
+
+export const EU_MEMBER_STATES = [
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+] as const
+
+export const REGION_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  EU: EU_MEMBER_STATES,
+  EEA: [...EU_MEMBER_STATES, 'IS', 'LI', 'NO'],
+}
+
+const ALIASES: Readonly<Record<string, string>> = { EL: 'GR', UK: 'GB' }
+
+/** Upper-cases, trims and resolves the EL/UK aliases. */
+export function normalizeRegion(code: string): string {
+  const up = code.trim().toUpperCase()
+  return ALIASES[up] ?? up
+}
+
+/** True for the group names (`EU`, `EEA`). */
+export function isRegionGroup(code: string): boolean {
+  return Object.hasOwn(REGION_GROUPS, normalizeRegion(code))
+}
+
+/** The countries a region may stand for: a group's members, or the country itself. */
+export function expandRegion(code: string): readonly string[] {
+  const norm = normalizeRegion(code)
+  return REGION_GROUPS[norm] ?? [norm]
+}
+
+/** True when every country `region` may stand for is in one of `within`. */
+export function regionWithin(region: string, within: readonly string[]): boolean {
+  const allowed = new Set(within.flatMap(expandRegion))
+  return expandRegion(region).every((c) => allowed.has(c))
+}

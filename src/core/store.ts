@@ -1,0 +1,217 @@
+/**
+ * The registry store port: what the registry (HTTP server, transparency log) needs from storage.
+ * Adapters live in src/node/store/ (embedded PGlite, PostgreSQL); both run the same SQL and pass
+ * the same test suite (test/node/store/store.suite.ts). See docs/storage.md.
+ *
+ * Durability contract: every method that writes runs in ONE database transaction and resolves
+ * only after COMMIT succeeded. A caller acknowledges a publish only after the promise resolved;
+ * a rejected write stored nothing (all-or-nothing), so no partial entry is ever visible.
+ *
+ * Errors: `StoreError` with ERR_STORE_CONFLICT (duplicate, forbidden status change, checkpoint
+ * that disagrees with the log), ERR_STORE_NOT_FOUND (refers to an unknown passport),
+ * ERR_STORE_BAD_CURSOR, ERR_STORE_UNAVAILABLE (database down), ERR_STORE_MIGRATION_CHANGED.
+ * Malformed arguments (a leaf hash that is not 32 bytes, limit out of range) throw `TypeError`.
+ *
+ * Times are RFC 3339 strings in; they come back as `Date#toISOString()` (UTC, milliseconds).
+ */
+
+export type PassportStatus = 'valid' | 'revoked' | 'suspended'
+
+export type LogEntryKind =
+  'passport' | 'revocation' | 'endorsement' | 'suspension' | 'reinstatement'
+
+/** A published passport, as extracted by the registry from the SD-JWT it received. */
+export interface PassportRecord {
+  /** The passport id: its `jti`. */
+  id: string
+  /** `iss` of the passport. */
+  issuer: string
+  /** `kid` of the issuer key that signed it. */
+  kid: string
+  /** The subject (AI system) id, `credentialSubject.id`. */
+  subjectId: string
+  systemName: string
+  systemVersion: string
+  providerName: string
+  /** ISO 3166-1 alpha-2 country of the provider, when stated. */
+  providerCountry: string | null
+  /** Jurisdictions the passport covers, e.g. `['eu', 'us']`. */
+  jurisdictions: string[]
+  /** Risk categories per jurisdiction, e.g. `{ eu: ['high-risk'] }`. */
+  categories: Record<string, string[]>
+  /** The full SD-JWT exactly as published (compact form). */
+  token: string
+  /** Lowercase hex SHA-256 of the issuer-signed JWT (the part before the first `~`). Unique. */
+  issuerJwtSha256: string
+  publishedAt: string
+}
+
+/** A passport as stored: the record plus its current status and where it is in the log. */
+export interface StoredPassport extends PassportRecord {
+  status: PassportStatus
+  statusReason: string | null
+  /** kid of the key that made the last status change. */
+  statusByKid: string | null
+  statusUpdatedAt: string | null
+  /** Index of the passport's log entry, when it was published through `publishBatch`. */
+  logIndex: number | null
+}
+
+export interface StatusChange {
+  passportId: string
+  status: PassportStatus
+  reason?: string | null
+  /** kid of the key that signed the change. */
+  byKid: string
+  at: string
+}
+
+/** One status change of a passport, oldest first in `listStatusEvents`. */
+export interface StatusEvent {
+  passportId: string
+  status: PassportStatus
+  reason: string | null
+  byKid: string
+  at: string
+  logIndex: number | null
+}
+
+export interface StatusListRecord {
+  listId: string
+  issuer: string
+  /** The Status List Token (a JWT) as served. */
+  token: string
+  updatedAt: string
+}
+
+export interface EndorsementRecord {
+  id: string
+  passportId: string
+  endorserKid: string
+  token: string
+  publishedAt: string
+}
+
+export interface EndorsementStored extends EndorsementRecord {
+  logIndex: number | null
+}
+
+export interface LogEntryInput {
+  kind: LogEntryKind
+  /** The leaf data; a string is stored as its UTF-8 bytes. */
+  payload: Uint8Array | string
+  /** RFC 9162 leaf hash, SHA-256(0x00 || payload): 32 bytes. */
+  leafHash: Uint8Array
+  /** Defaults to the database's clock. */
+  createdAt?: string
+}
+
+export interface LogEntry {
+  index: number
+  kind: LogEntryKind
+  payload: Uint8Array
+  leafHash: Uint8Array
+  createdAt: string
+}
+
+export interface AppendResult {
+  /** Index of the first entry; the batch got firstIndex, firstIndex + 1, ... */
+  firstIndex: number
+  /** Log size after the append (firstIndex + number of entries). */
+  size: number
+}
+
+/** A signed tree head. */
+export interface Checkpoint {
+  size: number
+  /** RFC 9162 root hash: 32 bytes. */
+  rootHash: Uint8Array
+  /** The checkpoint as a signed note (C2SP signed-note text). */
+  signedNote: string
+  createdAt: string
+}
+
+/** The log leaf of one item of a publish batch; its kind follows from the item. */
+export type PublishLeaf = Omit<LogEntryInput, 'kind'>
+
+/**
+ * One item of `publishBatch`. The log entry kind follows from the item: `passport`,
+ * `endorsement`, or for a status change `revocation` (revoked), `suspension` (suspended) and
+ * `reinstatement` (valid again).
+ */
+export type PublishItem =
+  | { type: 'passport'; passport: PassportRecord; leaf: PublishLeaf }
+  | { type: 'status'; change: StatusChange; leaf: PublishLeaf }
+  | { type: 'endorsement'; endorsement: EndorsementRecord; leaf: PublishLeaf }
+
+export interface FindPassportsQuery {
+  /** Case-insensitive substring of the provider name. */
+  provider?: string
+  /** Case-insensitive substring of the system name. */
+  system?: string
+  /** Exact jurisdiction, e.g. `eu`. */
+  jurisdiction?: string
+  /** Exact category; with `jurisdiction`, within that jurisdiction only. */
+  category?: string
+  status?: PassportStatus
+  /** 1 to 1000. */
+  limit: number
+  /** `nextCursor` of the previous page. */
+  cursor?: string | null
+}
+
+export interface FindPassportsResult {
+  /** Newest first (publishedAt, then id, descending). */
+  items: StoredPassport[]
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null
+}
+
+export interface RegistryStore {
+  /** Applies pending migrations (each in its own transaction); safe to call again. */
+  migrate(): Promise<void>
+  close(): Promise<void>
+
+  /** Stores a passport row without a log entry (imports, tests); publishing uses publishBatch. */
+  putPassport(record: PassportRecord): Promise<void>
+  getPassport(id: string): Promise<StoredPassport | null>
+  findPassports(query: FindPassportsQuery): Promise<FindPassportsResult>
+
+  /**
+   * Changes a passport's status without a log entry. Revocation is final: changing a revoked
+   * passport, or setting the status it already has, is ERR_STORE_CONFLICT.
+   */
+  setStatus(change: StatusChange): Promise<void>
+  listStatusEvents(passportId: string): Promise<StatusEvent[]>
+  /** Creates or replaces a status list. */
+  putStatusList(record: StatusListRecord): Promise<void>
+  getStatusList(listId: string): Promise<StatusListRecord | null>
+
+  putEndorsement(record: EndorsementRecord): Promise<void>
+  /** Oldest first. */
+  listEndorsements(passportId: string): Promise<EndorsementStored[]>
+
+  /**
+   * Appends a batch of log entries atomically and assigns them contiguous indexes. Indexes are
+   * dense (0, 1, 2, ...): concurrent callers never get overlapping or missing indexes.
+   */
+  appendEntries(entries: LogEntryInput[]): Promise<AppendResult>
+  /** Entries with start <= index < end, in index order (fewer when end > log size). */
+  getEntries(start: number, end: number): Promise<LogEntry[]>
+  logSize(): Promise<number>
+  /** Leaf hashes with start <= index < end, in index order. */
+  getLeafHashes(start: number, end: number): Promise<Uint8Array[]>
+  /**
+   * Stores a checkpoint. A second checkpoint of the same size must have the same root (it then
+   * replaces the note); one larger than the log is refused (ERR_STORE_CONFLICT).
+   */
+  putCheckpoint(checkpoint: Checkpoint): Promise<void>
+  /** The checkpoint of the largest size, or null. */
+  latestCheckpoint(): Promise<Checkpoint | null>
+
+  /**
+   * Publishes N items and their N log entries in ONE transaction (group commit): either all are
+   * stored with indexes firstIndex .. firstIndex + N - 1, in item order, or nothing is.
+   */
+  publishBatch(items: PublishItem[]): Promise<AppendResult>
+}

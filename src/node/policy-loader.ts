@@ -1,0 +1,250 @@
+/**
+ * Reads an acceptance policy file, runs the pure parser on it, checks its obligation references
+ * against the catalogs (when given), and loads the trusted public keys it names.
+ *
+ * Every failure is a `ConfigError`:
+ * - ERR_CONFIG_POLICY_NOT_FOUND (exit 5): the policy file is missing or unreadable;
+ * - ERR_CONFIG_POLICY_INVALID (exit 3): YAML, schema, cross-field, catalog or key-file problems,
+ *   all reported together as issues naming the policy file, line and column.
+ *
+ * Key files (`jwks:`) are read with `loadPublicKeys` (src/node/keys.ts): one JWK or a JWK Set;
+ * private members, symmetric keys and curves other than Ed25519 / P-256 are refused; `kid` is the
+ * RFC 7638 thumbprint (jose `calculateJwkThumbprint`) when absent.
+ */
+import { open } from 'node:fs/promises'
+import path from 'node:path'
+import type { CatalogSet } from '../core/catalog/types.js'
+import { AccordError, ConfigError, type Issue } from '../core/errors.js'
+import { locateInYaml } from '../core/manifest/locate.js'
+import { sortByPosition } from '../core/manifest/parse.js'
+import { suggestClosest } from '../core/manifest/suggest.js'
+import { parsePublicKeys, type PublicJwk } from '../core/passport/jwk.js'
+import { globToRegExp } from '../core/policy/evaluate.js'
+import { parsePolicy } from '../core/policy/parse.js'
+import type { Policy } from '../core/policy/schema.js'
+import { loadPublicKeys } from './keys.js'
+
+/** Policies larger than this are refused before parsing (1 MiB). */
+export const MAX_POLICY_BYTES = 1024 * 1024
+
+export interface LoadPolicyOptions {
+  /** When given, every obligation reference and recognition pattern must name catalog nodes. */
+  catalogs?: CatalogSet
+}
+
+export interface TrustedKey {
+  kid: string
+  jwk: PublicJwk
+  /** The trusted party's name from the policy. */
+  name: string
+}
+
+export interface LoadPolicyResult {
+  policy: Policy
+  /** The path as given (used in messages and issues). */
+  file: string
+  trustedIssuerKeys: TrustedKey[]
+  trustedAssessorKeys: (TrustedKey & { kind: string })[]
+  /** Problems that do not stop the policy from being used. */
+  warnings: Issue[]
+}
+
+/** Reads, parses and validates the policy at `file` and loads the keys it trusts. */
+export async function loadPolicy(
+  file: string,
+  options: LoadPolicyOptions = {},
+): Promise<LoadPolicyResult> {
+  const text = await readPolicyText(file)
+  const parsed = parsePolicy(text, file)
+  if (!parsed.ok) throw invalid(file, parsed.issues)
+  const { policy } = parsed
+  const place = (i: Omit<Issue, 'file'>): Issue => ({ ...i, file, ...locateInYaml(text, i.path) })
+
+  const issues: Issue[] = []
+  if (options.catalogs !== undefined) {
+    issues.push(...checkAgainstCatalogs(policy, options.catalogs).map(place))
+  }
+
+  const dir = path.dirname(path.resolve(file))
+  const trustedIssuerKeys: TrustedKey[] = []
+  const trustedAssessorKeys: (TrustedKey & { kind: string })[] = []
+  const parties = [
+    ...policy.trust.issuers.map((p, i) => ({ p, kind: undefined, at: ['trust', 'issuers', i] })),
+    ...policy.trust.assessors.map((p, i) => ({ p, kind: p.kind, at: ['trust', 'assessors', i] })),
+  ]
+  for (const { p, kind, at } of parties) {
+    let keys: PublicJwk[]
+    try {
+      keys =
+        p.jwks !== undefined
+          ? await loadPublicKeys(path.resolve(dir, p.jwks))
+          : await parsePublicKeys(p.jwk, `inline jwk of ${p.name}`)
+    } catch (cause) {
+      if (!(cause instanceof AccordError)) throw cause
+      const field = p.jwks !== undefined ? 'jwks' : 'jwk'
+      issues.push(
+        place({
+          code: 'trusted_key',
+          path: [...at, field],
+          message: `the key of ${p.name} cannot be used: ${cause.message}`,
+          hint:
+            p.jwks !== undefined
+              ? `the path is relative to the policy file (${path.relative(process.cwd(), path.resolve(dir, p.jwks)) || p.jwks}); it must hold a public JWK or JWK Set (Ed25519 or P-256), e.g. one made by \`accord keys generate\``
+              : 'write a public Ed25519 (OKP) or P-256 (EC) JWK without private members',
+        }),
+      )
+      continue
+    }
+    for (const jwk of keys) {
+      const key = { kid: jwk.kid, jwk, name: p.name }
+      if (kind === undefined) trustedIssuerKeys.push(key)
+      else trustedAssessorKeys.push({ ...key, kind })
+    }
+  }
+
+  if (issues.length > 0) throw invalid(file, sortByPosition(issues))
+  return { policy, file, trustedIssuerKeys, trustedAssessorKeys, warnings: parsed.warnings }
+}
+
+/** Obligation references and patterns that name no catalog node. */
+export function checkAgainstCatalogs(policy: Policy, catalogs: CatalogSet): Omit<Issue, 'file'>[] {
+  const issues: Omit<Issue, 'file'>[] = []
+  const idsOf = (framework: string): string[] =>
+    catalogs.catalogs.get(framework)?.nodes.map((n) => n.id) ?? []
+
+  const exact = (ref: string, at: (string | number)[]) => {
+    const [framework = '', id = ''] = ref.split(':')
+    const ids = idsOf(framework)
+    if (ids.length === 0 || ids.includes(id)) return
+    const guess = suggestClosest(id, ids)
+    issues.push({
+      code: 'unknown_obligation',
+      path: at,
+      message: `${ref} is not in the ${framework} catalog`,
+      hint:
+        guess !== undefined
+          ? `did you mean \`${framework}:${guess}\`?`
+          : `use an id from catalogs/${framework}/ (\`accord catalog\` lists them)`,
+    })
+  }
+  const pattern = (framework: string, glob: string, at: (string | number)[]) => {
+    const ids = idsOf(framework)
+    const re = globToRegExp(glob)
+    if (ids.length === 0 || ids.some((id) => re.test(id))) return
+    issues.push({
+      code: 'pattern_matches_nothing',
+      path: at,
+      message: `${framework}:${glob} matches no obligation in the ${framework} catalog`,
+      hint: 'check the pattern: ids are lowercase, e.g. nist-ai-rmf:measure-2.* or eu-ai-act:art-15*',
+    })
+  }
+
+  policy.requirements.obligationsMet.forEach((ref, i) =>
+    exact(ref, ['requirements', 'obligationsMet', i]),
+  )
+  policy.recognition.forEach((rule, i) => {
+    const colon = rule.accept.indexOf(':')
+    pattern(rule.accept.slice(0, colon), rule.accept.slice(colon + 1), ['recognition', i, 'accept'])
+    exact(rule.as, ['recognition', i, 'as'])
+  })
+  for (const key of Object.keys(policy.requirements.minReadiness ?? {})) {
+    const colon = key.indexOf(':')
+    if (colon < 0) continue
+    pattern(key.slice(0, colon), key.slice(colon + 1), ['requirements', 'minReadiness', key])
+  }
+  return issues
+}
+
+function invalid(file: string, issues: Issue[]): ConfigError {
+  const n = issues.length
+  const first = issues[0]
+  const where =
+    first?.line !== undefined ? ` (first at line ${first.line}, column ${first.column ?? 1})` : ''
+  return new ConfigError({
+    code: 'ERR_CONFIG_POLICY_INVALID',
+    message: `${file}: the acceptance policy has ${n} problem${n === 1 ? '' : 's'}${where}`,
+    issues,
+  })
+}
+
+/** Reads the policy as UTF-8 text, refusing missing files, directories and oversized files. */
+async function readPolicyText(file: string): Promise<string> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (permission denied)'
+          : `cannot be opened (${code ?? 'unknown error'})`
+    throw notFound(file, why, cause)
+  }
+  let bytes: Buffer
+  try {
+    // Stat the open handle, not the path, so the checks apply to the file actually read.
+    const info = await handle.stat()
+    if (!info.isFile()) throw notFound(file, 'is not a regular file')
+    if (info.size > MAX_POLICY_BYTES) throw tooLarge(file)
+    bytes = await handle.readFile()
+    if (bytes.length > MAX_POLICY_BYTES) throw tooLarge(file)
+  } catch (cause) {
+    if (cause instanceof ConfigError) throw cause
+    throw notFound(file, `cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`)
+  } finally {
+    await handle.close()
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch (cause) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_POLICY_INVALID',
+      message: `${file}: the policy is not valid UTF-8 text`,
+      cause,
+      issues: [
+        {
+          code: 'not_utf8',
+          path: [],
+          file,
+          message: 'the file is not valid UTF-8 text',
+          hint: 'save the file as UTF-8',
+        },
+      ],
+    })
+  }
+}
+
+function notFound(file: string, why: string, cause?: unknown): ConfigError {
+  return new ConfigError({
+    code: 'ERR_CONFIG_POLICY_NOT_FOUND',
+    message: `acceptance policy ${file} ${why}`,
+    cause,
+    issues: [
+      {
+        code: 'policy_not_found',
+        path: [],
+        file,
+        message: `the policy ${why}`,
+        hint: 'check the --policy path; copy one of policies/*.yaml to start a new policy',
+      },
+    ],
+  })
+}
+
+function tooLarge(file: string): ConfigError {
+  return new ConfigError({
+    code: 'ERR_CONFIG_POLICY_INVALID',
+    message: `${file}: the policy is larger than the 1 MiB limit`,
+    issues: [
+      {
+        code: 'policy_too_large',
+        path: [],
+        file,
+        message: 'the file is larger than the 1 MiB limit for policies',
+        hint: 'a policy is a short YAML file; check that the right file was given',
+      },
+    ],
+  })
+}

@@ -1,0 +1,99 @@
+/**
+ * The tiny database interface both backends implement, so that the SQL in sql-store.ts and
+ * migrations.ts is literally the same for PGlite and PostgreSQL.
+ */
+import { AccordError, StoreError } from '../../core/errors.js'
+
+export type Row = Record<string, unknown>
+
+export interface Queryable {
+  /** One statement with `$1, $2, ...` parameters; returns the rows. */
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>
+  /** A script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>
+}
+
+export interface Db extends Queryable {
+  /**
+   * Runs `fn` in one transaction: COMMIT when it resolves (and only then resolves), ROLLBACK
+   * when it throws. Use only `tx` inside `fn`.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** SQLSTATE classes and codes meaning "the database is not usable right now". */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|53400)$/
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+])
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/** True for an error that came from the PostgreSQL server with a SQLSTATE. */
+export function hasSqlState(err: unknown): boolean {
+  const code = errorCode(err)
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code)
+}
+
+/**
+ * Maps a database error to a coded StoreError where it has a meaning for callers; anything
+ * else (a bug: bad SQL, a check constraint the code should have prevented) is returned as is.
+ */
+export function toStoreError(err: unknown, context: string): unknown {
+  if (err instanceof AccordError || err instanceof TypeError) return err
+  const code = errorCode(err)
+  const detail = err instanceof Error ? err.message : String(err)
+  if (code === '23505') {
+    return new StoreError({
+      code: 'ERR_STORE_CONFLICT',
+      message: `${context}: already stored (${constraintOf(err) ?? 'unique key'}); ids and issuer JWTs are never reused`,
+      cause: err,
+    })
+  }
+  if (code === '23503') {
+    return new StoreError({
+      code: 'ERR_STORE_NOT_FOUND',
+      message: `${context}: refers to a passport that is not in the registry`,
+      cause: err,
+    })
+  }
+  if (
+    (code !== undefined && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) ||
+    /Connection terminated|connection timeout|PGlite is closed|Client has encountered a connection error/i.test(
+      detail,
+    )
+  ) {
+    return new StoreError({
+      code: 'ERR_STORE_UNAVAILABLE',
+      message: `${context}: the database is unavailable (${detail}); nothing was stored, retry later`,
+      cause: err,
+    })
+  }
+  return err
+}
+
+function constraintOf(err: unknown): string | undefined {
+  const c = (err as { constraint?: unknown } | null)?.constraint
+  return typeof c === 'string' ? c : undefined
+}
+
+/** A URL safe to print: the password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(unparseable database URL)'
+  }
+}

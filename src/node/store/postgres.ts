@@ -1,0 +1,111 @@
+/**
+ * PostgreSQL through a `pg` connection pool: for several server processes and for scale.
+ * Transactions run on one pooled client at READ COMMITTED; the log_head row lock serialises
+ * log appends (see sql-store.ts).
+ */
+import pg from 'pg'
+import { StoreError } from '../../core/errors.js'
+import { hasSqlState, redactUrl, type Db, type Queryable, type Row } from './db.js'
+import { loadMigrations } from './migrations.js'
+import { SqlStore } from './sql-store.js'
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number
+  /** Folder of NNN_<name>.sql migrations; defaults to the package's migrations/. */
+  migrationsDir?: string
+  /** How long to wait for a connection (default 10 s). */
+  connectTimeoutMs?: number
+}
+
+/**
+ * Connects to PostgreSQL at `url` (postgresql://user:password@host:port/db) and checks the
+ * connection (ERR_STORE_UNAVAILABLE when it fails). Does not migrate: call `store.migrate()`.
+ */
+export async function openPostgresStore(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<SqlStore> {
+  const migrations = loadMigrations(options.migrationsDir)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  })
+  // An idle client that loses its connection emits 'error'; without a listener the process
+  // would crash. The next query on the pool reports the problem instead.
+  pool.on('error', () => undefined)
+  const db = new PostgresDb(pool)
+  try {
+    await db.query('SELECT 1')
+  } catch (err) {
+    await pool.end().catch(() => undefined)
+    const why = err instanceof Error ? err.message : String(err)
+    throw new StoreError({
+      code: 'ERR_STORE_UNAVAILABLE',
+      message: `cannot connect to PostgreSQL at ${redactUrl(url)}: ${why}; check DATABASE_URL and that the server runs`,
+      cause: err,
+    })
+  }
+  return new SqlStore(db, { backend: 'postgres', location: redactUrl(url), migrations })
+}
+
+class PostgresDb implements Db {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(sql, [...params])).rows
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql)
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    let result: T
+    try {
+      await client.query('BEGIN')
+      result = await fn(clientQueryable(client))
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK')
+        client.release()
+      } catch {
+        client.release(true)
+      }
+      throw err
+    }
+    try {
+      await client.query('COMMIT')
+    } catch (err) {
+      client.release(true)
+      // The server answered: it rolled back (e.g. a serialization failure), nothing stored.
+      if (hasSqlState(err)) throw err
+      // The connection broke during COMMIT: the transaction may or may not have committed.
+      throw new StoreError({
+        code: 'ERR_STORE_UNAVAILABLE',
+        message: `the connection was lost during COMMIT, so whether the write was stored is unknown (${err instanceof Error ? err.message : String(err)}); do not acknowledge it, read it back after reconnecting`,
+        cause: err,
+        details: { outcome: 'unknown' },
+      })
+    }
+    client.release()
+    return result
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+  }
+}
+
+function clientQueryable(client: pg.PoolClient): Queryable {
+  return {
+    async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query<R>(sql, [...params])).rows
+    },
+    async exec(sql: string) {
+      await client.query(sql)
+    },
+  }
+}

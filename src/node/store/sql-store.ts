@@ -1,0 +1,626 @@
+/**
+ * The registry store in SQL, shared by the PGlite and PostgreSQL adapters over the `Db`
+ * interface: the same statements run on both. Parameterised queries only.
+ *
+ * Every write is one transaction; the promise resolves after COMMIT. Log indexes come from the
+ * single row of `log_head`, incremented in the same transaction that inserts the entries: the
+ * row lock serialises appenders on PostgreSQL, and a rollback undoes the increment, so indexes
+ * stay dense (0, 1, 2, ...) under any concurrency.
+ */
+import { StoreError } from '../../core/errors.js'
+import type {
+  AppendResult,
+  Checkpoint,
+  EndorsementRecord,
+  EndorsementStored,
+  FindPassportsQuery,
+  FindPassportsResult,
+  LogEntry,
+  LogEntryInput,
+  LogEntryKind,
+  PassportRecord,
+  PassportStatus,
+  PublishItem,
+  RegistryStore,
+  StatusChange,
+  StatusEvent,
+  StatusListRecord,
+  StoredPassport,
+} from '../../core/store.js'
+import { toStoreError, type Db, type Queryable, type Row } from './db.js'
+import { runMigrations, type Migration } from './migrations.js'
+
+export type StoreBackend = 'pglite' | 'postgres'
+
+const KINDS: readonly LogEntryKind[] = [
+  'passport',
+  'revocation',
+  'endorsement',
+  'suspension',
+  'reinstatement',
+]
+const STATUSES: readonly PassportStatus[] = ['valid', 'revoked', 'suspended']
+const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
+  revoked: 'revocation',
+  suspended: 'suspension',
+  valid: 'reinstatement',
+}
+/** Rows per INSERT of log entries: 5 parameters each, far below PostgreSQL's 65535. */
+const INSERT_CHUNK = 1000
+export const MAX_FIND_LIMIT = 1000
+
+const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
+  provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, status,
+  status_reason, status_by_kid, status_updated_at, log_index`
+
+export interface SqlStoreOptions {
+  backend: StoreBackend
+  /** Where the data is, for messages: a data directory or a redacted URL. */
+  location: string
+  migrations: readonly Migration[]
+}
+
+export class SqlStore implements RegistryStore {
+  readonly backend: StoreBackend
+  readonly location: string
+  readonly #db: Db
+  readonly #migrations: readonly Migration[]
+  #closed = false
+
+  constructor(db: Db, options: SqlStoreOptions) {
+    this.#db = db
+    this.backend = options.backend
+    this.location = options.location
+    this.#migrations = options.migrations
+  }
+
+  async migrate(): Promise<void> {
+    await this.#run('migrate', () => runMigrations(this.#db, this.#migrations))
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#db.close()
+  }
+
+  async putPassport(record: PassportRecord): Promise<void> {
+    checkPassport(record)
+    await this.#run(`passport ${record.id}`, () =>
+      this.#db.transaction((tx) => insertPassport(tx, record, null)),
+    )
+  }
+
+  async getPassport(id: string): Promise<StoredPassport | null> {
+    const rows = await this.#run('get passport', () =>
+      this.#db.query(`SELECT ${PASSPORT_COLUMNS} FROM passports WHERE id = $1`, [id]),
+    )
+    return rows[0] ? toPassport(rows[0]) : null
+  }
+
+  async findPassports(query: FindPassportsQuery): Promise<FindPassportsResult> {
+    const limit = query.limit
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_FIND_LIMIT) {
+      throw new TypeError(`findPassports: limit must be an integer from 1 to ${MAX_FIND_LIMIT}`)
+    }
+    if (query.status !== undefined && !STATUSES.includes(query.status)) {
+      throw new TypeError(`findPassports: unknown status ${JSON.stringify(query.status)}`)
+    }
+    const where: string[] = []
+    const params: unknown[] = []
+    const param = (v: unknown): string => {
+      params.push(v)
+      return `$${params.length}`
+    }
+    if (query.provider) where.push(`provider_name ILIKE ${param(likeArg(query.provider))}`)
+    if (query.system) where.push(`system_name ILIKE ${param(likeArg(query.system))}`)
+    if (query.jurisdiction) where.push(`jurisdictions @> ARRAY[${param(query.jurisdiction)}::text]`)
+    if (query.category) {
+      const j = query.jurisdiction ? ` AND c.jurisdiction = ${param(query.jurisdiction)}` : ''
+      where.push(
+        `EXISTS (SELECT 1 FROM passport_categories c WHERE c.passport_id = passports.id AND c.category = ${param(query.category)}${j})`,
+      )
+    }
+    if (query.status) where.push(`status = ${param(query.status)}`)
+    if (query.cursor) {
+      const [at, id] = decodeCursor(query.cursor)
+      where.push(`(published_at, id) < (${param(at)}::timestamptz, ${param(id)}::text)`)
+    }
+    const sql = `SELECT ${PASSPORT_COLUMNS} FROM passports
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY published_at DESC, id DESC LIMIT ${param(limit + 1)}`
+    const rows = await this.#run('find passports', () => this.#db.query(sql, params))
+    const items = rows.slice(0, limit).map(toPassport)
+    const last = items[items.length - 1]
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.publishedAt, last.id) : null,
+    }
+  }
+
+  async setStatus(change: StatusChange): Promise<void> {
+    checkStatusChange(change)
+    await this.#run(`status of passport ${change.passportId}`, () =>
+      this.#db.transaction((tx) => changeStatus(tx, change, null)),
+    )
+  }
+
+  async listStatusEvents(passportId: string): Promise<StatusEvent[]> {
+    const rows = await this.#run('list status events', () =>
+      this.#db.query(
+        `SELECT passport_id, status, reason, by_kid, at, log_index FROM status_events
+         WHERE passport_id = $1 ORDER BY id`,
+        [passportId],
+      ),
+    )
+    return rows.map((r) => ({
+      passportId: String(r.passport_id),
+      status: r.status as PassportStatus,
+      reason: r.reason === null ? null : String(r.reason),
+      byKid: String(r.by_kid),
+      at: iso(r.at),
+      logIndex: numOrNull(r.log_index),
+    }))
+  }
+
+  async putStatusList(record: StatusListRecord): Promise<void> {
+    checkTime(record.updatedAt, 'putStatusList: updatedAt')
+    const rows = await this.#run(`status list ${record.listId}`, () =>
+      this.#db.transaction((tx) =>
+        tx.query(
+          `INSERT INTO status_lists (list_id, issuer, token, updated_at)
+           VALUES ($1, $2, $3, $4::timestamptz)
+           ON CONFLICT (list_id) DO UPDATE SET token = EXCLUDED.token, updated_at = EXCLUDED.updated_at
+           WHERE status_lists.issuer = EXCLUDED.issuer
+           RETURNING list_id`,
+          [record.listId, record.issuer, record.token, record.updatedAt],
+        ),
+      ),
+    )
+    if (rows.length === 0) {
+      throw new StoreError({
+        code: 'ERR_STORE_CONFLICT',
+        message: `status list ${record.listId} belongs to another issuer; a list id names one issuer's list`,
+      })
+    }
+  }
+
+  async getStatusList(listId: string): Promise<StatusListRecord | null> {
+    const rows = await this.#run('get status list', () =>
+      this.#db.query(
+        'SELECT list_id, issuer, token, updated_at FROM status_lists WHERE list_id = $1',
+        [listId],
+      ),
+    )
+    const r = rows[0]
+    if (!r) return null
+    return {
+      listId: String(r.list_id),
+      issuer: String(r.issuer),
+      token: String(r.token),
+      updatedAt: iso(r.updated_at),
+    }
+  }
+
+  async putEndorsement(record: EndorsementRecord): Promise<void> {
+    checkTime(record.publishedAt, 'putEndorsement: publishedAt')
+    await this.#run(`endorsement ${record.id}`, () =>
+      this.#db.transaction((tx) => insertEndorsement(tx, record, null)),
+    )
+  }
+
+  async listEndorsements(passportId: string): Promise<EndorsementStored[]> {
+    const rows = await this.#run('list endorsements', () =>
+      this.#db.query(
+        `SELECT id, passport_id, endorser_kid, token, published_at, log_index FROM endorsements
+         WHERE passport_id = $1 ORDER BY published_at, id`,
+        [passportId],
+      ),
+    )
+    return rows.map((r) => ({
+      id: String(r.id),
+      passportId: String(r.passport_id),
+      endorserKid: String(r.endorser_kid),
+      token: String(r.token),
+      publishedAt: iso(r.published_at),
+      logIndex: numOrNull(r.log_index),
+    }))
+  }
+
+  async appendEntries(entries: LogEntryInput[]): Promise<AppendResult> {
+    entries.forEach((e, i) => checkEntry(e, `appendEntries: entry ${i}`))
+    return this.#run('append to the log', () =>
+      this.#db.transaction((tx) => appendLog(tx, entries)),
+    )
+  }
+
+  async getEntries(start: number, end: number): Promise<LogEntry[]> {
+    checkRange(start, end, 'getEntries')
+    const rows = await this.#run('read the log', () =>
+      this.#db.query(
+        `SELECT idx, kind, payload, leaf_hash, created_at FROM log_entries
+         WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
+        [start, end],
+      ),
+    )
+    return rows.map((r) => ({
+      index: Number(r.idx),
+      kind: r.kind as LogEntryKind,
+      payload: bytes(r.payload),
+      leafHash: bytes(r.leaf_hash),
+      createdAt: iso(r.created_at),
+    }))
+  }
+
+  async logSize(): Promise<number> {
+    const rows = await this.#run('read the log size', () =>
+      this.#db.query('SELECT size FROM log_head WHERE id = 1'),
+    )
+    return Number(rows[0]?.size ?? 0)
+  }
+
+  async getLeafHashes(start: number, end: number): Promise<Uint8Array[]> {
+    checkRange(start, end, 'getLeafHashes')
+    const rows = await this.#run('read leaf hashes', () =>
+      this.#db.query(
+        'SELECT leaf_hash FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+        [start, end],
+      ),
+    )
+    return rows.map((r) => bytes(r.leaf_hash))
+  }
+
+  async putCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 0) {
+      throw new TypeError('putCheckpoint: size must be a non-negative integer')
+    }
+    checkHash(checkpoint.rootHash, 'putCheckpoint: rootHash')
+    checkTime(checkpoint.createdAt, 'putCheckpoint: createdAt')
+    await this.#run(`checkpoint of size ${checkpoint.size}`, () =>
+      this.#db.transaction(async (tx) => {
+        const head = await tx.query('SELECT size FROM log_head WHERE id = 1 FOR SHARE')
+        const size = Number(head[0]?.size ?? 0)
+        if (checkpoint.size > size) {
+          throw new StoreError({
+            code: 'ERR_STORE_CONFLICT',
+            message: `checkpoint of size ${checkpoint.size} is larger than the log (${size} entries); sign checkpoints only of stored entries`,
+          })
+        }
+        const rows = await tx.query(
+          `INSERT INTO checkpoints (size, root_hash, signed_note, created_at)
+           VALUES ($1, $2, $3, $4::timestamptz)
+           ON CONFLICT (size) DO UPDATE SET signed_note = EXCLUDED.signed_note, created_at = EXCLUDED.created_at
+           WHERE checkpoints.root_hash = EXCLUDED.root_hash
+           RETURNING size`,
+          [checkpoint.size, buf(checkpoint.rootHash), checkpoint.signedNote, checkpoint.createdAt],
+        )
+        if (rows.length === 0) {
+          throw new StoreError({
+            code: 'ERR_STORE_CONFLICT',
+            message: `a checkpoint of size ${checkpoint.size} with another root hash is stored; two roots for one size would be a split view of the log`,
+          })
+        }
+      }),
+    )
+  }
+
+  async latestCheckpoint(): Promise<Checkpoint | null> {
+    const rows = await this.#run('read the latest checkpoint', () =>
+      this.#db.query(
+        'SELECT size, root_hash, signed_note, created_at FROM checkpoints ORDER BY size DESC LIMIT 1',
+      ),
+    )
+    const r = rows[0]
+    if (!r) return null
+    return {
+      size: Number(r.size),
+      rootHash: bytes(r.root_hash),
+      signedNote: String(r.signed_note),
+      createdAt: iso(r.created_at),
+    }
+  }
+
+  async publishBatch(items: PublishItem[]): Promise<AppendResult> {
+    const entries = items.map((item, i): LogEntryInput => {
+      const where = `publishBatch: item ${i}`
+      if (item.type === 'passport') checkPassport(item.passport)
+      else if (item.type === 'status') checkStatusChange(item.change)
+      else if (item.type === 'endorsement') checkTime(item.endorsement.publishedAt, where)
+      else throw new TypeError(`${where}: unknown type`)
+      const entry = { ...item.leaf, kind: itemKind(item) }
+      checkEntry(entry, where)
+      return entry
+    })
+    return this.#run(`publish batch of ${items.length}`, () =>
+      this.#db.transaction(async (tx) => {
+        // Entries first: the rows below refer to them (log_index REFERENCES log_entries).
+        const result = await appendLog(tx, entries)
+        for (const [i, item] of items.entries()) {
+          const index = result.firstIndex + i
+          if (item.type === 'passport') await insertPassport(tx, item.passport, index)
+          else if (item.type === 'status') await changeStatus(tx, item.change, index)
+          else await insertEndorsement(tx, item.endorsement, index)
+        }
+        return result
+      }),
+    )
+  }
+
+  async #run<T>(context: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#closed) {
+      throw new StoreError({
+        code: 'ERR_STORE_UNAVAILABLE',
+        message: `${context}: the store is closed`,
+      })
+    }
+    try {
+      return await fn()
+    } catch (err) {
+      throw toStoreError(err, context)
+    }
+  }
+}
+
+function itemKind(item: PublishItem): LogEntryKind {
+  if (item.type === 'passport') return 'passport'
+  if (item.type === 'endorsement') return 'endorsement'
+  return STATUS_KIND[item.change.status]
+}
+
+async function appendLog(tx: Queryable, entries: readonly LogEntryInput[]): Promise<AppendResult> {
+  const n = entries.length
+  const head = await tx.query('UPDATE log_head SET size = size + $1 WHERE id = 1 RETURNING size', [
+    n,
+  ])
+  const size = Number(head[0]?.size)
+  if (!Number.isSafeInteger(size)) throw new Error('log_head is missing; run migrate() first')
+  const firstIndex = size - n
+  for (let off = 0; off < n; off += INSERT_CHUNK) {
+    const chunk = entries.slice(off, off + INSERT_CHUNK)
+    const params: unknown[] = []
+    const values = chunk.map((e, i) => {
+      params.push(firstIndex + off + i, e.kind, payloadBytes(e.payload), buf(e.leafHash))
+      params.push(e.createdAt ?? null)
+      const p = params.length
+      return `($${p - 4}::bigint, $${p - 3}::text, $${p - 2}::bytea, $${p - 1}::bytea, COALESCE($${p}::timestamptz, now()))`
+    })
+    await tx.query(
+      `INSERT INTO log_entries (idx, kind, payload, leaf_hash, created_at) VALUES ${values.join(', ')}`,
+      params,
+    )
+  }
+  return { firstIndex, size }
+}
+
+async function insertPassport(
+  tx: Queryable,
+  p: PassportRecord,
+  logIndex: number | null,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO passports (id, issuer, kid, subject_id, system_name, system_version, provider_name,
+       provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, log_index)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10::jsonb, $11, $12, $13::timestamptz, $14::bigint)`,
+    [
+      p.id,
+      p.issuer,
+      p.kid,
+      p.subjectId,
+      p.systemName,
+      p.systemVersion,
+      p.providerName,
+      p.providerCountry,
+      p.jurisdictions,
+      JSON.stringify(p.categories),
+      p.token,
+      p.issuerJwtSha256,
+      p.publishedAt,
+      logIndex,
+    ],
+  )
+  const js: string[] = []
+  const cs: string[] = []
+  for (const [j, list] of Object.entries(p.categories)) {
+    for (const c of new Set(list)) {
+      js.push(j)
+      cs.push(c)
+    }
+  }
+  if (js.length > 0) {
+    await tx.query(
+      `INSERT INTO passport_categories (passport_id, jurisdiction, category)
+       SELECT $1, x.j, x.c FROM unnest($2::text[], $3::text[]) AS x (j, c)`,
+      [p.id, js, cs],
+    )
+  }
+}
+
+async function changeStatus(
+  tx: Queryable,
+  change: StatusChange,
+  logIndex: number | null,
+): Promise<void> {
+  // FOR UPDATE: concurrent changes of one passport queue up, each sees the previous result.
+  const rows = await tx.query('SELECT status FROM passports WHERE id = $1 FOR UPDATE', [
+    change.passportId,
+  ])
+  const current = rows[0]?.status as PassportStatus | undefined
+  if (current === undefined) {
+    throw new StoreError({
+      code: 'ERR_STORE_NOT_FOUND',
+      message: `passport ${change.passportId} is not in the registry; publish it before changing its status`,
+    })
+  }
+  if (current === 'revoked') {
+    throw new StoreError({
+      code: 'ERR_STORE_CONFLICT',
+      message: `passport ${change.passportId} is revoked; revocation is final, issue a new passport instead`,
+      details: { current },
+    })
+  }
+  if (current === change.status) {
+    throw new StoreError({
+      code: 'ERR_STORE_CONFLICT',
+      message: `passport ${change.passportId} is already ${current}`,
+      details: { current },
+    })
+  }
+  const reason = change.reason ?? null
+  await tx.query(
+    `UPDATE passports SET status = $2, status_reason = $3, status_by_kid = $4,
+       status_updated_at = $5::timestamptz WHERE id = $1`,
+    [change.passportId, change.status, reason, change.byKid, change.at],
+  )
+  await tx.query(
+    `INSERT INTO status_events (passport_id, status, reason, by_kid, at, log_index)
+     VALUES ($1, $2, $3, $4, $5::timestamptz, $6::bigint)`,
+    [change.passportId, change.status, reason, change.byKid, change.at, logIndex],
+  )
+}
+
+async function insertEndorsement(
+  tx: Queryable,
+  e: EndorsementRecord,
+  logIndex: number | null,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO endorsements (id, passport_id, endorser_kid, token, published_at, log_index)
+     VALUES ($1, $2, $3, $4, $5::timestamptz, $6::bigint)`,
+    [e.id, e.passportId, e.endorserKid, e.token, e.publishedAt, logIndex],
+  )
+}
+
+function toPassport(r: Row): StoredPassport {
+  return {
+    id: String(r.id),
+    issuer: String(r.issuer),
+    kid: String(r.kid),
+    subjectId: String(r.subject_id),
+    systemName: String(r.system_name),
+    systemVersion: String(r.system_version),
+    providerName: String(r.provider_name),
+    providerCountry: r.provider_country === null ? null : String(r.provider_country),
+    jurisdictions: (r.jurisdictions as unknown[]).map(String),
+    categories: r.categories as Record<string, string[]>,
+    token: String(r.token),
+    issuerJwtSha256: String(r.issuer_jwt_sha256),
+    publishedAt: iso(r.published_at),
+    status: r.status as PassportStatus,
+    statusReason: r.status_reason === null ? null : String(r.status_reason),
+    statusByKid: r.status_by_kid === null ? null : String(r.status_by_kid),
+    statusUpdatedAt: r.status_updated_at === null ? null : iso(r.status_updated_at),
+    logIndex: numOrNull(r.log_index),
+  }
+}
+
+// --- value conversion: pg gives int8 as string and bytea as Buffer, PGlite number and Uint8Array.
+
+function iso(v: unknown): string {
+  return (v instanceof Date ? v : new Date(String(v))).toISOString()
+}
+
+function numOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v)
+}
+
+/** A plain Uint8Array copy (not a Buffer), so results compare equal across backends. */
+function bytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return new Uint8Array(v)
+  throw new TypeError('expected bytea')
+}
+
+function buf(u: Uint8Array): Buffer {
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+}
+
+function payloadBytes(p: Uint8Array | string): Buffer {
+  return typeof p === 'string' ? Buffer.from(p, 'utf8') : buf(p)
+}
+
+/** `%text%` for ILIKE, with the wildcards of the text itself escaped. */
+function likeArg(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+function encodeCursor(publishedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([publishedAt, id]), 'utf8').toString('base64url')
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  let v: unknown
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    v = undefined
+  }
+  if (
+    Array.isArray(v) &&
+    v.length === 2 &&
+    typeof v[0] === 'string' &&
+    typeof v[1] === 'string' &&
+    !Number.isNaN(Date.parse(v[0]))
+  ) {
+    return [v[0], v[1]]
+  }
+  throw new StoreError({
+    code: 'ERR_STORE_BAD_CURSOR',
+    message: 'the search cursor is not one the registry returned; pass nextCursor unchanged',
+  })
+}
+
+// --- argument checks (API misuse throws TypeError before anything is written).
+
+function checkTime(v: unknown, where: string): void {
+  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) {
+    throw new TypeError(`${where}: expected an RFC 3339 date-time string`)
+  }
+}
+
+function checkHash(h: unknown, where: string): void {
+  if (!(h instanceof Uint8Array) || h.length !== 32) {
+    throw new TypeError(`${where}: expected 32 bytes (a SHA-256 hash)`)
+  }
+}
+
+function checkEntry(e: LogEntryInput, where: string): void {
+  if (!KINDS.includes(e.kind)) throw new TypeError(`${where}: unknown kind ${String(e.kind)}`)
+  if (typeof e.payload !== 'string' && !(e.payload instanceof Uint8Array)) {
+    throw new TypeError(`${where}: payload must be bytes or a string`)
+  }
+  checkHash(e.leafHash, `${where}: leafHash`)
+  if (e.createdAt !== undefined) checkTime(e.createdAt, `${where}: createdAt`)
+}
+
+function checkRange(start: number, end: number, where: string): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new TypeError(`${where}: expected integers 0 <= start <= end`)
+  }
+}
+
+function checkPassport(p: PassportRecord): void {
+  const where = `passport ${String(p.id)}`
+  if (typeof p.id !== 'string' || p.id === '') throw new TypeError('passport: id (jti) is required')
+  if (!/^[0-9a-f]{64}$/.test(p.issuerJwtSha256)) {
+    throw new TypeError(`${where}: issuerJwtSha256 must be 64 lowercase hex digits`)
+  }
+  if (!Array.isArray(p.jurisdictions) || !p.jurisdictions.every((j) => typeof j === 'string')) {
+    throw new TypeError(`${where}: jurisdictions must be an array of strings`)
+  }
+  const cats = p.categories as unknown
+  if (
+    typeof cats !== 'object' ||
+    cats === null ||
+    Array.isArray(cats) ||
+    !Object.values(cats).every((l) => Array.isArray(l) && l.every((c) => typeof c === 'string'))
+  ) {
+    throw new TypeError(`${where}: categories must map each jurisdiction to an array of strings`)
+  }
+  checkTime(p.publishedAt, `${where}: publishedAt`)
+}
+
+function checkStatusChange(c: StatusChange): void {
+  if (!STATUSES.includes(c.status)) {
+    throw new TypeError(`status change: unknown status ${JSON.stringify(c.status)}`)
+  }
+  checkTime(c.at, `status change of ${c.passportId}: at`)
+}

@@ -1,0 +1,170 @@
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Command } from 'commander'
+import { describe, expect, it } from 'vitest'
+import { reportError } from '../../../src/cli/main.js'
+import { registerModelSigning } from '../../../src/cli/commands/model-signing.js'
+
+const VENDOR = '/work/shared/vendor/model-signing'
+const FIXTURE = `${VENDOR}/v1.1.0-elliptic-key`
+const SIG = `${FIXTURE}/model.sig`
+const KEY = `${VENDOR}/signing-key-pub.pem`
+
+async function run(argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  let code = 0
+  const io = {
+    out: (s: string) => void (stdout += s),
+    err: (s: string) => void (stderr += s),
+    isTty: false,
+    today: () => '2026-11-21',
+    nowSeconds: () => Date.parse('2026-11-21T12:00:00Z') / 1000,
+  }
+  const program = new Command()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+  registerModelSigning(program, { io, setExit: (c) => void (code = c) })
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    code = reportError(err, io, argv.includes('--json'))
+  }
+  return { code, stdout, stderr }
+}
+
+describe('accord model-signing', () => {
+  it('verify: the fixture with its key and model directory (exit 0)', async () => {
+    const r = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      SIG,
+      '--public-key',
+      KEY,
+      '--model',
+      FIXTURE,
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('ok    signature: DSSE signature verifies (ecdsa-p384-sha384)')
+    expect(r.stdout).toContain('verified: model "v1.1.0-elliptic-key" sha256 92745110')
+    const j = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      SIG,
+      '--public-key',
+      KEY,
+      '--model',
+      FIXTURE,
+      '--json',
+    ])
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      ok: true,
+      files: { matched: ['signme-1', 'signme-2'] },
+    })
+  })
+
+  it('verify: a changed model file fails (exit 4)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'accord-ms-'))
+    cpSync(FIXTURE, dir, { recursive: true })
+    chmodSync(dir, 0o755)
+    chmodSync(path.join(dir, 'signme-2'), 0o644)
+    writeFileSync(path.join(dir, 'signme-2'), 'changed')
+    const r = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      path.join(dir, 'model.sig'),
+      '--public-key',
+      KEY,
+      '--model',
+      dir,
+      '--json',
+    ])
+    expect(r.code).toBe(4)
+    expect(JSON.parse(r.stdout).files.mismatched[0].name).toBe('signme-2')
+  })
+
+  it('verify: errors for unreadable or unusable inputs', async () => {
+    const missing = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      '/nope/model.sig',
+      '--public-key',
+      KEY,
+      '--json',
+    ])
+    expect(missing.code).toBe(5)
+    expect(JSON.parse(missing.stdout).error.code).toBe('ERR_CONFIG_FILE_NOT_FOUND')
+    const badKey = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      SIG,
+      '--public-key',
+      SIG,
+      '--json',
+    ])
+    expect(badKey.code).toBe(3)
+    expect(JSON.parse(badKey.stdout).error.code).toBe('ERR_PASSPORT_MODEL_KEY_INVALID')
+    const malformed = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      KEY,
+      '--public-key',
+      KEY,
+    ])
+    expect(malformed.code).toBe(4)
+    expect(malformed.stdout).toMatch(/FAIL {2}format/)
+    const noDir = await run([
+      'model-signing',
+      'verify',
+      '--signature',
+      SIG,
+      '--public-key',
+      KEY,
+      '--model',
+      '/nope',
+    ])
+    expect(noDir.code).toBe(5)
+  })
+
+  it('export: reproduces the fixture statement for its files', async () => {
+    const r = await run([
+      'model-signing',
+      'export',
+      '--artifacts',
+      FIXTURE,
+      '--ignore-paths',
+      'model.sig',
+      '--ignore-paths',
+      'ignore-me',
+    ])
+    expect(r.code).toBe(0)
+    const st = JSON.parse(r.stdout)
+    expect(st.subject).toEqual([
+      {
+        name: 'v1.1.0-elliptic-key',
+        digest: { sha256: '92745110b1ab4368471cbe31664e10174e954b113a3df333db860317b2c6dec4' },
+      },
+    ])
+    expect(st.predicate.resources.map((x: { name: string }) => x.name)).toEqual([
+      'signme-1',
+      'signme-2',
+    ])
+    const named = await run([
+      'model-signing',
+      'export',
+      '--artifacts',
+      FIXTURE,
+      '--name',
+      'my-model',
+    ])
+    expect(JSON.parse(named.stdout).subject[0].name).toBe('my-model')
+    expect((await run(['model-signing', 'export', '--artifacts', '/nope'])).code).toBe(5)
+  })
+})

@@ -1,0 +1,241 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { issuePassport } from '../../../src/core/passport/issue.js'
+import { presentPassport } from '../../../src/core/passport/present.js'
+import type { PassportClaims } from '../../../src/core/passport/types.js'
+import { REASON_CODES } from '../../../src/core/passport/types.js'
+import { createPassportVerifier, verifyPassportCrypto } from '../../../src/core/passport/verify.js'
+import { base64url } from 'jose'
+import { decodeSdJwtSync, getClaimsSync } from '@sd-jwt/decode'
+import { joinToken, signJws, splitToken } from '../../fixtures/passport/forge.js'
+import { exampleClaims, ISSUED_AT } from '../../fixtures/passport/inputs.js'
+import { hasher, makeSigner, sdCrypto, type TestSigner } from '../../fixtures/passport/signer.js'
+
+const NOW = ISSUED_AT + 100
+let claims: PassportClaims
+let eddsa: TestSigner
+let es256: TestSigner
+let issued: string
+
+beforeAll(async () => {
+  ;[eddsa, es256] = await Promise.all([makeSigner('EdDSA'), makeSigner('ES256')])
+  claims = await exampleClaims()
+  issued = await issuePassport(claims, eddsa, sdCrypto)
+})
+
+const trusted = () => [
+  { kid: eddsa.kid, jwk: eddsa.publicJwk, name: 'Kestrel Ridge' },
+  { kid: es256.kid, jwk: es256.publicJwk },
+]
+
+describe('verifyPassportCrypto', () => {
+  it('runs the steps in order and returns the claims', async () => {
+    const r = await verifyPassportCrypto(issued, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: NOW,
+    })
+    expect(r.checks.map((c) => c.check)).toEqual([
+      'size',
+      'structure',
+      'header',
+      'issuer-trust',
+      'signature',
+      'validity',
+      'disclosures',
+      'key-binding',
+    ])
+    expect(r.checks.map((c) => c.outcome)).toEqual([...Array(7).fill('pass'), 'skipped'])
+    for (const c of r.checks) {
+      expect(c.reason).toBe('ok')
+      expect(REASON_CODES).toContain(c.reason)
+    }
+    expect(r.ok).toBe(true)
+    expect(r.claims).toEqual(claims)
+    expect(r.key).toEqual({ kid: eddsa.kid, name: 'Kestrel Ridge' })
+    expect(r.issuerJwt).toBe(splitToken(issued).jwt)
+  })
+
+  it('rebuilds the same claims as @sd-jwt/decode getClaims, for full and partial disclosure', async () => {
+    const partial = await presentPassport(issued, {
+      disclose: ['obligations.nist-ai-rmf', 'evidence.items.0', 'evidence.items.4'],
+      hasher,
+    })
+    for (const token of [issued, partial]) {
+      const r = await verifyPassportCrypto(token, {
+        trustedKeys: trusted(),
+        hasher,
+        nowSeconds: NOW,
+      })
+      const { jwt, disclosures } = decodeSdJwtSync(token, hasher)
+      // getClaims already leaves out _sd_alg.
+      const expected = getClaimsSync<Record<string, unknown>>(jwt.payload, disclosures, hasher)
+      expect(expected._sd_alg).toBeUndefined()
+      expect(r.claims).toEqual(expected)
+    }
+  })
+
+  it('verifies passports of several issuers with one verifier', async () => {
+    const verifier = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    const other = await issuePassport(claims, es256, sdCrypto)
+    for (let i = 0; i < 3; i++) {
+      expect((await verifier.verify(issued, { nowSeconds: NOW })).ok).toBe(true)
+      expect((await verifier.verify(other, { nowSeconds: NOW })).key?.kid).toBe(es256.kid)
+    }
+  })
+
+  it('returns the issuer JWT but no claims when a later step fails', async () => {
+    const r = await verifyPassportCrypto(issued, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: claims.exp + 3600,
+    })
+    expect(r.ok).toBe(false)
+    expect(r.issuerJwt).toBe(splitToken(issued).jwt)
+    expect(r.claims).toBeUndefined()
+    expect(r.checks.at(-1)).toMatchObject({ check: 'validity', outcome: 'fail', reason: 'expired' })
+  })
+
+  it('honours a configured clock skew', async () => {
+    const r = await verifyPassportCrypto(issued, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: ISSUED_AT - 500,
+      clockSkewSeconds: 600,
+    })
+    expect(r.ok).toBe(true)
+  })
+
+  it('with allowMissingKid, two candidate keys for the alg are ambiguous: key-unknown', async () => {
+    const other = await makeSigner('EdDSA')
+    const [h, p] = splitToken(issued).jwt.split('.') as [string, string]
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(h))) as Record<
+      string,
+      unknown
+    >
+    delete header.kid
+    const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<
+      string,
+      unknown
+    >
+    const token = joinToken(await signJws(header, payload, eddsa), [])
+    const keys = [...trusted(), { kid: other.kid, jwk: other.publicJwk }]
+    const r = await verifyPassportCrypto(token, {
+      trustedKeys: keys,
+      hasher,
+      nowSeconds: NOW,
+      allowMissingKid: true,
+    })
+    expect(r.checks.at(-1)?.reason).toBe('key-unknown')
+    const single = await verifyPassportCrypto(token, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: NOW,
+      allowMissingKid: true,
+    })
+    expect(single.ok).toBe(true)
+  })
+
+  it('refuses claims nested deeper than the limit (malformed), without a stack overflow', async () => {
+    const [h, p] = splitToken(issued).jwt.split('.') as [string, string]
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(h))) as Record<
+      string,
+      unknown
+    >
+    const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<
+      string,
+      unknown
+    >
+    // Built as text: 3000 levels would overflow JSON.stringify itself.
+    const depth = 3000
+    const text = `${JSON.stringify(payload).slice(0, -1)},"deep":${'['.repeat(depth)}1${']'.repeat(depth)}}`
+    const input = `${h}.${base64url.encode(text)}`
+    const sig = base64url.encode(await eddsa.sign(new TextEncoder().encode(input)))
+    expect(header.kid).toBe(eddsa.kid)
+    const r = await verifyPassportCrypto(`${input}.${sig}~`, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: NOW,
+    })
+    expect(r.checks.at(-1)).toMatchObject({ check: 'disclosures', reason: 'malformed' })
+  })
+
+  it('a payload that is not a JSON object: malformed', async () => {
+    const [h] = splitToken(issued).jwt.split('.') as [string]
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(h))) as Record<
+      string,
+      unknown
+    >
+    const input = `${h}.${base64url.encode('[1,2]')}`
+    const sig = base64url.encode(await eddsa.sign(new TextEncoder().encode(input)))
+    expect(header.kid).toBe(eddsa.kid)
+    const r = await verifyPassportCrypto(`${input}.${sig}~`, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: NOW,
+    })
+    expect(r.checks.at(-1)).toMatchObject({ check: 'signature', reason: 'malformed' })
+  })
+
+  it('accepts a presentation with key binding when required', async () => {
+    const holder = await makeSigner('ES256')
+    const token = await issuePassport(
+      await exampleClaims('police-analytics', { holderJwk: holder.publicJwk }),
+      eddsa,
+      sdCrypto,
+    )
+    const p = await presentPassport(token, {
+      disclose: ['obligations.eu-ai-act'],
+      hasher,
+      keyBinding: { signer: holder, audience: 'https://b.example', nonce: 'xyz', issuedAt: NOW },
+    })
+    const r = await verifyPassportCrypto(p, {
+      trustedKeys: trusted(),
+      hasher,
+      nowSeconds: NOW + 5,
+      requireKeyBinding: true,
+      expectedAudience: 'https://b.example',
+      expectedNonce: 'xyz',
+    })
+    expect(r.ok).toBe(true)
+    expect(r.keyBinding).toEqual({ aud: 'https://b.example', nonce: 'xyz', iat: NOW })
+    expect(r.checks.at(-1)).toMatchObject({ check: 'key-binding', outcome: 'pass' })
+  })
+})
+
+describe('createPassportVerifier misuse', () => {
+  it('refuses unusable trust material and options', () => {
+    const ok = trusted()[0] as { kid: string; jwk: Record<string, unknown> }
+    expect(() => createPassportVerifier({ trustedKeys: [{ ...ok, kid: '' }], hasher })).toThrow(
+      TypeError,
+    )
+    expect(() =>
+      createPassportVerifier({ trustedKeys: [{ ...ok, jwk: { ...ok.jwk, d: 'x' } }], hasher }),
+    ).toThrow(/private/)
+    expect(() =>
+      createPassportVerifier({
+        trustedKeys: [{ kid: 'k', jwk: { kty: 'oct', k: 'c2VjcmV0' } }],
+        hasher,
+      }),
+    ).toThrow(TypeError)
+    expect(() =>
+      createPassportVerifier({
+        trustedKeys: [{ kid: 'k', jwk: { kty: 'EC', crv: 'P-384', x: 'a', y: 'b' } }],
+        hasher,
+      }),
+    ).toThrow(TypeError)
+    expect(() => createPassportVerifier({ trustedKeys: [ok, ok], hasher })).toThrow(
+      /two trusted keys/,
+    )
+    expect(() => createPassportVerifier({ trustedKeys: [ok], hasher: undefined as never })).toThrow(
+      TypeError,
+    )
+  })
+
+  it('requireKeyBinding without audience and nonce is a TypeError', async () => {
+    const v = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    await expect(v.verify(issued, { nowSeconds: NOW, requireKeyBinding: true })).rejects.toThrow(
+      TypeError,
+    )
+    await expect(v.verify(issued, { nowSeconds: Number.NaN })).rejects.toThrow(TypeError)
+  })
+})

@@ -1,0 +1,614 @@
+/**
+ * The one storage test suite, run against every backend: pglite.test.ts and postgres.test.ts
+ * call `storeSuite` with a target that opens stores on fresh, empty databases.
+ */
+import { createHash } from 'node:crypto'
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { AccordError } from '../../../src/core/errors.js'
+import type {
+  LogEntryInput,
+  PassportRecord,
+  PublishItem,
+  RegistryStore,
+} from '../../../src/core/store.js'
+import { DEFAULT_MIGRATIONS_DIR } from '../../../src/node/store/migrations.js'
+
+export interface OpenOptions {
+  migrationsDir?: string
+}
+
+export interface StoreHandle {
+  store: RegistryStore
+  /** Closes the current store, then opens the same database again. */
+  reopen(options?: OpenOptions): Promise<RegistryStore>
+  /** Runs raw SQL on the same database, bypassing the store. */
+  sql(text: string): Promise<void>
+}
+
+export interface StoreTarget {
+  /** Opens a store on a new, empty database (not migrated). */
+  create(options?: OpenOptions): Promise<StoreHandle>
+}
+
+const T0 = Date.parse('2026-03-01T10:00:00.000Z')
+const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString()
+const sha256 = (s: string | Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(s).digest())
+const hex = (s: string): string => createHash('sha256').update(s).digest('hex')
+
+/** RFC 9162 leaf hash, SHA-256(0x00 || payload). */
+function leafHash(payload: string): Uint8Array {
+  return new Uint8Array(
+    createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), Buffer.from(payload)]))
+      .digest(),
+  )
+}
+
+function entry(payload: string, kind: LogEntryInput['kind'] = 'passport'): LogEntryInput {
+  return { kind, payload, leafHash: leafHash(payload) }
+}
+
+function passport(n: number, over: Partial<PassportRecord> = {}): PassportRecord {
+  const id = over.id ?? `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
+  return {
+    id,
+    issuer: 'https://issuer.example',
+    kid: 'kid-issuer-1',
+    subjectId: `urn:accord:system:s${n}`,
+    systemName: `System ${n}`,
+    systemVersion: '1.0.0',
+    providerName: 'Acme AI',
+    providerCountry: 'DE',
+    jurisdictions: ['eu'],
+    categories: { eu: ['minimal-risk'] },
+    token: `eyJ.header.${n}~disclosure~`,
+    issuerJwtSha256: hex(`jwt-${id}`),
+    publishedAt: at(n),
+    ...over,
+  }
+}
+
+function publishItem(p: PassportRecord): PublishItem {
+  return { type: 'passport', passport: p, leaf: { payload: p.token, leafHash: leafHash(p.token) } }
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<AccordError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(err, `expected ${code}`).toBeInstanceOf(AccordError)
+  expect((err as AccordError).code).toBe(code)
+  return err as AccordError
+}
+
+export function storeSuite(name: string, target: StoreTarget): void {
+  describe(`registry store: ${name}`, () => {
+    const open: RegistryStore[] = []
+    const temp: string[] = []
+
+    async function fresh(options?: OpenOptions): Promise<StoreHandle> {
+      const h = await target.create(options)
+      open.push(h.store)
+      return {
+        store: h.store,
+        reopen: async (o) => {
+          const s = await h.reopen(o)
+          open.push(s)
+          return s
+        },
+        sql: (text) => h.sql(text),
+      }
+    }
+    async function migrated(): Promise<RegistryStore> {
+      const { store } = await fresh()
+      await store.migrate()
+      return store
+    }
+    function tempMigrations(): string {
+      const dir = mkdtempSync(join(tmpdir(), 'accord-migrations-'))
+      temp.push(dir)
+      cpSync(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true })
+      return dir
+    }
+
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close()
+    })
+    afterAll(() => {
+      for (const d of temp) rmSync(d, { recursive: true, force: true })
+    })
+
+    describe('migrations', () => {
+      it('are idempotent: migrating again, also after reopening, changes nothing', async () => {
+        const h = await fresh()
+        await h.store.migrate()
+        await h.store.migrate()
+        await h.store.appendEntries([entry('a'), entry('b')])
+        const again = await h.reopen()
+        await again.migrate()
+        expect(await again.logSize()).toBe(2)
+        expect((await again.getEntries(0, 2)).map((e) => e.kind)).toEqual(['passport', 'passport'])
+      })
+
+      it('refuse to start when an applied migration file was changed', async () => {
+        const dir = tempMigrations()
+        const h = await fresh({ migrationsDir: dir })
+        await h.store.migrate()
+        appendFileSync(join(dir, '001_init.sql'), '\n-- an innocent-looking edit\n')
+        const again = await h.reopen({ migrationsDir: dir })
+        const err = await expectCode(again.migrate(), 'ERR_STORE_MIGRATION_CHANGED')
+        expect(err.message).toMatch(/001_init\.sql was changed after it was applied/)
+      })
+
+      it('refuse a database migrated by a newer version (an unknown applied migration)', async () => {
+        const dir = tempMigrations()
+        writeFileSync(join(dir, '002_extra.sql'), 'CREATE TABLE extra (x integer);\n')
+        const h = await fresh({ migrationsDir: dir })
+        await h.store.migrate()
+        const older = await h.reopen({ migrationsDir: DEFAULT_MIGRATIONS_DIR })
+        const err = await expectCode(older.migrate(), 'ERR_STORE_MIGRATION_CHANGED')
+        expect(err.message).toMatch(/migration 002/)
+      })
+
+      it('apply each pending migration in its own transaction: a failing one leaves no trace', async () => {
+        const dir = tempMigrations()
+        const h = await fresh({ migrationsDir: dir })
+        await h.store.migrate()
+        await h.store.appendEntries([entry('kept')])
+        // 002 creates a table, then fails: the table must not survive.
+        writeFileSync(
+          join(dir, '002_extra.sql'),
+          'CREATE TABLE extra (x integer);\nINSERT INTO extra VALUES (1);\nSELECT 1 / 0;\n',
+        )
+        const s2 = await h.reopen({ migrationsDir: dir })
+        await expect(s2.migrate()).rejects.toThrow(/002_extra\.sql failed and was rolled back/)
+        // Fixed 002 creating the same table succeeds only if the failed run left nothing.
+        writeFileSync(join(dir, '002_extra.sql'), 'CREATE TABLE extra (x integer);\n')
+        const s3 = await h.reopen({ migrationsDir: dir })
+        await s3.migrate()
+        expect(await s3.logSize()).toBe(1)
+      })
+    })
+
+    describe('passports', () => {
+      it('round-trip every field', async () => {
+        const store = await migrated()
+        const p = passport(1, {
+          jurisdictions: ['eu', 'us'],
+          categories: { eu: ['high-risk', 'annex-iii.4'], us: ['nist-ai-rmf'] },
+          providerCountry: null,
+        })
+        await store.putPassport(p)
+        expect(await store.getPassport(p.id)).toEqual({
+          ...p,
+          status: 'valid',
+          statusReason: null,
+          statusByKid: null,
+          statusUpdatedAt: null,
+          logIndex: null,
+        })
+        expect(await store.getPassport('urn:uuid:missing')).toBeNull()
+      })
+
+      it('refuse a second passport with the same id or the same issuer JWT', async () => {
+        const store = await migrated()
+        await store.putPassport(passport(1))
+        await expectCode(store.putPassport(passport(1)), 'ERR_STORE_CONFLICT')
+        const sameJwt = passport(2, { issuerJwtSha256: passport(1).issuerJwtSha256 })
+        await expectCode(store.putPassport(sameJwt), 'ERR_STORE_CONFLICT')
+        expect(await store.getPassport(sameJwt.id)).toBeNull()
+      })
+
+      it('refuse malformed records with TypeError before writing', async () => {
+        const store = await migrated()
+        await expect(
+          store.putPassport(passport(1, { issuerJwtSha256: 'ABC' })),
+        ).rejects.toBeInstanceOf(TypeError)
+        await expect(
+          store.putPassport(passport(1, { publishedAt: 'yesterday' })),
+        ).rejects.toBeInstanceOf(TypeError)
+      })
+
+      it('search by provider, system, jurisdiction, category and status, newest first, paged', async () => {
+        const store = await migrated()
+        await store.putPassport(
+          passport(1, {
+            providerName: 'Acme AI',
+            jurisdictions: ['eu'],
+            categories: { eu: ['high-risk'] },
+          }),
+        )
+        await store.putPassport(
+          passport(2, {
+            providerName: 'Beta_Labs',
+            systemName: 'Résumé screener',
+            jurisdictions: ['eu', 'us'],
+            categories: { eu: ['minimal-risk'], us: ['high-risk'] },
+          }),
+        )
+        await store.putPassport(
+          passport(3, { providerName: 'ACME Europe', jurisdictions: ['us'], categories: {} }),
+        )
+        await store.setStatus({
+          passportId: passport(3).id,
+          status: 'revoked',
+          byKid: 'k',
+          at: at(9),
+        })
+        const ids = async (q: Parameters<RegistryStore['findPassports']>[0]) =>
+          (await store.findPassports(q)).items.map((p) => p.systemName)
+
+        expect(await ids({ limit: 10 })).toEqual(['System 3', 'Résumé screener', 'System 1'])
+        expect(await ids({ provider: 'acme', limit: 10 })).toEqual(['System 3', 'System 1'])
+        // LIKE wildcards in the query are literal: '_' matches only '_'.
+        expect(await ids({ provider: 'a_l', limit: 10 })).toEqual(['Résumé screener'])
+        expect(await ids({ provider: 'beta%', limit: 10 })).toEqual([])
+        expect(await ids({ system: 'RÉSUMÉ', limit: 10 })).toEqual(['Résumé screener'])
+        expect(await ids({ jurisdiction: 'us', limit: 10 })).toEqual([
+          'System 3',
+          'Résumé screener',
+        ])
+        expect(await ids({ category: 'high-risk', limit: 10 })).toEqual([
+          'Résumé screener',
+          'System 1',
+        ])
+        expect(await ids({ category: 'high-risk', jurisdiction: 'eu', limit: 10 })).toEqual([
+          'System 1',
+        ])
+        expect(await ids({ status: 'revoked', limit: 10 })).toEqual(['System 3'])
+        expect(await ids({ status: 'valid', provider: 'acme', limit: 10 })).toEqual(['System 1'])
+
+        const page1 = await store.findPassports({ limit: 2 })
+        expect(page1.items.map((p) => p.systemName)).toEqual(['System 3', 'Résumé screener'])
+        expect(page1.nextCursor).toEqual(expect.any(String))
+        const page2 = await store.findPassports({ limit: 2, cursor: page1.nextCursor })
+        expect(page2.items.map((p) => p.systemName)).toEqual(['System 1'])
+        expect(page2.nextCursor).toBeNull()
+
+        await expectCode(
+          store.findPassports({ limit: 2, cursor: 'garbage' }),
+          'ERR_STORE_BAD_CURSOR',
+        )
+        await expect(store.findPassports({ limit: 0 })).rejects.toBeInstanceOf(TypeError)
+        await expect(store.findPassports({ limit: 1001 })).rejects.toBeInstanceOf(TypeError)
+      })
+
+      it('page through ties in publishedAt without losing or repeating one', async () => {
+        const store = await migrated()
+        for (let n = 1; n <= 5; n++) await store.putPassport(passport(n, { publishedAt: at(0) }))
+        const seen: string[] = []
+        let cursor: string | null = null
+        do {
+          const page: Awaited<ReturnType<RegistryStore['findPassports']>> =
+            await store.findPassports({ limit: 2, cursor })
+          seen.push(...page.items.map((p) => p.id))
+          cursor = page.nextCursor
+        } while (cursor)
+        expect(seen).toEqual([5, 4, 3, 2, 1].map((n) => passport(n).id))
+      })
+    })
+
+    describe('status', () => {
+      it('suspend, reinstate and revoke; revocation is final', async () => {
+        const store = await migrated()
+        const id = passport(1).id
+        await store.putPassport(passport(1))
+        await store.setStatus({
+          passportId: id,
+          status: 'suspended',
+          reason: 'audit',
+          byKid: 'k1',
+          at: at(10),
+        })
+        expect(await store.getPassport(id)).toMatchObject({
+          status: 'suspended',
+          statusReason: 'audit',
+          statusByKid: 'k1',
+          statusUpdatedAt: at(10),
+        })
+        await expectCode(
+          store.setStatus({ passportId: id, status: 'suspended', byKid: 'k1', at: at(11) }),
+          'ERR_STORE_CONFLICT',
+        )
+        await store.setStatus({ passportId: id, status: 'valid', byKid: 'k1', at: at(12) })
+        await store.setStatus({
+          passportId: id,
+          status: 'revoked',
+          reason: 'key compromise',
+          byKid: 'k2',
+          at: at(13),
+        })
+        const err = await expectCode(
+          store.setStatus({ passportId: id, status: 'valid', byKid: 'k1', at: at(14) }),
+          'ERR_STORE_CONFLICT',
+        )
+        expect(err.message).toMatch(/revocation is final/)
+        expect((await store.getPassport(id))?.status).toBe('revoked')
+        expect(
+          (await store.listStatusEvents(id)).map((e) => [e.status, e.reason, e.byKid, e.at]),
+        ).toEqual([
+          ['suspended', 'audit', 'k1', at(10)],
+          ['valid', null, 'k1', at(12)],
+          ['revoked', 'key compromise', 'k2', at(13)],
+        ])
+        await expectCode(
+          store.setStatus({
+            passportId: 'urn:uuid:missing',
+            status: 'revoked',
+            byKid: 'k',
+            at: at(1),
+          }),
+          'ERR_STORE_NOT_FOUND',
+        )
+      })
+
+      it('store status lists per issuer; a list id cannot change issuer', async () => {
+        const store = await migrated()
+        expect(await store.getStatusList('list-1')).toBeNull()
+        await store.putStatusList({
+          listId: 'list-1',
+          issuer: 'iss-a',
+          token: 'tok-1',
+          updatedAt: at(1),
+        })
+        await store.putStatusList({
+          listId: 'list-1',
+          issuer: 'iss-a',
+          token: 'tok-2',
+          updatedAt: at(2),
+        })
+        expect(await store.getStatusList('list-1')).toEqual({
+          listId: 'list-1',
+          issuer: 'iss-a',
+          token: 'tok-2',
+          updatedAt: at(2),
+        })
+        await expectCode(
+          store.putStatusList({
+            listId: 'list-1',
+            issuer: 'iss-b',
+            token: 'evil',
+            updatedAt: at(3),
+          }),
+          'ERR_STORE_CONFLICT',
+        )
+        expect((await store.getStatusList('list-1'))?.token).toBe('tok-2')
+      })
+    })
+
+    describe('endorsements', () => {
+      it('are listed per passport, oldest first; unknown passports and duplicates are refused', async () => {
+        const store = await migrated()
+        await store.putPassport(passport(1))
+        await store.putPassport(passport(2))
+        const e = (id: string, pid: string, m: number) => ({
+          id,
+          passportId: pid,
+          endorserKid: `kid-${id}`,
+          token: `endorsement-${id}`,
+          publishedAt: at(m),
+        })
+        await store.putEndorsement(e('e2', passport(1).id, 20))
+        await store.putEndorsement(e('e1', passport(1).id, 10))
+        await store.putEndorsement(e('e3', passport(2).id, 5))
+        expect(await store.listEndorsements(passport(1).id)).toEqual([
+          { ...e('e1', passport(1).id, 10), logIndex: null },
+          { ...e('e2', passport(1).id, 20), logIndex: null },
+        ])
+        expect(await store.listEndorsements('urn:uuid:none')).toEqual([])
+        await expectCode(store.putEndorsement(e('e4', 'urn:uuid:none', 1)), 'ERR_STORE_NOT_FOUND')
+        await expectCode(store.putEndorsement(e('e1', passport(2).id, 1)), 'ERR_STORE_CONFLICT')
+      })
+    })
+
+    describe('transparency log', () => {
+      it('assigns dense indexes from 0 and returns entries and leaf hashes by range', async () => {
+        const store = await migrated()
+        expect(await store.logSize()).toBe(0)
+        expect(await store.appendEntries([entry('a'), entry('b')])).toEqual({
+          firstIndex: 0,
+          size: 2,
+        })
+        const bytes = new Uint8Array([0, 1, 2, 255])
+        const r = await store.appendEntries([
+          { kind: 'revocation', payload: bytes, leafHash: sha256('x'), createdAt: at(5) },
+          entry('d', 'endorsement'),
+          entry('e', 'suspension'),
+          entry('f', 'reinstatement'),
+        ])
+        expect(r).toEqual({ firstIndex: 2, size: 6 })
+        expect(await store.logSize()).toBe(6)
+
+        const got = await store.getEntries(1, 4)
+        expect(got.map((e) => [e.index, e.kind])).toEqual([
+          [1, 'passport'],
+          [2, 'revocation'],
+          [3, 'endorsement'],
+        ])
+        expect(got[0]?.payload).toEqual(new Uint8Array(Buffer.from('b')))
+        expect(got[0]?.leafHash).toEqual(leafHash('b'))
+        expect(got[1]?.payload).toEqual(bytes)
+        expect(got[1]?.createdAt).toBe(at(5))
+        expect(Number.isNaN(Date.parse(got[0]!.createdAt))).toBe(false)
+        expect(await store.getEntries(5, 100)).toHaveLength(1)
+        expect(await store.getEntries(6, 6)).toEqual([])
+        expect(await store.getLeafHashes(0, 6)).toEqual([
+          leafHash('a'),
+          leafHash('b'),
+          sha256('x'),
+          leafHash('d'),
+          leafHash('e'),
+          leafHash('f'),
+        ])
+        await expect(store.getEntries(3, 1)).rejects.toBeInstanceOf(TypeError)
+        await expect(
+          store.appendEntries([{ kind: 'passport', payload: 'x', leafHash: new Uint8Array(31) }]),
+        ).rejects.toBeInstanceOf(TypeError)
+        expect(await store.logSize()).toBe(6)
+      })
+
+      it('keeps checkpoints: latest by size, one root per size, none beyond the log', async () => {
+        const store = await migrated()
+        expect(await store.latestCheckpoint()).toBeNull()
+        await store.appendEntries([entry('a'), entry('b'), entry('c')])
+        const cp = (size: number, root: string, note: string) => ({
+          size,
+          rootHash: sha256(root),
+          signedNote: note,
+          createdAt: at(size),
+        })
+        await store.putCheckpoint(cp(2, 'r2', 'note 2'))
+        await store.putCheckpoint(cp(3, 'r3', 'note 3'))
+        await store.putCheckpoint(cp(1, 'r1', 'note 1'))
+        expect(await store.latestCheckpoint()).toEqual(cp(3, 'r3', 'note 3'))
+        // Same size, same root: the newer note replaces the old one.
+        await store.putCheckpoint(cp(3, 'r3', 'note 3 re-signed'))
+        expect((await store.latestCheckpoint())?.signedNote).toBe('note 3 re-signed')
+        // Same size, another root: a split view, refused.
+        await expectCode(store.putCheckpoint(cp(3, 'other', 'x')), 'ERR_STORE_CONFLICT')
+        await expectCode(store.putCheckpoint(cp(4, 'r4', 'x')), 'ERR_STORE_CONFLICT')
+        expect(await store.latestCheckpoint()).toEqual(cp(3, 'r3', 'note 3 re-signed'))
+      })
+
+      it('refuses to update or delete log entries, in the database itself (append-only)', async () => {
+        const h = await fresh()
+        await h.store.migrate()
+        await h.store.appendEntries([entry('first')])
+        await expect(h.sql("UPDATE log_entries SET kind = 'revocation'")).rejects.toThrow(
+          /append-only/,
+        )
+        await expect(h.sql('DELETE FROM log_entries')).rejects.toThrow(/append-only/)
+        const [e] = await h.store.getEntries(0, 1)
+        expect([e?.kind, e?.leafHash]).toEqual(['passport', leafHash('first')])
+      })
+    })
+
+    describe('publishBatch', () => {
+      it('stores N passports and N log entries in one go, linked by index', async () => {
+        const store = await migrated()
+        await store.appendEntries([entry('before')])
+        const ps = [passport(1), passport(2), passport(3)]
+        expect(await store.publishBatch(ps.map(publishItem))).toEqual({ firstIndex: 1, size: 4 })
+        for (const [i, p] of ps.entries()) {
+          expect((await store.getPassport(p.id))?.logIndex).toBe(1 + i)
+        }
+        const entries = await store.getEntries(1, 4)
+        expect(entries.map((e) => e.kind)).toEqual(['passport', 'passport', 'passport'])
+        expect(entries.map((e) => Buffer.from(e.payload).toString())).toEqual(
+          ps.map((p) => p.token),
+        )
+      })
+
+      it('mixes passports, status changes and endorsements; each gets its kind of entry', async () => {
+        const store = await migrated()
+        const p = passport(1)
+        const leaf = (s: string) => ({ payload: s, leafHash: leafHash(s) })
+        const r = await store.publishBatch([
+          publishItem(p),
+          {
+            type: 'endorsement',
+            endorsement: {
+              id: 'e1',
+              passportId: p.id,
+              endorserKid: 'ek',
+              token: 't',
+              publishedAt: at(2),
+            },
+            leaf: leaf('endorse'),
+          },
+          {
+            type: 'status',
+            change: { passportId: p.id, status: 'suspended', byKid: 'k', at: at(3) },
+            leaf: leaf('s'),
+          },
+          {
+            type: 'status',
+            change: { passportId: p.id, status: 'valid', byKid: 'k', at: at(4) },
+            leaf: leaf('v'),
+          },
+          {
+            type: 'status',
+            change: { passportId: p.id, status: 'revoked', byKid: 'k', at: at(5) },
+            leaf: leaf('r'),
+          },
+        ])
+        expect(r).toEqual({ firstIndex: 0, size: 5 })
+        expect((await store.getEntries(0, 5)).map((e) => e.kind)).toEqual([
+          'passport',
+          'endorsement',
+          'suspension',
+          'reinstatement',
+          'revocation',
+        ])
+        expect((await store.listStatusEvents(p.id)).map((e) => e.logIndex)).toEqual([2, 3, 4])
+        expect((await store.listEndorsements(p.id))[0]?.logIndex).toBe(1)
+        expect((await store.getPassport(p.id))?.status).toBe('revoked')
+      })
+
+      it('is atomic: one failing item rolls back the whole batch, and the next batch has no gap', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1))])
+        // Item 3 duplicates passport 1: the whole batch must leave no passport and no entry.
+        const bad = [passport(2), passport(3), passport(1, { token: 'other' }), passport(4)]
+        await expectCode(store.publishBatch(bad.map(publishItem)), 'ERR_STORE_CONFLICT')
+        expect(await store.logSize()).toBe(1)
+        expect(await store.getEntries(0, 10)).toHaveLength(1)
+        for (const n of [2, 3, 4]) expect(await store.getPassport(passport(n).id)).toBeNull()
+        // A status change of an unknown passport fails the batch the same way.
+        await expectCode(
+          store.publishBatch([
+            publishItem(passport(5)),
+            {
+              type: 'status',
+              change: { passportId: 'urn:uuid:missing', status: 'revoked', byKid: 'k', at: at(1) },
+              leaf: { payload: 'r', leafHash: leafHash('r') },
+            },
+          ]),
+          'ERR_STORE_NOT_FOUND',
+        )
+        expect(await store.getPassport(passport(5).id)).toBeNull()
+        expect(await store.publishBatch([publishItem(passport(6))])).toEqual({
+          firstIndex: 1,
+          size: 2,
+        })
+        expect((await store.getPassport(passport(6).id))?.logIndex).toBe(1)
+      })
+
+      it('gives concurrent batches dense, unique indexes (20 batches of 10 -> 0..199 once each)', async () => {
+        const store = await migrated()
+        const batches = Array.from({ length: 20 }, (_, b) =>
+          Array.from({ length: 10 }, (_, i) => passport(b * 10 + i + 1)),
+        )
+        const results = await Promise.all(
+          batches.map((ps, b) =>
+            b % 2 === 0
+              ? store.publishBatch(ps.map(publishItem))
+              : store.appendEntries(ps.map((p) => entry(p.token))),
+          ),
+        )
+        const firsts = results.map((r) => r.firstIndex).sort((a, b) => a - b)
+        expect(firsts).toEqual(Array.from({ length: 20 }, (_, i) => i * 10))
+        expect(await store.logSize()).toBe(200)
+        const entries = await store.getEntries(0, 200)
+        expect(entries.map((e) => e.index)).toEqual(Array.from({ length: 200 }, (_, i) => i))
+        // Each batch's entries are contiguous and in item order.
+        for (const [b, r] of results.entries()) {
+          const got = entries.slice(r.firstIndex, r.firstIndex + 10)
+          expect(got.map((e) => Buffer.from(e.payload).toString())).toEqual(
+            batches[b]!.map((p) => p.token),
+          )
+        }
+        const published = await store.findPassports({ limit: 1000 })
+        expect(published.items).toHaveLength(100)
+        for (const p of published.items) {
+          expect(Buffer.from(entries[p.logIndex!]!.payload).toString()).toBe(p.token)
+        }
+      })
+    })
+  })
+}
