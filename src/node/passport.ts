@@ -94,7 +94,10 @@ export async function issueFromManifest(
   // One status list per issuer key: only that key may sign it (see docs/revocation.md).
   const listId = signer.kid
   const uri = options.statusUri ?? defaultStatusUri(options.issuer, signer.kid)
-  const store = new StatusStore({ ...(options.statusDir ? { dir: options.statusDir } : {}) })
+  const store = new StatusStore({
+    ...(options.statusDir ? { dir: options.statusDir } : {}),
+    clock: { nowSeconds: () => options.nowSeconds },
+  })
   const idx = await store.allocateIndex(listId, { uri })
 
   const claims = buildPassportClaims({

@@ -17,7 +17,7 @@ export interface RunResult {
 export async function run(
   argv: string[],
   today = '2026-11-21',
-  nowSeconds = Date.parse(today + 'T12:00:00Z') / 1000,
+  nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<RunResult> {
   let stdout = ''
   let stderr = ''
