@@ -107,18 +107,25 @@ function obligationClaims(assessment: AssessmentResult): Record<string, Framewor
   const out: Record<string, FrameworkStatus> = {}
   const frameworks = [...assessment.frameworks].sort((a, b) => byString(a.framework, b.framework))
   for (const f of frameworks) {
-    const items: FrameworkStatus['items'] = {}
+    const byStatus: FrameworkStatus['byStatus'] = {
+      met: [],
+      partial: [],
+      missing: [],
+      'not-applicable': [],
+    }
+    const prefix = f.framework + ':'
     const obligations = assessment.obligations
       .filter((o) => o.framework === f.framework)
       .sort((a, b) => byString(a.id, b.id))
-    for (const o of obligations) items[o.id] = o.status
+    for (const o of obligations)
+      byStatus[o.status].push(o.id.startsWith(prefix) ? o.id.slice(prefix.length) : o.id)
     out[f.framework] = {
       met: f.met,
       partial: f.partial,
       missing: f.missing,
       notApplicable: f.notApplicable,
       readiness: f.readiness,
-      items,
+      byStatus,
     }
   }
   return out

@@ -41,14 +41,20 @@ export interface JurisdictionClassification {
   derogationApplied: boolean
 }
 
+export type ObligationStatus = 'met' | 'partial' | 'missing' | 'not-applicable'
+
 export interface FrameworkStatus {
   met: number
   partial: number
   missing: number
   notApplicable: number
   readiness: number
-  /** Per obligation: short id -> status. */
-  items: Record<string, 'met' | 'partial' | 'missing' | 'not-applicable'>
+  /**
+   * Obligation ids by status, without the framework prefix (`art-9`, `govern-1.1`), sorted.
+   * Grouped rather than keyed by id so the passport stays small: it is hashed, decoded and
+   * parsed on every verification.
+   */
+  byStatus: Record<ObligationStatus, string[]>
 }
 
 export interface EvidenceItemClaim {

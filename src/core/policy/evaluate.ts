@@ -220,12 +220,12 @@ function splitRef(ref: string): { framework: string; id: string } {
   return { framework: ref.slice(0, colon), id: ref.slice(colon + 1) }
 }
 
-/** Status items keyed by bare id (items may be keyed `art-9` or `eu-ai-act:art-9`). */
-function itemsOf(framework: string, status: FrameworkStatus): Map<string, string> {
-  const prefix = framework + ':'
+/** Obligation status by bare id (`art-9`), from the passport's grouped lists. */
+function itemsOf(_framework: string, status: FrameworkStatus): Map<string, string> {
   const out = new Map<string, string>()
-  for (const [key, value] of Object.entries(status.items)) {
-    out.set(key.startsWith(prefix) ? key.slice(prefix.length) : key, value)
+  for (const [value, ids] of Object.entries(status.byStatus ?? {})) {
+    if (!Array.isArray(ids)) continue
+    for (const id of ids) if (typeof id === 'string') out.set(id, value)
   }
   return out
 }
