@@ -178,7 +178,9 @@ export async function verifyPassport(
       nowSeconds: options.nowSeconds,
     })
     checks.push(result)
-    statusChecked = result.outcome === 'pass'
+    // Checked means the list gave an answer: valid, or revoked/suspended (which fail on their own).
+    statusChecked =
+      result.outcome === 'pass' || result.reason === 'revoked' || result.reason === 'suspended'
   } else if (claims.status !== undefined) {
     checks.push({
       check: 'status',
