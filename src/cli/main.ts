@@ -1,27 +1,37 @@
 /**
  * The `accord` command line: flags become options for one library call, results are printed as
- * text or `--json`, and the exit code says what happened (docs/cli.md).
+ * text or `--json`, and the exit code says what happened (README.md, docs/errors.md).
  */
 import { Command, CommanderError, Option } from 'commander'
 import { AccordError, ERROR_CODES, EXIT, formatIssues } from '../core/errors.js'
-import { registerClassify } from './commands/classify.js'
-import { registerAssess } from './commands/assess.js'
-import { registerDocs } from './commands/docs.js'
-import { registerSchema } from './commands/schema.js'
-import { registerDemo } from './commands/demo.js'
-import { registerCatalog } from './commands/catalog.js'
-import { registerKeys } from './commands/keys.js'
-import { registerIssue } from './commands/issue.js'
-import { registerPresent } from './commands/present.js'
-import { registerVerify } from './commands/verify.js'
-import { registerEvidence } from './commands/evidence.js'
-import { registerModelSigning } from './commands/model-signing.js'
-import { registerRevoke } from './commands/revoke.js'
-import { registerStatus } from './commands/status.js'
-import { registerEndorse } from './commands/endorse.js'
 import { VERSION } from './version.js'
 import type { Io } from './io.js'
+import type { Ctx } from './common.js'
 import { processIo } from './io.js'
+
+/**
+ * Each command's module, loaded only when that command runs (startup stays fast: the passport,
+ * server and storage libraries are not loaded to classify a manifest). Help and unknown commands
+ * load them all.
+ */
+type Register = (program: Command, ctx: Ctx) => void
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  classify: async () => (await import('./commands/classify.js')).registerClassify,
+  assess: async () => (await import('./commands/assess.js')).registerAssess,
+  docs: async () => (await import('./commands/docs.js')).registerDocs,
+  catalog: async () => (await import('./commands/catalog.js')).registerCatalog,
+  keys: async () => (await import('./commands/keys.js')).registerKeys,
+  issue: async () => (await import('./commands/issue.js')).registerIssue,
+  present: async () => (await import('./commands/present.js')).registerPresent,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
+  endorse: async () => (await import('./commands/endorse.js')).registerEndorse,
+  revoke: async () => (await import('./commands/revoke.js')).registerRevoke,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  evidence: async () => (await import('./commands/evidence.js')).registerEvidence,
+  'model-signing': async () => (await import('./commands/model-signing.js')).registerModelSigning,
+  schema: async () => (await import('./commands/schema.js')).registerSchema,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -43,25 +53,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 findings (gaps, prohibited, stale), 2 bad arguments, 3 invalid input,\n' +
-        '4 verification failed, 5 I/O error. See docs/cli.md.',
+        '5 I/O error; `verify`: 0 accepted, 1 rejected, 2 indeterminate. See README.md.',
     )
 
   const ctx = { io, setExit }
-  registerClassify(program, ctx)
-  registerAssess(program, ctx)
-  registerDocs(program, ctx)
-  registerCatalog(program, ctx)
-  registerKeys(program, ctx)
-  registerIssue(program, ctx)
-  registerPresent(program, ctx)
-  registerVerify(program, ctx)
-  registerEvidence(program, ctx)
-  registerModelSigning(program, ctx)
-  registerEndorse(program, ctx)
-  registerRevoke(program, ctx)
-  registerStatus(program, ctx)
-  registerSchema(program, ctx)
-  registerDemo(program, ctx)
+  const first = argv.find((a) => !a.startsWith('-'))
+  const wanted = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS)
+  for (const name of wanted) (await (COMMANDS[name] as () => Promise<Register>)())(program, ctx)
 
   try {
     await program.parseAsync(argv, { from: 'user' })
