@@ -53,10 +53,13 @@ export function renderDeclaration(ctx: DocumentContext): string {
         'requires an EU declaration of conformity only for high-risk AI systems; this draft is ' +
         'informative only.',
     )
-  if (ctx.assessment.gaps > 0)
+  const upcoming = ctx.assessment.gapsUpcoming ?? 0
+  if (ctx.assessment.gaps > 0 || upcoming > 0)
     blocks.push(
       `> **Open gaps:** the assessment as of ${md(ctx.assessment.asOf)} found ` +
-        `${ctx.assessment.gaps} gap(s). Close them before signing this declaration.`,
+        `${ctx.assessment.gaps} gap(s) in obligations already in force` +
+        (upcoming > 0 ? ` and ${upcoming} in obligations that apply later` : '') +
+        '. Close them before signing this declaration.',
     )
 
   const items = [
