@@ -281,3 +281,49 @@ async function rollBack(placed: readonly Placement[]): Promise<void> {
     }
   }
 }
+
+/** Why `readBoundedFile` could not return a file's bytes. */
+export type BoundedReadProblem =
+  { kind: 'unreadable'; why: string; cause?: unknown } | { kind: 'too-large'; size: number }
+
+/**
+ * Reads a whole regular file of at most `maxBytes`, checking the open handle (not the path) so
+ * the checks apply to the file actually read, and again after reading in case it grew. Callers
+ * turn a problem into their own coded error: `unreadable` (missing, a directory, permission) or
+ * `too-large`.
+ */
+export async function readBoundedFile(
+  file: string,
+  maxBytes: number,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; problem: BoundedReadProblem }> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (permission denied)'
+          : `cannot be opened (${code ?? 'unknown error'})`
+    return { ok: false, problem: { kind: 'unreadable', why, cause } }
+  }
+  try {
+    const info = await handle.stat()
+    if (info.isDirectory())
+      return { ok: false, problem: { kind: 'unreadable', why: 'is a directory, not a file' } }
+    if (!info.isFile())
+      return { ok: false, problem: { kind: 'unreadable', why: 'is not a regular file' } }
+    if (info.size > maxBytes) return { ok: false, problem: { kind: 'too-large', size: info.size } }
+    const bytes = await handle.readFile()
+    if (bytes.length > maxBytes)
+      return { ok: false, problem: { kind: 'too-large', size: bytes.length } }
+    return { ok: true, bytes }
+  } catch (cause) {
+    const why = `cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`
+    return { ok: false, problem: { kind: 'unreadable', why, cause } }
+  } finally {
+    await handle.close()
+  }
+}

@@ -12,7 +12,7 @@
  * installed, every manifest is parsed with `yaml`.
  */
 import { createHash } from 'node:crypto'
-import { open } from 'node:fs/promises'
+import { readBoundedFile } from './fs-safe.js'
 import path from 'node:path'
 import type { Issue } from '../core/errors.js'
 import { ManifestError } from '../core/errors.js'
@@ -119,39 +119,17 @@ export async function loadManifest(
 
 /** Reads the raw bytes, refusing missing files, directories and oversized files. */
 async function readManifestBytes(file: string): Promise<Buffer> {
-  let handle
-  try {
-    handle = await open(file, 'r')
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code
-    const why =
-      code === 'ENOENT' || code === 'ENOTDIR'
-        ? 'does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'cannot be read (permission denied)'
-          : `cannot be opened (${code ?? 'unknown error'})`
-    throw notFound(file, why, cause)
-  }
-  try {
-    // Stat the open handle, not the path, so the checks apply to the file actually read.
-    const info = await handle.stat()
-    if (info.isDirectory()) throw notFound(file, 'is a directory, not a manifest file')
-    if (!info.isFile()) throw notFound(file, 'is not a regular file')
-    if (info.size > MAX_MANIFEST_BYTES) throw tooLarge(file, info.size)
-    const bytes = await handle.readFile()
-    // The file may have grown between stat and read.
-    if (bytes.length > MAX_MANIFEST_BYTES) throw tooLarge(file, bytes.length)
-    return bytes
-  } catch (cause) {
-    if (cause instanceof ManifestError) throw cause
-    throw notFound(
-      file,
-      `cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause})`,
-      cause,
-    )
-  } finally {
-    await handle.close()
-  }
+  const read = await readBoundedFile(file, MAX_MANIFEST_BYTES)
+  if (read.ok) return read.bytes
+  const { problem } = read
+  if (problem.kind === 'too-large') throw tooLarge(file, problem.size)
+  throw notFound(
+    file,
+    problem.why === 'is a directory, not a file'
+      ? 'is a directory, not a manifest file'
+      : problem.why,
+    problem.cause,
+  )
 }
 
 function notFound(file: string, why: string, cause?: unknown): ManifestError {

@@ -11,7 +11,7 @@
  * private members, symmetric keys and curves other than Ed25519 / P-256 are refused; `kid` is the
  * RFC 7638 thumbprint (jose `calculateJwkThumbprint`) when absent.
  */
-import { open } from 'node:fs/promises'
+import { readBoundedFile } from './fs-safe.js'
 import path from 'node:path'
 import type { CatalogSet } from '../core/catalog/types.js'
 import { AccordError, ConfigError, type Issue } from '../core/errors.js'
@@ -169,33 +169,17 @@ function invalid(file: string, issues: Issue[]): ConfigError {
 
 /** Reads the policy as UTF-8 text, refusing missing files, directories and oversized files. */
 async function readPolicyText(file: string): Promise<string> {
-  let handle
-  try {
-    handle = await open(file, 'r')
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code
-    const why =
-      code === 'ENOENT' || code === 'ENOTDIR'
-        ? 'does not exist'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'cannot be read (permission denied)'
-          : `cannot be opened (${code ?? 'unknown error'})`
-    throw notFound(file, why, cause)
+  const read = await readBoundedFile(file, MAX_POLICY_BYTES)
+  if (!read.ok) {
+    const { problem } = read
+    if (problem.kind === 'too-large') throw tooLarge(file)
+    throw notFound(
+      file,
+      problem.why === 'is a directory, not a file' ? 'is not a regular file' : problem.why,
+      problem.cause,
+    )
   }
-  let bytes: Buffer
-  try {
-    // Stat the open handle, not the path, so the checks apply to the file actually read.
-    const info = await handle.stat()
-    if (!info.isFile()) throw notFound(file, 'is not a regular file')
-    if (info.size > MAX_POLICY_BYTES) throw tooLarge(file)
-    bytes = await handle.readFile()
-    if (bytes.length > MAX_POLICY_BYTES) throw tooLarge(file)
-  } catch (cause) {
-    if (cause instanceof ConfigError) throw cause
-    throw notFound(file, `cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`)
-  } finally {
-    await handle.close()
-  }
+  const bytes = read.bytes
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch (cause) {
