@@ -27,8 +27,9 @@ import {
   verifyModelSignature,
 } from '../../src/node/model-signing.js'
 import { sha256 } from '../../src/node/sha256.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
-const VENDOR = '/work/shared/vendor/model-signing'
+const VENDOR = `${SHARED_VENDOR}/model-signing`
 const FIXTURE = `${VENDOR}/v1.1.0-elliptic-key`
 const KEY = readFileSync(`${VENDOR}/signing-key-pub.pem`, 'utf8')
 const bundleText = readFileSync(`${FIXTURE}/model.sig`, 'utf8')

@@ -1,5 +1,5 @@
 /**
- * RFC 8037 Appendix A (Ed25519 JWS), vendored in /work/shared/vendor/jose. Ed25519 is
+ * RFC 8037 Appendix A (Ed25519 JWS), vendored in ../shared/vendor/jose. Ed25519 is
  * deterministic, so our Signer must reproduce the RFC's signature byte for byte.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -9,8 +9,9 @@ import { compactVerify, importJWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { jwkThumbprint } from '../../src/core/passport/jwk.js'
 import { fileSigner, loadPublicKeys } from '../../src/node/keys.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
-const VECTOR_FILE = '/work/shared/vendor/jose/rfc8037-ed25519-jws.json'
+const VECTOR_FILE = `${SHARED_VENDOR}/jose/rfc8037-ed25519-jws.json`
 
 interface Rfc8037Vector {
   private_jwk: Record<string, string>

@@ -1,5 +1,5 @@
 /**
- * Runs every RFC 6962 / RFC 9162 vector in /work/shared/vendor/rfc6962/vectors.json (from
+ * Runs every RFC 6962 / RFC 9162 vector in ../shared/vendor/rfc6962/vectors.json (from
  * transparency-dev/merkle): tree roots for sizes 0..8 and the complete-subtree hashes, then all 86
  * inclusion and 98 consistency cases. `wantErr: false` cases must verify; every mutation
  * (`wantErr: true`) must be rejected.
@@ -18,8 +18,9 @@ import {
   verifyInclusion,
 } from '../../src/core/merkle/index.js'
 import { sha256 } from '../../src/node/sha256.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
-const VECTORS = '/work/shared/vendor/rfc6962/vectors.json'
+const VECTORS = `${SHARED_VENDOR}/rfc6962/vectors.json`
 
 interface InclusionCase {
   file: string

@@ -1,5 +1,5 @@
 /**
- * RFC 9901 (SD-JWT) examples from /work/shared/vendor/sd-jwt (see its README): disclosure digests,
+ * RFC 9901 (SD-JWT) examples from ../shared/vendor/sd-jwt (see its README): disclosure digests,
  * the issuer-signed JWTs of §5 and App. A.3, their processed payloads, and the SD-JWT+KB, all
  * checked with Accord's hasher and verifier at the fixed clock the README gives.
  */
@@ -11,6 +11,7 @@ import {
   type PassportVerifierOptions,
 } from '../../src/core/passport/verify.js'
 import { hasher } from '../fixtures/passport/signer.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
 interface Example {
   issuer_public_jwk: Record<string, unknown>
@@ -23,7 +24,7 @@ interface Example {
 }
 
 const VECTORS = JSON.parse(
-  readFileSync('/work/shared/vendor/sd-jwt/rfc9901-examples.json', 'utf8'),
+  readFileSync(`${SHARED_VENDOR}/sd-jwt/rfc9901-examples.json`, 'utf8'),
 ) as {
   disclosure_object_property: {
     disclosure: string

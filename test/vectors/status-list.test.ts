@@ -1,5 +1,5 @@
 /**
- * IETF Token Status List encoding vectors (/work/shared/vendor/sd-jwt/token-status-list-vectors.json,
+ * IETF Token Status List encoding vectors (../shared/vendor/sd-jwt/token-status-list-vectors.json,
  * from draft-ietf-oauth-status-list's appendix): decoding gives every listed status and 0
  * elsewhere, with Accord's bounded decoder and with @sd-jwt/jwt-status-list; compressing the
  * statuses with the library reproduces `lst` exactly.
@@ -9,6 +9,7 @@ import { StatusList } from '@sd-jwt/jwt-status-list'
 import type { BitsPerStatus } from '@sd-jwt/jwt-status-list'
 import { describe, expect, it } from 'vitest'
 import { createStatusListClaims, decodeStatusList } from '../../src/core/passport/status.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
 interface Vector {
   name: string
@@ -22,7 +23,7 @@ interface Vector {
   set_statuses?: Record<string, number>
 }
 
-const file = '/work/shared/vendor/sd-jwt/token-status-list-vectors.json'
+const file = `${SHARED_VENDOR}/sd-jwt/token-status-list-vectors.json`
 const vectors = (JSON.parse(readFileSync(file, 'utf8')) as { vectors: Vector[] }).vectors
 
 describe('token status list vectors', () => {

@@ -1,39 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
-import { reportError } from '../../../src/cli/main.js'
-import { registerEvidence } from '../../../src/cli/commands/evidence.js'
 import { evidenceCommitment } from '../../../src/core/passport/evidence-commitment.js'
 import { hashEvidence } from '../../../src/node/evidence.js'
 import { loadManifest } from '../../../src/node/manifest-loader.js'
 import { sha256 } from '../../../src/node/sha256.js'
-import { EXAMPLES } from '../helpers.js'
+import { EXAMPLES, run as runCli } from '../helpers.js'
 
 const manifestPath = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 
 /** Runs `accord evidence ...` in-process through a fresh commander program. */
 async function run(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  let code = 0
-  const io = {
-    out: (s: string) => void (stdout += s),
-    err: (s: string) => void (stderr += s),
-    isTty: false,
-    today: () => '2026-11-21',
-    nowSeconds: () => Date.parse('2026-11-21T12:00:00Z') / 1000,
-  }
-  const program = new Command()
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-  registerEvidence(program, { io, setExit: (c) => void (code = c) })
-  try {
-    await program.parseAsync(argv, { from: 'user' })
-  } catch (err) {
-    code = reportError(err, io, argv.includes('--json'))
-  }
+  const { code, stdout, stderr } = await runCli(argv)
   return { code, stdout, stderr }
 }
 

@@ -1,36 +1,17 @@
 import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
-import { reportError } from '../../../src/cli/main.js'
-import { registerModelSigning } from '../../../src/cli/commands/model-signing.js'
+import { run as runCli } from '../helpers.js'
+import { VENDOR as SHARED_VENDOR } from '../../vendor.js'
 
-const VENDOR = '/work/shared/vendor/model-signing'
+const VENDOR = `${SHARED_VENDOR}/model-signing`
 const FIXTURE = `${VENDOR}/v1.1.0-elliptic-key`
 const SIG = `${FIXTURE}/model.sig`
 const KEY = `${VENDOR}/signing-key-pub.pem`
 
 async function run(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  let code = 0
-  const io = {
-    out: (s: string) => void (stdout += s),
-    err: (s: string) => void (stderr += s),
-    isTty: false,
-    today: () => '2026-11-21',
-    nowSeconds: () => Date.parse('2026-11-21T12:00:00Z') / 1000,
-  }
-  const program = new Command()
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
-  registerModelSigning(program, { io, setExit: (c) => void (code = c) })
-  try {
-    await program.parseAsync(argv, { from: 'user' })
-  } catch (err) {
-    code = reportError(err, io, argv.includes('--json'))
-  }
+  const { code, stdout, stderr } = await runCli(argv)
   return { code, stdout, stderr }
 }
 

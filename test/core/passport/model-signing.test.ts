@@ -13,8 +13,9 @@ import {
   preAuthEncoding,
 } from '../../../src/core/passport/model-signing.js'
 import { sha256 } from '../../../src/node/sha256.js'
+import { VENDOR as SHARED_VENDOR } from '../../vendor.js'
 
-const FIXTURE = '/work/shared/vendor/model-signing/v1.1.0-elliptic-key'
+const FIXTURE = `${SHARED_VENDOR}/model-signing/v1.1.0-elliptic-key`
 const bundle = JSON.parse(readFileSync(`${FIXTURE}/model.sig`, 'utf8')) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 const clone = () => structuredClone(bundle)
 const statementOf = (b: typeof bundle) =>
