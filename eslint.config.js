@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI's scripts run in the browser.
+    files: ['src/web/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The core is pure: no file system, network, environment or wall clock.
     // Adapters (src/node, src/cli) do I/O and pass results in.
     files: ['src/core/**/*.ts'],

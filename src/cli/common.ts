@@ -11,6 +11,24 @@ export interface CommonOptions {
   asOf?: string
   json?: boolean
   catalogs?: string
+  frameworks?: string[]
+}
+
+const splitList = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+]
+
+/** Adds `--frameworks a,b` (which frameworks to assess; default the EU AI Act and NIST AI RMF). */
+export function addFrameworksOption(cmd: Command): Command {
+  return cmd.option(
+    '--frameworks <ids>',
+    'frameworks to assess, comma-separated (default eu-ai-act,nist-ai-rmf; see `accord catalog`)',
+    splitList,
+  )
 }
 
 /** Adds the options every system command shares. */

@@ -43,6 +43,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_STATUS_UNAVAILABLE'
   | 'ERR_CONFIG_FILE_NOT_FOUND'
   | 'ERR_EVIDENCE_PROOF_INVALID'
+  | 'ERR_EVIDENCE_IMPORT_INVALID'
   | 'ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED'
   | 'ERR_PASSPORT_MODEL_KEY_INVALID'
   | 'ERR_STORE_UNAVAILABLE'
@@ -50,6 +51,16 @@ export type AccordErrorCode =
   | 'ERR_STORE_CONFLICT'
   | 'ERR_STORE_NOT_FOUND'
   | 'ERR_STORE_BAD_CURSOR'
+  | 'ERR_TLOG_BAD_RANGE'
+  | 'ERR_TLOG_UNAVAILABLE'
+  | 'ERR_TLOG_INVALID'
+  | 'ERR_TLOG_CORRUPT'
+  | 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED'
+  | 'ERR_PASSPORT_REQUEST_FORBIDDEN'
+  | 'ERR_PASSPORT_REJECTED'
+  | 'ERR_CONFIG_BAD_REQUEST'
+  | 'ERR_CONFIG_REQUEST_TOO_LARGE'
+  | 'ERR_CONFIG_RATE_LIMITED'
   | 'ERR_INTERNAL'
 
 /** One problem found while validating input. `path` is a JSON path into the input. */
@@ -96,6 +107,7 @@ export class EvidenceError extends AccordError {}
 export class DocumentError extends AccordError {}
 export class PassportError extends AccordError {}
 export class StoreError extends AccordError {}
+export class TlogError extends AccordError {}
 
 /** Exit codes of the CLI. */
 export const EXIT = {
@@ -320,6 +332,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
       'An evidence inclusion proof file is not JSON or not in the form `accord evidence prove --json` writes.',
     fix: 'Ask the vendor for the file exactly as `accord evidence prove MANIFEST --id ID --json` wrote it.',
   },
+  ERR_EVIDENCE_IMPORT_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'A file given to `accord import` (OSCAL assessment results, CycloneDX BOM, model card) is not valid JSON or YAML, fails its official schema, or lacks what Accord reads from it.',
+    fix: 'Fix the file at each place listed (JSON path or line), or export it again from the tool that made it; a model card needs YAML front matter with model-index results.',
+  },
   ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED: {
     exit: EXIT.invalidInput,
     http: 400,
@@ -366,6 +385,73 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 400,
     summary: 'A search cursor is not one the registry returned.',
     fix: 'Pass the nextCursor value of the previous page unchanged, or omit it to start again.',
+  },
+  ERR_TLOG_BAD_RANGE: {
+    exit: EXIT.badArgs,
+    http: 400,
+    summary:
+      'A transparency log request names an index, tree size or entry range outside the log (or too long a range).',
+    fix: 'Read the current size from the checkpoint first; ask for 0 <= index < size <= log size, 0 < from <= to, and at most 1000 entries per request.',
+  },
+  ERR_TLOG_UNAVAILABLE: {
+    exit: EXIT.io,
+    http: 502,
+    summary:
+      'The transparency log could not be reached, or answered with an error status or a response too large.',
+    fix: 'Check the --log URL and the network, then retry; a monitor keeps its last verified checkpoint meanwhile.',
+  },
+  ERR_TLOG_INVALID: {
+    exit: EXIT.verificationFailed,
+    http: 502,
+    summary:
+      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given.',
+    fix: "Check that --key is the log's public key (a C2SP verifier key or the JWK); if it is, the log is misbehaving: keep the output as evidence.",
+  },
+  ERR_TLOG_CORRUPT: {
+    exit: EXIT.io,
+    http: 500,
+    summary:
+      'The stored log does not match a checkpoint it signed earlier (entries changed or lost), so the registry refuses to start.',
+    fix: 'Restore the database from a backup taken after the last checkpoint; never edit log_entries by hand.',
+  },
+  ERR_PASSPORT_REQUEST_UNAUTHENTICATED: {
+    exit: EXIT.verificationFailed,
+    http: 401,
+    summary:
+      'A registry write lacks a valid signed request: no `Authorization: Accord-Signature` header, a bad signature, a stale `iat`, a reused `jti`, or a body that does not match `body_sha256`.',
+    fix: 'Send the request with `accord publish` (or sign `{htm, htu, iat, jti, body_sha256}` with the issuer key, header `jwk` and `kid`); use a fresh jti and the current time.',
+  },
+  ERR_PASSPORT_REQUEST_FORBIDDEN: {
+    exit: EXIT.verificationFailed,
+    http: 403,
+    summary:
+      'The signed request is valid, but its key is not the key of the passport or status list it acts on.',
+    fix: 'Sign the request with the issuer key that signed the passport (its header kid); only the issuer may publish or change its passports.',
+  },
+  ERR_PASSPORT_REJECTED: {
+    exit: EXIT.verificationFailed,
+    http: 422,
+    summary:
+      'The registry verified the passport, endorsement or status list sent to it and refused it; `reason` gives the verification reason code.',
+    fix: 'Run `accord verify` on the token locally, fix what the reason names (e.g. re-issue an expired passport) and send it again.',
+  },
+  ERR_CONFIG_BAD_REQUEST: {
+    exit: EXIT.badArgs,
+    http: 400,
+    summary: 'An HTTP request body or query is not valid JSON or does not match the API schema.',
+    fix: 'Compare the request with docs/api.md or GET /openapi.json; the message names the field.',
+  },
+  ERR_CONFIG_REQUEST_TOO_LARGE: {
+    exit: EXIT.badArgs,
+    http: 413,
+    summary: 'An HTTP request body is larger than the registry accepts for that route.',
+    fix: 'Passports must be at most 256 KiB and status list tokens 2 MiB; send the token unchanged, without padding.',
+  },
+  ERR_CONFIG_RATE_LIMITED: {
+    exit: EXIT.io,
+    http: 429,
+    summary: 'Too many requests from this client in the current window.',
+    fix: 'Wait for the number of seconds in the Retry-After header, then retry; batch reads with the search endpoint.',
   },
   ERR_INTERNAL: {
     exit: EXIT.internal,

@@ -9,7 +9,7 @@ import type { CatalogSet } from '../core/catalog/types.js'
 import { resolveRef, suggestRefs } from '../core/catalog/lookup.js'
 import { classifyEuAiAct } from '../core/classify/eu-ai-act.js'
 import type { ClassificationResult } from '../core/classify/types.js'
-import { assessSystem } from '../core/assess/assess.js'
+import { assessSystem, DEFAULT_FRAMEWORKS } from '../core/assess/assess.js'
 import type { AssessmentResult } from '../core/assess/types.js'
 import { generateDocuments } from '../core/documents/index.js'
 import type { Manifest } from '../core/manifest/schema.js'
@@ -34,6 +34,8 @@ export interface PipelineOptions {
   catalogsDir?: string
   /** Evaluation date, YYYY-MM-DD. */
   asOf: string
+  /** Frameworks to assess; default DEFAULT_FRAMEWORKS (EU AI Act and NIST AI RMF). */
+  frameworks?: readonly string[]
   /** Called with (done, total) while evidence is hashed. */
   onProgress?: (done: number, total: number) => void
 }
@@ -94,7 +96,16 @@ export function checkEvidenceRefs(
   return issues
 }
 
-export function classifyLoaded(system: LoadedSystem, asOf: string): ClassificationResult {
+/**
+ * Classifies under the EU AI Act. `frameworks` are the ones the run will assess: the result pins
+ * exactly the catalogs used (the EU AI Act and those), so outputs and passports do not change when
+ * an unrelated catalog is added.
+ */
+export function classifyLoaded(
+  system: LoadedSystem,
+  asOf: string,
+  frameworks: readonly string[] = DEFAULT_FRAMEWORKS,
+): ClassificationResult {
   const eu = system.catalogs.catalogs.get('eu-ai-act')
   if (!eu) {
     throw new AccordError({
@@ -105,11 +116,9 @@ export function classifyLoaded(system: LoadedSystem, asOf: string): Classificati
   return {
     system: { name: system.manifest.system.name, version: system.manifest.system.version },
     asOf,
-    catalogs: system.catalogs.refs.map((r) => ({
-      urn: r.urn,
-      version: r.version,
-      sha256: r.sha256,
-    })),
+    catalogs: system.catalogs.refs
+      .filter((r) => r.framework === 'eu-ai-act' || frameworks.includes(r.framework))
+      .map((r) => ({ urn: r.urn, version: r.version, sha256: r.sha256 })),
     euAiAct: classifyEuAiAct({ manifest: system.manifest, catalog: eu, asOf }),
   }
 }
@@ -129,6 +138,7 @@ export async function assessLoaded(
     catalogs: system.catalogs,
     classification: classification.euAiAct,
     asOf: options.asOf,
+    ...(options.frameworks ? { frameworks: options.frameworks } : {}),
   })
 }
 

@@ -1,18 +1,34 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { base64url } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issuePassport } from '../../src/core/passport/issue.js'
-import { verifyBatch } from '../../src/node/verify-batch.js'
+import { presentPassport } from '../../src/core/passport/present.js'
+import { sdDigest } from '../../src/core/passport/sd-jwt.js'
+import { createPassportVerifier } from '../../src/core/passport/verify.js'
+import { evaluatePolicy, verdictFrom } from '../../src/core/policy/evaluate.js'
+import { parsePolicy } from '../../src/core/policy/parse.js'
+import type { Policy } from '../../src/core/policy/schema.js'
+import {
+  createBatchVerifier,
+  nodeHasher,
+  nodeVerifierPrimitives,
+  verifyBatch,
+  type BatchResult,
+} from '../../src/node/verify-batch.js'
 import { flipChar } from '../fixtures/passport/forge.js'
 import { exampleClaims, ISSUED_AT } from '../fixtures/passport/inputs.js'
-import { makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'
+import { hasher, makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'
 
 const NOW = ISSUED_AT + 60
 /** Worker threads need the compiled module (`npm run build`). */
 const DIST = fileURLToPath(new URL('../../dist/node/verify-batch.js', import.meta.url))
+const POLICY = fileURLToPath(new URL('../../policies/eu-police-procurement.yaml', import.meta.url))
 
 let signer: TestSigner
 let tokens: string[]
+let policy: Policy
 
 beforeAll(async () => {
   signer = await makeSigner('EdDSA')
@@ -21,22 +37,149 @@ beforeAll(async () => {
   for (let i = 0; i < 10; i++) tokens.push(await issuePassport(claims, signer, sdCrypto))
   // A bad one in the middle: results must stay in input order.
   tokens[4] = flipChar(tokens[4] as string, 60)
+  // One with only the classification disclosed: the policy cannot see the obligations.
+  tokens[7] = await presentPassport(tokens[7] as string, {
+    disclose: ['classification.eu-ai-act'],
+    hasher,
+  })
+  const parsed = parsePolicy(readFileSync(POLICY, 'utf8'), POLICY)
+  if (!parsed.ok) throw new Error('the example policy does not parse')
+  policy = parsed.policy
+})
+
+const trustedKeys = () => [{ kid: signer.kid, jwk: signer.publicJwk }]
+
+/** What the pool must return for `token`: verified and evaluated one by one, in this thread. */
+async function expected(token: string, allChecks: boolean): Promise<BatchResult> {
+  const r = await createPassportVerifier({ trustedKeys: trustedKeys(), hasher }).verify(token, {
+    nowSeconds: NOW,
+  })
+  const shown = (checks: BatchResult['checks']) =>
+    allChecks ? checks : checks.filter((c) => c.outcome !== 'pass')
+  if (!r.ok || !r.claims) {
+    return {
+      ok: false,
+      verdict: 'rejected',
+      checks: shown(r.checks),
+      ...(r.key ? { key: r.key } : {}),
+    }
+  }
+  const subject = r.claims.credentialSubject
+  const checks = [
+    ...r.checks,
+    ...evaluatePolicy(policy, {
+      claims: r.claims,
+      disclosed: {
+        jurisdictions: Object.keys(subject.classification),
+        frameworks: Object.keys(subject.obligations),
+      },
+      endorsements: [],
+      nowSeconds: NOW,
+      statusChecked: false,
+    }),
+  ]
+  return {
+    ok: true,
+    verdict: verdictFrom(checks),
+    checks: shown(checks),
+    ...(r.key ? { key: r.key } : {}),
+  }
+}
+
+describe('nodeVerifierPrimitives', () => {
+  it('equal the portable defaults', () => {
+    for (let n = 0; n < 200; n++) {
+      const data = base64url.encode(randomBytes(n))
+      expect(nodeVerifierPrimitives.sha256Base64url?.(data)).toBe(sdDigest(hasher, data))
+      expect(new Uint8Array(nodeHasher(data, 'sha-256'))).toEqual(hasher(data, 'sha-256'))
+      expect(new Uint8Array(nodeVerifierPrimitives.decodeBase64url?.(data) ?? [])).toEqual(
+        base64url.decode(data),
+      )
+    }
+    expect(new Uint8Array(nodeHasher('abc', 'sha-512'))).toEqual(hasher('abc', 'sha-512'))
+  })
+})
+
+describe('createBatchVerifier (in-process when run from sources)', () => {
+  it('verifies and evaluates the policy, in input order, with compact results', async () => {
+    const pool = createBatchVerifier({ trustedKeys: trustedKeys(), policy })
+    expect(pool.workers).toBe(0)
+    const results = await pool.verify(tokens, { nowSeconds: NOW })
+    expect(results).toEqual(await Promise.all(tokens.map((t) => expected(t, false))))
+    expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
+    expect(results[4]).toMatchObject({ verdict: 'rejected' })
+    expect(results[4]?.checks).toEqual([
+      expect.objectContaining({ check: 'structure', outcome: 'fail', reason: 'malformed' }),
+    ])
+    // Art. 11 is only partly met in this example; the status was not checked.
+    expect(results[0]?.verdict).toBe('rejected')
+    expect(results[7]?.verdict).toBe('indeterminate')
+    expect(results.every((r) => r.claims === undefined)).toBe(true)
+    await pool.close()
+    await expect(pool.verify(tokens, { nowSeconds: NOW })).rejects.toThrow(/closed/)
+  })
+
+  it("returns every check with checks: 'all', and claims when asked", async () => {
+    const pool = createBatchVerifier({
+      trustedKeys: trustedKeys(),
+      policy,
+      checks: 'all',
+      includeClaims: true,
+    })
+    const results = await pool.verify(tokens.slice(0, 3), { nowSeconds: NOW })
+    for (const [i, r] of results.entries()) {
+      const { claims, ...rest } = r
+      expect(rest).toEqual(await expected(tokens[i] as string, true))
+      expect(claims?.iss).toBe('https://vendor.example/accord')
+    }
+    await pool.close()
+  })
+
+  it('without a policy the verdict follows the cryptographic checks', async () => {
+    const pool = createBatchVerifier({ trustedKeys: trustedKeys(), workers: 0 })
+    const results = await pool.verify(tokens, { nowSeconds: NOW })
+    expect(results.map((r) => r.verdict)).toEqual(
+      tokens.map((_, i) => (i === 4 ? 'rejected' : 'accepted')),
+    )
+    expect(results[0]?.checks).toEqual([
+      expect.objectContaining({ check: 'key-binding', outcome: 'skipped' }),
+    ])
+    await pool.close()
+  })
+
+  it('refuses misuse in the calling thread', async () => {
+    expect(() => createBatchVerifier({ trustedKeys: [], workers: -1 })).toThrow(TypeError)
+    expect(() => createBatchVerifier({ trustedKeys: [], chunkSize: 0 })).toThrow(TypeError)
+    expect(() => createBatchVerifier({ trustedKeys: [], concurrency: 1.5 })).toThrow(TypeError)
+    expect(() => createBatchVerifier({ trustedKeys: [], checks: 'some' as never })).toThrow(
+      TypeError,
+    )
+    expect(() => createBatchVerifier({ trustedKeys: [{ kid: 'k', jwk: { kty: 'oct' } }] })).toThrow(
+      TypeError,
+    )
+    const pool = createBatchVerifier({ trustedKeys: trustedKeys() })
+    await expect(pool.verify(tokens, { nowSeconds: Number.NaN })).rejects.toThrow(TypeError)
+    await expect(pool.verify(tokens, { nowSeconds: NOW, requireKeyBinding: true })).rejects.toThrow(
+      TypeError,
+    )
+  })
 })
 
 describe('verifyBatch', () => {
   it('verifies in-process with workers: 1, in input order', async () => {
     const results = await verifyBatch(tokens, {
-      trustedKeys: [{ kid: signer.kid, jwk: signer.publicJwk }],
+      trustedKeys: trustedKeys(),
       nowSeconds: NOW,
       workers: 1,
     })
     expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
     expect(results[0]?.claims?.iss).toBe('https://vendor.example/accord')
+    expect(results[0]?.checks).toHaveLength(8)
   })
 
   it('drops claims when includeClaims is false', async () => {
     const results = await verifyBatch(tokens.slice(0, 2), {
-      trustedKeys: [{ kid: signer.kid, jwk: signer.publicJwk }],
+      trustedKeys: trustedKeys(),
       nowSeconds: NOW,
       includeClaims: false,
     })
@@ -51,13 +194,67 @@ describe('verifyBatch', () => {
       verifyBatch(tokens, { trustedKeys: [{ kid: 'k', jwk: { kty: 'oct' } }], nowSeconds: NOW }),
     ).rejects.toThrow(TypeError)
   })
+})
 
-  it.skipIf(!existsSync(DIST))('verifies across 2 worker threads (compiled dist/)', async () => {
-    const compiled = (await import(pathToFileURL(DIST).href)) as {
-      verifyBatch: typeof verifyBatch
-    }
+describe.skipIf(!existsSync(DIST))('worker pool (compiled dist/)', () => {
+  let compiled: {
+    createBatchVerifier: typeof createBatchVerifier
+    verifyBatch: typeof verifyBatch
+  }
+  const open: { close(): Promise<void> }[] = []
+
+  beforeAll(async () => {
+    compiled = (await import(pathToFileURL(DIST).href)) as typeof compiled
+  })
+  afterAll(async () => {
+    await Promise.all(open.map((p) => p.close()))
+  })
+
+  it('verifies across 2 persistent workers, batch after batch, like one thread does', async () => {
+    const pool = compiled.createBatchVerifier({
+      trustedKeys: trustedKeys(),
+      policy,
+      workers: 2,
+      chunkSize: 3,
+    })
+    open.push(pool)
+    expect(pool.workers).toBe(2)
+    const want = await Promise.all(tokens.map((t) => expected(t, false)))
+    // Several batches, two of them at once: the workers stay up and results never mix.
+    const [a, b] = await Promise.all([
+      pool.verify(tokens, { nowSeconds: NOW }),
+      pool.verify([...tokens].reverse(), { nowSeconds: NOW }),
+    ])
+    expect(a).toEqual(want)
+    expect(b).toEqual([...want].reverse())
+    expect(await pool.verify(tokens.slice(2, 5), { nowSeconds: NOW })).toEqual(want.slice(2, 5))
+    expect(await pool.verify([], { nowSeconds: NOW })).toEqual([])
+    // The request travels with each batch.
+    const late = await pool.verify(tokens.slice(0, 1), { nowSeconds: NOW + 400 * 86_400 })
+    expect(late[0]?.checks.at(-1)).toMatchObject({ check: 'validity', reason: 'expired' })
+    await pool.close()
+    await expect(pool.verify(tokens, { nowSeconds: NOW })).rejects.toThrow(/closed/)
+  })
+
+  it('returns claims and all checks when asked', async () => {
+    const pool = compiled.createBatchVerifier({
+      trustedKeys: trustedKeys(),
+      workers: 2,
+      chunkSize: 2,
+      includeClaims: true,
+      checks: 'all',
+    })
+    open.push(pool)
+    const results = await pool.verify(tokens, { nowSeconds: NOW })
+    expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
+    expect(results[9]?.claims?.jti).toBeDefined()
+    expect(results[0]?.checks).toHaveLength(8)
+    await pool.close()
+  })
+
+  it('verifyBatch starts and closes a pool per call', async () => {
     const results = await compiled.verifyBatch(tokens, {
-      trustedKeys: [{ kid: signer.kid, jwk: signer.publicJwk }],
+      trustedKeys: trustedKeys(),
       nowSeconds: NOW,
       workers: 2,
       chunkSize: 3,

@@ -5,6 +5,7 @@ import type { AssessmentResult } from '../../core/assess/types.js'
 import { assessLoaded, classifyLoaded, loadSystem } from '../../node/pipeline.js'
 import {
   addCommonOptions,
+  addFrameworksOption,
   printJson,
   progress,
   resolveAsOf,
@@ -18,23 +19,29 @@ interface AssessOptions extends CommonOptions {
 }
 
 export function registerAssess(program: Command, ctx: Ctx): void {
-  addCommonOptions(
-    program
-      .command('assess')
-      .description('hash the evidence, assess every applicable obligation and print the gaps')
-      .argument('<manifest>', 'system manifest (accord.yaml)')
-      .option('--all', 'list met and not-applicable obligations too')
-      .addOption(
-        new Option('--fail-on <when>', 'exit 1 when gaps remain among these obligations')
-          .choices(['in-force', 'upcoming', 'never'])
-          .default('in-force'),
-      ),
+  addFrameworksOption(
+    addCommonOptions(
+      program
+        .command('assess')
+        .description('hash the evidence, assess every applicable obligation and print the gaps')
+        .argument('<manifest>', 'system manifest (accord.yaml)')
+        .option('--all', 'list met and not-applicable obligations too')
+        .addOption(
+          new Option('--fail-on <when>', 'exit 1 when gaps remain among these obligations')
+            .choices(['in-force', 'upcoming', 'never'])
+            .default('in-force'),
+        ),
+    ),
   ).action(async (manifestPath: string, opts: AssessOptions) => {
     const asOf = resolveAsOf(opts.asOf, ctx.io)
     const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
-    const classification = classifyLoaded(system, asOf)
+    const classification = classifyLoaded(system, asOf, opts.frameworks)
     const bar = progress(ctx.io, 'hashing evidence', !opts.json)
-    const result = await assessLoaded(system, classification, { asOf, onProgress: bar.update })
+    const result = await assessLoaded(system, classification, {
+      asOf,
+      onProgress: bar.update,
+      ...(opts.frameworks ? { frameworks: opts.frameworks } : {}),
+    })
     if (opts.json) printJson(ctx.io, { classification, assessment: result })
     else ctx.io.out(renderGapTable(result, { all: Boolean(opts.all) }))
     ctx.setExit(gapExit(result, opts.failOn))

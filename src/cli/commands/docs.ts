@@ -5,6 +5,7 @@ import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../
 import { VERSION } from '../version.js'
 import {
   addCommonOptions,
+  addFrameworksOption,
   printJson,
   progress,
   resolveAsOf,
@@ -17,14 +18,16 @@ interface DocsOptions extends CommonOptions {
 }
 
 export function registerDocs(program: Command, ctx: Ctx): void {
-  addCommonOptions(
-    program
-      .command('docs')
-      .description(
-        'generate Annex IV documentation, the declaration of conformity draft, the NIST AI RMF profile and the classification report (Markdown and HTML)',
-      )
-      .argument('<manifest>', 'system manifest (accord.yaml)')
-      .option('-o, --out <dir>', 'output directory (created if missing)'),
+  addFrameworksOption(
+    addCommonOptions(
+      program
+        .command('docs')
+        .description(
+          'generate Annex IV documentation, the declaration of conformity draft, the NIST AI RMF profile and the classification report (Markdown and HTML)',
+        )
+        .argument('<manifest>', 'system manifest (accord.yaml)')
+        .option('-o, --out <dir>', 'output directory (created if missing)'),
+    ),
   ).action(async (manifestPath: string, opts: DocsOptions) => {
     if (!opts.out) {
       throw new ConfigError({
@@ -34,9 +37,13 @@ export function registerDocs(program: Command, ctx: Ctx): void {
     }
     const asOf = resolveAsOf(opts.asOf, ctx.io)
     const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
-    const classification = classifyLoaded(system, asOf)
+    const classification = classifyLoaded(system, asOf, opts.frameworks)
     const bar = progress(ctx.io, 'hashing evidence', !opts.json)
-    const assessment = await assessLoaded(system, classification, { asOf, onProgress: bar.update })
+    const assessment = await assessLoaded(system, classification, {
+      asOf,
+      onProgress: bar.update,
+      ...(opts.frameworks ? { frameworks: opts.frameworks } : {}),
+    })
     const written = await writeDocuments(system, classification, assessment, opts.out, {
       name: 'accord',
       version: VERSION,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
+import { checkInclusionFromArgs } from '../../node/tlog/client.js'
 import type { VerificationResult, Verdict } from '../../core/passport/types.js'
 import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
@@ -15,6 +16,9 @@ interface VerifyOptions {
   nonce?: string
   requireKeyBinding?: boolean
   at?: string
+  log?: string
+  logKey?: string
+  logOrigin?: string
   json?: boolean
 }
 
@@ -50,6 +54,15 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     .option('--nonce <nonce>', 'expected key-binding nonce (the challenge this buyer sent)')
     .option('--require-key-binding', 'refuse presentations without key binding')
     .option('--at <datetime>', 'verify as of this time (ISO 8601); default now')
+    .option(
+      '--log <url|bundle>',
+      'check inclusion in a registry transparency log: its URL, or a bundle from `accord log prove`',
+    )
+    .option(
+      '--log-key <vkey|file>',
+      "the log's public key (C2SP verifier key, a file of them, or its Ed25519 JWK)",
+    )
+    .option('--log-origin <origin>', 'the origin the log checkpoint must have')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: VerifyOptions) => {
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
@@ -69,6 +82,29 @@ export function registerVerify(program: Command, ctx: Ctx): void {
         ...(opts.requireKeyBinding ? { requireKeyBinding: true } : {}),
         onProgress: bar.update,
       })
+      if (opts.log !== undefined) {
+        if (!opts.logKey) {
+          throw new ConfigError({
+            code: 'ERR_CONFIG_BAD_ARGS',
+            message: "--log needs --log-key, the log's public key",
+          })
+        }
+        const c = await checkInclusionFromArgs({
+          passport: file.sdJwt,
+          log: opts.log,
+          logKey: opts.logKey,
+          ...(opts.logOrigin ? { origin: opts.logOrigin } : {}),
+        })
+        result.checks.push({
+          check: c.check,
+          outcome: c.outcome,
+          reason: c.reason,
+          message: c.message,
+        })
+        if (c.outcome === 'fail') result.verdict = 'rejected'
+        else if (c.outcome === 'indeterminate' && result.verdict === 'accepted')
+          result.verdict = 'indeterminate'
+      }
       if (opts.json) {
         const { claims, ...rest } = result
         printJson(ctx.io, {

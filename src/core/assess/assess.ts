@@ -21,6 +21,12 @@
  * 6. A node with applicable listed descendants is also judged by them (the nearest listed ones):
  *    all met -> met, some met or partial -> partial, none -> missing; N takes the better of this
  *    and its own evidence.
+ *
+ * Which frameworks: `options.frameworks` (default `DEFAULT_FRAMEWORKS`, the EU AI Act and the NIST
+ * AI RMF), so adding catalogs to the set never changes an assessment by itself. Crosswalk edges
+ * count (rule 3, and the "through the crosswalk" wording) only when both ends are in an assessed
+ * framework. A law other than the EU AI Act cannot be assessed yet: its obligations apply on its
+ * own classification facts, which only an EU classification is passed in for (docs/crosswalk.md).
  */
 import {
   applicationDate,
@@ -29,9 +35,18 @@ import {
   lawVersionAt,
 } from '../catalog/applicability.js'
 import { resolveRef, shortId } from '../catalog/lookup.js'
-import type { Catalog, CatalogNode, Condition, Obligation, Relation } from '../catalog/schema.js'
+import { closest } from 'fastest-levenshtein'
+import type {
+  Catalog,
+  CatalogNode,
+  Condition,
+  MappingEdge,
+  Obligation,
+  Relation,
+} from '../catalog/schema.js'
 import type { CatalogSet } from '../catalog/types.js'
 import type { EuAiActClassification } from '../classify/types.js'
+import { ConfigError } from '../errors.js'
 import type { Manifest } from '../manifest/schema.js'
 import type {
   AssessmentResult,
@@ -53,7 +68,15 @@ export interface AssessSystemOptions {
   classification: EuAiActClassification
   /** Evaluation date, YYYY-MM-DD. */
   asOf: string
+  /**
+   * Framework ids to assess (default `DEFAULT_FRAMEWORKS`, those of them that are loaded). Each
+   * must be loaded; the only law that can be assessed is the EU AI Act.
+   */
+  frameworks?: readonly string[]
 }
+
+/** The frameworks assessed when `frameworks` is not given. */
+export const DEFAULT_FRAMEWORKS: readonly string[] = ['eu-ai-act', 'nist-ai-rmf']
 
 /** 0 missing, 1 partial, 2 met. */
 type Level = 0 | 1 | 2
@@ -118,7 +141,21 @@ const MAX_LISTED = 4
 
 export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   const { manifest, catalogs, classification, asOf } = options
-  const frameworks = [...catalogs.catalogs.keys()].sort()
+  const frameworks = selectFrameworks(catalogs, options.frameworks)
+  // Crosswalk edges between assessed frameworks only.
+  const assessed = new Set(frameworks)
+  const edgesMemo = new Map<string, readonly MappingEdge[]>()
+  const edgesOf = (urn: string): readonly MappingEdge[] => {
+    const memo = edgesMemo.get(urn)
+    if (memo) return memo
+    const out = (catalogs.edgesByUrn.get(urn) ?? []).filter((e) =>
+      [e.source_urn, e.target_urn].every((u) =>
+        assessed.has(catalogs.nodesByUrn.get(u)?.framework ?? ''),
+      ),
+    )
+    edgesMemo.set(urn, out)
+    return out
+  }
   const facts = new Set(classification.facts)
   const roles = new Set<string>(manifest.roles)
   const routes = [...new Set(classification.highRiskRoutes.map((r) => r.route))]
@@ -244,7 +281,8 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     const assessment = assessNode(item, {
       manifest,
       catalogs,
-      contributions: contributionsFor(item, catalogs, coverage),
+      edgesOf,
+      contributions: contributionsFor(item, catalogs, edgesOf, coverage),
       children: children.map((c) => ({ ref: (listed.get(c) as Listed).ref, ...judge(c) })),
     })
     const level: Level = assessment.status === 'met' ? 2 : assessment.status === 'partial' ? 1 : 0
@@ -292,6 +330,32 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     gapsUpcoming: binding.reduce((n, s) => n + s.gapsUpcoming, 0),
     ...(lawVersion ? { lawVersion } : {}),
   }
+}
+
+/**
+ * The frameworks to assess, sorted: the requested ones (each must be loaded, and a law must be the
+ * EU AI Act), or the loaded ones among DEFAULT_FRAMEWORKS.
+ */
+function selectFrameworks(set: CatalogSet, requested: readonly string[] | undefined): string[] {
+  if (requested === undefined) return DEFAULT_FRAMEWORKS.filter((f) => set.catalogs.has(f)).sort()
+  const known = [...set.catalogs.keys()].sort()
+  for (const f of requested) {
+    const catalog = set.catalogs.get(f)
+    if (!catalog) {
+      const guess = known.length > 0 ? ` (did you mean "${closest(f, known)}"?)` : ''
+      throw new ConfigError({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: `unknown framework "${f}" to assess${guess}; known: ${known.join(', ')}`,
+      })
+    }
+    if (catalog.kind === 'law' && f !== 'eu-ai-act') {
+      throw new ConfigError({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: `framework "${f}" is a law whose obligations need their own classification, which Accord does not make yet; leave it out of the frameworks and compare it through its crosswalk instead (\`accord crosswalk ${f} eu-ai-act\`)`,
+      })
+    }
+  }
+  return [...new Set(requested)].sort()
 }
 
 /** The node and its ancestors that carry an obligation, nearest first. */
@@ -354,6 +418,7 @@ function keyOf({ c, cross }: Candidate): string {
 function contributionsFor(
   item: Listed,
   set: CatalogSet,
+  edgesOf: (urn: string) => readonly MappingEdge[],
   coverage: (urn: string) => Coverage[],
 ): Contribution[] {
   const best = new Map<string, Candidate>()
@@ -364,7 +429,7 @@ function contributionsFor(
   for (const c of coverage(item.node.urn)) {
     offer({ c, level: c.level, rank: c.inherited ? 1 : 0 })
   }
-  for (const edge of set.edgesByUrn.get(item.node.urn) ?? []) {
+  for (const edge of edgesOf(item.node.urn)) {
     const fromSource = edge.target_urn === item.node.urn && edge.source_urn !== item.node.urn
     const other = fromSource ? edge.source_urn : edge.target_urn
     const otherEntry = set.nodesByUrn.get(other)
@@ -454,6 +519,7 @@ function assessNode(
   ctx: {
     manifest: Manifest
     catalogs: CatalogSet
+    edgesOf: (urn: string) => readonly MappingEdge[]
     contributions: Contribution[]
     children: { ref: string; status: Status; level: Level }[]
   },
@@ -506,7 +572,7 @@ function assessNode(
   } else {
     let missing = `Missing: no evidence file supports ${ref}`
     missing += node.parent_urn === undefined ? '' : ' or a parent of it'
-    missing += ctx.catalogs.edgesByUrn.has(node.urn) ? ', directly or through the crosswalk' : ''
+    missing += ctx.edgesOf(node.urn).length > 0 ? ', directly or through the crosswalk' : ''
     if (fields.length > 0) {
       const empty = fields.filter((f) => !filled.includes(f))
       missing += `, and the manifest does not describe it (${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty)`

@@ -111,7 +111,8 @@ export function headerBlock(ctx: DocumentContext): string {
   const { manifest, classification, assessment } = ctx
   const eu = classification.euAiAct
   const lv = eu.lawVersion
-  const refs = [...ctx.catalogs.refs].sort((a, b) => compareIds(a.urn, b.urn))
+  // The catalogs this classification and assessment used (pinned in the classification result).
+  const refs = [...classification.catalogs].sort((a, b) => compareIds(a.urn, b.urn))
   const rows: string[][] = [
     ['System', md(manifest.system.name)],
     ['Version', md(manifest.system.version)],

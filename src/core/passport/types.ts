@@ -184,6 +184,8 @@ export const REASON_CODES = [
   'policy-assurance',
   'policy-endorsement',
   'policy-assessor',
+  'log-not-included',
+  'log-unavailable',
 ] as const
 export type ReasonCode = (typeof REASON_CODES)[number]
 

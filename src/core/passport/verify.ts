@@ -22,6 +22,17 @@
  *
  * Every attacker-controlled field is parsed defensively; no step trusts a value before the step
  * that authenticates it (claims are read only after the signature verified).
+ *
+ * Speed (bench/RESULTS.md): jose hands the signature check to WebCrypto, which runs it on the
+ * libuv thread pool. While it runs, this thread hashes and decodes the disclosures, decodes and
+ * parses the payload segment and walks the digests (`prepare`). That work is split into small
+ * steps with an `await` between them, so jose's own asynchronous steps before it reaches WebCrypto
+ * interleave with ours whatever their number: nothing depends on how many turns jose takes, only
+ * how much of our work overlaps the signature check. None of it is trusted or reported before the
+ * signature verified: failures found early are kept and reported at their step, in step order,
+ * and the payload parsed early is decoded from the very segment jose verified and compared with
+ * the payload bytes jose returns. Node adapters inject faster hashing and base64url decoding
+ * (`primitives`); the results are the same.
  */
 import { base64url, compactVerify, importJWK } from 'jose'
 import { KEY_TYPES, PRIVATE_JWK_MEMBERS } from './jwk.js'
@@ -75,6 +86,22 @@ export interface PassportVerifierOptions {
    * Default false: Accord always sets `kid`. (The RFC 9901 examples have none.)
    */
   allowMissingKid?: boolean
+  /**
+   * Faster equivalents of two primitives, injected by adapters (Node: `crypto.hash` and `Buffer`,
+   * see `nodeVerifierPrimitives` in src/node/verify-batch.ts). Each must return exactly what its
+   * default returns; they only change the speed.
+   */
+  primitives?: VerifierPrimitives
+}
+
+export interface VerifierPrimitives {
+  /** base64url (no padding) of the SHA-256 of `data`; default `sdDigest(hasher, data)`. */
+  sha256Base64url?: (data: string) => string
+  /**
+   * The bytes of a base64url string; default jose `base64url.decode`. Only called on strings of
+   * the base64url alphabet whose length is not 1 modulo 4 (the verifier checks both first).
+   */
+  decodeBase64url?: (data: string) => Uint8Array
 }
 
 /** What varies per verification. */
@@ -87,6 +114,13 @@ export interface PassportVerifyRequest {
   expectedNonce?: string
   /** Refuse presentations without key binding (`kb-invalid`). */
   requireKeyBinding?: boolean
+  /**
+   * Evaluated on the rebuilt claims while the signature is still being checked (e.g. a policy:
+   * `(claims) => evaluatePolicy(policy, ...)`), so its time overlaps the signature check. It must
+   * be pure: it may see the claims of a token that then fails a check. Its result is returned as
+   * `evaluation` only when every check passed; if it throws, verification fails closed.
+   */
+  evaluateClaims?: (claims: PassportClaims) => CheckResult[]
 }
 
 export type VerifyPassportCryptoOptions = PassportVerifierOptions & PassportVerifyRequest
@@ -103,6 +137,8 @@ export interface PassportCryptoResult {
   key?: { kid: string; name?: string }
   /** The verified key-binding JWT payload, when there was one. */
   keyBinding?: { aud: string; nonce: string; iat: number }
+  /** What `evaluateClaims` returned; only when every check passed. */
+  evaluation?: CheckResult[]
 }
 
 export interface PassportVerifier {
@@ -145,10 +181,50 @@ function pass(check: string, message: string): CheckResult {
   return { check, outcome: 'pass', reason: 'ok', message }
 }
 
-/** Parses one base64url JSON segment, or returns undefined. */
-function decodeJsonSegment(segment: string): unknown {
+/** jose `algorithms` option per algorithm, built once. */
+const ALGORITHMS: Record<AllowedAlg, AllowedAlg[]> = { EdDSA: ['EdDSA'], ES256: ['ES256'] }
+
+/** True when `bytes`, as UTF-8, are exactly `text`. */
+function sameText(bytes: Uint8Array, text: string): boolean {
   try {
-    return JSON.parse(utf8.decode(base64url.decode(segment)))
+    return utf8.decode(bytes) === text
+  } catch {
+    return false
+  }
+}
+
+/** The primitives a verifier uses: injected or the defaults. */
+interface Codec {
+  digest: (data: string) => string
+  /** Throws when `segment` cannot be base64url (checked by the callers: alphabet, length). */
+  decode: (segment: string) => Uint8Array
+}
+
+function codecOf(hasher: SdHasher, primitives: VerifierPrimitives = {}): Codec {
+  const { sha256Base64url, decodeBase64url } = primitives
+  if (sha256Base64url !== undefined && typeof sha256Base64url !== 'function') {
+    throw new TypeError('primitives.sha256Base64url must be a function')
+  }
+  if (decodeBase64url !== undefined && typeof decodeBase64url !== 'function') {
+    throw new TypeError('primitives.decodeBase64url must be a function')
+  }
+  return {
+    digest: sha256Base64url ?? ((data) => sdDigest(hasher, data)),
+    decode:
+      decodeBase64url === undefined
+        ? (segment) => base64url.decode(segment)
+        : (segment) => {
+            // A lone trailing character is not base64; jose's decoder refuses it too.
+            if (segment.length % 4 === 1) throw new TypeError('not base64url')
+            return decodeBase64url(segment)
+          },
+  }
+}
+
+/** Parses one base64url JSON segment (already checked to be of the alphabet), or undefined. */
+function decodeJsonSegment(segment: string, codec: Codec): unknown {
+  try {
+    return JSON.parse(utf8.decode(codec.decode(segment)))
   } catch {
     return undefined
   }
@@ -190,20 +266,32 @@ interface ParsedDisclosure {
   used: boolean
 }
 
+/** Lets other pending jobs (jose's steps towards WebCrypto) run between two of ours. */
+const yieldTurn = (): Promise<void> => Promise.resolve()
+
 /**
  * Hashes and decodes every disclosure (RFC 9901 §7.1 step 3). Nothing here is trusted yet: the
- * result is only used after the signature verified.
+ * result is only used after the signature verified. Cooperative: hashes first (small steps, so the
+ * signature check starts early), then checks and decodes each disclosure in order, so the first
+ * failure reported is the same as in one sequential pass.
  */
-function parseDisclosures(
+async function parseDisclosures(
   encoded: readonly string[],
-  hasher: SdHasher,
-): Map<string, ParsedDisclosure> {
+  codec: Codec,
+): Promise<Map<string, ParsedDisclosure>> {
+  const digests: string[] = []
+  for (const e of encoded) {
+    await yieldTurn()
+    digests.push(codec.digest(e))
+  }
   const byDigest = new Map<string, ParsedDisclosure>()
-  encoded.forEach((e, i) => {
+  for (let i = 0; i < encoded.length; i++) {
+    await yieldTurn()
+    const e = encoded[i] as string
     if (!B64URL.test(e)) fail('disclosure-invalid', `disclosure ${i} is not base64url`)
-    const digest = sdDigest(hasher, e)
+    const digest = digests[i] as string
     if (byDigest.has(digest)) fail('disclosure-duplicate', `disclosure ${i} is given twice`)
-    const array = decodeJsonSegment(e)
+    const array = decodeJsonSegment(e, codec)
     if (!Array.isArray(array) || (array.length !== 2 && array.length !== 3)) {
       fail('disclosure-invalid', `disclosure ${i} is not a JSON array of 2 or 3 elements`)
     }
@@ -220,8 +308,76 @@ function parseDisclosures(
       parsed.value = array[2]
     }
     byDigest.set(digest, parsed)
-  })
+  }
   return byDigest
+}
+
+/** The payload as decoded from its segment, and what the disclosure step will report. */
+interface Prepared {
+  /** The payload segment decoded (jose's base64url decoder) as UTF-8, when it decodes. */
+  payloadText?: string
+  /** It parsed as JSON (any value). */
+  payload?: unknown
+  /**
+   * Claims rebuilt from payload and disclosures, or the failure the `disclosures` step reports;
+   * set whenever the payload is a JSON object.
+   */
+  disclosures?: Record<string, unknown> | Failure
+  /** `evaluateClaims` of the rebuilt claims, or what it threw. */
+  evaluation?: { checks: CheckResult[] } | { error: unknown }
+}
+
+/** Failures are kept, not thrown: each is reported at its own step once earlier steps passed. */
+function caught(error: unknown): Failure {
+  if (error instanceof Failure) return error
+  // Fail closed: anything unexpected becomes a rejection.
+  return new Failure('malformed', 'the token could not be processed')
+}
+
+/**
+ * Everything done while the signature is checked: disclosures hashed and decoded, the payload
+ * segment decoded and parsed, the digest walk. Untrusted until the signature verified.
+ */
+async function prepare(
+  payloadSegment: string,
+  disclosures: readonly string[],
+  codec: Codec,
+  evaluateClaims: PassportVerifyRequest['evaluateClaims'],
+): Promise<Prepared> {
+  let parsed: Map<string, ParsedDisclosure> | Failure
+  try {
+    parsed = await parseDisclosures(disclosures, codec)
+  } catch (error) {
+    parsed = caught(error)
+  }
+  await yieldTurn()
+  const prepared: Prepared = {}
+  try {
+    prepared.payloadText = utf8.decode(codec.decode(payloadSegment))
+    prepared.payload = JSON.parse(prepared.payloadText)
+  } catch {
+    // Reported at the signature step, once the signature verified.
+    return prepared
+  }
+  await yieldTurn()
+  if (parsed instanceof Failure) prepared.disclosures = parsed
+  else if (isRecord(prepared.payload)) {
+    try {
+      prepared.disclosures = checkDisclosures(prepared.payload, parsed)
+    } catch (error) {
+      prepared.disclosures = caught(error)
+    }
+  }
+  const claims = prepared.disclosures
+  if (evaluateClaims !== undefined && claims !== undefined && !(claims instanceof Failure)) {
+    await yieldTurn()
+    try {
+      prepared.evaluation = { checks: evaluateClaims(claims as unknown as PassportClaims) }
+    } catch (error) {
+      prepared.evaluation = { error }
+    }
+  }
+  return prepared
 }
 
 /**
@@ -260,27 +416,48 @@ function checkDisclosures(
     d.used = true
     return d
   }
+  // Returns `node` itself when nothing under it changes, else a copy (unchanged subtrees shared):
+  // most of a passport has no digests, and copying it all would cost more than the walk.
   const walk = (node: unknown, depth: number): unknown => {
     if (typeof node !== 'object' || node === null) return node
     if (depth > MAX_DEPTH) fail('malformed', `claims nest deeper than ${MAX_DEPTH} levels`)
     if (Array.isArray(node)) {
-      const out: unknown[] = []
-      for (const el of node) {
+      let out: unknown[] | undefined
+      for (let i = 0; i < node.length; i++) {
+        const el: unknown = node[i]
         if (isRecord(el) && Object.hasOwn(el, '...')) {
           if (Object.keys(el).length !== 1) {
             fail('disclosure-invalid', 'an array element digest object has members besides "..."')
           }
           const d = reference(el['...'], true)
+          out ??= node.slice(0, i)
           // Undisclosed elements and decoys are dropped.
           if (d) out.push(walk(d.value, depth + 1))
-        } else out.push(walk(el, depth + 1))
+        } else {
+          const next = walk(el, depth + 1)
+          if (out === undefined && next !== el) out = node.slice(0, i)
+          out?.push(next)
+        }
       }
-      return out
+      return out ?? node
     }
     const obj = node as Record<string, unknown>
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(obj)) if (k !== '_sd') setOwn(out, k, walk(v, depth + 1))
-    if (!Object.hasOwn(obj, '_sd')) return out
+    const keys = Object.keys(obj)
+    const hasSd = Object.hasOwn(obj, '_sd')
+    let out: Record<string, unknown> | undefined = hasSd ? {} : undefined
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string
+      if (k === '_sd') continue
+      const v = obj[k]
+      const next = walk(v, depth + 1)
+      if (out === undefined && next !== v) {
+        out = {}
+        // No "_sd" here (else `out` would exist): copy the members before this one.
+        for (const before of keys.slice(0, i)) setOwn(out, before, obj[before])
+      }
+      if (out !== undefined) setOwn(out, k, next)
+    }
+    if (!hasSd || out === undefined) return out ?? obj
     const sd = obj._sd
     if (!Array.isArray(sd)) fail('disclosure-invalid', '"_sd" is not an array')
     for (const digest of sd) {
@@ -294,7 +471,9 @@ function checkDisclosures(
     }
     return out
   }
-  const rebuilt = walk(payload, 0) as Record<string, unknown>
+  const root = walk(payload, 0) as Record<string, unknown>
+  // Never the signed payload itself: it is read again (validity, key binding) and must stay as signed.
+  const rebuilt = root === payload ? { ...payload } : root
 
   let i = 0
   for (const d of byDigest.values()) {
@@ -326,6 +505,7 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 export function createPassportVerifier(options: PassportVerifierOptions): PassportVerifier {
   const { hasher } = options
   if (typeof hasher !== 'function') throw new TypeError('options.hasher must be a function')
+  const codec = codecOf(hasher, options.primitives)
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_TOKEN_BYTES
   const maxDisclosures = options.maxDisclosures ?? DEFAULT_MAX_DISCLOSURES
@@ -345,14 +525,18 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
     if (trusted.has(key.kid)) throw new TypeError(`two trusted keys have kid ${key.kid}`)
     trusted.set(key.kid, { key, alg })
   }
-  const importTrusted = (key: TrustedKey, alg: AllowedAlg): Promise<Key> => {
+  const importTrusted = async (key: TrustedKey, alg: AllowedAlg): Promise<Key> => {
     let imported = keyCache.get(key.jwk)
     if (!imported) {
       imported = importJWK(key.jwk, alg)
       keyCache.set(key.jwk, imported)
     }
-    return imported
+    const ready = await imported
+    resolvedKeys.set(key.kid, ready)
+    return ready
   }
+  /** Each key once imported, so later verifications start jose without waiting a turn. */
+  const resolvedKeys = new Map<string, Key>()
 
   async function verify(
     token: string,
@@ -398,7 +582,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
         fail('malformed', 'the issuer-signed JWT is not three base64url segments')
       }
       if (disclosures.some((d) => d === '')) fail('malformed', 'an empty disclosure (~~)')
-      const header = decodeJsonSegment(segments[0] as string)
+      const header = decodeJsonSegment(segments[0] as string, codec)
       if (!isRecord(header)) fail('malformed', 'the JWT header is not a JSON object')
       checks.push(pass(step, 'compact SD-JWT'))
 
@@ -437,37 +621,36 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       result.key = { kid: key.kid, ...(key.name !== undefined ? { name: key.name } : {}) }
       checks.push(pass(step, `trusted key ${key.kid}${key.name ? ` (${key.name})` : ''}`))
 
-      // 5. signature
+      // 5. signature: jose checks it (off this thread, see the top of this file) while `prepare`
+      // does the rest of the work; its outcome is used only once the signature verified.
       step = 'signature'
-      // jose verifies through WebCrypto, off the main thread. Start it, let it reach
-      // crypto.subtle.verify (two microtask turns in jose 6), and meanwhile hash and decode the
-      // disclosures. Their outcome is neither trusted nor reported before the signature verified.
-      const signature = compactVerify(jwt, await importTrusted(key, alg), {
-        algorithms: [alg],
-      }).then(
+      const signature = compactVerify(
+        jwt,
+        resolvedKeys.get(key.kid) ?? (await importTrusted(key, alg)),
+        {
+          algorithms: ALGORITHMS[alg],
+        },
+      ).then(
         (verified) => verified.payload,
         () => undefined,
       )
-      for (let turn = 0; turn < 4; turn++) await undefined
-      let parsed: Map<string, ParsedDisclosure> | Failure
-      try {
-        parsed = parseDisclosures(disclosures, hasher)
-      } catch (error) {
-        if (!(error instanceof Failure)) throw error
-        parsed = error
-      }
+      const prepared = await prepare(
+        segments[1] as string,
+        disclosures,
+        codec,
+        request.evaluateClaims,
+      )
       const payloadBytes = await signature
       if (payloadBytes === undefined) {
         fail('signature-invalid', `the signature does not verify with key ${key.kid}`)
       }
       result.issuerJwt = jwt
-      let payload: unknown
-      try {
-        payload = JSON.parse(utf8.decode(payloadBytes))
-      } catch {
-        payload = undefined
+      const { payload } = prepared
+      // Decoded from the same (now verified) segment, so always equal; compared all the same, so
+      // the claims provably come from the bytes jose authenticated.
+      if (!isRecord(payload) || !sameText(payloadBytes, prepared.payloadText as string)) {
+        fail('malformed', 'the JWT payload is not a JSON object')
       }
-      if (!isRecord(payload)) fail('malformed', 'the JWT payload is not a JSON object')
       checks.push(pass(step, `${alg} signature verified`))
 
       // 6. validity: issuer and time window
@@ -498,8 +681,11 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
 
       // 7. disclosures
       step = 'disclosures'
-      if (parsed instanceof Failure) throw parsed
-      const claims = checkDisclosures(payload, parsed) as unknown as PassportClaims
+      const rebuilt = prepared.disclosures
+      if (rebuilt === undefined || rebuilt instanceof Failure) {
+        throw rebuilt ?? new Failure('malformed', 'the claims could not be rebuilt')
+      }
+      const claims = rebuilt as unknown as PassportClaims
       checks.push(pass(step, `${disclosures.length} disclosure(s) verified`))
 
       // 8. key binding
@@ -513,9 +699,18 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
           token.slice(0, token.length - kbJwt.length),
           payload,
           request,
-          { hasher, skew, kbMaxAge },
+          { codec, skew, kbMaxAge },
         )
         checks.push(pass(step, `key binding for ${result.keyBinding.aud} verified`))
+      }
+      const { evaluation } = prepared
+      if (evaluation !== undefined) {
+        step = 'evaluation'
+        if ('error' in evaluation) {
+          // Fail closed: claims the evaluation cannot handle are not accepted.
+          fail('malformed', 'the claims could not be evaluated (evaluateClaims threw)')
+        }
+        result.evaluation = evaluation.checks
       }
       result.claims = claims
       result.ok = true
@@ -543,13 +738,13 @@ async function verifyKeyBinding(
   presented: string,
   payload: Record<string, unknown>,
   request: PassportVerifyRequest,
-  settings: { hasher: SdHasher; skew: number; kbMaxAge: number },
+  settings: { codec: Codec; skew: number; kbMaxAge: number },
 ): Promise<{ aud: string; nonce: string; iat: number }> {
   const segments = kbJwt.split('.')
   if (segments.length !== 3 || !segments.every((s) => B64URL.test(s))) {
     fail('kb-invalid', 'the key-binding JWT is not three base64url segments')
   }
-  const header = decodeJsonSegment(segments[0] as string)
+  const header = decodeJsonSegment(segments[0] as string, settings.codec)
   if (!isRecord(header)) fail('kb-invalid', 'the key-binding JWT header is not a JSON object')
   const alg = checkAlg(header, 'kb-invalid')
   if (header.typ !== KB_JWT_TYP) fail('kb-invalid', `key-binding JWT "typ" must be ${KB_JWT_TYP}`)
@@ -574,7 +769,7 @@ async function verifyKeyBinding(
   if (iat < now - settings.kbMaxAge - settings.skew) {
     fail('kb-invalid', `KB-JWT is too old (iat ${iat}, at most ${settings.kbMaxAge} s)`)
   }
-  if (typeof sdHash !== 'string' || sdHash !== sdDigest(settings.hasher, presented)) {
+  if (typeof sdHash !== 'string' || sdHash !== settings.codec.digest(presented)) {
     fail('kb-invalid', 'KB-JWT "sd_hash" does not match the presented SD-JWT')
   }
   if (typeof aud !== 'string') fail('kb-audience', 'KB-JWT has no string "aud"')

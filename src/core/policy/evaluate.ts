@@ -106,6 +106,18 @@ class Context {
       PassportClaims['credentialSubject']['obligations'] | undefined
     return all !== undefined && Object.hasOwn(all, framework) ? all[framework] : undefined
   }
+
+  private readonly itemCache = new Map<string, Map<string, string>>()
+
+  /** Obligation status by bare id under `framework`, built once per evaluation (rules reuse it). */
+  items(framework: string, status: FrameworkStatus): Map<string, string> {
+    let items = this.itemCache.get(framework)
+    if (items === undefined) {
+      items = itemsOf(status)
+      this.itemCache.set(framework, items)
+    }
+    return items
+  }
 }
 
 function result(
@@ -221,7 +233,7 @@ function splitRef(ref: string): { framework: string; id: string } {
 }
 
 /** Obligation status by bare id (`art-9`), from the passport's grouped lists. */
-function itemsOf(_framework: string, status: FrameworkStatus): Map<string, string> {
+function itemsOf(status: FrameworkStatus): Map<string, string> {
   const out = new Map<string, string>()
   for (const [value, ids] of Object.entries(status.byStatus ?? {})) {
     if (!Array.isArray(ids)) continue
@@ -282,7 +294,7 @@ function recognise(
     const status = ctx.framework(framework)
     if (status === undefined) continue
     const re = globToRegExp(pattern)
-    const sources = [...itemsOf(framework, status)]
+    const sources = [...ctx.items(framework, status)]
       .filter(([id, s]) => s === 'met' && re.test(id))
       .map(([id]) => id)
       .sort(compareIds)
@@ -319,7 +331,7 @@ function checkObligations(ctx: Context): CheckResult[] {
     const check = `policy:obligation:${ref}`
     const { framework, id } = splitRef(ref)
     const status = ctx.framework(framework)
-    const own = status === undefined ? undefined : itemsOf(framework, status).get(id)
+    const own = status === undefined ? undefined : ctx.items(framework, status).get(id)
     if (own === 'met') return pass(check, `${ref} is met`)
 
     const rec = recognise(ctx, ref)
@@ -375,7 +387,7 @@ function checkReadiness(ctx: Context): CheckResult[] {
       let readiness = status.readiness
       if (pattern !== undefined) {
         const re = globToRegExp(pattern)
-        const matched = [...itemsOf(framework, status)].filter(([id]) => re.test(id))
+        const matched = [...ctx.items(framework, status)].filter(([id]) => re.test(id))
         const applicable = matched.filter(([, s]) => s !== 'not-applicable')
         if (matched.length === 0) {
           return result(

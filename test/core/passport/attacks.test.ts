@@ -1,6 +1,8 @@
 /**
  * Attacks on passport presentations: each is refused with its own reason code, never accepted,
  * and the failing step is the last check reported (verification stops there: fail closed).
+ * Every attack is also run through a verifier with Node's injected primitives (`crypto.hash`,
+ * `Buffer`), which must give exactly the same checks.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { base64url } from 'jose'
@@ -13,6 +15,7 @@ import {
   type PassportVerifier,
   type PassportVerifyRequest,
 } from '../../../src/core/passport/verify.js'
+import { nodeVerifierPrimitives } from '../../../src/node/verify-batch.js'
 import {
   decodePart,
   flipChar,
@@ -40,6 +43,8 @@ let issuerOther: TestSigner
 let untrusted: TestSigner
 let holder: TestSigner
 let verifier: PassportVerifier
+/** The same trust, with Node's fast primitives injected. */
+let fast: PassportVerifier
 /** Issued passport (all disclosures, no KB). */
 let issued: string
 /** A second passport of the same system: same claims, other salts. */
@@ -55,10 +60,12 @@ beforeAll(async () => {
     makeSigner('EdDSA'),
     makeSigner('ES256'),
   ])
-  verifier = createPassportVerifier({
-    trustedKeys: [issuer, issuerEs256, issuerOther].map((s) => ({ kid: s.kid, jwk: s.publicJwk })),
-    hasher,
-  })
+  const trustedKeys = [issuer, issuerEs256, issuerOther].map((s) => ({
+    kid: s.kid,
+    jwk: s.publicJwk,
+  }))
+  verifier = createPassportVerifier({ trustedKeys, hasher })
+  fast = createPassportVerifier({ trustedKeys, hasher, primitives: nodeVerifierPrimitives })
   const claims = await exampleClaims('police-analytics', { holderJwk: holder.publicJwk })
   issued = await issuePassport(claims, issuer, sdCrypto)
   issuedB = await issuePassport(claims, issuer, sdCrypto)
@@ -80,6 +87,7 @@ async function expectRejected(
   const last = r.checks.at(-1)
   expect(last).toMatchObject({ outcome: 'fail', reason })
   expect(r.checks.filter((c) => c.outcome === 'fail')).toHaveLength(1)
+  expect(await fast.verify(token as string, request)).toEqual(r)
 }
 
 /** Header and payload of the issuer-signed JWT of `token`. */
@@ -477,6 +485,63 @@ describe('key binding', () => {
       ...KB_REQUEST,
       requireKeyBinding: true,
     })
+  })
+})
+
+describe('order of failures (work done while the signature is checked is reported at its step)', () => {
+  const garbage = base64url.encode('not json')
+
+  it('a bad signature is reported before a bad disclosure', async () => {
+    const { jwt } = splitToken(issued)
+    const [h, p, sig] = jwt.split('.') as [string, string, string]
+    const token = joinToken(`${h}.${p}.${flipChar(sig, 5)}`, [garbage])
+    await expectRejected(token, 'signature-invalid')
+  })
+
+  it('an untrusted key is reported before a bad disclosure', async () => {
+    const { header, payload } = parts(issued)
+    const jwt = await signJws({ ...header, kid: untrusted.kid }, payload, untrusted)
+    await expectRejected(joinToken(jwt, [garbage]), 'key-unknown')
+  })
+
+  it('expiry is reported before a bad disclosure', async () => {
+    const token = joinToken(splitToken(issued).jwt, [garbage])
+    await expectRejected(token, 'expired', { nowSeconds: ISSUED_AT + 400 * 86_400 })
+  })
+
+  it('a signed payload that is not a JSON object: malformed at the signature step', async () => {
+    const { header } = parts(issued)
+    const enc = (v: unknown) => base64url.encode(JSON.stringify(v))
+    const input = `${enc(header)}.${enc([1, 2, 3])}`
+    const sig = base64url.encode(await issuer.sign(new TextEncoder().encode(input)))
+    const r = await verifier.verify(joinToken(`${input}.${sig}`, [garbage]), { nowSeconds: NOW })
+    expect(r.checks.at(-1)).toMatchObject({ check: 'signature', reason: 'malformed' })
+    expect(await fast.verify(joinToken(`${input}.${sig}`, [garbage]), { nowSeconds: NOW })).toEqual(
+      r,
+    )
+  })
+
+  it('the first bad disclosure in token order is the one reported', async () => {
+    const { jwt, disclosures } = splitToken(issued)
+    const d0 = disclosures[0] as string
+    const r = await verifier.verify(joinToken(jwt, [garbage, d0, d0]), { nowSeconds: NOW })
+    expect(r.checks.at(-1)).toMatchObject({
+      reason: 'disclosure-invalid',
+      message: expect.stringContaining('disclosure 0') as unknown,
+    })
+    const dup = await verifier.verify(joinToken(jwt, [d0, d0, garbage]), { nowSeconds: NOW })
+    expect(dup.checks.at(-1)).toMatchObject({
+      reason: 'disclosure-duplicate',
+      message: expect.stringContaining('disclosure 1') as unknown,
+    })
+  })
+
+  it('a lone trailing base64url character is refused with both decoders', async () => {
+    const { jwt, disclosures } = splitToken(issued)
+    const first = disclosures[0] as string
+    const d = first + 'A'.repeat((5 - (first.length % 4)) % 4)
+    expect(d.length % 4).toBe(1)
+    await expectRejected(joinToken(jwt, [d]), 'disclosure-invalid')
   })
 })
 

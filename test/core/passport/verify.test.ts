@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { issuePassport } from '../../../src/core/passport/issue.js'
 import { presentPassport } from '../../../src/core/passport/present.js'
@@ -72,6 +73,113 @@ describe('verifyPassportCrypto', () => {
       expect(expected._sd_alg).toBeUndefined()
       expect(r.claims).toEqual(expected)
     }
+  })
+
+  it('gives the same results with injected primitives as with the portable defaults', async () => {
+    const holder = await makeSigner('EdDSA')
+    const bound = await issuePassport(
+      { ...claims, cnf: { jwk: holder.publicJwk } },
+      eddsa,
+      sdCrypto,
+    )
+    const presented = await presentPassport(bound, {
+      disclose: ['classification.eu-ai-act', 'evidence.items.1'],
+      hasher,
+      keyBinding: { signer: holder, audience: 'aud', nonce: 'n', issuedAt: NOW },
+    })
+    const calls = { digest: 0, decode: 0 }
+    const fast = createPassportVerifier({
+      trustedKeys: trusted(),
+      hasher,
+      primitives: {
+        sha256Base64url: (data) => {
+          calls.digest++
+          return createHash('sha256').update(data).digest('base64url')
+        },
+        decodeBase64url: (data) => {
+          calls.decode++
+          return Buffer.from(data, 'base64url')
+        },
+      },
+    })
+    const portable = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    const request = { nowSeconds: NOW, expectedAudience: 'aud', expectedNonce: 'n' }
+    for (const token of [issued, bound, presented]) {
+      const r = await fast.verify(token, request)
+      expect(r.ok).toBe(true)
+      expect(r).toEqual(await portable.verify(token, request))
+    }
+    // Used for every disclosure digest and sd_hash, and every segment decoded.
+    expect(calls.digest).toBeGreaterThan(splitToken(issued).disclosures.length)
+    expect(calls.decode).toBeGreaterThan(splitToken(issued).disclosures.length)
+  })
+
+  it('refuses primitives that are not functions', () => {
+    for (const primitives of [{ sha256Base64url: 'x' }, { decodeBase64url: 1 }]) {
+      expect(() =>
+        createPassportVerifier({ trustedKeys: trusted(), hasher, primitives: primitives as never }),
+      ).toThrow(TypeError)
+    }
+  })
+
+  it('returns claims that are a copy, not the signed payload, even with nothing disclosed', async () => {
+    const { jwt } = splitToken(issued)
+    const v = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    const a = await v.verify(`${jwt}~`, { nowSeconds: NOW })
+    const b = await v.verify(`${jwt}~`, { nowSeconds: NOW })
+    expect(a.ok).toBe(true)
+    expect(a.claims).toEqual(b.claims)
+    expect(a.claims).not.toBe(b.claims)
+    expect((a.claims as unknown as Record<string, unknown>)._sd_alg).toBeUndefined()
+    expect(a.claims?.credentialSubject.classification).toEqual({})
+  })
+
+  it('evaluateClaims runs on the rebuilt claims; its result is returned only when all passed', async () => {
+    const v = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    const seen: unknown[] = []
+    const evaluateClaims = (c: PassportClaims) => {
+      seen.push(c)
+      return [
+        { check: 'policy:x', outcome: 'pass' as const, reason: 'ok' as const, message: c.iss },
+      ]
+    }
+    const r = await v.verify(issued, { nowSeconds: NOW, evaluateClaims })
+    expect(r.ok).toBe(true)
+    expect(seen).toEqual([r.claims])
+    expect(r.evaluation).toEqual([
+      { check: 'policy:x', outcome: 'pass', reason: 'ok', message: claims.iss },
+    ])
+    // Steps after the evaluation can still fail: then there is no evaluation in the result.
+    const late = await v.verify(issued, { nowSeconds: claims.exp + 3600, evaluateClaims })
+    expect(late.ok).toBe(false)
+    expect(late.evaluation).toBeUndefined()
+    expect(late.checks.at(-1)).toMatchObject({ check: 'validity', reason: 'expired' })
+    // Not evaluated at all when the claims cannot be rebuilt.
+    seen.length = 0
+    const { jwt } = splitToken(issued)
+    const bad = await v.verify(joinToken(jwt, [base64url.encode('[1]')]), {
+      nowSeconds: NOW,
+      evaluateClaims,
+    })
+    expect(bad.checks.at(-1)).toMatchObject({ check: 'disclosures', reason: 'disclosure-invalid' })
+    expect(seen).toEqual([])
+  })
+
+  it('fails closed when evaluateClaims throws', async () => {
+    const v = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    const r = await v.verify(issued, {
+      nowSeconds: NOW,
+      evaluateClaims: () => {
+        throw new Error('boom')
+      },
+    })
+    expect(r.ok).toBe(false)
+    expect(r.claims).toBeUndefined()
+    expect(r.checks.at(-1)).toMatchObject({
+      check: 'evaluation',
+      outcome: 'fail',
+      reason: 'malformed',
+    })
   })
 
   it('verifies passports of several issuers with one verifier', async () => {

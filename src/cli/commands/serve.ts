@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { ConfigError } from '../../core/errors.js'
+import { fileSigner, generateKeyPair, keyPairPaths, writeKeyPair } from '../../node/keys.js'
+import { packageRoot } from '../../node/paths.js'
+import { DEFAULT_DATA_DIR, openStore } from '../../node/store/index.js'
+import { openRegistry } from '../../node/tlog/registry.js'
+import { buildApp } from '../../server/app.js'
+import type { Ctx } from '../common.js'
+
+interface ServeOptions {
+  port: string
+  host: string
+  dataDir: string
+  logKey?: string
+  origin: string
+  rateLimit: string
+  logLevel: string
+}
+
+export const DEFAULT_ORIGIN = 'accord.local/registry'
+/** Name of the log key files created in the data directory when --log-key is not given. */
+export const LOG_KEY_NAME = 'log-key'
+
+export interface StartServerOptions {
+  port: number
+  host: string
+  /** PGlite data directory (or 'memory://'); ignored when databaseUrl / DATABASE_URL is set. */
+  dataDir: string
+  databaseUrl?: string
+  /** The log's Ed25519 private key file; default <dataDir>/log-key.private.jwk.json (created). */
+  logKey?: string
+  origin?: string
+  /** Requests per client per minute; 0 disables the limit. */
+  rateLimit?: number
+  /** pino level, or 'silent'. */
+  logLevel?: string
+  nowSeconds?: () => number
+  env?: Record<string, string | undefined>
+}
+
+export interface RunningServer {
+  url: string
+  /** The log's C2SP verifier key (for monitors and `accord verify --log`). */
+  verifierKey: string
+  /** Stops accepting, finishes in-flight requests, drains group commit, closes the store. */
+  close(): Promise<void>
+}
+
+async function logKeyFile(options: StartServerOptions): Promise<string> {
+  if (options.logKey !== undefined) return options.logKey
+  const dir = options.dataDir === 'memory://' ? undefined : options.dataDir
+  if (dir === undefined)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: 'with an in-memory store, give the log key with --log-key FILE',
+    })
+  const { privatePath } = keyPairPaths(dir, LOG_KEY_NAME)
+  if (!existsSync(privatePath))
+    await writeKeyPair(dir, LOG_KEY_NAME, await generateKeyPair({ alg: 'EdDSA' }))
+  return privatePath
+}
+
+/** Opens the store and the registry, and listens. `accord serve` and the bench use it. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const logKey = await fileSigner(await logKeyFile(options))
+  const store = await openStore({
+    dataDir: options.dataDir,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  })
+  try {
+    const registry = await openRegistry({
+      store,
+      logKey,
+      origin: options.origin ?? DEFAULT_ORIGIN,
+    })
+    const app = await buildApp({
+      store,
+      registry,
+      clock: { nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)) },
+      logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
+      rateLimit: options.rateLimit === 0 ? false : { max: options.rateLimit ?? 6000 },
+      policiesDir: path.join(packageRoot(), 'policies'),
+    })
+    const url = await app.listen({ port: options.port, host: options.host })
+    let closing: Promise<void> | undefined
+    return {
+      url,
+      verifierKey: registry.verifierKey,
+      close() {
+        closing ??= (async () => {
+          await app.close()
+          await registry.close()
+          await store.close()
+        })()
+        return closing
+      },
+    }
+  } catch (err) {
+    await store.close().catch(() => undefined)
+    throw err
+  }
+}
+
+function parsePort(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--port "${value}" is not a port number (0-65535)`,
+    })
+  return n
+}
+
+/**
+ * `accord serve`: the passport registry HTTP API (docs/api.md) on embedded PGlite, or on
+ * PostgreSQL when DATABASE_URL is set. Runs until SIGINT or SIGTERM, then shuts down gracefully.
+ */
+export function registerServe(program: Command, ctx: Ctx): void {
+  program
+    .command('serve')
+    .description(
+      'run the passport registry (HTTP API and transparency log); PostgreSQL when DATABASE_URL is set, else embedded PGlite',
+    )
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--data-dir <dir>',
+      'PGlite data directory (and default log key place)',
+      DEFAULT_DATA_DIR,
+    )
+    .option(
+      '--log-key <file>',
+      "the log's Ed25519 private key (default: <data-dir>/log-key.private.jwk.json, created)",
+    )
+    .option('--origin <name>', 'transparency log origin (checkpoint name)', DEFAULT_ORIGIN)
+    .option('--rate-limit <n>', 'requests per client per minute (0: unlimited)', '6000')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    .action(async (opts: ServeOptions) => {
+      const rateLimit = Number(opts.rateLimit)
+      if (!Number.isInteger(rateLimit) || rateLimit < 0)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--rate-limit "${opts.rateLimit}" must be a whole number >= 0`,
+        })
+      const server = await startServer({
+        port: parsePort(opts.port),
+        host: opts.host,
+        dataDir: opts.dataDir,
+        ...(opts.logKey ? { logKey: opts.logKey } : {}),
+        origin: opts.origin,
+        rateLimit,
+        logLevel: opts.logLevel,
+        nowSeconds: () => ctx.io.nowSeconds(),
+      })
+      ctx.io.out(`accord registry listening on ${server.url}\n`)
+      ctx.io.out(`log verifier key: ${server.verifierKey}\n`)
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', resolve)
+        process.once('SIGTERM', resolve)
+      })
+      ctx.io.err(`${signal}: shutting down (finishing requests, draining commits)\n`)
+      await server.close()
+      ctx.io.err('stopped\n')
+    })
+}

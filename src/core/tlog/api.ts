@@ -1,0 +1,91 @@
+/**
+ * The HTTP API of the transparency log, shared by the server (src/server) and the clients (log
+ * monitor, `accord verify --log`), so both use the same paths, parameters and response shapes.
+ * Responses from a log are untrusted: clients parse them with the zod schemas below and verify
+ * every proof against a signed checkpoint.
+ */
+import { z } from 'zod'
+
+/** Paths, relative to the registry's base URL (e.g. `https://registry.example`). */
+export const LOG_API = {
+  /** GET, `text/plain; charset=utf-8`: the latest checkpoint as a C2SP signed note. */
+  checkpoint: '/api/v1/log/checkpoint',
+  /** GET `?index=N&size=M`: JSON `InclusionProofResponse`. */
+  inclusionProof: '/api/v1/log/proof/inclusion',
+  /** GET `?from=M&to=N`: JSON `ConsistencyProofResponse`. */
+  consistencyProof: '/api/v1/log/proof/consistency',
+  /** GET `?start=S&end=E` (E exclusive, at most MAX_ENTRIES_PER_REQUEST): `EntriesResponse`. */
+  entries: '/api/v1/log/entries',
+  /** GET `/api/v1/passports/:id`: the stored passport, with `logIndex`. */
+  passports: '/api/v1/passports',
+} as const
+
+/** Content type of the checkpoint endpoint. */
+export const CHECKPOINT_CONTENT_TYPE = 'text/plain; charset=utf-8'
+
+/** Most entries one `entries` request returns; a longer range is cut to this many. */
+export const MAX_ENTRIES_PER_REQUEST = 1000
+
+/** Largest response body a client reads from a log (proofs are < 4 KB, entries pages < 4 MB). */
+export const MAX_LOG_RESPONSE_BYTES = 8 * 1024 * 1024
+
+/** `/api/v1/passports/<id>`, with the id escaped. */
+export function passportPath(id: string): string {
+  return `${LOG_API.passports}/${encodeURIComponent(id)}`
+}
+
+/** `/api/v1/log/proof/inclusion?index=N&size=M` */
+export function inclusionProofPath(index: number, size: number): string {
+  return `${LOG_API.inclusionProof}?index=${index}&size=${size}`
+}
+
+/** `/api/v1/log/proof/consistency?from=M&to=N` */
+export function consistencyProofPath(from: number, to: number): string {
+  return `${LOG_API.consistencyProof}?from=${from}&to=${to}`
+}
+
+/** `/api/v1/log/entries?start=S&end=E` */
+export function entriesPath(start: number, end: number): string {
+  return `${LOG_API.entries}?start=${start}&end=${end}`
+}
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash as 64 lowercase hex digits')
+/** A proof is at most 2 x 64 hashes for any size below 2^64; more is an attack or a bug. */
+const hashes = z.array(hex32).max(128)
+
+/** Body of the inclusion proof endpoint. Hashes are lowercase hex, leaf side first. */
+export const InclusionProofResponseSchema = z.object({
+  index: count,
+  size: count,
+  hashes,
+})
+export type InclusionProofResponse = z.infer<typeof InclusionProofResponseSchema>
+
+/** Body of the consistency proof endpoint. */
+export const ConsistencyProofResponseSchema = z.object({
+  from: count,
+  to: count,
+  hashes,
+})
+export type ConsistencyProofResponse = z.infer<typeof ConsistencyProofResponseSchema>
+
+/** One log entry as served: `payload` is the canonical entry JSON (see entry.ts). */
+export const EntryResponseSchema = z.object({
+  index: count,
+  kind: z.string(),
+  payload: z.string(),
+  leafHash: hex32,
+})
+export type EntryResponse = z.infer<typeof EntryResponseSchema>
+
+export const EntriesResponseSchema = z.object({
+  entries: z.array(EntryResponseSchema).max(MAX_ENTRIES_PER_REQUEST),
+})
+export type EntriesResponse = z.infer<typeof EntriesResponseSchema>
+
+/** The part of the passport endpoint's body a log client reads. */
+export const PassportLogRefSchema = z.object({
+  id: z.string(),
+  logIndex: count.nullable(),
+})

@@ -1,0 +1,238 @@
+/**
+ * Log entries: what the registry appends to its transparency log for each publish, status change
+ * and endorsement, encoded so that anyone can recompute the leaf hash.
+ *
+ * Encoding: the entry object as RFC 8785 canonical JSON (src/core/catalog/canonical.ts), UTF-8.
+ * That byte string is the RFC 9162 leaf input; the leaf hash is SHA-256(0x00 || bytes).
+ *
+ * A passport entry holds only what can be read off the passport itself (jti, iss, header kid and
+ * the SHA-256 of the issuer-signed JWT), so a verifier holding just the passport recomputes the
+ * exact leaf and checks it against a signed checkpoint, without trusting the registry's copy.
+ * The issuer-signed JWT covers every claim and every disclosure digest, so the entry commits to
+ * the whole passport whatever is disclosed later.
+ */
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { z } from 'zod'
+import { canonicalJson } from '../catalog/canonical.js'
+import { leafHash, toHex, type Sha256Fn } from '../merkle/hash.js'
+import { issuerJwtOf } from '../passport/endorse.js'
+import type {
+  EndorsementRecord,
+  LogEntryKind,
+  PassportRecord,
+  PassportStatus,
+  StatusChange,
+} from '../store.js'
+
+/** Version of the entry encoding, in every entry as `v`. */
+export const TLOG_ENTRY_VERSION = 1
+
+/** Largest entry payload accepted when parsing (entries are a few hundred bytes). */
+export const MAX_ENTRY_BYTES = 16 * 1024
+
+export interface PassportEntry {
+  v: 1
+  kind: 'passport'
+  /** The passport's `jti`. */
+  id: string
+  /** `iss` of the passport. */
+  issuer: string
+  /** `kid` of the passport's JWS header. */
+  kid: string
+  /** Lowercase hex SHA-256 of the issuer-signed JWT (the part before the first `~`). */
+  issuerJwtSha256: string
+}
+
+export interface StatusEntry {
+  v: 1
+  kind: 'revocation' | 'suspension' | 'reinstatement'
+  passportId: string
+  status: PassportStatus
+  reason: string | null
+  /** kid of the key that signed the change. */
+  byKid: string
+  /** RFC 3339 time of the change. */
+  at: string
+}
+
+export interface EndorsementEntry {
+  v: 1
+  kind: 'endorsement'
+  id: string
+  passportId: string
+  endorserKid: string
+  /** Lowercase hex SHA-256 of the endorsement's issuer-signed JWT. */
+  tokenSha256: string
+}
+
+export type TlogEntry = PassportEntry | StatusEntry | EndorsementEntry
+
+const STATUS_KIND: Record<PassportStatus, StatusEntry['kind']> = {
+  revoked: 'revocation',
+  suspended: 'suspension',
+  valid: 'reinstatement',
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+const text = z.string().min(1).max(2048)
+
+const EntrySchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.literal('passport'),
+    id: text,
+    issuer: text,
+    kid: text,
+    issuerJwtSha256: z.string().regex(HEX64),
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.enum(['revocation', 'suspension', 'reinstatement']),
+    passportId: text,
+    status: z.enum(['valid', 'revoked', 'suspended']),
+    reason: z.string().max(2048).nullable(),
+    byKid: text,
+    at: text,
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.literal('endorsement'),
+    id: text,
+    passportId: text,
+    endorserKid: text,
+    tokenSha256: z.string().regex(HEX64),
+  }),
+])
+
+/** The log entry of a published passport. */
+export function passportEntry(
+  record: Pick<PassportRecord, 'id' | 'issuer' | 'kid' | 'issuerJwtSha256'>,
+): PassportEntry {
+  return {
+    v: 1,
+    kind: 'passport',
+    id: record.id,
+    issuer: record.issuer,
+    kid: record.kid,
+    issuerJwtSha256: record.issuerJwtSha256,
+  }
+}
+
+/** The log entry of a status change (revocation, suspension, reinstatement). */
+export function statusEntry(change: StatusChange): StatusEntry {
+  return {
+    v: 1,
+    kind: STATUS_KIND[change.status],
+    passportId: change.passportId,
+    status: change.status,
+    reason: change.reason ?? null,
+    byKid: change.byKid,
+    at: change.at,
+  }
+}
+
+/** The log entry of an endorsement; `sha256` hashes the endorsement's issuer-signed JWT. */
+export function endorsementEntry(record: EndorsementRecord, sha256: Sha256Fn): EndorsementEntry {
+  return {
+    v: 1,
+    kind: 'endorsement',
+    id: record.id,
+    passportId: record.passportId,
+    endorserKid: record.endorserKid,
+    tokenSha256: toHex(sha256(new TextEncoder().encode(issuerJwtOf(record.token)))),
+  }
+}
+
+/** The entry's canonical JSON text: the leaf input, as a string. */
+export function encodeEntryText(entry: TlogEntry): string {
+  return canonicalJson(entry)
+}
+
+/** The entry's canonical JSON as UTF-8 bytes: the RFC 9162 leaf input. */
+export function encodeEntry(entry: TlogEntry): Uint8Array {
+  return new TextEncoder().encode(encodeEntryText(entry))
+}
+
+/** SHA-256(0x00 || canonical JSON of the entry). */
+export function entryLeafHash(entry: TlogEntry, sha256: Sha256Fn): Uint8Array {
+  return leafHash(encodeEntry(entry), sha256)
+}
+
+/** The store's log entry kind of an entry. */
+export function entryKind(entry: TlogEntry): LogEntryKind {
+  return entry.kind
+}
+
+export type ParseEntryResult = { ok: true; entry: TlogEntry } | { ok: false; message: string }
+
+/**
+ * Parses an entry payload from a log. Accepts only the canonical encoding: a payload that parses
+ * but is not byte-for-byte canonical JSON is refused, since a second encoding of the same entry
+ * would hash to a second leaf and let one publish appear twice under different hashes.
+ */
+export function parseEntry(payload: string | Uint8Array): ParseEntryResult {
+  let textPayload: string
+  if (typeof payload === 'string') textPayload = payload
+  else if (payload instanceof Uint8Array) {
+    if (payload.length > MAX_ENTRY_BYTES)
+      return { ok: false, message: `the entry is larger than ${MAX_ENTRY_BYTES} bytes` }
+    try {
+      textPayload = new TextDecoder('utf-8', { fatal: true }).decode(payload)
+    } catch {
+      return { ok: false, message: 'the entry is not UTF-8' }
+    }
+  } else return { ok: false, message: 'the entry payload is not text or bytes' }
+  if (textPayload.length > MAX_ENTRY_BYTES)
+    return { ok: false, message: `the entry is larger than ${MAX_ENTRY_BYTES} bytes` }
+  let json: unknown
+  try {
+    json = JSON.parse(textPayload)
+  } catch {
+    return { ok: false, message: 'the entry is not JSON' }
+  }
+  const parsed = EntrySchema.safeParse(json)
+  if (!parsed.success)
+    return { ok: false, message: `the entry is not a v1 log entry: ${parsed.error.message}` }
+  const entry = parsed.data as TlogEntry
+  if (encodeEntryText(entry) !== textPayload)
+    return { ok: false, message: 'the entry is not in canonical JSON (RFC 8785)' }
+  return { ok: true, entry }
+}
+
+export type PassportEntryResult =
+  { ok: true; entry: PassportEntry } | { ok: false; message: string }
+
+/**
+ * The log entry a passport (a compact SD-JWT, or a presentation of it) must have in the log,
+ * computed from the passport alone. Reads jti, iss and kid without verifying the signature: the
+ * caller verifies the passport separately; this only says which leaf to look for.
+ */
+export function passportEntryFromSdJwt(sdJwt: string, sha256: Sha256Fn): PassportEntryResult {
+  if (typeof sdJwt !== 'string') return { ok: false, message: 'the passport is not text' }
+  const jwt = issuerJwtOf(sdJwt)
+  let header: Record<string, unknown>
+  let claims: Record<string, unknown>
+  try {
+    header = decodeProtectedHeader(jwt) as Record<string, unknown>
+    claims = decodeJwt(jwt) as Record<string, unknown>
+  } catch {
+    return { ok: false, message: 'the passport is not a compact SD-JWT whose JWT decodes' }
+  }
+  const { jti, iss } = claims
+  const { kid } = header
+  if (typeof jti !== 'string' || jti === '')
+    return { ok: false, message: 'the passport has no jti, so it cannot be looked up in a log' }
+  if (typeof iss !== 'string' || iss === '')
+    return { ok: false, message: 'the passport has no iss' }
+  if (typeof kid !== 'string' || kid === '')
+    return { ok: false, message: 'the passport header has no kid' }
+  return {
+    ok: true,
+    entry: passportEntry({
+      id: jti,
+      issuer: iss,
+      kid,
+      issuerJwtSha256: toHex(sha256(new TextEncoder().encode(jwt))),
+    }),
+  }
+}

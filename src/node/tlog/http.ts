@@ -1,0 +1,117 @@
+/**
+ * Reading a transparency log over HTTP (the paths of src/core/tlog/api.ts): bounded size, a
+ * timeout, no redirects to other schemes, and coded errors. Everything returned is untrusted and
+ * is checked by the callers against a signed checkpoint.
+ */
+import { TlogError } from '../../core/errors.js'
+import {
+  LOG_API,
+  MAX_LOG_RESPONSE_BYTES,
+  consistencyProofPath,
+  inclusionProofPath,
+  passportPath,
+} from '../../core/tlog/api.js'
+
+export type FetchFn = typeof fetch
+
+export interface LogHttpOptions {
+  /** Default: the global fetch. Tests inject one. */
+  fetch?: FetchFn
+  /** Per request (default 10 s). */
+  timeoutMs?: number
+}
+
+function unavailable(message: string, cause?: unknown): TlogError {
+  return new TlogError({ code: 'ERR_TLOG_UNAVAILABLE', message, cause })
+}
+
+/** A log base URL: http(s), no query or fragment; trailing slashes removed. */
+export function normalizeLogUrl(url: string): string {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    throw new TypeError(`log URL "${url}" is not a URL`)
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new TypeError(`log URL "${url}" must be http(s)`)
+  u.search = ''
+  u.hash = ''
+  return u.toString().replace(/\/+$/, '')
+}
+
+/** GETs `base + path`; returns the body text, or null for 404 when `allow404`. */
+async function get(
+  base: string,
+  path: string,
+  options: LogHttpOptions,
+  allow404 = false,
+): Promise<string | null> {
+  const url = normalizeLogUrl(base) + path
+  const doFetch = options.fetch ?? fetch
+  let res: Response
+  try {
+    res = await doFetch(url, {
+      redirect: 'error',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    })
+  } catch (err) {
+    throw unavailable(`cannot reach the log at ${url}: ${(err as Error).message}`, err)
+  }
+  if (allow404 && res.status === 404) return null
+  if (res.status !== 200) throw unavailable(`the log answered ${res.status} for ${url}`)
+  const declared = Number(res.headers.get('content-length') ?? '0')
+  if (declared > MAX_LOG_RESPONSE_BYTES) throw unavailable(`the response of ${url} is too large`)
+  const body = new Uint8Array(await res.arrayBuffer())
+  if (body.length > MAX_LOG_RESPONSE_BYTES) throw unavailable(`the response of ${url} is too large`)
+  return new TextDecoder().decode(body)
+}
+
+function json(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new TlogError({ code: 'ERR_TLOG_INVALID', message: `the log's ${what} is not JSON` })
+  }
+}
+
+/** The latest checkpoint note (text), unverified. */
+export async function fetchCheckpoint(base: string, options: LogHttpOptions = {}): Promise<string> {
+  return (await get(base, LOG_API.checkpoint, options)) as string
+}
+
+/** An inclusion proof body (JSON), unverified. */
+export async function fetchInclusionProof(
+  base: string,
+  index: number,
+  size: number,
+  options: LogHttpOptions = {},
+): Promise<unknown> {
+  return json(
+    (await get(base, inclusionProofPath(index, size), options)) as string,
+    'inclusion proof',
+  )
+}
+
+/** A consistency proof body (JSON), unverified. */
+export async function fetchConsistencyProof(
+  base: string,
+  from: number,
+  to: number,
+  options: LogHttpOptions = {},
+): Promise<unknown> {
+  return json(
+    (await get(base, consistencyProofPath(from, to), options)) as string,
+    'consistency proof',
+  )
+}
+
+/** The passport as the registry stores it (JSON), or null when the registry has no such id. */
+export async function fetchPassport(
+  base: string,
+  id: string,
+  options: LogHttpOptions = {},
+): Promise<unknown> {
+  const text = await get(base, passportPath(id), options, true)
+  return text === null ? null : json(text, 'passport record')
+}

@@ -1,0 +1,261 @@
+/**
+ * The registry HTTP API (`accord serve`): a fastify instance built from injected dependencies
+ * (store, registry service, clock), so tests drive it with `inject` and the CLI with `listen`.
+ *
+ * Every route follows validate -> core -> status code. Errors are `{ code, message }` (plus the
+ * verification `reason` for 422), with the HTTP status from the one table in core/errors.ts.
+ * Logs are fastify's pino logs; the Authorization header and request bodies (passports, tokens)
+ * are never logged. docs/api.md describes every route; GET /openapi.json is generated from the
+ * route schemas.
+ */
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify'
+import { readFileSync } from 'node:fs'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import { AccordError, ERROR_CODES, type AccordErrorCode } from '../core/errors.js'
+import type { ServerDeps } from './deps.js'
+import { ReplayCache, verifySignedRequest, type RequestKey } from './signed-request.js'
+import { registerPassportRoutes } from './routes/passports.js'
+import { registerStatusListRoutes } from './routes/status-lists.js'
+import { registerEndorsementRoutes } from './routes/endorsements.js'
+import { registerLogRoutes } from './routes/log.js'
+import { registerHealthRoutes } from './routes/health.js'
+import { registerVerifyRoutes } from './routes/verify.js'
+import { registerWeb } from './web.js'
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
+
+/** Default body limit (1 MiB); routes set their own where they need more or less. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+export interface BuildAppOptions extends ServerDeps {
+  /** fastify logger: false (default), true, or pino options (redaction is always added). */
+  logger?: boolean | Record<string, unknown>
+  /** Requests per client (IP) per minute; false disables rate limiting. Default 6000. */
+  rateLimit?: { max: number; timeWindowMs?: number } | false
+  /** Most signed-request nonces remembered (replay cache). Default 100,000. */
+  replayCacheSize?: number
+  /** Trust X-Forwarded-For (behind a reverse proxy). Default false. */
+  trustProxy?: boolean
+}
+
+/** What the route modules share. */
+export interface RouteContext {
+  deps: ServerDeps
+  nowSeconds(): number
+  /** Verifies the request's `Authorization: Accord-Signature` (401 otherwise). */
+  authenticate(request: FastifyRequest): Promise<RequestKey>
+  /** A preValidation hook: authenticates before the body is validated, sets `requestKey`. */
+  signed(request: FastifyRequest): Promise<void>
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request body exactly as received (for `body_sha256`). */
+    rawBody: Buffer | undefined
+    /** The verified key of a signed request (set by `ctx.signed`). */
+    requestKey: RequestKey | undefined
+  }
+}
+
+/** Paths of pino log records that must never be written. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.body',
+  'res.body',
+  'body',
+  'passport',
+  'token',
+]
+
+/** An API error: a code from the table, with an optional status override and reason. */
+export class ApiError extends AccordError {
+  constructor(
+    code: AccordErrorCode,
+    message: string,
+    readonly status?: number,
+    readonly reason?: string,
+  ) {
+    super({ code, message })
+  }
+}
+
+export function requestPath(request: FastifyRequest): string {
+  const url = request.url
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false
+  const base = logger === true ? {} : logger
+  return { ...base, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }
+}
+
+/** Builds the app (not listening). Call `app.ready()` or `inject` / `listen`. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOption(options.logger),
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    // Request ids in logs; never derived from client input.
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  })
+  app.decorateRequest('rawBody', undefined)
+  app.decorateRequest('requestKey', undefined)
+
+  // Bodies are read as bytes first: the signed-request hash is over the exact bytes.
+  app.removeContentTypeParser(['application/json', 'text/plain'])
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const raw = body as Buffer
+    req.rawBody = raw
+    try {
+      done(null, JSON.parse(raw.toString('utf8')))
+    } catch {
+      done(new ApiError('ERR_CONFIG_BAD_REQUEST', 'the request body is not valid JSON'), undefined)
+    }
+  })
+  app.addContentTypeParser(
+    ['text/plain', 'application/statuslist+jwt', 'application/jwt'],
+    { parseAs: 'buffer' },
+    (req, body, done) => {
+      const raw = body as Buffer
+      req.rawBody = raw
+      done(null, raw.toString('utf8'))
+    },
+  )
+
+  app.setErrorHandler((error: FastifyError | AccordError | Error, request, reply) => {
+    sendError(error, request, reply)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      code: 'ERR_CONFIG_BAD_REQUEST',
+      message: `no route ${request.method} ${requestPath(request)}; see GET /openapi.json`,
+    })
+  })
+
+  if (options.rateLimit !== false) {
+    const limit = options.rateLimit ?? { max: 6000 }
+    await app.register(rateLimit, {
+      max: limit.max,
+      timeWindow: limit.timeWindowMs ?? 60_000,
+      errorResponseBuilder: (_req, context) => ({
+        statusCode: 429,
+        code: 'ERR_CONFIG_RATE_LIMITED',
+        message: `rate limit of ${context.max} requests per ${context.after} exceeded; retry later`,
+      }),
+    })
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Accord passport registry',
+        version: VERSION,
+        description:
+          'Publish, search and verify AI regulatory passports; transparency log of every write. See docs/api.md.',
+      },
+      components: {
+        securitySchemes: {
+          accordSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description:
+              '`Accord-Signature <jws>`: a compact JWS over {htm, htu, iat, jti, body_sha256} by the issuer key (header jwk, kid = its RFC 7638 thumbprint).',
+          },
+        },
+      },
+    },
+  })
+
+  const replay = new ReplayCache(options.replayCacheSize)
+  const authenticate = (request: FastifyRequest): Promise<RequestKey> =>
+    verifySignedRequest({
+      authorization: request.headers.authorization,
+      method: request.method,
+      path: requestPath(request),
+      body: request.rawBody ?? new Uint8Array(),
+      nowSeconds: options.clock.nowSeconds(),
+      replay,
+    })
+  const ctx: RouteContext = {
+    deps: options,
+    nowSeconds: () => options.clock.nowSeconds(),
+    authenticate,
+    signed: async (request) => {
+      request.requestKey = await authenticate(request)
+    },
+  }
+
+  registerHealthRoutes(app, ctx)
+  registerPassportRoutes(app, ctx)
+  registerStatusListRoutes(app, ctx)
+  registerEndorsementRoutes(app, ctx)
+  registerLogRoutes(app, ctx)
+  registerVerifyRoutes(app, ctx)
+  // The web UI (pages, assets and its read-only helper routes), same origin as the API.
+  registerWeb(app, {
+    store: options.store,
+    ...(options.policiesDir ? { policiesDir: options.policiesDir } : {}),
+  })
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  return app
+}
+
+function sendError(
+  error: FastifyError | AccordError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (error instanceof AccordError) {
+    const info = ERROR_CODES[error.code]
+    const status = error instanceof ApiError && error.status ? error.status : (info?.http ?? 500)
+    const reason = error instanceof ApiError ? error.reason : undefined
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    void reply.code(status).send({
+      code: error.code,
+      message: status >= 500 && error.code === 'ERR_INTERNAL' ? 'internal error' : error.message,
+      ...(reason ? { reason } : {}),
+    })
+    return
+  }
+  const fe = error as FastifyError
+  if (fe.validation) {
+    void reply.code(400).send({ code: 'ERR_CONFIG_BAD_REQUEST', message: fe.message })
+    return
+  }
+  const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500
+  if (status === 413) {
+    void reply.code(413).send({
+      code: 'ERR_CONFIG_REQUEST_TOO_LARGE',
+      message: 'the request body is larger than this route accepts',
+    })
+    return
+  }
+  if (status === 429) {
+    void reply.code(429).send({ code: 'ERR_CONFIG_RATE_LIMITED', message: fe.message })
+    return
+  }
+  if (status >= 400 && status < 500) {
+    void reply.code(status).send({ code: 'ERR_CONFIG_BAD_REQUEST', message: fe.message })
+    return
+  }
+  request.log.error({ err: error }, 'request failed')
+  void reply.code(500).send({ code: 'ERR_INTERNAL', message: 'internal error' })
+}

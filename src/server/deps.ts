@@ -1,0 +1,48 @@
+/**
+ * What the HTTP server needs from the rest of Accord, injected by `buildApp` callers (the
+ * `accord serve` command, tests, the bench). Routes never open stores or read files themselves.
+ */
+import type { Clock } from '../core/ports.js'
+import type {
+  ConsistencyProofResponse,
+  EntryResponse,
+  InclusionProofResponse,
+} from '../core/tlog/api.js'
+import type {
+  EndorsementRecord,
+  PassportRecord,
+  RegistryStore,
+  StatusChange,
+} from '../core/store.js'
+
+/** One write to the registry: the row and its transparency-log entry are committed together. */
+export type RegistryItem =
+  | { type: 'passport'; passport: PassportRecord }
+  | { type: 'status'; change: StatusChange }
+  | { type: 'endorsement'; endorsement: EndorsementRecord }
+
+/**
+ * The registry service (src/node/tlog `openRegistry` implements it): group commit into
+ * `store.publishBatch` and the transparency log. The server acknowledges a write only after
+ * `publish` resolved, i.e. after COMMIT.
+ */
+export interface RegistryService {
+  /** Publishes the items with their log entries; `indexes` in item order, after COMMIT. */
+  publish(items: RegistryItem[]): Promise<{ indexes: number[]; size: number }>
+  /** The latest checkpoint; `note` is the C2SP signed-note text. */
+  checkpoint(): Promise<{ size: number; note: string }>
+  inclusionProof(index: number, size: number): Promise<InclusionProofResponse>
+  consistencyProof(from: number, to: number): Promise<ConsistencyProofResponse>
+  /** Entries start <= index < end (at most MAX_ENTRIES_PER_REQUEST). */
+  entries(start: number, end: number): Promise<EntryResponse[]>
+  /** Commits what is queued, then refuses new publishes (graceful shutdown). */
+  close(): Promise<void>
+}
+
+export interface ServerDeps {
+  store: RegistryStore
+  registry: RegistryService
+  clock: Clock
+  /** Bundled example policies by name, for POST /api/v1/verify; default none. */
+  policiesDir?: string
+}

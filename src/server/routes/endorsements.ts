@@ -1,0 +1,140 @@
+/**
+ * Endorsements: a third party (assessor, notified body, authority) vouches for a passport. The
+ * endorser is authenticated by the endorsement's own signature: the request carries the public
+ * JWK, whose RFC 7638 thumbprint must be the endorsement's header kid; the registry records
+ * which key endorsed (whether a buyer trusts that key is the buyer's policy).
+ */
+import type { FastifyInstance } from 'fastify'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import {
+  MAX_ENDORSEMENT_CHARS,
+  issuerJwtOf,
+  verifyEndorsement,
+} from '../../core/passport/endorse.js'
+import { jwkThumbprint, parsePublicJwk } from '../../core/passport/jwk.js'
+import { ApiError, type RouteContext } from '../app.js'
+import { PassportId, errors } from '../schemas.js'
+import { sha256Hex } from '../signed-request.js'
+import { getStoredPassport, isoNow } from './passports.js'
+
+const Params = { type: 'object', required: ['id'], properties: { id: PassportId } } as const
+
+function rejected(message: string, reason = 'endorsement-invalid'): ApiError {
+  return new ApiError('ERR_PASSPORT_REJECTED', message, 422, reason)
+}
+
+/** The endorser key: the given public JWK, which must be the one the header kid names. */
+async function endorserKey(token: string, jwk: unknown) {
+  let kid: unknown
+  try {
+    kid = decodeProtectedHeader(issuerJwtOf(token)).kid
+  } catch {
+    throw rejected('the endorsement is not a JWS with a JSON header')
+  }
+  let key: Record<string, unknown>
+  try {
+    key = await parsePublicJwk(jwk, 'endorser jwk')
+  } catch (err) {
+    throw rejected((err as Error).message)
+  }
+  if (typeof kid !== 'string' || (await jwkThumbprint(key)) !== kid)
+    throw rejected('the endorsement header kid is not the RFC 7638 thumbprint of the given jwk')
+  return { kid, jwk: key }
+}
+
+export function registerEndorsementRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Params: { id: string }; Body: { endorsement: string; jwk: Record<string, unknown> } }>(
+    '/api/v1/passports/:id/endorsements',
+    {
+      bodyLimit: MAX_ENDORSEMENT_CHARS + 4096,
+      schema: {
+        summary: 'Record an endorsement of a passport (authenticated by its own signature)',
+        tags: ['endorsements'],
+        params: Params,
+        body: {
+          type: 'object',
+          required: ['endorsement', 'jwk'],
+          additionalProperties: false,
+          properties: {
+            endorsement: { type: 'string', minLength: 1, maxLength: MAX_ENDORSEMENT_CHARS },
+            jwk: { type: 'object', description: "The endorser's public JWK (kid = thumbprint)" },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
+          },
+          ...errors(400, 404, 409, 413, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = request.body.endorsement.trim()
+      const passport = await getStoredPassport(ctx, request.params.id)
+      const key = await endorserKey(token, request.body.jwk)
+      const result = await verifyEndorsement(token, {
+        passportIssuerJwt: issuerJwtOf(passport.token),
+        trustedAssessorKeys: [key],
+        nowSeconds: ctx.nowSeconds(),
+        sha256: (data) => sha256Hex(data),
+      })
+      if (!result.valid) throw rejected(result.message, result.reason)
+      const jti = decodeJwt(issuerJwtOf(token)).jti
+      const id = typeof jti === 'string' && jti !== '' ? jti : `urn:sha256:${sha256Hex(token)}`
+      const {
+        indexes: [logIndex],
+      } = await ctx.deps.registry.publish([
+        {
+          type: 'endorsement',
+          endorsement: {
+            id,
+            passportId: passport.id,
+            endorserKid: key.kid,
+            token,
+            publishedAt: isoNow(ctx),
+          },
+        },
+      ])
+      request.log.info({ passportId: passport.id, endorsementId: id, logIndex }, 'endorsed')
+      return reply.code(201).send({ id, logIndex })
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/passports/:id/endorsements',
+    {
+      schema: {
+        summary: 'Endorsements of a passport, oldest first',
+        tags: ['endorsements'],
+        params: Params,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    passportId: { type: 'string' },
+                    endorserKid: { type: 'string' },
+                    token: { type: 'string' },
+                    publishedAt: { type: 'string' },
+                    logIndex: { type: ['integer', 'null'] },
+                  },
+                },
+              },
+            },
+          },
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => {
+      const passport = await getStoredPassport(ctx, request.params.id)
+      return { items: await ctx.deps.store.listEndorsements(passport.id) }
+    },
+  )
+}

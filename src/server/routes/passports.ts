@@ -1,0 +1,286 @@
+/**
+ * Passports: publish (issuer-signed request), read, search, by system, and status changes.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { decodeProtectedHeader } from 'jose'
+import { StoreError } from '../../core/errors.js'
+import { createPassportVerifier } from '../../core/passport/verify.js'
+import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
+import type { PassportStatus, StoredPassport } from '../../core/store.js'
+import { ApiError, type RouteContext } from '../app.js'
+import { hasher, passportRecord } from '../passport-record.js'
+import type { RequestKey } from '../signed-request.js'
+import { PassportFull, PassportId, PassportSummary, SignedRequest, errors } from '../schemas.js'
+
+/** Body limit of a publish: the largest passport plus JSON framing. */
+export const PUBLISH_BODY_LIMIT = DEFAULT_MAX_TOKEN_BYTES + 1024
+/** Largest page of a search. */
+export const MAX_PAGE = 100
+/** Passports scanned for GET /systems/:subjectId/passports (see docs/api.md). */
+export const MAX_SYSTEM_SCAN = 10_000
+
+export function isoNow(ctx: RouteContext): string {
+  return new Date(ctx.nowSeconds() * 1000).toISOString()
+}
+
+/** The verified request key; routes using it run `ctx.signed` as preValidation. */
+export function keyOf(request: FastifyRequest): RequestKey {
+  const key = request.requestKey
+  if (key === undefined) throw new TypeError('route without ctx.signed preValidation')
+  return key
+}
+
+export async function getStoredPassport(ctx: RouteContext, id: string): Promise<StoredPassport> {
+  const stored = await ctx.deps.store.getPassport(id)
+  if (stored === null)
+    throw new StoreError({
+      code: 'ERR_STORE_NOT_FOUND',
+      message: `passport ${JSON.stringify(id)} is not in the registry`,
+    })
+  return stored
+}
+
+function summary(p: StoredPassport): Omit<StoredPassport, 'token'> {
+  const rest: Partial<StoredPassport> = { ...p }
+  delete rest.token
+  return rest as Omit<StoredPassport, 'token'>
+}
+
+const StatusBody = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['revoked', 'suspended', 'valid'] },
+    reason: { type: 'string', maxLength: 500 },
+  },
+} as const
+
+export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Body: { passport: string } }>(
+    '/api/v1/passports',
+    {
+      bodyLimit: PUBLISH_BODY_LIMIT,
+      preValidation: ctx.signed,
+      schema: {
+        summary: 'Publish a passport (signed request by its issuer key)',
+        tags: ['passports'],
+        security: SignedRequest,
+        body: {
+          type: 'object',
+          required: ['passport'],
+          additionalProperties: false,
+          properties: {
+            passport: {
+              type: 'string',
+              minLength: 1,
+              maxLength: DEFAULT_MAX_TOKEN_BYTES,
+              description: 'The passport SD-JWT (compact, with all disclosures).',
+            },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
+          },
+          ...errors(400, 401, 403, 409, 413, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = keyOf(request)
+      const token = request.body.passport.trim()
+      let passportKid: unknown
+      try {
+        passportKid = decodeProtectedHeader(token.slice(0, token.indexOf('~'))).kid
+      } catch {
+        throw new ApiError(
+          'ERR_PASSPORT_REJECTED',
+          'the passport is not an SD-JWT with a JSON header',
+          422,
+          'malformed',
+        )
+      }
+      if (passportKid !== key.kid)
+        throw new ApiError(
+          'ERR_PASSPORT_REQUEST_FORBIDDEN',
+          `the passport was signed by key ${JSON.stringify(passportKid ?? null)}, not by the key that signed this request (${key.kid}); only its issuer may publish it`,
+        )
+      const verified = await createPassportVerifier({
+        trustedKeys: [{ kid: key.kid, jwk: key.jwk }],
+        hasher,
+      }).verify(token, { nowSeconds: ctx.nowSeconds() })
+      if (!verified.ok || !verified.claims) {
+        const failed = verified.checks.find((c) => c.outcome === 'fail')
+        throw new ApiError(
+          'ERR_PASSPORT_REJECTED',
+          `the passport does not verify: ${failed?.message ?? 'unknown'}`,
+          422,
+          failed?.reason ?? 'malformed',
+        )
+      }
+      const made = passportRecord(verified.claims, token, key.kid, isoNow(ctx))
+      if (!made.ok) throw new ApiError('ERR_PASSPORT_REJECTED', made.message, 422, 'malformed')
+      const {
+        indexes: [logIndex],
+      } = await ctx.deps.registry.publish([{ type: 'passport', passport: made.record }])
+      request.log.info({ passportId: made.record.id, kid: key.kid, logIndex }, 'published')
+      return reply
+        .code(201)
+        .header('location', `/api/v1/passports/${encodeURIComponent(made.record.id)}`)
+        .send({ id: made.record.id, logIndex })
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/passports/:id',
+    {
+      schema: {
+        summary: 'A published passport with its status and log index',
+        tags: ['passports'],
+        params: { type: 'object', required: ['id'], properties: { id: PassportId } },
+        response: { 200: PassportFull, ...errors(404) },
+      },
+    },
+    async (request) => getStoredPassport(ctx, request.params.id),
+  )
+
+  app.get<{
+    Querystring: {
+      provider?: string
+      system?: string
+      jurisdiction?: string
+      category?: string
+      status?: PassportStatus
+      limit: number
+      cursor?: string
+    }
+  }>(
+    '/api/v1/passports',
+    {
+      schema: {
+        summary: 'Search passports (newest first; without tokens)',
+        tags: ['passports'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            provider: { type: 'string', maxLength: 200, description: 'substring, any case' },
+            system: { type: 'string', maxLength: 200, description: 'substring, any case' },
+            jurisdiction: { type: 'string', maxLength: 64 },
+            category: { type: 'string', maxLength: 64 },
+            status: { type: 'string', enum: ['valid', 'revoked', 'suspended'] },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 20 },
+            cursor: { type: 'string', maxLength: 512 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: PassportSummary },
+              nextCursor: { type: ['string', 'null'] },
+            },
+          },
+          ...errors(400),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const result = await ctx.deps.store.findPassports({
+        limit: q.limit,
+        ...(q.provider ? { provider: q.provider } : {}),
+        ...(q.system ? { system: q.system } : {}),
+        ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}),
+        ...(q.category ? { category: q.category } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      })
+      return { items: result.items.map(summary), nextCursor: result.nextCursor }
+    },
+  )
+
+  app.get<{ Params: { subjectId: string } }>(
+    '/api/v1/systems/:subjectId/passports',
+    {
+      schema: {
+        summary: 'Every passport of one AI system (all its versions), newest first',
+        tags: ['passports'],
+        params: {
+          type: 'object',
+          required: ['subjectId'],
+          properties: { subjectId: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: PassportSummary } } },
+        },
+      },
+    },
+    async (request) => {
+      // The store has no subject filter yet: scan pages (bounded). See docs/api.md.
+      const items: StoredPassport[] = []
+      let cursor: string | null = null
+      let scanned = 0
+      do {
+        const page = await ctx.deps.store.findPassports({ limit: 1000, cursor })
+        scanned += page.items.length
+        items.push(...page.items.filter((p) => p.subjectId === request.params.subjectId))
+        cursor = page.nextCursor
+      } while (cursor !== null && scanned < MAX_SYSTEM_SCAN)
+      return { items: items.map(summary) }
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { status: PassportStatus; reason?: string } }>(
+    '/api/v1/passports/:id/status',
+    {
+      bodyLimit: 4096,
+      preValidation: ctx.signed,
+      schema: {
+        summary: 'Revoke, suspend or reinstate a passport (signed request by its issuer key)',
+        tags: ['passports'],
+        security: SignedRequest,
+        params: { type: 'object', required: ['id'], properties: { id: PassportId } },
+        body: StatusBody,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              status: { type: 'string' },
+              logIndex: { type: 'integer' },
+            },
+          },
+          ...errors(400, 401, 403, 404, 409, 429),
+        },
+      },
+    },
+    async (request) => {
+      const key = keyOf(request)
+      const stored = await getStoredPassport(ctx, request.params.id)
+      if (stored.kid !== key.kid)
+        throw new ApiError(
+          'ERR_PASSPORT_REQUEST_FORBIDDEN',
+          `passport ${stored.id} was issued with key ${stored.kid}; only that key may change its status`,
+        )
+      const {
+        indexes: [logIndex],
+      } = await ctx.deps.registry.publish([
+        {
+          type: 'status',
+          change: {
+            passportId: stored.id,
+            status: request.body.status,
+            reason: request.body.reason ?? null,
+            byKid: key.kid,
+            at: isoNow(ctx),
+          },
+        },
+      ])
+      request.log.info({ passportId: stored.id, status: request.body.status, logIndex }, 'status')
+      return { id: stored.id, status: request.body.status, logIndex }
+    },
+  )
+}

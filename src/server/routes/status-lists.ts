@@ -1,0 +1,134 @@
+/**
+ * Status lists: an issuer uploads its signed Status List Token (draft-ietf-oauth-status-list)
+ * after a status change; verifiers fetch it (`accord verify --status-list URL`).
+ */
+import type { FastifyInstance } from 'fastify'
+import { decodeJwt } from 'jose'
+import {
+  MAX_STATUS_LIST_TOKEN_BYTES,
+  STATUS_LIST_TYP,
+  parseStatusListPayload,
+  verifyCompactJws,
+} from '../../core/passport/status.js'
+import { ApiError, type RouteContext } from '../app.js'
+import { SignedRequest, errors } from '../schemas.js'
+import { isoNow, keyOf } from './passports.js'
+
+export const STATUS_LIST_MEDIA_TYPE = `application/${STATUS_LIST_TYP}`
+const ListIdParams = {
+  type: 'object',
+  required: ['listId'],
+  properties: { listId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } },
+} as const
+
+function issuedAt(token: string): number {
+  try {
+    const iat = decodeJwt(token).iat
+    return typeof iat === 'number' ? iat : 0
+  } catch {
+    return 0
+  }
+}
+
+export function registerStatusListRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.put<{ Params: { listId: string }; Body: string }>(
+    '/api/v1/status-lists/:listId',
+    {
+      bodyLimit: MAX_STATUS_LIST_TOKEN_BYTES,
+      preValidation: ctx.signed,
+      schema: {
+        summary: "Upload the issuer's Status List Token (signed request by the list's key)",
+        tags: ['status lists'],
+        security: SignedRequest,
+        consumes: [STATUS_LIST_MEDIA_TYPE],
+        params: ListIdParams,
+        body: { type: 'string', minLength: 1 },
+        response: {
+          200: {
+            type: 'object',
+            properties: { listId: { type: 'string' }, updatedAt: { type: 'string' } },
+          },
+          ...errors(400, 401, 403, 409, 413, 422, 429),
+        },
+      },
+    },
+    async (request) => {
+      const key = keyOf(request)
+      const { listId } = request.params
+      if (typeof request.body !== 'string')
+        throw new ApiError(
+          'ERR_CONFIG_BAD_REQUEST',
+          `send the token as ${STATUS_LIST_MEDIA_TYPE}, not JSON`,
+        )
+      const token = request.body.trim()
+      const existing = await ctx.deps.store.getStatusList(listId)
+      if (existing !== null && existing.issuer !== key.kid)
+        throw new ApiError(
+          'ERR_PASSPORT_REQUEST_FORBIDDEN',
+          `status list ${listId} belongs to key ${existing.issuer}; only that key may replace it`,
+        )
+      const verified = await verifyCompactJws(
+        token,
+        [{ kid: key.kid, jwk: key.jwk }],
+        [STATUS_LIST_TYP],
+      )
+      if (!verified.ok) {
+        if (verified.failure === 'key-unknown')
+          throw new ApiError(
+            'ERR_PASSPORT_REQUEST_FORBIDDEN',
+            'the status list token is not signed by the key that signed this request',
+          )
+        throw new ApiError(
+          'ERR_PASSPORT_REJECTED',
+          `status list token: ${verified.message}`,
+          422,
+          verified.failure === 'malformed' ? 'malformed' : 'signature-invalid',
+        )
+      }
+      try {
+        parseStatusListPayload(verified.payload)
+      } catch (err) {
+        throw new ApiError('ERR_PASSPORT_REJECTED', (err as Error).message, 422, 'malformed')
+      }
+      // No rollback to an older list: a replaced list must not bring a revoked entry back.
+      if (existing !== null && issuedAt(token) < issuedAt(existing.token))
+        throw new ApiError(
+          'ERR_STORE_CONFLICT',
+          `the status list token is older (iat) than the one stored for ${listId}`,
+        )
+      const updatedAt = isoNow(ctx)
+      await ctx.deps.store.putStatusList({ listId, issuer: key.kid, token, updatedAt })
+      request.log.info({ listId, kid: key.kid }, 'status list updated')
+      return { listId, updatedAt }
+    },
+  )
+
+  app.get<{ Params: { listId: string } }>(
+    '/api/v1/status-lists/:listId',
+    {
+      schema: {
+        summary: 'The Status List Token (application/statuslist+jwt)',
+        tags: ['status lists'],
+        produces: [STATUS_LIST_MEDIA_TYPE],
+        params: ListIdParams,
+        response: {
+          200: { type: 'string', description: 'The signed Status List Token' },
+          ...errors(404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const list = await ctx.deps.store.getStatusList(request.params.listId)
+      if (list === null)
+        throw new ApiError(
+          'ERR_STORE_NOT_FOUND',
+          `status list ${request.params.listId} has not been uploaded`,
+        )
+      return reply
+        .type(STATUS_LIST_MEDIA_TYPE)
+        .header('cache-control', 'no-cache')
+        .header('last-modified', new Date(list.updatedAt).toUTCString())
+        .send(list.token)
+    },
+  )
+}

@@ -1,0 +1,200 @@
+/**
+ * POST /api/v1/verify: verifies a passport (or presentation) against an acceptance policy on the
+ * server, for the web UI and for clients without the CLI. The same steps as `accord verify`
+ * (cryptography -> status -> policy -> verdict) without files: the policy is YAML text with
+ * inline keys (`jwk:`), or the name of a bundled policy; the status list is the token text.
+ * Nothing is fetched and no path given by the client is read.
+ */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { createHash } from 'node:crypto'
+import { AccordError, ConfigError, type Issue } from '../../core/errors.js'
+import { parsePublicKeys } from '../../core/passport/jwk.js'
+import { checkStatus, MAX_STATUS_LIST_TOKEN_BYTES } from '../../core/passport/status.js'
+import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
+import type { CheckResult, VerificationResult } from '../../core/passport/types.js'
+import { createPassportVerifier, type TrustedKey } from '../../core/passport/verify.js'
+import { evaluatePolicy, verdictFrom } from '../../core/policy/evaluate.js'
+import { parsePolicy } from '../../core/policy/parse.js'
+import type { Policy } from '../../core/policy/schema.js'
+import { loadPolicy } from '../../node/policy-loader.js'
+import type { RouteContext } from '../app.js'
+import { hasher } from '../passport-record.js'
+import { errors } from '../schemas.js'
+
+/** Largest policy text accepted. */
+export const MAX_POLICY_CHARS = 64 * 1024
+const POLICY_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
+const CACHE_SIZE = 64
+
+interface LoadedPolicy {
+  policy: Policy
+  issuerKeys: TrustedKey[]
+}
+
+function invalidPolicy(message: string, issues: Issue[] = []): ConfigError {
+  return new ConfigError({ code: 'ERR_CONFIG_POLICY_INVALID', message, issues })
+}
+
+async function policyFromText(text: string): Promise<LoadedPolicy> {
+  const parsed = parsePolicy(text, 'policy')
+  if (!parsed.ok)
+    throw invalidPolicy(
+      `the policy is invalid: ${parsed.issues
+        .slice(0, 3)
+        .map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.message}`)
+        .join('; ')}`,
+      parsed.issues,
+    )
+  const issuerKeys: TrustedKey[] = []
+  for (const party of parsed.policy.trust.issuers) {
+    if (party.jwk === undefined)
+      throw invalidPolicy(
+        `trusted issuer "${party.name}" names a key file (jwks); a policy sent to the server must write its keys inline (jwk:)`,
+      )
+    try {
+      for (const jwk of await parsePublicKeys(party.jwk, `inline jwk of ${party.name}`))
+        issuerKeys.push({ kid: jwk.kid, jwk, name: party.name })
+    } catch (err) {
+      if (err instanceof AccordError) throw invalidPolicy(err.message)
+      throw err
+    }
+  }
+  return { policy: parsed.policy, issuerKeys }
+}
+
+export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const cache = new Map<string, Promise<LoadedPolicy>>()
+  const policiesDir = ctx.deps.policiesDir
+
+  /** Parsed policies by text hash (or name), so a busy verifier parses each policy once. */
+  function getPolicy(policy: string): Promise<LoadedPolicy> {
+    const cacheKey = createHash('sha256').update(policy).digest('hex')
+    const hit = cache.get(cacheKey)
+    if (hit) return hit
+    let loading: Promise<LoadedPolicy>
+    const file =
+      policiesDir !== undefined && POLICY_NAME.test(policy)
+        ? path.join(policiesDir, `${policy}.yaml`)
+        : undefined
+    if (file !== undefined && existsSync(file)) {
+      loading = loadPolicy(file).then((l) => ({
+        policy: l.policy,
+        issuerKeys: l.trustedIssuerKeys,
+      }))
+    } else if (POLICY_NAME.test(policy)) {
+      loading = Promise.reject(
+        new ConfigError({
+          code: 'ERR_CONFIG_POLICY_NOT_FOUND',
+          message: `no bundled policy named "${policy}"; send the policy YAML text instead`,
+        }),
+      )
+    } else loading = policyFromText(policy)
+    loading.catch(() => cache.delete(cacheKey))
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    cache.set(cacheKey, loading)
+    return loading
+  }
+
+  app.post<{ Body: { passport: string; policy: string; statusList?: string } }>(
+    '/api/v1/verify',
+    {
+      bodyLimit: DEFAULT_MAX_TOKEN_BYTES + MAX_POLICY_CHARS + MAX_STATUS_LIST_TOKEN_BYTES,
+      schema: {
+        summary: 'Verify a passport against an acceptance policy (returns the VerificationResult)',
+        tags: ['verify'],
+        body: {
+          type: 'object',
+          required: ['passport', 'policy'],
+          additionalProperties: false,
+          properties: {
+            passport: { type: 'string', minLength: 1, maxLength: DEFAULT_MAX_TOKEN_BYTES },
+            policy: {
+              type: 'string',
+              minLength: 1,
+              maxLength: MAX_POLICY_CHARS,
+              description: 'Policy YAML with inline keys, or the name of a bundled policy',
+            },
+            statusList: {
+              type: 'string',
+              maxLength: MAX_STATUS_LIST_TOKEN_BYTES,
+              description: "The issuer's Status List Token (text)",
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            properties: {
+              verdict: { type: 'string', enum: ['accepted', 'rejected', 'indeterminate'] },
+              checks: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    check: { type: 'string' },
+                    outcome: { type: 'string' },
+                    reason: { type: 'string' },
+                    message: { type: 'string' },
+                  },
+                },
+              },
+              claims: { type: 'object', additionalProperties: true },
+              endorsements: {
+                type: 'array',
+                items: { type: 'object', additionalProperties: true },
+              },
+            },
+          },
+          ...errors(400, 404, 413, 422, 429),
+        },
+      },
+    },
+    async (request): Promise<VerificationResult> => {
+      const { passport, statusList } = request.body
+      const { policy, issuerKeys } = await getPolicy(request.body.policy)
+      const nowSeconds = ctx.nowSeconds()
+      const checks: CheckResult[] = []
+      const crypto = await createPassportVerifier({ trustedKeys: issuerKeys, hasher }).verify(
+        passport.trim(),
+        { nowSeconds },
+      )
+      checks.push(...crypto.checks)
+      if (!crypto.ok || !crypto.claims) return { verdict: 'rejected', checks, endorsements: [] }
+      const claims = crypto.claims
+      const key = issuerKeys.find((k) => k.kid === crypto.key?.kid)
+      let statusChecked = false
+      if (statusList !== undefined) {
+        const result = await checkStatus(claims.status, statusList, {
+          trustedKeys: key ? [{ kid: key.kid, jwk: key.jwk }] : [],
+          nowSeconds,
+        })
+        checks.push(result)
+        statusChecked = result.outcome === 'pass'
+      } else if (claims.status !== undefined) {
+        checks.push({
+          check: 'status',
+          outcome: 'skipped',
+          reason: 'status-unavailable',
+          message: 'no status list given (statusList); revocation was not checked',
+        })
+      }
+      const subject = claims.credentialSubject
+      checks.push(
+        ...evaluatePolicy(policy, {
+          claims,
+          disclosed: {
+            jurisdictions: Object.keys(subject.classification ?? {}),
+            frameworks: Object.keys(subject.obligations ?? {}),
+          },
+          endorsements: [],
+          nowSeconds,
+          statusChecked,
+        }),
+      )
+      return { verdict: verdictFrom(checks), checks, claims, endorsements: [] }
+    },
+  )
+}

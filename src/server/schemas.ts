@@ -1,0 +1,59 @@
+/** JSON Schemas shared by the routes (validation and the OpenAPI document). */
+
+export const ErrorBody = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', description: 'Stable error code (docs/errors.md).' },
+    message: { type: 'string' },
+    reason: { type: 'string', description: 'Verification reason code (422 only).' },
+  },
+} as const
+
+/** Error responses, by status, for a route's `response` schema. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorBody]))
+}
+
+export const PassportId = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  description: 'The passport id: its jti (`urn:uuid:...`).',
+} as const
+
+export const PassportSummary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    issuer: { type: 'string' },
+    kid: { type: 'string' },
+    subjectId: { type: 'string' },
+    systemName: { type: 'string' },
+    systemVersion: { type: 'string' },
+    providerName: { type: 'string' },
+    providerCountry: { type: ['string', 'null'] },
+    jurisdictions: { type: 'array', items: { type: 'string' } },
+    categories: {
+      type: 'object',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+    },
+    issuerJwtSha256: { type: 'string' },
+    publishedAt: { type: 'string' },
+    status: { type: 'string', enum: ['valid', 'revoked', 'suspended'] },
+    statusReason: { type: ['string', 'null'] },
+    statusByKid: { type: ['string', 'null'] },
+    statusUpdatedAt: { type: ['string', 'null'] },
+    logIndex: { type: ['integer', 'null'] },
+  },
+} as const
+
+export const PassportFull = {
+  ...PassportSummary,
+  properties: {
+    ...PassportSummary.properties,
+    token: { type: 'string', description: 'The SD-JWT exactly as published.' },
+  },
+} as const
+
+export const SignedRequest = [{ accordSignature: [] }]

@@ -1,0 +1,196 @@
+/**
+ * Signed requests: how an issuer authenticates a write to the registry without accounts.
+ *
+ * `Authorization: Accord-Signature <jws>`, where `<jws>` is a compact JWS (jose) with
+ * - protected header `{ alg: EdDSA | ES256, typ: 'accord-request+jwt', kid, jwk }`: `jwk` is the
+ *   public key and `kid` MUST be its RFC 7638 thumbprint, so the key names itself (the registry
+ *   is open to any issuer; what matters is that the SAME key signed the passport);
+ * - payload `{ htm, htu, iat, jti, body_sha256 }` (as in DPoP, RFC 9449 §4.2, plus the body hash):
+ *   the HTTP method, the request path, the time in seconds, a unique nonce, and the lowercase hex
+ *   SHA-256 of the exact request body bytes (of the empty string when there is none).
+ *
+ * The server refuses (401) a missing or malformed header, another `alg` or `typ`, `crit`, a kid
+ * that is not the thumbprint of `jwk`, a bad signature, another method or path, an `iat` more
+ * than 5 minutes old or 1 minute ahead, a `jti` seen before (a bounded replay cache), and a body
+ * whose hash differs.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { base64url, compactVerify, decodeProtectedHeader, importJWK } from 'jose'
+import { PassportError } from '../core/errors.js'
+import { algForJwk, jwkThumbprint, parsePublicJwk } from '../core/passport/jwk.js'
+import { ALLOWED_ALGS, type AllowedAlg } from '../core/passport/types.js'
+import type { Signer } from '../core/ports.js'
+
+export const AUTH_SCHEME = 'Accord-Signature'
+export const REQUEST_TYP = 'accord-request+jwt'
+/** Oldest `iat` accepted. */
+export const MAX_REQUEST_AGE_SECONDS = 300
+/** How far ahead of the server clock an `iat` may be. */
+export const MAX_REQUEST_SKEW_SECONDS = 60
+/** Longest Authorization header value read. */
+export const MAX_AUTH_HEADER_CHARS = 8 * 1024
+const JTI = /^[A-Za-z0-9._:-]{16,128}$/
+const HEX64 = /^[0-9a-f]{64}$/
+
+export interface SignedRequestPayload {
+  htm: string
+  htu: string
+  iat: number
+  jti: string
+  body_sha256: string
+}
+
+/** The key that signed a request (verified). */
+export interface RequestKey {
+  kid: string
+  alg: AllowedAlg
+  jwk: Record<string, unknown>
+}
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+export interface SignRequestOptions {
+  method: string
+  /** The request path, e.g. `/api/v1/passports` (no query). */
+  path: string
+  body: Uint8Array | string
+  nowSeconds: number
+  /** Default a random UUID. */
+  jti?: string
+}
+
+/** The `Authorization` header value of a signed request (client side: `accord publish`). */
+export async function signRequest(signer: Signer, options: SignRequestOptions): Promise<string> {
+  const { kty, crv, x, y } = signer.publicJwk
+  const jwk = { kty, crv, x, ...(y !== undefined ? { y } : {}) }
+  const header = { alg: signer.alg, typ: REQUEST_TYP, kid: signer.kid, jwk }
+  const payload: SignedRequestPayload = {
+    htm: options.method.toUpperCase(),
+    htu: options.path,
+    iat: options.nowSeconds,
+    jti: options.jti ?? randomUUID(),
+    body_sha256: sha256Hex(options.body),
+  }
+  const input = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}`
+  const signature = await signer.sign(new TextEncoder().encode(input))
+  return `${AUTH_SCHEME} ${input}.${base64url.encode(signature)}`
+}
+
+/**
+ * The `jti`s seen within the acceptance window. Bounded: when full of entries that are all still
+ * inside the window, new requests are refused (fail closed) rather than forgetting a nonce that
+ * could then be replayed.
+ */
+export class ReplayCache {
+  readonly #seen = new Map<string, number>()
+  constructor(readonly capacity = 100_000) {}
+
+  /**
+   * Records `jti` (valid until `expires`); 'replayed' when seen before, 'full' when there is no
+   * room.
+   */
+  add(jti: string, expires: number, now: number): 'ok' | 'replayed' | 'full' {
+    const known = this.#seen.get(jti)
+    if (known !== undefined && known > now) return 'replayed'
+    // Entries are inserted in arrival order and expire in roughly that order: drop from the front.
+    for (const [k, exp] of this.#seen) {
+      if (exp > now && this.#seen.size < this.capacity) break
+      if (exp > now) return 'full'
+      this.#seen.delete(k)
+    }
+    this.#seen.set(jti, expires)
+    return 'ok'
+  }
+
+  get size(): number {
+    return this.#seen.size
+  }
+}
+
+export interface VerifyRequestOptions {
+  authorization: string | undefined
+  method: string
+  path: string
+  body: Uint8Array | string
+  nowSeconds: number
+  replay: ReplayCache
+}
+
+function unauthenticated(message: string): PassportError {
+  return new PassportError({ code: 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED', message })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Verifies a signed request; returns its key or throws ERR_PASSPORT_REQUEST_UNAUTHENTICATED. */
+export async function verifySignedRequest(options: VerifyRequestOptions): Promise<RequestKey> {
+  const auth = options.authorization
+  if (auth === undefined || auth === '')
+    throw unauthenticated(`this request must be signed: send "Authorization: ${AUTH_SCHEME} <jws>"`)
+  if (auth.length > MAX_AUTH_HEADER_CHARS)
+    throw unauthenticated('the Authorization header is too long')
+  const [scheme, jws, extra] = auth.trim().split(/\s+/)
+  if (scheme !== AUTH_SCHEME || jws === undefined || extra !== undefined)
+    throw unauthenticated(`the Authorization scheme must be "${AUTH_SCHEME} <jws>"`)
+
+  let header: Record<string, unknown>
+  try {
+    header = decodeProtectedHeader(jws) as Record<string, unknown>
+  } catch {
+    throw unauthenticated('the request signature is not a compact JWS')
+  }
+  const { alg, typ, kid, jwk } = header
+  if (typeof alg !== 'string' || !(ALLOWED_ALGS as readonly string[]).includes(alg))
+    throw unauthenticated(`request signature alg must be one of ${ALLOWED_ALGS.join(', ')}`)
+  if (typ !== REQUEST_TYP) throw unauthenticated(`request signature typ must be "${REQUEST_TYP}"`)
+  if (header.crit !== undefined) throw unauthenticated('request signature header has "crit"')
+  if (!isRecord(jwk) || typeof kid !== 'string')
+    throw unauthenticated('request signature header needs "kid" and the public "jwk"')
+  let publicJwk: Record<string, unknown>
+  try {
+    publicJwk = await parsePublicJwk(jwk, 'request signature jwk')
+    if (algForJwk(publicJwk) !== alg) throw new Error('alg')
+    if ((await jwkThumbprint(publicJwk)) !== kid) throw new Error('kid')
+  } catch {
+    throw unauthenticated(
+      'request signature "jwk" must be a public Ed25519 or P-256 key for "alg", and "kid" its RFC 7638 thumbprint',
+    )
+  }
+
+  let payload: unknown
+  try {
+    const key = await importJWK(publicJwk, alg)
+    const verified = await compactVerify(jws, key, { algorithms: [alg] })
+    payload = JSON.parse(new TextDecoder().decode(verified.payload))
+  } catch {
+    throw unauthenticated('the request signature does not verify')
+  }
+  if (!isRecord(payload)) throw unauthenticated('the request signature payload is not an object')
+  const { htm, htu, iat, jti, body_sha256: bodyHash } = payload
+  if (htm !== options.method.toUpperCase() || htu !== options.path)
+    throw unauthenticated(`the request signature is for another request (htm/htu)`)
+  const now = options.nowSeconds
+  if (typeof iat !== 'number' || !Number.isSafeInteger(iat))
+    throw unauthenticated('the request signature needs an integer "iat"')
+  if (iat < now - MAX_REQUEST_AGE_SECONDS || iat > now + MAX_REQUEST_SKEW_SECONDS)
+    throw unauthenticated(
+      `the request signature iat is outside the accepted window (${MAX_REQUEST_AGE_SECONDS} s); check the clock and sign again`,
+    )
+  if (typeof jti !== 'string' || !JTI.test(jti))
+    throw unauthenticated('the request signature needs a "jti" nonce of 16 to 128 characters')
+  if (typeof bodyHash !== 'string' || !HEX64.test(bodyHash) || bodyHash !== sha256Hex(options.body))
+    throw unauthenticated('the request body does not match the signed "body_sha256"')
+  const added = options.replay.add(`${kid}:${jti}`, iat + MAX_REQUEST_AGE_SECONDS + 1, now)
+  if (added === 'replayed')
+    throw unauthenticated('the request signature was already used (jti replayed); sign again')
+  if (added === 'full')
+    throw new PassportError({
+      code: 'ERR_CONFIG_RATE_LIMITED',
+      message: 'too many signed requests in the replay window; retry shortly',
+    })
+  return { kid, alg: alg as AllowedAlg, jwk: publicJwk }
+}

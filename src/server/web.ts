@@ -1,0 +1,306 @@
+/**
+ * The registry's web UI (docs/web.md): four pages (verify, passport, search, log) served as
+ * static HTML shells with vanilla ES-module scripts that call the registry API. No framework, no
+ * build step: the files in src/web/ are read once at registration and served from memory.
+ *
+ * Security: every page is sent with a strict Content-Security-Policy (scripts and styles from
+ * this origin only, no inline script, no framing) and `nosniff`; the scripts build the DOM with
+ * `textContent`, never `innerHTML`, so passport contents cannot inject markup.
+ *
+ * Two read-only helper routes give the pages what the API lacks:
+ * - GET /api/v1/ui/policies: the bundled example policies (name, title, description).
+ * - GET /api/v1/ui/passports/:id: a published passport with its claims after disclosure
+ *   processing, its status, endorsements and log index, for display.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { decodeSdJwtSync, getClaimsSync } from '@sd-jwt/decode'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { decodeJwt } from 'jose'
+import { parse as parseYaml } from 'yaml'
+import { StoreError } from '../core/errors.js'
+import { libraryHasher } from '../core/passport/sd-jwt.js'
+import type { PassportClaims } from '../core/passport/types.js'
+import type { RegistryStore } from '../core/store.js'
+import { packageRoot } from '../node/paths.js'
+import { hasher } from './passport-record.js'
+
+/** What the web UI needs: the store, and where the bundled example policies are. */
+export interface WebDeps {
+  store: RegistryStore
+  /** Folder of `<name>.yaml` acceptance policies; default the package's policies/. */
+  policiesDir?: string
+}
+
+/** The Content-Security-Policy of every page and asset. */
+export const WEB_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+}
+
+/** The pages: URL path -> HTML file in src/web/. */
+const PAGES: Record<string, string> = {
+  '/': 'index.html',
+  '/passports/:id': 'passport.html',
+  '/search': 'search.html',
+  '/log': 'log.html',
+}
+
+interface Asset {
+  type: string
+  body: Buffer
+}
+
+/** The folder of the web files: next to this module in src/, or the package's src/web. */
+export function webRoot(): string {
+  const candidates = [
+    fileURLToPath(new URL('../web/', import.meta.url)),
+    path.join(packageRoot(), 'src', 'web'),
+  ]
+  const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')))
+  if (found === undefined)
+    throw new Error(`accord: the web UI files are missing (looked in ${candidates.join(', ')})`)
+  return found
+}
+
+/** Every servable file under `root`, by URL path below /web/ (e.g. `js/verify.js`). */
+function loadAssets(root: string): Map<string, Asset> {
+  const assets = new Map<string, Asset>()
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const rel = prefix + entry.name
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), rel + '/')
+      else {
+        const type = CONTENT_TYPES[path.extname(entry.name)]
+        if (type !== undefined)
+          assets.set(rel, { type, body: readFileSync(path.join(dir, entry.name)) })
+      }
+    }
+  }
+  walk(root, '')
+  return assets
+}
+
+function secure(reply: FastifyReply, type: string): FastifyReply {
+  return reply
+    .type(type)
+    .header('content-security-policy', WEB_CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-frame-options', 'DENY')
+}
+
+export interface PolicyInfo {
+  /** The name to send as `policy` to POST /api/v1/verify. */
+  name: string
+  title: string
+  description: string
+}
+
+/** The bundled policies: `<name>.yaml` files with their `name` and `description`. */
+export function listPolicies(dir: string): PolicyInfo[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => /^[a-z0-9][a-z0-9-]{0,63}\.yaml$/.test(f))
+    .sort()
+    .map((file) => {
+      let doc: unknown
+      try {
+        doc = parseYaml(readFileSync(path.join(dir, file), 'utf8'))
+      } catch {
+        doc = undefined
+      }
+      const d = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>
+      const name = file.slice(0, -'.yaml'.length)
+      return {
+        name,
+        title: typeof d.name === 'string' ? d.name : name,
+        description: typeof d.description === 'string' ? d.description.trim() : '',
+      }
+    })
+}
+
+/** The claims of a compact SD-JWT after disclosure processing (signature NOT checked). */
+export function disclosedClaims<T>(token: string): T {
+  const h = libraryHasher(hasher)
+  const decoded = decodeSdJwtSync(token, h)
+  return getClaimsSync<T>(decoded.jwt.payload, decoded.disclosures, h)
+}
+
+export interface UiEndorsement {
+  id: string
+  endorserKid: string
+  publishedAt: string
+  logIndex: number | null
+  endorser: { id?: string; name?: string; kind?: string }
+  checked: string[]
+  statement: string | null
+  validUntil: string | null
+}
+
+export interface UiPassport {
+  id: string
+  issuer: string
+  kid: string
+  status: string
+  statusReason: string | null
+  statusUpdatedAt: string | null
+  publishedAt: string
+  logIndex: number | null
+  claims: PassportClaims
+  endorsements: UiEndorsement[]
+  /** The passport as published, so the page can recompute its log leaf. */
+  token: string
+}
+
+function endorsementView(e: {
+  id: string
+  endorserKid: string
+  publishedAt: string
+  logIndex: number | null
+  token: string
+}): UiEndorsement {
+  let subject: Record<string, unknown> = {}
+  let validUntil: string | null = null
+  try {
+    const claims = decodeJwt(e.token.slice(0, (e.token + '~').indexOf('~')))
+    if (typeof claims.credentialSubject === 'object' && claims.credentialSubject !== null)
+      subject = claims.credentialSubject as Record<string, unknown>
+    if (typeof claims.validUntil === 'string') validUntil = claims.validUntil
+  } catch {
+    // Stored endorsements were verified on receipt; an undecodable one is shown by id only.
+  }
+  const endorser = (
+    typeof subject.endorser === 'object' && subject.endorser !== null ? subject.endorser : {}
+  ) as UiEndorsement['endorser']
+  return {
+    id: e.id,
+    endorserKid: e.endorserKid,
+    publishedAt: e.publishedAt,
+    logIndex: e.logIndex,
+    endorser: {
+      ...(typeof endorser.id === 'string' ? { id: endorser.id } : {}),
+      ...(typeof endorser.name === 'string' ? { name: endorser.name } : {}),
+      ...(typeof endorser.kind === 'string' ? { kind: endorser.kind } : {}),
+    },
+    checked: Array.isArray(subject.checked)
+      ? subject.checked.filter((c): c is string => typeof c === 'string')
+      : [],
+    statement: typeof subject.statement === 'string' ? subject.statement : null,
+    validUntil,
+  }
+}
+
+/** A published passport for display: claims (as verified at publish), status, endorsements. */
+export async function uiPassport(store: RegistryStore, id: string): Promise<UiPassport> {
+  const stored = await store.getPassport(id)
+  if (stored === null)
+    throw new StoreError({
+      code: 'ERR_STORE_NOT_FOUND',
+      message: `passport ${JSON.stringify(id)} is not in the registry`,
+    })
+  const endorsements = await store.listEndorsements(id)
+  return {
+    id: stored.id,
+    issuer: stored.issuer,
+    kid: stored.kid,
+    status: stored.status,
+    statusReason: stored.statusReason,
+    statusUpdatedAt: stored.statusUpdatedAt,
+    publishedAt: stored.publishedAt,
+    logIndex: stored.logIndex,
+    // The registry verified the signature and every disclosure when the passport was published.
+    claims: disclosedClaims<PassportClaims>(stored.token),
+    endorsements: endorsements.map(endorsementView),
+    token: stored.token,
+  }
+}
+
+/** Registers the pages, their assets and the UI helper routes on `app`. */
+export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
+  const root = webRoot()
+  const assets = loadAssets(root)
+  const policiesDir = deps.policiesDir ?? path.join(packageRoot(), 'policies')
+
+  for (const [url, file] of Object.entries(PAGES)) {
+    const page = assets.get(file)
+    if (page === undefined) throw new Error(`accord: web page ${file} is missing in ${root}`)
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      secure(reply, page.type).header('cache-control', 'no-cache').send(page.body),
+    )
+  }
+
+  app.get<{ Params: { '*': string } }>(
+    '/web/*',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const asset = assets.get(request.params['*'])
+      if (asset === undefined)
+        return reply
+          .code(404)
+          .send({ code: 'ERR_CONFIG_BAD_REQUEST', message: 'no such web asset' })
+      return secure(reply, asset.type).header('cache-control', 'no-cache').send(asset.body)
+    },
+  )
+
+  app.get(
+    '/api/v1/ui/policies',
+    {
+      schema: {
+        summary: 'The bundled example acceptance policies (for the web UI)',
+        tags: ['ui'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    title: { type: 'string' },
+                    description: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async () => ({ items: listPolicies(policiesDir) }),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/ui/passports/:id',
+    {
+      schema: {
+        summary: 'A published passport for display: disclosed claims, status, endorsements, log',
+        tags: ['ui'],
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
+        },
+      },
+    },
+    async (request) => uiPassport(deps.store, request.params.id),
+  )
+}

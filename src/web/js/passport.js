@@ -1,0 +1,478 @@
+// The passport page (/passports/:id): what a published passport says, in plain words, and
+// whether the log holds it (the inclusion proof is checked here, in the browser).
+import {
+  api,
+  apiText,
+  categoryName,
+  facts,
+  formatDate,
+  frameworkName,
+  h,
+  replace,
+  statusBadge,
+} from './ui.js'
+import { fromHex, parseCheckpoint, passportLeaf, toHex, verifyInclusion } from './tlog.js'
+
+const root = document.getElementById('passport-root')
+const id = decodeURIComponent(location.pathname.replace(/^\/passports\//, ''))
+
+const STATUS_ORDER = ['met', 'partial', 'missing', 'not-applicable']
+const STATUS_WORDS = {
+  met: { icon: '✓', word: 'Met', cls: 'outcome-pass' },
+  partial: { icon: '◐', word: 'Partly met', cls: 'outcome-indeterminate' },
+  missing: { icon: '✗', word: 'Missing', cls: 'outcome-fail' },
+  'not-applicable': { icon: '–', word: 'Not applicable', cls: 'outcome-skipped' },
+}
+
+const LAW_VERSIONS = {
+  original: 'Regulation (EU) 2024/1689 as published',
+  'amended-2026-1744': 'As amended by Regulation (EU) 2026/1744 (Digital Omnibus)',
+}
+
+const ROMAN = /^(annex)-([ivxlc]+)(.*)$/
+
+/** `art-9.2.a` -> `Art. 9(2)(a)`, `annex-iv.2` -> `Annex IV(2)`, `govern-1.1` -> `GOVERN 1.1`. */
+export function obligationLabel(framework, ref) {
+  if (framework === 'eu-ai-act') {
+    const parts = (base, rest) =>
+      base +
+      rest
+        .split('.')
+        .filter(Boolean)
+        .map((p) => `(${p})`)
+        .join('')
+    const art = /^art-(\d+)(.*)$/.exec(ref)
+    if (art) return parts(`Art. ${art[1]}`, art[2])
+    const annex = ROMAN.exec(ref)
+    if (annex) return parts(`Annex ${annex[2].toUpperCase()}`, annex[3])
+    return ref
+  }
+  if (framework === 'nist-ai-rmf') {
+    const m = /^([a-z]+)(?:-(.*))?$/.exec(ref)
+    if (m) return `${m[1].toUpperCase()}${m[2] ? ' ' + m[2] : ''}`
+  }
+  return ref
+}
+
+function section(idPart, title, ...children) {
+  return h(
+    'section',
+    { 'aria-labelledby': `${idPart}-heading`, id: idPart },
+    h('h2', { id: `${idPart}-heading` }, title),
+    ...children,
+  )
+}
+
+function summary(p) {
+  const c = p.claims
+  const s = c.credentialSubject
+  const rep = s.provider.authorisedRepresentative
+  const statusText =
+    p.status === 'valid'
+      ? 'Not revoked'
+      : `${p.status === 'revoked' ? 'Revoked' : 'Suspended'} on ${formatDate(p.statusUpdatedAt)}${p.statusReason ? `: ${p.statusReason}` : ''}`
+  return h(
+    'div',
+    {},
+    h('p', { id: 'status-line' }, statusBadge(p.status), ' ', statusText),
+    facts([
+      ['Provider', `${s.provider.name}${s.provider.country ? ` (${s.provider.country})` : ''}`],
+      ['Authorised representative', rep ? `${rep.name} (${rep.country})` : undefined],
+      ['Intended purpose', s.system.intendedPurpose],
+      ['Issuer', h('code', {}, c.iss)],
+      ['Issuer key', h('code', {}, p.kid)],
+      ['Valid', `from ${formatDate(c.validFrom)} until ${formatDate(c.validUntil)}`],
+      ['Published', formatDate(p.publishedAt)],
+      ['Passport id', h('code', {}, p.id)],
+      ['System id', h('code', {}, s.id)],
+    ]),
+    h(
+      'p',
+      {},
+      h(
+        'a',
+        { href: `/?passport=${encodeURIComponent(p.id)}` },
+        'Verify this passport against a policy',
+      ),
+    ),
+  )
+}
+
+function classification(s) {
+  const entries = Object.entries(s.classification ?? {}).sort(([a], [b]) => a.localeCompare(b))
+  if (entries.length === 0) return h('p', {}, 'No classification is disclosed in this passport.')
+  return h(
+    'div',
+    { class: 'cards' },
+    entries.map(([jurisdiction, c]) =>
+      h(
+        'div',
+        { class: 'card', 'data-jurisdiction': jurisdiction },
+        h('h3', {}, frameworkName(jurisdiction)),
+        h('p', {}, 'Category: ', h('strong', { class: 'category' }, categoryName(c.category))),
+        h('p', {}, 'Legal basis (citations):'),
+        h(
+          'ul',
+          { class: 'citations' },
+          (c.citations ?? []).map((x) => h('li', {}, x)),
+        ),
+        facts([
+          ['Law version', LAW_VERSIONS[c.lawVersion] ?? c.lawVersion],
+          ['Law as of', formatDate(c.asOf)],
+          ['General-purpose AI', c.gpai ?? 'No'],
+          ['Derogation applied', c.derogationApplied ? 'Yes (Art. 6(3))' : 'No'],
+        ]),
+      ),
+    ),
+  )
+}
+
+function obligationTable(framework, f) {
+  const rows = []
+  for (const status of STATUS_ORDER)
+    for (const ref of f.byStatus?.[status] ?? []) rows.push({ ref, status })
+  rows.sort((a, b) => a.ref.localeCompare(b.ref, 'en', { numeric: true }))
+  const filterId = `filter-${framework}`
+  const findId = `find-${framework}`
+  const tbody = h('tbody')
+  const countLine = h('p', { role: 'status', class: 'hint' })
+  const select = h(
+    'select',
+    { id: filterId, 'aria-controls': `table-${framework}` },
+    h('option', { value: '' }, 'All obligations'),
+    STATUS_ORDER.map((s) => h('option', { value: s }, STATUS_WORDS[s].word)),
+  )
+  const find = h('input', { id: findId, type: 'search', 'aria-controls': `table-${framework}` })
+  const render = () => {
+    const wanted = select.value
+    const text = find.value.trim().toLowerCase()
+    const shown = rows.filter(
+      (r) =>
+        (wanted === '' || r.status === wanted) &&
+        (text === '' ||
+          r.ref.includes(text) ||
+          obligationLabel(framework, r.ref).toLowerCase().includes(text)),
+    )
+    replace(
+      tbody,
+      shown.map((r) => {
+        const w = STATUS_WORDS[r.status]
+        return h(
+          'tr',
+          { 'data-status': r.status },
+          h(
+            'td',
+            {},
+            obligationLabel(framework, r.ref),
+            ' ',
+            h('code', {}, `${framework}:${r.ref}`),
+          ),
+          h('td', { class: w.cls }, h('span', { 'aria-hidden': 'true' }, `${w.icon} `), w.word),
+        )
+      }),
+    )
+    countLine.textContent = `Showing ${shown.length} of ${rows.length} obligations.`
+  }
+  select.addEventListener('change', render)
+  find.addEventListener('input', render)
+  render()
+  const pct = Math.round((f.readiness ?? 0) * 100)
+  return h(
+    'div',
+    { class: 'framework', 'data-framework': framework },
+    h('h3', {}, frameworkName(framework)),
+    h(
+      'ul',
+      { class: 'counts', 'aria-label': `Summary for ${frameworkName(framework)}` },
+      h('li', { class: 'outcome-pass' }, `${f.met} met`),
+      h('li', { class: 'outcome-indeterminate' }, `${f.partial} partly met`),
+      h('li', { class: 'outcome-fail' }, `${f.missing} missing`),
+      h('li', { class: 'outcome-skipped' }, `${f.notApplicable} not applicable`),
+      h('li', {}, `Readiness ${pct}%`),
+    ),
+    h(
+      'details',
+      { class: 'obligation-details', id: `details-${framework}` },
+      h('summary', {}, `Status of each obligation (${rows.length})`),
+      h(
+        'div',
+        { class: 'row' },
+        h('div', {}, h('label', { for: filterId }, 'Show'), select),
+        h('div', {}, h('label', { for: findId }, 'Find an obligation'), find),
+      ),
+      countLine,
+      h(
+        'table',
+        { id: `table-${framework}`, class: 'obligations' },
+        h('caption', {}, `Obligations under ${frameworkName(framework)}`),
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { scope: 'col' }, 'Obligation'), h('th', { scope: 'col' }, 'Status')),
+        ),
+        tbody,
+      ),
+    ),
+  )
+}
+
+function obligations(s) {
+  const entries = Object.entries(s.obligations ?? {}).sort(([a], [b]) => a.localeCompare(b))
+  if (entries.length === 0) return h('p', {}, 'No obligation status is disclosed in this passport.')
+  return entries.map(([framework, f]) => obligationTable(framework, f))
+}
+
+function evidence(s) {
+  const e = s.evidence
+  const items = [...(e.items ?? [])].sort((a, b) => a.leafIndex - b.leafIndex)
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      {},
+      `The vendor committed to ${e.count} evidence item${e.count === 1 ? '' : 's'} with one Merkle root; ${items.length} ${items.length === 1 ? 'is' : 'are'} disclosed here. Any other item can be shown later with a proof against this root.`,
+    ),
+    facts([
+      ['Merkle root', h('code', { id: 'evidence-root' }, e.merkleRoot)],
+      ['Items committed', String(e.count)],
+      ['Leaf encoding', e.leafEncoding],
+    ]),
+    items.length === 0
+      ? null
+      : h(
+          'table',
+          {},
+          h('caption', {}, 'Disclosed evidence'),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Leaf', 'Evidence', 'Type', 'Assessed by', 'Supports'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            items.map((i) =>
+              h(
+                'tr',
+                {},
+                h('td', { class: 'num' }, String(i.leafIndex)),
+                h(
+                  'td',
+                  {},
+                  i.id,
+                  h('br'),
+                  h('code', { title: 'SHA-256' }, i.sha256.slice(0, 16) + '…'),
+                ),
+                h('td', {}, i.type),
+                h('td', {}, assessorWords(i.assessedBy)),
+                h('td', {}, i.supports.join(', ')),
+              ),
+            ),
+          ),
+        ),
+  )
+}
+
+function assessorWords(type) {
+  return (
+    {
+      self: 'The vendor itself',
+      'third-party': 'An independent third party',
+      'notified-body': 'A notified body',
+    }[type] ?? type
+  )
+}
+
+const CONTROLLERS = {
+  vendor: 'the vendor',
+  deployer: 'the buyer (deployer)',
+  joint: 'the vendor and buyer jointly',
+}
+
+function assurance(s) {
+  const a = s.assurance
+  if (!a) return h('p', {}, 'The vendor made no assurance commitments in this passport.')
+  const audit = a.auditRights.granted
+    ? `Buyers may audit${a.auditRights.scope ? ` (${a.auditRights.scope})` : ''}${a.auditRights.noticeDays !== undefined ? ` with ${a.auditRights.noticeDays} days' notice` : ''}`
+    : 'No audit rights for buyers'
+  const items = [
+    `Updates announced ${a.updateNoticeDays} days ahead`,
+    a.remoteDisable.exists
+      ? `Remote kill switch exists, controlled by ${CONTROLLERS[a.remoteDisable.controlledBy] ?? a.remoteDisable.controlledBy}`
+      : 'No remote kill switch',
+    `Data kept in: ${a.dataResidency.join(', ')}`,
+    audit,
+    `Serious incidents reported within ${a.incidentNotificationHours} hours`,
+    `Supported until ${formatDate(a.supportUntil)}`,
+  ]
+  return h(
+    'ul',
+    { class: 'assurance' },
+    items.map((t) => h('li', {}, t)),
+  )
+}
+
+function assessor(s) {
+  const a = s.assessor
+  return facts([
+    ['Assessed by', assessorWords(a.type)],
+    ['Name', a.name],
+    ['Identifier', a.identifier],
+    ['Date', a.date ? formatDate(a.date) : undefined],
+  ])
+}
+
+function artifacts(s) {
+  if (!s.artifacts?.length) return h('p', {}, 'No model files are listed.')
+  return h(
+    'table',
+    {},
+    h('caption', {}, 'Model files and their SHA-256 digests'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['File', 'Size (bytes)', 'SHA-256'].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      s.artifacts.map((f) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, f.path),
+          h('td', { class: 'num' }, String(f.size)),
+          h('td', {}, h('code', {}, f.sha256)),
+        ),
+      ),
+    ),
+  )
+}
+
+function endorsements(p) {
+  if (p.endorsements.length === 0)
+    return h('p', {}, 'No one has endorsed this passport in the registry.')
+  return h(
+    'ul',
+    { class: 'endorsements' },
+    p.endorsements.map((e) =>
+      h(
+        'li',
+        {},
+        h('strong', {}, e.endorser.name ?? 'Unnamed endorser'),
+        e.endorser.kind ? ` (${e.endorser.kind.replace(/-/g, ' ')})` : '',
+        ` vouched on ${formatDate(e.publishedAt)} for: ${e.checked.join(', ')}.`,
+        e.statement ? h('blockquote', {}, e.statement) : null,
+        h(
+          'span',
+          { class: 'hint' },
+          'Key ',
+          h('code', {}, e.endorserKid),
+          e.logIndex !== null ? `, log entry #${e.logIndex}` : '',
+        ),
+      ),
+    ),
+  )
+}
+
+async function logInclusion(p, target) {
+  if (p.logIndex === null) {
+    replace(target, h('p', {}, 'This passport was stored without a log entry.'))
+    return
+  }
+  replace(target, h('p', {}, `Log entry #${p.logIndex}. Checking the inclusion proof…`))
+  try {
+    const note = await apiText('/api/v1/log/checkpoint')
+    const cp = parseCheckpoint(note)
+    if (!cp) throw new Error('the checkpoint could not be read')
+    const proof = await api(`/api/v1/log/proof/inclusion?index=${p.logIndex}&size=${cp.size}`)
+    const leaf = await passportLeaf(p.token)
+    const hashes = proof.hashes.map(fromHex)
+    const ok =
+      proof.index === p.logIndex &&
+      proof.size === cp.size &&
+      hashes.every((x) => x !== undefined) &&
+      (await verifyInclusion(p.logIndex, cp.size, leaf.leafHash, hashes, cp.rootHash))
+    replace(
+      target,
+      h(
+        'p',
+        { class: `badge ${ok ? 'outcome-pass' : 'outcome-fail'}`, id: 'inclusion' },
+        h('span', { 'aria-hidden': 'true' }, ok ? '✓ ' : '✗ '),
+        ok ? 'Verified inclusion proof' : 'Inclusion proof FAILED',
+      ),
+      h(
+        'p',
+        {},
+        ok
+          ? 'Your browser recomputed this passport’s log leaf from the passport itself and checked that it is in the tree the log signed.'
+          : 'The log’s proof does not lead to its checkpoint: the log may have been tampered with.',
+      ),
+      facts([
+        ['Log entry', `#${p.logIndex}`],
+        ['Checkpoint size', `${cp.size} entries`],
+        ['Checkpoint root', h('code', {}, toHex(cp.rootHash))],
+        ['Log', cp.origin],
+        ['Leaf hash', h('code', {}, toHex(leaf.leafHash))],
+      ]),
+      h('p', {}, h('a', { href: '/log' }, 'See the transparency log')),
+    )
+  } catch (err) {
+    replace(
+      target,
+      h('p', { class: 'error' }, `The inclusion proof could not be checked: ${err.message}`),
+    )
+  }
+}
+
+async function main() {
+  let p
+  try {
+    p = await api(`/api/v1/ui/passports/${encodeURIComponent(id)}`)
+  } catch (err) {
+    replace(
+      root,
+      h('h1', {}, 'Passport not found'),
+      h('p', { class: 'error', role: 'alert' }, err.message),
+      h('p', {}, h('a', { href: '/search' }, 'Search the registry')),
+    )
+    return
+  }
+  const s = p.claims.credentialSubject
+  document.title = `${s.system.name} ${s.system.version} · Accord registry`
+  const logTarget = h('div')
+  replace(
+    root,
+    h(
+      'h1',
+      { id: 'passport-title' },
+      `${s.system.name} `,
+      h('span', { class: 'version' }, `version ${s.system.version}`),
+    ),
+    h('p', { class: 'lead' }, `AI regulatory passport issued for ${s.provider.name}.`),
+    summary(p),
+    section('classification', 'Classification', classification(s)),
+    section('obligations', 'Obligations by framework', obligations(s)),
+    section('evidence', 'Evidence commitment', evidence(s)),
+    section('assurance', 'Vendor commitments', assurance(s)),
+    section('assessor', 'Assessor', assessor(s)),
+    section('artifacts', 'Model files', artifacts(s)),
+    section('endorsements', 'Endorsements', endorsements(p)),
+    section('log-inclusion', 'Transparency log', logTarget),
+  )
+  await logInclusion(p, logTarget)
+  root.setAttribute('data-ready', 'true')
+}
+
+void main()

@@ -1,0 +1,325 @@
+// The Verify page: passport (paste or upload) + policy (bundled or uploaded) + optional status
+// list -> POST /api/v1/verify -> a verdict banner and every check, grouped, in plain words.
+import { ApiError, api, h, peekJwtPayload, replace } from './ui.js'
+
+const CUSTOM = '__custom'
+const $ = (id) => document.getElementById(id)
+
+/** Check name -> a plain title. */
+const CHECK_TITLES = {
+  size: 'Size of the passport',
+  structure: 'Structure of the passport',
+  header: 'Signature algorithm and type',
+  'issuer-trust': 'Issuer is trusted by your policy',
+  signature: "Issuer's signature",
+  validity: 'Validity period',
+  disclosures: 'Disclosed claims match the signature',
+  'key-binding': 'Holder key binding',
+  status: 'Not revoked or suspended',
+  artifacts: 'Model files match their digests',
+  'policy:assessor': 'Who assessed the system',
+  'policy:endorsements': 'Endorsements',
+  'policy:max-age': 'Passport is recent enough',
+  'policy:status': 'Revocation was checked',
+  'policy:framework:any': 'At least one framework is assessed',
+  'policy:assurance:update-notice': 'Updates announced in advance',
+  'policy:assurance:remote-disable': 'Remote kill switch',
+  'policy:assurance:data-residency': 'Where data are kept',
+  'policy:assurance:audit-rights': 'Audit rights',
+  'policy:assurance:incident-notification': 'Incident notification',
+  'policy:assurance:support': 'Support period',
+}
+
+const FRAMEWORK_NAMES = { 'eu-ai-act': 'the EU AI Act', 'nist-ai-rmf': 'the NIST AI RMF' }
+const fw = (id) => FRAMEWORK_NAMES[id] ?? id
+
+/** Patterns for checks named after a framework or an obligation. */
+const CHECK_PATTERNS = [
+  [/^policy:jurisdiction:(.+)$/, (m) => `Classification under ${fw(m[1])} is disclosed`],
+  [/^policy:framework:(.+)$/, (m) => `Obligation status under ${fw(m[1])} is disclosed`],
+  [/^policy:category:(.+)$/, (m) => `Risk category under ${fw(m[1])} is one you accept`],
+  [/^policy:obligation:(.+)$/, (m) => `Obligation ${m[1]} is met`],
+  [/^policy:readiness:(.+)$/, (m) => `Readiness under ${fw(m[1])} is high enough`],
+  [/^artifact:(.+)$/, (m) => `Model file ${m[1]}`],
+  [/^endorsement:(.+)$/, (m) => `Endorsement ${m[1]}`],
+]
+
+const GROUPS = [
+  { id: 'cryptography', title: 'Cryptography', intro: 'Is the passport genuine and unaltered?' },
+  { id: 'status', title: 'Status', intro: 'Has the issuer revoked or suspended it?' },
+  { id: 'artifacts', title: 'Artifacts', intro: 'Do the model files match?' },
+  { id: 'endorsements', title: 'Endorsements', intro: 'What did third parties vouch for?' },
+  { id: 'policy', title: 'Policy', intro: 'Does it meet your rules?' },
+]
+
+function groupOf(check) {
+  if (check.startsWith('policy:')) return 'policy'
+  if (check === 'status') return 'status'
+  if (check === 'artifacts' || check.startsWith('artifact:')) return 'artifacts'
+  if (check.startsWith('endorsement')) return 'endorsements'
+  return 'cryptography'
+}
+
+function titleOf(check) {
+  if (CHECK_TITLES[check]) return CHECK_TITLES[check]
+  for (const [re, title] of CHECK_PATTERNS) {
+    const m = re.exec(check)
+    if (m) return title(m)
+  }
+  const rest = check.replace(/^policy:/, '')
+  return rest.charAt(0).toUpperCase() + rest.slice(1).replace(/[-:]/g, ' ')
+}
+
+const OUTCOMES = {
+  pass: { icon: '✓', word: 'Passed' },
+  fail: { icon: '✗', word: 'Failed' },
+  indeterminate: { icon: '?', word: 'Could not be checked' },
+  skipped: { icon: '–', word: 'Skipped' },
+}
+
+const VERDICTS = {
+  accepted: {
+    icon: '✓',
+    word: 'ACCEPTED',
+    sentence: (policy) => `This passport meets every rule of the policy “${policy}”.`,
+  },
+  rejected: {
+    icon: '✗',
+    word: 'REJECTED',
+    sentence: (_policy, failed) =>
+      `Do not accept this passport: ${failed} check${failed === 1 ? '' : 's'} failed. The reasons are below.`,
+  },
+  indeterminate: {
+    icon: '?',
+    word: 'INDETERMINATE',
+    sentence: () =>
+      'Some checks could not be completed, so the passport cannot be accepted yet. See what is missing below.',
+  },
+}
+
+let policies = []
+
+async function loadPolicies() {
+  const select = $('policy')
+  try {
+    policies = (await api('/api/v1/ui/policies')).items
+  } catch {
+    policies = []
+  }
+  replace(
+    select,
+    policies.map((p) => h('option', { value: p.name }, `${p.title} (${p.name})`)),
+    h('option', { value: CUSTOM }, 'My own policy (upload a YAML file)'),
+  )
+  const wanted = new URLSearchParams(location.search).get('policy')
+  if (wanted && policies.some((p) => p.name === wanted)) select.value = wanted
+  else if (policies.length === 0) select.value = CUSTOM
+  onPolicyChange()
+}
+
+function onPolicyChange() {
+  const value = $('policy').value
+  $('custom-policy').hidden = value !== CUSTOM
+  const p = policies.find((x) => x.name === value)
+  $('policy-description').textContent = p ? p.description : ''
+}
+
+/** Prefills the passport from the registry when the page is opened as /?passport=<id>. */
+async function prefillPassport() {
+  const id = new URLSearchParams(location.search).get('passport')
+  if (!id) return
+  try {
+    const stored = await api(`/api/v1/passports/${encodeURIComponent(id)}`)
+    if (typeof stored.token === 'string') $('passport').value = stored.token
+  } catch {
+    // The user can still paste it.
+  }
+}
+
+function showError(message) {
+  const box = $('form-error')
+  box.textContent = message
+  box.hidden = false
+  box.focus?.()
+}
+
+/** The issuer's status list: from the given URL, or this registry's copy. */
+async function statusListFor(passport) {
+  const url = $('status-url').value.trim()
+  if (url !== '') {
+    let response
+    try {
+      response = await fetch(url)
+    } catch {
+      throw new Error(
+        `The status list at ${url} could not be fetched: this page may only fetch from this registry. Leave the field empty to use this registry's copy.`,
+      )
+    }
+    if (!response.ok) throw new Error(`The status list at ${url} answered ${response.status}.`)
+    return {
+      token: (await response.text()).trim(),
+      note: `Revocation checked with the status list at ${url}.`,
+    }
+  }
+  const uri = peekJwtPayload(passport)?.status?.status_list?.uri
+  if (typeof uri !== 'string') return { note: 'The passport has no status reference.' }
+  const listId = uri.replace(/\/+$/, '').split('/').pop() ?? ''
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(listId))
+    return { note: `No status list could be found for ${uri}; revocation was not checked.` }
+  const response = await fetch(`/api/v1/status-lists/${encodeURIComponent(listId)}`)
+  if (!response.ok)
+    return {
+      note: `This registry has no copy of the status list ${uri}; revocation was not checked. Give its URL above.`,
+    }
+  return {
+    token: (await response.text()).trim(),
+    note: "Revocation checked with this registry's copy of the issuer's status list.",
+  }
+}
+
+function renderResult(result, policyTitle, statusNote) {
+  const failed = result.checks.filter((c) => c.outcome === 'fail').length
+  const v = VERDICTS[result.verdict] ?? VERDICTS.indeterminate
+  const banner = h(
+    'div',
+    { class: `verdict verdict-${result.verdict}`, id: 'verdict' },
+    h('span', { class: 'icon', 'aria-hidden': 'true' }, v.icon),
+    h(
+      'div',
+      {},
+      h('strong', { class: 'word' }, v.word),
+      h('p', {}, v.sentence(policyTitle, failed)),
+    ),
+  )
+  const subject = result.claims?.credentialSubject
+  const about = subject
+    ? h(
+        'p',
+        {},
+        'Passport of ',
+        h('strong', {}, `${subject.system?.name ?? '?'} ${subject.system?.version ?? ''}`.trim()),
+        ` by ${subject.provider?.name ?? 'an unknown provider'}, issued by `,
+        h('code', {}, String(result.claims.iss ?? '')),
+        '.',
+      )
+    : null
+  const problems = result.checks.filter(
+    (c) => c.outcome === 'fail' || c.outcome === 'indeterminate',
+  )
+  const problemList =
+    problems.length === 0
+      ? null
+      : h(
+          'div',
+          { id: 'problems' },
+          h(
+            'h2',
+            {},
+            result.verdict === 'rejected' ? 'Reasons for rejection' : 'What could not be checked',
+          ),
+          h(
+            'ul',
+            {},
+            problems.map((c) =>
+              h(
+                'li',
+                {},
+                h('strong', {}, `${titleOf(c.check)}: `),
+                c.message,
+                ' (',
+                h('code', {}, c.reason),
+                ')',
+              ),
+            ),
+          ),
+        )
+  const sections = []
+  for (const group of GROUPS) {
+    const checks = result.checks.filter((c) => groupOf(c.check) === group.id)
+    if (checks.length === 0) continue
+    sections.push(
+      h(
+        'section',
+        { class: 'check-group', 'data-group': group.id, 'aria-labelledby': `group-${group.id}` },
+        h('h3', { id: `group-${group.id}` }, `${group.title}: ${group.intro}`),
+        h(
+          'ul',
+          { class: 'checks' },
+          checks.map((c) => {
+            const o = OUTCOMES[c.outcome] ?? OUTCOMES.indeterminate
+            return h(
+              'li',
+              { class: `outcome-${c.outcome}`, 'data-check': c.check, 'data-reason': c.reason },
+              h('span', { 'aria-hidden': 'true' }, `${o.icon} `),
+              h('span', { class: 'title' }, `${titleOf(c.check)}: ${o.word}.`),
+              ' ',
+              h('span', { class: 'message' }, c.message),
+              h('span', {}, 'Reason code: ', h('code', {}, c.reason)),
+            )
+          }),
+        ),
+      ),
+    )
+  }
+  replace(
+    $('result-body'),
+    banner,
+    about,
+    statusNote ? h('p', { class: 'note' }, statusNote) : null,
+    problemList,
+    h('h2', {}, 'Every check'),
+    sections,
+  )
+}
+
+async function onSubmit(event) {
+  event.preventDefault()
+  $('form-error').hidden = true
+  const passport = $('passport').value.trim()
+  if (passport === '') {
+    showError('Paste a passport or choose a passport file first.')
+    $('passport').focus()
+    return
+  }
+  let policy = $('policy').value
+  let policyTitle = policies.find((p) => p.name === policy)?.title ?? policy
+  if (policy === CUSTOM) {
+    const file = $('policy-file').files?.[0]
+    if (!file) {
+      showError('Choose your policy file (YAML), or pick one of the example policies.')
+      $('policy-file').focus()
+      return
+    }
+    policy = await file.text()
+    policyTitle = /^name:\s*(.+)$/m.exec(policy)?.[1]?.trim() ?? file.name
+  }
+  const button = $('verify-button')
+  button.disabled = true
+  replace($('result-body'), h('p', {}, 'Verifying…'))
+  try {
+    const status = await statusListFor(passport)
+    const result = await api('/api/v1/verify', {
+      json: { passport, policy, ...(status.token ? { statusList: status.token } : {}) },
+    })
+    renderResult(result, policyTitle, status.note)
+  } catch (err) {
+    replace($('result-body'))
+    showError(
+      err instanceof ApiError
+        ? `The passport could not be verified: ${err.message}`
+        : String(err.message ?? err),
+    )
+  } finally {
+    button.disabled = false
+  }
+}
+
+$('passport-file').addEventListener('change', async () => {
+  const file = $('passport-file').files?.[0]
+  if (file) $('passport').value = (await file.text()).trim()
+})
+$('policy').addEventListener('change', onPolicyChange)
+$('verify-form').addEventListener('submit', onSubmit)
+$('form-error').setAttribute('tabindex', '-1')
+void loadPolicies()
+void prefillPassport()

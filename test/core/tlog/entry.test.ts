@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { leafHash, toHex } from '../../../src/core/merkle/index.js'
+import {
+  encodeEntry,
+  encodeEntryText,
+  endorsementEntry,
+  entryKind,
+  entryLeafHash,
+  parseEntry,
+  passportEntry,
+  passportEntryFromSdJwt,
+  statusEntry,
+} from '../../../src/core/tlog/entry.js'
+import { sha256 } from '../../../src/node/sha256.js'
+import { fakeToken, passportRecord } from '../../node/tlog/fixtures.js'
+
+describe('log entries', () => {
+  const p = passportRecord(1)
+
+  it('encodes a passport entry as canonical JSON with a fixed leaf hash', () => {
+    const e = passportEntry(p)
+    const text = encodeEntryText(e)
+    expect(text).toBe(
+      `{"id":"${p.id}","issuer":"https://vendor.example","issuerJwtSha256":"${p.issuerJwtSha256}","kid":"kid-issuer-1","kind":"passport","v":1}`,
+    )
+    expect(toHex(entryLeafHash(e, sha256))).toBe(toHex(leafHash(encodeEntry(e), sha256)))
+    expect(entryKind(e)).toBe('passport')
+  })
+
+  it('recomputes the passport entry from the passport alone', () => {
+    const r = passportEntryFromSdJwt(p.token, sha256)
+    expect(r).toEqual({ ok: true, entry: passportEntry(p) })
+    // A presentation (fewer disclosures, key binding) has the same issuer JWT, so the same entry.
+    const presented = p.token.split('~')[0] + '~'
+    expect(passportEntryFromSdJwt(presented, sha256)).toEqual(r)
+    expect(passportEntryFromSdJwt('garbage', sha256).ok).toBe(false)
+    expect(passportEntryFromSdJwt(5 as unknown as string, sha256).ok).toBe(false)
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    const jwt = (h: unknown, c: unknown) => `${b64(h)}.${b64(c)}.c2ln~`
+    expect(passportEntryFromSdJwt(jwt({ kid: 'k' }, { iss: 'i' }), sha256).ok).toBe(false)
+    expect(passportEntryFromSdJwt(jwt({ kid: 'k' }, { jti: 'j' }), sha256).ok).toBe(false)
+    expect(passportEntryFromSdJwt(jwt({}, { jti: 'j', iss: 'i' }), sha256).ok).toBe(false)
+  })
+
+  it('encodes status changes and endorsements', () => {
+    const s = statusEntry({
+      passportId: p.id,
+      status: 'suspended',
+      byKid: 'k',
+      at: '2026-01-01T00:00:00Z',
+    })
+    expect(s).toMatchObject({ kind: 'suspension', reason: null })
+    expect(statusEntry({ passportId: p.id, status: 'valid', byKid: 'k', at: 'x' }).kind).toBe(
+      'reinstatement',
+    )
+    const e = endorsementEntry(
+      { id: 'e', passportId: p.id, endorserKid: 'k', token: 'a.b.c~', publishedAt: 'x' },
+      sha256,
+    )
+    expect(e.tokenSha256).toBe(toHex(sha256(new TextEncoder().encode('a.b.c'))))
+    for (const entry of [s, e]) expect(parseEntry(encodeEntry(entry))).toEqual({ ok: true, entry })
+  })
+
+  it('parses only canonical v1 entries', () => {
+    const text = encodeEntryText(passportEntry(p))
+    expect(parseEntry(text).ok).toBe(true)
+    const { v, ...rest } = passportEntry(p)
+    const reordered = JSON.stringify({ v, ...rest })
+    expect(parseEntry(reordered)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('canonical'),
+    })
+    expect(parseEntry(text.replace('"v":1', '"v":2')).ok).toBe(false)
+    expect(parseEntry(text.replace('}', ',"extra":1}')).ok).toBe(false)
+    expect(parseEntry('{').ok).toBe(false)
+    expect(parseEntry(new Uint8Array([0xff, 0xfe])).ok).toBe(false)
+    expect(parseEntry(new Uint8Array(20_000)).ok).toBe(false)
+    expect(parseEntry('x'.repeat(20_000)).ok).toBe(false)
+    expect(parseEntry(5 as unknown as string).ok).toBe(false)
+    expect(fakeToken('a')).toContain('~')
+  })
+})

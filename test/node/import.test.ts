@@ -1,0 +1,339 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Command } from 'commander'
+import { parse } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { reportError } from '../../src/cli/main.js'
+import type { Ctx } from '../../src/cli/common.js'
+import { registerExport } from '../../src/cli/commands/export.js'
+import { registerImport } from '../../src/cli/commands/import.js'
+import { validateCatalog } from '../../src/core/catalog/validate.js'
+import { EXIT } from '../../src/core/errors.js'
+import {
+  importCisoAssistant,
+  importCycloneDx,
+  importModelCard,
+  importOscalAssessmentResults,
+} from '../../src/node/import.js'
+import { exportCisoAssistant, exportSystem } from '../../src/node/export.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const FIXTURES = path.join(ROOT, 'test/fixtures/export')
+const VENDOR = path.resolve(ROOT, '../shared/vendor/oscal')
+const AS_OF = '2026-11-21'
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-import-'))
+
+/** Runs `accord export|import ...` in-process through the commands' register functions. */
+async function cli(argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  let code: number = EXIT.ok
+  const ctx: Ctx = {
+    io: {
+      out: (s) => void (stdout += s),
+      err: (s) => void (stderr += s),
+      isTty: false,
+      today: () => AS_OF,
+      nowSeconds: () => 0,
+    },
+    setExit: (c) => void (code = c),
+  }
+  const program = new Command().exitOverride().configureOutput({
+    writeOut: (s) => void (stdout += s),
+    writeErr: (s) => void (stderr += s),
+  })
+  registerExport(program, ctx)
+  registerImport(program, ctx)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    code = reportError(err, ctx.io, argv.includes('--json'))
+  }
+  return { code, stdout, stderr }
+}
+
+describe('import model-card', () => {
+  it('gives an evidence entry and metrics that map to accuracy and robustness obligations', async () => {
+    const r = await importModelCard(path.join(FIXTURES, 'model-card/README.md'), {
+      evidencePath: 'evidence/model-card.md',
+    })
+    expect(r.evidence).toEqual({
+      id: 'model-card-tiny-claims-classifier',
+      path: 'evidence/model-card.md',
+      type: 'model-card',
+      title: 'Model card, tiny-claims-classifier',
+      supports: [
+        'eu-ai-act:art-15.1',
+        'eu-ai-act:art-15.4',
+        'nist-ai-rmf:measure-2.3',
+        'nist-ai-rmf:measure-2.5',
+      ],
+    })
+    const snippet = parse(r.yaml)
+    expect(snippet.evidence[0]).toEqual(r.evidence)
+    expect(snippet.accuracy.metrics).toHaveLength(5)
+    expect(snippet.accuracy.metrics[0]).toMatchObject({
+      value: 0.912,
+      evidence: 'model-card-tiny-claims-classifier',
+    })
+  })
+
+  it('CLI: no front matter -> exit 3, the place and the fix, nothing written', async () => {
+    const out = path.join(tmp(), 'entry.yaml')
+    const r = await cli([
+      'import',
+      'model-card',
+      path.join(FIXTURES, 'model-card-no-front-matter/README.md'),
+      '--out',
+      out,
+    ])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('[ERR_EVIDENCE_IMPORT_INVALID]')
+    expect(r.stderr).toMatch(/README\.md:1:1: the model card has no YAML front matter/)
+    expect(r.stderr).toMatch(/fix: start README\.md with a YAML front matter block/)
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('CLI: writes the snippet with --out and prints it', async () => {
+    const out = path.join(tmp(), 'entry.yaml')
+    const r = await cli([
+      'import',
+      'model-card',
+      path.join(FIXTURES, 'model-card/README.md'),
+      '-o',
+      out,
+    ])
+    expect(r.code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toBe(r.stdout)
+    expect(r.stderr).toMatch(/metric_not_numeric/)
+  })
+
+  it('a missing file is an I/O error', async () => {
+    const r = await cli(['import', 'model-card', path.join(FIXTURES, 'nope.md')])
+    expect(r.code).toBe(EXIT.io)
+    expect(r.stderr).toContain('ERR_CONFIG_FILE_NOT_FOUND')
+  })
+})
+
+describe('import oscal-ar', () => {
+  it('round trip: the satisfied findings of an exported AR are the met obligations', async () => {
+    const dir = tmp()
+    const ar = path.join(dir, 'ar.json')
+    const manifest = path.join(ROOT, 'examples/public-chatbot/accord.yaml')
+    await exportSystem('oscal-ar', manifest, { out: ar, asOf: AS_OF })
+    const doc = JSON.parse(readFileSync(ar, 'utf8'))
+    const satisfied = doc['assessment-results'].results[0].findings
+      .filter(
+        (f: { target: { status: { state: string } } }) => f.target.status.state === 'satisfied',
+      )
+      .map(
+        (f: { props: { name: string; value: string }[] }) =>
+          f.props.find((p) => p.name === 'obligation')!.value,
+      )
+      .sort()
+    const r = await importOscalAssessmentResults(ar)
+    expect(r.summary.satisfied).toEqual(satisfied)
+    expect(r.summary.unmapped).toEqual([])
+    expect(r.evidence?.supports).toEqual(satisfied)
+    expect(r.evidence?.date).toBe(AS_OF)
+  })
+
+  it('reads NIST’s example AR: valid, but its SP 800-53 targets map to no Accord obligation', async () => {
+    const r = await importOscalAssessmentResults(
+      path.join(VENDOR, 'example_ifa_assessment-results-example.json'),
+    )
+    expect(r.summary.results.length).toBeGreaterThan(0)
+    expect(r.summary.satisfied).toEqual([])
+    expect(r.evidence).toBeUndefined()
+  })
+
+  it('CLI: a schema-invalid file -> exit 3 with JSON paths and fixes, nothing written', async () => {
+    const out = path.join(tmp(), 'entry.yaml')
+    const r = await cli([
+      'import',
+      'oscal-ar',
+      path.join(FIXTURES, 'oscal-ar-invalid.json'),
+      '--out',
+      out,
+      '--json',
+    ])
+    expect(r.code).toBe(3)
+    const err = JSON.parse(r.stdout).error
+    expect(err.code).toBe('ERR_EVIDENCE_IMPORT_INVALID')
+    expect(err.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'schema_required',
+          path: ['assessment-results'],
+          hint: 'add the required member "import-ap"',
+        }),
+        expect.objectContaining({
+          code: 'schema_enum',
+          path: ['assessment-results', 'results', 0, 'findings', 0, 'target', 'status', 'state'],
+          hint: 'use one of: "satisfied", "not-satisfied"',
+        }),
+      ]),
+    )
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('rejects JSON that is not an assessment-results document, and broken JSON with its line', async () => {
+    await expect(
+      importOscalAssessmentResults(path.join(VENDOR, 'example_basic-catalog.json')),
+    ).rejects.toMatchObject({
+      code: 'ERR_EVIDENCE_IMPORT_INVALID',
+      issues: [{ code: 'not_assessment_results' }],
+    })
+    const file = path.join(tmp(), 'broken.json')
+    writeFileSync(file, '{\n  "assessment-results": {,\n}')
+    await expect(importOscalAssessmentResults(file)).rejects.toMatchObject({
+      issues: [{ code: 'json_syntax', line: 2 }],
+    })
+  })
+})
+
+describe('import cyclonedx', () => {
+  it('accepts the ML-BOM Accord exports and lists its models and datasets', async () => {
+    const bom = path.join(tmp(), 'bom.json')
+    await exportSystem('cyclonedx', path.join(ROOT, 'examples/police-analytics/accord.yaml'), {
+      out: bom,
+      asOf: AS_OF,
+    })
+    const r = await importCycloneDx(bom)
+    expect(r.models.length).toBeGreaterThan(0)
+    expect(r.serialNumber).toMatch(/^urn:uuid:/)
+  })
+
+  it('CLI: a schema-invalid BOM -> exit 3 naming the bad members', async () => {
+    const r = await cli([
+      'import',
+      'cyclonedx',
+      path.join(FIXTURES, 'cyclonedx-invalid.json'),
+      '--json',
+    ])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout).error.issues).toEqual([
+      expect.objectContaining({
+        code: 'schema_additionalProperties',
+        path: ['components', 0],
+        hint: expect.stringMatching(/^remove "flavour"/),
+      }),
+    ])
+  })
+})
+
+describe('import ciso-assistant', () => {
+  it('converts a CISO Assistant-shaped library into a catalog that passes validateCatalog', async () => {
+    const dir = tmp()
+    const out = path.join(dir, 'catalogs/ai-assurance/2.v2.json')
+    const r = await importCisoAssistant(path.join(FIXTURES, 'ciso-library.yaml'), {
+      out,
+      asOf: AS_OF,
+    })
+    expect(r).toMatchObject({ framework: 'ai-assurance', edition: '2', nodes: 5, assessable: 3 })
+    const json = JSON.parse(readFileSync(out, 'utf8'))
+    expect(json.$schema).toBe('../schema/catalog.v1.schema.json')
+    expect(validateCatalog(json, 'ai-assurance/2.v2.json').ok).toBe(true)
+  })
+
+  it('round trip through files: export eu-ai-act, import it back, same ids, URNs and parents', async () => {
+    const dir = tmp()
+    const lib = path.join(dir, 'eu.yaml')
+    await exportCisoAssistant('eu-ai-act', { out: lib })
+    const out = path.join(dir, 'eu.json')
+    const r = await importCisoAssistant(lib, { out, asOf: AS_OF })
+    expect(r).toMatchObject({ framework: 'eu-ai-act', edition: '2024-1689' })
+    const original = JSON.parse(
+      readFileSync(path.join(ROOT, 'catalogs/eu-ai-act/2024-1689.v1.json'), 'utf8'),
+    )
+    const back = JSON.parse(readFileSync(out, 'utf8'))
+    const pick = (c: { nodes: { id: string; urn: string; parent_urn?: string }[] }) =>
+      c.nodes.map((n) => [n.id, n.urn, n.parent_urn])
+    expect(pick(back)).toEqual(pick(original))
+  })
+
+  it('CLI: a dangling parent -> exit 3 with the node path, nothing written', async () => {
+    const dir = tmp()
+    const out = path.join(dir, 'broken.json')
+    const r = await cli([
+      'import',
+      'ciso-assistant',
+      path.join(FIXTURES, 'ciso-library-bad-parent.yaml'),
+      '--out',
+      out,
+    ])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('[ERR_CATALOG_INVALID]')
+    expect(r.stderr).toMatch(/objects\.framework\.requirement_nodes\[1\]\.parent_urn/)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('CLI: a YAML file that is not a library -> exit 3 with the missing key', async () => {
+    const file = path.join(tmp(), 'x.yaml')
+    writeFileSync(file, 'urn: urn:x\nname: X\nobjects: {}\n')
+    const r = await cli([
+      'import',
+      'ciso-assistant',
+      file,
+      '--out',
+      path.join(tmp(), 'x.json'),
+      '--json',
+    ])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout).error.issues[0]).toMatchObject({
+      path: ['objects'],
+      line: 3,
+      message: expect.stringMatching(/missing required field `framework`/),
+    })
+  })
+})
+
+describe('export CLI', () => {
+  it('writes an OSCAL catalog and prints a JSON summary', async () => {
+    const out = path.join(tmp(), 'nist.json')
+    const r = await cli([
+      'export',
+      'oscal-catalog',
+      'nist-ai-rmf',
+      '--out',
+      out,
+      '--json',
+      '--as-of',
+      AS_OF,
+    ])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'oscal-catalog', file: out })
+    expect(JSON.parse(readFileSync(out, 'utf8')).catalog.metadata['last-modified']).toBe(
+      `${AS_OF}T00:00:00Z`,
+    )
+  })
+
+  it('needs --out, and a real date', async () => {
+    expect((await cli(['export', 'oscal-catalog', 'eu-ai-act'])).code).toBe(EXIT.badArgs)
+    const r = await cli([
+      'export',
+      'oscal-ssp',
+      'x.yaml',
+      '--out',
+      'x.json',
+      '--as-of',
+      '2026-02-30',
+    ])
+    expect(r.code).toBe(EXIT.badArgs)
+    expect(r.stderr).toContain('ERR_CONFIG_BAD_DATE')
+  })
+
+  it('writes the CycloneDX ML-BOM of an example', async () => {
+    const out = path.join(tmp(), 'bom.json')
+    const r = await cli([
+      'export',
+      'cyclonedx',
+      path.join(ROOT, 'examples/border-biometrics/accord.yaml'),
+      '--out',
+      out,
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/valid against the CycloneDX 1\.6 JSON schema/)
+  })
+})

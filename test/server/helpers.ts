@@ -1,0 +1,127 @@
+/**
+ * A registry app on an in-memory PGlite store with the real registry service, a fixed clock, and
+ * passports issued by test keys.
+ */
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { issuePassport } from '../../src/core/passport/issue.js'
+import {
+  createStatusListClaims,
+  signStatusListToken,
+  STATUS_BITS,
+} from '../../src/core/passport/status.js'
+import type { Signer } from '../../src/core/ports.js'
+import { buildApp, type BuildAppOptions } from '../../src/server/app.js'
+import { signRequest } from '../../src/server/signed-request.js'
+import { openPgliteStore, MEMORY, type SqlStore } from '../../src/node/store/index.js'
+import { openRegistry, type Registry } from '../../src/node/tlog/registry.js'
+import { exampleClaims, ISSUED_AT } from '../fixtures/passport/inputs.js'
+import { makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'
+
+/** The server's "now": two minutes after the example passports were issued. */
+export const NOW = ISSUED_AT + 120
+export const STATUS_URI = 'https://vendor.example/accord/status/list-1'
+export const LIST_ID = 'list-1'
+
+export interface TestApp {
+  app: FastifyInstance
+  store: SqlStore
+  registry: Registry
+  close(): Promise<void>
+}
+
+export async function startApp(
+  options: Partial<Omit<BuildAppOptions, 'store' | 'registry'>> = {},
+): Promise<TestApp> {
+  const store = await openPgliteStore(MEMORY)
+  await store.migrate()
+  const logKey = await makeSigner('EdDSA')
+  const registry = await openRegistry({ store, logKey, origin: 'test.example/accord/log' })
+  const app = await buildApp({
+    store,
+    registry,
+    clock: { nowSeconds: () => NOW },
+    rateLimit: false,
+    ...options,
+  })
+  return {
+    app,
+    store,
+    registry,
+    async close() {
+      await app.close()
+      await registry.close()
+      await store.close()
+    },
+  }
+}
+
+/** A passport of the police-analytics example with its own jti and status index. */
+export async function makePassport(
+  signer: Signer,
+  idx = 0,
+  example = 'police-analytics',
+): Promise<{ token: string; id: string }> {
+  const id = `urn:uuid:${randomUUID()}`
+  const claims = await exampleClaims(example, {
+    jti: id,
+    status: { status_list: { idx, uri: STATUS_URI } },
+  })
+  return { token: await issuePassport(claims, signer, sdCrypto), id }
+}
+
+export interface SignedInjectOptions {
+  method: 'POST' | 'PUT'
+  url: string
+  /** JSON (objects) or text (strings, sent as application/statuslist+jwt). */
+  body: unknown
+  signer?: Signer
+  iat?: number
+  jti?: string
+  /** Sign this body instead of the one sent (for body hash tests). */
+  signedBody?: string
+}
+
+/** Injects a request signed as `accord publish` signs it. */
+export async function signedInject(app: FastifyInstance, o: SignedInjectOptions) {
+  const payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body)
+  const headers: Record<string, string> = {
+    'content-type': typeof o.body === 'string' ? 'application/statuslist+jwt' : 'application/json',
+  }
+  if (o.signer)
+    headers.authorization = await signRequest(o.signer, {
+      method: o.method,
+      path: o.url.split('?')[0] as string,
+      body: o.signedBody ?? payload,
+      nowSeconds: o.iat ?? NOW,
+      ...(o.jti ? { jti: o.jti } : {}),
+    })
+  return app.inject({ method: o.method, url: o.url, headers, payload })
+}
+
+export function publish(
+  app: FastifyInstance,
+  signer: Signer,
+  token: string,
+  extra: Partial<SignedInjectOptions> = {},
+) {
+  return signedInject(app, {
+    method: 'POST',
+    url: '/api/v1/passports',
+    body: { passport: token },
+    signer,
+    ...extra,
+  })
+}
+
+/** The issuer's status list with `revoked` indexes set to 1 (invalid). */
+export async function statusListToken(signer: Signer, revoked: number[] = [], iat = NOW) {
+  const statuses = new Array<number>(16).fill(0)
+  for (const i of revoked) statuses[i] = 1
+  return signStatusListToken(
+    createStatusListClaims({ uri: STATUS_URI, bits: STATUS_BITS, statuses, iat, ttl: 3600 }),
+    signer,
+  )
+}
+
+export { makeSigner, type TestSigner }

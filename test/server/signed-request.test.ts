@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { base64url } from 'jose'
+import { ReplayCache, signRequest, verifySignedRequest } from '../../src/server/signed-request.js'
+import { signJws } from '../fixtures/passport/forge.js'
+import { makeSigner } from '../fixtures/passport/signer.js'
+
+const NOW = 1_800_000_000
+const body = '{"a":1}'
+
+async function verify(authorization: string, replay = new ReplayCache()) {
+  return verifySignedRequest({
+    authorization,
+    method: 'POST',
+    path: '/api/v1/passports',
+    body,
+    nowSeconds: NOW,
+    replay,
+  })
+}
+
+describe('signed requests', () => {
+  it('verifies a request signed by an Ed25519 or P-256 key and returns that key', async () => {
+    for (const alg of ['EdDSA', 'ES256'] as const) {
+      const signer = await makeSigner(alg)
+      const auth = await signRequest(signer, {
+        method: 'post',
+        path: '/api/v1/passports',
+        body,
+        nowSeconds: NOW,
+      })
+      const key = await verify(auth)
+      expect(key.kid).toBe(signer.kid)
+      expect(key.alg).toBe(alg)
+      expect(key.jwk.d).toBeUndefined()
+    }
+  })
+
+  it('refuses a kid that is not the thumbprint of the header jwk', async () => {
+    const signer = await makeSigner()
+    const other = await makeSigner()
+    const { kty, crv, x } = signer.publicJwk
+    const jws = await signJws(
+      { alg: 'EdDSA', typ: 'accord-request+jwt', kid: other.kid, jwk: { kty, crv, x } },
+      {
+        htm: 'POST',
+        htu: '/api/v1/passports',
+        iat: NOW,
+        jti: 'j'.repeat(20),
+        body_sha256: '0'.repeat(64),
+      },
+      signer,
+    )
+    await expect(verify(`Accord-Signature ${jws}`)).rejects.toMatchObject({
+      code: 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED',
+      message: expect.stringMatching(/thumbprint/),
+    })
+  })
+
+  it('refuses alg none, HS256 and a missing typ', async () => {
+    const signer = await makeSigner()
+    const { kty, crv, x } = signer.publicJwk
+    const payload = base64url.encode(JSON.stringify({ htm: 'POST' }))
+    for (const header of [
+      { alg: 'none', typ: 'accord-request+jwt', kid: signer.kid, jwk: { kty, crv, x } },
+      { alg: 'HS256', typ: 'accord-request+jwt', kid: signer.kid, jwk: { kty, crv, x } },
+      { alg: 'EdDSA', kid: signer.kid, jwk: { kty, crv, x } },
+    ]) {
+      const jws = `${base64url.encode(JSON.stringify(header))}.${payload}.`
+      await expect(verify(`Accord-Signature ${jws}`)).rejects.toMatchObject({
+        code: 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED',
+      })
+    }
+    await expect(verify('Bearer abc')).rejects.toMatchObject({
+      code: 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED',
+    })
+  })
+})
+
+describe('ReplayCache', () => {
+  it('remembers nonces until they expire and fails closed when full', () => {
+    const cache = new ReplayCache(2)
+    expect(cache.add('a', 110, 100)).toBe('ok')
+    expect(cache.add('a', 110, 101)).toBe('replayed')
+    expect(cache.add('b', 120, 101)).toBe('ok')
+    expect(cache.add('c', 130, 102)).toBe('full')
+    // a has expired at 111: its room is reused
+    expect(cache.add('c', 130, 111)).toBe('ok')
+    expect(cache.size).toBe(2)
+    expect(cache.add('a', 140, 112)).toBe('full')
+    expect(cache.add('b', 150, 125)).toBe('ok')
+  })
+})

@@ -1,0 +1,312 @@
+/**
+ * The web UI test harness: the real registry server (`buildApp` + `registerWeb`) listening on an
+ * ephemeral port, over an in-memory PGlite store and the real transparency log, holding passports
+ * of the three bundled examples. Everything is deterministic (fixed keys, clock, ids and salts),
+ * so pages render the same bytes on every run and the screenshot golden stays stable.
+ *
+ * Also: `launchBrowser()`, Debian's /usr/bin/chromium driven by playwright-core (never a
+ * downloaded browser), skipped loudly when missing locally and failing under CI.
+ */
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { calculateJwkThumbprint } from 'jose'
+import { chromium, type Browser, type Locator } from 'playwright-core'
+import { buildPassportClaims, subjectIdInput } from '../../src/core/passport/claims.js'
+import { buildEndorsementClaims, signEndorsement } from '../../src/core/passport/endorse.js'
+import { evidenceCommitment } from '../../src/core/passport/evidence-commitment.js'
+import { issuePassport } from '../../src/core/passport/issue.js'
+import { saltGeneratorFrom } from '../../src/core/passport/sd-jwt.js'
+import {
+  STATUS,
+  STATUS_BITS,
+  createStatusListClaims,
+  signStatusListToken,
+} from '../../src/core/passport/status.js'
+import type { Clock, Signer } from '../../src/core/ports.js'
+import type { RegistryStore } from '../../src/core/store.js'
+import { signerFromJwk } from '../../src/node/keys.js'
+import { hashArtifacts } from '../../src/node/artifacts.js'
+import { assessLoaded, classifyLoaded, loadSystem } from '../../src/node/pipeline.js'
+import { sha256 } from '../../src/node/sha256.js'
+import { MEMORY, openPgliteStore } from '../../src/node/store/index.js'
+import { openRegistry, type Registry } from '../../src/node/tlog/registry.js'
+import { buildApp } from '../../src/server/app.js'
+import { hasher, passportRecord } from '../../src/server/passport-record.js'
+import { registerWeb } from '../../src/server/web.js'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const CHROMIUM = '/usr/bin/chromium'
+
+/** The fixed clock of the harness: 2026-11-01T00:00:00Z. */
+export const NOW = Date.UTC(2026, 10, 1) / 1000
+export const AS_OF = '2026-11-01'
+export const LOG_ORIGIN = 'registry.example/accord/log'
+export const ISSUER = 'https://vendor.example'
+
+/** Fixed passport ids, by example. */
+export const PASSPORT_IDS = {
+  'border-biometrics': 'urn:uuid:00000000-0000-4000-8000-00000000b0d1',
+  'police-analytics': 'urn:uuid:00000000-0000-4000-8000-000000000a11',
+  'public-chatbot': 'urn:uuid:00000000-0000-4000-8000-00000000c4a7',
+} as const
+export type ExampleName = keyof typeof PASSPORT_IDS
+
+/** An Ed25519 signer from a fixed seed (PKCS#8 prefix + 32 bytes), with its private JWK. */
+export async function seededSigner(
+  label: string,
+): Promise<{ signer: Signer; privateJwk: Record<string, unknown> }> {
+  const seed = createHash('sha256').update(`accord web test key ${label}`).digest()
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed])
+  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+  const jwk = key.export({ format: 'jwk' }) as Record<string, unknown>
+  const pub = createPublicKey(key).export({ format: 'jwk' }) as Record<string, unknown>
+  const kid = await calculateJwkThumbprint(pub as never, 'sha256')
+  const privateJwk = { ...jwk, kid, alg: 'EdDSA', use: 'sig' }
+  return { signer: await signerFromJwk(privateJwk, `test key ${label}`), privateJwk }
+}
+
+/** Deterministic "random" bytes: SHA-256 of a counter (tests only). */
+function countingBytes(label: string): (n: number) => Uint8Array {
+  let i = 0
+  return (n) => createHash('sha256').update(`${label}:${i++}`).digest().subarray(0, n)
+}
+
+export interface IssuedExample {
+  name: ExampleName
+  id: string
+  token: string
+  statusIdx: number
+}
+
+export interface WebHarness {
+  app: FastifyInstance
+  baseUrl: string
+  store: RegistryStore
+  registry: Registry
+  passports: Record<ExampleName, IssuedExample>
+  issuerKid: string
+  policiesDir: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts the registry with the web UI on 127.0.0.1:0 and publishes, in this order: a passport for
+ * each bundled example, an endorsement of border-biometrics by the market surveillance authority,
+ * and the revocation of public-chatbot (also in the issuer's status list).
+ */
+export async function startWebHarness(): Promise<WebHarness> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'accord-web-'))
+  const issuer = await seededSigner('issuer')
+  const authority = await seededSigner('authority')
+  const logKey = await seededSigner('log')
+
+  // The bundled policies with keys/ next to them, as policies/README.md sets them up.
+  const policiesDir = path.join(dir, 'policies')
+  cpSync(path.join(ROOT, 'policies'), policiesDir, { recursive: true })
+  mkdirSync(path.join(dir, 'keys'))
+  const assessor = await seededSigner('assessor')
+  for (const [name, s] of [
+    ['issuer', issuer],
+    ['authority', authority],
+    ['assessor', assessor],
+  ] as const)
+    writeFileSync(
+      path.join(dir, 'keys', `${name}.public.jwk.json`),
+      JSON.stringify(s.signer.publicJwk, null, 2),
+    )
+
+  const store = await openPgliteStore(MEMORY)
+  await store.migrate()
+  const registry = await openRegistry({
+    store,
+    logKey: logKey.signer,
+    origin: LOG_ORIGIN,
+    checkpointIntervalMs: 0,
+    nowMs: () => NOW * 1000,
+  })
+  const clock: Clock = { nowSeconds: () => NOW }
+  const statusUri = `https://registry.example/api/v1/status-lists/${issuer.signer.kid}`
+  const saltGenerator = saltGeneratorFrom(countingBytes('salts'))
+  const publishedAt = new Date(NOW * 1000).toISOString()
+
+  const passports = {} as Record<ExampleName, IssuedExample>
+  const names = Object.keys(PASSPORT_IDS) as ExampleName[]
+  for (const [idx, name] of names.entries()) {
+    const system = await loadSystem(path.join(ROOT, 'examples', name, 'accord.yaml'), {})
+    const classification = classifyLoaded(system, AS_OF)
+    const assessment = await assessLoaded(system, classification, { asOf: AS_OF })
+    const artifacts = await hashArtifacts(
+      system.dir,
+      system.manifest.models.flatMap((m) => m.artifacts),
+      { workers: 1 },
+    )
+    const claims = buildPassportClaims({
+      manifest: system.manifest,
+      classification,
+      assessment,
+      artifacts,
+      evidenceRoot: evidenceCommitment(assessment.evidence, sha256).merkleRoot,
+      subjectId: createHash('sha256').update(subjectIdInput(system.manifest)).digest('hex'),
+      issuer: ISSUER,
+      issuedAt: NOW - 86_400,
+      validForDays: 365,
+      jti: PASSPORT_IDS[name],
+      status: { status_list: { idx, uri: statusUri } },
+    })
+    const token = await issuePassport(claims, issuer.signer, { saltGenerator, hasher })
+    const made = passportRecord(claims, token, issuer.signer.kid, publishedAt)
+    if (!made.ok) throw new Error(made.message)
+    await registry.publish([{ type: 'passport', passport: made.record }])
+    passports[name] = { name, id: PASSPORT_IDS[name], token, statusIdx: idx }
+  }
+
+  const border = passports['border-biometrics']
+  const endorsementClaims = buildEndorsementClaims({
+    passportDigest: createHash('sha256')
+      .update(border.token.slice(0, border.token.indexOf('~')))
+      .digest('hex'),
+    passportJti: border.id,
+    passportIssuer: ISSUER,
+    subjectId: disclosedSubjectId(border.token),
+    endorser: {
+      id: 'https://msa.example',
+      name: 'National market surveillance authority',
+      kind: 'national-authority',
+    },
+    checked: ['eu-ai-act:art-14', 'eu-ai-act:art-15', 'artifacts'],
+    statement: 'Checked human oversight and accuracy at the border pilot.',
+    issuedAt: NOW - 3600,
+    validForDays: 365,
+    id: 'urn:uuid:00000000-0000-4000-8000-0000000e0d05',
+  })
+  const endorsement = await signEndorsement(endorsementClaims, authority.signer)
+  await registry.publish([
+    {
+      type: 'endorsement',
+      endorsement: {
+        id: 'urn:uuid:00000000-0000-4000-8000-0000000e0d05',
+        passportId: border.id,
+        endorserKid: authority.signer.kid,
+        token: endorsement,
+        publishedAt,
+      },
+    },
+  ])
+
+  const chatbot = passports['public-chatbot']
+  await registry.publish([
+    {
+      type: 'status',
+      change: {
+        passportId: chatbot.id,
+        status: 'revoked',
+        reason: 'superseded by version 2',
+        byKid: issuer.signer.kid,
+        at: publishedAt,
+      },
+    },
+  ])
+  const statuses = new Array<number>(1024).fill(STATUS.valid)
+  statuses[chatbot.statusIdx] = STATUS.invalid
+  const statusList = await signStatusListToken(
+    createStatusListClaims({
+      uri: statusUri,
+      bits: STATUS_BITS,
+      statuses,
+      iss: ISSUER,
+      iat: NOW - 60,
+      exp: NOW + 30 * 86_400,
+    }),
+    issuer.signer,
+  )
+  await store.putStatusList({
+    listId: issuer.signer.kid,
+    issuer: issuer.signer.kid,
+    token: statusList,
+    updatedAt: publishedAt,
+  })
+
+  const deps = { store, registry, clock, policiesDir }
+  const app = await buildApp({
+    ...deps,
+    rateLimit: false,
+    logger: process.env.WEB_DEBUG ? true : false,
+  })
+  // Until the server registers the web UI itself.
+  if (!app.hasRoute({ method: 'GET', url: '/log' })) registerWeb(app, deps)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('no TCP address')
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    store,
+    registry,
+    passports,
+    issuerKid: issuer.signer.kid,
+    policiesDir,
+    async close() {
+      await app.close()
+      await registry.close()
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function disclosedSubjectId(token: string): string {
+  const payload = token.slice(0, token.indexOf('~')).split('.')[1] ?? ''
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    credentialSubject: { id: string }
+  }
+  return claims.credentialSubject.id
+}
+
+/** Whether the browser tests can run; under CI a missing browser is a failure, not a skip. */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true
+  if (process.env.CI)
+    throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`)
+  console.warn(
+    `\n*** SKIPPING the web UI tests: ${CHROMIUM} is missing. Install it with ` +
+      '`apt-get install -y chromium` (never download a browser with playwright). ***\n',
+  )
+  return false
+}
+
+/**
+ * Debian's Chromium, headless; nothing downloaded or synced. playwright-core gives each launch a
+ * new empty user-data dir (a temporary profile it deletes on close).
+ */
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--font-render-hinting=none',
+      '--force-color-profile=srgb',
+    ],
+  })
+  return { browser, close: () => browser.close() }
+}
+
+/** The attribute `name` of every element `locator` matches, in document order. */
+export async function attrs(locator: Locator, name: string): Promise<(string | null)[]> {
+  return Promise.all((await locator.all()).map((l) => l.getAttribute(name)))
+}
+
+/** What the web test suites share: one server and one browser for the whole run. */
+export interface WebEnv {
+  harness: WebHarness
+  browser: Browser
+}

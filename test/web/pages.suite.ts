@@ -1,0 +1,194 @@
+/**
+ * Search and log pages in real headless Chromium, plus what every page must have: a strict CSP
+ * (no violations logged), correct content types, and the accessibility smoke checks (labels, alt
+ * text, one h1, heading order, lang, and axe-core's WCAG 2.1 AA rules, contrast included).
+ */
+import type { Browser, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { axeViolations, structuralProblems } from './a11y.js'
+import { attrs, type WebEnv, type WebHarness } from './harness.js'
+
+/** Registers the tests; `env` is filled in by web.test.ts before they run. */
+export function otherPagesTests(env: WebEnv): void {
+  describe('search, log and every page', () => {
+    let harness: WebHarness
+    let browser: { browser: Browser }
+
+    beforeAll(() => {
+      harness = env.harness
+      browser = { browser: env.browser }
+    })
+
+    /** Opens a page and collects console errors (a CSP violation is one). */
+    async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+      const page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } })
+      const errors: string[] = []
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text())
+      })
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(harness.baseUrl + url)
+      return { page, errors }
+    }
+
+    it('search finds passports by provider and links to their pages', async () => {
+      const { page } = await open('/search')
+      await page.locator('#results li').first().waitFor()
+      await expect(page.locator('#results li').count()).resolves.toBe(3)
+      await page.fill('#provider', 'valvur')
+      await page.click('#search-button')
+      await expect
+        .poll(() => attrs(page.locator('#results li'), 'data-id'))
+        .toEqual([harness.passports['border-biometrics'].id])
+      await expect(page.locator('#results-count').innerText()).resolves.toBe('1 passport found.')
+      expect(new URL(page.url()).search).toBe('?provider=valvur')
+      await page.locator('#results a').click()
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await expect(page.locator('h1').innerText()).resolves.toContain('Valvur Sentinel')
+      await page.close()
+    })
+
+    it('search filters by status from a bookmarked URL, and says when nothing matches', async () => {
+      const { page } = await open('/search?status=revoked')
+      await expect
+        .poll(() => attrs(page.locator('#results li'), 'data-id'))
+        .toEqual([harness.passports['public-chatbot'].id])
+      await expect(page.inputValue('#status')).resolves.toBe('revoked')
+      await page.fill('#provider', 'nobody by this name')
+      await page.click('#search-button')
+      await expect
+        .poll(() => page.locator('#results-count').innerText())
+        .toBe('No passports match. Try fewer filters.')
+      await page.close()
+    })
+
+    it('the log page shows the latest checkpoint and the recent entries', async () => {
+      const { page } = await open('/log')
+      await page.locator('#entries table').waitFor()
+      const size = harness.registry.size
+      await expect(page.locator('#checkpoint-size').innerText()).resolves.toBe(`${size} entries`)
+      await expect(page.locator('#checkpoint-root').innerText()).resolves.toBe(
+        Buffer.from(harness.registry.root()).toString('hex'),
+      )
+      const note = await page.locator('#checkpoint-note').innerText()
+      expect(note).toContain('registry.example/accord/log')
+      expect(note).toContain('— registry.example/accord/log ')
+      const indexes = await attrs(page.locator('#entries tbody tr'), 'data-index')
+      expect(indexes).toEqual(['4', '3', '2', '1', '0'])
+      await expect(page.locator('#entries').innerText()).resolves.not.toContain(
+        'does not match its payload',
+      )
+      await page.close()
+    })
+
+    it('the log page checks consistency between two sizes in the browser', async () => {
+      const { page } = await open('/log')
+      await page.locator('#entries table').waitFor()
+      for (const [from, to] of [
+        [3, 5],
+        [1, 5],
+        [2, 4],
+        [5, 5],
+      ] as const) {
+        await page.fill('#from-size', String(from))
+        await page.fill('#to-size', String(to))
+        await page.click('#consistency-button')
+        await expect
+          .poll(() => page.locator('#consistency-result').innerText())
+          .toContain(`The first ${from} entries are unchanged in the tree of ${to} entries`)
+        await expect(page.locator('#consistency-verdict').innerText()).resolves.toBe('✓ Consistent')
+      }
+      await page.fill('#from-size', '6')
+      await page.click('#consistency-button')
+      await expect(
+        page.locator('#consistency-result [role="alert"]').innerText(),
+      ).resolves.toContain('Choose whole sizes')
+      await page.close()
+    })
+
+    const PAGES = [
+      ['/', '#policy option[value="eu-police-procurement"]'],
+      ['/passports/urn%3Auuid%3A00000000-0000-4000-8000-00000000b0d1', '#inclusion'],
+      ['/search', '#results li'],
+      ['/log', '#entries table'],
+    ] as const
+
+    for (const [url, ready] of PAGES) {
+      it(`${url} passes the accessibility smoke checks with a strict CSP`, async () => {
+        const response = await fetch(harness.baseUrl + url)
+        expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
+        const csp = response.headers.get('content-security-policy') ?? ''
+        expect(csp).toContain("script-src 'self'")
+        expect(csp).toContain("default-src 'none'")
+        expect(csp).not.toContain('unsafe-inline')
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+
+        const { page, errors } = await open(url)
+        await page.locator(ready).first().waitFor({ state: 'attached' })
+        expect(await structuralProblems(page)).toEqual([])
+        expect(await axeViolations(page)).toEqual([])
+        expect(errors).toEqual([])
+        await page.close()
+      })
+    }
+
+    it('the smoke checks catch a missing label, a second h1 and low contrast', async () => {
+      const { page } = await open('/search')
+      await page.locator('#results li').first().waitFor()
+      await page.evaluate(`(() => {
+      document.querySelector('label[for="provider"]').remove()
+      document.querySelector('main').append(Object.assign(document.createElement('h1'), { textContent: 'Two' }))
+      document.querySelector('.lead').style.color = '#cccccc'
+    })()`)
+      expect(await structuralProblems(page)).toEqual([
+        '2 h1 elements (want exactly one)',
+        'input#provider has no label',
+      ])
+      const axe = await axeViolations(page)
+      expect(axe.map((v) => v.split(':')[0])).toEqual(
+        expect.arrayContaining(['color-contrast', 'label']),
+      )
+      await page.close()
+    })
+
+    it("the browser's proof checks refuse a wrong root", async () => {
+      const { page } = await open('/log')
+      await page.locator('#entries table').waitFor()
+      const results = await page.evaluate(`(async () => {
+      const t = await import('/web/js/tlog.js')
+      const { entries } = await (await fetch('/api/v1/log/entries?start=0&end=5')).json()
+      const leaves = await Promise.all(entries.map((e) => t.leafHash(e.payload)))
+      const root5 = await t.treeHash(leaves)
+      const root3 = await t.treeHash(leaves.slice(0, 3))
+      const wrong = await t.treeHash(leaves.slice(1, 4))
+      const inc = await (await fetch('/api/v1/log/proof/inclusion?index=2&size=5')).json()
+      const con = await (await fetch('/api/v1/log/proof/consistency?from=3&to=5')).json()
+      const ip = inc.hashes.map(t.fromHex)
+      const cp = con.hashes.map(t.fromHex)
+      return [
+        await t.verifyInclusion(2, 5, leaves[2], ip, root5),
+        await t.verifyInclusion(2, 5, leaves[1], ip, root5),
+        await t.verifyInclusion(2, 5, leaves[2], ip, wrong),
+        await t.verifyInclusion(3, 5, leaves[2], ip, root5),
+        await t.verifyConsistency(3, 5, root3, root5, cp),
+        await t.verifyConsistency(3, 5, wrong, root5, cp),
+        await t.verifyConsistency(3, 5, root3, wrong, cp),
+        await t.verifyConsistency(3, 5, root3, root5, cp.slice(1)),
+      ]
+    })()`)
+      expect(results).toEqual([true, false, false, false, true, false, false, false])
+      await page.close()
+    })
+
+    it('serves assets with their content types and nothing outside src/web', async () => {
+      const types = await Promise.all(
+        ['/web/style.css', '/web/js/ui.js'].map(async (p) =>
+          (await fetch(harness.baseUrl + p)).headers.get('content-type'),
+        ),
+      )
+      expect(types).toEqual(['text/css; charset=utf-8', 'text/javascript; charset=utf-8'])
+      for (const p of ['/web/../server/web.ts', '/web/%2e%2e/server/web.ts', '/web/nope.js'])
+        expect((await fetch(harness.baseUrl + p)).status).toBe(404)
+    })
+  })
+}

@@ -1,0 +1,172 @@
+/**
+ * The passport page (/passports/:id) in real headless Chromium: what the page shows is checked
+ * against the passport's own claims, the obligation table filters, the browser verifies the log
+ * inclusion proof, and a screenshot is compared with test/golden/web/passport.png
+ * (regenerate with UPDATE_GOLDENS=1 and look at the image before committing it).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import pixelmatch from 'pixelmatch'
+import type { Browser, Page } from 'playwright-core'
+import { PNG } from 'pngjs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { PassportClaims } from '../../src/core/passport/types.js'
+import { disclosedClaims } from '../../src/server/web.js'
+import { ROOT, attrs, type WebEnv, type WebHarness } from './harness.js'
+
+const GOLDEN = path.join(ROOT, 'test', 'golden', 'web', 'passport.png')
+/** Share of pixels allowed to differ (anti-aliasing, font hinting); a layout change is far more. */
+const MAX_DIFF_RATIO = 0.005
+
+/** Registers the tests; `env` is filled in by web.test.ts before they run. */
+export function passportPageTests(env: WebEnv): void {
+  describe('passport page', () => {
+    let harness: WebHarness
+    let browser: { browser: Browser }
+    let claims: PassportClaims
+
+    beforeAll(() => {
+      harness = env.harness
+      browser = { browser: env.browser }
+      claims = disclosedClaims<PassportClaims>(harness.passports['border-biometrics'].token)
+    })
+
+    async function open(id: string): Promise<Page> {
+      const page = await browser.browser.newPage({
+        viewport: { width: 1280, height: 1400 },
+        deviceScaleFactor: 1,
+      })
+      await page.goto(`${harness.baseUrl}/passports/${encodeURIComponent(id)}`)
+      await page
+        .locator('#passport-root[data-ready="true"], #passport-root .error')
+        .first()
+        .waitFor()
+      return page
+    }
+
+    it('shows the system, provider, status and classification with its citations', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      const s = claims.credentialSubject
+      await expect(page.locator('h1').innerText()).resolves.toBe(
+        `${s.system.name} version ${s.system.version}`,
+      )
+      const text = await page.locator('main').innerText()
+      expect(text).toContain(s.provider.name)
+      expect(text).toContain('Not revoked')
+      const eu = page.locator('[data-jurisdiction="eu-ai-act"]')
+      await expect(eu.locator('.category').innerText()).resolves.toBe('High-risk')
+      const citations = await eu.locator('.citations li').allInnerTexts()
+      expect(citations).toEqual(s.classification['eu-ai-act']?.citations)
+      expect(citations).toContain('Art. 6(2)')
+      await page.close()
+    })
+
+    it('shows the obligation matrix per framework, filterable by status and text', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      for (const [framework, f] of Object.entries(claims.credentialSubject.obligations)) {
+        const block = page.locator(`[data-framework="${framework}"]`)
+        const counts = await block.locator('.counts li').allInnerTexts()
+        expect(counts.slice(0, 4)).toEqual([
+          `${f.met} met`,
+          `${f.partial} partly met`,
+          `${f.missing} missing`,
+          `${f.notApplicable} not applicable`,
+        ])
+        await block.locator('summary').click()
+        const rows = block.locator('tbody tr')
+        const total = f.met + f.partial + f.missing + f.notApplicable
+        await expect(rows.count()).resolves.toBe(total)
+        await page.selectOption(`#filter-${framework}`, 'missing')
+        const statuses = await attrs(rows, 'data-status')
+        expect(statuses).toHaveLength(f.missing)
+        expect(new Set(statuses)).toEqual(new Set(f.missing ? ['missing'] : []))
+        await expect(block.locator('[role="status"]').innerText()).resolves.toBe(
+          `Showing ${f.missing} of ${total} obligations.`,
+        )
+        await page.selectOption(`#filter-${framework}`, '')
+      }
+      // text search: "Art. 14" finds Art. 14 and its paragraphs only
+      await page.fill('#find-eu-ai-act', 'art-14')
+      const found = await page.locator('[data-framework="eu-ai-act"] tbody td code').allInnerTexts()
+      expect(found.length).toBeGreaterThan(0)
+      for (const ref of found) expect(ref).toMatch(/^eu-ai-act:art-14/)
+      expect(found).toContain('eu-ai-act:art-14')
+      await page.close()
+    })
+
+    it('shows the evidence commitment, the vendor commitments in plain words and endorsements', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      const e = claims.credentialSubject.evidence
+      await expect(page.locator('#evidence-root').innerText()).resolves.toBe(e.merkleRoot)
+      const commitments = await page.locator('#assurance li').allInnerTexts()
+      expect(commitments).toContain(
+        `Updates announced ${claims.credentialSubject.assurance?.updateNoticeDays} days ahead`,
+      )
+      expect(commitments).toContain('No remote kill switch')
+      const endorsements = await page.locator('#endorsements').innerText()
+      expect(endorsements).toContain('National market surveillance authority')
+      expect(endorsements).toContain('Checked human oversight and accuracy at the border pilot.')
+      await page.close()
+    })
+
+    it('verifies the log inclusion proof in the browser', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      await expect(page.locator('#inclusion').innerText()).resolves.toContain(
+        'Verified inclusion proof',
+      )
+      const text = await page.locator('#log-inclusion').innerText()
+      expect(text).toContain('#0')
+      expect(text).toContain(`${harness.registry.size} entries`)
+      expect(text).toContain(Buffer.from(harness.registry.root()).toString('hex'))
+      await page.close()
+    })
+
+    it('shows a revoked passport as revoked, with date and reason', async () => {
+      const page = await open(harness.passports['public-chatbot'].id)
+      await expect(page.locator('#status-line').innerText()).resolves.toBe(
+        '✗ Revoked Revoked on 1 November 2026: superseded by version 2',
+      )
+      await page.close()
+    })
+
+    it('says when a passport is not in the registry', async () => {
+      const page = await open('urn:uuid:00000000-0000-4000-8000-000000000000')
+      await expect(page.locator('h1').innerText()).resolves.toBe('Passport not found')
+      await expect(page.locator('[role="alert"]').innerText()).resolves.toContain(
+        'is not in the registry',
+      )
+      await page.close()
+    })
+
+    it('matches the screenshot golden', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      await page.evaluate('document.fonts.ready')
+      const shot = PNG.sync.read(await page.screenshot({ animations: 'disabled' }))
+      await page.close()
+      if (process.env.UPDATE_GOLDENS || !existsSync(GOLDEN)) {
+        if (!process.env.UPDATE_GOLDENS && process.env.CI)
+          throw new Error(`${GOLDEN} is missing; run UPDATE_GOLDENS=1 npx vitest run test/web`)
+        mkdirSync(path.dirname(GOLDEN), { recursive: true })
+        writeFileSync(GOLDEN, PNG.sync.write(shot))
+      }
+      const golden = PNG.sync.read(readFileSync(GOLDEN))
+      expect([shot.width, shot.height]).toEqual([golden.width, golden.height])
+      const diff = new PNG({ width: golden.width, height: golden.height })
+      const differing = pixelmatch(shot.data, golden.data, diff.data, golden.width, golden.height, {
+        threshold: 0.1,
+      })
+      const ratio = differing / (golden.width * golden.height)
+      if (ratio > MAX_DIFF_RATIO) {
+        const out = path.join(tmpdir(), 'accord-web-passport')
+        mkdirSync(out, { recursive: true })
+        writeFileSync(path.join(out, 'actual.png'), PNG.sync.write(shot))
+        writeFileSync(path.join(out, 'diff.png'), PNG.sync.write(diff))
+        throw new Error(
+          `the passport page differs from ${GOLDEN} in ${(ratio * 100).toFixed(2)}% of pixels; see ${out}/actual.png and diff.png, and if the change is intended run UPDATE_GOLDENS=1`,
+        )
+      }
+      expect(ratio).toBeLessThanOrEqual(MAX_DIFF_RATIO)
+    })
+  })
+}

@@ -1,0 +1,174 @@
+/**
+ * The Verify page (/) in real headless Chromium: a valid passport is ACCEPTED, a tampered or
+ * revoked one REJECTED with its reasons, files can be uploaded, and the verify button is reachable
+ * with the keyboard alone.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { attrs, type WebEnv, type WebHarness } from './harness.js'
+
+/** Registers the tests; `env` is filled in by web.test.ts before they run. */
+export function verifyPageTests(env: WebEnv): void {
+  describe('verify page', () => {
+    let harness: WebHarness
+    let browser: { browser: Browser }
+    let page: Page
+
+    beforeAll(() => {
+      harness = env.harness
+      browser = { browser: env.browser }
+    })
+    beforeEach(async () => {
+      page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } })
+      await page.goto(harness.baseUrl + '/')
+      await page
+        .locator('#policy option[value="eu-police-procurement"]')
+        .waitFor({ state: 'attached' })
+    })
+
+    async function verify(passport: string, policy: string): Promise<string> {
+      await page.fill('#passport', passport)
+      await page.selectOption('#policy', policy)
+      await page.click('#verify-button')
+      const banner = page.locator('#verdict .word')
+      await banner.waitFor()
+      return banner.innerText()
+    }
+
+    it('accepts border-biometrics under the EU police procurement policy', async () => {
+      const word = await verify(
+        harness.passports['border-biometrics'].token,
+        'eu-police-procurement',
+      )
+      expect(word).toBe('ACCEPTED')
+      await expect(page.locator('#verdict').getAttribute('class')).resolves.toContain(
+        'verdict-accepted',
+      )
+      // the groups and a plain sentence per check, with the reason code
+      const groups = await attrs(page.locator('.check-group'), 'data-group')
+      expect(groups).toEqual(['cryptography', 'status', 'policy'])
+      const signature = page.locator('li[data-check="signature"]')
+      await expect(signature.innerText()).resolves.toMatch(/Issuer's signature: Passed\./)
+      await expect(signature.innerText()).resolves.toContain('Reason code: ok')
+      // revocation was checked with the registry's copy of the status list
+      await expect(page.locator('li[data-check="status"]').getAttribute('class')).resolves.toBe(
+        'outcome-pass',
+      )
+      await expect(page.locator('#result-body .note').innerText()).resolves.toContain(
+        "this registry's copy",
+      )
+      await page.close()
+    })
+
+    it('rejects a tampered passport and says why', async () => {
+      const token = harness.passports['border-biometrics'].token
+      const [jwt, ...rest] = token.split('~')
+      const [header, payload, signature] = (jwt as string).split('.') as [string, string, string]
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+      claims.credentialSubject.system.version = '9.9.9'
+      const forged = [
+        `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`,
+        ...rest,
+      ].join('~')
+      expect(await verify(forged, 'eu-police-procurement')).toBe('REJECTED')
+      await expect(page.locator('#verdict').getAttribute('class')).resolves.toContain(
+        'verdict-rejected',
+      )
+      await expect(page.locator('#verdict').innerText()).resolves.toMatch(/check failed/)
+      const failed = page.locator('li.outcome-fail')
+      await expect(failed.first().getAttribute('data-reason')).resolves.toBe('signature-invalid')
+      await expect(failed.first().innerText()).resolves.toContain('Reason code: signature-invalid')
+      await page.close()
+    })
+
+    it('rejects the revoked public-chatbot passport with revoked and policy-category', async () => {
+      expect(await verify(harness.passports['public-chatbot'].token, 'eu-police-procurement')).toBe(
+        'REJECTED',
+      )
+      const reasons = await attrs(page.locator('li.outcome-fail'), 'data-reason')
+      expect(reasons).toContain('revoked')
+      expect(reasons).toContain('policy-category')
+      await page.close()
+    })
+
+    it('takes an uploaded passport and an uploaded policy with inline keys', async () => {
+      const token = harness.passports['border-biometrics'].token
+      await page.setInputFiles('#passport-file', {
+        name: 'border.sd-jwt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from(token + '\n'),
+      })
+      await expect.poll(() => page.inputValue('#passport')).toBe(token)
+      const issuerJwk = readFileSync(
+        path.join(harness.policiesDir, '..', 'keys', 'issuer.public.jwk.json'),
+        'utf8',
+      )
+      const yaml = readFileSync(
+        path.join(harness.policiesDir, 'eu-police-procurement.yaml'),
+        'utf8',
+      )
+        .replace('name: EU member-state police procurement (example)', 'name: My uploaded policy')
+        .replace('jwks: ../keys/issuer.public.jwk.json', `jwk: ${issuerJwk.replace(/\n\s*/g, ' ')}`)
+      await page.selectOption('#policy', '__custom')
+      await expect(page.locator('#policy-file').isVisible()).resolves.toBe(true)
+      await page.setInputFiles('#policy-file', {
+        name: 'policy.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from(yaml),
+      })
+      await page.click('#verify-button')
+      await page.locator('#verdict').waitFor()
+      const text = await page.locator('#verdict').innerText()
+      expect(text).toContain('ACCEPTED')
+      expect(text).toContain('My uploaded policy')
+      await page.close()
+    })
+
+    it('opens prefilled from a passport page link (?passport=&policy=)', async () => {
+      const { id, token } = harness.passports['border-biometrics']
+      await page.goto(
+        `${harness.baseUrl}/?passport=${encodeURIComponent(id)}&policy=us-federal-agency`,
+      )
+      await expect.poll(() => page.inputValue('#passport')).toBe(token)
+      await expect.poll(() => page.inputValue('#policy')).toBe('us-federal-agency')
+      await page.click('#verify-button')
+      await expect(page.locator('#verdict .word').innerText()).resolves.toBe('REJECTED')
+      const reasons = await attrs(page.locator('li.outcome-fail'), 'data-reason')
+      expect(reasons).toContain('policy-assurance')
+      await expect(page.locator('#problems').innerText()).resolves.toContain(
+        'Reasons for rejection',
+      )
+      await page.close()
+    })
+
+    it('explains a missing passport instead of calling the API', async () => {
+      await page.click('#verify-button')
+      const alert = page.locator('#form-error')
+      await alert.waitFor()
+      await expect(alert.innerText()).resolves.toContain('Paste a passport')
+      await expect(alert.getAttribute('role')).resolves.toBe('alert')
+      await page.close()
+    })
+
+    it('reaches the verify button with the keyboard alone, with a visible focus', async () => {
+      let reached = false
+      for (let i = 0; i < 20 && !reached; i++) {
+        await page.keyboard.press('Tab')
+        reached = (await page.evaluate('document.activeElement?.id')) === 'verify-button'
+      }
+      expect(reached).toBe(true)
+      const outline = (await page.evaluate(`(() => {
+      const s = getComputedStyle(document.activeElement)
+      return { style: s.outlineStyle, width: s.outlineWidth }
+    })()`)) as { style: string; width: string }
+      expect(outline.style).not.toBe('none')
+      expect(parseFloat(outline.width)).toBeGreaterThanOrEqual(2)
+      // Enter submits: the form's own check answers
+      await page.keyboard.press('Enter')
+      await expect(page.locator('#form-error').innerText()).resolves.toContain('Paste a passport')
+      await page.close()
+    })
+  })
+}
