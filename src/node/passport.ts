@@ -6,7 +6,6 @@
  */
 import { randomBytes, randomUUID, createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { digest } from '@sd-jwt/crypto-nodejs'
 import { decodeProtectedHeader } from 'jose'
 import { PassportError } from '../core/errors.js'
 import { buildPassportClaims, subjectIdInput } from '../core/passport/claims.js'
@@ -31,10 +30,11 @@ import { sha256 } from './sha256.js'
 import { fileSigner } from './keys.js'
 import { StatusStore, loadStatusListToken } from './status-store.js'
 import { hashArtifacts, verifyArtifacts } from './artifacts.js'
+import { nodeHasher, nodeVerifierPrimitives } from './verify-batch.js'
 import { assessLoaded, classifyLoaded, loadSystem } from './pipeline.js'
 
 /** SHA-256 for SD-JWT digests (RFC 9901 `_sd_alg: sha-256`). */
-export const hasher: SdHasher = (data, alg) => digest(data, alg)
+export const hasher: SdHasher = nodeHasher
 
 const sha256Hex = (data: Uint8Array | string): string =>
   createHash('sha256').update(data).digest('hex')
@@ -156,6 +156,7 @@ export async function verifyPassport(
   const crypto = await createPassportVerifier({
     trustedKeys: options.trustedIssuerKeys,
     hasher,
+    primitives: nodeVerifierPrimitives,
   }).verify(token.trim(), {
     nowSeconds: options.nowSeconds,
     ...(options.audience === undefined ? {} : { expectedAudience: options.audience }),

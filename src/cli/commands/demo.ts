@@ -1,43 +1,78 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { EXIT } from '../../core/errors.js'
+import { ConfigError, EXIT } from '../../core/errors.js'
 import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../node/pipeline.js'
 import { packageRoot } from '../../node/paths.js'
+import { generateKeyPair, keyPairPaths, writeKeyPair, fileSigner } from '../../node/keys.js'
+import { issueFromManifest } from '../../node/passport.js'
+import { writeFileAtomic } from '../../node/fs-safe.js'
+import { signRequest } from '../../server/signed-request.js'
 import { VERSION } from '../version.js'
 import { printJson, progress, resolveAsOf, type Ctx } from '../common.js'
+import { publishToRegistry } from './publish.js'
+import { startServer, type RunningServer } from './serve.js'
 
 interface DemoOptions {
   example: string
   out: string
   asOf?: string
+  serve: boolean
+  port: string
+  host: string
   json?: boolean
 }
 
-/** The main job on a bundled example: classify, assess, generate documents. */
+/**
+ * The main job on a bundled example: classify, assess, generate documents, issue a passport,
+ * publish it to an embedded registry (PGlite under the output folder) and serve the web UI.
+ */
 export function registerDemo(program: Command, ctx: Ctx): void {
   program
     .command('demo')
-    .description('run classify, assess and docs end to end on a bundled example')
+    .description(
+      'run the whole path on a bundled example: classify, assess, documents, passport, registry and web UI',
+    )
     .option('--example <name>', 'examples/<name>/accord.yaml', 'police-analytics')
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--as-of <date>', 'evaluate the law as of this date (YYYY-MM-DD); default: today')
+    .option('--no-serve', 'stop after publishing instead of serving the web UI')
+    .option('--port <port>', 'port of the registry and web UI (0: any free port)', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: DemoOptions) => {
       const asOf = resolveAsOf(opts.asOf, ctx.io)
       const manifestPath = path.join(packageRoot(), 'examples', opts.example, 'accord.yaml')
-      const outDir = path.resolve(opts.out, opts.example)
+      if (!existsSync(manifestPath)) {
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--example "${opts.example}": no examples/${opts.example}/accord.yaml (try police-analytics, border-biometrics or public-chatbot)`,
+        })
+      }
+      const port = Number(opts.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--port "${opts.port}" is not a port number`,
+        })
+      }
+      const out = path.resolve(opts.out)
+      const docsDir = path.join(out, opts.example)
       const say = (s: string) => {
         if (!opts.json) ctx.io.out(s + '\n')
       }
       say(`Accord ${VERSION}: demo on examples/${opts.example} as of ${asOf}`)
-      say(`1/3 classify  ${path.relative(process.cwd(), manifestPath)}`)
+
+      say(`1/5 classify  ${path.relative(process.cwd(), manifestPath)}`)
       const system = await loadSystem(manifestPath, {})
       const classification = classifyLoaded(system, asOf)
       const eu = classification.euAiAct
       say(
         `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} obligations in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
       )
-      say('2/3 assess    hashing evidence and checking every obligation')
+
+      say('2/5 assess    hashing evidence and checking every obligation')
       const bar = progress(ctx.io, '    hashing', !opts.json)
       const assessment = await assessLoaded(system, classification, {
         asOf,
@@ -48,16 +83,116 @@ export function registerDemo(program: Command, ctx: Ctx): void {
           `    ${f.name}: ${Math.round(f.readiness * 100)}% ready (${f.met} met, ${f.partial} partial, ${f.missing} missing, ${f.notApplicable} n/a)`,
         )
       }
-      say(`3/3 docs      writing to ${outDir}`)
-      const written = await writeDocuments(system, classification, assessment, outDir, {
+
+      say(`3/5 docs      writing to ${docsDir}`)
+      const documents = await writeDocuments(system, classification, assessment, docsDir, {
         name: 'accord',
         version: VERSION,
       })
-      for (const f of written.files) say(`    ${path.join(outDir, f.path)}`)
-      say('')
-      say(`Open ${path.join(outDir, 'index.html')} in a browser, or run:`)
-      say(`  node bin/accord.js assess examples/${opts.example}/accord.yaml`)
-      if (opts.json) printJson(ctx.io, { classification, assessment, documents: written })
-      ctx.setExit(EXIT.ok)
+      say(`    ${documents.files.length} files; open ${path.join(docsDir, 'index.html')}`)
+
+      // The registry starts first so the passport can name where its status list is served.
+      say('4/5 registry  starting the embedded registry (PGlite)')
+      const server = await startServer({
+        port,
+        host: opts.host,
+        dataDir: path.join(out, 'registry'),
+        logLevel: 'silent',
+      })
+      try {
+        const keyDir = path.join(out, 'keys')
+        const keyFiles = keyPairPaths(keyDir, 'issuer')
+        if (!existsSync(keyFiles.privatePath))
+          await writeKeyPair(keyDir, 'issuer', await generateKeyPair({ alg: 'EdDSA' }))
+        const signer = await fileSigner(keyFiles.privatePath)
+        const listPath = `/api/v1/status-lists/${signer.kid}`
+
+        say(`5/5 passport  issuing, signing and publishing (issuer key ${keyFiles.privatePath})`)
+        const issued = await issueFromManifest({
+          manifestPath,
+          keyPath: keyFiles.privatePath,
+          asOf,
+          nowSeconds: ctx.io.nowSeconds(),
+          // A status list is bound to the address that serves it, so one per registry address.
+          statusDir: path.join(out, 'status', new URL(server.url).host.replace(/[^\w.-]/g, '_')),
+          statusUri: new URL(listPath, server.url).href,
+        })
+        const passportFile = path.join(out, `${opts.example}.sd-jwt`)
+        await writeFileAtomic(passportFile, issued.passport + '\n')
+        const published = await publishToRegistry({
+          registry: server.url,
+          keyPath: keyFiles.privatePath,
+          passport: issued.passport,
+          nowSeconds: ctx.io.nowSeconds(),
+        })
+        await uploadStatusList(
+          server,
+          signer,
+          listPath,
+          issued.status.listPath,
+          ctx.io.nowSeconds(),
+        )
+        const page = new URL(`/passports/${encodeURIComponent(published.id)}`, server.url).href
+        say(`    passport ${published.id} -> ${passportFile}`)
+        say(`    published at log index ${published.logIndex}`)
+        const summary = {
+          classification,
+          assessment,
+          documents,
+          passport: { file: passportFile, id: published.id, logIndex: published.logIndex },
+          registry: { url: server.url, passportPage: page, logVerifierKey: server.verifierKey },
+        }
+        if (opts.json) printJson(ctx.io, summary)
+        say('')
+        say(`Registry and web UI: ${server.url}`)
+        say(`  this passport:     ${page}`)
+        say(`  verify a passport: ${server.url}/`)
+        ctx.setExit(EXIT.ok)
+        if (!opts.serve) return
+        say('Serving; press Ctrl-C to stop.')
+        await untilSignal()
+      } finally {
+        await server.close()
+      }
     })
+}
+
+/** Uploads the issuer's signed status list so the registry serves it at the passport's uri. */
+async function uploadStatusList(
+  server: RunningServer,
+  signer: Awaited<ReturnType<typeof fileSigner>>,
+  listPath: string,
+  tokenFile: string,
+  nowSeconds: number,
+): Promise<void> {
+  const body = (await readFile(tokenFile, 'utf8')).trim()
+  const authorization = await signRequest(signer, {
+    method: 'PUT',
+    path: listPath,
+    body,
+    nowSeconds,
+  })
+  const res = await fetch(new URL(listPath, server.url), {
+    method: 'PUT',
+    headers: { authorization, 'content-type': 'application/statuslist+jwt' },
+    body,
+  })
+  if (!res.ok) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_REQUEST',
+      message: `the registry refused the status list upload: ${res.status} ${await res.text()}`,
+    })
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
 }

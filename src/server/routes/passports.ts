@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { decodeProtectedHeader } from 'jose'
 import { StoreError } from '../../core/errors.js'
 import { createPassportVerifier } from '../../core/passport/verify.js'
+import { nodeVerifierPrimitives } from '../../node/verify-batch.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportStatus, StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
@@ -110,6 +111,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
       const verified = await createPassportVerifier({
         trustedKeys: [{ kid: key.kid, jwk: key.jwk }],
         hasher,
+        primitives: nodeVerifierPrimitives,
       }).verify(token, { nowSeconds: ctx.nowSeconds() })
       if (!verified.ok || !verified.claims) {
         const failed = verified.checks.find((c) => c.outcome === 'fail')

@@ -15,6 +15,7 @@ import { checkStatus, MAX_STATUS_LIST_TOKEN_BYTES } from '../../core/passport/st
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { CheckResult, VerificationResult } from '../../core/passport/types.js'
 import { createPassportVerifier, type TrustedKey } from '../../core/passport/verify.js'
+import { nodeVerifierPrimitives } from '../../node/verify-batch.js'
 import { evaluatePolicy, verdictFrom } from '../../core/policy/evaluate.js'
 import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
@@ -157,10 +158,11 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
       const { policy, issuerKeys } = await getPolicy(request.body.policy)
       const nowSeconds = ctx.nowSeconds()
       const checks: CheckResult[] = []
-      const crypto = await createPassportVerifier({ trustedKeys: issuerKeys, hasher }).verify(
-        passport.trim(),
-        { nowSeconds },
-      )
+      const crypto = await createPassportVerifier({
+        trustedKeys: issuerKeys,
+        hasher,
+        primitives: nodeVerifierPrimitives,
+      }).verify(passport.trim(), { nowSeconds })
       checks.push(...crypto.checks)
       if (!crypto.ok || !crypto.claims) return { verdict: 'rejected', checks, endorsements: [] }
       const claims = crypto.claims
