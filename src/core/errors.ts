@@ -26,6 +26,7 @@ export type AccordErrorCode =
   | 'ERR_EVIDENCE_EMPTY'
   | 'ERR_EVIDENCE_UNREADABLE'
   | 'ERR_DOCUMENT_WRITE'
+  | 'ERR_DOCUMENT_CHROMIUM_MISSING'
   | 'ERR_SCHEMA_STALE'
   | 'ERR_PASSPORT_KEY_NOT_FOUND'
   | 'ERR_PASSPORT_KEY_INVALID'
@@ -220,6 +221,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 500,
     summary: 'Generated documents could not be written to the output directory.',
     fix: 'Check that the --out directory is writable and the disk has room; nothing was left half-written.',
+  },
+  ERR_DOCUMENT_CHROMIUM_MISSING: {
+    exit: EXIT.io,
+    http: 500,
+    summary:
+      'PDF documents were asked for, but the Chromium that prints them is missing or does not start.',
+    fix: 'apt-get install chromium (Debian), or point --chromium / ACCORD_CHROMIUM at a Chromium executable; or leave pdf out of --formats. Nothing was written.',
   },
   ERR_SCHEMA_STALE: {
     exit: EXIT.findings,

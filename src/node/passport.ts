@@ -137,6 +137,8 @@ export interface VerifyPassportOptions {
   nowSeconds: number
   /** The issuer's status list token (file path or URL, fetched only when a URL is given). */
   statusList?: string
+  /** The status list token itself, already at hand (e.g. sent to a server). */
+  statusListToken?: string
   /** Directory holding the artifacts to check against the passport's digests. */
   artifactsDir?: string
   /** Endorsement token files. */
@@ -172,8 +174,9 @@ export async function verifyPassport(
 
   // Status: the issuer's own signed list; never fetched unless the user gave a URL.
   let statusChecked = false
-  if (options.statusList !== undefined) {
-    const token = await loadStatusListToken(options.statusList)
+  if (options.statusList !== undefined || options.statusListToken !== undefined) {
+    const token =
+      options.statusListToken ?? (await loadStatusListToken(options.statusList as string))
     const result = await checkStatus(claims.status, token, {
       trustedKeys: issuerKey ? [{ kid: issuerKey.kid, jwk: issuerKey.jwk }] : [],
       nowSeconds: options.nowSeconds,

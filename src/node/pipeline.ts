@@ -18,6 +18,7 @@ import { loadCatalogSet } from './catalog-loader.js'
 import { loadManifest } from './manifest-loader.js'
 import { hashEvidence } from './evidence.js'
 import { writeFilesAtomic } from './fs-safe.js'
+import { DEFAULT_FORMATS, renderDocumentFormats, type DocumentFormat } from './office/render.js'
 
 export interface LoadedSystem {
   manifest: Manifest
@@ -151,12 +152,25 @@ export function sha256Text(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
+export interface WriteDocumentsOptions {
+  /** Formats to write; default md and html (PDF needs Chromium, so it is opt-in). */
+  formats?: readonly DocumentFormat[]
+  /** Chromium used for PDF; default ACCORD_CHROMIUM or /usr/bin/chromium. */
+  chromiumPath?: string
+}
+
+/**
+ * Generates the documents and writes them in the formats asked for, all or nothing. The index
+ * lists the SHA-256 of the Markdown and HTML files, which are byte-for-byte reproducible; PDF and
+ * DOCX renditions are listed with theirs in the result (see docs/documents.md).
+ */
 export async function writeDocuments(
   system: LoadedSystem,
   classification: ClassificationResult,
   assessment: AssessmentResult,
   outDir: string,
   generator: { name: string; version: string },
+  options: WriteDocumentsOptions = {},
 ): Promise<DocumentsResult> {
   const docs = generateDocuments({
     manifest: system.manifest,
@@ -166,16 +180,28 @@ export async function writeDocuments(
     generator,
     sha256: sha256Text,
   })
-  await writeFilesAtomic(
-    outDir,
-    docs.map((d) => ({ path: d.path, data: d.content })),
-  )
+  // Rendered in full before anything is written: a missing Chromium leaves no file behind.
+  const files = await renderDocumentFormats(docs, {
+    formats: options.formats ?? DEFAULT_FORMATS,
+    identity: {
+      systemName: system.manifest.system.name,
+      systemVersion: system.manifest.system.version,
+      manifestSha256: assessment.manifestSha256,
+      asOf: classification.asOf,
+      generator,
+    },
+    ...(options.chromiumPath === undefined ? {} : { chromiumPath: options.chromiumPath }),
+  })
+  await writeFilesAtomic(outDir, files)
   return {
     outDir,
-    files: docs.map((d) => ({
-      path: d.path,
-      sha256: sha256Text(d.content),
-      bytes: Buffer.byteLength(d.content, 'utf8'),
-    })),
+    files: files.map((f) => {
+      const bytes = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data
+      return {
+        path: f.path,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        bytes: bytes.byteLength,
+      }
+    }),
   }
 }

@@ -2,6 +2,8 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { ConfigError, EXIT } from '../../core/errors.js'
 import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../node/pipeline.js'
+import { assertChromiumAvailable } from '../../node/office/pdf.js'
+import { DEFAULT_FORMATS, parseFormats } from '../../node/office/render.js'
 import { VERSION } from '../version.js'
 import {
   addCommonOptions,
@@ -15,7 +17,11 @@ import {
 
 interface DocsOptions extends CommonOptions {
   out?: string
+  formats?: string[]
+  chromium?: string
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function registerDocs(program: Command, ctx: Ctx): void {
   addFrameworksOption(
@@ -23,10 +29,19 @@ export function registerDocs(program: Command, ctx: Ctx): void {
       program
         .command('docs')
         .description(
-          'generate Annex IV documentation, the declaration of conformity draft, the NIST AI RMF profile and the classification report (Markdown and HTML)',
+          'generate Annex IV documentation, the declaration of conformity draft, the NIST AI RMF profile and the classification report (Markdown and HTML; PDF and DOCX with --formats)',
         )
         .argument('<manifest>', 'system manifest (accord.yaml)')
-        .option('-o, --out <dir>', 'output directory (created if missing)'),
+        .option('-o, --out <dir>', 'output directory (created if missing)')
+        .option(
+          '--formats <list>',
+          'formats to write, comma-separated: md,html,pdf,docx or all (default md,html; pdf needs Chromium)',
+          collect,
+        )
+        .option(
+          '--chromium <path>',
+          'Chromium executable for PDF (default $ACCORD_CHROMIUM or /usr/bin/chromium)',
+        ),
     ),
   ).action(async (manifestPath: string, opts: DocsOptions) => {
     if (!opts.out) {
@@ -35,6 +50,9 @@ export function registerDocs(program: Command, ctx: Ctx): void {
         message: 'docs needs --out DIR, the directory to write the documents to',
       })
     }
+    const formats = opts.formats ? parseFormats(opts.formats) : DEFAULT_FORMATS
+    // Before the slow part (hashing evidence): PDF needs Chromium.
+    if (formats.includes('pdf')) assertChromiumAvailable(opts.chromium)
     const asOf = resolveAsOf(opts.asOf, ctx.io)
     const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
     const classification = classifyLoaded(system, asOf, opts.frameworks)
@@ -44,10 +62,14 @@ export function registerDocs(program: Command, ctx: Ctx): void {
       onProgress: bar.update,
       ...(opts.frameworks ? { frameworks: opts.frameworks } : {}),
     })
-    const written = await writeDocuments(system, classification, assessment, opts.out, {
-      name: 'accord',
-      version: VERSION,
-    })
+    const written = await writeDocuments(
+      system,
+      classification,
+      assessment,
+      opts.out,
+      { name: 'accord', version: VERSION },
+      { formats, ...(opts.chromium ? { chromiumPath: opts.chromium } : {}) },
+    )
     if (opts.json) {
       printJson(ctx.io, written)
     } else {

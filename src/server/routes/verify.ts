@@ -11,17 +11,15 @@ import type { FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
 import { AccordError, ConfigError, type Issue } from '../../core/errors.js'
 import { parsePublicKeys } from '../../core/passport/jwk.js'
-import { checkStatus, MAX_STATUS_LIST_TOKEN_BYTES } from '../../core/passport/status.js'
+import { MAX_STATUS_LIST_TOKEN_BYTES } from '../../core/passport/status.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
-import type { CheckResult, VerificationResult } from '../../core/passport/types.js'
-import { createPassportVerifier, type TrustedKey } from '../../core/passport/verify.js'
-import { nodeVerifierPrimitives } from '../../node/verify-batch.js'
-import { evaluatePolicy, verdictFrom } from '../../core/policy/evaluate.js'
+import type { VerificationResult } from '../../core/passport/types.js'
+import type { TrustedKey } from '../../core/passport/verify.js'
+import { verifyPassport } from '../../node/passport.js'
 import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
 import { loadPolicy } from '../../node/policy-loader.js'
 import type { RouteContext } from '../app.js'
-import { hasher } from '../passport-record.js'
 import { errors } from '../schemas.js'
 
 /** Largest policy text accepted. */
@@ -156,47 +154,15 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (request): Promise<VerificationResult> => {
       const { passport, statusList } = request.body
       const { policy, issuerKeys } = await getPolicy(request.body.policy)
-      const nowSeconds = ctx.nowSeconds()
-      const checks: CheckResult[] = []
-      const crypto = await createPassportVerifier({
-        trustedKeys: issuerKeys,
-        hasher,
-        primitives: nodeVerifierPrimitives,
-      }).verify(passport.trim(), { nowSeconds })
-      checks.push(...crypto.checks)
-      if (!crypto.ok || !crypto.claims) return { verdict: 'rejected', checks, endorsements: [] }
-      const claims = crypto.claims
-      const key = issuerKeys.find((k) => k.kid === crypto.key?.kid)
-      let statusChecked = false
-      if (statusList !== undefined) {
-        const result = await checkStatus(claims.status, statusList, {
-          trustedKeys: key ? [{ kid: key.kid, jwk: key.jwk }] : [],
-          nowSeconds,
-        })
-        checks.push(result)
-        statusChecked = result.outcome === 'pass'
-      } else if (claims.status !== undefined) {
-        checks.push({
-          check: 'status',
-          outcome: 'skipped',
-          reason: 'status-unavailable',
-          message: 'no status list given (statusList); revocation was not checked',
-        })
-      }
-      const subject = claims.credentialSubject
-      checks.push(
-        ...evaluatePolicy(policy, {
-          claims,
-          disclosed: {
-            jurisdictions: Object.keys(subject.classification ?? {}),
-            frameworks: Object.keys(subject.obligations ?? {}),
-          },
-          endorsements: [],
-          nowSeconds,
-          statusChecked,
-        }),
-      )
-      return { verdict: verdictFrom(checks), checks, claims, endorsements: [] }
+      // The same ordered checks as `accord verify`; the server fetches nothing (the status list
+      // comes in the request) and takes no endorsement files.
+      return verifyPassport(passport, {
+        policy,
+        trustedIssuerKeys: issuerKeys,
+        trustedAssessorKeys: [],
+        nowSeconds: ctx.nowSeconds(),
+        ...(statusList !== undefined ? { statusListToken: statusList } : {}),
+      })
     },
   )
 }

@@ -1,0 +1,193 @@
+/**
+ * PDF renditions of the generated documents: the core's self-contained HTML, with a table of
+ * contents, printed to A4 by headless Chromium (Debian's `chromium`, driven by playwright-core;
+ * never a downloaded browser). Every page carries the system's name and version and the short
+ * manifest SHA-256 in its header, and "Page X of Y" in its footer.
+ *
+ * Why Chromium: the HTML already is the reviewed, escaped, self-contained rendering; printing it
+ * keeps PDF and HTML identical in content and gives tagged (accessible) PDF with bookmarks and
+ * working contents links, which no pure-JS PDF writer we could find does for tables.
+ *
+ * Reproducibility: Skia writes the wall-clock time as /CreationDate and /ModDate and nothing else
+ * that varies between runs, so both are set to the as-of date (same length, so no offset moves).
+ * The bytes are then the same for the same input, Chromium version and installed fonts; across
+ * machines they may differ, which is why the index lists only the Markdown and HTML digests.
+ */
+import { existsSync } from 'node:fs'
+import { chromium, type Browser } from 'playwright-core'
+import { DocumentError } from '../../core/errors.js'
+import { escapeHtml } from '../../core/documents/html.js'
+import { addTableOfContents } from './toc.js'
+
+/** Where Chromium is looked for when neither the option nor ACCORD_CHROMIUM names one. */
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium'
+
+/** What every page of an office rendition shows: which system, which manifest. */
+export interface DocumentIdentity {
+  systemName: string
+  systemVersion: string
+  /** Hex SHA-256 of the manifest the documents were generated from. */
+  manifestSha256: string
+  /** Evaluation date, YYYY-MM-DD; used as the creation date of PDF and DOCX. */
+  asOf: string
+  /** The tool that generated them, e.g. `{ name: 'accord', version: '0.1.0' }`. */
+  generator?: { name: string; version: string }
+}
+
+/** How many hex digits of the manifest SHA-256 are shown on each page. */
+export const SHORT_DIGEST_LENGTH = 16
+
+/** `Kestrel Lattice 3.2.0 · manifest SHA-256 c1b722066f5b254a…` */
+export function identityLine(identity: DocumentIdentity): string {
+  return (
+    `${identity.systemName} ${identity.systemVersion} · manifest SHA-256 ` +
+    `${identity.manifestSha256.slice(0, SHORT_DIGEST_LENGTH)}…`
+  )
+}
+
+export interface PdfRendererOptions {
+  /** Chromium executable; default ACCORD_CHROMIUM or /usr/bin/chromium. */
+  chromiumPath?: string
+}
+
+export interface PdfRenderer {
+  /** Prints one page made by `markdownToHtml` (a table of contents is added) to PDF bytes. */
+  render(html: string, title: string, identity: DocumentIdentity): Promise<Uint8Array>
+  close(): Promise<void>
+}
+
+/** The Chromium to use: the option, else ACCORD_CHROMIUM, else /usr/bin/chromium. */
+export function resolveChromiumPath(chromiumPath?: string): string {
+  return chromiumPath ?? process.env.ACCORD_CHROMIUM ?? DEFAULT_CHROMIUM
+}
+
+function chromiumMissing(executable: string, why: string, cause?: unknown): DocumentError {
+  return new DocumentError({
+    code: 'ERR_DOCUMENT_CHROMIUM_MISSING',
+    message:
+      `PDF output needs Chromium, but ${executable} ${why}; install it with ` +
+      '`apt-get install chromium`, point --chromium (or ACCORD_CHROMIUM) at a Chromium executable, ' +
+      'or leave pdf out of --formats. No files were written.',
+    ...(cause === undefined ? {} : { cause }),
+    details: { chromium: executable },
+  })
+}
+
+/**
+ * Throws DocumentError ERR_DOCUMENT_CHROMIUM_MISSING when the Chromium that would print PDFs does
+ * not exist; a cheap check to run before slow work (`openPdfRenderer` checks again).
+ */
+export function assertChromiumAvailable(chromiumPath?: string): void {
+  const executable = resolveChromiumPath(chromiumPath)
+  if (!existsSync(executable)) throw chromiumMissing(executable, 'does not exist')
+}
+
+/**
+ * Starts one headless Chromium for a batch of documents (about 1 s); close it when done. Throws
+ * DocumentError ERR_DOCUMENT_CHROMIUM_MISSING when the executable is missing or does not start.
+ */
+export async function openPdfRenderer(options: PdfRendererOptions = {}): Promise<PdfRenderer> {
+  const executable = resolveChromiumPath(options.chromiumPath)
+  assertChromiumAvailable(executable)
+  let browser: Browser
+  try {
+    // playwright-core gives each launch a fresh, empty user-data dir and deletes it on close.
+    browser = await chromium.launch({
+      executablePath: executable,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--font-render-hinting=none',
+      ],
+    })
+  } catch (cause) {
+    throw chromiumMissing(executable, 'could not be started', cause)
+  }
+  return {
+    async render(html, title, identity) {
+      // No scripts (the pages have none) and no network: every request is refused.
+      const context = await browser.newContext({ javaScriptEnabled: false, offline: true })
+      try {
+        await context.route('**/*', (route) => route.abort())
+        const page = await context.newPage()
+        await page.setContent(printableHtml(html), { waitUntil: 'load' })
+        const pdf = await page.pdf({
+          format: 'A4',
+          printBackground: true,
+          displayHeaderFooter: true,
+          headerTemplate: headerTemplate(identity),
+          footerTemplate: footerTemplate(title),
+          margin: { top: '22mm', bottom: '20mm', left: '16mm', right: '16mm' },
+          outline: true,
+          tagged: true,
+        })
+        return fixPdfDates(pdf, identity.asOf)
+      } finally {
+        await context.close()
+      }
+    },
+    close: () => browser.close(),
+  }
+}
+
+/** Extra print rules: keep words in narrow table columns whole, let digests wrap anywhere. */
+const PRINT_CSS = `
+@media print {
+  th, td { overflow-wrap: break-word; }
+  td code, th code { overflow-wrap: anywhere; word-break: break-all; }
+}
+`.trim()
+
+/** The page with its table of contents and the PDF's print rules. */
+export function printableHtml(html: string): string {
+  return addTableOfContents(html).html.replace('</style>', `${PRINT_CSS}\n</style>`)
+}
+
+// Header and footer templates are rendered apart from the page: they need their own font size and
+// margins, and may use only the classes pageNumber, totalPages, title, date and url.
+const BAND =
+  'width:100%;margin:0 16mm;font-family:system-ui,Arial,sans-serif;font-size:8pt;color:#333;' +
+  'display:flex;justify-content:space-between;gap:8mm;'
+
+export function headerTemplate(identity: DocumentIdentity): string {
+  const generated = identity.generator
+    ? ` · ${escapeHtml(identity.generator.name)} ${escapeHtml(identity.generator.version)}`
+    : ''
+  return (
+    `<div style="${BAND}"><span>${escapeHtml(identityLine(identity))}</span>` +
+    `<span>as of ${escapeHtml(identity.asOf)}${generated}</span></div>`
+  )
+}
+
+export function footerTemplate(title: string): string {
+  return (
+    `<div style="${BAND}"><span>${escapeHtml(title)}</span>` +
+    '<span style="white-space:nowrap">Page <span class="pageNumber"></span> of ' +
+    '<span class="totalPages"></span></span></div>'
+  )
+}
+
+/**
+ * Sets /CreationDate and /ModDate in the PDF's document information to midnight UTC of `asOf`.
+ * Each is replaced by a string of the same length, so the cross-reference offsets stay valid.
+ */
+export function fixPdfDates(pdf: Uint8Array, asOf: string): Uint8Array {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new TypeError(`fixPdfDates: bad date "${asOf}"`)
+  const text = Buffer.from(pdf).toString('latin1')
+  const stamp = asOf.replace(/-/g, '') + '000000'
+  const fixed = text.replace(
+    /\/(CreationDate|ModDate) \(D:\d{14}([+-]\d{2}'\d{2}'|Z)?\)/g,
+    (whole, key: string, zone: string | undefined) => {
+      // Skia writes the local offset (+00'00' in UTC); midnight UTC keeps the same length.
+      const out = `/${key} (D:${stamp}${zone === undefined ? '' : zone === 'Z' ? 'Z' : "+00'00'"})`
+      return out.length === whole.length ? out : whole
+    },
+  )
+  return Buffer.from(fixed, 'latin1')
+}
