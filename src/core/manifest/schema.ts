@@ -428,6 +428,51 @@ export const Change = z.strictObject({
   substantialModification: z.boolean().default(false),
 })
 
+/**
+ * Who closes which gap by when, read by `accord plan` (docs/plan.md). `obligation` is a short
+ * reference (`eu-ai-act:art-11`), which also covers the points below it (`art-11` covers
+ * `art-11.1`), or a pattern where `*` stands for any characters (`nist-ai-rmf:measure-*`).
+ */
+export const PlanAssignment = z
+  .strictObject({
+    /** `framework:id` or a pattern with `*`: `eu-ai-act:art-11`, `nist-ai-rmf:measure-2.*`. */
+    obligation: z
+      .string()
+      .regex(
+        /^[a-z0-9-]+:[a-z0-9.*-]+$/,
+        'expected framework:id or a pattern with *, e.g. eu-ai-act:art-11 or nist-ai-rmf:map-*',
+      )
+      .describe('`framework:id` or a pattern with `*`: `eu-ai-act:art-11`, `nist-ai-rmf:map-*`.'),
+    /** Person or role responsible for closing the gap. */
+    owner: text.optional().describe('Person or role responsible for closing the gap.'),
+    /** Date by which the gap is to be closed. */
+    due: isoDate.optional().describe('Date by which the gap is to be closed.'),
+    note: text.optional(),
+  })
+  .refine((a) => a.owner !== undefined || a.due !== undefined, {
+    message: 'give an owner, a due date or both',
+  })
+
+/** Owners and due dates for the interoperability plan (`accord plan`). */
+export const PlanSection = z.strictObject({
+  owners: z
+    .strictObject({
+      /** Owner of every action no other entry assigns. */
+      default: text.optional().describe('Owner of every action no other entry assigns.'),
+      /** Owner per framework id (`eu-ai-act`, `nist-ai-rmf`, `iso-42001`). */
+      byFramework: z
+        .record(z.string().regex(/^[a-z0-9-]+$/, 'expected a framework id such as eu-ai-act'), text)
+        .default({})
+        .describe('Owner per framework id (`eu-ai-act`, `nist-ai-rmf`, `iso-42001`).'),
+    })
+    .optional(),
+  /** Owners and due dates per obligation; the most specific matching entry wins. */
+  actions: z
+    .array(PlanAssignment)
+    .default([])
+    .describe('Owners and due dates per obligation; the most specific matching entry wins.'),
+})
+
 export const EVIDENCE_TYPES = [
   'risk-assessment',
   'model-card',
@@ -609,6 +654,8 @@ export const Manifest = z.strictObject({
   changes: z.array(Change).default([]),
   predeterminedChanges: z.array(text).default([]),
   evidence: z.array(Evidence).default([]),
+  /** Owners and due dates for `accord plan`. */
+  plan: PlanSection.optional().describe('Owners and due dates for `accord plan`.'),
 })
 export type Manifest = z.infer<typeof Manifest>
 export type ManifestInput = z.input<typeof Manifest>
