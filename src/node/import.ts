@@ -1,12 +1,13 @@
 /**
  * Imports of standard formats: a Hugging Face model card or OSCAL assessment results as a
  * manifest evidence entry (to paste into accord.yaml), a CycloneDX BOM checked and summarised,
- * and a CISO Assistant framework library as an Accord catalog file. Every input is checked first;
+ * a CISO Assistant framework library as an Accord catalog file, and a CISO Assistant mapping library
+ * as an Accord mapping file. Every input is checked first;
  * on any problem a coded error lists each place and fix, and nothing is written.
  */
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { stringify } from 'yaml'
+import { parse, stringify } from 'yaml'
 import {
   CatalogError,
   ConfigError,
@@ -14,15 +15,21 @@ import {
   formatIssues,
   type Issue,
 } from '../core/errors.js'
+import type { Catalog } from '../core/catalog/schema.js'
 import type { CatalogSet } from '../core/catalog/types.js'
 import { resolveRef } from '../core/catalog/lookup.js'
-import { catalogKey, validateCatalog } from '../core/catalog/validate.js'
+import { catalogKey, validateCatalog, validateMapping } from '../core/catalog/validate.js'
 import { parseYamlWithSchema } from '../core/manifest/parse.js'
 import {
   CisoFrameworkLibraryInput,
+  CisoMappingLibraryInput,
+  cisoFrameworkUrn,
   cisoLibraryToCatalog,
+  cisoMappingToMapping,
   defaultFrameworkAndEdition,
   cisoLibraryUrn,
+  fromCisoNodeUrn,
+  slugFromCisoUrn,
 } from '../core/export/ciso-assistant.js'
 import { parseModelCard, type ModelCard } from '../core/export/model-card.js'
 import { summariseAssessmentResults, type ArSummary } from '../core/export/oscal-ar-import.js'
@@ -406,6 +413,148 @@ export async function importCisoAssistant(
     urn: checked.catalog.urn,
     nodes: checked.catalog.nodes.length,
     assessable: checked.catalog.nodes.filter((n) => n.assessable).length,
+    warnings: converted.warnings,
+  }
+}
+
+/** Whether a CISO Assistant library file holds a mapping set (else it is read as a framework). */
+export async function isCisoMappingLibrary(file: string): Promise<boolean> {
+  const text = await readInput(file)
+  try {
+    const doc: unknown = parse(text)
+    const objects = (doc as { objects?: unknown } | null)?.objects
+    return typeof objects === 'object' && objects !== null && 'requirement_mapping_set' in objects
+  } catch {
+    return false // the framework import reports the syntax error with its line and column
+  }
+}
+
+export interface CisoMappingImportOptions {
+  /** Output mapping file (`catalogs/mappings/<source>--<target>.v<version>.json`). */
+  out: string
+  /** Publication date when the library has none. */
+  asOf: string
+  catalogsDir?: string
+}
+
+export interface CisoMappingImportResult {
+  file: string
+  urn: string
+  dependencies: [string, string]
+  edges: number
+  warnings: Issue[]
+}
+
+/**
+ * `accord import ciso-assistant MAPPING-LIBRARY.yaml --out FILE`: converts a mapping library into
+ * an Accord mapping between two loaded catalogs, and writes it only when it passes
+ * `validateMapping`.
+ *
+ * Each side's catalog is the loaded catalog whose CISO Assistant framework URN is the set's
+ * `source_framework_urn` / `target_framework_urn`: Accord's own export URN
+ * (`urn:accord:risk:framework:<key>`), or, for a catalog imported from CISO Assistant, the
+ * framework URN recorded in its source note. A node URN resolves by inverting Accord's export
+ * namespace (`urn:accord:risk:req_node:<key>:<id>`), else to the node of that side's catalog whose
+ * id is the URN's slug (as `accord import ciso-assistant` made it from the framework library).
+ */
+export async function importCisoAssistantMapping(
+  file: string,
+  options: CisoMappingImportOptions,
+): Promise<CisoMappingImportResult> {
+  const text = await readInput(file)
+  const parsed = parseYamlWithSchema(text, file, {
+    schema: CisoMappingLibraryInput,
+    empty: {
+      code: 'library_empty',
+      message: 'the library file is empty',
+      hint: 'give a CISO Assistant mapping library (YAML with urn, name and objects.requirement_mapping_set)',
+    },
+    topLevelHint: 'a CISO Assistant library is a YAML mapping with urn, name, objects',
+    schemaFile: 'CISO Assistant library format (docs/exports.md)',
+  })
+  if (!parsed.ok) {
+    throw new CatalogError({
+      code: 'ERR_CATALOG_INVALID',
+      message: `${file}: not a CISO Assistant mapping library (${parsed.issues.length} problem(s)); nothing was written`,
+      issues: parsed.issues,
+    })
+  }
+  const library = parsed.value
+  const mappingSet = library.objects.requirement_mapping_set
+  const set = await loadCatalogSet(options.catalogsDir)
+  const catalogs = [...set.catalogs.values()]
+  const frameworkUrnsOf = (c: Catalog): string[] => [
+    cisoFrameworkUrn(catalogKey(c.framework, c.edition)),
+    ...c.sources.flatMap((s) => {
+      const m = /^Imported by accord from .*?; framework (\S+?)[,.]? /.exec(s.note ?? '')
+      return m ? [m[1] as string] : []
+    }),
+  ]
+  const sideIssues: Issue[] = []
+  const [sourceCatalog, targetCatalog] = (['source', 'target'] as const).map((side) => {
+    const urn =
+      side === 'source' ? mappingSet.source_framework_urn : mappingSet.target_framework_urn
+    const hit = catalogs.find((c) => frameworkUrnsOf(c).includes(urn))
+    if (!hit) {
+      sideIssues.push({
+        code: 'unknown_framework',
+        path: ['objects', 'requirement_mapping_set', `${side}_framework_urn`],
+        file,
+        message: `${side}_framework_urn "${urn}" is no loaded catalog (loaded: ${catalogs.map((c) => cisoFrameworkUrn(catalogKey(c.framework, c.edition))).join(', ')})`,
+        hint: 'import the framework library first with `accord import ciso-assistant` into the catalogs directory, then pass --catalogs DIR',
+      })
+    }
+    return hit
+  })
+  if (!sourceCatalog || !targetCatalog) {
+    throw new CatalogError({
+      code: 'ERR_CATALOG_INVALID',
+      message: `${file}: the mapping's frameworks are not loaded catalogs; nothing was written\n${formatIssues(sideIssues)}`,
+      issues: sideIssues,
+    })
+  }
+  const resolveNode = (cisoUrn: string, side: 'source' | 'target') => {
+    const catalog = side === 'source' ? sourceCatalog : targetCatalog
+    const own = fromCisoNodeUrn(cisoUrn)
+    if (own !== undefined && catalog.nodes.some((n) => n.urn === own)) return own
+    const id = slugFromCisoUrn(cisoUrn, undefined)
+    return catalog.nodes.find((n) => n.id === id)?.urn
+  }
+  const outDir = path.dirname(path.resolve(options.out))
+  const schemaPath = path.join(
+    options.catalogsDir ? path.resolve(options.catalogsDir) : path.resolve(outDir, '..'),
+    'schema',
+    'mapping.v1.schema.json',
+  )
+  const converted = cisoMappingToMapping(library, {
+    resolveNode,
+    sourceCatalogUrn: sourceCatalog.urn,
+    targetCatalogUrn: targetCatalog.urn,
+    fallbackDate: options.asOf,
+    file,
+    schemaRef: path.relative(outDir, schemaPath).split(path.sep).join('/'),
+  })
+  if (!converted.ok) {
+    throw new CatalogError({
+      code: 'ERR_CATALOG_INVALID',
+      message: `${file}: the library cannot become an Accord mapping (${converted.issues.length} problem(s)); nothing was written\n${formatIssues(converted.issues)}`,
+      issues: converted.issues,
+    })
+  }
+  const checked = validateMapping(converted.mapping, path.basename(options.out), catalogs)
+  if (!checked.ok) {
+    throw new CatalogError({
+      code: 'ERR_CATALOG_INVALID',
+      message: `${file}: the converted mapping fails Accord's mapping checks; nothing was written\n${formatIssues(checked.issues)}`,
+      issues: checked.issues,
+    })
+  }
+  await writeFileAtomic(options.out, JSON.stringify(converted.mapping, null, 2) + '\n')
+  return {
+    file: options.out,
+    urn: checked.mapping.urn,
+    dependencies: checked.mapping.dependencies,
+    edges: checked.mapping.edges.length,
     warnings: converted.warnings,
   }
 }

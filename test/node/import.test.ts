@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Command } from 'commander'
@@ -12,6 +20,7 @@ import { validateCatalog } from '../../src/core/catalog/validate.js'
 import { EXIT } from '../../src/core/errors.js'
 import {
   importCisoAssistant,
+  importCisoAssistantMapping,
   importCycloneDx,
   importModelCard,
   importOscalAssessmentResults,
@@ -286,6 +295,134 @@ describe('import ciso-assistant', () => {
       line: 3,
       message: expect.stringMatching(/missing required field `framework`/),
     })
+  })
+})
+
+describe('import ciso-assistant (mapping library)', () => {
+  it('round trip through files: export eu-ai-act--nist-ai-rmf, import it back, same edges', async () => {
+    const dir = tmp()
+    const lib = path.join(dir, 'map.yaml')
+    await exportCisoAssistant('eu-ai-act--nist-ai-rmf', { out: lib })
+    const out = path.join(dir, 'catalogs/mappings/back.v1.json')
+    const r = await cli(['import', 'ciso-assistant', lib, '--out', out, '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      urn: 'urn:accord:mapping:eu-ai-act-2024-1689--nist-ai-rmf-1.0',
+      warnings: [],
+    })
+    const original = JSON.parse(
+      readFileSync(
+        path.join(ROOT, 'catalogs/mappings/eu-ai-act-2024-1689--nist-ai-rmf-1.0.v1.json'),
+        'utf8',
+      ),
+    )
+    const back = JSON.parse(readFileSync(out, 'utf8'))
+    type Edges = { edges: { source_urn: string; target_urn: string; relation: string }[] }
+    const pick = (m: Edges) => m.edges.map((e) => [e.source_urn, e.target_urn, e.relation])
+    expect(pick(back)).toEqual(pick(original))
+    expect(back.edges.length).toBeGreaterThan(10)
+    expect(back.dependencies).toEqual(original.dependencies)
+    expect(back.$schema).toBe('../schema/mapping.v1.schema.json')
+  })
+
+  it('resolves foreign node URNs by id, skips not_related with a warning', async () => {
+    const out = path.join(tmp(), 'mapping.json')
+    const r = await importCisoAssistantMapping(path.join(FIXTURES, 'ciso-mapping.yaml'), {
+      out,
+      asOf: AS_OF,
+    })
+    expect(r).toMatchObject({ edges: 2 })
+    expect(r.warnings.map((w) => w.code)).toEqual(['not_related_skipped', 'no_publication_date'])
+    const json = JSON.parse(readFileSync(out, 'utf8'))
+    expect(json.edges.map((e: { source_urn: string }) => e.source_urn)).toEqual([
+      'urn:accord:req:eu-ai-act-2024-1689:art-9',
+      'urn:accord:req:eu-ai-act-2024-1689:art-10',
+    ])
+    expect(json.edges[1].target_urn).toBe('urn:accord:req:nist-ai-rmf-1.0:map-1.1')
+  })
+
+  it('maps onto a catalog imported from CISO Assistant, found by its framework URN', async () => {
+    const dir = tmp()
+    const catalogs = path.join(dir, 'catalogs')
+    await importCisoAssistant(path.join(FIXTURES, 'ciso-library.yaml'), {
+      out: path.join(catalogs, 'ai-assurance/2.v2.json'),
+      asOf: AS_OF,
+    })
+    mkdirSync(path.join(catalogs, 'nist-ai-rmf'))
+    copyFileSync(
+      path.join(ROOT, 'catalogs/nist-ai-rmf/1.0.v1.json'),
+      path.join(catalogs, 'nist-ai-rmf/1.0.v1.json'),
+    )
+    const file = path.join(dir, 'm.yaml')
+    writeFileSync(
+      file,
+      [
+        'urn: urn:example:risk:library:mapping-ai-assurance-nist',
+        'name: Example checklist to NIST AI RMF',
+        "publication_date: '2026-03-01'",
+        'objects:',
+        '  requirement_mapping_set:',
+        '    source_framework_urn: urn:example:risk:framework:ai-assurance-checklist',
+        '    target_framework_urn: urn:accord:risk:framework:nist-ai-rmf-1.0',
+        '    requirement_mappings:',
+        '      - source_requirement_urn: urn:example:risk:req_node:ai-assurance-checklist:gov.1',
+        '        target_requirement_urn: urn:accord:risk:req_node:nist-ai-rmf-1.0:govern-1.1',
+        '        relationship: equal',
+        '',
+      ].join('\n'),
+    )
+    const out = path.join(catalogs, 'mappings/ai-assurance-2--nist-ai-rmf-1.0.v1.json')
+    const r = await importCisoAssistantMapping(file, { out, asOf: AS_OF, catalogsDir: catalogs })
+    expect(r).toMatchObject({
+      urn: 'urn:accord:mapping:ai-assurance-2--nist-ai-rmf-1.0',
+      dependencies: ['urn:accord:catalog:ai-assurance-2', 'urn:accord:catalog:nist-ai-rmf-1.0'],
+      edges: 1,
+    })
+    expect(JSON.parse(readFileSync(out, 'utf8')).edges[0]).toMatchObject({
+      source_urn: 'urn:accord:req:ai-assurance-2:gov.1',
+      target_urn: 'urn:accord:req:nist-ai-rmf-1.0:govern-1.1',
+      relation: 'equivalent',
+    })
+  })
+
+  it('CLI: an unknown node URN -> exit 3 with its path, nothing written', async () => {
+    const dir = tmp()
+    const r = await cli([
+      'import',
+      'ciso-assistant',
+      path.join(FIXTURES, 'ciso-mapping-unknown-node.yaml'),
+      '--out',
+      path.join(dir, 'm.json'),
+    ])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('[ERR_CATALOG_INVALID]')
+    expect(r.stderr).toContain(
+      'objects.requirement_mapping_set.requirement_mappings[1].source_requirement_urn',
+    )
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('a framework URN that is no loaded catalog -> ERR_CATALOG_INVALID with its path', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'm.yaml')
+    writeFileSync(
+      file,
+      readFileSync(path.join(FIXTURES, 'ciso-mapping.yaml'), 'utf8').replace(
+        'target_framework_urn: urn:accord:risk:framework:nist-ai-rmf-1.0',
+        'target_framework_urn: urn:intuitem:risk:framework:iso27001-2022',
+      ),
+    )
+    await expect(
+      importCisoAssistantMapping(file, { out: path.join(dir, 'm.json'), asOf: AS_OF }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CATALOG_INVALID',
+      issues: [
+        expect.objectContaining({
+          path: ['objects', 'requirement_mapping_set', 'target_framework_urn'],
+        }),
+      ],
+    })
+    expect(readdirSync(dir)).toEqual(['m.yaml'])
   })
 })
 

@@ -97,6 +97,8 @@ export function registerDemo(program: Command, ctx: Ctx): void {
         port,
         host: opts.host,
         dataDir: path.join(out, 'registry'),
+        // Always the embedded registry, even where DATABASE_URL points at a PostgreSQL server.
+        env: {},
         logLevel: 'silent',
       })
       try {

@@ -3,7 +3,9 @@ import { ConfigError, formatIssues } from '../../core/errors.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import {
   importCisoAssistant,
+  importCisoAssistantMapping,
   importCycloneDx,
+  isCisoMappingLibrary,
   importModelCard,
   importOscalAssessmentResults,
 } from '../../node/import.js'
@@ -113,9 +115,14 @@ export function registerImport(program: Command, ctx: Ctx): void {
 
   imp
     .command('ciso-assistant')
-    .description('a CISO Assistant framework library (YAML) as an Accord catalog (JSON)')
-    .argument('<library>', 'CISO Assistant framework library (YAML)')
-    .option('-o, --out <file>', 'catalog file to write, e.g. catalogs/iso-42001/2023.v1.json')
+    .description(
+      'a CISO Assistant framework library (YAML) as an Accord catalog (JSON), or a mapping library as an Accord mapping',
+    )
+    .argument('<library>', 'CISO Assistant framework or mapping library (YAML)')
+    .option(
+      '-o, --out <file>',
+      'file to write, e.g. catalogs/iso-42001/2023.v1.json or catalogs/mappings/a--b.v1.json',
+    )
     .option('--framework <id>', 'framework id of the catalog (default: from the library)')
     .option('--edition <edition>', 'edition of the catalog (default: the library version)')
     .option('--as-of <date>', 'publication date when the library has none (default: today)')
@@ -125,8 +132,27 @@ export function registerImport(program: Command, ctx: Ctx): void {
       if (!opts.out) {
         throw new ConfigError({
           code: 'ERR_CONFIG_BAD_ARGS',
-          message: '--out FILE is required: the catalog file to write',
+          message: '--out FILE is required: the catalog or mapping file to write',
         })
+      }
+      if (await isCisoMappingLibrary(file)) {
+        if (opts.framework || opts.edition) {
+          throw new ConfigError({
+            code: 'ERR_CONFIG_BAD_ARGS',
+            message: `${file} is a mapping library: --framework and --edition apply to framework libraries only`,
+          })
+        }
+        const m = await importCisoAssistantMapping(file, {
+          out: opts.out,
+          asOf: resolveAsOf(opts.asOf, ctx.io),
+          ...(opts.catalogs ? { catalogsDir: opts.catalogs } : {}),
+        })
+        if (opts.json) return printJson(ctx.io, m)
+        if (m.warnings.length > 0) ctx.io.err(formatIssues(m.warnings) + '\n')
+        ctx.io.out(
+          `wrote ${m.file}: mapping ${m.urn} (${m.edges} edges, ${m.dependencies.join(' -> ')})\n`,
+        )
+        return
       }
       const r = await importCisoAssistant(file, {
         out: opts.out,

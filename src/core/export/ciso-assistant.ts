@@ -8,7 +8,8 @@
  *   `requirement_mappings`: source_requirement_urn, target_requirement_urn, relationship,
  *   rationale, annotation);
  * - import: a framework library as an Accord catalog, which the caller checks with
- *   `validateCatalog`.
+ *   `validateCatalog`; a mapping library as an Accord mapping (`cisoMappingToMapping`), which the
+ *   caller checks with `validateMapping`.
  *
  * URNs on export follow CISO Assistant's pattern in Accord's namespace:
  * `urn:accord:risk:library:<framework>-<edition>`, `urn:accord:risk:framework:...`,
@@ -19,7 +20,7 @@
  */
 import { stringify } from 'yaml'
 import { z } from 'zod'
-import type { Catalog, CatalogNode, Mapping, Relation } from '../catalog/schema.js'
+import type { Catalog, CatalogNode, Mapping, MappingEdge, Relation } from '../catalog/schema.js'
 import type { CatalogSet } from '../catalog/types.js'
 import { catalogKey, nodeUrn } from '../catalog/validate.js'
 import type { Issue } from '../errors.js'
@@ -386,4 +387,165 @@ export function defaultFrameworkAndEdition(library: CisoFrameworkLibraryInput): 
 
 function strip<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import of a mapping library
+
+/** The inverse of the export namespace: `urn:accord:risk:req_node:<key>:<id>` -> Accord's URN. */
+export function fromCisoNodeUrn(urn: string): string | undefined {
+  const m = /^urn:accord:risk:req_node:([^:]+):(.+)$/.exec(urn)
+  return m ? `urn:accord:req:${m[1] as string}:${m[2] as string}` : undefined
+}
+
+/** CISO Assistant relationship -> Accord relation; `not_related` has none and is skipped. */
+const RELATION_OF: Record<string, Relation | undefined> = {
+  equal: 'equivalent',
+  subset: 'subset',
+  superset: 'superset',
+  intersect: 'related',
+  not_related: undefined,
+}
+
+/** What Accord reads of a CISO Assistant mapping library; other keys are ignored. */
+export const CisoMappingLibraryInput = z.looseObject({
+  urn: z.string().min(1),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  copyright: z.string().optional(),
+  version: z.number().int().min(1).optional(),
+  publication_date: z.string().optional(),
+  provider: z.string().optional(),
+  packager: z.string().optional(),
+  dependencies: z.array(z.string()).optional(),
+  objects: z.looseObject({
+    requirement_mapping_set: z.looseObject({
+      urn: z.string().min(1).optional(),
+      name: z.string().optional(),
+      description: z.string().optional(),
+      source_framework_urn: z.string().min(1),
+      target_framework_urn: z.string().min(1),
+      requirement_mappings: z
+        .array(
+          z.looseObject({
+            source_requirement_urn: z.string().min(1),
+            target_requirement_urn: z.string().min(1),
+            relationship: z.enum(['equal', 'subset', 'superset', 'intersect', 'not_related']),
+            rationale: z.string().optional(),
+            annotation: z.string().optional(),
+          }),
+        )
+        .min(1),
+    }),
+  }),
+})
+export type CisoMappingLibraryInput = z.infer<typeof CisoMappingLibraryInput>
+
+export interface CisoMappingImportOptions {
+  /** Accord node URN of a CISO Assistant node URN on one side, or undefined when unknown. */
+  resolveNode: (cisoUrn: string, side: 'source' | 'target') => string | undefined
+  /** Catalog URNs of the two sides, e.g. `urn:accord:catalog:eu-ai-act-2024-1689`. */
+  sourceCatalogUrn: string
+  targetCatalogUrn: string
+  /** Publication date when the library has none (YYYY-MM-DD). */
+  fallbackDate: string
+  /** The file read, for messages and the provenance note. */
+  file: string
+  /** `$schema` of the written mapping (default `../schema/mapping.v1.schema.json`). */
+  schemaRef?: string
+}
+
+export type CisoMappingImportResult =
+  { ok: true; mapping: unknown; warnings: Issue[] } | { ok: false; issues: Issue[] }
+
+/**
+ * Converts a parsed mapping library into an Accord mapping object (edge source
+ * `ciso-assistant:<library urn>`, confidence `medium`). Unresolvable node URNs are issues;
+ * `not_related` entries are skipped with a warning. The caller runs `validateMapping`.
+ */
+export function cisoMappingToMapping(
+  library: CisoMappingLibraryInput,
+  options: CisoMappingImportOptions,
+): CisoMappingImportResult {
+  const set = library.objects.requirement_mapping_set
+  const issues: Issue[] = []
+  const warnings: Issue[] = []
+  const base = ['objects', 'requirement_mapping_set', 'requirement_mappings'] as const
+  const source = `ciso-assistant:${library.urn}`
+  const edges: MappingEdge[] = []
+  set.requirement_mappings.forEach((m, i) => {
+    const relation = RELATION_OF[m.relationship]
+    if (relation === undefined) {
+      warnings.push({
+        code: 'not_related_skipped',
+        path: [...base, i, 'relationship'],
+        file: options.file,
+        message: `mapping ${i} ("${m.source_requirement_urn}" -> "${m.target_requirement_urn}") is not_related, which Accord does not record; it is skipped`,
+        hint: 'nothing to do: Accord mappings list only related nodes',
+      })
+      return
+    }
+    const ends = (['source', 'target'] as const).map((side) => {
+      const cisoUrn = side === 'source' ? m.source_requirement_urn : m.target_requirement_urn
+      const urn = options.resolveNode(cisoUrn, side)
+      if (urn === undefined) {
+        const catalog = side === 'source' ? options.sourceCatalogUrn : options.targetCatalogUrn
+        issues.push({
+          code: side === 'source' ? 'unknown_source_node' : 'unknown_target_node',
+          path: [...base, i, `${side}_requirement_urn`],
+          file: options.file,
+          message: `mapping ${i}: ${side} node "${cisoUrn}" matches no node of catalog "${catalog}"`,
+          hint: `fix ${side}_requirement_urn, or import the framework library first so its node ids match (docs/exports.md)`,
+        })
+      }
+      return urn
+    })
+    const [sourceUrn, targetUrn] = ends
+    if (sourceUrn === undefined || targetUrn === undefined) return
+    // CISO Assistant's `rationale` is a category (syntactic, semantic, functional); the words are
+    // in `annotation`.
+    const category = m.rationale?.trim()
+    edges.push({
+      source_urn: sourceUrn,
+      target_urn: targetUrn,
+      relation,
+      source,
+      rationale:
+        m.annotation?.trim() ||
+        `"${m.relationship}" in CISO Assistant library ${library.urn}${category ? ` (rationale: ${category})` : ''}`,
+      confidence: 'medium',
+    })
+  })
+  if (issues.length > 0) return { ok: false, issues }
+
+  if (library.publication_date === undefined) {
+    warnings.push({
+      code: 'no_publication_date',
+      path: ['publication_date'],
+      file: options.file,
+      message: `the library has no publication_date; ${options.fallbackDate} is used`,
+      hint: 'set publication_date in the written mapping if you know it',
+    })
+  }
+  const tail = (urn: string) => urn.replace(/^urn:accord:catalog:/, '')
+  const name = set.name?.trim() || library.name
+  const mapping = {
+    $schema: options.schemaRef ?? '../schema/mapping.v1.schema.json',
+    urn: `urn:accord:mapping:${tail(options.sourceCatalogUrn)}--${tail(options.targetCatalogUrn)}`,
+    version: library.version ?? 1,
+    name,
+    description: set.description?.trim() || library.description?.trim() || name,
+    publication_date: library.publication_date ?? options.fallbackDate,
+    provider: library.provider ?? library.packager ?? 'unknown',
+    copyright: library.copyright ?? 'not stated in the CISO Assistant library',
+    dependencies: [options.sourceCatalogUrn, options.targetCatalogUrn],
+    sources: [
+      {
+        title: `CISO Assistant library ${library.urn} (${library.name})`,
+        note: `Imported by accord from ${options.file}; mapping set ${set.urn ?? '(no urn)'} from ${set.source_framework_urn} to ${set.target_framework_urn}. Relationships: equal -> equivalent, subset, superset, intersect -> related; not_related entries are skipped. Confidence is set to medium.`,
+      },
+    ],
+    edges,
+  }
+  return { ok: true, mapping, warnings }
 }
