@@ -3,7 +3,7 @@
  * Registry server benchmark: `accord serve` (src/server) on loopback, loaded with autocannon.
  *
  *   npm run build
- *   eval "$(scripts/pg-test.sh start)"        # optional: adds the PostgreSQL column
+ *   eval "$(scripts/pg-test.sh start --durable)"   # optional: adds PostgreSQL rows (fsync on)
  *   node bench/serve-bench.mjs [--publishes 6000] [--duration 10] [--connections 64] [--no-write]
  *
  * For each backend (embedded PGlite in a temp data dir; PostgreSQL when DATABASE_URL is set):
@@ -62,6 +62,8 @@ async function child() {
   })
   process.send({ url: server.url })
   process.on('message', async (m) => {
+    // CPU time of the server process (user + system, µs), for the CPU cost per publish.
+    if (m === 'cpu') process.send({ cpu: process.cpuUsage() })
     if (m === 'stop') {
       await server.close()
       process.exit(0)
@@ -231,7 +233,19 @@ async function bench(backend, env, args, data) {
     }
     // autocannon re-sends prepared requests when connections start, which would replay a
     // signed request (401 by design); so publishes go through a fetch pool, each exactly once.
+    const serverCpu = () =>
+      new Promise((resolve) => {
+        proc.once('message', (m) => resolve(m.cpu.user + m.cpu.system))
+        proc.send('cpu')
+      })
+    const cpu0 = await serverCpu()
+    const own0 = process.cpuUsage()
     const publish = await sendEach(`${url}/api/v1/passports`, requests, args.connections)
+    const ownUsage = process.cpuUsage(own0)
+    const cpuMs = {
+      server: ((await serverCpu()) - cpu0) / 1000 / requests.length,
+      client: (ownUsage.user + ownUsage.system) / 1000 / requests.length,
+    }
     const logSize = Number(
       (await (await fetch(`${url}/api/v1/log/checkpoint`)).text()).split('\n')[1],
     )
@@ -267,6 +281,7 @@ async function bench(backend, env, args, data) {
     return {
       backend,
       publish: summary('publish (POST /api/v1/passports)', publish),
+      cpuMs,
       verify: summary('verify (POST /api/v1/verify)', verify),
       read: summary('read (GET /api/v1/passports/:id)', read),
       logSize,
@@ -300,8 +315,10 @@ async function main() {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL })
     await client.connect()
     await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public')
+    const show = async (name) => (await client.query(`SHOW ${name}`)).rows[0][name]
+    const label = `PostgreSQL ${(await show('server_version')).split(' ')[0]} (fsync=${await show('fsync')}, synchronous_commit=${await show('synchronous_commit')})`
     await client.end()
-    results.push(await bench('PostgreSQL (scripts/pg-test.sh, fsync=off)', pgEnv, args, data))
+    results.push(await bench(label, pgEnv, args, data))
   }
 
   const cpu = cpus()[0]?.model ?? 'unknown'
@@ -319,14 +336,15 @@ async function main() {
       (r) =>
         `- ${r.backend}: log size after the publish run ${r.logSize} (readyz ${r.readyLogSize}); ` +
         `acknowledged publishes ${r.publish.ok}; publish status codes ${JSON.stringify(r.publish.statusCodes)}; ` +
-        `verify verdict of the sample: ${r.verdict}.`,
+        `verify verdict of the sample: ${r.verdict}; CPU per publish: server process ${r.cpuMs.server.toFixed(2)} ms (PostgreSQL's own processes not counted), ` +
+        `load generator ${r.cpuMs.client.toFixed(2)} ms (so one core would run at most ${fmt(1000 / r.cpuMs.server, 0)} publishes/s of this server process).`,
     )
     .join('\n')
   const section = `${START}
 # Registry server benchmark results
 
 Produced by \`npm run build && node bench/serve-bench.mjs --publishes ${args.publishes} --duration ${args.duration} --connections ${args.connections}\`
-on ${new Date().toISOString().slice(0, 10)}${process.env.DATABASE_URL ? ', with `eval "$(scripts/pg-test.sh start)"` for PostgreSQL' : ''}.
+on ${new Date().toISOString().slice(0, 10)}${process.env.DATABASE_URL ? ', with `eval "$(scripts/pg-test.sh start --durable)"` for PostgreSQL' : ''}.
 
 Machine: ${cpu}, nproc ${availableParallelism()}, Linux ${release()}, Node ${process.version};
 load average ${load} when the run ended (other processes share the machine). The server runs in
@@ -350,17 +368,23 @@ ${checks}
 Goals (issue 4): >= 2,000 acknowledged durable publishes/s; >= 5,000 verify requests/s with
 p99 < 20 ms.
 
-Notes (read before comparing with the goals): the numbers are far below the goals, and this
-machine cannot show whether the design meets them. It has 2 cores shared with other processes
-(see the load average), and the server and the load generator share them. Verification does not
-touch the store, so the two verify rows should be equal; that they differ by up to 3x shows the
-run-to-run noise here. In-process, verifying one of these 19 KB passports takes about 0.7 ms,
-which bounds one server core at roughly 1,400 verifications/s before HTTP and JSON costs. For
-publishes, the store's \`publishBatch\` takes about 10 ms per passport on PGlite, measured by
-wrapping it in a test (300 items in 2 group commits: 3.1 s). So the group commit does batch, but
-inserting the 19 KB rows dominates, and PGlite runs on the server's own thread. Reaching
-2,000 publishes/s needs a faster insert path in the store and more cores; measure again on a
-dedicated multi-core machine before drawing conclusions.
+Notes (read before comparing with the goals): the HTTP numbers are far below the goals, and this
+machine cannot show whether the design meets them. It has ${availableParallelism()} cores shared with other
+processes (see the load average), and the server and the load generator share them. Verification
+does not touch the store, so the verify rows of the backends should be equal; how far they differ
+shows the run-to-run noise. The store is no longer what limits HTTP publishes: in-process, the
+registry commits several thousand 2 KB passports/s and several hundred 19 KB ones/s
+(log-bench section), in groups of hundreds per COMMIT. Per publish the server (one Node thread)
+parses and schema-checks the 19 KB JSON body, verifies the signed request (Ed25519) and the
+passport (Ed25519 over the issuer JWT, a SHA-256 per disclosure, claims), re-reads the token for
+the log entry, and with PGlite also runs the database on the same thread. A CPU profile of the
+server during a PGlite publish run (2026-11-22) put the two Ed25519 verifications (WebCrypto,
+through jose) first, then PGlite (WASM and its file writes), then garbage collection, the JSON
+decoding of the passport, and ajv's \`maxLength\` check of the 19 KB string (it counts code points).
+The request key's RFC 7638 thumbprint and import, and the passport verifier's key import, are now
+done once per issuer key instead of per request. Reaching 2,000 publishes/s over HTTP needs
+several server processes on PostgreSQL (the log stays dense across processes) on more cores than
+this machine has; measure on a dedicated multi-core machine before drawing conclusions.
 ${END}`
   process.stdout.write(section + '\n')
   if (args.write) {

@@ -6,16 +6,30 @@
 #   scripts/pg-test.sh status            # exit 0 when running
 #   scripts/pg-test.sh stop              # stops it and deletes its data
 #
+#   eval "$(scripts/pg-test.sh start --durable)"   # a second, separate server for benchmarks
+#   scripts/pg-test.sh stop --durable
+#
 # It is idempotent: `start` twice gives the same server, `stop` when nothing runs does nothing.
 # The data lives in $ACCORD_PG_DIR (default: $TMPDIR/accord-pg-test-<uid>); the server listens
-# on 127.0.0.1 only, on a free port, with a random password. It runs with fsync off: it is for
-# tests, never for data you want to keep. initdb refuses to run as root, so as root the server
+# on 127.0.0.1 only, on a free port, with a random password. By default it runs with fsync,
+# synchronous_commit and full_page_writes off: fast, for tests, never for data you want to keep.
+# With --durable it is a separate server (directory $ACCORD_PG_DIR-durable) with PostgreSQL's
+# durable defaults, fsync=on, synchronous_commit=on and full_page_writes=on, so that a benchmark
+# measures commits that reached the disk. initdb refuses to run as root, so as root the server
 # runs as the `postgres` user (created when missing).
 # Needs the PostgreSQL server binaries (Debian: apt-get install postgresql); set PG_BIN to use
 # another installation.
 set -euo pipefail
 
 dir="${ACCORD_PG_DIR:-${TMPDIR:-/tmp}/accord-pg-test-$(id -u)}"
+durable=0
+if [ "${2:-}" = "--durable" ]; then
+  durable=1
+  dir="$dir-durable"
+elif [ -n "${2:-}" ]; then
+  echo "pg-test.sh: unknown option ${2}; the only option is --durable" >&2
+  exit 2
+fi
 data="$dir/data"
 
 find_bin() {
@@ -102,8 +116,10 @@ start() {
   local port
   port=$(free_port)
   as_owner sh -c "echo $port > '$dir/port'"
+  local sync="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "$durable" -eq 1 ] && sync="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $sync -c max_connections=200" \
     >/dev/null || {
     cat "$dir/server.log" >&2
     exit 1
@@ -131,7 +147,7 @@ case "${1:-}" in
     ;;
   status) running ;;
   *)
-    echo "usage: scripts/pg-test.sh start|stop|status|url" >&2
+    echo "usage: scripts/pg-test.sh start|stop|status|url [--durable]" >&2
     exit 2
     ;;
 esac

@@ -126,6 +126,44 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** A request key parsed, named (RFC 7638 thumbprint) and imported. */
+interface KnownKey {
+  publicJwk: Record<string, unknown>
+  alg: string
+  thumbprint: string
+  key: Awaited<ReturnType<typeof importJWK>>
+}
+
+/** Most request keys remembered; the oldest is forgotten first. */
+const KNOWN_KEYS_MAX = 1000
+/** Longer header `jwk`s are parsed every time, so the cache stays small. */
+const KNOWN_KEY_MAX_CHARS = 1024
+const knownKeys = new Map<string, Promise<KnownKey>>()
+
+/**
+ * Parses, names and imports a header `jwk`, once per distinct `jwk` (an issuer signs many
+ * requests with one key; the thumbprint and the import cost more than the signature check).
+ * Only keys that parsed are kept; the caller still checks `alg` and `kid` against them.
+ */
+function knownKey(jwk: Record<string, unknown>): Promise<KnownKey> {
+  const load = async (): Promise<KnownKey> => {
+    const publicJwk = await parsePublicJwk(jwk, 'request signature jwk')
+    const alg = algForJwk(publicJwk)
+    const thumbprint = await jwkThumbprint(publicJwk)
+    return { publicJwk, alg, thumbprint, key: await importJWK(publicJwk, alg) }
+  }
+  const id = JSON.stringify(jwk)
+  if (id.length > KNOWN_KEY_MAX_CHARS) return load()
+  let known = knownKeys.get(id)
+  if (known === undefined) {
+    known = load()
+    knownKeys.set(id, known)
+    known.catch(() => knownKeys.delete(id))
+    if (knownKeys.size > KNOWN_KEYS_MAX) knownKeys.delete(knownKeys.keys().next().value as string)
+  }
+  return known
+}
+
 /** Verifies a signed request; returns its key or throws ERR_PASSPORT_REQUEST_UNAUTHENTICATED. */
 export async function verifySignedRequest(options: VerifyRequestOptions): Promise<RequestKey> {
   const auth = options.authorization
@@ -150,21 +188,21 @@ export async function verifySignedRequest(options: VerifyRequestOptions): Promis
   if (header.crit !== undefined) throw unauthenticated('request signature header has "crit"')
   if (!isRecord(jwk) || typeof kid !== 'string')
     throw unauthenticated('request signature header needs "kid" and the public "jwk"')
-  let publicJwk: Record<string, unknown>
+  let known: KnownKey
   try {
-    publicJwk = await parsePublicJwk(jwk, 'request signature jwk')
-    if (algForJwk(publicJwk) !== alg) throw new Error('alg')
-    if ((await jwkThumbprint(publicJwk)) !== kid) throw new Error('kid')
+    known = await knownKey(jwk)
+    if (known.alg !== alg) throw new Error('alg')
+    if (known.thumbprint !== kid) throw new Error('kid')
   } catch {
     throw unauthenticated(
       'request signature "jwk" must be a public Ed25519 or P-256 key for "alg", and "kid" its RFC 7638 thumbprint',
     )
   }
+  const publicJwk = known.publicJwk
 
   let payload: unknown
   try {
-    const key = await importJWK(publicJwk, alg)
-    const verified = await compactVerify(jws, key, { algorithms: [alg] })
+    const verified = await compactVerify(jws, known.key, { algorithms: [alg] })
     payload = JSON.parse(new TextDecoder().decode(verified.payload))
   } catch {
     throw unauthenticated('the request signature does not verify')

@@ -6,6 +6,13 @@
  * single row of `log_head`, incremented in the same transaction that inserts the entries: the
  * row lock serialises appenders on PostgreSQL, and a rollback undoes the increment, so indexes
  * stay dense (0, 1, 2, ...) under any concurrency.
+ *
+ * Writes are batched: `publishBatch` (the registry's group commit) writes each table with one
+ * statement per run of items of one type, whatever the number of items. Every column goes as
+ * one text array parameter and `unnest` turns the arrays into rows: no parameter limit, far
+ * fewer values to bind than a VALUES list (several times faster on PGlite), and the same SQL on
+ * both backends. The single-row methods (putPassport, setStatus, putEndorsement) use the same
+ * code with one item.
  */
 import { StoreError } from '../../core/errors.js'
 import type {
@@ -45,8 +52,6 @@ const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
   suspended: 'suspension',
   valid: 'reinstatement',
 }
-/** Rows per INSERT of log entries: 5 parameters each, far below PostgreSQL's 65535. */
-const INSERT_CHUNK = 1000
 export const MAX_FIND_LIMIT = 1000
 
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
@@ -87,7 +92,7 @@ export class SqlStore implements RegistryStore {
   async putPassport(record: PassportRecord): Promise<void> {
     checkPassport(record)
     await this.#run(`passport ${record.id}`, () =>
-      this.#db.transaction((tx) => insertPassport(tx, record, null)),
+      this.#db.transaction((tx) => insertPassports(tx, [record], [null])),
     )
   }
 
@@ -141,7 +146,7 @@ export class SqlStore implements RegistryStore {
   async setStatus(change: StatusChange): Promise<void> {
     checkStatusChange(change)
     await this.#run(`status of passport ${change.passportId}`, () =>
-      this.#db.transaction((tx) => changeStatus(tx, change, null)),
+      this.#db.transaction((tx) => changeStatuses(tx, [change], [null])),
     )
   }
 
@@ -205,7 +210,7 @@ export class SqlStore implements RegistryStore {
   async putEndorsement(record: EndorsementRecord): Promise<void> {
     checkTime(record.publishedAt, 'putEndorsement: publishedAt')
     await this.#run(`endorsement ${record.id}`, () =>
-      this.#db.transaction((tx) => insertEndorsement(tx, record, null)),
+      this.#db.transaction((tx) => insertEndorsements(tx, [record], [null])),
     )
   }
 
@@ -335,11 +340,19 @@ export class SqlStore implements RegistryStore {
       this.#db.transaction(async (tx) => {
         // Entries first: the rows below refer to them (log_index REFERENCES log_entries).
         const result = await appendLog(tx, entries)
-        for (const [i, item] of items.entries()) {
-          const index = result.firstIndex + i
-          if (item.type === 'passport') await insertPassport(tx, item.passport, index)
-          else if (item.type === 'status') await changeStatus(tx, item.change, index)
-          else await insertEndorsement(tx, item.endorsement, index)
+        // Runs of items of one type are written together, a few statements per run; runs are
+        // written in item order, so an item sees every item before it (a status change of a
+        // passport published earlier in the batch), as if each were written alone.
+        for (let i = 0; i < items.length;) {
+          const type = (items[i] as PublishItem).type
+          let j = i
+          while (j < items.length && (items[j] as PublishItem).type === type) j++
+          const run = items.slice(i, j)
+          const indexes = run.map((_, k) => result.firstIndex + i + k)
+          if (type === 'passport') await insertPassports(tx, run.map(passportOf), indexes)
+          else if (type === 'status') await changeStatuses(tx, run.map(changeOf), indexes)
+          else await insertEndorsements(tx, run.map(endorsementOf), indexes)
+          i = j
         }
         return result
       }),
@@ -361,6 +374,21 @@ export class SqlStore implements RegistryStore {
   }
 }
 
+function passportOf(item: PublishItem): PassportRecord {
+  if (item.type !== 'passport') throw new TypeError('expected a passport item')
+  return item.passport
+}
+
+function changeOf(item: PublishItem): StatusChange {
+  if (item.type !== 'status') throw new TypeError('expected a status item')
+  return item.change
+}
+
+function endorsementOf(item: PublishItem): EndorsementRecord {
+  if (item.type !== 'endorsement') throw new TypeError('expected an endorsement item')
+  return item.endorsement
+}
+
 function itemKind(item: PublishItem): LogEntryKind {
   if (item.type === 'passport') return 'passport'
   if (item.type === 'endorsement') return 'endorsement'
@@ -375,118 +403,198 @@ async function appendLog(tx: Queryable, entries: readonly LogEntryInput[]): Prom
   const size = Number(head[0]?.size)
   if (!Number.isSafeInteger(size)) throw new Error('log_head is missing; run migrate() first')
   const firstIndex = size - n
-  for (let off = 0; off < n; off += INSERT_CHUNK) {
-    const chunk = entries.slice(off, off + INSERT_CHUNK)
-    const params: unknown[] = []
-    const values = chunk.map((e, i) => {
-      params.push(firstIndex + off + i, e.kind, payloadBytes(e.payload), buf(e.leafHash))
-      params.push(e.createdAt ?? null)
-      const p = params.length
-      return `($${p - 4}::bigint, $${p - 3}::text, $${p - 2}::bytea, $${p - 1}::bytea, COALESCE($${p}::timestamptz, now()))`
-    })
-    await tx.query(
-      `INSERT INTO log_entries (idx, kind, payload, leaf_hash, created_at) VALUES ${values.join(', ')}`,
-      params,
-    )
+  if (n === 0) return { firstIndex, size }
+  // Text payloads go as text (converted to UTF-8 by the database), bytes as hex: both drivers
+  // pass text arrays alike, and this is several times faster on PGlite than bytea parameters.
+  const texts: (string | null)[] = []
+  const hexes: (string | null)[] = []
+  for (const e of entries) {
+    const asText = typeof e.payload === 'string' && !e.payload.includes('\u0000')
+    texts.push(asText ? (e.payload as string) : null)
+    hexes.push(asText ? null : payloadBytes(e.payload).toString('hex'))
   }
+  await tx.query(
+    `INSERT INTO log_entries (idx, kind, payload, leaf_hash, created_at)
+     SELECT $1::bigint + x.n - 1, x.kind, COALESCE(convert_to(x.t, 'UTF8'), decode(x.h, 'hex')),
+       decode(x.leaf, 'hex'), COALESCE(x.at::timestamptz, now())
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       WITH ORDINALITY AS x (kind, t, h, leaf, at, n)`,
+    [
+      firstIndex,
+      entries.map((e) => e.kind),
+      texts,
+      hexes,
+      entries.map((e) => buf(e.leafHash).toString('hex')),
+      entries.map((e) => e.createdAt ?? null),
+    ],
+  )
   return { firstIndex, size }
 }
 
-async function insertPassport(
+/**
+ * Inserts passports with ONE statement however many there are: each column is a text array
+ * parameter, the rows come from `unnest` (no parameter limit, and far fewer values to bind than
+ * a VALUES list; the same SQL on PGlite and PostgreSQL), then their categories with one more.
+ * `logIndexes[i]` is the log index of `ps[i]` (null outside the log).
+ */
+async function insertPassports(
   tx: Queryable,
-  p: PassportRecord,
-  logIndex: number | null,
+  ps: readonly PassportRecord[],
+  logIndexes: readonly (number | null)[],
 ): Promise<void> {
+  const col = <T>(f: (p: PassportRecord) => T): T[] => ps.map(f)
   await tx.query(
     `INSERT INTO passports (id, issuer, kid, subject_id, system_name, system_version, provider_name,
        provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, log_index)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10::jsonb, $11, $12, $13::timestamptz, $14::bigint)`,
+     SELECT x.id, x.issuer, x.kid, x.subject_id, x.system_name, x.system_version, x.provider_name,
+       x.provider_country,
+       ARRAY(SELECT j.e FROM jsonb_array_elements_text(x.jurisdictions::jsonb) WITH ORDINALITY
+         AS j (e, n) ORDER BY j.n),
+       x.categories::jsonb, x.token, x.sha, x.published_at::timestamptz, x.log_index::bigint
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+       $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+       $14::text[])
+       AS x (id, issuer, kid, subject_id, system_name, system_version, provider_name,
+         provider_country, jurisdictions, categories, token, sha, published_at, log_index)`,
     [
-      p.id,
-      p.issuer,
-      p.kid,
-      p.subjectId,
-      p.systemName,
-      p.systemVersion,
-      p.providerName,
-      p.providerCountry,
-      p.jurisdictions,
-      JSON.stringify(p.categories),
-      p.token,
-      p.issuerJwtSha256,
-      p.publishedAt,
-      logIndex,
+      col((p) => p.id),
+      col((p) => p.issuer),
+      col((p) => p.kid),
+      col((p) => p.subjectId),
+      col((p) => p.systemName),
+      col((p) => p.systemVersion),
+      col((p) => p.providerName),
+      col((p) => p.providerCountry),
+      col((p) => JSON.stringify(p.jurisdictions)),
+      col((p) => JSON.stringify(p.categories)),
+      col((p) => p.token),
+      col((p) => p.issuerJwtSha256),
+      col((p) => p.publishedAt),
+      ps.map((_, i) => numText(logIndexes[i])),
     ],
   )
+  // One row per (passport, jurisdiction, category), duplicates of one passport dropped.
+  const ids: string[] = []
   const js: string[] = []
   const cs: string[] = []
-  for (const [j, list] of Object.entries(p.categories)) {
-    for (const c of new Set(list)) {
-      js.push(j)
-      cs.push(c)
+  for (const p of ps) {
+    for (const [j, list] of Object.entries(p.categories)) {
+      for (const c of new Set(list)) {
+        ids.push(p.id)
+        js.push(j)
+        cs.push(c)
+      }
     }
   }
-  if (js.length > 0) {
+  if (ids.length > 0) {
     await tx.query(
       `INSERT INTO passport_categories (passport_id, jurisdiction, category)
-       SELECT $1, x.j, x.c FROM unnest($2::text[], $3::text[]) AS x (j, c)`,
-      [p.id, js, cs],
+       SELECT x.p, x.j, x.c FROM unnest($1::text[], $2::text[], $3::text[]) AS x (p, j, c)`,
+      [ids, js, cs],
     )
   }
 }
 
-async function changeStatus(
+/** A log index as text for a text array parameter (null stays null). */
+function numText(n: number | null | undefined): string | null {
+  return n === null || n === undefined ? null : String(n)
+}
+
+function notFound(passportId: string): StoreError {
+  return new StoreError({
+    code: 'ERR_STORE_NOT_FOUND',
+    message: `passport ${passportId} is not in the registry; publish it before changing its status`,
+  })
+}
+
+/**
+ * Applies status changes in order, as if one after the other: the passports are read and locked
+ * once (FOR UPDATE: concurrent changes of one passport queue up, each sees the previous result),
+ * the transitions are checked here in order, then one UPDATE sets each passport's final status
+ * and one INSERT adds every event, in order (so `status_events.id` follows the input order).
+ */
+async function changeStatuses(
   tx: Queryable,
-  change: StatusChange,
-  logIndex: number | null,
+  changes: readonly StatusChange[],
+  logIndexes: readonly (number | null)[],
 ): Promise<void> {
-  // FOR UPDATE: concurrent changes of one passport queue up, each sees the previous result.
-  const rows = await tx.query('SELECT status FROM passports WHERE id = $1 FOR UPDATE', [
-    change.passportId,
-  ])
-  const current = rows[0]?.status as PassportStatus | undefined
-  if (current === undefined) {
-    throw new StoreError({
-      code: 'ERR_STORE_NOT_FOUND',
-      message: `passport ${change.passportId} is not in the registry; publish it before changing its status`,
-    })
-  }
-  if (current === 'revoked') {
-    throw new StoreError({
-      code: 'ERR_STORE_CONFLICT',
-      message: `passport ${change.passportId} is revoked; revocation is final, issue a new passport instead`,
-      details: { current },
-    })
-  }
-  if (current === change.status) {
-    throw new StoreError({
-      code: 'ERR_STORE_CONFLICT',
-      message: `passport ${change.passportId} is already ${current}`,
-      details: { current },
-    })
-  }
-  const reason = change.reason ?? null
-  await tx.query(
-    `UPDATE passports SET status = $2, status_reason = $3, status_by_kid = $4,
-       status_updated_at = $5::timestamptz WHERE id = $1`,
-    [change.passportId, change.status, reason, change.byKid, change.at],
+  const ids = [...new Set(changes.map((c) => c.passportId))].sort()
+  const rows = await tx.query(
+    'SELECT id, status FROM passports WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+    [ids],
   )
+  const current = new Map(rows.map((r) => [String(r.id), r.status as PassportStatus]))
+  const last = new Map<string, StatusChange>()
+  for (const change of changes) {
+    const now = current.get(change.passportId)
+    if (now === undefined) throw notFound(change.passportId)
+    if (now === 'revoked') {
+      throw new StoreError({
+        code: 'ERR_STORE_CONFLICT',
+        message: `passport ${change.passportId} is revoked; revocation is final, issue a new passport instead`,
+        details: { current: now },
+      })
+    }
+    if (now === change.status) {
+      throw new StoreError({
+        code: 'ERR_STORE_CONFLICT',
+        message: `passport ${change.passportId} is already ${now}`,
+        details: { current: now },
+      })
+    }
+    current.set(change.passportId, change.status)
+    last.set(change.passportId, change)
+  }
+  const finals = [...last.values()]
+  await tx.query(
+    `UPDATE passports SET status = x.s, status_reason = x.r, status_by_kid = x.k,
+       status_updated_at = x.a::timestamptz
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x (id, s, r, k, a)
+     WHERE passports.id = x.id`,
+    [
+      finals.map((c) => c.passportId),
+      finals.map((c) => c.status),
+      finals.map((c) => c.reason ?? null),
+      finals.map((c) => c.byKid),
+      finals.map((c) => c.at),
+    ],
+  )
+  // WITH ORDINALITY ... ORDER BY: the events get their ids (listStatusEvents order) in item order.
   await tx.query(
     `INSERT INTO status_events (passport_id, status, reason, by_kid, at, log_index)
-     VALUES ($1, $2, $3, $4, $5::timestamptz, $6::bigint)`,
-    [change.passportId, change.status, reason, change.byKid, change.at, logIndex],
+     SELECT x.id, x.s, x.r, x.k, x.a::timestamptz, x.l::bigint
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       WITH ORDINALITY AS x (id, s, r, k, a, l, n)
+     ORDER BY x.n`,
+    [
+      changes.map((c) => c.passportId),
+      changes.map((c) => c.status),
+      changes.map((c) => c.reason ?? null),
+      changes.map((c) => c.byKid),
+      changes.map((c) => c.at),
+      changes.map((_, i) => numText(logIndexes[i])),
+    ],
   )
 }
 
-async function insertEndorsement(
+async function insertEndorsements(
   tx: Queryable,
-  e: EndorsementRecord,
-  logIndex: number | null,
+  es: readonly EndorsementRecord[],
+  logIndexes: readonly (number | null)[],
 ): Promise<void> {
   await tx.query(
     `INSERT INTO endorsements (id, passport_id, endorser_kid, token, published_at, log_index)
-     VALUES ($1, $2, $3, $4, $5::timestamptz, $6::bigint)`,
-    [e.id, e.passportId, e.endorserKid, e.token, e.publishedAt, logIndex],
+     SELECT x.id, x.p, x.k, x.t, x.a::timestamptz, x.l::bigint
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       AS x (id, p, k, t, a, l)`,
+    [
+      es.map((e) => e.id),
+      es.map((e) => e.passportId),
+      es.map((e) => e.endorserKid),
+      es.map((e) => e.token),
+      es.map((e) => e.publishedAt),
+      es.map((_, i) => numText(logIndexes[i])),
+    ],
   )
 }
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { decodeProtectedHeader } from 'jose'
 import { StoreError } from '../../core/errors.js'
-import { createPassportVerifier } from '../../core/passport/verify.js'
+import { createPassportVerifier, type PassportVerifier } from '../../core/passport/verify.js'
 import { nodeVerifierPrimitives } from '../../node/verify-batch.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportStatus, StoredPassport } from '../../core/store.js'
@@ -39,6 +39,29 @@ export async function getStoredPassport(ctx: RouteContext, id: string): Promise<
       message: `passport ${JSON.stringify(id)} is not in the registry`,
     })
   return stored
+}
+
+/** Most passport verifiers kept (one per issuer key that published recently). */
+const VERIFIERS_MAX = 1000
+const verifiers = new Map<string, PassportVerifier>()
+
+/**
+ * The passport verifier trusting exactly the request's key, made once per key: the key is
+ * imported on first use, not on every publish. `key.kid` is the RFC 7638 thumbprint of `key.jwk`
+ * (checked by the signed-request verification), so it names one key.
+ */
+function verifierFor(key: RequestKey): PassportVerifier {
+  let verifier = verifiers.get(key.kid)
+  if (verifier === undefined) {
+    verifier = createPassportVerifier({
+      trustedKeys: [{ kid: key.kid, jwk: key.jwk }],
+      hasher,
+      primitives: nodeVerifierPrimitives,
+    })
+    verifiers.set(key.kid, verifier)
+    if (verifiers.size > VERIFIERS_MAX) verifiers.delete(verifiers.keys().next().value as string)
+  }
+  return verifier
 }
 
 function summary(p: StoredPassport): Omit<StoredPassport, 'token'> {
@@ -108,11 +131,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
           'ERR_PASSPORT_REQUEST_FORBIDDEN',
           `the passport was signed by key ${JSON.stringify(passportKid ?? null)}, not by the key that signed this request (${key.kid}); only its issuer may publish it`,
         )
-      const verified = await createPassportVerifier({
-        trustedKeys: [{ kid: key.kid, jwk: key.jwk }],
-        hasher,
-        primitives: nodeVerifierPrimitives,
-      }).verify(token, { nowSeconds: ctx.nowSeconds() })
+      const verified = await verifierFor(key).verify(token, { nowSeconds: ctx.nowSeconds() })
       if (!verified.ok || !verified.claims) {
         const failed = verified.checks.find((c) => c.outcome === 'fail')
         throw new ApiError(

@@ -609,6 +609,146 @@ export function storeSuite(name: string, target: StoreTarget): void {
           expect(Buffer.from(entries[p.logIndex!]!.payload).toString()).toBe(p.token)
         }
       })
+
+      // The batched write path: each table gets one INSERT per run of items (text arrays through
+      // unnest), so these check that every value of a large batch lands in its own row.
+      it('stores a large batch (1,200 passports): every row, category and index', async () => {
+        const store = await migrated()
+        await store.appendEntries([entry('before')])
+        const ps = Array.from({ length: 1200 }, (_, i) =>
+          passport(i + 1, {
+            jurisdictions: i % 2 === 0 ? ['us', 'eu', 'a,"b"{c}'] : ['eu'],
+            categories:
+              i % 2 === 0
+                ? { eu: ['high-risk', 'high-risk'], us: ['covered'] }
+                : { eu: ['minimal-risk'] },
+            providerCountry: i % 3 === 0 ? null : 'DE',
+            token: `eyJ.${"'\\"}{}"${i}.${'t'.repeat(i % 7)}~d~`,
+          }),
+        )
+        expect(await store.publishBatch(ps.map(publishItem))).toEqual({ firstIndex: 1, size: 1201 })
+        for (const i of [0, 1, 999, 1000, 1199]) {
+          const p = ps[i]!
+          expect(await store.getPassport(p.id)).toEqual({
+            ...p,
+            status: 'valid',
+            statusReason: null,
+            statusByKid: null,
+            statusUpdatedAt: null,
+            logIndex: 1 + i,
+          })
+        }
+        const entries = await store.getEntries(0, 1201)
+        expect(entries.map((e) => e.index)).toEqual(Array.from({ length: 1201 }, (_, i) => i))
+        expect(Buffer.from(entries[1001]!.payload).toString()).toBe(ps[1000]!.token)
+        const count = async (q: Omit<Parameters<RegistryStore['findPassports']>[0], 'limit'>) => {
+          let n = 0
+          let cursor: string | null = null
+          do {
+            const page: Awaited<ReturnType<RegistryStore['findPassports']>> =
+              await store.findPassports({ ...q, limit: 1000, cursor })
+            n += page.items.length
+            cursor = page.nextCursor
+          } while (cursor)
+          return n
+        }
+        // Duplicate categories of one passport are stored once (no primary key conflict).
+        expect(await count({ category: 'high-risk', jurisdiction: 'eu' })).toBe(600)
+        expect(await count({ category: 'covered', jurisdiction: 'us' })).toBe(600)
+        expect(await count({ category: 'minimal-risk' })).toBe(600)
+        expect(await count({ jurisdiction: 'us' })).toBe(600)
+      })
+
+      it('rolls back a whole large batch when a late item fails', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1))])
+        const ps = Array.from({ length: 1100 }, (_, i) => passport(i + 2))
+        // Item 1050 reuses the issuer JWT of passport 1.
+        ps[1050] = passport(5000, { issuerJwtSha256: passport(1).issuerJwtSha256 })
+        await expectCode(store.publishBatch(ps.map(publishItem)), 'ERR_STORE_CONFLICT')
+        expect(await store.logSize()).toBe(1)
+        expect(await store.getEntries(0, 2000)).toHaveLength(1)
+        for (const i of [0, 999, 1000, 1099]) expect(await store.getPassport(ps[i]!.id)).toBeNull()
+        expect(
+          (await store.findPassports({ category: 'minimal-risk', limit: 10 })).items,
+        ).toHaveLength(1)
+        // A duplicate within the batch itself fails the same way.
+        await expectCode(
+          store.publishBatch([publishItem(passport(7)), publishItem(passport(7, { token: 'x' }))]),
+          'ERR_STORE_CONFLICT',
+        )
+        expect(await store.getPassport(passport(7).id)).toBeNull()
+        expect(await store.publishBatch([publishItem(passport(8))])).toEqual({
+          firstIndex: 1,
+          size: 2,
+        })
+      })
+
+      it('keeps text payloads exactly, also with NUL, quotes and non-ASCII characters', async () => {
+        const store = await migrated()
+        const texts = ['nul \u0000 inside', 'quotes \' " \\ {a,b} NULL', 'ümlaut 🙂 中文', '']
+        await store.appendEntries(texts.map((t) => entry(t)))
+        const got = await store.getEntries(0, 4)
+        expect(got.map((e) => Buffer.from(e.payload).toString('utf8'))).toEqual(texts)
+        expect(got.map((e) => e.leafHash)).toEqual(texts.map(leafHash))
+      })
+
+      it('applies runs of status changes in item order, as if one at a time', async () => {
+        const store = await migrated()
+        const leaf = (s: string) => ({ payload: s, leafHash: leafHash(s) })
+        const change = (p: PassportRecord, status: 'valid' | 'revoked' | 'suspended', m: number) =>
+          ({
+            type: 'status',
+            change: { passportId: p.id, status, reason: `r${m}`, byKid: `k${m}`, at: at(m) },
+            leaf: leaf(`${p.id} ${status} ${m}`),
+          }) as const
+        const [a, b, c] = [passport(1), passport(2), passport(3)]
+        // A status change of a passport that comes later in the batch: not there yet.
+        await expectCode(
+          store.publishBatch([change(a, 'revoked', 1), publishItem(a)]),
+          'ERR_STORE_NOT_FOUND',
+        )
+        expect(await store.getPassport(a.id)).toBeNull()
+        const r = await store.publishBatch([
+          publishItem(a),
+          publishItem(b),
+          publishItem(c),
+          change(a, 'suspended', 10),
+          change(b, 'revoked', 11),
+          change(a, 'valid', 12),
+          change(a, 'suspended', 13),
+        ])
+        expect(r).toEqual({ firstIndex: 0, size: 7 })
+        expect((await store.listStatusEvents(a.id)).map((e) => [e.status, e.logIndex])).toEqual([
+          ['suspended', 3],
+          ['valid', 5],
+          ['suspended', 6],
+        ])
+        expect(await store.getPassport(a.id)).toMatchObject({
+          status: 'suspended',
+          statusReason: 'r13',
+          statusByKid: 'k13',
+          statusUpdatedAt: at(13),
+        })
+        expect(await store.getPassport(b.id)).toMatchObject({
+          status: 'revoked',
+          statusReason: 'r11',
+        })
+        expect((await store.getPassport(c.id))?.status).toBe('valid')
+        // Within one run: revoked then reinstated is refused, and the run before it is undone.
+        await expectCode(
+          store.publishBatch([change(c, 'suspended', 20), change(b, 'valid', 21)]),
+          'ERR_STORE_CONFLICT',
+        )
+        // The same status twice in one run: the second is a conflict.
+        await expectCode(
+          store.publishBatch([change(c, 'revoked', 22), change(c, 'revoked', 23)]),
+          'ERR_STORE_CONFLICT',
+        )
+        expect((await store.getPassport(c.id))?.status).toBe('valid')
+        expect(await store.listStatusEvents(c.id)).toEqual([])
+        expect(await store.logSize()).toBe(7)
+      })
     })
   })
 }
