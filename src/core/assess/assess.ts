@@ -86,23 +86,40 @@ const STATUS_OF: Record<Level, Exclude<Status, 'not-applicable'>> = {
   2: 'met',
 }
 
-/** Evidence covering a node directly or through one of its ancestors. */
-interface Coverage {
+/** Evidence naming a node. */
+interface Direct {
   ev: HashedEvidence
+  /** Position of `ev.id` among the distinct evidence ids, sorted: compares as the id does. */
+  idx: number
+  /** 1 when the evidence is marked partial, else 2. */
   level: Level
   /** Short ref of the node the evidence names. */
   named: string
-  inherited: boolean
+}
+
+/** A crosswalk edge as seen from the node, with the relation of its other end to the node. */
+interface Cross {
+  otherRef: string
+  relation: Relation
+  source: string
+  confidence: string
 }
 
 /**
- * One way evidence reaches a node, with how well it meets it. Its wording (`howOf`, `limitOf`) is
- * built only for the few contributions a reason names: a large system has tens of thousands.
+ * The ways evidence reaches a node, one per evidence item, by evidence id: each as its use (which
+ * carries what the wording needs) with how well it meets the node. The wording (`howOf`,
+ * `limitOf`) is built only for the few uses a reason names: a large system has tens of thousands.
  */
-interface Contribution {
-  use: EvidenceUse
-  level: Level
-  cand: Candidate
+interface Contributions {
+  all: EvidenceUse[]
+  /** Per item of `all`: how well it meets the node. */
+  level: Uint8Array
+  /** Per item of `all`: the level of the evidence itself (1 when marked partial). */
+  evLevel: Uint8Array
+  /** Indices into `all`, best first. */
+  ranked: Int32Array
+  /** The uses with a level above 0, by evidence id. */
+  uses: EvidenceUse[]
 }
 
 interface Listed {
@@ -217,7 +234,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   }
 
   // 2. Evidence named per node.
-  const named = new Map<string, { ev: HashedEvidence; ref: string }[]>()
+  const named = new Map<string, Direct[]>()
   const evidence = [...options.evidence].sort((a, b) => compare(a.id, b.id))
   // Thousands of evidence items name the same few hundred refs: resolve each spelling once.
   const refs = new Map<string, ReturnType<typeof resolveRef>>()
@@ -225,37 +242,41 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     if (!refs.has(ref)) refs.set(ref, resolveRef(catalogs, ref))
     return refs.get(ref)
   }
-  for (const ev of evidence) {
-    const seen = new Set<string>()
+  const refOf = new Map<string, string>()
+  let idx = -1
+  for (let i = 0; i < evidence.length; i++) {
+    const ev = evidence[i] as HashedEvidence
+    if (i === 0 || ev.id !== (evidence[i - 1] as HashedEvidence).id) idx++
+    const seen: string[] = []
     for (const s of ev.supports) {
       // Unknown refs are rejected before assessment (checkEvidenceRefs); ignore them here.
       const hit = resolve(s)
-      if (!hit || seen.has(hit.node.urn)) continue
-      seen.add(hit.node.urn)
-      const list = named.get(hit.node.urn) ?? []
-      list.push({ ev, ref: shortId(hit.framework, hit.node.id) })
-      named.set(hit.node.urn, list)
+      if (!hit || seen.includes(hit.node.urn)) continue
+      seen.push(hit.node.urn)
+      let ref = refOf.get(hit.node.urn)
+      if (ref === undefined) {
+        ref = shortId(hit.framework, hit.node.id)
+        refOf.set(hit.node.urn, ref)
+      }
+      const list = named.get(hit.node.urn)
+      const direct: Direct = { ev, idx, level: ev.partial ? 1 : 2, named: ref }
+      if (list) list.push(direct)
+      else named.set(hit.node.urn, [direct])
     }
   }
 
-  const coverageMemo = new Map<string, Coverage[]>()
-  const coverage = (urn: string): Coverage[] => {
+  // Evidence covering a node: naming it, then naming its parent, and so on up.
+  const coverageMemo = new Map<string, (readonly Direct[])[]>()
+  const coverage = (urn: string): (readonly Direct[])[] => {
     const memo = coverageMemo.get(urn)
     if (memo) return memo
-    const entry = catalogs.nodesByUrn.get(urn)
-    const out: Coverage[] = (named.get(urn) ?? []).map(({ ev, ref }) => ({
-      ev,
-      level: ev.partial ? 1 : 2,
-      named: ref,
-      inherited: false,
-    }))
-    const parent = entry?.node.parent_urn
-    if (parent !== undefined && catalogs.nodesByUrn.has(parent)) {
-      for (const c of coverage(parent)) out.push({ ...c, inherited: true })
-    }
+    const out: (readonly Direct[])[] = [named.get(urn) ?? []]
+    const parent = catalogs.nodesByUrn.get(urn)?.node.parent_urn
+    if (parent !== undefined && catalogs.nodesByUrn.has(parent)) out.push(...coverage(parent))
     coverageMemo.set(urn, out)
     return out
   }
+  const collector = new Collector(idx + 1)
 
   // 3. Judge every listed node, children before parents.
   const judged = new Map<string, Judged>()
@@ -282,7 +303,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
       manifest,
       catalogs,
       edgesOf,
-      contributions: contributionsFor(item, catalogs, edgesOf, coverage),
+      contributions: contributionsFor(item, catalogs, edgesOf, coverage, collector),
       children: children.map((c) => ({ ref: (listed.get(c) as Listed).ref, ...judge(c) })),
     })
     const level: Level = assessment.status === 'met' ? 2 : assessment.status === 'partial' ? 1 : 0
@@ -399,18 +420,101 @@ function notApplicableReason(
   return `Not applicable to this system: ${explainCondition(cond, facts)}${of}.`
 }
 
-/** A way evidence reaches a node, before it is turned into output (built for winners only). */
-interface Candidate {
-  c: Coverage
-  level: Level
-  rank: number
-  /** The crosswalk edge, with the relation of its other end to this node. */
-  cross?: { otherRef: string; relation: Relation; source: string; confidence: string }
+/**
+ * The best way each evidence item reaches the node being collected, kept in arrays indexed by the
+ * evidence's `Direct.idx` and reused from node to node (a large system has tens of thousands).
+ * Between two ways the same evidence reaches a node: the higher level, then direct before inherited
+ * before crosswalk (`rank` 0, 1, 2), then the smaller `keyOf`, then the first offered.
+ */
+class Collector {
+  private readonly stamp: Int32Array
+  private readonly level: Int8Array
+  private readonly rank: Int8Array
+  private readonly inherited: Uint8Array
+  private readonly direct: (Direct | undefined)[]
+  private readonly cross: (Cross | undefined)[]
+  private gen = 0
+  private touched: number[] = []
+
+  constructor(size: number) {
+    this.stamp = new Int32Array(size)
+    this.level = new Int8Array(size)
+    this.rank = new Int8Array(size)
+    this.inherited = new Uint8Array(size)
+    this.direct = new Array<Direct | undefined>(size).fill(undefined)
+    this.cross = new Array<Cross | undefined>(size).fill(undefined)
+  }
+
+  start(): void {
+    this.gen++
+    this.touched = []
+  }
+
+  offer(d: Direct, level: Level, rank: number, inherited: boolean, cross: Cross | undefined): void {
+    const i = d.idx
+    if (this.stamp[i] !== this.gen) {
+      this.stamp[i] = this.gen
+      this.touched.push(i)
+    } else {
+      const current = this.level[i] as number
+      if (level < current) return
+      if (level === current) {
+        const currentRank = this.rank[i] as number
+        if (rank > currentRank) return
+        if (rank === currentRank) {
+          if (rank === 0) return
+          const old = this.direct[i] as Direct
+          const oldKey = keyOf(old, this.inherited[i] === 1, this.cross[i])
+          if (!(keyOf(d, inherited, cross) < oldKey)) return
+        }
+      }
+    }
+    this.level[i] = level
+    this.rank[i] = rank
+    this.inherited[i] = inherited ? 1 : 0
+    this.direct[i] = d
+    this.cross[i] = cross
+  }
+
+  /** The collected contributions, best first, and their uses by evidence id. */
+  finish(): Contributions {
+    const ids = Int32Array.from(this.touched).sort()
+    const n = ids.length
+    const all: EvidenceUse[] = new Array<EvidenceUse>(n)
+    const level = new Uint8Array(n)
+    const evLevel = new Uint8Array(n)
+    // Best first: by level (high first), then rank, each group by evidence id.
+    const groups = new Uint32Array(9)
+    let positive = true
+    for (let k = 0; k < n; k++) {
+      const i = ids[k] as number
+      const d = this.direct[i] as Direct
+      const l = this.level[i] as Level
+      all[k] = use(d, this.inherited[i] === 1, this.cross[i])
+      level[k] = l
+      evLevel[k] = d.level
+      if (l === 0) positive = false
+      ;(groups[(2 - l) * 3 + (this.rank[i] as number)] as number)++
+    }
+    for (let g = 0, start = 0; g < 9; g++) {
+      const size = groups[g] as number
+      groups[g] = start
+      start += size
+    }
+    const ranked = new Int32Array(n)
+    for (let k = 0; k < n; k++) {
+      const g = (2 - (level[k] as number)) * 3 + (this.rank[ids[k] as number] as number)
+      ranked[groups[g] as number] = k
+      ;(groups[g] as number)++
+    }
+    const uses = positive ? all : all.filter((_, k) => (level[k] as number) > 0)
+    return { all, level, evLevel, ranked, uses }
+  }
 }
 
 /** Last tie-break between two ways the same evidence reaches a node (built only when needed). */
-function keyOf({ c, cross }: Candidate): string {
-  const named = c.inherited ? c.named : ''
+function keyOf(d: Direct, inherited: boolean, cross: Cross | undefined): string {
+  const named = inherited ? d.named : ''
   return cross ? `${cross.otherRef}|${cross.relation}|${named}` : named
 }
 
@@ -419,15 +523,17 @@ function contributionsFor(
   item: Listed,
   set: CatalogSet,
   edgesOf: (urn: string) => readonly MappingEdge[],
-  coverage: (urn: string) => Coverage[],
-): Contribution[] {
-  const best = new Map<string, Candidate>()
-  const offer = (cand: Candidate): void => {
-    const current = best.get(cand.c.ev.id)
-    if (!current || better(cand, current)) best.set(cand.c.ev.id, cand)
-  }
-  for (const c of coverage(item.node.urn)) {
-    offer({ c, level: c.level, rank: c.inherited ? 1 : 0 })
+  coverage: (urn: string) => (readonly Direct[])[],
+  collector: Collector,
+): Contributions {
+  collector.start()
+  const own = coverage(item.node.urn)
+  for (let s = 0; s < own.length; s++) {
+    const inherited = s > 0
+    const rank = inherited ? 1 : 0
+    for (const d of own[s] as readonly Direct[]) {
+      collector.offer(d, d.level, rank, inherited, undefined)
+    }
   }
   for (const edge of edgesOf(item.node.urn)) {
     const fromSource = edge.target_urn === item.node.urn && edge.source_urn !== item.node.urn
@@ -439,78 +545,60 @@ function contributionsFor(
     const relation = fromSource ? edge.relation : REVERSE[edge.relation]
     const strong = relation === 'equivalent' || relation === 'superset'
     const edgeLevel: Level = strong && edge.confidence !== 'low' ? 2 : 1
-    const cross = { otherRef, relation, source: edge.source, confidence: edge.confidence }
-    for (const c of coverage(other)) {
-      offer({
-        c,
-        level: Math.min(c.level, edgeLevel) as Level,
-        rank: 2,
-        cross,
-      })
+    const cross: Cross = { otherRef, relation, source: edge.source, confidence: edge.confidence }
+    const lists = coverage(other)
+    for (let s = 0; s < lists.length; s++) {
+      const inherited = s > 0
+      for (const d of lists[s] as readonly Direct[]) {
+        collector.offer(d, d.level < edgeLevel ? d.level : edgeLevel, 2, inherited, cross)
+      }
     }
   }
-  return [...best.values()].sort((a, b) => (better(a, b) ? -1 : 1)).map(materialize)
+  return collector.finish()
 }
 
-/** Higher level, then direct before inherited before crosswalk, then a stable tie-break. */
-function better(a: Candidate, b: Candidate): boolean {
-  if (a.level !== b.level) return a.level > b.level
-  if (a.rank !== b.rank) return a.rank < b.rank
-  if (a.c.ev.id !== b.c.ev.id) return a.c.ev.id < b.c.ev.id
-  return keyOf(a) < keyOf(b)
+function use(d: Direct, inherited: boolean, cross: Cross | undefined): EvidenceUse {
+  const { ev } = d
+  const via: EvidenceUse['via'] = cross
+    ? {
+        from: cross.otherRef,
+        relation: cross.relation,
+        source: cross.source,
+        confidence: cross.confidence,
+      }
+    : 'direct'
+  return inherited
+    ? { evidenceId: ev.id, sha256: ev.sha256, via, inheritedFrom: d.named }
+    : { evidenceId: ev.id, sha256: ev.sha256, via }
 }
 
-function materialize(cand: Candidate): Contribution {
-  const { c, cross } = cand
-  const inherited = c.inherited ? { inheritedFrom: c.named } : {}
-  if (!cross) {
-    return {
-      use: { evidenceId: c.ev.id, sha256: c.ev.sha256, via: 'direct', ...inherited },
-      level: cand.level,
-      cand,
-    }
-  }
-  const { otherRef, relation } = cross
-  return {
-    use: {
-      evidenceId: c.ev.id,
-      sha256: c.ev.sha256,
-      via: { from: otherRef, relation, source: cross.source, confidence: cross.confidence },
-      ...inherited,
-    },
-    level: cand.level,
-    cand,
-  }
-}
-
-/** Why a contribution gives at most partial, when it does. */
-function limitOf({ cand }: Contribution): string | undefined {
-  const { c, cross } = cand
-  if (!cross) return cand.level < 2 ? `evidence ${c.ev.id} is marked partial` : undefined
-  const { otherRef, relation } = cross
-  return cand.level === 2
+/** Why contribution `k` gives at most partial, when it does. */
+function limitOf(c: Contributions, k: number): string | undefined {
+  const { evidenceId, via } = c.all[k] as EvidenceUse
+  const level = c.level[k] as number
+  if (via === 'direct') return level < 2 ? `evidence ${evidenceId} is marked partial` : undefined
+  return level === 2
     ? undefined
-    : c.level < 2
-      ? `evidence ${c.ev.id} is marked partial`
-      : relation === 'subset'
-        ? `${otherRef} covers only part of this (subset)`
-        : relation === 'related'
-          ? `${otherRef} is only related to this (related)`
-          : `the crosswalk from ${otherRef} has low confidence`
+    : (c.evLevel[k] as number) < 2
+      ? `evidence ${evidenceId} is marked partial`
+      : via.relation === 'subset'
+        ? `${via.from} covers only part of this (subset)`
+        : via.relation === 'related'
+          ? `${via.from} is only related to this (related)`
+          : `the crosswalk from ${via.from} has low confidence`
 }
 
-/** Plain description of how a contribution reaches the node. */
-function howOf({ cand }: Contribution): string {
-  const { c, cross } = cand
-  if (!cross) {
-    return c.inherited
-      ? `evidence ${c.ev.id} (for ${c.named}, which includes this)`
-      : `evidence ${c.ev.id}`
+/** Plain description of how contribution `k` reaches the node. */
+function howOf(c: Contributions, k: number): string {
+  const { evidenceId, via, inheritedFrom } = c.all[k] as EvidenceUse
+  if (via === 'direct') {
+    return inheritedFrom !== undefined
+      ? `evidence ${evidenceId} (for ${inheritedFrom}, which includes this)`
+      : `evidence ${evidenceId}`
   }
-  const { otherRef, relation } = cross
   return (
-    `evidence ${c.ev.id} (for ${c.inherited ? `${c.named}, through ` : ''}${otherRef}, ` +
-    `${RELATION_WORDS[relation]} this per ${cross.source}, ${cross.confidence} confidence)`
+    `evidence ${evidenceId} (for ${inheritedFrom !== undefined ? `${inheritedFrom}, through ` : ''}${via.from}, ` +
+    `${RELATION_WORDS[via.relation as Relation]} this per ${via.source}, ${via.confidence} confidence)`
   )
 }
 
@@ -520,7 +608,7 @@ function assessNode(
     manifest: Manifest
     catalogs: CatalogSet
     edgesOf: (urn: string) => readonly MappingEdge[]
-    contributions: Contribution[]
+    contributions: Contributions
     children: { ref: string; status: Status; level: Level }[]
   },
 ): ObligationAssessment {
@@ -537,11 +625,13 @@ function assessNode(
   }
   if (item.notApplicable !== undefined) return { ...base, reason: item.notApplicable }
 
-  const { contributions, children } = ctx
+  const { children, contributions } = ctx
+  const how = (k: number): string => howOf(contributions, k)
   const fields = node.manifest_fields ?? []
   const filled = fields.filter((f) => isFilled(getPath(ctx.manifest, f)))
   const fieldsFilled = fields.length > 0 && filled.length === fields.length
-  const evidenceLevel = (contributions[0]?.level ?? 0) as Level
+  const first = contributions.ranked[0]
+  const evidenceLevel = (first === undefined ? 0 : contributions.level[first]) as Level
   const ownLevel = Math.max(evidenceLevel, fieldsFilled ? 1 : 0) as Level
   const metChildren = children.filter((c) => c.level === 2)
   const childLevel: Level | undefined =
@@ -559,14 +649,20 @@ function assessNode(
 
   // Reason.
   const parts: string[] = []
-  const best = contributions.filter((c) => c.level === evidenceLevel && c.level > 0)
+  const best: number[] = []
+  for (const k of contributions.ranked) {
+    const l = contributions.level[k] as number
+    if (l === evidenceLevel && l > 0) best.push(k)
+  }
   if (byChildren) {
     parts.push(childrenReason(status, children.length, metChildren.length, openChildren))
   } else if (level === 2) {
-    parts.push(`Met by ${listOf(best, howOf)}.`)
+    parts.push(`Met by ${listOf(best, how)}.`)
   } else if (level === 1 && evidenceLevel === 1) {
-    const limits = [...new Set(best.map(limitOf).filter((x) => x !== undefined))]
-    parts.push(`Partly met by ${listOf(best, howOf)}: ${list(limits)}.`)
+    const limits = [
+      ...new Set(best.map((k) => limitOf(contributions, k)).filter((x) => x !== undefined)),
+    ]
+    parts.push(`Partly met by ${listOf(best, how)}: ${list(limits)}.`)
   } else if (level === 1) {
     parts.push(`Described in the manifest (${filled.join(', ')}) but no evidence file supports it.`)
   } else {
@@ -580,7 +676,7 @@ function assessNode(
     if (children.length > 0) missing += `; none of its ${children.length} applicable points is met`
     parts.push(missing + '.')
   }
-  if (byChildren && evidenceLevel > 0) parts.push(`Its own evidence: ${listOf(best, howOf)}.`)
+  if (byChildren && evidenceLevel > 0) parts.push(`Its own evidence: ${listOf(best, how)}.`)
   if (!item.binding) parts.push('Voluntary framework: good practice, not a legal duty.')
 
   // Action.
@@ -604,10 +700,7 @@ function assessNode(
     ...base,
     status,
     reason: parts.join(' '),
-    evidence: contributions
-      .filter((c) => c.level > 0)
-      .map((c) => c.use)
-      .sort((a, b) => compare(a.evidenceId, b.evidenceId)),
+    evidence: ctx.contributions.uses,
     ...(action === undefined ? {} : { action }),
     ...(item.appliesFrom === undefined ? {} : { appliesFrom: item.appliesFrom }),
     ...(filled.length > 0 ? { manifestFields: filled } : {}),

@@ -377,6 +377,39 @@ describe('assessSystem details', () => {
     ])
   })
 
+  it('keeps one use per evidence item: direct, then inherited, then crosswalk', () => {
+    const r = run({
+      evidence: [
+        ev('both', ['nist-ai-rmf:measure-2.3', 'eu-ai-act:art-9', 'eu-ai-act:art-9.5']),
+        ev('up', ['nist-ai-rmf:measure-2.3', 'eu-ai-act:art-9']),
+        ev('cross', ['nist-ai-rmf:measure-2.3']),
+      ],
+    })
+    expect(get(r, 'eu-ai-act:art-9.5').evidence).toEqual([
+      { evidenceId: 'both', sha256: expect.any(String), via: 'direct' },
+      {
+        evidenceId: 'cross',
+        sha256: expect.any(String),
+        via: {
+          from: 'nist-ai-rmf:measure-2.3',
+          relation: 'superset',
+          source: 'accord-analysis',
+          confidence: 'high',
+        },
+      },
+      {
+        evidenceId: 'up',
+        sha256: expect.any(String),
+        via: 'direct',
+        inheritedFrom: 'eu-ai-act:art-9',
+      },
+    ])
+    // The reason names the direct use first, then the inherited one, then the crosswalk one.
+    expect(get(r, 'eu-ai-act:art-9.5').reason).toMatch(
+      /^Met by evidence both, evidence up \(for eu-ai-act:art-9, which includes this\) and evidence cross \(for nist-ai-rmf:measure-2\.3/,
+    )
+  })
+
   it('is deterministic whatever the order of the evidence', () => {
     const evidence = [
       ev('z-last', ['eu-ai-act:art-9', 'nist-ai-rmf:map-3.5']),
