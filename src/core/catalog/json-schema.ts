@@ -8,7 +8,8 @@
  * `locale`, `route`) are optional there. Refinements (e.g. "is a calendar date") have no JSON Schema
  * form; the regex part of them is kept, and the loader still runs the zod schema.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
+import { generateJsonSchema } from '../json-schema.js'
 import { Catalog, Mapping } from './schema.js'
 
 export const SCHEMA_BANNER =
@@ -21,17 +22,7 @@ export interface GeneratedSchema {
 }
 
 function generate(schema: z.ZodType, title: string): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, {
-    io: 'input',
-    target: 'draft-2020-12',
-    // zod marks `.startsWith()` with a non-standard `format: "starts_with"` next to the equivalent
-    // `pattern`; validators warn about unknown formats, so keep only the pattern.
-    override: (ctx) => {
-      if (ctx.jsonSchema.format === 'starts_with') delete ctx.jsonSchema.format
-    },
-  }) as Record<string, unknown>
-  const { $schema, ...rest } = json
-  return { $schema, $comment: SCHEMA_BANNER, title, ...rest }
+  return generateJsonSchema(schema, { banner: SCHEMA_BANNER, title })
 }
 
 /** JSON Schema of catalog files (catalogs/<framework>/<edition>.v<n>.json). */

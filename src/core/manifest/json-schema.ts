@@ -9,7 +9,7 @@
  * always validates with the zod schema and the cross-field checks (./check.ts), which a JSON
  * Schema cannot express.
  */
-import { z } from 'zod'
+import { generateJsonSchema } from '../json-schema.js'
 import { Manifest } from './schema.js'
 
 export const MANIFEST_SCHEMA_ID = 'https://accord.dev/schema/manifest.v1.schema.json'
@@ -22,25 +22,13 @@ export const MANIFEST_SCHEMA_BANNER =
 
 /** The manifest's JSON Schema, with `$id`, title, description and the DO NOT EDIT banner. */
 export function manifestJsonSchema(): Record<string, unknown> {
-  const json = z.toJSONSchema(Manifest, {
-    io: 'input',
-    target: 'draft-2020-12',
-    // zod marks `.startsWith()` with a non-standard `format: "starts_with"` next to the
-    // equivalent `pattern`; validators warn about unknown formats, so keep only the pattern.
-    override: (ctx) => {
-      if (ctx.jsonSchema.format === 'starts_with') delete ctx.jsonSchema.format
-    },
-  }) as Record<string, unknown>
-  const { $schema, ...rest } = json
-  return {
-    $schema,
+  return generateJsonSchema(Manifest, {
     $id: MANIFEST_SCHEMA_ID,
-    $comment: MANIFEST_SCHEMA_BANNER,
+    banner: MANIFEST_SCHEMA_BANNER,
     title: 'Accord system manifest, v1',
     description:
       'Describes one AI system as its vendor knows it (accord.yaml), for classification under the ' +
       'EU AI Act, assessment against EU AI Act and NIST AI RMF obligations, and documentation. ' +
       'Accord also runs cross-field checks that this schema cannot express.',
-    ...rest,
-  }
+  })
 }

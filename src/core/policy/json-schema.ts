@@ -7,7 +7,7 @@
  * `io: 'input'` describes what may be *written*: fields with a default are optional. Accord itself
  * always validates with the zod schema and the cross-field checks (./parse.ts).
  */
-import { z } from 'zod'
+import { generateJsonSchema } from '../json-schema.js'
 import { Policy } from './schema.js'
 
 export const POLICY_SCHEMA_ID = 'https://accord.dev/schema/policy.v1.schema.json'
@@ -20,21 +20,14 @@ export const POLICY_SCHEMA_BANNER =
 
 /** The acceptance policy's JSON Schema, with `$id`, title, description and the DO NOT EDIT banner. */
 export function policyJsonSchema(): Record<string, unknown> {
-  const json = z.toJSONSchema(Policy, {
-    io: 'input',
-    target: 'draft-2020-12',
-  }) as Record<string, unknown>
-  const { $schema, ...rest } = json
-  return {
-    $schema,
+  return generateJsonSchema(Policy, {
     $id: POLICY_SCHEMA_ID,
-    $comment: POLICY_SCHEMA_BANNER,
+    banner: POLICY_SCHEMA_BANNER,
     title: 'Accord acceptance policy, v1',
     description:
       "A relying party's (a buyer's) requirements for accepting an AI regulatory passport: whose " +
       'signatures it trusts, what the passport must show, which foreign evidence it recognises, ' +
       "and the vendor's commitments it needs. Accord also runs cross-field checks that this " +
       'schema cannot express.',
-    ...rest,
-  }
+  })
 }
