@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { lstatSync, realpathSync, type Stats } from 'node:fs'
 import { lstat, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { DocumentError, EvidenceError } from '../core/errors.js'
+import { DocumentError, EvidenceError, type Issue } from '../core/errors.js'
 import { evidencePathProblem } from '../core/manifest/check.js'
 
 /**
@@ -325,5 +325,27 @@ export async function readBoundedFile(
     return { ok: false, problem: { kind: 'unreadable', why, cause } }
   } finally {
     await handle.close()
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The bytes as UTF-8 text (a leading BOM dropped), or undefined when they are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/** The issue reported for a text file that is not UTF-8. */
+export function notUtf8Issue(file: string): Issue {
+  return {
+    code: 'not_utf8',
+    path: [],
+    file,
+    message: 'the file is not valid UTF-8 text',
+    hint: 'save the file as UTF-8',
   }
 }

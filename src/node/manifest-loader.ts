@@ -12,7 +12,7 @@
  * installed, every manifest is parsed with `yaml`.
  */
 import { createHash } from 'node:crypto'
-import { readBoundedFile } from './fs-safe.js'
+import { decodeUtf8, notUtf8Issue, readBoundedFile } from './fs-safe.js'
 import path from 'node:path'
 import type { Issue } from '../core/errors.js'
 import { ManifestError } from '../core/errors.js'
@@ -55,23 +55,12 @@ export async function loadManifest(
   const bytes = await readManifestBytes(file)
   const sha256 = createHash('sha256').update(bytes).digest('hex')
 
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch (cause) {
+  const text = decodeUtf8(bytes)
+  if (text === undefined) {
     throw new ManifestError({
       code: 'ERR_MANIFEST_PARSE',
       message: `${file}: the manifest is not valid UTF-8 text`,
-      cause,
-      issues: [
-        {
-          code: 'not_utf8',
-          path: [],
-          file,
-          message: 'the file is not valid UTF-8 text',
-          hint: 'save the file as UTF-8',
-        },
-      ],
+      issues: [notUtf8Issue(file)],
     })
   }
   if (text.trim() === '') {

@@ -11,7 +11,7 @@
  * private members, symmetric keys and curves other than Ed25519 / P-256 are refused; `kid` is the
  * RFC 7638 thumbprint (jose `calculateJwkThumbprint`) when absent.
  */
-import { readBoundedFile } from './fs-safe.js'
+import { decodeUtf8, notUtf8Issue, readBoundedFile } from './fs-safe.js'
 import path from 'node:path'
 import type { CatalogSet } from '../core/catalog/types.js'
 import { AccordError, ConfigError, type Issue } from '../core/errors.js'
@@ -179,25 +179,15 @@ async function readPolicyText(file: string): Promise<string> {
       problem.cause,
     )
   }
-  const bytes = read.bytes
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch (cause) {
+  const text = decodeUtf8(read.bytes)
+  if (text === undefined) {
     throw new ConfigError({
       code: 'ERR_CONFIG_POLICY_INVALID',
       message: `${file}: the policy is not valid UTF-8 text`,
-      cause,
-      issues: [
-        {
-          code: 'not_utf8',
-          path: [],
-          file,
-          message: 'the file is not valid UTF-8 text',
-          hint: 'save the file as UTF-8',
-        },
-      ],
+      issues: [notUtf8Issue(file)],
     })
   }
+  return text
 }
 
 function notFound(file: string, why: string, cause?: unknown): ConfigError {
