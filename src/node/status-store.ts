@@ -16,6 +16,7 @@
  * Concurrency: calls on one list in one process are serialized. Two processes writing the same
  * list at once are not coordinated (no cross-process lock); run one issuer process per directory.
  */
+import { readStreamBounded } from '../core/bounded-stream.js'
 import { randomInt as cryptoRandomInt } from 'node:crypto'
 import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -494,25 +495,14 @@ async function fetchBounded(
   const declared = Number(response.headers.get('content-length') ?? NaN)
   if (declared > maxBytes) throw unavailable(url, `is larger than ${maxBytes} bytes`)
   if (response.body === null) return new Uint8Array()
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
+  let read
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined)
-        throw unavailable(url, `is larger than ${maxBytes} bytes`)
-      }
-      chunks.push(value)
-    }
+    read = await readStreamBounded(response.body, maxBytes)
   } catch (err) {
-    if (err instanceof PassportError) throw err
     throw unavailable(url, `download failed: ${(err as Error).message}`, err)
   }
-  return Buffer.concat(chunks)
+  if (!read.ok) throw unavailable(url, `is larger than ${maxBytes} bytes`)
+  return read.bytes
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
  * Pure: encoding uses `@sd-jwt/jwt-status-list`; decoding is bounded (see `readStatus`); JWS
  * verification is jose's `compactVerify` with the ALLOWED_ALGS allow-list. Time is injected.
  */
+import { readStreamBounded } from '../bounded-stream.js'
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list'
 import type { BitsPerStatus, StatusListJWTPayload } from '@sd-jwt/jwt-status-list'
 import { base64url, compactVerify, errors as joseErrors, importJWK } from 'jose'
@@ -168,31 +169,14 @@ export function parseStatusListPayload(value: unknown): StatusListJWTPayload {
  */
 async function inflateBounded(compressed: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([compressed]).stream().pipeThrough(new DecompressionStream('deflate'))
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
+  let read
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        throw invalidList(`the status list decompresses to more than ${maxBytes} bytes`)
-      }
-      chunks.push(value)
-    }
+    read = await readStreamBounded(stream, maxBytes)
   } catch (err) {
-    await reader.cancel().catch(() => undefined)
-    if (err instanceof PassportError) throw err
     throw invalidList('"status_list.lst" is not valid ZLIB-compressed data', err)
   }
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const c of chunks) {
-    out.set(c, offset)
-    offset += c.byteLength
-  }
-  return out
+  if (!read.ok) throw invalidList(`the status list decompresses to more than ${maxBytes} bytes`)
+  return read.bytes
 }
 
 /** A decompressed status list: `get(idx)` per the draft's bit layout (LSB first). */

@@ -3,6 +3,7 @@
  * timeout, no redirects to other schemes, and coded errors. Everything returned is untrusted and
  * is checked by the callers against a signed checkpoint.
  */
+import { readStreamBounded } from '../../core/bounded-stream.js'
 import { TlogError } from '../../core/errors.js'
 import {
   LOG_API,
@@ -62,9 +63,15 @@ async function get(
   if (res.status !== 200) throw unavailable(`the log answered ${res.status} for ${url}`)
   const declared = Number(res.headers.get('content-length') ?? '0')
   if (declared > MAX_LOG_RESPONSE_BYTES) throw unavailable(`the response of ${url} is too large`)
-  const body = new Uint8Array(await res.arrayBuffer())
-  if (body.length > MAX_LOG_RESPONSE_BYTES) throw unavailable(`the response of ${url} is too large`)
-  return new TextDecoder().decode(body)
+  if (res.body === null) return ''
+  let read
+  try {
+    read = await readStreamBounded(res.body, MAX_LOG_RESPONSE_BYTES)
+  } catch (err) {
+    throw unavailable(`reading the response of ${url} failed: ${(err as Error).message}`, err)
+  }
+  if (!read.ok) throw unavailable(`the response of ${url} is too large`)
+  return new TextDecoder().decode(read.bytes)
 }
 
 function json(text: string, what: string): unknown {
