@@ -49,13 +49,35 @@ export const nodeHasher: SdHasher = (data, alg) =>
   alg === 'sha-256' ? (sha256(data, 'buffer') as Buffer) : digest(data, alg)
 
 /**
+ * base64url decoding that refuses what is not base64url, as the verifier requires, without a
+ * regular expression over the text (on a passport's 15 KB that costs more than the decoding).
+ * Node's decoder alone is lenient: it skips characters outside the alphabet, reads `+` and `/` as
+ * `-` and `_`, and reads only the low byte of a character above U+00FF. So: refuse non-ASCII text
+ * (its UTF-8 length differs), `+` and `/`; a skipped character always leaves fewer than
+ * floor(3n/4) bytes for a length n not 1 modulo 4, which is checked last.
+ */
+export function decodeBase64urlStrict(data: string): Buffer {
+  const bytes = Buffer.from(data, 'base64url')
+  if (
+    data.length % 4 === 1 ||
+    bytes.length !== (data.length * 3) >> 2 ||
+    data.includes('+') ||
+    data.includes('/') ||
+    Buffer.byteLength(data, 'utf8') !== data.length
+  ) {
+    throw new TypeError('not base64url')
+  }
+  return bytes
+}
+
+/**
  * Node's fast equivalents of the verifier's primitives (`PassportVerifierOptions.primitives`):
  * one-shot `crypto.hash` straight to base64url, and `Buffer` base64url decoding. Several times
  * faster than the portable defaults on the many small disclosures of a passport.
  */
 export const nodeVerifierPrimitives: VerifierPrimitives = {
   sha256Base64url: (data) => sha256(data, 'base64url') as string,
-  decodeBase64url: (data) => Buffer.from(data, 'base64url'),
+  decodeBase64url: decodeBase64urlStrict,
 }
 
 export type BatchVerifierConfig = Omit<PassportVerifierOptions, 'hasher' | 'primitives'>

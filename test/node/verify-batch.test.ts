@@ -13,11 +13,12 @@ import type { Policy } from '../../src/core/policy/schema.js'
 import {
   createBatchVerifier,
   nodeHasher,
+  decodeBase64urlStrict,
   nodeVerifierPrimitives,
   verifyBatch,
   type BatchResult,
 } from '../../src/node/verify-batch.js'
-import { flipChar } from '../fixtures/passport/forge.js'
+import { flipChar, joinToken, splitToken } from '../fixtures/passport/forge.js'
 import { exampleClaims, ISSUED_AT } from '../fixtures/passport/inputs.js'
 import { hasher, makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'
 
@@ -97,6 +98,57 @@ describe('nodeVerifierPrimitives', () => {
       )
     }
     expect(new Uint8Array(nodeHasher('abc', 'sha-512'))).toEqual(hasher('abc', 'sha-512'))
+  })
+})
+
+/** Strings Node's lenient decoder would read but that are not base64url. */
+const NOT_BASE64URL = [
+  'QU+D', // standard alphabet
+  'QU/D',
+  'QUJD==', // padding
+  'QU=D',
+  'QU D', // whitespace
+  'QU\nD',
+  'QU!D', // outside both alphabets
+  'QUJ\u0141', // U+0141: Node would read its low byte, "A"
+  'QUJ\u00c1', // Latin-1, not ASCII
+  'QUJDR', // one character too many (length 1 mod 4)
+]
+
+describe('decodeBase64urlStrict', () => {
+  it('refuses what is not base64url, and decodes what is as jose does', () => {
+    for (const s of NOT_BASE64URL) {
+      expect(() => decodeBase64urlStrict(s), JSON.stringify(s)).toThrow(TypeError)
+    }
+    for (let n = 0; n < 64; n++) {
+      const s = base64url.encode(randomBytes(n))
+      expect(new Uint8Array(decodeBase64urlStrict(s))).toEqual(base64url.decode(s))
+    }
+    expect(decodeBase64urlStrict('').length).toBe(0)
+  })
+
+  it('gives the same reason codes as the portable verifier for such disclosures and payloads', async () => {
+    const fast = createPassportVerifier({
+      trustedKeys: trustedKeys(),
+      hasher,
+      primitives: nodeVerifierPrimitives,
+    })
+    const portable = createPassportVerifier({ trustedKeys: trustedKeys(), hasher })
+    const { jwt, disclosures } = splitToken(tokens[0] as string)
+    const [h, p, sig] = jwt.split('.') as [string, string, string]
+    for (const bad of NOT_BASE64URL) {
+      const forged = [
+        joinToken(jwt, [...disclosures.slice(0, 1), `${disclosures[1] ?? ''}${bad}`]),
+        joinToken(`${h}.${p.slice(0, 8)}${bad}${p.slice(8)}.${sig}`, disclosures),
+      ]
+      for (const [i, token] of forged.entries()) {
+        const a = await fast.verify(token, { nowSeconds: NOW })
+        const b = await portable.verify(token, { nowSeconds: NOW })
+        expect(a.ok, JSON.stringify(bad)).toBe(false)
+        expect(a.checks.at(-1)).toEqual(b.checks.at(-1))
+        expect(a.checks.at(-1)?.reason).toBe(i === 0 ? 'disclosure-invalid' : 'malformed')
+      }
+    }
   })
 })
 

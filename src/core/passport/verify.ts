@@ -98,8 +98,10 @@ export interface VerifierPrimitives {
   /** base64url (no padding) of the SHA-256 of `data`; default `sdDigest(hasher, data)`. */
   sha256Base64url?: (data: string) => string
   /**
-   * The bytes of a base64url string; default jose `base64url.decode`. Only called on strings of
-   * the base64url alphabet whose length is not 1 modulo 4 (the verifier checks both first).
+   * The bytes of a base64url string (RFC 4648 §5 alphabet, no padding, length not 1 modulo 4);
+   * throws when `data` is anything else. The verifier relies on it to refuse what is not
+   * base64url, so a lenient decoder must not be injected. Default: the alphabet and length
+   * checked with a regular expression, then jose `base64url.decode`.
    */
   decodeBase64url?: (data: string) => Uint8Array
 }
@@ -196,8 +198,13 @@ function sameText(bytes: Uint8Array, text: string): boolean {
 /** The primitives a verifier uses: injected or the defaults. */
 interface Codec {
   digest: (data: string) => string
-  /** Throws when `segment` cannot be base64url (checked by the callers: alphabet, length). */
+  /** Throws when `segment` is not base64url (alphabet, no padding, length). */
   decode: (segment: string) => Uint8Array
+}
+
+/** True when `s` is base64url without padding: the alphabet, and a length not 1 modulo 4. */
+function isBase64url(s: string): boolean {
+  return s.length % 4 !== 1 && B64URL_OR_EMPTY.test(s)
 }
 
 function codecOf(hasher: SdHasher, primitives: VerifierPrimitives = {}): Codec {
@@ -211,23 +218,32 @@ function codecOf(hasher: SdHasher, primitives: VerifierPrimitives = {}): Codec {
   return {
     digest: sha256Base64url ?? ((data) => sdDigest(hasher, data)),
     decode:
-      decodeBase64url === undefined
-        ? (segment) => base64url.decode(segment)
-        : (segment) => {
-            // A lone trailing character is not base64; jose's decoder refuses it too.
-            if (segment.length % 4 === 1) throw new TypeError('not base64url')
-            return decodeBase64url(segment)
-          },
+      decodeBase64url ??
+      ((segment) => {
+        if (!isBase64url(segment)) throw new TypeError('not base64url')
+        return base64url.decode(segment)
+      }),
   }
 }
 
-/** Parses one base64url JSON segment (already checked to be of the alphabet), or undefined. */
-function decodeJsonSegment(segment: string, codec: Codec): unknown {
+/** Parses JSON from UTF-8 bytes, or undefined. */
+function parseJsonBytes(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(utf8.decode(codec.decode(segment)))
+    return JSON.parse(utf8.decode(bytes))
   } catch {
     return undefined
   }
+}
+
+/** Parses one base64url JSON segment, or undefined (also when it is not base64url). */
+function decodeJsonSegment(segment: string, codec: Codec): unknown {
+  let bytes: Uint8Array
+  try {
+    bytes = codec.decode(segment)
+  } catch {
+    return undefined
+  }
+  return parseJsonBytes(bytes)
 }
 
 function isAllowedAlg(alg: unknown): alg is AllowedAlg {
@@ -287,11 +303,15 @@ async function parseDisclosures(
   const byDigest = new Map<string, ParsedDisclosure>()
   for (let i = 0; i < encoded.length; i++) {
     await yieldTurn()
-    const e = encoded[i] as string
-    if (!B64URL.test(e)) fail('disclosure-invalid', `disclosure ${i} is not base64url`)
+    let bytes: Uint8Array
+    try {
+      bytes = codec.decode(encoded[i] as string)
+    } catch {
+      fail('disclosure-invalid', `disclosure ${i} is not base64url`)
+    }
     const digest = digests[i] as string
     if (byDigest.has(digest)) fail('disclosure-duplicate', `disclosure ${i} is given twice`)
-    const array = decodeJsonSegment(e, codec)
+    const array = parseJsonBytes(bytes)
     if (!Array.isArray(array) || (array.length !== 2 && array.length !== 3)) {
       fail('disclosure-invalid', `disclosure ${i} is not a JSON array of 2 or 3 elements`)
     }
@@ -314,7 +334,7 @@ async function parseDisclosures(
 
 /** The payload as decoded from its segment, and what the disclosure step will report. */
 interface Prepared {
-  /** The payload segment decoded (jose's base64url decoder) as UTF-8, when it decodes. */
+  /** The payload segment's bytes as UTF-8, when they decode. */
   payloadText?: string
   /** It parsed as JSON (any value). */
   payload?: unknown
@@ -339,7 +359,7 @@ function caught(error: unknown): Failure {
  * segment decoded and parsed, the digest walk. Untrusted until the signature verified.
  */
 async function prepare(
-  payloadSegment: string,
+  payloadBytes: Uint8Array,
   disclosures: readonly string[],
   codec: Codec,
   evaluateClaims: PassportVerifyRequest['evaluateClaims'],
@@ -353,7 +373,7 @@ async function prepare(
   await yieldTurn()
   const prepared: Prepared = {}
   try {
-    prepared.payloadText = utf8.decode(codec.decode(payloadSegment))
+    prepared.payloadText = utf8.decode(payloadBytes)
     prepared.payload = JSON.parse(prepared.payloadText)
   } catch {
     // Reported at the signature step, once the signature verified.
@@ -572,13 +592,22 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       const kbJwt = parts[parts.length - 1] as string
       const disclosures = parts.slice(1, -1)
       const segments = jwt.split('.')
+      let payloadBytes: Uint8Array | undefined
       if (
-        segments.length !== 3 ||
-        !B64URL.test(segments[0] as string) ||
-        !B64URL_OR_EMPTY.test(segments[1] as string) ||
+        segments.length === 3 &&
+        B64URL.test(segments[0] as string) &&
         // An empty signature is left to the alg check, so `alg: none` tokens get their own code.
-        !B64URL_OR_EMPTY.test(segments[2] as string)
+        B64URL_OR_EMPTY.test(segments[2] as string)
       ) {
+        try {
+          // Decoded once here (it checks the segment is base64url) and parsed while the
+          // signature is checked.
+          payloadBytes = codec.decode(segments[1] as string)
+        } catch {
+          payloadBytes = undefined
+        }
+      }
+      if (payloadBytes === undefined) {
         fail('malformed', 'the issuer-signed JWT is not three base64url segments')
       }
       if (disclosures.some((d) => d === '')) fail('malformed', 'an empty disclosure (~~)')
@@ -634,21 +663,16 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
         (verified) => verified.payload,
         () => undefined,
       )
-      const prepared = await prepare(
-        segments[1] as string,
-        disclosures,
-        codec,
-        request.evaluateClaims,
-      )
-      const payloadBytes = await signature
-      if (payloadBytes === undefined) {
+      const prepared = await prepare(payloadBytes, disclosures, codec, request.evaluateClaims)
+      const verifiedPayload = await signature
+      if (verifiedPayload === undefined) {
         fail('signature-invalid', `the signature does not verify with key ${key.kid}`)
       }
       result.issuerJwt = jwt
       const { payload } = prepared
       // Decoded from the same (now verified) segment, so always equal; compared all the same, so
       // the claims provably come from the bytes jose authenticated.
-      if (!isRecord(payload) || !sameText(payloadBytes, prepared.payloadText as string)) {
+      if (!isRecord(payload) || !sameText(verifiedPayload, prepared.payloadText as string)) {
         fail('malformed', 'the JWT payload is not a JSON object')
       }
       checks.push(pass(step, `${alg} signature verified`))

@@ -317,8 +317,11 @@ function recognise(
 
 /** Natural order of ids, so `measure-2.3` comes before `measure-2.10`. */
 function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true })
+  return ID_ORDER.compare(a, b)
 }
+
+/** One collator for every comparison: `localeCompare` with options builds one per call (~20x slower). */
+const ID_ORDER = new Intl.Collator('en', { numeric: true })
 
 const STATUS_WORDS: Record<string, string> = {
   partial: 'only partially met',

@@ -65,6 +65,18 @@ export function expandRegion(code: string): readonly string[] {
 
 /** True when every country `region` may stand for is in one of `within`. */
 export function regionWithin(region: string, within: readonly string[]): boolean {
-  const allowed = new Set(within.flatMap(expandRegion))
-  return expandRegion(region).every((c) => allowed.has(c))
+  let allowed = allowedCache.get(within)
+  if (allowed === undefined) {
+    allowed = new Set(within.flatMap(expandRegion))
+    allowedCache.set(within, allowed)
+  }
+  const countries = allowed
+  return expandRegion(region).every((c) => countries.has(c))
 }
+
+/**
+ * The countries of each `within` list, built once per list: a policy's list is checked against
+ * every passport it verifies. Keyed by the array, so callers must not mutate a list once used
+ * (parsed policies are never mutated).
+ */
+const allowedCache = new WeakMap<readonly string[], ReadonlySet<string>>()
