@@ -12,8 +12,12 @@ import { buildPassportClaims, subjectIdInput } from '../core/passport/claims.js'
 import { issuePassport } from '../core/passport/issue.js'
 import { evidenceCommitment } from '../core/passport/evidence-commitment.js'
 import { saltGeneratorFrom, type SdHasher } from '../core/passport/sd-jwt.js'
-import { createPassportVerifier, type TrustedKey } from '../core/passport/verify.js'
-import { checkStatus } from '../core/passport/status.js'
+import {
+  createPassportVerifier,
+  type PassportVerifier,
+  type TrustedKey,
+} from '../core/passport/verify.js'
+import { checkStatus, type StatusListCache } from '../core/passport/status.js'
 import { verifyEndorsement, type EndorsementResult } from '../core/passport/endorse.js'
 import { summarizeArtifactChecks } from '../core/passport/artifacts.js'
 import { evaluatePolicy, verdictFrom } from '../core/policy/evaluate.js'
@@ -147,6 +151,13 @@ export interface VerifyPassportOptions {
   nonce?: string
   requireKeyBinding?: boolean
   onProgress?: (done: number, total: number) => void
+  /**
+   * A long-lived verifier for `trustedIssuerKeys` (e.g. with `cacheSize`, on a server); default a
+   * new one per call.
+   */
+  verifier?: PassportVerifier
+  /** Verified status list tokens to reuse across calls (a server). */
+  statusListCache?: StatusListCache
 }
 
 /** Verifies a passport (or presentation) against a buyer's policy: a verdict with every check. */
@@ -155,11 +166,14 @@ export async function verifyPassport(
   options: VerifyPassportOptions,
 ): Promise<VerificationResult> {
   const checks: CheckResult[] = []
-  const crypto = await createPassportVerifier({
-    trustedKeys: options.trustedIssuerKeys,
-    hasher,
-    primitives: nodeVerifierPrimitives,
-  }).verify(token.trim(), {
+  const verifier =
+    options.verifier ??
+    createPassportVerifier({
+      trustedKeys: options.trustedIssuerKeys,
+      hasher,
+      primitives: nodeVerifierPrimitives,
+    })
+  const crypto = await verifier.verify(token.trim(), {
     nowSeconds: options.nowSeconds,
     ...(options.audience === undefined ? {} : { expectedAudience: options.audience }),
     ...(options.nonce === undefined ? {} : { expectedNonce: options.nonce }),
@@ -180,6 +194,7 @@ export async function verifyPassport(
     const result = await checkStatus(claims.status, token, {
       trustedKeys: issuerKey ? [{ kid: issuerKey.kid, jwk: issuerKey.jwk }] : [],
       nowSeconds: options.nowSeconds,
+      ...(options.statusListCache ? { cache: options.statusListCache } : {}),
     })
     checks.push(result)
     // Checked means the list gave an answer: valid, or revoked/suspended (which fail on their own).

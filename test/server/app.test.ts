@@ -477,6 +477,44 @@ describe('POST /api/v1/verify', () => {
     expect(fileKeys.statusCode).toBe(422)
     expect(fileKeys.json().code).toBe('ERR_CONFIG_POLICY_INVALID')
   })
+
+  it('answers a passport verified again (remembered) exactly as the first time, status included', async () => {
+    const p = await makePassport(issuer, 9)
+    const policy = [
+      'apiVersion: accord.dev/v1',
+      'kind: AcceptancePolicy',
+      'name: test-again',
+      'trust:',
+      '  issuers:',
+      '    - name: vendor',
+      `      jwk: ${JSON.stringify(issuer.publicJwk)}`,
+      'requirements:',
+      '  jurisdictions: [eu-ai-act]',
+    ].join('\n')
+    const valid = await statusListToken(issuer, [])
+    const verify = (statusList: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        payload: { passport: p.token, policy, statusList },
+      })
+    const first = await verify(valid)
+    const second = await verify(valid)
+    expect(first.statusCode).toBe(200)
+    expect(first.headers['content-type']).toMatch(/^application\/json/)
+    expect(second.json()).toEqual(first.json())
+    expect(first.json().checks.find((c: { check: string }) => c.check === 'status').reason).toBe(
+      'ok',
+    )
+    // Revoked since: a new list gives the new answer for the same (remembered) passport.
+    const revoked = await verify(await statusListToken(issuer, [9]))
+    expect(revoked.json().verdict).toBe('rejected')
+    expect(revoked.json().checks.find((c: { check: string }) => c.check === 'status').reason).toBe(
+      'revoked',
+    )
+    // The claims in the response are the passport's, whole.
+    expect(second.json().claims.jti).toBe(p.id)
+  })
 })
 
 describe('limits and logs', () => {

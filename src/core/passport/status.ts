@@ -350,6 +350,51 @@ export interface CheckStatusOptions {
   retrievedAtSeconds?: number
   /** When set, a list issued (`iat`) longer ago than this is stale. */
   maxAgeSeconds?: number
+  /**
+   * Verified and decompressed tokens to reuse (a server checks many passports against the same
+   * few lists). Only the signature, payload parsing and decompression are reused; every check
+   * that depends on the passport or the time runs on each call.
+   */
+  cache?: StatusListCache
+}
+
+interface VerifiedList {
+  /** `kid` and public members (JSON) of the key that verified the token. */
+  kid: string
+  publicKey: string
+  payload: StatusListJWTPayload
+  list?: DecodedStatusList
+}
+
+/**
+ * Status List Tokens whose signature verified, by token text, oldest evicted first. An entry is
+ * used only when the caller trusts the very key that verified it (same `kid`, same public key),
+ * so callers with different trusted keys can share one cache.
+ */
+export class StatusListCache {
+  private readonly entries = new Map<string, VerifiedList>()
+
+  constructor(readonly maxEntries = 32) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1)
+      throw new TypeError('maxEntries must be a positive integer')
+  }
+
+  lookup(token: string, trustedKeys: readonly TrustedJwk[]): VerifiedList | undefined {
+    const entry = this.entries.get(token)
+    if (entry === undefined) return undefined
+    const key = trustedKeys.map(asJwk).find((k) => k.kid === entry.kid)
+    return key !== undefined && publicKeyText(key) === entry.publicKey ? entry : undefined
+  }
+
+  store(token: string, entry: VerifiedList): void {
+    if (this.entries.size >= this.maxEntries && !this.entries.has(token))
+      this.entries.delete(this.entries.keys().next().value as string)
+    this.entries.set(token, entry)
+  }
+}
+
+function publicKeyText(jwk: Record<string, unknown>): string {
+  return JSON.stringify(publicMembers(jwk))
 }
 
 function result(outcome: CheckResult['outcome'], reason: ReasonCode, message: string): CheckResult {
@@ -403,18 +448,26 @@ export async function checkStatus(
       `the status list token exceeds ${MAX_STATUS_LIST_TOKEN_BYTES} bytes`,
     )
 
-  const verified = await verifyCompactJws(token, options.trustedKeys, [STATUS_LIST_TYP])
-  if (!verified.ok) {
-    const reason: ReasonCode = verified.failure === 'malformed' ? 'malformed' : 'signature-invalid'
-    return result('fail', reason, `status list token: ${verified.message}`)
+  let entry = options.cache?.lookup(token, options.trustedKeys)
+  if (entry === undefined) {
+    const verified = await verifyCompactJws(token, options.trustedKeys, [STATUS_LIST_TYP])
+    if (!verified.ok) {
+      const reason: ReasonCode =
+        verified.failure === 'malformed' ? 'malformed' : 'signature-invalid'
+      return result('fail', reason, `status list token: ${verified.message}`)
+    }
+    let parsed: StatusListJWTPayload
+    try {
+      parsed = parseStatusListPayload(verified.payload)
+    } catch (err) {
+      return result('fail', 'malformed', (err as Error).message)
+    }
+    const kid = verified.header.kid as string
+    const key = options.trustedKeys.map(asJwk).find((k) => k.kid === kid) as Record<string, unknown>
+    entry = { kid, publicKey: publicKeyText(key), payload: parsed }
+    options.cache?.store(token, entry)
   }
-
-  let payload: StatusListJWTPayload
-  try {
-    payload = parseStatusListPayload(verified.payload)
-  } catch (err) {
-    return result('fail', 'malformed', (err as Error).message)
-  }
+  const payload = entry.payload
   if (payload.sub !== uri)
     return result(
       'fail',
@@ -451,7 +504,8 @@ export async function checkStatus(
 
   let value: number
   try {
-    value = await readStatus(payload, idx)
+    entry.list ??= await decodeStatusList(payload)
+    value = entry.list.get(idx)
   } catch (err) {
     return result('fail', 'malformed', (err as Error).message)
   }

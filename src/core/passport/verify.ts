@@ -87,6 +87,16 @@ export interface PassportVerifierOptions {
    */
   allowMissingKid?: boolean
   /**
+   * Remember this many verified tokens (default 0: none). A token is immutable, so its signature,
+   * structure and disclosures verify the same way every time: a repeated token skips that work
+   * and only the checks that depend on the request run again (the validity window against
+   * `nowSeconds`, and `evaluateClaims`). Only tokens that passed every check and carry no key
+   * binding are kept (a KB-JWT answers one audience and nonce). Entries are evicted oldest first.
+   * The claims of a remembered token are shared between results and deep-frozen: treat them as
+   * read-only. For servers that see the same passports again and again.
+   */
+  cacheSize?: number
+  /**
    * Faster equivalents of two primitives, injected by adapters (Node: `crypto.hash` and `Buffer`,
    * see `nodeVerifierPrimitives` in src/node/verify-batch.ts). Each must return exactly what its
    * default returns; they only change the speed.
@@ -521,6 +531,60 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   } else target[key] = value
 }
 
+/** Step 6: `iss` is the key's issuer, and the token is inside its validity window at `now`. */
+function checkValidity(
+  payload: Record<string, unknown>,
+  key: TrustedKey,
+  now: number,
+  skew: number,
+): CheckResult {
+  if (typeof payload.iss !== 'string') fail('malformed', 'the payload has no string "iss"')
+  if (key.issuer !== undefined && payload.iss !== key.issuer) {
+    fail('issuer-untrusted', `iss ${show(payload.iss)} is not the issuer of key ${key.kid}`)
+  }
+  if (payload.issuer !== undefined && payload.issuer !== payload.iss) {
+    fail('issuer-untrusted', '"issuer" differs from "iss"')
+  }
+  for (const claim of ['iat', 'nbf', 'exp'] as const) {
+    const v = payload[claim]
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
+      fail('malformed', `"${claim}" is not a number`)
+    }
+  }
+  const { iat, nbf, exp } = payload as { iat?: number; nbf?: number; exp?: number }
+  if (exp === undefined) fail('malformed', 'the payload has no "exp"; passports always expire')
+  if (nbf !== undefined && nbf > now + skew) {
+    fail('not-yet-valid', `valid from ${nbf}, now ${now} (skew ${skew} s)`)
+  }
+  if (iat !== undefined && iat > now + skew) {
+    fail('not-yet-valid', `issued at ${iat}, in the future (now ${now}, skew ${skew} s)`)
+  }
+  if (exp <= now - skew) fail('expired', `expired at ${exp}, now ${now} (skew ${skew} s)`)
+  return pass('validity', `issuer ${payload.iss}, valid until ${exp}`)
+}
+
+/** What a verifier remembers of a token that passed every check (see `cacheSize`). */
+interface Remembered {
+  /** The checks before `validity` (size ... signature): the same for every request. */
+  before: readonly CheckResult[]
+  /** The `disclosures` and `key-binding` checks. */
+  after: readonly CheckResult[]
+  payload: Record<string, unknown>
+  key: TrustedKey
+  claims: PassportClaims
+  issuerJwt: string
+  resultKey: { kid: string; name?: string }
+}
+
+/** Freezes a JSON value and everything in it, so shared cached claims cannot be altered. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
 /** Builds a verifier that imports each trusted key once and reuses it. */
 export function createPassportVerifier(options: PassportVerifierOptions): PassportVerifier {
   const { hasher } = options
@@ -557,6 +621,54 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
   }
   /** Each key once imported, so later verifications start jose without waiting a turn. */
   const resolvedKeys = new Map<string, Key>()
+  const cacheSize = options.cacheSize ?? 0
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) {
+    throw new TypeError('cacheSize must be a non-negative integer')
+  }
+  /** Verified tokens by their SHA-256 (base64url), oldest first (a Map keeps insertion order). */
+  const remembered = new Map<string, Remembered>()
+
+  /** A remembered token: only the request-dependent checks run again. */
+  function verifyRemembered(r: Remembered, request: PassportVerifyRequest): PassportCryptoResult {
+    const checks = [...r.before]
+    const result: PassportCryptoResult = {
+      ok: false,
+      checks,
+      issuerJwt: r.issuerJwt,
+      key: r.resultKey,
+    }
+    let step = 'validity'
+    try {
+      checks.push(checkValidity(r.payload, r.key, request.nowSeconds, skew))
+      checks.push(...r.after)
+      if (request.evaluateClaims !== undefined) {
+        step = 'evaluation'
+        let evaluation: CheckResult[]
+        try {
+          evaluation = request.evaluateClaims(r.claims)
+        } catch {
+          fail('malformed', 'the claims could not be evaluated (evaluateClaims threw)')
+        }
+        result.evaluation = evaluation
+      }
+      result.claims = r.claims
+      result.ok = true
+    } catch (error) {
+      const failure = caught(error)
+      checks.push({
+        check: step,
+        outcome: 'fail',
+        reason: failure.reason,
+        message: failure.message,
+      })
+    }
+    return result
+  }
+
+  function remember(digest: string, r: Remembered): void {
+    if (remembered.size >= cacheSize) remembered.delete(remembered.keys().next().value as string)
+    remembered.set(digest, r)
+  }
 
   async function verify(
     token: string,
@@ -571,6 +683,11 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       (request.expectedAudience === undefined || request.expectedNonce === undefined)
     ) {
       throw new TypeError('requireKeyBinding needs expectedAudience and expectedNonce')
+    }
+    if (cacheSize > 0 && !request.requireKeyBinding) {
+      // Keyed by digest: hashing a 16 KB string for a Map costs V8 more than SHA-256 does.
+      const r = typeof token === 'string' ? remembered.get(codec.digest(token)) : undefined
+      if (r !== undefined) return verifyRemembered(r, request)
     }
     let step = 'size'
     try {
@@ -679,29 +796,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
 
       // 6. validity: issuer and time window
       step = 'validity'
-      if (typeof payload.iss !== 'string') fail('malformed', 'the payload has no string "iss"')
-      if (key.issuer !== undefined && payload.iss !== key.issuer) {
-        fail('issuer-untrusted', `iss ${show(payload.iss)} is not the issuer of key ${key.kid}`)
-      }
-      if (payload.issuer !== undefined && payload.issuer !== payload.iss) {
-        fail('issuer-untrusted', '"issuer" differs from "iss"')
-      }
-      for (const claim of ['iat', 'nbf', 'exp'] as const) {
-        const v = payload[claim]
-        if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
-          fail('malformed', `"${claim}" is not a number`)
-        }
-      }
-      const { iat, nbf, exp } = payload as { iat?: number; nbf?: number; exp?: number }
-      if (exp === undefined) fail('malformed', 'the payload has no "exp"; passports always expire')
-      if (nbf !== undefined && nbf > now + skew) {
-        fail('not-yet-valid', `valid from ${nbf}, now ${now} (skew ${skew} s)`)
-      }
-      if (iat !== undefined && iat > now + skew) {
-        fail('not-yet-valid', `issued at ${iat}, in the future (now ${now}, skew ${skew} s)`)
-      }
-      if (exp <= now - skew) fail('expired', `expired at ${exp}, now ${now} (skew ${skew} s)`)
-      checks.push(pass(step, `issuer ${payload.iss}, valid until ${exp}`))
+      checks.push(checkValidity(payload, key, now, skew))
 
       // 7. disclosures
       step = 'disclosures'
@@ -738,6 +833,18 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       }
       result.claims = claims
       result.ok = true
+      if (cacheSize > 0 && kbJwt === '') {
+        const validity = checks.findIndex((c) => c.check === 'validity')
+        remember(codec.digest(token), {
+          before: checks.slice(0, validity),
+          after: checks.slice(validity + 1),
+          payload: deepFreeze(payload),
+          key,
+          claims: deepFreeze(claims),
+          issuerJwt: jwt,
+          resultKey: result.key,
+        })
+      }
       return result
     } catch (error) {
       if (!(error instanceof Failure)) {

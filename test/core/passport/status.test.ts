@@ -7,6 +7,7 @@ import type { Signer } from '../../../src/core/ports.js'
 import {
   MAX_STATUS_LIST_BYTES,
   STATUS,
+  StatusListCache,
   checkStatus,
   createStatusListClaims,
   decodeStatusList,
@@ -304,5 +305,46 @@ describe('signCompactJws', () => {
     expect(out.toString().trim()).toBe(URI)
     const ok = await verifyCompactJws(t, [signer.publicJwk], ['statuslist+jwt'])
     expect(ok.ok).toBe(true)
+  })
+})
+
+describe('StatusListCache', () => {
+  it('reuses a verified list across passports, with the time and index checked each call', async () => {
+    const issuer = await testSigner('EdDSA')
+    const cache = new StatusListCache(2)
+    const t = await token(issuer, { 7: STATUS.invalid })
+    const opts = { trustedKeys: [issuer.publicJwk], nowSeconds: NOW, cache }
+    const plain = { trustedKeys: [issuer.publicJwk], nowSeconds: NOW }
+    for (const idx of [7, 8, 7, 100_000]) {
+      expect(await checkStatus(ref(idx), t, opts)).toEqual(await checkStatus(ref(idx), t, plain))
+    }
+    expect(await checkStatus(ref(7), t, opts)).toMatchObject({ reason: 'revoked' })
+    // The subject and the clock are still checked on a cached list.
+    expect(await checkStatus(ref(7, 'https://other.example/s'), t, opts)).toMatchObject({
+      reason: 'malformed',
+    })
+    const later = { ...opts, nowSeconds: NOW + 10 * 365 * 86_400 }
+    expect(await checkStatus(ref(8), t, later)).toEqual(
+      await checkStatus(ref(8), t, { ...plain, nowSeconds: later.nowSeconds }),
+    )
+  })
+
+  it('is used only by a caller that trusts the very key that verified the list', async () => {
+    const issuer = await testSigner('EdDSA')
+    const impostor = await testSigner('EdDSA')
+    const cache = new StatusListCache()
+    const t = await token(issuer, {})
+    expect(
+      await checkStatus(ref(1), t, { trustedKeys: [issuer.publicJwk], nowSeconds: NOW, cache }),
+    ).toMatchObject({ reason: 'ok' })
+    // Same kid, another public key: the cached entry does not apply, the signature fails.
+    const sameKid = { ...impostor.publicJwk, kid: issuer.kid }
+    expect(
+      await checkStatus(ref(1), t, { trustedKeys: [sameKid], nowSeconds: NOW, cache }),
+    ).toMatchObject({ outcome: 'fail', reason: 'signature-invalid' })
+    expect(
+      await checkStatus(ref(1), t, { trustedKeys: [impostor.publicJwk], nowSeconds: NOW, cache }),
+    ).toMatchObject({ outcome: 'fail', reason: 'signature-invalid' })
+    expect(() => new StatusListCache(0)).toThrow(TypeError)
   })
 })

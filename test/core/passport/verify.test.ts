@@ -347,3 +347,93 @@ describe('createPassportVerifier misuse', () => {
     await expect(v.verify(issued, { nowSeconds: Number.NaN })).rejects.toThrow(TypeError)
   })
 })
+
+describe('createPassportVerifier with cacheSize', () => {
+  it('answers a repeated token as a fresh verifier would, re-checking the time and the policy', async () => {
+    let digests = 0
+    const cached = createPassportVerifier({
+      trustedKeys: trusted(),
+      hasher,
+      cacheSize: 2,
+      primitives: {
+        sha256Base64url: (data) => {
+          digests++
+          return createHash('sha256').update(data).digest('base64url')
+        },
+      },
+    })
+    const fresh = createPassportVerifier({ trustedKeys: trusted(), hasher })
+    const evaluateClaims = (c: PassportClaims) => [
+      { check: 'policy:x', outcome: 'pass' as const, reason: 'ok' as const, message: c.iss },
+    ]
+    const first = await cached.verify(issued, { nowSeconds: NOW, evaluateClaims })
+    const afterFirst = digests
+    const second = await cached.verify(issued, { nowSeconds: NOW + 5, evaluateClaims })
+    // Only the cache key is hashed the second time, not the disclosures.
+    expect(digests - afterFirst).toBe(1)
+    expect(first.ok && second.ok).toBe(true)
+    expect(second).toEqual(await fresh.verify(issued, { nowSeconds: NOW + 5, evaluateClaims }))
+    expect(second.claims).toBe(first.claims)
+    expect(Object.isFrozen(second.claims)).toBe(true)
+    expect(() => {
+      ;(second.claims as unknown as Record<string, unknown>).iss = 'x'
+    }).toThrow(TypeError)
+    // Later, the same token has expired: the cached answer says so, as a fresh one does.
+    const late = { nowSeconds: claims.exp + 3600, evaluateClaims }
+    const expired = await cached.verify(issued, late)
+    expect(expired.ok).toBe(false)
+    expect(expired).toEqual(await fresh.verify(issued, late))
+    expect(expired.checks.at(-1)).toMatchObject({ check: 'validity', reason: 'expired' })
+    // A policy that throws fails closed on a cached token too.
+    const boom = await cached.verify(issued, {
+      nowSeconds: NOW,
+      evaluateClaims: () => {
+        throw new Error('boom')
+      },
+    })
+    expect(boom.ok).toBe(false)
+    expect(boom.checks.at(-1)).toMatchObject({ check: 'evaluation', reason: 'malformed' })
+  })
+
+  it('never remembers a failed token, nor a presentation with key binding', async () => {
+    const holder = await makeSigner('EdDSA')
+    const bound = await issuePassport(
+      { ...claims, cnf: { jwk: holder.publicJwk } } as PassportClaims,
+      eddsa,
+      sdCrypto,
+    )
+    const presented = await presentPassport(bound, {
+      disclose: ['classification.eu-ai-act'],
+      hasher,
+      keyBinding: { signer: holder, audience: 'aud', nonce: 'n', issuedAt: NOW },
+    })
+    const v = createPassportVerifier({ trustedKeys: trusted(), hasher, cacheSize: 4 })
+    const request = { nowSeconds: NOW, expectedAudience: 'aud', expectedNonce: 'n' }
+    expect((await v.verify(presented, request)).ok).toBe(true)
+    // A wrong nonce must be caught on the second call too: key binding is checked every time.
+    const replayed = await v.verify(presented, { ...request, expectedNonce: 'other' })
+    expect(replayed.checks.at(-1)).toMatchObject({ check: 'key-binding', reason: 'kb-nonce' })
+    // A token that failed (expired) is verified in full when it comes again.
+    const late = await v.verify(issued, { nowSeconds: claims.exp + 3600 })
+    expect(late.ok).toBe(false)
+    const now = await v.verify(issued, { nowSeconds: NOW })
+    expect(now.ok).toBe(true)
+    expect(Object.isFrozen(now.claims)).toBe(true)
+  })
+
+  it('evicts the oldest token beyond cacheSize, and refuses a bad cacheSize', async () => {
+    const other = await issuePassport(claims, eddsa, sdCrypto)
+    const v = createPassportVerifier({ trustedKeys: trusted(), hasher, cacheSize: 1 })
+    const a = await v.verify(issued, { nowSeconds: NOW })
+    await v.verify(other, { nowSeconds: NOW })
+    const again = await v.verify(issued, { nowSeconds: NOW })
+    // Evicted, so verified anew: equal claims, but not the same object.
+    expect(again.claims).toEqual(a.claims)
+    expect(again.claims).not.toBe(a.claims)
+    for (const cacheSize of [-1, 1.5, Number.NaN]) {
+      expect(() => createPassportVerifier({ trustedKeys: trusted(), hasher, cacheSize })).toThrow(
+        TypeError,
+      )
+    }
+  })
+})
