@@ -2,7 +2,8 @@
 /**
  * Assessment benchmark: a system with many evidence files, hashed and assessed end to end by
  * `accord assess`, next to `openssl dgst -sha256` over the same files, and the assessment step
- * alone (in-process, on the already-hashed evidence).
+ * alone (in-process, on the already-hashed evidence). The manifest is YAML (the headline) and,
+ * for comparison, the same data written as JSON.
  *
  *   npm run build && node bench/assess-bench.mjs [--files 10000] [--runs 3] [--no-write]
  *
@@ -90,10 +91,18 @@ function assessableRefs() {
   return refs
 }
 
+const MANIFEST_YAML = join(SYSTEM, 'accord.yaml')
+/** The same manifest as JSON (`JSON.stringify` of the YAML's data, indented). */
+const MANIFEST_JSON = join(SYSTEM, 'accord.json')
+
 function generate() {
   const stamp = JSON.stringify({ FILES, SEED, version: 1 })
   const stampFile = join(SYSTEM, '.stamp')
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return false
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    // Data generated before the JSON manifest was part of the benchmark: add it.
+    if (!existsSync(MANIFEST_JSON)) writeJsonManifest(parse(readFileSync(MANIFEST_YAML, 'utf8')))
+    return false
+  }
   rmSync(SYSTEM, { recursive: true, force: true })
   mkdirSync(join(SYSTEM, 'bulk'), { recursive: true })
   cpSync(join(EXAMPLE, 'evidence'), join(SYSTEM, 'evidence'), { recursive: true })
@@ -125,16 +134,21 @@ function generate() {
 
   const manifest = parse(readFileSync(join(EXAMPLE, 'accord.yaml'), 'utf8'))
   manifest.evidence = [...manifest.evidence, ...items]
-  writeFileSync(join(SYSTEM, 'accord.yaml'), stringify(manifest, { lineWidth: 0 }))
+  writeFileSync(MANIFEST_YAML, stringify(manifest, { lineWidth: 0 }))
+  writeJsonManifest(manifest)
   writeFileSync(stampFile, stamp)
   return true
+}
+
+function writeJsonManifest(manifest) {
+  writeFileSync(MANIFEST_JSON, JSON.stringify(manifest, null, 2) + '\n')
 }
 
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
 function evidencePaths() {
-  const manifest = parse(readFileSync(join(SYSTEM, 'accord.yaml'), 'utf8'))
+  const manifest = JSON.parse(readFileSync(MANIFEST_JSON, 'utf8'))
   return manifest.evidence.map((e) => ({ id: e.id, abs: join(SYSTEM, e.path) }))
 }
 
@@ -176,11 +190,11 @@ function runOpenssl(paths) {
   return { ms: now() - start, digests }
 }
 
-function runAccord() {
+function runAccord(manifestPath) {
   const start = now()
   const r = spawnSync(
     process.execPath,
-    [join(ROOT, 'bin', 'accord.js'), 'assess', join(SYSTEM, 'accord.yaml'), '--json'],
+    [join(ROOT, 'bin', 'accord.js'), 'assess', manifestPath, '--json'],
     { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
   )
   const ms = now() - start
@@ -198,14 +212,16 @@ async function runInProcess(asOf) {
   const { hashEvidence } = await import(dist('node/evidence.js'))
   const { assessSystem } = await import(dist('core/assess/assess.js'))
   const { createInsideResolver } = await import(dist('node/fs-safe.js'))
+  const { assessJsonText } = await import(dist('cli/commands/assess.js'))
   const { sha256Files } = await import(dist('node/hash.js'))
-  const manifestPath = join(SYSTEM, 'accord.yaml')
+  const manifestPath = MANIFEST_YAML
   // The first load is the one a CLI run pays (cold JIT); the parts are then timed RUNS times.
   const t0 = now()
   const system = await loadSystem(manifestPath, {})
   const loadMs = now() - t0
   const catalogsMs = []
   const manifestMs = []
+  const manifestJsonMs = []
   const refsMs = []
   for (let i = 0; i < RUNS; i++) {
     let t = now()
@@ -214,6 +230,11 @@ async function runInProcess(asOf) {
     t = now()
     const loaded = await loadManifest(manifestPath)
     manifestMs.push(now() - t)
+    t = now()
+    const fromJson = await loadManifest(MANIFEST_JSON)
+    manifestJsonMs.push(now() - t)
+    if (JSON.stringify(fromJson.manifest) !== JSON.stringify(loaded.manifest))
+      throw new Error('accord.json and accord.yaml load as different manifests')
     t = now()
     checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
     refsMs.push(now() - t)
@@ -255,17 +276,18 @@ async function runInProcess(asOf) {
     })
     assessMs.push(now() - t)
   }
-  // What `accord assess --json` prints (src/cli/common.ts printJson).
+  // What `accord assess --json` prints (src/cli/commands/assess.ts).
   const outputMs = []
   for (let i = 0; i < RUNS; i++) {
     const t = now()
-    JSON.stringify({ classification, assessment: result }, null, 2)
+    assessJsonText(classification, result)
     outputMs.push(now() - t)
   }
   return {
     loadMs,
     catalogsMs: median(catalogsMs),
     manifestMs: median(manifestMs),
+    manifestJsonMs: median(manifestJsonMs),
     refsMs: median(refsMs),
     outputMs: median(outputMs),
     classifyMs,
@@ -324,20 +346,33 @@ async function main() {
 
   const openssl = []
   const accord = []
+  const accordJson = []
   let digests
   let last
+  let lastJson
   let outBytes = 0
   for (let i = 0; i < RUNS; i++) {
     const o = runOpenssl(paths)
     openssl.push(o.ms)
     digests = o.digests
-    const a = runAccord()
+    const a = runAccord(MANIFEST_YAML)
     accord.push(a.ms)
     last = a.json
     outBytes = a.outBytes
-    console.log(`run ${i + 1}: openssl ${o.ms.toFixed(0)} ms, accord assess ${a.ms.toFixed(0)} ms`)
+    const j = runAccord(MANIFEST_JSON)
+    accordJson.push(j.ms)
+    lastJson = j.json
+    console.log(
+      `run ${i + 1}: openssl ${o.ms.toFixed(0)} ms, accord assess ${a.ms.toFixed(0)} ms,` +
+        ` with the JSON manifest ${j.ms.toFixed(0)} ms`,
+    )
   }
-  const assessment = last.assessment ?? last
+  // The two manifests differ in bytes (so in manifestSha256) and in nothing else.
+  const withoutDigest = (out) =>
+    JSON.stringify({ ...out, assessment: { ...out.assessment, manifestSha256: '' } })
+  if (withoutDigest(last) !== withoutDigest(lastJson))
+    throw new Error('accord assess gives different results for accord.yaml and accord.json')
+  const assessment = last.assessment
   const asOf = assessment.asOf
   const byId = new Map(assessment.evidence.map((e) => [e.id, e.sha256]))
   const agree = paths.filter((p) => byId.get(p.id) === digests.get(p.abs)).length
@@ -345,6 +380,7 @@ async function main() {
   const inproc = await runInProcess(asOf)
   const o = median(openssl)
   const a = median(accord)
+  const aJson = median(accordJson)
   // Everything but hashing: loading and checking, classifying, assessing, printing.
   const overhead =
     inproc.catalogsMs +
@@ -353,20 +389,25 @@ async function main() {
     inproc.classifyMs +
     inproc.assessMs +
     inproc.outputMs
+  // The same with the manifest read from JSON.
+  const overheadJson = overhead - inproc.manifestMs + inproc.manifestJsonMs
   const rows = [
     ['(a) openssl dgst -sha256, 1000 files per process, sequential', o],
     ['(b) node bin/accord.js assess --json, end to end', a],
+    ["(b') the same with the manifest as JSON (accord.json)", aJson],
     ['(b1) in-process: load manifest + catalogs, first (cold) call', inproc.loadMs],
     ['(b1.1) of which loadCatalogSet (parse, validate, hash catalogs)', inproc.catalogsMs],
     ['(b1.2) of which loadManifest (read, YAML, schema, cross-field checks)', inproc.manifestMs],
+    ["(b1.2') loadManifest of the same manifest as JSON", inproc.manifestJsonMs],
     ['(b1.3) of which checkEvidenceRefs (every `supports` ref)', inproc.refsMs],
     ['(b2) in-process: classify', inproc.classifyMs],
     ['(b3) in-process: hashEvidence (resolve, stat, SHA-256 of all files)', inproc.hashMs],
     ['(b3.1) of which resolveInside (path checks incl. symbolic links) alone', inproc.resolveMs],
     ['(b3.2) of which sha256Files (open, read, hash, close) alone', inproc.filesMs],
     ['(c) in-process: assessSystem alone (hashed evidence in)', inproc.assessMs],
-    ['(d) in-process: JSON output (JSON.stringify as --json prints it)', inproc.outputMs],
+    ['(d) in-process: JSON output (the text --json prints)', inproc.outputMs],
     ['(e) not hashing: b1.1 + b1.2 + b1.3 + b2 + c + d', overhead],
+    ["(e') not hashing, manifest as JSON: e - b1.2 + b1.2'", overheadJson],
   ]
   const ratios = [
     ['accord assess / openssl', a / o],
@@ -374,6 +415,7 @@ async function main() {
     ['sha256Files / openssl', inproc.filesMs / o],
     ['assessment alone / hashing (c / b3)', inproc.assessMs / inproc.hashMs],
     ['not hashing / hashing (e / b3)', overhead / inproc.hashMs],
+    ["not hashing / hashing, manifest as JSON (e' / b3)", overheadJson / inproc.hashMs],
   ]
   const machine = {
     date: new Date().toISOString().slice(0, 10),
@@ -404,9 +446,10 @@ async function main() {
     '',
     `Data: ${paths.length} evidence files (${FILES} generated, 1 KiB-1 MiB, deterministic, plus the`,
     `example's own), ${mib.toFixed(1)} MiB in total, each supporting 1-3 random assessable`,
-    'obligations; the manifest is examples/border-biometrics/accord.yaml with these appended.',
+    'obligations; the manifest is examples/border-biometrics/accord.yaml with these appended,',
+    "and the same data as indented JSON for (b') and (b1.2').",
     'The page cache was warmed by reading every file once before timing, so this measures hashing',
-    `and assessment, not the disk. Times are medians of ${RUNS} runs; (a) and (b) alternate.`,
+    `and assessment, not the disk. Times are medians of ${RUNS} runs; (a), (b) and (b') alternate.`,
     '',
     '| Step | Wall time (ms) |',
     '| --- | ---: |',
@@ -417,7 +460,8 @@ async function main() {
     ...ratios.map(([k, v]) => `| ${k} | ${v.toFixed(3)} |`),
     '',
     `Digests: accord and openssl agree on ${agree} of ${paths.length} files. The --json output of`,
-    `(b) is ${(outBytes / 1024 / 1024).toFixed(1)} MiB.`,
+    `(b) is ${(outBytes / 1024 / 1024).toFixed(1)} MiB (each obligation's evidence grouped by route;`,
+    "(b) and (b') print the same but for the manifest's digest).",
     '',
     'Where the time of (b) goes: the manifest is read with js-yaml and validated (b1.2; with',
     '`yaml` alone its parse took about 1.2 s); resolveInside (b3.1) lstats every file and',

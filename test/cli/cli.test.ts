@@ -107,6 +107,22 @@ describe('accord assess', () => {
     expect(openssl.split(' ')[0]).toBe(first.sha256)
   })
 
+  it('--json lists the evidence of each obligation by route, ids from the evidence table', async () => {
+    const r = await run(['assess', police, '--json', '--as-of', '2027-12-02'])
+    const a = r.json().assessment
+    const ids = new Set(a.evidence.map((e: { id: string }) => e.id))
+    const routes = a.obligations.flatMap(
+      (o: { evidence: { via: unknown; evidenceIds: string[] }[] }) => o.evidence,
+    )
+    expect(routes.length).toBeGreaterThan(0)
+    for (const route of routes) {
+      expect(route.via === 'direct' || typeof route.via === 'object').toBe(true)
+      expect(route.evidenceIds.length).toBeGreaterThan(0)
+      for (const id of route.evidenceIds) expect(ids.has(id)).toBe(true)
+    }
+    expect(r.stdout.startsWith('{\n  "classification": {')).toBe(true)
+  })
+
   it('counts one piece of evidence for a mapped NIST subcategory through the crosswalk', async () => {
     const a = (await run(['assess', police, '--json'])).json().assessment
     const viaCrosswalk = a.obligations.filter(

@@ -8,10 +8,13 @@ import { formatIssues, ManifestError } from '../../src/core/errors.js'
 import { parseDocument } from 'yaml'
 import {
   createFastYamlLoad,
+  EXPLICIT_KEY,
   FAST_PARSE_MIN_CHARS,
+  fastJsonLoad,
   fastYamlLoad,
   loadManifest,
   MAX_MANIFEST_BYTES,
+  NULL_KEY,
   type JsYamlModule,
 } from '../../src/node/manifest-loader.js'
 
@@ -261,6 +264,46 @@ describe('fast YAML loading', () => {
     expect(() => createFastYamlLoad(jsyaml)(text)).toThrow()
   })
 
+  it('finds explicit and null keys exactly where the straightforward patterns do', async () => {
+    // The patterns the fast ones replace: an alternation tried at every position.
+    const explicitKey = /(?:^|[\s,[{])\?(?:\s|$)/m
+    const nullKey = /(?:^|[\s,[{])(?:~|null|Null|NULL)?[ \t]*:(?:\s|$)/m
+    const pieces = [
+      '?',
+      ':',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      ',',
+      '[',
+      '{',
+      'a',
+      'null',
+      'Null',
+      'NULL',
+      '~',
+      'x:',
+    ]
+    const texts = [
+      ...Object.values(SNIPPETS),
+      ...Object.values(REFUSED),
+      ...(await Promise.all(files.map((f) => readFile(f, 'utf8')))),
+    ]
+    // Every string of up to four pieces, alone and inside text, covers the starts, ends and
+    // neighbours both patterns look at.
+    let strings = ['']
+    for (let n = 0; n < 4; n++) strings = strings.flatMap((s) => pieces.map((p) => s + p))
+    for (const s of strings) texts.push(s, `k: v\n${s}`, `${s} x`)
+    const differ = texts.filter(
+      (t) => EXPLICIT_KEY.test(t) !== explicitKey.test(t) || NULL_KEY.test(t) !== nullKey.test(t),
+    )
+    expect(differ).toEqual([])
+    // Both outcomes occur, so the comparison means something.
+    expect(texts.some((t) => NULL_KEY.test(t)) && texts.some((t) => !NULL_KEY.test(t))).toBe(true)
+    expect(texts.some((t) => EXPLICIT_KEY.test(t))).toBe(true)
+  })
+
   it('loads every fixture with the same result whether the fast loader is used or not', async () => {
     for (const file of files) {
       const outcome = async (fastParseMinChars: number) => {
@@ -285,5 +328,100 @@ describe('fast YAML loading', () => {
     const slow = await loadManifest(file, { fastParseMinChars: Infinity })
     expect(fast.manifest).toEqual(slow.manifest)
     expect(fast.manifest.system.name).toBe('Resume Screener')
+  })
+})
+
+describe('fast JSON loading', () => {
+  /** What `yaml` reads, as parseManifest asks it to; undefined when it reports any problem. */
+  function yamlData(text: string): { data: unknown } | undefined {
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined
+    return { data: doc.toJS({ maxAliasCount: 100 }) }
+  }
+
+  const EXAMPLES = path.join(import.meta.dirname, '..', '..', 'examples')
+  const manifests = () => [
+    ...readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.yaml'))
+      .map(fixture),
+    ...readdirSync(EXAMPLES, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join(EXAMPLES, d.name, 'accord.yaml')),
+  ]
+
+  it('reads every fixture and example, written as JSON in three styles, as yaml does', async () => {
+    let read = 0
+    for (const file of manifests()) {
+      const data = yamlData(await readFile(file, 'utf8'))?.data
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) continue
+      for (const text of [
+        JSON.stringify(data, null, 2) + '\n',
+        JSON.stringify(data),
+        JSON.stringify(data, null, '\t').replaceAll('\n', '\r\n'),
+      ]) {
+        expect(fastJsonLoad(text), file).toStrictEqual(yamlData(text)?.data)
+        read++
+      }
+    }
+    expect(read).toBeGreaterThan(20)
+  })
+
+  /** JSON where a careless reader could differ from yaml. */
+  const JSON_SNIPPETS: Record<string, string> = {
+    escapes: '{"a": "\\b\\f\\n\\r\\t\\"\\\\\\/\\u00e9\\u0000"}',
+    surrogates: '{"a": "\\ud83d\\ude00", "b": "\\ud800", "c": "\\udc00x"}',
+    rawCharacters: '{"a": "x\u007fy\u0085z\u0090\ufffe\u00e9\u2028"}',
+    numbers:
+      '{"a": [0, -0, 1.0, 1E5, -1.5e-3, 1e400, 0.1, 9007199254740993, 123456789012345678901234567890]}',
+    colonsInStrings: '{"a:b": "c:d", "e": ["f:", ":g"], "h\\":": "\\\\:"}',
+    backslashRuns: '{"a\\\\": 1, "b": "\\\\\\"", "c": "\\\\\\\\"}',
+    keys: `{"": 1, "null": 2, "true": 3, "1": 4, "__proto__": {"x": 5}, "${'k'.repeat(1100)}": 6}`,
+    spacing: '{ "a" :1,"b":[ ],"c":{ } ,\n"d"\n:\n[1\n,2]}\n\n',
+    nested: '{"a": {"b": {"c": [{"d": [[{}]]}]}}}',
+    unindented: '{\n"a": {\n"b": 1\n}\n}\n',
+  }
+  it.each(Object.entries(JSON_SNIPPETS))('snippet %s: the data yaml gives', (_name, text) => {
+    const expected = yamlData(text)
+    expect(expected).toBeDefined()
+    expect(fastJsonLoad(text)).toStrictEqual(expected?.data)
+  })
+
+  /** Refused: a key given twice (an error in yaml), or not a JSON object. */
+  const JSON_REFUSED: Record<string, string> = {
+    duplicate: '{"a": 1, "a": 2}',
+    nestedDuplicate: '{"a": [{"b": 1, "c": 2, "b": 3}]}',
+    duplicateBySpelling: '{"a": 1, "\\u0061": 2}',
+    duplicateWithQuotes: '{"a\\"": 1, "x": "\\":", "a\\"": 2}',
+    notJson: '{a: 1}',
+    trailingComma: '{"a": 1,}',
+    array: '[{"a": 1}]',
+    yaml: 'a: 1\n',
+  }
+  it.each(Object.entries(JSON_REFUSED))('refuses %s', (_name, text) => {
+    expect(() => fastJsonLoad(text)).toThrow()
+  })
+
+  it('loads a large JSON manifest with JSON.parse, with the result of yaml', async () => {
+    const data = yamlData(await readFile(fixture('valid-minimal.yaml'), 'utf8'))?.data
+    const file = path.join(tmp, 'large.json')
+    // Long enough for the fast loader; the padding is a string, so the data changes alike.
+    await writeFile(
+      file,
+      JSON.stringify({ ...(data as object), $schema: 'x'.repeat(FAST_PARSE_MIN_CHARS) }, null, 2),
+    )
+    const fast = await loadManifest(file)
+    const slow = await loadManifest(file, { fastParseMinChars: Infinity })
+    expect(fast.manifest).toStrictEqual(slow.manifest)
+    expect(fast.manifest.system.name).toBe('Resume Screener')
+  })
+
+  it('reports a large JSON manifest with a key given twice as yaml does', async () => {
+    const data = yamlData(await readFile(fixture('valid-minimal.yaml'), 'utf8'))?.data
+    const file = path.join(tmp, 'twice.json')
+    const text = JSON.stringify({ ...(data as object), $schema: 'x'.repeat(FAST_PARSE_MIN_CHARS) })
+    await writeFile(file, text.replace('{', '{"apiVersion": "accord.dev/v1",'))
+    const err = await rejection(loadManifest(file))
+    expect(err.code).toBe('ERR_MANIFEST_PARSE')
+    expect(err.issues.map((i) => i.code)).toEqual(['yaml_duplicate_key'])
   })
 })

@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander'
 import { EXIT } from '../../core/errors.js'
 import { renderGapTable } from '../../core/assess/gap-table.js'
+import { assessJson } from '../../core/assess/output.js'
 import type { AssessmentResult } from '../../core/assess/types.js'
+import type { ClassificationResult } from '../../core/classify/types.js'
 import { assessLoaded, classifyLoaded, loadSystem } from '../../node/pipeline.js'
 import {
   addCommonOptions,
   addFrameworksOption,
-  printJson,
   progress,
   resolveAsOf,
   type CommonOptions,
@@ -42,10 +43,21 @@ export function registerAssess(program: Command, ctx: Ctx): void {
       onProgress: bar.update,
       ...(opts.frameworks ? { frameworks: opts.frameworks } : {}),
     })
-    if (opts.json) printJson(ctx.io, { classification, assessment: result })
+    if (opts.json) ctx.io.out(assessJsonText(classification, result))
     else ctx.io.out(renderGapTable(result, { all: Boolean(opts.all) }))
     ctx.setExit(gapExit(result, opts.failOn))
   })
+}
+
+/**
+ * What `accord assess --json` prints: classification and assessment, each obligation's evidence
+ * grouped by route (docs/assess.md), indented as every --json output is.
+ */
+export function assessJsonText(
+  classification: ClassificationResult,
+  result: AssessmentResult,
+): string {
+  return JSON.stringify(assessJson(classification, result), null, 2) + '\n'
 }
 
 /** Exit 1 when gaps remain among the obligations --fail-on selects. */

@@ -95,15 +95,15 @@ interface Direct {
   level: Level
   /** Short ref of the node the evidence names. */
   named: string
+  /** Its use for the descendants of that node (`inheritedFrom: named`), built once for all. */
+  inheritedUse?: EvidenceUse
 }
 
-/** A crosswalk edge as seen from the node, with the relation of its other end to the node. */
-interface Cross {
-  otherRef: string
-  relation: Relation
-  source: string
-  confidence: string
-}
+/**
+ * A crosswalk edge as seen from the node: the other end (`from`) and its relation to the node. It
+ * is the `via` of every use through the edge (one object shared by them).
+ */
+type Cross = Exclude<EvidenceUse['via'], 'direct'> & { relation: Relation }
 
 /**
  * The ways evidence reaches a node, one per evidence item, by evidence id: each as its use (which
@@ -236,32 +236,43 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   // 2. Evidence named per node.
   const named = new Map<string, Direct[]>()
   const evidence = [...options.evidence].sort((a, b) => compare(a.id, b.id))
-  // Thousands of evidence items name the same few hundred refs: resolve each spelling once.
-  const refs = new Map<string, ReturnType<typeof resolveRef>>()
-  const resolve = (ref: string): ReturnType<typeof resolveRef> => {
-    if (!refs.has(ref)) refs.set(ref, resolveRef(catalogs, ref))
-    return refs.get(ref)
+  // Thousands of evidence items name the same few hundred refs: resolve each spelling once, to
+  // the node's short ref and its list (null when unknown: checkEvidenceRefs rejects those before
+  // assessment, so they are ignored here).
+  type Target = { ref: string; list: Direct[] }
+  const targets = new Map<string, Target | null>()
+  const byUrn = new Map<string, Target>()
+  const target = (spelling: string): Target | null => {
+    const hit = resolveRef(catalogs, spelling)
+    if (!hit) return null
+    let t = byUrn.get(hit.node.urn)
+    if (t === undefined) {
+      t = { ref: shortId(hit.framework, hit.node.id), list: [] }
+      byUrn.set(hit.node.urn, t)
+      named.set(hit.node.urn, t.list)
+    }
+    return t
   }
-  const refOf = new Map<string, string>()
+  const seen: (Target | null)[] = []
   let idx = -1
   for (let i = 0; i < evidence.length; i++) {
     const ev = evidence[i] as HashedEvidence
     if (i === 0 || ev.id !== (evidence[i - 1] as HashedEvidence).id) idx++
-    const seen: string[] = []
-    for (const s of ev.supports) {
-      // Unknown refs are rejected before assessment (checkEvidenceRefs); ignore them here.
-      const hit = resolve(s)
-      if (!hit || seen.includes(hit.node.urn)) continue
-      seen.push(hit.node.urn)
-      let ref = refOf.get(hit.node.urn)
-      if (ref === undefined) {
-        ref = shortId(hit.framework, hit.node.id)
-        refOf.set(hit.node.urn, ref)
+    const level: Level = ev.partial ? 1 : 2
+    const supports = ev.supports
+    for (let j = 0; j < supports.length; j++) {
+      const spelling = supports[j] as string
+      let t = targets.get(spelling)
+      if (t === undefined) {
+        t = target(spelling)
+        targets.set(spelling, t)
       }
-      const list = named.get(hit.node.urn)
-      const direct: Direct = { ev, idx, level: ev.partial ? 1 : 2, named: ref }
-      if (list) list.push(direct)
-      else named.set(hit.node.urn, [direct])
+      seen[j] = t
+      if (t === null) continue
+      // Two spellings of one node in one item count once.
+      let twice = false
+      for (let k = 0; k < j; k++) if (seen[k] === t) twice = true
+      if (!twice) t.list.push({ ev, idx, level, named: t.ref })
     }
   }
 
@@ -515,7 +526,7 @@ class Collector {
 /** Last tie-break between two ways the same evidence reaches a node (built only when needed). */
 function keyOf(d: Direct, inherited: boolean, cross: Cross | undefined): string {
   const named = inherited ? d.named : ''
-  return cross ? `${cross.otherRef}|${cross.relation}|${named}` : named
+  return cross ? `${cross.from}|${cross.relation}|${named}` : named
 }
 
 /** Every way evidence reaches the node, best first, one per evidence item. */
@@ -545,7 +556,12 @@ function contributionsFor(
     const relation = fromSource ? edge.relation : REVERSE[edge.relation]
     const strong = relation === 'equivalent' || relation === 'superset'
     const edgeLevel: Level = strong && edge.confidence !== 'low' ? 2 : 1
-    const cross: Cross = { otherRef, relation, source: edge.source, confidence: edge.confidence }
+    const cross: Cross = {
+      from: otherRef,
+      relation,
+      source: edge.source,
+      confidence: edge.confidence,
+    }
     const lists = coverage(other)
     for (let s = 0; s < lists.length; s++) {
       const inherited = s > 0
@@ -557,19 +573,24 @@ function contributionsFor(
   return collector.finish()
 }
 
+/**
+ * The use of `d` through `cross` (or directly). Uses are plain data, never changed once made, so
+ * the inherited use of an item is shared by every descendant it reaches.
+ */
 function use(d: Direct, inherited: boolean, cross: Cross | undefined): EvidenceUse {
   const { ev } = d
-  const via: EvidenceUse['via'] = cross
-    ? {
-        from: cross.otherRef,
-        relation: cross.relation,
-        source: cross.source,
-        confidence: cross.confidence,
-      }
-    : 'direct'
-  return inherited
-    ? { evidenceId: ev.id, sha256: ev.sha256, via, inheritedFrom: d.named }
-    : { evidenceId: ev.id, sha256: ev.sha256, via }
+  if (cross !== undefined) {
+    return inherited
+      ? { evidenceId: ev.id, sha256: ev.sha256, via: cross, inheritedFrom: d.named }
+      : { evidenceId: ev.id, sha256: ev.sha256, via: cross }
+  }
+  if (!inherited) return { evidenceId: ev.id, sha256: ev.sha256, via: 'direct' }
+  return (d.inheritedUse ??= {
+    evidenceId: ev.id,
+    sha256: ev.sha256,
+    via: 'direct',
+    inheritedFrom: d.named,
+  })
 }
 
 /** Why contribution `k` gives at most partial, when it does. */

@@ -1,4 +1,7 @@
-/** Output contract of assessment (`accord assess --json`). */
+/**
+ * The result of assessment, in process. `accord assess --json` prints it with each obligation's
+ * evidence grouped by route (`AssessmentOutput` in ./output.ts, docs/assess.md).
+ */
 
 export type Status = 'met' | 'partial' | 'missing' | 'not-applicable'
 
@@ -17,7 +20,10 @@ export interface HashedEvidence {
 export interface EvidenceUse {
   evidenceId: string
   sha256: string
-  /** `direct` when the evidence names this obligation; else the crosswalk edge it came through. */
+  /**
+   * `direct` when the evidence names this obligation; else the crosswalk edge it came through (one
+   * object, shared by the uses through that edge).
+   */
   via: 'direct' | { from: string; relation: string; source: string; confidence: string }
   /**
    * Short reference of the obligation the evidence names when that is an ancestor of this one

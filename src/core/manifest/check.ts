@@ -335,7 +335,9 @@ function checkEvidence(m: Manifest): ManifestIssue[] {
         ),
       )
     }
-    const where = evidencePathProblem(e.path)
+    // Most paths are plain (`docs/risk.md`): inside the folder and already in normal form.
+    const plain = PLAIN_PATH.test(e.path)
+    const where = plain ? undefined : evidencePathProblem(e.path)
     if (where !== undefined) {
       out.push(
         error(
@@ -347,7 +349,7 @@ function checkEvidence(m: Manifest): ManifestIssue[] {
       )
       return
     }
-    const key = normaliseRelative(e.path)
+    const key = plain ? e.path : normaliseRelative(e.path)
     const firstPath = paths.get(key)
     if (firstPath === undefined) paths.set(key, i)
     else {
@@ -365,11 +367,14 @@ function checkEvidence(m: Manifest): ManifestIssue[] {
 }
 
 function checkEvidenceRefs(m: Manifest): ManifestIssue[] {
-  const ids = m.evidence.map((e) => e.id)
-  const known = new Set(ids)
+  // Built at the first reference: most manifests have a few or none, and thousands of items.
+  let known: Set<string> | undefined
   const out: ManifestIssue[] = []
   const ref = (id: string | undefined, path: Issue['path']) => {
-    if (id === undefined || known.has(id)) return
+    if (id === undefined) return
+    known ??= new Set(m.evidence.map((e) => e.id))
+    if (known.has(id)) return
+    const ids = m.evidence.map((e) => e.id)
     const listed = ids.length > 0 ? `; evidence ids are ${ids.join(', ')}` : ''
     out.push(
       error(
@@ -385,6 +390,13 @@ function checkEvidenceRefs(m: Manifest): ManifestIssue[] {
   m.accuracy?.metrics.forEach((x, i) => ref(x.evidence, ['accuracy', 'metrics', i, 'evidence']))
   return out
 }
+
+/**
+ * A relative path of names joined by single `/`, each name of letters, digits, `_`, `-` and `.`
+ * but not starting with `.`: no `.` or `..` names, no empty ones, not absolute, no drive letter or
+ * backslash. Such a path stays inside the folder and `normaliseRelative` returns it unchanged.
+ */
+const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/
 
 /**
  * Why `p` leaves the manifest's folder, or undefined when it stays inside. Lexical only (the core

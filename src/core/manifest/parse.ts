@@ -21,6 +21,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import type { Issue } from '../errors.js'
 import { checkManifest, splitBySeverity } from './check.js'
+import { fastEvidence } from './evidence-fast.js'
 import { Manifest } from './schema.js'
 import {
   allowedKeys,
@@ -182,10 +183,36 @@ function parseClean(text: string, fastLoad: (text: string) => unknown): Manifest
     return undefined
   }
   if (data === null || data === undefined) return undefined
+  const manifest = validateClean(data)
+  if (manifest === undefined) return undefined
+  if (checkManifest(manifest).length > 0) return undefined
+  return manifest
+}
+
+/**
+ * `Manifest.safeParse(data).data` when that succeeds, else undefined. The evidence list, which
+ * may hold thousands of items, is checked by `fastEvidence` (a tenth of zod's time; it returns
+ * what zod would) and the rest by zod: the keys of a strict object are checked each on its own,
+ * so the manifest passes exactly when the rest (with an empty list) and the list pass. When
+ * `fastEvidence` is not sure, zod checks everything.
+ */
+function validateClean(data: unknown): Manifest | undefined {
+  if (
+    typeof data === 'object' &&
+    data !== null &&
+    Object.getPrototypeOf(data) === Object.prototype &&
+    Array.isArray((data as { evidence?: unknown }).evidence)
+  ) {
+    const evidence = fastEvidence((data as { evidence: unknown[] }).evidence)
+    if (evidence !== undefined) {
+      const rest = Manifest.safeParse({ ...data, evidence: [] })
+      if (!rest.success) return undefined
+      rest.data.evidence = evidence
+      return rest.data
+    }
+  }
   const parsed = Manifest.safeParse(data)
-  if (!parsed.success) return undefined
-  if (checkManifest(parsed.data).length > 0) return undefined
-  return parsed.data
+  return parsed.success ? parsed.data : undefined
 }
 
 interface Position {

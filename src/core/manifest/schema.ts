@@ -497,11 +497,19 @@ export const EVIDENCE_TYPES = [
   'other',
 ] as const
 
+/** Evidence ids: lowercase slugs such as `risk-register`. */
+export const EVIDENCE_ID = /^[a-z0-9][a-z0-9-]*$/
+/** An evidence `supports` entry: `framework:id`. */
+export const SUPPORTS_REF = /^[a-z0-9-]+:.+$/
+export const EVIDENCE_ASSESSORS = ['self', 'third-party', 'notified-body'] as const
+
+/*
+ * src/core/manifest/evidence-fast.ts checks items as this schema does, for large manifests; a
+ * change here needs the same change there (test/core/manifest/evidence-fast.test.ts compares them).
+ */
 export const Evidence = z.strictObject({
   /** Stable id used to refer to this item from elsewhere in the manifest. */
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'evidence ids are lowercase slugs like risk-register'),
+  id: z.string().regex(EVIDENCE_ID, 'evidence ids are lowercase slugs like risk-register'),
   /** File path relative to the manifest's folder; must stay inside it. */
   path: text.describe("File path relative to the manifest's folder; must stay inside it."),
   type: z.enum(EVIDENCE_TYPES),
@@ -509,13 +517,13 @@ export const Evidence = z.strictObject({
   date: isoDate.optional(),
   /** Obligations this evidence claims to support: `eu-ai-act:art-9`, `nist-ai-rmf:measure-2.3`. */
   supports: z
-    .array(z.string().regex(/^[a-z0-9-]+:.+$/, 'expected framework:id, e.g. eu-ai-act:art-9'))
+    .array(z.string().regex(SUPPORTS_REF, 'expected framework:id, e.g. eu-ai-act:art-9'))
     .min(1),
   /** Covers the obligation only in part. */
   partial: z.boolean().default(false).describe('Covers the obligation only in part.'),
   /** Who produced or assessed it: self, third-party, notified-body. */
   assessedBy: z
-    .enum(['self', 'third-party', 'notified-body'])
+    .enum(EVIDENCE_ASSESSORS)
     .default('self')
     .describe('Who produced or assessed it: self, third-party, notified-body.'),
 })

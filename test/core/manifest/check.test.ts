@@ -247,6 +247,35 @@ describe('checkManifest', () => {
       ])
     })
 
+    it('every spelling of one file is a duplicate, whatever its form', () => {
+      const spellings = [
+        'docs/a.md',
+        './docs/a.md',
+        'docs//a.md',
+        'docs\\a.md',
+        'docs/a.md/',
+        'x/../docs/a.md',
+        'docs/./a.md',
+      ]
+      expect(codes((m) => (m.evidence = spellings.map((p, i) => evidence(`e${i}`, p))))).toEqual(
+        spellings
+          .slice(1)
+          .map((_, i) => ['error', 'duplicate_evidence_path', `evidence.${i + 1}.path`]),
+      )
+      // Names with dots inside are names, not `.` or `..`.
+      expect(
+        codes(
+          (m) =>
+            (m.evidence = [
+              evidence('a', 'a..b/c.md'),
+              evidence('b', 'a..b/c.md.'),
+              evidence('c', 'a_b-c/.hidden'),
+              evidence('d', 'a_b-c/..hidden'),
+            ]),
+        ),
+      ).toEqual([])
+    })
+
     it('paths outside the folder are errors', () => {
       expect(
         codes(
