@@ -11,14 +11,13 @@ import { classifyEuAiAct } from '../core/classify/eu-ai-act.js'
 import type { ClassificationResult } from '../core/classify/types.js'
 import { assessSystem, DEFAULT_FRAMEWORKS } from '../core/assess/assess.js'
 import type { AssessmentResult } from '../core/assess/types.js'
-import { generateDocuments } from '../core/documents/index.js'
 import type { Manifest } from '../core/manifest/schema.js'
 import { createYamlLocator } from '../core/manifest/locate.js'
 import { loadCatalogSet } from './catalog-loader.js'
 import { loadManifest } from './manifest-loader.js'
 import { hashEvidence } from './evidence.js'
 import { writeFilesAtomic } from './fs-safe.js'
-import { DEFAULT_FORMATS, renderDocumentFormats, type DocumentFormat } from './office/render.js'
+import type { DocumentFormat } from './office/render.js'
 
 export interface LoadedSystem {
   manifest: Manifest
@@ -172,6 +171,12 @@ export async function writeDocuments(
   generator: { name: string; version: string },
   options: WriteDocumentsOptions = {},
 ): Promise<DocumentsResult> {
+  // Loaded here, not at the top: `accord assess` and `classify` use this module without documents,
+  // and the renderers' libraries are slow to load.
+  const [{ generateDocuments }, { DEFAULT_FORMATS, renderDocumentFormats }] = await Promise.all([
+    import('../core/documents/index.js'),
+    import('./office/render.js'),
+  ])
   const docs = generateDocuments({
     manifest: system.manifest,
     classification,

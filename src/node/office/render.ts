@@ -5,8 +5,7 @@
  */
 import { ConfigError } from '../../core/errors.js'
 import type { GeneratedDocument } from '../../core/documents/index.js'
-import { markdownToDocx } from './docx.js'
-import { openPdfRenderer, type DocumentIdentity } from './pdf.js'
+import type { DocumentIdentity } from './pdf.js'
 import { htmlToText } from './toc.js'
 
 export const DOCUMENT_FORMATS = ['md', 'html', 'pdf', 'docx'] as const
@@ -66,6 +65,9 @@ export async function renderDocumentFormats(
 
   const pdfs = new Map<string, Uint8Array>()
   if (formats.has('pdf')) {
+    // Loaded only when asked for: playwright-core and docx add about half a second to the start
+    // of every command that imports this module.
+    const { openPdfRenderer } = await import('./pdf.js')
     const renderer = await openPdfRenderer(
       options.chromiumPath === undefined ? {} : { chromiumPath: options.chromiumPath },
     )
@@ -82,6 +84,9 @@ export async function renderDocumentFormats(
     }
   }
 
+  const markdownToDocx = formats.has('docx')
+    ? (await import('./docx.js')).markdownToDocx
+    : undefined
   const out: RenderedFile[] = []
   for (const base of bases) {
     const markdown = required(byPath, `${base}.md`)
@@ -90,7 +95,7 @@ export async function renderDocumentFormats(
     if (formats.has('html')) out.push({ path: `${base}.html`, data: html })
     const pdf = pdfs.get(base)
     if (pdf) out.push({ path: `${base}.pdf`, data: pdf })
-    if (formats.has('docx')) {
+    if (markdownToDocx) {
       const data = await markdownToDocx(markdown, {
         title: titleOf(html),
         identity: options.identity,
