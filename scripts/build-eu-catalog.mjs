@@ -175,7 +175,9 @@ function add(id, name, summary, extra = {}) {
   const parentId = parentOpt ?? (id.includes('.') ? id.slice(0, id.lastIndexOf('.')) : undefined)
   const parent = parentId === undefined ? undefined : byId.get(parentId)
   if (parentId !== undefined && !parent) throw new Error(`unknown parent ${parentId} of ${id}`)
-  const obligation = roles ? { roles, applies_when: when, application: dates } : undefined
+  const obligation = roles
+    ? { roles, applies_when: withArt22(when), application: dates }
+    : undefined
   if (roles && (!when || !dates)) throw new Error(`${id}: obligation needs when and dates`)
   const assessable = rest.assessable ?? obligation !== undefined
   if (assessable && !hint) throw new Error(`${id}: assessable nodes need an evidence hint`)
@@ -201,6 +203,19 @@ function add(id, name, summary, extra = {}) {
   nodes.push(node)
   byId.set(id, node)
   return node
+}
+
+/**
+ * Art. 2(2): for a system that is high-risk only under Art. 6(1) because of a product under Annex I
+ * Section B, only Art. 6(1), Arts. 102-109 and Art. 112 of the Act apply (as amended: Art. 6(1),
+ * Art. 60a and Arts. 102-112); the Chapter III requirements reach it through the sector acts those
+ * articles amend. The classifier marks such a system with the fact `art-2.2`, so every obligation
+ * that requires `high-risk` excludes it here, in one place, rather than in each condition.
+ * Conditions on `high-risk:annex-iii` need nothing: `art-2.2` never holds with an Annex III route.
+ */
+function withArt22(when) {
+  if (!when?.all?.includes('high-risk')) return when
+  return { ...when, none: [...(when.none ?? []), 'art-2.2'] }
 }
 
 /** Reference node: part of the structure or of classification, not assessable. */
@@ -2322,7 +2337,7 @@ for (const [n, name, summary, act] of A1)
 ref(
   'annex-i.b',
   'Other Union harmonisation legislation',
-  'Acts for which, under Art. 2(2), only Art. 6(1) and a few other articles apply directly (as amended: Art. 6(1), Art. 60a and Arts. 102-112); AI requirements enter through amendments to the sector acts.',
+  'Acts for which, under Art. 2(2), only Art. 6(1), Arts. 102-109 and Art. 112 of the AI Act apply, and Art. 57 only in so far as the high-risk requirements have been integrated in the sector act (as amended: Art. 6(1), Art. 60a and Arts. 102-112, with Arts. 57-59 on the same condition); the Chapter III requirements reach these products through the sector acts as amended by Arts. 102-109, not directly.',
   {
     ref_id: 'Annex I Section B',
     kind: 'annex-section',
@@ -2380,17 +2395,37 @@ const B1 = [
     'civil-aviation-2018-1139',
   ],
 ]
+/**
+ * The AI Act article that amends each Section B act (Arts. 102-109, OJ). Under Art. 2(2) this is how
+ * the high-risk requirements reach those products: the Commission takes Chapter III Section 2 into
+ * account when it adopts delegated, implementing or other measures under the sector act.
+ */
+const B1_AMENDED_BY = {
+  13: '102',
+  14: '104',
+  15: '103',
+  16: '105',
+  17: '106',
+  18: '107',
+  19: '109',
+  20: '108',
+}
 for (const [n, name, summary, act] of B1)
-  ref(`annex-i.b.${n}`, name, summary, { ref_id: `Annex I Section B point ${n}`, use_cases: [act] })
+  ref(
+    `annex-i.b.${n}`,
+    name,
+    `${summary} Art. ${B1_AMENDED_BY[n]} of the AI Act amends it so that the Chapter III Section 2 requirements are taken into account in the measures adopted under it.`,
+    { ref_id: `Annex I Section B point ${n}`, use_cases: [act] },
+  )
 ref(
   'annex-i.b.21',
   'Machinery',
-  'Regulation (EU) 2023/1230 on machinery, moved here from Section A point 1 by the amendment.',
+  'Regulation (EU) 2023/1230 on machinery, moved here from Section A point 1 by the amendment, which also amends the Machinery Regulation itself.',
   {
     ref_id: 'Annex I Section B point 21',
     use_cases: ['machinery-2023-1230'],
     law_versions: [AMND],
-    uncertain: MACHINERY_UNC,
+    uncertain: `${MACHINERY_UNC} How Reg. (EU) 2026/1744 brings the high-risk requirements into the Machinery Regulation (the counterpart of Arts. 102-109) was not checked.`,
   },
 )
 

@@ -393,15 +393,24 @@ describe('EU AI Act catalog: obligations', () => {
 
   it('scopes obligations with the agreed conditions', () => {
     const when = (id: string) => node(id).obligation?.applies_when
-    expect(when('art-9')).toEqual({ all: ['high-risk'] })
-    expect(when('art-12.3')).toEqual({ all: ['high-risk', 'annex-iii.1.a'] })
-    expect(when('art-14.5')).toEqual({ all: ['high-risk', 'annex-iii.1.a'] })
-    expect(when('art-22.1')).toEqual({ all: ['high-risk', 'provider:third-country'] })
+    expect(when('art-9')).toEqual({ all: ['high-risk'], none: ['art-2.2'] })
+    expect(when('art-12.3')).toEqual({ all: ['high-risk', 'annex-iii.1.a'], none: ['art-2.2'] })
+    expect(when('art-14.5')).toEqual({ all: ['high-risk', 'annex-iii.1.a'], none: ['art-2.2'] })
+    expect(when('art-22.1')).toEqual({
+      all: ['high-risk', 'provider:third-country'],
+      none: ['art-2.2'],
+    })
     expect(node('art-22.3.a').obligation?.roles).toEqual(['authorised-representative'])
     expect(node('art-23').obligation?.roles).toEqual(['importer'])
     expect(node('art-24').obligation?.roles).toEqual(['distributor'])
-    expect(when('art-26.7')).toEqual({ all: ['high-risk', 'deployer:workplace'] })
-    expect(when('art-26.8')).toEqual({ all: ['high-risk', 'deployer:public-body'] })
+    expect(when('art-26.7')).toEqual({
+      all: ['high-risk', 'deployer:workplace'],
+      none: ['art-2.2'],
+    })
+    expect(when('art-26.8')).toEqual({
+      all: ['high-risk', 'deployer:public-body'],
+      none: ['art-2.2'],
+    })
     expect(when('art-26.10')?.all).toEqual(
       expect.arrayContaining(['annex-iii.1.a', 'deployer:law-enforcement']),
     )
@@ -427,6 +436,18 @@ describe('EU AI Act catalog: obligations', () => {
     })
     expect(when('art-55.1.c')).toEqual({ all: ['gpai-systemic-risk'] })
     expect(node('art-26.3').assessable).toBe(false)
+  })
+
+  it('Art. 2(2): every obligation that requires high-risk excludes Annex I Section B-only systems', () => {
+    const requiring = catalog.nodes.filter((n) =>
+      n.obligation?.applies_when.all?.includes('high-risk'),
+    )
+    expect(requiring.length).toBeGreaterThan(100)
+    for (const n of requiring) expect(n.obligation?.applies_when.none, n.id).toContain('art-2.2')
+    // Arts. 102-109 amend the Section B acts (OJ order of the amending articles).
+    expect(node('annex-i.b.13').summary).toContain('Art. 102 of the AI Act amends it')
+    expect(node('annex-i.b.19').summary).toContain('Art. 109 of the AI Act amends it')
+    expect(node('annex-i.b.20').summary).toContain('Art. 108 of the AI Act amends it')
   })
 
   it('keeps Art. 10(5) only in the original text and marks Art. 73 dates uncertain', () => {
@@ -460,7 +481,7 @@ describe('EU AI Act catalog: Annex IV and Annex V', () => {
       const n = node(id)
       expect(n.assessable, id).toBe(true)
       expect(n.obligation?.roles, id).toEqual(['provider'])
-      expect(n.obligation?.applies_when, id).toEqual({ all: ['high-risk'] })
+      expect(n.obligation?.applies_when, id).toEqual({ all: ['high-risk'], none: ['art-2.2'] })
       expect(n.evidence_hint, id).toBeTruthy()
     }
     expect(catalog.nodes.filter((n) => /^annex-iv\.\d$/.test(n.id))).toHaveLength(9)

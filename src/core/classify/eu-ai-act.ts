@@ -4,9 +4,10 @@
  *
  * The rules run in the order of the Act's own logic:
  *   law version in force -> Art. 2 scope -> Art. 5 practices -> Art. 6(1) Annex I -> Art. 6(2)
- *   Annex III -> Art. 6(3) derogation -> Art. 50 -> Art. 2(12) open source -> Ch. V GPAI ->
- *   obligations -> category.
- * Art. 2(12) is decided late on purpose: it does not reach prohibited, high-risk or Art. 50
+ *   Annex III -> Art. 6(3) derogation -> Art. 2(2) Annex I Section B -> Art. 50 -> Art. 2(12)
+ *   open source -> Ch. V GPAI -> obligations -> category.
+ * Art. 2(2) and 2(12) are decided late on purpose: 2(2) limits what applies to a system that is
+ * high-risk under Art. 6(1) only, and 2(12) does not reach prohibited, high-risk or Art. 50
  * systems, so those must be known first.
  *
  * Pure and deterministic: the date is an input, and the catalog supplies the mappings and dates.
@@ -19,7 +20,12 @@ import { evaluateGpai, type GpaiResult } from './rules/gpai.js'
 import { evaluateHighRisk } from './rules/high-risk.js'
 import { selectObligations } from './rules/obligations.js'
 import { evaluateProhibitedPractices } from './rules/prohibited.js'
-import { evaluateOpenSourceExclusion, evaluateScope, isEuCountry } from './rules/scope.js'
+import {
+  evaluateOpenSourceExclusion,
+  evaluateScope,
+  evaluateSectionBLimit,
+  isEuCountry,
+} from './rules/scope.js'
 import { evaluateTransparency } from './rules/transparency.js'
 import type { EuAiActClassification, EuCategory, ObligationInForce } from './types.js'
 
@@ -69,6 +75,11 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
   const prohibited = evaluateProhibitedPractices(ctx)
   const useCases = [...manifest.classification.useCases, ...prohibited.reclassifiedUseCases]
   const highRisk = evaluateHighRisk(ctx, useCases)
+  evaluateSectionBLimit(
+    ctx,
+    highRisk.annexI,
+    highRisk.routes.filter((r) => r.route === 'annex-iii'),
+  )
   const transparency = evaluateTransparency(ctx)
   const openSourceOut = evaluateOpenSourceExclusion(ctx, {
     prohibited: prohibited.prohibited,

@@ -15,6 +15,8 @@ export const FACTS = {
   'high-risk:annex-iii': 'High-risk via Art. 6(2): listed in Annex III and not derogated.',
   'annex-i.section-a': 'The Annex I act is in Section A (New Legislative Framework).',
   'annex-i.section-b': 'The Annex I act is in Section B (only some articles apply, Art. 2(2)).',
+  'art-2.2':
+    'High-risk only under Art. 6(1) via an Annex I Section B act: per Art. 2(2) the Chapter III obligations do not apply directly; they reach the product through the sector act as amended by Arts. 102-109.',
   'derogation:art-6.3': 'An Annex III system the provider assessed as not high-risk (Art. 6(3)).',
   'art-50.1': 'Interacts directly with natural persons (Art. 50(1)).',
   'art-50.2': 'Generates synthetic audio, image, video or text (Art. 50(2)).',

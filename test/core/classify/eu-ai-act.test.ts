@@ -459,6 +459,121 @@ describe('Art. 6(1): Annex I', () => {
   })
 })
 
+describe('Art. 2(2): Annex I Section B', () => {
+  const vehicle = {
+    legislation: 'motor-vehicles-2018-858' as const,
+    thirdPartyConformityAssessment: true,
+  }
+  const medical = {
+    legislation: 'medical-devices-2017-745' as const,
+    thirdPartyConformityAssessment: true,
+  }
+  const ids = (r: ReturnType<typeof classify>) => obligationIds([...r.obligations, ...r.upcoming])
+
+  it('Art. 2(2): a Section B product stays high-risk under Art. 6(1) without Chapter III obligations', () => {
+    const r = classify({
+      roles: ['provider', 'deployer'],
+      classification: { safetyComponent: vehicle },
+    })
+    expect(r.category).toBe('high-risk')
+    expect(r.citations).toEqual(['Art. 6(1)', 'Annex I', 'Art. 2(2)'])
+    expect(r.facts).toEqual(
+      expect.arrayContaining(['high-risk', 'high-risk:annex-i', 'annex-i.section-b', 'art-2.2']),
+    )
+    expect(r.highRiskRoutes).toEqual([
+      { route: 'annex-i', point: 'Annex I Section B point 18', nodeId: 'annex-i.b.18' },
+    ])
+    // Neither in force nor upcoming: Art. 9 (provider) and Art. 26 (deployer) are Chapter III.
+    expect(ids(r)).not.toContain('eu-ai-act:art-9')
+    expect(ids(r)).not.toContain('eu-ai-act:art-26')
+    expect(obligationIds(r.obligations)).toContain('eu-ai-act:art-4')
+    const s = step(r, 'eu.art-2.2')
+    expect(s).toMatchObject({ cites: 'Art. 2(2)', outcome: 'fired' })
+    expect(s.reasoning).toContain('as amended by Arts. 102 to 109')
+    expect(step(r, 'eu.obligations').reasoning).toContain('Per Art. 2(2)')
+  })
+
+  it('a Section A product keeps the Chapter III obligations and has no Art. 2(2) step', () => {
+    const r = classify({
+      roles: ['provider', 'deployer'],
+      classification: { safetyComponent: medical },
+    })
+    expect(r.category).toBe('high-risk')
+    expect(r.citations).not.toContain('Art. 2(2)')
+    expect(r.facts).not.toContain('art-2.2')
+    expect(ids(r)).toEqual(expect.arrayContaining(['eu-ai-act:art-9', 'eu-ai-act:art-26']))
+    expect(r.trace.some((s) => s.rule === 'eu.art-2.2')).toBe(false)
+  })
+
+  it('Art. 2(2) as in the OJ before 2026-07-27, as replaced by Reg. (EU) 2026/1744 after', () => {
+    const sc = { classification: { safetyComponent: vehicle } }
+    const original = step(classify(sc, '2026-07-01'), 'eu.art-2.2').reasoning
+    expect(original).toContain('only Art. 6(1), Arts. 102 to 109 and Art. 112')
+    expect(original).toContain('Art. 57 (AI regulatory sandboxes) applies only in so far')
+    expect(original).not.toContain('Uncertain')
+    const amended = step(classify(sc, '2026-09-01'), 'eu.art-2.2').reasoning
+    expect(amended).toContain('only Art. 6(1), Art. 60a and Arts. 102 to 112')
+    expect(amended).toContain('Arts. 57, 58 and 59')
+    expect(amended).toContain('Uncertain')
+  })
+
+  it('machinery: Chapter III obligations under the original Act, Art. 2(2) once it moves to Section B', () => {
+    const machinery = {
+      classification: {
+        safetyComponent: {
+          legislation: 'machinery-2023-1230' as const,
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    }
+    const original = classify(machinery, '2026-07-01')
+    expect(original.facts).not.toContain('art-2.2')
+    expect(ids(original)).toContain('eu-ai-act:art-9')
+    const amended = classify(machinery, '2026-09-01')
+    expect(amended.category).toBe('high-risk')
+    expect(amended.facts).toContain('art-2.2')
+    expect(amended.citations).toEqual(['Art. 6(1)', 'Annex I', 'Art. 2(2)'])
+    expect(ids(amended)).not.toContain('eu-ai-act:art-9')
+  })
+
+  it('a Section B product also high-risk under Annex III keeps the Chapter III obligations', () => {
+    const r = classify({
+      classification: { safetyComponent: vehicle, useCases: ['emotion-recognition'] },
+    })
+    expect(r.category).toBe('high-risk')
+    expect(r.facts).toEqual(expect.arrayContaining(['annex-i.section-b', 'high-risk:annex-iii']))
+    expect(r.facts).not.toContain('art-2.2')
+    expect(r.citations).not.toContain('Art. 2(2)')
+    expect(ids(r)).toContain('eu-ai-act:art-9')
+    expect(step(r, 'eu.art-2.2')).toMatchObject({ outcome: 'not-applicable' })
+    expect(step(r, 'eu.art-2.2').reasoning).toContain('Annex III 1(c)')
+  })
+
+  it('a derogated Annex III point does not stop Art. 2(2) for the Section B route', () => {
+    const r = classify({
+      classification: {
+        safetyComponent: vehicle,
+        useCases: ['emotion-recognition'],
+        derogation: { conditions: ['preparatory-task'], rationale: 'Only prepares a report.' },
+      },
+    })
+    expect(r.derogation.applied).toBe(true)
+    expect(r.facts).toEqual(expect.arrayContaining(['art-2.2', 'derogation:art-6.3']))
+    expect(ids(r)).not.toContain('eu-ai-act:art-9')
+    // The Art. 6(4) duty follows from the Annex III assessment, not from Art. 6(1).
+    expect(ids(r)).toContain('eu-ai-act:art-6.4')
+  })
+
+  it('Art. 50 duties stay listed for a Section B product (Art. 2(2) read narrowly)', () => {
+    const r = classify({
+      classification: { safetyComponent: vehicle, useCases: ['conversational-agent'] },
+    })
+    expect(r.categories).toEqual(['high-risk', 'transparency'])
+    expect(r.facts).toContain('art-2.2')
+    expect(obligationIds(r.obligations)).toContain('eu-ai-act:art-50.1')
+  })
+})
+
 describe('Art. 6(2): Annex III', () => {
   it.each([
     ['remote-biometric-identification', 'Annex III 1(a)', ['annex-iii.1', 'annex-iii.1.a']],

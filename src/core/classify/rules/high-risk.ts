@@ -103,7 +103,7 @@ function evaluateAnnexI(ctx: RuleContext): HighRiskRoute | undefined {
   cite(ctx, 'Art. 6(1)', 'Annex I')
   const sectionNote =
     section === 'b'
-      ? ' The act is in Annex I Section B: per Art. 2(2) only some provisions of the AI Act apply directly; the requirements reach the product through the sector legislation.'
+      ? ' The act is in Annex I Section B: Art. 2(2) limits which provisions of the AI Act apply directly (rule eu.art-2.2).'
       : section === 'a'
         ? ' The act is in Annex I Section A (New Legislative Framework).'
         : ` The catalog has no Annex I point for ${sc.legislation} in the law version in force, so its section is unknown.`

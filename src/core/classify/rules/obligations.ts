@@ -63,7 +63,7 @@ export function selectObligations(
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
     outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
-    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}`,
+    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
   })
   return { obligations, upcoming }
 }

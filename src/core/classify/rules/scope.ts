@@ -1,11 +1,15 @@
 /**
  * Art. 2: scope. Territorial scope (2(1)(a)-(c)), the exclusions that take a system out whatever
- * it does (2(3) military, defence and national security; 2(6) scientific research), and the
+ * it does (2(3) military, defence and national security; 2(6) scientific research), the limit of
+ * 2(2) for Annex I Section B products, decided once the high-risk routes are known, and the
  * open-source exclusion of 2(12), which is decided only after the practices are known because it
  * does not reach prohibited, high-risk or Art. 50 systems.
  */
 import { EU_MEMBER_STATES } from '../../manifest/schema.js'
-import { record, type RuleContext } from './context.js'
+import type { EuAiActClassification } from '../types.js'
+import { cite, listWords, record, type RuleContext } from './context.js'
+
+type HighRiskRoute = EuAiActClassification['highRiskRoutes'][number]
 
 const EU = new Set<string>(EU_MEMBER_STATES)
 
@@ -130,6 +134,82 @@ export function evaluateOpenSourceExclusion(
     cites: 'Art. 2(12)',
     outcome: 'fired',
     reasoning: `The system is released under a free and open-source licence and is neither prohibited, high-risk nor subject to Art. 50, so the Act does not apply to it. Obligations of a general-purpose AI model provider (Chapter V) are not affected.${held.laterPractices && held.laterPractices.length > 0 ? ` This changes when ${held.laterPractices.join(', ')} applies.` : ''}`,
+  })
+  return true
+}
+
+/**
+ * Art. 2(2), per law version: which provisions of the Act apply to a system high-risk under
+ * Art. 6(1) for a product under Annex I Section B. The original wording is the OJ text; the
+ * amended one (Reg. (EU) 2026/1744 replaces Art. 2(2)) is read from secondary sources that quote
+ * the consolidated text. A version not listed here falls back to the OJ wording, with a note.
+ */
+const ART_2_2: Record<string, { applies: string; conditional: string; uncertain?: string }> = {
+  original: {
+    applies: 'Art. 6(1), Arts. 102 to 109 and Art. 112',
+    conditional: 'Art. 57 (AI regulatory sandboxes) applies',
+  },
+  'amended-2026-1744': {
+    applies: 'Art. 6(1), Art. 60a and Arts. 102 to 112',
+    conditional: 'Arts. 57, 58 and 59 (AI regulatory sandboxes) apply',
+    uncertain:
+      'the amended wording of Art. 2(2) (adding Art. 60a, Arts. 110 to 112 and Arts. 58 and 59) is read from secondary sources quoting the consolidated text, not from the Official Journal.',
+  },
+}
+
+/**
+ * Art. 2(2): for a system high-risk under Art. 6(1) because of a product under Annex I Section B,
+ * only the provisions Art. 2(2) names apply; the Chapter III requirements reach the product through
+ * the sector act as amended by Arts. 102-109. Adds the fact `art-2.2`, which every catalog
+ * obligation requiring `high-risk` excludes, so neither classification nor assessment lists them.
+ *
+ * Readings, not text (kept on the side of listing more duties, and said in the trace):
+ * - A system also high-risk under Art. 6(2) (an Annex III point, not derogated) keeps the Chapter
+ *   III obligations: Art. 2(2) speaks of systems classified under Art. 6(1), and does not say how
+ *   it combines with Art. 6(2).
+ * - Art. 4, Art. 5, Art. 50 and the Chapter V duties stay listed. Read literally, "only" would
+ *   exclude them as well; no guidance settles it.
+ *
+ * Records a step only when the Annex I act is in Section B, so other systems' traces are unchanged.
+ * Returns true when the limit applies.
+ */
+export function evaluateSectionBLimit(
+  ctx: RuleContext,
+  annexI: HighRiskRoute | undefined,
+  annexIII: readonly HighRiskRoute[],
+): boolean {
+  if (!annexI || !ctx.facts.has('annex-i.section-b')) return false
+  const wording = ART_2_2[ctx.lawVersion.id]
+  const { applies, conditional } = wording ?? (ART_2_2['original'] as (typeof ART_2_2)[string])
+  const node = ctx.index.byId.get(annexI.nodeId)
+  const act = node ? `${node.ref_id} (${node.name})` : annexI.point
+  // The node's summary names the article of the AI Act that amends the sector act (Arts. 102-109).
+  const route = node ? ` ${node.ref_id}: ${node.summary}` : ''
+  const uncertain = [
+    wording
+      ? wording.uncertain
+      : `${ctx.lawVersion.title} has no encoded wording of Art. 2(2); the OJ wording is shown.`,
+    node?.uncertain,
+  ].filter((u): u is string => u !== undefined)
+  const uncertainNote = uncertain.length > 0 ? ` Uncertain: ${uncertain.join(' ')}` : ''
+
+  if (annexIII.length > 0) {
+    record(ctx, {
+      rule: 'eu.art-2.2',
+      cites: 'Art. 2(2)',
+      outcome: 'not-applicable',
+      reasoning: `The product is covered by ${act}, in Annex I Section B, but the system is also high-risk under Art. 6(2) (${listWords(annexIII.map((r) => r.point))}). Art. 2(2) limits the provisions that apply to systems classified as high-risk under Art. 6(1); it does not take away the Chapter III obligations that follow from Art. 6(2), so they stay listed. This is Accord's reading: Art. 2(2) does not say how the two routes combine.${uncertainNote}`,
+    })
+    return false
+  }
+
+  ctx.facts.add('art-2.2')
+  cite(ctx, 'Art. 2(2)')
+  record(ctx, {
+    rule: 'eu.art-2.2',
+    cites: 'Art. 2(2)',
+    outcome: 'fired',
+    reasoning: `The product is covered by ${act}, in Annex I Section B, and no Annex III point makes the system high-risk. Under Art. 2(2), for such a system only ${applies} of the AI Act apply, and ${conditional} only in so far as the requirements for high-risk AI systems have been integrated in that Union harmonisation legislation. The system stays high-risk under Art. 6(1), but the Chapter III requirements and obligations (Arts. 8 to 27, 43, 47 to 49) and Arts. 72 and 73 do not apply to it directly: they apply through the sector legislation as amended by Arts. 102 to 109, so they are not listed as obligations here.${route} Art. 4 (AI literacy), Art. 5, Art. 50 (transparency) and the general-purpose AI model duties are still listed where they hold: read literally, "only" in Art. 2(2) would exclude them too, which is uncertain.${uncertainNote}`,
   })
   return true
 }
