@@ -8,6 +8,7 @@
  *   does; a node with no date under any version up to the one in force does not exist in it.
  * - Conditions (`applies_when`) are evaluated on classification facts (tags).
  */
+import { FACTS } from '../classify/facts.js'
 import type { Catalog, CatalogNode, Condition, LawVersion, Route } from './schema.js'
 
 /** The law version in force on `asOf` (YYYY-MM-DD), or undefined when the catalog has none. */
@@ -81,6 +82,13 @@ export function explainCondition(condition: Condition, facts: ReadonlySet<string
   if (condition.any && condition.any.length > 0 && !condition.any.some((f) => facts.has(f)))
     parts.push(`requires one of ${condition.any.join(', ')}`)
   const present = (condition.none ?? []).filter((f) => facts.has(f))
-  if (present.length > 0) parts.push(`excluded by ${present.join(', ')}`)
+  // An exclusion is the surprising case (e.g. Art. 2(2)), so it is said in words, not only as a tag.
+  if (present.length > 0) parts.push(`excluded by ${present.map(describeFact).join(', ')}`)
   return parts.length > 0 ? parts.join('; ') : 'condition holds'
+}
+
+/** `tag (what it means)` for the fixed facts; parametrised tags as they are. */
+function describeFact(tag: string): string {
+  const text = Object.hasOwn(FACTS, tag) ? FACTS[tag as keyof typeof FACTS] : undefined
+  return text === undefined ? tag : `${tag} (${text.replace(/\.$/, '')})`
 }
