@@ -374,6 +374,7 @@ describe('fast JSON loading', () => {
     numbers:
       '{"a": [0, -0, 1.0, 1E5, -1.5e-3, 1e400, 0.1, 9007199254740993, 123456789012345678901234567890]}',
     colonsInStrings: '{"a:b": "c:d", "e": ["f:", ":g"], "h\\":": "\\\\:"}',
+    colonsWithoutEscapes: '{"a:b": "c:d", "e": ["f:", ":g", "::"], ":": {":": ":"}}',
     backslashRuns: '{"a\\\\": 1, "b": "\\\\\\"", "c": "\\\\\\\\"}',
     keys: `{"": 1, "null": 2, "true": 3, "1": 4, "__proto__": {"x": 5}, "${'k'.repeat(1100)}": 6}`,
     spacing: '{ "a" :1,"b":[ ],"c":{ } ,\n"d"\n:\n[1\n,2]}\n\n',
@@ -392,6 +393,11 @@ describe('fast JSON loading', () => {
     nestedDuplicate: '{"a": [{"b": 1, "c": 2, "b": 3}]}',
     duplicateBySpelling: '{"a": 1, "\\u0061": 2}',
     duplicateWithQuotes: '{"a\\"": 1, "x": "\\":", "a\\"": 2}',
+    // Duplicates among keys and strings holding `:`, which the member count must tell apart.
+    duplicateWithColons: '{"a:": "b:c", "d": ["e:"], "a:": "f"}',
+    duplicateOfAnObject: '{"a": {"b": "c:"}, "a": 1}',
+    duplicateKeepingColons: '{"a": 1, "b": "x", "a": "y:z"}',
+    duplicateWithEscapes: '{"a": "x\\n:\\"", "b": "\\\\", "a": ":"}',
     notJson: '{a: 1}',
     trailingComma: '{"a": 1,}',
     array: '[{"a": 1}]',

@@ -95,6 +95,11 @@ interface Direct {
   level: Level
   /** Short ref of the node the evidence names. */
   named: string
+  /**
+   * Its use by the node it names (`via: 'direct'`): one object for all the nodes the item names,
+   * since the use does not say which node it is for.
+   */
+  directUse: EvidenceUse
   /** Its use for the descendants of that node (`inheritedFrom: named`), built once for all. */
   inheritedUse?: EvidenceUse
 }
@@ -120,6 +125,15 @@ interface Contributions {
   ranked: Int32Array
   /** The uses with a level above 0, by evidence id. */
   uses: EvidenceUse[]
+}
+
+/** The contributions of a not-applicable node: none are collected. */
+const NO_CONTRIBUTIONS: Contributions = {
+  all: [],
+  level: new Uint8Array(0),
+  evLevel: new Uint8Array(0),
+  ranked: new Int32Array(0),
+  uses: [],
 }
 
 interface Listed {
@@ -259,6 +273,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     const ev = evidence[i] as HashedEvidence
     if (i === 0 || ev.id !== (evidence[i - 1] as HashedEvidence).id) idx++
     const level: Level = ev.partial ? 1 : 2
+    let directUse: EvidenceUse | undefined
     const supports = ev.supports
     for (let j = 0; j < supports.length; j++) {
       const spelling = supports[j] as string
@@ -272,7 +287,9 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
       // Two spellings of one node in one item count once.
       let twice = false
       for (let k = 0; k < j; k++) if (seen[k] === t) twice = true
-      if (!twice) t.list.push({ ev, idx, level, named: t.ref })
+      if (twice) continue
+      directUse ??= { evidenceId: ev.id, sha256: ev.sha256, via: 'direct' }
+      t.list.push({ ev, idx, level, named: t.ref, directUse })
     }
   }
 
@@ -314,7 +331,11 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
       manifest,
       catalogs,
       edgesOf,
-      contributions: contributionsFor(item, catalogs, edgesOf, coverage, collector),
+      // A not-applicable node lists no evidence: skip collecting it (thousands of uses).
+      contributions:
+        item.notApplicable === undefined
+          ? contributionsFor(item, catalogs, edgesOf, coverage, collector)
+          : NO_CONTRIBUTIONS,
       children: children.map((c) => ({ ref: (listed.get(c) as Listed).ref, ...judge(c) })),
     })
     const level: Level = assessment.status === 'met' ? 2 : assessment.status === 'partial' ? 1 : 0
@@ -445,7 +466,9 @@ class Collector {
   private readonly direct: (Direct | undefined)[]
   private readonly cross: (Cross | undefined)[]
   private gen = 0
-  private touched: number[] = []
+  /** The indices offered since `start`, in `touched[0..count)`. */
+  private readonly touched: Int32Array
+  private count = 0
 
   constructor(size: number) {
     this.stamp = new Int32Array(size)
@@ -454,18 +477,19 @@ class Collector {
     this.inherited = new Uint8Array(size)
     this.direct = new Array<Direct | undefined>(size).fill(undefined)
     this.cross = new Array<Cross | undefined>(size).fill(undefined)
+    this.touched = new Int32Array(size)
   }
 
   start(): void {
     this.gen++
-    this.touched = []
+    this.count = 0
   }
 
   offer(d: Direct, level: Level, rank: number, inherited: boolean, cross: Cross | undefined): void {
     const i = d.idx
     if (this.stamp[i] !== this.gen) {
       this.stamp[i] = this.gen
-      this.touched.push(i)
+      this.touched[this.count++] = i
     } else {
       const current = this.level[i] as number
       if (level < current) return
@@ -489,7 +513,8 @@ class Collector {
 
   /** The collected contributions, best first, and their uses by evidence id. */
   finish(): Contributions {
-    const ids = Int32Array.from(this.touched).sort()
+    // Each index is touched once per node, so `count` never exceeds the buffer; sorted in place.
+    const ids = this.touched.subarray(0, this.count).sort()
     const n = ids.length
     const all: EvidenceUse[] = new Array<EvidenceUse>(n)
     const level = new Uint8Array(n)
@@ -501,7 +526,9 @@ class Collector {
       const i = ids[k] as number
       const d = this.direct[i] as Direct
       const l = this.level[i] as Level
-      all[k] = use(d, this.inherited[i] === 1, this.cross[i])
+      const inherited = this.inherited[i] === 1
+      const cross = this.cross[i]
+      all[k] = inherited || cross !== undefined ? use(d, inherited, cross) : d.directUse
       level[k] = l
       evLevel[k] = d.level
       if (l === 0) positive = false
@@ -542,7 +569,11 @@ function contributionsFor(
   for (let s = 0; s < own.length; s++) {
     const inherited = s > 0
     const rank = inherited ? 1 : 0
-    for (const d of own[s] as readonly Direct[]) {
+    const list = own[s] as readonly Direct[]
+    // Indexed loops here and below: tens of thousands of offers, mostly run before the JIT has
+    // optimised this function, where `for...of` costs an iterator step each.
+    for (let k = 0; k < list.length; k++) {
+      const d = list[k] as Direct
       collector.offer(d, d.level, rank, inherited, undefined)
     }
   }
@@ -565,7 +596,9 @@ function contributionsFor(
     const lists = coverage(other)
     for (let s = 0; s < lists.length; s++) {
       const inherited = s > 0
-      for (const d of lists[s] as readonly Direct[]) {
+      const list = lists[s] as readonly Direct[]
+      for (let k = 0; k < list.length; k++) {
+        const d = list[k] as Direct
         collector.offer(d, d.level < edgeLevel ? d.level : edgeLevel, 2, inherited, cross)
       }
     }
@@ -575,7 +608,8 @@ function contributionsFor(
 
 /**
  * The use of `d` through `cross` (or directly). Uses are plain data, never changed once made, so
- * the inherited use of an item is shared by every descendant it reaches.
+ * the direct use of an item is shared by every node it names and its inherited use by every
+ * descendant it reaches: fewer objects for a large system to allocate and keep.
  */
 function use(d: Direct, inherited: boolean, cross: Cross | undefined): EvidenceUse {
   const { ev } = d
@@ -584,7 +618,7 @@ function use(d: Direct, inherited: boolean, cross: Cross | undefined): EvidenceU
       ? { evidenceId: ev.id, sha256: ev.sha256, via: cross, inheritedFrom: d.named }
       : { evidenceId: ev.id, sha256: ev.sha256, via: cross }
   }
-  if (!inherited) return { evidenceId: ev.id, sha256: ev.sha256, via: 'direct' }
+  if (!inherited) return d.directUse
   return (d.inheritedUse ??= {
     evidenceId: ev.id,
     sha256: ev.sha256,
@@ -670,18 +704,22 @@ function assessNode(
 
   // Reason.
   const parts: string[] = []
-  const best: number[] = []
-  for (const k of contributions.ranked) {
-    const l = contributions.level[k] as number
-    if (l === evidenceLevel && l > 0) best.push(k)
+  // `ranked` is best first, so the uses at the best level are its first items: a view of them,
+  // not a copy (thousands for a large system, of which a reason names at most MAX_LISTED).
+  let bestCount = 0
+  if (evidenceLevel > 0) {
+    const { ranked, level: levels } = contributions
+    while (bestCount < ranked.length && levels[ranked[bestCount] as number] === evidenceLevel)
+      bestCount++
   }
+  const best = contributions.ranked.subarray(0, bestCount)
   if (byChildren) {
     parts.push(childrenReason(status, children.length, metChildren.length, openChildren))
   } else if (level === 2) {
     parts.push(`Met by ${listOf(best, how)}.`)
   } else if (level === 1 && evidenceLevel === 1) {
     const limits = [
-      ...new Set(best.map((k) => limitOf(contributions, k)).filter((x) => x !== undefined)),
+      ...new Set(Array.from(best, (k) => limitOf(contributions, k)).filter((x) => x !== undefined)),
     ]
     parts.push(`Partly met by ${listOf(best, how)}: ${list(limits)}.`)
   } else if (level === 1) {
@@ -735,9 +773,9 @@ function childrenReason(status: Status, total: number, met: number, open: string
 }
 
 /** `list(items.map(show))`, calling `show` only on the items that are listed. */
-function listOf<T>(items: readonly T[], show: (item: T) => string): string {
-  if (items.length <= MAX_LISTED) return list(items.map(show))
-  const shown = items.slice(0, MAX_LISTED).map(show)
+function listOf(items: Int32Array, show: (item: number) => string): string {
+  if (items.length <= MAX_LISTED) return list(Array.from(items, show))
+  const shown = Array.from(items.subarray(0, MAX_LISTED), show)
   return `${shown.join(', ')} and ${items.length - MAX_LISTED} more`
 }
 
