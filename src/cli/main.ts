@@ -65,7 +65,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   const ctx = { io, setExit }
   const first = argv.find((a) => !a.startsWith('-'))
-  const wanted = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS)
+  const versionOnly = first === undefined && (argv.includes('-V') || argv.includes('--version'))
+  // One command's module when it is named; none for --version; all of them for the help.
+  const wanted =
+    first !== undefined && first in COMMANDS ? [first] : versionOnly ? [] : Object.keys(COMMANDS)
   for (const name of wanted) (await (COMMANDS[name] as () => Promise<Register>)())(program, ctx)
 
   try {

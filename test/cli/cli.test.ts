@@ -332,3 +332,15 @@ describe('the installed binary', () => {
     expect(bad.status).toBe(2)
   })
 })
+
+describe('--version and --help', () => {
+  it('prints the version, and the help lists every command', async () => {
+    const version = await run(['--version'])
+    expect(version.code).toBe(0)
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+    const help = await run(['--help'])
+    expect(help.code).toBe(0)
+    for (const command of ['classify', 'assess', 'issue', 'verify', 'serve', 'demo'])
+      expect(help.stdout).toContain(command)
+  })
+})
