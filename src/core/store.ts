@@ -18,7 +18,16 @@
 export type PassportStatus = 'valid' | 'revoked' | 'suspended'
 
 export type LogEntryKind =
-  'passport' | 'revocation' | 'endorsement' | 'suspension' | 'reinstatement'
+  | 'passport'
+  | 'revocation'
+  | 'endorsement'
+  | 'suspension'
+  | 'reinstatement'
+  | 'delegation'
+  | 'delegation-withdrawal'
+
+/** What a delegation authorises; only status changes (revoke, suspend, reinstate) for now. */
+export type DelegationScope = 'status'
 
 /** A published passport, as extracted by the registry from the SD-JWT it received. */
 export interface PassportRecord {
@@ -96,6 +105,41 @@ export interface EndorsementStored extends EndorsementRecord {
   logIndex: number | null
 }
 
+/**
+ * An issuer key authorising another key (the delegate) to act for it: with scope `status`, to
+ * change the status of the passports issued with `issuerKid`.
+ */
+export interface DelegationRecord {
+  /** `urn:uuid:...`, chosen by the registry. */
+  id: string
+  /** kid (RFC 7638 thumbprint) of the issuer key that granted it. */
+  issuerKid: string
+  /** RFC 7638 thumbprint of `delegateJwk`. */
+  delegateKid: string
+  /** The delegate's public JWK. */
+  delegateJwk: Record<string, unknown>
+  scope: DelegationScope
+  /** A label for people ("revocation desk"); not used for decisions. */
+  name: string | null
+  createdAt: string
+}
+
+export interface DelegationStored extends DelegationRecord {
+  /** When the issuer withdrew it; null while active. */
+  withdrawnAt: string | null
+  logIndex: number | null
+  withdrawalLogIndex: number | null
+}
+
+/** The issuer withdrawing one of its delegations. */
+export interface DelegationWithdrawal {
+  id: string
+  /** Must be the delegation's issuer and delegate (checked in the same transaction). */
+  issuerKid: string
+  delegateKid: string
+  at: string
+}
+
 export interface LogEntryInput {
   kind: LogEntryKind
   /** The leaf data; a string is stored as its UTF-8 bytes. */
@@ -137,12 +181,14 @@ export type PublishLeaf = Omit<LogEntryInput, 'kind'>
 /**
  * One item of `publishBatch`. The log entry kind follows from the item: `passport`,
  * `endorsement`, or for a status change `revocation` (revoked), `suspension` (suspended) and
- * `reinstatement` (valid again).
+ * `reinstatement` (valid again), `delegation` and `delegation-withdrawal`.
  */
 export type PublishItem =
   | { type: 'passport'; passport: PassportRecord; leaf: PublishLeaf }
   | { type: 'status'; change: StatusChange; leaf: PublishLeaf }
   | { type: 'endorsement'; endorsement: EndorsementRecord; leaf: PublishLeaf }
+  | { type: 'delegation'; delegation: DelegationRecord; leaf: PublishLeaf }
+  | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal; leaf: PublishLeaf }
 
 export interface FindPassportsQuery {
   /** Case-insensitive substring of the provider name. */
@@ -190,6 +236,16 @@ export interface RegistryStore {
   putEndorsement(record: EndorsementRecord): Promise<void>
   /** Oldest first. */
   listEndorsements(passportId: string): Promise<EndorsementStored[]>
+
+  getDelegation(id: string): Promise<DelegationStored | null>
+  /** The delegations an issuer key granted, active and withdrawn, oldest first. */
+  listDelegations(issuerKid: string): Promise<DelegationStored[]>
+  /** The active delegation of `scope` from `issuerKid` to `delegateKid`, or null. */
+  activeDelegation(
+    issuerKid: string,
+    delegateKid: string,
+    scope: DelegationScope,
+  ): Promise<DelegationStored | null>
 
   /**
    * Appends a batch of log entries atomically and assigns them contiguous indexes. Indexes are

@@ -24,6 +24,7 @@ import { ReplayCache, verifySignedRequest, type RequestKey } from './signed-requ
 import { registerPassportRoutes } from './routes/passports.js'
 import { registerStatusListRoutes } from './routes/status-lists.js'
 import { registerEndorsementRoutes } from './routes/endorsements.js'
+import { registerDelegationRoutes } from './routes/delegations.js'
 import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerVerifyRoutes } from './routes/verify.js'
@@ -229,6 +230,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerPassportRoutes(app, ctx)
   registerStatusListRoutes(app, ctx)
   registerEndorsementRoutes(app, ctx)
+  registerDelegationRoutes(app, ctx)
   registerLogRoutes(app, ctx)
   registerVerifyRoutes(app, ctx)
   // The web UI (pages, assets and its read-only helper routes), same origin as the API.

@@ -9,6 +9,8 @@ import type {
   InclusionProofResponse,
 } from '../core/tlog/api.js'
 import type {
+  DelegationRecord,
+  DelegationWithdrawal,
   EndorsementRecord,
   PassportRecord,
   RegistryStore,
@@ -20,6 +22,8 @@ export type RegistryItem =
   | { type: 'passport'; passport: PassportRecord }
   | { type: 'status'; change: StatusChange }
   | { type: 'endorsement'; endorsement: EndorsementRecord }
+  | { type: 'delegation'; delegation: DelegationRecord }
+  | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
 
 /**
  * The registry service (src/node/tlog `openRegistry` implements it): group commit into

@@ -371,6 +371,8 @@ describe('reads', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/v1/delegations',
+        '/api/v1/delegations/{id}',
         '/api/v1/log/checkpoint',
         '/api/v1/log/entries',
         '/api/v1/log/proof/consistency',

@@ -71,9 +71,12 @@ export async function makePassport(
 }
 
 export interface SignedInjectOptions {
-  method: 'POST' | 'PUT'
+  method: 'POST' | 'PUT' | 'DELETE'
   url: string
-  /** JSON (objects) or text (strings, sent as application/statuslist+jwt). */
+  /**
+   * JSON (objects) or text (strings, sent as application/statuslist+jwt); undefined sends no
+   * body (the signature is then over the empty body).
+   */
   body: unknown
   signer?: Signer
   iat?: number
@@ -84,10 +87,12 @@ export interface SignedInjectOptions {
 
 /** Injects a request signed as `accord publish` signs it. */
 export async function signedInject(app: FastifyInstance, o: SignedInjectOptions) {
-  const payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body)
-  const headers: Record<string, string> = {
-    'content-type': typeof o.body === 'string' ? 'application/statuslist+jwt' : 'application/json',
-  }
+  const payload =
+    o.body === undefined ? '' : typeof o.body === 'string' ? o.body : JSON.stringify(o.body)
+  const headers: Record<string, string> = {}
+  if (o.body !== undefined)
+    headers['content-type'] =
+      typeof o.body === 'string' ? 'application/statuslist+jwt' : 'application/json'
   if (o.signer)
     headers.authorization = await signRequest(o.signer, {
       method: o.method,
@@ -96,7 +101,12 @@ export async function signedInject(app: FastifyInstance, o: SignedInjectOptions)
       nowSeconds: o.iat ?? NOW,
       ...(o.jti ? { jti: o.jti } : {}),
     })
-  return app.inject({ method: o.method, url: o.url, headers, payload })
+  return app.inject({
+    method: o.method,
+    url: o.url,
+    headers,
+    ...(o.body === undefined ? {} : { payload }),
+  })
 }
 
 export function publish(

@@ -1,6 +1,6 @@
 /**
- * Log entries: what the registry appends to its transparency log for each publish, status change
- * and endorsement, encoded so that anyone can recompute the leaf hash.
+ * Log entries: what the registry appends to its transparency log for each publish, status change,
+ * endorsement, and grant or withdrawal of a delegation, encoded so that anyone can recompute the leaf hash.
  *
  * Encoding: the entry object as RFC 8785 canonical JSON (src/core/catalog/canonical.ts), UTF-8.
  * That byte string is the RFC 9162 leaf input; the leaf hash is SHA-256(0x00 || bytes).
@@ -17,6 +17,7 @@ import { canonicalJson } from '../catalog/canonical.js'
 import { leafHash, toHex, type Sha256Fn } from '../merkle/hash.js'
 import { issuerJwtOf } from '../passport/endorse.js'
 import type {
+  DelegationRecord,
   EndorsementRecord,
   LogEntryKind,
   PassportRecord,
@@ -65,7 +66,32 @@ export interface EndorsementEntry {
   tokenSha256: string
 }
 
-export type TlogEntry = PassportEntry | StatusEntry | EndorsementEntry
+/**
+ * An issuer key authorising a delegate key (named by its RFC 7638 thumbprint, which commits to
+ * the whole public key) for `scope`, from `at` until a withdrawal entry with the same `id`.
+ */
+export interface DelegationEntry {
+  v: 1
+  kind: 'delegation'
+  id: string
+  issuerKid: string
+  delegateKid: string
+  scope: 'status'
+  at: string
+}
+
+/** The issuer withdrawing delegation `id`; status changes by the delegate after `at` are refused. */
+export interface DelegationWithdrawalEntry {
+  v: 1
+  kind: 'delegation-withdrawal'
+  id: string
+  issuerKid: string
+  delegateKid: string
+  at: string
+}
+
+export type TlogEntry =
+  PassportEntry | StatusEntry | EndorsementEntry | DelegationEntry | DelegationWithdrawalEntry
 
 const STATUS_KIND: Record<PassportStatus, StatusEntry['kind']> = {
   revoked: 'revocation',
@@ -101,6 +127,23 @@ const EntrySchema = z.discriminatedUnion('kind', [
     passportId: text,
     endorserKid: text,
     tokenSha256: z.string().regex(HEX64),
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.literal('delegation'),
+    id: text,
+    issuerKid: text,
+    delegateKid: text,
+    scope: z.literal('status'),
+    at: text,
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.literal('delegation-withdrawal'),
+    id: text,
+    issuerKid: text,
+    delegateKid: text,
+    at: text,
   }),
 ])
 
@@ -140,6 +183,38 @@ export function endorsementEntry(record: EndorsementRecord, sha256: Sha256Fn): E
     passportId: record.passportId,
     endorserKid: record.endorserKid,
     tokenSha256: toHex(sha256(new TextEncoder().encode(issuerJwtOf(record.token)))),
+  }
+}
+
+/** The log entry of a delegation grant (the delegate's JWK is committed to by its thumbprint). */
+export function delegationEntry(
+  record: Pick<DelegationRecord, 'id' | 'issuerKid' | 'delegateKid' | 'scope' | 'createdAt'>,
+): DelegationEntry {
+  return {
+    v: 1,
+    kind: 'delegation',
+    id: record.id,
+    issuerKid: record.issuerKid,
+    delegateKid: record.delegateKid,
+    scope: record.scope,
+    at: record.createdAt,
+  }
+}
+
+/** The log entry of a delegation withdrawal. */
+export function delegationWithdrawalEntry(withdrawal: {
+  id: string
+  issuerKid: string
+  delegateKid: string
+  at: string
+}): DelegationWithdrawalEntry {
+  return {
+    v: 1,
+    kind: 'delegation-withdrawal',
+    id: withdrawal.id,
+    issuerKid: withdrawal.issuerKid,
+    delegateKid: withdrawal.delegateKid,
+    at: withdrawal.at,
   }
 }
 

@@ -18,6 +18,10 @@ import { StoreError } from '../../core/errors.js'
 import type {
   AppendResult,
   Checkpoint,
+  DelegationRecord,
+  DelegationScope,
+  DelegationStored,
+  DelegationWithdrawal,
   EndorsementRecord,
   EndorsementStored,
   FindPassportsQuery,
@@ -45,6 +49,8 @@ const KINDS: readonly LogEntryKind[] = [
   'endorsement',
   'suspension',
   'reinstatement',
+  'delegation',
+  'delegation-withdrawal',
 ]
 const STATUSES: readonly PassportStatus[] = ['valid', 'revoked', 'suspended']
 const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
@@ -53,6 +59,9 @@ const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
   valid: 'reinstatement',
 }
 export const MAX_FIND_LIMIT = 1000
+
+const DELEGATION_COLUMNS = `id, issuer_kid, delegate_kid, delegate_jwk, scope, name, created_at,
+  log_index, withdrawn_at, withdrawal_log_index`
 
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
   provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, status,
@@ -232,6 +241,38 @@ export class SqlStore implements RegistryStore {
     }))
   }
 
+  async getDelegation(id: string): Promise<DelegationStored | null> {
+    const rows = await this.#run('get delegation', () =>
+      this.#db.query(`SELECT ${DELEGATION_COLUMNS} FROM delegations WHERE id = $1`, [id]),
+    )
+    return rows[0] ? toDelegation(rows[0]) : null
+  }
+
+  async listDelegations(issuerKid: string): Promise<DelegationStored[]> {
+    const rows = await this.#run('list delegations', () =>
+      this.#db.query(
+        `SELECT ${DELEGATION_COLUMNS} FROM delegations WHERE issuer_kid = $1 ORDER BY created_at, id`,
+        [issuerKid],
+      ),
+    )
+    return rows.map(toDelegation)
+  }
+
+  async activeDelegation(
+    issuerKid: string,
+    delegateKid: string,
+    scope: DelegationScope,
+  ): Promise<DelegationStored | null> {
+    const rows = await this.#run('find delegation', () =>
+      this.#db.query(
+        `SELECT ${DELEGATION_COLUMNS} FROM delegations
+         WHERE issuer_kid = $1 AND delegate_kid = $2 AND scope = $3 AND withdrawn_at IS NULL`,
+        [issuerKid, delegateKid, scope],
+      ),
+    )
+    return rows[0] ? toDelegation(rows[0]) : null
+  }
+
   async appendEntries(entries: LogEntryInput[]): Promise<AppendResult> {
     entries.forEach((e, i) => checkEntry(e, `appendEntries: entry ${i}`))
     return this.#run('append to the log', () =>
@@ -331,6 +372,8 @@ export class SqlStore implements RegistryStore {
       if (item.type === 'passport') checkPassport(item.passport)
       else if (item.type === 'status') checkStatusChange(item.change)
       else if (item.type === 'endorsement') checkTime(item.endorsement.publishedAt, where)
+      else if (item.type === 'delegation') checkTime(item.delegation.createdAt, where)
+      else if (item.type === 'delegation-withdrawal') checkTime(item.withdrawal.at, where)
       else throw new TypeError(`${where}: unknown type`)
       const entry = { ...item.leaf, kind: itemKind(item) }
       checkEntry(entry, where)
@@ -351,7 +394,10 @@ export class SqlStore implements RegistryStore {
           const indexes = run.map((_, k) => result.firstIndex + i + k)
           if (type === 'passport') await insertPassports(tx, run.map(passportOf), indexes)
           else if (type === 'status') await changeStatuses(tx, run.map(changeOf), indexes)
-          else await insertEndorsements(tx, run.map(endorsementOf), indexes)
+          else if (type === 'endorsement')
+            await insertEndorsements(tx, run.map(endorsementOf), indexes)
+          else if (type === 'delegation') await insertDelegations(tx, run, indexes)
+          else await withdrawDelegations(tx, run, indexes)
           i = j
         }
         return result
@@ -392,6 +438,8 @@ function endorsementOf(item: PublishItem): EndorsementRecord {
 function itemKind(item: PublishItem): LogEntryKind {
   if (item.type === 'passport') return 'passport'
   if (item.type === 'endorsement') return 'endorsement'
+  if (item.type === 'delegation') return 'delegation'
+  if (item.type === 'delegation-withdrawal') return 'delegation-withdrawal'
   return STATUS_KIND[item.change.status]
 }
 
@@ -596,6 +644,88 @@ async function insertEndorsements(
       es.map((_, i) => numText(logIndexes[i])),
     ],
   )
+}
+
+async function insertDelegations(
+  tx: Queryable,
+  items: readonly PublishItem[],
+  logIndexes: readonly number[],
+): Promise<void> {
+  const ds = items.map((item): DelegationRecord => {
+    if (item.type !== 'delegation') throw new TypeError('expected a delegation item')
+    return item.delegation
+  })
+  await tx.query(
+    `INSERT INTO delegations (id, issuer_kid, delegate_kid, delegate_jwk, scope, name, created_at,
+       log_index)
+     SELECT x.id, x.i, x.d, x.j::jsonb, x.s, x.n, x.a::timestamptz, x.l::bigint
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+       $7::text[], $8::text[]) AS x (id, i, d, j, s, n, a, l)`,
+    [
+      ds.map((d) => d.id),
+      ds.map((d) => d.issuerKid),
+      ds.map((d) => d.delegateKid),
+      ds.map((d) => JSON.stringify(d.delegateJwk)),
+      ds.map((d) => d.scope),
+      ds.map((d) => d.name),
+      ds.map((d) => d.createdAt),
+      logIndexes.map((l) => String(l)),
+    ],
+  )
+}
+
+/**
+ * Withdraws delegations one by one (they are rare): only an active one, of the stated issuer and
+ * delegate, is changed; anything else is ERR_STORE_NOT_FOUND or ERR_STORE_CONFLICT and rolls the
+ * batch back, so the log never holds a withdrawal that did not happen.
+ */
+async function withdrawDelegations(
+  tx: Queryable,
+  items: readonly PublishItem[],
+  logIndexes: readonly number[],
+): Promise<void> {
+  for (const [i, item] of items.entries()) {
+    if (item.type !== 'delegation-withdrawal') throw new TypeError('expected a withdrawal item')
+    const w: DelegationWithdrawal = item.withdrawal
+    const rows = await tx.query(
+      `UPDATE delegations SET withdrawn_at = $4::timestamptz, withdrawal_log_index = $5::bigint
+       WHERE id = $1 AND issuer_kid = $2 AND delegate_kid = $3 AND withdrawn_at IS NULL
+       RETURNING id`,
+      [w.id, w.issuerKid, w.delegateKid, w.at, String(logIndexes[i])],
+    )
+    if (rows.length > 0) continue
+    const found = await tx.query('SELECT issuer_kid, withdrawn_at FROM delegations WHERE id = $1', [
+      w.id,
+    ])
+    const row = found[0]
+    if (!row || String(row.issuer_kid) !== w.issuerKid)
+      throw new StoreError({
+        code: 'ERR_STORE_NOT_FOUND',
+        message: `delegation ${w.id} of issuer key ${w.issuerKid} is not in the registry`,
+      })
+    throw new StoreError({
+      code: 'ERR_STORE_CONFLICT',
+      message:
+        row.withdrawn_at === null
+          ? `delegation ${w.id} is not to key ${w.delegateKid}`
+          : `delegation ${w.id} is already withdrawn`,
+    })
+  }
+}
+
+function toDelegation(r: Row): DelegationStored {
+  return {
+    id: String(r.id),
+    issuerKid: String(r.issuer_kid),
+    delegateKid: String(r.delegate_kid),
+    delegateJwk: r.delegate_jwk as Record<string, unknown>,
+    scope: r.scope as DelegationScope,
+    name: r.name === null ? null : String(r.name),
+    createdAt: iso(r.created_at),
+    withdrawnAt: r.withdrawn_at === null ? null : iso(r.withdrawn_at),
+    logIndex: numOrNull(r.log_index),
+    withdrawalLogIndex: numOrNull(r.withdrawal_log_index),
+  }
 }
 
 function toPassport(r: Row): StoredPassport {

@@ -1,7 +1,8 @@
 /**
  * The registry service: the transparency log over a RegistryStore (PGlite or PostgreSQL).
  *
- * - `publish(items)` appends passports, status changes and endorsements to the log with GROUP
+ * - `publish(items)` appends passports, status changes, endorsements and delegation grants and
+ *   withdrawals to the log with GROUP
  *   COMMIT: calls made while a commit is running are queued and written together by the next
  *   `store.publishBatch` (one transaction, at most `maxBatch` items). A call resolves only after
  *   that COMMIT, with the log indexes its items got; a call whose items the store refuses (a
@@ -22,6 +23,8 @@ import { MerkleTree } from '../../core/merkle/tree.js'
 import { equalBytes, leafHash, toHex, type Sha256Fn } from '../../core/merkle/hash.js'
 import type { Signer } from '../../core/ports.js'
 import type {
+  DelegationRecord,
+  DelegationWithdrawal,
   EndorsementRecord,
   LogEntryKind,
   PassportRecord,
@@ -37,6 +40,8 @@ import {
 } from '../../core/tlog/api.js'
 import { signCheckpoint } from '../../core/tlog/checkpoint.js'
 import {
+  delegationEntry,
+  delegationWithdrawalEntry,
   encodeEntryText,
   endorsementEntry,
   passportEntry,
@@ -59,6 +64,8 @@ export type RegistryItem =
   | { type: 'passport'; passport: PassportRecord }
   | { type: 'status'; change: StatusChange }
   | { type: 'endorsement'; endorsement: EndorsementRecord }
+  | { type: 'delegation'; delegation: DelegationRecord }
+  | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
 
 /** The entries one `publish` call appended, in item order, and the log size after its commit. */
 export interface PublishResult {
@@ -180,6 +187,10 @@ export function registryEntry(item: RegistryItem, sha256: Sha256Fn = nodeSha256)
       return statusEntry(item.change)
     case 'endorsement':
       return endorsementEntry(item.endorsement, sha256)
+    case 'delegation':
+      return delegationEntry(item.delegation)
+    case 'delegation-withdrawal':
+      return delegationWithdrawalEntry(item.withdrawal)
     default:
       throw new TypeError('publish: unknown item type')
   }
@@ -189,6 +200,9 @@ function toPublishItem(item: RegistryItem, payload: string, hash: Uint8Array): P
   const leaf = { payload, leafHash: hash }
   if (item.type === 'passport') return { type: 'passport', passport: item.passport, leaf }
   if (item.type === 'status') return { type: 'status', change: item.change, leaf }
+  if (item.type === 'delegation') return { type: 'delegation', delegation: item.delegation, leaf }
+  if (item.type === 'delegation-withdrawal')
+    return { type: 'delegation-withdrawal', withdrawal: item.withdrawal, leaf }
   return { type: 'endorsement', endorsement: item.endorsement, leaf }
 }
 

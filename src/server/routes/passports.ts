@@ -1,5 +1,6 @@
 /**
- * Passports: publish (issuer-signed request), read, search, by system, and status changes.
+ * Passports: publish (issuer-signed request), read, search, by system, and status changes (by the
+ * issuer key or a key it delegated to).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { decodeProtectedHeader } from 'jose'
@@ -260,7 +261,8 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
       bodyLimit: 4096,
       preValidation: ctx.signed,
       schema: {
-        summary: 'Revoke, suspend or reinstate a passport (signed request by its issuer key)',
+        summary:
+          'Revoke, suspend or reinstate a passport (signed request by its issuer key or a delegate of it)',
         tags: ['passports'],
         security: SignedRequest,
         params: { type: 'object', required: ['id'], properties: { id: PassportId } },
@@ -281,10 +283,15 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request) => {
       const key = keyOf(request)
       const stored = await getStoredPassport(ctx, request.params.id)
-      if (stored.kid !== key.kid)
+      // The issuer key, or a key it delegated status changes to (routes/delegations.ts) and has
+      // not withdrawn; `byKid` records which key acted.
+      if (
+        stored.kid !== key.kid &&
+        (await ctx.deps.store.activeDelegation(stored.kid, key.kid, 'status')) === null
+      )
         throw new ApiError(
           'ERR_PASSPORT_REQUEST_FORBIDDEN',
-          `passport ${stored.id} was issued with key ${stored.kid}; only that key may change its status`,
+          `passport ${stored.id} was issued with key ${stored.kid}; only that key, or a key it delegated status changes to (POST /api/v1/delegations), may change its status, and ${key.kid} has no active delegation from it`,
         )
       const {
         indexes: [logIndex],

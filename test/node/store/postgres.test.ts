@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { AccordError } from '../../../src/core/errors.js'
 import { openStore } from '../../../src/node/store/index.js'
 import { openPostgresStore } from '../../../src/node/store/postgres.js'
+import { loadMigrations } from '../../../src/node/store/migrations.js'
 import { storeSuite, type OpenOptions, type StoreTarget } from './store.suite.js'
 
 const url = process.env.DATABASE_URL
@@ -96,7 +97,9 @@ if (!url) {
         await c.connect()
         const rows = (await c.query('SELECT version FROM schema_migrations ORDER BY version')).rows
         await c.end()
-        expect(rows.map((r: { version: number }) => r.version)).toEqual([1])
+        expect(rows.map((r: { version: number }) => r.version)).toEqual(
+          loadMigrations().map((m) => m.version),
+        )
       } finally {
         for (const s of stores) await s.close()
       }

@@ -14,7 +14,7 @@ import type {
   PublishItem,
   RegistryStore,
 } from '../../../src/core/store.js'
-import { DEFAULT_MIGRATIONS_DIR } from '../../../src/node/store/migrations.js'
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../../src/node/store/migrations.js'
 
 export interface OpenOptions {
   migrationsDir?: string
@@ -124,6 +124,9 @@ export function storeSuite(name: string, target: StoreTarget): void {
     })
 
     describe('migrations', () => {
+      // A migration after the last shipped one (the tests add it to a copy of migrations/).
+      const nextVersion = Math.max(...loadMigrations().map((m) => m.version)) + 1
+      const extra = `${String(nextVersion).padStart(3, '0')}_extra.sql`
       it('are idempotent: migrating again, also after reopening, changes nothing', async () => {
         const h = await fresh()
         await h.store.migrate()
@@ -147,12 +150,12 @@ export function storeSuite(name: string, target: StoreTarget): void {
 
       it('refuse a database migrated by a newer version (an unknown applied migration)', async () => {
         const dir = tempMigrations()
-        writeFileSync(join(dir, '002_extra.sql'), 'CREATE TABLE extra (x integer);\n')
+        writeFileSync(join(dir, extra), 'CREATE TABLE extra (x integer);\n')
         const h = await fresh({ migrationsDir: dir })
         await h.store.migrate()
         const older = await h.reopen({ migrationsDir: DEFAULT_MIGRATIONS_DIR })
         const err = await expectCode(older.migrate(), 'ERR_STORE_MIGRATION_CHANGED')
-        expect(err.message).toMatch(/migration 002/)
+        expect(err.message).toMatch(new RegExp(`migration ${extra.slice(0, 3)}`))
       })
 
       it('apply each pending migration in its own transaction: a failing one leaves no trace', async () => {
@@ -160,15 +163,15 @@ export function storeSuite(name: string, target: StoreTarget): void {
         const h = await fresh({ migrationsDir: dir })
         await h.store.migrate()
         await h.store.appendEntries([entry('kept')])
-        // 002 creates a table, then fails: the table must not survive.
+        // The extra migration creates a table, then fails: the table must not survive.
         writeFileSync(
-          join(dir, '002_extra.sql'),
+          join(dir, extra),
           'CREATE TABLE extra (x integer);\nINSERT INTO extra VALUES (1);\nSELECT 1 / 0;\n',
         )
         const s2 = await h.reopen({ migrationsDir: dir })
-        await expect(s2.migrate()).rejects.toThrow(/002_extra\.sql failed and was rolled back/)
-        // Fixed 002 creating the same table succeeds only if the failed run left nothing.
-        writeFileSync(join(dir, '002_extra.sql'), 'CREATE TABLE extra (x integer);\n')
+        await expect(s2.migrate()).rejects.toThrow(`${extra} failed and was rolled back`)
+        // Fixed, creating the same table succeeds only if the failed run left nothing.
+        writeFileSync(join(dir, extra), 'CREATE TABLE extra (x integer);\n')
         const s3 = await h.reopen({ migrationsDir: dir })
         await s3.migrate()
         expect(await s3.logSize()).toBe(1)
@@ -548,6 +551,71 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect((await store.listStatusEvents(p.id)).map((e) => e.logIndex)).toEqual([2, 3, 4])
         expect((await store.listEndorsements(p.id))[0]?.logIndex).toBe(1)
         expect((await store.getPassport(p.id))?.status).toBe('revoked')
+      })
+
+      it('grants and withdraws delegations with their log entries; one active per pair', async () => {
+        const store = await migrated()
+        const leaf = (s: string) => ({ payload: s, leafHash: leafHash(s) })
+        const jwk = { kty: 'OKP', crv: 'Ed25519', x: 'abc', kid: 'dk' }
+        const grant = (id: string, n: string): PublishItem => ({
+          type: 'delegation',
+          delegation: {
+            id,
+            issuerKid: 'ik',
+            delegateKid: 'dk',
+            delegateJwk: jwk,
+            scope: 'status',
+            name: n === 'g1' ? 'desk' : null,
+            createdAt: at(1),
+          },
+          leaf: leaf(n),
+        })
+        const withdrawal = (id: string, issuerKid: string, n: string): PublishItem => ({
+          type: 'delegation-withdrawal',
+          withdrawal: { id, issuerKid, delegateKid: 'dk', at: at(2) },
+          leaf: leaf(n),
+        })
+        expect(await store.publishBatch([grant('d1', 'g1')])).toEqual({ firstIndex: 0, size: 1 })
+        const active = await store.activeDelegation('ik', 'dk', 'status')
+        expect(active).toEqual({
+          id: 'd1',
+          issuerKid: 'ik',
+          delegateKid: 'dk',
+          delegateJwk: jwk,
+          scope: 'status',
+          name: 'desk',
+          createdAt: at(1),
+          withdrawnAt: null,
+          logIndex: 0,
+          withdrawalLogIndex: null,
+        })
+        // A second active grant for the same pair is refused by the database, batch rolled back.
+        await expectCode(store.publishBatch([grant('d2', 'g2')]), 'ERR_STORE_CONFLICT')
+        // Only the granting issuer withdraws; a withdrawal that does not apply logs nothing.
+        await expectCode(
+          store.publishBatch([withdrawal('d1', 'other', 'w0')]),
+          'ERR_STORE_NOT_FOUND',
+        )
+        expect(await store.logSize()).toBe(1)
+        expect(await store.publishBatch([withdrawal('d1', 'ik', 'w1')])).toEqual({
+          firstIndex: 1,
+          size: 2,
+        })
+        await expectCode(store.publishBatch([withdrawal('d1', 'ik', 'w2')]), 'ERR_STORE_CONFLICT')
+        expect(await store.activeDelegation('ik', 'dk', 'status')).toBeNull()
+        expect(await store.getDelegation('d1')).toMatchObject({
+          withdrawnAt: at(2),
+          withdrawalLogIndex: 1,
+        })
+        // Withdrawn, the pair may be granted again.
+        await store.publishBatch([grant('d3', 'g3')])
+        expect((await store.listDelegations('ik')).map((d) => d.id)).toEqual(['d1', 'd3'])
+        expect(await store.listDelegations('nobody')).toEqual([])
+        expect((await store.getEntries(0, 3)).map((e) => e.kind)).toEqual([
+          'delegation',
+          'delegation-withdrawal',
+          'delegation',
+        ])
       })
 
       it('is atomic: one failing item rolls back the whole batch, and the next batch has no gap', async () => {
