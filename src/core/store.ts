@@ -73,6 +73,11 @@ export interface StatusChange {
   /** kid of the key that signed the change. */
   byKid: string
   at: string
+  /**
+   * When a delegate signed the change: the delegation that allowed it. The store checks inside
+   * the commit that it is still active, so a withdrawal committed first always wins.
+   */
+  delegationId?: string
 }
 
 /** One status change of a passport, oldest first in `listStatusEvents`. */

@@ -572,10 +572,32 @@ async function changeStatuses(
     [ids],
   )
   const current = new Map(rows.map((r) => [String(r.id), r.status as PassportStatus]))
+  // Changes signed by a delegate: the delegation must still be active at this commit. FOR SHARE
+  // makes a concurrent withdrawal (an UPDATE of that row) wait for this commit, and this SELECT
+  // sees a withdrawal committed before it.
+  const delegations = [
+    ...new Set(changes.flatMap((c) => (c.delegationId === undefined ? [] : [c.delegationId]))),
+  ].sort()
+  const active = new Set<string>()
+  if (delegations.length > 0) {
+    const found = await tx.query(
+      `SELECT id FROM delegations WHERE id = ANY($1::text[]) AND withdrawn_at IS NULL
+       ORDER BY id FOR SHARE`,
+      [delegations],
+    )
+    for (const r of found) active.add(String(r.id))
+  }
   const last = new Map<string, StatusChange>()
   for (const change of changes) {
     const now = current.get(change.passportId)
     if (now === undefined) throw notFound(change.passportId)
+    if (change.delegationId !== undefined && !active.has(change.delegationId)) {
+      throw new StoreError({
+        code: 'ERR_STORE_CONFLICT',
+        message: `delegation ${change.delegationId} was withdrawn; the status of passport ${change.passportId} was not changed`,
+        details: { delegation: change.delegationId },
+      })
+    }
     if (now === 'revoked') {
       throw new StoreError({
         code: 'ERR_STORE_CONFLICT',

@@ -284,11 +284,14 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
       const key = keyOf(request)
       const stored = await getStoredPassport(ctx, request.params.id)
       // The issuer key, or a key it delegated status changes to (routes/delegations.ts) and has
-      // not withdrawn; `byKid` records which key acted.
-      if (
-        stored.kid !== key.kid &&
-        (await ctx.deps.store.activeDelegation(stored.kid, key.kid, 'status')) === null
-      )
+      // not withdrawn; `byKid` records which key acted. A delegate's change carries the
+      // delegation, which the store checks again inside the commit (a withdrawal that commits
+      // first wins: 409).
+      const delegation =
+        stored.kid === key.kid
+          ? undefined
+          : await ctx.deps.store.activeDelegation(stored.kid, key.kid, 'status')
+      if (delegation === null)
         throw new ApiError(
           'ERR_PASSPORT_REQUEST_FORBIDDEN',
           `passport ${stored.id} was issued with key ${stored.kid}; only that key, or a key it delegated status changes to (POST /api/v1/delegations), may change its status, and ${key.kid} has no active delegation from it`,
@@ -304,6 +307,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
             reason: request.body.reason ?? null,
             byKid: key.kid,
             at: isoNow(ctx),
+            ...(delegation ? { delegationId: delegation.id } : {}),
           },
         },
       ])

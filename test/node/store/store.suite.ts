@@ -618,6 +618,48 @@ export function storeSuite(name: string, target: StoreTarget): void {
         ])
       })
 
+      it("re-checks a delegate's delegation inside the commit: a withdrawal that committed first wins", async () => {
+        const store = await migrated()
+        const leaf = (s: string) => ({ payload: s, leafHash: leafHash(s) })
+        const p = passport(1)
+        await store.publishBatch([publishItem(p)])
+        await store.publishBatch([
+          {
+            type: 'delegation',
+            delegation: {
+              id: 'd1',
+              issuerKid: 'ik',
+              delegateKid: 'dk',
+              delegateJwk: { kty: 'OKP', crv: 'Ed25519', x: 'abc', kid: 'dk' },
+              scope: 'status',
+              name: null,
+              createdAt: at(1),
+            },
+            leaf: leaf('g1'),
+          },
+        ])
+        const change = (status: 'suspended' | 'valid', n: string): PublishItem => ({
+          type: 'status',
+          change: { passportId: p.id, status, byKid: 'dk', at: at(3), delegationId: 'd1' },
+          leaf: leaf(n),
+        })
+        // Active: the delegate's change goes through.
+        await store.publishBatch([change('suspended', 's1')])
+        expect((await store.getPassport(p.id))?.status).toBe('suspended')
+        // Withdrawn (as if between the route's check and the commit): refused, nothing logged.
+        await store.publishBatch([
+          {
+            type: 'delegation-withdrawal',
+            withdrawal: { id: 'd1', issuerKid: 'ik', delegateKid: 'dk', at: at(2) },
+            leaf: leaf('w1'),
+          },
+        ])
+        const size = await store.logSize()
+        await expectCode(store.publishBatch([change('valid', 's2')]), 'ERR_STORE_CONFLICT')
+        expect(await store.logSize()).toBe(size)
+        expect((await store.getPassport(p.id))?.status).toBe('suspended')
+      })
+
       it('is atomic: one failing item rolls back the whole batch, and the next batch has no gap', async () => {
         const store = await migrated()
         await store.publishBatch([publishItem(passport(1))])
