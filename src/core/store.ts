@@ -205,6 +205,8 @@ export interface FindPassportsQuery {
   /** Exact category; with `jurisdiction`, within that jurisdiction only. */
   category?: string
   status?: PassportStatus
+  /** Exact subject id: every passport (version) of one AI system. */
+  subjectId?: string
   /** 1 to 1000. */
   limit: number
   /** `nextCursor` of the previous page. */

@@ -136,6 +136,7 @@ export class SqlStore implements RegistryStore {
       )
     }
     if (query.status) where.push(`status = ${param(query.status)}`)
+    if (query.subjectId) where.push(`subject_id = ${param(query.subjectId)}`)
     if (query.cursor) {
       const [at, id] = decodeCursor(query.cursor)
       where.push(`(published_at, id) < (${param(at)}::timestamptz, ${param(id)}::text)`)

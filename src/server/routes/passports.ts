@@ -18,8 +18,8 @@ import { PassportFull, PassportId, PassportSummary, SignedRequest, errors } from
 export const PUBLISH_BODY_LIMIT = DEFAULT_MAX_TOKEN_BYTES + 1024
 /** Largest page of a search. */
 export const MAX_PAGE = 100
-/** Passports scanned for GET /systems/:subjectId/passports (see docs/api.md). */
-export const MAX_SYSTEM_SCAN = 10_000
+/** Most passports (versions of one system) GET /systems/:subjectId/passports returns. */
+export const MAX_SYSTEM_PASSPORTS = 10_000
 
 export function isoNow(ctx: RouteContext): string {
   return new Date(ctx.nowSeconds() * 1000).toISOString()
@@ -241,16 +241,18 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      // The store has no subject filter yet: scan pages (bounded). See docs/api.md.
+      // Every version, newest first, through the subject index (bounded: see MAX_SYSTEM_PASSPORTS).
       const items: StoredPassport[] = []
       let cursor: string | null = null
-      let scanned = 0
       do {
-        const page = await ctx.deps.store.findPassports({ limit: 1000, cursor })
-        scanned += page.items.length
-        items.push(...page.items.filter((p) => p.subjectId === request.params.subjectId))
+        const page = await ctx.deps.store.findPassports({
+          subjectId: request.params.subjectId,
+          limit: 1000,
+          cursor,
+        })
+        items.push(...page.items)
         cursor = page.nextCursor
-      } while (cursor !== null && scanned < MAX_SYSTEM_SCAN)
+      } while (cursor !== null && items.length < MAX_SYSTEM_PASSPORTS)
       return { items: items.map(summary) }
     },
   )

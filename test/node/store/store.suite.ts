@@ -265,6 +265,10 @@ export function storeSuite(name: string, target: StoreTarget): void {
         ])
         expect(await ids({ status: 'revoked', limit: 10 })).toEqual(['System 3'])
         expect(await ids({ status: 'valid', provider: 'acme', limit: 10 })).toEqual(['System 1'])
+        expect(await ids({ subjectId: 'urn:accord:system:s2', limit: 10 })).toEqual([
+          'Résumé screener',
+        ])
+        expect(await ids({ subjectId: 'urn:accord:system:none', limit: 10 })).toEqual([])
 
         const page1 = await store.findPassports({ limit: 2 })
         expect(page1.items.map((p) => p.systemName)).toEqual(['System 3', 'Résumé screener'])
