@@ -41,6 +41,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_STATUS_LIST_INVALID'
   | 'ERR_PASSPORT_STATUS_LIST_FULL'
   | 'ERR_PASSPORT_STATUS_STORE_INVALID'
+  | 'ERR_PASSPORT_STATUS_STORE_LOCKED'
   | 'ERR_PASSPORT_STATUS_UNAVAILABLE'
   | 'ERR_CONFIG_FILE_NOT_FOUND'
   | 'ERR_EVIDENCE_PROOF_INVALID'
@@ -299,6 +300,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'A status registry file in the status directory is not valid (hand-edited or damaged).',
     fix: 'Restore the <list>.state.json file from a backup; never edit it by hand (indexes must not be reused).',
+  },
+  ERR_PASSPORT_STATUS_STORE_LOCKED: {
+    exit: EXIT.io,
+    http: 503,
+    summary:
+      'Another process held the status registry lock of a list for too long, or took it over while this one worked.',
+    fix: 'Retry when the other accord process has finished; if none is running, delete the <list>.state.json.lock folder left by a crashed one.',
   },
   ERR_PASSPORT_STATUS_UNAVAILABLE: {
     exit: EXIT.io,

@@ -13,12 +13,15 @@
  * random among the unused ones, so an index does not reveal the order or time of issuance.
  * Indexes are never reused: a revoked passport's entry keeps its status for good.
  *
- * Concurrency: calls on one list in one process are serialized. Two processes writing the same
- * list at once are not coordinated (no cross-process lock); run one issuer process per directory.
+ * Concurrency: calls on one list in one process are serialized, and each holds the list's
+ * cross-process lock (proper-lockfile: a `<listId>.state.json.lock` folder, atomic to create;
+ * one left by a crashed process is taken over once stale), so several `accord issue` or
+ * `accord revoke` processes can share a directory without losing an allocation.
  */
 import { readStreamBounded } from '../core/bounded-stream.js'
 import { randomInt as cryptoRandomInt } from 'node:crypto'
-import { readFile, readdir } from 'node:fs/promises'
+import { mkdir, readFile, readdir } from 'node:fs/promises'
+import lockfile from 'proper-lockfile'
 import path from 'node:path'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { ConfigError, PassportError } from '../core/errors.js'
@@ -93,7 +96,49 @@ export interface SignStatusListResult {
 /** Serializes work per state file across every store in this process. */
 const queues = new Map<string, Promise<unknown>>()
 
-function serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
+/** Lock timing: a lock not refreshed for STALE_MS is taken over; waits up to about 10 s. */
+const STALE_MS = 10_000
+const LOCK_RETRIES = { retries: 60, factor: 1.2, minTimeout: 10, maxTimeout: 250 }
+
+/** Runs `work` holding the cross-process lock of `file` (see the top of this file). */
+async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(file), { recursive: true })
+  let compromised: Error | undefined
+  let release: () => Promise<void>
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false,
+      stale: STALE_MS,
+      retries: LOCK_RETRIES,
+      onCompromised: (err) => {
+        compromised = err
+      },
+    })
+  } catch (cause) {
+    throw new PassportError({
+      code: 'ERR_PASSPORT_STATUS_STORE_LOCKED',
+      message: `${file} is locked by another process (${file}.lock); it did not finish within about 10 s`,
+      cause,
+      details: { file },
+    })
+  }
+  try {
+    const result = await work()
+    if (compromised)
+      throw new PassportError({
+        code: 'ERR_PASSPORT_STATUS_STORE_LOCKED',
+        message: `the lock of ${file} was taken over by another process while this one worked; check the list and retry`,
+        cause: compromised,
+        details: { file },
+      })
+    return result
+  } finally {
+    if (!compromised) await release().catch(() => undefined)
+  }
+}
+
+function serialize<T>(key: string, body: () => Promise<T>): Promise<T> {
+  const work = () => withFileLock(key, body)
   const previous = queues.get(key) ?? Promise.resolve()
   const next = previous.then(work, work)
   const settled = next.then(

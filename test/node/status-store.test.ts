@@ -1,9 +1,12 @@
 import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { Command } from 'commander'
 import { calculateJwkThumbprint } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -16,6 +19,8 @@ import { registerStatus } from '../../src/cli/commands/status.js'
 import { reportError } from '../../src/cli/main.js'
 import { fileSigner, generateKeyPair, writeKeyPair } from '../../src/node/keys.js'
 import { DEFAULT_LIST_SIZE, StatusStore, loadStatusListToken } from '../../src/node/status-store.js'
+
+const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url))
 
 async function testSigner(): Promise<Signer> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
@@ -487,4 +492,46 @@ describe('CLI revoke / status / endorse', () => {
     ])
     expect(badChecked.code).toBe(2)
   })
+})
+
+describe('StatusStore across processes (one lock per list)', () => {
+  it('loses no allocation when two threads with their own module state share a directory', async () => {
+    // Worker threads load their own copy of the module (own in-process queue), like two
+    // `accord issue` processes: only the file lock keeps their read-modify-write apart.
+    const dist = pathToFileURL(path.join(ROOT_DIR, 'dist', 'node', 'status-store.js')).href
+    expect(existsSync(fileURLToPath(dist))).toBe(true)
+    const dir = mkdtempSync(path.join(tmpdir(), 'accord-status-lock-'))
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      ;(async () => {
+        const { StatusStore } = await import(workerData.dist)
+        const store = new StatusStore({ dir: workerData.dir, size: 4096 })
+        const got = []
+        for (let i = 0; i < 40; i++) got.push(await store.allocateIndex('shared'))
+        parentPort.postMessage(got)
+      })().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }))
+    `
+    const run = () =>
+      new Promise<number[]>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { dist, dir } })
+        w.once('message', (m: number[] | { error: string }) => {
+          void w.terminate()
+          if (Array.isArray(m)) resolve(m)
+          else reject(new Error(m.error))
+        })
+        w.once('error', reject)
+      })
+    try {
+      const [a, b] = await Promise.all([run(), run()])
+      const all = [...(a ?? []), ...(b ?? [])]
+      expect(new Set(all).size).toBe(80)
+      const state = JSON.parse(readFileSync(path.join(dir, 'shared.state.json'), 'utf8')) as {
+        allocated: number[]
+      }
+      expect([...state.allocated].sort((x, y) => x - y)).toEqual([...all].sort((x, y) => x - y))
+      expect(existsSync(path.join(dir, 'shared.state.json.lock'))).toBe(false)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
