@@ -12,11 +12,7 @@ import { buildPassportClaims, subjectIdInput } from '../core/passport/claims.js'
 import { issuePassport } from '../core/passport/issue.js'
 import { evidenceCommitment } from '../core/passport/evidence-commitment.js'
 import { saltGeneratorFrom, type SdHasher } from '../core/passport/sd-jwt.js'
-import {
-  createPassportVerifier,
-  type PassportVerifier,
-  type TrustedKey,
-} from '../core/passport/verify.js'
+import type { PassportVerifier, TrustedKey } from '../core/passport/verify.js'
 import { checkStatus, type StatusListCache } from '../core/passport/status.js'
 import { verifyEndorsement, type EndorsementResult } from '../core/passport/endorse.js'
 import { summarizeArtifactChecks } from '../core/passport/artifacts.js'
@@ -34,7 +30,7 @@ import { sha256 } from './sha256.js'
 import { fileSigner } from './keys.js'
 import { StatusStore, loadStatusListToken } from './status-store.js'
 import { hashArtifacts, verifyArtifacts } from './artifacts.js'
-import { nodeHasher, nodeVerifierPrimitives } from './verify-batch.js'
+import { nodeHasher, nodePassportVerifier } from './verify-batch.js'
 import { assessLoaded, classifyLoaded, loadSystem } from './pipeline.js'
 
 /** SHA-256 for SD-JWT digests (RFC 9901 `_sd_alg: sha-256`). */
@@ -167,12 +163,7 @@ export async function verifyPassport(
 ): Promise<VerificationResult> {
   const checks: CheckResult[] = []
   const verifier =
-    options.verifier ??
-    createPassportVerifier({
-      trustedKeys: options.trustedIssuerKeys,
-      hasher,
-      primitives: nodeVerifierPrimitives,
-    })
+    options.verifier ?? nodePassportVerifier({ trustedKeys: options.trustedIssuerKeys })
   const crypto = await verifier.verify(token.trim(), {
     nowSeconds: options.nowSeconds,
     ...(options.audience === undefined ? {} : { expectedAudience: options.audience }),

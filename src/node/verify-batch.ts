@@ -164,7 +164,8 @@ function positiveInteger(name: string, value: number, min = 1): number {
   return value
 }
 
-function cryptoVerifier(config: BatchVerifierConfig): PassportVerifier {
+/** A passport verifier with Node's hasher and primitives (CLI, server and batch workers). */
+export function nodePassportVerifier(config: BatchVerifierConfig): PassportVerifier {
   return createPassportVerifier({
     ...config,
     hasher: nodeHasher,
@@ -298,7 +299,7 @@ export function createBatchVerifier(options: BatchVerifierOptions): BatchVerifie
     ...(policy !== undefined ? { policy } : {}),
   }
   // Misuse (bad keys, options) is reported here, in the caller's thread, as a TypeError.
-  const local = cryptoVerifier(config)
+  const local = nodePassportVerifier(config)
   let closed = false
 
   if (requested === 0 || !canStartWorkers()) {
@@ -474,7 +475,7 @@ export async function verifyBatch(
 function startWorker(init: WorkerInit): void {
   const port = parentPort
   if (!port) return
-  const verifier = cryptoVerifier(init.config)
+  const verifier = nodePassportVerifier(init.config)
   port.on('message', (msg: ChunkMessage) => {
     verifyMany(verifier, msg.tokens, msg.request, init).then(
       (results) =>

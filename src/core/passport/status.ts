@@ -278,8 +278,7 @@ export async function verifyCompactJws(
       message: 'the JWS header has "crit"; none is supported',
     }
   const kid = header.kid
-  const jwk =
-    typeof kid === 'string' ? trustedKeys.map(asJwk).find((k) => k.kid === kid) : undefined
+  const jwk = typeof kid === 'string' ? trustedJwk(trustedKeys, kid) : undefined
   if (jwk === undefined)
     return {
       ok: false,
@@ -323,6 +322,14 @@ export type TrustedJwk = Record<string, unknown> | { kid: string; jwk: Record<st
 function asJwk(key: TrustedJwk): Record<string, unknown> {
   const k = key as Record<string, unknown>
   return isRecord(k.jwk) ? { ...k.jwk, kid: k.kid ?? k.jwk.kid } : k
+}
+
+/** The trusted key (as a JWK with `kid`) whose kid is `kid`, if any. */
+function trustedJwk(
+  trustedKeys: readonly TrustedJwk[],
+  kid: string,
+): Record<string, unknown> | undefined {
+  return trustedKeys.map(asJwk).find((k) => k.kid === kid)
 }
 
 /** Only the public members of a JWK, so a private key given as "trusted" is not used as such. */
@@ -382,7 +389,7 @@ export class StatusListCache {
   lookup(token: string, trustedKeys: readonly TrustedJwk[]): VerifiedList | undefined {
     const entry = this.entries.get(token)
     if (entry === undefined) return undefined
-    const key = trustedKeys.map(asJwk).find((k) => k.kid === entry.kid)
+    const key = trustedJwk(trustedKeys, entry.kid)
     return key !== undefined && publicKeyText(key) === entry.publicKey ? entry : undefined
   }
 
@@ -463,7 +470,7 @@ export async function checkStatus(
       return result('fail', 'malformed', (err as Error).message)
     }
     const kid = verified.header.kid as string
-    const key = options.trustedKeys.map(asJwk).find((k) => k.kid === kid) as Record<string, unknown>
+    const key = trustedJwk(options.trustedKeys, kid) as Record<string, unknown>
     entry = { kid, publicKey: publicKeyText(key), payload: parsed }
     options.cache?.store(token, entry)
   }

@@ -183,6 +183,11 @@ function fail(reason: ReasonCode, message: string): never {
   throw new Failure(reason, message)
 }
 
+/** Fail closed: claims the caller's `evaluateClaims` cannot handle are not accepted. */
+function failEvaluation(): never {
+  fail('malformed', 'the claims could not be evaluated (evaluateClaims threw)')
+}
+
 /** An attacker-controlled value for a message: JSON, cut to 80 characters. */
 function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value)
@@ -647,7 +652,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
         try {
           evaluation = request.evaluateClaims(r.claims)
         } catch {
-          fail('malformed', 'the claims could not be evaluated (evaluateClaims threw)')
+          failEvaluation()
         }
         result.evaluation = evaluation
       }
@@ -684,11 +689,13 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
     ) {
       throw new TypeError('requireKeyBinding needs expectedAudience and expectedNonce')
     }
-    if (cacheSize > 0 && !request.requireKeyBinding) {
-      // Keyed by digest: hashing a 16 KB string for a Map costs V8 more than SHA-256 does.
-      const r = typeof token === 'string' ? remembered.get(codec.digest(token)) : undefined
-      if (r !== undefined) return verifyRemembered(r, request)
-    }
+    // Keyed by digest: hashing a 16 KB string for a Map costs V8 more than SHA-256 does.
+    const cacheKey =
+      cacheSize > 0 && !request.requireKeyBinding && typeof token === 'string'
+        ? codec.digest(token)
+        : undefined
+    const hit = cacheKey === undefined ? undefined : remembered.get(cacheKey)
+    if (hit !== undefined) return verifyRemembered(hit, request)
     let step = 'size'
     try {
       // 1. size, before any parsing
@@ -826,16 +833,15 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       if (evaluation !== undefined) {
         step = 'evaluation'
         if ('error' in evaluation) {
-          // Fail closed: claims the evaluation cannot handle are not accepted.
-          fail('malformed', 'the claims could not be evaluated (evaluateClaims threw)')
+          failEvaluation()
         }
         result.evaluation = evaluation.checks
       }
       result.claims = claims
       result.ok = true
-      if (cacheSize > 0 && kbJwt === '') {
+      if (cacheKey !== undefined && kbJwt === '') {
         const validity = checks.findIndex((c) => c.check === 'validity')
-        remember(codec.digest(token), {
+        remember(cacheKey, {
           before: checks.slice(0, validity),
           after: checks.slice(validity + 1),
           payload: deepFreeze(payload),

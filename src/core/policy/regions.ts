@@ -65,13 +65,9 @@ export function expandRegion(code: string): readonly string[] {
 
 /** True when every country `region` may stand for is in one of `within`. */
 export function regionWithin(region: string, within: readonly string[]): boolean {
-  let allowed = allowedCache.get(within)
-  if (allowed === undefined) {
-    allowed = new Set(within.flatMap(expandRegion))
-    allowedCache.set(within, allowed)
-  }
-  const countries = allowed
-  return expandRegion(region).every((c) => countries.has(c))
+  const allowed = allowedCache.get(within) ?? new Set(within.flatMap(expandRegion))
+  allowedCache.set(within, allowed)
+  return expandRegion(region).every((c) => allowed.has(c))
 }
 
 /**

@@ -5,12 +5,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { decodeProtectedHeader } from 'jose'
 import { StoreError } from '../../core/errors.js'
-import { createPassportVerifier, type PassportVerifier } from '../../core/passport/verify.js'
-import { nodeVerifierPrimitives } from '../../node/verify-batch.js'
+import type { PassportVerifier } from '../../core/passport/verify.js'
+import { nodePassportVerifier } from '../../node/verify-batch.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportStatus, StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
-import { hasher, passportRecord } from '../passport-record.js'
+import { passportRecord } from '../passport-record.js'
 import type { RequestKey } from '../signed-request.js'
 import { PassportFull, PassportId, PassportSummary, SignedRequest, errors } from '../schemas.js'
 
@@ -54,11 +54,7 @@ const verifiers = new Map<string, PassportVerifier>()
 function verifierFor(key: RequestKey): PassportVerifier {
   let verifier = verifiers.get(key.kid)
   if (verifier === undefined) {
-    verifier = createPassportVerifier({
-      trustedKeys: [{ kid: key.kid, jwk: key.jwk }],
-      hasher,
-      primitives: nodeVerifierPrimitives,
-    })
+    verifier = nodePassportVerifier({ trustedKeys: [{ kid: key.kid, jwk: key.jwk }] })
     verifiers.set(key.kid, verifier)
     if (verifiers.size > VERIFIERS_MAX) verifiers.delete(verifiers.keys().next().value as string)
   }

@@ -14,13 +14,9 @@ import { parsePublicKeys } from '../../core/passport/jwk.js'
 import { MAX_STATUS_LIST_TOKEN_BYTES, StatusListCache } from '../../core/passport/status.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { VerificationResult } from '../../core/passport/types.js'
-import {
-  createPassportVerifier,
-  type PassportVerifier,
-  type TrustedKey,
-} from '../../core/passport/verify.js'
-import { hasher, verifyPassport } from '../../node/passport.js'
-import { nodeVerifierPrimitives } from '../../node/verify-batch.js'
+import type { PassportVerifier, TrustedKey } from '../../core/passport/verify.js'
+import { verifyPassport } from '../../node/passport.js'
+import { nodePassportVerifier } from '../../node/verify-batch.js'
 import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
 import { loadPolicy } from '../../node/policy-loader.js'
@@ -45,12 +41,7 @@ interface LoadedPolicy {
 }
 
 function withVerifier(policy: Policy, issuerKeys: TrustedKey[]): LoadedPolicy {
-  const verifier = createPassportVerifier({
-    trustedKeys: issuerKeys,
-    hasher,
-    primitives: nodeVerifierPrimitives,
-    cacheSize: VERIFIED_PER_POLICY,
-  })
+  const verifier = nodePassportVerifier({ trustedKeys: issuerKeys, cacheSize: VERIFIED_PER_POLICY })
   return { policy, issuerKeys, verifier }
 }
 
