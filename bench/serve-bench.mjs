@@ -31,11 +31,21 @@ const END = '<!-- serve-bench:end -->'
 const imp = (p) => import(pathToFileURL(path.join(DIST, p)).href)
 
 function parseArgs(argv) {
-  const args = { publishes: 6000, duration: 10, connections: 32, write: true, child: false }
+  const args = {
+    publishes: 20000,
+    duration: 10,
+    publishDuration: 5,
+    batch: 100,
+    connections: 32,
+    write: true,
+    child: false,
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--publishes') args.publishes = Number(argv[++i])
     else if (a === '--duration') args.duration = Number(argv[++i])
+    else if (a === '--publish-duration') args.publishDuration = Number(argv[++i])
+    else if (a === '--batch') args.batch = Number(argv[++i])
     else if (a === '--connections') args.connections = Number(argv[++i])
     else if (a === '--no-write') args.write = false
     else if (a === '--child') args.child = true
@@ -163,16 +173,30 @@ function setup(thread) table.insert(threads, thread) end
 function init(args)
   if args[1] ~= nil and args[1] ~= "" then
     local f = assert(io.open(args[1], "r"))
-    for body in f:lines() do
+    for line in f:lines() do
+      -- "<authorization>\t<body>" (a signed publish) or just "<body>"
+      local headers, body = { ["content-type"] = "application/json" }, line
+      local tab = line:find("\t", 1, true)
+      if tab then
+        headers["authorization"] = line:sub(1, tab - 1)
+        body = line:sub(tab + 1)
+      end
       n = n + 1
-      reqs[n] = wrk.format("POST", nil, { ["content-type"] = "application/json" }, body)
+      reqs[n] = wrk.format("POST", nil, headers, body)
     end
+    once = args[2] == "once"
     f:close()
   end
 end
 function request()
   if n == 0 then return wrk.request() end
   i = i + 1
+  if once and i > n then
+    -- Every signed request sent once: a second send would be a replay (401). Stop this thread;
+    -- wrk still waits out -d, so the caller sizes the pool to outlast the run.
+    wrk.thread:stop()
+    return wrk.format("GET", "/healthz")
+  end
   return reqs[(i - 1) % n + 1]
 end
 function response(status, headers, body)
@@ -193,13 +217,13 @@ end
 `
 
 /** Runs wrk for `duration` s: POSTs the lines of `bodiesFile` in turn, or GETs `url`. */
-function runWrk({ url, connections, duration, bodiesFile }) {
+function runWrk({ url, connections, duration, bodiesFile, once = false }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'accord-wrk-'))
   try {
     const script = path.join(dir, 'load.lua')
     writeFileSync(script, WRK_LUA)
     const argv = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', script]
-    argv.push(url, '--', bodiesFile ?? '')
+    argv.push(url, '--', bodiesFile ?? '', once ? 'once' : 'loop')
     const out = spawnSync('wrk', argv, { encoding: 'utf8', maxBuffer: 16 << 20 })
     const line = (out.stdout ?? '').split('\n').find((l) => l.startsWith('ACCORD-WRK '))
     if (out.status !== 0 || line === undefined)
@@ -227,14 +251,14 @@ function runWrk({ url, connections, duration, bodiesFile }) {
 }
 
 /** wrk when installed, else autocannon: `bodies` POSTed in turn, or GET. */
-async function load({ url, connections, duration, bodies, dir }) {
+async function load({ url, connections, duration, bodies, dir, once = false }) {
   if (HAS_WRK) {
     let bodiesFile
     if (bodies) {
       bodiesFile = path.join(dir, `bodies-${randomUUID()}.jsonl`)
       writeFileSync(bodiesFile, bodies.map((b) => `${b}\n`).join(''))
     }
-    return runWrk({ url, connections, duration, bodiesFile })
+    return runWrk({ url, connections, duration, bodiesFile, once })
   }
   return run({
     url,
@@ -301,6 +325,17 @@ async function sendEach(url, requests, connections) {
   }
 }
 
+/** CPU time (ms) of this process's waited-for children (wrk), from /proc (Linux). */
+function childrenCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+    // Fields 16 and 17 of stat(5), cutime and cstime, in clock ticks (USER_HZ, 100 on Linux).
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100
+  } catch {
+    return 0
+  }
+}
+
 function summary(name, r) {
   const ok = r['2xx']
   const seconds = r.duration
@@ -345,8 +380,10 @@ async function bench(backend, env, args, data) {
       })
       requests.push({ body, authorization })
     }
-    // autocannon re-sends prepared requests when connections start, which would replay a
-    // signed request (401 by design); so publishes go through a fetch pool, each exactly once.
+    // Each signed request must be sent once (a second send is a replay, 401 by design): wrk
+    // walks the pool once (the "once" mode of the script), for at most --duration seconds;
+    // without wrk a fetch pool sends each (autocannon re-sends prepared requests when its
+    // connections start).
     const serverCpu = () =>
       new Promise((resolve) => {
         proc.once('message', (m) => resolve(m.cpu.user + m.cpu.system))
@@ -354,11 +391,59 @@ async function bench(backend, env, args, data) {
       })
     const cpu0 = await serverCpu()
     const own0 = process.cpuUsage()
-    const publish = await sendEach(`${url}/api/v1/passports`, requests, args.connections)
+    const children0 = childrenCpuMs()
+    const publish = HAS_WRK
+      ? await load({
+          url: `${url}/api/v1/passports`,
+          connections: args.connections,
+          duration: args.publishDuration,
+          bodies: requests.map((r) => `${r.authorization}\t${r.body}`),
+          dir: dataDir,
+          once: true,
+        })
+      : await sendEach(`${url}/api/v1/passports`, requests, args.connections)
     const ownUsage = process.cpuUsage(own0)
+    const acknowledged = Math.max(1, publish['2xx'])
     const cpuMs = {
-      server: ((await serverCpu()) - cpu0) / 1000 / requests.length,
-      client: (ownUsage.user + ownUsage.system) / 1000 / requests.length,
+      server: ((await serverCpu()) - cpu0) / 1000 / acknowledged,
+      client: HAS_WRK
+        ? (childrenCpuMs() - children0) / acknowledged
+        : (ownUsage.user + ownUsage.system) / 1000 / acknowledged,
+      poolExhausted: HAS_WRK && publish.requests.total >= requests.length,
+    }
+    // Batch publish: the passports the run above did not reach, args.batch per signed request.
+    let batchPublish
+    let batchCpuMs
+    if (HAS_WRK) {
+      const rest = data.passports.slice(publish.requests.total + args.connections)
+      const batches = []
+      for (let i = 0; i + args.batch <= rest.length; i += args.batch) {
+        const body = JSON.stringify({ passports: rest.slice(i, i + args.batch) })
+        const authorization = await signRequest(data.signer, {
+          method: 'POST',
+          path: '/api/v1/passports/batch',
+          body,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        })
+        batches.push(`${authorization}\t${body}`)
+      }
+      const c0 = await serverCpu()
+      const k0 = childrenCpuMs()
+      const r = await load({
+        url: `${url}/api/v1/passports/batch`,
+        connections: Math.min(args.connections, 8),
+        duration: args.publishDuration,
+        bodies: batches,
+        dir: dataDir,
+        once: true,
+      })
+      const passports = r['2xx'] * args.batch
+      batchCpuMs = {
+        server: ((await serverCpu()) - c0) / 1000 / Math.max(1, passports),
+        client: (childrenCpuMs() - k0) / Math.max(1, passports),
+        poolExhausted: r.requests.total >= batches.length,
+      }
+      batchPublish = { ...r, passports }
     }
     const logSize = Number(
       (await (await fetch(`${url}/api/v1/log/checkpoint`)).text()).split('\n')[1],
@@ -407,6 +492,8 @@ async function bench(backend, env, args, data) {
       backend,
       publish: summary('publish (POST /api/v1/passports)', publish),
       cpuMs,
+      batchPublish,
+      batchCpuMs,
       verify: summary('verify, one passport (POST /api/v1/verify)', verify),
       verifyDistinct: summary('verify, distinct passports (POST /api/v1/verify)', verifyDistinct),
       read: summary('read (GET /api/v1/passports/:id)', read),

@@ -20,11 +20,18 @@
  * Revocation is not checked here (there is no status list): a policy with `status: required`
  * makes the verdict at best `indeterminate`, as `accord verify` without `--status-list` does.
  */
-import { createHash, hash } from 'node:crypto'
+import {
+  createHash,
+  createPublicKey,
+  hash,
+  verify,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { digest } from '@sd-jwt/crypto-nodejs'
 import type { SdHasher } from '../core/passport/sd-jwt.js'
-import type { CheckResult, PassportClaims, Verdict } from '../core/passport/types.js'
+import type { AllowedAlg, CheckResult, PassportClaims, Verdict } from '../core/passport/types.js'
 import {
   createPassportVerifier,
   type PassportCryptoResult,
@@ -70,6 +77,46 @@ export function decodeBase64urlStrict(data: string): Buffer {
   return bytes
 }
 
+/** Public keys imported for `verifyJwsSignature`, per JWK object (trusted keys live long). */
+const publicKeys = new WeakMap<object, KeyObject>()
+
+/**
+ * A JWS signature check with node:crypto (OpenSSL, the same code WebCrypto reaches): EdDSA over
+ * Ed25519, or ES256 with the IEEE P1363 (r || s) encoding JWS uses. The callback form runs on the
+ * libuv thread pool, as WebCrypto does, without WebCrypto's per-call argument processing.
+ * Resolves false for a bad signature, a signature of the wrong length or an unusable key.
+ */
+export function verifyJwsSignature(
+  alg: AllowedAlg,
+  jwk: Record<string, unknown>,
+  signingInput: string,
+  signature: Uint8Array,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      let key = publicKeys.get(jwk)
+      if (key === undefined) {
+        key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+        publicKeys.set(jwk, key)
+      }
+      const fits =
+        alg === 'EdDSA'
+          ? key.asymmetricKeyType === 'ed25519'
+          : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+      if (!fits) {
+        resolve(false)
+        return
+      }
+      const data = Buffer.from(signingInput, 'latin1')
+      const done = (error: Error | null, ok: boolean): void => resolve(error === null && ok)
+      if (alg === 'EdDSA') verify(null, data, key, signature, done)
+      else verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature, done)
+    } catch {
+      resolve(false)
+    }
+  })
+}
+
 /**
  * Node's fast equivalents of the verifier's primitives (`PassportVerifierOptions.primitives`):
  * one-shot `crypto.hash` straight to base64url, and `Buffer` base64url decoding. Several times
@@ -78,6 +125,7 @@ export function decodeBase64urlStrict(data: string): Buffer {
 export const nodeVerifierPrimitives: VerifierPrimitives = {
   sha256Base64url: (data) => sha256(data, 'base64url') as string,
   decodeBase64url: decodeBase64urlStrict,
+  verifySignature: verifyJwsSignature,
 }
 
 export type BatchVerifierConfig = Omit<PassportVerifierOptions, 'hasher' | 'primitives'>

@@ -29,6 +29,7 @@ import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerVerifyRoutes } from './routes/verify.js'
 import { registerWeb } from './web.js'
+import { createPublishPool, type PublishPool } from './publish-pool.js'
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -48,6 +49,11 @@ export interface BuildAppOptions extends ServerDeps {
   replayCacheSize?: number
   /** Trust X-Forwarded-For (behind a reverse proxy). Default false. */
   trustProxy?: boolean
+  /**
+   * Worker threads that verify published passports (publish-pool.ts). Default 0: verified on
+   * the server's thread. `accord serve` uses one per core.
+   */
+  publishWorkers?: number
 }
 
 /** What the route modules share. */
@@ -58,6 +64,8 @@ export interface RouteContext {
   authenticate(request: FastifyRequest): Promise<RequestKey>
   /** A preValidation hook: authenticates before the body is validated, sets `requestKey`. */
   signed(request: FastifyRequest): Promise<void>
+  /** Verifies passports to publish (on worker threads when the server has them). */
+  publishPool: PublishPool
 }
 
 declare module 'fastify' {
@@ -217,7 +225,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       nowSeconds: options.clock.nowSeconds(),
       replay,
     })
+  const publishPool = createPublishPool({ workers: options.publishWorkers ?? 0 })
+  app.addHook('onClose', () => publishPool.close())
   const ctx: RouteContext = {
+    publishPool,
     deps: options,
     nowSeconds: () => options.clock.nowSeconds(),
     authenticate,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { base64url } from 'jose'
+import { base64url, compactVerify, importJWK } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issuePassport } from '../../src/core/passport/issue.js'
 import { presentPassport } from '../../src/core/passport/present.js'
@@ -16,6 +16,7 @@ import {
   decodeBase64urlStrict,
   nodeVerifierPrimitives,
   verifyBatch,
+  verifyJwsSignature,
   type BatchResult,
 } from '../../src/node/verify-batch.js'
 import { flipChar, joinToken, splitToken } from '../fixtures/passport/forge.js'
@@ -98,6 +99,43 @@ describe('nodeVerifierPrimitives', () => {
       )
     }
     expect(new Uint8Array(nodeHasher('abc', 'sha-512'))).toEqual(hasher('abc', 'sha-512'))
+  })
+})
+
+describe('verifyJwsSignature', () => {
+  it('accepts exactly the signatures jose compactVerify accepts (EdDSA and ES256)', async () => {
+    for (const alg of ['EdDSA', 'ES256'] as const) {
+      const k = await makeSigner(alg)
+      const otherKey = await makeSigner(alg === 'EdDSA' ? 'ES256' : 'EdDSA')
+      const header = base64url.encode(JSON.stringify({ alg, typ: 'JWT' }))
+      const payload = base64url.encode(JSON.stringify({ n: 1, s: 'ä' }))
+      const input = `${header}.${payload}`
+      const sig = await k.sign(new TextEncoder().encode(input))
+      const flipped = Uint8Array.from(sig)
+      flipped[5] = (flipped[5] as number) ^ 1
+      const cases: [string, string, Uint8Array, Record<string, unknown>][] = [
+        ['valid', input, sig, k.publicJwk],
+        ['other input', `${header}.${base64url.encode('{"n":2}')}`, sig, k.publicJwk],
+        ['flipped bit', input, flipped, k.publicJwk],
+        ['truncated', input, sig.subarray(0, sig.length - 1), k.publicJwk],
+        ['extended', input, Uint8Array.from([...sig, 0]), k.publicJwk],
+        ['empty', input, new Uint8Array(), k.publicJwk],
+        ['zeros', input, new Uint8Array(sig.length), k.publicJwk],
+        ['other key', input, sig, otherKey.publicJwk],
+      ]
+      for (const [name, data, signature, jwk] of cases) {
+        const jws = `${data}.${base64url.encode(signature)}`
+        const joseOk = await importJWK(jwk, alg)
+          .then((key) => compactVerify(jws, key, { algorithms: [alg] }))
+          .then(
+            () => true,
+            () => false,
+          )
+        const ours = await verifyJwsSignature(alg, jwk, data, signature)
+        expect(ours, `${alg} ${name}`).toBe(joseOk)
+        expect(ours, `${alg} ${name}`).toBe(name === 'valid')
+      }
+    }
   })
 })
 

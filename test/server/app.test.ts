@@ -35,6 +35,61 @@ afterAll(() => t.close())
 
 const logSize = () => t.store.logSize()
 
+describe('POST /api/v1/passports/batch', () => {
+  const url = '/api/v1/passports/batch'
+  const batch = (signer: TestSigner, passports: string[], extra = {}) =>
+    signedInject(t.app, { method: 'POST', url, body: { passports }, signer, ...extra })
+
+  it('publishes every passport in one commit: 201 with ids and consecutive log indexes', async () => {
+    const ps = await Promise.all([1, 2, 3].map((i) => makePassport(issuer, i)))
+    const before = await logSize()
+    const res = await batch(
+      issuer,
+      ps.map((p) => p.token),
+    )
+    expect(res.statusCode, res.body).toBe(201)
+    const { items } = JSON.parse(res.body) as { items: { id: string; logIndex: number }[] }
+    expect(items.map((i) => i.id)).toEqual(ps.map((p) => p.id))
+    expect(items.map((i) => i.logIndex)).toEqual([before, before + 1, before + 2])
+    expect(await logSize()).toBe(before + 3)
+    for (const p of ps) expect((await t.store.getPassport(p.id))?.token).toBe(p.token)
+  })
+
+  it('publishes nothing when one passport fails, and names it', async () => {
+    const [a, b] = await Promise.all([makePassport(issuer, 4), makePassport(issuer, 5)])
+    const jwtEnd = b.token.indexOf('~')
+    const before = await logSize()
+    const bad = await batch(issuer, [a.token, flipChar(b.token, jwtEnd - 5)])
+    expect(bad.statusCode).toBe(422)
+    expect(JSON.parse(bad.body).message).toMatch(/^passports\[1\]: .*nothing was published$/)
+    const foreign = await makePassport(other, 6)
+    const forbidden = await batch(issuer, [a.token, foreign.token])
+    expect(forbidden.statusCode).toBe(403)
+    expect(JSON.parse(forbidden.body).message).toMatch(/^passports\[1\]: /)
+    const twice = await batch(issuer, [a.token, a.token])
+    expect(twice.statusCode).toBe(409)
+    expect(await logSize()).toBe(before)
+    expect(await t.store.getPassport(a.id)).toBeNull()
+    // One already published: the whole batch is refused (409), the other is not published.
+    expect((await publish(t.app, issuer, b.token)).statusCode).toBe(201)
+    const again = await batch(issuer, [a.token, b.token])
+    expect(again.statusCode).toBe(409)
+    expect(await t.store.getPassport(a.id)).toBeNull()
+  })
+
+  it('refuses unsigned, empty and oversized batches without changing anything', async () => {
+    const p = await makePassport(issuer, 7)
+    const before = await logSize()
+    expect(
+      (await t.app.inject({ method: 'POST', url, payload: { passports: [p.token] } })).statusCode,
+    ).toBe(401)
+    expect((await batch(issuer, [])).statusCode).toBe(400)
+    expect((await batch(issuer, new Array(101).fill(p.token))).statusCode).toBe(400)
+    expect((await batch(issuer, [p.token], { signedBody: '{}' })).statusCode).toBe(401)
+    expect(await logSize()).toBe(before)
+  })
+})
+
 describe('POST /api/v1/passports', () => {
   it('publishes a passport signed by the request key: 201, stored with its log index', async () => {
     const p = await makePassport(issuer)
@@ -378,6 +433,7 @@ describe('reads', () => {
         '/api/v1/log/proof/consistency',
         '/api/v1/log/proof/inclusion',
         '/api/v1/passports',
+        '/api/v1/passports/batch',
         '/api/v1/passports/{id}',
         '/api/v1/passports/{id}/endorsements',
         '/api/v1/passports/{id}/status',

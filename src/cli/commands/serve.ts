@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
@@ -17,6 +18,7 @@ interface ServeOptions {
   origin: string
   rateLimit: string
   logLevel: string
+  publishWorkers: string
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
@@ -38,6 +40,8 @@ export interface StartServerOptions {
   logLevel?: string
   nowSeconds?: () => number
   env?: Record<string, string | undefined>
+  /** Threads verifying published passports (default: one per core; 0: the server's thread). */
+  publishWorkers?: number
 }
 
 export interface RunningServer {
@@ -83,6 +87,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
       rateLimit: options.rateLimit === 0 ? false : { max: options.rateLimit ?? 6000 },
       policiesDir: path.join(packageRoot(), 'policies'),
+      publishWorkers: options.publishWorkers ?? availableParallelism(),
     })
     const url = await app.listen({ port: options.port, host: options.host })
     let closing: Promise<void> | undefined
@@ -102,6 +107,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await store.close().catch(() => undefined)
     throw err
   }
+}
+
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `${flag} "${value}" must be a whole number >= 0`,
+    })
+  return n
 }
 
 function parsePort(value: string): number {
@@ -138,13 +153,14 @@ export function registerServe(program: Command, ctx: Ctx): void {
     .option('--origin <name>', 'transparency log origin (checkpoint name)', DEFAULT_ORIGIN)
     .option('--rate-limit <n>', 'requests per client per minute (0: unlimited)', '6000')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    .option(
+      '--publish-workers <n>',
+      'threads verifying published passports (0: the server thread)',
+      String(availableParallelism()),
+    )
     .action(async (opts: ServeOptions) => {
-      const rateLimit = Number(opts.rateLimit)
-      if (!Number.isInteger(rateLimit) || rateLimit < 0)
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message: `--rate-limit "${opts.rateLimit}" must be a whole number >= 0`,
-        })
+      const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
+      const publishWorkers = wholeNumber('--publish-workers', opts.publishWorkers)
       const server = await startServer({
         port: parsePort(opts.port),
         host: opts.host,
@@ -152,6 +168,7 @@ export function registerServe(program: Command, ctx: Ctx): void {
         ...(opts.logKey ? { logKey: opts.logKey } : {}),
         origin: opts.origin,
         rateLimit,
+        publishWorkers,
         logLevel: opts.logLevel,
         nowSeconds: () => ctx.io.nowSeconds(),
       })

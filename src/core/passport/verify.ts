@@ -114,6 +114,19 @@ export interface VerifierPrimitives {
    * checked with a regular expression, then jose `base64url.decode`.
    */
   decodeBase64url?: (data: string) => Uint8Array
+  /**
+   * Checks a JWS signature: true exactly when jose `compactVerify` would accept `signature` over
+   * `signingInput` (`<header>.<payload>`, ASCII) with `jwk` for `alg` (the verifier has already
+   * checked the header and that the key's type fits `alg`). It must resolve false, never reject,
+   * on a bad signature of any length. Default: jose `compactVerify`, which decodes the payload a
+   * second time in JavaScript and goes through WebCrypto's argument checks.
+   */
+  verifySignature?: (
+    alg: AllowedAlg,
+    jwk: Record<string, unknown>,
+    signingInput: string,
+    signature: Uint8Array,
+  ) => Promise<boolean>
 }
 
 /** What varies per verification. */
@@ -215,6 +228,7 @@ interface Codec {
   digest: (data: string) => string
   /** Throws when `segment` is not base64url (alphabet, no padding, length). */
   decode: (segment: string) => Uint8Array
+  verifySignature?: VerifierPrimitives['verifySignature']
 }
 
 /** True when `s` is base64url without padding: the alphabet, and a length not 1 modulo 4. */
@@ -223,14 +237,18 @@ function isBase64url(s: string): boolean {
 }
 
 function codecOf(hasher: SdHasher, primitives: VerifierPrimitives = {}): Codec {
-  const { sha256Base64url, decodeBase64url } = primitives
+  const { sha256Base64url, decodeBase64url, verifySignature } = primitives
   if (sha256Base64url !== undefined && typeof sha256Base64url !== 'function') {
     throw new TypeError('primitives.sha256Base64url must be a function')
   }
   if (decodeBase64url !== undefined && typeof decodeBase64url !== 'function') {
     throw new TypeError('primitives.decodeBase64url must be a function')
   }
+  if (verifySignature !== undefined && typeof verifySignature !== 'function') {
+    throw new TypeError('primitives.verifySignature must be a function')
+  }
   return {
+    ...(verifySignature !== undefined ? { verifySignature } : {}),
     digest: sha256Base64url ?? ((data) => sdDigest(hasher, data)),
     decode:
       decodeBase64url ??
@@ -239,6 +257,28 @@ function codecOf(hasher: SdHasher, primitives: VerifierPrimitives = {}): Codec {
         return base64url.decode(segment)
       }),
   }
+}
+
+/**
+ * The injected signature check over `<header>.<payload>`: resolves to `payloadBytes` (decoded
+ * from that very payload segment) when the signature verifies, else undefined.
+ */
+async function checkSignature(
+  codec: Codec,
+  alg: AllowedAlg,
+  jwk: Record<string, unknown>,
+  segments: readonly string[],
+  payloadBytes: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  let signature: Uint8Array
+  try {
+    signature = codec.decode(segments[2] as string)
+  } catch {
+    return undefined
+  }
+  const input = `${segments[0] as string}.${segments[1] as string}`
+  const verify = codec.verifySignature as NonNullable<Codec['verifySignature']>
+  return (await verify(alg, jwk, input, signature).catch(() => false)) ? payloadBytes : undefined
 }
 
 /** Parses JSON from UTF-8 bytes, or undefined. */
@@ -777,16 +817,14 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       // 5. signature: jose checks it (off this thread, see the top of this file) while `prepare`
       // does the rest of the work; its outcome is used only once the signature verified.
       step = 'signature'
-      const signature = compactVerify(
-        jwt,
-        resolvedKeys.get(key.kid) ?? (await importTrusted(key, alg)),
-        {
-          algorithms: ALGORITHMS[alg],
-        },
-      ).then(
-        (verified) => verified.payload,
-        () => undefined,
-      )
+      const signature: Promise<Uint8Array | undefined> = codec.verifySignature
+        ? checkSignature(codec, alg, key.jwk, segments, payloadBytes)
+        : compactVerify(jwt, resolvedKeys.get(key.kid) ?? (await importTrusted(key, alg)), {
+            algorithms: ALGORITHMS[alg],
+          }).then(
+            (verified) => verified.payload,
+            () => undefined,
+          )
       const prepared = await prepare(payloadBytes, disclosures, codec, request.evaluateClaims)
       const verifiedPayload = await signature
       if (verifiedPayload === undefined) {
@@ -796,7 +834,11 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       const { payload } = prepared
       // Decoded from the same (now verified) segment, so always equal; compared all the same, so
       // the claims provably come from the bytes jose authenticated.
-      if (!isRecord(payload) || !sameText(verifiedPayload, prepared.payloadText as string)) {
+      if (
+        !isRecord(payload) ||
+        (verifiedPayload !== payloadBytes &&
+          !sameText(verifiedPayload, prepared.payloadText as string))
+      ) {
         fail('malformed', 'the JWT payload is not a JSON object')
       }
       checks.push(pass(step, `${alg} signature verified`))

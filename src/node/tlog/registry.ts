@@ -58,6 +58,7 @@ import {
   type NoteVerifier,
 } from '../../core/tlog/note.js'
 import { sha256 as nodeSha256 } from '../sha256.js'
+import { decodeBase64urlStrict } from '../verify-batch.js'
 
 /** One thing to publish; the registry derives its log entry. */
 export type RegistryItem =
@@ -174,7 +175,7 @@ export function registryEntry(item: RegistryItem, sha256: Sha256Fn = nodeSha256)
     case 'passport': {
       const entry = passportEntry(item.passport)
       // The leaf must be what a verifier recomputes from the passport alone (entry.ts).
-      const fromToken = passportEntryFromSdJwt(item.passport.token, sha256)
+      const fromToken = passportEntryFromSdJwt(item.passport.token, sha256, decodeBase64urlStrict)
       if (!fromToken.ok)
         throw new TypeError(`publish: passport ${item.passport.id}: ${fromToken.message}`)
       if (encodeEntryText(fromToken.entry) !== encodeEntryText(entry))

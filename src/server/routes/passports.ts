@@ -3,19 +3,19 @@
  * issuer key or a key it delegated to).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { decodeProtectedHeader } from 'jose'
 import { StoreError } from '../../core/errors.js'
-import type { PassportVerifier } from '../../core/passport/verify.js'
-import { nodePassportVerifier } from '../../node/verify-batch.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
-import type { PassportStatus, StoredPassport } from '../../core/store.js'
+import type { PassportRecord, PassportStatus, StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
-import { passportRecord } from '../passport-record.js'
 import type { RequestKey } from '../signed-request.js'
 import { PassportFull, PassportId, PassportSummary, SignedRequest, errors } from '../schemas.js'
 
 /** Body limit of a publish: the largest passport plus JSON framing. */
 export const PUBLISH_BODY_LIMIT = DEFAULT_MAX_TOKEN_BYTES + 1024
+/** Most passports in one POST /api/v1/passports/batch. */
+export const MAX_BATCH_PASSPORTS = 100
+/** Body limit of a batch publish: about a hundred 40 KB passports, whatever their sizes. */
+export const BATCH_BODY_LIMIT = 4 * 1024 * 1024
 /** Largest page of a search. */
 export const MAX_PAGE = 100
 /** Most passports (versions of one system) GET /systems/:subjectId/passports returns. */
@@ -42,23 +42,32 @@ export async function getStoredPassport(ctx: RouteContext, id: string): Promise<
   return stored
 }
 
-/** Most passport verifiers kept (one per issuer key that published recently). */
-const VERIFIERS_MAX = 1000
-const verifiers = new Map<string, PassportVerifier>()
-
 /**
- * The passport verifier trusting exactly the request's key, made once per key: the key is
- * imported on first use, not on every publish. `key.kid` is the RFC 7638 thumbprint of `key.jwk`
- * (checked by the signed-request verification), so it names one key.
+ * The records of passports the request key may publish, in order: each signed by that key,
+ * verifying in full, with the claims the registry indexes. The first refusal throws (403, 422);
+ * in a batch it names the passport's index.
  */
-function verifierFor(key: RequestKey): PassportVerifier {
-  let verifier = verifiers.get(key.kid)
-  if (verifier === undefined) {
-    verifier = nodePassportVerifier({ trustedKeys: [{ kid: key.kid, jwk: key.jwk }] })
-    verifiers.set(key.kid, verifier)
-    if (verifiers.size > VERIFIERS_MAX) verifiers.delete(verifiers.keys().next().value as string)
-  }
-  return verifier
+async function publishableRecords(
+  ctx: RouteContext,
+  key: RequestKey,
+  passports: readonly string[],
+  batch: boolean,
+): Promise<PassportRecord[]> {
+  const tokens = passports.map((p) => p.trim())
+  const outcomes = await ctx.publishPool.check({
+    key,
+    tokens,
+    nowSeconds: ctx.nowSeconds(),
+    publishedAt: isoNow(ctx),
+  })
+  return outcomes.map((outcome, i) => {
+    if (!outcome.ok) {
+      const { code, message, status, reason } = outcome.refusal
+      const text = batch ? `passports[${i}]: ${message}; nothing was published` : message
+      throw new ApiError(code, text, status, reason)
+    }
+    return { ...outcome.record, token: tokens[i] as string }
+  })
 }
 
 function summary(p: StoredPassport): Omit<StoredPassport, 'token'> {
@@ -111,43 +120,82 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request, reply) => {
       const key = keyOf(request)
-      const token = request.body.passport.trim()
-      let passportKid: unknown
-      try {
-        passportKid = decodeProtectedHeader(token.slice(0, token.indexOf('~'))).kid
-      } catch {
-        throw new ApiError(
-          'ERR_PASSPORT_REJECTED',
-          'the passport is not an SD-JWT with a JSON header',
-          422,
-          'malformed',
-        )
-      }
-      if (passportKid !== key.kid)
-        throw new ApiError(
-          'ERR_PASSPORT_REQUEST_FORBIDDEN',
-          `the passport was signed by key ${JSON.stringify(passportKid ?? null)}, not by the key that signed this request (${key.kid}); only its issuer may publish it`,
-        )
-      const verified = await verifierFor(key).verify(token, { nowSeconds: ctx.nowSeconds() })
-      if (!verified.ok || !verified.claims) {
-        const failed = verified.checks.find((c) => c.outcome === 'fail')
-        throw new ApiError(
-          'ERR_PASSPORT_REJECTED',
-          `the passport does not verify: ${failed?.message ?? 'unknown'}`,
-          422,
-          failed?.reason ?? 'malformed',
-        )
-      }
-      const made = passportRecord(verified.claims, token, key.kid, isoNow(ctx))
-      if (!made.ok) throw new ApiError('ERR_PASSPORT_REJECTED', made.message, 422, 'malformed')
+      const [record] = (await publishableRecords(ctx, key, [request.body.passport], false)) as [
+        PassportRecord,
+      ]
       const {
         indexes: [logIndex],
-      } = await ctx.deps.registry.publish([{ type: 'passport', passport: made.record }])
-      request.log.info({ passportId: made.record.id, kid: key.kid, logIndex }, 'published')
+      } = await ctx.deps.registry.publish([{ type: 'passport', passport: record }])
+      request.log.info({ passportId: record.id, kid: key.kid, logIndex }, 'published')
       return reply
         .code(201)
-        .header('location', `/api/v1/passports/${encodeURIComponent(made.record.id)}`)
-        .send({ id: made.record.id, logIndex })
+        .header('location', `/api/v1/passports/${encodeURIComponent(record.id)}`)
+        .send({ id: record.id, logIndex })
+    },
+  )
+
+  app.post<{ Body: { passports: string[] } }>(
+    '/api/v1/passports/batch',
+    {
+      bodyLimit: BATCH_BODY_LIMIT,
+      preValidation: ctx.signed,
+      schema: {
+        summary: `Publish up to ${MAX_BATCH_PASSPORTS} passports at once, all or none (signed request by their issuer key)`,
+        tags: ['passports'],
+        security: SignedRequest,
+        body: {
+          type: 'object',
+          required: ['passports'],
+          additionalProperties: false,
+          properties: {
+            passports: {
+              type: 'array',
+              minItems: 1,
+              maxItems: MAX_BATCH_PASSPORTS,
+              items: { type: 'string', minLength: 1, maxLength: DEFAULT_MAX_TOKEN_BYTES },
+              description:
+                'Passport SD-JWTs (compact, with all disclosures), all signed by the request key.',
+            },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
+                },
+              },
+            },
+          },
+          ...errors(400, 401, 403, 409, 413, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = keyOf(request)
+      const { passports } = request.body
+      const records = await publishableRecords(ctx, key, passports, true)
+      const ids = new Set<string>()
+      for (const [i, r] of records.entries()) {
+        if (ids.has(r.id))
+          throw new StoreError({
+            code: 'ERR_STORE_CONFLICT',
+            message: `passports[${i}]: passport ${JSON.stringify(r.id)} appears twice in the batch; nothing was published`,
+          })
+        ids.add(r.id)
+      }
+      // One registry call: the passports are committed together or not at all.
+      const { indexes } = await ctx.deps.registry.publish(
+        records.map((passport) => ({ type: 'passport', passport })),
+      )
+      request.log.info({ kid: key.kid, count: records.length, first: indexes[0] }, 'published')
+      return reply
+        .code(201)
+        .send({ items: records.map((r, i) => ({ id: r.id, logIndex: indexes[i] })) })
     },
   )
 

@@ -1,0 +1,256 @@
+/**
+ * What a publish costs most, verifying each passport in full, done on worker threads.
+ *
+ * A publish (POST /api/v1/passports and /api/v1/passports/batch) checks that the passport was
+ * signed by the request key, verifies it (signature, disclosures, claims) and builds the record
+ * the registry indexes. That is most of the CPU time of a publish; on the server's one thread it
+ * would cap publishes at what one core verifies. The pool runs it on `workers` threads, so the
+ * main thread only parses requests, authenticates them and commits; with `workers: 0` (or when
+ * running from TypeScript sources, where a worker cannot load this module) it runs in-thread.
+ *
+ * A worker answers with the record minus its token (the caller has the token already) or with
+ * the error the route returns; verifiers are kept per request key in each worker, as the route
+ * did in-thread.
+ */
+import { decodeProtectedHeader } from 'jose'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import type { AccordErrorCode } from '../core/errors.js'
+import type { PassportVerifier } from '../core/passport/verify.js'
+import type { PassportRecord } from '../core/store.js'
+import { nodePassportVerifier } from '../node/verify-batch.js'
+import { passportRecord } from './passport-record.js'
+import type { RequestKey } from './signed-request.js'
+
+/** Why a passport cannot be published: the route's error, ready to send. */
+export interface PublishRefusal {
+  code: AccordErrorCode
+  message: string
+  status?: number
+  reason?: string
+}
+
+export type PublishOutcome =
+  { ok: true; record: Omit<PassportRecord, 'token'> } | { ok: false; refusal: PublishRefusal }
+
+export interface PublishCheck {
+  /** The verified request key: every passport must be signed by it. */
+  key: RequestKey
+  /** Trimmed passport tokens. */
+  tokens: readonly string[]
+  nowSeconds: number
+  /** ISO time recorded as `publishedAt`. */
+  publishedAt: string
+}
+
+export interface PublishPool {
+  /** Worker threads in use; 0 when checking in this thread. */
+  readonly workers: number
+  /** Outcome `i` belongs to `tokens[i]`. */
+  check(request: PublishCheck): Promise<PublishOutcome[]>
+  close(): Promise<void>
+}
+
+/** Most passport verifiers kept per thread (one per issuer key that published recently). */
+const VERIFIERS_MAX = 1000
+
+/** Verifiers per request key (`kid` is the RFC 7638 thumbprint of `jwk`, so it names one key). */
+function verifierCache(): (key: RequestKey) => PassportVerifier {
+  const verifiers = new Map<string, PassportVerifier>()
+  return (key) => {
+    let verifier = verifiers.get(key.kid)
+    if (verifier === undefined) {
+      verifier = nodePassportVerifier({ trustedKeys: [{ kid: key.kid, jwk: key.jwk }] })
+      verifiers.set(key.kid, verifier)
+      if (verifiers.size > VERIFIERS_MAX) verifiers.delete(verifiers.keys().next().value as string)
+    }
+    return verifier
+  }
+}
+
+function refused(
+  message: string,
+  code: AccordErrorCode = 'ERR_PASSPORT_REJECTED',
+  reason: string | undefined = 'malformed',
+): PublishOutcome {
+  return {
+    ok: false,
+    refusal: {
+      code,
+      message,
+      ...(code === 'ERR_PASSPORT_REJECTED' ? { status: 422 } : {}),
+      ...(reason ? { reason } : {}),
+    },
+  }
+}
+
+/**
+ * A passport the request key may publish: signed by that key, verifying in full, with the
+ * claims the registry indexes.
+ */
+async function checkOne(
+  verifierFor: (key: RequestKey) => PassportVerifier,
+  request: PublishCheck,
+  token: string,
+): Promise<PublishOutcome> {
+  const { key } = request
+  let passportKid: unknown
+  try {
+    passportKid = decodeProtectedHeader(token.slice(0, token.indexOf('~'))).kid
+  } catch {
+    return refused('the passport is not an SD-JWT with a JSON header')
+  }
+  if (passportKid !== key.kid)
+    return refused(
+      `the passport was signed by key ${JSON.stringify(passportKid ?? null)}, not by the key that signed this request (${key.kid}); only its issuer may publish it`,
+      'ERR_PASSPORT_REQUEST_FORBIDDEN',
+      undefined,
+    )
+  const verified = await verifierFor(key).verify(token, { nowSeconds: request.nowSeconds })
+  if (!verified.ok || !verified.claims) {
+    const failed = verified.checks.find((c) => c.outcome === 'fail')
+    return refused(
+      `the passport does not verify: ${failed?.message ?? 'unknown'}`,
+      'ERR_PASSPORT_REJECTED',
+      failed?.reason ?? 'malformed',
+    )
+  }
+  const made = passportRecord(verified.claims, token, key.kid, request.publishedAt)
+  if (!made.ok) return refused(made.message)
+  const record: Partial<PassportRecord> = { ...made.record }
+  delete record.token
+  return { ok: true, record: record as Omit<PassportRecord, 'token'> }
+}
+
+/** Checks every token, side by side (one's signature check overlaps the next one's disclosures). */
+function checkAll(
+  verifierFor: (key: RequestKey) => PassportVerifier,
+  request: PublishCheck,
+): Promise<PublishOutcome[]> {
+  return Promise.all(request.tokens.map((t) => checkOne(verifierFor, request, t)))
+}
+
+interface WorkerInit {
+  accordPublishPool: true
+}
+interface CheckMessage {
+  id: number
+  request: PublishCheck
+}
+interface CheckReply {
+  id: number
+  outcomes?: PublishOutcome[]
+  error?: string
+}
+
+/** True when this module was loaded from compiled JavaScript (workers can start from it). */
+function canStartWorkers(): boolean {
+  return import.meta.url.endsWith('.js')
+}
+
+/** Tokens per message to a worker: a batch is split so that every worker gets a share. */
+const CHUNK = 16
+
+export function createPublishPool(options: { workers: number }): PublishPool {
+  const requested = options.workers
+  if (!Number.isInteger(requested) || requested < 0)
+    throw new TypeError(`publish workers must be an integer >= 0, got ${String(requested)}`)
+  if (requested === 0 || !canStartWorkers()) {
+    const verifierFor = verifierCache()
+    return {
+      workers: 0,
+      check: (request) => checkAll(verifierFor, request),
+      close: async () => undefined,
+    }
+  }
+
+  const init: WorkerInit = { accordPublishPool: true }
+  const pool = Array.from(
+    { length: requested },
+    () => new Worker(new URL(import.meta.url), { workerData: init }),
+  )
+  const pending = new Map<number, { resolve(o: PublishOutcome[]): void; reject(e: Error): void }>()
+  const load = new Map<Worker, number>(pool.map((w) => [w, 0]))
+  let ids = 0
+  let failure: Error | undefined
+  let closed = false
+
+  const failAll = (error: Error): void => {
+    failure ??= error
+    for (const p of pending.values()) p.reject(failure)
+    pending.clear()
+  }
+  for (const worker of pool) {
+    worker.unref()
+    worker.on('message', (reply: CheckReply) => {
+      const p = pending.get(reply.id)
+      if (p === undefined) return
+      pending.delete(reply.id)
+      if (reply.outcomes !== undefined) p.resolve(reply.outcomes)
+      else p.reject(new Error(`publish worker failed: ${reply.error ?? 'no outcome'}`))
+    })
+    worker.once('error', (error) => failAll(error))
+    worker.once('exit', (code) => {
+      if (!closed) failAll(new Error(`publish worker exited with code ${code}`))
+    })
+  }
+
+  /** Sends one chunk to the least loaded worker. */
+  const send = (request: PublishCheck): Promise<PublishOutcome[]> =>
+    new Promise((resolve, reject) => {
+      let worker = pool[0] as Worker
+      for (const w of pool) if ((load.get(w) ?? 0) < (load.get(worker) ?? 0)) worker = w
+      const size = request.tokens.length
+      load.set(worker, (load.get(worker) ?? 0) + size)
+      const id = ids++
+      const done = (): void => void load.set(worker, (load.get(worker) ?? size) - size)
+      pending.set(id, {
+        resolve: (o) => {
+          done()
+          resolve(o)
+        },
+        reject: (e) => {
+          done()
+          reject(e)
+        },
+      })
+      worker.postMessage({ id, request } satisfies CheckMessage)
+    })
+
+  return {
+    workers: pool.length,
+    async check(request) {
+      if (closed) throw new Error('the publish pool is closed')
+      if (failure) throw failure
+      const chunks: Promise<PublishOutcome[]>[] = []
+      for (let i = 0; i < request.tokens.length; i += CHUNK)
+        chunks.push(send({ ...request, tokens: request.tokens.slice(i, i + CHUNK) }))
+      return (await Promise.all(chunks)).flat()
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      failAll(new Error('the publish pool was closed'))
+      await Promise.all(pool.map((w) => w.terminate()))
+    },
+  }
+}
+
+function startWorker(): void {
+  const port = parentPort
+  if (!port) return
+  const verifierFor = verifierCache()
+  port.on('message', (msg: CheckMessage) => {
+    checkAll(verifierFor, msg.request).then(
+      (outcomes) => port.postMessage({ id: msg.id, outcomes } satisfies CheckReply),
+      (error: unknown) =>
+        port.postMessage({
+          id: msg.id,
+          error: error instanceof Error ? error.message : String(error),
+        } satisfies CheckReply),
+    )
+  })
+}
+
+if (!isMainThread && (workerData as Partial<WorkerInit> | null)?.accordPublishPool === true) {
+  startWorker()
+}
