@@ -3,6 +3,8 @@ import type { Catalog, Mapping } from '../../../src/core/catalog/schema.js'
 import {
   buildCatalogSet,
   validateCatalog,
+  validatedCatalog,
+  validatedMapping,
   validateMapping,
 } from '../../../src/core/catalog/validate.js'
 import demoLaw from '../../fixtures/catalogs/valid-minimal/demo-law/2024-1.v1.json' with { type: 'json' }
@@ -213,6 +215,43 @@ describe('validateMapping', () => {
   })
 })
 
+describe('validatedCatalog and validatedMapping', () => {
+  /** `value` with the keys of every object in reverse order. */
+  function reversed(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(reversed)
+    if (typeof value !== 'object' || value === null) return value
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversed(v)]),
+    )
+  }
+
+  it('give what validation gives: defaults filled in, keys in schema order', () => {
+    for (const json of [law(), reversed(law())]) {
+      const checked = validateCatalog(json, 'demo-law/2024-1.v1.json')
+      if (!checked.ok) throw new Error('fixture catalog must be valid')
+      const output = validatedCatalog(json)
+      expect(output.locale).toBe('en')
+      expect(JSON.stringify(output)).toBe(JSON.stringify(checked.catalog))
+    }
+    const mapping = validateMapping(reversed(demoMapping), 'm.json', validCatalogs())
+    if (!mapping.ok) throw new Error('fixture mapping must be valid')
+    expect(JSON.stringify(validatedMapping(reversed(demoMapping)))).toBe(
+      JSON.stringify(mapping.mapping),
+    )
+  })
+
+  it('build new objects and leave the input as it was', () => {
+    const json = law()
+    const before = JSON.stringify(json)
+    const output = validatedCatalog(json)
+    expect(JSON.stringify(json)).toBe(before)
+    expect(output.nodes).not.toBe(json.nodes)
+    expect(output.nodes[0]).not.toBe(json.nodes[0])
+  })
+})
+
 describe('buildCatalogSet', () => {
   const [lawCatalog, fwCatalog] = validCatalogs() as [Catalog, Catalog]
   const mapping = validateMapping(demoMapping, 'm.json', [lawCatalog, fwCatalog])
@@ -255,6 +294,26 @@ describe('buildCatalogSet', () => {
     const edges = set.edgesByUrn.get('urn:accord:req:demo-framework-1.0:govern-1.2') ?? []
     expect(edges.map((e) => e.source_urn)).toEqual(['urn:accord:req:demo-law-2024-1:art-1.1'])
     expect(set.edgesByUrn.get('urn:accord:req:demo-law-2024-1:art-1')).toHaveLength(1)
+  })
+
+  it('orders frameworks by code units, whatever the locale', () => {
+    // Under a Danish collation "aa" sorts after "z"; the order must not depend on the machine.
+    const named = (framework: string) => ({ catalog: { ...lawCatalog, framework }, sha256: '' })
+    const frameworks = (entries: ReturnType<typeof named>[]) =>
+      buildCatalogSet(entries, []).refs.map((r) => r.framework)
+    const uniqueNodes = (framework: string) => {
+      const e = named(framework)
+      e.catalog = {
+        ...e.catalog,
+        nodes: e.catalog.nodes.map((n) => ({ ...n, urn: `${n.urn}-${framework}` })),
+      }
+      return e
+    }
+    expect(frameworks([uniqueNodes('zz'), uniqueNodes('aa-x'), uniqueNodes('a0')])).toEqual([
+      'a0',
+      'aa-x',
+      'zz',
+    ])
   })
 
   it('throws TypeError for two catalogs of one framework', () => {
