@@ -11,10 +11,18 @@
 import { FACTS } from '../classify/facts.js'
 import type { Catalog, CatalogNode, Condition, LawVersion, Route } from './schema.js'
 
+/**
+ * Orders ISO dates (YYYY-MM-DD): by code units, which for such strings is date order. Not
+ * `localeCompare`, whose first call in a process sets up ICU collation (several ms).
+ */
+export function compareIsoDates(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 /** The law version in force on `asOf` (YYYY-MM-DD), or undefined when the catalog has none. */
 export function lawVersionAt(catalog: Catalog, asOf: string): LawVersion | undefined {
   const versions = [...(catalog.law_versions ?? [])].sort((a, b) =>
-    a.in_force_from.localeCompare(b.in_force_from),
+    compareIsoDates(a.in_force_from, b.in_force_from),
   )
   let current: LawVersion | undefined
   for (const v of versions) if (v.in_force_from <= asOf) current = v
@@ -42,7 +50,7 @@ export function applicationDate(
   const obligation = node.obligation
   if (!obligation) return undefined
   const order = [...(catalog.law_versions ?? [])]
-    .sort((a, b) => a.in_force_from.localeCompare(b.in_force_from))
+    .sort((a, b) => compareIsoDates(a.in_force_from, b.in_force_from))
     .map((v) => v.id)
   const upTo = order.indexOf(lawVersionId)
   const candidates = upTo < 0 ? order : order.slice(0, upTo + 1)

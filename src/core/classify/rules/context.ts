@@ -6,7 +6,11 @@
  * practice, which Annex I act is in which section, when each obligation applies) are read from the
  * catalog, so that they can be corrected as data.
  */
-import { applicationDate, type ApplicationDate } from '../../catalog/applicability.js'
+import {
+  applicationDate,
+  compareIsoDates,
+  type ApplicationDate,
+} from '../../catalog/applicability.js'
 import type { Catalog, CatalogNode, LawVersion, Route } from '../../catalog/schema.js'
 import type { Manifest } from '../../manifest/schema.js'
 import type { TraceStep } from '../types.js'
@@ -40,7 +44,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     byUrn.set(node.urn, node)
   }
   const versions = [...(catalog.law_versions ?? [])].sort((a, b) =>
-    a.in_force_from.localeCompare(b.in_force_from),
+    compareIsoDates(a.in_force_from, b.in_force_from),
   )
   return { catalog, byId, byUrn, versions }
 }

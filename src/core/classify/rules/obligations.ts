@@ -4,7 +4,7 @@
  * force, and that has a date of application there for the routes the system has. Dated on or
  * before the as-of date: in force; later: upcoming.
  */
-import { applicationDate, evaluateCondition } from '../../catalog/applicability.js'
+import { applicationDate, compareIsoDates, evaluateCondition } from '../../catalog/applicability.js'
 import type { CatalogNode, Route } from '../../catalog/schema.js'
 import type { ObligationInForce } from '../types.js'
 import { existsIn, record, type RuleContext } from './context.js'
@@ -56,7 +56,9 @@ export function selectObligations(
     })
   })
 
-  chosen.sort((a, b) => a.entry.appliesFrom.localeCompare(b.entry.appliesFrom) || a.order - b.order)
+  chosen.sort(
+    (a, b) => compareIsoDates(a.entry.appliesFrom, b.entry.appliesFrom) || a.order - b.order,
+  )
   const obligations = chosen.filter((c) => c.entry.status === 'in-force').map((c) => c.entry)
   const upcoming = chosen.filter((c) => c.entry.status === 'upcoming').map((c) => c.entry)
   record(ctx, {
