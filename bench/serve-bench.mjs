@@ -17,7 +17,7 @@
  */
 import { fork, spawnSync } from 'node:child_process'
 import { randomUUID, createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, tmpdir, release } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -325,6 +325,26 @@ async function sendEach(url, requests, connections) {
   }
 }
 
+/**
+ * CPU time (ms) of every PostgreSQL process on this machine (`postgres` in /proc/<pid>/stat):
+ * the database's share of a publish, which the server process's CPU time does not include.
+ */
+function postgresCpuMs() {
+  let ticks = 0
+  for (const pid of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(pid)) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const fields = stat.split(') ')[1].split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return (ticks * 1000) / 100
+}
+
 /** CPU time (ms) of this process's waited-for children (wrk), from /proc (Linux). */
 function childrenCpuMs() {
   try {
@@ -392,6 +412,7 @@ async function bench(backend, env, args, data) {
     const cpu0 = await serverCpu()
     const own0 = process.cpuUsage()
     const children0 = childrenCpuMs()
+    const pg0 = postgresCpuMs()
     const publish = HAS_WRK
       ? await load({
           url: `${url}/api/v1/passports`,
@@ -409,6 +430,7 @@ async function bench(backend, env, args, data) {
       client: HAS_WRK
         ? (childrenCpuMs() - children0) / acknowledged
         : (ownUsage.user + ownUsage.system) / 1000 / acknowledged,
+      database: (postgresCpuMs() - pg0) / acknowledged,
       poolExhausted: HAS_WRK && publish.requests.total >= requests.length,
     }
     // Batch publish: the passports the run above did not reach, args.batch per signed request.
@@ -429,6 +451,7 @@ async function bench(backend, env, args, data) {
       }
       const c0 = await serverCpu()
       const k0 = childrenCpuMs()
+      const p0 = postgresCpuMs()
       const r = await load({
         url: `${url}/api/v1/passports/batch`,
         connections: Math.min(args.connections, 8),
@@ -441,6 +464,7 @@ async function bench(backend, env, args, data) {
       batchCpuMs = {
         server: ((await serverCpu()) - c0) / 1000 / Math.max(1, passports),
         client: (childrenCpuMs() - k0) / Math.max(1, passports),
+        database: (postgresCpuMs() - p0) / Math.max(1, passports),
         poolExhausted: r.requests.total >= batches.length,
       }
       batchPublish = { ...r, passports }
