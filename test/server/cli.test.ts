@@ -31,12 +31,13 @@ afterAll(() => server.close())
 
 async function runPublish(argv: string[]) {
   let out = ''
+  let err = ''
   let exitCode = 0
   const program = new Command().exitOverride()
   registerPublish(program, {
     io: {
       out: (s) => (out += s),
-      err: () => undefined,
+      err: (s) => (err += s),
       isTty: false,
       today: () => '2026-11-20',
       nowSeconds: () => NOW,
@@ -44,7 +45,7 @@ async function runPublish(argv: string[]) {
     setExit: (c) => (exitCode = c),
   })
   await program.parseAsync(['node', 'accord', 'publish', ...argv])
-  return { out, exitCode }
+  return { out, err, exitCode }
 }
 
 describe('accord serve + accord publish', () => {
@@ -75,5 +76,52 @@ describe('accord serve + accord publish', () => {
     await expect(
       runPublish([file, '--registry', server.url, '--key', otherFiles.privatePath]),
     ).rejects.toMatchObject({ code: 'ERR_PASSPORT_REQUEST_FORBIDDEN' })
+  })
+
+  it('publishes many passport files in batches of 100, each all or none, with progress', async () => {
+    const pair = await generateKeyPair({ alg: 'EdDSA' })
+    const { privatePath } = await writeKeyPair(path.join(dir, 'keys'), 'fleet', pair)
+    const signer = await signerFromJwk(pair.privateJwk)
+    const ps = await Promise.all(Array.from({ length: 102 }, (_, i) => makePassport(signer, i)))
+    const files = ps.map((p, i) => {
+      const file = path.join(dir, `fleet-${i}.sd-jwt`)
+      writeFileSync(file, p.token)
+      return file
+    })
+    const size = async () =>
+      ((await (await fetch(`${server.url}/readyz`)).json()) as { logSize: number }).logSize
+    const before = await size()
+    const { out, err } = await runPublish([
+      ...files,
+      '--registry',
+      server.url,
+      '--key',
+      privatePath,
+      '--json',
+    ])
+    const { items } = JSON.parse(out) as { items: { id: string; logIndex: number }[] }
+    expect(items.map((i) => i.id)).toEqual(ps.map((p) => p.id))
+    expect(items.map((i) => i.logIndex)).toEqual(ps.map((_, i) => before + i))
+    expect(err).toBe('published 100/102\npublished 102/102\n')
+    // A batch with a passport of another issuer is refused whole, naming the passport.
+    const fresh = await Promise.all([0, 1].map((i) => makePassport(signer, i)))
+    const foreign = path.join(dir, 'foreign.sd-jwt')
+    writeFileSync(
+      foreign,
+      (await makePassport(await signerFromJwk((await generateKeyPair()).privateJwk))).token,
+    )
+    const freshFiles = fresh.map((p, i) => {
+      const file = path.join(dir, `fresh-${i}.sd-jwt`)
+      writeFileSync(file, p.token)
+      return file
+    })
+    const mid = await size()
+    await expect(
+      runPublish([...freshFiles, foreign, '--registry', server.url, '--key', privatePath]),
+    ).rejects.toMatchObject({
+      code: 'ERR_PASSPORT_REQUEST_FORBIDDEN',
+      message: expect.stringMatching(/passports\[2\]: .*nothing was published/),
+    })
+    expect(await size()).toBe(mid)
   })
 })

@@ -8,6 +8,7 @@ import {
 } from '../../core/errors.js'
 import { fileSigner } from '../../node/keys.js'
 import { readPassportFile } from '../../node/status-store.js'
+import { MAX_BATCH_PASSPORTS } from '../../server/limits.js'
 import { signRequest } from '../../server/signed-request.js'
 import { printJson, type Ctx } from '../common.js'
 
@@ -18,6 +19,7 @@ interface PublishOptions {
 }
 
 export const PUBLISH_PATH = '/api/v1/passports'
+export const BATCH_PATH = '/api/v1/passports/batch'
 
 export interface PublishToRegistryOptions {
   /** Base URL of the registry, e.g. `http://127.0.0.1:8080`. */
@@ -33,6 +35,55 @@ export interface PublishToRegistryOptions {
 export async function publishToRegistry(
   options: PublishToRegistryOptions,
 ): Promise<{ id: string; logIndex: number }> {
+  const json = await postSigned(options, PUBLISH_PATH, { passport: options.passport })
+  if (typeof json.id === 'string' && typeof json.logIndex === 'number')
+    return { id: json.id, logIndex: json.logIndex }
+  throw unexpected(json)
+}
+
+export interface PublishManyOptions extends Omit<PublishToRegistryOptions, 'passport'> {
+  passports: readonly string[]
+  /** Called after each batch is acknowledged: how many passports are published so far. */
+  onProgress?: (published: number, total: number) => void
+}
+
+/**
+ * Publishes passports in batches of up to MAX_BATCH_PASSPORTS (POST /api/v1/passports/batch, one
+ * signed request and one commit per batch, all or none); returns `{ id, logIndex }` per
+ * passport, in order. A refused batch stops here: the batches before it stay published.
+ */
+export async function publishManyToRegistry(
+  options: PublishManyOptions,
+): Promise<{ id: string; logIndex: number }[]> {
+  const out: { id: string; logIndex: number }[] = []
+  for (let i = 0; i < options.passports.length; i += MAX_BATCH_PASSPORTS) {
+    const passports = options.passports.slice(i, i + MAX_BATCH_PASSPORTS)
+    const json = await postSigned(options, BATCH_PATH, { passports })
+    const items = Array.isArray(json.items) ? (json.items as unknown[]) : []
+    if (items.length !== passports.length) throw unexpected(json)
+    for (const item of items) {
+      const { id, logIndex } = (item ?? {}) as { id?: unknown; logIndex?: unknown }
+      if (typeof id !== 'string' || typeof logIndex !== 'number') throw unexpected(json)
+      out.push({ id, logIndex })
+    }
+    options.onProgress?.(out.length, options.passports.length)
+  }
+  return out
+}
+
+function unexpected(json: Record<string, unknown>): AccordError {
+  return new TlogError({
+    code: 'ERR_TLOG_UNAVAILABLE',
+    message: `the registry answered 201 with an unexpected body: ${JSON.stringify(json).slice(0, 200)}`,
+  })
+}
+
+/** POSTs `payload` as JSON with a signed request; the parsed 201 body, or the registry's error. */
+async function postSigned(
+  options: Omit<PublishToRegistryOptions, 'passport'>,
+  path: string,
+  payload: unknown,
+): Promise<Record<string, unknown>> {
   let base: URL
   try {
     base = new URL(options.registry)
@@ -43,9 +94,9 @@ export async function publishToRegistry(
       message: `--registry "${options.registry}" is not an http(s) URL`,
     })
   }
-  const url = new URL(PUBLISH_PATH, base)
+  const url = new URL(path, base)
   const signer = await fileSigner(options.keyPath)
-  const body = JSON.stringify({ passport: options.passport })
+  const body = JSON.stringify(payload)
   const authorization = await signRequest(signer, {
     method: 'POST',
     path: url.pathname,
@@ -74,8 +125,7 @@ export async function publishToRegistry(
   } catch {
     // Not JSON: reported below by status.
   }
-  if (response.status === 201 && typeof json.id === 'string' && typeof json.logIndex === 'number')
-    return { id: json.id, logIndex: json.logIndex }
+  if (response.status === 201) return json
   const code =
     typeof json.code === 'string' && json.code in ERROR_CODES
       ? (json.code as AccordErrorCode)
@@ -87,26 +137,37 @@ export async function publishToRegistry(
   })
 }
 
-/** `accord publish PASSPORT --registry URL --key ISSUER_KEY`. */
+/** `accord publish PASSPORT... --registry URL --key ISSUER_KEY`. */
 export function registerPublish(program: Command, ctx: Ctx): void {
   program
     .command('publish')
     .description(
-      'publish a passport you issued to a registry (a request signed by your issuer key)',
+      'publish passports you issued to a registry (requests signed by your issuer key; several passports go in batches of 100, each batch all or none)',
     )
-    .argument('<passport>', 'passport file (SD-JWT) as `accord issue` wrote it')
+    .argument('<passports...>', 'passport files (SD-JWT) as `accord issue` wrote them')
     .requiredOption('--registry <url>', 'registry base URL, e.g. http://127.0.0.1:8080')
-    .requiredOption('--key <file>', 'the issuer private key that signed the passport')
+    .requiredOption('--key <file>', 'the issuer private key that signed the passports')
     .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (passportPath: string, opts: PublishOptions) => {
-      const file = await readPassportFile(passportPath)
-      const result = await publishToRegistry({
+    .action(async (passportPaths: string[], opts: PublishOptions) => {
+      const passports: string[] = []
+      for (const p of passportPaths) passports.push((await readPassportFile(p)).sdJwt)
+      const common = {
         registry: opts.registry,
-        passport: file.sdJwt,
         keyPath: opts.key,
         nowSeconds: ctx.io.nowSeconds(),
+      }
+      if (passports.length === 1) {
+        const result = await publishToRegistry({ ...common, passport: passports[0] as string })
+        if (opts.json) printJson(ctx.io, result)
+        else ctx.io.out(`published ${result.id} at log index ${result.logIndex}\n`)
+        return
+      }
+      const items = await publishManyToRegistry({
+        ...common,
+        passports,
+        onProgress: (done, total) => ctx.io.err(`published ${done}/${total}\n`),
       })
-      if (opts.json) printJson(ctx.io, result)
-      else ctx.io.out(`published ${result.id} at log index ${result.logIndex}\n`)
+      if (opts.json) printJson(ctx.io, { items })
+      else for (const r of items) ctx.io.out(`published ${r.id} at log index ${r.logIndex}\n`)
     })
 }

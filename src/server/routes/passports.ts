@@ -7,15 +7,12 @@ import { StoreError } from '../../core/errors.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportRecord, PassportStatus, StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
+import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS } from '../limits.js'
 import type { RequestKey } from '../signed-request.js'
 import { PassportFull, PassportId, PassportSummary, SignedRequest, errors } from '../schemas.js'
 
 /** Body limit of a publish: the largest passport plus JSON framing. */
 export const PUBLISH_BODY_LIMIT = DEFAULT_MAX_TOKEN_BYTES + 1024
-/** Most passports in one POST /api/v1/passports/batch. */
-export const MAX_BATCH_PASSPORTS = 100
-/** Body limit of a batch publish: about a hundred 40 KB passports, whatever their sizes. */
-export const BATCH_BODY_LIMIT = 4 * 1024 * 1024
 /** Largest page of a search. */
 export const MAX_PAGE = 100
 /** Most passports (versions of one system) GET /systems/:subjectId/passports returns. */
