@@ -178,7 +178,13 @@ export function registryEntry(item: RegistryItem, sha256: Sha256Fn = nodeSha256)
       const fromToken = passportEntryFromSdJwt(item.passport.token, sha256, decodeBase64urlStrict)
       if (!fromToken.ok)
         throw new TypeError(`publish: passport ${item.passport.id}: ${fromToken.message}`)
-      if (encodeEntryText(fromToken.entry) !== encodeEntryText(entry))
+      const t = fromToken.entry
+      if (
+        t.id !== entry.id ||
+        t.issuer !== entry.issuer ||
+        t.kid !== entry.kid ||
+        t.issuerJwtSha256 !== entry.issuerJwtSha256
+      )
         throw new TypeError(
           `publish: passport ${item.passport.id}: id, issuer, kid or issuerJwtSha256 differ from its token`,
         )

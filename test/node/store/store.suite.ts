@@ -529,6 +529,21 @@ export function storeSuite(name: string, target: StoreTarget): void {
         )
       })
 
+      it('stores every token byte for byte, also ones with a newline, quotes or backslashes', async () => {
+        const store = await migrated()
+        // Newline-free tokens go joined in one text; a batch with another token goes as an array.
+        const plain = [passport(1), passport(2, { token: 'x'.repeat(20_000) + '~' })]
+        const odd = [
+          passport(3, { token: 'a\nb~' }),
+          passport(4, { token: 'say "hi" \\ {x,y} NULL ~' }),
+          passport(5, { token: '' }),
+        ]
+        await store.publishBatch(plain.map(publishItem))
+        await store.publishBatch(odd.map((p) => publishItem({ ...p, token: p.token })))
+        for (const p of [...plain, ...odd])
+          expect((await store.getPassport(p.id))?.token).toBe(p.token)
+      })
+
       it('mixes passports, status changes and endorsements; each gets its kind of entry', async () => {
         const store = await migrated()
         const p = passport(1)
