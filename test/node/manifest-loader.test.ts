@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -11,9 +11,12 @@ import {
   EXPLICIT_KEY,
   FAST_PARSE_MIN_CHARS,
   fastJsonLoad,
+  FastYamlRefused,
   fastYamlLoad,
   loadManifest,
   MAX_MANIFEST_BYTES,
+  mayNeedNodeChecks,
+  nodeChecks,
   NULL_KEY,
   type JsYamlModule,
 } from '../../src/node/manifest-loader.js'
@@ -302,6 +305,48 @@ describe('fast YAML loading', () => {
     // Both outcomes occur, so the comparison means something.
     expect(texts.some((t) => NULL_KEY.test(t)) && texts.some((t) => !NULL_KEY.test(t))).toBe(true)
     expect(texts.some((t) => EXPLICIT_KEY.test(t))).toBe(true)
+  })
+
+  it('skips the node checks only where they would refuse nothing', () => {
+    // No implicit types (a resolved plain scalar would carry a tag), explicit tags resolved.
+    const schema = (jsyaml as unknown as { FAILSAFE_SCHEMA: unknown }).FAILSAFE_SCHEMA
+    /** Whether nodeChecks refuses `text` while js-yaml reads it (undefined: js-yaml fails). */
+    const refused = (text: string): boolean | undefined => {
+      try {
+        jsyaml.load(text, { schema, listener: nodeChecks() })
+        return false
+      } catch (err) {
+        return err instanceof FastYamlRefused ? true : undefined
+      }
+    }
+    const pieces = ['[', ']', '{', '}', '&a', '!', ' ', '\n', '\n ', ': ', ',', '"', '#', 'x']
+    let strings = ['']
+    const all: string[] = []
+    for (let n = 0; n < 4; n++) {
+      strings = strings.flatMap((s) => pieces.map((p) => s + p))
+      all.push(...strings)
+    }
+    const texts = [
+      ...Object.values(SNIPPETS),
+      ...Object.values(REFUSED),
+      ...all.flatMap((s) => [s, `k: ${s}\n`, `k:\n  - ${s}\n  - y\n`]),
+    ]
+    let skipped = 0
+    let refusals = 0
+    for (const text of texts) {
+      const outcome = refused(text)
+      if (outcome === true) refusals++
+      if (mayNeedNodeChecks(text)) continue
+      if (outcome === false) skipped++
+      expect(outcome, JSON.stringify(text)).not.toBe(true)
+    }
+    // Both sides occur, so the comparison means something.
+    expect(skipped).toBeGreaterThan(1000)
+    expect(refusals).toBeGreaterThan(1000)
+    // The examples need no checks: a `&` between words, one-line flow lists.
+    for (const file of examples()) {
+      expect(mayNeedNodeChecks(readFileSync(file, 'utf8')), file).toBe(false)
+    }
   })
 
   it('loads every fixture with the same result whether the fast loader is used or not', async () => {

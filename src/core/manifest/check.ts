@@ -86,6 +86,7 @@ const EU = new Set<string>(EU_MEMBER_STATES)
 
 /** All cross-field issues of `m`, errors and warnings, in manifest order. */
 export function checkManifest(m: Manifest): ManifestIssue[] {
+  const evidence = checkEvidence(m)
   return [
     ...checkTerritory(m),
     ...checkMilitary(m),
@@ -94,8 +95,8 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkModels(m),
     ...checkProviderFields(m),
     ...checkRisks(m),
-    ...checkEvidence(m),
-    ...checkEvidenceRefs(m),
+    ...evidence.issues,
+    ...checkEvidenceRefs(m, evidence.ids),
   ]
 }
 
@@ -318,15 +319,21 @@ function checkRisks(m: Manifest): ManifestIssue[] {
   return out
 }
 
-function checkEvidence(m: Manifest): ManifestIssue[] {
-  const out: ManifestIssue[] = []
+/**
+ * Duplicate ids and paths, and paths leaving the folder; also returns the index of the first item
+ * with each id, which `checkEvidenceRefs` looks references up in (one pass over a list that may
+ * hold thousands of items).
+ */
+function checkEvidence(m: Manifest): { issues: ManifestIssue[]; ids: ReadonlyMap<string, number> } {
+  const issues: ManifestIssue[] = []
   const ids = new Map<string, number>()
   const paths = new Map<string, number>()
-  m.evidence.forEach((e, i) => {
+  for (let i = 0; i < m.evidence.length; i++) {
+    const e = m.evidence[i]
     const firstId = ids.get(e.id)
     if (firstId === undefined) ids.set(e.id, i)
     else {
-      out.push(
+      issues.push(
         error(
           'duplicate_evidence_id',
           ['evidence', i, 'id'],
@@ -339,7 +346,7 @@ function checkEvidence(m: Manifest): ManifestIssue[] {
     const plain = PLAIN_PATH.test(e.path)
     const where = plain ? undefined : evidencePathProblem(e.path)
     if (where !== undefined) {
-      out.push(
+      issues.push(
         error(
           'evidence_outside_root',
           ['evidence', i, 'path'],
@@ -347,13 +354,13 @@ function checkEvidence(m: Manifest): ManifestIssue[] {
           "use a path relative to the manifest's folder, without '..' leaving it; move the file there if needed",
         ),
       )
-      return
+      continue
     }
     const key = plain ? e.path : normaliseRelative(e.path)
     const firstPath = paths.get(key)
     if (firstPath === undefined) paths.set(key, i)
     else {
-      out.push(
+      issues.push(
         error(
           'duplicate_evidence_path',
           ['evidence', i, 'path'],
@@ -362,20 +369,17 @@ function checkEvidence(m: Manifest): ManifestIssue[] {
         ),
       )
     }
-  })
-  return out
+  }
+  return { issues, ids }
 }
 
-function checkEvidenceRefs(m: Manifest): ManifestIssue[] {
-  // Built at the first reference: most manifests have a few or none, and thousands of items.
-  let known: Set<string> | undefined
+/** References to evidence ids (`ids`: every id of `m.evidence`) that name no item. */
+function checkEvidenceRefs(m: Manifest, ids: ReadonlyMap<string, number>): ManifestIssue[] {
   const out: ManifestIssue[] = []
   const ref = (id: string | undefined, path: Issue['path']) => {
-    if (id === undefined) return
-    known ??= new Set(m.evidence.map((e) => e.id))
-    if (known.has(id)) return
-    const ids = m.evidence.map((e) => e.id)
-    const listed = ids.length > 0 ? `; evidence ids are ${ids.join(', ')}` : ''
+    if (id === undefined || ids.has(id)) return
+    const listed =
+      ids.size > 0 ? `; evidence ids are ${m.evidence.map((e) => e.id).join(', ')}` : ''
     out.push(
       error(
         'unknown_evidence_ref',

@@ -122,6 +122,22 @@ describe('fastEvidence', () => {
     expect(fastEvidence([])).toEqual([])
   })
 
+  it('reads dates that recur over a list as zod does (each is checked once)', () => {
+    const item = (i: number, date: string) => ({ ...VALID, id: `e${i}`, path: `e${i}.md`, date })
+    const lists = [
+      [item(0, '2026-08-02'), item(1, '2026-08-02'), item(2, '2024-02-29'), item(3, '2026-08-02')],
+      [item(0, '2026-08-02'), item(1, '2026-08-02'), item(2, '2023-02-29')],
+      [item(0, '2023-02-29'), item(1, '2026-08-02'), item(2, '2023-02-29')],
+      [item(0, '2026-08-02'), item(1, ' 2026-08-02'), item(2, '2026-08-02')],
+    ]
+    const outcomes = lists.map((list) => {
+      const fast = fastEvidence(list)
+      expect(fast === undefined ? undefined : JSON.stringify(fast)).toBe(zodJson(list))
+      return fast !== undefined
+    })
+    expect(outcomes).toEqual([true, false, false, false])
+  })
+
   it('copies the supports list and trims text as zod does', () => {
     const supports = ['eu-ai-act:art-9']
     const [item] = fastEvidence([{ ...VALID, supports, title: '  Risk register \n' }]) ?? []
