@@ -86,22 +86,16 @@ const STATUS_OF: Record<Level, Exclude<Status, 'not-applicable'>> = {
   2: 'met',
 }
 
-/** Evidence naming a node. */
-interface Direct {
-  ev: HashedEvidence
-  /** Position of `ev.id` among the distinct evidence ids, sorted: compares as the id does. */
-  idx: number
-  /** 1 when the evidence is marked partial, else 2. */
-  level: Level
-  /** Short ref of the node the evidence names. */
-  named: string
-  /**
-   * Its use by the node it names (`via: 'direct'`): one object for all the nodes the item names,
-   * since the use does not say which node it is for.
-   */
-  directUse: EvidenceUse
-  /** Its use for the descendants of that node (`inheritedFrom: named`), built once for all. */
-  inheritedUse?: EvidenceUse
+/**
+ * A node that evidence names: its short ref and its entries, one per item naming it (the indices
+ * of `EvidenceIndex.entryItem`), in evidence id order.
+ */
+interface Target {
+  urn: string
+  ref: string
+  entries: number[]
+  /** The last item that got an entry here (items are indexed in order). */
+  last: number
 }
 
 /**
@@ -110,31 +104,45 @@ interface Direct {
  */
 type Cross = Exclude<EvidenceUse['via'], 'direct'> & { relation: Relation }
 
+/** One way the entries of a target reach the node being judged. */
+interface Source {
+  target: Target
+  /** 0 named by the node itself, 1 by an ancestor of it, 2 through the crosswalk. */
+  rank: 0 | 1 | 2
+  /** The target is an ancestor of the node (rank 1) or of the crosswalk's other end. */
+  inherited: boolean
+  cross: Cross | undefined
+  /** The most a use through this source gives: 1 through a weak crosswalk edge, else 2. */
+  cap: Level
+}
+
 /**
  * The ways evidence reaches a node, one per evidence item, by evidence id: each as its use (which
- * carries what the wording needs) with how well it meets the node. The wording (`howOf`,
- * `limitOf`) is built only for the few uses a reason names: a large system has tens of thousands.
+ * carries what the wording needs). The wording (`howOf`, `limitOf`) is built only for the few uses
+ * a reason names: a large system has tens of thousands.
  */
 interface Contributions {
-  all: EvidenceUse[]
-  /** Per item of `all`: how well it meets the node. */
-  level: Uint8Array
-  /** Per item of `all`: the level of the evidence itself (1 when marked partial). */
-  evLevel: Uint8Array
-  /** Indices into `all`, best first. */
-  ranked: Int32Array
-  /** The uses with a level above 0, by evidence id. */
+  /**
+   * Every use counts: each meets the node at level 1 or 2, never 0 (evidence gives 1 or 2, and so
+   * does a crosswalk edge).
+   */
   uses: EvidenceUse[]
+  /** The best level among the uses, 0 when there are none. */
+  top: Level
+  /** How many uses are at the `top` level. */
+  topCount: number
+  /**
+   * Indices into `uses` of those at the `top` level, direct then inherited then crosswalk, each by
+   * id: all of them when `top` is 1 (a reason gives the limit of each), else the first MAX_LISTED
+   * (a reason names only those).
+   */
+  best: number[]
+  /** Per item of `best`: 1 when its evidence is marked partial. */
+  bestPartial: number[]
 }
 
 /** The contributions of a not-applicable node: none are collected. */
-const NO_CONTRIBUTIONS: Contributions = {
-  all: [],
-  level: new Uint8Array(0),
-  evLevel: new Uint8Array(0),
-  ranked: new Int32Array(0),
-  uses: [],
-}
+const NO_CONTRIBUTIONS: Contributions = { uses: [], top: 0, topCount: 0, best: [], bestPartial: [] }
 
 interface Listed {
   framework: string
@@ -247,64 +255,27 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     }
   }
 
-  // 2. Evidence named per node.
-  const named = new Map<string, Direct[]>()
-  const evidence = [...options.evidence].sort((a, b) => compare(a.id, b.id))
-  // Thousands of evidence items name the same few hundred refs: resolve each spelling once, to
-  // the node's short ref and its list (null when unknown: checkEvidenceRefs rejects those before
+  // 2. Evidence named per node. Thousands of evidence items name the same few hundred refs:
+  // resolve each spelling once (null when unknown: checkEvidenceRefs rejects those before
   // assessment, so they are ignored here).
-  type Target = { ref: string; list: Direct[] }
-  const targets = new Map<string, Target | null>()
-  const byUrn = new Map<string, Target>()
-  const target = (spelling: string): Target | null => {
+  const evidence = [...options.evidence].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const index = new EvidenceIndex(evidence, (spelling) => {
     const hit = resolveRef(catalogs, spelling)
-    if (!hit) return null
-    let t = byUrn.get(hit.node.urn)
-    if (t === undefined) {
-      t = { ref: shortId(hit.framework, hit.node.id), list: [] }
-      byUrn.set(hit.node.urn, t)
-      named.set(hit.node.urn, t.list)
-    }
-    return t
-  }
-  const seen: (Target | null)[] = []
-  let idx = -1
-  for (let i = 0; i < evidence.length; i++) {
-    const ev = evidence[i] as HashedEvidence
-    if (i === 0 || ev.id !== (evidence[i - 1] as HashedEvidence).id) idx++
-    const level: Level = ev.partial ? 1 : 2
-    let directUse: EvidenceUse | undefined
-    const supports = ev.supports
-    for (let j = 0; j < supports.length; j++) {
-      const spelling = supports[j] as string
-      let t = targets.get(spelling)
-      if (t === undefined) {
-        t = target(spelling)
-        targets.set(spelling, t)
-      }
-      seen[j] = t
-      if (t === null) continue
-      // Two spellings of one node in one item count once.
-      let twice = false
-      for (let k = 0; k < j; k++) if (seen[k] === t) twice = true
-      if (twice) continue
-      directUse ??= { evidenceId: ev.id, sha256: ev.sha256, via: 'direct' }
-      t.list.push({ ev, idx, level, named: t.ref, directUse })
-    }
-  }
+    return hit ? { urn: hit.node.urn, ref: shortId(hit.framework, hit.node.id) } : null
+  })
 
   // Evidence covering a node: naming it, then naming its parent, and so on up.
-  const coverageMemo = new Map<string, (readonly Direct[])[]>()
-  const coverage = (urn: string): (readonly Direct[])[] => {
+  const coverageMemo = new Map<string, readonly Target[]>()
+  const coverage = (urn: string): readonly Target[] => {
     const memo = coverageMemo.get(urn)
     if (memo) return memo
-    const out: (readonly Direct[])[] = [named.get(urn) ?? []]
+    const own = index.targets.get(urn)
+    const out: Target[] = own ? [own] : []
     const parent = catalogs.nodesByUrn.get(urn)?.node.parent_urn
     if (parent !== undefined && catalogs.nodesByUrn.has(parent)) out.push(...coverage(parent))
     coverageMemo.set(urn, out)
     return out
   }
-  const collector = new Collector(idx + 1)
 
   // 3. Judge every listed node, children before parents.
   const judged = new Map<string, Judged>()
@@ -334,7 +305,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
       // A not-applicable node lists no evidence: skip collecting it (thousands of uses).
       contributions:
         item.notApplicable === undefined
-          ? contributionsFor(item, catalogs, edgesOf, coverage, collector)
+          ? index.collect(sourcesOf(item, catalogs, edgesOf, coverage))
           : NO_CONTRIBUTIONS,
       children: children.map((c) => ({ ref: (listed.get(c) as Listed).ref, ...judge(c) })),
     })
@@ -453,199 +424,295 @@ function notApplicableReason(
 }
 
 /**
- * The best way each evidence item reaches the node being collected, kept in arrays indexed by the
- * evidence's `Direct.idx` and reused from node to node (a large system has tens of thousands).
- * Between two ways the same evidence reaches a node: the higher level, then direct before inherited
- * before crosswalk (`rank` 0, 1, 2), then the smaller `keyOf`, then the first offered.
+ * The evidence as flat arrays, one entry per (item, node it names), and the scratch space that
+ * finds the best way each item reaches the node being judged. A large system has tens of thousands
+ * of entries and uses, handled mostly before the JIT has optimised this code (it runs once per
+ * process): numbers in arrays rather than an object per entry, indexed loops rather than
+ * `for...of` (an iterator step each), and each hot loop in a small function of its own, which the
+ * JIT optimises sooner than a large one.
  */
-class Collector {
+class EvidenceIndex {
+  /** The nodes evidence names, by urn. */
+  readonly targets = new Map<string, Target>()
+  /** Per entry: its item (index into `evidence`). */
+  private readonly entryItem: number[] = []
+  /** Per entry: its use by descendants of the node it names (`inheritedFrom`), made once. */
+  private readonly inheritedUses: (EvidenceUse | undefined)[]
+  /**
+   * Per item: its use by the nodes it names (`via: 'direct'`), one object for them all since the
+   * use does not say which node it is for.
+   */
+  private readonly directUses: (EvidenceUse | undefined)[]
+  /** Per item: the position of its id among the distinct ids, sorted; compares as the id does. */
+  private readonly slotOf: Int32Array
+  /** Per item: 1 when it is marked partial, else 2. */
+  private readonly evLevel: Uint8Array
+  // Per slot, for the node being judged: the best way so far (`gen` marks the slots it touched).
   private readonly stamp: Int32Array
-  private readonly level: Int8Array
-  private readonly rank: Int8Array
-  private readonly inherited: Uint8Array
-  private readonly direct: (Direct | undefined)[]
-  private readonly cross: (Cross | undefined)[]
-  private gen = 0
-  /** The indices offered since `start`, in `touched[0..count)`. */
+  /** How well the use meets the node, 1 or 2. */
+  private readonly level: Uint8Array
+  /** 0 direct, 1 inherited, 2 crosswalk (`Source.rank`). */
+  private readonly rank: Uint8Array
+  /** The place of the source in the tie-break (`priorityOf`). */
+  private readonly prio: Int32Array
+  /** 1 when the evidence is marked partial. */
+  private readonly partial: Uint8Array
+  private readonly useOf: (EvidenceUse | undefined)[]
+  /** The slots touched for the node being judged, in `touched[0..count)`. */
   private readonly touched: Int32Array
-  private count = 0
+  /** How many of them per level and rank, at `level * 3 + rank`. */
+  private readonly counts = new Int32Array(9)
+  private gen = 0
 
-  constructor(size: number) {
-    this.stamp = new Int32Array(size)
-    this.level = new Int8Array(size)
-    this.rank = new Int8Array(size)
-    this.inherited = new Uint8Array(size)
-    this.direct = new Array<Direct | undefined>(size).fill(undefined)
-    this.cross = new Array<Cross | undefined>(size).fill(undefined)
-    this.touched = new Int32Array(size)
+  /**
+   * @param evidence sorted by id
+   * @param resolve the node a `supports` spelling names, or null when it names none
+   */
+  constructor(
+    private readonly evidence: readonly HashedEvidence[],
+    resolve: (spelling: string) => { urn: string; ref: string } | null,
+  ) {
+    const n = evidence.length
+    this.directUses = new Array<EvidenceUse | undefined>(n)
+    this.slotOf = new Int32Array(n)
+    this.evLevel = new Uint8Array(n)
+    const slots = this.index(resolve)
+    this.inheritedUses = new Array<EvidenceUse | undefined>(this.entryItem.length)
+    this.stamp = new Int32Array(slots)
+    this.level = new Uint8Array(slots)
+    this.rank = new Uint8Array(slots)
+    this.prio = new Int32Array(slots)
+    this.partial = new Uint8Array(slots)
+    this.useOf = new Array<EvidenceUse | undefined>(slots)
+    this.touched = new Int32Array(slots)
   }
 
-  start(): void {
-    this.gen++
-    this.count = 0
-  }
-
-  offer(d: Direct, level: Level, rank: number, inherited: boolean, cross: Cross | undefined): void {
-    const i = d.idx
-    if (this.stamp[i] !== this.gen) {
-      this.stamp[i] = this.gen
-      this.touched[this.count++] = i
-    } else {
-      const current = this.level[i] as number
-      if (level < current) return
-      if (level === current) {
-        const currentRank = this.rank[i] as number
-        if (rank > currentRank) return
-        if (rank === currentRank) {
-          if (rank === 0) return
-          const old = this.direct[i] as Direct
-          const oldKey = keyOf(old, this.inherited[i] === 1, this.cross[i])
-          if (!(keyOf(d, inherited, cross) < oldKey)) return
+  /** Fills the per-item arrays, the entries and the targets; returns the number of slots. */
+  private index(resolve: (spelling: string) => { urn: string; ref: string } | null): number {
+    const { evidence, slotOf, evLevel, entryItem } = this
+    // Thousands of items name the same few hundred refs: each spelling is resolved once.
+    const bySpelling = new Map<string, Target | null>()
+    let slot = -1
+    let previous: string | undefined
+    let entries = 0
+    for (let item = 0, n = evidence.length; item < n; item++) {
+      const ev = evidence[item] as HashedEvidence
+      if (ev.id !== previous) slot++
+      previous = ev.id
+      slotOf[item] = slot
+      evLevel[item] = ev.partial ? 1 : 2
+      const supports = ev.supports
+      for (let j = 0, m = supports.length; j < m; j++) {
+        const spelling = supports[j] as string
+        let t = bySpelling.get(spelling)
+        if (t === undefined) {
+          t = this.target(resolve(spelling))
+          bySpelling.set(spelling, t)
         }
+        // Two spellings of one node in one item count once.
+        if (t === null || t.last === item) continue
+        t.last = item
+        t.entries.push(entries)
+        entryItem[entries++] = item
       }
     }
-    this.level[i] = level
-    this.rank[i] = rank
-    this.inherited[i] = inherited ? 1 : 0
-    this.direct[i] = d
-    this.cross[i] = cross
+    return slot + 1
   }
 
-  /** The collected contributions, best first, and their uses by evidence id. */
-  finish(): Contributions {
-    // Each index is touched once per node, so `count` never exceeds the buffer; sorted in place.
-    const ids = this.touched.subarray(0, this.count).sort()
-    const n = ids.length
-    const all: EvidenceUse[] = new Array<EvidenceUse>(n)
-    const level = new Uint8Array(n)
-    const evLevel = new Uint8Array(n)
-    // Best first: by level (high first), then rank, each group by evidence id.
-    const groups = new Uint32Array(9)
-    let positive = true
-    for (let k = 0; k < n; k++) {
-      const i = ids[k] as number
-      const d = this.direct[i] as Direct
-      const l = this.level[i] as Level
-      const inherited = this.inherited[i] === 1
-      const cross = this.cross[i]
-      all[k] = inherited || cross !== undefined ? use(d, inherited, cross) : d.directUse
-      level[k] = l
-      evLevel[k] = d.level
-      if (l === 0) positive = false
-      ;(groups[(2 - l) * 3 + (this.rank[i] as number)] as number)++
+  private target(hit: { urn: string; ref: string } | null): Target | null {
+    if (hit === null) return null
+    let t = this.targets.get(hit.urn)
+    if (t === undefined) {
+      t = { urn: hit.urn, ref: hit.ref, entries: [], last: -1 }
+      this.targets.set(hit.urn, t)
     }
-    for (let g = 0, start = 0; g < 9; g++) {
-      const size = groups[g] as number
-      groups[g] = start
-      start += size
+    return t
+  }
+
+  /**
+   * The best way each item reaches the node through `sources`, by evidence id. Between two ways
+   * the same item (or two items with one id) reaches it: the higher level, then direct before
+   * inherited before crosswalk (`rank` 0, 1, 2), then the smaller `keyOf`, then the first offered.
+   */
+  collect(sources: readonly Source[]): Contributions {
+    this.gen++
+    this.counts.fill(0)
+    const priorities = priorityOf(sources)
+    let count = 0
+    for (let s = 0; s < sources.length; s++)
+      count = this.offer(sources[s] as Source, priorities[s] as number, count)
+    // Each slot is touched once per node, so `count` never exceeds the buffer; sorted in place.
+    const slots = this.touched.subarray(0, count).sort()
+    const { useOf, counts } = this
+    const uses = new Array<EvidenceUse>(count)
+    for (let k = 0; k < count; k++) uses[k] = useOf[slots[k] as number] as EvidenceUse
+    const at = (l: Level): number =>
+      (counts[l * 3] as number) + (counts[l * 3 + 1] as number) + (counts[l * 3 + 2] as number)
+    const top: Level = at(2) > 0 ? 2 : count > 0 ? 1 : 0
+    const contributions: Contributions = { uses, top, topCount: at(top), best: [], bestPartial: [] }
+    if (top > 0) this.best(contributions, slots)
+    return contributions
+  }
+
+  /** Offers the entries of `source` (at place `p` in the tie-break); returns the new count. */
+  private offer(source: Source, p: number, count: number): number {
+    const { entryItem, slotOf, evLevel, stamp, level, rank, prio, partial } = this
+    const { useOf, touched, counts, gen } = this
+    const { cap, rank: r } = source
+    const entries = source.target.entries
+    for (let k = 0, n = entries.length; k < n; k++) {
+      const e = entries[k] as number
+      const it = entryItem[e] as number
+      const i = slotOf[it] as number
+      const own = evLevel[it] as number
+      const l = own < cap ? own : cap
+      if (stamp[i] !== gen) {
+        stamp[i] = gen
+        touched[count++] = i
+      } else {
+        const current = level[i] as number
+        if (l < current || (l === current && p >= (prio[i] as number))) continue
+        ;(counts[current * 3 + (rank[i] as number)] as number)--
+      }
+      ;(counts[l * 3 + r] as number)++
+      level[i] = l
+      rank[i] = r
+      prio[i] = p
+      partial[i] = own === 1 ? 1 : 0
+      useOf[i] = this.use(e, it, source)
     }
-    const ranked = new Int32Array(n)
-    for (let k = 0; k < n; k++) {
-      const g = (2 - (level[k] as number)) * 3 + (this.rank[ids[k] as number] as number)
-      ranked[groups[g] as number] = k
-      ;(groups[g] as number)++
+    return count
+  }
+
+  /**
+   * The use of entry `e` (of item `it`) through `source`. Uses are plain data, never changed once
+   * made, so the direct use of an item is shared by every node it names (it does not say which)
+   * and its inherited use by every descendant it reaches: fewer objects for a large system to
+   * allocate and keep. A use through the crosswalk is made for its node.
+   */
+  private use(e: number, it: number, source: Source): EvidenceUse {
+    const { cross, inherited, target } = source
+    const shared =
+      cross !== undefined ? undefined : inherited ? this.inheritedUses : this.directUses
+    const key = inherited ? e : it
+    const known = shared?.[key]
+    if (known !== undefined) return known
+    const { id, sha256 } = this.evidence[it] as HashedEvidence
+    const use = makeUse(id, sha256, cross ?? 'direct', inherited ? target.ref : undefined)
+    if (shared !== undefined) shared[key] = use
+    return use
+  }
+
+  /** Fills `best` and `bestPartial` (see `Contributions`), rank by rank. */
+  private best(c: Contributions, slots: Int32Array): void {
+    const { level, rank, partial, counts } = this
+    const { top, best, bestPartial } = c
+    const limit = top === 1 ? c.topCount : MAX_LISTED
+    for (let r = 0; r < 3; r++) {
+      let wanted = Math.min(limit - best.length, counts[top * 3 + r] as number)
+      for (let k = 0; wanted > 0; k++) {
+        const i = slots[k] as number
+        if (level[i] !== top || rank[i] !== r) continue
+        best.push(k)
+        bestPartial.push(partial[i] as number)
+        wanted--
+      }
     }
-    const uses = positive ? all : all.filter((_, k) => (level[k] as number) > 0)
-    return { all, level, evLevel, ranked, uses }
   }
 }
 
-/** Last tie-break between two ways the same evidence reaches a node (built only when needed). */
-function keyOf(d: Direct, inherited: boolean, cross: Cross | undefined): string {
-  const named = inherited ? d.named : ''
-  return cross ? `${cross.from}|${cross.relation}|${named}` : named
+/**
+ * One function makes every use, whatever its route: the JIT often optimises the loop that makes
+ * them before the first crosswalk use comes, and would throw that code away on meeting a path it
+ * has never seen run.
+ */
+function makeUse(
+  evidenceId: string,
+  sha256: string,
+  via: EvidenceUse['via'],
+  inheritedFrom: string | undefined,
+): EvidenceUse {
+  return inheritedFrom === undefined
+    ? { evidenceId, sha256, via }
+    : { evidenceId, sha256, via, inheritedFrom }
 }
 
-/** Every way evidence reaches the node, best first, one per evidence item. */
-function contributionsFor(
+/**
+ * The lists of evidence that reach the node, in the order they are offered: the evidence naming
+ * it, then naming each ancestor, then through each crosswalk edge (naming the other end, then
+ * each ancestor of it).
+ */
+function sourcesOf(
   item: Listed,
   set: CatalogSet,
   edgesOf: (urn: string) => readonly MappingEdge[],
-  coverage: (urn: string) => (readonly Direct[])[],
-  collector: Collector,
-): Contributions {
-  collector.start()
-  const own = coverage(item.node.urn)
-  for (let s = 0; s < own.length; s++) {
-    const inherited = s > 0
-    const rank = inherited ? 1 : 0
-    const list = own[s] as readonly Direct[]
-    // Indexed loops here and below: tens of thousands of offers, mostly run before the JIT has
-    // optimised this function, where `for...of` costs an iterator step each.
-    for (let k = 0; k < list.length; k++) {
-      const d = list[k] as Direct
-      collector.offer(d, d.level, rank, inherited, undefined)
-    }
+  coverage: (urn: string) => readonly Target[],
+): Source[] {
+  const urn = item.node.urn
+  const sources: Source[] = []
+  for (const target of coverage(urn)) {
+    const inherited = target.urn !== urn
+    sources.push({ target, rank: inherited ? 1 : 0, inherited, cross: undefined, cap: 2 })
   }
-  for (const edge of edgesOf(item.node.urn)) {
-    const fromSource = edge.target_urn === item.node.urn && edge.source_urn !== item.node.urn
+  for (const edge of edgesOf(urn)) {
+    const fromSource = edge.target_urn === urn && edge.source_urn !== urn
     const other = fromSource ? edge.source_urn : edge.target_urn
     const otherEntry = set.nodesByUrn.get(other)
-    if (!otherEntry || other === item.node.urn) continue
-    const otherRef = shortId(otherEntry.framework, otherEntry.node.id)
+    if (!otherEntry || other === urn) continue
     // The relation of the other end to this node.
     const relation = fromSource ? edge.relation : REVERSE[edge.relation]
     const strong = relation === 'equivalent' || relation === 'superset'
-    const edgeLevel: Level = strong && edge.confidence !== 'low' ? 2 : 1
     const cross: Cross = {
-      from: otherRef,
+      from: shortId(otherEntry.framework, otherEntry.node.id),
       relation,
       source: edge.source,
       confidence: edge.confidence,
     }
-    const lists = coverage(other)
-    for (let s = 0; s < lists.length; s++) {
-      const inherited = s > 0
-      const list = lists[s] as readonly Direct[]
-      for (let k = 0; k < list.length; k++) {
-        const d = list[k] as Direct
-        collector.offer(d, d.level < edgeLevel ? d.level : edgeLevel, 2, inherited, cross)
-      }
-    }
+    const cap: Level = strong && edge.confidence !== 'low' ? 2 : 1
+    for (const target of coverage(other))
+      sources.push({ target, rank: 2, inherited: target.urn !== other, cross, cap })
   }
-  return collector.finish()
+  return sources
 }
 
 /**
- * The use of `d` through `cross` (or directly). Uses are plain data, never changed once made, so
- * the direct use of an item is shared by every node it names and its inherited use by every
- * descendant it reaches: fewer objects for a large system to allocate and keep.
+ * Per source, its place in the tie-break between two ways one item reaches the node at the same
+ * level: by rank, then by `keyOf`; sources that tie share a place (the first offered wins).
  */
-function use(d: Direct, inherited: boolean, cross: Cross | undefined): EvidenceUse {
-  const { ev } = d
-  if (cross !== undefined) {
-    return inherited
-      ? { evidenceId: ev.id, sha256: ev.sha256, via: cross, inheritedFrom: d.named }
-      : { evidenceId: ev.id, sha256: ev.sha256, via: cross }
+function priorityOf(sources: readonly Source[]): Int32Array {
+  const keys = sources.map((s) => keyOf(s))
+  const order = sources
+    .map((_, s) => s)
+    .sort((a, b) => compare(keys[a] as string, keys[b] as string))
+  const out = new Int32Array(sources.length)
+  for (let k = 1; k < order.length; k++) {
+    const s = order[k] as number
+    const previous = order[k - 1] as number
+    out[s] = (out[previous] as number) + (keys[s] === keys[previous] ? 0 : 1)
   }
-  if (!inherited) return d.directUse
-  return (d.inheritedUse ??= {
-    evidenceId: ev.id,
-    sha256: ev.sha256,
-    via: 'direct',
-    inheritedFrom: d.named,
-  })
+  return out
 }
 
-/** Why contribution `k` gives at most partial, when it does. */
-function limitOf(c: Contributions, k: number): string | undefined {
-  const { evidenceId, via } = c.all[k] as EvidenceUse
-  const level = c.level[k] as number
-  if (via === 'direct') return level < 2 ? `evidence ${evidenceId} is marked partial` : undefined
-  return level === 2
-    ? undefined
-    : (c.evLevel[k] as number) < 2
-      ? `evidence ${evidenceId} is marked partial`
-      : via.relation === 'subset'
-        ? `${via.from} covers only part of this (subset)`
-        : via.relation === 'related'
-          ? `${via.from} is only related to this (related)`
-          : `the crosswalk from ${via.from} has low confidence`
+/** The tie-break key of a source: its rank, then the crosswalk edge, then the ancestor named. */
+function keyOf(s: Source): string {
+  const named = s.inherited ? s.target.ref : ''
+  return `${s.rank}|${s.cross ? `${s.cross.from}|${s.cross.relation}|${named}` : named}`
+}
+
+/** Why the `j`th of the best uses gives only partial, when the best are at level 1. */
+function limitOf(c: Contributions, j: number): string {
+  const { evidenceId, via } = c.uses[c.best[j] as number] as EvidenceUse
+  if (via === 'direct' || c.bestPartial[j] === 1) return `evidence ${evidenceId} is marked partial`
+  return via.relation === 'subset'
+    ? `${via.from} covers only part of this (subset)`
+    : via.relation === 'related'
+      ? `${via.from} is only related to this (related)`
+      : `the crosswalk from ${via.from} has low confidence`
 }
 
 /** Plain description of how contribution `k` reaches the node. */
 function howOf(c: Contributions, k: number): string {
-  const { evidenceId, via, inheritedFrom } = c.all[k] as EvidenceUse
+  const { evidenceId, via, inheritedFrom } = c.uses[k] as EvidenceUse
   if (via === 'direct') {
     return inheritedFrom !== undefined
       ? `evidence ${evidenceId} (for ${inheritedFrom}, which includes this)`
@@ -685,8 +752,7 @@ function assessNode(
   const fields = node.manifest_fields ?? []
   const filled = fields.filter((f) => isFilled(getPath(ctx.manifest, f)))
   const fieldsFilled = fields.length > 0 && filled.length === fields.length
-  const first = contributions.ranked[0]
-  const evidenceLevel = (first === undefined ? 0 : contributions.level[first]) as Level
+  const evidenceLevel = contributions.top
   const ownLevel = Math.max(evidenceLevel, fieldsFilled ? 1 : 0) as Level
   const metChildren = children.filter((c) => c.level === 2)
   const childLevel: Level | undefined =
@@ -704,24 +770,13 @@ function assessNode(
 
   // Reason.
   const parts: string[] = []
-  // `ranked` is best first, so the uses at the best level are its first items: a view of them,
-  // not a copy (thousands for a large system, of which a reason names at most MAX_LISTED).
-  let bestCount = 0
-  if (evidenceLevel > 0) {
-    const { ranked, level: levels } = contributions
-    while (bestCount < ranked.length && levels[ranked[bestCount] as number] === evidenceLevel)
-      bestCount++
-  }
-  const best = contributions.ranked.subarray(0, bestCount)
   if (byChildren) {
     parts.push(childrenReason(status, children.length, metChildren.length, openChildren))
   } else if (level === 2) {
-    parts.push(`Met by ${listOf(best, how)}.`)
+    parts.push(`Met by ${listOf(contributions, how)}.`)
   } else if (level === 1 && evidenceLevel === 1) {
-    const limits = [
-      ...new Set(Array.from(best, (k) => limitOf(contributions, k)).filter((x) => x !== undefined)),
-    ]
-    parts.push(`Partly met by ${listOf(best, how)}: ${list(limits)}.`)
+    const limits = [...new Set(contributions.best.map((_, j) => limitOf(contributions, j)))]
+    parts.push(`Partly met by ${listOf(contributions, how)}: ${list(limits)}.`)
   } else if (level === 1) {
     parts.push(`Described in the manifest (${filled.join(', ')}) but no evidence file supports it.`)
   } else {
@@ -735,7 +790,8 @@ function assessNode(
     if (children.length > 0) missing += `; none of its ${children.length} applicable points is met`
     parts.push(missing + '.')
   }
-  if (byChildren && evidenceLevel > 0) parts.push(`Its own evidence: ${listOf(best, how)}.`)
+  if (byChildren && evidenceLevel > 0)
+    parts.push(`Its own evidence: ${listOf(contributions, how)}.`)
   if (!item.binding) parts.push('Voluntary framework: good practice, not a legal duty.')
 
   // Action.
@@ -772,11 +828,11 @@ function childrenReason(status: Status, total: number, met: number, open: string
   return `Partly met: ${met} of ${total} applicable points met; open: ${list(open)}.`
 }
 
-/** `list(items.map(show))`, calling `show` only on the items that are listed. */
-function listOf(items: Int32Array, show: (item: number) => string): string {
-  if (items.length <= MAX_LISTED) return list(Array.from(items, show))
-  const shown = Array.from(items.subarray(0, MAX_LISTED), show)
-  return `${shown.join(', ')} and ${items.length - MAX_LISTED} more`
+/** `list` of the best uses, shown with `show`. */
+function listOf(c: Contributions, show: (use: number) => string): string {
+  const shown = c.best.slice(0, MAX_LISTED).map(show)
+  if (c.topCount <= MAX_LISTED) return list(shown)
+  return `${shown.join(', ')} and ${c.topCount - MAX_LISTED} more`
 }
 
 /** `a`, `a and b`, `a, b and c`, `a, b, c, d and 3 more`. */

@@ -73,41 +73,80 @@ function routesOf(
   viaKey: (via: EvidenceUse['via']) => string,
 ): EvidenceRoute[] {
   if (uses.length === 0) return []
-  // Tens of thousands of uses, a few routes: group by the objects themselves (no string built
-  // per use), then merge the groups whose keys are equal and order them by key.
-  const byVia = new Map<EvidenceUse['via'], Map<string | undefined, EvidenceRoute>>()
-  for (const u of uses) {
-    let byAncestor = byVia.get(u.via)
-    if (byAncestor === undefined) {
-      byAncestor = new Map()
-      byVia.set(u.via, byAncestor)
-    }
-    const route = byAncestor.get(u.inheritedFrom)
-    if (route !== undefined) route.evidenceIds.push(u.evidenceId)
-    else
-      byAncestor.set(
-        u.inheritedFrom,
-        u.inheritedFrom === undefined
-          ? { via: u.via, evidenceIds: [u.evidenceId] }
-          : { via: u.via, inheritedFrom: u.inheritedFrom, evidenceIds: [u.evidenceId] },
-      )
-  }
+  const { byVia, inOrder } = group(uses)
+  // Merge the groups whose keys are equal (objects equal in value: a result read back from JSON
+  // shares none) and order them by key.
+  let sorted = inOrder
   const routes = new Map<string, EvidenceRoute>()
-  for (const [via, byAncestor] of byVia) {
-    for (const [ancestor, route] of byAncestor) {
+  for (const [via, list] of byVia) {
+    for (const route of list) {
       // `\u0001` sorts before every character of a ref: a route without an ancestor comes first.
-      const key = `${viaKey(via)}\u0001${ancestor ?? ''}`
+      const key = `${viaKey(via)}\u0001${route.inheritedFrom ?? ''}`
       const same = routes.get(key)
       if (same === undefined) routes.set(key, route)
-      else same.evidenceIds.push(...route.evidenceIds)
+      else {
+        for (const id of route.evidenceIds) same.evidenceIds.push(id)
+        sorted = false
+      }
     }
   }
   return [...routes.keys()].sort().map((key) => {
     const route = routes.get(key) as EvidenceRoute
-    // assessSystem gives uses in evidence id order; sort anyway so the output never depends on it.
-    if (!isSorted(route.evidenceIds)) route.evidenceIds.sort()
+    if (!sorted && !isSorted(route.evidenceIds)) route.evidenceIds.sort()
     return route
   })
+}
+
+/**
+ * The uses grouped by route, by the objects themselves: tens of thousands of uses take a few
+ * routes, so no string is built per use, and the route of the previous use is tried first. Also
+ * whether the uses are in evidence id order, as assessSystem gives them: then so are each route's
+ * ids (the output never depends on it: they are sorted when not).
+ */
+function group(uses: readonly EvidenceUse[]): {
+  byVia: Map<EvidenceUse['via'], EvidenceRoute[]>
+  inOrder: boolean
+} {
+  const byVia = new Map<EvidenceUse['via'], EvidenceRoute[]>()
+  // A loop run mostly before the JIT has optimised it: the current route's fields in locals.
+  let via: EvidenceUse['via'] | undefined
+  let ancestor: string | undefined
+  let ids: string[] = []
+  let inOrder = true
+  let previous = ''
+  for (let k = 0, n = uses.length; k < n; k++) {
+    const u = uses[k] as EvidenceUse
+    if (u.via !== via || u.inheritedFrom !== ancestor) {
+      const route = routeOf(byVia, u)
+      via = route.via
+      ancestor = route.inheritedFrom
+      ids = route.evidenceIds
+    }
+    const id = u.evidenceId
+    ids.push(id)
+    if (id < previous) inOrder = false
+    previous = id
+  }
+  return { byVia, inOrder }
+}
+
+/** The route of `u` among those of its `via` (made, with no ids yet, when it is the first). */
+function routeOf(byVia: Map<EvidenceUse['via'], EvidenceRoute[]>, u: EvidenceUse): EvidenceRoute {
+  let routes = byVia.get(u.via)
+  if (routes === undefined) {
+    routes = []
+    byVia.set(u.via, routes)
+  }
+  for (let r = 0; r < routes.length; r++) {
+    const route = routes[r] as EvidenceRoute
+    if (route.inheritedFrom === u.inheritedFrom) return route
+  }
+  const route: EvidenceRoute =
+    u.inheritedFrom === undefined
+      ? { via: u.via, evidenceIds: [] }
+      : { via: u.via, inheritedFrom: u.inheritedFrom, evidenceIds: [] }
+  routes.push(route)
+  return route
 }
 
 function isSorted(ids: readonly string[]): boolean {

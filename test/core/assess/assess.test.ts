@@ -410,6 +410,31 @@ describe('assessSystem details', () => {
     )
   })
 
+  it('between two ancestors an item names, keeps the smaller reference, not the nearer one', () => {
+    const r = run({ evidence: [ev('x', ['eu-ai-act:art-9.2', 'eu-ai-act:art-9'])] })
+    // art-9.2 is the parent of art-9.2.a and is offered first; eu-ai-act:art-9 sorts first.
+    expect(get(r, 'eu-ai-act:art-9.2.a').evidence).toEqual([
+      {
+        evidenceId: 'x',
+        sha256: expect.any(String),
+        via: 'direct',
+        inheritedFrom: 'eu-ai-act:art-9',
+      },
+    ])
+  })
+
+  it('keeps one use per evidence id: the better item, then the first given', () => {
+    const partial = ev('dup', ['eu-ai-act:art-14'], { partial: true, sha256: 'a'.repeat(64) })
+    const full = ev('dup', ['eu-ai-act:art-14'], { sha256: 'b'.repeat(64) })
+    const other = ev('dup', ['eu-ai-act:art-14'], { sha256: 'c'.repeat(64) })
+    const uses = (evidence: AssessSystemOptions['evidence']) =>
+      get(run({ evidence }), 'eu-ai-act:art-14').evidence.map((u) => u.sha256[0])
+    expect(uses([partial, full])).toEqual(['b'])
+    expect(uses([full, partial])).toEqual(['b'])
+    expect(uses([full, other])).toEqual(['b'])
+    expect(uses([other, full])).toEqual(['c'])
+  })
+
   it('is deterministic whatever the order of the evidence', () => {
     const evidence = [
       ev('z-last', ['eu-ai-act:art-9', 'nist-ai-rmf:map-3.5']),

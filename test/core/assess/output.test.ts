@@ -106,6 +106,21 @@ describe('assessmentOutput', () => {
     ])
   })
 
+  it('sorts the ids of a route when the uses are not in id order', () => {
+    const via = { from: 'x:a', relation: 'related', source: 's', confidence: 'low' }
+    const o = result.obligations[0] as AssessmentResult['obligations'][number]
+    const uses: EvidenceUse[] = [
+      { evidenceId: 'c', sha256: '', via },
+      { evidenceId: 'b', sha256: '', via: 'direct' },
+      { evidenceId: 'a', sha256: '', via },
+    ]
+    const out = assessmentOutput({ ...result, obligations: [{ ...o, evidence: uses }] })
+    expect(out.obligations[0]?.evidence).toEqual([
+      { via: 'direct', evidenceIds: ['b'] },
+      { via, evidenceIds: ['a', 'c'] },
+    ])
+  })
+
   it('assessJson pairs the classification with the grouped assessment', () => {
     const classification = { asOf: '2026-09-01' } as unknown as ClassificationResult
     const doc = assessJson(classification, result)
