@@ -164,63 +164,74 @@ export function createPublishPool(options: { workers: number }): PublishPool {
   }
 
   const init: WorkerInit = { accordPublishPool: true }
-  const pool = Array.from(
-    { length: requested },
-    () => new Worker(new URL(import.meta.url), { workerData: init }),
-  )
-  const pending = new Map<number, { resolve(o: PublishOutcome[]): void; reject(e: Error): void }>()
-  const load = new Map<Worker, number>(pool.map((w) => [w, 0]))
+  interface Slot {
+    worker: Worker
+    /** Tokens sent and not yet answered. */
+    load: number
+    pending: Map<number, { resolve(o: PublishOutcome[]): void; reject(e: Error): void }>
+  }
   let ids = 0
-  let failure: Error | undefined
   let closed = false
 
-  const failAll = (error: Error): void => {
-    failure ??= error
-    for (const p of pending.values()) p.reject(failure)
-    pending.clear()
-  }
-  for (const worker of pool) {
-    worker.unref()
-    worker.on('message', (reply: CheckReply) => {
-      const p = pending.get(reply.id)
+  /**
+   * A worker that dies (a crash, an out-of-memory kill) fails only the checks it had; the next
+   * check goes to a new worker in its place, so one bad moment does not stop every later publish.
+   */
+  const start = (): Slot => {
+    const slot: Slot = {
+      worker: new Worker(new URL(import.meta.url), { workerData: init }),
+      load: 0,
+      pending: new Map(),
+    }
+    const lost = (error: Error): void => {
+      const at = slots.indexOf(slot)
+      if (at >= 0 && !closed) slots[at] = undefined
+      for (const p of slot.pending.values()) p.reject(error)
+      slot.pending.clear()
+    }
+    slot.worker.unref()
+    slot.worker.on('message', (reply: CheckReply) => {
+      const p = slot.pending.get(reply.id)
       if (p === undefined) return
-      pending.delete(reply.id)
+      slot.pending.delete(reply.id)
       if (reply.outcomes !== undefined) p.resolve(reply.outcomes)
       else p.reject(new Error(`publish worker failed: ${reply.error ?? 'no outcome'}`))
     })
-    worker.once('error', (error) => failAll(error))
-    worker.once('exit', (code) => {
-      if (!closed) failAll(new Error(`publish worker exited with code ${code}`))
-    })
+    slot.worker.once('error', lost)
+    slot.worker.once('exit', (code) => lost(new Error(`publish worker exited with code ${code}`)))
+    return slot
   }
+  const slots: (Slot | undefined)[] = Array.from({ length: requested }, start)
 
-  /** Sends one chunk to the least loaded worker. */
+  /** Sends one chunk to the least loaded worker (starting one where a worker died). */
   const send = (request: PublishCheck): Promise<PublishOutcome[]> =>
     new Promise((resolve, reject) => {
-      let worker = pool[0] as Worker
-      for (const w of pool) if ((load.get(w) ?? 0) < (load.get(worker) ?? 0)) worker = w
+      let best = 0
+      for (let i = 0; i < slots.length; i++) {
+        slots[i] ??= start()
+        if ((slots[i] as Slot).load < (slots[best] as Slot).load) best = i
+      }
+      const slot = slots[best] as Slot
       const size = request.tokens.length
-      load.set(worker, (load.get(worker) ?? 0) + size)
+      slot.load += size
       const id = ids++
-      const done = (): void => void load.set(worker, (load.get(worker) ?? size) - size)
-      pending.set(id, {
+      slot.pending.set(id, {
         resolve: (o) => {
-          done()
+          slot.load -= size
           resolve(o)
         },
         reject: (e) => {
-          done()
+          slot.load -= size
           reject(e)
         },
       })
-      worker.postMessage({ id, request } satisfies CheckMessage)
+      slot.worker.postMessage({ id, request } satisfies CheckMessage)
     })
 
   return {
-    workers: pool.length,
+    workers: requested,
     async check(request) {
       if (closed) throw new Error('the publish pool is closed')
-      if (failure) throw failure
       const chunks: Promise<PublishOutcome[]>[] = []
       for (let i = 0; i < request.tokens.length; i += CHUNK)
         chunks.push(send({ ...request, tokens: request.tokens.slice(i, i + CHUNK) }))
@@ -229,8 +240,12 @@ export function createPublishPool(options: { workers: number }): PublishPool {
     async close() {
       if (closed) return
       closed = true
-      failAll(new Error('the publish pool was closed'))
-      await Promise.all(pool.map((w) => w.terminate()))
+      const live = slots.filter((s): s is Slot => s !== undefined)
+      await Promise.all(live.map((s) => s.worker.terminate()))
+      for (const s of live) {
+        for (const p of s.pending.values()) p.reject(new Error('the publish pool was closed'))
+        s.pending.clear()
+      }
     },
   }
 }

@@ -68,6 +68,17 @@ describe.skipIf(!existsSync(DIST))('createPublishPool on workers (compiled dist/
     expect(b).toEqual(inThread)
   })
 
+  it('replaces a worker that died: only its checks fail, the next ones pass', async () => {
+    // A chunk the worker cannot read (tokens that are not an array) throws in its message
+    // handler, outside any promise: the worker thread dies.
+    const poison = { length: 1, slice: () => ({}) } as unknown as string[]
+    await expect(
+      pool.check({ key, tokens: poison, nowSeconds: NOW, publishedAt: PUBLISHED_AT }),
+    ).rejects.toThrow()
+    for (let i = 0; i < 3; i++)
+      expect(await check(pool)).toEqual(await check(createPublishPool({ workers: 0 })))
+  })
+
   it('refuses work once closed', async () => {
     const p = (
       (await import(pathToFileURL(DIST).href)) as { createPublishPool: typeof createPublishPool }
