@@ -22,6 +22,13 @@ interface ServeOptions {
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
+/** Most publish worker threads by default: each holds its own module graph (tens of MB). */
+export const MAX_DEFAULT_PUBLISH_WORKERS = 8
+
+/** One publish worker per core, at most MAX_DEFAULT_PUBLISH_WORKERS. */
+export function defaultPublishWorkers(): number {
+  return Math.min(availableParallelism(), MAX_DEFAULT_PUBLISH_WORKERS)
+}
 /** Name of the log key files created in the data directory when --log-key is not given. */
 export const LOG_KEY_NAME = 'log-key'
 
@@ -40,7 +47,7 @@ export interface StartServerOptions {
   logLevel?: string
   nowSeconds?: () => number
   env?: Record<string, string | undefined>
-  /** Threads verifying published passports (default: one per core; 0: the server's thread). */
+  /** Threads verifying published passports (default: one per core, at most 8; 0: in-thread). */
   publishWorkers?: number
 }
 
@@ -87,7 +94,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
       rateLimit: options.rateLimit === 0 ? false : { max: options.rateLimit ?? 6000 },
       policiesDir: path.join(packageRoot(), 'policies'),
-      publishWorkers: options.publishWorkers ?? availableParallelism(),
+      publishWorkers: options.publishWorkers ?? defaultPublishWorkers(),
     })
     const url = await app.listen({ port: options.port, host: options.host })
     let closing: Promise<void> | undefined
@@ -156,7 +163,7 @@ export function registerServe(program: Command, ctx: Ctx): void {
     .option(
       '--publish-workers <n>',
       'threads verifying published passports (0: the server thread)',
-      String(availableParallelism()),
+      String(defaultPublishWorkers()),
     )
     .action(async (opts: ServeOptions) => {
       const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
