@@ -20,7 +20,7 @@ import { PassportError } from '../core/errors.js'
 import { algForJwk, jwkThumbprint, parsePublicJwk } from '../core/passport/jwk.js'
 import { ALLOWED_ALGS, type AllowedAlg } from '../core/passport/types.js'
 import type { Signer } from '../core/ports.js'
-import { decodeBase64urlStrict, verifyJwsSignature } from '../node/verify-batch.js'
+import { decodeBase64urlStrict, verifyJwsSignature } from '../node/jws.js'
 
 export const AUTH_SCHEME = 'Accord-Signature'
 export const REQUEST_TYP = 'accord-request+jwt'

@@ -13,12 +13,11 @@ import type { Policy } from '../../src/core/policy/schema.js'
 import {
   createBatchVerifier,
   nodeHasher,
-  decodeBase64urlStrict,
   nodeVerifierPrimitives,
   verifyBatch,
-  verifyJwsSignature,
   type BatchResult,
 } from '../../src/node/verify-batch.js'
+import { decodeBase64urlStrict, verifyJwsSignature } from '../../src/node/jws.js'
 import { flipChar, joinToken, splitToken } from '../fixtures/passport/forge.js'
 import { exampleClaims, ISSUED_AT } from '../fixtures/passport/inputs.js'
 import { hasher, makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'

@@ -292,7 +292,7 @@ export type PassportEntryResult =
  * computed from the passport alone. Reads jti, iss and kid without verifying the signature: the
  * caller verifies the passport separately; this only says which leaf to look for.
  * `decodeBase64url`, when given, must decode strict base64url (and throw on anything else), as
- * `decodeBase64urlStrict` in src/node/verify-batch.ts does; by default jose decodes.
+ * `decodeBase64urlStrict` in src/node/jws.ts does; by default jose decodes.
  */
 export function passportEntryFromSdJwt(
   sdJwt: string,

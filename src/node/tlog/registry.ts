@@ -58,7 +58,7 @@ import {
   type NoteVerifier,
 } from '../../core/tlog/note.js'
 import { sha256 as nodeSha256 } from '../sha256.js'
-import { decodeBase64urlStrict } from '../verify-batch.js'
+import { decodeBase64urlStrict } from '../jws.js'
 
 /** One thing to publish; the registry derives its log entry. */
 export type RegistryItem =

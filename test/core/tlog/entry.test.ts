@@ -12,7 +12,7 @@ import {
   statusEntry,
 } from '../../../src/core/tlog/entry.js'
 import { sha256 } from '../../../src/node/sha256.js'
-import { decodeBase64urlStrict } from '../../../src/node/verify-batch.js'
+import { decodeBase64urlStrict } from '../../../src/node/jws.js'
 import { fakeToken, passportRecord } from '../../node/tlog/fixtures.js'
 
 describe('log entries', () => {
