@@ -56,4 +56,10 @@ export const PassportFull = {
   },
 } as const
 
+/** What a write that appended one log entry answers: the object's id and its log index. */
+export const Published = {
+  type: 'object',
+  properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
+} as const
+
 export const SignedRequest = [{ accordSignature: [] }]

@@ -13,7 +13,7 @@ import {
 } from '../../core/passport/endorse.js'
 import { jwkThumbprint, parsePublicJwk } from '../../core/passport/jwk.js'
 import { ApiError, type RouteContext } from '../app.js'
-import { PassportId, errors } from '../schemas.js'
+import { PassportId, Published, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
 import { getStoredPassport, isoNow } from './passports.js'
 
@@ -61,10 +61,7 @@ export function registerEndorsementRoutes(app: FastifyInstance, ctx: RouteContex
           },
         },
         response: {
-          201: {
-            type: 'object',
-            properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
-          },
+          201: Published,
           ...errors(400, 404, 409, 413, 422, 429),
         },
       },

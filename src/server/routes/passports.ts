@@ -9,7 +9,14 @@ import type { PassportRecord, PassportStatus, StoredPassport } from '../../core/
 import { ApiError, type RouteContext } from '../app.js'
 import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS } from '../limits.js'
 import type { RequestKey } from '../signed-request.js'
-import { PassportFull, PassportId, PassportSummary, SignedRequest, errors } from '../schemas.js'
+import {
+  PassportFull,
+  PassportId,
+  PassportSummary,
+  Published,
+  SignedRequest,
+  errors,
+} from '../schemas.js'
 
 /** Body limit of a publish: the largest passport plus JSON framing. */
 export const PUBLISH_BODY_LIMIT = DEFAULT_MAX_TOKEN_BYTES + 1024
@@ -107,10 +114,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
           },
         },
         response: {
-          201: {
-            type: 'object',
-            properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
-          },
+          201: Published,
           ...errors(400, 401, 403, 409, 413, 422, 429),
         },
       },
@@ -159,13 +163,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
           201: {
             type: 'object',
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { id: { type: 'string' }, logIndex: { type: 'integer' } },
-                },
-              },
+              items: { type: 'array', items: Published },
             },
           },
           ...errors(400, 401, 403, 409, 413, 422, 429),
