@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalJson } from '../../src/core/catalog/canonical.js'
 import { resolveRef } from '../../src/core/catalog/lookup.js'
-import { CatalogError } from '../../src/core/errors.js'
 import { defaultCatalogDir, loadCatalogSet, parseJson } from '../../src/node/catalog-loader.js'
 import { packageRoot } from '../../src/node/paths.js'
+import { loadError } from './catalog-helpers.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'catalogs')
 const VALID = join(FIXTURES, 'valid-minimal')
@@ -25,16 +25,6 @@ async function copyValid(name: string): Promise<string> {
   const dir = join(tmp, name)
   await cp(VALID, dir, { recursive: true })
   return dir
-}
-
-async function loadError(dir: string): Promise<CatalogError> {
-  try {
-    await loadCatalogSet(dir)
-  } catch (err) {
-    if (err instanceof CatalogError) return err
-    throw err
-  }
-  throw new Error('expected loadCatalogSet to fail')
 }
 
 describe('loadCatalogSet', () => {

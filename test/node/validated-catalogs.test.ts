@@ -12,8 +12,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { canonicalJson } from '../../src/core/catalog/canonical.js'
 import type { CatalogSet } from '../../src/core/catalog/types.js'
 import * as validate from '../../src/core/catalog/validate.js'
-import { CatalogError } from '../../src/core/errors.js'
 import { defaultCatalogDir, loadCatalogSet } from '../../src/node/catalog-loader.js'
+import { loadError } from './catalog-helpers.js'
 
 // Spies on the validators, to tell which way loadCatalogSet went.
 vi.mock('../../src/core/catalog/validate.js', async (importOriginal) => {
@@ -93,16 +93,6 @@ ${entries.join('')}]
 /** A CatalogSet as JSON, maps included, so that key order counts too. */
 function asJson(set: CatalogSet): string {
   return JSON.stringify(set, (_, v: unknown) => (v instanceof Map ? [...v] : v))
-}
-
-async function loadError(dir: string): Promise<CatalogError> {
-  try {
-    await loadCatalogSet(dir)
-  } catch (err) {
-    if (err instanceof CatalogError) return err
-    throw err
-  }
-  throw new Error('expected loadCatalogSet to fail')
 }
 
 /** A copy of the bundled catalogs with one file changed by `edit`. */

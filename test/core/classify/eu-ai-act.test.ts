@@ -13,6 +13,16 @@ import {
   step,
 } from './helpers.js'
 
+/** A safety component of machinery under Regulation (EU) 2023/1230, assessed by a third party. */
+const machinery = {
+  classification: {
+    safetyComponent: {
+      legislation: 'machinery-2023-1230' as const,
+      thirdPartyConformityAssessment: true,
+    },
+  },
+}
+
 describe('fixture catalog', () => {
   it('is a valid catalog whose conditions use only known facts', () => {
     expect(Catalog.safeParse(fixtureJson).success).toBe(true)
@@ -429,14 +439,6 @@ describe('Art. 6(1): Annex I', () => {
   })
 
   it('Annex I: machinery is Section A under the original Act and Section B as amended', () => {
-    const machinery = {
-      classification: {
-        safetyComponent: {
-          legislation: 'machinery-2023-1230' as const,
-          thirdPartyConformityAssessment: true,
-        },
-      },
-    }
     const original = classify(machinery, '2026-07-01')
     expect(original.facts).toContain('annex-i.section-a')
     expect(original.highRiskRoutes[0]?.nodeId).toBe('annex-i.a.1')
@@ -518,14 +520,6 @@ describe('Art. 2(2): Annex I Section B', () => {
   })
 
   it('machinery: Chapter III obligations under the original Act, Art. 2(2) once it moves to Section B', () => {
-    const machinery = {
-      classification: {
-        safetyComponent: {
-          legislation: 'machinery-2023-1230' as const,
-          thirdPartyConformityAssessment: true,
-        },
-      },
-    }
     const original = classify(machinery, '2026-07-01')
     expect(original.facts).not.toContain('art-2.2')
     expect(ids(original)).toContain('eu-ai-act:art-9')
