@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify'
+import { isAscii } from 'node:buffer'
 import { readFileSync } from 'node:fs'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -149,12 +150,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorateRequest('requestKey', undefined)
 
   // Bodies are read as bytes first: the signed-request hash is over the exact bytes.
+  // A body that is all ASCII (every passport and signed request is) decodes as Latin-1 to the same
+  // string as UTF-8 would: a copy into a one-byte string, which on a 1.6 MB batch of passports
+  // took about a quarter of the time of the UTF-8 decoder. Anything else decodes as UTF-8.
+  const bodyText = (raw: Buffer): string =>
+    isAscii(raw) ? raw.toString('latin1') : raw.toString('utf8')
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     const raw = body as Buffer
     req.rawBody = raw
     try {
-      done(null, JSON.parse(raw.toString('utf8')))
+      done(null, JSON.parse(bodyText(raw)))
     } catch {
       done(new ApiError('ERR_CONFIG_BAD_REQUEST', 'the request body is not valid JSON'), undefined)
     }
@@ -165,7 +171,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     (req, body, done) => {
       const raw = body as Buffer
       req.rawBody = raw
-      done(null, raw.toString('utf8'))
+      done(null, bodyText(raw))
     },
   )
 

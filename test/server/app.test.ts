@@ -284,14 +284,15 @@ describe('status changes and status lists', () => {
     const revoked = await signedInject(t.app, {
       method: 'POST',
       url,
-      body: { status: 'revoked', reason: 'key compromise' },
+      // Not ASCII: the body is decoded as UTF-8 (an ASCII body takes a Latin-1 fast path).
+      body: { status: 'revoked', reason: 'key compromise — clé révoquée' },
       signer: issuer,
     })
     expect(revoked.statusCode).toBe(200)
     expect(revoked.json()).toEqual({ id: p.id, status: 'revoked', logIndex: before })
     expect(await logSize()).toBe(before + 1)
     const after = (await t.app.inject(`/api/v1/passports/${encodeURIComponent(p.id)}`)).json()
-    expect(after).toMatchObject({ status: 'revoked', statusReason: 'key compromise' })
+    expect(after).toMatchObject({ status: 'revoked', statusReason: 'key compromise — clé révoquée' })
     // Revocation is final.
     const again = await signedInject(t.app, {
       method: 'POST',
