@@ -19,33 +19,32 @@ export function resolveInside(root: string, relPath: string): string {
   return createInsideResolver(root)(relPath)
 }
 
+/** Options of `createInsideResolver`. */
+export interface InsideResolverOptions {
+  /**
+   * Check the file itself too (default): an lstat of it, and its realpath when it is a symbolic
+   * link. With false, only the folders on the way are checked, so the path is returned even when
+   * its last part is a symbolic link leading out of `root`: the caller must then refuse links
+   * when it opens the file (O_NOFOLLOW, as `sha256Files` does with `regularOnly`) and resolve a
+   * refused one again with the check. That saves an lstat walk of every path.
+   */
+  checkFile?: boolean
+}
+
 /**
  * `resolveInside` for many paths under one `root`, with the same checks and errors. The real
  * paths of the root and of directories are cached (evidence files mostly share a few folders), so
  * each path costs one `lstat` of the file itself (followed by a realpath only when the file is a
- * symbolic link) instead of a realpath of every component: a few µs against ~34 µs per
- * path (10,000 evidence files, bench/RESULTS.md). The cache lives as long as the returned
- * function: a directory replaced by a symbolic link meanwhile is not noticed, so make a new
- * resolver for each run (as `hashEvidence` does).
+ * symbolic link), or nothing with `checkFile: false`, instead of a realpath of every component:
+ * a few µs against ~34 µs per path (10,000 evidence files, bench/RESULTS.md). The cache lives as
+ * long as the returned function: a directory replaced by a symbolic link meanwhile is not
+ * noticed, so make a new resolver for each run (as `hashEvidence` does).
  */
-export function createInsideResolver(root: string): (relPath: string) => string {
-  const resolve = createInsideStatResolver(root)
-  return (relPath) => resolve(relPath).path
-}
-
-/** A path resolved by `createInsideStatResolver`. */
-export interface InsidePath {
-  /** The absolute path, as `resolveInside` returns it. */
-  path: string
-  /**
-   * The `lstat` taken for the symbolic-link check, when the path exists and is not a link (it is
-   * then also its `stat`, so callers need not stat again); undefined otherwise.
-   */
-  lstat?: Stats
-}
-
-/** `createInsideResolver` that also hands back the `lstat` it took (see `InsidePath`). */
-export function createInsideStatResolver(root: string): (relPath: string) => InsidePath {
+export function createInsideResolver(
+  root: string,
+  options: InsideResolverOptions = {},
+): (relPath: string) => string {
+  const checkFile = options.checkFile ?? true
   const absRoot = path.resolve(root)
   const dirs = new Map<string, string>()
   /** realpath of directory `dir` (absolute) or of its longest existing prefix, cached. */
@@ -59,7 +58,7 @@ export function createInsideStatResolver(root: string): (relPath: string) => Ins
   }
   let realRoot: string | undefined
 
-  return (relPath: string): InsidePath => {
+  return (relPath: string): string => {
     const outside = (why: string) =>
       new EvidenceError({
         code: 'ERR_EVIDENCE_OUTSIDE_ROOT',
@@ -75,43 +74,52 @@ export function createInsideStatResolver(root: string): (relPath: string) => Ins
     if (!isWithin(absRoot, target)) throw outside("uses '..' to leave the folder")
 
     realRoot ??= realDir(absRoot)
-    const real = realpathOfTarget(target, realDir)
-    if (!isWithin(realRoot, real.path)) {
+    const real = realpathOfTarget(target, realDir, checkFile)
+    if (!isWithin(realRoot, real)) {
       throw outside('leads outside the folder through a symbolic link')
     }
-    return real.lstat === undefined ? { path: target } : { path: target, lstat: real.lstat }
+    return target
   }
 }
 
 /**
- * realpath of `target` (absolute): of the file itself when it is a symbolic link, else its
- * directory's (cached through `realDir`) joined with its name. A missing file, or a dangling
- * link, counts as the path inside its directory, as `realpathOfExisting` has it.
+ * realpath of `target` (absolute): of the file itself when it is a symbolic link (looked at only
+ * with `checkFile`), else its directory's (cached through `realDir`) joined with its name. A
+ * missing file, or a dangling link, counts as the path inside its directory, as
+ * `realpathOfExisting` has it.
  */
-function realpathOfTarget(target: string, realDir: (dir: string) => string): InsidePath {
+function realpathOfTarget(
+  target: string,
+  realDir: (dir: string) => string,
+  checkFile: boolean,
+): string {
   const parent = path.dirname(target)
-  if (parent === target) return { path: realDir(target) }
-  let info: Stats | undefined
-  try {
-    info = lstatSync(target, { throwIfNoEntry: false })
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err
-  }
-  if (info?.isSymbolicLink()) {
+  if (parent === target) return realDir(target)
+  if (checkFile) {
+    let info: Stats | undefined
     try {
-      return { path: realpathSync(target) }
+      info = lstatSync(target, { throwIfNoEntry: false })
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err
     }
-    info = undefined
+    if (info?.isSymbolicLink()) {
+      try {
+        return realpathSync(target)
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err
+      }
+    }
   }
-  const real = path.join(realDir(parent), path.basename(target))
-  return info === undefined ? { path: real } : { path: real, lstat: info }
+  return path.join(realDir(parent), path.basename(target))
 }
 
 /** True when `p` is `root` or below it (both absolute and normalised). */
 function isWithin(root: string, p: string): boolean {
+  // POSIX: for normalised absolute paths that is a prefix ending at a separator, the answer
+  // path.relative gives without resolving both paths again (twice per evidence file). Windows
+  // compares case-insensitively, which path.relative knows how to do.
+  if (path.sep === '/') return p === root || p.startsWith(root.endsWith('/') ? root : `${root}/`)
   const rel = path.relative(root, p)
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel))
 }

@@ -14,7 +14,7 @@
  * cold cache, or where the event loop must never block). `sha256File` is always asynchronous.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { open } from 'node:fs/promises'
 
 /** Size of each read. */
@@ -32,6 +32,29 @@ export interface HashFileOptions {
   onBytes?: (bytes: number) => void
   /** Buffer to read into (reused across files by `sha256Files`); allocated when absent. */
   buffer?: Buffer
+  /** Refuse what is not a regular file, as `HashFilesOptions.regularOnly` says. */
+  regularOnly?: boolean
+}
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants
+/** Open flags of a `regularOnly` open: O_NOFOLLOW and O_NONBLOCK where the platform has them. */
+const REGULAR_ONLY_FLAGS = O_RDONLY | (O_NOFOLLOW ?? 0) | (O_NONBLOCK ?? 0)
+
+function fsError(code: string, message: string, path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: ${message}, open '${path}'`), { code, path })
+}
+
+/** Throws without O_NOFOLLOW when `path` is a symbolic link (see `regularOnly`). */
+function refuseLinkWithoutNoFollow(path: string): void {
+  if (O_NOFOLLOW === undefined && lstatSync(path).isSymbolicLink())
+    throw fsError('ELOOP', 'a symbolic link', path)
+}
+
+/** Throws unless `info`, the fstat of an opened file, is that of a regular file. */
+function checkRegular(info: Stats, path: string): void {
+  if (info.isFile()) return
+  if (info.isDirectory()) throw fsError('EISDIR', 'illegal operation on a directory', path)
+  throw fsError('ENOTREG', 'not a regular file', path)
 }
 
 /** Streams one file through SHA-256. Rejects with the fs error (ENOENT, EISDIR, ...) as is. */
@@ -39,8 +62,10 @@ export async function sha256File(path: string, options: HashFileOptions = {}): P
   const buffer = options.buffer ?? Buffer.allocUnsafe(READ_SIZE)
   const hash = createHash('sha256')
   let size = 0
-  const handle = await open(path, 'r')
+  if (options.regularOnly) refuseLinkWithoutNoFollow(path)
+  const handle = await open(path, options.regularOnly ? REGULAR_ONLY_FLAGS : 'r')
   try {
+    if (options.regularOnly) checkRegular(await handle.stat(), path)
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
       if (bytesRead === 0) break
@@ -68,6 +93,17 @@ export interface HashFilesOptions {
   concurrency?: number
   /** Called after each file completes. */
   onProgress?: (progress: HashFilesProgress) => void
+  /**
+   * Hash only regular files, never through a symbolic link at the end of the path: each file is
+   * opened with O_NOFOLLOW (a link fails with `ELOOP`; where the platform has no O_NOFOLLOW, an
+   * lstat just before the open refuses it) and O_NONBLOCK (a FIFO does not block the open), and
+   * the opened file is checked with fstat: a directory fails with `EISDIR`, anything else that is
+   * not a regular file with `ENOTREG` (this module's own code). Checking the opened file, not the
+   * path, saves a separate lstat walk of every path (about 8 µs each here, a sixth of the time
+   * of hashing 10,000 evidence files) and leaves no window to swap the file for a link between
+   * the check and the read.
+   */
+  regularOnly?: boolean
 }
 
 /** One result per input path, in input order: the digest, or the error hashing it raised. */
@@ -115,7 +151,7 @@ export async function sha256Files(
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i] as string
       try {
-        record(i, path, await sha256FileSliced(path, buffer, maybeYield))
+        record(i, path, await sha256FileSliced(path, buffer, maybeYield, options.regularOnly))
       } catch (error) {
         record(i, path, { error })
       }
@@ -131,7 +167,11 @@ export async function sha256Files(
       const i = next++
       const path = paths[i] as string
       try {
-        record(i, path, await sha256File(path, { buffer }))
+        record(
+          i,
+          path,
+          await sha256File(path, { buffer, ...(options.regularOnly ? { regularOnly: true } : {}) }),
+        )
       } catch (error) {
         record(i, path, { error })
       }
@@ -146,11 +186,14 @@ async function sha256FileSliced(
   path: string,
   buffer: Buffer,
   maybeYield: () => Promise<void>,
+  regularOnly = false,
 ): Promise<FileDigest> {
   const hash = createHash('sha256')
   let size = 0
-  const fd = openSync(path, 'r')
+  if (regularOnly) refuseLinkWithoutNoFollow(path)
+  const fd = openSync(path, regularOnly ? REGULAR_ONLY_FLAGS : 'r')
   try {
+    if (regularOnly) checkRegular(fstatSync(fd), path)
     for (;;) {
       const bytesRead = readSync(fd, buffer, 0, buffer.length, null)
       if (bytesRead === 0) break

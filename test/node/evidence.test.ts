@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -55,6 +56,12 @@ beforeAll(() => {
   writeFileSync(join(dir, 'docs', 'empty.md'), '')
   writeFileSync(join(root, 'outside.md'), 'not in the system folder\n')
   symlinkSync(join(root, 'outside.md'), join(dir, 'docs', 'link.md'))
+  // Links that stay inside the folder are followed; a dangling one points at nothing.
+  symlinkSync(join(dir, 'docs', 'card.md'), join(dir, 'docs', 'card-alias.md'))
+  symlinkSync('folder', join(dir, 'docs', 'folder-alias'))
+  symlinkSync(join(dir, 'docs', 'gone.md'), join(dir, 'docs', 'dangling.md'))
+  // A FIFO: opening it for reading would block until a writer came, were it not refused first.
+  execFileSync('mkfifo', [join(dir, 'docs', 'pipe')])
 })
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -99,6 +106,50 @@ describe('hashEvidence', () => {
       [2, 2],
     ])
   })
+
+  for (const concurrency of [undefined, 2]) {
+    it(`follows links inside the folder and refuses FIFOs (concurrency ${concurrency})`, async () => {
+      const evidence = manifest([item('alias', 'docs/card-alias.md')])
+      const hashed = await hashEvidence(evidence, dir, concurrency ? { concurrency } : {})
+      expect(hashed).toMatchObject([
+        { id: 'alias', path: 'docs/card-alias.md', sha256: sha('model card\n'), size: 11 },
+      ])
+      let err: unknown
+      try {
+        await hashEvidence(
+          manifest([
+            item('pipe', 'docs/pipe'),
+            item('dir-alias', 'docs/folder-alias'),
+            item('dangling', 'docs/dangling.md'),
+            item('outside', 'docs/link.md'),
+          ]),
+          dir,
+          concurrency ? { concurrency } : {},
+        )
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(EvidenceError)
+      expect((err as EvidenceError).issues.map((i) => [i.code, i.message])).toEqual([
+        [
+          'ERR_EVIDENCE_UNREADABLE',
+          'evidence "pipe" (evidence[0].path "docs/pipe") is not a regular file',
+        ],
+        [
+          'ERR_EVIDENCE_UNREADABLE',
+          'evidence "dir-alias" (evidence[1].path "docs/folder-alias") is a directory',
+        ],
+        [
+          'ERR_EVIDENCE_NOT_FOUND',
+          'evidence "dangling" (evidence[2].path "docs/dangling.md") does not exist',
+        ],
+        [
+          'ERR_EVIDENCE_OUTSIDE_ROOT',
+          expect.stringMatching(/^evidence "outside" .* through a symbolic link/),
+        ],
+      ])
+    })
+  }
 
   it('returns nothing when there is no evidence', async () => {
     expect(await hashEvidence(manifest([]), dir)).toEqual([])

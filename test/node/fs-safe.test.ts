@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DocumentError, EvidenceError } from '../../src/core/errors.js'
 import {
   createInsideResolver,
-  createInsideStatResolver,
   resolveInside,
   writeFileAtomic,
   writeFilesAtomic,
@@ -125,17 +124,36 @@ describe('createInsideResolver', () => {
     }
   })
 
-  it('hands back the lstat of plain files only (createInsideStatResolver)', async () => {
-    await writeFile(path.join(tmp, 'real.md'), 'abc')
-    await symlink(path.join(tmp, 'real.md'), path.join(tmp, 'alias.md'))
-    const resolve = createInsideStatResolver(tmp)
-    const real = resolve('real.md')
-    expect(real.path).toBe(path.join(tmp, 'real.md'))
-    expect(real.lstat?.isFile()).toBe(true)
-    expect(real.lstat?.size).toBe(3)
-    // A link's lstat is not its stat, and a missing file has none.
-    expect(resolve('alias.md')).toEqual({ path: path.join(tmp, 'alias.md') })
-    expect(resolve('missing.md')).toEqual({ path: path.join(tmp, 'missing.md') })
+  it('refuses a link into a sibling folder whose name starts with the folder name', async () => {
+    // tmp/sys and tmp/sys-other share a prefix; only a whole path component counts as inside.
+    const sys = path.join(tmp, 'sys')
+    await mkdir(path.join(tmp, 'sys-other'), { recursive: true })
+    await mkdir(sys)
+    await writeFile(path.join(tmp, 'sys-other', 'x.md'), 'x')
+    await symlink(path.join(tmp, 'sys-other', 'x.md'), path.join(sys, 'x.md'))
+    await symlink(path.join(tmp, 'sys-other'), path.join(sys, 'other'))
+    expect(() => createInsideResolver(sys)('x.md')).toThrow(/symbolic link/)
+    expect(() => createInsideResolver(sys, { checkFile: false })('other/x.md')).toThrow(
+      /symbolic link/,
+    )
+  })
+
+  it('checks only the folders with checkFile: false', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
+    try {
+      await writeFile(path.join(outside, 'secret.txt'), 'x')
+      await symlink(path.join(outside, 'secret.txt'), path.join(tmp, 'alias.md'))
+      await symlink(outside, path.join(tmp, 'elsewhere'))
+      // The link itself is returned (whoever opens it must refuse links: O_NOFOLLOW)...
+      const folders = createInsideResolver(tmp, { checkFile: false })
+      expect(folders('alias.md')).toBe(path.join(tmp, 'alias.md'))
+      expect(() => createInsideResolver(tmp)('alias.md')).toThrow(/symbolic link/)
+      // ...but a folder on the way that leads out is still refused, and so is '..'.
+      expect(() => folders('elsewhere/secret.txt')).toThrow(/symbolic link/)
+      expect(() => folders('../x.md')).toThrow(/'\.\.'/)
+    } finally {
+      await rm(outside, { recursive: true, force: true })
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -117,6 +117,32 @@ describe('sha256Files', () => {
     // ~200 MiB takes well over one 16 ms slice, so the event loop must have run in between.
     expect(ticks).toBeGreaterThan(0)
   })
+
+  for (const concurrency of [undefined, 2]) {
+    it(`hashes only regular files with regularOnly (concurrency ${concurrency})`, async () => {
+      const link = join(dir, 'link-to-small')
+      const fifo = join(dir, 'a-fifo')
+      symlinkSync(files.small as string, link)
+      execFileSync('mkfifo', [fifo])
+      try {
+        const paths = [files.small as string, link, fifo, join(dir, 'a-directory')]
+        const options = concurrency === undefined ? {} : { concurrency }
+        const results = await sha256Files(paths, { ...options, regularOnly: true })
+        expect(results.map((r) => (r.ok ? r.sha256 : (r.error as { code: string }).code))).toEqual([
+          openssl(files.small as string),
+          'ELOOP',
+          'ENOTREG',
+          'EISDIR',
+        ])
+        // Without regularOnly the link is followed.
+        const followed = await sha256Files([link], options)
+        expect(followed[0]?.ok && followed[0].sha256).toBe(openssl(files.small as string))
+      } finally {
+        rmSync(link)
+        rmSync(fifo)
+      }
+    })
+  }
 
   it('returns nothing for no files and rejects a bad concurrency', async () => {
     expect(await sha256Files([])).toEqual([])
