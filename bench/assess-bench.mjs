@@ -234,7 +234,7 @@ async function runInProcess(asOf) {
     if (JSON.stringify(fromJson.manifest) !== JSON.stringify(loaded.manifest))
       throw new Error('accord.json and accord.yaml load as different manifests')
     t = now()
-    checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
+    await checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
     refsMs.push(now() - t)
   }
   const t1 = now()

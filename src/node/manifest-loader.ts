@@ -8,16 +8,16 @@
  * items), through `createFastYamlLoad`: a schema that resolves plain scalars exactly as the YAML
  * 1.2 core schema of `yaml` does, and refusals (a throw) for everything where the two libraries
  * could differ. A manifest written as JSON is read with `JSON.parse` (`fastJsonLoad`), faster
- * still. `parseManifest` falls back to `yaml` when the fast loader refuses or the manifest has
- * any issue, so issues and positions are always those of `yaml`. When js-yaml is not installed,
- * YAML manifests are parsed with `yaml`.
+ * still. When the fast loader refuses or the manifest has any issue, the text is parsed with
+ * `yaml` (`parseManifest`, imported only then), so issues and positions are always those of
+ * `yaml`. When js-yaml is not installed, YAML manifests are parsed with `yaml`.
  */
 import { createHash } from 'node:crypto'
 import { decodeUtf8, notUtf8Issue, readBoundedFile } from './fs-safe.js'
 import path from 'node:path'
 import type { Issue } from '../core/errors.js'
 import { ManifestError } from '../core/errors.js'
-import { parseManifest, YAML_ISSUE_CODES } from '../core/manifest/parse.js'
+import { parseCleanManifest } from '../core/manifest/parse-fast.js'
 import type { Manifest } from '../core/manifest/schema.js'
 
 /** Manifests larger than this are refused before parsing (5 MiB). */
@@ -84,7 +84,24 @@ export async function loadManifest(
     text.length >= (options.fastParseMinChars ?? FAST_PARSE_MIN_CHARS)
       ? await fastLoaderFor(text)
       : undefined
-  const result = parseManifest(text, file, fastLoad === undefined ? {} : { fastLoad })
+  const clean = fastLoad === undefined ? undefined : parseCleanManifest(text, fastLoad)
+  const { manifest, warnings } =
+    clean === undefined ? await parseWithPositions(text, file) : { manifest: clean, warnings: [] }
+  return { manifest, file, dir: path.dirname(path.resolve(file)), text, sha256, warnings }
+}
+
+/**
+ * The rest of `parseManifest(text, file, { fastLoad })` when the fast path gives no manifest:
+ * the `yaml` parse that reports every issue with its position. ../core/manifest/parse.js is
+ * imported only here because it imports `yaml` (about 37 ms), which a large manifest without
+ * problems does not need.
+ */
+async function parseWithPositions(
+  text: string,
+  file: string,
+): Promise<{ manifest: Manifest; warnings: Issue[] }> {
+  const { parseManifest, YAML_ISSUE_CODES } = await import('../core/manifest/parse.js')
+  const result = parseManifest(text, file)
   if (!result.ok) {
     const syntax = result.issues.some((i) => YAML_ISSUE_CODES.has(i.code))
     const n = result.issues.length
@@ -97,14 +114,7 @@ export async function loadManifest(
       details: { warnings: result.warnings },
     })
   }
-  return {
-    manifest: result.manifest,
-    file,
-    dir: path.dirname(path.resolve(file)),
-    text,
-    sha256,
-    warnings: result.warnings,
-  }
+  return result
 }
 
 /** Reads the raw bytes, refusing missing files, directories and oversized files. */

@@ -12,7 +12,6 @@ import type { ClassificationResult } from '../core/classify/types.js'
 import { assessSystem, DEFAULT_FRAMEWORKS } from '../core/assess/assess.js'
 import type { AssessmentResult } from '../core/assess/types.js'
 import type { Manifest } from '../core/manifest/schema.js'
-import { createYamlLocator } from '../core/manifest/locate.js'
 import { loadCatalogSet } from './catalog-loader.js'
 import { loadManifest } from './manifest-loader.js'
 import { hashEvidence } from './evidence.js'
@@ -47,7 +46,7 @@ export async function loadSystem(
 ): Promise<LoadedSystem> {
   const catalogs = await loadCatalogSet(options.catalogsDir)
   const loaded = await loadManifest(manifestPath)
-  const issues = checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
+  const issues = await checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
   if (issues.length > 0) {
     throw new ManifestError({
       code: 'ERR_MANIFEST_INVALID',
@@ -59,15 +58,13 @@ export async function loadSystem(
 }
 
 /** Every `evidence[i].supports[j]` must resolve to a catalog node; suggest the closest when not. */
-export function checkEvidenceRefs(
+export async function checkEvidenceRefs(
   manifest: Manifest,
   text: string,
   file: string,
   catalogs: CatalogSet,
-): Issue[] {
-  const issues: Issue[] = []
-  // Parsed for positions only when a ref is unknown, and then once for all of them.
-  const locate = createYamlLocator(text)
+): Promise<Issue[]> {
+  const unknown: { id: string; ref: string; path: (string | number)[] }[] = []
   // Thousands of items name the same few hundred refs: look each spelling up once.
   const known = new Map<string, boolean>()
   manifest.evidence.forEach((item, i) => {
@@ -77,23 +74,28 @@ export function checkEvidenceRefs(
         ok = resolveRef(catalogs, ref) !== undefined
         known.set(ref, ok)
       }
-      if (ok) return
-      const path = ['evidence', i, 'supports', j]
-      const suggestions = suggestRefs(catalogs, ref)
-      issues.push({
-        code: 'unknown_obligation_ref',
-        path,
-        file,
-        ...locate(path),
-        message: `evidence "${item.id}" supports unknown obligation "${ref}"`,
-        hint:
-          suggestions.length > 0
-            ? `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}? (\`accord catalog\` lists ids)`
-            : 'use framework:id as listed by `accord catalog`, e.g. eu-ai-act:art-9 or nist-ai-rmf:measure-2.3',
-      })
+      if (!ok) unknown.push({ id: item.id, ref, path: ['evidence', i, 'supports', j] })
     })
   })
-  return issues
+  if (unknown.length === 0) return []
+  // Parsed for positions only when a ref is unknown, and then once for all of them; the locator
+  // is imported only then too, as it imports `yaml` (about 37 ms).
+  const { createYamlLocator } = await import('../core/manifest/locate.js')
+  const locate = createYamlLocator(text)
+  return unknown.map(({ id, ref, path }) => {
+    const suggestions = suggestRefs(catalogs, ref)
+    return {
+      code: 'unknown_obligation_ref',
+      path,
+      file,
+      ...locate(path),
+      message: `evidence "${id}" supports unknown obligation "${ref}"`,
+      hint:
+        suggestions.length > 0
+          ? `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}? (\`accord catalog\` lists ids)`
+          : 'use framework:id as listed by `accord catalog`, e.g. eu-ai-act:art-9 or nist-ai-rmf:measure-2.3',
+    }
+  })
 }
 
 /**

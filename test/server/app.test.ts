@@ -292,7 +292,10 @@ describe('status changes and status lists', () => {
     expect(revoked.json()).toEqual({ id: p.id, status: 'revoked', logIndex: before })
     expect(await logSize()).toBe(before + 1)
     const after = (await t.app.inject(`/api/v1/passports/${encodeURIComponent(p.id)}`)).json()
-    expect(after).toMatchObject({ status: 'revoked', statusReason: 'key compromise — clé révoquée' })
+    expect(after).toMatchObject({
+      status: 'revoked',
+      statusReason: 'key compromise — clé révoquée',
+    })
     // Revocation is final.
     const again = await signedInject(t.app, {
       method: 'POST',

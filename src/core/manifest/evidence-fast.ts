@@ -1,6 +1,6 @@
 /**
  * A fast check of the evidence list of a large manifest, used only where any doubt is settled by
- * zod: `parseManifest` calls it on data its fast loader read, and when this returns undefined
+ * zod: `parseCleanManifest` calls it on data its fast loader read, and when this returns undefined
  * the whole manifest goes through the zod schema as before (and through `yaml` for positions when
  * that finds a problem).
  *

@@ -12,6 +12,8 @@
  * needed to report issues. So a caller may pass a faster loader (`fastLoad`); its data is
  * validated first, and only when that finds any problem, or the loader refuses the text, is the
  * text parsed again with `yaml` to report exactly what it would report without the fast loader.
+ * That first step is `parseCleanManifest` (./parse-fast.ts), which does not import `yaml`, so an
+ * adapter can try it and import this module only when it returns undefined.
  *
  * The first two steps are generic (`parseYamlWithSchema`, `YamlLocator`) and shared with other
  * YAML documents, e.g. acceptance policies (src/core/policy/parse.ts).
@@ -21,7 +23,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import type { Issue } from '../errors.js'
 import { checkManifest, splitBySeverity } from './check.js'
-import { fastEvidence } from './evidence-fast.js'
+import { parseCleanManifest } from './parse-fast.js'
 import { Manifest } from './schema.js'
 import {
   allowedKeys,
@@ -63,7 +65,7 @@ export function parseManifest(
   options: ParseManifestOptions = {},
 ): ParseManifestResult {
   if (options.fastLoad !== undefined) {
-    const manifest = parseClean(text, options.fastLoad)
+    const manifest = parseCleanManifest(text, options.fastLoad)
     if (manifest !== undefined) return { ok: true, manifest, warnings: [] }
   }
   const parsed = parseYamlWithSchema(text, file, MANIFEST_DOCUMENT)
@@ -168,54 +170,6 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     return { ok: false, issues: sortByPosition(issues.map((i) => ({ ...i, file }))), warnings: [] }
   }
   return { ok: true, value: parsed.data, locator, warnings: yamlWarnings }
-}
-
-/**
- * The manifest when `fastLoad` reads `text` and the data passes the schema and every cross-field
- * check without a single error or warning; undefined otherwise (the caller then parses with `yaml`
- * to report the issues with their positions).
- */
-function parseClean(text: string, fastLoad: (text: string) => unknown): Manifest | undefined {
-  let data: unknown
-  try {
-    data = fastLoad(text)
-  } catch {
-    return undefined
-  }
-  if (data === null || data === undefined) return undefined
-  const manifest = validateClean(data)
-  if (manifest === undefined) return undefined
-  if (checkManifest(manifest).length > 0) return undefined
-  return manifest
-}
-
-/**
- * `Manifest.safeParse(data).data` when that succeeds, else undefined. The evidence list, which
- * may hold thousands of items, is checked by `fastEvidence` (a tenth of zod's time; it returns
- * what zod would) and the rest by zod: the keys of a strict object are checked each on its own,
- * so the manifest passes exactly when the rest (with an empty list) and the list pass. When
- * `fastEvidence` is not sure, zod checks everything.
- */
-function validateClean(data: unknown): Manifest | undefined {
-  if (
-    typeof data === 'object' &&
-    data !== null &&
-    Object.getPrototypeOf(data) === Object.prototype &&
-    Array.isArray((data as { evidence?: unknown }).evidence)
-  ) {
-    const evidence = fastEvidence((data as { evidence: unknown[] }).evidence)
-    if (evidence !== undefined) {
-      // jitless: zod's compiled fast path pays for itself only when a schema parses many objects;
-      // compiling it for this one parse of each object schema costs more than it saves (about
-      // 30 ms against 15 ms on the first call in a process, the same on later calls).
-      const rest = Manifest.safeParse({ ...data, evidence: [] }, { jitless: true })
-      if (!rest.success) return undefined
-      rest.data.evidence = evidence
-      return rest.data
-    }
-  }
-  const parsed = Manifest.safeParse(data)
-  return parsed.success ? parsed.data : undefined
 }
 
 interface Position {
