@@ -7,7 +7,7 @@ import { lstatSync, realpathSync, type Stats } from 'node:fs'
 import { lstat, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { DocumentError, EvidenceError, type Issue } from '../core/errors.js'
-import { evidencePathProblem } from '../core/manifest/check.js'
+import { evidencePathProblem, isPlainPath } from '../core/manifest/check.js'
 
 /**
  * The absolute path of `relPath` inside `root`. Throws EvidenceError ERR_EVIDENCE_OUTSIDE_ROOT
@@ -57,6 +57,8 @@ export function createInsideResolver(
     return real
   }
   let realRoot: string | undefined
+  const plainJoin = path.sep === '/'
+  const plainRoot = absRoot.endsWith('/') ? absRoot : `${absRoot}/`
 
   return (relPath: string): string => {
     const outside = (why: string) =>
@@ -65,6 +67,19 @@ export function createInsideResolver(
         message: `path "${relPath}" ${why}; it must stay inside ${root}`,
         details: { root, path: relPath },
       })
+    // Most evidence paths are plain (`docs/risk.md`, see isPlainPath): inside the folder and
+    // already normalised, so on POSIX the absolute path is a concatenation, without the
+    // lexical checks and path.resolve below.
+    if (plainJoin && !checkFile && isPlainPath(relPath)) {
+      const target = `${plainRoot}${relPath}`
+      const slash = target.lastIndexOf('/')
+      realRoot ??= realDir(absRoot)
+      const dir = realDir(target.slice(0, slash) || '/')
+      const real = `${dir.endsWith('/') ? dir : `${dir}/`}${target.slice(slash + 1)}`
+      if (!isWithin(realRoot, real))
+        throw outside('leads outside the folder through a symbolic link')
+      return target
+    }
     // Lexical check first, treating both / and \ as separators (manifests travel between systems).
     const problem = evidencePathProblem(relPath)
     if (problem !== undefined) throw outside(problem)

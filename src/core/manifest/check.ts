@@ -402,6 +402,11 @@ function checkEvidenceRefs(m: Manifest, ids: ReadonlyMap<string, number>): Manif
  */
 const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/
 
+/** True for a plain relative path (see `PLAIN_PATH`): inside the folder and in normal form. */
+export function isPlainPath(p: string): boolean {
+  return PLAIN_PATH.test(p)
+}
+
 /**
  * Why `p` leaves the manifest's folder, or undefined when it stays inside. Lexical only (the core
  * has no file system); src/node/fs-safe.ts also resolves symbolic links.
