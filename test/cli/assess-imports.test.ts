@@ -135,41 +135,39 @@ describe('accord assess imports `yaml` only for positioned issues', () => {
     expect(r.yaml).toEqual([])
   })
 
-  it('imports yaml for the position of a schema issue', () => {
-    const text = manifestText.replace(
-      'type: test-log\n    title: Generated evidence 7\n',
-      'type: test-lg\n    title: Generated evidence 7\n',
-    )
-    const r = assess('invalid.yaml', text)
-    expect(r.status).toBe(3)
-    const { issues } = JSON.parse(r.stdout).error
-    expect(issues).toEqual([
-      expect.objectContaining({
-        code: 'invalid_enum',
-        path: ['evidence', indexOf(text, 'generated-7'), 'type'],
-        ...positionOf(text, 'test-lg'),
-      }),
-    ])
-    expect(r.yaml.length).toBeGreaterThan(0)
-  })
-
-  it('imports yaml for the position of an unknown obligation reference', () => {
-    const text = manifestText.replace(
-      "Generated evidence 9\n    date: '2026-10-01'\n    supports:\n      - nist-ai-rmf:measure-2.3\n",
-      "Generated evidence 9\n    date: '2026-10-01'\n    supports:\n      - nist-ai-rmf:measure-2.30\n",
-    )
-    const r = assess('unknown-ref.yaml', text)
-    expect(r.status).toBe(3)
-    const { issues } = JSON.parse(r.stdout).error
-    expect(issues).toEqual([
-      expect.objectContaining({
-        code: 'unknown_obligation_ref',
-        path: ['evidence', indexOf(text, 'generated-9'), 'supports', 0],
-        ...positionOf(text, 'nist-ai-rmf:measure-2.30'),
-      }),
-    ])
-    expect(r.yaml.length).toBeGreaterThan(0)
-  })
+  const problems = [
+    {
+      name: 'a schema issue',
+      file: 'invalid.yaml',
+      from: 'type: test-log\n    title: Generated evidence 7\n',
+      to: 'type: test-lg\n    title: Generated evidence 7\n',
+      code: 'invalid_enum',
+      path: (text: string) => ['evidence', indexOf(text, 'generated-7'), 'type'],
+      at: 'test-lg',
+    },
+    {
+      name: 'an unknown obligation reference',
+      file: 'unknown-ref.yaml',
+      from: "Generated evidence 9\n    date: '2026-10-01'\n    supports:\n      - nist-ai-rmf:measure-2.3\n",
+      to: "Generated evidence 9\n    date: '2026-10-01'\n    supports:\n      - nist-ai-rmf:measure-2.30\n",
+      code: 'unknown_obligation_ref',
+      path: (text: string) => ['evidence', indexOf(text, 'generated-9'), 'supports', 0],
+      at: 'nist-ai-rmf:measure-2.30',
+    },
+  ]
+  for (const c of problems) {
+    it(`imports yaml for the position of ${c.name}`, () => {
+      const text = manifestText.replace(c.from, c.to)
+      expect(text).not.toBe(manifestText)
+      const r = assess(c.file, text)
+      expect(r.status).toBe(3)
+      const { issues } = JSON.parse(r.stdout).error
+      expect(issues).toEqual([
+        expect.objectContaining({ code: c.code, path: c.path(text), ...positionOf(text, c.at) }),
+      ])
+      expect(r.yaml.length).toBeGreaterThan(0)
+    })
+  }
 })
 
 /** Index in the evidence list of the item with `id`. */
