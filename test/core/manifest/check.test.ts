@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
+  ANNEX_III_USE_CASES,
   checkManifest,
   evidencePathProblem,
   splitBySeverity,
@@ -167,10 +169,33 @@ describe('checkManifest', () => {
       ).toEqual([['warning', 'derogation_without_annex_iii', 'classification.derogation']])
     })
 
-    it('biometric verification is not an Annex III use case', () => {
-      expect(
-        codes(derogation, (m) => (m.classification.useCases = ['biometric-verification'])),
-      ).toEqual([['warning', 'derogation_without_annex_iii', 'classification.derogation']])
+    // The use cases Annex III points expressly exclude: 1(a), 5(b), 7(d) and 8(b).
+    for (const excluded of [
+      'biometric-verification',
+      'fraud-detection',
+      'travel-document-verification',
+      'campaign-logistics',
+    ] as const) {
+      it(`${excluded} is not an Annex III use case`, () => {
+        expect(codes(derogation, (m) => (m.classification.useCases = [excluded]))).toEqual([
+          ['warning', 'derogation_without_annex_iii', 'classification.derogation'],
+        ])
+      })
+    }
+
+    it('ANNEX_III_USE_CASES are the use cases of the Annex III points in the catalog', () => {
+      const catalog = JSON.parse(
+        readFileSync(
+          new URL('../../../catalogs/eu-ai-act/2024-1689.v1.json', import.meta.url),
+          'utf8',
+        ),
+      ) as { nodes: { id: string; use_cases?: string[] }[] }
+      const listed = new Set(
+        catalog.nodes
+          .filter((n) => n.id.startsWith('annex-iii.'))
+          .flatMap((n) => n.use_cases ?? []),
+      )
+      expect([...ANNEX_III_USE_CASES].sort()).toEqual([...listed].sort())
     })
 
     it("'other' together with an Annex III use case is fine", () => {
