@@ -8,7 +8,7 @@ import { EvidenceError, type AccordErrorCode, type Issue } from '../core/errors.
 import type { HashedEvidence } from '../core/assess/types.js'
 import type { EvidenceItem, Manifest } from '../core/manifest/schema.js'
 import { createInsideResolver } from './fs-safe.js'
-import { sha256File, sha256Files, type FileDigest } from './hash.js'
+import { sha256Files, type FileDigest } from './hash.js'
 
 export interface HashEvidenceOptions {
   /** Called with (files hashed, files to hash) after each file. */
@@ -144,9 +144,11 @@ export async function hashEvidence(
     else fileError(f.item, f.index, (d.error as NodeJS.ErrnoException).code)
   })
 
-  // 3. Symbolic links (rare): check where each leads, then hash what it points at.
+  // 3. Paths that end in a symbolic link: check where each leads, then hash what it points at
+  // (the same way as the rest, so a folder of links costs about what a folder of files does).
   if (links.length > 0) {
     const resolveInside = createInsideResolver(manifestDir)
+    const followed: typeof files = []
     for (const { item, index } of links) {
       let abs: string
       try {
@@ -161,11 +163,21 @@ export async function hashEvidence(
           fileError(item, index, info.isDirectory() ? 'EISDIR' : 'ENOTREG')
           continue
         }
-        add(item, index, await sha256File(abs))
       } catch (err) {
         fileError(item, index, (err as NodeJS.ErrnoException).code)
+        continue
       }
+      followed.push({ item, index, abs })
     }
+    const more = await sha256Files(
+      followed.map((f) => f.abs),
+      options.concurrency === undefined ? {} : { concurrency: options.concurrency },
+    )
+    more.forEach((d, k) => {
+      const f = followed[k] as (typeof followed)[number]
+      if (d.ok) add(f.item, f.index, d)
+      else fileError(f.item, f.index, (d.error as NodeJS.ErrnoException).code)
+    })
   }
 
   if (issues.length > 0) {
