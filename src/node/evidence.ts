@@ -30,8 +30,9 @@ type EvidenceCode = Extract<AccordErrorCode, `ERR_EVIDENCE_${string}`>
  * Each path is checked lexically and through the real paths of its folders first (cached per
  * folder); the file itself is checked as it is opened for hashing (`regularOnly`: a regular
  * file, not a symbolic link), which costs an fstat of the open file instead of an lstat walk of
- * every path. The few paths whose last part is a symbolic link are then resolved again: a link
- * that stays inside the folder is hashed like before, one that leads out is refused.
+ * every path. Paths whose last part is a symbolic link are then resolved again with the full
+ * check and hashed together: a link that stays inside the folder is followed, one that leads out
+ * is refused.
  */
 export async function hashEvidence(
   manifest: Manifest,
