@@ -33,8 +33,8 @@ export default tseslint.config(
               message: 'src/core must not do I/O; put it in src/node and pass data in.',
             },
             {
-              group: ['**/node/**', '**/cli/**'],
-              message: 'imports go one way: cli -> node -> core.',
+              group: ['**/node/**', '**/cli/**', '**/server/**'],
+              message: 'imports go one way: cli -> server -> node -> core.',
             },
           ],
         },
@@ -56,7 +56,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['**/cli/**'], message: 'imports go one way: cli -> node -> core.' }],
+          patterns: [
+            {
+              group: ['**/cli/**', '**/server/**'],
+              message: 'imports go one way: cli -> server -> node -> core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The server is an adapter over src/node and src/core; the CLI starts it, never the reverse.
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/cli/**'], message: 'imports go one way: cli -> server -> node -> core.' },
+          ],
         },
       ],
     },
