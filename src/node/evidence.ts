@@ -22,6 +22,9 @@ export interface HashEvidenceOptions {
 
 type EvidenceCode = Extract<AccordErrorCode, `ERR_EVIDENCE_${string}`>
 
+/** Error codes of an O_NOFOLLOW open of a symbolic link. */
+const LINK_REFUSED: ReadonlySet<string> = new Set(['ELOOP', 'EMLINK'])
+
 /**
  * Hashes every `manifest.evidence` item, resolved relative to `manifestDir`. Returns them sorted
  * by id. Throws one `EvidenceError` listing every missing, empty, unreadable or escaping file;
@@ -141,7 +144,8 @@ export async function hashEvidence(
   digests.forEach((d, k) => {
     const f = files[k] as (typeof files)[number]
     if (d.ok) add(f.item, f.index, d)
-    else if ((d.error as NodeJS.ErrnoException).code === 'ELOOP') links.push(f)
+    // O_NOFOLLOW refuses a link with ELOOP (Linux, macOS) or EMLINK (FreeBSD).
+    else if (LINK_REFUSED.has((d.error as NodeJS.ErrnoException).code ?? '')) links.push(f)
     else fileError(f.item, f.index, (d.error as NodeJS.ErrnoException).code)
   })
 
