@@ -21,7 +21,7 @@
  * makes the verdict at best `indeterminate`, as `accord verify` without `--status-list` does.
  */
 import { createHash, hash } from 'node:crypto'
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { isMainThread, Worker, workerData } from 'node:worker_threads'
 import { digest } from '@sd-jwt/crypto-nodejs'
 import type { SdHasher } from '../core/passport/sd-jwt.js'
 import type { CheckResult, PassportClaims, Verdict } from '../core/passport/types.js'
@@ -36,6 +36,7 @@ import {
 import { evaluatePolicy, verdictFrom } from '../core/policy/evaluate.js'
 import type { Policy } from '../core/policy/schema.js'
 import { decodeBase64urlStrict, verifyJwsSignature } from './jws.js'
+import { answerParent, canStartWorkersFrom } from './worker-rpc.js'
 
 /** One-shot SHA-256 (`crypto.hash`, Node 20.12+; `createHash` before). */
 const sha256 = (data: string, encoding: 'buffer' | 'base64url'): Buffer | string =>
@@ -131,11 +132,6 @@ interface ChunkReply {
   /** The chunk's BatchResult[] as JSON. */
   results?: string
   error?: string
-}
-
-/** True when this module was loaded from compiled JavaScript (workers can start from it). */
-function canStartWorkers(): boolean {
-  return import.meta.url.endsWith('.js')
 }
 
 function positiveInteger(name: string, value: number, min = 1): number {
@@ -283,7 +279,7 @@ export function createBatchVerifier(options: BatchVerifierOptions): BatchVerifie
   const local = nodePassportVerifier(config)
   let closed = false
 
-  if (requested === 0 || !canStartWorkers()) {
+  if (requested === 0 || !canStartWorkersFrom(import.meta.url)) {
     return {
       workers: 0,
       async verify(tokens, request) {
@@ -454,20 +450,12 @@ export async function verifyBatch(
 }
 
 function startWorker(init: WorkerInit): void {
-  const port = parentPort
-  if (!port) return
   const verifier = nodePassportVerifier(init.config)
-  port.on('message', (msg: ChunkMessage) => {
-    verifyMany(verifier, msg.tokens, msg.request, init).then(
-      (results) =>
-        port.postMessage({ id: msg.id, results: JSON.stringify(results) } satisfies ChunkReply),
-      (error: unknown) =>
-        port.postMessage({
-          id: msg.id,
-          error: error instanceof Error ? error.message : String(error),
-        } satisfies ChunkReply),
-    )
-  })
+  answerParent<ChunkMessage, Omit<ChunkReply, 'id'>>((msg) =>
+    verifyMany(verifier, msg.tokens, msg.request, init).then((results) => ({
+      results: JSON.stringify(results),
+    })),
+  )
 }
 
 if (!isMainThread && (workerData as Partial<WorkerInit> | null)?.accordVerifyBatch === true) {

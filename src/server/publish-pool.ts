@@ -13,11 +13,12 @@
  * did in-thread.
  */
 import { decodeProtectedHeader } from 'jose'
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { isMainThread, Worker, workerData } from 'node:worker_threads'
 import type { AccordErrorCode } from '../core/errors.js'
 import type { PassportVerifier } from '../core/passport/verify.js'
 import type { PassportRecord } from '../core/store.js'
 import { nodePassportVerifier } from '../node/verify-batch.js'
+import { answerParent, canStartWorkersFrom } from '../node/worker-rpc.js'
 import { passportRecord } from './passport-record.js'
 import type { RequestKey } from './signed-request.js'
 
@@ -142,11 +143,6 @@ interface CheckReply {
   error?: string
 }
 
-/** True when this module was loaded from compiled JavaScript (workers can start from it). */
-function canStartWorkers(): boolean {
-  return import.meta.url.endsWith('.js')
-}
-
 /** Tokens per message to a worker: a batch is split so that every worker gets a share. */
 const CHUNK = 16
 
@@ -154,7 +150,7 @@ export function createPublishPool(options: { workers: number }): PublishPool {
   const requested = options.workers
   if (!Number.isInteger(requested) || requested < 0)
     throw new TypeError(`publish workers must be an integer >= 0, got ${String(requested)}`)
-  if (requested === 0 || !canStartWorkers()) {
+  if (requested === 0 || !canStartWorkersFrom(import.meta.url)) {
     const verifierFor = verifierCache()
     return {
       workers: 0,
@@ -251,19 +247,10 @@ export function createPublishPool(options: { workers: number }): PublishPool {
 }
 
 function startWorker(): void {
-  const port = parentPort
-  if (!port) return
   const verifierFor = verifierCache()
-  port.on('message', (msg: CheckMessage) => {
-    checkAll(verifierFor, msg.request).then(
-      (outcomes) => port.postMessage({ id: msg.id, outcomes } satisfies CheckReply),
-      (error: unknown) =>
-        port.postMessage({
-          id: msg.id,
-          error: error instanceof Error ? error.message : String(error),
-        } satisfies CheckReply),
-    )
-  })
+  answerParent<CheckMessage, Omit<CheckReply, 'id'>>((msg) =>
+    checkAll(verifierFor, msg.request).then((outcomes) => ({ outcomes })),
+  )
 }
 
 if (!isMainThread && (workerData as Partial<WorkerInit> | null)?.accordPublishPool === true) {
