@@ -34,6 +34,16 @@ async function tree(dir: string): Promise<string[]> {
   return entries.map((e) => e.split(path.sep).join('/')).sort()
 }
 
+/** Runs `body` with a fresh folder outside `tmp` (for links that lead out), removed afterwards. */
+async function withOutside(body: (outside: string) => Promise<void>): Promise<void> {
+  const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
+  try {
+    await body(outside)
+  } finally {
+    await rm(outside, { recursive: true, force: true })
+  }
+}
+
 describe('resolveInside', () => {
   it('resolves relative paths inside the root, existing or not', async () => {
     await mkdir(path.join(tmp, 'docs'))
@@ -52,8 +62,7 @@ describe('resolveInside', () => {
   )
 
   it('refuses a symbolic link that leads outside the root', async () => {
-    const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
-    try {
+    await withOutside(async (outside) => {
       await writeFile(path.join(outside, 'secret.txt'), 'secret')
       await symlink(path.join(outside, 'secret.txt'), path.join(tmp, 'link.txt'))
       await symlink(outside, path.join(tmp, 'linkdir'))
@@ -64,9 +73,7 @@ describe('resolveInside', () => {
       expect(outsideRoot(() => resolveInside(tmp, 'linkdir/new.txt')).code).toBe(
         'ERR_EVIDENCE_OUTSIDE_ROOT',
       )
-    } finally {
-      await rm(outside, { recursive: true, force: true })
-    }
+    })
   })
 
   it('allows a symbolic link that stays inside the root, and a root reached through a link', async () => {
@@ -100,8 +107,7 @@ describe('createInsideResolver', () => {
   })
 
   it('refuses a linked file in a folder it has already seen, and a linked folder', async () => {
-    const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
-    try {
+    await withOutside(async (outside) => {
       await writeFile(path.join(outside, 'secret.txt'), 'secret')
       await mkdir(path.join(tmp, 'docs'))
       await writeFile(path.join(tmp, 'docs', 'ok.md'), 'ok')
@@ -119,9 +125,7 @@ describe('createInsideResolver', () => {
       // A dangling link is a path inside the folder that does not exist, as with resolveInside.
       await symlink(path.join(outside, 'gone.txt'), path.join(tmp, 'docs', 'dangling.txt'))
       expect(resolve('docs/dangling.txt')).toBe(resolveInside(tmp, 'docs/dangling.txt'))
-    } finally {
-      await rm(outside, { recursive: true, force: true })
-    }
+    })
   })
 
   it('refuses a link into a sibling folder whose name starts with the folder name', async () => {
@@ -139,8 +143,7 @@ describe('createInsideResolver', () => {
   })
 
   it('checks only the folders with checkFile: false', async () => {
-    const outside = await mkdtemp(path.join(tmpdir(), 'accord-outside-'))
-    try {
+    await withOutside(async (outside) => {
       await writeFile(path.join(outside, 'secret.txt'), 'x')
       await symlink(path.join(outside, 'secret.txt'), path.join(tmp, 'alias.md'))
       await symlink(outside, path.join(tmp, 'elsewhere'))
@@ -151,9 +154,7 @@ describe('createInsideResolver', () => {
       // ...but a folder on the way that leads out is still refused, and so is '..'.
       expect(() => folders('elsewhere/secret.txt')).toThrow(/symbolic link/)
       expect(() => folders('../x.md')).toThrow(/'\.\.'/)
-    } finally {
-      await rm(outside, { recursive: true, force: true })
-    }
+    })
   })
 })
 
