@@ -4,6 +4,7 @@
  * `EvidenceError`, so a vendor fixes all paths in one go.
  */
 import { statSync } from 'node:fs'
+import { compareCodeUnits } from '../core/compare.js'
 import { EvidenceError, type AccordErrorCode, type Issue } from '../core/errors.js'
 import type { HashedEvidence } from '../core/assess/types.js'
 import type { EvidenceItem, Manifest } from '../core/manifest/schema.js'
@@ -198,5 +199,5 @@ export async function hashEvidence(
       issues,
     })
   }
-  return hashed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return hashed.sort((a, b) => compareCodeUnits(a.id, b.id))
 }

@@ -56,6 +56,7 @@ import type {
   ObligationAssessment,
   Status,
 } from './types.js'
+import { compareCodeUnits } from '../compare.js'
 
 export interface AssessSystemOptions {
   manifest: Manifest
@@ -258,7 +259,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   // 2. Evidence named per node. Thousands of evidence items name the same few hundred refs:
   // resolve each spelling once (null when unknown: checkEvidenceRefs rejects those before
   // assessment, so they are ignored here).
-  const evidence = [...options.evidence].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const evidence = [...options.evidence].sort((a, b) => compareCodeUnits(a.id, b.id))
   const index = new EvidenceIndex(evidence, (spelling) => {
     const hit = resolveRef(catalogs, spelling)
     return hit ? { urn: hit.node.urn, ref: shortId(hit.framework, hit.node.id) } : null
@@ -683,7 +684,7 @@ function priorityOf(sources: readonly Source[]): Int32Array {
   const keys = sources.map((s) => keyOf(s))
   const order = sources
     .map((_, s) => s)
-    .sort((a, b) => compare(keys[a] as string, keys[b] as string))
+    .sort((a, b) => compareCodeUnits(keys[a] as string, keys[b] as string))
   const out = new Int32Array(sources.length)
   for (let k = 1; k < order.length; k++) {
     const s = order[k] as number
@@ -868,8 +869,4 @@ function isFilled(value: unknown): boolean {
 
 function round4(x: number): number {
   return Math.round(x * 10000) / 10000
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

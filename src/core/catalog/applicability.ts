@@ -9,15 +9,11 @@
  * - Conditions (`applies_when`) are evaluated on classification facts (tags).
  */
 import { FACTS } from '../classify/facts.js'
+import { compareCodeUnits } from '../compare.js'
 import type { Catalog, CatalogNode, Condition, LawVersion, Route } from './schema.js'
 
-/**
- * Orders ISO dates (YYYY-MM-DD): by code units, which for such strings is date order. Not
- * `localeCompare`, whose first call in a process sets up ICU collation (several ms).
- */
-export function compareIsoDates(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
+/** Orders ISO dates (YYYY-MM-DD): by code units, which for such strings is date order. */
+export const compareIsoDates = compareCodeUnits
 
 /** The law version in force on `asOf` (YYYY-MM-DD), or undefined when the catalog has none. */
 export function lawVersionAt(catalog: Catalog, asOf: string): LawVersion | undefined {

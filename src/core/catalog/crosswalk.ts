@@ -16,6 +16,7 @@ import { ConfigError } from '../errors.js'
 import { shortId } from './lookup.js'
 import type { Catalog, CatalogNode, Mapping, MappingEdge, Relation } from './schema.js'
 import type { CatalogSet } from './types.js'
+import { compareCodeUnits } from '../compare.js'
 
 export const RELATIONS: readonly Relation[] = ['equivalent', 'subset', 'superset', 'related']
 export const CONFIDENCES = ['low', 'medium', 'high'] as const
@@ -125,7 +126,7 @@ export function mappingsBetween(
     if (source === a && target === b) out.push({ mapping, inverted: false })
     else if (source === b && target === a) out.push({ mapping, inverted: true })
   }
-  return out.sort((x, y) => compare(x.mapping.urn, y.mapping.urn))
+  return out.sort((x, y) => compareCodeUnits(x.mapping.urn, y.mapping.urn))
 }
 
 /** Every pair of frameworks with a mapping file, as `[source, target]` framework ids, sorted. */
@@ -136,7 +137,7 @@ export function crosswalkPairs(set: CatalogSet): [string, string][] {
     const [s, t] = m.dependencies.map((u) => byUrn.get(u))
     if (s !== undefined && t !== undefined) pairs.push([s, t])
   }
-  return pairs.sort((x, y) => compare(x.join('\n'), y.join('\n')))
+  return pairs.sort((x, y) => compareCodeUnits(x.join('\n'), y.join('\n')))
 }
 
 /**
@@ -193,7 +194,7 @@ export function crosswalk(set: CatalogSet, options: CrosswalkOptions): Crosswalk
     (x, y) =>
       position(fromIndex, x.from.urn) - position(fromIndex, y.from.urn) ||
       position(toIndex, x.to.urn) - position(toIndex, y.to.urn) ||
-      compare(x.mapping, y.mapping),
+      compareCodeUnits(x.mapping, y.mapping),
   )
 
   return {
@@ -317,8 +318,4 @@ function nodeRef(catalog: Catalog, node: CatalogNode): CrosswalkNode {
 
 function ratio(n: number, total: number): number {
   return total === 0 ? 0 : Math.round((n / total) * 10000) / 10000
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

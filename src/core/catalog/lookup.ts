@@ -6,6 +6,7 @@ import { distance } from 'fastest-levenshtein'
 import type { CatalogNode } from './schema.js'
 import type { CatalogSet } from './types.js'
 import { nodeUrn } from './validate.js'
+import { compareCodeUnits } from '../compare.js'
 
 export interface ResolvedRef {
   framework: string
@@ -77,7 +78,7 @@ export function suggestRefs(set: CatalogSet, ref: string, n = 3): string[] {
       if (d <= limit) scored.push({ ref: shortId(fw, node.id), d })
     }
   }
-  scored.sort((a, b) => a.d - b.d || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
+  scored.sort((a, b) => a.d - b.d || compareCodeUnits(a.ref, b.ref))
   return scored.slice(0, Math.max(0, n)).map((s) => s.ref)
 }
 

@@ -13,6 +13,7 @@ import type { Issue } from '../errors.js'
 import { Catalog, Mapping } from './schema.js'
 import type { CatalogNode, MappingEdge } from './schema.js'
 import type { CatalogRef, CatalogSet } from './types.js'
+import { compareCodeUnits } from '../compare.js'
 
 /** Issue codes of the semantic checks. Schema issues keep zod's code (`invalid_type`, ...). */
 export const CATALOG_ISSUE_CODES = {
@@ -343,10 +344,6 @@ export function buildCatalogSet(
     }
   }
   return { catalogs, refs, mappings: [...mappings], nodesByUrn, childrenByUrn, edgesByUrn }
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function addEdge(edgesByUrn: Map<string, MappingEdge[]>, urn: string, edge: MappingEdge): void {

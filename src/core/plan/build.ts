@@ -33,6 +33,7 @@ import type {
   PlanTarget,
   TargetId,
 } from './types.js'
+import { compareCodeUnits } from '../compare.js'
 
 export interface BuildPlanOptions {
   /** Target market names as given (`eu`, `us-federal`, `iso`, `korea`); aliases allowed. */
@@ -175,7 +176,7 @@ export function buildPlan(options: BuildPlanOptions): Plan {
   pending.sort(
     (a, b) =>
       TIMING_RANK[a.action.timing] - TIMING_RANK[b.action.timing] ||
-      compare(a.action.deadline ?? '', b.action.deadline ?? '') ||
+      compareCodeUnits(a.action.deadline ?? '', b.action.deadline ?? '') ||
       a.frameworkOrder - b.frameworkOrder ||
       a.order - b.order,
   )
@@ -292,7 +293,7 @@ function evidenceReuse(assessment: AssessmentResult, planned: readonly string[])
   const evidence = new Map(assessment.evidence.map((e) => [e.id, e]))
   return [...uses.entries()]
     .filter(([, byFw]) => byFw.size > 1)
-    .sort(([a], [b]) => compare(a, b))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([evidenceId, byFw]) => {
       const item = evidence.get(evidenceId)
       return {
@@ -316,8 +317,4 @@ function planUse(use: EvidenceUse): PlanEvidenceUse {
 
 function trimStop(text: string): string {
   return text.trim().replace(/\.$/, '')
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
