@@ -4,6 +4,7 @@
  * checks. A module of its own so that those callers do not load the batch verifier.
  */
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto'
+import { createRequire } from 'node:module'
 import type { AllowedAlg } from '../core/passport/types.js'
 
 /**
@@ -28,21 +29,96 @@ export function decodeBase64urlStrict(data: string): Buffer {
   return bytes
 }
 
+/**
+ * Who checks Ed25519 signatures: libsodium (the optional dependency sodium-native) where it
+ * loads, else node:crypto. Why not node:crypto alone: the OpenSSL 3.0 in Node 20 verifies Ed25519
+ * with 32-bit-limb field arithmetic, about 130 us per signature on the benchmark machine against
+ * about 90 us for libsodium's 64-bit code, and its callback form adds a hop to the libuv pool;
+ * Ed25519 checks were the largest single cost of a registry publish (bench/RESULTS.md). No
+ * library in JavaScript or WebAssembly comes close (libsodium.js measured 150-190 us).
+ * libsodium is the stricter of the two: it also refuses non-canonical and small-order public
+ * keys and R values, which no honest signer produces; for every other signature both agree
+ * (test/node/jws.test.ts runs both on the same cases). ACCORD_ED25519=node-crypto picks
+ * node:crypto even where libsodium loads.
+ */
+export type Ed25519Backend = 'libsodium' | 'node:crypto'
+
+interface Sodium {
+  crypto_sign_verify_detached(
+    signature: Uint8Array,
+    message: Uint8Array,
+    publicKey: Uint8Array,
+  ): boolean
+}
+
+let sodium: Sodium | null | undefined
+
+function loadSodium(): Sodium | null {
+  if (sodium === undefined) {
+    sodium = null
+    if (process.env.ACCORD_ED25519 !== 'node-crypto') {
+      try {
+        sodium = createRequire(import.meta.url)('sodium-native') as Sodium
+      } catch {
+        // Not installed (an optional dependency) or no build for this platform: node:crypto.
+      }
+    }
+  }
+  return sodium
+}
+
+/** The Ed25519 backend `verifyJwsSignature` uses by default in this process. */
+export function ed25519Backend(): Ed25519Backend {
+  return loadSodium() === null ? 'node:crypto' : 'libsodium'
+}
+
 /** Public keys imported for `verifyJwsSignature`, per JWK object (trusted keys live long). */
 const publicKeys = new WeakMap<object, KeyObject>()
+/** Raw Ed25519 public keys for libsodium, per JWK object; null for a JWK that is not one. */
+const rawEd25519Keys = new WeakMap<object, Uint8Array | null>()
+
+function rawEd25519Key(jwk: Record<string, unknown>): Uint8Array | null {
+  let raw = rawEd25519Keys.get(jwk)
+  if (raw === undefined) {
+    raw = null
+    if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string') {
+      try {
+        const x = decodeBase64urlStrict(jwk.x)
+        if (x.length === 32) raw = x
+      } catch {
+        // not base64url: not a key
+      }
+    }
+    rawEd25519Keys.set(jwk, raw)
+  }
+  return raw
+}
 
 /**
- * A JWS signature check with node:crypto (OpenSSL, the same code WebCrypto reaches): EdDSA over
- * Ed25519, or ES256 with the IEEE P1363 (r || s) encoding JWS uses. The callback form runs on the
- * libuv thread pool, as WebCrypto does, without WebCrypto's per-call argument processing.
+ * A JWS signature check: EdDSA over Ed25519 (see `Ed25519Backend`), or ES256 with the IEEE P1363
+ * (r || s) encoding JWS uses, with node:crypto (OpenSSL, the same code WebCrypto reaches). The
+ * node:crypto checks use the callback form, which runs on the libuv thread pool as WebCrypto
+ * does, without WebCrypto's per-call argument processing; libsodium's check is synchronous.
  * Resolves false for a bad signature, a signature of the wrong length or an unusable key.
+ * `backend` is for tests that compare the two.
  */
 export function verifyJwsSignature(
   alg: AllowedAlg,
   jwk: Record<string, unknown>,
   signingInput: string,
   signature: Uint8Array,
+  backend: Ed25519Backend = ed25519Backend(),
 ): Promise<boolean> {
+  if (alg === 'EdDSA' && backend === 'libsodium') {
+    const lib = loadSodium()
+    if (lib === null) return Promise.reject(new Error('libsodium (sodium-native) is not available'))
+    const key = rawEd25519Key(jwk)
+    return Promise.resolve(
+      key !== null &&
+        signature.length === 64 &&
+        lib.crypto_sign_verify_detached(signature, Buffer.from(signingInput, 'latin1'), key),
+    )
+  }
   return new Promise((resolve) => {
     try {
       let key = publicKeys.get(jwk)
