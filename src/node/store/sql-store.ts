@@ -496,7 +496,8 @@ async function insertPassports(
   // text[] parameter the driver quotes and escapes every token into one array literal, and the
   // database parses it back, which cost more than the rest of the statement on a batch. A compact
   // SD-JWT never holds a newline (base64url, "." and "~"); a batch with any token that does, or an
-  // empty one, goes as an array.
+  // empty one, goes as an array. The text goes as its UTF-8 bytes (`utf8Lines`): both drivers send
+  // a Buffer as is, and the database reads a text parameter's bytes as UTF-8 text.
   const joined = ps.every((p) => p.token !== '' && !p.token.includes('\n'))
   await tx.query(
     `INSERT INTO passports (id, issuer, kid, subject_id, system_name, system_version, provider_name,
@@ -523,7 +524,7 @@ async function insertPassports(
       col((p) => p.providerCountry),
       col((p) => JSON.stringify(p.jurisdictions)),
       col((p) => JSON.stringify(p.categories)),
-      joined ? ps.map((p) => p.token).join('\n') : col((p) => p.token),
+      joined ? utf8Lines(ps.map((p) => p.token)) : col((p) => p.token),
       col((p) => p.issuerJwtSha256),
       col((p) => p.publishedAt),
       ps.map((_, i) => numText(logIndexes[i])),
@@ -549,6 +550,23 @@ async function insertPassports(
       [ids, js, cs],
     )
   }
+}
+
+/**
+ * `lines.join('\n')` as UTF-8 bytes, written into one buffer: on a batch of 100 passports (1.6 MB)
+ * this takes a quarter of the time of joining the strings and encoding the result, which is what
+ * the driver does with a string parameter.
+ */
+function utf8Lines(lines: readonly string[]): Buffer {
+  let size = Math.max(0, lines.length - 1)
+  for (const line of lines) size += Buffer.byteLength(line, 'utf8')
+  const out = Buffer.allocUnsafe(size)
+  let at = 0
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) out[at++] = 0x0a
+    at += out.write(line, at, 'utf8')
+  }
+  return out
 }
 
 /** A log index as text for a text array parameter (null stays null). */

@@ -532,7 +532,12 @@ export function storeSuite(name: string, target: StoreTarget): void {
       it('stores every token byte for byte, also ones with a newline, quotes or backslashes', async () => {
         const store = await migrated()
         // Newline-free tokens go joined in one text; a batch with another token goes as an array.
-        const plain = [passport(1), passport(2, { token: 'x'.repeat(20_000) + '~' })]
+        // The joined text goes as UTF-8 bytes, so characters of 2, 3 and 4 bytes must survive too.
+        const plain = [
+          passport(1),
+          passport(2, { token: 'x'.repeat(20_000) + '~' }),
+          passport(6, { token: 'é~€~\u{1F600}~' }),
+        ]
         const odd = [
           passport(3, { token: 'a\nb~' }),
           passport(4, { token: 'say "hi" \\ {x,y} NULL ~' }),
