@@ -382,6 +382,12 @@ export class SqlStore implements RegistryStore {
     })
     return this.#run(`publish batch of ${items.length}`, () =>
       this.#db.transaction(async (tx) => {
+        // Generic plans for the statements below: with the default (custom plans for parameterised
+        // statements sent once), the planner folds each parameter into the plan as a constant,
+        // so `string_to_array` of 1.6 MB of tokens and every array literal are evaluated and
+        // copied while planning, about a fifth of the database's CPU time per published passport
+        // (bench/RESULTS.md). The plans are the same but for where the values come from.
+        await tx.query('SET LOCAL plan_cache_mode = force_generic_plan')
         // Entries first: the rows below refer to them (log_index REFERENCES log_entries).
         const result = await appendLog(tx, entries)
         // Runs of items of one type are written together, a few statements per run; runs are
