@@ -298,11 +298,13 @@ ${args.databaseUrls.length ? '' : '\nPostgreSQL: not run (DATABASE_URL not set).
 Notes: proofs are far under the 1 ms goal at 1,000,000 entries (the tree keeps every complete
 subtree hash). "Time in publishBatch" is the share of the run spent waiting for
 \`store.publishBatch\` (the group commits): the store is the bound, not the log. A commit writes a
-whole group with five statements whatever its size (UPDATE log_head, then one INSERT each for
-log entries, passports and categories, each column a text array expanded by \`unnest\`, then
-COMMIT), the same SQL on PGlite and PostgreSQL. What is left is the rows themselves: a token over
-about 2 KB is TOASTed (cut into 2 KB chunks, each a row of its own, after a pglz compression
-attempt), so 19 KB tokens cost several times more than 2 KB ones on either backend. Durability:
+whole group with six statements whatever its size (SET LOCAL plan_cache_mode, UPDATE log_head,
+then one INSERT each for log entries, passports and categories, each column a text array expanded
+by \`unnest\`, the tokens one newline-joined text, then COMMIT), the same SQL on PGlite and
+PostgreSQL. What is left is the rows themselves: a token over about 2 KB is TOASTed (cut into 2 KB
+chunks, each a row of its own; compressed with lz4 on PostgreSQL, stored as is on PGlite,
+migration 003). These tokens are padded with random base64url, which lz4 barely compresses, so
+19 KB tokens cost several times more than 2 KB ones on either backend. Durability:
 on PostgreSQL with fsync=on and synchronous_commit=on each COMMIT waits for the WAL flush (one
 per group, a few ms here); PGlite writes its WAL to the data directory before COMMIT returns
 (survives a killed process) but its Node file system does not fsync, so not a power loss (see
