@@ -36,8 +36,8 @@ export function decodeBase64urlStrict(data: string): Buffer {
  * about 90 us for libsodium's 64-bit code, and its callback form adds a hop to the libuv pool;
  * Ed25519 checks were the largest single cost of a registry publish (bench/RESULTS.md). No
  * library in JavaScript or WebAssembly comes close (libsodium.js measured 150-190 us).
- * libsodium is the stricter of the two: it also refuses non-canonical and small-order public
- * keys and R values, which no honest signer produces; for every other signature both agree
+ * libsodium is the stricter of the two: it also refuses small-order public keys and R values and
+ * non-canonical public keys, which no honest signer produces; for every other signature both agree
  * (test/node/jws.test.ts runs both on the same cases). ACCORD_ED25519=node-crypto picks
  * node:crypto even where libsodium loads.
  */
@@ -113,11 +113,16 @@ export function verifyJwsSignature(
     const lib = loadSodium()
     if (lib === null) return Promise.reject(new Error('libsodium (sodium-native) is not available'))
     const key = rawEd25519Key(jwk)
-    return Promise.resolve(
-      key !== null &&
-        signature.length === 64 &&
-        lib.crypto_sign_verify_detached(signature, Buffer.from(signingInput, 'latin1'), key),
-    )
+    try {
+      return Promise.resolve(
+        key !== null &&
+          signature.length === 64 &&
+          lib.crypto_sign_verify_detached(signature, Buffer.from(signingInput, 'latin1'), key),
+      )
+    } catch {
+      // An argument the binding refuses: as node:crypto's path, not a valid signature.
+      return Promise.resolve(false)
+    }
   }
   return new Promise((resolve) => {
     try {
