@@ -8,6 +8,7 @@ import type {
   EntryResponse,
   InclusionProofResponse,
 } from '../core/tlog/api.js'
+import type { PassportEntry } from '../core/tlog/entry.js'
 import type {
   DelegationRecord,
   DelegationWithdrawal,
@@ -19,7 +20,8 @@ import type {
 
 /** One write to the registry: the row and its transparency-log entry are committed together. */
 export type RegistryItem =
-  | { type: 'passport'; passport: PassportRecord }
+  /** `entry`: the passport's log entry when the caller computed it (src/node/tlog/registry.ts). */
+  | { type: 'passport'; passport: PassportRecord; entry?: PassportEntry }
   | { type: 'status'; change: StatusChange }
   | { type: 'endorsement'; endorsement: EndorsementRecord }
   | { type: 'delegation'; delegation: DelegationRecord }

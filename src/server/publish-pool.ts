@@ -17,6 +17,12 @@ import { isMainThread, Worker, workerData } from 'node:worker_threads'
 import type { AccordErrorCode } from '../core/errors.js'
 import type { PassportVerifier } from '../core/passport/verify.js'
 import type { PassportRecord } from '../core/store.js'
+import {
+  passportEntry,
+  passportEntryFromJwt,
+  samePassportEntry,
+  type PassportEntry,
+} from '../core/tlog/entry.js'
 import { nodePassportVerifier } from '../node/verify-batch.js'
 import { answerParent, canStartWorkersFrom } from '../node/worker-rpc.js'
 import { passportRecord } from './passport-record.js'
@@ -31,7 +37,13 @@ export interface PublishRefusal {
 }
 
 export type PublishOutcome =
-  { ok: true; record: Omit<PassportRecord, 'token'> } | { ok: false; refusal: PublishRefusal }
+  | {
+      ok: true
+      record: Omit<PassportRecord, 'token'>
+      /** The passport's log entry, from the verified JWT (`RegistryItem`'s `entry`). */
+      entry: PassportEntry
+    }
+  | { ok: false; refusal: PublishRefusal }
 
 export interface PublishCheck {
   /** The verified request key: every passport must be signed by it. */
@@ -117,9 +129,19 @@ async function checkOne(
   }
   const made = passportRecord(verified.claims, token, key.kid, request.publishedAt)
   if (!made.ok) return refused(made.message)
+  // The log entry as a verifier recomputes it from the passport alone (core/tlog/entry.ts): from
+  // the JWT as signed, which the verifier decoded already. It differs from the record when the
+  // jti or iss the registry indexes comes from a disclosure instead.
+  const { header, payload } = verified.jwt ?? { header: {}, payload: {} }
+  const entry = passportEntryFromJwt(header, payload, () => made.record.issuerJwtSha256)
+  if (!entry.ok) return refused(`the passport cannot be logged: ${entry.message}`)
+  if (!samePassportEntry(entry.entry, passportEntry(made.record)))
+    return refused(
+      'the passport cannot be logged: the jti, iss or kid of its issuer-signed JWT differ from the claims the registry indexes (is the jti or iss selectively disclosed?)',
+    )
   const record: Partial<PassportRecord> = { ...made.record }
   delete record.token
-  return { ok: true, record: record as Omit<PassportRecord, 'token'> }
+  return { ok: true, record: record as Omit<PassportRecord, 'token'>, entry: entry.entry }
 }
 
 /** Checks every token, side by side (one's signature check overlaps the next one's disclosures). */

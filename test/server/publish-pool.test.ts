@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPublishPool, type PublishPool } from '../../src/server/publish-pool.js'
 import type { RequestKey } from '../../src/server/signed-request.js'
-import { flipChar } from '../fixtures/passport/forge.js'
+import { passportEntryFromSdJwt } from '../../src/core/tlog/entry.js'
+import { sha256 } from '../../src/node/sha256.js'
+import { decodePart, flipChar, joinToken, signJws, splitToken } from '../fixtures/passport/forge.js'
 import { NOW, makePassport, makeSigner, type TestSigner } from './helpers.js'
 
 /** Worker threads need the compiled module (`npm run build`). */
@@ -47,6 +50,56 @@ describe('createPublishPool in this thread (workers: 0)', () => {
       status: 422,
       reason: 'signature-invalid',
     })
+  })
+})
+
+describe('createPublishPool: the log entry', () => {
+  /**
+   * The passport of `makePassport`, re-signed with the claim `name` moved from the payload into
+   * a disclosure of its own (listed in `_sd`): still a valid SD-JWT that verifies.
+   */
+  async function withDisclosed(name: string, value: unknown): Promise<string> {
+    const { token } = await makePassport(issuer, 7)
+    const { jwt, disclosures } = splitToken(token)
+    const [h, c] = jwt.split('.') as [string, string]
+    const header = decodePart(h)
+    const payload = decodePart(c)
+    delete payload[name]
+    const disclosure = Buffer.from(JSON.stringify(['c2FsdC1mb3ItdGVzdHM', name, value])).toString(
+      'base64url',
+    )
+    const digest = createHash('sha256').update(disclosure).digest('base64url')
+    payload._sd = [...((payload._sd as string[] | undefined) ?? []), digest]
+    return joinToken(await signJws(header, payload, issuer), [...disclosures, disclosure])
+  }
+
+  it('comes with every record: what a verifier recomputes from the passport alone', async () => {
+    const [outcome] = await createPublishPool({ workers: 0 }).check({
+      key,
+      tokens: [tokens[0] as string],
+      nowSeconds: NOW,
+      publishedAt: PUBLISHED_AT,
+    })
+    const derived = passportEntryFromSdJwt(tokens[0] as string, sha256)
+    expect(outcome?.ok && outcome.entry).toEqual(derived.ok && derived.entry)
+  })
+
+  it('refuses a passport whose jti is only in a disclosure (no entry can be recomputed)', async () => {
+    const pool = createPublishPool({ workers: 0 })
+    const check = (token: string) =>
+      pool.check({ key, tokens: [token], nowSeconds: NOW, publishedAt: PUBLISHED_AT })
+    // The same construction with a claim the registry does not index is published: the forged
+    // token verifies, so the refusal below is about the jti.
+    const [control] = await check(await withDisclosed('iat', NOW - 60))
+    expect(control?.ok).toBe(true)
+    const [outcome] = await check(await withDisclosed('jti', 'urn:uuid:disclosed-only'))
+    expect(outcome).toMatchObject({
+      ok: false,
+      refusal: { code: 'ERR_PASSPORT_REJECTED', status: 422, reason: 'malformed' },
+    })
+    expect(!outcome?.ok && outcome?.refusal.message).toBe(
+      'the passport cannot be logged: the passport has no jti, so it cannot be looked up in a log',
+    )
   })
 })
 

@@ -158,6 +158,12 @@ export interface PassportCryptoResult {
   claims?: PassportClaims
   /** The issuer-signed JWT, once its signature verified. */
   issuerJwt?: string
+  /**
+   * That JWT's protected header and payload as verified, before disclosures are processed (a
+   * claim only a disclosure holds is not in `payload`); set with `issuerJwt`. Frozen and shared
+   * between results for a remembered token.
+   */
+  jwt?: { header: Record<string, unknown>; payload: Record<string, unknown> }
   /** The trusted key that verified the signature. */
   key?: { kid: string; name?: string }
   /** The verified key-binding JWT payload, when there was one. */
@@ -615,6 +621,7 @@ interface Remembered {
   /** The `disclosures` and `key-binding` checks. */
   after: readonly CheckResult[]
   payload: Record<string, unknown>
+  header: Record<string, unknown>
   key: TrustedKey
   claims: PassportClaims
   issuerJwt: string
@@ -680,6 +687,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
       ok: false,
       checks,
       issuerJwt: r.issuerJwt,
+      jwt: { header: r.header, payload: r.payload },
       key: r.resultKey,
     }
     let step = 'validity'
@@ -842,6 +850,8 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
         fail('malformed', 'the JWT payload is not a JSON object')
       }
       checks.push(pass(step, `${alg} signature verified`))
+      const verifiedHeader = header as Record<string, unknown>
+      result.jwt = { header: verifiedHeader, payload }
 
       // 6. validity: issuer and time window
       step = 'validity'
@@ -887,6 +897,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
           before: checks.slice(0, validity),
           after: checks.slice(validity + 1),
           payload: deepFreeze(payload),
+          header: deepFreeze(verifiedHeader),
           key,
           claims: deepFreeze(claims),
           issuerJwt: jwt,

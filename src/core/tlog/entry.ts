@@ -319,7 +319,22 @@ export function passportEntryFromSdJwt(
   } catch {
     return { ok: false, message: 'the passport is not a compact SD-JWT whose JWT decodes' }
   }
-  const { jti, iss } = claims
+  return passportEntryFromJwt(header, claims, () => toHex(sha256(new TextEncoder().encode(jwt))))
+}
+
+/**
+ * What `passportEntryFromSdJwt` computes, from the issuer-signed JWT's header and payload already
+ * decoded (the payload as signed, before any disclosure is processed: a jti or iss only a
+ * disclosure holds does not count) and the lowercase hex SHA-256 of that JWT, computed only when
+ * the other fields are there. For a caller that decoded the JWT anyway, as the verifier does
+ * (`PassportCryptoResult.jwt`).
+ */
+export function passportEntryFromJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  issuerJwtSha256: () => string,
+): PassportEntryResult {
+  const { jti, iss } = payload
   const { kid } = header
   if (typeof jti !== 'string' || jti === '')
     return { ok: false, message: 'the passport has no jti, so it cannot be looked up in a log' }
@@ -329,11 +344,16 @@ export function passportEntryFromSdJwt(
     return { ok: false, message: 'the passport header has no kid' }
   return {
     ok: true,
-    entry: passportEntry({
-      id: jti,
-      issuer: iss,
-      kid,
-      issuerJwtSha256: toHex(sha256(new TextEncoder().encode(jwt))),
-    }),
+    entry: passportEntry({ id: jti, issuer: iss, kid, issuerJwtSha256: issuerJwtSha256() }),
   }
+}
+
+/** Whether two passport log entries are the same entry. */
+export function samePassportEntry(a: PassportEntry, b: PassportEntry): boolean {
+  return (
+    a.id === b.id &&
+    a.issuer === b.issuer &&
+    a.kid === b.kid &&
+    a.issuerJwtSha256 === b.issuerJwtSha256
+  )
 }

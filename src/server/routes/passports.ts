@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { StoreError } from '../../core/errors.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportRecord, PassportStatus, StoredPassport } from '../../core/store.js'
+import type { PassportEntry } from '../../core/tlog/entry.js'
 import { ApiError, type RouteContext } from '../app.js'
 import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS } from '../limits.js'
 import type { RequestKey } from '../signed-request.js'
@@ -56,7 +57,7 @@ async function publishableRecords(
   key: RequestKey,
   passports: readonly string[],
   batch: boolean,
-): Promise<PassportRecord[]> {
+): Promise<{ passport: PassportRecord; entry: PassportEntry }[]> {
   const tokens = passports.map((p) => p.trim())
   const outcomes = await ctx.publishPool.check({
     key,
@@ -70,7 +71,7 @@ async function publishableRecords(
       const text = batch ? `passports[${i}]: ${message}; nothing was published` : message
       throw new ApiError(code, text, status, reason)
     }
-    return { ...outcome.record, token: tokens[i] as string }
+    return { passport: { ...outcome.record, token: tokens[i] as string }, entry: outcome.entry }
   })
 }
 
@@ -121,12 +122,15 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request, reply) => {
       const key = keyOf(request)
-      const [record] = (await publishableRecords(ctx, key, [request.body.passport], false)) as [
-        PassportRecord,
-      ]
+      const [{ passport: record, entry }] = (await publishableRecords(
+        ctx,
+        key,
+        [request.body.passport],
+        false,
+      )) as [{ passport: PassportRecord; entry: PassportEntry }]
       const {
         indexes: [logIndex],
-      } = await ctx.deps.registry.publish([{ type: 'passport', passport: record }])
+      } = await ctx.deps.registry.publish([{ type: 'passport', passport: record, entry }])
       request.log.info({ passportId: record.id, kid: key.kid, logIndex }, 'published')
       return reply
         .code(201)
@@ -173,7 +177,8 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request, reply) => {
       const key = keyOf(request)
       const { passports } = request.body
-      const records = await publishableRecords(ctx, key, passports, true)
+      const checked = await publishableRecords(ctx, key, passports, true)
+      const records = checked.map((c) => c.passport)
       const ids = new Set<string>()
       for (const [i, r] of records.entries()) {
         if (ids.has(r.id))
@@ -185,7 +190,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
       }
       // One registry call: the passports are committed together or not at all.
       const { indexes } = await ctx.deps.registry.publish(
-        records.map((passport) => ({ type: 'passport', passport })),
+        checked.map(({ passport, entry }) => ({ type: 'passport', passport, entry })),
       )
       request.log.info({ kid: key.kid, count: records.length, first: indexes[0] }, 'published')
       return reply

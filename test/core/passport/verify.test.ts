@@ -7,7 +7,7 @@ import { REASON_CODES } from '../../../src/core/passport/types.js'
 import { createPassportVerifier, verifyPassportCrypto } from '../../../src/core/passport/verify.js'
 import { base64url } from 'jose'
 import { decodeSdJwtSync, getClaimsSync } from '@sd-jwt/decode'
-import { joinToken, signJws, splitToken } from '../../fixtures/passport/forge.js'
+import { decodePart, joinToken, signJws, splitToken } from '../../fixtures/passport/forge.js'
 import { exampleClaims, ISSUED_AT } from '../../fixtures/passport/inputs.js'
 import { hasher, makeSigner, sdCrypto, type TestSigner } from '../../fixtures/passport/signer.js'
 
@@ -54,6 +54,11 @@ describe('verifyPassportCrypto', () => {
     expect(r.claims).toEqual(claims)
     expect(r.key).toEqual({ kid: eddsa.kid, name: 'Kestrel Ridge' })
     expect(r.issuerJwt).toBe(splitToken(issued).jwt)
+    // The JWT as signed: its payload lacks what only disclosures hold.
+    const [h, c] = splitToken(issued).jwt.split('.') as [string, string]
+    expect(r.jwt).toEqual({ header: decodePart(h), payload: decodePart(c) })
+    expect(JSON.stringify(r.jwt?.payload)).toContain('"_sd"')
+    expect(r.jwt?.payload).not.toEqual(r.claims)
   })
 
   it('rebuilds the same claims as @sd-jwt/decode getClaims, for full and partial disclosure', async () => {

@@ -8,7 +8,9 @@ import {
   entryLeafHash,
   parseEntry,
   passportEntry,
+  passportEntryFromJwt,
   passportEntryFromSdJwt,
+  samePassportEntry,
   statusEntry,
 } from '../../../src/core/tlog/entry.js'
 import { sha256 } from '../../../src/node/sha256.js'
@@ -50,6 +52,35 @@ describe('log entries', () => {
     expect(fromToken(`${b64({ kid: 'k' })}.not*base64.c2ln~`).ok).toBe(false)
     expect(fromToken(`${b64({ kid: 'k' })}.${b64({ jti: 'j', iss: 'i' })}~`).ok).toBe(false)
     expect(fromToken(jwt({ kid: 'k' }, { jti: 'j', iss: 'i' })).ok).toBe(true)
+  })
+
+  it('computes the same entry from an already decoded header and payload', () => {
+    const [h, c] = p.token.split('~')[0]?.split('.') as [string, string]
+    const decode = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString()) as never
+    let hashed = 0
+    const hash = () => {
+      hashed++
+      return p.issuerJwtSha256
+    }
+    expect(passportEntryFromJwt(decode(h), decode(c), hash)).toEqual(
+      passportEntryFromSdJwt(p.token, sha256),
+    )
+    expect(hashed).toBe(1)
+    // Each missing field is named; the hash is not computed then.
+    expect(passportEntryFromJwt({ kid: 'k' }, { iss: 'i' }, hash)).toEqual({
+      ok: false,
+      message: 'the passport has no jti, so it cannot be looked up in a log',
+    })
+    expect(passportEntryFromJwt({ kid: 'k' }, { jti: 'j' }, hash).ok).toBe(false)
+    expect(passportEntryFromJwt({ kid: '' }, { jti: 'j', iss: 'i' }, hash).ok).toBe(false)
+    expect(hashed).toBe(1)
+  })
+
+  it('compares passport entries field by field', () => {
+    const e = passportEntry(p)
+    expect(samePassportEntry(e, { ...e })).toBe(true)
+    for (const field of ['id', 'issuer', 'kid', 'issuerJwtSha256'] as const)
+      expect(samePassportEntry(e, { ...e, [field]: `${e[field]}x` }), field).toBe(false)
   })
 
   it('encodes status changes and endorsements', () => {

@@ -7,7 +7,7 @@ import { MerkleTree, fromHex, leafHash, toHex } from '../../../src/core/merkle/i
 import type { Signer } from '../../../src/core/ports.js'
 import type { PassportRecord, PublishItem, RegistryStore } from '../../../src/core/store.js'
 import { verifyCheckpoint } from '../../../src/core/tlog/checkpoint.js'
-import { parseEntry } from '../../../src/core/tlog/entry.js'
+import { parseEntry, passportEntry } from '../../../src/core/tlog/entry.js'
 import { checkEntryInclusion, checkTreeConsistency } from '../../../src/core/tlog/proof.js'
 import { generateKeyPair, signerFromJwk } from '../../../src/node/keys.js'
 import { sha256 } from '../../../src/node/sha256.js'
@@ -199,6 +199,32 @@ describe('registry service (PGlite in memory)', () => {
       ).rejects.toThrow(TypeError)
       await expect(registry.publish([])).rejects.toThrow(TypeError)
       expect(await store.logSize()).toBe(b0)
+    } finally {
+      await registry.close()
+    }
+  })
+
+  it('checks a record against the entry its caller computed, instead of decoding the token', async () => {
+    const store = shared
+    const b0 = await store.logSize()
+    const registry = await openRegistry({ store, logKey, origin: ORIGIN })
+    try {
+      const p = rec(2)
+      // An entry that differs from the record is refused, even though the token agrees with it.
+      await expect(
+        registry.publish([
+          { type: 'passport', passport: p, entry: { ...passportEntry(p), kid: 'another-kid' } },
+        ]),
+      ).rejects.toThrow(/differ from its token/)
+      expect(await store.logSize()).toBe(b0)
+      // With an entry given the token is not decoded again: a token that does not decode passes
+      // when the entry agrees with the record (the caller vouches for the entry).
+      const q = rec(3, { token: 'not an SD-JWT' })
+      const r = await registry.publish([{ type: 'passport', passport: q, entry: passportEntry(q) }])
+      expect(r.size).toBe(b0 + 1)
+      await expect(
+        registry.publish([{ type: 'passport', passport: rec(4, { token: 'not an SD-JWT' }) }]),
+      ).rejects.toThrow(/not a compact SD-JWT/)
     } finally {
       await registry.close()
     }
