@@ -15,7 +15,7 @@
  * 3. publish, batches: the passports step 2 did not reach, --batch per signed request to
  *    POST /api/v1/passports/batch, for --batch-duration seconds (a batch takes about 0.4 s to be
  *    answered, and wrk counts none of the batches in flight when it stops: a short run
- *    understates the steady rate by that fill and drain, about 8 % in 5 s);
+ *    understates the steady rate by that fill and drain);
  * 4. verify: POST /api/v1/verify (one passport, an inline-key policy, the issuer's status list)
  *    for --duration seconds, then distinct passports in turn;
  * 5. read: GET /api/v1/passports/:id for --duration seconds.
