@@ -46,7 +46,12 @@ export const DEFAULT_LIST_TTL_SECONDS = 24 * 3600
 /** Random draws tried before falling back to a scan from a random start. */
 const RANDOM_TRIES = 64
 
-const LIST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+/**
+ * A list id names its files in the status folder: base64url and '.', not starting with '.' (no
+ * hidden files, no '..'). A key's RFC 7638 thumbprint, the default list id, is base64url and may
+ * start with '-' or '_' (one key in 32).
+ */
+const LIST_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/
 
 /** What `<listId>.state.json` holds. */
 export interface StatusListState {
@@ -394,7 +399,7 @@ function checkListId(listId: string): string {
   if (typeof listId !== 'string' || !LIST_ID.test(listId))
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_ARGS',
-      message: `status list id "${String(listId)}" must be 1-64 letters, digits, '.', '_' or '-'`,
+      message: `status list id "${String(listId)}" must be 1-64 letters, digits, '.', '_' or '-', not starting with '.'`,
     })
   return listId
 }

@@ -95,6 +95,11 @@ describe('StatusStore.allocateIndex', () => {
     const dir = await tempDir()
     const store = new StatusStore({ dir })
     expect(() => store.statePath('../x')).toThrow(/list id/)
+    expect(() => store.statePath('.hidden')).toThrow(/not starting with '\.'/)
+    expect(() => store.statePath('a/b')).toThrow(/list id/)
+    // Key thumbprints (the default list id) are base64url: one in 32 starts with '-' or '_'.
+    for (const thumbprint of ['-S1nhOOTe8c6UkOZYPS1pqQnlXPJ48IswY0bKijP8ug', '_x', '-'])
+      expect(await store.allocateIndex(thumbprint, { uri: URI })).toBeGreaterThanOrEqual(0)
     await store.allocateIndex('main', { uri: URI })
     await expect(
       store.allocateIndex('main', { uri: 'https://elsewhere.example/s' }),
