@@ -6,8 +6,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { StoreError } from '../../core/errors.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportRecord, PassportStatus, StoredPassport } from '../../core/store.js'
-import type { PassportEntry } from '../../core/tlog/entry.js'
 import { ApiError, type RouteContext } from '../app.js'
+import type { RegistryItem } from '../deps.js'
 import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS } from '../limits.js'
 import type { RequestKey } from '../signed-request.js'
 import {
@@ -47,17 +47,20 @@ export async function getStoredPassport(ctx: RouteContext, id: string): Promise<
   return stored
 }
 
+/** A registry item of a passport, with the log entry the publish pool computed. */
+type PassportItem = Extract<RegistryItem, { type: 'passport' }>
+
 /**
- * The records of passports the request key may publish, in order: each signed by that key,
- * verifying in full, with the claims the registry indexes. The first refusal throws (403, 422);
- * in a batch it names the passport's index.
+ * The registry items of passports the request key may publish, in order: each signed by that
+ * key, verifying in full, with the claims the registry indexes and its log entry. The first
+ * refusal throws (403, 422); in a batch it names the passport's index.
  */
-async function publishableRecords(
+async function publishableItems(
   ctx: RouteContext,
   key: RequestKey,
   passports: readonly string[],
   batch: boolean,
-): Promise<{ passport: PassportRecord; entry: PassportEntry }[]> {
+): Promise<PassportItem[]> {
   const tokens = passports.map((p) => p.trim())
   const outcomes = await ctx.publishPool.check({
     key,
@@ -71,7 +74,8 @@ async function publishableRecords(
       const text = batch ? `passports[${i}]: ${message}; nothing was published` : message
       throw new ApiError(code, text, status, reason)
     }
-    return { passport: { ...outcome.record, token: tokens[i] as string }, entry: outcome.entry }
+    const passport: PassportRecord = { ...outcome.record, token: tokens[i] as string }
+    return { type: 'passport', passport, entry: outcome.entry }
   })
 }
 
@@ -122,15 +126,13 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request, reply) => {
       const key = keyOf(request)
-      const [{ passport: record, entry }] = (await publishableRecords(
-        ctx,
-        key,
-        [request.body.passport],
-        false,
-      )) as [{ passport: PassportRecord; entry: PassportEntry }]
+      const [item] = (await publishableItems(ctx, key, [request.body.passport], false)) as [
+        PassportItem,
+      ]
+      const record = item.passport
       const {
         indexes: [logIndex],
-      } = await ctx.deps.registry.publish([{ type: 'passport', passport: record, entry }])
+      } = await ctx.deps.registry.publish([item])
       request.log.info({ passportId: record.id, kid: key.kid, logIndex }, 'published')
       return reply
         .code(201)
@@ -177,8 +179,8 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request, reply) => {
       const key = keyOf(request)
       const { passports } = request.body
-      const checked = await publishableRecords(ctx, key, passports, true)
-      const records = checked.map((c) => c.passport)
+      const items = await publishableItems(ctx, key, passports, true)
+      const records = items.map((item) => item.passport)
       const ids = new Set<string>()
       for (const [i, r] of records.entries()) {
         if (ids.has(r.id))
@@ -189,9 +191,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
         ids.add(r.id)
       }
       // One registry call: the passports are committed together or not at all.
-      const { indexes } = await ctx.deps.registry.publish(
-        checked.map(({ passport, entry }) => ({ type: 'passport', passport, entry })),
-      )
+      const { indexes } = await ctx.deps.registry.publish(items)
       request.log.info({ kid: key.kid, count: records.length, first: indexes[0] }, 'published')
       return reply
         .code(201)
