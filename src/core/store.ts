@@ -277,4 +277,11 @@ export interface RegistryStore {
    * stored with indexes firstIndex .. firstIndex + N - 1, in item order, or nothing is.
    */
   publishBatch(items: PublishItem[]): Promise<AppendResult>
+  /**
+   * How many publishBatch calls are worth running at once (default 1). They still commit one
+   * after the other (indexes stay dense and in commit order); a second call sent while the first
+   * runs waits inside the database and starts the moment the first commits, instead of after a
+   * round trip through a busy caller.
+   */
+  readonly publishConcurrency?: number
 }

@@ -19,6 +19,14 @@ export interface Db extends Queryable {
    * when it throws. Use only `tx` inside `fn`.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs ONE statement as a transaction of its own, with a generic plan (`plan_cache_mode =
+   * force_generic_plan`: the parameters are not folded into the plan, which for megabytes of
+   * array parameters costs more than running the statement). Resolves after COMMIT. On
+   * PostgreSQL this is one round trip; when the connection is lost meanwhile, whether it
+   * committed is unknown (ERR_STORE_UNAVAILABLE with `details.outcome: 'unknown'`).
+   */
+  atomic<R extends Row = Row>(sql: string, params: readonly unknown[]): Promise<R[]>
   close(): Promise<void>
 }
 

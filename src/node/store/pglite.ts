@@ -96,6 +96,13 @@ class PgliteDb implements Db {
     return this.#serial(() => this.pg.transaction((tx) => fn(wrapTx(tx))))
   }
 
+  atomic<R extends Row = Row>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    return this.transaction(async (tx) => {
+      await tx.exec('SET LOCAL plan_cache_mode = force_generic_plan')
+      return tx.query<R>(sql, params)
+    })
+  }
+
   async close(): Promise<void> {
     await this.#serial(async () => {
       if (this.owned && !this.pg.closed) await this.pg.close()

@@ -27,19 +27,33 @@ export async function openPostgresStore(
   options: PostgresStoreOptions = {},
 ): Promise<SqlStore> {
   const migrations = loadMigrations(options.migrationsDir)
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? 10_000
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    connectionTimeoutMillis,
   })
-  // An idle client that loses its connection emits 'error'; without a listener the process
-  // would crash. The next query on the pool reports the problem instead.
-  pool.on('error', () => undefined)
-  const db = new PostgresDb(pool)
+  // Connections for Db.atomic, whose sessions plan every statement generically (a session
+  // setting, so that one statement is the whole round trip). A pool of their own, so that reads
+  // keep their custom plans and never wait behind a group commit for a connection.
+  const generic = new pg.Pool({
+    connectionString: url,
+    max: ATOMIC_CONNECTIONS,
+    connectionTimeoutMillis,
+    options: '-c plan_cache_mode=force_generic_plan',
+  })
+  // A client that loses its connection emits 'error', idle (the pool's event) or checked out
+  // (the client's own, besides failing its query); without a listener the process would crash.
+  // The query in progress, or the next one, reports the problem instead.
+  for (const p of [pool, generic]) {
+    p.on('error', () => undefined)
+    p.on('connect', (client) => client.on('error', () => undefined))
+  }
+  const db = new PostgresDb(pool, generic)
   try {
     await db.query('SELECT 1')
   } catch (err) {
-    await pool.end().catch(() => undefined)
+    await db.close().catch(() => undefined)
     const why = err instanceof Error ? err.message : String(err)
     throw new StoreError({
       code: 'ERR_STORE_UNAVAILABLE',
@@ -50,8 +64,24 @@ export async function openPostgresStore(
   return new SqlStore(db, { backend: 'postgres', location: redactUrl(url), migrations })
 }
 
+/** Connections of the Db.atomic pool: two group commits in flight (SqlStore.publishConcurrency). */
+const ATOMIC_CONNECTIONS = 2
+
+/** The connection broke while the server ran a COMMIT (or an autocommit statement). */
+function outcomeUnknown(err: unknown): StoreError {
+  return new StoreError({
+    code: 'ERR_STORE_UNAVAILABLE',
+    message: `the connection was lost during COMMIT, so whether the write was stored is unknown (${err instanceof Error ? err.message : String(err)}); do not acknowledge it, read it back after reconnecting`,
+    cause: err,
+    details: { outcome: 'unknown' },
+  })
+}
+
 class PostgresDb implements Db {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly generic: pg.Pool,
+  ) {}
 
   async query<R extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     return (await this.pool.query<R>(sql, [...params])).rows
@@ -83,19 +113,33 @@ class PostgresDb implements Db {
       // The server answered: it rolled back (e.g. a serialization failure), nothing stored.
       if (hasSqlState(err)) throw err
       // The connection broke during COMMIT: the transaction may or may not have committed.
-      throw new StoreError({
-        code: 'ERR_STORE_UNAVAILABLE',
-        message: `the connection was lost during COMMIT, so whether the write was stored is unknown (${err instanceof Error ? err.message : String(err)}); do not acknowledge it, read it back after reconnecting`,
-        cause: err,
-        details: { outcome: 'unknown' },
-      })
+      throw outcomeUnknown(err)
     }
     client.release()
     return result
   }
 
+  async atomic<R extends Row = Row>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    // Not yet sent when connecting fails: nothing was stored (toStoreError says so).
+    const client = await this.generic.connect()
+    let rows: R[]
+    try {
+      rows = (await client.query<R>(sql, [...params])).rows
+    } catch (err) {
+      // The server answered with an error: the statement's transaction rolled back.
+      if (hasSqlState(err)) {
+        client.release()
+        throw err
+      }
+      client.release(true)
+      throw outcomeUnknown(err)
+    }
+    client.release()
+    return rows
+  }
+
   async close(): Promise<void> {
-    await this.pool.end()
+    await Promise.all([this.pool.end(), this.generic.end()])
   }
 }
 

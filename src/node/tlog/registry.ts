@@ -107,6 +107,11 @@ export interface OpenRegistryOptions {
   maxBatch?: number
   /** Most items waiting for a commit before publish refuses (default 100,000): backpressure. */
   maxQueue?: number
+  /**
+   * Group commits in flight (default: the store's `publishConcurrency`, else 1). The store
+   * commits them one after the other; callers are acknowledged in commit order.
+   */
+  commitConcurrency?: number
   /** A new checkpoint is signed at most this often (default 1000 ms); meanwhile the last is served. */
   checkpointIntervalMs?: number
   sha256?: Sha256Fn
@@ -255,7 +260,13 @@ class TlogRegistry implements Registry {
 
   #queue: PendingCall[] = []
   #queuedItems = 0
-  #draining: Promise<void> | undefined
+  /** Group commits running (at most #concurrency). */
+  #running = 0
+  /** A setImmediate that will start commits is pending. */
+  #scheduled = false
+  /** Settles when the last commit started has acknowledged or refused its callers. */
+  #lastCommit: Promise<void> = Promise.resolve()
+  readonly #concurrency: number
   #closed = false
   /** Serialises changes to the tree (commits and syncs). */
   #treeLock: Promise<unknown> = Promise.resolve()
@@ -275,6 +286,10 @@ class TlogRegistry implements Registry {
     this.verifierKey = formatVerifierKey(options.origin, pub, this.#sha256)
     this.#maxBatch = positive(options.maxBatch ?? 1000, 'maxBatch')
     this.#maxQueue = positive(options.maxQueue ?? 100_000, 'maxQueue')
+    this.#concurrency = positive(
+      options.commitConcurrency ?? options.store.publishConcurrency ?? 1,
+      'commitConcurrency',
+    )
     this.#interval = options.checkpointIntervalMs ?? 1000
     this.#now = options.nowMs ?? Date.now
     this.#tree = new MerkleTree(this.#sha256)
@@ -377,13 +392,23 @@ class TlogRegistry implements Registry {
   }
 
   #schedule(): void {
-    if (this.#draining) return
-    // setImmediate: let every caller of this turn of the event loop join the first batch.
-    this.#draining = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      try {
-        while (this.#queue.length > 0) await this.#commit(this.#takeBatch())
-      } finally {
-        this.#draining = undefined
+    if (this.#scheduled || this.#running >= this.#concurrency || this.#queue.length === 0) return
+    this.#scheduled = true
+    // setImmediate: let every caller of this turn of the event loop join the next batch.
+    setImmediate(() => {
+      this.#scheduled = false
+      while (this.#queue.length > 0 && this.#running < this.#concurrency) {
+        const previous = this.#lastCommit
+        this.#running++
+        const calls = this.#takeBatch()
+        const run = this.#commit(calls, previous).catch((err: unknown) => {
+          // Not reached (#commit settles every call itself); if it were, no caller would hang.
+          for (const c of calls) c.reject(err)
+        })
+        this.#lastCommit = run.finally(() => {
+          this.#running--
+          this.#schedule()
+        })
       }
     })
   }
@@ -402,7 +427,13 @@ class TlogRegistry implements Registry {
     return batch
   }
 
-  async #commit(calls: PendingCall[]): Promise<void> {
+  /**
+   * Commits `calls` as one batch. With several commits in flight, the store commits them in turn;
+   * this one waits for `previous` (the commit started before it) to finish before it touches the
+   * tree, so leaves go in in index order without reading any back from the store. It never
+   * rejects.
+   */
+  async #commit(calls: PendingCall[], previous: Promise<void>): Promise<void> {
     let firstIndex: number
     try {
       const result = await this.#store.publishBatch(calls.flatMap((c) => c.items))
@@ -412,8 +443,8 @@ class TlogRegistry implements Registry {
         // One call's items spoiled the batch, which was rolled back: find it by halves, so every
         // other call still commits (O(log n) extra transactions per bad call).
         const mid = Math.ceil(calls.length / 2)
-        await this.#commit(calls.slice(0, mid))
-        await this.#commit(calls.slice(mid))
+        await this.#commit(calls.slice(0, mid), previous)
+        await this.#commit(calls.slice(mid), previous)
         return
       }
       // Database down, or the outcome of COMMIT unknown: no caller is acknowledged. If the batch
@@ -421,6 +452,7 @@ class TlogRegistry implements Registry {
       for (const c of calls) c.reject(err)
       return
     }
+    await previous
     const hashes = calls.flatMap((c) => c.entries.map((e) => e.leafHash))
     try {
       await this.#appendCommitted(firstIndex, hashes)
@@ -525,7 +557,8 @@ class TlogRegistry implements Registry {
 
   async close(): Promise<void> {
     this.#closed = true
-    while (this.#draining) await this.#draining
+    while (this.#running > 0 || this.#scheduled || this.#queue.length > 0)
+      await (this.#running > 0 ? this.#lastCommit : new Promise((r) => setImmediate(r)))
   }
 }
 

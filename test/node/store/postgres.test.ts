@@ -7,13 +7,21 @@
  * that is a failure: CI must not pass without having run it.
  */
 import { randomBytes } from 'node:crypto'
+import net from 'node:net'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { AccordError } from '../../../src/core/errors.js'
+import type { AppendResult } from '../../../src/core/store.js'
 import { openStore } from '../../../src/node/store/index.js'
 import { openPostgresStore } from '../../../src/node/store/postgres.js'
 import { loadMigrations } from '../../../src/node/store/migrations.js'
-import { storeSuite, type OpenOptions, type StoreTarget } from './store.suite.js'
+import {
+  passport,
+  publishItem,
+  storeSuite,
+  type OpenOptions,
+  type StoreTarget,
+} from './store.suite.js'
 
 const url = process.env.DATABASE_URL
 
@@ -85,7 +93,132 @@ if (!url) {
 
   storeSuite('PostgreSQL', target)
 
+  /** Waits until `n` backends of `dbUrl` wait for a lock in a statement starting with `prefix`. */
+  async function waitingOnLock(dbUrl: string, prefix: string, n: number): Promise<void> {
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    try {
+      for (let tries = 0; tries < 500; tries++) {
+        const rows = (
+          await c.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = $1 AND wait_event_type = 'Lock' AND starts_with(query, $2)`,
+            [new URL(dbUrl).pathname.slice(1), prefix],
+          )
+        ).rows as { n: number }[]
+        if (rows[0]?.n === n) return
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      throw new Error(`no ${n} backends waiting on a lock in ${prefix}...`)
+    } finally {
+      await c.end()
+    }
+  }
+
+  /** A client holding the log head's row lock until `release()`. */
+  async function holdLogHead(dbUrl: string): Promise<{ release(): Promise<void> }> {
+    const c = new pg.Client({ connectionString: dbUrl })
+    await c.connect()
+    await c.query('BEGIN')
+    await c.query('SELECT size FROM log_head WHERE id = 1 FOR UPDATE')
+    return {
+      async release() {
+        await c.query('ROLLBACK')
+        await c.end()
+      },
+    }
+  }
+
   describe('PostgreSQL only', () => {
+    it('sends a group commit of passports as one statement, two in flight, committed in turn', async () => {
+      const dbUrl = await newDatabase()
+      const store = await openPostgresStore(dbUrl)
+      try {
+        await store.migrate()
+        expect(store.publishConcurrency).toBe(2)
+        const lock = await holdLogHead(dbUrl)
+        const first = store.publishBatch([1, 2, 3].map((n) => publishItem(passport(n))))
+        const second = store.publishBatch([4, 5].map((n) => publishItem(passport(n))))
+        // Both whole batches are inside the database, each in one statement, waiting for the
+        // head: nothing more is needed from this process for either to commit.
+        await waitingOnLock(dbUrl, 'WITH head AS', 2)
+        await lock.release()
+        const results = await Promise.all([first, second])
+        // Either may get the head first; the two ranges are adjacent and cover 0..4.
+        const [a, b] = results as [AppendResult, AppendResult]
+        expect(a.firstIndex === 0 ? [a, b] : [b, a]).toEqual(
+          a.firstIndex === 0
+            ? [
+                { firstIndex: 0, size: 3 },
+                { firstIndex: 3, size: 5 },
+              ]
+            : [
+                { firstIndex: 0, size: 2 },
+                { firstIndex: 2, size: 5 },
+              ],
+        )
+        expect(await store.logSize()).toBe(5)
+        for (const [i, r] of results.entries()) {
+          const ids = i === 0 ? [1, 2, 3] : [4, 5]
+          for (const [k, n] of ids.entries())
+            expect((await store.getPassport(passport(n).id))?.logIndex).toBe(r.firstIndex + k)
+        }
+      } finally {
+        await store.close()
+      }
+    })
+
+    it('reports a connection lost during a group commit as outcome unknown, never as not stored', async () => {
+      const dbUrl = await newDatabase()
+      const target = new URL(dbUrl)
+      // A TCP proxy in front of PostgreSQL, to cut the store's connections mid-statement.
+      const sockets = new Set<net.Socket>()
+      const proxy = net.createServer((client) => {
+        const server = net.connect(Number(target.port), target.hostname)
+        for (const s of [client, server]) {
+          sockets.add(s)
+          s.on('error', () => undefined)
+          s.on('close', () => sockets.delete(s))
+        }
+        client.pipe(server).pipe(client)
+      })
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+      const viaProxy = new URL(dbUrl)
+      viaProxy.hostname = '127.0.0.1'
+      viaProxy.port = String((proxy.address() as net.AddressInfo).port)
+      const store = await openPostgresStore(viaProxy.toString())
+      try {
+        await store.migrate()
+        const lock = await holdLogHead(dbUrl)
+        const publish = store.publishBatch([publishItem(passport(1))]).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        await waitingOnLock(dbUrl, 'WITH head AS', 1)
+        for (const s of sockets) s.destroy()
+        const err = (await publish) as AccordError
+        expect(err).toBeInstanceOf(AccordError)
+        expect(err.code).toBe('ERR_STORE_UNAVAILABLE')
+        expect(err.details).toMatchObject({ outcome: 'unknown' })
+        expect(err.message).toMatch(/whether the write was stored is unknown/)
+        // Truly unknown: the server may still run the statement once the head is free. Whichever
+        // it does, the log stays dense and every entry has its passport.
+        await lock.release()
+        const c = new pg.Client({ connectionString: dbUrl })
+        await c.connect()
+        const row = (
+          await c.query(`SELECT (SELECT size FROM log_head) AS size,
+            (SELECT count(*) FROM log_entries) AS entries, (SELECT count(*) FROM passports) AS ps`)
+        ).rows[0] as { size: string; entries: string; ps: string }
+        await c.end()
+        expect(Number(row.size)).toBe(Number(row.entries))
+        expect(Number(row.ps)).toBe(Number(row.entries))
+      } finally {
+        await store.close().catch(() => undefined)
+        await new Promise((r) => proxy.close(r))
+      }
+    })
+
     it('concurrent migrate() from several processes applies each migration once', async () => {
       const dbUrl = await newDatabase()
       const stores = await Promise.all(

@@ -52,7 +52,7 @@ function entry(payload: string, kind: LogEntryInput['kind'] = 'passport'): LogEn
   return { kind, payload, leafHash: leafHash(payload) }
 }
 
-function passport(n: number, over: Partial<PassportRecord> = {}): PassportRecord {
+export function passport(n: number, over: Partial<PassportRecord> = {}): PassportRecord {
   const id = over.id ?? `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
   return {
     id,
@@ -72,7 +72,7 @@ function passport(n: number, over: Partial<PassportRecord> = {}): PassportRecord
   }
 }
 
-function publishItem(p: PassportRecord): PublishItem {
+export function publishItem(p: PassportRecord): PublishItem {
   return { type: 'passport', passport: p, leaf: { payload: p.token, leafHash: leafHash(p.token) } }
 }
 

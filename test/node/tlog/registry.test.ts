@@ -117,6 +117,80 @@ describe('registry service (PGlite in memory)', () => {
     }
   })
 
+  it('runs two group commits at once when asked; leaves go into the tree in index order', async () => {
+    const base = shared
+    const b0 = await base.logSize()
+    let running = 0
+    let most = 0
+    let leafReads = 0
+    let call = 0
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    const store = delegate(base, {
+      publishBatch: async (items: PublishItem[]) => {
+        running++
+        most = Math.max(most, running)
+        const slow = call++ % 2 === 0
+        try {
+          // Slow enough that later calls queue up behind a running commit; and every other
+          // commit answers late, after the one that committed after it.
+          await sleep(5)
+          const result = await base.publishBatch(items)
+          await sleep(slow ? 20 : 0)
+          return result
+        } finally {
+          running--
+        }
+      },
+      getLeafHashes: (start: number, end: number) => {
+        leafReads++
+        return base.getLeafHashes(start, end)
+      },
+    })
+    const registry = await openRegistry({
+      store,
+      logKey,
+      origin: ORIGIN,
+      commitConcurrency: 2,
+      maxBatch: 20,
+    })
+    leafReads = 0
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          registry.publish([{ type: 'passport', passport: rec(i) }]),
+        ),
+      )
+      // Two commits ran at once, never more.
+      expect(most).toBe(2)
+      expect(results.map((r) => r.indexes[0]).sort((a, b) => a! - b!)).toEqual(
+        Array.from({ length: 120 }, (_, i) => b0 + i),
+      )
+      expect(registry.size).toBe(b0 + 120)
+      // Each commit's leaves were appended after the previous commit's: none read back.
+      expect(leafReads).toBe(0)
+      expect(toHex(registry.root())).toBe(toHex(await rebuiltRoot(base)))
+
+      // A refused call among them fails alone. Its batch is retried by halves while the next
+      // commit runs, which may then commit first: the tree reads that gap back, and stays right.
+      const settled = await Promise.allSettled(
+        Array.from({ length: 120 }, (_, i) =>
+          registry.publish([{ type: 'passport', passport: rec(i === 60 ? 3 : 1000 + i) }]),
+        ),
+      )
+      expect(settled.flatMap((r, i) => (r.status === 'rejected' ? [i] : []))).toEqual([60])
+      const indexes = settled.flatMap((r) =>
+        r.status === 'fulfilled' ? [r.value.indexes[0] as number] : [],
+      )
+      expect(indexes.sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 119 }, (_, i) => b0 + 120 + i),
+      )
+      expect(registry.size).toBe(b0 + 239)
+      expect(toHex(registry.root())).toBe(toHex(await rebuiltRoot(base)))
+    } finally {
+      await registry.close()
+    }
+  })
+
   it('a call the store refuses fails alone; the other calls of its batch commit', async () => {
     const store = shared
     const b0 = await store.logSize()
