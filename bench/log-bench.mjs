@@ -298,10 +298,11 @@ ${args.databaseUrls.length ? '' : '\nPostgreSQL: not run (DATABASE_URL not set).
 Notes: proofs are far under the 1 ms goal at 1,000,000 entries (the tree keeps every complete
 subtree hash). "Time in publishBatch" is the share of the run spent waiting for
 \`store.publishBatch\` (the group commits): the store is the bound, not the log. A commit writes a
-whole group with six statements whatever its size (SET LOCAL plan_cache_mode, UPDATE log_head,
-then one INSERT each for log entries, passports and categories, each column a text array expanded
-by \`unnest\`, the tokens one newline-joined text, then COMMIT), the same SQL on PGlite and
-PostgreSQL. What is left is the rows themselves: a token over about 2 KB is TOASTed (cut into 2 KB
+whole group of passports with ONE statement whatever its size (\`WITH head AS (UPDATE log_head
+...)\` and one INSERT each for log entries, passports and categories, each column a text array
+expanded by \`unnest\`, the tokens one newline-joined text), a transaction of its own planned
+generically, the same SQL on PGlite and PostgreSQL; on PostgreSQL the registry keeps two commits
+in flight, the second waiting inside the database for the log head. What is left is the rows themselves: a token over about 2 KB is TOASTed (cut into 2 KB
 chunks, each a row of its own; compressed with lz4 on PostgreSQL, stored as is on PGlite,
 migration 003). These tokens are padded with random base64url, which lz4 barely compresses, so
 19 KB tokens cost several times more than 2 KB ones on either backend. Durability:
