@@ -413,6 +413,28 @@ async function logSettled(url, size) {
   return { logSize: last, ms: Math.round(performance.now() - t0) }
 }
 
+/**
+ * PostgreSQL (a non-empty URL): VACUUM (ANALYZE) of the database, then CHECKPOINT, timed. After
+ * tens of thousands of inserts autovacuum starts within seconds, i.e. during the verify runs, on
+ * the same 2 cores (it did, and put one run's verify p99 at 27 ms); and the pages it dirties are
+ * written out by the checkpointer over the following minutes (a run with the VACUUM alone had a
+ * verify p99 of 204 ms). Doing both here keeps each load measured alone.
+ */
+async function vacuumed(databaseUrl) {
+  if (!databaseUrl) return undefined
+  const pg = (await import('pg')).default
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  const t0 = performance.now()
+  try {
+    await client.query('VACUUM (ANALYZE)')
+    await client.query('CHECKPOINT')
+  } finally {
+    await client.end()
+  }
+  return Math.round(performance.now() - t0)
+}
+
 async function bench(backend, env, args, data) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'accord-serve-bench-'))
   const proc = fork(fileURLToPath(import.meta.url), ['--child'], {
@@ -519,6 +541,7 @@ async function bench(backend, env, args, data) {
     // measure verification alone, not the tail of the publish runs (on PGlite that tail commits
     // on the main thread and showed up in the verify p99).
     const settled = await logSettled(url, ready.logSize)
+    const vacuumMs = await vacuumed(env.DATABASE_URL)
 
     const verifyBody = JSON.stringify({
       passport: data.passports[0],
@@ -571,6 +594,7 @@ async function bench(backend, env, args, data) {
       readyLogSize: ready.logSize,
       settledLogSize: settled.logSize,
       settleMs: settled.ms,
+      vacuumMs,
       verdict,
     }
   } finally {
@@ -625,7 +649,7 @@ async function main() {
   const checks = results
     .map(
       (r) =>
-        `- ${r.backend}: log size after the publish runs ${r.readyLogSize} (readyz; the checkpoint signed right after the runs had ${r.logSize}, checkpoints are signed at most once a second), ${r.settledLogSize} once the batches in flight when wrk stopped were committed (${r.settleMs} ms later, before the verify runs); ` +
+        `- ${r.backend}: log size after the publish runs ${r.readyLogSize} (readyz; the checkpoint signed right after the runs had ${r.logSize}, checkpoints are signed at most once a second), ${r.settledLogSize} once the batches in flight when wrk stopped were committed (${r.settleMs} ms later, before the verify runs${r.vacuumMs === undefined ? '' : `; then VACUUM (ANALYZE) and CHECKPOINT, ${r.vacuumMs} ms, which autovacuum and the checkpointer would otherwise do during them`}); ` +
         `acknowledged publishes ${r.publish.ok} one per request${r.batchPublish ? ` and ${r.batchPublish.passports} in ${r.batchPublish.ok} batches` : ''}; ` +
         `publish status codes ${JSON.stringify(r.publish.statusCodes)}${r.batchPublish ? `, batches ${JSON.stringify(r.batchPublish.statusCodes)}` : ''}; ` +
         `verify verdict of the sample: ${r.verdict}. CPU per published passport, one per request: ${cpuText(r.cpuMs)}` +
