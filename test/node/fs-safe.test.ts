@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DocumentError, EvidenceError } from '../../src/core/errors.js'
 import {
   createInsideResolver,
+  decodeUtf8,
   resolveInside,
   writeFileAtomic,
   writeFilesAtomic,
@@ -43,6 +44,27 @@ async function withOutside(body: (outside: string) => Promise<void>): Promise<vo
     await rm(outside, { recursive: true, force: true })
   }
 }
+
+describe('decodeUtf8', () => {
+  const bytes = (...b: number[]) => new Uint8Array(b)
+  it('reads ASCII, UTF-8 and a leading BOM as TextDecoder does, also from a view at an offset', () => {
+    const cases = ['apiVersion: accord.dev/v1\n', '', 'Straße – Ωμέγα 🛂\n', '\u0000\u007f']
+    for (const text of cases) {
+      const utf8 = new TextEncoder().encode(text)
+      expect(decodeUtf8(utf8)).toBe(text)
+      const framed = new Uint8Array(utf8.length + 4)
+      framed.set(utf8, 2)
+      expect(decodeUtf8(framed.subarray(2, 2 + utf8.length))).toBe(text)
+      expect(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]))).toBe(text)
+    }
+  })
+  it('refuses bytes that are not UTF-8, however ASCII the rest', () => {
+    for (const bad of [bytes(0x61, 0x80), bytes(0xff), bytes(0xc3), bytes(0xed, 0xa0, 0x80)])
+      expect(decodeUtf8(bad)).toBeUndefined()
+    // Latin-1 text (é as one byte) is not UTF-8.
+    expect(decodeUtf8(bytes(0x63, 0x61, 0x66, 0xe9))).toBeUndefined()
+  })
+})
 
 describe('resolveInside', () => {
   it('resolves relative paths inside the root, existing or not', async () => {
