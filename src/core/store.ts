@@ -14,6 +14,7 @@
  *
  * Times are RFC 3339 strings in; they come back as `Date#toISOString()` (UTC, milliseconds).
  */
+import type { PassportEntry } from './tlog/entry.js'
 
 export type PassportStatus = 'valid' | 'revoked' | 'suspended'
 
@@ -182,6 +183,28 @@ export interface Checkpoint {
 
 /** The log leaf of one item of a publish batch; its kind follows from the item. */
 export type PublishLeaf = Omit<LogEntryInput, 'kind'>
+
+/**
+ * One write to the registry service (src/node/tlog/registry.ts), before it has its log entry:
+ * the row and its transparency-log entry are committed together.
+ */
+export type RegistryItem =
+  | {
+      type: 'passport'
+      passport: PassportRecord
+      /**
+       * The entry `passportEntryFromSdJwt(passport.token)` gives, when the caller has it already
+       * (the publish pool computes it on a worker thread from the verified JWT, with
+       * `passportEntryFromJwt`): the registry then checks the record against it instead of
+       * decoding the token again, which on the main thread cost about a fifth of a batch
+       * publish's time there. The caller vouches that it comes from the token.
+       */
+      entry?: PassportEntry
+    }
+  | { type: 'status'; change: StatusChange }
+  | { type: 'endorsement'; endorsement: EndorsementRecord }
+  | { type: 'delegation'; delegation: DelegationRecord }
+  | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
 
 /**
  * One item of `publishBatch`. The log entry kind follows from the item: `passport`,

@@ -8,24 +8,9 @@ import type {
   EntryResponse,
   InclusionProofResponse,
 } from '../core/tlog/api.js'
-import type { PassportEntry } from '../core/tlog/entry.js'
-import type {
-  DelegationRecord,
-  DelegationWithdrawal,
-  EndorsementRecord,
-  PassportRecord,
-  RegistryStore,
-  StatusChange,
-} from '../core/store.js'
+import type { RegistryItem, RegistryStore } from '../core/store.js'
 
-/** One write to the registry: the row and its transparency-log entry are committed together. */
-export type RegistryItem =
-  /** `entry`: the passport's log entry when the caller computed it (src/node/tlog/registry.ts). */
-  | { type: 'passport'; passport: PassportRecord; entry?: PassportEntry }
-  | { type: 'status'; change: StatusChange }
-  | { type: 'endorsement'; endorsement: EndorsementRecord }
-  | { type: 'delegation'; delegation: DelegationRecord }
-  | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
+export type { RegistryItem }
 
 /**
  * The registry service (src/node/tlog `openRegistry` implements it): group commit into

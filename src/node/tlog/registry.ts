@@ -22,16 +22,7 @@ import { AccordError, StoreError, TlogError } from '../../core/errors.js'
 import { MerkleTree } from '../../core/merkle/tree.js'
 import { equalBytes, leafHash, toHex, type Sha256Fn } from '../../core/merkle/hash.js'
 import type { Signer } from '../../core/ports.js'
-import type {
-  DelegationRecord,
-  DelegationWithdrawal,
-  EndorsementRecord,
-  LogEntryKind,
-  PassportRecord,
-  PublishItem,
-  RegistryStore,
-  StatusChange,
-} from '../../core/store.js'
+import type { LogEntryKind, PublishItem, RegistryItem, RegistryStore } from '../../core/store.js'
 import {
   MAX_ENTRIES_PER_REQUEST,
   type ConsistencyProofResponse,
@@ -48,7 +39,6 @@ import {
   passportEntryFromSdJwt,
   samePassportEntry,
   statusEntry,
-  type PassportEntry,
   type TlogEntry,
 } from '../../core/tlog/entry.js'
 import {
@@ -62,24 +52,8 @@ import {
 import { sha256 as nodeSha256 } from '../sha256.js'
 import { decodeBase64urlStrict } from '../jws.js'
 
-/** One thing to publish; the registry derives its log entry. */
-export type RegistryItem =
-  | {
-      type: 'passport'
-      passport: PassportRecord
-      /**
-       * The entry `passportEntryFromSdJwt(passport.token)` gives, when the caller has it already
-       * (the publish pool computes it on a worker thread from the verified JWT, with
-       * `passportEntryFromJwt`): the registry then checks the record against it instead of
-       * decoding the token again, which on the main thread cost about a fifth of a batch
-       * publish's time there. The caller vouches that it comes from the token.
-       */
-      entry?: PassportEntry
-    }
-  | { type: 'status'; change: StatusChange }
-  | { type: 'endorsement'; endorsement: EndorsementRecord }
-  | { type: 'delegation'; delegation: DelegationRecord }
-  | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
+/** One thing to publish; the registry derives its log entry (defined in core/store.ts). */
+export type { RegistryItem }
 
 /** The entries one `publish` call appended, in item order, and the log size after its commit. */
 export interface PublishResult {
