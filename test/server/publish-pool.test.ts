@@ -121,6 +121,25 @@ describe.skipIf(!existsSync(DIST))('createPublishPool on workers (compiled dist/
     expect(b).toEqual(inThread)
   })
 
+  it('answers concurrent single checks each with its own outcome (they share messages)', async () => {
+    // As concurrent single publishes call it: one token per request, requests of two keys and
+    // two publication times, all started in one turn of the event loop.
+    const otherKey = (await makeSigner('EdDSA')).kid
+    const requests = tokens.map((token, i) => ({
+      key: i % 5 === 4 ? { ...key, kid: otherKey } : key,
+      tokens: [token],
+      nowSeconds: NOW,
+      publishedAt: new Date((NOW + (i % 2)) * 1000).toISOString(),
+    }))
+    const inThread = createPublishPool({ workers: 0 })
+    const expected = await Promise.all(requests.map((r) => inThread.check(r)))
+    const got = await Promise.all(requests.map((r) => pool.check(r)))
+    expect(got).toEqual(expected)
+    // Not vacuous: the keys and times differ between requests, and so do the outcomes.
+    expect(new Set(got.map((o) => o[0]?.ok)).size).toBe(2)
+    expect(new Set(got.flatMap((o) => (o[0]?.ok ? [o[0].record.publishedAt] : []))).size).toBe(2)
+  })
+
   it('replaces a worker that died: only its checks fail, the next ones pass', async () => {
     // A chunk the worker cannot read (tokens that are not an array) throws in its message
     // handler, outside any promise: the worker thread dies.
