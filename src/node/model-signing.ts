@@ -230,7 +230,7 @@ export async function verifyModelSignature(
           check: 'files',
           outcome: 'pass',
           reason: 'ok',
-          message: `${cmp.matched.length} files match`,
+          message: `${cmp.matched.length} ${cmp.matched.length === 1 ? 'file matches' : 'files match'}`,
         }
       : {
           check: 'files',

@@ -24,6 +24,36 @@ describe('accord demo (the main job behind npm start)', () => {
     expect(again.json().passport.logIndex).toBe(1)
   }, 120_000)
 
+  it('says how many obligations are in force, in words that agree with the number', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+    // Before the Omnibus's Annex III date one obligation of the example is in force; after it, many.
+    const before = await run([
+      'demo',
+      '--no-serve',
+      '--port',
+      '0',
+      '--out',
+      out,
+      '--as-of',
+      '2026-11-22',
+    ])
+    expect(before.code).toBe(0)
+    expect(before.stdout).toMatch(/; 1 obligation in force, \d+ upcoming/)
+    const after = await run([
+      'demo',
+      '--no-serve',
+      '--port',
+      '0',
+      '--out',
+      out,
+      '--as-of',
+      '2028-01-01',
+    ])
+    expect(after.code).toBe(0)
+    expect(after.stdout).toMatch(/; (\d+) obligations in force, \d+ upcoming/)
+    expect(Number(/; (\d+) obligations in force/.exec(after.stdout)?.[1])).toBeGreaterThan(1)
+  }, 120_000)
+
   it('names the examples when the one asked for does not exist (exit 2)', async () => {
     const r = await run(['demo', '--no-serve', '--example', 'nope'])
     expect(r.code).toBe(2)

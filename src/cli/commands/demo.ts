@@ -69,7 +69,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       const classification = classifyLoaded(system, asOf)
       const eu = classification.euAiAct
       say(
-        `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} obligations in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
+        `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} ${eu.obligations.length === 1 ? 'obligation' : 'obligations'} in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
       )
 
       say('2/5 assess    hashing evidence and checking every obligation')

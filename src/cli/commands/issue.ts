@@ -96,7 +96,7 @@ export function registerIssue(program: Command, ctx: Ctx): void {
         ctx.io.out(`  valid:       ${summary.validFrom} .. ${summary.validUntil}\n`)
         ctx.io.out(`  EU AI Act:   ${subject.classification['eu-ai-act']?.category ?? '-'}\n`)
         ctx.io.out(
-          `  artifacts:   ${summary.artifacts} hashed; evidence root ${summary.evidence.merkleRoot.slice(0, 16)}… (${summary.evidence.count} items)\n`,
+          `  artifacts:   ${summary.artifacts} hashed; evidence root ${summary.evidence.merkleRoot.slice(0, 16)}… (${summary.evidence.count} ${summary.evidence.count === 1 ? 'item' : 'items'})\n`,
         )
         ctx.io.out(`  status list: ${result.status.listPath} (index ${result.status.idx})\n`)
       }
