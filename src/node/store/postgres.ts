@@ -40,7 +40,6 @@ export async function openPostgresStore(
     connectionString: url,
     max: ATOMIC_CONNECTIONS,
     connectionTimeoutMillis,
-    options: '-c plan_cache_mode=force_generic_plan',
   })
   // A client that loses its connection emits 'error', idle (the pool's event) or checked out
   // (the client's own, besides failing its query); without a listener the process would crash.
@@ -49,6 +48,13 @@ export async function openPostgresStore(
     p.on('error', () => undefined)
     p.on('connect', (client) => client.on('error', () => undefined))
   }
+  // A SET as each connection's first query (a client runs its queries in order), rather than the
+  // startup option `-c plan_cache_mode=...`, which a connection pooler may refuse (and then every
+  // publish would fail); PostgreSQL before 12 has no such setting either. Where the SET fails,
+  // statements get custom plans: correct, only slower.
+  generic.on('connect', (client) => {
+    client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined)
+  })
   const db = new PostgresDb(pool, generic)
   try {
     await db.query('SELECT 1')
