@@ -27,28 +27,12 @@ describe('accord demo (the main job behind npm start)', () => {
   it('says how many obligations are in force, in words that agree with the number', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
     // Before the Omnibus's Annex III date one obligation of the example is in force; after it, many.
-    const before = await run([
-      'demo',
-      '--no-serve',
-      '--port',
-      '0',
-      '--out',
-      out,
-      '--as-of',
-      '2026-11-22',
-    ])
+    const demoAsOf = (date: string) =>
+      run(['demo', '--no-serve', '--port', '0', '--out', out, '--as-of', date])
+    const before = await demoAsOf('2026-11-22')
     expect(before.code).toBe(0)
     expect(before.stdout).toMatch(/; 1 obligation in force, \d+ upcoming/)
-    const after = await run([
-      'demo',
-      '--no-serve',
-      '--port',
-      '0',
-      '--out',
-      out,
-      '--as-of',
-      '2028-01-01',
-    ])
+    const after = await demoAsOf('2028-01-01')
     expect(after.code).toBe(0)
     expect(after.stdout).toMatch(/; (\d+) obligations in force, \d+ upcoming/)
     expect(Number(/; (\d+) obligations in force/.exec(after.stdout)?.[1])).toBeGreaterThan(1)
