@@ -217,10 +217,23 @@ async function runInProcess(asOf) {
   const t0 = now()
   const system = await loadSystem(manifestPath, {})
   const loadMs = now() - t0
+  const t1 = now()
+  const classification = classifyLoaded(system, asOf)
+  const classifyMs = now() - t1
+  // RUNS rounds, each timing every step once, one after the other: the ratios below are taken
+  // per round (numerator and denominator from the same second or so) and their median reported,
+  // so that the host speeding up or slowing down between steps does not skew them.
   const catalogsMs = []
   const manifestMs = []
   const manifestJsonMs = []
   const refsMs = []
+  const hashMs = []
+  const resolveMs = []
+  const filesMs = []
+  const assessMs = []
+  const outputMs = []
+  let evidence
+  let result
   for (let i = 0; i < RUNS; i++) {
     let t = now()
     const catalogs = await loadCatalogSet()
@@ -236,35 +249,19 @@ async function runInProcess(asOf) {
     t = now()
     await checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
     refsMs.push(now() - t)
-  }
-  const t1 = now()
-  const classification = classifyLoaded(system, asOf)
-  const classifyMs = now() - t1
-  const hashMs = []
-  let evidence
-  for (let i = 0; i < RUNS; i++) {
-    const t = now()
+    t = now()
     evidence = await hashEvidence(system.manifest, system.dir)
     hashMs.push(now() - t)
-  }
-  const resolveMs = []
-  const filesMs = []
-  let abs = []
-  for (let i = 0; i < RUNS; i++) {
-    let t = now()
+    t = now()
     // As hashEvidence does: one resolver (with its directory cache) per run, checking the
     // folders of each path; each file is checked as it is opened (regularOnly).
     const resolveFolders = createInsideResolver(system.dir, { checkFile: false })
-    abs = system.manifest.evidence.map((e) => resolveFolders(e.path))
+    const abs = system.manifest.evidence.map((e) => resolveFolders(e.path))
     resolveMs.push(now() - t)
     t = now()
     await sha256Files(abs, { regularOnly: true })
     filesMs.push(now() - t)
-  }
-  const assessMs = []
-  let result
-  for (let i = 0; i < RUNS; i++) {
-    const t = now()
+    t = now()
     result = assessSystem({
       manifest: system.manifest,
       manifestSha256: system.sha256,
@@ -274,14 +271,18 @@ async function runInProcess(asOf) {
       asOf,
     })
     assessMs.push(now() - t)
-  }
-  // What `accord assess --json` prints (src/cli/commands/assess.ts).
-  const outputMs = []
-  for (let i = 0; i < RUNS; i++) {
-    const t = now()
+    // What `accord assess --json` prints (src/cli/commands/assess.ts).
+    t = now()
     assessJsonText(classification, result)
     outputMs.push(now() - t)
   }
+  // Everything but hashing, per round: loading and checking, classifying, assessing, printing;
+  // and the same with the manifest read from JSON.
+  const overheads = catalogsMs.map(
+    (_, i) => catalogsMs[i] + manifestMs[i] + refsMs[i] + classifyMs + assessMs[i] + outputMs[i],
+  )
+  const overheadsJson = overheads.map((o, i) => o - manifestMs[i] + manifestJsonMs[i])
+  const perRound = (xs) => xs.map((x, i) => x / hashMs[i])
   return {
     loadMs,
     catalogsMs: median(catalogsMs),
@@ -294,8 +295,18 @@ async function runInProcess(asOf) {
     resolveMs: median(resolveMs),
     filesMs: median(filesMs),
     assessMs: median(assessMs),
+    overheadMs: median(overheads),
+    overheadJsonMs: median(overheadsJson),
+    ratio: spread(perRound(overheads)),
+    ratioJson: spread(perRound(overheadsJson)),
+    ratioAssess: spread(perRound(assessMs)),
     result,
   }
+}
+
+/** Median, smallest and largest of `xs`. */
+function spread(xs) {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }
 }
 
 function sh(cmd, argv) {
@@ -380,16 +391,8 @@ async function main() {
   const o = median(openssl)
   const a = median(accord)
   const aJson = median(accordJson)
-  // Everything but hashing: loading and checking, classifying, assessing, printing.
-  const overhead =
-    inproc.catalogsMs +
-    inproc.manifestMs +
-    inproc.refsMs +
-    inproc.classifyMs +
-    inproc.assessMs +
-    inproc.outputMs
-  // The same with the manifest read from JSON.
-  const overheadJson = overhead - inproc.manifestMs + inproc.manifestJsonMs
+  const overhead = inproc.overheadMs
+  const overheadJson = inproc.overheadJsonMs
   const rows = [
     ['(a) openssl dgst -sha256, all files in one process', o],
     ['(b) node bin/accord.js assess --json, end to end', a],
@@ -405,7 +408,7 @@ async function main() {
     ['(b3.2) of which sha256Files (open, fstat, read, hash, close) alone', inproc.filesMs],
     ['(c) in-process: assessSystem alone (hashed evidence in)', inproc.assessMs],
     ['(d) in-process: JSON output (the text --json prints)', inproc.outputMs],
-    ['(e) not hashing: b1.1 + b1.2 + b1.3 + b2 + c + d', overhead],
+    ["(e) not hashing: b1.1 + b1.2 + b1.3 + b2 + c + d (median of the rounds' sums)", overhead],
     ["(e') not hashing, manifest as JSON: e - b1.2 + b1.2'", overheadJson],
   ]
   const ratios = [
@@ -413,9 +416,9 @@ async function main() {
     ['accord assess, manifest as JSON / openssl', aJson / o],
     ['hashEvidence / openssl', inproc.hashMs / o],
     ['sha256Files / openssl', inproc.filesMs / o],
-    ['assessment alone / hashing (c / b3)', inproc.assessMs / inproc.hashMs],
-    ['not hashing / hashing (e / b3)', overhead / inproc.hashMs],
-    ["not hashing / hashing, manifest as JSON (e' / b3)", overheadJson / inproc.hashMs],
+    ['assessment alone / hashing (c / b3)', inproc.ratioAssess],
+    ['not hashing / hashing (e / b3)', inproc.ratio],
+    ["not hashing / hashing, manifest as JSON (e' / b3)", inproc.ratioJson],
   ]
   const machine = {
     date: new Date().toISOString().slice(0, 10),
@@ -450,6 +453,8 @@ async function main() {
     "and the same data as indented JSON for (b') and (b1.2').",
     'The page cache was warmed by reading every file once before timing, so this measures hashing',
     `and assessment, not the disk. Times are medians of ${RUNS} runs; (a), (b) and (b') alternate.`,
+    'The in-process steps run in rounds, each timing every step once; the in-process ratios are',
+    'taken per round and given as the median with the smallest and largest round in brackets.',
     '',
     '| Step | Wall time (ms) |',
     '| --- | ---: |',
@@ -457,7 +462,10 @@ async function main() {
     '',
     '| Ratio | Value |',
     '| --- | ---: |',
-    ...ratios.map(([k, v]) => `| ${k} | ${v.toFixed(3)} |`),
+    ...ratios.map(
+      ([k, v]) =>
+        `| ${k} | ${typeof v === 'number' ? v.toFixed(3) : `${v.median.toFixed(3)} (${v.min.toFixed(3)}-${v.max.toFixed(3)})`} |`,
+    ),
     '',
     `Digests: accord and openssl agree on ${agree} of ${paths.length} files. The --json output of`,
     `(b) is ${(outBytes / 1024 / 1024).toFixed(1)} MiB (each obligation's evidence grouped by route;`,
