@@ -27,6 +27,8 @@ export interface Db extends Queryable {
    * committed is unknown (ERR_STORE_UNAVAILABLE with `details.outcome: 'unknown'`).
    */
   atomic<R extends Row = Row>(sql: string, params: readonly unknown[]): Promise<R[]>
+  /** How many `atomic` statements can be in the database at once (its connections for them). */
+  readonly atomicConcurrency: number
   close(): Promise<void>
 }
 

@@ -68,6 +68,8 @@ export function createPgliteStore(pg: PGlite, options: PgliteStoreOptions = {}):
 
 class PgliteDb implements Db {
   #queue: Promise<unknown> = Promise.resolve()
+  /** One connection, one statement at a time. */
+  readonly atomicConcurrency = 1
 
   constructor(
     private readonly pg: PGlite,

@@ -70,7 +70,10 @@ export async function openPostgresStore(
   return new SqlStore(db, { backend: 'postgres', location: redactUrl(url), migrations })
 }
 
-/** Connections of the Db.atomic pool: two group commits in flight (SqlStore.publishConcurrency). */
+/**
+ * Connections of the Db.atomic pool: two group commits in flight (SqlStore.publishConcurrency),
+ * the second waiting inside the database for the log head while the first commits.
+ */
 const ATOMIC_CONNECTIONS = 2
 
 /** The connection broke while the server ran a COMMIT (or an autocommit statement). */
@@ -84,6 +87,8 @@ function outcomeUnknown(err: unknown): StoreError {
 }
 
 class PostgresDb implements Db {
+  readonly atomicConcurrency = ATOMIC_CONNECTIONS
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly generic: pg.Pool,

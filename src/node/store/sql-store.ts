@@ -77,9 +77,9 @@ export interface SqlStoreOptions {
 export class SqlStore implements RegistryStore {
   readonly backend: StoreBackend
   /**
-   * PostgreSQL: two group commits in flight (publishPassports is one round trip, so the second
-   * waits inside the database for the log head and needs nothing more from this process). PGlite
-   * runs one statement at a time anyway.
+   * As many group commits in flight as the database takes `atomic` statements at once
+   * (publishPassports is one statement, so a second one waits inside the database for the log
+   * head and needs nothing more from this process): 2 on PostgreSQL, 1 on PGlite.
    */
   readonly publishConcurrency: number
   readonly location: string
@@ -90,7 +90,7 @@ export class SqlStore implements RegistryStore {
   constructor(db: Db, options: SqlStoreOptions) {
     this.#db = db
     this.backend = options.backend
-    this.publishConcurrency = options.backend === 'postgres' ? 2 : 1
+    this.publishConcurrency = db.atomicConcurrency
     this.location = options.location
     this.#migrations = options.migrations
   }

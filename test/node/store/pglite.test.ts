@@ -159,6 +159,8 @@ describe('openStore', () => {
     const store = await openStore({ dataDir: dir, env: {} })
     expect(store.backend).toBe('pglite')
     expect(store.location).toBe(dir)
+    // One connection: one group commit at a time (PostgreSQL takes two, postgres.test.ts).
+    expect(store.publishConcurrency).toBe(1)
     expect(await store.logSize()).toBe(2)
     await store.close()
   })
