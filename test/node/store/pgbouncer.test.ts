@@ -10,7 +10,6 @@
  * with a message otherwise, except in CI, where that is a failure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -24,6 +23,7 @@ import { sha256 } from '../../../src/node/sha256.js'
 import { openPostgresStore } from '../../../src/node/store/postgres.js'
 import { openRegistry } from '../../../src/node/tlog/registry.js'
 import { passportRecord } from '../tlog/fixtures.js'
+import { newPostgresDatabase } from './pg-database.js'
 
 const url = process.env.DATABASE_URL
 const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((p) => existsSync(p))
@@ -39,7 +39,7 @@ if (!url || !PGBOUNCER) {
   })
 } else {
   const target = new URL(url)
-  const name = `accord_pgb_${randomBytes(4).toString('hex')}`
+  let db: Awaited<ReturnType<typeof newPostgresDatabase>> | undefined
   const dir = mkdtempSync(path.join(tmpdir(), 'accord-pgbouncer-'))
   let bouncer: ChildProcess | undefined
   let viaBouncer: string
@@ -54,11 +54,7 @@ if (!url || !PGBOUNCER) {
   }
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    // Identifiers cannot be parameters; the name is ours ([a-z0-9_] only).
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
+    db = await newPostgresDatabase('accord_pgb')
     const port = await freePort()
     const user = decodeURIComponent(target.username)
     const password = decodeURIComponent(target.password)
@@ -94,7 +90,7 @@ if (!url || !PGBOUNCER) {
     const u = new URL(url)
     u.hostname = '127.0.0.1'
     u.port = String(port)
-    u.pathname = `/${name}`
+    u.pathname = `/${db.name}`
     viaBouncer = u.toString()
     // Wait until it accepts connections.
     for (let i = 0; ; i++) {
@@ -114,10 +110,7 @@ if (!url || !PGBOUNCER) {
   afterAll(async () => {
     bouncer?.kill('SIGTERM')
     if (bouncer) await new Promise((r) => bouncer?.once('exit', r))
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.end()
+    await db?.drop()
     rmSync(dir, { recursive: true, force: true })
   })
 

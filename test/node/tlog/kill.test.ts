@@ -6,13 +6,11 @@
  * one the child served.
  */
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import pg from 'pg'
 import { afterAll, expect, it } from 'vitest'
 import { verifyCheckpoint } from '../../../src/core/tlog/checkpoint.js'
 import { parseEntry } from '../../../src/core/tlog/entry.js'
@@ -21,6 +19,7 @@ import { generateKeyPair, signerFromJwk } from '../../../src/node/keys.js'
 import { sha256 } from '../../../src/node/sha256.js'
 import { openStore } from '../../../src/node/store/index.js'
 import { openRegistry } from '../../../src/node/tlog/registry.js'
+import { newPostgresDatabase } from '../store/pg-database.js'
 
 const require = createRequire(import.meta.url)
 const dir = mkdtempSync(path.join(tmpdir(), 'accord-kill-'))
@@ -64,28 +63,6 @@ export async function load(url, context, next) {
 
 const src = (p: string) => JSON.stringify(new URL(`../../../src/${p}`, import.meta.url).href)
 
-/** A new empty PostgreSQL database at DATABASE_URL; returns its URL and how to drop it. */
-async function newPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const url = process.env.DATABASE_URL as string
-  const name = `accord_kill_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  // Identifiers cannot be parameters; the name is ours ([a-z0-9_] only).
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: url })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    },
-  }
-}
-
 it('kill -9 during publish load loses no acknowledged entry and stays consistent (PGlite)', async () => {
   await killDuringPublish('pglite', {})
 }, 180_000)
@@ -95,7 +72,7 @@ it('kill -9 during publish load loses no acknowledged entry and stays consistent
 it.skipIf(!process.env.DATABASE_URL)(
   'kill -9 during publish load loses no acknowledged entry and stays consistent (PostgreSQL)',
   async () => {
-    const db = await newPostgresDatabase()
+    const db = await newPostgresDatabase('accord_kill')
     try {
       await killDuringPublish('postgres', { DATABASE_URL: db.url })
     } finally {
