@@ -16,9 +16,10 @@ import {
   validateOscal,
 } from '../../src/node/export.js'
 import type { SystemExportInput } from '../../src/core/export/oscal-system.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const VENDOR = path.resolve(ROOT, '../shared/vendor/oscal')
+const VENDOR = path.join(SHARED_VENDOR, 'oscal')
 const EXAMPLES = ['police-analytics', 'border-biometrics', 'public-chatbot']
 const AS_OF = '2026-11-21'
 

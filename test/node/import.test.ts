@@ -26,10 +26,11 @@ import {
   importOscalAssessmentResults,
 } from '../../src/node/import.js'
 import { exportCisoAssistant, exportSystem } from '../../src/node/export.js'
+import { VENDOR as SHARED_VENDOR } from '../vendor.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const FIXTURES = path.join(ROOT, 'test/fixtures/export')
-const VENDOR = path.resolve(ROOT, '../shared/vendor/oscal')
+const VENDOR = path.join(SHARED_VENDOR, 'oscal')
 const AS_OF = '2026-11-21'
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-import-'))
 
