@@ -1,6 +1,6 @@
 /**
- * `accord assess` on a large manifest without problems takes the fast path (js-yaml or JSON.parse)
- * and never imports `yaml` (about 37 ms); a manifest with a problem still gets `yaml`'s positioned
+ * `accord assess` on a manifest without problems, small or large, takes the fast path (js-yaml or
+ * JSON.parse) and never imports `yaml` (about 37 ms); a manifest with a problem still gets `yaml`'s positioned
  * issues. Runs the built CLI (dist/ is built by `npm test` before vitest) in a child process with
  * a module hook that logs every module the process loads.
  */
@@ -11,7 +11,6 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { FAST_PARSE_MIN_CHARS } from '../../src/node/manifest-loader.js'
 import { EXAMPLES, ROOT } from './helpers.js'
 
 /** Registers `HOOKS` and logs, at exit, the CommonJS modules (whose own requires skip the hooks). */
@@ -41,11 +40,12 @@ export async function resolve(specifier, context, next) {
 
 const YAML_PACKAGE = /[\\/]node_modules[\\/]yaml[\\/]/
 
-/** Enough generated evidence items to take the example past FAST_PARSE_MIN_CHARS. */
+/** Generated evidence items appended to the example for the large manifest (about 64 KiB). */
 const ITEMS = 300
 
 let tmp: string
 let manifestText: string
+let exampleText: string
 beforeAll(() => {
   tmp = mkdtempSync(path.join(tmpdir(), 'accord-imports-'))
   writeFileSync(path.join(tmp, 'register.mjs'), REGISTER)
@@ -67,10 +67,11 @@ beforeAll(() => {
 `
   }
   const example = readFileSync(path.join(system, 'accord.yaml'), 'utf8')
+  exampleText = example
   // The evidence list ends the example: the items are appended to it.
   expect(example.trimEnd().split('\n').at(-1)).toMatch(/^ {6}- /)
   manifestText = example.trimEnd() + '\n' + items
-  expect(manifestText.length).toBeGreaterThanOrEqual(FAST_PARSE_MIN_CHARS)
+  expect(manifestText.length).toBeGreaterThanOrEqual(64 * 1024)
 })
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true })
@@ -120,6 +121,14 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
 }
 
 describe('accord assess imports `yaml` only for positioned issues', () => {
+  it('does not import yaml for the example as it is (a small manifest) without problems', () => {
+    const r = assess('example.yaml', exampleText)
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout).classification.system.name).toBe(parse(exampleText).system.name)
+    expect(r.yaml).toEqual([])
+  })
+
   it('does not import yaml for a large YAML manifest without problems', () => {
     const r = assess('accord.yaml', manifestText)
     expect(r.stderr).toBe('')
