@@ -212,6 +212,14 @@ async function runInProcess(asOf) {
   const { createInsideResolver } = await import(dist('node/fs-safe.js'))
   const { assessJsonText } = await import(dist('cli/commands/assess.js'))
   const { sha256Files } = await import(dist('node/hash.js'))
+  const { assessJson } = await import(dist('core/assess/output.js'))
+  // The libraries alone, as any program reading this manifest and printing this result with them
+  // would call them (the floor below): js-yaml as installed for Accord, V8's JSON.
+  const { default: jsyaml } = await import(
+    pathToFileURL(join(ROOT, 'node_modules', 'js-yaml', 'dist', 'js-yaml.mjs')).href
+  )
+  const yamlBytes = readFileSync(MANIFEST_YAML)
+  const jsonBytes = readFileSync(MANIFEST_JSON)
   const manifestPath = MANIFEST_YAML
   // The first load is the one a CLI run pays (cold JIT); the parts are then timed RUNS times.
   const t0 = now()
@@ -232,6 +240,9 @@ async function runInProcess(asOf) {
   const filesMs = []
   const assessMs = []
   const outputMs = []
+  const readYamlMs = []
+  const readJsonMs = []
+  const printMs = []
   let evidence
   let result
   for (let i = 0; i < RUNS; i++) {
@@ -276,12 +287,31 @@ async function runInProcess(asOf) {
     assessJsonText(classification, result)
     outputMs.push(now() - t)
   }
+  // The floor, in rounds of its own after those above (its garbage would otherwise be collected
+  // during their steps and slow them): decode and parse the manifest with the library alone (no
+  // checks, no schema), and serialise the output object once built, as (d) does.
+  const output = assessJson(classification, result)
+  for (let i = 0; i < RUNS; i++) {
+    let t = now()
+    jsyaml.load(new TextDecoder().decode(yamlBytes), { schema: jsyaml.CORE_SCHEMA })
+    readYamlMs.push(now() - t)
+    t = now()
+    JSON.parse(new TextDecoder().decode(jsonBytes))
+    readJsonMs.push(now() - t)
+    t = now()
+    JSON.stringify(output, null, 2)
+    printMs.push(now() - t)
+  }
   // Everything but hashing, per round: loading and checking, classifying, assessing, printing;
   // and the same with the manifest read from JSON.
   const overheads = catalogsMs.map(
     (_, i) => catalogsMs[i] + manifestMs[i] + refsMs[i] + classifyMs + assessMs[i] + outputMs[i],
   )
   const overheadsJson = overheads.map((o, i) => o - manifestMs[i] + manifestJsonMs[i])
+  // What is left of them once the floor (the libraries' own parse and serialise) is taken out,
+  // round i of the floor against round i of the steps.
+  const ownWork = overheads.map((o, i) => o - readYamlMs[i] - printMs[i])
+  const ownWorkJson = overheadsJson.map((o, i) => o - readJsonMs[i] - printMs[i])
   const perRound = (xs) => xs.map((x, i) => x / hashMs[i])
   return {
     loadMs,
@@ -295,6 +325,15 @@ async function runInProcess(asOf) {
     resolveMs: median(resolveMs),
     filesMs: median(filesMs),
     assessMs: median(assessMs),
+    readYamlMs: median(readYamlMs),
+    readJsonMs: median(readJsonMs),
+    printMs: median(printMs),
+    floorMs: median(readYamlMs.map((r, i) => r + printMs[i])),
+    floorJsonMs: median(readJsonMs.map((r, i) => r + printMs[i])),
+    ownMs: median(ownWork),
+    ownJsonMs: median(ownWorkJson),
+    ratioOwn: spread(perRound(ownWork)),
+    ratioOwnJson: spread(perRound(ownWorkJson)),
     overheadMs: median(overheads),
     overheadJsonMs: median(overheadsJson),
     ratio: spread(perRound(overheads)),
@@ -410,6 +449,14 @@ async function main() {
     ['(d) in-process: JSON output (the text --json prints)', inproc.outputMs],
     ["(e) not hashing: b1.1 + b1.2 + b1.3 + b2 + c + d (median of the rounds' sums)", overhead],
     ["(e') not hashing, manifest as JSON: e - b1.2 + b1.2'", overheadJson],
+    [
+      '(f1) the libraries alone: decode + js-yaml load (core schema) of accord.yaml',
+      inproc.readYamlMs,
+    ],
+    ["(f1') the libraries alone: decode + JSON.parse of accord.json", inproc.readJsonMs],
+    ['(f2) the libraries alone: JSON.stringify of the output object (indented)', inproc.printMs],
+    ["(g) Accord's own work: e - f1 - f2 (per round)", inproc.ownMs],
+    ["(g') Accord's own work, manifest as JSON: e' - f1' - f2 (per round)", inproc.ownJsonMs],
   ]
   const ratios = [
     ['accord assess / openssl', a / o],
@@ -419,6 +466,8 @@ async function main() {
     ['assessment alone / hashing (c / b3)', inproc.ratioAssess],
     ['not hashing / hashing (e / b3)', inproc.ratio],
     ["not hashing / hashing, manifest as JSON (e' / b3)", inproc.ratioJson],
+    ["Accord's own work / hashing (g / b3)", inproc.ratioOwn],
+    ["Accord's own work / hashing, manifest as JSON (g' / b3)", inproc.ratioOwnJson],
   ]
   const machine = {
     date: new Date().toISOString().slice(0, 10),
@@ -455,6 +504,11 @@ async function main() {
     `and assessment, not the disk. Times are medians of ${RUNS} runs; (a), (b) and (b') alternate.`,
     'The in-process steps run in rounds, each timing every step once; the in-process ratios are',
     'taken per round and given as the median with the smallest and largest round in brackets.',
+    "(f1), (f1') and (f2) time the libraries alone on the same input and output, without any of",
+    "Accord's code around them (the floor of reading this manifest and printing this result with",
+    "them), in rounds of their own after the others; (g) and (g') are what is left, round i of",
+    "the floor taken from round i of the steps: Accord's own loading, checks, classification,",
+    'assessment and output building, and the garbage they make.',
     '',
     '| Step | Wall time (ms) |',
     '| --- | ---: |',
