@@ -90,6 +90,7 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkTerritory(m),
     ...checkMilitary(m),
     ...checkBiometrics(m),
+    ...checkProfiling(m),
     ...checkDerogation(m),
     ...checkModels(m),
     ...checkProviderFields(m),
@@ -225,6 +226,39 @@ function checkBiometrics(m: Manifest): ManifestIssue[] {
       ),
     )
   }
+  return out
+}
+
+/**
+ * Use cases that are profiling of natural persons by their legal definition: Annex III 6(e) is
+ * "profiling of natural persons as referred to in Article 3(4) of Directive (EU) 2016/680" in the
+ * detection, investigation or prosecution of crime. Not here: Art. 5(1)(d) and Annex III 6(d),
+ * which may rest on personality traits or past behaviour instead of profiling.
+ */
+export const PROFILING_USE_CASES: ReadonlySet<UseCase> = new Set<UseCase>([
+  'law-enforcement-profiling',
+])
+
+/**
+ * A use case that is profiling contradicts `profilesNaturalPersons: false`. Left unchecked, the
+ * answer would let the Art. 6(3) derogation lower a system that the last subparagraph of Art.
+ * 6(3) keeps high-risk because it profiles.
+ */
+function checkProfiling(m: Manifest): ManifestIssue[] {
+  const c = m.classification
+  if (c.profilesNaturalPersons) return []
+  const out: ManifestIssue[] = []
+  c.useCases.forEach((u, i) => {
+    if (!PROFILING_USE_CASES.has(u)) return
+    out.push(
+      error(
+        'profiling_use_case_contradicts_answer',
+        ['classification', 'profilesNaturalPersons'],
+        `classification.useCases[${i}] is ${u} (Annex III 6(e): profiling of natural persons) but profilesNaturalPersons is false`,
+        `set classification.profilesNaturalPersons to true (an Annex III system that profiles is always high-risk, Art. 6(3)), or remove ${u} from classification.useCases if the system does not profile`,
+      ),
+    )
+  })
   return out
 }
 

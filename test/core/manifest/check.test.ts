@@ -126,6 +126,30 @@ describe('checkManifest', () => {
     })
   })
 
+  describe('profiling (Art. 6(3) last subparagraph, Annex III 6(e))', () => {
+    it('a profiling use case contradicts profilesNaturalPersons: false', () => {
+      expect(
+        codes((m) => {
+          m.classification.useCases = ['evidence-reliability', 'law-enforcement-profiling']
+          m.classification.profilesNaturalPersons = false
+        }),
+      ).toEqual([
+        ['error', 'profiling_use_case_contradicts_answer', 'classification.profilesNaturalPersons'],
+      ])
+    })
+
+    it('is fine with profilesNaturalPersons: true, or with use cases that need not profile', () => {
+      expect(codes((m) => (m.classification.useCases = ['law-enforcement-profiling']))).toEqual([])
+      expect(
+        codes((m) => {
+          // Annex III 6(d) and Art. 5(1)(d) may rest on personality traits instead of profiling.
+          m.classification.useCases = ['offending-risk-assessment', 'crime-prediction-profiling']
+          m.classification.profilesNaturalPersons = false
+        }),
+      ).toEqual([])
+    })
+  })
+
   describe('biometrics', () => {
     it('real-time needs the remote-biometric-identification use case', () => {
       expect(codes((m) => (m.classification.biometrics = { realTime: true }))).toEqual([
