@@ -3,7 +3,7 @@ import { EXIT } from '../../core/errors.js'
 import { renderGapTable } from '../../core/assess/gap-table.js'
 import { assessJson } from '../../core/assess/output.js'
 import type { AssessmentResult } from '../../core/assess/types.js'
-import type { ClassificationResult } from '../../core/classify/types.js'
+import type { ClassificationResult, EuCategory } from '../../core/classify/types.js'
 import { assessLoaded, classifyLoaded, loadSystem } from '../../node/pipeline.js'
 import {
   addCommonOptions,
@@ -44,8 +44,14 @@ export function registerAssess(program: Command, ctx: Ctx): void {
       ...(opts.frameworks ? { frameworks: opts.frameworks } : {}),
     })
     if (opts.json) ctx.io.out(assessJsonText(classification, result))
-    else ctx.io.out(renderGapTable(result, { all: Boolean(opts.all) }))
-    ctx.setExit(gapExit(result, opts.failOn))
+    else
+      ctx.io.out(
+        renderGapTable(result, {
+          all: Boolean(opts.all),
+          classification: classification.euAiAct,
+        }),
+      )
+    ctx.setExit(gapExit(result, opts.failOn, classification.euAiAct.category))
   })
 }
 
@@ -60,9 +66,17 @@ export function assessJsonText(
   return JSON.stringify(assessJson(classification, result), null, 2) + '\n'
 }
 
-/** Exit 1 when gaps remain among the obligations --fail-on selects. */
-export function gapExit(result: AssessmentResult, failOn: AssessOptions['failOn']): number {
+/**
+ * Exit 1 when gaps remain among the obligations --fail-on selects, or when the system is a
+ * prohibited practice (no obligation met makes it lawful); `never` exits 0 either way.
+ */
+export function gapExit(
+  result: AssessmentResult,
+  failOn: AssessOptions['failOn'],
+  category?: EuCategory,
+): number {
   if (failOn === 'never') return EXIT.ok
+  if (category === 'prohibited') return EXIT.findings
   const gaps = failOn === 'upcoming' ? result.gaps + (result.gapsUpcoming ?? 0) : result.gaps
   return gaps > 0 ? EXIT.findings : EXIT.ok
 }

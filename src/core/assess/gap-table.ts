@@ -3,6 +3,7 @@
  * line (readiness and counts) and one row per open obligation (partial or missing; met ones too
  * with `all`). Pure and deterministic; ANSI colour only when asked for.
  */
+import type { EuAiActClassification } from '../classify/types.js'
 import type { AssessmentResult, FrameworkSummary, ObligationAssessment, Status } from './types.js'
 
 export interface RenderGapTableOptions {
@@ -12,6 +13,11 @@ export interface RenderGapTableOptions {
   width?: number
   /** Colour the status column with ANSI escapes. */
   color?: boolean
+  /**
+   * The EU AI Act classification the assessment was made under: shown under the title, and for a
+   * prohibited practice as a warning that no readiness figure lifts the prohibition.
+   */
+  classification?: Pick<EuAiActClassification, 'category' | 'citations' | 'prohibitedPractices'>
 }
 
 const COLOURS: Partial<Record<Status, string>> = {
@@ -39,6 +45,7 @@ export function renderGapTable(
   lines.push(
     `${result.system.name} ${result.system.version}: assessment as of ${result.asOf}${law}`,
   )
+  if (options.classification) lines.push(...classificationLines(options.classification, width))
 
   for (const summary of result.frameworks) {
     const rows = result.obligations.filter(
@@ -68,6 +75,24 @@ export function renderGapTable(
       'Run with --json for reasons and evidence hashes.',
   )
   return lines.join('\n') + '\n'
+}
+
+function classificationLines(
+  c: NonNullable<RenderGapTableOptions['classification']>,
+  width: number,
+): string[] {
+  const cited = c.citations.length > 0 ? ` (${c.citations.join(', ')})` : ''
+  const lines = wrap(`EU AI Act classification: ${c.category}${cited}`, width)
+  if (c.category !== 'prohibited') return lines
+  const points = c.prohibitedPractices
+    .filter((p) => p.inForce)
+    .map((p) => p.point)
+    .join(', ')
+  const warning =
+    `PROHIBITED PRACTICE${points ? ` (${points})` : ''}: the Act forbids placing this system on ` +
+    'the market, putting it into service and using it in the Union. The readiness figures below ' +
+    'are of the other obligations and do not lift the prohibition.'
+  return [...lines, '', ...wrap(warning, width)]
 }
 
 function headerLines(s: FrameworkSummary, width: number): string[] {
