@@ -19,6 +19,12 @@ export interface HashEvidenceOptions {
    * synchronously in short time slices, which is faster (see src/node/hash.ts).
    */
   concurrency?: number
+  /**
+   * The manifest's file (as the user gave it) and text: problems then name the file, and the line
+   * and column of each `evidence[i].path` (the text is parsed for positions only when there are
+   * problems).
+   */
+  source?: { file: string; text: string }
 }
 
 type EvidenceCode = Extract<AccordErrorCode, `ERR_EVIDENCE_${string}`>
@@ -189,15 +195,29 @@ export async function hashEvidence(
   if (issues.length > 0) {
     issues.sort((a, b) => (a.path[1] as number) - (b.path[1] as number))
     const first = issues[0] as Issue
+    const source = options.source
+    // Each issue is listed below the message (and in --json's `issues`), so the message only
+    // counts them.
+    const what =
+      issues.length === 1 ? first.message : `${issues.length} evidence files have problems`
     throw new EvidenceError({
       code: first.code as EvidenceCode,
-      message:
-        issues.length === 1
-          ? first.message
-          : `${issues.length} evidence files have problems:\n` +
-            issues.map((x) => `  - ${x.message} [${x.code}]`).join('\n'),
-      issues,
+      message: source ? `${source.file}: ${what}` : what,
+      issues: source ? await positioned(issues, source) : issues,
     })
   }
   return hashed.sort((a, b) => compareCodeUnits(a.id, b.id))
+}
+
+/**
+ * The issues with the manifest's file and the line and column of each path. The locator is
+ * imported only here, as it imports `yaml` (about 37 ms), which a run without problems never needs.
+ */
+async function positioned(
+  issues: readonly Issue[],
+  source: { file: string; text: string },
+): Promise<Issue[]> {
+  const { createYamlLocator } = await import('../core/manifest/locate.js')
+  const locate = createYamlLocator(source.text)
+  return issues.map((issue) => ({ ...issue, file: source.file, ...locate(issue.path) }))
 }

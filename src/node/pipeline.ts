@@ -131,6 +131,7 @@ export async function assessLoaded(
   options: PipelineOptions,
 ): Promise<AssessmentResult> {
   const evidence = await hashEvidence(system.manifest, system.dir, {
+    source: { file: system.file, text: system.text },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   })
   return assessSystem({

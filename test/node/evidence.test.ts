@@ -217,8 +217,36 @@ describe('hashEvidence', () => {
       ['ERR_EVIDENCE_OUTSIDE_ROOT', ['evidence', 3, 'path']],
       ['ERR_EVIDENCE_UNREADABLE', ['evidence', 4, 'path']],
     ])
-    expect(err.message).toMatch(/^4 evidence files have problems:/)
-    for (const id of ['a-empty', 'c-missing', 'd-outside', 'e-dir'])
-      expect(err.message).toContain(id)
+    // The message counts them; each is listed once, in the issues.
+    expect(err.message).toBe('4 evidence files have problems')
+    const ids = ['a-empty', 'c-missing', 'd-outside', 'e-dir']
+    err.issues.forEach((issue, k) => expect(issue.message).toContain(`"${ids[k]}"`))
+  })
+
+  it('names the manifest file and the line and column of each path when given the source', async () => {
+    const evidence = [item('ok', 'docs/card.md'), item('gone', 'docs/nope.md')]
+    // The manifest as a YAML text, the evidence list last: the line of each `path:` is known.
+    const text = [
+      'apiVersion: accord.dev/v1',
+      'evidence:',
+      '  - id: ok',
+      '    path: docs/card.md',
+      '  - id: gone',
+      '    path: docs/nope.md',
+      '',
+    ].join('\n')
+    let err: EvidenceError | undefined
+    try {
+      await hashEvidence(manifest(evidence), dir, { source: { file: 'sys/accord.yaml', text } })
+    } catch (e) {
+      err = e as EvidenceError
+    }
+    expect(err).toBeInstanceOf(EvidenceError)
+    expect(err?.message).toBe(
+      'sys/accord.yaml: evidence "gone" (evidence[1].path "docs/nope.md") does not exist',
+    )
+    expect(err?.issues).toMatchObject([
+      { code: 'ERR_EVIDENCE_NOT_FOUND', file: 'sys/accord.yaml', line: 6, column: 11 },
+    ])
   })
 })

@@ -46,9 +46,12 @@ export function registerEvidence(program: Command, ctx: Ctx): void {
     .requiredOption('--id <id>', 'id of the evidence item to disclose')
     .option('--json', 'print the proof as JSON (the file `evidence check --item` reads)')
     .action(async (manifestPath: string, opts: ProveOptions) => {
-      const { manifest, dir } = await loadManifest(manifestPath)
+      const { manifest, dir, file, text } = await loadManifest(manifestPath)
       const bar = progress(ctx.io, 'hashing evidence', !opts.json)
-      const items = await hashEvidence(manifest, dir, { onProgress: bar.update })
+      const items = await hashEvidence(manifest, dir, {
+        onProgress: bar.update,
+        source: { file, text },
+      })
       const proof = evidenceInclusionProof(items, opts.id, sha256)
       if (!proof) {
         const known = items.map((i) => i.id)
