@@ -196,8 +196,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_EVIDENCE_NOT_FOUND: {
     exit: EXIT.invalidInput,
     http: 422,
-    summary: 'An evidence file named in the manifest does not exist.',
-    fix: "Fix the evidence entry's path (relative to the manifest's folder) or add the file.",
+    summary: 'An evidence file or model artifact named in the manifest does not exist.',
+    fix: 'Fix each path named above at its line, or add the file (each problem says where it looked).',
   },
   ERR_EVIDENCE_OUTSIDE_ROOT: {
     exit: EXIT.invalidInput,

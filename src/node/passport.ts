@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { decodeProtectedHeader } from 'jose'
-import { PassportError } from '../core/errors.js'
+import { EvidenceError, PassportError } from '../core/errors.js'
 import { buildPassportClaims, subjectIdInput } from '../core/passport/claims.js'
 import { issuePassport } from '../core/passport/issue.js'
 import { evidenceCommitment } from '../core/passport/evidence-commitment.js'
@@ -31,7 +31,7 @@ import { fileSigner } from './keys.js'
 import { StatusStore, loadStatusListToken } from './status-store.js'
 import { hashArtifacts, verifyArtifacts } from './artifacts.js'
 import { nodeHasher, nodePassportVerifier } from './verify-batch.js'
-import { assessLoaded, classifyLoaded, loadSystem } from './pipeline.js'
+import { assessLoaded, classifyLoaded, loadSystem, type LoadedSystem } from './pipeline.js'
 
 /** SHA-256 for SD-JWT digests (RFC 9901 `_sd_alg: sha-256`). */
 export const hasher: SdHasher = nodeHasher
@@ -83,11 +83,20 @@ export async function issueFromManifest(
       ? { onProgress: (d: number, t: number) => options.onProgress?.('evidence', d, t) }
       : {}),
   })
+  // Where each artifact is in the manifest, for the problems hashArtifacts reports by index.
+  const artifactPlaces = system.manifest.models.flatMap((m, i) =>
+    m.artifacts.map((_, j) => ['models', i, 'artifacts', j] as const),
+  )
   const artifactPaths = system.manifest.models.flatMap((m) => m.artifacts)
-  const artifacts = await hashArtifacts(options.artifactsDir ?? system.dir, artifactPaths, {
+  const artifactsDir = options.artifactsDir ?? system.dir
+  const artifacts = await hashArtifacts(artifactsDir, artifactPaths, {
     ...(options.onProgress
       ? { onProgress: (d: number, t: number) => options.onProgress?.('artifacts', d, t) }
       : {}),
+  }).catch(async (err: unknown) => {
+    throw err instanceof EvidenceError
+      ? await placedInManifest(err, system, artifactPlaces, artifactsDir)
+      : err
   })
   const commitment = evidenceCommitment(assessment.evidence, sha256)
 
@@ -304,4 +313,38 @@ export function defaultStatusUri(issuer: string | undefined, kid: string): strin
   if (issuer !== undefined && /^https:\/\/[^\s]+$/.test(issuer))
     return `${issuer.replace(/\/+$/, '')}/status/${kid}`
   return `https://status.accord.invalid/${kid}`
+}
+
+/**
+ * The artifact problems of `err` (issues whose path is the artifact's index) placed in the
+ * manifest: its file, the line and column of `models[i].artifacts[j]`, and a hint for that entry.
+ * The locator is imported only here, as it imports `yaml`.
+ */
+async function placedInManifest(
+  err: EvidenceError,
+  system: LoadedSystem,
+  places: readonly (readonly ['models', number, 'artifacts', number])[],
+  artifactsDir: string,
+): Promise<EvidenceError> {
+  const { createYamlLocator } = await import('../core/manifest/locate.js')
+  const locate = createYamlLocator(system.text)
+  const issues = err.issues.map((issue) => {
+    const place = places[issue.path[0] as number]
+    if (place === undefined) return issue
+    const [, i, , j] = place
+    return {
+      ...issue,
+      path: [...place],
+      file: system.file,
+      ...locate(place),
+      hint: `fix models[${i}].artifacts[${j}] (a path relative to ${artifactsDir}) or add the file there`,
+    }
+  })
+  const n = issues.length
+  return new EvidenceError({
+    code: err.code,
+    message: `${system.file}: ${n === 1 ? (issues[0]?.message ?? err.message) : `${n} model artifacts cannot be hashed`}`,
+    issues,
+    ...(err.details === undefined ? {} : { details: err.details }),
+  })
 }

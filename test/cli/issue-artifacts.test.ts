@@ -1,0 +1,58 @@
+/**
+ * `accord issue` with a model artifact missing: the problem names the manifest, the line and
+ * column of `models[i].artifacts[j]` and where it looked, and no passport is written.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { copyExample, run } from './helpers.js'
+
+describe('accord issue with a missing model artifact', () => {
+  it('names models[i].artifacts[j] at its line and column in the manifest', async () => {
+    const manifest = copyExample('police-analytics')
+    const dir = path.dirname(manifest)
+    const keys = mkdtempSync(path.join(tmpdir(), 'accord-keys-'))
+    try {
+      expect((await run(['keys', 'generate', '--out', keys, '--name', 'issuer'])).code).toBe(0)
+      // The first artifact of the first model.
+      const artifact = 'models/kestrel-asr-4.1.0.bin'
+      rmSync(path.join(dir, artifact))
+      const lines = readFileSync(manifest, 'utf8').split('\n')
+      const line = lines.findIndex((l) => l.trim() === `- ${artifact}`) + 1
+      expect(line).toBeGreaterThan(0)
+
+      const out = path.join(dir, 'out.sd-jwt')
+      const r = await run([
+        'issue',
+        manifest,
+        '--key',
+        path.join(keys, 'issuer.private.jwk.json'),
+        '--out',
+        out,
+        '--status-dir',
+        path.join(dir, 'status'),
+        '--json',
+      ])
+      expect(r.code).toBe(3)
+      const { error } = r.json()
+      expect(error.code).toBe('ERR_EVIDENCE_NOT_FOUND')
+      expect(error.message).toBe(`${manifest}: artifact "${artifact}" does not exist in ${dir}`)
+      expect(error.issues).toEqual([
+        {
+          code: 'ERR_EVIDENCE_NOT_FOUND',
+          path: ['models', 0, 'artifacts', 0],
+          file: manifest,
+          line,
+          column: lines[line - 1]!.indexOf('-') + 3,
+          message: `artifact "${artifact}" does not exist in ${dir}`,
+          hint: `fix models[0].artifacts[0] (a path relative to ${dir}) or add the file there`,
+        },
+      ])
+      expect(existsSync(out)).toBe(false)
+    } finally {
+      rmSync(keys, { recursive: true, force: true })
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
