@@ -212,21 +212,36 @@ export interface FileToWrite {
   data: string | Uint8Array
 }
 
+export interface WriteFilesAtomicOptions {
+  /**
+   * Files (relative to `dir`) to remove in the same step, e.g. renditions an earlier run wrote that
+   * this one replaces: they are moved aside with the previous versions and restored on failure.
+   * Those that do not exist are skipped.
+   */
+  remove?: readonly string[]
+}
+
 /**
  * Writes a set of files into `dir` all or nothing. Every file is first written into a fresh
- * temporary directory inside `dir`; only when all of them succeeded are they renamed into place.
- * When a rename fails, files already placed are taken back and the previous versions restored.
- * Throws DocumentError ERR_DOCUMENT_WRITE; `TypeError` for paths that leave `dir` or repeat.
+ * temporary directory inside `dir`; only when all of them succeeded are they renamed into place
+ * (and the files of `options.remove` moved out). When a rename fails, files already placed are
+ * taken back and the previous versions restored. Throws DocumentError ERR_DOCUMENT_WRITE;
+ * `TypeError` for paths that leave `dir` or repeat.
  */
-export async function writeFilesAtomic(dir: string, files: readonly FileToWrite[]): Promise<void> {
+export async function writeFilesAtomic(
+  dir: string,
+  files: readonly FileToWrite[],
+  options: WriteFilesAtomicOptions = {},
+): Promise<void> {
   const seen = new Set<string>()
-  for (const f of files) {
-    const problem = evidencePathProblem(f.path)
-    if (problem !== undefined || path.isAbsolute(f.path) || path.normalize(f.path) === '.') {
-      throw new TypeError(`writeFilesAtomic: file path "${f.path}" must be relative inside ${dir}`)
+  const remove = options.remove ?? []
+  for (const p of [...files.map((f) => f.path), ...remove]) {
+    const problem = evidencePathProblem(p)
+    if (problem !== undefined || path.isAbsolute(p) || path.normalize(p) === '.') {
+      throw new TypeError(`writeFilesAtomic: file path "${p}" must be relative inside ${dir}`)
     }
-    const key = path.normalize(f.path)
-    if (seen.has(key)) throw new TypeError(`writeFilesAtomic: file path "${f.path}" is repeated`)
+    const key = path.normalize(p)
+    if (seen.has(key)) throw new TypeError(`writeFilesAtomic: file path "${p}" is repeated`)
     seen.add(key)
   }
 
@@ -273,6 +288,15 @@ export async function writeFilesAtomic(dir: string, files: readonly FileToWrite[
       }
       await rename(path.join(staging, 'new', String(i)), target)
       step.done = true
+    }
+    for (const [i, p] of remove.entries()) {
+      const target = path.join(dir, p)
+      if (!(await lstat(target).catch(() => undefined))) continue
+      const backup = path.join(staging, 'removed', String(i))
+      await mkdir(path.dirname(backup), { recursive: true })
+      await rename(target, backup)
+      // Nothing new is placed: a roll-back only moves the file back.
+      placed.push({ target, backup, done: false })
     }
   } catch (cause) {
     await rollBack(placed)

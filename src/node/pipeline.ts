@@ -4,6 +4,8 @@
  * call these and decide how to print.
  */
 import { createHash } from 'node:crypto'
+import { lstat } from 'node:fs/promises'
+import path from 'node:path'
 import { AccordError, ManifestError, type Issue } from '../core/errors.js'
 import type { CatalogSet } from '../core/catalog/types.js'
 import { resolveRef, suggestRefs } from '../core/catalog/lookup.js'
@@ -148,6 +150,35 @@ export async function assessLoaded(
 export interface DocumentsResult {
   outDir: string
   files: { path: string; sha256: string; bytes: number }[]
+  /**
+   * Renditions of these documents in other formats that an earlier run left in `outDir` and this
+   * one removed, so the folder never mixes documents of two runs (e.g. a PDF of another date).
+   */
+  removed: string[]
+}
+
+/**
+ * The files in `outDir` that are renditions (md, html, pdf, docx) of the documents in `files` but
+ * not among them: left by an earlier run with other formats. Only these names are looked at, so
+ * nothing else in the folder is touched.
+ */
+async function staleRenditions(
+  outDir: string,
+  files: readonly { path: string }[],
+): Promise<string[]> {
+  const { DOCUMENT_FORMATS } = await import('./office/render.js')
+  const written = new Set(files.map((f) => f.path))
+  const names = new Set(files.map((f) => f.path.replace(/\.[^./]+$/, '')))
+  const stale: string[] = []
+  for (const name of names) {
+    for (const format of DOCUMENT_FORMATS) {
+      const file = `${name}.${format}`
+      if (written.has(file)) continue
+      const info = await lstat(path.join(outDir, file)).catch(() => undefined)
+      if (info?.isFile()) stale.push(file)
+    }
+  }
+  return stale
 }
 
 export function sha256Text(text: string): string {
@@ -200,9 +231,11 @@ export async function writeDocuments(
     },
     ...(options.chromiumPath === undefined ? {} : { chromiumPath: options.chromiumPath }),
   })
-  await writeFilesAtomic(outDir, files)
+  const removed = await staleRenditions(outDir, files)
+  await writeFilesAtomic(outDir, files, { remove: removed })
   return {
     outDir,
+    removed,
     files: files.map((f) => {
       const bytes = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data
       return {

@@ -76,5 +76,7 @@ export async function writePlan(plan: Plan, outDir: string): Promise<DocumentsRe
       sha256: sha256Text(f.content),
       bytes: Buffer.byteLength(f.content, 'utf8'),
     })),
+    // The plan's files are the same three on every run.
+    removed: [],
   }
 }

@@ -177,6 +177,21 @@ describe('accord docs', () => {
     expect(r.stderr).toContain('ERR_DOCUMENT_WRITE')
     expect(readdirSync(dir)).toEqual(['not-a-dir'])
   })
+
+  it('removes renditions an earlier run left in other formats, and nothing else', async () => {
+    const out = tmp()
+    // As if an earlier run had written PDF and DOCX too; notes.pdf is the user's own.
+    for (const f of ['index.pdf', 'classification-report.docx', 'notes.pdf'])
+      writeFileSync(path.join(out, f), 'earlier')
+    const r = await run(['docs', police, '--out', out, '--as-of', '2027-12-02', '--json'])
+    expect(r.code).toBe(0)
+    expect(r.json().removed).toEqual(['classification-report.docx', 'index.pdf'])
+    const files = readdirSync(out)
+    expect(files).toContain('notes.pdf')
+    expect(files).not.toContain('index.pdf')
+    expect(files).not.toContain('classification-report.docx')
+    expect(files.filter((f) => f.endsWith('.pdf') || f.endsWith('.docx'))).toEqual(['notes.pdf'])
+  })
 })
 
 describe('bad input', () => {

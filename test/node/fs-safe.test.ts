@@ -261,6 +261,33 @@ describe('writeFilesAtomic', () => {
     expect(await readFile(path.join(out, 'sub'), 'utf8')).toBe('not a directory')
   })
 
+  it('removes the files of `remove` with the write, skipping those that do not exist', async () => {
+    const out = path.join(tmp, 'out')
+    await mkdir(out)
+    await writeFile(path.join(out, 'a.pdf'), 'old pdf')
+    await writeFile(path.join(out, 'keep.pdf'), 'not ours')
+    await writeFilesAtomic(out, [{ path: 'a.md', data: 'a' }], { remove: ['a.pdf', 'a.docx'] })
+    expect(await tree(out)).toEqual(['a.md', 'keep.pdf'])
+  })
+
+  it('a failure while moving into place removes nothing', async () => {
+    const out = path.join(tmp, 'out')
+    await mkdir(out)
+    await writeFile(path.join(out, 'a.pdf'), 'old pdf')
+    await writeFile(path.join(out, 'sub'), 'not a directory')
+    const err = await writeFilesAtomic(
+      out,
+      [
+        { path: 'a.md', data: 'a' },
+        { path: 'sub/c.md', data: 'c' },
+      ],
+      { remove: ['a.pdf'] },
+    ).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DocumentError)
+    expect(await tree(out)).toEqual(['a.pdf', 'sub'])
+    expect(await readFile(path.join(out, 'a.pdf'), 'utf8')).toBe('old pdf')
+  })
+
   it('refuses to replace a directory with a file, changing nothing', async () => {
     const out = path.join(tmp, 'out')
     await mkdir(path.join(out, 'a.md'), { recursive: true })
@@ -282,6 +309,12 @@ describe('writeFilesAtomic', () => {
         { path: 'a.md', data: '' },
         { path: './a.md', data: '' },
       ]),
+    ).rejects.toBeInstanceOf(TypeError)
+    await expect(
+      writeFilesAtomic(tmp, [{ path: 'a.md', data: '' }], { remove: ['../a.pdf'] }),
+    ).rejects.toBeInstanceOf(TypeError)
+    await expect(
+      writeFilesAtomic(tmp, [{ path: 'a.md', data: '' }], { remove: ['a.md'] }),
     ).rejects.toBeInstanceOf(TypeError)
     expect(await tree(tmp)).toEqual([])
   })

@@ -75,6 +75,10 @@ export function registerDocs(program: Command, ctx: Ctx): void {
     } else {
       ctx.io.out(`wrote ${written.files.length} documents to ${path.resolve(written.outDir)}:\n`)
       for (const f of written.files) ctx.io.out(`  ${f.path}  sha256:${f.sha256.slice(0, 16)}…\n`)
+      if (written.removed.length > 0) {
+        ctx.io.out(`removed ${written.removed.length} rendition(s) an earlier run left there:\n`)
+        for (const f of written.removed) ctx.io.out(`  ${f}\n`)
+      }
     }
     ctx.setExit(EXIT.ok)
   })
