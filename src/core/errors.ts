@@ -413,8 +413,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.io,
     http: 502,
     summary:
-      'The transparency log could not be reached, or answered with an error status or a response too large.',
-    fix: 'Check the --log URL and the network, then retry; a monitor keeps its last verified checkpoint meanwhile.',
+      'The registry or transparency log could not be reached, or answered with an error status or a response too large.',
+    fix: 'Check the URL given (--registry or --log) and the network, then retry; a passport that did get published before the failure is then refused as already in the registry; a monitor keeps its last verified checkpoint meanwhile.',
   },
   ERR_TLOG_INVALID: {
     exit: EXIT.verificationFailed,

@@ -64,10 +64,13 @@ export function toStoreError(err: unknown, context: string): unknown {
   const code = errorCode(err)
   const detail = err instanceof Error ? err.message : String(err)
   if (code === '23505') {
+    const constraint = constraintOf(err)
+    const what = (constraint && ALREADY_STORED[constraint]) ?? 'already stored'
     return new StoreError({
       code: 'ERR_STORE_CONFLICT',
-      message: `${context}: already stored (${constraintOf(err) ?? 'unique key'}); ids and issuer JWTs are never reused`,
+      message: `${context}: ${what}; ids and issuer JWTs are never reused`,
       cause: err,
+      ...(constraint ? { details: { constraint } } : {}),
     })
   }
   if (code === '23503') {
@@ -90,6 +93,22 @@ export function toStoreError(err: unknown, context: string): unknown {
     })
   }
   return err
+}
+
+/**
+ * What a unique constraint of migrations/ means when a write runs into it, in the user's words
+ * (the constraint's name stays in the error's details). A passport's id is checked by two: which
+ * one PostgreSQL reports first depends on the plan.
+ */
+const ALREADY_STORED: Readonly<Record<string, string>> = {
+  passports_pkey: 'a passport with this id is already in the registry',
+  passport_categories_pkey: 'a passport with this id is already in the registry',
+  passports_issuer_jwt_sha256_key: 'this passport (the same issuer JWT) is already in the registry',
+  endorsements_pkey: 'an endorsement with this id is already in the registry',
+  delegations_pkey: 'a delegation with this id is already in the registry',
+  delegations_active:
+    'an active delegation of this scope from this issuer to this delegate is already in the registry',
+  status_lists_pkey: 'a status list with this id is already in the registry',
 }
 
 function constraintOf(err: unknown): string | undefined {

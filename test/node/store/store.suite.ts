@@ -219,9 +219,14 @@ export function storeSuite(name: string, target: StoreTarget): void {
       it('refuse a second passport with the same id or the same issuer JWT', async () => {
         const store = await migrated()
         await store.putPassport(passport(1))
-        await expectCode(store.putPassport(passport(1)), 'ERR_STORE_CONFLICT')
+        const again = await expectCode(store.putPassport(passport(1)), 'ERR_STORE_CONFLICT')
+        // Said in the user's words; the constraint's name is kept in the details.
+        expect(again.message).toContain('a passport with this id is already in the registry')
+        expect(again.message).not.toMatch(/_pkey|_key\b/)
+        expect(again.details).toMatchObject({ constraint: expect.stringMatching(/_pkey$/) })
         const sameJwt = passport(2, { issuerJwtSha256: passport(1).issuerJwtSha256 })
-        await expectCode(store.putPassport(sameJwt), 'ERR_STORE_CONFLICT')
+        const jwt = await expectCode(store.putPassport(sameJwt), 'ERR_STORE_CONFLICT')
+        expect(jwt.message).toContain('the same issuer JWT) is already in the registry')
         expect(await store.getPassport(sameJwt.id)).toBeNull()
       })
 
