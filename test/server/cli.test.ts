@@ -120,7 +120,8 @@ describe('accord serve + accord publish', () => {
       runPublish([...freshFiles, foreign, '--registry', server.url, '--key', privatePath]),
     ).rejects.toMatchObject({
       code: 'ERR_PASSPORT_REQUEST_FORBIDDEN',
-      message: expect.stringMatching(/passports\[2\]: .*nothing was published/),
+      // The registry's place in the batch, named by its file.
+      message: expect.stringContaining(`${foreign} (passports[2]): `),
     })
     expect(await size()).toBe(mid)
   })

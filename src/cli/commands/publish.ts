@@ -43,6 +43,8 @@ export async function publishToRegistry(
 
 export interface PublishManyOptions extends Omit<PublishToRegistryOptions, 'passport'> {
   passports: readonly string[]
+  /** Where each passport came from (its file), named in the registry's refusals. */
+  names?: readonly string[]
   /** Called after each batch is acknowledged: how many passports are published so far. */
   onProgress?: (published: number, total: number) => void
 }
@@ -58,7 +60,9 @@ export async function publishManyToRegistry(
   const out: { id: string; logIndex: number }[] = []
   for (let i = 0; i < options.passports.length; i += MAX_BATCH_PASSPORTS) {
     const passports = options.passports.slice(i, i + MAX_BATCH_PASSPORTS)
-    const json = await postSigned(options, BATCH_PATH, { passports })
+    const json = await postSigned(options, BATCH_PATH, { passports }).catch((err: unknown) => {
+      throw named(err, options.names, i)
+    })
     const items = Array.isArray(json.items) ? (json.items as unknown[]) : []
     if (items.length !== passports.length) throw unexpected(json)
     for (const item of items) {
@@ -69,6 +73,26 @@ export async function publishManyToRegistry(
     options.onProgress?.(out.length, options.passports.length)
   }
   return out
+}
+
+/**
+ * The registry names a passport of a batch by its place (`passports[1]`); with the files known,
+ * the refusal names the file instead (`b.sd-jwt (passports[1])`).
+ */
+function named(err: unknown, names: readonly string[] | undefined, offset: number): unknown {
+  if (!(err instanceof AccordError) || names === undefined) return err
+  const message = err.message.replace(/\bpassports\[(\d+)\]/g, (place, k: string) => {
+    const name = names[offset + Number(k)]
+    return name === undefined ? place : `${name} (${place})`
+  })
+  if (message === err.message) return err
+  return new AccordError({
+    code: err.code,
+    message,
+    issues: err.issues,
+    ...(err.details === undefined ? {} : { details: err.details }),
+    cause: err,
+  })
 }
 
 function unexpected(json: Record<string, unknown>): AccordError {
@@ -165,6 +189,7 @@ export function registerPublish(program: Command, ctx: Ctx): void {
       const items = await publishManyToRegistry({
         ...common,
         passports,
+        names: passportPaths,
         onProgress: (done, total) => ctx.io.err(`published ${done}/${total}\n`),
       })
       if (opts.json) printJson(ctx.io, { items })
