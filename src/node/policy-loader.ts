@@ -89,7 +89,7 @@ export async function loadPolicy(
           message: `the key of ${p.name} cannot be used: ${cause.message}`,
           hint:
             p.jwks !== undefined
-              ? `the path is relative to the policy file (${path.relative(process.cwd(), path.resolve(dir, p.jwks)) || p.jwks}); it must hold a public JWK or JWK Set (Ed25519 or P-256), e.g. one made by \`accord keys generate\``
+              ? `write the path relative to the policy file's folder (${dir}): "${p.jwks}" names ${path.resolve(dir, p.jwks)}, which must hold a public JWK or JWK Set (Ed25519 or P-256), e.g. one made by \`accord keys generate\``
               : 'write a public Ed25519 (OKP) or P-256 (EC) JWK without private members',
         }),
       )

@@ -109,6 +109,11 @@ describe('loadPolicy', () => {
     ])
     expect(err.issues[0]?.message).toContain('the key of Vendor cannot be used')
     expect(err.issues[0]?.message).toContain('does not exist')
+    // The hint says which folder the path is relative to and the file it names.
+    const folder = path.dirname(file)
+    expect(err.issues[0]?.hint).toContain(
+      `relative to the policy file's folder (${folder}): "../keys/nobody.public.jwk.json" names ${path.resolve(folder, '../keys/nobody.public.jwk.json')}`,
+    )
   })
 
   it('refuses a private key file given as a trusted key', async () => {
