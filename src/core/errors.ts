@@ -63,6 +63,7 @@ export type AccordErrorCode =
   | 'ERR_CONFIG_BAD_REQUEST'
   | 'ERR_CONFIG_REQUEST_TOO_LARGE'
   | 'ERR_CONFIG_RATE_LIMITED'
+  | 'ERR_CONFIG_PORT_UNAVAILABLE'
   | 'ERR_INTERNAL'
 
 /** One problem found while validating input. `path` is a JSON path into the input. */
@@ -468,6 +469,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 429,
     summary: 'Too many requests from this client in the current window.',
     fix: 'Wait for the number of seconds in the Retry-After header, then retry; batch reads with the search endpoint.',
+  },
+  ERR_CONFIG_PORT_UNAVAILABLE: {
+    exit: EXIT.io,
+    http: 500,
+    summary:
+      "The registry (`accord serve`, `accord demo`) could not listen on the --host and --port given: another process holds the port, the port needs privileges, or the address is not one of this machine's. Nothing was left running.",
+    fix: 'Stop the other server or choose another --port (0 picks a free one); use a port of 1024 or above, or a --host this machine has (127.0.0.1, 0.0.0.0).',
   },
   ERR_INTERNAL: {
     exit: EXIT.internal,

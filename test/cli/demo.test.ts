@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -16,6 +17,9 @@ describe('accord demo (the main job behind npm start)', () => {
     expect(summary.passport.logIndex).toBe(0)
     expect(summary.registry.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(summary.registry.passportPage).toContain('/passports/')
+    // --no-serve: the registry has stopped by the time the summary is printed
+    expect(summary.registry.serving).toBe(false)
+    expect(summary.registry.dataDir).toBe(path.join(out, 'registry'))
     expect(existsSync(summary.passport.file)).toBe(true)
     expect(readdirSync(path.join(out, 'police-analytics'))).toContain('index.html')
     // the registry persisted in the output folder: a second run publishes at the next index
@@ -36,6 +40,30 @@ describe('accord demo (the main job behind npm start)', () => {
     expect(after.code).toBe(0)
     expect(after.stdout).toMatch(/; (\d+) obligations in force, \d+ upcoming/)
     expect(Number(/; (\d+) obligations in force/.exec(after.stdout)?.[1])).toBeGreaterThan(1)
+  }, 120_000)
+
+  it('--no-serve picks any free port, so a busy 8080 does not matter, and says the registry stopped', async () => {
+    // Hold 8080 for the run; when another process holds it already, it is busy all the same.
+    const held = createServer()
+    await new Promise<void>((resolve) => {
+      held.once('error', () => resolve())
+      held.listen(8080, '127.0.0.1', resolve)
+    })
+    try {
+      const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+      const r = await run(['demo', '--no-serve', '--out', out])
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain(
+        `The registry ran only for this demo and has stopped (--no-serve); data in ${path.join(out, 'registry')}`,
+      )
+      expect(r.stdout).toMatch(/to browse it: accord serve --data-dir .*, then open \/passports\//)
+      // no address of a server that is no longer there
+      expect(r.stdout).not.toContain('Registry and web UI')
+      expect(r.stdout).not.toMatch(/http:\/\//)
+    } finally {
+      if (held.listening) await new Promise<void>((resolve) => held.close(() => resolve()))
+    }
   }, 120_000)
 
   it('names the examples when the one asked for does not exist (exit 2)', async () => {

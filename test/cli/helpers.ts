@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -41,4 +43,27 @@ export function copyExample(name: string): string {
 /** Rewrites a manifest's text with `edit`. */
 export function editManifest(file: string, edit: (text: string) => string): void {
   writeFileSync(file, edit(readFileSync(file, 'utf8')))
+}
+
+/**
+ * Runs bin/accord.js in a child process, for what only a process shows: that it exits. This is the
+ * built CLI (dist/, from `npm run build`, which `npm test` runs first): from the TypeScript sources
+ * the publish pool's worker threads fail to start, so a leak of them cannot show. The child is
+ * killed after `timeoutMs`; `signal` is then set, so a command that hangs fails its test.
+ */
+export async function runProcess(
+  argv: string[],
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'accord.js'), ...argv], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null]
+  return { code, signal, stdout, stderr }
 }

@@ -9,7 +9,7 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   badArgs: 'bad command-line arguments or options',
   invalidInput: 'invalid input: manifest, catalog or evidence',
   verificationFailed: 'verification failed (passport commands, later)',
-  io: 'a file could not be read or written',
+  io: 'I/O: a file could not be read or written, a port could not be listened on, or a database or server could not be reached',
   internal: 'internal error (a bug)',
 }
 

@@ -12,14 +12,14 @@ import { signRequest } from '../../server/signed-request.js'
 import { VERSION } from '../version.js'
 import { printJson, progress, resolveAsOf, type Ctx } from '../common.js'
 import { publishToRegistry } from './publish.js'
-import { startServer, type RunningServer } from './serve.js'
+import { parsePort, startServer, type RunningServer } from './serve.js'
 
 interface DemoOptions {
   example: string
   out: string
   asOf?: string
   serve: boolean
-  port: string
+  port?: string
   host: string
   json?: boolean
 }
@@ -38,7 +38,10 @@ export function registerDemo(program: Command, ctx: Ctx): void {
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--as-of <date>', 'evaluate the law as of this date (YYYY-MM-DD); default: today')
     .option('--no-serve', 'stop after publishing instead of serving the web UI')
-    .option('--port <port>', 'port of the registry and web UI (0: any free port)', '8080')
+    .option(
+      '--port <port>',
+      'port of the registry and web UI (default 8080; with --no-serve, any free port)',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: DemoOptions) => {
@@ -50,13 +53,9 @@ export function registerDemo(program: Command, ctx: Ctx): void {
           message: `--example "${opts.example}": no examples/${opts.example}/accord.yaml (try police-analytics, border-biometrics or public-chatbot)`,
         })
       }
-      const port = Number(opts.port)
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message: `--port "${opts.port}" is not a port number`,
-        })
-      }
+      // Without --no-serve the user opens the UI at a port worth knowing. With it, nothing outside
+      // the demo talks to the registry, so any free port will do and a busy 8080 does not matter.
+      const port = parsePort(opts.port ?? (opts.serve ? '8080' : '0'))
       const out = path.resolve(opts.out)
       const docsDir = path.join(out, opts.example)
       const say = (s: string) => {
@@ -93,10 +92,11 @@ export function registerDemo(program: Command, ctx: Ctx): void {
 
       // The registry starts first so the passport can name where its status list is served.
       say('4/5 registry  starting the embedded registry (PGlite)')
+      const dataDir = path.join(out, 'registry')
       const server = await startServer({
         port,
         host: opts.host,
-        dataDir: path.join(out, 'registry'),
+        dataDir,
         // Always the embedded registry, even where DATABASE_URL points at a PostgreSQL server.
         env: {},
         logLevel: 'silent',
@@ -137,20 +137,38 @@ export function registerDemo(program: Command, ctx: Ctx): void {
         const page = new URL(`/passports/${encodeURIComponent(published.id)}`, server.url).href
         say(`    passport ${published.id} -> ${passportFile}`)
         say(`    published at log index ${published.logIndex}`)
+        // With --no-serve the registry is stopped before anything is printed, so neither the text
+        // nor `registry.serving` in the JSON speaks of a server that is gone; url and
+        // passportPage are then where it ran (the passport's status list names that address).
+        if (!opts.serve) await server.close()
         const summary = {
           classification,
           assessment,
           documents,
           passport: { file: passportFile, id: published.id, logIndex: published.logIndex },
-          registry: { url: server.url, passportPage: page, logVerifierKey: server.verifierKey },
+          registry: {
+            serving: opts.serve,
+            url: server.url,
+            passportPage: page,
+            logVerifierKey: server.verifierKey,
+            dataDir,
+          },
         }
         if (opts.json) printJson(ctx.io, summary)
         say('')
+        ctx.setExit(EXIT.ok)
+        if (!opts.serve) {
+          say(
+            `The registry ran only for this demo and has stopped (--no-serve); data in ${dataDir}`,
+          )
+          say(
+            `  to browse it: accord serve --data-dir ${dataDir}, then open ${new URL(page).pathname}`,
+          )
+          return
+        }
         say(`Registry and web UI: ${server.url}`)
         say(`  this passport:     ${page}`)
         say(`  verify a passport: ${server.url}/`)
-        ctx.setExit(EXIT.ok)
-        if (!opts.serve) return
         say('Serving; press Ctrl-C to stop.')
         await untilSignal()
       } finally {

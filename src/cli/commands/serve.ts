@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
+import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../core/errors.js'
 import { fileSigner, generateKeyPair, keyPairPaths, writeKeyPair } from '../../node/keys.js'
 import { packageRoot } from '../../node/paths.js'
 import { DEFAULT_DATA_DIR, openStore } from '../../node/store/index.js'
-import { openRegistry } from '../../node/tlog/registry.js'
+import { openRegistry, type Registry } from '../../node/tlog/registry.js'
 import { buildApp } from '../../server/app.js'
 import type { Ctx } from '../common.js'
 
@@ -73,7 +74,12 @@ async function logKeyFile(options: StartServerOptions): Promise<string> {
   return privatePath
 }
 
-/** Opens the store and the registry, and listens. `accord serve` and the bench use it. */
+/**
+ * Opens the store and the registry, and listens. `accord serve` and the bench use it. When a step
+ * fails, whatever was opened is closed again before the error is thrown: the publish pool's worker
+ * threads (closed with the app) would otherwise keep the process alive, so `accord serve` hung on
+ * a busy port instead of exiting.
+ */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const logKey = await fileSigner(await logKeyFile(options))
   const store = await openStore({
@@ -81,13 +87,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.env ? { env: options.env } : {}),
   })
+  let registry: Registry | undefined
+  let app: FastifyInstance | undefined
   try {
-    const registry = await openRegistry({
+    registry = await openRegistry({
       store,
       logKey,
       origin: options.origin ?? DEFAULT_ORIGIN,
     })
-    const app = await buildApp({
+    app = await buildApp({
       store,
       registry,
       clock: { nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)) },
@@ -96,24 +104,55 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       policiesDir: path.join(packageRoot(), 'policies'),
       publishWorkers: options.publishWorkers ?? defaultPublishWorkers(),
     })
-    const url = await app.listen({ port: options.port, host: options.host })
+    const url = await listen(app, options.port, options.host)
+    const opened = { app, registry }
     let closing: Promise<void> | undefined
     return {
       url,
       verifierKey: registry.verifierKey,
       close() {
         closing ??= (async () => {
-          await app.close()
-          await registry.close()
+          await opened.app.close()
+          await opened.registry.close()
           await store.close()
         })()
         return closing
       },
     }
   } catch (err) {
+    // In the order close() uses; the error that stopped the start is the one reported.
+    await app?.close().catch(() => undefined)
+    await registry?.close().catch(() => undefined)
     await store.close().catch(() => undefined)
     throw err
   }
+}
+
+/**
+ * `app.listen`, with the failures a user causes and can fix (a port in use, a privileged port, an
+ * address this machine does not have) reported as such rather than as an internal error.
+ */
+async function listen(app: FastifyInstance, port: number, host: string): Promise<string> {
+  try {
+    return await app.listen({ port, host })
+  } catch (err) {
+    const reason = LISTEN_FAILURES[(err as NodeJS.ErrnoException).code ?? '']
+    if (reason === undefined) throw err
+    throw new ConfigError({
+      code: 'ERR_CONFIG_PORT_UNAVAILABLE',
+      message: reason(port, host),
+      cause: err,
+    })
+  }
+}
+
+const LISTEN_FAILURES: Record<string, (port: number, host: string) => string> = {
+  EADDRINUSE: (port, host) =>
+    `port ${port} on ${host} is already in use; stop the other server or choose another --port (0 picks a free one)`,
+  EACCES: (port, host) =>
+    `port ${port} on ${host} needs privileges this process does not have; choose a --port of 1024 or above (0 picks a free one)`,
+  EADDRNOTAVAIL: (port, host) =>
+    `cannot listen on ${host} port ${port}: ${host} is not an address of this machine; choose another --host (127.0.0.1, or 0.0.0.0 for every interface)`,
 }
 
 function wholeNumber(flag: string, value: string): number {
@@ -126,7 +165,7 @@ function wholeNumber(flag: string, value: string): number {
   return n
 }
 
-function parsePort(value: string): number {
+export function parsePort(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError({

@@ -1,0 +1,77 @@
+/**
+ * `accord serve` and `accord demo` on a port they cannot have: a clear error with exit code 5,
+ * and a process that exits (it used to hang, kept alive by the publish pool's worker threads; the
+ * spawned runs are of the built CLI, where those threads start).
+ */
+import { mkdtempSync } from 'node:fs'
+import { createServer, type AddressInfo, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer } from '../../../src/cli/commands/serve.js'
+import { ConfigError, EXIT } from '../../../src/core/errors.js'
+import { runProcess } from '../helpers.js'
+
+let busy: Server
+let port: number
+
+beforeAll(async () => {
+  busy = createServer()
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+  port = (busy.address() as AddressInfo).port
+})
+afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())))
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'accord-busy-port-'))
+const inUse = () => `port ${port} on 127.0.0.1 is already in use`
+
+describe('a registry whose port is taken', () => {
+  it('startServer rejects with ERR_CONFIG_PORT_UNAVAILABLE naming the port and host', async () => {
+    const err: unknown = await startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir: path.join(tempDir(), 'registry'),
+      logLevel: 'silent',
+      publishWorkers: 2,
+      env: {},
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(ConfigError)
+    expect(err).toMatchObject({
+      code: 'ERR_CONFIG_PORT_UNAVAILABLE',
+      message: expect.stringContaining(inUse()) as string,
+    })
+  }, 60_000)
+
+  it('accord serve says so and exits with 5 instead of hanging', async () => {
+    const dir = tempDir()
+    const r = await runProcess(
+      ['serve', '--port', String(port), '--data-dir', path.join(dir, 'registry')],
+      90_000,
+    )
+    expect(r.signal).toBeNull() // not killed at the timeout
+    expect(r.code).toBe(EXIT.io)
+    expect(r.stderr).toContain(`error: ${inUse()}; stop the other server or choose another --port`)
+    expect(r.stderr).toContain('[ERR_CONFIG_PORT_UNAVAILABLE]')
+    expect(r.stderr).not.toContain('internal error')
+  }, 120_000)
+
+  it('accord demo --no-serve --port <taken> --json prints the error JSON and exits with 5', async () => {
+    const dir = tempDir()
+    const r = await runProcess(
+      ['demo', '--no-serve', '--port', String(port), '--out', dir, '--json'],
+      90_000,
+    )
+    expect(r.signal).toBeNull()
+    expect(r.code).toBe(EXIT.io)
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        code: 'ERR_CONFIG_PORT_UNAVAILABLE',
+        message: expect.stringContaining(inUse()) as string,
+        issues: [],
+      },
+    })
+  }, 120_000)
+})
