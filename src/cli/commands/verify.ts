@@ -52,7 +52,10 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     )
     .option('--audience <aud>', 'expected key-binding audience (this buyer)')
     .option('--nonce <nonce>', 'expected key-binding nonce (the challenge this buyer sent)')
-    .option('--require-key-binding', 'refuse presentations without key binding')
+    .option(
+      '--require-key-binding',
+      'refuse presentations without key binding (needs --audience and --nonce)',
+    )
     .option('--at <datetime>', 'verify as of this time (ISO 8601); default now')
     .option(
       '--log <url|bundle>',
@@ -65,6 +68,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     .option('--log-origin <origin>', 'the origin the log checkpoint must have')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: VerifyOptions) => {
+      checkKeyBindingOptions(opts)
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
       const loaded = await loadPolicy(opts.policy as string)
       const file = await readPassportFile(passportPath)
@@ -115,6 +119,17 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       } else ctx.io.out(renderVerification(result, loaded.policy.name))
       ctx.setExit(VERDICT_EXIT[result.verdict])
     })
+}
+
+/** --require-key-binding is only meaningful with the audience and nonce the binding must carry. */
+function checkKeyBindingOptions(opts: VerifyOptions): void {
+  if (!opts.requireKeyBinding) return
+  const missing = [opts.audience ? '' : '--audience', opts.nonce ? '' : '--nonce'].filter(Boolean)
+  if (missing.length === 0) return
+  throw new ConfigError({
+    code: 'ERR_CONFIG_BAD_ARGS',
+    message: `--require-key-binding needs ${missing.join(' and ')}: pass --audience (this buyer's identifier) and --nonce (the challenge you sent the holder), which the key binding must carry`,
+  })
 }
 
 function parseAt(value: string): number {

@@ -1,0 +1,95 @@
+/**
+ * `accord verify`: how it reports bad arguments and what it says about checks it could not make.
+ * One passport, issued with a holder key, and a key-bound presentation of it.
+ */
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { EXAMPLES, ROOT, run } from '../helpers.js'
+
+let dir: string
+const p = (...parts: string[]) => path.join(dir, ...parts)
+const POLICY = () => p('policies', 'eu-police-procurement.yaml')
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'accord-verify-'))
+  cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
+  for (const name of ['issuer', 'authority', 'assessor', 'holder']) {
+    const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name, '--json'])
+    expect(r.code).toBe(0)
+  }
+  const issued = await run([
+    'issue',
+    path.join(EXAMPLES, 'border-biometrics', 'accord.yaml'),
+    '--key',
+    p('keys', 'issuer.private.jwk.json'),
+    '--holder-key',
+    p('keys', 'holder.public.jwk.json'),
+    '--out',
+    p('bb.sd-jwt'),
+    '--status-dir',
+    p('status'),
+    '--json',
+  ])
+  expect(issued.stderr).toBe('')
+  expect(issued.code).toBe(0)
+  const presented = await run([
+    'present',
+    p('bb.sd-jwt'),
+    '--disclose',
+    'all',
+    '--holder-key',
+    p('keys', 'holder.private.jwk.json'),
+    '--audience',
+    'https://buyer.example',
+    '--nonce',
+    'n-123',
+    '--out',
+    p('kb.sd-jwt'),
+  ])
+  expect(presented.code).toBe(0)
+}, 120_000)
+
+describe('accord verify --require-key-binding', () => {
+  it('without --audience and --nonce is a bad argument (exit 2) naming both', async () => {
+    const r = await run(['verify', p('kb.sd-jwt'), '--policy', POLICY(), '--require-key-binding'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('[ERR_CONFIG_BAD_ARGS]')
+    expect(r.stderr).toContain('--require-key-binding needs --audience and --nonce')
+    expect(r.stderr).not.toContain('TypeError')
+  })
+
+  it('names only the missing option, and reports it as JSON with --json', async () => {
+    const r = await run([
+      'verify',
+      p('kb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--require-key-binding',
+      '--audience',
+      'https://buyer.example',
+      '--json',
+    ])
+    expect(r.code).toBe(2)
+    expect(r.json().error.code).toBe('ERR_CONFIG_BAD_ARGS')
+    expect(r.json().error.message).toMatch(/^--require-key-binding needs --nonce:/)
+  })
+
+  it('with both, a fresh key-bound presentation passes key binding', async () => {
+    const r = await run([
+      'verify',
+      p('kb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--require-key-binding',
+      '--audience',
+      'https://buyer.example',
+      '--nonce',
+      'n-123',
+      '--json',
+    ])
+    const kb = r.json().checks.find((c: { check: string }) => c.check === 'key-binding')
+    expect(kb).toMatchObject({ outcome: 'pass', reason: 'ok' })
+  })
+})
