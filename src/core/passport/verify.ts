@@ -18,7 +18,9 @@
  *    `disclosure-duplicate` when a digest or disclosure repeats); the claims are rebuilt in the
  *    same walk and returned only when every check passed.
  * 8. `key-binding`: when present or required, the KB-JWT is signed by `cnf.jwk`, fresh, and its
- *    `sd_hash` matches (`kb-invalid`); `aud` (`kb-audience`) and `nonce` (`kb-nonce`) match.
+ *    `sd_hash` matches (`kb-invalid`); `aud` (`kb-audience`) and `nonce` (`kb-nonce`) match. When
+ *    the expected audience or nonce is not given, the check is `skipped` with that reason code
+ *    instead of passing: the binding verified, but not that it was made for this request.
  *
  * Every attacker-controlled field is parsed defensively; no step trusts a value before the step
  * that authenticates it (claims are read only after the signature verified).
@@ -879,7 +881,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
           request,
           { codec, skew, kbMaxAge },
         )
-        checks.push(pass(step, `key binding for ${result.keyBinding.aud} verified`))
+        checks.push(keyBindingCheck(step, result.keyBinding, request))
       }
       const { evaluation } = prepared
       if (evaluation !== undefined) {
@@ -921,6 +923,32 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
     }
   }
   return { verify }
+}
+
+/**
+ * The result of a key binding that verified. Its `aud` and `nonce` are what make it fresh: without
+ * the values the verifier expects they are not compared, so a KB-JWT replayed within its maximum
+ * age would pass. That is reported as `skipped` (the binding's freshness was not checked), with
+ * the reason naming the value left unchecked, never as a plain `ok`. It does not change the
+ * verdict: the same presentation without its KB-JWT would be accepted too, so refusing only
+ * unchecked key bindings would protect nothing (`requireKeyBinding`, which needs both values, does).
+ */
+function keyBindingCheck(
+  check: string,
+  kb: { aud: string; nonce: string },
+  request: PassportVerifyRequest,
+): CheckResult {
+  const unchecked = [
+    request.expectedAudience === undefined ? 'audience' : '',
+    request.expectedNonce === undefined ? 'nonce' : '',
+  ].filter(Boolean)
+  if (unchecked.length === 0) return pass(check, `key binding for ${kb.aud} verified`)
+  return {
+    check,
+    outcome: 'skipped',
+    reason: request.expectedNonce === undefined ? 'kb-nonce' : 'kb-audience',
+    message: `key binding signed by the holder key (aud ${show(kb.aud)}), but its ${unchecked.join(' and ')} ${unchecked.length === 1 ? 'was' : 'were'} not checked, so a replayed presentation would pass; to check them, give the expected audience and nonce (accord verify --audience AUD --nonce NONCE: this verifier's identifier and the challenge it sent)`,
+  }
 }
 
 async function verifyKeyBinding(

@@ -93,3 +93,13 @@ describe('accord verify --require-key-binding', () => {
     expect(kb).toMatchObject({ outcome: 'pass', reason: 'ok' })
   })
 })
+
+describe('accord verify of a key-bound presentation', () => {
+  it('without --audience and --nonce does not report key binding as ok', async () => {
+    const r = await run(['verify', p('kb.sd-jwt'), '--policy', POLICY()])
+    const line = r.stdout.split('\n').find((l) => l.includes('key-binding'))
+    expect(line).toMatch(/^ {2}-- {3}key-binding +kb-nonce +key binding signed by the holder key/)
+    expect(line).toContain('--audience AUD --nonce NONCE')
+    expect(line).not.toMatch(/^ {2}ok/)
+  })
+})

@@ -313,6 +313,39 @@ describe('verifyPassportCrypto', () => {
     expect(r.keyBinding).toEqual({ aud: 'https://b.example', nonce: 'xyz', iat: NOW })
     expect(r.checks.at(-1)).toMatchObject({ check: 'key-binding', outcome: 'pass' })
   })
+
+  it('a key binding whose audience or nonce was not checked is skipped, never a plain pass', async () => {
+    const holder = await makeSigner('EdDSA')
+    const token = await issuePassport(
+      await exampleClaims('police-analytics', { holderJwk: holder.publicJwk }),
+      eddsa,
+      sdCrypto,
+    )
+    const p = await presentPassport(token, {
+      disclose: [],
+      hasher,
+      keyBinding: { signer: holder, audience: 'https://b.example', nonce: 'xyz', issuedAt: NOW },
+    })
+    const base = { trustedKeys: trusted(), hasher, nowSeconds: NOW }
+    const neither = await verifyPassportCrypto(p, base)
+    // The binding verified, so verification goes on (the verdict is the policy's)...
+    expect(neither.ok).toBe(true)
+    expect(neither.keyBinding).toEqual({ aud: 'https://b.example', nonce: 'xyz', iat: NOW })
+    // ...but it says the replay check was not made, and how to make it.
+    const kb = neither.checks.at(-1)
+    expect(kb).toMatchObject({ check: 'key-binding', outcome: 'skipped', reason: 'kb-nonce' })
+    expect(kb?.message).toContain('audience and nonce were not checked')
+    expect(kb?.message).toContain('--audience AUD --nonce NONCE')
+    const audienceOnly = await verifyPassportCrypto(p, {
+      ...base,
+      expectedAudience: 'https://b.example',
+    })
+    expect(audienceOnly.checks.at(-1)).toMatchObject({ outcome: 'skipped', reason: 'kb-nonce' })
+    expect(audienceOnly.checks.at(-1)?.message).toContain('its nonce was not checked')
+    const nonceOnly = await verifyPassportCrypto(p, { ...base, expectedNonce: 'xyz' })
+    expect(nonceOnly.checks.at(-1)).toMatchObject({ outcome: 'skipped', reason: 'kb-audience' })
+    expect(nonceOnly.checks.at(-1)?.message).toContain('its audience was not checked')
+  })
 })
 
 describe('createPassportVerifier misuse', () => {
