@@ -33,6 +33,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_KEY_PERMISSIONS'
   | 'ERR_PASSPORT_KEY_EXISTS'
   | 'ERR_PASSPORT_KEY_WRITE'
+  | 'ERR_PASSPORT_NOT_FOUND'
   | 'ERR_PASSPORT_MALFORMED'
   | 'ERR_PASSPORT_DISCLOSURE_UNKNOWN'
   | 'ERR_PASSPORT_HOLDER_KEY'
@@ -314,6 +315,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'A Status List Token could not be read or fetched (missing file, network error, timeout, too large).',
     fix: 'Check the path or URL given; a URL is fetched only when you pass one explicitly.',
+  },
+  ERR_PASSPORT_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 404,
+    summary:
+      'A passport file does not exist, is a directory or not a regular file, or cannot be read.',
+    fix: 'Check the path; give the .sd-jwt file that `accord issue` or `accord present` wrote.',
   },
   ERR_PASSPORT_MALFORMED: {
     exit: EXIT.invalidInput,
