@@ -142,8 +142,9 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_CONFIG_BAD_DATE: {
     exit: EXIT.badArgs,
     http: 400,
-    summary: 'A date (e.g. --as-of) is not a calendar date in YYYY-MM-DD form.',
-    fix: 'Give the date as YYYY-MM-DD, for example --as-of 2027-12-02.',
+    summary:
+      'A date (--as-of, --at) is not a real calendar date in YYYY-MM-DD form (--at: or an ISO 8601 date-time).',
+    fix: 'Give the option named in the message a real date as YYYY-MM-DD, for example --as-of 2027-12-02 or --at 2027-12-02; --at also takes a date-time such as 2027-12-02T09:30:00Z.',
   },
   ERR_CONFIG_POLICY_NOT_FOUND: {
     exit: EXIT.io,

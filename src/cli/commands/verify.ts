@@ -5,7 +5,7 @@ import type { VerificationResult, Verdict } from '../../core/passport/types.js'
 import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
-import { printJson, progress, type Ctx } from '../common.js'
+import { isCalendarDate, printJson, progress, type Ctx } from '../common.js'
 
 interface VerifyOptions {
   policy?: string
@@ -132,12 +132,16 @@ function checkKeyBindingOptions(opts: VerifyOptions): void {
   })
 }
 
+/**
+ * --at: an ISO 8601 date or date-time whose date is a real calendar date (Date.parse would take
+ * 2026-02-30 as 2 March).
+ */
 function parseAt(value: string): number {
   const ms = Date.parse(value)
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) {
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_DATE',
-      message: `--at "${value}" is not an ISO 8601 date-time`,
+      message: `--at "${value}" is not an ISO 8601 date or date-time with a real calendar date (YYYY-MM-DD, or e.g. 2027-12-02T09:30:00Z)`,
     })
   }
   return Math.floor(ms / 1000)

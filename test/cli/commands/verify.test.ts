@@ -103,3 +103,24 @@ describe('accord verify of a key-bound presentation', () => {
     expect(line).not.toMatch(/^ {2}ok/)
   })
 })
+
+describe('accord verify --at', () => {
+  for (const at of ['2026-02-30', '2026-13-01', '2026-02-30T10:00:00Z', 'tomorrow']) {
+    it(`rejects ${at} (exit 2, ERR_CONFIG_BAD_DATE) with a fix naming --at`, async () => {
+      const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', at])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`error: --at "${at}" is not an ISO 8601 date`)
+      expect(r.stderr).toContain('[ERR_CONFIG_BAD_DATE]')
+      expect(r.stderr).toMatch(/^fix: .*--at 2027-12-02/m)
+    })
+  }
+
+  it('accepts a real date and a date-time', async () => {
+    for (const at of ['2027-02-28', '2027-02-28T10:00:00Z', '2027-02-28T10:00:00+01:00']) {
+      const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', at, '--json'])
+      expect(r.json().checks.find((c: { check: string }) => c.check === 'validity')).toMatchObject({
+        outcome: 'pass',
+      })
+    }
+  })
+})
