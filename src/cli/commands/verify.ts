@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
 import { checkInclusionFromArgs } from '../../node/tlog/client.js'
@@ -70,6 +71,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     .action(async (passportPath: string, opts: VerifyOptions) => {
       checkKeyBindingOptions(opts)
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
+      if (opts.artifacts !== undefined) await checkArtifactsDir(opts.artifacts)
       const loaded = await loadPolicy(opts.policy as string)
       const file = await readPassportFile(passportPath)
       const bar = progress(ctx.io, 'checking artifacts', !opts.json)
@@ -130,6 +132,33 @@ function checkKeyBindingOptions(opts: VerifyOptions): void {
     code: 'ERR_CONFIG_BAD_ARGS',
     message: `--require-key-binding needs ${missing.join(' and ')}: pass --audience (this buyer's identifier) and --nonce (the challenge you sent the holder), which the key binding must carry`,
   })
+}
+
+/**
+ * --artifacts must be an existing folder before anything is verified: a mistyped path would
+ * otherwise report every artifact as missing, blaming the vendor for the buyer's typo.
+ */
+async function checkArtifactsDir(dir: string): Promise<void> {
+  let info
+  try {
+    info = await stat(dir)
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new ConfigError({
+      code: 'ERR_CONFIG_FILE_NOT_FOUND',
+      message:
+        code === 'ENOENT' || code === 'ENOTDIR'
+          ? `--artifacts "${dir}" does not exist; give the folder holding the files the passport lists (its artifact paths are relative to it)`
+          : `--artifacts "${dir}" cannot be read (${code ?? 'error'})`,
+      cause,
+    })
+  }
+  if (!info.isDirectory()) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--artifacts "${dir}" is a file, not a folder; give the folder holding the files the passport lists (its artifact paths are relative to it)`,
+    })
+  }
 }
 
 /**

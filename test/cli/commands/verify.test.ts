@@ -124,3 +124,49 @@ describe('accord verify --at', () => {
     }
   })
 })
+
+describe('accord verify --artifacts', () => {
+  it('a folder that does not exist is a file error (exit 5) before verification', async () => {
+    const missing = p('nosuchdir')
+    const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--artifacts', missing])
+    expect(r.code).toBe(5)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain(`error: --artifacts "${missing}" does not exist`)
+    expect(r.stderr).toContain('[ERR_CONFIG_FILE_NOT_FOUND]')
+    const j = await run([
+      'verify',
+      p('bb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--artifacts',
+      missing,
+      '--json',
+    ])
+    expect(j.code).toBe(5)
+    expect(j.json().error.code).toBe('ERR_CONFIG_FILE_NOT_FOUND')
+  })
+
+  it('a file instead of a folder is a bad argument (exit 2)', async () => {
+    const file = p('bb.sd-jwt')
+    const r = await run(['verify', file, '--policy', POLICY(), '--artifacts', file])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain(`error: --artifacts "${file}" is a file, not a folder`)
+    expect(r.stderr).toContain('[ERR_CONFIG_BAD_ARGS]')
+  })
+
+  it('the right folder still checks every artifact', async () => {
+    const r = await run([
+      'verify',
+      p('bb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--artifacts',
+      path.join(EXAMPLES, 'border-biometrics'),
+      '--json',
+    ])
+    expect(r.json().checks.find((c: { check: string }) => c.check === 'artifacts')).toMatchObject({
+      outcome: 'pass',
+    })
+  })
+})
