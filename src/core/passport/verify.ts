@@ -45,6 +45,7 @@ import {
   DEFAULT_MAX_TOKEN_BYTES,
   SD_HASH_ALG,
   isRecord,
+  timeOf,
   sdDigest,
   type SdHasher,
 } from './sd-jwt.js'
@@ -607,13 +608,17 @@ function checkValidity(
   const { iat, nbf, exp } = payload as { iat?: number; nbf?: number; exp?: number }
   if (exp === undefined) fail('malformed', 'the payload has no "exp"; passports always expire')
   if (nbf !== undefined && nbf > now + skew) {
-    fail('not-yet-valid', `valid from ${nbf}, now ${now} (skew ${skew} s)`)
+    fail('not-yet-valid', `valid from ${timeOf(nbf)}, now ${timeOf(now)} (skew ${skew} s)`)
   }
   if (iat !== undefined && iat > now + skew) {
-    fail('not-yet-valid', `issued at ${iat}, in the future (now ${now}, skew ${skew} s)`)
+    fail(
+      'not-yet-valid',
+      `issued at ${timeOf(iat)}, in the future (now ${timeOf(now)}, skew ${skew} s)`,
+    )
   }
-  if (exp <= now - skew) fail('expired', `expired at ${exp}, now ${now} (skew ${skew} s)`)
-  return pass('validity', `issuer ${payload.iss}, valid until ${exp}`)
+  if (exp <= now - skew)
+    fail('expired', `expired at ${timeOf(exp)}, now ${timeOf(now)} (skew ${skew} s)`)
+  return pass('validity', `issuer ${payload.iss}, valid until ${timeOf(exp)}`)
 }
 
 /** What a verifier remembers of a token that passed every check (see `cacheSize`). */
@@ -983,9 +988,13 @@ async function verifyKeyBinding(
   if (typeof iat !== 'number' || !Number.isFinite(iat))
     fail('kb-invalid', 'KB-JWT has no numeric "iat"')
   const now = request.nowSeconds
-  if (iat > now + settings.skew) fail('kb-invalid', `KB-JWT issued in the future (${iat})`)
+  if (iat > now + settings.skew)
+    fail('kb-invalid', `KB-JWT issued in the future (at ${timeOf(iat)}, now ${timeOf(now)})`)
   if (iat < now - settings.kbMaxAge - settings.skew) {
-    fail('kb-invalid', `KB-JWT is too old (iat ${iat}, at most ${settings.kbMaxAge} s)`)
+    fail(
+      'kb-invalid',
+      `KB-JWT is too old (issued at ${timeOf(iat)}, now ${timeOf(now)}; at most ${settings.kbMaxAge} s)`,
+    )
   }
   if (typeof sdHash !== 'string' || sdHash !== settings.codec.digest(presented)) {
     fail('kb-invalid', 'KB-JWT "sd_hash" does not match the presented SD-JWT')

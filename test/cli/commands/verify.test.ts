@@ -170,3 +170,16 @@ describe('accord verify --artifacts', () => {
     })
   })
 })
+
+describe('accord verify output', () => {
+  it('shows validity times as ISO 8601 UTC dates, not epoch seconds', async () => {
+    const ok = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY()])
+    const validity = ok.stdout.split('\n').find((l) => l.includes(' validity '))
+    expect(validity).toMatch(/valid until \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
+    const late = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', '2030-01-01'])
+    expect(late.code).toBe(1)
+    expect(late.stdout).toMatch(
+      /FAIL validity +expired +expired at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z, now 2030-01-01T00:00:00Z \(skew 60 s\)/,
+    )
+  })
+})

@@ -208,6 +208,34 @@ describe('verifyPassportCrypto', () => {
     expect(r.checks.at(-1)).toMatchObject({ check: 'validity', outcome: 'fail', reason: 'expired' })
   })
 
+  it('shows times in validity messages as ISO 8601 UTC, not seconds since the epoch', async () => {
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+    const base = { trustedKeys: trusted(), hasher }
+    const ok = await verifyPassportCrypto(issued, { ...base, nowSeconds: NOW })
+    expect(ok.checks.find((c) => c.check === 'validity')?.message).toBe(
+      `issuer ${claims.iss}, valid until ${iso(claims.exp)}`,
+    )
+    const late = claims.exp + 3600
+    const expired = await verifyPassportCrypto(issued, { ...base, nowSeconds: late })
+    expect(expired.checks.at(-1)?.message).toBe(
+      `expired at ${iso(claims.exp)}, now ${iso(late)} (skew 60 s)`,
+    )
+    expect(expired.checks.at(-1)?.message).toMatch(
+      /^expired at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/,
+    )
+    const early = ISSUED_AT - 3600
+    const notYet = await verifyPassportCrypto(issued, { ...base, nowSeconds: early })
+    expect(notYet.checks.at(-1)?.message).toBe(
+      `valid from ${iso(claims.nbf)}, now ${iso(early)} (skew 60 s)`,
+    )
+    // A time no Date can hold (it is the signer's claim) is shown as the number.
+    const far = await issuePassport({ ...claims, exp: 1e300 }, eddsa, sdCrypto)
+    const r = await verifyPassportCrypto(far, { ...base, nowSeconds: NOW })
+    expect(r.checks.find((c) => c.check === 'validity')?.message).toBe(
+      `issuer ${claims.iss}, valid until 1e+300 s after the epoch`,
+    )
+  })
+
   it('honours a configured clock skew', async () => {
     const r = await verifyPassportCrypto(issued, {
       trustedKeys: trusted(),
