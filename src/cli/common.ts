@@ -39,12 +39,17 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--json', 'print machine-readable JSON on stdout')
 }
 
+/** True when `value` is a real calendar date as YYYY-MM-DD (not 2026-02-30, not 2026-13-01). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
+  return d !== undefined && d.toISOString().slice(0, 10) === value
+}
+
 /** Validates --as-of: a real calendar date as YYYY-MM-DD, defaulting to today (UTC). */
 export function resolveAsOf(value: string | undefined, io: Io): string {
   if (value === undefined) return io.today()
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
-  if (!m || !d || d.toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_DATE',
       message: `--as-of "${value}" is not a calendar date in YYYY-MM-DD form`,

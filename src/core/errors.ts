@@ -33,6 +33,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_KEY_PERMISSIONS'
   | 'ERR_PASSPORT_KEY_EXISTS'
   | 'ERR_PASSPORT_KEY_WRITE'
+  | 'ERR_PASSPORT_NOT_FOUND'
   | 'ERR_PASSPORT_MALFORMED'
   | 'ERR_PASSPORT_DISCLOSURE_UNKNOWN'
   | 'ERR_PASSPORT_HOLDER_KEY'
@@ -142,8 +143,9 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_CONFIG_BAD_DATE: {
     exit: EXIT.badArgs,
     http: 400,
-    summary: 'A date (e.g. --as-of) is not a calendar date in YYYY-MM-DD form.',
-    fix: 'Give the date as YYYY-MM-DD, for example --as-of 2027-12-02.',
+    summary:
+      'A date (--as-of, --at) is not a real calendar date in YYYY-MM-DD form (--at: or an ISO 8601 date-time).',
+    fix: 'Give the option named in the message a real date as YYYY-MM-DD, for example --as-of 2027-12-02 or --at 2027-12-02; --at also takes a date-time such as 2027-12-02T09:30:00Z.',
   },
   ERR_CONFIG_POLICY_NOT_FOUND: {
     exit: EXIT.io,
@@ -315,6 +317,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'A Status List Token could not be read or fetched (missing file, network error, timeout, too large).',
     fix: 'Check the path or URL given; a URL is fetched only when you pass one explicitly.',
+  },
+  ERR_PASSPORT_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 404,
+    summary:
+      'A passport file does not exist, is a directory or not a regular file, or cannot be read.',
+    fix: 'Check the path; give the .sd-jwt file that `accord issue` or `accord present` wrote.',
   },
   ERR_PASSPORT_MALFORMED: {
     exit: EXIT.invalidInput,

@@ -16,6 +16,7 @@ import path from 'node:path'
 import { exportJWK, generateKeyPair as joseGenerateKeyPair } from 'jose'
 import { ConfigError, PassportError } from '../core/errors.js'
 import {
+  PRIVATE_JWK_MEMBERS,
   parsePrivateJwk,
   parsePublicKeys,
   toPublicJwk,
@@ -202,6 +203,25 @@ interface ReadKeyFileOptions {
   private: boolean
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** A JWK or JWK Set without any private member: nothing secret in it. */
+function isPublicKeyMaterial(value: unknown): boolean {
+  const isPublicJwk = (jwk: unknown) =>
+    isObject(jwk) &&
+    typeof jwk.kty === 'string' &&
+    !PRIVATE_JWK_MEMBERS.some((m) => Object.hasOwn(jwk, m))
+  if (isPublicJwk(value)) return true
+  return (
+    isObject(value) &&
+    Array.isArray(value.keys) &&
+    value.keys.length > 0 &&
+    value.keys.every(isPublicJwk) &&
+    !PRIVATE_JWK_MEMBERS.some((m) => Object.hasOwn(value, m))
+  )
+}
+
 /**
  * Reads and parses a key file: a regular file of at most MAX_KEY_FILE_BYTES, checked through the
  * open handle (fstat), so the file checked is the file read.
@@ -231,9 +251,16 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
       })
     }
     // POSIX permissions only; Windows reports synthetic modes.
-    if (options.private && process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+    const exposed = options.private && process.platform !== 'win32' && (stat.mode & 0o077) !== 0
+    /**
+     * A private key file group or others can access is refused, unless its contents are
+     * positively public key material only: then it is the wrong file, not an exposed secret, and
+     * the caller says so (parsePrivateJwk: "this is a public key"). Anything else (a private JWK,
+     * non-JSON, a file too large to tell) is refused for its mode, as before.
+     */
+    const permissionError = () => {
       const mode = (stat.mode & 0o777).toString(8).padStart(4, '0')
-      throw new PassportError({
+      return new PassportError({
         code: 'ERR_PASSPORT_KEY_PERMISSIONS',
         message:
           `private key file ${file} has mode ${mode}: group or others can access it; ` +
@@ -242,6 +269,7 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
       })
     }
     if (stat.size > MAX_KEY_FILE_BYTES) {
+      if (exposed) throw permissionError()
       throw new PassportError({
         code: 'ERR_PASSPORT_KEY_INVALID',
         message: `key file ${file} is ${stat.size} bytes; at most ${MAX_KEY_FILE_BYTES} are accepted`,
@@ -252,6 +280,7 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
     const buf = Buffer.alloc(MAX_KEY_FILE_BYTES + 1)
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0)
     if (bytesRead > MAX_KEY_FILE_BYTES) {
+      if (exposed) throw permissionError()
       throw new PassportError({
         code: 'ERR_PASSPORT_KEY_INVALID',
         message: `key file ${file} is larger than ${MAX_KEY_FILE_BYTES} bytes`,
@@ -259,9 +288,11 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
       })
     }
     const text = buf.subarray(0, bytesRead).toString('utf8')
+    let value: unknown
     try {
-      return JSON.parse(text) as unknown
+      value = JSON.parse(text) as unknown
     } catch {
+      if (exposed) throw permissionError()
       // Not the parser's message: it quotes the input, which may be a secret.
       throw new PassportError({
         code: 'ERR_PASSPORT_KEY_INVALID',
@@ -269,6 +300,8 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
         details: { file },
       })
     }
+    if (exposed && !isPublicKeyMaterial(value)) throw permissionError()
+    return value
   } finally {
     await handle.close()
   }
@@ -281,6 +314,13 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
  */
 export async function loadPrivateKey(file: string): Promise<KeyPair> {
   const value = await readKeyFile(file, { private: true })
+  if (isObject(value) && Array.isArray(value.keys)) {
+    throw new PassportError({
+      code: 'ERR_PASSPORT_KEY_INVALID',
+      message: `private key file ${file} is a JWK Set ({"keys": [...]}), not a private key; pass the private JWK file (*.private.jwk.json)`,
+      details: { file },
+    })
+  }
   const privateJwk = await parsePrivateJwk(value, `private key file ${file}`)
   return {
     alg: privateJwk.alg,

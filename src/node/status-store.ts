@@ -34,7 +34,7 @@ import {
   signStatusListToken,
 } from '../core/passport/status.js'
 import type { StatusValue } from '../core/passport/status.js'
-import { writeFileAtomic } from './fs-safe.js'
+import { readBoundedFile, writeFileAtomic } from './fs-safe.js'
 
 export const DEFAULT_STATUS_DIR = path.join('.accord', 'status')
 /** 2^17 entries: at 2 bits, 32 KiB before compression; enough herd for a single issuer. */
@@ -580,21 +580,47 @@ function malformed(file: string, message: string, cause?: unknown): PassportErro
   })
 }
 
+/** A passport path that is missing, a directory or unreadable: a file problem, not a bad token. */
+function notFound(file: string, why: string, cause?: unknown): PassportError {
+  return new PassportError({
+    code: 'ERR_PASSPORT_NOT_FOUND',
+    message: `passport ${file} ${why}`,
+    cause,
+    details: { file },
+    issues: [
+      {
+        code: 'passport_not_found',
+        path: [],
+        file,
+        message: `the passport ${why}`,
+        hint: 'check the path; give the .sd-jwt file that accord issue or accord present wrote',
+      },
+    ],
+  })
+}
+
 /**
  * Reads a passport (SD-JWT) file and decodes its issuer-signed JWT WITHOUT verifying it. Callers
  * use it only for what the key holder already controls (the status entry of a passport they
  * issued, checked against their key's kid) or what they will bind by digest (endorsements).
- * Throws ERR_PASSPORT_MALFORMED, also when the file cannot be read.
+ * Throws ERR_PASSPORT_NOT_FOUND when the path is missing, a directory or unreadable, and
+ * ERR_PASSPORT_MALFORMED when the file is too large or not an SD-JWT.
  */
 export async function readPassportFile(file: string): Promise<PassportFile> {
-  let data: Buffer
-  try {
-    data = await readFile(file)
-  } catch (err) {
-    throw malformed(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, err)
+  const read = await readBoundedFile(file, MAX_PASSPORT_FILE_BYTES)
+  if (!read.ok) {
+    const { problem } = read
+    if (problem.kind === 'too-large')
+      throw malformed(file, `is larger than ${MAX_PASSPORT_FILE_BYTES} bytes`)
+    throw notFound(
+      file,
+      problem.why === 'is a directory, not a file'
+        ? 'is a directory, not a passport file'
+        : problem.why,
+      problem.cause,
+    )
   }
-  if (data.length > MAX_PASSPORT_FILE_BYTES)
-    throw malformed(file, `is larger than ${MAX_PASSPORT_FILE_BYTES} bytes`)
+  const data = read.bytes
   const sdJwt = data.toString('utf8').trim()
   if (!sdJwt.includes('~')) throw malformed(file, 'is not an SD-JWT (no "~" separator)')
   const issuerJwt = sdJwt.slice(0, sdJwt.indexOf('~'))

@@ -147,6 +147,38 @@ describe('loadPrivateKey', () => {
     await expect(loadPrivateKey(privatePath)).resolves.toBeDefined()
   })
 
+  it('says a world-readable public key is a public key, before (and instead of) its mode', async () => {
+    const dir = tmp()
+    const pair = await generateKeyPair()
+    const { publicPath, privatePath } = await writeKeyPair(dir, 'k', pair)
+    expect(mode(publicPath)).toBe(0o644)
+    const msg = await messageOf(loadPrivateKey(publicPath))
+    expect(msg).toMatch(/this is a public key, not a private key/)
+    expect(msg).not.toMatch(/chmod|mode/)
+    expect(await codeOf(loadPrivateKey(publicPath))).toBe('ERR_PASSPORT_KEY_INVALID')
+    const jwks = writeJson(dir, 'jwks.json', { keys: [pair.publicJwk] })
+    expect(await messageOf(loadPrivateKey(jwks))).toMatch(/is a JWK Set .*not a private key/)
+    // Anything that is not positively public is still refused for its mode, and no secret is shown.
+    const secret = pair.privateJwk.d as string
+    const cases: [string, string][] = [
+      ['private.json', JSON.stringify(pair.privateJwk)],
+      ['set-with-private.json', JSON.stringify({ keys: [pair.privateJwk] })],
+      ['broken.json', `{"d":"${secret}",`],
+      ['pem.key', `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----\n`],
+      ['huge.json', ' '.repeat(MAX_KEY_FILE_BYTES + 1)],
+    ]
+    for (const [name, text] of cases) {
+      const file = path.join(dir, name)
+      writeFileSync(file, text, { mode: 0o644 })
+      chmodSync(file, 0o644)
+      expect(await codeOf(loadPrivateKey(file))).toBe('ERR_PASSPORT_KEY_PERMISSIONS')
+      expect(await messageOf(loadPrivateKey(file))).not.toContain(secret)
+    }
+    // The private key itself at 0644 too.
+    chmodSync(privatePath, 0o644)
+    expect(await codeOf(loadPrivateKey(privatePath))).toBe('ERR_PASSPORT_KEY_PERMISSIONS')
+  })
+
   it('refuses a wrong kid, a public key, oct keys, other curves, non-JSON and huge files', async () => {
     const dir = tmp()
     const pair = await generateKeyPair()

@@ -334,6 +334,27 @@ describe('CLI revoke / status / endorse', () => {
     ])
     expect(text.stdout).toMatch(new RegExp(`index ${s.idx}: 1 \\(revoked\\)`))
 
+    // An index past the end is a bad argument naming the valid range, not a broken token.
+    for (const idx of [DEFAULT_LIST_SIZE, 999_999_999]) {
+      const out = await cli(['status', 'show', '--list', r.json().statusList, '--idx', String(idx)])
+      expect(out.code).toBe(2)
+      expect(out.stderr).toContain(
+        `--idx ${idx} is outside the status list ${r.json().statusList}: its ${DEFAULT_LIST_SIZE} entries have indexes 0 to ${DEFAULT_LIST_SIZE - 1} [ERR_CONFIG_BAD_ARGS]`,
+      )
+      expect(out.stderr).not.toContain('ERR_PASSPORT_STATUS_LIST_INVALID')
+    }
+    const last = await cli([
+      'status',
+      'show',
+      '--list',
+      r.json().statusList,
+      '--idx',
+      String(DEFAULT_LIST_SIZE - 1),
+      '--json',
+    ])
+    expect(last.code).toBe(0)
+    expect(last.json().entry).toMatchObject({ idx: DEFAULT_LIST_SIZE - 1 })
+
     // Revocation is final: reinstating is refused with exit 2.
     const again = await cli([
       'revoke',

@@ -76,6 +76,12 @@ export function registerStatus(program: Command, ctx: Ctx): void {
         if (!v.ok) ctx.setExit(EXIT.verificationFailed)
       }
       const list = await decodeStatusList(payload)
+      if (idx !== undefined && idx >= list.size) {
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--idx ${idx} is outside the status list ${opts.list}: its ${list.size} entries have indexes 0 to ${list.size - 1}`,
+        })
+      }
       const counts = { valid: 0, revoked: 0, suspended: 0, other: 0 }
       for (let i = 0; i < list.size; i++) {
         const s = list.get(i)

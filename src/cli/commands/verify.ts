@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
 import { checkInclusionFromArgs } from '../../node/tlog/client.js'
@@ -5,7 +6,7 @@ import type { VerificationResult, Verdict } from '../../core/passport/types.js'
 import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
-import { printJson, progress, type Ctx } from '../common.js'
+import { isCalendarDate, printJson, progress, type Ctx } from '../common.js'
 
 interface VerifyOptions {
   policy?: string
@@ -52,7 +53,10 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     )
     .option('--audience <aud>', 'expected key-binding audience (this buyer)')
     .option('--nonce <nonce>', 'expected key-binding nonce (the challenge this buyer sent)')
-    .option('--require-key-binding', 'refuse presentations without key binding')
+    .option(
+      '--require-key-binding',
+      'refuse presentations without key binding (needs --audience and --nonce)',
+    )
     .option('--at <datetime>', 'verify as of this time (ISO 8601); default now')
     .option(
       '--log <url|bundle>',
@@ -65,7 +69,9 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     .option('--log-origin <origin>', 'the origin the log checkpoint must have')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: VerifyOptions) => {
+      checkKeyBindingOptions(opts)
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
+      if (opts.artifacts !== undefined) await checkArtifactsDir(opts.artifacts)
       const loaded = await loadPolicy(opts.policy as string)
       const file = await readPassportFile(passportPath)
       const bar = progress(ctx.io, 'checking artifacts', !opts.json)
@@ -117,12 +123,54 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     })
 }
 
+/** --require-key-binding is only meaningful with the audience and nonce the binding must carry. */
+function checkKeyBindingOptions(opts: VerifyOptions): void {
+  if (!opts.requireKeyBinding) return
+  const missing = [opts.audience ? '' : '--audience', opts.nonce ? '' : '--nonce'].filter(Boolean)
+  if (missing.length === 0) return
+  throw new ConfigError({
+    code: 'ERR_CONFIG_BAD_ARGS',
+    message: `--require-key-binding needs ${missing.join(' and ')}: pass --audience (this buyer's identifier) and --nonce (the challenge you sent the holder), which the key binding must carry`,
+  })
+}
+
+/**
+ * --artifacts must be an existing folder before anything is verified: a mistyped path would
+ * otherwise report every artifact as missing, blaming the vendor for the buyer's typo.
+ */
+async function checkArtifactsDir(dir: string): Promise<void> {
+  let info
+  try {
+    info = await stat(dir)
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new ConfigError({
+      code: 'ERR_CONFIG_FILE_NOT_FOUND',
+      message:
+        code === 'ENOENT' || code === 'ENOTDIR'
+          ? `--artifacts "${dir}" does not exist; give the folder holding the files the passport lists (its artifact paths are relative to it)`
+          : `--artifacts "${dir}" cannot be read (${code ?? 'error'})`,
+      cause,
+    })
+  }
+  if (!info.isDirectory()) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--artifacts "${dir}" is a file, not a folder; give the folder holding the files the passport lists (its artifact paths are relative to it)`,
+    })
+  }
+}
+
+/**
+ * --at: an ISO 8601 date or date-time whose date is a real calendar date (Date.parse would take
+ * 2026-02-30 as 2 March).
+ */
 function parseAt(value: string): number {
   const ms = Date.parse(value)
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) {
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_DATE',
-      message: `--at "${value}" is not an ISO 8601 date-time`,
+      message: `--at "${value}" is not an ISO 8601 date or date-time with a real calendar date (YYYY-MM-DD, or e.g. 2027-12-02T09:30:00Z)`,
     })
   }
   return Math.floor(ms / 1000)

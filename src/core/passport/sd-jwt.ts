@@ -58,6 +58,17 @@ export function sdJwtSigner(signer: Signer): (data: string) => Promise<string> {
 }
 
 /** True for a plain JSON object (not null, not an array). */
+/**
+ * Seconds since the epoch as an ISO 8601 UTC date-time (`2027-11-22T13:15:30Z`), for messages.
+ * A value no Date can hold (the claim is the signer's, not ours) is shown as the number.
+ */
+export function timeOf(seconds: number): string {
+  const date = new Date(seconds * 1000)
+  return Number.isNaN(date.getTime())
+    ? `${seconds} s after the epoch`
+    : date.toISOString().replace(/\.000Z$/, 'Z')
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -18,7 +18,9 @@
  *    `disclosure-duplicate` when a digest or disclosure repeats); the claims are rebuilt in the
  *    same walk and returned only when every check passed.
  * 8. `key-binding`: when present or required, the KB-JWT is signed by `cnf.jwk`, fresh, and its
- *    `sd_hash` matches (`kb-invalid`); `aud` (`kb-audience`) and `nonce` (`kb-nonce`) match.
+ *    `sd_hash` matches (`kb-invalid`); `aud` (`kb-audience`) and `nonce` (`kb-nonce`) match. When
+ *    the expected audience or nonce is not given, the check is `skipped` with that reason code
+ *    instead of passing: the binding verified, but not that it was made for this request.
  *
  * Every attacker-controlled field is parsed defensively; no step trusts a value before the step
  * that authenticates it (claims are read only after the signature verified).
@@ -43,6 +45,7 @@ import {
   DEFAULT_MAX_TOKEN_BYTES,
   SD_HASH_ALG,
   isRecord,
+  timeOf,
   sdDigest,
   type SdHasher,
 } from './sd-jwt.js'
@@ -605,13 +608,17 @@ function checkValidity(
   const { iat, nbf, exp } = payload as { iat?: number; nbf?: number; exp?: number }
   if (exp === undefined) fail('malformed', 'the payload has no "exp"; passports always expire')
   if (nbf !== undefined && nbf > now + skew) {
-    fail('not-yet-valid', `valid from ${nbf}, now ${now} (skew ${skew} s)`)
+    fail('not-yet-valid', `valid from ${timeOf(nbf)}, now ${timeOf(now)} (skew ${skew} s)`)
   }
   if (iat !== undefined && iat > now + skew) {
-    fail('not-yet-valid', `issued at ${iat}, in the future (now ${now}, skew ${skew} s)`)
+    fail(
+      'not-yet-valid',
+      `issued at ${timeOf(iat)}, in the future (now ${timeOf(now)}, skew ${skew} s)`,
+    )
   }
-  if (exp <= now - skew) fail('expired', `expired at ${exp}, now ${now} (skew ${skew} s)`)
-  return pass('validity', `issuer ${payload.iss}, valid until ${exp}`)
+  if (exp <= now - skew)
+    fail('expired', `expired at ${timeOf(exp)}, now ${timeOf(now)} (skew ${skew} s)`)
+  return pass('validity', `issuer ${payload.iss}, valid until ${timeOf(exp)}`)
 }
 
 /** What a verifier remembers of a token that passed every check (see `cacheSize`). */
@@ -879,7 +886,7 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
           request,
           { codec, skew, kbMaxAge },
         )
-        checks.push(pass(step, `key binding for ${result.keyBinding.aud} verified`))
+        checks.push(keyBindingCheck(step, result.keyBinding, request))
       }
       const { evaluation } = prepared
       if (evaluation !== undefined) {
@@ -923,6 +930,32 @@ export function createPassportVerifier(options: PassportVerifierOptions): Passpo
   return { verify }
 }
 
+/**
+ * The result of a key binding that verified. Its `aud` and `nonce` are what make it fresh: without
+ * the values the verifier expects they are not compared, so a KB-JWT replayed within its maximum
+ * age would pass. That is reported as `skipped` (the binding's freshness was not checked), with
+ * the reason naming the value left unchecked, never as a plain `ok`. It does not change the
+ * verdict: the same presentation without its KB-JWT would be accepted too, so refusing only
+ * unchecked key bindings would protect nothing (`requireKeyBinding`, which needs both values, does).
+ */
+function keyBindingCheck(
+  check: string,
+  kb: { aud: string; nonce: string },
+  request: PassportVerifyRequest,
+): CheckResult {
+  const unchecked = [
+    request.expectedAudience === undefined ? 'audience' : '',
+    request.expectedNonce === undefined ? 'nonce' : '',
+  ].filter(Boolean)
+  if (unchecked.length === 0) return pass(check, `key binding for ${kb.aud} verified`)
+  return {
+    check,
+    outcome: 'skipped',
+    reason: request.expectedNonce === undefined ? 'kb-nonce' : 'kb-audience',
+    message: `key binding signed by the holder key (aud ${show(kb.aud)}), but its ${unchecked.join(' and ')} ${unchecked.length === 1 ? 'was' : 'were'} not checked, so a replayed presentation would pass; to check them, give the expected audience and nonce (accord verify --audience AUD --nonce NONCE: this verifier's identifier and the challenge it sent)`,
+  }
+}
+
 async function verifyKeyBinding(
   kbJwt: string,
   presented: string,
@@ -955,9 +988,13 @@ async function verifyKeyBinding(
   if (typeof iat !== 'number' || !Number.isFinite(iat))
     fail('kb-invalid', 'KB-JWT has no numeric "iat"')
   const now = request.nowSeconds
-  if (iat > now + settings.skew) fail('kb-invalid', `KB-JWT issued in the future (${iat})`)
+  if (iat > now + settings.skew)
+    fail('kb-invalid', `KB-JWT issued in the future (at ${timeOf(iat)}, now ${timeOf(now)})`)
   if (iat < now - settings.kbMaxAge - settings.skew) {
-    fail('kb-invalid', `KB-JWT is too old (iat ${iat}, at most ${settings.kbMaxAge} s)`)
+    fail(
+      'kb-invalid',
+      `KB-JWT is too old (issued at ${timeOf(iat)}, now ${timeOf(now)}; at most ${settings.kbMaxAge} s)`,
+    )
   }
   if (typeof sdHash !== 'string' || sdHash !== settings.codec.digest(presented)) {
     fail('kb-invalid', 'KB-JWT "sd_hash" does not match the presented SD-JWT')

@@ -208,6 +208,34 @@ describe('verifyPassportCrypto', () => {
     expect(r.checks.at(-1)).toMatchObject({ check: 'validity', outcome: 'fail', reason: 'expired' })
   })
 
+  it('shows times in validity messages as ISO 8601 UTC, not seconds since the epoch', async () => {
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+    const base = { trustedKeys: trusted(), hasher }
+    const ok = await verifyPassportCrypto(issued, { ...base, nowSeconds: NOW })
+    expect(ok.checks.find((c) => c.check === 'validity')?.message).toBe(
+      `issuer ${claims.iss}, valid until ${iso(claims.exp)}`,
+    )
+    const late = claims.exp + 3600
+    const expired = await verifyPassportCrypto(issued, { ...base, nowSeconds: late })
+    expect(expired.checks.at(-1)?.message).toBe(
+      `expired at ${iso(claims.exp)}, now ${iso(late)} (skew 60 s)`,
+    )
+    expect(expired.checks.at(-1)?.message).toMatch(
+      /^expired at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/,
+    )
+    const early = ISSUED_AT - 3600
+    const notYet = await verifyPassportCrypto(issued, { ...base, nowSeconds: early })
+    expect(notYet.checks.at(-1)?.message).toBe(
+      `valid from ${iso(claims.nbf)}, now ${iso(early)} (skew 60 s)`,
+    )
+    // A time no Date can hold (it is the signer's claim) is shown as the number.
+    const far = await issuePassport({ ...claims, exp: 1e300 }, eddsa, sdCrypto)
+    const r = await verifyPassportCrypto(far, { ...base, nowSeconds: NOW })
+    expect(r.checks.find((c) => c.check === 'validity')?.message).toBe(
+      `issuer ${claims.iss}, valid until 1e+300 s after the epoch`,
+    )
+  })
+
   it('honours a configured clock skew', async () => {
     const r = await verifyPassportCrypto(issued, {
       trustedKeys: trusted(),
@@ -312,6 +340,39 @@ describe('verifyPassportCrypto', () => {
     expect(r.ok).toBe(true)
     expect(r.keyBinding).toEqual({ aud: 'https://b.example', nonce: 'xyz', iat: NOW })
     expect(r.checks.at(-1)).toMatchObject({ check: 'key-binding', outcome: 'pass' })
+  })
+
+  it('a key binding whose audience or nonce was not checked is skipped, never a plain pass', async () => {
+    const holder = await makeSigner('EdDSA')
+    const token = await issuePassport(
+      await exampleClaims('police-analytics', { holderJwk: holder.publicJwk }),
+      eddsa,
+      sdCrypto,
+    )
+    const p = await presentPassport(token, {
+      disclose: [],
+      hasher,
+      keyBinding: { signer: holder, audience: 'https://b.example', nonce: 'xyz', issuedAt: NOW },
+    })
+    const base = { trustedKeys: trusted(), hasher, nowSeconds: NOW }
+    const neither = await verifyPassportCrypto(p, base)
+    // The binding verified, so verification goes on (the verdict is the policy's)...
+    expect(neither.ok).toBe(true)
+    expect(neither.keyBinding).toEqual({ aud: 'https://b.example', nonce: 'xyz', iat: NOW })
+    // ...but it says the replay check was not made, and how to make it.
+    const kb = neither.checks.at(-1)
+    expect(kb).toMatchObject({ check: 'key-binding', outcome: 'skipped', reason: 'kb-nonce' })
+    expect(kb?.message).toContain('audience and nonce were not checked')
+    expect(kb?.message).toContain('--audience AUD --nonce NONCE')
+    const audienceOnly = await verifyPassportCrypto(p, {
+      ...base,
+      expectedAudience: 'https://b.example',
+    })
+    expect(audienceOnly.checks.at(-1)).toMatchObject({ outcome: 'skipped', reason: 'kb-nonce' })
+    expect(audienceOnly.checks.at(-1)?.message).toContain('its nonce was not checked')
+    const nonceOnly = await verifyPassportCrypto(p, { ...base, expectedNonce: 'xyz' })
+    expect(nonceOnly.checks.at(-1)).toMatchObject({ outcome: 'skipped', reason: 'kb-audience' })
+    expect(nonceOnly.checks.at(-1)?.message).toContain('its audience was not checked')
   })
 })
 

@@ -1,0 +1,185 @@
+/**
+ * `accord verify`: how it reports bad arguments and what it says about checks it could not make.
+ * One passport, issued with a holder key, and a key-bound presentation of it.
+ */
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { EXAMPLES, ROOT, run } from '../helpers.js'
+
+let dir: string
+const p = (...parts: string[]) => path.join(dir, ...parts)
+const POLICY = () => p('policies', 'eu-police-procurement.yaml')
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'accord-verify-'))
+  cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
+  for (const name of ['issuer', 'authority', 'assessor', 'holder']) {
+    const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name, '--json'])
+    expect(r.code).toBe(0)
+  }
+  const issued = await run([
+    'issue',
+    path.join(EXAMPLES, 'border-biometrics', 'accord.yaml'),
+    '--key',
+    p('keys', 'issuer.private.jwk.json'),
+    '--holder-key',
+    p('keys', 'holder.public.jwk.json'),
+    '--out',
+    p('bb.sd-jwt'),
+    '--status-dir',
+    p('status'),
+    '--json',
+  ])
+  expect(issued.stderr).toBe('')
+  expect(issued.code).toBe(0)
+  const presented = await run([
+    'present',
+    p('bb.sd-jwt'),
+    '--disclose',
+    'all',
+    '--holder-key',
+    p('keys', 'holder.private.jwk.json'),
+    '--audience',
+    'https://buyer.example',
+    '--nonce',
+    'n-123',
+    '--out',
+    p('kb.sd-jwt'),
+  ])
+  expect(presented.code).toBe(0)
+}, 120_000)
+
+describe('accord verify --require-key-binding', () => {
+  it('without --audience and --nonce is a bad argument (exit 2) naming both', async () => {
+    const r = await run(['verify', p('kb.sd-jwt'), '--policy', POLICY(), '--require-key-binding'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('[ERR_CONFIG_BAD_ARGS]')
+    expect(r.stderr).toContain('--require-key-binding needs --audience and --nonce')
+    expect(r.stderr).not.toContain('TypeError')
+  })
+
+  it('names only the missing option, and reports it as JSON with --json', async () => {
+    const r = await run([
+      'verify',
+      p('kb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--require-key-binding',
+      '--audience',
+      'https://buyer.example',
+      '--json',
+    ])
+    expect(r.code).toBe(2)
+    expect(r.json().error.code).toBe('ERR_CONFIG_BAD_ARGS')
+    expect(r.json().error.message).toMatch(/^--require-key-binding needs --nonce:/)
+  })
+
+  it('with both, a fresh key-bound presentation passes key binding', async () => {
+    const r = await run([
+      'verify',
+      p('kb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--require-key-binding',
+      '--audience',
+      'https://buyer.example',
+      '--nonce',
+      'n-123',
+      '--json',
+    ])
+    const kb = r.json().checks.find((c: { check: string }) => c.check === 'key-binding')
+    expect(kb).toMatchObject({ outcome: 'pass', reason: 'ok' })
+  })
+})
+
+describe('accord verify of a key-bound presentation', () => {
+  it('without --audience and --nonce does not report key binding as ok', async () => {
+    const r = await run(['verify', p('kb.sd-jwt'), '--policy', POLICY()])
+    const line = r.stdout.split('\n').find((l) => l.includes('key-binding'))
+    expect(line).toMatch(/^ {2}-- {3}key-binding +kb-nonce +key binding signed by the holder key/)
+    expect(line).toContain('--audience AUD --nonce NONCE')
+    expect(line).not.toMatch(/^ {2}ok/)
+  })
+})
+
+describe('accord verify --at', () => {
+  for (const at of ['2026-02-30', '2026-13-01', '2026-02-30T10:00:00Z', 'tomorrow']) {
+    it(`rejects ${at} (exit 2, ERR_CONFIG_BAD_DATE) with a fix naming --at`, async () => {
+      const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', at])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`error: --at "${at}" is not an ISO 8601 date`)
+      expect(r.stderr).toContain('[ERR_CONFIG_BAD_DATE]')
+      expect(r.stderr).toMatch(/^fix: .*--at 2027-12-02/m)
+    })
+  }
+
+  it('accepts a real date and a date-time', async () => {
+    for (const at of ['2027-02-28', '2027-02-28T10:00:00Z', '2027-02-28T10:00:00+01:00']) {
+      const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', at, '--json'])
+      expect(r.json().checks.find((c: { check: string }) => c.check === 'validity')).toMatchObject({
+        outcome: 'pass',
+      })
+    }
+  })
+})
+
+describe('accord verify --artifacts', () => {
+  it('a folder that does not exist is a file error (exit 5) before verification', async () => {
+    const missing = p('nosuchdir')
+    const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--artifacts', missing])
+    expect(r.code).toBe(5)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain(`error: --artifacts "${missing}" does not exist`)
+    expect(r.stderr).toContain('[ERR_CONFIG_FILE_NOT_FOUND]')
+    const j = await run([
+      'verify',
+      p('bb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--artifacts',
+      missing,
+      '--json',
+    ])
+    expect(j.code).toBe(5)
+    expect(j.json().error.code).toBe('ERR_CONFIG_FILE_NOT_FOUND')
+  })
+
+  it('a file instead of a folder is a bad argument (exit 2)', async () => {
+    const file = p('bb.sd-jwt')
+    const r = await run(['verify', file, '--policy', POLICY(), '--artifacts', file])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain(`error: --artifacts "${file}" is a file, not a folder`)
+    expect(r.stderr).toContain('[ERR_CONFIG_BAD_ARGS]')
+  })
+
+  it('the right folder still checks every artifact', async () => {
+    const r = await run([
+      'verify',
+      p('bb.sd-jwt'),
+      '--policy',
+      POLICY(),
+      '--artifacts',
+      path.join(EXAMPLES, 'border-biometrics'),
+      '--json',
+    ])
+    expect(r.json().checks.find((c: { check: string }) => c.check === 'artifacts')).toMatchObject({
+      outcome: 'pass',
+    })
+  })
+})
+
+describe('accord verify output', () => {
+  it('shows validity times as ISO 8601 UTC dates, not epoch seconds', async () => {
+    const ok = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY()])
+    const validity = ok.stdout.split('\n').find((l) => l.includes(' validity '))
+    expect(validity).toMatch(/valid until \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
+    const late = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', '2030-01-01'])
+    expect(late.code).toBe(1)
+    expect(late.stdout).toMatch(
+      /FAIL validity +expired +expired at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z, now 2030-01-01T00:00:00Z \(skew 60 s\)/,
+    )
+  })
+})
