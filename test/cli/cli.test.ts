@@ -283,6 +283,35 @@ describe('bad input', () => {
     expect((await run(['classify', chatbot, '--as_of', '2026-01-01'])).code).toBe(2)
   })
 
+  it('with --json, argument errors are a JSON error on stdout (exit 2), text on stderr without', async () => {
+    const cases: [string[], RegExp][] = [
+      [['assess', police, '--bogus'], /unknown option '--bogus'/],
+      [['assess'], /missing required argument 'manifest'/],
+      [['assess', police, '--fail-on', 'bogus'], /'bogus' is invalid.*in-force, upcoming, never/],
+      [['clasify', chatbot], /unknown command 'clasify'.*classify/],
+      [['classify', chatbot, '--as-of'], /argument missing/],
+      [['keys'], /unknown option '--json'/], // keys itself has no --json: still a JSON error
+    ]
+    for (const [argv, message] of cases) {
+      const [command = '', ...rest] = argv
+      const json = await run([command, '--json', ...rest])
+      expect(json.code).toBe(2)
+      expect(json.stderr).toBe('')
+      expect(json.json()).toEqual({
+        error: { code: 'ERR_CONFIG_BAD_ARGS', message: expect.stringMatching(message), issues: [] },
+      })
+      expect(json.json().error.message).not.toMatch(/^error:/)
+      const text = await run(argv)
+      expect(text.code).toBe(2)
+      expect(text.stdout).toBe('')
+      expect(text.stderr).not.toBe('')
+    }
+    // an operand after -- is not the option
+    const operand = await run(['classify', '--', '--json'])
+    expect(operand.code).toBe(5)
+    expect(operand.stdout).toBe('')
+  })
+
   it('a catalog that fails its schema stops the run (exit 3), naming the file', async () => {
     const dir = tmp()
     execFileSync('cp', ['-r', path.join(ROOT, 'catalogs'), dir])
@@ -330,6 +359,11 @@ describe('the installed binary', () => {
     expect(JSON.parse(ok.stdout).euAiAct.category).toBe('transparency')
     const bad = spawnSync(process.execPath, [bin, 'classify'], { encoding: 'utf8' })
     expect(bad.status).toBe(2)
+    const badJson = spawnSync(process.execPath, [bin, 'assess', police, '--bogus', '--json'], {
+      encoding: 'utf8',
+    })
+    expect(badJson.status).toBe(2)
+    expect(JSON.parse(badJson.stdout).error.code).toBe('ERR_CONFIG_BAD_ARGS')
   })
 })
 
