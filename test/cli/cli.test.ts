@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -331,6 +332,19 @@ describe('accord schema and catalog', () => {
     const r = await run(['schema', '--check'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
+  })
+
+  it('refuses --write with --check (exit 2) and writes nothing', async () => {
+    const file = path.join(ROOT, 'schema', 'manifest.v1.schema.json')
+    const before = statSync(file).mtimeMs
+    const r = await run(['schema', '--write', '--check'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("option '--write' cannot be used with option '--check'")
+    expect(r.stdout).toBe('')
+    const json = await run(['schema', '--check', '--write', '--json'])
+    expect(json.code).toBe(2)
+    expect(json.json().error.code).toBe('ERR_CONFIG_BAD_ARGS')
+    expect(statSync(file).mtimeMs).toBe(before)
   })
 
   it('lists catalogs and ids', async () => {
