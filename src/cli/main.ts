@@ -2,7 +2,7 @@
  * The `accord` command line: flags become options for one library call, results are printed as
  * text or `--json`, and the exit code says what happened (README.md, docs/errors.md).
  */
-import { Command, CommanderError, Option } from 'commander'
+import { Command, CommanderError, Help, Option } from 'commander'
 import { AccordError, ConfigError, ERROR_CODES, EXIT, formatIssues } from '../core/errors.js'
 import { VERSION } from './version.js'
 import type { Io } from './io.js'
@@ -62,6 +62,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       },
     })
     .showSuggestionAfterError(true)
+    // Commander's help does not say which options are required (requiredOption): say it.
+    .configureHelp({
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this as Help, option)
+        return option.mandatory ? `${text} (required)` : text
+      },
+    })
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 findings (gaps, prohibited, stale), 2 bad arguments, 3 invalid input,\n' +

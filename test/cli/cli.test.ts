@@ -327,6 +327,45 @@ describe('bad input', () => {
   })
 })
 
+describe('required options', () => {
+  const writers = [
+    ['export', 'oscal-catalog', 'eu-ai-act'],
+    ['export', 'oscal-ssp', police],
+    ['export', 'oscal-ar', police],
+    ['export', 'cyclonedx', police],
+    ['export', 'ciso-assistant', 'eu-ai-act'],
+    ['import', 'ciso-assistant', 'library.yaml'],
+    ['docs', police],
+  ]
+
+  it('--out of export, import ciso-assistant and docs is required by commander, like --json', async () => {
+    for (const argv of writers) {
+      const r = await run(argv)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/required option '-o, --out <(file|dir)>' not specified/)
+      const json = await run([...argv, '--json'])
+      expect(json.code).toBe(2)
+      expect(json.json().error).toEqual({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: expect.stringMatching(/required option '-o, --out/),
+        issues: [],
+      })
+    }
+  })
+
+  it('the help says which options are required', async () => {
+    for (const argv of writers) {
+      const help = await run([...argv.slice(0, -1), '--help'])
+      expect(help.code).toBe(0)
+      // the option's description, up to the next option
+      expect(help.stdout).toMatch(/-o, --out <(file|dir)>((?!\n {2}-)[\s\S])*\(required\)/)
+      expect(help.stdout).not.toMatch(/--json[^\n]*\(required\)/)
+    }
+    const issue = await run(['issue', '--help'])
+    expect(issue.stdout).toMatch(/--key <file>((?!\n {2}-)[\s\S])*\(required\)/)
+  })
+})
+
 describe('accord schema and catalog', () => {
   it('the committed JSON Schemas match the code', async () => {
     const r = await run(['schema', '--check'])
