@@ -3,7 +3,14 @@
  * text or `--json`, and the exit code says what happened (README.md, docs/errors.md).
  */
 import { Command, CommanderError, Help, Option } from 'commander'
-import { AccordError, ConfigError, ERROR_CODES, EXIT, formatIssues } from '../core/errors.js'
+import {
+  AccordError,
+  ConfigError,
+  ERROR_CODES,
+  EXIT,
+  EXIT_MEANING,
+  formatIssues,
+} from '../core/errors.js'
 import { VERSION } from './version.js'
 import type { Io } from './io.js'
 import type { Ctx } from './common.js'
@@ -69,11 +76,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         return option.mandatory ? `${text} (required)` : text
       },
     })
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 ok, 1 findings (gaps, prohibited, stale), 2 bad arguments, 3 invalid input,\n' +
-        '5 I/O error; `verify`: 0 accepted, 1 rejected, 2 indeterminate. See README.md.',
-    )
+    .addHelpText('after', exitCodesHelp())
 
   const ctx = { io, setExit }
   const first = argv.find((a) => !a.startsWith('-'))
@@ -89,6 +92,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   } catch (err) {
     return reportError(err, io, json)
   }
+}
+
+/** The help's footer: every exit code with its meaning, from the table in core/errors.ts. */
+function exitCodesHelp(): string {
+  const help = new Help()
+  const rows = Object.entries(EXIT).map(([name, code]) =>
+    help.formatItem(String(code), 2, EXIT_MEANING[name as keyof typeof EXIT], help),
+  )
+  return ['', 'Exit codes:', ...rows, '', 'Error codes and fixes: docs/errors.md.'].join('\n')
 }
 
 /** True when --json is among the options (after `--` it is an operand, not the option). */

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
 import { copyExample, editManifest, EXAMPLES, ROOT, run } from './helpers.js'
 
 const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
@@ -417,6 +418,28 @@ describe('the installed binary', () => {
     })
     expect(badJson.status).toBe(2)
     expect(JSON.parse(badJson.stdout).error.code).toBe('ERR_CONFIG_BAD_ARGS')
+  })
+})
+
+describe('exit codes', () => {
+  const rows = Object.entries(EXIT).map(([name, code]) => ({
+    code,
+    meaning: EXIT_MEANING[name as keyof typeof EXIT],
+  }))
+
+  it("the help's footer lists every exit code with its meaning", async () => {
+    const help = (await run(['--help'])).stdout
+    const footer = help.slice(help.indexOf('Exit codes:')).replace(/\s+/g, ' ')
+    for (const { code, meaning } of rows) expect(footer).toContain(` ${code} ${meaning}`)
+  })
+
+  it("README's and docs/errors.md's tables list every exit code with its meaning", () => {
+    for (const file of ['README.md', 'docs/errors.md']) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8')
+      const table = text.slice(text.indexOf('| Exit | Meaning |'))
+      const listed = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2)
+      expect(listed).toEqual(rows.map((r) => `| ${r.code} | ${r.meaning} |`))
+    }
   })
 })
 
