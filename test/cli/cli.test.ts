@@ -443,6 +443,32 @@ describe('exit codes', () => {
   })
 })
 
+describe('--json', () => {
+  /** Every command that runs (no subcommands), found through the help. */
+  async function leafCommands(parent: string[] = []): Promise<{ argv: string[]; help: string }[]> {
+    const help = (await run([...parent, '--help'])).stdout
+    const start = help.indexOf('\nCommands:\n')
+    if (start === -1) return [{ argv: parent, help }]
+    const block = help.slice(start + 11, help.indexOf('\n\n', start + 11))
+    const names = [...block.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1] as string)
+    const leaves = []
+    for (const name of names.filter((n) => n !== 'help'))
+      leaves.push(...(await leafCommands([...parent, name])))
+    return leaves
+  }
+
+  it('every command but serve takes --json, as README says', async () => {
+    const leaves = await leafCommands()
+    expect(leaves.length).toBeGreaterThan(30)
+    const without = leaves
+      .filter((l) => !/^ {2}--json\b/m.test(l.help))
+      .map((l) => l.argv.join(' '))
+    expect(without).toEqual(['serve'])
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')
+    expect(readme).toContain('Every command except `accord serve` takes `--json`')
+  })
+})
+
 describe('--version and --help', () => {
   it('prints the version, and the help lists every command', async () => {
     const version = await run(['--version'])
