@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
 import { copyExample, editManifest, EXAMPLES, ROOT, run } from './helpers.js'
 
@@ -195,6 +196,25 @@ describe('bad input', () => {
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('ERR_MANIFEST_PARSE')
     expect(r.stderr).toMatch(/accord\.yaml:\d+:\d+/)
+  })
+
+  it('malformed JSON says JSON, not YAML (exit 3)', async () => {
+    const file = copyExample('public-chatbot').replace(/\.yaml$/, '.json')
+    const data: unknown = parseYaml(readFileSync(file.replace(/\.json$/, '.yaml'), 'utf8'))
+    writeFileSync(
+      file,
+      JSON.stringify(data, null, 2).replace('"accord.dev/v1",', '"accord.dev/v1"'),
+    )
+    const r = await run(['classify', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_MANIFEST_PARSE')
+    expect(r.json().error.message).toContain('the manifest is not well-formed JSON')
+    expect(r.json().error.issues[0]).toMatchObject({
+      line: 3,
+      column: 3,
+      message: 'JSON syntax error: missing , between object items',
+      hint: 'add a comma after the item before this one',
+    })
   })
 
   it('a misspelled field suggests the right one (exit 3)', async () => {
