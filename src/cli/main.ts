@@ -2,8 +2,15 @@
  * The `accord` command line: flags become options for one library call, results are printed as
  * text or `--json`, and the exit code says what happened (README.md, docs/errors.md).
  */
-import { Command, CommanderError, Option } from 'commander'
-import { AccordError, ERROR_CODES, EXIT, formatIssues } from '../core/errors.js'
+import { Command, CommanderError, Help, Option } from 'commander'
+import {
+  AccordError,
+  ConfigError,
+  ERROR_CODES,
+  EXIT,
+  EXIT_MEANING,
+  formatIssues,
+} from '../core/errors.js'
 import { VERSION } from './version.js'
 import type { Io } from './io.js'
 import type { Ctx } from './common.js'
@@ -43,6 +50,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const program = new Command()
+  const json = wantsJson(argv)
   let exitCode: number = EXIT.ok
   const setExit = (code: number) => {
     exitCode = code
@@ -54,14 +62,21 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s),
-      writeErr: (s) => io.err(s),
+      // Commander writes its errors (and the help, when a command is missing) on stderr; with
+      // --json, reportError prints them as a JSON error on stdout instead.
+      writeErr: (s) => {
+        if (!json) io.err(s)
+      },
     })
     .showSuggestionAfterError(true)
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 ok, 1 findings (gaps, prohibited, stale), 2 bad arguments, 3 invalid input,\n' +
-        '5 I/O error; `verify`: 0 accepted, 1 rejected, 2 indeterminate. See README.md.',
-    )
+    // Commander's help does not say which options are required (requiredOption): say it.
+    .configureHelp({
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this as Help, option)
+        return option.mandatory ? `${text} (required)` : text
+      },
+    })
+    .addHelpText('after', exitCodesHelp())
 
   const ctx = { io, setExit }
   const first = argv.find((a) => !a.startsWith('-'))
@@ -75,15 +90,33 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     await program.parseAsync(argv, { from: 'user' })
     return exitCode
   } catch (err) {
-    return reportError(err, io, argv.includes('--json'))
+    return reportError(err, io, json)
   }
 }
 
-export function reportError(err: unknown, io: Io, json: boolean): number {
+/** The help's footer: every exit code with its meaning, from the table in core/errors.ts. */
+function exitCodesHelp(): string {
+  const help = new Help()
+  const rows = Object.entries(EXIT).map(([name, code]) =>
+    help.formatItem(String(code), 2, EXIT_MEANING[name as keyof typeof EXIT], help),
+  )
+  return ['', 'Exit codes:', ...rows, '', 'Error codes and fixes: docs/errors.md.'].join('\n')
+}
+
+/** True when --json is among the options (after `--` it is an operand, not the option). */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json')
+}
+
+export function reportError(thrown: unknown, io: Io, json: boolean): number {
+  let err = thrown
   if (err instanceof CommanderError) {
     // --help and --version end with exit code 0 and have printed already.
     if (err.exitCode === 0) return EXIT.ok
-    return EXIT.badArgs
+    // Without --json commander has printed its message on stderr.
+    if (!json) return EXIT.badArgs
+    err = commanderToConfigError(err)
   }
   if (err instanceof AccordError) {
     const info = ERROR_CODES[err.code]
@@ -111,6 +144,23 @@ export function reportError(err: unknown, io: Io, json: boolean): number {
     io.err(`internal error (a bug in accord; please report it):\n${message}\n`)
   }
   return EXIT.internal
+}
+
+/**
+ * A commander parse error (unknown option or command, missing argument, value not among the
+ * choices, conflicting options) as ERR_CONFIG_BAD_ARGS, so that --json prints it like any other.
+ */
+function commanderToConfigError(err: CommanderError): ConfigError {
+  const message =
+    err.code === 'commander.help'
+      ? 'a command is missing: run it with --help to list the commands it takes'
+      : err.message
+          .replace(/^error: /, '')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .join(' ')
+  return new ConfigError({ code: 'ERR_CONFIG_BAD_ARGS', message, cause: err })
 }
 
 function indent(s: string): string {

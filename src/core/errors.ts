@@ -125,6 +125,24 @@ export const EXIT = {
   internal: 70,
 } as const
 
+/**
+ * What each exit code means, for the help footer, README.md and docs/errors.md (tests keep the
+ * three equal to this table).
+ */
+export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
+  ok: 'success; `verify`: the passport is accepted',
+  findings:
+    'findings: gaps remain among in-force obligations (`assess`, see `--fail-on`), the system is prohibited (`classify`, `assess`), generated schemas are stale (`schema --check`), no mapping connects two frameworks (`crosswalk`); `verify`: the passport is rejected',
+  badArgs:
+    'bad arguments: an unknown command or option, a missing argument or required option, a value not allowed (e.g. a malformed `--as-of`), conflicting options; `verify`: indeterminate (e.g. the policy requires a status list and none was given)',
+  invalidInput:
+    'invalid input: a manifest, catalog, evidence, policy, key or passport that is malformed, each problem with file, line, column and fix',
+  verificationFailed:
+    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`), a passport or request refused by the registry (`publish`)",
+  io: 'a file, database, registry or log could not be read, written or reached, or a port could not be listened on (`serve`, `demo`)',
+  internal: 'internal error: a bug in Accord (please report it with the command and its input)',
+}
+
 export interface ErrorCodeInfo {
   exit: number
   http: number

@@ -95,7 +95,7 @@ async function parseWithPositions(
   text: string,
   file: string,
 ): Promise<{ manifest: Manifest; warnings: Issue[] }> {
-  const { parseManifest, YAML_ISSUE_CODES } = await import('../core/manifest/parse.js')
+  const { parseManifest, syntaxOf, YAML_ISSUE_CODES } = await import('../core/manifest/parse.js')
   const result = parseManifest(text, file)
   if (!result.ok) {
     const syntax = result.issues.some((i) => YAML_ISSUE_CODES.has(i.code))
@@ -103,7 +103,7 @@ async function parseWithPositions(
     throw new ManifestError({
       code: syntax ? 'ERR_MANIFEST_PARSE' : 'ERR_MANIFEST_INVALID',
       message: syntax
-        ? `${file}: the manifest is not well-formed YAML (${n} problem${n === 1 ? '' : 's'})`
+        ? `${file}: the manifest is not well-formed ${syntaxOf(text, file)} (${n} problem${n === 1 ? '' : 's'})`
         : `${file}: the manifest has ${n} problem${n === 1 ? '' : 's'}`,
       issues: result.issues,
       details: { warnings: result.warnings },

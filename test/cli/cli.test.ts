@@ -5,12 +5,15 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
+import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
 import { copyExample, editManifest, EXAMPLES, ROOT, run } from './helpers.js'
 
 const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
@@ -210,6 +213,25 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/accord\.yaml:\d+:\d+/)
   })
 
+  it('malformed JSON says JSON, not YAML (exit 3)', async () => {
+    const file = copyExample('public-chatbot').replace(/\.yaml$/, '.json')
+    const data: unknown = parseYaml(readFileSync(file.replace(/\.json$/, '.yaml'), 'utf8'))
+    writeFileSync(
+      file,
+      JSON.stringify(data, null, 2).replace('"accord.dev/v1",', '"accord.dev/v1"'),
+    )
+    const r = await run(['classify', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_MANIFEST_PARSE')
+    expect(r.json().error.message).toContain('the manifest is not well-formed JSON')
+    expect(r.json().error.issues[0]).toMatchObject({
+      line: 3,
+      column: 3,
+      message: 'JSON syntax error: missing , between object items',
+      hint: 'add a comma after the item before this one',
+    })
+  })
+
   it('a misspelled field suggests the right one (exit 3)', async () => {
     const file = copyExample('public-chatbot')
     editManifest(file, (t) => t.replace('intendedPurpose:', 'intendedPurpse:'))
@@ -298,6 +320,35 @@ describe('bad input', () => {
     expect((await run(['classify', chatbot, '--as_of', '2026-01-01'])).code).toBe(2)
   })
 
+  it('with --json, argument errors are a JSON error on stdout (exit 2), text on stderr without', async () => {
+    const cases: [string[], RegExp][] = [
+      [['assess', police, '--bogus'], /unknown option '--bogus'/],
+      [['assess'], /missing required argument 'manifest'/],
+      [['assess', police, '--fail-on', 'bogus'], /'bogus' is invalid.*in-force, upcoming, never/],
+      [['clasify', chatbot], /unknown command 'clasify'.*classify/],
+      [['classify', chatbot, '--as-of'], /argument missing/],
+      [['keys'], /unknown option '--json'/], // keys itself has no --json: still a JSON error
+    ]
+    for (const [argv, message] of cases) {
+      const [command = '', ...rest] = argv
+      const json = await run([command, '--json', ...rest])
+      expect(json.code).toBe(2)
+      expect(json.stderr).toBe('')
+      expect(json.json()).toEqual({
+        error: { code: 'ERR_CONFIG_BAD_ARGS', message: expect.stringMatching(message), issues: [] },
+      })
+      expect(json.json().error.message).not.toMatch(/^error:/)
+      const text = await run(argv)
+      expect(text.code).toBe(2)
+      expect(text.stdout).toBe('')
+      expect(text.stderr).not.toBe('')
+    }
+    // an operand after -- is not the option
+    const operand = await run(['classify', '--', '--json'])
+    expect(operand.code).toBe(5)
+    expect(operand.stdout).toBe('')
+  })
+
   it('a catalog that fails its schema stops the run (exit 3), naming the file', async () => {
     const dir = tmp()
     execFileSync('cp', ['-r', path.join(ROOT, 'catalogs'), dir])
@@ -312,11 +363,63 @@ describe('bad input', () => {
   })
 })
 
+describe('required options', () => {
+  const writers = [
+    ['export', 'oscal-catalog', 'eu-ai-act'],
+    ['export', 'oscal-ssp', police],
+    ['export', 'oscal-ar', police],
+    ['export', 'cyclonedx', police],
+    ['export', 'ciso-assistant', 'eu-ai-act'],
+    ['import', 'ciso-assistant', 'library.yaml'],
+    ['docs', police],
+  ]
+
+  it('--out of export, import ciso-assistant and docs is required by commander, like --json', async () => {
+    for (const argv of writers) {
+      const r = await run(argv)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/required option '-o, --out <(file|dir)>' not specified/)
+      const json = await run([...argv, '--json'])
+      expect(json.code).toBe(2)
+      expect(json.json().error).toEqual({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: expect.stringMatching(/required option '-o, --out/),
+        issues: [],
+      })
+    }
+  })
+
+  it('the help says which options are required', async () => {
+    for (const argv of writers) {
+      const help = await run([...argv.slice(0, -1), '--help'])
+      expect(help.code).toBe(0)
+      // the option's description, up to the next option
+      expect(help.stdout).toMatch(/-o, --out <(file|dir)>((?!\n {2}-)[\s\S])*\(required\)/)
+      expect(help.stdout).not.toMatch(/--json[^\n]*\(required\)/)
+    }
+    const issue = await run(['issue', '--help'])
+    expect(issue.stdout).toMatch(/--key <file>((?!\n {2}-)[\s\S])*\(required\)/)
+  })
+})
+
 describe('accord schema and catalog', () => {
   it('the committed JSON Schemas match the code', async () => {
     const r = await run(['schema', '--check'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
+  })
+
+  it('refuses --write with --check (exit 2) and writes nothing', async () => {
+    const file = path.join(ROOT, 'schema', 'manifest.v1.schema.json')
+    const before = statSync(file).mtimeMs
+    const r = await run(['schema', '--write', '--check'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("option '--write' cannot be used with option '--check'")
+    expect(r.stdout).toBe('')
+    const json = await run(['schema', '--check', '--write', '--json'])
+    expect(json.code).toBe(2)
+    expect(json.json().error.code).toBe('ERR_CONFIG_BAD_ARGS')
+    expect(statSync(file).mtimeMs).toBe(before)
   })
 
   it('lists catalogs and ids', async () => {
@@ -345,6 +448,59 @@ describe('the installed binary', () => {
     expect(JSON.parse(ok.stdout).euAiAct.category).toBe('transparency')
     const bad = spawnSync(process.execPath, [bin, 'classify'], { encoding: 'utf8' })
     expect(bad.status).toBe(2)
+    const badJson = spawnSync(process.execPath, [bin, 'assess', police, '--bogus', '--json'], {
+      encoding: 'utf8',
+    })
+    expect(badJson.status).toBe(2)
+    expect(JSON.parse(badJson.stdout).error.code).toBe('ERR_CONFIG_BAD_ARGS')
+  })
+})
+
+describe('exit codes', () => {
+  const rows = Object.entries(EXIT).map(([name, code]) => ({
+    code,
+    meaning: EXIT_MEANING[name as keyof typeof EXIT],
+  }))
+
+  it("the help's footer lists every exit code with its meaning", async () => {
+    const help = (await run(['--help'])).stdout
+    const footer = help.slice(help.indexOf('Exit codes:')).replace(/\s+/g, ' ')
+    for (const { code, meaning } of rows) expect(footer).toContain(` ${code} ${meaning}`)
+  })
+
+  it("README's and docs/errors.md's tables list every exit code with its meaning", () => {
+    for (const file of ['README.md', 'docs/errors.md']) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8')
+      const table = text.slice(text.indexOf('| Exit | Meaning |'))
+      const listed = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2)
+      expect(listed).toEqual(rows.map((r) => `| ${r.code} | ${r.meaning} |`))
+    }
+  })
+})
+
+describe('--json', () => {
+  /** Every command that runs (no subcommands), found through the help. */
+  async function leafCommands(parent: string[] = []): Promise<{ argv: string[]; help: string }[]> {
+    const help = (await run([...parent, '--help'])).stdout
+    const start = help.indexOf('\nCommands:\n')
+    if (start === -1) return [{ argv: parent, help }]
+    const block = help.slice(start + 11, help.indexOf('\n\n', start + 11))
+    const names = [...block.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1] as string)
+    const leaves = []
+    for (const name of names.filter((n) => n !== 'help'))
+      leaves.push(...(await leafCommands([...parent, name])))
+    return leaves
+  }
+
+  it('every command but serve takes --json, as README says', async () => {
+    const leaves = await leafCommands()
+    expect(leaves.length).toBeGreaterThan(30)
+    const without = leaves
+      .filter((l) => !/^ {2}--json\b/m.test(l.help))
+      .map((l) => l.argv.join(' '))
+    expect(without).toEqual(['serve'])
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')
+    expect(readme).toContain('Every command except `accord serve` takes `--json`')
   })
 })
 

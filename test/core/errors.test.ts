@@ -1,17 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { AccordError, ERROR_CODES, EXIT, formatIssues, formatPath } from '../../src/core/errors.js'
-
-const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
-  ok: 'success; nothing to report',
-  findings:
-    'the command ran and found what it reports: gaps remain (`assess`), the system is prohibited (`classify`), generated schemas are stale (`schema --check`)',
-  badArgs: 'bad command-line arguments or options',
-  invalidInput: 'invalid input: manifest, catalog or evidence',
-  verificationFailed: 'verification failed (passport commands, later)',
-  io: 'I/O: a file could not be read or written, a port could not be listened on, or a database or server could not be reached',
-  internal: 'internal error (a bug)',
-}
+import {
+  AccordError,
+  ERROR_CODES,
+  EXIT,
+  EXIT_MEANING,
+  formatIssues,
+  formatPath,
+} from '../../src/core/errors.js'
 
 /** docs/errors.md is generated from the code table; UPDATE_GOLDENS=1 rewrites it. */
 function renderErrorsDoc(): string {

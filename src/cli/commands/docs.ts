@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT } from '../../core/errors.js'
+import { EXIT } from '../../core/errors.js'
 import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../node/pipeline.js'
 import { assertChromiumAvailable } from '../../node/office/pdf.js'
 import { DEFAULT_FORMATS, parseFormats } from '../../node/office/render.js'
@@ -16,7 +16,7 @@ import {
 } from '../common.js'
 
 interface DocsOptions extends CommonOptions {
-  out?: string
+  out: string
   formats?: string[]
   chromium?: string
 }
@@ -32,7 +32,7 @@ export function registerDocs(program: Command, ctx: Ctx): void {
           'generate Annex IV documentation, the declaration of conformity draft, the NIST AI RMF profile and the classification report (Markdown and HTML; PDF and DOCX with --formats)',
         )
         .argument('<manifest>', 'system manifest (accord.yaml)')
-        .option('-o, --out <dir>', 'output directory (created if missing)')
+        .requiredOption('-o, --out <dir>', 'output directory (created if missing)')
         .option(
           '--formats <list>',
           'formats to write, comma-separated: md,html,pdf,docx or all (default md,html; pdf needs Chromium)',
@@ -44,12 +44,6 @@ export function registerDocs(program: Command, ctx: Ctx): void {
         ),
     ),
   ).action(async (manifestPath: string, opts: DocsOptions) => {
-    if (!opts.out) {
-      throw new ConfigError({
-        code: 'ERR_CONFIG_BAD_ARGS',
-        message: 'docs needs --out DIR, the directory to write the documents to',
-      })
-    }
     const formats = opts.formats ? parseFormats(opts.formats) : DEFAULT_FORMATS
     // Before the slow part (hashing evidence): PDF needs Chromium.
     if (formats.includes('pdf')) assertChromiumAvailable(opts.chromium)

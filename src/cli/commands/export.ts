@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { ConfigError } from '../../core/errors.js'
 import {
   exportCisoAssistant,
   exportOscalCatalog,
@@ -11,7 +10,7 @@ import { printJson, resolveAsOf, type Ctx } from '../common.js'
 import { VERSION } from '../version.js'
 
 interface ExportOptions {
-  out?: string
+  out: string
   asOf?: string
   catalogs?: string
   json?: boolean
@@ -23,16 +22,6 @@ const SYSTEM_KINDS: Record<string, { kind: SystemExportKind; what: string }> = {
   cyclonedx: { kind: 'cyclonedx', what: 'the models and datasets as a CycloneDX 1.6 ML-BOM' },
 }
 
-function requireOut(opts: ExportOptions): string {
-  if (!opts.out) {
-    throw new ConfigError({
-      code: 'ERR_CONFIG_BAD_ARGS',
-      message: '--out FILE is required: the file to write',
-    })
-  }
-  return opts.out
-}
-
 function report(ctx: Ctx, result: ExportResult, json: boolean | undefined): void {
   if (json) return printJson(ctx.io, result)
   const checked = result.validatedAgainst ? `, valid against the ${result.validatedAgainst}` : ''
@@ -41,7 +30,7 @@ function report(ctx: Ctx, result: ExportResult, json: boolean | undefined): void
 
 function withOptions(cmd: Command): Command {
   return cmd
-    .option('-o, --out <file>', 'file to write (written atomically: all or nothing)')
+    .requiredOption('-o, --out <file>', 'file to write (written atomically: all or nothing)')
     .option('--as-of <date>', 'date of the export and of the law (YYYY-MM-DD); default: today')
     .option('--catalogs <dir>', 'directory of catalog files (default: the bundled catalogs)')
     .option('--json', 'print a machine-readable summary on stdout')
@@ -58,11 +47,10 @@ export function registerExport(program: Command, ctx: Ctx): void {
       .description('a catalog (eu-ai-act, nist-ai-rmf) as an OSCAL 1.2.1 catalog')
       .argument('<framework>', 'framework id, e.g. eu-ai-act'),
   ).action(async (framework: string, opts: ExportOptions) => {
-    const out = requireOut(opts)
     const asOf = resolveAsOf(opts.asOf, ctx.io)
     report(
       ctx,
-      await exportOscalCatalog(framework, { out, asOf, catalogsDir: opts.catalogs }),
+      await exportOscalCatalog(framework, { out: opts.out, asOf, catalogsDir: opts.catalogs }),
       opts.json,
     )
   })
@@ -71,10 +59,9 @@ export function registerExport(program: Command, ctx: Ctx): void {
     withOptions(
       exp.command(name).description(what).argument('<manifest>', 'system manifest (accord.yaml)'),
     ).action(async (manifest: string, opts: ExportOptions) => {
-      const out = requireOut(opts)
       const asOf = resolveAsOf(opts.asOf, ctx.io)
       const result = await exportSystem(kind, manifest, {
-        out,
+        out: opts.out,
         asOf,
         catalogsDir: opts.catalogs,
         generator: { name: 'accord', version: VERSION },
@@ -89,7 +76,10 @@ export function registerExport(program: Command, ctx: Ctx): void {
       .description('a framework or a crosswalk as a CISO Assistant library (YAML)')
       .argument('<target>', 'framework id (eu-ai-act) or mapping (eu-ai-act--nist-ai-rmf)'),
   ).action(async (target: string, opts: ExportOptions) => {
-    const out = requireOut(opts)
-    report(ctx, await exportCisoAssistant(target, { out, catalogsDir: opts.catalogs }), opts.json)
+    report(
+      ctx,
+      await exportCisoAssistant(target, { out: opts.out, catalogsDir: opts.catalogs }),
+      opts.json,
+    )
   })
 }

@@ -20,7 +20,7 @@ interface EvidenceImportOptions {
 }
 
 interface CisoOptions {
-  out?: string
+  out: string
   framework?: string
   edition?: string
   asOf?: string
@@ -119,7 +119,7 @@ export function registerImport(program: Command, ctx: Ctx): void {
       'a CISO Assistant framework library (YAML) as an Accord catalog (JSON), or a mapping library as an Accord mapping',
     )
     .argument('<library>', 'CISO Assistant framework or mapping library (YAML)')
-    .option(
+    .requiredOption(
       '-o, --out <file>',
       'file to write, e.g. catalogs/iso-42001/2023.v1.json or catalogs/mappings/a--b.v1.json',
     )
@@ -129,12 +129,6 @@ export function registerImport(program: Command, ctx: Ctx): void {
     .option('--catalogs <dir>', 'directory of catalog files (default: the bundled catalogs)')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (file: string, opts: CisoOptions) => {
-      if (!opts.out) {
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message: '--out FILE is required: the catalog or mapping file to write',
-        })
-      }
       if (await isCisoMappingLibrary(file)) {
         if (opts.framework || opts.edition) {
           throw new ConfigError({

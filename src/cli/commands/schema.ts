@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { AccordError, EXIT } from '../../core/errors.js'
 import { manifestJsonSchema } from '../../core/manifest/json-schema.js'
 import { catalogJsonSchema, mappingJsonSchema } from '../../core/catalog/json-schema.js'
@@ -24,7 +24,13 @@ export function registerSchema(program: Command, ctx: Ctx): void {
   program
     .command('schema')
     .description('print, write or check the JSON Schemas generated from the code')
-    .option('--write', 'write the schema files into the package')
+    // Both at once would write and then pass the check: a CI job given both by mistake would
+    // never fail, so commander refuses the pair (exit 2).
+    .addOption(
+      new Option('--write', 'write the schema files into the package (not with --check)').conflicts(
+        'check',
+      ),
+    )
     .option('--check', 'exit 1 when a committed schema file differs from the code')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: { write?: boolean; check?: boolean; json?: boolean }) => {

@@ -93,6 +93,8 @@ export interface YamlDocumentKind<S extends z.ZodType> {
   topLevelHint: string
   /** The generated JSON Schema to point to, e.g. `schema/manifest.v1.schema.json`. */
   schemaFile: string
+  /** What the document is called in messages, e.g. `manifest` (default: the file). */
+  name?: string
 }
 
 const MANIFEST_DOCUMENT: YamlDocumentKind<typeof Manifest> = {
@@ -105,6 +107,7 @@ const MANIFEST_DOCUMENT: YamlDocumentKind<typeof Manifest> = {
   topLevelHint:
     'the manifest must be a mapping at the top level, starting with apiVersion: accord.dev/v1',
   schemaFile: 'schema/manifest.v1.schema.json',
+  name: 'manifest',
 }
 
 export type ParseYamlResult<T> =
@@ -129,9 +132,10 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     keepSourceTokens: false,
   })
   const at = (offset: number) => position(lineCounter.linePos(offset))
-  const yamlWarnings = doc.warnings.map((w) => yamlIssue(w, text, at, file))
+  const syntax = { text, at, file, name: kind.name, json: syntaxOf(text, file) === 'JSON' }
+  const yamlWarnings = doc.warnings.map((w) => yamlIssue(w, syntax))
   if (doc.errors.length > 0) {
-    return { ok: false, issues: doc.errors.map((e) => yamlIssue(e, text, at, file)), warnings: [] }
+    return { ok: false, issues: doc.errors.map((e) => yamlIssue(e, syntax)), warnings: [] }
   }
 
   let data: unknown
@@ -184,7 +188,6 @@ function position(p: { line: number; col: number }): Position {
 const YAML_HINTS: Partial<Record<YAMLError['code'], string>> = {
   DUPLICATE_KEY: 'remove one of the two entries, or merge them into one',
   TAB_AS_INDENT: 'indent with spaces, not tabs',
-  MULTIPLE_DOCS: 'keep a single YAML document in the file (remove the extra --- line)',
   BAD_INDENT: 'align keys of the same mapping at the same column, using spaces',
   MISSING_CHAR: 'close the quote or bracket that was opened',
   BAD_DQ_ESCAPE: 'use a valid escape in the double-quoted string, or use single quotes',
@@ -194,27 +197,65 @@ const YAML_HINTS: Partial<Record<YAMLError['code'], string>> = {
   NON_STRING_KEY: 'use plain words as keys',
 }
 
+/** Hints for `yaml`'s messages more precise than its error codes (MISSING_CHAR covers many). */
+const YAML_MESSAGE_HINTS: [RegExp, string][] = [
+  [/^Missing , between/, 'add a comma after the item before this one'],
+  [/^Missing , or : between/, 'add a comma between items, or a colon between a key and its value'],
+  [/^Missing closing .?quote/, 'close the quote that was opened'],
+  [/^Expected flow (map|sequence) to end with/, 'close the bracket that was opened'],
+]
+
 const GENERIC_YAML_HINT =
   'check the indentation (spaces, not tabs), that each key is followed by ": ", and that quotes and brackets are closed'
 
-function yamlIssue(
-  e: YAMLError,
-  text: string,
-  at: (offset: number) => Position,
-  file: string,
-): Issue {
+const GENERIC_JSON_HINT =
+  'check the JSON: a comma between items and none after the last, double quotes around keys and strings, every { and [ closed'
+
+/**
+ * Which syntax a document is written in, for messages: JSON when the file is .json or the text
+ * starts with { or [ (JSON is YAML, so both are parsed by `yaml`), else YAML.
+ */
+export function syntaxOf(text: string, file: string): 'JSON' | 'YAML' {
+  return /\.json$/i.test(file) || /^\uFEFF?\s*[{[]/.test(text) ? 'JSON' : 'YAML'
+}
+
+interface SyntaxContext {
+  text: string
+  at: (offset: number) => Position
+  file: string
+  /** What the document is called, e.g. `manifest`. */
+  name: string | undefined
+  /** The document is JSON: messages say JSON, and JSON's words (object, array). */
+  json: boolean
+}
+
+function yamlIssue(e: YAMLError, { text, at, file, name, json }: SyntaxContext): Issue {
   const duplicate = e.code === 'DUPLICATE_KEY'
   const found = /^("[^"\n]*"|'[^'\n]*'|[^:#\n]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] ?? ''
-  const message = duplicate
-    ? `duplicate key${found && found.length <= 60 ? ` \`${found}\`` : ''}: ${lowerFirst(e.message)}`
-    : `YAML syntax error: ${lowerFirst(e.message)}`
+  const detail = json
+    ? lowerFirst(e.message)
+        .replace(/flow map/g, 'object')
+        .replace(/flow sequence/g, 'array')
+    : lowerFirst(e.message)
+  let message = duplicate
+    ? `duplicate key${found && found.length <= 60 ? ` \`${found}\`` : ''}: ${detail}`
+    : `${json ? 'JSON' : 'YAML'} syntax error: ${detail}`
+  let hint =
+    YAML_MESSAGE_HINTS.find(([pattern]) => pattern.test(e.message))?.[1] ??
+    YAML_HINTS[e.code] ??
+    (json ? GENERIC_JSON_HINT : GENERIC_YAML_HINT)
+  if (e.code === 'MULTIPLE_DOCS') {
+    // yaml's own message points to its API (YAML.parseAllDocuments()), not to the fix.
+    message = `${name ? `a ${name} is` : 'the file must be'} one YAML document, but this --- line starts a second one`
+    hint = 'remove the --- separator: merge what follows into the first document, or delete it'
+  }
   return {
     code: duplicate ? 'yaml_duplicate_key' : 'yaml_syntax',
     path: [],
     file,
     ...at(e.pos[0]),
     message,
-    hint: YAML_HINTS[e.code] ?? GENERIC_YAML_HINT,
+    hint,
   }
 }
 

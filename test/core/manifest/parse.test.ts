@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { formatIssues } from '../../../src/core/errors.js'
 import type { Issue } from '../../../src/core/errors.js'
-import { parseManifest } from '../../../src/core/manifest/parse.js'
+import { parseManifest, syntaxOf } from '../../../src/core/manifest/parse.js'
 
 const FIXTURES = new URL('../../fixtures/manifests/', import.meta.url)
 const read = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8')
@@ -347,6 +347,57 @@ describe('parseManifest: messages', () => {
       path: [],
       message: 'expected a mapping (key: value pairs), found a list of 2 items',
     })
+  })
+
+  it('a syntax error in JSON says JSON, in its words, with the hint for a missing comma', () => {
+    const r = parseManifest(minimal, 'm.yaml')
+    if (!r.ok) throw new Error('valid-minimal should parse')
+    const json = JSON.stringify(r.manifest, null, 2).replace(
+      '"apiVersion": "accord.dev/v1",',
+      '"apiVersion": "accord.dev/v1"',
+    )
+    for (const file of ['m.json', 'm.yaml']) {
+      const issues = parseManifest(json, file)
+      if (issues.ok) throw new Error('the JSON lacks a comma')
+      expect(issues.issues).toEqual([
+        {
+          code: 'yaml_syntax',
+          path: [],
+          file,
+          line: 3,
+          column: 3,
+          message: 'JSON syntax error: missing , between object items',
+          hint: 'add a comma after the item before this one',
+        },
+      ])
+    }
+    expect(syntaxOf(json, 'm.yaml')).toBe('JSON')
+    expect(syntaxOf(minimal, 'm.yaml')).toBe('YAML')
+    expect(syntaxOf(minimal, 'M.JSON')).toBe('JSON')
+    // YAML keeps its words; a missing comma in a flow sequence gets a comma hint too
+    expect(
+      fail2(minimal.replace('roles:\n  - provider', 'roles: ["provider" "deployer"]')),
+    ).toEqual([
+      expect.objectContaining({
+        line: 12,
+        column: 20,
+        message: 'YAML syntax error: missing , or : between flow sequence items',
+        hint: 'add a comma between items, or a colon between a key and its value',
+      }),
+    ])
+  })
+
+  it('a second YAML document is refused in accord words, at the --- line', () => {
+    const issues = fail2(`${minimal}---\nsystem: {}\n`)
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({
+      code: 'yaml_syntax',
+      line: minimal.split('\n').length,
+      column: 1,
+      message: 'a manifest is one YAML document, but this --- line starts a second one',
+      hint: 'remove the --- separator: merge what follows into the first document, or delete it',
+    })
+    expect(issues[0]?.message).not.toContain('parseAllDocuments')
   })
 
   it('refuses alias bombs', () => {
