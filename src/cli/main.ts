@@ -131,7 +131,10 @@ export function reportError(thrown: unknown, io: Io, json: boolean): number {
     } else {
       io.err(`error: ${err.message} [${err.code}]\n`)
       if (err.issues.length > 0) io.err(indent(formatIssues(err.issues)) + '\n')
-      io.err(`fix: ${info.fix}\n`)
+      // Problems of other kinds than the error's own (an empty file among missing ones) each
+      // carry their fix; the error code's fix would fit the first kind only.
+      const mixed = err.issues.some((i) => i.code !== err.code && i.code in ERROR_CODES)
+      io.err(mixed ? 'fix: as given under each problem above.\n' : `fix: ${info.fix}\n`)
     }
     return info.exit
   }

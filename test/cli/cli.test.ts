@@ -279,6 +279,21 @@ describe('bad input', () => {
     expect(r.stderr).toContain(victim)
   })
 
+  it('problems of several kinds each keep their own fix (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    const evidenceDir = path.join(path.dirname(file), 'evidence')
+    const [gone, empty] = readdirSync(evidenceDir).sort() as [string, string]
+    rmSync(path.join(evidenceDir, gone))
+    writeFileSync(path.join(evidenceDir, empty), '')
+    const r = await run(['assess', file])
+    expect(r.code).toBe(3)
+    // Each problem with the manifest's line, its code and its own fix; the closing line does not
+    // repeat the first kind's fix as if it applied to all.
+    expect(r.stderr).toMatch(/accord\.yaml:\d+:\d+: .* does not exist .*\[ERR_EVIDENCE_NOT_FOUND\]/)
+    expect(r.stderr).toMatch(/accord\.yaml:\d+:\d+: .* is empty.*\[ERR_EVIDENCE_EMPTY\]/)
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('fix: as given under each problem above.')
+  })
+
   it('an empty evidence file is rejected', async () => {
     const file = copyExample('public-chatbot')
     const evidenceDir = path.join(path.dirname(file), 'evidence')
