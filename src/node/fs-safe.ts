@@ -186,6 +186,30 @@ function writeError(what: string, cause: unknown): DocumentError {
 }
 
 /**
+ * Checks, before work whose result goes to `file`, that `writeFileAtomic` can write it: not a
+ * directory, and a file can be created in its folder (created if missing). For commands with a side
+ * effect before the write (`issue` allocates a status index), so a wrong `--out` is found before.
+ * Throws DocumentError ERR_DOCUMENT_WRITE; a race with a later change of the folder stays possible.
+ */
+export async function assertWritableFile(file: string): Promise<void> {
+  const info = await lstat(file).catch(() => undefined)
+  if (info?.isDirectory()) {
+    throw writeError(file, new Error('it is a directory; give a file name inside it'))
+  }
+  // A probe file as writeFileAtomic would create (access(W_OK) says yes where creating a file
+  // still fails, e.g. for root in /sys).
+  const probe = tempName(file)
+  try {
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeNew(probe, '')
+  } catch (cause) {
+    throw writeError(file, cause)
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined)
+  }
+}
+
+/**
  * Writes `data` to `file` atomically: into a temporary file in the same directory, then renamed
  * over `file`, so readers see the old or the new content, never a part. Creates the directory.
  * Throws DocumentError ERR_DOCUMENT_WRITE (the temporary file is removed).

@@ -1,8 +1,9 @@
 /**
  * `accord issue` with a model artifact missing: the problem names the manifest, the line and
- * column of `models[i].artifacts[j]` and where it looked, and no passport is written.
+ * column of `models[i].artifacts[j]` and where it looked, and no passport is written. With an
+ * `--out` it cannot write, it stops before a status index is allocated.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -50,6 +51,38 @@ describe('accord issue with a missing model artifact', () => {
         },
       ])
       expect(existsSync(out)).toBe(false)
+    } finally {
+      rmSync(keys, { recursive: true, force: true })
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('accord issue with an --out it cannot write', () => {
+  it('stops before allocating a status index, leaving nothing behind', async () => {
+    const manifest = copyExample('public-chatbot')
+    const dir = path.dirname(manifest)
+    const keys = mkdtempSync(path.join(tmpdir(), 'accord-keys-'))
+    try {
+      expect((await run(['keys', 'generate', '--out', keys, '--name', 'issuer'])).code).toBe(0)
+      const out = path.join(dir, 'passports')
+      mkdirSync(out)
+      const status = path.join(dir, 'status')
+      const r = await run([
+        'issue',
+        manifest,
+        '--key',
+        path.join(keys, 'issuer.private.jwk.json'),
+        '--out',
+        out,
+        '--status-dir',
+        status,
+      ])
+      expect(r.code).toBe(5)
+      expect(r.stderr).toContain(`could not write ${out}: it is a directory`)
+      // No status list was touched, and the folder holds no probe file.
+      expect(existsSync(status)).toBe(false)
+      expect(readdirSync(out)).toEqual([])
     } finally {
       rmSync(keys, { recursive: true, force: true })
       rmSync(dir, { recursive: true, force: true })

@@ -9,6 +9,7 @@ import {
   resolveInside,
   writeFileAtomic,
   writeFilesAtomic,
+  assertWritableFile,
 } from '../../src/node/fs-safe.js'
 
 let tmp: string
@@ -204,6 +205,27 @@ describe('writeFileAtomic', () => {
       (err) => err instanceof DocumentError && err.code === 'ERR_DOCUMENT_WRITE',
     )
     expect(await tree(tmp)).toEqual(['dir', 'dir/keep.txt'])
+  })
+})
+
+describe('assertWritableFile', () => {
+  it('passes for a file in a folder it can write (created if missing), leaving nothing', async () => {
+    await assertWritableFile(path.join(tmp, 'new', 'p.sd-jwt'))
+    expect(await tree(tmp)).toEqual(['new'])
+  })
+
+  it('refuses a directory, and a folder where no file can be created', async () => {
+    await mkdir(path.join(tmp, 'd'))
+    await expect(assertWritableFile(path.join(tmp, 'd'))).rejects.toMatchObject({
+      code: 'ERR_DOCUMENT_WRITE',
+      message: expect.stringContaining('it is a directory'),
+    })
+    // A regular file where the folder should be.
+    await writeFile(path.join(tmp, 'f'), 'x')
+    await expect(assertWritableFile(path.join(tmp, 'f', 'p.sd-jwt'))).rejects.toBeInstanceOf(
+      DocumentError,
+    )
+    expect(await tree(tmp)).toEqual(['d', 'f'])
   })
 })
 

@@ -1,9 +1,9 @@
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT } from '../../core/errors.js'
+import { AccordError, ConfigError, EXIT } from '../../core/errors.js'
 import { issueFromManifest } from '../../node/passport.js'
 import { loadPublicKeys } from '../../node/keys.js'
-import { writeFileAtomic } from '../../node/fs-safe.js'
+import { assertWritableFile, writeFileAtomic } from '../../node/fs-safe.js'
 import { printJson, progress, resolveAsOf, type Ctx } from '../common.js'
 
 interface IssueOptions {
@@ -54,6 +54,8 @@ export function registerIssue(program: Command, ctx: Ctx): void {
         })
       }
       const holderJwk = opts.holderKey ? (await loadPublicKeys(opts.holderKey))[0] : undefined
+      // Before a status index is allocated for the passport: a wrong --out must not use one up.
+      await assertWritableFile(opts.out as string)
       const bar = progress(ctx.io, 'hashing', !opts.json)
       const result = await issueFromManifest({
         manifestPath,
@@ -70,7 +72,16 @@ export function registerIssue(program: Command, ctx: Ctx): void {
         onProgress: (_stage, done, total) => bar.update(done, total),
       })
       const out = opts.out as string
-      await writeFileAtomic(out, result.passport + '\n')
+      await writeFileAtomic(out, result.passport + '\n').catch((err: unknown) => {
+        // The folder changed since the check: say what the run did use up.
+        if (err instanceof AccordError)
+          throw new AccordError({
+            code: err.code,
+            message: `${err.message.replace(/; nothing was changed$/, '')}; the passport was not written, and status index ${result.status.idx} of list ${result.status.listId} stays allocated and unused`,
+            cause: err,
+          })
+        throw err
+      })
       const subject = result.claims.credentialSubject
       const summary = {
         passport: path.resolve(out),
