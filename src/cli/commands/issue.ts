@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Command } from 'commander'
 import { AccordError, ConfigError, EXIT } from '../../core/errors.js'
+import type { EuAiActClassification } from '../../core/classify/types.js'
 import { issueFromManifest } from '../../node/passport.js'
 import { loadPublicKeys } from '../../node/keys.js'
 import { assertWritableFile, writeFileAtomic } from '../../node/fs-safe.js'
@@ -97,9 +98,11 @@ export function registerIssue(program: Command, ctx: Ctx): void {
         artifacts: result.artifacts.length,
         evidence: { count: subject.evidence.count, merkleRoot: subject.evidence.merkleRoot },
         status: result.status,
+        warnings: issueWarnings(result.classification.euAiAct),
       }
       if (opts.json) printJson(ctx.io, summary)
       else {
+        for (const w of summary.warnings) ctx.io.err(`warning: ${w}\n`)
         ctx.io.out(`issued passport ${summary.jti}\n`)
         ctx.io.out(`  file:        ${summary.passport}\n`)
         ctx.io.out(`  system:      ${subject.system.name} ${subject.system.version}\n`)
@@ -113,4 +116,17 @@ export function registerIssue(program: Command, ctx: Ctx): void {
       }
       ctx.setExit(EXIT.ok)
     })
+}
+
+/**
+ * What the issuer should know before handing the passport out. The passport states the
+ * classification faithfully, so a prohibited system still gets one (a buyer's policy rejects it on
+ * its category); the issuer is told.
+ */
+function issueWarnings(eu: Pick<EuAiActClassification, 'category' | 'citations'>): string[] {
+  if (eu.category !== 'prohibited') return []
+  const cited = eu.citations.filter((c) => c.startsWith('Art. 5')).join(', ')
+  return [
+    `the EU AI Act classification is prohibited${cited ? ` (${cited})` : ''}: the system may not be placed on the market, put into service or used in the Union, and the passport says so`,
+  ]
 }

@@ -1,13 +1,14 @@
 /**
  * `accord issue` with a model artifact missing: the problem names the manifest, the line and
  * column of `models[i].artifacts[j]` and where it looked, and no passport is written. With an
- * `--out` it cannot write, it stops before a status index is allocated.
+ * `--out` it cannot write, it stops before a status index is allocated. A prohibited system gets
+ * its passport (which says so) and the issuer a warning.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { copyExample, run } from './helpers.js'
+import { copyExample, editManifest, run } from './helpers.js'
 
 describe('accord issue with a missing model artifact', () => {
   it('names models[i].artifacts[j] at its line and column in the manifest', async () => {
@@ -83,6 +84,41 @@ describe('accord issue with an --out it cannot write', () => {
       // No status list was touched, and the folder holds no probe file.
       expect(existsSync(status)).toBe(false)
       expect(readdirSync(out)).toEqual([])
+    } finally {
+      rmSync(keys, { recursive: true, force: true })
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('accord issue for a prohibited practice', () => {
+  it('issues the passport, which says so, and warns the issuer', async () => {
+    const manifest = copyExample('police-analytics')
+    const dir = path.dirname(manifest)
+    const keys = mkdtempSync(path.join(tmpdir(), 'accord-keys-'))
+    try {
+      expect((await run(['keys', 'generate', '--out', keys, '--name', 'issuer'])).code).toBe(0)
+      editManifest(manifest, (t) => t.replace('- evidence-reliability', '- social-scoring'))
+      const args = (out: string, ...more: string[]) => [
+        'issue',
+        manifest,
+        '--key',
+        path.join(keys, 'issuer.private.jwk.json'),
+        '--out',
+        path.join(dir, out),
+        '--status-dir',
+        path.join(dir, 'status'),
+        ...more,
+      ]
+      const text = await run(args('a.sd-jwt'))
+      expect(text.code).toBe(0)
+      expect(text.stderr).toMatch(
+        /^warning: the EU AI Act classification is prohibited \(Art\. 5\(1\)\(c\)\)/,
+      )
+      const json = await run(args('b.sd-jwt', '--json'))
+      expect(json.code).toBe(0)
+      expect(json.json().classification['eu-ai-act']).toBe('prohibited')
+      expect(json.json().warnings).toEqual([expect.stringContaining('prohibited (Art. 5(1)(c))')])
     } finally {
       rmSync(keys, { recursive: true, force: true })
       rmSync(dir, { recursive: true, force: true })
