@@ -11,6 +11,9 @@ import { EXAMPLES, ROOT, run } from '../helpers.js'
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
 const POLICY = () => p('policies', 'eu-police-procurement.yaml')
+/** `accord verify FILE --policy POLICY ...extra`. */
+const verify = (file: string, ...extra: string[]) =>
+  run(['verify', p(file), '--policy', POLICY(), ...extra])
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'accord-verify-'))
@@ -53,7 +56,7 @@ beforeAll(async () => {
 
 describe('accord verify --require-key-binding', () => {
   it('without --audience and --nonce is a bad argument (exit 2) naming both', async () => {
-    const r = await run(['verify', p('kb.sd-jwt'), '--policy', POLICY(), '--require-key-binding'])
+    const r = await verify('kb.sd-jwt', '--require-key-binding')
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('[ERR_CONFIG_BAD_ARGS]')
     expect(r.stderr).toContain('--require-key-binding needs --audience and --nonce')
@@ -61,34 +64,28 @@ describe('accord verify --require-key-binding', () => {
   })
 
   it('names only the missing option, and reports it as JSON with --json', async () => {
-    const r = await run([
-      'verify',
-      p('kb.sd-jwt'),
-      '--policy',
-      POLICY(),
+    const r = await verify(
+      'kb.sd-jwt',
       '--require-key-binding',
       '--audience',
       'https://buyer.example',
       '--json',
-    ])
+    )
     expect(r.code).toBe(2)
     expect(r.json().error.code).toBe('ERR_CONFIG_BAD_ARGS')
     expect(r.json().error.message).toMatch(/^--require-key-binding needs --nonce:/)
   })
 
   it('with both, a fresh key-bound presentation passes key binding', async () => {
-    const r = await run([
-      'verify',
-      p('kb.sd-jwt'),
-      '--policy',
-      POLICY(),
+    const r = await verify(
+      'kb.sd-jwt',
       '--require-key-binding',
       '--audience',
       'https://buyer.example',
       '--nonce',
       'n-123',
       '--json',
-    ])
+    )
     const kb = r.json().checks.find((c: { check: string }) => c.check === 'key-binding')
     expect(kb).toMatchObject({ outcome: 'pass', reason: 'ok' })
   })
@@ -96,7 +93,7 @@ describe('accord verify --require-key-binding', () => {
 
 describe('accord verify of a key-bound presentation', () => {
   it('without --audience and --nonce does not report key binding as ok', async () => {
-    const r = await run(['verify', p('kb.sd-jwt'), '--policy', POLICY()])
+    const r = await verify('kb.sd-jwt')
     const line = r.stdout.split('\n').find((l) => l.includes('key-binding'))
     expect(line).toMatch(/^ {2}-- {3}key-binding +kb-nonce +key binding signed by the holder key/)
     expect(line).toContain('--audience AUD --nonce NONCE')
@@ -107,7 +104,7 @@ describe('accord verify of a key-bound presentation', () => {
 describe('accord verify --at', () => {
   for (const at of ['2026-02-30', '2026-13-01', '2026-02-30T10:00:00Z', 'tomorrow']) {
     it(`rejects ${at} (exit 2, ERR_CONFIG_BAD_DATE) with a fix naming --at`, async () => {
-      const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', at])
+      const r = await verify('bb.sd-jwt', '--at', at)
       expect(r.code).toBe(2)
       expect(r.stderr).toContain(`error: --at "${at}" is not an ISO 8601 date`)
       expect(r.stderr).toContain('[ERR_CONFIG_BAD_DATE]')
@@ -117,7 +114,7 @@ describe('accord verify --at', () => {
 
   it('accepts a real date and a date-time', async () => {
     for (const at of ['2027-02-28', '2027-02-28T10:00:00Z', '2027-02-28T10:00:00+01:00']) {
-      const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', at, '--json'])
+      const r = await verify('bb.sd-jwt', '--at', at, '--json')
       expect(r.json().checks.find((c: { check: string }) => c.check === 'validity')).toMatchObject({
         outcome: 'pass',
       })
@@ -128,20 +125,12 @@ describe('accord verify --at', () => {
 describe('accord verify --artifacts', () => {
   it('a folder that does not exist is a file error (exit 5) before verification', async () => {
     const missing = p('nosuchdir')
-    const r = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--artifacts', missing])
+    const r = await verify('bb.sd-jwt', '--artifacts', missing)
     expect(r.code).toBe(5)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain(`error: --artifacts "${missing}" does not exist`)
     expect(r.stderr).toContain('[ERR_CONFIG_FILE_NOT_FOUND]')
-    const j = await run([
-      'verify',
-      p('bb.sd-jwt'),
-      '--policy',
-      POLICY(),
-      '--artifacts',
-      missing,
-      '--json',
-    ])
+    const j = await verify('bb.sd-jwt', '--artifacts', missing, '--json')
     expect(j.code).toBe(5)
     expect(j.json().error.code).toBe('ERR_CONFIG_FILE_NOT_FOUND')
   })
@@ -156,15 +145,12 @@ describe('accord verify --artifacts', () => {
   })
 
   it('the right folder still checks every artifact', async () => {
-    const r = await run([
-      'verify',
-      p('bb.sd-jwt'),
-      '--policy',
-      POLICY(),
+    const r = await verify(
+      'bb.sd-jwt',
       '--artifacts',
       path.join(EXAMPLES, 'border-biometrics'),
       '--json',
-    ])
+    )
     expect(r.json().checks.find((c: { check: string }) => c.check === 'artifacts')).toMatchObject({
       outcome: 'pass',
     })
@@ -176,7 +162,7 @@ describe('accord verify output', () => {
     const ok = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY()])
     const validity = ok.stdout.split('\n').find((l) => l.includes(' validity '))
     expect(validity).toMatch(/valid until \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
-    const late = await run(['verify', p('bb.sd-jwt'), '--policy', POLICY(), '--at', '2030-01-01'])
+    const late = await verify('bb.sd-jwt', '--at', '2030-01-01')
     expect(late.code).toBe(1)
     expect(late.stdout).toMatch(
       /FAIL validity +expired +expired at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z, now 2030-01-01T00:00:00Z \(skew 60 s\)/,
