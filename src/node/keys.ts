@@ -23,6 +23,7 @@ import {
   type PrivateJwk,
   type PublicJwk,
 } from '../core/passport/jwk.js'
+import { isRecord } from '../core/passport/sd-jwt.js'
 import type { AllowedAlg } from '../core/passport/types.js'
 import { ALLOWED_ALGS } from '../core/passport/types.js'
 import type { Signer } from '../core/ports.js'
@@ -203,18 +204,15 @@ interface ReadKeyFileOptions {
   private: boolean
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
 /** A JWK or JWK Set without any private member: nothing secret in it. */
 function isPublicKeyMaterial(value: unknown): boolean {
   const isPublicJwk = (jwk: unknown) =>
-    isObject(jwk) &&
+    isRecord(jwk) &&
     typeof jwk.kty === 'string' &&
     !PRIVATE_JWK_MEMBERS.some((m) => Object.hasOwn(jwk, m))
   if (isPublicJwk(value)) return true
   return (
-    isObject(value) &&
+    isRecord(value) &&
     Array.isArray(value.keys) &&
     value.keys.length > 0 &&
     value.keys.every(isPublicJwk) &&
@@ -314,7 +312,7 @@ async function readKeyFile(file: string, options: ReadKeyFileOptions): Promise<u
  */
 export async function loadPrivateKey(file: string): Promise<KeyPair> {
   const value = await readKeyFile(file, { private: true })
-  if (isObject(value) && Array.isArray(value.keys)) {
+  if (isRecord(value) && Array.isArray(value.keys)) {
     throw new PassportError({
       code: 'ERR_PASSPORT_KEY_INVALID',
       message: `private key file ${file} is a JWK Set ({"keys": [...]}), not a private key; pass the private JWK file (*.private.jwk.json)`,

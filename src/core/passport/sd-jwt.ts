@@ -57,7 +57,6 @@ export function sdJwtSigner(signer: Signer): (data: string) => Promise<string> {
   return async (data: string) => base64url.encode(await signer.sign(encoder.encode(data)))
 }
 
-/** True for a plain JSON object (not null, not an array). */
 /**
  * Seconds since the epoch as an ISO 8601 UTC date-time (`2027-11-22T13:15:30Z`), for messages.
  * A value no Date can hold (the claim is the signer's, not ours) is shown as the number.
@@ -69,6 +68,7 @@ export function timeOf(seconds: number): string {
     : date.toISOString().replace(/\.000Z$/, 'Z')
 }
 
+/** True for a plain JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
