@@ -165,13 +165,13 @@ export interface DocumentsResult {
 async function staleRenditions(
   outDir: string,
   files: readonly { path: string }[],
+  formats: readonly DocumentFormat[],
 ): Promise<string[]> {
-  const { DOCUMENT_FORMATS } = await import('./office/render.js')
   const written = new Set(files.map((f) => f.path))
   const names = new Set(files.map((f) => f.path.replace(/\.[^./]+$/, '')))
   const stale: string[] = []
   for (const name of names) {
-    for (const format of DOCUMENT_FORMATS) {
+    for (const format of formats) {
       const file = `${name}.${format}`
       if (written.has(file)) continue
       const info = await lstat(path.join(outDir, file)).catch(() => undefined)
@@ -207,10 +207,8 @@ export async function writeDocuments(
 ): Promise<DocumentsResult> {
   // Loaded here, not at the top: `accord assess` and `classify` use this module without documents,
   // and the renderers' libraries are slow to load.
-  const [{ generateDocuments }, { DEFAULT_FORMATS, renderDocumentFormats }] = await Promise.all([
-    import('../core/documents/index.js'),
-    import('./office/render.js'),
-  ])
+  const [{ generateDocuments }, { DEFAULT_FORMATS, DOCUMENT_FORMATS, renderDocumentFormats }] =
+    await Promise.all([import('../core/documents/index.js'), import('./office/render.js')])
   const docs = generateDocuments({
     manifest: system.manifest,
     classification,
@@ -231,7 +229,7 @@ export async function writeDocuments(
     },
     ...(options.chromiumPath === undefined ? {} : { chromiumPath: options.chromiumPath }),
   })
-  const removed = await staleRenditions(outDir, files)
+  const removed = await staleRenditions(outDir, files, DOCUMENT_FORMATS)
   await writeFilesAtomic(outDir, files, { remove: removed })
   return {
     outDir,
