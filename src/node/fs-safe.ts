@@ -353,9 +353,13 @@ async function rollBack(placed: readonly Placement[]): Promise<void> {
   }
 }
 
-/** Why `readBoundedFile` could not return a file's bytes. */
+/**
+ * Why `readBoundedFile` could not return a file's bytes. `directory` is set when the path is a
+ * directory, which callers name in their own words (not a manifest file, not a passport file).
+ */
 export type BoundedReadProblem =
-  { kind: 'unreadable'; why: string; cause?: unknown } | { kind: 'too-large'; size: number }
+  | { kind: 'unreadable'; why: string; cause?: unknown; directory?: true }
+  | { kind: 'too-large'; size: number }
 
 /**
  * Reads a whole regular file of at most `maxBytes`, checking the open handle (not the path) so
@@ -383,7 +387,10 @@ export async function readBoundedFile(
   try {
     const info = await handle.stat()
     if (info.isDirectory())
-      return { ok: false, problem: { kind: 'unreadable', why: 'is a directory, not a file' } }
+      return {
+        ok: false,
+        problem: { kind: 'unreadable', why: 'is a directory, not a file', directory: true },
+      }
     if (!info.isFile())
       return { ok: false, problem: { kind: 'unreadable', why: 'is not a regular file' } }
     if (info.size > maxBytes) return { ok: false, problem: { kind: 'too-large', size: info.size } }

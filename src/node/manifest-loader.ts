@@ -120,9 +120,7 @@ async function readManifestBytes(file: string): Promise<Buffer> {
   if (problem.kind === 'too-large') throw tooLarge(file, problem.size)
   throw notFound(
     file,
-    problem.why === 'is a directory, not a file'
-      ? 'is a directory, not a manifest file'
-      : problem.why,
+    problem.directory ? 'is a directory, not a manifest file' : problem.why,
     problem.cause,
   )
 }

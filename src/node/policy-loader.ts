@@ -173,11 +173,7 @@ async function readPolicyText(file: string): Promise<string> {
   if (!read.ok) {
     const { problem } = read
     if (problem.kind === 'too-large') throw tooLarge(file)
-    throw notFound(
-      file,
-      problem.why === 'is a directory, not a file' ? 'is not a regular file' : problem.why,
-      problem.cause,
-    )
+    throw notFound(file, problem.directory ? 'is not a regular file' : problem.why, problem.cause)
   }
   const text = decodeUtf8(read.bytes)
   if (text === undefined) {

@@ -614,9 +614,7 @@ export async function readPassportFile(file: string): Promise<PassportFile> {
       throw malformed(file, `is larger than ${MAX_PASSPORT_FILE_BYTES} bytes`)
     throw notFound(
       file,
-      problem.why === 'is a directory, not a file'
-        ? 'is a directory, not a passport file'
-        : problem.why,
+      problem.directory ? 'is a directory, not a passport file' : problem.why,
       problem.cause,
     )
   }
