@@ -2,6 +2,9 @@ import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
 import { ConfigError, PassportError } from '../../core/errors.js'
+import { resolveRef, suggestRefs } from '../../core/catalog/lookup.js'
+import type { CatalogSet } from '../../core/catalog/types.js'
+import { loadCatalogSet } from '../../node/catalog-loader.js'
 import {
   ENDORSER_KINDS,
   buildEndorsementClaims,
@@ -71,6 +74,7 @@ export function registerEndorse(program: Command, ctx: Ctx): void {
               ? '--checked must name at least one thing that was checked'
               : `--checked item "${badItem}" must be a short id like eu-ai-act:art-15 or artifacts`,
         })
+      assertCatalogued(checked, await loadCatalogSet())
       for (const [flag, value] of [
         ['--name', opts.name],
         ['--statement', opts.statement],
@@ -132,4 +136,26 @@ export function registerEndorse(program: Command, ctx: Ctx): void {
             `verifiers: accord verify PASSPORT --endorsement ${out}\n`,
         )
     })
+}
+
+/**
+ * Throws for a `--checked` item that names a catalogued framework (`eu-ai-act:...`) but no node
+ * of it: a typo such as `eu-ai-act:art-15.6` would otherwise be signed into the endorsement, and a
+ * buyer would read it as checked. Items of other forms (`artifacts`, a URL) are the endorser's own
+ * words and are kept as they are.
+ */
+function assertCatalogued(checked: readonly string[], catalogs: CatalogSet): void {
+  for (const item of checked) {
+    const framework = item.slice(0, item.indexOf(':')).toLowerCase()
+    if (!catalogs.catalogs.has(framework) || resolveRef(catalogs, item) !== undefined) continue
+    const suggestions = suggestRefs(catalogs, item)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message:
+        `--checked item "${item}" names nothing in the ${framework} catalog` +
+        (suggestions.length > 0
+          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : `; \`accord catalog ${framework}\` lists its ids`),
+    })
+  }
 }

@@ -1,0 +1,68 @@
+/**
+ * `accord endorse --checked`: an item that names a catalogued framework must name one of its
+ * nodes, so a typo is not signed into the endorsement; other items are the endorser's own words.
+ */
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { EXAMPLES, run } from '../helpers.js'
+
+let dir: string
+const p = (...parts: string[]) => path.join(dir, ...parts)
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'accord-endorse-'))
+  for (const name of ['issuer', 'authority']) {
+    expect((await run(['keys', 'generate', '--out', p('keys'), '--name', name])).code).toBe(0)
+  }
+  const issued = await run([
+    'issue',
+    path.join(EXAMPLES, 'border-biometrics', 'accord.yaml'),
+    '--key',
+    p('keys', 'issuer.private.jwk.json'),
+    '--status-dir',
+    p('status'),
+    '--out',
+    p('passport.sd-jwt'),
+  ])
+  expect(issued.code, issued.stderr).toBe(0)
+}, 60_000)
+
+const endorse = (checked: string, out: string) =>
+  run([
+    'endorse',
+    p('passport.sd-jwt'),
+    '--key',
+    p('keys', 'authority.private.jwk.json'),
+    '--name',
+    'Authority',
+    '--kind',
+    'national-authority',
+    '--checked',
+    checked,
+    '--statement',
+    'Reviewed',
+    '--out',
+    p(out),
+    '--json',
+  ])
+
+describe('endorse --checked', () => {
+  it('refuses an id of a catalogued framework that names nothing, with a suggestion', async () => {
+    const r = await endorse('artifacts,eu-ai-act:art-15.6', 'typo.sd-jwt')
+    expect(r.code).toBe(2)
+    const { error } = r.json()
+    expect(error.code).toBe('ERR_CONFIG_BAD_ARGS')
+    expect(error.message).toContain('"eu-ai-act:art-15.6" names nothing in the eu-ai-act catalog')
+    expect(error.message).toMatch(/did you mean .*"eu-ai-act:art-15\.\d"/)
+    expect(existsSync(p('typo.sd-jwt'))).toBe(false)
+  })
+
+  it('accepts catalogued ids in any case, and free words', async () => {
+    const r = await endorse('eu-ai-act:art-15.5, NIST-AI-RMF:MEASURE-2.7 ,artifacts', 'ok.sd-jwt')
+    expect(r.code, r.stdout).toBe(0)
+    // buildEndorsementClaims sorts them
+    expect(r.json().checked).toEqual(['NIST-AI-RMF:MEASURE-2.7', 'artifacts', 'eu-ai-act:art-15.5'])
+  })
+})
