@@ -254,16 +254,17 @@ export class StatusStore {
   /**
    * Sets the status of an allocated index (ERR_PASSPORT_STATUS_NOT_FOUND otherwise). Revocation
    * is final (Accord policy; the draft describes SUSPENDED as the temporary status): changing a revoked entry throws
-   * ERR_CONFIG_BAD_ARGS. Setting the status an entry already has is a no-op.
+   * ERR_CONFIG_BAD_ARGS. Setting the status an entry already has is a no-op. Returns the status the
+   * entry had before.
    */
-  setStatus(listId: string, idx: number, status: StatusValue): Promise<void> {
+  setStatus(listId: string, idx: number, status: StatusValue): Promise<StatusValue> {
     if (status !== STATUS.valid && status !== STATUS.invalid && status !== STATUS.suspended)
       throw new TypeError(`status must be 0, 1 or 2, got ${String(status)}`)
     const file = this.statePath(listId)
     return serialize(file, async () => {
       const state = await this.requireIndex(listId, idx)
       const current = state.statuses[String(idx)] ?? STATUS.valid
-      if (current === status) return
+      if (current === status) return current
       if (current === STATUS.invalid)
         throw new ConfigError({
           code: 'ERR_CONFIG_BAD_ARGS',
@@ -274,6 +275,7 @@ export class StatusStore {
       if (status === STATUS.valid) delete state.statuses[String(idx)]
       else state.statuses[String(idx)] = status
       await this.writeState(state)
+      return current
     })
   }
 

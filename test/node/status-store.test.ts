@@ -144,11 +144,13 @@ describe('StatusStore.setStatus / signStatusList', () => {
       return (await checkStatus({ status_list: { idx, uri: URI } }, loaded, opts)).reason
     }
     expect(await check()).toBe('ok')
-    await store.setStatus('main', idx, STATUS.suspended)
+    // Each change returns the status the entry had before.
+    expect(await store.setStatus('main', idx, STATUS.suspended)).toBe(STATUS.valid)
     expect(await check()).toBe('suspended')
-    await store.setStatus('main', idx, STATUS.valid)
+    expect(await store.setStatus('main', idx, STATUS.suspended)).toBe(STATUS.suspended)
+    expect(await store.setStatus('main', idx, STATUS.valid)).toBe(STATUS.suspended)
     expect(await check()).toBe('ok')
-    await store.setStatus('main', idx, STATUS.invalid)
+    expect(await store.setStatus('main', idx, STATUS.invalid)).toBe(STATUS.valid)
     expect(await store.getStatus('main', idx)).toBe(STATUS.invalid)
     expect(await check()).toBe('revoked')
     // Revocation is final.

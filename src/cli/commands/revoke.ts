@@ -21,6 +21,13 @@ const ACTION: Record<StatusValue, string> = {
   [STATUS.suspended]: 'suspended',
 }
 
+/** The state an entry is in, for "was already ...". */
+const STATE: Record<StatusValue, string> = {
+  [STATUS.valid]: 'valid',
+  [STATUS.invalid]: 'revoked',
+  [STATUS.suspended]: 'suspended',
+}
+
 /**
  * `accord revoke PASSPORT --key ISSUER_KEY`: sets the passport's entry in the issuer's local
  * status registry and re-signs the Status List Token. Only the key whose kid is the passport's
@@ -88,11 +95,12 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
           message: `status list "${listId}" is served at ${state.uri}, but the passport points at ${uri}`,
         })
 
-      await store.setStatus(listId, idx, status)
+      const previous = await store.setStatus(listId, idx, status)
       const signed = await store.signStatusList(listId, signer, { uri })
       const jti = typeof passport.claims.jti === 'string' ? passport.claims.jti : undefined
       const out = {
         action: ACTION[status],
+        changed: previous !== status,
         passport: jti ?? passportPath,
         listId,
         idx,
@@ -104,7 +112,9 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
       if (opts.json) printJson(ctx.io, out)
       else
         ctx.io.out(
-          `${ACTION[status]} ${out.passport} (status list "${listId}", index ${idx})\n` +
+          (out.changed
+            ? `${ACTION[status]} ${out.passport} (status list "${listId}", index ${idx})\n`
+            : `${out.passport} was already ${STATE[status]} (status list "${listId}", index ${idx}); nothing changed, the list was re-signed\n`) +
             `wrote ${signed.path}\n` +
             `publish it at ${uri} (valid until ${new Date(signed.exp * 1000).toISOString()})\n`,
         )
