@@ -51,7 +51,15 @@ export function registerPresent(program: Command, ctx: Ctx): void {
       if (opts.list) {
         if (opts.json)
           printJson(ctx.io, { paths: available.paths, evidence: [...available.evidenceIds.keys()] })
-        else for (const p of available.paths) ctx.io.out(p + '\n')
+        else {
+          // Each evidence item with the id `--disclose evidence:<id>` takes.
+          const idAt = new Map([...available.evidenceIds].map(([id, i]) => [i, id]))
+          for (const p of available.paths) {
+            const m = /^evidence\.items\.(\d+)$/.exec(p)
+            const id = m ? idAt.get(Number(m[1])) : undefined
+            ctx.io.out(id === undefined ? `${p}\n` : `${p}  (evidence:${id})\n`)
+          }
+        }
         return
       }
       const disclose = opts.disclose.includes('all') ? available.paths : opts.disclose

@@ -14,6 +14,7 @@ import { PassportError } from '../errors.js'
 import type { Signer } from '../ports.js'
 import { isRecord, libraryHasher, sdJwtSigner, type SdHasher } from './sd-jwt.js'
 import { ALLOWED_ALGS } from './types.js'
+import { compareCodeUnits } from '../compare.js'
 
 const SUBJECT = 'credentialSubject.'
 
@@ -38,7 +39,7 @@ export interface PresentPassportOptions {
 
 /** A decoded passport's selectively disclosable paths (relative to credentialSubject). */
 export interface DisclosablePaths {
-  /** `classification.eu-ai-act`, `evidence.items.0`, ... sorted. */
+  /** `classification.eu-ai-act`, `evidence.items.0`, ... sorted, item indexes as numbers (2 before 10). */
   paths: string[]
   /** Evidence id -> index in `evidence.items`, for `evidence:<id>`. */
   evidenceIds: Map<string, number>
@@ -50,6 +51,14 @@ function malformed(message: string, cause?: unknown): PassportError {
     message: `passport: ${message}`,
     ...(cause === undefined ? {} : { cause }),
   })
+}
+
+/** Code-unit order, except that paths differing only in a final index compare by its value. */
+function comparePaths(a: string, b: string): number {
+  const ma = /^(.*\.)(\d+)$/.exec(a)
+  const mb = /^(.*\.)(\d+)$/.exec(b)
+  if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2])
+  return compareCodeUnits(a, b)
 }
 
 /** Lists what can be disclosed from an issued SD-JWT (throws ERR_PASSPORT_MALFORMED). */
@@ -64,7 +73,7 @@ export function disclosablePaths(sdJwt: string, hasher: SdHasher): DisclosablePa
   const paths = Object.keys(unpacked.disclosureKeymap)
     .filter((k) => k.startsWith(SUBJECT))
     .map((k) => k.slice(SUBJECT.length))
-    .sort()
+    .sort(comparePaths)
   const evidenceIds = new Map<string, number>()
   const root = unpacked.unpackedObj
   const subject = isRecord(root) ? root.credentialSubject : undefined
