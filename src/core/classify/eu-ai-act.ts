@@ -64,7 +64,13 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     rule: 'eu.law-version',
     cites: lawVersion.source,
     outcome: 'fired',
-    reasoning: `On ${asOf} the law in force is ${lawVersion.title} (from ${lawVersion.in_force_from}).${lawVersion.uncertain ? ` Uncertain: ${lawVersion.uncertain}` : ''}`,
+    // lawVersionAt gives the first version for a date before it: the Act is then not yet in
+    // force, and saying "the law in force" would be false.
+    reasoning: `${
+      asOf < lawVersion.in_force_from
+        ? `On ${asOf} the Act is not yet in force; it enters into force on ${lawVersion.in_force_from} as ${lawVersion.title}, which is applied here: every obligation is upcoming.`
+        : `On ${asOf} the law in force is ${lawVersion.title} (from ${lawVersion.in_force_from}).`
+    }${lawVersion.uncertain ? ` Uncertain: ${lawVersion.uncertain}` : ''}`,
   })
   addContextFacts(ctx)
 

@@ -917,6 +917,19 @@ describe('law version and obligations over time', () => {
     expect(obligationIds(later.upcoming)).not.toContain('eu-ai-act:art-9')
   })
 
+  it('before the Act entered into force (2024-08-01) the trace says so, and every obligation is upcoming', () => {
+    const before = classify(recruitment, '2020-01-01')
+    const step = before.trace.find((s) => s.rule === 'eu.law-version')
+    expect(step?.reasoning).toContain('On 2020-01-01 the Act is not yet in force')
+    expect(step?.reasoning).not.toContain('the law in force is')
+    expect(before.obligations).toEqual([])
+    expect(before.upcoming.length).toBeGreaterThan(0)
+    const onTheDay = classify(recruitment, '2024-08-01')
+    expect(onTheDay.trace.find((s) => s.rule === 'eu.law-version')?.reasoning).toContain(
+      'On 2024-08-01 the law in force is',
+    )
+  })
+
   it('selects obligations by role: a public-body deployer gets Art. 26 and the FRIA, not Art. 9', () => {
     const r = classify(
       { ...recruitment, roles: ['deployer'], deployment: { publicBody: true } },
