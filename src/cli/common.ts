@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { ConfigError } from '../core/errors.js'
+import { isCalendarDate } from '../core/dates.js'
 import type { Io } from './io.js'
 
 export interface Ctx {
@@ -37,13 +38,6 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--as-of <date>', 'evaluate the law as of this date (YYYY-MM-DD); default: today')
     .option('--catalogs <dir>', 'directory of catalog files (default: the bundled catalogs)')
     .option('--json', 'print machine-readable JSON on stdout')
-}
-
-/** True when `value` is a real calendar date as YYYY-MM-DD (not 2026-02-30, not 2026-13-01). */
-export function isCalendarDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
-  return d !== undefined && d.toISOString().slice(0, 10) === value
 }
 
 /** Validates --as-of: a real calendar date as YYYY-MM-DD, defaulting to today (UTC). */

@@ -6,7 +6,8 @@ import type { VerificationResult, Verdict } from '../../core/passport/types.js'
 import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
-import { isCalendarDate, printJson, progress, type Ctx } from '../common.js'
+import { isCalendarDate } from '../../core/dates.js'
+import { printJson, progress, type Ctx } from '../common.js'
 
 interface VerifyOptions {
   policy?: string

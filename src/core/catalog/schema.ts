@@ -6,15 +6,12 @@
  * file (`npm run schema:generate`) and CI fails when they are stale.
  */
 import { z } from 'zod'
+import { isCalendarDate } from '../dates.js'
 
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((s) => {
-    // Date.parse rolls 2024-02-30 over to March 1; a real date survives the round trip.
-    const d = new Date(s + 'T00:00:00Z')
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
-  }, 'not a calendar date')
+  .refine(isCalendarDate, 'not a calendar date')
 
 /** Operator roles of EU AI Act Art. 3(3)-(8) (plus the product manufacturer of Art. 25(3)). */
 export const ROLES = [
