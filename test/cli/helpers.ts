@@ -67,3 +67,32 @@ export async function runProcess(
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null]
   return { code, signal, stdout, stderr }
 }
+
+/**
+ * A temp folder with keys (`keys/<name>.private.jwk.json`, ...) for each of `keyNames` and a
+ * passport of a bundled example issued by `keys/issuer` (`passport.sd-jwt`, status lists in
+ * `status/`). Returns a path maker inside the folder.
+ */
+export async function issuedExample(
+  example: string,
+  keyNames: readonly string[] = ['issuer'],
+): Promise<(...parts: string[]) => string> {
+  const dir = mkdtempSync(path.join(tmpdir(), `accord-${example}-passport-`))
+  const p = (...parts: string[]) => path.join(dir, ...parts)
+  for (const name of new Set(['issuer', ...keyNames])) {
+    const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name])
+    if (r.code !== 0) throw new Error(`keys generate ${name}: ${r.stderr}`)
+  }
+  const issued = await run([
+    'issue',
+    path.join(EXAMPLES, example, 'accord.yaml'),
+    '--key',
+    p('keys', 'issuer.private.jwk.json'),
+    '--status-dir',
+    p('status'),
+    '--out',
+    p('passport.sd-jwt'),
+  ])
+  if (issued.code !== 0) throw new Error(`issue ${example}: ${issued.stderr}`)
+  return p
+}

@@ -2,31 +2,14 @@
  * `accord endorse --checked`: an item that names a catalogued framework must name one of its
  * nodes, so a typo is not signed into the endorsement; other items are the endorser's own words.
  */
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import { existsSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLES, run } from '../helpers.js'
+import { issuedExample, run } from '../helpers.js'
 
-let dir: string
-const p = (...parts: string[]) => path.join(dir, ...parts)
+let p: (...parts: string[]) => string
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-endorse-'))
-  for (const name of ['issuer', 'authority']) {
-    expect((await run(['keys', 'generate', '--out', p('keys'), '--name', name])).code).toBe(0)
-  }
-  const issued = await run([
-    'issue',
-    path.join(EXAMPLES, 'border-biometrics', 'accord.yaml'),
-    '--key',
-    p('keys', 'issuer.private.jwk.json'),
-    '--status-dir',
-    p('status'),
-    '--out',
-    p('passport.sd-jwt'),
-  ])
-  expect(issued.code, issued.stderr).toBe(0)
+  p = await issuedExample('border-biometrics', ['issuer', 'authority'])
 }, 60_000)
 
 const endorse = (checked: string, out: string) =>

@@ -2,29 +2,13 @@
  * `accord present --list`: evidence items in index order (2 before 10), each with the id that
  * `--disclose evidence:<id>` takes, so a vendor can tell which item is which.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLES, run } from '../helpers.js'
+import { issuedExample, run } from '../helpers.js'
 
-let dir: string
-const p = (...parts: string[]) => path.join(dir, ...parts)
+let p: (...parts: string[]) => string
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-present-'))
-  expect((await run(['keys', 'generate', '--out', p('keys'), '--name', 'issuer'])).code).toBe(0)
-  const issued = await run([
-    'issue',
-    path.join(EXAMPLES, 'border-biometrics', 'accord.yaml'),
-    '--key',
-    p('keys', 'issuer.private.jwk.json'),
-    '--status-dir',
-    p('status'),
-    '--out',
-    p('passport.sd-jwt'),
-  ])
-  expect(issued.code, issued.stderr).toBe(0)
+  p = await issuedExample('border-biometrics')
 }, 60_000)
 
 describe('present --list', () => {

@@ -2,29 +2,13 @@
  * `accord revoke` says whether the entry changed: reinstating a valid passport or suspending a
  * suspended one changes nothing, and must not be reported as done.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLES, run } from '../helpers.js'
+import { issuedExample, run } from '../helpers.js'
 
-let dir: string
-const p = (...parts: string[]) => path.join(dir, ...parts)
+let p: (...parts: string[]) => string
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-revoke-'))
-  expect((await run(['keys', 'generate', '--out', p('keys'), '--name', 'issuer'])).code).toBe(0)
-  const issued = await run([
-    'issue',
-    path.join(EXAMPLES, 'public-chatbot', 'accord.yaml'),
-    '--key',
-    p('keys', 'issuer.private.jwk.json'),
-    '--status-dir',
-    p('status'),
-    '--out',
-    p('passport.sd-jwt'),
-  ])
-  expect(issued.code, issued.stderr).toBe(0)
+  p = await issuedExample('public-chatbot')
 }, 60_000)
 
 const revoke = (...flags: string[]) =>
