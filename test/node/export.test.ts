@@ -184,6 +184,44 @@ describe.each(EXAMPLES)('exports of the %s example', (example) => {
   })
 })
 
+describe('CycloneDX bom-refs', () => {
+  it('stay unique and reproducible when names slug alike (non-ASCII, case or punctuation)', async () => {
+    const base = await inputOf('public-chatbot')
+    const manifest = structuredClone(base.manifest)
+    const [m1, m2] = manifest.models as [
+      (typeof manifest.models)[number],
+      (typeof manifest.models)[number],
+    ]
+    m1.name = '模型甲'
+    m2.name = '模型乙'
+    m1.version = m2.version = '1'
+    const d = manifest.datasets[0] as (typeof manifest.datasets)[number]
+    manifest.datasets = [
+      { ...d, name: 'Test set' },
+      { ...d, name: 'test-set' },
+      { ...d, name: '训练集' },
+    ]
+    const input = { ...base, manifest }
+    const text = (await buildSystemExport('cyclonedx', input)).text
+    // The library replaces a duplicate bom-ref with a random one: the same input must give the same bytes.
+    expect((await buildSystemExport('cyclonedx', input)).text).toBe(text)
+    const bom = JSON.parse(text)
+    const refs = bom.components.map((c: { 'bom-ref': string }) => c['bom-ref'])
+    expect(new Set(refs).size).toBe(5)
+    expect(refs.some((r: string) => r.startsWith('BomRef.'))).toBe(false)
+    const models = bom.components.filter(
+      (c: { type: string }) => c.type === 'machine-learning-model',
+    )
+    expect(models.map((c: { name: string }) => c.name).sort()).toEqual(['模型乙', '模型甲'])
+    for (const c of models) expect(c.modelCard).toBeDefined()
+    const data = bom.components.filter((c: { type: string }) => c.type === 'data')
+    expect(data).toHaveLength(3)
+    for (const c of data) expect(c.data[0].name).toBe(c.name)
+    const system = bom.dependencies.find((x: { ref: string }) => x.ref === 'system')
+    expect([...system.dependsOn].sort()).toEqual([...refs].sort())
+  })
+})
+
 describe('exportSystem', () => {
   it('writes an SSP for a manifest', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-ssp-')), 'ssp.json')
