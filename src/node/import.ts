@@ -239,7 +239,11 @@ export async function importOscalAssessmentResults(
   const issues = validateOscal('assessment-results', doc, file)
   if (issues.length > 0) throw invalid(file, issues, 'OSCAL assessment results')
   const set = await loadCatalogSet(options.catalogsDir)
-  const summary = summariseAssessmentResults(doc, (targetId) => resolveTarget(set, targetId))
+  const summary = summariseAssessmentResults(
+    doc,
+    (targetId) => resolveTarget(set, targetId),
+    (ref) => resolveRef(set, ref) !== undefined,
+  )
   if (summary.satisfied.length === 0) return { summary }
   const evidence: EvidenceEntry = {
     id: options.id ?? `oscal-ar-${slug(summary.title)}`,

@@ -149,6 +149,41 @@ describe('import oscal-ar', () => {
     expect(r.evidence?.date).toBe(AS_OF)
   })
 
+  it('never claims an obligation the file also finds not satisfied, nor an unknown obligation', async () => {
+    const dir = tmp()
+    const ar = path.join(dir, 'ar.json')
+    const manifest = path.join(ROOT, 'examples/public-chatbot/accord.yaml')
+    await exportSystem('oscal-ar', manifest, { out: ar, asOf: AS_OF })
+    const doc = JSON.parse(readFileSync(ar, 'utf8'))
+    type Finding = {
+      uuid: string
+      target: { 'target-id': string; status: { state: string } }
+      props: { name: string; value: string }[]
+    }
+    const result = doc['assessment-results'].results[0]
+    const findings = result.findings as Finding[]
+    const met = findings.find((f) => f.target.status.state === 'satisfied')!
+    const ref = met.props.find((p) => p.name === 'obligation')!.value
+    // A second finding on the same target that says not satisfied (a later or another assessor).
+    const contra = structuredClone(met)
+    contra.uuid = '11111111-1111-4111-8111-111111111111'
+    contra.target.status.state = 'not-satisfied'
+    // A satisfied finding whose obligation property names nothing in the catalogs.
+    const bogus = structuredClone(met)
+    bogus.uuid = '11111111-1111-4111-8111-111111111112'
+    bogus.target['target-id'] = 'ac-1'
+    bogus.props.find((p) => p.name === 'obligation')!.value = 'eu-ai-act:art-999'
+    findings.push(contra, bogus)
+    writeFileSync(ar, JSON.stringify(doc))
+    const r = await importOscalAssessmentResults(ar)
+    expect(r.summary.notSatisfied).toContain(ref)
+    expect(r.summary.satisfied).not.toContain(ref)
+    expect(r.evidence?.supports).not.toContain(ref)
+    expect(r.summary.satisfied).not.toContain('eu-ai-act:art-999')
+    expect(r.evidence?.supports).not.toContain('eu-ai-act:art-999')
+    expect(r.summary.unmapped).toEqual(['ac-1'])
+  })
+
   it('reads NIST’s example AR: valid, but its SP 800-53 targets map to no Accord obligation', async () => {
     const r = await importOscalAssessmentResults(
       path.join(VENDOR, 'example_ifa_assessment-results-example.json'),
