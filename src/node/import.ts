@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parse, stringify } from 'yaml'
+import { LineCounter, parse, parseDocument, stringify } from 'yaml'
 import {
   CatalogError,
   ConfigError,
@@ -33,7 +33,8 @@ import {
 } from '../core/export/ciso-assistant.js'
 import { parseModelCard, type ModelCard } from '../core/export/model-card.js'
 import { summariseAssessmentResults, type ArSummary } from '../core/export/oscal-ar-import.js'
-import { loadCatalogSet } from './catalog-loader.js'
+import { jsonErrorPosition, loadCatalogSet } from './catalog-loader.js'
+import { jsonTextRepeatsAKey } from './manifest-loader.js'
 import { validateCycloneDx, validateOscal } from './export.js'
 import { writeFileAtomic } from './fs-safe.js'
 
@@ -75,7 +76,9 @@ async function readInput(file: string): Promise<string> {
       },
     ])
   }
-  return readFile(file, 'utf8')
+  const text = await readFile(file, 'utf8')
+  // A UTF-8 byte order mark (as some Windows tools write) is not part of the document.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 function invalid(file: string, issues: Issue[], what = 'file'): EvidenceError {
@@ -87,12 +90,12 @@ function invalid(file: string, issues: Issue[], what = 'file'): EvidenceError {
 }
 
 function parseJsonInput(text: string, file: string, what: string): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text) as unknown
+    value = JSON.parse(text) as unknown
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err)
-    const pos = /position (\d+)/.exec(msg)
-    const at = pos ? lineColumn(text, Number(pos[1])) : {}
+    const xml = /^\s*</.test(text)
     throw invalid(
       file,
       [
@@ -100,19 +103,37 @@ function parseJsonInput(text: string, file: string, what: string): unknown {
           code: 'json_syntax',
           path: [],
           file,
-          ...at,
+          ...jsonErrorPosition(text, msg),
           message: `not valid JSON: ${msg}`,
-          hint: `${what} must be a JSON document; fix the syntax at the position given`,
+          hint: xml
+            ? `this looks like XML; accord reads the JSON form of the ${what} only: export it as JSON`
+            : `${what} must be a JSON document; fix the syntax at the line and column given`,
         },
       ],
       what,
     )
   }
+  if (jsonTextRepeatsAKey(text, value)) throw invalid(file, [duplicateKeyIssue(text, file)], what)
+  return value
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n')
-  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 }
+/**
+ * The first key given twice in a JSON text, with its line and column. JSON.parse would keep the
+ * last value without a word (and other tools the first), so the file is ambiguous: refused.
+ */
+function duplicateKeyIssue(text: string, file: string): Issue {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
+  const dup = doc.errors.find((e) => e.code === 'DUPLICATE_KEY')
+  const at = dup ? lineCounter.linePos(dup.pos[0]) : undefined
+  return {
+    code: 'json_duplicate_key',
+    path: [],
+    file,
+    ...(at ? { line: at.line, column: at.col } : {}),
+    message: `an object gives the same key twice${at ? '' : ' (somewhere in the file)'}; JSON readers disagree on which value counts`,
+    hint: 'remove the repeated key so that each key appears once in its object',
+  }
 }
 
 /** A lowercase slug for an evidence id. */

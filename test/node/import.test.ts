@@ -268,6 +268,62 @@ describe('import cyclonedx', () => {
   })
 })
 
+describe('JSON inputs of accord import', () => {
+  const bomWith = (body: string) => {
+    const file = path.join(tmp(), 'bom.json')
+    writeFileSync(file, body)
+    return file
+  }
+
+  it('CLI: a key given twice -> exit 3 with its line and column, not the last value silently', async () => {
+    // JSON.parse would keep "1.6" and accept the BOM; another reader keeps "1.5".
+    const file = bomWith(
+      '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.5",\n  "specVersion": "1.6"\n}\n',
+    )
+    const r = await cli(['import', 'cyclonedx', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: 'ERR_EVIDENCE_IMPORT_INVALID',
+      issues: [{ code: 'json_duplicate_key', file, line: 4, column: 3 }],
+    })
+    // Nested objects too: a finding whose state is given twice.
+    const ar = path.join(tmp(), 'ar.json')
+    await exportSystem('oscal-ar', path.join(ROOT, 'examples/public-chatbot/accord.yaml'), {
+      out: ar,
+      asOf: AS_OF,
+    })
+    const text = readFileSync(ar, 'utf8')
+    const at = text.indexOf('"state": "not-satisfied"')
+    writeFileSync(ar, text.slice(0, at) + '"state": "satisfied", ' + text.slice(at))
+    await expect(importOscalAssessmentResults(ar)).rejects.toMatchObject({
+      issues: [{ code: 'json_duplicate_key', line: expect.any(Number) }],
+    })
+  })
+
+  it('reads a file that starts with a UTF-8 byte order mark', async () => {
+    const bom = path.join(tmp(), 'bom.json')
+    await exportSystem('cyclonedx', path.join(ROOT, 'examples/police-analytics/accord.yaml'), {
+      out: bom,
+      asOf: AS_OF,
+    })
+    const file = bomWith('\uFEFF' + readFileSync(bom, 'utf8'))
+    expect((await importCycloneDx(file)).models.length).toBeGreaterThan(0)
+  })
+
+  it('gives the line and column of a syntax error even when V8 names no position, and spots XML', async () => {
+    await expect(importCycloneDx(bomWith('{\n  "bomFormat": }'))).rejects.toMatchObject({
+      issues: [{ code: 'json_syntax', line: 2, column: 16 }],
+    })
+    await expect(
+      importCycloneDx(
+        bomWith('<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6"/>'),
+      ),
+    ).rejects.toMatchObject({
+      issues: [{ code: 'json_syntax', line: 1, column: 1, hint: expect.stringMatching(/XML/) }],
+    })
+  })
+})
+
 describe('import ciso-assistant', () => {
   it('converts a CISO Assistant-shaped library into a catalog that passes validateCatalog', async () => {
     const dir = tmp()
