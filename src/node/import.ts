@@ -114,7 +114,44 @@ function parseJsonInput(text: string, file: string, what: string): unknown {
     )
   }
   if (jsonTextRepeatsAKey(text, value)) throw invalid(file, [duplicateKeyIssue(text, file)], what)
+  const depth = jsonDepth(value)
+  if (depth > MAX_IMPORT_JSON_DEPTH) {
+    throw invalid(
+      file,
+      [
+        {
+          code: 'json_too_deep',
+          path: [],
+          file,
+          message: `objects and arrays are nested ${depth} levels deep; accord reads at most ${MAX_IMPORT_JSON_DEPTH}`,
+          hint: `no real ${what} nests this deep: flatten the nesting (for example nested components or parts), or export the file again from the tool that made it`,
+        },
+      ],
+      what,
+    )
+  }
   return value
+}
+
+/**
+ * Deepest nesting of objects and arrays `accord import` reads. The schema validators recurse, so a
+ * hostile file nested thousands deep (CycloneDX components, OSCAL parts) would overflow the stack;
+ * real documents stay far below this.
+ */
+export const MAX_IMPORT_JSON_DEPTH = 256
+
+/** How deeply objects and arrays nest in `value` (a scalar is 0), found without recursion. */
+function jsonDepth(value: unknown): number {
+  let max = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number]
+    if (typeof v !== 'object' || v === null) continue
+    if (d > max) max = d
+    for (const x of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
+      if (typeof x === 'object' && x !== null) stack.push([x, d + 1])
+  }
+  return max
 }
 
 /**

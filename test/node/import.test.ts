@@ -300,6 +300,35 @@ describe('JSON inputs of accord import', () => {
     })
   })
 
+  it('CLI: nesting thousands deep -> exit 3 json_too_deep, not a stack overflow (exit 70)', async () => {
+    // Schema-valid shapes that the validators follow recursively: nested CycloneDX components.
+    const n = 3000
+    const nested = '[{"type":"library","name":"x","components":'.repeat(n) + '[]' + '}]'.repeat(n)
+    const file = bomWith(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":${nested}}`)
+    const r = await cli(['import', 'cyclonedx', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout).error.issues).toEqual([
+      expect.objectContaining({ code: 'json_too_deep', file }),
+    ])
+    // OSCAL parts nest too (assessment-results local-definitions).
+    const ar = path.join(tmp(), 'ar.json')
+    await exportSystem('oscal-ar', path.join(ROOT, 'examples/public-chatbot/accord.yaml'), {
+      out: ar,
+      asOf: AS_OF,
+    })
+    const doc = JSON.parse(readFileSync(ar, 'utf8'))
+    // (spliced in as text: JSON.stringify itself recurses)
+    const parts =
+      '{"id":"p","name":"x","parts":['.repeat(n) + '{"id":"p","name":"x"}' + ']}'.repeat(n)
+    doc['assessment-results']['local-definitions'] = {
+      'objectives-and-methods': [{ 'control-id': 'ac-1', parts: ['PARTS'] }],
+    }
+    writeFileSync(ar, JSON.stringify(doc).replace('"PARTS"', parts))
+    const r2 = await cli(['import', 'oscal-ar', ar, '--json'])
+    expect(r2.code).toBe(3)
+    expect(JSON.parse(r2.stdout).error.issues[0].code).toBe('json_too_deep')
+  })
+
   it('reads a file that starts with a UTF-8 byte order mark', async () => {
     const bom = path.join(tmp(), 'bom.json')
     await exportSystem('cyclonedx', path.join(ROOT, 'examples/police-analytics/accord.yaml'), {
