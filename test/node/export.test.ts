@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Ajv } from 'ajv'
@@ -245,6 +253,44 @@ describe('exportSystem', () => {
       code: 'ERR_MANIFEST_NOT_FOUND',
     })
     expect(existsSync(out)).toBe(false)
+  })
+})
+
+describe('OSCAL links built from the manifest', () => {
+  it('an evidence file name with spaces, #, %, [] or accents and a website with a space still export', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'accord-href-'))
+    cpSync(path.join(ROOT, 'examples/public-chatbot'), dir, { recursive: true })
+    const name = 'Évaluation report #1 [v2] 100% ?.md'
+    renameSync(path.join(dir, 'evidence/evaluation-report.md'), path.join(dir, 'evidence', name))
+    const manifest = path.join(dir, 'accord.yaml')
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8')
+        .replace(
+          'path: evidence/evaluation-report.md',
+          `path: ${JSON.stringify(`evidence/${name}`)}`,
+        )
+        .replace(
+          'website: https://harbourline.example',
+          'website: "https://harbourline.example/über uns"',
+        ),
+    )
+    for (const [kind, model, root] of [
+      ['oscal-ssp', 'ssp', 'system-security-plan'],
+      ['oscal-ar', 'ar', 'assessment-results'],
+    ] as const) {
+      const out = path.join(dir, `${kind}.json`)
+      await exportSystem(kind, manifest, { out, asOf: AS_OF })
+      const doc = readJson(out) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+      expectValid(model, doc)
+      const hrefs = doc[root]['back-matter'].resources.flatMap(
+        (r: { rlinks?: { href: string }[] }) => (r.rlinks ?? []).map((l) => l.href),
+      )
+      expect(hrefs.map((h: string) => decodeURIComponent(h))).toContain(`evidence/${name}`)
+      expect(doc[root].metadata.parties[0].links[0].href).toBe(
+        'https://harbourline.example/%C3%BCber%20uns',
+      )
+    }
   })
 })
 
