@@ -364,7 +364,7 @@ export async function importCycloneDx(file: string): Promise<CycloneDxImport> {
   }
   const issues = await validateCycloneDx(text, file)
   if (issues.length > 0) throw invalid(file, issues, 'CycloneDX BOM')
-  const components = (doc.components ?? []) as Record<string, unknown>[]
+  const components = allComponents(doc)
   const pick = (type: string) => components.filter((c) => c.type === type)
   return {
     specVersion: '1.6',
@@ -379,6 +379,25 @@ export async function importCycloneDx(file: string): Promise<CycloneDxImport> {
       ...(c['bom-ref'] ? { bomRef: String(c['bom-ref']) } : {}),
     })),
   }
+}
+
+/**
+ * Every component of a BOM in document order, nested ones included (a component may hold
+ * `components`, e.g. the models inside an application); the metadata component is not listed.
+ */
+function allComponents(doc: Record<string, unknown>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = []
+  const stack: Record<string, unknown>[] = [
+    ...((doc.components ?? []) as Record<string, unknown>[]),
+  ]
+  stack.reverse()
+  while (stack.length > 0) {
+    const c = stack.pop() as Record<string, unknown>
+    out.push(c)
+    const inner = (c.components ?? []) as Record<string, unknown>[]
+    for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i] as Record<string, unknown>)
+  }
+  return out
 }
 
 export interface CisoImportOptions {

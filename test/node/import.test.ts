@@ -250,6 +250,34 @@ describe('import cyclonedx', () => {
     expect(r.serialNumber).toMatch(/^urn:uuid:/)
   })
 
+  it('lists models and datasets nested inside other components too', async () => {
+    const file = path.join(tmp(), 'nested.json')
+    const bom = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      version: 1,
+      components: [
+        {
+          type: 'application',
+          name: 'app',
+          'bom-ref': 'app',
+          components: [
+            { type: 'machine-learning-model', name: 'inner-model', version: '2', 'bom-ref': 'm' },
+            { type: 'data', name: 'inner-data', 'bom-ref': 'd' },
+          ],
+        },
+        { type: 'machine-learning-model', name: 'top-model', 'bom-ref': 't' },
+      ],
+    }
+    writeFileSync(file, JSON.stringify(bom))
+    const r = await importCycloneDx(file)
+    expect(r.models).toEqual([
+      { name: 'inner-model', version: '2', bomRef: 'm' },
+      { name: 'top-model', bomRef: 't' },
+    ])
+    expect(r.datasets).toEqual([{ name: 'inner-data', bomRef: 'd' }])
+  })
+
   it('CLI: a schema-invalid BOM -> exit 3 naming the bad members', async () => {
     const r = await cli([
       'import',
