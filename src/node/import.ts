@@ -20,6 +20,7 @@ import type { CatalogSet } from '../core/catalog/types.js'
 import { resolveRef } from '../core/catalog/lookup.js'
 import { catalogKey, validateCatalog, validateMapping } from '../core/catalog/validate.js'
 import { parseYamlWithSchema } from '../core/manifest/parse.js'
+import { EVIDENCE_ID } from '../core/manifest/schema.js'
 import {
   CisoFrameworkLibraryInput,
   CisoMappingLibraryInput,
@@ -193,6 +194,18 @@ export interface ImportEvidenceOptions {
   catalogsDir?: string
 }
 
+/** The evidence id to use: `--id` when given (checked as the manifest checks it), else `fallback`. */
+function evidenceId(id: string | undefined, fallback: string): string {
+  if (id === undefined) return fallback
+  if (!EVIDENCE_ID.test(id)) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--id "${id}" is not an evidence id: use a lowercase slug of letters, digits and "-" (e.g. ${slug(id)}), as accord.yaml requires`,
+    })
+  }
+  return id
+}
+
 export interface ModelCardImport {
   card: ModelCard
   evidence: EvidenceEntry
@@ -214,6 +227,7 @@ export async function importModelCard(
   file: string,
   options: ImportEvidenceOptions = {},
 ): Promise<ModelCardImport> {
+  evidenceId(options.id, '') // a bad --id is a bad argument, before the file is read
   const text = await readInput(file)
   const parsed = parseModelCard(text, file)
   if (!parsed.ok) throw invalid(file, parsed.issues, 'model card')
@@ -237,7 +251,7 @@ export async function importModelCard(
     )
   }
   const name = card.modelName ?? path.basename(path.dirname(path.resolve(file)))
-  const id = options.id ?? `model-card-${slug(name)}`
+  const id = evidenceId(options.id, `model-card-${slug(name)}`)
   const evidence: EvidenceEntry = {
     id,
     path: options.evidencePath ?? file,
@@ -277,6 +291,7 @@ export async function importOscalAssessmentResults(
   file: string,
   options: ImportEvidenceOptions = {},
 ): Promise<OscalArImport> {
+  evidenceId(options.id, '')
   const text = await readInput(file)
   const doc = parseJsonInput(text, file, 'OSCAL assessment results')
   if (typeof doc !== 'object' || doc === null || !('assessment-results' in doc)) {
@@ -304,7 +319,7 @@ export async function importOscalAssessmentResults(
   )
   if (summary.satisfied.length === 0) return { summary }
   const evidence: EvidenceEntry = {
-    id: options.id ?? `oscal-ar-${slug(summary.title)}`,
+    id: evidenceId(options.id, `oscal-ar-${slug(summary.title)}`),
     path: options.evidencePath ?? file,
     type: 'evaluation-report',
     title: summary.title,

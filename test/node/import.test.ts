@@ -119,6 +119,29 @@ describe('import model-card', () => {
     expect(r.stderr).toMatch(/metric_not_numeric/)
   })
 
+  it('CLI: an --id the manifest would refuse -> exit 2, for model cards and assessment results', async () => {
+    for (const [kind, file] of [
+      ['model-card', path.join(FIXTURES, 'model-card/README.md')],
+      ['oscal-ar', path.join(VENDOR, 'example_ifa_assessment-results-example.json')],
+    ]) {
+      const r = await cli(['import', kind as string, file as string, '--id', 'My Card', '--json'])
+      expect(r.code).toBe(2)
+      expect(JSON.parse(r.stdout).error).toMatchObject({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: expect.stringMatching(/--id "My Card".*my-card/),
+      })
+    }
+    const ok = await cli([
+      'import',
+      'model-card',
+      path.join(FIXTURES, 'model-card/README.md'),
+      '--id',
+      'card-2',
+      '--json',
+    ])
+    expect(JSON.parse(ok.stdout).evidence.id).toBe('card-2')
+  })
+
   it('a missing file is an I/O error', async () => {
     const r = await cli(['import', 'model-card', path.join(FIXTURES, 'nope.md')])
     expect(r.code).toBe(EXIT.io)
