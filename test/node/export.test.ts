@@ -230,6 +230,37 @@ describe('CycloneDX bom-refs', () => {
   })
 })
 
+describe('OSCAL SSP UUIDs', () => {
+  it('stay unique when the manifest lists a model or dataset twice, and unchanged otherwise', async () => {
+    const base = await inputOf('public-chatbot')
+    const manifest = structuredClone(base.manifest)
+    manifest.models = [manifest.models[0]!, structuredClone(manifest.models[0]!)]
+    manifest.datasets = [manifest.datasets[0]!, structuredClone(manifest.datasets[0]!)]
+    const doc = JSON.parse((await buildSystemExport('oscal-ssp', { ...base, manifest })).text)
+    expectValid('ssp', doc)
+    const uuids: string[] = []
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk)
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'uuid' && typeof x === 'string') uuids.push(x)
+          else walk(x)
+        }
+    }
+    walk(doc)
+    expect(uuids.length).toBeGreaterThan(0)
+    expect(new Set(uuids).size).toBe(uuids.length)
+    // The first of the two keeps the UUID it has when it is listed once.
+    const once = JSON.parse((await buildSystemExport('oscal-ssp', base)).text)
+    const uuidOf = (d: typeof doc, title: string) =>
+      d['system-security-plan']['system-implementation'].components.find(
+        (c: { title: string }) => c.title === title,
+      ).uuid
+    const title = `${base.manifest.models[0]!.name} ${base.manifest.models[0]!.version}`
+    expect(uuidOf(doc, title)).toBe(uuidOf(once, title))
+  })
+})
+
 describe('exportSystem', () => {
   it('writes an SSP for a manifest', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-ssp-')), 'ssp.json')
