@@ -633,6 +633,26 @@ describe('export CLI', () => {
     expect(r.stderr).toContain('ERR_CONFIG_BAD_DATE')
   })
 
+  it('an --as-of outside the OSCAL years 1900-2999 -> exit 2 ERR_CONFIG_BAD_DATE, not exit 70', async () => {
+    const dir = tmp()
+    const manifest = path.join(ROOT, 'examples/public-chatbot/accord.yaml')
+    for (const argv of [
+      ['export', 'oscal-catalog', 'eu-ai-act'],
+      ['export', 'oscal-ssp', manifest],
+      ['export', 'oscal-ar', manifest],
+    ]) {
+      const out = path.join(dir, 'out.json')
+      const r = await cli([...argv, '--out', out, '--as-of', '3000-01-01', '--json'])
+      expect(r.code).toBe(2)
+      expect(JSON.parse(r.stdout).error.code).toBe('ERR_CONFIG_BAD_DATE')
+      expect(existsSync(out)).toBe(false)
+    }
+    // CycloneDX timestamps have no such limit.
+    const bom = path.join(dir, 'bom.json')
+    const ok = await cli(['export', 'cyclonedx', manifest, '--out', bom, '--as-of', '3000-01-01'])
+    expect(ok.code).toBe(0)
+  })
+
   it('writes the CycloneDX ML-BOM of an example', async () => {
     const out = path.join(tmp(), 'bom.json')
     const r = await cli([
