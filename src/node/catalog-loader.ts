@@ -262,6 +262,11 @@ export function parseJson(text: string, file: string): ParseResult {
   }
 }
 
+/** 1-based line and column of the error JSON.parse reported on `text` with `message`. */
+export function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
+  return lineColumn(text, errorOffset(text, message))
+}
+
 /**
  * Offset of the first bad character. V8 usually says `at position N`, newer V8 `(line L column
  * C)`, but some messages carry no position at all ("Unexpected token '}', ... is not valid JSON").

@@ -189,6 +189,20 @@ export interface BuiltExport {
   summary: Record<string, unknown>
 }
 
+/**
+ * OSCAL date-times are limited to the years 1900 to 2999 (the pattern of the NIST schemas), so
+ * an as-of date outside them is a bad argument, not a document that fails its schema.
+ */
+function checkOscalAsOf(asOf: string): void {
+  const year = Number(asOf.slice(0, 4))
+  if (!(year >= 1900 && year <= 2999)) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_DATE',
+      message: `--as-of "${asOf}" cannot be written in OSCAL: its dates must fall in the years 1900 to 2999 (NIST OSCAL ${OSCAL_VERSION_LABEL} schemas); give a date in that range`,
+    })
+  }
+}
+
 /** Builds and checks the OSCAL catalog of `framework` (`eu-ai-act`, `nist-ai-rmf`). */
 export function buildOscalCatalogExport(
   set: CatalogSet,
@@ -202,6 +216,7 @@ export function buildOscalCatalogExport(
       message: `unknown framework "${framework}"; known: ${[...set.catalogs.keys()].join(', ')}`,
     })
   }
+  checkOscalAsOf(asOf)
   const ref = set.refs.find((r) => r.framework === framework)
   const doc = buildOscalCatalog(catalog, { asOf, sha1, ...(ref ? { sha256: ref.sha256 } : {}) })
   assertValid('catalog', doc)
@@ -230,6 +245,7 @@ export async function buildSystemExport(
     system: `${input.manifest.system.name} ${input.manifest.system.version}`,
     asOf: input.asOf,
   }
+  if (kind !== 'cyclonedx') checkOscalAsOf(input.asOf)
   if (kind === 'oscal-ssp') {
     const doc = buildOscalSsp(input)
     assertValid('ssp', doc)

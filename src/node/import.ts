@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parse, stringify } from 'yaml'
+import { LineCounter, parse, parseDocument, stringify } from 'yaml'
 import {
   CatalogError,
   ConfigError,
@@ -20,6 +20,7 @@ import type { CatalogSet } from '../core/catalog/types.js'
 import { resolveRef } from '../core/catalog/lookup.js'
 import { catalogKey, validateCatalog, validateMapping } from '../core/catalog/validate.js'
 import { parseYamlWithSchema } from '../core/manifest/parse.js'
+import { EVIDENCE_ID } from '../core/manifest/schema.js'
 import {
   CisoFrameworkLibraryInput,
   CisoMappingLibraryInput,
@@ -33,7 +34,8 @@ import {
 } from '../core/export/ciso-assistant.js'
 import { parseModelCard, type ModelCard } from '../core/export/model-card.js'
 import { summariseAssessmentResults, type ArSummary } from '../core/export/oscal-ar-import.js'
-import { loadCatalogSet } from './catalog-loader.js'
+import { jsonErrorPosition, loadCatalogSet } from './catalog-loader.js'
+import { jsonTextRepeatsAKey } from './manifest-loader.js'
 import { validateCycloneDx, validateOscal } from './export.js'
 import { writeFileAtomic } from './fs-safe.js'
 
@@ -75,7 +77,9 @@ async function readInput(file: string): Promise<string> {
       },
     ])
   }
-  return readFile(file, 'utf8')
+  const text = await readFile(file, 'utf8')
+  // A UTF-8 byte order mark (as some Windows tools write) is not part of the document.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 function invalid(file: string, issues: Issue[], what = 'file'): EvidenceError {
@@ -87,12 +91,12 @@ function invalid(file: string, issues: Issue[], what = 'file'): EvidenceError {
 }
 
 function parseJsonInput(text: string, file: string, what: string): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text) as unknown
+    value = JSON.parse(text) as unknown
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err)
-    const pos = /position (\d+)/.exec(msg)
-    const at = pos ? lineColumn(text, Number(pos[1])) : {}
+    const xml = /^\s*</.test(text)
     throw invalid(
       file,
       [
@@ -100,19 +104,74 @@ function parseJsonInput(text: string, file: string, what: string): unknown {
           code: 'json_syntax',
           path: [],
           file,
-          ...at,
+          ...jsonErrorPosition(text, msg),
           message: `not valid JSON: ${msg}`,
-          hint: `${what} must be a JSON document; fix the syntax at the position given`,
+          hint: xml
+            ? `this looks like XML; accord reads the JSON form of the ${what} only: export it as JSON`
+            : `${what} must be a JSON document; fix the syntax at the line and column given`,
         },
       ],
       what,
     )
   }
+  if (jsonTextRepeatsAKey(text, value)) throw invalid(file, [duplicateKeyIssue(text, file)], what)
+  const depth = jsonDepth(value)
+  if (depth > MAX_IMPORT_JSON_DEPTH) {
+    throw invalid(
+      file,
+      [
+        {
+          code: 'json_too_deep',
+          path: [],
+          file,
+          message: `objects and arrays are nested ${depth} levels deep; accord reads at most ${MAX_IMPORT_JSON_DEPTH}`,
+          hint: `no real ${what} nests this deep: flatten the nesting (for example nested components or parts), or export the file again from the tool that made it`,
+        },
+      ],
+      what,
+    )
+  }
+  return value
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n')
-  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 }
+/**
+ * Deepest nesting of objects and arrays `accord import` reads. The schema validators recurse, so a
+ * hostile file nested thousands deep (CycloneDX components, OSCAL parts) would overflow the stack;
+ * real documents stay far below this.
+ */
+export const MAX_IMPORT_JSON_DEPTH = 256
+
+/** How deeply objects and arrays nest in `value` (a scalar is 0), found without recursion. */
+function jsonDepth(value: unknown): number {
+  let max = 0
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number]
+    if (typeof v !== 'object' || v === null) continue
+    if (d > max) max = d
+    for (const x of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
+      if (typeof x === 'object' && x !== null) stack.push([x, d + 1])
+  }
+  return max
+}
+
+/**
+ * The first key given twice in a JSON text, with its line and column. JSON.parse would keep the
+ * last value without a word (and other tools the first), so the file is ambiguous: refused.
+ */
+function duplicateKeyIssue(text: string, file: string): Issue {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
+  const dup = doc.errors.find((e) => e.code === 'DUPLICATE_KEY')
+  const at = dup ? lineCounter.linePos(dup.pos[0]) : undefined
+  return {
+    code: 'json_duplicate_key',
+    path: [],
+    file,
+    ...(at ? { line: at.line, column: at.col } : {}),
+    message: `an object gives the same key twice${at ? '' : ' (somewhere in the file)'}; JSON readers disagree on which value counts`,
+    hint: 'remove the repeated key so that each key appears once in its object',
+  }
 }
 
 /** A lowercase slug for an evidence id. */
@@ -133,6 +192,18 @@ export interface ImportEvidenceOptions {
   /** Evidence id; default derived from the file's content. */
   id?: string
   catalogsDir?: string
+}
+
+/** The evidence id to use: `--id` when given (checked as the manifest checks it), else `fallback`. */
+function evidenceId(id: string | undefined, fallback: string): string {
+  if (id === undefined) return fallback
+  if (!EVIDENCE_ID.test(id)) {
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--id "${id}" is not an evidence id: use a lowercase slug of letters, digits and "-" (e.g. ${slug(id)}), as accord.yaml requires`,
+    })
+  }
+  return id
 }
 
 export interface ModelCardImport {
@@ -156,6 +227,7 @@ export async function importModelCard(
   file: string,
   options: ImportEvidenceOptions = {},
 ): Promise<ModelCardImport> {
+  evidenceId(options.id, '') // a bad --id is a bad argument, before the file is read
   const text = await readInput(file)
   const parsed = parseModelCard(text, file)
   if (!parsed.ok) throw invalid(file, parsed.issues, 'model card')
@@ -179,7 +251,7 @@ export async function importModelCard(
     )
   }
   const name = card.modelName ?? path.basename(path.dirname(path.resolve(file)))
-  const id = options.id ?? `model-card-${slug(name)}`
+  const id = evidenceId(options.id, `model-card-${slug(name)}`)
   const evidence: EvidenceEntry = {
     id,
     path: options.evidencePath ?? file,
@@ -219,6 +291,7 @@ export async function importOscalAssessmentResults(
   file: string,
   options: ImportEvidenceOptions = {},
 ): Promise<OscalArImport> {
+  evidenceId(options.id, '')
   const text = await readInput(file)
   const doc = parseJsonInput(text, file, 'OSCAL assessment results')
   if (typeof doc !== 'object' || doc === null || !('assessment-results' in doc)) {
@@ -239,10 +312,14 @@ export async function importOscalAssessmentResults(
   const issues = validateOscal('assessment-results', doc, file)
   if (issues.length > 0) throw invalid(file, issues, 'OSCAL assessment results')
   const set = await loadCatalogSet(options.catalogsDir)
-  const summary = summariseAssessmentResults(doc, (targetId) => resolveTarget(set, targetId))
+  const summary = summariseAssessmentResults(
+    doc,
+    (targetId) => resolveTarget(set, targetId),
+    (ref) => resolveRef(set, ref) !== undefined,
+  )
   if (summary.satisfied.length === 0) return { summary }
   const evidence: EvidenceEntry = {
-    id: options.id ?? `oscal-ar-${slug(summary.title)}`,
+    id: evidenceId(options.id, `oscal-ar-${slug(summary.title)}`),
     path: options.evidencePath ?? file,
     type: 'evaluation-report',
     title: summary.title,
@@ -302,7 +379,7 @@ export async function importCycloneDx(file: string): Promise<CycloneDxImport> {
   }
   const issues = await validateCycloneDx(text, file)
   if (issues.length > 0) throw invalid(file, issues, 'CycloneDX BOM')
-  const components = (doc.components ?? []) as Record<string, unknown>[]
+  const components = allComponents(doc)
   const pick = (type: string) => components.filter((c) => c.type === type)
   return {
     specVersion: '1.6',
@@ -317,6 +394,25 @@ export async function importCycloneDx(file: string): Promise<CycloneDxImport> {
       ...(c['bom-ref'] ? { bomRef: String(c['bom-ref']) } : {}),
     })),
   }
+}
+
+/**
+ * Every component of a BOM in document order, nested ones included (a component may hold
+ * `components`, e.g. the models inside an application); the metadata component is not listed.
+ */
+function allComponents(doc: Record<string, unknown>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = []
+  const stack: Record<string, unknown>[] = [
+    ...((doc.components ?? []) as Record<string, unknown>[]),
+  ]
+  stack.reverse()
+  while (stack.length > 0) {
+    const c = stack.pop() as Record<string, unknown>
+    out.push(c)
+    const inner = (c.components ?? []) as Record<string, unknown>[]
+    for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i] as Record<string, unknown>)
+  }
+  return out
 }
 
 export interface CisoImportOptions {

@@ -443,6 +443,14 @@ export function fastJsonLoad(text: string): unknown {
   return data
 }
 
+/**
+ * Whether a JSON text gives some object key twice: JSON.parse keeps the last value silently, so
+ * the members in the text are counted and compared with the members in `data`, its parse.
+ */
+export function jsonTextRepeatsAKey(text: string, data: unknown): boolean {
+  return keysInJsonText(text) !== keysIn(data)
+}
+
 /** JSON white space, then `{`. */
 const JSON_OBJECT_START = /^[ \t\n\r]*\{/
 

@@ -14,7 +14,7 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto'
 import { lstat, readdir } from 'node:fs/promises'
 import path from 'node:path'
-import { PassportError } from '../core/errors.js'
+import { ConfigError, PassportError } from '../core/errors.js'
 import {
   compareResources,
   isIgnoredPath,
@@ -223,6 +223,7 @@ export async function verifyModelSignature(
     ...cmp.missing.map((m) => `${m} is missing`),
     ...cmp.extra.map((m) => `${m} is not in the signature`),
     ...symlinks.map((s) => `${s} is a symbolic link, which the signature does not allow`),
+    ...listing.others.map((o) => `${o} is not a regular file (not hashed, not in the signature)`),
   ]
   checks.push(
     problems.length === 0
@@ -247,15 +248,17 @@ export async function verifyModelSignature(
 
 /**
  * Lists the regular files under `dir` as `/`-separated relative names, leaving out ignored paths
- * (and everything under an ignored directory). Symbolic links are reported apart, never followed.
+ * (and everything under an ignored directory). Symbolic links are reported apart, never followed;
+ * so are other entries that are neither files nor directories (FIFOs, sockets, devices).
  */
 export async function listModelFiles(
   dir: string,
   ignorePaths: readonly string[] = [],
-): Promise<{ files: string[]; ignored: string[]; symlinks: string[] }> {
+): Promise<{ files: string[]; ignored: string[]; symlinks: string[]; others: string[] }> {
   const files: string[] = []
   const ignored: string[] = []
   const symlinks: string[] = []
+  const others: string[] = []
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(path.join(dir, ...rel.split('/').filter(Boolean)), {
       withFileTypes: true,
@@ -269,20 +272,47 @@ export async function listModelFiles(
       if (e.isSymbolicLink()) symlinks.push(name)
       else if (e.isDirectory()) await walk(name)
       else if (e.isFile()) files.push(name)
+      else others.push(name)
     }
   }
   const info = await lstat(dir)
   if (!info.isDirectory()) throw new TypeError(`${dir} is not a directory`)
   await walk('')
-  return { files: files.sort(), ignored: ignored.sort(), symlinks: symlinks.sort() }
+  return {
+    files: files.sort(),
+    ignored: ignored.sort(),
+    symlinks: symlinks.sort(),
+    others: others.sort(),
+  }
 }
 
-/** Hashes every file under `dir` (minus ignored paths) into artifact digests, sorted by path. */
+/**
+ * Hashes every file under `dir` (minus ignored paths) into artifact digests, sorted by path.
+ * Refuses (`ERR_CONFIG_BAD_ARGS`) a directory holding symbolic links or other non-regular files
+ * rather than leave them out silently: the statement records `allow_symlinks: false`, and a
+ * Hugging Face cache snapshot, made of links, would otherwise hash to an empty model.
+ */
 export async function hashModelDir(
   dir: string,
   ignorePaths: readonly string[] = [],
 ): Promise<ArtifactDigest[]> {
-  const { files } = await listModelFiles(dir, ignorePaths)
+  const { files, symlinks, others } = await listModelFiles(dir, ignorePaths)
+  if (symlinks.length > 0 || others.length > 0) {
+    const list = (names: string[]) =>
+      names.slice(0, 10).join(', ') + (names.length > 10 ? `, and ${names.length - 10} more` : '')
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message:
+        `${dir} cannot be hashed as a model: ` +
+        [
+          symlinks.length > 0 ? `symbolic links are not followed (${list(symlinks)})` : '',
+          others.length > 0 ? `not regular files (${list(others)})` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+        '; copy the model with the links resolved (cp -rL), or leave them out with --ignore-paths',
+    })
+  }
   const out: ArtifactDigest[] = []
   for (const name of files) {
     const d = await sha256File(path.join(dir, ...name.split('/')))

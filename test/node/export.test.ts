@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Ajv } from 'ajv'
@@ -184,6 +192,75 @@ describe.each(EXAMPLES)('exports of the %s example', (example) => {
   })
 })
 
+describe('CycloneDX bom-refs', () => {
+  it('stay unique and reproducible when names slug alike (non-ASCII, case or punctuation)', async () => {
+    const base = await inputOf('public-chatbot')
+    const manifest = structuredClone(base.manifest)
+    const [m1, m2] = manifest.models as [
+      (typeof manifest.models)[number],
+      (typeof manifest.models)[number],
+    ]
+    m1.name = '模型甲'
+    m2.name = '模型乙'
+    m1.version = m2.version = '1'
+    const d = manifest.datasets[0] as (typeof manifest.datasets)[number]
+    manifest.datasets = [
+      { ...d, name: 'Test set' },
+      { ...d, name: 'test-set' },
+      { ...d, name: '训练集' },
+    ]
+    const input = { ...base, manifest }
+    const text = (await buildSystemExport('cyclonedx', input)).text
+    // The library replaces a duplicate bom-ref with a random one: the same input must give the same bytes.
+    expect((await buildSystemExport('cyclonedx', input)).text).toBe(text)
+    const bom = JSON.parse(text)
+    const refs = bom.components.map((c: { 'bom-ref': string }) => c['bom-ref'])
+    expect(new Set(refs).size).toBe(5)
+    expect(refs.some((r: string) => r.startsWith('BomRef.'))).toBe(false)
+    const models = bom.components.filter(
+      (c: { type: string }) => c.type === 'machine-learning-model',
+    )
+    expect(models.map((c: { name: string }) => c.name).sort()).toEqual(['模型乙', '模型甲'])
+    for (const c of models) expect(c.modelCard).toBeDefined()
+    const data = bom.components.filter((c: { type: string }) => c.type === 'data')
+    expect(data).toHaveLength(3)
+    for (const c of data) expect(c.data[0].name).toBe(c.name)
+    const system = bom.dependencies.find((x: { ref: string }) => x.ref === 'system')
+    expect([...system.dependsOn].sort()).toEqual([...refs].sort())
+  })
+})
+
+describe('OSCAL SSP UUIDs', () => {
+  it('stay unique when the manifest lists a model or dataset twice, and unchanged otherwise', async () => {
+    const base = await inputOf('public-chatbot')
+    const manifest = structuredClone(base.manifest)
+    manifest.models = [manifest.models[0]!, structuredClone(manifest.models[0]!)]
+    manifest.datasets = [manifest.datasets[0]!, structuredClone(manifest.datasets[0]!)]
+    const doc = JSON.parse((await buildSystemExport('oscal-ssp', { ...base, manifest })).text)
+    expectValid('ssp', doc)
+    const uuids: string[] = []
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk)
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'uuid' && typeof x === 'string') uuids.push(x)
+          else walk(x)
+        }
+    }
+    walk(doc)
+    expect(uuids.length).toBeGreaterThan(0)
+    expect(new Set(uuids).size).toBe(uuids.length)
+    // The first of the two keeps the UUID it has when it is listed once.
+    const once = JSON.parse((await buildSystemExport('oscal-ssp', base)).text)
+    const uuidOf = (d: typeof doc, title: string) =>
+      d['system-security-plan']['system-implementation'].components.find(
+        (c: { title: string }) => c.title === title,
+      ).uuid
+    const title = `${base.manifest.models[0]!.name} ${base.manifest.models[0]!.version}`
+    expect(uuidOf(doc, title)).toBe(uuidOf(once, title))
+  })
+})
+
 describe('exportSystem', () => {
   it('writes an SSP for a manifest', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-ssp-')), 'ssp.json')
@@ -207,6 +284,44 @@ describe('exportSystem', () => {
       code: 'ERR_MANIFEST_NOT_FOUND',
     })
     expect(existsSync(out)).toBe(false)
+  })
+})
+
+describe('OSCAL links built from the manifest', () => {
+  it('an evidence file name with spaces, #, %, [] or accents and a website with a space still export', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'accord-href-'))
+    cpSync(path.join(ROOT, 'examples/public-chatbot'), dir, { recursive: true })
+    const name = 'Évaluation report #1 [v2] 100% ?.md'
+    renameSync(path.join(dir, 'evidence/evaluation-report.md'), path.join(dir, 'evidence', name))
+    const manifest = path.join(dir, 'accord.yaml')
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8')
+        .replace(
+          'path: evidence/evaluation-report.md',
+          `path: ${JSON.stringify(`evidence/${name}`)}`,
+        )
+        .replace(
+          'website: https://harbourline.example',
+          'website: "https://harbourline.example/über uns"',
+        ),
+    )
+    for (const [kind, model, root] of [
+      ['oscal-ssp', 'ssp', 'system-security-plan'],
+      ['oscal-ar', 'ar', 'assessment-results'],
+    ] as const) {
+      const out = path.join(dir, `${kind}.json`)
+      await exportSystem(kind, manifest, { out, asOf: AS_OF })
+      const doc = readJson(out) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+      expectValid(model, doc)
+      const hrefs = doc[root]['back-matter'].resources.flatMap(
+        (r: { rlinks?: { href: string }[] }) => (r.rlinks ?? []).map((l) => l.href),
+      )
+      expect(hrefs.map((h: string) => decodeURIComponent(h))).toContain(`evidence/${name}`)
+      expect(doc[root].metadata.parties[0].links[0].href).toBe(
+        'https://harbourline.example/%C3%BCber%20uns',
+      )
+    }
   })
 })
 

@@ -119,6 +119,29 @@ describe('import model-card', () => {
     expect(r.stderr).toMatch(/metric_not_numeric/)
   })
 
+  it('CLI: an --id the manifest would refuse -> exit 2, for model cards and assessment results', async () => {
+    for (const [kind, file] of [
+      ['model-card', path.join(FIXTURES, 'model-card/README.md')],
+      ['oscal-ar', path.join(VENDOR, 'example_ifa_assessment-results-example.json')],
+    ]) {
+      const r = await cli(['import', kind as string, file as string, '--id', 'My Card', '--json'])
+      expect(r.code).toBe(2)
+      expect(JSON.parse(r.stdout).error).toMatchObject({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: expect.stringMatching(/--id "My Card".*my-card/),
+      })
+    }
+    const ok = await cli([
+      'import',
+      'model-card',
+      path.join(FIXTURES, 'model-card/README.md'),
+      '--id',
+      'card-2',
+      '--json',
+    ])
+    expect(JSON.parse(ok.stdout).evidence.id).toBe('card-2')
+  })
+
   it('a missing file is an I/O error', async () => {
     const r = await cli(['import', 'model-card', path.join(FIXTURES, 'nope.md')])
     expect(r.code).toBe(EXIT.io)
@@ -147,6 +170,41 @@ describe('import oscal-ar', () => {
     expect(r.summary.unmapped).toEqual([])
     expect(r.evidence?.supports).toEqual(satisfied)
     expect(r.evidence?.date).toBe(AS_OF)
+  })
+
+  it('never claims an obligation the file also finds not satisfied, nor an unknown obligation', async () => {
+    const dir = tmp()
+    const ar = path.join(dir, 'ar.json')
+    const manifest = path.join(ROOT, 'examples/public-chatbot/accord.yaml')
+    await exportSystem('oscal-ar', manifest, { out: ar, asOf: AS_OF })
+    const doc = JSON.parse(readFileSync(ar, 'utf8'))
+    type Finding = {
+      uuid: string
+      target: { 'target-id': string; status: { state: string } }
+      props: { name: string; value: string }[]
+    }
+    const result = doc['assessment-results'].results[0]
+    const findings = result.findings as Finding[]
+    const met = findings.find((f) => f.target.status.state === 'satisfied')!
+    const ref = met.props.find((p) => p.name === 'obligation')!.value
+    // A second finding on the same target that says not satisfied (a later or another assessor).
+    const contra = structuredClone(met)
+    contra.uuid = '11111111-1111-4111-8111-111111111111'
+    contra.target.status.state = 'not-satisfied'
+    // A satisfied finding whose obligation property names nothing in the catalogs.
+    const bogus = structuredClone(met)
+    bogus.uuid = '11111111-1111-4111-8111-111111111112'
+    bogus.target['target-id'] = 'ac-1'
+    bogus.props.find((p) => p.name === 'obligation')!.value = 'eu-ai-act:art-999'
+    findings.push(contra, bogus)
+    writeFileSync(ar, JSON.stringify(doc))
+    const r = await importOscalAssessmentResults(ar)
+    expect(r.summary.notSatisfied).toContain(ref)
+    expect(r.summary.satisfied).not.toContain(ref)
+    expect(r.evidence?.supports).not.toContain(ref)
+    expect(r.summary.satisfied).not.toContain('eu-ai-act:art-999')
+    expect(r.evidence?.supports).not.toContain('eu-ai-act:art-999')
+    expect(r.summary.unmapped).toEqual(['ac-1'])
   })
 
   it('reads NIST’s example AR: valid, but its SP 800-53 targets map to no Accord obligation', async () => {
@@ -215,6 +273,34 @@ describe('import cyclonedx', () => {
     expect(r.serialNumber).toMatch(/^urn:uuid:/)
   })
 
+  it('lists models and datasets nested inside other components too', async () => {
+    const file = path.join(tmp(), 'nested.json')
+    const bom = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      version: 1,
+      components: [
+        {
+          type: 'application',
+          name: 'app',
+          'bom-ref': 'app',
+          components: [
+            { type: 'machine-learning-model', name: 'inner-model', version: '2', 'bom-ref': 'm' },
+            { type: 'data', name: 'inner-data', 'bom-ref': 'd' },
+          ],
+        },
+        { type: 'machine-learning-model', name: 'top-model', 'bom-ref': 't' },
+      ],
+    }
+    writeFileSync(file, JSON.stringify(bom))
+    const r = await importCycloneDx(file)
+    expect(r.models).toEqual([
+      { name: 'inner-model', version: '2', bomRef: 'm' },
+      { name: 'top-model', bomRef: 't' },
+    ])
+    expect(r.datasets).toEqual([{ name: 'inner-data', bomRef: 'd' }])
+  })
+
   it('CLI: a schema-invalid BOM -> exit 3 naming the bad members', async () => {
     const r = await cli([
       'import',
@@ -230,6 +316,91 @@ describe('import cyclonedx', () => {
         hint: expect.stringMatching(/^remove "flavour"/),
       }),
     ])
+  })
+})
+
+describe('JSON inputs of accord import', () => {
+  const bomWith = (body: string) => {
+    const file = path.join(tmp(), 'bom.json')
+    writeFileSync(file, body)
+    return file
+  }
+
+  it('CLI: a key given twice -> exit 3 with its line and column, not the last value silently', async () => {
+    // JSON.parse would keep "1.6" and accept the BOM; another reader keeps "1.5".
+    const file = bomWith(
+      '{\n  "bomFormat": "CycloneDX",\n  "specVersion": "1.5",\n  "specVersion": "1.6"\n}\n',
+    )
+    const r = await cli(['import', 'cyclonedx', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: 'ERR_EVIDENCE_IMPORT_INVALID',
+      issues: [{ code: 'json_duplicate_key', file, line: 4, column: 3 }],
+    })
+    // Nested objects too: a finding whose state is given twice.
+    const ar = path.join(tmp(), 'ar.json')
+    await exportSystem('oscal-ar', path.join(ROOT, 'examples/public-chatbot/accord.yaml'), {
+      out: ar,
+      asOf: AS_OF,
+    })
+    const text = readFileSync(ar, 'utf8')
+    const at = text.indexOf('"state": "not-satisfied"')
+    writeFileSync(ar, text.slice(0, at) + '"state": "satisfied", ' + text.slice(at))
+    await expect(importOscalAssessmentResults(ar)).rejects.toMatchObject({
+      issues: [{ code: 'json_duplicate_key', line: expect.any(Number) }],
+    })
+  })
+
+  it('CLI: nesting thousands deep -> exit 3 json_too_deep, not a stack overflow (exit 70)', async () => {
+    // Schema-valid shapes that the validators follow recursively: nested CycloneDX components.
+    const n = 3000
+    const nested = '[{"type":"library","name":"x","components":'.repeat(n) + '[]' + '}]'.repeat(n)
+    const file = bomWith(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":${nested}}`)
+    const r = await cli(['import', 'cyclonedx', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout).error.issues).toEqual([
+      expect.objectContaining({ code: 'json_too_deep', file }),
+    ])
+    // OSCAL parts nest too (assessment-results local-definitions).
+    const ar = path.join(tmp(), 'ar.json')
+    await exportSystem('oscal-ar', path.join(ROOT, 'examples/public-chatbot/accord.yaml'), {
+      out: ar,
+      asOf: AS_OF,
+    })
+    const doc = JSON.parse(readFileSync(ar, 'utf8'))
+    // (spliced in as text: JSON.stringify itself recurses)
+    const parts =
+      '{"id":"p","name":"x","parts":['.repeat(n) + '{"id":"p","name":"x"}' + ']}'.repeat(n)
+    doc['assessment-results']['local-definitions'] = {
+      'objectives-and-methods': [{ 'control-id': 'ac-1', parts: ['PARTS'] }],
+    }
+    writeFileSync(ar, JSON.stringify(doc).replace('"PARTS"', parts))
+    const r2 = await cli(['import', 'oscal-ar', ar, '--json'])
+    expect(r2.code).toBe(3)
+    expect(JSON.parse(r2.stdout).error.issues[0].code).toBe('json_too_deep')
+  })
+
+  it('reads a file that starts with a UTF-8 byte order mark', async () => {
+    const bom = path.join(tmp(), 'bom.json')
+    await exportSystem('cyclonedx', path.join(ROOT, 'examples/police-analytics/accord.yaml'), {
+      out: bom,
+      asOf: AS_OF,
+    })
+    const file = bomWith('\uFEFF' + readFileSync(bom, 'utf8'))
+    expect((await importCycloneDx(file)).models.length).toBeGreaterThan(0)
+  })
+
+  it('gives the line and column of a syntax error even when V8 names no position, and spots XML', async () => {
+    await expect(importCycloneDx(bomWith('{\n  "bomFormat": }'))).rejects.toMatchObject({
+      issues: [{ code: 'json_syntax', line: 2, column: 16 }],
+    })
+    await expect(
+      importCycloneDx(
+        bomWith('<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6"/>'),
+      ),
+    ).rejects.toMatchObject({
+      issues: [{ code: 'json_syntax', line: 1, column: 1, hint: expect.stringMatching(/XML/) }],
+    })
   })
 })
 
@@ -460,6 +631,26 @@ describe('export CLI', () => {
     ])
     expect(r.code).toBe(EXIT.badArgs)
     expect(r.stderr).toContain('ERR_CONFIG_BAD_DATE')
+  })
+
+  it('an --as-of outside the OSCAL years 1900-2999 -> exit 2 ERR_CONFIG_BAD_DATE, not exit 70', async () => {
+    const dir = tmp()
+    const manifest = path.join(ROOT, 'examples/public-chatbot/accord.yaml')
+    for (const argv of [
+      ['export', 'oscal-catalog', 'eu-ai-act'],
+      ['export', 'oscal-ssp', manifest],
+      ['export', 'oscal-ar', manifest],
+    ]) {
+      const out = path.join(dir, 'out.json')
+      const r = await cli([...argv, '--out', out, '--as-of', '3000-01-01', '--json'])
+      expect(r.code).toBe(2)
+      expect(JSON.parse(r.stdout).error.code).toBe('ERR_CONFIG_BAD_DATE')
+      expect(existsSync(out)).toBe(false)
+    }
+    // CycloneDX timestamps have no such limit.
+    const bom = path.join(dir, 'bom.json')
+    const ok = await cli(['export', 'cyclonedx', manifest, '--out', bom, '--as-of', '3000-01-01'])
+    expect(ok.code).toBe(0)
   })
 
   it('writes the CycloneDX ML-BOM of an example', async () => {

@@ -150,6 +150,18 @@ describe('verifyModelSignature (upstream v1.1.0 elliptic-key fixture)', () => {
     expect(r4.ok).toBe(true)
   })
 
+  it('a FIFO in the model directory fails the files check rather than being skipped', async () => {
+    const dir = copyFixture()
+    expect(spawnSync('mkfifo', [path.join(dir, 'pipe')]).status).toBe(0)
+    const r = await verifyModelSignature(bundleText, KEY, { modelDir: dir })
+    expect(r.ok).toBe(false)
+    expect(r.checks.at(-1)).toMatchObject({
+      check: 'files',
+      outcome: 'fail',
+      message: expect.stringContaining('pipe is not a regular file'),
+    })
+  })
+
   it('openssl independently verifies the DSSE signature over the PAE bytes', () => {
     const sig = parseModelSignature(bundle())
     const dir = tmp()
@@ -257,12 +269,44 @@ describe('listModelFiles / hashModelDir', () => {
     mkdirSync(path.join(dir, '.git'))
     writeFileSync(path.join(dir, '.git', 'HEAD'), 'ref')
     const l = await listModelFiles(dir, ['.git'])
-    expect(l).toEqual({ files: ['a/b/w.bin', 'top'], ignored: ['.git'], symlinks: [] })
+    expect(l).toEqual({
+      files: ['a/b/w.bin', 'top'],
+      ignored: ['.git'],
+      symlinks: [],
+      others: [],
+    })
     const h = await hashModelDir(dir, ['.git'])
     expect(h.map((a) => a.path)).toEqual(['a/b/w.bin', 'top'])
     expect(h[0]).toMatchObject({
       size: 7,
       sha256: Buffer.from(sha256(Buffer.from('weights'))).toString('hex'),
     })
+  })
+
+  it('hashModelDir refuses symbolic links and FIFOs instead of leaving them out', async () => {
+    // A Hugging Face cache snapshot: every file is a link into ../blobs.
+    const root = tmp()
+    mkdirSync(path.join(root, 'blobs'))
+    mkdirSync(path.join(root, 'snapshot'))
+    writeFileSync(path.join(root, 'blobs', 'abc'), 'weights')
+    symlinkSync('../blobs/abc', path.join(root, 'snapshot', 'model.safetensors'))
+    writeFileSync(path.join(root, 'snapshot', 'README.md'), 'card')
+    const snapshot = path.join(root, 'snapshot')
+    await expect(hashModelDir(snapshot)).rejects.toMatchObject({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: expect.stringMatching(/symbolic links are not followed \(model\.safetensors\)/),
+    })
+    // Left out on purpose, it is no longer refused.
+    const h = await hashModelDir(snapshot, ['model.safetensors'])
+    expect(h.map((a) => a.path)).toEqual(['README.md'])
+    // A FIFO is neither hashed nor silently skipped.
+    const fifoDir = tmp()
+    writeFileSync(path.join(fifoDir, 'w.bin'), 'weights')
+    expect(spawnSync('mkfifo', [path.join(fifoDir, 'pipe')]).status).toBe(0)
+    await expect(hashModelDir(fifoDir)).rejects.toMatchObject({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: expect.stringMatching(/not regular files \(pipe\)/),
+    })
+    expect((await listModelFiles(fifoDir)).others).toEqual(['pipe'])
   })
 })

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT, PassportError } from '../../core/errors.js'
+import { AccordError, ConfigError, EXIT, PassportError } from '../../core/errors.js'
 import { exportInToto } from '../../core/passport/model-signing.js'
 import { hashModelDir, verifyModelSignature } from '../../node/model-signing.js'
 import { sha256 } from '../../node/sha256.js'
@@ -116,6 +116,7 @@ export function registerModelSigning(program: Command, ctx: Ctx): void {
       try {
         artifacts = await hashModelDir(opts.artifacts, opts.ignorePaths ?? [])
       } catch (cause) {
+        if (cause instanceof AccordError) throw cause
         throw new ConfigError({
           code: 'ERR_CONFIG_FILE_NOT_FOUND',
           message: `--artifacts "${opts.artifacts}" cannot be read as a directory (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,

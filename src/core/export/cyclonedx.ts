@@ -38,7 +38,27 @@ export function bomRefOf(kind: 'model' | 'dataset', name: string, version?: stri
       .toLowerCase()
       .replace(/[^a-z0-9.]+/g, '-')
       .replace(/^-+|-+$/g, '')
-  return `${kind}:${slug(name)}${version ? `@${slug(version)}` : ''}`
+  return `${kind}:${slug(name) || 'unnamed'}${version ? `@${slug(version) || 'unnamed'}` : ''}`
+}
+
+/**
+ * One bom-ref per item, in manifest order: `bomRefOf`, with `-2`, `-3`, ... appended when an
+ * earlier item already has it (names that differ only in case, punctuation or non-ASCII letters
+ * slug alike). Unique refs keep the BOM valid and reproducible: given a duplicate, the CycloneDX
+ * library would replace it with a random one.
+ */
+export function uniqueBomRefs(
+  kind: 'model' | 'dataset',
+  items: readonly { name: string; version?: string | undefined }[],
+): string[] {
+  const used = new Set<string>()
+  return items.map((item) => {
+    const base = bomRefOf(kind, item.name, item.version)
+    let ref = base
+    for (let n = 2; used.has(ref); n++) ref = `${base}-${n}`
+    used.add(ref)
+    return ref
+  })
 }
 
 type Json = Record<string, unknown>
@@ -68,11 +88,13 @@ export function buildCycloneDxBom(options: BuildCycloneDxOptions): string {
     ]),
   })
 
-  const models = manifest.models.map((m) => {
+  const modelRefs = uniqueBomRefs('model', manifest.models)
+  const datasetRefs = uniqueBomRefs('dataset', manifest.datasets)
+  const models = manifest.models.map((m, i) => {
     const spdx = fixupSpdxId(m.licence)
     const licence = spdx ? new Models.SpdxLicense(spdx) : new Models.NamedLicense(m.licence)
     const c = new Models.Component(Enums.ComponentType.MachineLearningModel, m.name, {
-      bomRef: bomRefOf('model', m.name, m.version),
+      bomRef: modelRefs[i] as string,
       version: m.version,
       licenses: new Models.LicenseRepository([licence]),
       ...(m.supplier ? { supplier: new Models.OrganizationalEntity({ name: m.supplier }) } : {}),
@@ -90,9 +112,9 @@ export function buildCycloneDxBom(options: BuildCycloneDxOptions): string {
     return c
   })
 
-  const datasets = manifest.datasets.map((d) => {
+  const datasets = manifest.datasets.map((d, i) => {
     const c = new Models.Component(Enums.ComponentType.Data, d.name, {
-      bomRef: bomRefOf('dataset', d.name),
+      bomRef: datasetRefs[i] as string,
       description: d.source,
       properties: props([
         ...d.purpose.map((p) => prop('dataset:purpose', p)),
@@ -139,9 +161,9 @@ export function buildCycloneDxBom(options: BuildCycloneDxOptions): string {
   const onlyModel = manifest.models.length === 1
   for (const component of (json.components ?? []) as Json[]) {
     const ref = component['bom-ref']
-    const model = manifest.models.find((m) => bomRefOf('model', m.name, m.version) === ref)
-    if (model) component.modelCard = modelCard(manifest, model, onlyModel)
-    const dataset = manifest.datasets.find((d) => bomRefOf('dataset', d.name) === ref)
+    const model = manifest.models[modelRefs.indexOf(ref as string)]
+    if (model) component.modelCard = modelCard(manifest, model, onlyModel, datasetRefs)
+    const dataset = manifest.datasets[datasetRefs.indexOf(ref as string)]
     if (dataset) {
       component.data = [
         clean({
@@ -167,13 +189,12 @@ function modelCard(
   manifest: Manifest,
   model: Manifest['models'][number],
   onlyModel: boolean,
+  datasetRefs: readonly string[],
 ): Json {
   const modelParameters = clean({
     architectureFamily: model.architecture,
     datasets:
-      onlyModel && manifest.datasets.length > 0
-        ? manifest.datasets.map((d) => ({ ref: bomRefOf('dataset', d.name) }))
-        : undefined,
+      onlyModel && manifest.datasets.length > 0 ? datasetRefs.map((ref) => ({ ref })) : undefined,
     inputs: model.modalities?.map((m) => ({ format: m })),
   })
   const metrics = onlyModel ? (manifest.accuracy?.metrics ?? []) : []

@@ -103,7 +103,8 @@ const ERROR_LIKE = /(^|[^a-z])(wer|cer|mae|mse|rmse|perplexity|ppl|loss|error)([
 
 const MetricInput = z.looseObject({
   type: z.string().min(1),
-  value: z.union([z.number(), z.string()]),
+  // Anything: a value that is not a finite number or numeric string is skipped with a warning.
+  value: z.unknown(),
   name: z.string().optional(),
   verified: z.boolean().optional(),
 })
@@ -214,11 +215,21 @@ function supportsOf(cls: MetricClass): string[] {
   return []
 }
 
-function toNumber(value: number | string): number | undefined {
+function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value !== 'string') return undefined
   const m = /^\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(%?)\s*$/.exec(value)
   if (!m) return undefined
-  return m[2] === '%' ? Number(m[1]) / 100 : Number(m[1])
+  const n = m[2] === '%' ? Number(m[1]) / 100 : Number(m[1])
+  return Number.isFinite(n) ? n : undefined
+}
+
+/** A value as the warning about it shows it (`null`, `true`, `[1]`, `NaN`). */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value)
+  if (value === undefined) return 'nothing'
+  const json = JSON.stringify(value)
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json
 }
 
 /**
@@ -263,7 +274,7 @@ export function parseModelCard(text: string, file: string): ParseModelCardResult
             path,
             file,
             ...shiftPos(parsed.locator.value(path), fm.firstLine),
-            message: `metric "${m.name ?? m.type}" has value ${JSON.stringify(m.value)}, which is not a number; it is left out`,
+            message: `metric "${m.name ?? m.type}" has value ${shown(m.value)}, which is not a number; it is left out`,
             hint: 'give the value as a number, e.g. 0.91 or 91.0',
           })
           return

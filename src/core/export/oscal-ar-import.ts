@@ -4,9 +4,14 @@
  * evidence entry `supports`.
  *
  * Resolution of a finding: Accord's own `obligation` property (ns https://accord.dev/ns/oscal,
- * written by `accord export oscal-ar`) when present; else the target id looked up as an id in each
- * loaded catalog (`art-9.2` -> `eu-ai-act:art-9.2`). Findings that resolve to nothing are listed
- * as unmapped (for example NIST SP 800-53 control ids).
+ * written by `accord export oscal-ar`) when present and it names an obligation of the loaded
+ * catalogs; else the target id looked up as an id in each loaded catalog (`art-9.2` ->
+ * `eu-ai-act:art-9.2`). Findings that resolve to nothing are listed as unmapped (for example NIST
+ * SP 800-53 control ids).
+ *
+ * An obligation with a not-satisfied finding is never claimed, even if another finding (in the same
+ * or another result) says it is satisfied: the file contradicts itself, so it is listed as not
+ * satisfied only.
  */
 import { ACCORD_OSCAL_NS } from './oscal-common.js'
 
@@ -33,10 +38,14 @@ interface PropLike {
   value?: unknown
 }
 
-/** Summarises a schema-valid assessment-results document. `resolve` maps a target id to a ref. */
+/**
+ * Summarises a schema-valid assessment-results document. `resolve` maps a target id to a ref;
+ * `known` tells whether a ref named by Accord's `obligation` property exists (default: any does).
+ */
 export function summariseAssessmentResults(
   document: unknown,
   resolve: (targetId: string) => string | undefined,
+  known: (ref: string) => boolean = () => true,
 ): ArSummary {
   const ar = (document as { 'assessment-results': Record<string, unknown> })['assessment-results']
   const metadata = ar.metadata as { title: string; 'last-modified': string }
@@ -46,7 +55,7 @@ export function summariseAssessmentResults(
       const own = ((f.props ?? []) as PropLike[]).find(
         (p) => p.ns === ACCORD_OSCAL_NS && p.name === 'obligation' && typeof p.value === 'string',
       )?.value as string | undefined
-      const ref = own ?? resolve(target['target-id'])
+      const ref = own !== undefined && known(own) ? own : resolve(target['target-id'])
       return {
         title: String(f.title),
         targetId: target['target-id'],
@@ -59,12 +68,13 @@ export function summariseAssessmentResults(
   const all = results.flatMap((r) => r.findings)
   const refs = (state: ArFinding['state']) =>
     [...new Set(all.filter((f) => f.state === state && f.ref).map((f) => f.ref as string))].sort()
+  const notSatisfied = refs('not-satisfied')
   return {
     title: metadata.title,
     lastModified: metadata['last-modified'],
     results,
-    satisfied: refs('satisfied'),
-    notSatisfied: refs('not-satisfied'),
+    satisfied: refs('satisfied').filter((ref) => !notSatisfied.includes(ref)),
+    notSatisfied,
     unmapped: [...new Set(all.filter((f) => !f.ref).map((f) => f.targetId))].sort(),
   }
 }

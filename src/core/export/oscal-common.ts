@@ -91,6 +91,37 @@ export function toToken(id: string): string {
   return /^[\p{L}_]/u.test(cleaned) ? cleaned : `_${cleaned}`
 }
 
+/** One character percent-encoded as UTF-8 (a lone surrogate as U+FFFD). */
+function percentEncode(c: string): string {
+  try {
+    return encodeURIComponent(c)
+  } catch {
+    return '%EF%BF%BD'
+  }
+}
+
+/**
+ * A relative file path (`evidence/Evaluation report.pdf`) as an OSCAL `uri-reference`: each
+ * `/`-separated segment percent-encoded, so spaces, `#`, `?`, `%` and non-ASCII letters in file
+ * names stay part of the path.
+ */
+export function pathHref(filePath: string): string {
+  return filePath
+    .split('/')
+    .map((segment) => segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]/gu, percentEncode))
+    .join('/')
+}
+
+/**
+ * A URL as an OSCAL `uri-reference`: characters a URI may not hold (spaces, non-ASCII letters,
+ * a `%` that starts no escape) percent-encoded; everything else, escapes included, kept.
+ */
+export function urlHref(url: string): string {
+  return url
+    .replace(/%(?![0-9A-Fa-f]{2})/g, '%25')
+    .replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, percentEncode)
+}
+
 /** Midnight UTC of an as-of date, as an OSCAL date-time with a time zone. */
 export function oscalDateTime(date: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new TypeError(`expected YYYY-MM-DD, got ${date}`)

@@ -29,6 +29,7 @@ import {
   systemMetadata,
   type SystemExportInput,
 } from './oscal-system.js'
+import { distinctKeys } from './uuid.js'
 
 export const OSCAL_SSP_SCHEMA_ID = 'http://csrc.nist.gov/ns/oscal/1.2.1/oscal-ssp-schema.json'
 
@@ -53,12 +54,14 @@ export function buildOscalSsp(input: SystemExportInput): OscalSspDocument {
   const eu = classification.euAiAct
   const placed = manifest.system.placedOnMarket
   const thisSystem = ctx.uuid('component:this-system')
+  const datasetKeys = distinctKeys(manifest.datasets.map((d) => d.name))
+  const modelKeys = distinctKeys(manifest.models.map((m) => `${m.name}:${m.version}`))
 
   const informationTypes =
     manifest.datasets.length > 0
-      ? manifest.datasets.map((d) =>
+      ? manifest.datasets.map((d, i) =>
           clean({
-            uuid: ctx.uuid(`information-type:${d.name}`),
+            uuid: ctx.uuid(`information-type:${datasetKeys[i] as string}`),
             title: oneLine(d.name),
             description: d.source,
             props: compact([
@@ -82,9 +85,9 @@ export function buildOscalSsp(input: SystemExportInput): OscalSspDocument {
           },
         ]
 
-  const models = manifest.models.map((m) =>
+  const models = manifest.models.map((m, i) =>
     clean({
-      uuid: ctx.uuid(`component:model:${m.name}:${m.version}`),
+      uuid: ctx.uuid(`component:model:${modelKeys[i] as string}`),
       type: 'software',
       title: oneLine(`${m.name} ${m.version}`),
       description: m.architecture ?? `AI model ${m.name}, version ${m.version}.`,
@@ -100,9 +103,9 @@ export function buildOscalSsp(input: SystemExportInput): OscalSspDocument {
       status: { state: 'operational' },
     }),
   )
-  const datasets = manifest.datasets.map((d) =>
+  const datasets = manifest.datasets.map((d, i) =>
     clean({
-      uuid: ctx.uuid(`component:dataset:${d.name}`),
+      uuid: ctx.uuid(`component:dataset:${datasetKeys[i] as string}`),
       type: 'dataset',
       title: oneLine(d.name),
       description: d.source,

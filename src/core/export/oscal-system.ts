@@ -13,11 +13,13 @@ import {
   compact,
   oneLine,
   oscalDateTime,
+  pathHref,
   toToken,
   type OscalMetadata,
   type OscalParty,
   type OscalProperty,
   type OscalResource,
+  urlHref,
 } from './oscal-common.js'
 import { uuidFactory, type Sha1 } from './uuid.js'
 
@@ -79,7 +81,7 @@ export function createSystemContext(input: SystemExportInput, kind: string): Sys
           accordProp('date', dated.get(e.id)),
           ...e.supports.map((s) => accordProp('supports', s)),
         ]),
-        rlinks: [{ href: e.path, hashes: [{ algorithm: 'SHA-256', value: e.sha256 }] }],
+        rlinks: [{ href: pathHref(e.path), hashes: [{ algorithm: 'SHA-256', value: e.sha256 }] }],
       }),
     )
   }
@@ -100,7 +102,7 @@ export function systemMetadata(
       name: oneLine(provider.name),
       'email-addresses': [provider.email],
       addresses: [{ 'addr-lines': [oneLine(provider.address)], country: provider.country }],
-      links: provider.website ? [{ href: provider.website, rel: 'homepage' }] : undefined,
+      links: provider.website ? [{ href: urlHref(provider.website), rel: 'homepage' }] : undefined,
     }),
   ]
   const responsible = [{ 'role-id': 'provider', 'party-uuids': [ctx.uuid('party:provider')] }]

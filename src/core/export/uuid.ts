@@ -41,3 +41,17 @@ export function uuidV5(name: string, sha1: Sha1, namespace = ACCORD_UUID_NAMESPA
 export function uuidFactory(scope: string, sha1: Sha1): (key: string) => string {
   return (key) => uuidV5(`${scope}|${key}`, sha1)
 }
+
+/**
+ * UUID keys made unique in list order: the first use of a key is kept as is (so UUIDs stay the
+ * same across revisions), a repeat gets `#2`, `#3`, ... (two manifest entries with the same name
+ * must not share a UUID).
+ */
+export function distinctKeys(keys: readonly string[]): string[] {
+  const seen = new Map<string, number>()
+  return keys.map((key) => {
+    const n = (seen.get(key) ?? 0) + 1
+    seen.set(key, n)
+    return n === 1 ? key : `${key}#${n}`
+  })
+}

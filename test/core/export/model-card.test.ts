@@ -89,6 +89,29 @@ describe('parseModelCard', () => {
     if (!r.ok) expect(r.issues[0]?.path).toEqual(['model-index', 0, 'results', 0, 'metrics'])
   })
 
+  it('skips values that are not finite numbers (null, NaN, true, a list, "1e400") with a warning at their line', () => {
+    const values = ['null', '.nan', 'true', '[1]', '"1e400"', '-.inf']
+    const text = [
+      '---',
+      'model-index:',
+      '  - name: M',
+      '    results:',
+      '      - dataset: {name: GLUE}',
+      '        metrics:',
+      '          - {type: accuracy, value: 0.9}',
+      ...values.map((v) => `          - {type: f1, value: ${v}}`),
+      '---',
+      '',
+    ].join('\n')
+    const r = parseModelCard(text, 'README.md')
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.card.metrics.map((m) => m.value)).toEqual([0.9])
+    expect(r.warnings.map((w) => [w.code, w.line])).toEqual(
+      values.map((_, i) => ['metric_not_numeric', 8 + i]),
+    )
+  })
+
   it('splits front matter only at the start of the file', () => {
     expect(frontMatter('# Title\n---\na: 1\n---\n')).toBeUndefined()
     expect(frontMatter('\uFEFF---\na: 1\n---\nbody')).toEqual({ yaml: 'a: 1', firstLine: 2 })
