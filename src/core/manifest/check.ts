@@ -93,6 +93,7 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkProfiling(m),
     ...checkDerogation(m),
     ...checkModels(m),
+    ...checkRepeatedEntries(m),
     ...checkProviderFields(m),
     ...checkRisks(m),
     ...evidence.issues,
@@ -333,21 +334,63 @@ function checkProviderFields(m: Manifest): ManifestIssue[] {
 }
 
 function checkRisks(m: Manifest): ManifestIssue[] {
+  return repeated(
+    m.riskManagement?.risks ?? [],
+    (r) => r.id,
+    (r, i, first) =>
+      error(
+        'duplicate_risk_id',
+        ['riskManagement', 'risks', i, 'id'],
+        `risk id ${r.id} is used twice (first at riskManagement.risks[${first}])`,
+        'give each risk its own id',
+      ),
+  )
+}
+
+/**
+ * A model (same name and version) or dataset (same name) listed twice: one thing described twice,
+ * whose two entries may disagree, and which exports (OSCAL, CycloneDX) would list twice.
+ */
+function checkRepeatedEntries(m: Manifest): ManifestIssue[] {
+  return [
+    ...repeated(
+      m.models,
+      (x) => JSON.stringify([x.name, x.version]),
+      (x, i, first) =>
+        error(
+          'duplicate_model',
+          ['models', i],
+          `model ${x.name} ${x.version} is listed twice (first at models[${first}])`,
+          'describe each model version once: merge the two entries, or give the second its own version',
+        ),
+    ),
+    ...repeated(
+      m.datasets,
+      (x) => x.name,
+      (x, i, first) =>
+        error(
+          'duplicate_dataset',
+          ['datasets', i, 'name'],
+          `dataset ${x.name} is listed twice (first at datasets[${first}])`,
+          'describe each dataset once (list all its purposes in one entry), or give the second its own name',
+        ),
+    ),
+  ]
+}
+
+/** An issue for each item whose key an earlier item has, with the index of that first item. */
+function repeated<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  issue: (item: T, index: number, first: number) => ManifestIssue,
+): ManifestIssue[] {
   const out: ManifestIssue[] = []
   const seen = new Map<string, number>()
-  m.riskManagement?.risks.forEach((r, i) => {
-    const first = seen.get(r.id)
-    if (first === undefined) seen.set(r.id, i)
-    else {
-      out.push(
-        error(
-          'duplicate_risk_id',
-          ['riskManagement', 'risks', i, 'id'],
-          `risk id ${r.id} is used twice (first at riskManagement.risks[${first}])`,
-          'give each risk its own id',
-        ),
-      )
-    }
+  items.forEach((item, i) => {
+    const k = key(item)
+    const first = seen.get(k)
+    if (first === undefined) seen.set(k, i)
+    else out.push(issue(item, i, first))
   })
   return out
 }

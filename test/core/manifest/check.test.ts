@@ -246,6 +246,41 @@ describe('checkManifest', () => {
         codes((m) => (m.models = [{ ...model, licence: 'Apache-2.0', weightsPublic: true }])),
       ).toEqual([])
     })
+
+    it('the same model version listed twice is an error at the second; another version is fine', () => {
+      expect(
+        codes(
+          (m) => (m.models = [model, { ...model, version: '2' }, { ...model, licence: 'MIT' }]),
+        ),
+      ).toEqual([['error', 'duplicate_model', 'models.2']])
+      expect(codes((m) => (m.models = [model, { ...model, version: '2' }]))).toEqual([])
+    })
+  })
+
+  describe('datasets', () => {
+    const dataset = (name: string, purpose: ('training' | 'testing')[]) => ({
+      name,
+      purpose,
+      source: 'own collection',
+      personalData: false,
+    })
+
+    it('a dataset name listed twice is an error at the second', () => {
+      const issues = checkManifest(
+        manifest(
+          (m) =>
+            (m.datasets = [
+              dataset('faces', ['training']),
+              dataset('other', ['training']),
+              dataset('faces', ['testing']),
+            ]),
+        ),
+      )
+      expect(issues.map((i) => [i.severity, i.code, i.path.join('.')])).toEqual([
+        ['error', 'duplicate_dataset', 'datasets.2.name'],
+      ])
+      expect(issues[0]?.message).toBe('dataset faces is listed twice (first at datasets[0])')
+    })
   })
 
   describe('provider-only fields', () => {
