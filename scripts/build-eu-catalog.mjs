@@ -1276,7 +1276,7 @@ const P16 = [
   [
     'i',
     'Registration',
-    'Comply with the registration obligations of Art. 49(1).',
+    'Comply with the registration obligations of Art. 49(1), which cover Annex III systems other than area 2 (critical infrastructure, registered nationally under Art. 49(5)).',
     'The EU database registration confirmation.',
     undefined,
   ],
@@ -1302,9 +1302,16 @@ const P16 = [
     undefined,
   ],
 ]
+/**
+ * Art. 16(i) points to the registration of Art. 49(1), which covers only Annex III systems other
+ * than area 2 (area 2 is registered nationally, Art. 49(5); Annex I products are not registered),
+ * so the point takes the condition of Art. 49(1) rather than every high-risk system.
+ */
+const P16_WHEN = { i: { all: ['high-risk:annex-iii'], none: ['annex-iii.2'] } }
 for (const [l, name, summary, hint, fields] of P16)
   add(`art-16.${l}`, name, summary, {
     ...HR_PROVIDER,
+    ...(P16_WHEN[l] ? { when: P16_WHEN[l] } : {}),
     kind: 'point',
     hint,
     ...(fields ? { fields } : {}),

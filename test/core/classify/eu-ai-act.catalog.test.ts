@@ -88,6 +88,28 @@ describe('EU AI Act catalog scenarios', () => {
     expect(find(r.upcoming, 'art-9')?.appliesFrom).toBe('2028-08-02')
   })
 
+  it('Art. 16(i) registration follows Art. 49(1): Annex III systems, not Annex I products or area 2', () => {
+    const all = (r: ReturnType<typeof classify>) => obligationIds([...r.obligations, ...r.upcoming])
+    const device = classify({
+      classification: {
+        safetyComponent: {
+          legislation: 'medical-devices-2017-745',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    expect(all(device)).toContain('eu-ai-act:art-16.h')
+    expect(all(device)).not.toContain('eu-ai-act:art-16.i')
+    expect(all(device)).not.toContain('eu-ai-act:art-49.1')
+    const grid = classify({ classification: { useCases: ['critical-infrastructure-safety'] } })
+    expect(all(grid)).toContain('eu-ai-act:art-16.h')
+    expect(all(grid)).not.toContain('eu-ai-act:art-16.i')
+    const hiring = classify({ classification: { useCases: ['recruitment'] } })
+    expect(all(hiring)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-16.i', 'eu-ai-act:art-49.1']),
+    )
+  })
+
   it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
     const machinery: ManifestOverrides = {
       classification: {
