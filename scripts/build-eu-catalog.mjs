@@ -2011,7 +2011,8 @@ add(
   'A provider whose GPAI model meets, or will meet, the Art. 51(1)(a) condition notifies the Commission without delay and in any event within two weeks, with the information showing that the condition is met.',
   {
     roles: ['provider'],
-    when: { all: ['gpai-systemic-risk'] },
+    // Only a model meeting Art. 51(1)(a); one designated under 51(1)(b) is not notified.
+    when: { all: ['gpai:high-impact-capabilities'] },
     dates: GPAI,
     fields: ['models'],
     hint: 'The notification sent to the Commission, dated within two weeks of meeting the threshold.',

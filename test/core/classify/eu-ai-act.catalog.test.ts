@@ -165,6 +165,35 @@ describe('EU AI Act catalog scenarios', () => {
     )
   })
 
+  it('Art. 52(1): only a model meeting Art. 51(1)(a) is notified, not one the Commission designated', () => {
+    const designated = classify({
+      models: [
+        makeModel({
+          generalPurpose: true,
+          designatedSystemicRisk: true,
+          trainingComputeFlop: 1e24,
+        }),
+      ],
+    })
+    expect(designated.gpai).toBe('gpai-systemic-risk')
+    expect(obligationIds(designated.obligations)).toContain('eu-ai-act:art-55')
+    expect(obligationIds(designated.obligations)).not.toContain('eu-ai-act:art-52.1')
+    expect(step(designated, 'eu.art-51').reasoning).toContain('no Art. 52(1) notification is due')
+    // At exactly 10^25 FLOP the presumption of Art. 51(2) ("greater than") does not hold.
+    const atThreshold = classify({
+      models: [makeModel({ generalPurpose: true, trainingComputeFlop: 1e25 })],
+    })
+    expect(atThreshold.gpai).toBe('gpai')
+    expect(obligationIds(atThreshold.obligations)).not.toContain('eu-ai-act:art-52.1')
+    // An open-source system (Art. 2(12)) keeps the model's notification duty.
+    const open = classify({
+      classification: { openSource: true },
+      models: [makeModel({ generalPurpose: true, trainingComputeFlop: 2e25 })],
+    })
+    expect(open.category).toBe('out-of-scope')
+    expect(obligationIds(open.obligations)).toContain('eu-ai-act:art-52.1')
+  })
+
   it('open-weights model under Apache-2.0 from a US provider: exempt from 53(1)(a)-(b) and 54', () => {
     const r = classify({
       provider: { country: 'US' },
