@@ -1645,10 +1645,10 @@ const D26 = [
   [
     '8',
     'Public authorities: registered systems only',
-    'Deployers that are public authorities or Union bodies comply with the Art. 49 registration duties and do not use a system that is not registered in the EU database.',
+    'Deployers that are public authorities or Union bodies comply with the Art. 49 registration duties and do not use a system that is not registered in the EU database. Art. 49 gives deployers such duties only for Annex III systems other than area 2 (Art. 49(3)); Annex I products and area 2 systems are not in the EU database.',
     'Evidence that the system is registered and that the use is registered.',
     undefined,
-    { all: ['high-risk', 'deployer:public-body'] },
+    { all: ['high-risk:annex-iii', 'deployer:public-body'], none: ['annex-iii.2'] },
   ],
   [
     '9',

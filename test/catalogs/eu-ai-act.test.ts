@@ -408,8 +408,8 @@ describe('EU AI Act catalog: obligations', () => {
       none: ['art-2.2'],
     })
     expect(when('art-26.8')).toEqual({
-      all: ['high-risk', 'deployer:public-body'],
-      none: ['art-2.2'],
+      all: ['high-risk:annex-iii', 'deployer:public-body'],
+      none: ['annex-iii.2'],
     })
     expect(when('art-26.10')?.all).toEqual(
       expect.arrayContaining(['annex-iii.1.a', 'deployer:law-enforcement']),

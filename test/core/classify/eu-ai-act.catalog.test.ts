@@ -110,6 +110,34 @@ describe('EU AI Act catalog scenarios', () => {
     )
   })
 
+  it('Art. 26(8): public-body deployers register under Art. 49(3), so only for Annex III outside area 2', () => {
+    const all = (r: ReturnType<typeof classify>) => obligationIds([...r.obligations, ...r.upcoming])
+    const publicDeployer = { roles: ['deployer' as const], deployment: { publicBody: true } }
+    const device = classify({
+      ...publicDeployer,
+      classification: {
+        safetyComponent: {
+          legislation: 'medical-devices-2017-745',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    expect(all(device)).toContain('eu-ai-act:art-26.1')
+    expect(all(device)).not.toContain('eu-ai-act:art-26.8')
+    const grid = classify({
+      ...publicDeployer,
+      classification: { useCases: ['critical-infrastructure-safety'] },
+    })
+    expect(all(grid)).not.toContain('eu-ai-act:art-26.8')
+    const benefits = classify({
+      ...publicDeployer,
+      classification: { useCases: ['public-benefits-eligibility'] },
+    })
+    expect(all(benefits)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-26.8', 'eu-ai-act:art-49.3']),
+    )
+  })
+
   it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
     const machinery: ManifestOverrides = {
       classification: {
