@@ -364,7 +364,7 @@ practice(
 practice(
   'g',
   'Biometric categorisation by sensitive traits',
-  'Bans categorising individuals from their biometric data to infer race, political opinions, trade-union membership, religious or philosophical beliefs, sex life or sexual orientation. Labelling or filtering lawfully acquired biometric datasets, and categorisation in law enforcement, are carved out.',
+  'Bans categorising individuals from their biometric data to infer race, political opinions, trade-union membership, religious or philosophical beliefs, sex life or sexual orientation. Labelling, filtering or categorising biometric datasets acquired lawfully, for example in law enforcement, is carved out; law-enforcement use is not otherwise exempt (recital 30).',
   'biometric-categorisation',
 )
 practice(

@@ -190,6 +190,13 @@ describe('EU AI Act catalog: Art. 4 and Art. 5', () => {
     )
   })
 
+  it('Art. 5(1)(g): the carve-out covers lawfully acquired datasets, not law enforcement as such', () => {
+    const summary = node('art-5.1.g').summary
+    expect(summary).toMatch(/biometric datasets acquired lawfully/)
+    expect(summary).not.toMatch(/and categorisation in law enforcement/)
+    expect(summary).toMatch(/law-enforcement use is not otherwise exempt/)
+  })
+
   it('has the (h) exceptions and the safeguards of 5(2)-(7)', () => {
     for (const id of ['art-5.1.h.i', 'art-5.1.h.ii', 'art-5.1.h.iii'])
       expect(node(id).parent_urn).toBe(URN_PREFIX + 'art-5.1.h')
