@@ -5,9 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import realJson from '../../../catalogs/eu-ai-act/2024-1689.v1.json' with { type: 'json' }
 import { Catalog } from '../../../src/core/catalog/schema.js'
+import { classifyEuAiAct } from '../../../src/core/classify/eu-ai-act.js'
 import { isKnownFact } from '../../../src/core/classify/facts.js'
+import type { Manifest } from '../../../src/core/manifest/schema.js'
 import {
   classify as classifyWith,
+  makeManifest,
   makeModel,
   obligationIds,
   step,
@@ -136,6 +139,44 @@ describe('EU AI Act catalog scenarios', () => {
     expect(all(benefits)).toEqual(
       expect.arrayContaining(['eu-ai-act:art-26.8', 'eu-ai-act:art-49.3']),
     )
+  })
+
+  it('Art. 43(1): an Annex III point 1 system on internal control without harmonised standards is flagged', () => {
+    const biometric = (extra: Partial<Manifest>) =>
+      classifyEuAiAct({
+        manifest: {
+          ...makeManifest({ classification: { useCases: ['emotion-recognition'] } }),
+          ...extra,
+        },
+        catalog,
+        asOf: '2026-09-01',
+      })
+    const flagged = biometric({ conformityAssessment: { procedure: 'annex-vi-internal-control' } })
+    expect(flagged.category).toBe('high-risk')
+    expect(step(flagged, 'eu.art-43.1').outcome).toBe('exception')
+    expect(step(flagged, 'eu.art-43.1').reasoning).toContain('Annex VII')
+    const withStandards = biometric({
+      conformityAssessment: { procedure: 'annex-vi-internal-control' },
+      harmonisedStandards: ['EN 00000:2027'],
+    })
+    expect(withStandards.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
+    const notified = biometric({
+      conformityAssessment: {
+        procedure: 'annex-vii-notified-body',
+        notifiedBody: { name: 'NB', number: '0000' },
+      },
+    })
+    expect(notified.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
+    // Annex III points 2 to 8 use internal control (Art. 43(2)): nothing to flag.
+    const hiring = classifyEuAiAct({
+      manifest: {
+        ...makeManifest({ classification: { useCases: ['recruitment'] } }),
+        conformityAssessment: { procedure: 'annex-vi-internal-control' },
+      },
+      catalog,
+      asOf: '2026-09-01',
+    })
+    expect(hiring.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
   })
 
   it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
