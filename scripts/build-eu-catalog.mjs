@@ -1912,6 +1912,15 @@ add(
         ...TRANSPARENCY[1],
         note: 'Unchanged date; new Art. 111(4) gives systems placed on the market before 2 August 2026 until 2 December 2026 to comply.',
       },
+      {
+        law_version: AMND,
+        from: '2026-12-02',
+        route: 'any',
+        placed_before: '2026-08-02',
+        note:
+          'New Art. 111(4) (Reg. (EU) 2026/1744): generative systems placed on the market before 2 August 2026 comply with Art. 50(2) by 2 December 2026. ' +
+          SEC,
+      },
     ],
     fields: ['classification.generatesSyntheticContent'],
     hint: 'A description of the marking technique (e.g. watermark or metadata) and a detection test report.',

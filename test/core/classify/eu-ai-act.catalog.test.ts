@@ -179,6 +179,32 @@ describe('EU AI Act catalog scenarios', () => {
     expect(hiring.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
   })
 
+  it('Art. 111(4): Art. 50(2) marking applies from 2026-12-02 to generators placed on the market before 2026-08-02', () => {
+    const generator = (placedOnMarket?: string): ManifestOverrides => ({
+      system: placedOnMarket ? { placedOnMarket } : {},
+      classification: { useCases: ['content-generation'], generatesSyntheticContent: ['image'] },
+    })
+    const legacy = classify(generator('2026-03-01'), '2026-09-01')
+    expect(find(legacy.obligations, 'art-50.2')).toBeUndefined()
+    expect(find(legacy.upcoming, 'art-50.2')?.appliesFrom).toBe('2026-12-02')
+    expect(
+      find(classify(generator('2026-03-01'), '2026-12-02').obligations, 'art-50.2'),
+    ).toBeDefined()
+    // Other Art. 50 duties keep the general date (Art. 50(5) here).
+    expect(find(legacy.obligations, 'art-50.5')?.appliesFrom).toBe('2026-08-02')
+    // Placed on or after 2 August 2026, or no placement date given: the general date.
+    expect(
+      find(classify(generator('2026-08-02'), '2026-09-01').obligations, 'art-50.2')?.appliesFrom,
+    ).toBe('2026-08-02')
+    expect(find(classify(generator(), '2026-09-01').obligations, 'art-50.2')?.appliesFrom).toBe(
+      '2026-08-02',
+    )
+    // The original text has no such transitional rule.
+    expect(
+      find(classify(generator('2026-03-01'), '2026-07-01').upcoming, 'art-50.2')?.appliesFrom,
+    ).toBe('2026-08-02')
+  })
+
   it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
     const machinery: ManifestOverrides = {
       classification: {
