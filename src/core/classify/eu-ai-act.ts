@@ -64,7 +64,11 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     rule: 'eu.law-version',
     cites: lawVersion.source,
     outcome: 'fired',
-    reasoning: `On ${asOf} the law in force is ${lawVersion.title} (from ${lawVersion.in_force_from}).${lawVersion.uncertain ? ` Uncertain: ${lawVersion.uncertain}` : ''}`,
+    reasoning: `${
+      asOf < lawVersion.in_force_from
+        ? `On ${asOf} the law is not yet in force: ${lawVersion.title} enters into force on ${lawVersion.in_force_from}, and the system is classified as it will be under that text.`
+        : `On ${asOf} the law in force is ${lawVersion.title} (from ${lawVersion.in_force_from}).`
+    }${lawVersion.uncertain ? ` Uncertain: ${lawVersion.uncertain}` : ''}`,
   })
   addContextFacts(ctx)
 

@@ -205,6 +205,15 @@ describe('EU AI Act catalog scenarios', () => {
     ).toBe('2026-08-02')
   })
 
+  it('before 2024-08-01 the Act is not yet in force, and the trace says so', () => {
+    const early = classify({ classification: { useCases: ['recruitment'] } }, '2024-03-01')
+    expect(step(early, 'eu.law-version').reasoning).toContain('not yet in force')
+    expect(step(early, 'eu.law-version').reasoning).not.toContain('the law in force is')
+    expect(early.obligations).toEqual([])
+    const later = classify({ classification: { useCases: ['recruitment'] } }, '2024-08-01')
+    expect(step(later, 'eu.law-version').reasoning).toContain('the law in force is')
+  })
+
   it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
     const machinery: ManifestOverrides = {
       classification: {
