@@ -471,6 +471,10 @@ ref(
   'art-6.1',
   'Annex I product route',
   'A system is high-risk when both points (a) and (b) hold, whether or not it is placed on the market separately from the product.',
+  {
+    uncertain:
+      'Reg. (EU) 2026/1744 replaces the definition of safety component (Art. 3(14)) and inserts Art. 6(1a) to 6(1c) on this route (Art. 1(4) and 1(8), read from secondary sources); their wording is not encoded and Accord classifies by points (a) and (b) alone under both law versions.',
+  },
 )
 ref(
   'art-6.1.a',

@@ -18,8 +18,8 @@ export interface ValidatedFile {
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
     file: 'eu-ai-act/2024-1689.v1.json',
-    sha256: 'ee1a9f60c572ed5ea9a57d67dd135d1a2fe1f2698e18ca608cb6e023e0815f59',
-    canonicalSha256: 'c4ae2b3fe1683b9ef4a479e53768698b554a865ff88efe1f23fb88b9625cca87',
+    sha256: '607a44a34b57f5be301378af2d537d097163fb43c7ac617cb28bd9c9460d5cc0',
+    canonicalSha256: '09eb29b0fe8210375dfda3e58dbb865e16f2b8e8d7ebc00eaffc6801ec168cf2',
   },
   {
     file: 'iso-42001/2023.v1.json',

@@ -197,6 +197,11 @@ describe('EU AI Act catalog: Art. 4 and Art. 5', () => {
     expect(summary).toMatch(/law-enforcement use is not otherwise exempt/)
   })
 
+  it('Art. 6(1): marks the amended safety-component definition and Art. 6(1a)-(1c) as not encoded', () => {
+    expect(node('art-6.1').uncertain).toMatch(/Art\. 3\(14\)/)
+    expect(node('art-6.1').uncertain).toMatch(/6\(1a\) to 6\(1c\)/)
+  })
+
   it('has the (h) exceptions and the safeguards of 5(2)-(7)', () => {
     for (const id of ['art-5.1.h.i', 'art-5.1.h.ii', 'art-5.1.h.iii'])
       expect(node(id).parent_urn).toBe(URN_PREFIX + 'art-5.1.h')
