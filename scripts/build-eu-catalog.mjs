@@ -364,7 +364,7 @@ practice(
 practice(
   'g',
   'Biometric categorisation by sensitive traits',
-  'Bans categorising individuals from their biometric data to infer race, political opinions, trade-union membership, religious or philosophical beliefs, sex life or sexual orientation. Labelling or filtering lawfully acquired biometric datasets, and categorisation in law enforcement, are carved out.',
+  'Bans categorising individuals from their biometric data to infer race, political opinions, trade-union membership, religious or philosophical beliefs, sex life or sexual orientation. Labelling, filtering or categorising biometric datasets acquired lawfully, for example in law enforcement, is carved out; law-enforcement use is not otherwise exempt (recital 30).',
   'biometric-categorisation',
 )
 practice(
@@ -471,6 +471,10 @@ ref(
   'art-6.1',
   'Annex I product route',
   'A system is high-risk when both points (a) and (b) hold, whether or not it is placed on the market separately from the product.',
+  {
+    uncertain:
+      'Reg. (EU) 2026/1744 replaces the definition of safety component (Art. 3(14)) and inserts Art. 6(1a) to 6(1c) on this route (Art. 1(4) and 1(8), read from secondary sources); their wording is not encoded and Accord classifies by points (a) and (b) alone under both law versions.',
+  },
 )
 ref(
   'art-6.1.a',
@@ -1276,7 +1280,7 @@ const P16 = [
   [
     'i',
     'Registration',
-    'Comply with the registration obligations of Art. 49(1).',
+    'Comply with the registration obligations of Art. 49(1), which cover Annex III systems other than area 2 (critical infrastructure, registered nationally under Art. 49(5)).',
     'The EU database registration confirmation.',
     undefined,
   ],
@@ -1302,9 +1306,16 @@ const P16 = [
     undefined,
   ],
 ]
+/**
+ * Art. 16(i) points to the registration of Art. 49(1), which covers only Annex III systems other
+ * than area 2 (area 2 is registered nationally, Art. 49(5); Annex I products are not registered),
+ * so the point takes the condition of Art. 49(1) rather than every high-risk system.
+ */
+const P16_WHEN = { i: { all: ['high-risk:annex-iii'], none: ['annex-iii.2'] } }
 for (const [l, name, summary, hint, fields] of P16)
   add(`art-16.${l}`, name, summary, {
     ...HR_PROVIDER,
+    ...(P16_WHEN[l] ? { when: P16_WHEN[l] } : {}),
     kind: 'point',
     hint,
     ...(fields ? { fields } : {}),
@@ -1638,10 +1649,10 @@ const D26 = [
   [
     '8',
     'Public authorities: registered systems only',
-    'Deployers that are public authorities or Union bodies comply with the Art. 49 registration duties and do not use a system that is not registered in the EU database.',
+    'Deployers that are public authorities or Union bodies comply with the Art. 49 registration duties and do not use a system that is not registered in the EU database. Art. 49 gives deployers such duties only for Annex III systems other than area 2 (Art. 49(3)); Annex I products and area 2 systems are not in the EU database.',
     'Evidence that the system is registered and that the use is registered.',
     undefined,
-    { all: ['high-risk', 'deployer:public-body'] },
+    { all: ['high-risk:annex-iii', 'deployer:public-body'], none: ['annex-iii.2'] },
   ],
   [
     '9',
@@ -1905,6 +1916,15 @@ add(
         ...TRANSPARENCY[1],
         note: 'Unchanged date; new Art. 111(4) gives systems placed on the market before 2 August 2026 until 2 December 2026 to comply.',
       },
+      {
+        law_version: AMND,
+        from: '2026-12-02',
+        route: 'any',
+        placed_before: '2026-08-02',
+        note:
+          'New Art. 111(4) (Reg. (EU) 2026/1744): generative systems placed on the market before 2 August 2026 comply with Art. 50(2) by 2 December 2026. ' +
+          SEC,
+      },
     ],
     fields: ['classification.generatesSyntheticContent'],
     hint: 'A description of the marking technique (e.g. watermark or metadata) and a detection test report.',
@@ -2004,7 +2024,8 @@ add(
   'A provider whose GPAI model meets, or will meet, the Art. 51(1)(a) condition notifies the Commission without delay and in any event within two weeks, with the information showing that the condition is met.',
   {
     roles: ['provider'],
-    when: { all: ['gpai-systemic-risk'] },
+    // Only a model meeting Art. 51(1)(a); one designated under 51(1)(b) is not notified.
+    when: { all: ['gpai:high-impact-capabilities'] },
     dates: GPAI,
     fields: ['models'],
     hint: 'The notification sent to the Commission, dated within two weeks of meeting the threshold.',

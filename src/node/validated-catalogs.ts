@@ -18,8 +18,8 @@ export interface ValidatedFile {
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
     file: 'eu-ai-act/2024-1689.v1.json',
-    sha256: '7bc5634fa360726015f4e95cdf045c9fabdf5e4f9604acfbb510dff581610ba9',
-    canonicalSha256: '4011f9ec3cdfbb70e77e1b4c03eada4a4864eae7043eb8c32f1433c6748c32b8',
+    sha256: '607a44a34b57f5be301378af2d537d097163fb43c7ac617cb28bd9c9460d5cc0',
+    canonicalSha256: '09eb29b0fe8210375dfda3e58dbb865e16f2b8e8d7ebc00eaffc6801ec168cf2',
   },
   {
     file: 'iso-42001/2023.v1.json',
@@ -28,8 +28,8 @@ export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   },
   {
     file: 'korea-ai-basic-act/2025.v1.json',
-    sha256: '3760cc030936141ceab4e973e5d2a79f934f1a2ce343758f982281424d436255',
-    canonicalSha256: 'c7658f78cc1535cdb3bedeca793f8e1d1ee25bcd6e9d868687044a7bfcbdab07',
+    sha256: '38b96e639019c62758f493464ee9645686bc8b313cb780659468bcd2d4f7e0d7',
+    canonicalSha256: '250160c6ba7354a5f65fa78355d407ad3ba6b5f33a7911b0d84e3f1065955c68',
   },
   {
     file: 'mappings/eu-ai-act-2024-1689--iso-42001-2023.v1.json',
@@ -57,7 +57,7 @@ export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   },
   {
     file: 'mappings/nist-ai-600-1-2024--eu-ai-act-2024-1689.v1.json',
-    sha256: '61485b49f29bc37a1a0b967d250ee42d7d96a6dc4b26f13c8b70d3c71f8cd378',
+    sha256: '85058780124ed36e42f4abf18cbdf7c1c2e11dd95d25be0f85f55317c3f5e9c0',
   },
   {
     file: 'mappings/nist-ai-600-1-2024--iso-42001-2023.v1.json',

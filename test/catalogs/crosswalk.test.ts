@@ -108,6 +108,16 @@ describe('the shipped catalogs and crosswalks', () => {
     expect(targets('risk-cbrn')).toContain('eu-ai-act:art-55.1')
   })
 
+  it('maps obscene content to the Art. 5(1)(ba) and (bb) prohibitions of Reg. (EU) 2026/1744', () => {
+    const r = crosswalk(set, { from: 'nist-ai-600-1', to: 'eu-ai-act' })
+    const edges = r.edges.filter((e) => e.from.ref === 'nist-ai-600-1:risk-obscene-content')
+    expect(edges.map((e) => e.to.ref)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-5.1.ba', 'eu-ai-act:art-5.1.bb']),
+    )
+    // The amended Act does have rules on such content; no rationale may say otherwise.
+    for (const e of edges) expect(e.rationale).not.toMatch(/no specific rule/)
+  })
+
   it('relates every one of the 12 risks to at least one AI RMF subcategory', () => {
     const r = crosswalk(set, { from: 'nist-ai-600-1', to: 'nist-ai-rmf' })
     const risks = r.coverage.from.uncovered.filter((ref) => ref.includes(':risk-'))

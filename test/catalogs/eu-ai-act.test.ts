@@ -190,6 +190,18 @@ describe('EU AI Act catalog: Art. 4 and Art. 5', () => {
     )
   })
 
+  it('Art. 5(1)(g): the carve-out covers lawfully acquired datasets, not law enforcement as such', () => {
+    const summary = node('art-5.1.g').summary
+    expect(summary).toMatch(/biometric datasets acquired lawfully/)
+    expect(summary).not.toMatch(/and categorisation in law enforcement/)
+    expect(summary).toMatch(/law-enforcement use is not otherwise exempt/)
+  })
+
+  it('Art. 6(1): marks the amended safety-component definition and Art. 6(1a)-(1c) as not encoded', () => {
+    expect(node('art-6.1').uncertain).toMatch(/Art\. 3\(14\)/)
+    expect(node('art-6.1').uncertain).toMatch(/6\(1a\) to 6\(1c\)/)
+  })
+
   it('has the (h) exceptions and the safeguards of 5(2)-(7)', () => {
     for (const id of ['art-5.1.h.i', 'art-5.1.h.ii', 'art-5.1.h.iii'])
       expect(node(id).parent_urn).toBe(URN_PREFIX + 'art-5.1.h')
@@ -408,8 +420,8 @@ describe('EU AI Act catalog: obligations', () => {
       none: ['art-2.2'],
     })
     expect(when('art-26.8')).toEqual({
-      all: ['high-risk', 'deployer:public-body'],
-      none: ['art-2.2'],
+      all: ['high-risk:annex-iii', 'deployer:public-body'],
+      none: ['annex-iii.2'],
     })
     expect(when('art-26.10')?.all).toEqual(
       expect.arrayContaining(['annex-iii.1.a', 'deployer:law-enforcement']),

@@ -59,6 +59,12 @@ describe(`catalogs/${FILE}`, () => {
     }
   })
 
+  it('Art. 32: the high-performance threshold is 10^26 FLOP or more (at the threshold, not only above)', () => {
+    const summary = catalog.nodes.find((n) => n.id === 'art-32')?.summary ?? ''
+    expect(summary).toContain('10^26 FLOP or more')
+    expect(summary).not.toMatch(/exceed/)
+  })
+
   it('marks every node uncertain: encoded from secondary sources', () => {
     for (const n of catalog.nodes) expect(n.uncertain, n.id).toMatch(/secondary/)
   })

@@ -36,12 +36,17 @@ export interface ApplicationDate {
  * The date an obligation applies from under `lawVersionId`, for a system reaching it by `routes`
  * (the earliest date among matching routes; `any` matches every route). Undefined when the node
  * is not part of that version of the law or has no obligation.
+ *
+ * Transitional entries (`placed_before`) are used instead of the others only for a system placed
+ * on the market before that date (`placedOnMarket`); without a placement date the general date is
+ * used, which is the earlier one.
  */
 export function applicationDate(
   catalog: Catalog,
   node: CatalogNode,
   lawVersionId: string,
   routes: readonly Route[],
+  placedOnMarket?: string,
 ): ApplicationDate | undefined {
   const obligation = node.obligation
   if (!obligation) return undefined
@@ -51,7 +56,16 @@ export function applicationDate(
   const upTo = order.indexOf(lawVersionId)
   const candidates = upTo < 0 ? order : order.slice(0, upTo + 1)
   for (let i = candidates.length - 1; i >= 0; i--) {
-    const entries = obligation.application.filter((a) => a.law_version === candidates[i])
+    const all = obligation.application.filter((a) => a.law_version === candidates[i])
+    if (all.length === 0) continue
+    const transitional = all.filter(
+      (a) =>
+        a.placed_before !== undefined &&
+        placedOnMarket !== undefined &&
+        placedOnMarket < a.placed_before,
+    )
+    const entries =
+      transitional.length > 0 ? transitional : all.filter((a) => a.placed_before === undefined)
     if (entries.length === 0) continue
     const matching = entries.filter(
       (a) => a.route === 'any' || routes.length === 0 || routes.includes(a.route),

@@ -48,6 +48,15 @@ export const Application = z.strictObject({
   law_version: z.string(),
   from: isoDate,
   route: Route.default('any'),
+  /**
+   * A transitional date: this entry replaces the others of its law version and route for a system
+   * placed on the market or put into service before this date (e.g. Art. 111(4), Art. 50(2)).
+   */
+  placed_before: isoDate
+    .optional()
+    .describe(
+      'A transitional date: this entry replaces the others of its law version and route for a system placed on the market or put into service before this date (e.g. Art. 111(4), Art. 50(2)).',
+    ),
   note: z.string().optional(),
 })
 export type Application = z.infer<typeof Application>

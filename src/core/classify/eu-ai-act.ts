@@ -102,7 +102,12 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
 
   if (openSourceOut) {
     ctx.facts.delete('in-scope')
-    const gpaiFacts = ['gpai', 'gpai-systemic-risk', 'gpai:open-source']
+    const gpaiFacts = [
+      'gpai',
+      'gpai-systemic-risk',
+      'gpai:high-impact-capabilities',
+      'gpai:open-source',
+    ]
     const duties =
       gpai.status === null
         ? { obligations: [], upcoming: [] }

@@ -24,6 +24,8 @@ export const FACTS = {
   'art-50.4': 'Generates or manipulates deep fakes, or public-interest text (Art. 50(4)).',
   gpai: 'The provider places a general-purpose AI model on the market (Art. 3(63), Ch. V).',
   'gpai-systemic-risk': 'A GPAI model with systemic risk (Art. 51).',
+  'gpai:high-impact-capabilities':
+    'A GPAI model meets Art. 51(1)(a): high-impact capabilities, presumed above 10^25 FLOP of training compute (Art. 51(2)); its provider must notify the Commission (Art. 52(1)).',
   'gpai:open-source':
     'Open-source exemption of Art. 53(2) / 54(6) applies (never with systemic risk).',
   'provider:third-country': 'The provider is established outside the Union.',

@@ -187,9 +187,15 @@ function nodeProps(node: CatalogNode): OscalProperty[] | undefined {
     ...(node.obligation?.application ?? []).map((a) =>
       accordProp('applies-from', a.from, {
         class: toToken(a.law_version),
-        ...(a.route !== 'any' || a.note
+        ...(a.route !== 'any' || a.note || a.placed_before
           ? {
-              remarks: [a.route !== 'any' ? `route ${a.route}` : undefined, a.note]
+              remarks: [
+                a.route !== 'any' ? `route ${a.route}` : undefined,
+                a.placed_before
+                  ? `systems placed on the market before ${a.placed_before}`
+                  : undefined,
+                a.note,
+              ]
                 .filter(Boolean)
                 .join('; '),
             }

@@ -5,9 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import realJson from '../../../catalogs/eu-ai-act/2024-1689.v1.json' with { type: 'json' }
 import { Catalog } from '../../../src/core/catalog/schema.js'
+import { classifyEuAiAct } from '../../../src/core/classify/eu-ai-act.js'
 import { isKnownFact } from '../../../src/core/classify/facts.js'
+import type { Manifest } from '../../../src/core/manifest/schema.js'
 import {
   classify as classifyWith,
+  makeManifest,
   makeModel,
   obligationIds,
   step,
@@ -88,6 +91,120 @@ describe('EU AI Act catalog scenarios', () => {
     expect(find(r.upcoming, 'art-9')?.appliesFrom).toBe('2028-08-02')
   })
 
+  it('Art. 16(i) registration follows Art. 49(1): Annex III systems, not Annex I products or area 2', () => {
+    const all = (r: ReturnType<typeof classify>) => obligationIds([...r.obligations, ...r.upcoming])
+    const device = classify({
+      classification: {
+        safetyComponent: {
+          legislation: 'medical-devices-2017-745',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    expect(all(device)).toContain('eu-ai-act:art-16.h')
+    expect(all(device)).not.toContain('eu-ai-act:art-16.i')
+    expect(all(device)).not.toContain('eu-ai-act:art-49.1')
+    const grid = classify({ classification: { useCases: ['critical-infrastructure-safety'] } })
+    expect(all(grid)).toContain('eu-ai-act:art-16.h')
+    expect(all(grid)).not.toContain('eu-ai-act:art-16.i')
+    const hiring = classify({ classification: { useCases: ['recruitment'] } })
+    expect(all(hiring)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-16.i', 'eu-ai-act:art-49.1']),
+    )
+  })
+
+  it('Art. 26(8): public-body deployers register under Art. 49(3), so only for Annex III outside area 2', () => {
+    const all = (r: ReturnType<typeof classify>) => obligationIds([...r.obligations, ...r.upcoming])
+    const publicDeployer = { roles: ['deployer' as const], deployment: { publicBody: true } }
+    const device = classify({
+      ...publicDeployer,
+      classification: {
+        safetyComponent: {
+          legislation: 'medical-devices-2017-745',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    expect(all(device)).toContain('eu-ai-act:art-26.1')
+    expect(all(device)).not.toContain('eu-ai-act:art-26.8')
+    const grid = classify({
+      ...publicDeployer,
+      classification: { useCases: ['critical-infrastructure-safety'] },
+    })
+    expect(all(grid)).not.toContain('eu-ai-act:art-26.8')
+    const benefits = classify({
+      ...publicDeployer,
+      classification: { useCases: ['public-benefits-eligibility'] },
+    })
+    expect(all(benefits)).toEqual(
+      expect.arrayContaining(['eu-ai-act:art-26.8', 'eu-ai-act:art-49.3']),
+    )
+  })
+
+  it('Art. 43(1): an Annex III point 1 system on internal control without harmonised standards is flagged', () => {
+    const biometric = (extra: Partial<Manifest>) =>
+      classifyEuAiAct({
+        manifest: {
+          ...makeManifest({ classification: { useCases: ['emotion-recognition'] } }),
+          ...extra,
+        },
+        catalog,
+        asOf: '2026-09-01',
+      })
+    const flagged = biometric({ conformityAssessment: { procedure: 'annex-vi-internal-control' } })
+    expect(flagged.category).toBe('high-risk')
+    expect(step(flagged, 'eu.art-43.1').outcome).toBe('exception')
+    expect(step(flagged, 'eu.art-43.1').reasoning).toContain('Annex VII')
+    const withStandards = biometric({
+      conformityAssessment: { procedure: 'annex-vi-internal-control' },
+      harmonisedStandards: ['EN 00000:2027'],
+    })
+    expect(withStandards.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
+    const notified = biometric({
+      conformityAssessment: {
+        procedure: 'annex-vii-notified-body',
+        notifiedBody: { name: 'NB', number: '0000' },
+      },
+    })
+    expect(notified.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
+    // Annex III points 2 to 8 use internal control (Art. 43(2)): nothing to flag.
+    const hiring = classifyEuAiAct({
+      manifest: {
+        ...makeManifest({ classification: { useCases: ['recruitment'] } }),
+        conformityAssessment: { procedure: 'annex-vi-internal-control' },
+      },
+      catalog,
+      asOf: '2026-09-01',
+    })
+    expect(hiring.trace.some((t) => t.rule === 'eu.art-43.1')).toBe(false)
+  })
+
+  it('Art. 111(4): Art. 50(2) marking applies from 2026-12-02 to generators placed on the market before 2026-08-02', () => {
+    const generator = (placedOnMarket?: string): ManifestOverrides => ({
+      system: placedOnMarket ? { placedOnMarket } : {},
+      classification: { useCases: ['content-generation'], generatesSyntheticContent: ['image'] },
+    })
+    const legacy = classify(generator('2026-03-01'), '2026-09-01')
+    expect(find(legacy.obligations, 'art-50.2')).toBeUndefined()
+    expect(find(legacy.upcoming, 'art-50.2')?.appliesFrom).toBe('2026-12-02')
+    expect(
+      find(classify(generator('2026-03-01'), '2026-12-02').obligations, 'art-50.2'),
+    ).toBeDefined()
+    // Other Art. 50 duties keep the general date (Art. 50(5) here).
+    expect(find(legacy.obligations, 'art-50.5')?.appliesFrom).toBe('2026-08-02')
+    // Placed on or after 2 August 2026, or no placement date given: the general date.
+    expect(
+      find(classify(generator('2026-08-02'), '2026-09-01').obligations, 'art-50.2')?.appliesFrom,
+    ).toBe('2026-08-02')
+    expect(find(classify(generator(), '2026-09-01').obligations, 'art-50.2')?.appliesFrom).toBe(
+      '2026-08-02',
+    )
+    // The original text has no such transitional rule.
+    expect(
+      find(classify(generator('2026-03-01'), '2026-07-01').upcoming, 'art-50.2')?.appliesFrom,
+    ).toBe('2026-08-02')
+  })
+
   it('machinery moves from Annex I Section A to Section B under Reg. (EU) 2026/1744', () => {
     const machinery: ManifestOverrides = {
       classification: {
@@ -141,6 +258,35 @@ describe('EU AI Act catalog scenarios', () => {
     expect(obligationIds(r.obligations)).toEqual(
       expect.arrayContaining(['eu-ai-act:art-52.1', 'eu-ai-act:art-55', 'eu-ai-act:art-53.1.a']),
     )
+  })
+
+  it('Art. 52(1): only a model meeting Art. 51(1)(a) is notified, not one the Commission designated', () => {
+    const designated = classify({
+      models: [
+        makeModel({
+          generalPurpose: true,
+          designatedSystemicRisk: true,
+          trainingComputeFlop: 1e24,
+        }),
+      ],
+    })
+    expect(designated.gpai).toBe('gpai-systemic-risk')
+    expect(obligationIds(designated.obligations)).toContain('eu-ai-act:art-55')
+    expect(obligationIds(designated.obligations)).not.toContain('eu-ai-act:art-52.1')
+    expect(step(designated, 'eu.art-51').reasoning).toContain('no Art. 52(1) notification is due')
+    // At exactly 10^25 FLOP the presumption of Art. 51(2) ("greater than") does not hold.
+    const atThreshold = classify({
+      models: [makeModel({ generalPurpose: true, trainingComputeFlop: 1e25 })],
+    })
+    expect(atThreshold.gpai).toBe('gpai')
+    expect(obligationIds(atThreshold.obligations)).not.toContain('eu-ai-act:art-52.1')
+    // An open-source system (Art. 2(12)) keeps the model's notification duty.
+    const open = classify({
+      classification: { openSource: true },
+      models: [makeModel({ generalPurpose: true, trainingComputeFlop: 2e25 })],
+    })
+    expect(open.category).toBe('out-of-scope')
+    expect(obligationIds(open.obligations)).toContain('eu-ai-act:art-52.1')
   })
 
   it('open-weights model under Apache-2.0 from a US provider: exempt from 53(1)(a)-(b) and 54', () => {

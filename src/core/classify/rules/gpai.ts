@@ -56,6 +56,7 @@ type ModelDetail = EuAiActClassification['gpaiDetail']['models'][number]
 export function evaluateGpai(ctx: RuleContext): GpaiResult {
   const models = ctx.manifest.models
   const details: ModelDetail[] = []
+  let highImpact = false
 
   for (const model of models) {
     if (model.thirdParty) {
@@ -77,6 +78,7 @@ export function evaluateGpai(ctx: RuleContext): GpaiResult {
       continue
     }
     details.push(evaluateModel(ctx, model))
+    if (meetsComputePresumption(model)) highImpact = true
   }
 
   if (models.length === 0)
@@ -98,8 +100,16 @@ export function evaluateGpai(ctx: RuleContext): GpaiResult {
   const openSourceExemption = details.length > 0 && details.every((d) => d.openSourceExemption)
   if (status !== null) ctx.facts.add('gpai')
   if (status === 'gpai-systemic-risk') ctx.facts.add('gpai-systemic-risk')
+  // Art. 52(1): only a model meeting Art. 51(1)(a) is notified; a model the Commission designated
+  // under Art. 51(1)(b) is already known to it.
+  if (highImpact) ctx.facts.add('gpai:high-impact-capabilities')
   if (openSourceExemption) ctx.facts.add('gpai:open-source')
   return { status, detail: { models: details, openSourceExemption } }
+}
+
+/** Art. 51(2): cumulative training compute greater than 10^25 FLOP. */
+function meetsComputePresumption(model: Model): boolean {
+  return model.trainingComputeFlop !== undefined && model.trainingComputeFlop > SYSTEMIC_RISK_FLOP
 }
 
 function evaluateModel(ctx: RuleContext, model: Model): ModelDetail {
@@ -112,8 +122,7 @@ function evaluateModel(ctx: RuleContext, model: Model): ModelDetail {
     reasoning: `Model ${name} is a general-purpose AI model the vendor places on the market, so the provider duties of Art. 53 apply to it.`,
   })
 
-  const presumed =
-    model.trainingComputeFlop !== undefined && model.trainingComputeFlop > SYSTEMIC_RISK_FLOP
+  const presumed = meetsComputePresumption(model)
   const systemic = model.designatedSystemicRisk || presumed
   const why: string[] = []
   if (model.designatedSystemicRisk) {
@@ -132,7 +141,7 @@ function evaluateModel(ctx: RuleContext, model: Model): ModelDetail {
     cites: presumed ? 'Art. 51(2)' : 'Art. 51(1)',
     outcome: systemic ? 'fired' : 'not-applicable',
     reasoning: systemic
-      ? `Model ${name} has systemic risk: ${listWords(why)}. Art. 55 applies in addition to Art. 53 and 54; the Commission must be notified within two weeks (Art. 52(1)).`
+      ? `Model ${name} has systemic risk: ${listWords(why)}. Art. 55 applies in addition to Art. 53 and 54.${presumed ? ' The provider must notify the Commission without delay and within two weeks of meeting the threshold, or of knowing it will be met (Art. 52(1)).' : ' The Commission designated it, so no Art. 52(1) notification is due (that duty is for models meeting Art. 51(1)(a)).'}`
       : `Model ${name} is not designated as having systemic risk and ${model.trainingComputeFlop === undefined ? 'no training compute is given' : `its training compute of ${model.trainingComputeFlop.toExponential()} FLOP does not exceed 10^25 FLOP`}, so no systemic risk is presumed (Art. 51(2)).`,
   })
 

@@ -64,7 +64,29 @@ export function evaluateHighRisk(ctx: RuleContext, useCases: readonly string[]):
   }
   const highRisk = routes.length > 0
   if (highRisk) ctx.facts.add('high-risk')
+  if (annexIII.length > 0 && !derogation.applied) checkBiometricConformityRoute(ctx, annexIII)
   return { routes, derogation, highRisk, annexIII, annexI }
+}
+
+/**
+ * Art. 43(1): for an Annex III point 1 (biometrics) system, internal control (Annex VI) is open
+ * only to a provider that applied harmonised standards (Art. 40) or, where applicable, common
+ * specifications (Art. 41); otherwise the notified-body procedure of Annex VII is mandatory
+ * (second subparagraph, points (a)-(c)). Records a step only when the manifest chooses Annex VI
+ * and lists no harmonised standard, so other systems' traces are unchanged.
+ */
+function checkBiometricConformityRoute(ctx: RuleContext, annexIII: readonly HighRiskRoute[]): void {
+  const m = ctx.manifest
+  const biometric = annexIII.filter((r) => ANNEX_III_POINT.exec(r.nodeId)?.[1] === '1')
+  if (biometric.length === 0) return
+  if (m.conformityAssessment?.procedure !== 'annex-vi-internal-control') return
+  if (m.harmonisedStandards.length > 0) return
+  record(ctx, {
+    rule: 'eu.art-43.1',
+    cites: 'Art. 43(1)',
+    outcome: 'exception',
+    reasoning: `The system is high-risk under ${listWords(biometric.map((r) => r.point))} (biometrics) and the manifest gives internal control (Annex VI) as its conformity assessment procedure, but lists no harmonised standard applied (harmonisedStandards is empty). For Annex III point 1 systems internal control is open only to a provider that applied harmonised standards or, where applicable, common specifications; otherwise the procedure of Annex VII, with a notified body, is mandatory (Art. 43(1), second subparagraph). List the standards applied in full, or change conformityAssessment.procedure to annex-vii-notified-body.`,
+  })
 }
 
 /** Art. 6(1) via Annex I. */

@@ -40,7 +40,13 @@ export function selectObligations(
     if (!evaluateCondition(obligation.applies_when, ctx.facts)) return
     if (!art5Matched(node, ctx.facts)) return
     if (options.onlyFacts && !namesAny(node, options.onlyFacts)) return
-    const date = applicationDate(catalog, node, ctx.lawVersion.id, routes)?.from
+    const date = applicationDate(
+      catalog,
+      node,
+      ctx.lawVersion.id,
+      routes,
+      ctx.manifest.system.placedOnMarket,
+    )?.from
     if (!date) return
     chosen.push({
       order,
