@@ -226,6 +226,30 @@ describe('Annex IV technical documentation', () => {
     ])
   })
 
+  it('covers every element of Annex IV 3: risks, human oversight and input data specifications', () => {
+    const point3 = (text: string): string =>
+      [...sections(text)].find(([h]) => h.startsWith('## 3.'))?.[1] ?? 'no point 3'
+    // Nothing in the manifest or the evidence: each element is marked MISSING with its fix.
+    const absent = point3(doc(chatbot(), file))
+    expect(absent).toContain(
+      '**MISSING:** the foreseeable unintended outcomes and sources of risk to health, safety, fundamental rights and discrimination — list them under `riskManagement.risks`',
+    )
+    expect(absent).toContain(
+      '**MISSING:** the human oversight measures (Art. 14), including the technical measures that help deployers interpret outputs — add `humanOversight.measures`',
+    )
+    expect(absent).toContain(
+      '**MISSING:** the specifications for the input data — describe them in the instructions for use (Art. 13(3)(b)(vi)) and link that document as evidence supporting `eu-ai-act:art-13.3.b.vi`',
+    )
+    // The high-risk case has a risk register, oversight measures and instructions for use.
+    const present = point3(doc(highRisk(), file))
+    expect(present).toContain('Foreseeable unintended outcomes and sources of risk:')
+    expect(present).toContain('Human oversight measures: see point 2(e).')
+    expect(present).toMatch(/\*\*Input data specifications:\*\* in .*instructions for use/i)
+    expect(present).not.toContain('**MISSING:** the foreseeable')
+    expect(present).not.toContain('**MISSING:** the human oversight')
+    expect(present).not.toContain('**MISSING:** the specifications for the input data')
+  })
+
   it('explains each marker: the field or evidence absent and how to close the gap', () => {
     const s = sections(doc(highRisk(), file))
     const body = (prefix: string): string =>
