@@ -17,7 +17,9 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
+  isProviderSide,
   nodeById,
+  notProviderNote,
   type DocumentContext,
   type LinkedEvidence,
 } from './context.js'
@@ -204,6 +206,8 @@ export function renderAnnexIv(ctx: DocumentContext): string {
         'this document is produced voluntarily.',
     )
   }
+  const notProvider = notProviderNote(ctx, 'The technical documentation (Art. 11(1), Annex IV)')
+  if (notProvider) notice.push(notProvider)
   const blocks: string[] = [
     `# Technical documentation (Annex IV): ${md(ctx.manifest.system.name)}`,
     headerBlock(ctx),
@@ -870,7 +874,9 @@ function renderDeclarationRef(ctx: DocumentContext): string[] {
     blocks.push(
       missing(
         'the signed EU declaration of conformity (place, date and signatory)',
-        'complete `declaration` in the manifest and sign the generated draft',
+        isProviderSide(ctx)
+          ? 'complete `declaration` in the manifest and sign the generated draft'
+          : 'obtain the signed declaration from the provider and link it as evidence supporting `eu-ai-act:annex-iv.8`',
       ),
     )
   return blocks

@@ -99,6 +99,29 @@ export function isProhibited(ctx: DocumentContext): boolean {
   return eu.category === 'prohibited' || eu.categories.includes('prohibited')
 }
 
+/**
+ * Whether the vendor draws up the Annex IV documentation and the EU declaration of conformity: the
+ * provider does (Arts. 11(1), 16, 47), and so does a product manufacturer that is the provider
+ * under Art. 25(3). A deployer, importer, distributor or authorised representative does not.
+ */
+export function isProviderSide(ctx: DocumentContext): boolean {
+  return ctx.manifest.roles.some((r) => r === 'provider' || r === 'product-manufacturer')
+}
+
+/**
+ * For a vendor that is not the provider: a note that `what` is the provider's document, so the one
+ * generated here only sets out what the manifest says. Undefined for the provider.
+ */
+export function notProviderNote(ctx: DocumentContext, what: string): string | undefined {
+  if (isProviderSide(ctx)) return undefined
+  const roles = ctx.manifest.roles.map((r) => md(r)).join(', ')
+  return (
+    `> **Note:** the manifest does not list the vendor as provider (\`roles\`: ${roles}). ${what} ` +
+    'is drawn up by the provider; this copy only sets out what the manifest says, to compare with ' +
+    "the provider's own. It is not the vendor's to complete or sign."
+  )
+}
+
 /** `High-risk AI system — Art. 6(2); Annex III 4(a)` */
 export function classificationLine(ctx: DocumentContext): string {
   const eu = ctx.classification.euAiAct

@@ -9,6 +9,8 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
+  isProviderSide,
+  notProviderNote,
   type DocumentContext,
 } from './context.js'
 import { bullets, joinBlocks, md, missing } from './markdown.js'
@@ -53,8 +55,11 @@ export function renderDeclaration(ctx: DocumentContext): string {
         'requires an EU declaration of conformity only for high-risk AI systems; this draft is ' +
         'informative only.',
     )
+  const notProvider = notProviderNote(ctx, 'The EU declaration of conformity (Art. 47)')
+  if (notProvider) blocks.push(notProvider)
   const upcoming = ctx.assessment.gapsUpcoming ?? 0
-  if (ctx.assessment.gaps > 0 || upcoming > 0)
+  // The assessment's gaps are the vendor's own obligations; only the provider's bear on signing.
+  if (isProviderSide(ctx) && (ctx.assessment.gaps > 0 || upcoming > 0))
     blocks.push(
       `> **Open gaps:** the assessment as of ${md(ctx.assessment.asOf)} found ` +
         `${ctx.assessment.gaps} gap(s) in obligations already in force` +

@@ -304,6 +304,21 @@ describe('Annex IV technical documentation', () => {
       expect(text).toContain(s)
   })
 
+  it("says the documentation is the provider's when the vendor is only a deployer", () => {
+    const manifest = Manifest.parse({ ...HIGH_RISK_MANIFEST, roles: ['deployer'] })
+    const text = doc(highRisk({ manifest }), file)
+    expect(text).toContain(
+      '> **Note:** the manifest does not list the vendor as provider (`roles`: deployer). The technical documentation (Art. 11(1), Annex IV) is drawn up by the provider',
+    )
+    expect(text).toContain('obtain the signed declaration from the provider')
+    expect(text).not.toContain('sign the generated draft')
+    const own = doc(highRisk(), file)
+    expect(own).not.toContain('does not list the vendor as provider')
+    expect(own).toContain('sign the generated draft')
+    const manufacturer = Manifest.parse({ ...HIGH_RISK_MANIFEST, roles: ['product-manufacturer'] })
+    expect(doc(highRisk({ manifest: manufacturer }), file)).not.toContain('not list the vendor')
+  })
+
   it('says Annex IV is voluntary for a system that is not high-risk, and only then', () => {
     expect(doc(chatbot(), file)).toContain('this document is produced voluntarily')
     expect(doc(highRisk(), file)).not.toContain('voluntarily')
@@ -330,6 +345,18 @@ describe('EU declaration of conformity', () => {
     expect(text).toContain('Regulation (EU) 2024/1689')
     expect(text).toContain('sole responsibility of the provider')
     expect(text).toContain('Reference: HR-2.1.0-EU')
+  })
+
+  it("says the declaration is the provider's, without the vendor's own gaps, for a deployer", () => {
+    const manifest = Manifest.parse({ ...HIGH_RISK_MANIFEST, roles: ['deployer'] })
+    const text = doc(highRisk({ manifest }), file)
+    expect(text).toContain(
+      '> **Note:** the manifest does not list the vendor as provider (`roles`: deployer). The EU declaration of conformity (Art. 47) is drawn up by the provider',
+    )
+    expect(text).not.toContain('Close them before signing')
+    const own = doc(highRisk(), file)
+    expect(own).toContain('Close them before signing')
+    expect(own).not.toContain('does not list the vendor as provider')
   })
 
   it('states GDPR/EUDPR/LED compliance only when personal data are processed', () => {
