@@ -17,6 +17,7 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
+  euNotAssessedNote,
   isProviderSide,
   nodeById,
   notProviderNote,
@@ -208,6 +209,11 @@ export function renderAnnexIv(ctx: DocumentContext): string {
   }
   const notProvider = notProviderNote(ctx, 'The technical documentation (Art. 11(1), Annex IV)')
   if (notProvider) notice.push(notProvider)
+  const notAssessed = euNotAssessedNote(
+    ctx,
+    'no point is marked for missing or partial evidence: its gaps are unknown, not absent',
+  )
+  if (notAssessed) notice.push(notAssessed)
   const blocks: string[] = [
     `# Technical documentation (Annex IV): ${md(ctx.manifest.system.name)}`,
     headerBlock(ctx),

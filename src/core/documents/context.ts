@@ -122,6 +122,21 @@ export function notProviderNote(ctx: DocumentContext, what: string): string | un
   )
 }
 
+/** Whether the assessment behind the documents covered the EU AI Act (it may not: `--frameworks`). */
+export function euAssessed(ctx: DocumentContext): boolean {
+  return ctx.assessment.frameworks.some((f) => f.framework === 'eu-ai-act')
+}
+
+/** For documents built on an assessment without the EU AI Act: its gaps are unknown, not absent. */
+export function euNotAssessedNote(ctx: DocumentContext, consequence: string): string | undefined {
+  if (euAssessed(ctx)) return undefined
+  return (
+    '> **Not assessed:** the assessment behind this document did not cover the EU AI Act (its ' +
+    `frameworks: ${ctx.assessment.frameworks.map((f) => md(f.framework)).join(', ') || 'none'}), ` +
+    `so ${consequence}. Generate it with \`eu-ai-act\` among the frameworks (the default).`
+  )
+}
+
 /** `High-risk AI system — Art. 6(2); Annex III 4(a)` */
 export function classificationLine(ctx: DocumentContext): string {
   const eu = ctx.classification.euAiAct

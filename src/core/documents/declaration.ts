@@ -9,6 +9,7 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
+  euNotAssessedNote,
   isProviderSide,
   notProviderNote,
   type DocumentContext,
@@ -57,6 +58,11 @@ export function renderDeclaration(ctx: DocumentContext): string {
     )
   const notProvider = notProviderNote(ctx, 'The EU declaration of conformity (Art. 47)')
   if (notProvider) blocks.push(notProvider)
+  const notAssessed = euNotAssessedNote(
+    ctx,
+    'whether obligations are still open is unknown; do not sign it on the strength of this draft',
+  )
+  if (notAssessed) blocks.push(notAssessed)
   const upcoming = ctx.assessment.gapsUpcoming ?? 0
   // The assessment's gaps are the vendor's own obligations; only the provider's bear on signing.
   if (isProviderSide(ctx) && (ctx.assessment.gaps > 0 || upcoming > 0))

@@ -359,6 +359,22 @@ describe('EU declaration of conformity', () => {
     expect(own).not.toContain('does not list the vendor as provider')
   })
 
+  it('says its gaps are unknown when the assessment did not cover the EU AI Act', () => {
+    const assessment = {
+      ...HIGH_RISK_ASSESSMENT,
+      frameworks: HIGH_RISK_ASSESSMENT.frameworks.filter((f) => f.framework !== 'eu-ai-act'),
+      obligations: HIGH_RISK_ASSESSMENT.obligations.filter((o) => o.framework !== 'eu-ai-act'),
+      gaps: 0,
+      gapsUpcoming: 0,
+    }
+    const note =
+      '> **Not assessed:** the assessment behind this document did not cover the EU AI Act (its frameworks: nist-ai-rmf)'
+    expect(doc(highRisk({ assessment }), file)).toContain(note)
+    expect(doc(highRisk({ assessment }), 'annex-iv-technical-documentation.md')).toContain(note)
+    expect(doc(highRisk(), file)).not.toContain('Not assessed')
+    expect(doc(highRisk(), 'annex-iv-technical-documentation.md')).not.toContain('Not assessed')
+  })
+
   it('states GDPR/EUDPR/LED compliance only when personal data are processed', () => {
     expect(doc(highRisk(), file)).toContain('Regulation (EU) 2016/679 (GDPR)')
     expect(doc(chatbot(), file)).not.toContain('Regulation (EU) 2016/679')
