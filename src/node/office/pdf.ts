@@ -146,7 +146,46 @@ const PRINT_CSS = `
 
 /** The page with its table of contents and the PDF's print rules. */
 export function printableHtml(html: string): string {
-  return addTableOfContents(html).html.replace('</style>', `${PRINT_CSS}\n</style>`)
+  return breakLongWords(addTableOfContents(html).html).replace('</style>', `${PRINT_CSS}\n</style>`)
+}
+
+/** Words of this many characters or more get break opportunities in the PDF... */
+const LONG_WORD = 40
+/** ...every this many characters. */
+const WORD_CHUNK = 20
+
+/**
+ * Lets very long words (an identifier, URN or URL without spaces or hyphens) break in the body of
+ * the page, by putting `<wbr>` (which adds no character) into them every WORD_CHUNK characters.
+ * Table cells keep ordinary words whole (PRINT_CSS), so without this one such word widens its
+ * table beyond the A4 page and Chromium clips the table's right-hand side. Markup, character
+ * references and `<code>` (already allowed to break anywhere) are left as they are.
+ */
+export function breakLongWords(html: string): string {
+  const start = html.indexOf('<body>')
+  if (start < 0) return html
+  const unit = /&[#a-z0-9]+;|[^\s<>&]/gi
+  let inCode = 0
+  const body = html
+    .slice(start)
+    .split(/(<[^>]*>)/)
+    .map((part) => {
+      if (part.startsWith('<')) {
+        if (/^<code[\s>]/i.test(part)) inCode++
+        else if (/^<\/code>/i.test(part)) inCode = Math.max(0, inCode - 1)
+        return part
+      }
+      if (inCode > 0) return part
+      return part.replace(new RegExp(`(?:${unit.source}){${LONG_WORD},}`, 'gi'), (word) => {
+        const units = word.match(unit) ?? []
+        const chunks: string[] = []
+        for (let i = 0; i < units.length; i += WORD_CHUNK)
+          chunks.push(units.slice(i, i + WORD_CHUNK).join(''))
+        return chunks.join('<wbr>')
+      })
+    })
+    .join('')
+  return html.slice(0, start) + body
 }
 
 // Header and footer templates are rendered apart from the page: they need their own font size and
@@ -160,7 +199,7 @@ export function headerTemplate(identity: DocumentIdentity): string {
     ? ` · ${escapeHtml(identity.generator.name)} ${escapeHtml(identity.generator.version)}`
     : ''
   return (
-    `<div style="${BAND}"><span>${escapeHtml(identityLine(identity))}</span>` +
+    `<div style="${BAND}"><span style="min-width:0;overflow-wrap:anywhere">${escapeHtml(identityLine(identity))}</span>` +
     `<span>as of ${escapeHtml(identity.asOf)}${generated}</span></div>`
   )
 }
