@@ -194,19 +194,42 @@ const BAND =
   'width:100%;margin:0 16mm;font-family:system-ui,Arial,sans-serif;font-size:8pt;color:#333;' +
   'display:flex;justify-content:space-between;gap:8mm;'
 
+/** Longest system name and footer title (in characters) the running header and footer show. */
+export const BAND_TEXT_MAX = 80
+
+/**
+ * `text` cut to `max` characters with "…". Chromium does not grow the page margin for a long
+ * header or footer: one that wraps over many lines is drawn over the page's content. The full
+ * name stays in the document itself.
+ */
+export function clipBandText(text: string, max = BAND_TEXT_MAX): string {
+  const chars = [...text]
+  return chars.length <= max
+    ? text
+    : chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd() + '…'
+}
+
 export function headerTemplate(identity: DocumentIdentity): string {
   const generated = identity.generator
     ? ` · ${escapeHtml(identity.generator.name)} ${escapeHtml(identity.generator.version)}`
     : ''
+  const shown = {
+    ...identity,
+    systemName: clipBandText(identity.systemName),
+    systemVersion: clipBandText(identity.systemVersion, 24),
+  }
   return (
-    `<div style="${BAND}"><span style="min-width:0;overflow-wrap:anywhere">${escapeHtml(identityLine(identity))}</span>` +
+    `<div style="${BAND}"><span style="min-width:0;overflow-wrap:anywhere">${escapeHtml(identityLine(shown))}</span>` +
     `<span>as of ${escapeHtml(identity.asOf)}${generated}</span></div>`
   )
 }
 
 export function footerTemplate(title: string): string {
   return (
-    `<div style="${BAND}"><span>${escapeHtml(title)}</span>` +
+    `<div style="${BAND}"><span style="min-width:0;overflow-wrap:anywhere">${escapeHtml(clipBandText(title, 2 * BAND_TEXT_MAX))}</span>` +
     '<span style="white-space:nowrap">Page <span class="pageNumber"></span> of ' +
     '<span class="totalPages"></span></span></div>'
   )
