@@ -21,6 +21,7 @@ import {
   isProviderSide,
   nodeById,
   notProviderNote,
+  sectionBNote,
   type DocumentContext,
   type LinkedEvidence,
 } from './context.js'
@@ -207,6 +208,12 @@ export function renderAnnexIv(ctx: DocumentContext): string {
         'this document is produced voluntarily.',
     )
   }
+  const sectionB = sectionBNote(
+    ctx,
+    'Art. 11 technical documentation',
+    'this document is produced voluntarily',
+  )
+  if (sectionB) notice.push(sectionB)
   const notProvider = notProviderNote(ctx, 'The technical documentation (Art. 11(1), Annex IV)')
   if (notProvider) notice.push(notProvider)
   const notAssessed = euNotAssessedNote(

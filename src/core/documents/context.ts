@@ -137,6 +137,30 @@ export function euNotAssessedNote(ctx: DocumentContext, consequence: string): st
   )
 }
 
+/**
+ * A system high-risk under Art. 6(1) only through an Annex I Section B act (fact `art-2.2`): under
+ * Art. 2(2) the Chapter III requirements, Arts. 11 and 47 among them, reach it through that sector
+ * legislation, not directly (the classifier and the catalog list no Chapter III obligation for it).
+ */
+export function sectionBOnly(ctx: DocumentContext): boolean {
+  return ctx.classification.euAiAct.facts.includes('art-2.2')
+}
+
+/** The note for such a system: `what` (e.g. "Art. 11 technical documentation") is not required. */
+export function sectionBNote(
+  ctx: DocumentContext,
+  what: string,
+  consequence: string,
+): string | undefined {
+  if (!sectionBOnly(ctx)) return undefined
+  const sc = ctx.manifest.classification.safetyComponent
+  return (
+    '> **Note:** this system is high-risk under Art. 6(1) only through legislation in Annex I ' +
+    `Section B${sc ? ` (${md(sc.legislation)})` : ''}. Under Art. 2(2) the Chapter III requirements, ` +
+    `${what} among them, apply to it through that legislation, not directly; ${consequence}.`
+  )
+}
+
 /** `High-risk AI system — Art. 6(2); Annex III 4(a)` */
 export function classificationLine(ctx: DocumentContext): string {
   const eu = ctx.classification.euAiAct

@@ -12,6 +12,7 @@ import {
   euNotAssessedNote,
   isProviderSide,
   notProviderNote,
+  sectionBNote,
   type DocumentContext,
 } from './context.js'
 import { bullets, joinBlocks, md, missing } from './markdown.js'
@@ -56,6 +57,12 @@ export function renderDeclaration(ctx: DocumentContext): string {
         'requires an EU declaration of conformity only for high-risk AI systems; this draft is ' +
         'informative only.',
     )
+  const sectionB = sectionBNote(
+    ctx,
+    'the EU declaration of conformity of Art. 47',
+    'this draft is informative only',
+  )
+  if (sectionB) blocks.push(sectionB)
   const notProvider = notProviderNote(ctx, 'The EU declaration of conformity (Art. 47)')
   if (notProvider) blocks.push(notProvider)
   const notAssessed = euNotAssessedNote(

@@ -319,6 +319,33 @@ describe('Annex IV technical documentation', () => {
     expect(doc(highRisk({ manifest: manufacturer }), file)).not.toContain('not list the vendor')
   })
 
+  it('says Annex IV and the declaration are not required directly under Art. 2(2) (Annex I Section B)', () => {
+    const manifest = Manifest.parse({
+      ...HIGH_RISK_MANIFEST,
+      classification: {
+        ...HIGH_RISK_MANIFEST.classification,
+        safetyComponent: {
+          legislation: 'motor-vehicles-2018-858',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    const eu = HIGH_RISK_CLASSIFICATION.euAiAct
+    const classification = {
+      ...HIGH_RISK_CLASSIFICATION,
+      euAiAct: { ...eu, facts: [...eu.facts, 'annex-i.section-b', 'art-2.2'] },
+    }
+    const sectionB = highRisk({ manifest, classification })
+    expect(doc(sectionB, file)).toContain(
+      '> **Note:** this system is high-risk under Art. 6(1) only through legislation in Annex I Section B (motor-vehicles-2018-858). Under Art. 2(2) the Chapter III requirements, Art. 11 technical documentation among them, apply to it through that legislation, not directly; this document is produced voluntarily.',
+    )
+    expect(doc(sectionB, 'eu-declaration-of-conformity.md')).toContain(
+      'the EU declaration of conformity of Art. 47 among them, apply to it through that legislation, not directly; this draft is informative only.',
+    )
+    expect(doc(highRisk(), file)).not.toContain('Annex I Section B')
+    expect(doc(highRisk(), 'eu-declaration-of-conformity.md')).not.toContain('Annex I Section B')
+  })
+
   it('says Annex IV is voluntary for a system that is not high-risk, and only then', () => {
     expect(doc(chatbot(), file)).toContain('this document is produced voluntarily')
     expect(doc(highRisk(), file)).not.toContain('voluntarily')
