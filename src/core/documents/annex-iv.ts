@@ -17,7 +17,11 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
+  euNotAssessedNote,
+  isProviderSide,
   nodeById,
+  notProviderNote,
+  sectionBNote,
   type DocumentContext,
   type LinkedEvidence,
 } from './context.js'
@@ -204,6 +208,19 @@ export function renderAnnexIv(ctx: DocumentContext): string {
         'this document is produced voluntarily.',
     )
   }
+  const sectionB = sectionBNote(
+    ctx,
+    'Art. 11 technical documentation',
+    'this document is produced voluntarily',
+  )
+  if (sectionB) notice.push(sectionB)
+  const notProvider = notProviderNote(ctx, 'The technical documentation (Art. 11(1), Annex IV)')
+  if (notProvider) notice.push(notProvider)
+  const notAssessed = euNotAssessedNote(
+    ctx,
+    'no point is marked for missing or partial evidence: its gaps are unknown, not absent',
+  )
+  if (notAssessed) notice.push(notAssessed)
   const blocks: string[] = [
     `# Technical documentation (Annex IV): ${md(ctx.manifest.system.name)}`,
     headerBlock(ctx),
@@ -666,7 +683,23 @@ function renderCybersecurity(ctx: DocumentContext): string[] {
   ]
 }
 
-function renderMonitoring(ctx: DocumentContext): string[] {
+/**
+ * Where input data specifications are documented: the manifest has no field for them, and Art.
+ * 13(3)(b)(vi) puts them in the instructions for use. So evidence naming that point counts, and so
+ * do instructions for use naming it or a parent of it.
+ */
+const INPUT_DATA_SPEC = `${EU}:art-13.3.b.vi`
+const INPUT_DATA_SPEC_PARENTS = ['art-13', 'art-13.3', 'art-13.3.b'].map((id) => `${EU}:${id}`)
+
+function documentsInputData({ evidence, supports }: LinkedEvidence): boolean {
+  return (
+    supports.includes(INPUT_DATA_SPEC) ||
+    (evidence.type === 'instructions-for-use' &&
+      supports.some((s) => INPUT_DATA_SPEC_PARENTS.includes(s)))
+  )
+}
+
+function renderMonitoring(ctx: DocumentContext, linked: readonly LinkedEvidence[]): string[] {
   const m = ctx.manifest
   const blocks: string[] = []
   const limitations = list(m.accuracy?.limitations)
@@ -691,13 +724,33 @@ function renderMonitoring(ctx: DocumentContext): string[] {
     )
   blocks.push(`**Persons affected:** ${m.deployment.affectedPersons.map((x) => md(x)).join(', ')}`)
   const risks = m.riskManagement?.risks ?? []
-  if (risks.length > 0)
-    blocks.push(
-      `Foreseeable unintended outcomes and sources of risk: ${risks.length} risk(s), see point 5 (${risks
-        .map((r) => md(r.id))
-        .join(', ')}).`,
-    )
-  if (m.humanOversight) blocks.push('Human oversight measures: see point 2(e).')
+  blocks.push(
+    risks.length > 0
+      ? `Foreseeable unintended outcomes and sources of risk: ${risks.length} risk(s), see point 5 (${risks
+          .map((r) => md(r.id))
+          .join(', ')}).`
+      : missing(
+          'the foreseeable unintended outcomes and sources of risk to health, safety, fundamental rights and discrimination',
+          'list them under `riskManagement.risks` in the manifest (see point 5)',
+        ),
+  )
+  blocks.push(
+    m.humanOversight
+      ? 'Human oversight measures: see point 2(e).'
+      : missing(
+          'the human oversight measures (Art. 14), including the technical measures that help deployers interpret outputs',
+          'add `humanOversight.measures` to the manifest (see point 2(e))',
+        ),
+  )
+  const inputSpec = linked.filter(documentsInputData)
+  blocks.push(
+    inputSpec.length > 0
+      ? `**Input data specifications:** in ${inputSpec.map((l) => `${md(l.evidence.title)} (${md(l.evidence.path)})`).join('; ')}.`
+      : missing(
+          'the specifications for the input data',
+          'describe them in the instructions for use (Art. 13(3)(b)(vi)) and link that document as evidence supporting `eu-ai-act:art-13.3.b.vi`',
+        ),
+  )
   blocks.push(
     m.logging
       ? `**Logging (Art. 12):** events ${m.logging.events.map((x) => md(x)).join(', ')}; kept ${m.logging.retentionDays} days.`
@@ -834,7 +887,9 @@ function renderDeclarationRef(ctx: DocumentContext): string[] {
     blocks.push(
       missing(
         'the signed EU declaration of conformity (place, date and signatory)',
-        'complete `declaration` in the manifest and sign the generated draft',
+        isProviderSide(ctx)
+          ? 'complete `declaration` in the manifest and sign the generated draft'
+          : 'obtain the signed declaration from the provider and link it as evidence supporting `eu-ai-act:annex-iv.8`',
       ),
     )
   return blocks

@@ -99,6 +99,68 @@ export function isProhibited(ctx: DocumentContext): boolean {
   return eu.category === 'prohibited' || eu.categories.includes('prohibited')
 }
 
+/**
+ * Whether the vendor draws up the Annex IV documentation and the EU declaration of conformity: the
+ * provider does (Arts. 11(1), 16, 47), and so does a product manufacturer that is the provider
+ * under Art. 25(3). A deployer, importer, distributor or authorised representative does not.
+ */
+export function isProviderSide(ctx: DocumentContext): boolean {
+  return ctx.manifest.roles.some((r) => r === 'provider' || r === 'product-manufacturer')
+}
+
+/**
+ * For a vendor that is not the provider: a note that `what` is the provider's document, so the one
+ * generated here only sets out what the manifest says. Undefined for the provider.
+ */
+export function notProviderNote(ctx: DocumentContext, what: string): string | undefined {
+  if (isProviderSide(ctx)) return undefined
+  const roles = ctx.manifest.roles.map((r) => md(r)).join(', ')
+  return (
+    `> **Note:** the manifest does not list the vendor as provider (\`roles\`: ${roles}). ${what} ` +
+    'is drawn up by the provider; this copy only sets out what the manifest says, to compare with ' +
+    "the provider's own. It is not the vendor's to complete or sign."
+  )
+}
+
+/** Whether the assessment behind the documents covered the EU AI Act (it may not: `--frameworks`). */
+export function euAssessed(ctx: DocumentContext): boolean {
+  return ctx.assessment.frameworks.some((f) => f.framework === 'eu-ai-act')
+}
+
+/** For documents built on an assessment without the EU AI Act: its gaps are unknown, not absent. */
+export function euNotAssessedNote(ctx: DocumentContext, consequence: string): string | undefined {
+  if (euAssessed(ctx)) return undefined
+  return (
+    '> **Not assessed:** the assessment behind this document did not cover the EU AI Act (its ' +
+    `frameworks: ${ctx.assessment.frameworks.map((f) => md(f.framework)).join(', ') || 'none'}), ` +
+    `so ${consequence}. Generate it with \`eu-ai-act\` among the frameworks (the default).`
+  )
+}
+
+/**
+ * A system high-risk under Art. 6(1) only through an Annex I Section B act (fact `art-2.2`): under
+ * Art. 2(2) the Chapter III requirements, Arts. 11 and 47 among them, reach it through that sector
+ * legislation, not directly (the classifier and the catalog list no Chapter III obligation for it).
+ */
+export function sectionBOnly(ctx: DocumentContext): boolean {
+  return ctx.classification.euAiAct.facts.includes('art-2.2')
+}
+
+/** The note for such a system: `what` (e.g. "Art. 11 technical documentation") is not required. */
+export function sectionBNote(
+  ctx: DocumentContext,
+  what: string,
+  consequence: string,
+): string | undefined {
+  if (!sectionBOnly(ctx)) return undefined
+  const sc = ctx.manifest.classification.safetyComponent
+  return (
+    '> **Note:** this system is high-risk under Art. 6(1) only through legislation in Annex I ' +
+    `Section B${sc ? ` (${md(sc.legislation)})` : ''}. Under Art. 2(2) the Chapter III requirements, ` +
+    `${what} among them, apply to it through that legislation, not directly; ${consequence}.`
+  )
+}
+
 /** `High-risk AI system — Art. 6(2); Annex III 4(a)` */
 export function classificationLine(ctx: DocumentContext): string {
   const eu = ctx.classification.euAiAct

@@ -18,14 +18,16 @@ export function md(text: string | number | boolean): string {
     .replace(/[\\`*_[\]|<>~]/g, (c) => '\\' + c)
     // An ampersand that would start a character reference (`&lt;`, `&#60;`) stays literal.
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
-  // Block markers only matter at the start of a line; a heading's closing `#` only at its end.
+  // Block markers only matter at the start of a line; a heading's closing `#`s only at its end.
   out = out
     .replace(/^(#{1,6})(?=\s|$)/, '\\$1')
     .replace(/^>/, '\\>')
     .replace(/^([-+])(?=\s|-|$)/, '\\$1')
     .replace(/^(=+)$/, '\\$1')
     .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2')
-    .replace(/(\s)#$/, '$1\\#')
+    // A heading's closing sequence is any run of `#` after a space: escaping its first `#` keeps
+    // the whole run as text ("Rank ##" would otherwise lose its "##").
+    .replace(/(\s)(#+)$/, '$1\\$2')
   return out
 }
 

@@ -122,7 +122,15 @@ function summarySection(plan: Plan): string[] {
 function actionsSection(plan: Plan): string[] {
   const blocks = ['## Actions, by legal deadline']
   if (plan.actions.length === 0) {
-    blocks.push('No open obligations: nothing to do for the targets planned.')
+    const notAssessed = plan.targets.flatMap((t) =>
+      t.frameworks.filter((f) => !f.assessed).map((f) => md(f.name)),
+    )
+    blocks.push(
+      notAssessed.length === 0
+        ? 'No open obligations: nothing to do for the targets planned.'
+        : 'No open obligations among the frameworks assessed. Not assessed, so not known to be ' +
+            `met: ${notAssessed.join('; ')} (see ${notAssessed.length === 1 ? 'its section' : 'their sections'} below).`,
+    )
     return blocks
   }
   blocks.push(

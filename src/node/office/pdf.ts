@@ -146,7 +146,46 @@ const PRINT_CSS = `
 
 /** The page with its table of contents and the PDF's print rules. */
 export function printableHtml(html: string): string {
-  return addTableOfContents(html).html.replace('</style>', `${PRINT_CSS}\n</style>`)
+  return breakLongWords(addTableOfContents(html).html).replace('</style>', `${PRINT_CSS}\n</style>`)
+}
+
+/** Words of this many characters or more get break opportunities in the PDF... */
+const LONG_WORD = 40
+/** ...every this many characters. */
+const WORD_CHUNK = 20
+
+/**
+ * Lets very long words (an identifier, URN or URL without spaces or hyphens) break in the body of
+ * the page, by putting `<wbr>` (which adds no character) into them every WORD_CHUNK characters.
+ * Table cells keep ordinary words whole (PRINT_CSS), so without this one such word widens its
+ * table beyond the A4 page and Chromium clips the table's right-hand side. Markup, character
+ * references and `<code>` (already allowed to break anywhere) are left as they are.
+ */
+export function breakLongWords(html: string): string {
+  const start = html.indexOf('<body>')
+  if (start < 0) return html
+  const unit = /&[#a-z0-9]+;|[^\s<>&]/gi
+  let inCode = 0
+  const body = html
+    .slice(start)
+    .split(/(<[^>]*>)/)
+    .map((part) => {
+      if (part.startsWith('<')) {
+        if (/^<code[\s>]/i.test(part)) inCode++
+        else if (/^<\/code>/i.test(part)) inCode = Math.max(0, inCode - 1)
+        return part
+      }
+      if (inCode > 0) return part
+      return part.replace(new RegExp(`(?:${unit.source}){${LONG_WORD},}`, 'gi'), (word) => {
+        const units = word.match(unit) ?? []
+        const chunks: string[] = []
+        for (let i = 0; i < units.length; i += WORD_CHUNK)
+          chunks.push(units.slice(i, i + WORD_CHUNK).join(''))
+        return chunks.join('<wbr>')
+      })
+    })
+    .join('')
+  return html.slice(0, start) + body
 }
 
 // Header and footer templates are rendered apart from the page: they need their own font size and
@@ -155,19 +194,42 @@ const BAND =
   'width:100%;margin:0 16mm;font-family:system-ui,Arial,sans-serif;font-size:8pt;color:#333;' +
   'display:flex;justify-content:space-between;gap:8mm;'
 
+/** Longest system name and footer title (in characters) the running header and footer show. */
+export const BAND_TEXT_MAX = 80
+
+/**
+ * `text` cut to `max` characters with "…". Chromium does not grow the page margin for a long
+ * header or footer: one that wraps over many lines is drawn over the page's content. The full
+ * name stays in the document itself.
+ */
+export function clipBandText(text: string, max = BAND_TEXT_MAX): string {
+  const chars = [...text]
+  return chars.length <= max
+    ? text
+    : chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd() + '…'
+}
+
 export function headerTemplate(identity: DocumentIdentity): string {
   const generated = identity.generator
     ? ` · ${escapeHtml(identity.generator.name)} ${escapeHtml(identity.generator.version)}`
     : ''
+  const shown = {
+    ...identity,
+    systemName: clipBandText(identity.systemName),
+    systemVersion: clipBandText(identity.systemVersion, 24),
+  }
   return (
-    `<div style="${BAND}"><span>${escapeHtml(identityLine(identity))}</span>` +
+    `<div style="${BAND}"><span style="min-width:0;overflow-wrap:anywhere">${escapeHtml(identityLine(shown))}</span>` +
     `<span>as of ${escapeHtml(identity.asOf)}${generated}</span></div>`
   )
 }
 
 export function footerTemplate(title: string): string {
   return (
-    `<div style="${BAND}"><span>${escapeHtml(title)}</span>` +
+    `<div style="${BAND}"><span style="min-width:0;overflow-wrap:anywhere">${escapeHtml(clipBandText(title, 2 * BAND_TEXT_MAX))}</span>` +
     '<span style="white-space:nowrap">Page <span class="pageNumber"></span> of ' +
     '<span class="totalPages"></span></span></div>'
   )

@@ -226,6 +226,30 @@ describe('Annex IV technical documentation', () => {
     ])
   })
 
+  it('covers every element of Annex IV 3: risks, human oversight and input data specifications', () => {
+    const point3 = (text: string): string =>
+      [...sections(text)].find(([h]) => h.startsWith('## 3.'))?.[1] ?? 'no point 3'
+    // Nothing in the manifest or the evidence: each element is marked MISSING with its fix.
+    const absent = point3(doc(chatbot(), file))
+    expect(absent).toContain(
+      '**MISSING:** the foreseeable unintended outcomes and sources of risk to health, safety, fundamental rights and discrimination — list them under `riskManagement.risks`',
+    )
+    expect(absent).toContain(
+      '**MISSING:** the human oversight measures (Art. 14), including the technical measures that help deployers interpret outputs — add `humanOversight.measures`',
+    )
+    expect(absent).toContain(
+      '**MISSING:** the specifications for the input data — describe them in the instructions for use (Art. 13(3)(b)(vi)) and link that document as evidence supporting `eu-ai-act:art-13.3.b.vi`',
+    )
+    // The high-risk case has a risk register, oversight measures and instructions for use.
+    const present = point3(doc(highRisk(), file))
+    expect(present).toContain('Foreseeable unintended outcomes and sources of risk:')
+    expect(present).toContain('Human oversight measures: see point 2(e).')
+    expect(present).toMatch(/\*\*Input data specifications:\*\* in .*instructions for use/i)
+    expect(present).not.toContain('**MISSING:** the foreseeable')
+    expect(present).not.toContain('**MISSING:** the human oversight')
+    expect(present).not.toContain('**MISSING:** the specifications for the input data')
+  })
+
   it('explains each marker: the field or evidence absent and how to close the gap', () => {
     const s = sections(doc(highRisk(), file))
     const body = (prefix: string): string =>
@@ -280,6 +304,48 @@ describe('Annex IV technical documentation', () => {
       expect(text).toContain(s)
   })
 
+  it("says the documentation is the provider's when the vendor is only a deployer", () => {
+    const manifest = Manifest.parse({ ...HIGH_RISK_MANIFEST, roles: ['deployer'] })
+    const text = doc(highRisk({ manifest }), file)
+    expect(text).toContain(
+      '> **Note:** the manifest does not list the vendor as provider (`roles`: deployer). The technical documentation (Art. 11(1), Annex IV) is drawn up by the provider',
+    )
+    expect(text).toContain('obtain the signed declaration from the provider')
+    expect(text).not.toContain('sign the generated draft')
+    const own = doc(highRisk(), file)
+    expect(own).not.toContain('does not list the vendor as provider')
+    expect(own).toContain('sign the generated draft')
+    const manufacturer = Manifest.parse({ ...HIGH_RISK_MANIFEST, roles: ['product-manufacturer'] })
+    expect(doc(highRisk({ manifest: manufacturer }), file)).not.toContain('not list the vendor')
+  })
+
+  it('says Annex IV and the declaration are not required directly under Art. 2(2) (Annex I Section B)', () => {
+    const manifest = Manifest.parse({
+      ...HIGH_RISK_MANIFEST,
+      classification: {
+        ...HIGH_RISK_MANIFEST.classification,
+        safetyComponent: {
+          legislation: 'motor-vehicles-2018-858',
+          thirdPartyConformityAssessment: true,
+        },
+      },
+    })
+    const eu = HIGH_RISK_CLASSIFICATION.euAiAct
+    const classification = {
+      ...HIGH_RISK_CLASSIFICATION,
+      euAiAct: { ...eu, facts: [...eu.facts, 'annex-i.section-b', 'art-2.2'] },
+    }
+    const sectionB = highRisk({ manifest, classification })
+    expect(doc(sectionB, file)).toContain(
+      '> **Note:** this system is high-risk under Art. 6(1) only through legislation in Annex I Section B (motor-vehicles-2018-858). Under Art. 2(2) the Chapter III requirements, Art. 11 technical documentation among them, apply to it through that legislation, not directly; this document is produced voluntarily.',
+    )
+    expect(doc(sectionB, 'eu-declaration-of-conformity.md')).toContain(
+      'the EU declaration of conformity of Art. 47 among them, apply to it through that legislation, not directly; this draft is informative only.',
+    )
+    expect(doc(highRisk(), file)).not.toContain('Annex I Section B')
+    expect(doc(highRisk(), 'eu-declaration-of-conformity.md')).not.toContain('Annex I Section B')
+  })
+
   it('says Annex IV is voluntary for a system that is not high-risk, and only then', () => {
     expect(doc(chatbot(), file)).toContain('this document is produced voluntarily')
     expect(doc(highRisk(), file)).not.toContain('voluntarily')
@@ -306,6 +372,34 @@ describe('EU declaration of conformity', () => {
     expect(text).toContain('Regulation (EU) 2024/1689')
     expect(text).toContain('sole responsibility of the provider')
     expect(text).toContain('Reference: HR-2.1.0-EU')
+  })
+
+  it("says the declaration is the provider's, without the vendor's own gaps, for a deployer", () => {
+    const manifest = Manifest.parse({ ...HIGH_RISK_MANIFEST, roles: ['deployer'] })
+    const text = doc(highRisk({ manifest }), file)
+    expect(text).toContain(
+      '> **Note:** the manifest does not list the vendor as provider (`roles`: deployer). The EU declaration of conformity (Art. 47) is drawn up by the provider',
+    )
+    expect(text).not.toContain('Close them before signing')
+    const own = doc(highRisk(), file)
+    expect(own).toContain('Close them before signing')
+    expect(own).not.toContain('does not list the vendor as provider')
+  })
+
+  it('says its gaps are unknown when the assessment did not cover the EU AI Act', () => {
+    const assessment = {
+      ...HIGH_RISK_ASSESSMENT,
+      frameworks: HIGH_RISK_ASSESSMENT.frameworks.filter((f) => f.framework !== 'eu-ai-act'),
+      obligations: HIGH_RISK_ASSESSMENT.obligations.filter((o) => o.framework !== 'eu-ai-act'),
+      gaps: 0,
+      gapsUpcoming: 0,
+    }
+    const note =
+      '> **Not assessed:** the assessment behind this document did not cover the EU AI Act (its frameworks: nist-ai-rmf)'
+    expect(doc(highRisk({ assessment }), file)).toContain(note)
+    expect(doc(highRisk({ assessment }), 'annex-iv-technical-documentation.md')).toContain(note)
+    expect(doc(highRisk(), file)).not.toContain('Not assessed')
+    expect(doc(highRisk(), 'annex-iv-technical-documentation.md')).not.toContain('Not assessed')
   })
 
   it('states GDPR/EUDPR/LED compliance only when personal data are processed', () => {

@@ -6,12 +6,22 @@ import { compareIds, joinBlocks, md, table } from '../../../src/core/documents/m
 function renderedText(markdown: string): string {
   const html = markdownToHtml(markdown, 't')
   const p = html.match(/<main>\n<p>([\s\S]*?)<\/p>/)?.[1] ?? ''
-  return p
+  return decode(p)
+}
+
+function decode(html: string): string {
+  return html
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&')
+}
+
+/** The text of the first <h1> of the rendered page, with HTML entities decoded. */
+function headingText(markdown: string): string {
+  const h1 = markdownToHtml(markdown, 't').match(/<h1>([\s\S]*?)<\/h1>/)?.[1] ?? ''
+  return decode(h1)
 }
 
 describe('md', () => {
@@ -39,6 +49,12 @@ describe('md', () => {
 
   it('renders every string back as exactly its text, with no markup', () => {
     for (const s of nasty) expect(renderedText(md(s)), s).toBe(s)
+  })
+
+  it('keeps the whole text in a heading, including a trailing run of #', () => {
+    for (const s of [...nasty, 'Rank ##', 'Sys ###', 'C# ##', '# ##', '##']) {
+      expect(headingText(`# Title: ${md(s)}`), s).toBe(`Title: ${s}`)
+    }
   })
 
   it('collapses newlines so text cannot start a block of its own', () => {

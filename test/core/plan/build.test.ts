@@ -318,6 +318,16 @@ describe('buildPlan: targets', () => {
     )
   })
 
+  it('does not call a plan for Korea alone "nothing to do": its duties are not assessed', () => {
+    const plan = buildPlan(options({ targets: ['korea'] }))
+    expect(plan.actions).toEqual([])
+    const md = renderPlanMarkdown(plan)
+    expect(md).not.toContain('nothing to do')
+    expect(md).toContain(
+      'No open obligations among the frameworks assessed. Not assessed, so not known to be met: korea-ai-basic-act (see its section below).',
+    )
+  })
+
   it('notes the EU classification and the NIST AI 600-1 exclusion', () => {
     const plan = buildPlan(options())
     expect(plan.targets[0]?.notes[0]).toMatch(/^EU AI Act classification: high-risk/)
