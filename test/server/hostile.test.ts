@@ -69,3 +69,42 @@ describe('text the database cannot store (NUL, U+0000)', () => {
     expect((await t.store.getPassport(p.id))?.status).toBe('valid')
   })
 })
+
+describe('search cursors', () => {
+  const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+
+  it('refuses a crafted cursor with ERR_STORE_BAD_CURSOR, whatever date text it holds', async () => {
+    for (const at of [
+      '1',
+      '0',
+      '2026-02-30T00:00:00.000Z',
+      'Tue Mar 01 2022',
+      '+275760-09-13T00:00:00.000Z',
+    ]) {
+      const res = await get(`/api/v1/passports?cursor=${cursor([at, 'urn:uuid:x'])}`)
+      expectClientError(res)
+      expect(JSON.parse(res.body).code, at).toBe('ERR_STORE_BAD_CURSOR')
+    }
+  })
+
+  it('pages through every passport with the cursors it returns', async () => {
+    for (const i of [10, 11, 12]) {
+      const p = await makePassport(issuer, i)
+      expect((await publish(t.app, issuer, p.token)).statusCode).toBe(201)
+    }
+    const all = JSON.parse((await get('/api/v1/passports?limit=100')).body).items.map(
+      (p: { id: string }) => p.id,
+    )
+    const paged: string[] = []
+    let next: string | null = null
+    do {
+      const res = await get(`/api/v1/passports?limit=1${next ? `&cursor=${next}` : ''}`)
+      expect(res.statusCode, res.body).toBe(200)
+      const page = JSON.parse(res.body) as { items: { id: string }[]; nextCursor: string | null }
+      paged.push(...page.items.map((p) => p.id))
+      next = page.nextCursor
+    } while (next !== null)
+    expect(paged).toEqual(all)
+    expect(all.length).toBeGreaterThanOrEqual(3)
+  })
+})

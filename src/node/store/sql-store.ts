@@ -911,6 +911,17 @@ function encodeCursor(publishedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([publishedAt, id]), 'utf8').toString('base64url')
 }
 
+/**
+ * True for a time as encodeCursor writes it (`toISOString()` of a published_at, years 0000 to
+ * 9999), so that no other date text ("1", "2026-02-30"), which PostgreSQL parses differently or
+ * not at all, reaches the query.
+ */
+function isCursorTime(t: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t)) return false
+  const ms = Date.parse(t)
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === t
+}
+
 function decodeCursor(cursor: string): [string, string] {
   let v: unknown
   try {
@@ -923,7 +934,7 @@ function decodeCursor(cursor: string): [string, string] {
     v.length === 2 &&
     typeof v[0] === 'string' &&
     typeof v[1] === 'string' &&
-    !Number.isNaN(Date.parse(v[0]))
+    isCursorTime(v[0])
   ) {
     return [v[0], v[1]]
   }
