@@ -4,7 +4,11 @@
  * one client's bad write never fails another client's write committed with it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { issuePassport } from '../../src/core/passport/issue.js'
+import { exampleClaims } from '../fixtures/passport/inputs.js'
+import { sdCrypto } from '../fixtures/passport/signer.js'
 import {
+  STATUS_URI,
   makePassport,
   makeSigner,
   publish,
@@ -106,5 +110,71 @@ describe('search cursors', () => {
     } while (next !== null)
     expect(paged).toEqual(all)
     expect(all.length).toBeGreaterThanOrEqual(3)
+  })
+})
+
+describe('passport ids in the path', () => {
+  async function publishWithJti(jti: string, idx: number) {
+    const claims = await exampleClaims('police-analytics', {
+      jti,
+      status: { status_list: { idx, uri: STATUS_URI } },
+    })
+    const res = await publish(t.app, issuer, await issuePassport(claims, issuer, sdCrypto))
+    expect(res.statusCode, res.body).toBe(201)
+    return res
+  }
+
+  it('reads, endorses and revokes every passport it published, however long its jti', async () => {
+    for (const [i, jti] of [
+      `https://vendor.example/passports/2026/${'x'.repeat(200)}`,
+      `urn:x:${'é'.repeat(490)}`,
+      'https://vendor.example/p/1?a=b#c %41',
+    ].entries()) {
+      const res = await publishWithJti(jti, 20 + i)
+      const path = `/api/v1/passports/${encodeURIComponent(jti)}`
+      expect(res.headers.location).toBe(path)
+      const read = await get(path)
+      expect(read.statusCode, read.body).toBe(200)
+      expect(JSON.parse(read.body).id).toBe(jti)
+      expect((await get(`${path}/endorsements`)).statusCode).toBe(200)
+      expect((await get(`/api/v1/ui/passports/${encodeURIComponent(jti)}`)).statusCode).toBe(200)
+      const revoke = await signedInject(t.app, {
+        method: 'POST',
+        url: `${path}/status`,
+        body: { status: 'revoked' },
+        signer: issuer,
+      })
+      expect(revoke.statusCode, revoke.body).toBe(200)
+      expect((await t.store.getPassport(jti))?.status).toBe('revoked')
+    }
+  })
+
+  it('refuses to publish a passport whose jti has no URL path form (422), and stores nothing', async () => {
+    const before = await t.store.logSize()
+    for (const [i, jti] of [`urn:x:${'é'.repeat(600)}`, 'urn:x:\ud800'].entries()) {
+      const claims = await exampleClaims('police-analytics', {
+        jti,
+        status: { status_list: { idx: 30 + i, uri: STATUS_URI } },
+      })
+      const res = await publish(t.app, issuer, await issuePassport(claims, issuer, sdCrypto))
+      expect(res.statusCode, res.body).toBe(422)
+      expect(JSON.parse(res.body).message).toMatch(/jti/)
+    }
+    expect(await t.store.logSize()).toBe(before)
+  })
+
+  it('answers a malformed or overlong path with the API error body, without echoing it', async () => {
+    for (const [url, status] of [
+      ['/api/v1/passports/%ZZ', 400],
+      ['/api/v1/passports/%C0%AF/status', 400],
+      [`/api/v1/passports/${'a'.repeat(3001)}`, 414],
+    ] as const) {
+      const res = await get(url)
+      expectClientError(res, status)
+      expect(res.body).not.toContain('aaaaaaaaaa')
+      expect(res.body).not.toContain('%ZZ')
+    }
+    // Longer than any id publish accepts, within the parameter limit: a schema error.
+    expectClientError(await get(`/api/v1/passports/${'a'.repeat(1001)}`))
   })
 })
