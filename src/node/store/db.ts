@@ -73,18 +73,13 @@ export function toStoreError(err: unknown, context: string): unknown {
       ...(constraint ? { details: { constraint } } : {}),
     })
   }
-  if (code !== undefined && code.startsWith('22')) {
-    // A data exception: a value of the request the database cannot hold or read (text with a
-    // NUL, U+0000, which PostgreSQL text and jsonb refuse; a malformed date). The client's
-    // input, not a fault of the registry: a 400, and an item error, so that in a group commit
-    // only the call that sent it fails.
-    const what =
-      code === '22021' || code === '22P05'
-        ? 'text with a NUL character (U+0000), which the registry cannot store or search'
-        : 'a value the database cannot read'
+  if (code === '22021' || code === '22P05') {
+    // Text with a NUL (U+0000), which PostgreSQL text and jsonb refuse (invalid byte sequence,
+    // unsupported Unicode escape): the client's input, not a fault of the registry. A 400, and an
+    // item error, so that in a group commit only the call that sent it fails.
     return new StoreError({
       code: 'ERR_CONFIG_BAD_REQUEST',
-      message: `${context}: the request has ${what}; nothing was stored, remove it and retry`,
+      message: `${context}: the request has text with a NUL character (U+0000), which the registry cannot store or search; nothing was stored, remove it and retry`,
       cause: err,
       details: { sqlstate: code },
     })
