@@ -8,12 +8,14 @@ import { issuePassport } from '../../src/core/passport/issue.js'
 import { exampleClaims } from '../fixtures/passport/inputs.js'
 import { sdCrypto } from '../fixtures/passport/signer.js'
 import {
+  NOW,
   STATUS_URI,
   makePassport,
   makeSigner,
   publish,
   signedInject,
   startApp,
+  statusListToken,
   type TestApp,
   type TestSigner,
 } from './helpers.js'
@@ -176,5 +178,23 @@ describe('passport ids in the path', () => {
     }
     // Longer than any id publish accepts, within the parameter limit: a schema error.
     expectClientError(await get(`/api/v1/passports/${'a'.repeat(1001)}`))
+  })
+})
+
+describe('status list uploads', () => {
+  it('never replaces a list with an older one, even when the uploads race', async () => {
+    const listId = 'race-list'
+    const url = `/api/v1/status-lists/${listId}`
+    const put = (token: string) =>
+      signedInject(t.app, { method: 'PUT', url, body: token, signer: issuer })
+    expect((await put(await statusListToken(issuer, [], NOW))).statusCode).toBe(200)
+    for (let round = 1; round <= 5; round++) {
+      const newer = await statusListToken(issuer, [round], NOW + round * 10)
+      const older = await statusListToken(issuer, [], NOW + round * 10 - 5)
+      const [a, b] = await Promise.all([put(newer), put(older)])
+      expect(a.statusCode, a.body).toBe(200)
+      expect([200, 409]).toContain(b.statusCode)
+      expect((await get(url)).body, `round ${round}`).toBe(newer)
+    }
   })
 })

@@ -185,19 +185,35 @@ export class SqlStore implements RegistryStore {
     }))
   }
 
-  async putStatusList(record: StatusListRecord): Promise<void> {
+  async putStatusList(
+    record: StatusListRecord,
+    options: { check?: (stored: StatusListRecord) => void } = {},
+  ): Promise<void> {
     checkTime(record.updatedAt, 'putStatusList: updatedAt')
+    const { check } = options
     const rows = await this.#run(`status list ${record.listId}`, () =>
-      this.#db.transaction((tx) =>
-        tx.query(
+      this.#db.transaction(async (tx) => {
+        if (check) {
+          // One writer of this list id at a time (also before its first row exists), so the
+          // check sees the list this write replaces.
+          await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+            `status_lists:${record.listId}`,
+          ])
+          const stored = await tx.query(
+            'SELECT list_id, issuer, token, updated_at FROM status_lists WHERE list_id = $1',
+            [record.listId],
+          )
+          if (stored[0]) check(toStatusList(stored[0]))
+        }
+        return tx.query(
           `INSERT INTO status_lists (list_id, issuer, token, updated_at)
            VALUES ($1, $2, $3, $4::timestamptz)
            ON CONFLICT (list_id) DO UPDATE SET token = EXCLUDED.token, updated_at = EXCLUDED.updated_at
            WHERE status_lists.issuer = EXCLUDED.issuer
            RETURNING list_id`,
           [record.listId, record.issuer, record.token, record.updatedAt],
-        ),
-      ),
+        )
+      }),
     )
     if (rows.length === 0) {
       throw new StoreError({
@@ -215,13 +231,7 @@ export class SqlStore implements RegistryStore {
       ),
     )
     const r = rows[0]
-    if (!r) return null
-    return {
-      listId: String(r.list_id),
-      issuer: String(r.issuer),
-      token: String(r.token),
-      updatedAt: iso(r.updated_at),
-    }
+    return r ? toStatusList(r) : null
   }
 
   async putEndorsement(record: EndorsementRecord): Promise<void> {
@@ -879,6 +889,15 @@ function toPassport(r: Row): StoredPassport {
 }
 
 // --- value conversion: pg gives int8 as string and bytea as Buffer, PGlite number and Uint8Array.
+
+function toStatusList(r: Row): StatusListRecord {
+  return {
+    listId: String(r.list_id),
+    issuer: String(r.issuer),
+    token: String(r.token),
+    updatedAt: iso(r.updated_at),
+  }
+}
 
 function iso(v: unknown): string {
   return (v instanceof Date ? v : new Date(String(v))).toISOString()

@@ -90,14 +90,22 @@ export function registerStatusListRoutes(app: FastifyInstance, ctx: RouteContext
       } catch (err) {
         throw new ApiError('ERR_PASSPORT_REJECTED', (err as Error).message, 422, 'malformed')
       }
-      // No rollback to an older list: a replaced list must not bring a revoked entry back.
-      if (existing !== null && issuedAt(token) < issuedAt(existing.token))
-        throw new ApiError(
-          'ERR_STORE_CONFLICT',
-          `the status list token is older (iat) than the one stored for ${listId}`,
-        )
+      // No rollback to an older list: a replaced list must not bring a revoked entry back. Checked
+      // inside the write, against the list it replaces, so concurrent uploads cannot roll back.
+      const iat = issuedAt(token)
       const updatedAt = isoNow(ctx)
-      await ctx.deps.store.putStatusList({ listId, issuer: key.kid, token, updatedAt })
+      await ctx.deps.store.putStatusList(
+        { listId, issuer: key.kid, token, updatedAt },
+        {
+          check: (stored) => {
+            if (iat < issuedAt(stored.token))
+              throw new ApiError(
+                'ERR_STORE_CONFLICT',
+                `the status list token is older (iat) than the one stored for ${listId}`,
+              )
+          },
+        },
+      )
       request.log.info({ listId, kid: key.kid }, 'status list updated')
       return { listId, updatedAt }
     },
