@@ -198,3 +198,17 @@ describe('status list uploads', () => {
     }
   })
 })
+
+describe('status list clock', () => {
+  it('refuses a token dated in the future (422), which would block every later upload', async () => {
+    const url = '/api/v1/status-lists/future-list'
+    const put = (token: string) =>
+      signedInject(t.app, { method: 'PUT', url, body: token, signer: issuer })
+    const ahead = await put(await statusListToken(issuer, [], NOW + 3600))
+    expect(ahead.statusCode, ahead.body).toBe(422)
+    expect(JSON.parse(ahead.body).message).toMatch(/iat .*ahead/)
+    // A list signed now is still accepted (and a little clock skew too).
+    expect((await put(await statusListToken(issuer, [], NOW + 30))).statusCode).toBe(200)
+    expect((await put(await statusListToken(issuer, [1], NOW + 31))).statusCode).toBe(200)
+  })
+})
