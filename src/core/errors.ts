@@ -482,7 +482,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_CONFIG_BAD_REQUEST: {
     exit: EXIT.badArgs,
     http: 400,
-    summary: 'An HTTP request body or query is not valid JSON or does not match the API schema.',
+    summary:
+      'An HTTP request body or query is not valid JSON, does not match the API schema, or has text the database cannot store (a NUL character, U+0000).',
     fix: 'Compare the request with docs/api.md or GET /openapi.json; the message names the field.',
   },
   ERR_CONFIG_REQUEST_TOO_LARGE: {

@@ -259,8 +259,15 @@ export interface RegistryStore {
    */
   setStatus(change: StatusChange): Promise<void>
   listStatusEvents(passportId: string): Promise<StatusEvent[]>
-  /** Creates or replaces a status list. */
-  putStatusList(record: StatusListRecord): Promise<void>
+  /**
+   * Creates or replaces a status list. `options.check` runs inside the write's transaction, with
+   * the list locked against concurrent writes, on the stored list (when there is one); it throws
+   * to refuse the write (e.g. a token older than the stored one).
+   */
+  putStatusList(
+    record: StatusListRecord,
+    options?: { check?: (stored: StatusListRecord) => void },
+  ): Promise<void>
   getStatusList(listId: string): Promise<StatusListRecord | null>
 
   putEndorsement(record: EndorsementRecord): Promise<void>

@@ -31,6 +31,7 @@ import { registerHealthRoutes } from './routes/health.js'
 import { registerVerifyRoutes } from './routes/verify.js'
 import { registerWeb } from './web.js'
 import { createPublishPool, type PublishPool } from './publish-pool.js'
+import { MAX_PARAM_LENGTH } from './limits.js'
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -134,6 +135,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: options.trustProxy ?? false,
     // Request ids in logs; never derived from client input.
     requestIdHeader: false,
+    // Path parameters as long as the ids publish accepts, percent-encoded (fastify's default,
+    // 100, made a passport with a longer jti unreadable and irrevocable: 414). limits.ts.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A malformed percent-encoding in the path (FST_ERR_BAD_URL) or a parameter still too long:
+    // the API's error body, without echoing the path.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      void (reply as FastifyReply).code(tooLong ? 414 : 400).send({
+        code: 'ERR_CONFIG_BAD_REQUEST',
+        message: tooLong
+          ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`
+          : 'the request path is not valid percent-encoded UTF-8',
+      })
+    },
     ajv: {
       customOptions: {
         removeAdditional: false,

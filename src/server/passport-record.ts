@@ -8,19 +8,36 @@ import { z } from 'zod'
 import type { SdHasher } from '../core/passport/sd-jwt.js'
 import { PASSPORT_VCT, type PassportClaims } from '../core/passport/types.js'
 import type { PassportRecord } from '../core/store.js'
+import { MAX_ID_LENGTH, MAX_PARAM_LENGTH } from './limits.js'
 import { sha256Hex } from './signed-request.js'
 
 /** SHA-256 for SD-JWT digests. */
 export const hasher: SdHasher = (data, alg) => digest(data, alg)
 
-const Text = z.string().min(1).max(1000)
+const Text = z.string().min(1).max(MAX_ID_LENGTH)
+/**
+ * An id the API addresses in a path (/passports/:id, /systems/:subjectId/passports): well-formed
+ * Unicode (a lone surrogate has no URL form, and the database would store U+FFFD instead) and at
+ * most MAX_PARAM_LENGTH characters percent-encoded.
+ */
+const PathId = Text.refine((s) => encodedLength(s) <= MAX_PARAM_LENGTH, {
+  message: `is not well-formed Unicode, or longer than ${MAX_PARAM_LENGTH} characters percent-encoded (too long for a URL path)`,
+})
+
+function encodedLength(s: string): number {
+  try {
+    return encodeURIComponent(s).length
+  } catch {
+    return Infinity // URIError: a lone surrogate
+  }
+}
 
 const RecordClaims = z.object({
   vct: z.literal(PASSPORT_VCT),
   iss: Text,
-  jti: Text,
+  jti: PathId,
   credentialSubject: z.object({
-    id: Text,
+    id: PathId,
     system: z.object({ name: Text, version: Text }),
     provider: z.object({ name: Text, country: z.string().max(8).optional() }),
     classification: z.record(z.string().max(64), z.object({ category: Text })).optional(),

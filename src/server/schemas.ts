@@ -1,4 +1,5 @@
 /** JSON Schemas shared by the routes (validation and the OpenAPI document). */
+import { MAX_ID_LENGTH } from './limits.js'
 
 export const ErrorBody = {
   type: 'object',
@@ -18,7 +19,9 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorBody> 
 export const PassportId = {
   type: 'string',
   minLength: 1,
-  maxLength: 256,
+  // As long as publish accepts (passport-record.ts), so every published passport can be read,
+  // have its status changed and be endorsed.
+  maxLength: MAX_ID_LENGTH,
   description: 'The passport id: its jti (`urn:uuid:...`).',
 } as const
 

@@ -25,6 +25,7 @@ import type { PassportClaims } from '../core/passport/types.js'
 import type { RegistryStore } from '../core/store.js'
 import { packageRoot } from '../node/paths.js'
 import { hasher } from './passport-record.js'
+import { PassportId } from './schemas.js'
 
 /** What the web UI needs: the store, and where the bundled example policies are. */
 export interface WebDeps {
@@ -297,7 +298,7 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
         params: {
           type: 'object',
           required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 256 } },
+          properties: { id: PassportId },
         },
       },
     },

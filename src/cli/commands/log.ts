@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { writeFileAtomic } from '../../node/fs-safe.js'
 import type { Command } from 'commander'
 import { ConfigError, EXIT } from '../../core/errors.js'
 import { toHex } from '../../core/merkle/hash.js'
@@ -159,7 +159,7 @@ export function registerLog(program: Command, ctx: Ctx): void {
         ctx.setExit(EXIT.verificationFailed)
         return
       }
-      if (opts.out) await writeFile(opts.out, note)
+      if (opts.out) await writeFileAtomic(opts.out, note)
       const cp = v.checkpoint
       if (opts.json)
         printJson(ctx.io, { origin: cp.origin, size: cp.size, rootHash: toHex(cp.rootHash), note })
@@ -206,7 +206,7 @@ export function registerLog(program: Command, ctx: Ctx): void {
           checkpoint: r.checkpoint.note,
           proof: proof as LogProofBundle['proof'],
         }
-        await writeFile(opts.out, JSON.stringify(bundle, null, 2) + '\n')
+        await writeFileAtomic(opts.out, JSON.stringify(bundle, null, 2) + '\n')
       }
       if (opts.json)
         printJson(ctx.io, {

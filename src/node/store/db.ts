@@ -73,6 +73,17 @@ export function toStoreError(err: unknown, context: string): unknown {
       ...(constraint ? { details: { constraint } } : {}),
     })
   }
+  if (code === '22021' || code === '22P05') {
+    // Text with a NUL (U+0000), which PostgreSQL text and jsonb refuse (invalid byte sequence,
+    // unsupported Unicode escape): the client's input, not a fault of the registry. A 400, and an
+    // item error, so that in a group commit only the call that sent it fails.
+    return new StoreError({
+      code: 'ERR_CONFIG_BAD_REQUEST',
+      message: `${context}: the request has text with a NUL character (U+0000), which the registry cannot store or search; nothing was stored, remove it and retry`,
+      cause: err,
+      details: { sqlstate: code },
+    })
+  }
   if (code === '23503') {
     return new StoreError({
       code: 'ERR_STORE_NOT_FOUND',

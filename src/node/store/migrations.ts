@@ -103,7 +103,8 @@ export async function runMigrations(db: Db, migrations: readonly Migration[]): P
         await tx.exec(m.sql)
       } catch (err) {
         const mapped = toStoreError(err, `migration ${m.file}`)
-        if (mapped instanceof StoreError) throw mapped
+        // (A database that went away; not a NUL in the release's own SQL, a bug as below.)
+        if (mapped instanceof StoreError && mapped.code !== 'ERR_CONFIG_BAD_REQUEST') throw mapped
         // A migration that does not run is a bug of the release, not of the data.
         const why = err instanceof Error ? err.message : String(err)
         throw new Error(`migration ${m.file} failed and was rolled back: ${why}`, { cause: err })

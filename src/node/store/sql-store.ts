@@ -185,19 +185,35 @@ export class SqlStore implements RegistryStore {
     }))
   }
 
-  async putStatusList(record: StatusListRecord): Promise<void> {
+  async putStatusList(
+    record: StatusListRecord,
+    options: { check?: (stored: StatusListRecord) => void } = {},
+  ): Promise<void> {
     checkTime(record.updatedAt, 'putStatusList: updatedAt')
+    const { check } = options
     const rows = await this.#run(`status list ${record.listId}`, () =>
-      this.#db.transaction((tx) =>
-        tx.query(
+      this.#db.transaction(async (tx) => {
+        if (check) {
+          // One writer of this list id at a time (also before its first row exists), so the
+          // check sees the list this write replaces.
+          await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+            `status_lists:${record.listId}`,
+          ])
+          const stored = await tx.query(
+            'SELECT list_id, issuer, token, updated_at FROM status_lists WHERE list_id = $1',
+            [record.listId],
+          )
+          if (stored[0]) check(toStatusList(stored[0]))
+        }
+        return tx.query(
           `INSERT INTO status_lists (list_id, issuer, token, updated_at)
            VALUES ($1, $2, $3, $4::timestamptz)
            ON CONFLICT (list_id) DO UPDATE SET token = EXCLUDED.token, updated_at = EXCLUDED.updated_at
            WHERE status_lists.issuer = EXCLUDED.issuer
            RETURNING list_id`,
           [record.listId, record.issuer, record.token, record.updatedAt],
-        ),
-      ),
+        )
+      }),
     )
     if (rows.length === 0) {
       throw new StoreError({
@@ -215,13 +231,7 @@ export class SqlStore implements RegistryStore {
       ),
     )
     const r = rows[0]
-    if (!r) return null
-    return {
-      listId: String(r.list_id),
-      issuer: String(r.issuer),
-      token: String(r.token),
-      updatedAt: iso(r.updated_at),
-    }
+    return r ? toStatusList(r) : null
   }
 
   async putEndorsement(record: EndorsementRecord): Promise<void> {
@@ -880,6 +890,15 @@ function toPassport(r: Row): StoredPassport {
 
 // --- value conversion: pg gives int8 as string and bytea as Buffer, PGlite number and Uint8Array.
 
+function toStatusList(r: Row): StatusListRecord {
+  return {
+    listId: String(r.list_id),
+    issuer: String(r.issuer),
+    token: String(r.token),
+    updatedAt: iso(r.updated_at),
+  }
+}
+
 function iso(v: unknown): string {
   return (v instanceof Date ? v : new Date(String(v))).toISOString()
 }
@@ -911,6 +930,17 @@ function encodeCursor(publishedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([publishedAt, id]), 'utf8').toString('base64url')
 }
 
+/**
+ * True for a time as encodeCursor writes it (`toISOString()` of a published_at, years 0000 to
+ * 9999), so that no other date text ("1", "2026-02-30"), which PostgreSQL parses differently or
+ * not at all, reaches the query.
+ */
+function isCursorTime(t: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t)) return false
+  const ms = Date.parse(t)
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === t
+}
+
 function decodeCursor(cursor: string): [string, string] {
   let v: unknown
   try {
@@ -923,7 +953,7 @@ function decodeCursor(cursor: string): [string, string] {
     v.length === 2 &&
     typeof v[0] === 'string' &&
     typeof v[1] === 'string' &&
-    !Number.isNaN(Date.parse(v[0]))
+    isCursorTime(v[0])
   ) {
     return [v[0], v[1]]
   }

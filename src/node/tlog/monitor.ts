@@ -5,13 +5,12 @@
  * clients (a split view) or rewrote its history; the monitor reports it with both signed
  * checkpoints as evidence. The last verified checkpoint is kept in a state file between runs.
  */
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import path from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../../core/errors.js'
 import { fromHex, toHex } from '../../core/merkle/hash.js'
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
 import { checkTreeConsistency } from '../../core/tlog/proof.js'
+import { writeFileAtomic } from '../fs-safe.js'
 import { sha256 } from '../sha256.js'
 import { fetchCheckpoint, fetchConsistencyProof, type LogHttpOptions } from './http.js'
 import { verifiersFor, type LogKey } from './log-key.js'
@@ -175,17 +174,10 @@ export async function loadMonitorState(file: string): Promise<MonitorState | nul
   return v as MonitorState
 }
 
-/** Writes a state file atomically (temporary file, then rename). */
+/**
+ * Writes a state file atomically (temporary file, then rename), creating its directory (the
+ * default `.accord/` need not exist yet); ERR_DOCUMENT_WRITE when it cannot.
+ */
 export async function saveMonitorState(file: string, state: MonitorState): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
-  )
-  try {
-    await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { flag: 'wx' })
-    await rename(tmp, file)
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined)
-    throw err
-  }
+  await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n')
 }

@@ -208,7 +208,9 @@ function isItemError(err: unknown): boolean {
   if (err instanceof TypeError) return true
   return (
     err instanceof AccordError &&
-    (err.code === 'ERR_STORE_CONFLICT' || err.code === 'ERR_STORE_NOT_FOUND')
+    (err.code === 'ERR_STORE_CONFLICT' ||
+      err.code === 'ERR_STORE_NOT_FOUND' ||
+      err.code === 'ERR_CONFIG_BAD_REQUEST')
   )
 }
 

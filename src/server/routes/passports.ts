@@ -8,7 +8,7 @@ import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { PassportRecord, PassportStatus, StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
 import type { RegistryItem } from '../deps.js'
-import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS } from '../limits.js'
+import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS, MAX_ID_LENGTH } from '../limits.js'
 import type { RequestKey } from '../signed-request.js'
 import {
   PassportFull,
@@ -277,7 +277,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
         params: {
           type: 'object',
           required: ['subjectId'],
-          properties: { subjectId: { type: 'string', minLength: 1, maxLength: 256 } },
+          properties: { subjectId: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH } },
         },
         response: {
           200: { type: 'object', properties: { items: { type: 'array', items: PassportSummary } } },

@@ -12,6 +12,7 @@ import {
 } from '../../core/passport/status.js'
 import { ApiError, type RouteContext } from '../app.js'
 import { SignedRequest, errors } from '../schemas.js'
+import { MAX_REQUEST_SKEW_SECONDS } from '../signed-request.js'
 import { isoNow, keyOf } from './passports.js'
 
 export const STATUS_LIST_MEDIA_TYPE = `application/${STATUS_LIST_TYP}`
@@ -90,14 +91,31 @@ export function registerStatusListRoutes(app: FastifyInstance, ctx: RouteContext
       } catch (err) {
         throw new ApiError('ERR_PASSPORT_REJECTED', (err as Error).message, 422, 'malformed')
       }
-      // No rollback to an older list: a replaced list must not bring a revoked entry back.
-      if (existing !== null && issuedAt(token) < issuedAt(existing.token))
+      // No rollback to an older list: a replaced list must not bring a revoked entry back. Checked
+      // inside the write, against the list it replaces, so concurrent uploads cannot roll back.
+      const iat = issuedAt(token)
+      // A token dated ahead (a signer's clock off) would make every later upload "older" (409)
+      // until that time: refused, with the same skew as signed requests allow.
+      if (iat > ctx.nowSeconds() + MAX_REQUEST_SKEW_SECONDS)
         throw new ApiError(
-          'ERR_STORE_CONFLICT',
-          `the status list token is older (iat) than the one stored for ${listId}`,
+          'ERR_PASSPORT_REJECTED',
+          `status list token: iat ${iat} is more than ${MAX_REQUEST_SKEW_SECONDS} s ahead of the registry's clock (${ctx.nowSeconds()}); check the signer's clock and sign the list again`,
+          422,
+          'malformed',
         )
       const updatedAt = isoNow(ctx)
-      await ctx.deps.store.putStatusList({ listId, issuer: key.kid, token, updatedAt })
+      await ctx.deps.store.putStatusList(
+        { listId, issuer: key.kid, token, updatedAt },
+        {
+          check: (stored) => {
+            if (iat < issuedAt(stored.token))
+              throw new ApiError(
+                'ERR_STORE_CONFLICT',
+                `the status list token is older (iat) than the one stored for ${listId}`,
+              )
+          },
+        },
+      )
       request.log.info({ listId, kid: key.kid }, 'status list updated')
       return { listId, updatedAt }
     },

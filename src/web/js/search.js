@@ -1,5 +1,5 @@
-// The search page: the form works without JavaScript (GET /search?...); with it, results come
-// from GET /api/v1/passports and the URL keeps the filters, so a search can be bookmarked.
+// The search page: a plain GET form (/search?...); the results come from GET /api/v1/passports,
+// and the URL keeps the filters, so a search can be bookmarked.
 import { api, categoryName, formatDate, frameworkName, h, replace, statusBadge } from './ui.js'
 
 const FIELDS = ['provider', 'system', 'jurisdiction', 'category', 'status']

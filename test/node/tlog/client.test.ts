@@ -99,7 +99,8 @@ describe('checkInclusion (accord verify --log)', () => {
   it('accord log prove writes a bundle that verifies offline; a tampered bundle fails', async () => {
     const passportFile = path.join(dir, 'p3.sd-jwt')
     writeFileSync(passportFile, token(3))
-    const bundleFile = path.join(dir, 'p3.log.json')
+    // Into a directory that does not exist yet: the bundle is written atomically, directory and all.
+    const bundleFile = path.join(dir, 'bundles', 'p3.log.json')
     const r = await runLog([
       'prove',
       passportFile,
@@ -150,7 +151,7 @@ describe('checkInclusion (accord verify --log)', () => {
   })
 
   it('accord log checkpoint prints and saves the verified note', async () => {
-    const out = path.join(dir, 'cp.txt')
+    const out = path.join(dir, 'checkpoints', 'cp.txt')
     const r = await runLog([
       'checkpoint',
       '--log',

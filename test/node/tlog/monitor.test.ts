@@ -76,6 +76,14 @@ describe('accord log monitor', () => {
     expect(r.code).toBe(0)
   })
 
+  it("creates the state file's directory (the default .accord/ need not exist)", async () => {
+    const nested = path.join(dir, 'fresh', '.accord', 'log-monitor.json')
+    const r = await runLog([...args().slice(0, -3), '--state', nested, '--once'])
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toMatch(/^first: /)
+    expect(JSON.parse(readFileSync(nested, 'utf8')).size).toBeGreaterThan(0)
+  })
+
   it('reports a split view: same size, another root (exit 4), and keeps its state', async () => {
     const before = readFileSync(state, 'utf8')
     const size = registry.size

@@ -218,6 +218,36 @@ describe('registry service (PGlite in memory)', () => {
     }
   })
 
+  it('a call with text the database cannot hold (NUL) fails alone with a 400 code', async () => {
+    const store = shared
+    const registry = await openRegistry({ store, logKey, origin: ORIGIN })
+    try {
+      const target = rec(2)
+      await registry.publish([{ type: 'passport', passport: target }])
+      const b0 = await store.logSize()
+      // Sent in one turn, so they are committed as one group: the NUL spoils the group's first
+      // transaction, and only its own call may fail.
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        i === 4
+          ? registry.publish([
+              { type: 'status', change: { ...revocation(target.id), reason: 'a\u0000b' } },
+            ])
+          : registry.publish([{ type: 'passport', passport: rec(200 + i) }]),
+      )
+      const settled = await Promise.allSettled(calls)
+      const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []))
+      expect(failed).toEqual([4])
+      const err = (settled[4] as PromiseRejectedResult).reason as AccordError
+      expect(err.code).toBe('ERR_CONFIG_BAD_REQUEST')
+      expect(err.message).toMatch(/NUL/)
+      expect(await store.logSize()).toBe(b0 + 9)
+      expect((await store.getPassport(target.id))?.status).toBe('valid')
+      expect(toHex(registry.root())).toBe(toHex(await rebuiltRoot(store)))
+    } finally {
+      await registry.close()
+    }
+  })
+
   it('logs status changes and endorsements as canonical entries', async () => {
     const store = shared
     const b0 = await store.logSize()
