@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { ConfigError } from '../core/errors.js'
+import { ConfigError, formatIssues, type Issue } from '../core/errors.js'
 import { isCalendarDate } from '../core/dates.js'
 import type { Io } from './io.js'
 
@@ -71,5 +71,15 @@ export function progress(io: Io, label: string, enabled: boolean) {
       io.err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`)
       if (done === total) io.err('\n')
     },
+  }
+}
+
+/**
+ * Prints a manifest's warnings on stderr, each as `warning: FILE:LINE:COL: message [code]` with
+ * its fix: problems that do not stop the command (stdout, and so `--json`, is unchanged).
+ */
+export function warnOnStderr(io: Io): (warnings: Issue[]) => void {
+  return (warnings) => {
+    for (const w of warnings) io.err(`warning: ${formatIssues([w])}\n`)
   }
 }

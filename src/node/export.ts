@@ -179,6 +179,8 @@ export interface ExportOptions {
   asOf: string
   catalogsDir?: string
   generator?: { name: string; version: string }
+  /** Called with the manifest's warnings, if any (system exports). */
+  onWarnings?: (warnings: Issue[]) => void
 }
 
 /** A built export: its text plus a summary for `--json`. Nothing is written yet. */
@@ -332,7 +334,10 @@ export async function loadSystemExportInput(
   manifestPath: string,
   options: Omit<ExportOptions, 'out'>,
 ): Promise<SystemExportInput> {
-  const system = await loadSystem(manifestPath, { catalogsDir: options.catalogsDir })
+  const system = await loadSystem(manifestPath, {
+    catalogsDir: options.catalogsDir,
+    ...(options.onWarnings ? { onWarnings: options.onWarnings } : {}),
+  })
   const classification = classifyLoaded(system, options.asOf)
   const assessment = await assessLoaded(system, classification, { asOf: options.asOf })
   return {

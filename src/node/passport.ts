@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { decodeProtectedHeader } from 'jose'
-import { EvidenceError, PassportError } from '../core/errors.js'
+import { EvidenceError, PassportError, type Issue } from '../core/errors.js'
 import { buildPassportClaims, subjectIdInput } from '../core/passport/claims.js'
 import { issuePassport } from '../core/passport/issue.js'
 import { evidenceCommitment } from '../core/passport/evidence-commitment.js'
@@ -58,6 +58,8 @@ export interface IssueFromManifestOptions {
   catalogsDir?: string
   nowSeconds: number
   onProgress?: (stage: 'evidence' | 'artifacts', done: number, total: number) => void
+  /** Called with the manifest's warnings, if any. */
+  onWarnings?: (warnings: Issue[]) => void
 }
 
 export interface IssueFromManifestResult {
@@ -75,7 +77,10 @@ export async function issueFromManifest(
   options: IssueFromManifestOptions,
 ): Promise<IssueFromManifestResult> {
   const signer = await fileSigner(options.keyPath)
-  const system = await loadSystem(options.manifestPath, { catalogsDir: options.catalogsDir })
+  const system = await loadSystem(options.manifestPath, {
+    catalogsDir: options.catalogsDir,
+    ...(options.onWarnings ? { onWarnings: options.onWarnings } : {}),
+  })
   const classification = classifyLoaded(system, options.asOf)
   const assessment = await assessLoaded(system, classification, {
     asOf: options.asOf,

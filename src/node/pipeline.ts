@@ -39,15 +39,21 @@ export interface PipelineOptions {
   frameworks?: readonly string[]
   /** Called with (done, total) while evidence is hashed. */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Called once with the manifest's warnings (problems that do not stop it from being used, such
+   * as a derogation claimed without an Annex III use case), when there are any.
+   */
+  onWarnings?: (warnings: Issue[]) => void
 }
 
 /** Loads catalogs and the manifest, and checks that every evidence `supports` ref exists. */
 export async function loadSystem(
   manifestPath: string,
-  options: Pick<PipelineOptions, 'catalogsDir'>,
+  options: Pick<PipelineOptions, 'catalogsDir' | 'onWarnings'>,
 ): Promise<LoadedSystem> {
   const catalogs = await loadCatalogSet(options.catalogsDir)
   const loaded = await loadManifest(manifestPath)
+  if (loaded.warnings.length > 0) options.onWarnings?.(loaded.warnings)
   const issues = await checkEvidenceRefs(loaded.manifest, loaded.text, loaded.file, catalogs)
   if (issues.length > 0) {
     throw new ManifestError({

@@ -12,6 +12,7 @@ import {
   resolveAsOf,
   type CommonOptions,
   type Ctx,
+  warnOnStderr,
 } from '../common.js'
 
 interface AssessOptions extends CommonOptions {
@@ -35,7 +36,10 @@ export function registerAssess(program: Command, ctx: Ctx): void {
     ),
   ).action(async (manifestPath: string, opts: AssessOptions) => {
     const asOf = resolveAsOf(opts.asOf, ctx.io)
-    const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
+    const system = await loadSystem(manifestPath, {
+      catalogsDir: opts.catalogs,
+      onWarnings: warnOnStderr(ctx.io),
+    })
     const classification = classifyLoaded(system, asOf, opts.frameworks)
     const bar = progress(ctx.io, 'hashing evidence', !opts.json)
     const result = await assessLoaded(system, classification, {

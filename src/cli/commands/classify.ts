@@ -8,6 +8,7 @@ import {
   resolveAsOf,
   type CommonOptions,
   type Ctx,
+  warnOnStderr,
 } from '../common.js'
 
 export function registerClassify(program: Command, ctx: Ctx): void {
@@ -18,7 +19,10 @@ export function registerClassify(program: Command, ctx: Ctx): void {
       .argument('<manifest>', 'system manifest (accord.yaml)'),
   ).action(async (manifestPath: string, opts: CommonOptions) => {
     const asOf = resolveAsOf(opts.asOf, ctx.io)
-    const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
+    const system = await loadSystem(manifestPath, {
+      catalogsDir: opts.catalogs,
+      onWarnings: warnOnStderr(ctx.io),
+    })
     const result = classifyLoaded(system, asOf)
     if (opts.json) printJson(ctx.io, result)
     else ctx.io.out(renderClassification(result))

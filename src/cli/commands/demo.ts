@@ -10,7 +10,7 @@ import { issueFromManifest } from '../../node/passport.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { signRequest } from '../../server/signed-request.js'
 import { VERSION } from '../version.js'
-import { printJson, progress, resolveAsOf, type Ctx } from '../common.js'
+import { printJson, progress, resolveAsOf, type Ctx, warnOnStderr } from '../common.js'
 import { publishToRegistry } from './publish.js'
 import { parsePort, startServer, type RunningServer } from './serve.js'
 
@@ -64,7 +64,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       say(`Accord ${VERSION}: demo on examples/${opts.example} as of ${asOf}`)
 
       say(`1/5 classify  ${path.relative(process.cwd(), manifestPath)}`)
-      const system = await loadSystem(manifestPath, {})
+      const system = await loadSystem(manifestPath, { onWarnings: warnOnStderr(ctx.io) })
       const classification = classifyLoaded(system, asOf)
       const eu = classification.euAiAct
       say(

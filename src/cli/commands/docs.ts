@@ -13,6 +13,7 @@ import {
   resolveAsOf,
   type CommonOptions,
   type Ctx,
+  warnOnStderr,
 } from '../common.js'
 
 interface DocsOptions extends CommonOptions {
@@ -48,7 +49,10 @@ export function registerDocs(program: Command, ctx: Ctx): void {
     // Before the slow part (hashing evidence): PDF needs Chromium.
     if (formats.includes('pdf')) assertChromiumAvailable(opts.chromium)
     const asOf = resolveAsOf(opts.asOf, ctx.io)
-    const system = await loadSystem(manifestPath, { catalogsDir: opts.catalogs })
+    const system = await loadSystem(manifestPath, {
+      catalogsDir: opts.catalogs,
+      onWarnings: warnOnStderr(ctx.io),
+    })
     const classification = classifyLoaded(system, asOf, opts.frameworks)
     const bar = progress(ctx.io, 'hashing evidence', !opts.json)
     const assessment = await assessLoaded(system, classification, {

@@ -6,7 +6,7 @@ import {
   type ExportResult,
   type SystemExportKind,
 } from '../../node/export.js'
-import { printJson, resolveAsOf, type Ctx } from '../common.js'
+import { printJson, resolveAsOf, type Ctx, warnOnStderr } from '../common.js'
 import { VERSION } from '../version.js'
 
 interface ExportOptions {
@@ -61,6 +61,7 @@ export function registerExport(program: Command, ctx: Ctx): void {
     ).action(async (manifest: string, opts: ExportOptions) => {
       const asOf = resolveAsOf(opts.asOf, ctx.io)
       const result = await exportSystem(kind, manifest, {
+        onWarnings: warnOnStderr(ctx.io),
         out: opts.out,
         asOf,
         catalogsDir: opts.catalogs,

@@ -5,7 +5,7 @@ import type { EuAiActClassification } from '../../core/classify/types.js'
 import { issueFromManifest } from '../../node/passport.js'
 import { loadPublicKeys } from '../../node/keys.js'
 import { assertWritableFile, writeFileAtomic } from '../../node/fs-safe.js'
-import { printJson, progress, resolveAsOf, type Ctx } from '../common.js'
+import { printJson, progress, resolveAsOf, type Ctx, warnOnStderr } from '../common.js'
 
 interface IssueOptions {
   key?: string
@@ -60,6 +60,7 @@ export function registerIssue(program: Command, ctx: Ctx): void {
       const bar = progress(ctx.io, 'hashing', !opts.json)
       const result = await issueFromManifest({
         manifestPath,
+        onWarnings: warnOnStderr(ctx.io),
         keyPath: opts.key as string,
         asOf,
         nowSeconds: ctx.io.nowSeconds(),

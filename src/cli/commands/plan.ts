@@ -12,6 +12,7 @@ import {
   resolveAsOf,
   type CommonOptions,
   type Ctx,
+  warnOnStderr,
 } from '../common.js'
 
 interface PlanOptions extends CommonOptions {
@@ -46,13 +47,14 @@ export function registerPlan(program: Command, ctx: Ctx): void {
     const targets = resolveTargets(opts.targets ?? [])
     const asOf = resolveAsOf(opts.asOf, ctx.io)
     const bar = progress(ctx.io, 'hashing evidence', !opts.json)
-    const { plan } = await planSystem(manifestPath, {
+    const { plan, warnings } = await planSystem(manifestPath, {
       targets,
       asOf,
       generator: { name: 'accord', version: VERSION },
       onProgress: bar.update,
       ...(opts.catalogs ? { catalogsDir: opts.catalogs } : {}),
     })
+    warnOnStderr(ctx.io)(warnings)
     for (const w of plan.warnings) ctx.io.err(`warning: ${w.message}\n`)
     if (opts.out) {
       const written = await writePlan(plan, opts.out)
