@@ -78,6 +78,25 @@ describe('accord serve + accord publish', () => {
     ).rejects.toMatchObject({ code: 'ERR_PASSPORT_REQUEST_FORBIDDEN' })
   })
 
+  it('refuses a --registry URL with a user name and password, without echoing the password', async () => {
+    const pair = await generateKeyPair({ alg: 'EdDSA' })
+    const { privatePath } = await writeKeyPair(path.join(dir, 'keys'), 'creds', pair)
+    const p = await makePassport(await signerFromJwk(pair.privateJwk))
+    const file = path.join(dir, 'creds.sd-jwt')
+    writeFileSync(file, p.token)
+    const registry = server.url.replace('://', '://user:s3cret@')
+    const err = await runPublish([file, '--registry', registry, '--key', privatePath]).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    )
+    expect(err).toMatchObject({ code: 'ERR_CONFIG_BAD_ARGS' })
+    expect(err?.message).toContain('must not hold a user name or password')
+    expect(err?.message).not.toContain('s3cret')
+    expect((await fetch(`${server.url}/api/v1/passports/${encodeURIComponent(p.id)}`)).status).toBe(
+      404,
+    )
+  })
+
   it('publishes many passport files in batches of 100, each all or none, with progress', async () => {
     const pair = await generateKeyPair({ alg: 'EdDSA' })
     const { privatePath } = await writeKeyPair(path.join(dir, 'keys'), 'fleet', pair)

@@ -118,6 +118,13 @@ async function postSigned(
       message: `--registry "${options.registry}" is not an http(s) URL`,
     })
   }
+  if (base.username !== '' || base.password !== '')
+    // The URL is not echoed: it holds a password, and fetch refuses such URLs with a message
+    // that repeats it.
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--registry must not hold a user name or password (${base.protocol}//USER:PASSWORD@${base.host}); the registry authenticates each write by the issuer key's signature, so give ${base.protocol}//${base.host}${base.pathname === '/' ? '' : base.pathname}`,
+    })
   const url = new URL(path, base)
   const signer = await fileSigner(options.keyPath)
   const body = JSON.stringify(payload)

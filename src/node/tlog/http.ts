@@ -4,7 +4,7 @@
  * is checked by the callers against a signed checkpoint.
  */
 import { readStreamBounded } from '../../core/bounded-stream.js'
-import { TlogError } from '../../core/errors.js'
+import { ConfigError, TlogError } from '../../core/errors.js'
 import {
   LOG_API,
   MAX_LOG_RESPONSE_BYTES,
@@ -26,16 +26,25 @@ function unavailable(message: string, cause?: unknown): TlogError {
   return new TlogError({ code: 'ERR_TLOG_UNAVAILABLE', message, cause })
 }
 
-/** A log base URL: http(s), no query or fragment; trailing slashes removed. */
+/**
+ * A log base URL: http(s), no query or fragment; trailing slashes removed. Anything else is a bad
+ * argument (the URL comes from --log or --registry).
+ */
 export function normalizeLogUrl(url: string): string {
+  const bad = (message: string) => new ConfigError({ code: 'ERR_CONFIG_BAD_ARGS', message })
   let u: URL
   try {
     u = new URL(url)
   } catch {
-    throw new TypeError(`log URL "${url}" is not a URL`)
+    throw bad(`log URL "${url}" is not a URL`)
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    throw new TypeError(`log URL "${url}" must be http(s)`)
+    throw bad(`log URL "${url}" must be http(s)`)
+  // Not echoed: it holds a password, which fetch would repeat in its error message.
+  if (u.username !== '' || u.password !== '')
+    throw bad(
+      `log URL ${u.protocol}//USER:PASSWORD@${u.host} must not hold a user name or password; the log is public: give ${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`,
+    )
   u.search = ''
   u.hash = ''
   return u.toString().replace(/\/+$/, '')

@@ -168,3 +168,23 @@ describe('checkInclusion (accord verify --log)', () => {
     expect(readFileSync(out, 'utf8')).toBe(j.note)
   })
 })
+
+describe('log URLs', () => {
+  it('a URL with a user name and password, or not http(s), is a bad argument that does not echo the password', async () => {
+    const withPassword = log.url.replace('://', '://user:s3cret@')
+    const r = await runLog(['checkpoint', '--log', withPassword, '--key', registry.verifierKey])
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('ERR_CONFIG_BAD_ARGS')
+    expect(r.err).toContain('must not hold a user name or password')
+    expect(r.err).not.toContain('s3cret')
+    const ftp = await runLog([
+      'checkpoint',
+      '--log',
+      'ftp://log.example',
+      '--key',
+      registry.verifierKey,
+    ])
+    expect(ftp.code).toBe(2)
+    expect(ftp.err).toContain('http(s)')
+  })
+})
