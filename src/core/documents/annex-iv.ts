@@ -17,11 +17,9 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
-  euNotAssessedNote,
   isProviderSide,
+  scopeNotes,
   nodeById,
-  notProviderNote,
-  sectionBNote,
   type DocumentContext,
   type LinkedEvidence,
 } from './context.js'
@@ -208,19 +206,14 @@ export function renderAnnexIv(ctx: DocumentContext): string {
         'this document is produced voluntarily.',
     )
   }
-  const sectionB = sectionBNote(
-    ctx,
-    'Art. 11 technical documentation',
-    'this document is produced voluntarily',
+  notice.push(
+    ...scopeNotes(ctx, {
+      sectionB: ['Art. 11 technical documentation', 'this document is produced voluntarily'],
+      notProvider: 'The technical documentation (Art. 11(1), Annex IV)',
+      notAssessed:
+        'no point is marked for missing or partial evidence: its gaps are unknown, not absent',
+    }),
   )
-  if (sectionB) notice.push(sectionB)
-  const notProvider = notProviderNote(ctx, 'The technical documentation (Art. 11(1), Annex IV)')
-  if (notProvider) notice.push(notProvider)
-  const notAssessed = euNotAssessedNote(
-    ctx,
-    'no point is marked for missing or partial evidence: its gaps are unknown, not absent',
-  )
-  if (notAssessed) notice.push(notAssessed)
   const blocks: string[] = [
     `# Technical documentation (Annex IV): ${md(ctx.manifest.system.name)}`,
     headerBlock(ctx),

@@ -161,6 +161,26 @@ export function sectionBNote(
   )
 }
 
+/**
+ * The notes of the Annex IV documentation and the declaration that apply to this system, in order:
+ * Annex I Section B only (`sectionBNote`), vendor not the provider (`notProviderNote`), EU AI Act
+ * not assessed (`euNotAssessedNote`).
+ */
+export function scopeNotes(
+  ctx: DocumentContext,
+  texts: {
+    sectionB: [what: string, consequence: string]
+    notProvider: string
+    notAssessed: string
+  },
+): string[] {
+  return [
+    sectionBNote(ctx, ...texts.sectionB),
+    notProviderNote(ctx, texts.notProvider),
+    euNotAssessedNote(ctx, texts.notAssessed),
+  ].filter((n): n is string => n !== undefined)
+}
+
 /** `High-risk AI system — Art. 6(2); Annex III 4(a)` */
 export function classificationLine(ctx: DocumentContext): string {
   const eu = ctx.classification.euAiAct

@@ -9,10 +9,8 @@ import {
   headerBlock,
   isHighRisk,
   isProhibited,
-  euNotAssessedNote,
   isProviderSide,
-  notProviderNote,
-  sectionBNote,
+  scopeNotes,
   type DocumentContext,
 } from './context.js'
 import { bullets, joinBlocks, md, missing } from './markdown.js'
@@ -57,19 +55,14 @@ export function renderDeclaration(ctx: DocumentContext): string {
         'requires an EU declaration of conformity only for high-risk AI systems; this draft is ' +
         'informative only.',
     )
-  const sectionB = sectionBNote(
-    ctx,
-    'the EU declaration of conformity of Art. 47',
-    'this draft is informative only',
+  blocks.push(
+    ...scopeNotes(ctx, {
+      sectionB: ['the EU declaration of conformity of Art. 47', 'this draft is informative only'],
+      notProvider: 'The EU declaration of conformity (Art. 47)',
+      notAssessed:
+        'whether obligations are still open is unknown; do not sign it on the strength of this draft',
+    }),
   )
-  if (sectionB) blocks.push(sectionB)
-  const notProvider = notProviderNote(ctx, 'The EU declaration of conformity (Art. 47)')
-  if (notProvider) blocks.push(notProvider)
-  const notAssessed = euNotAssessedNote(
-    ctx,
-    'whether obligations are still open is unknown; do not sign it on the strength of this draft',
-  )
-  if (notAssessed) blocks.push(notAssessed)
   const upcoming = ctx.assessment.gapsUpcoming ?? 0
   // The assessment's gaps are the vendor's own obligations; only the provider's bear on signing.
   if (isProviderSide(ctx) && (ctx.assessment.gaps > 0 || upcoming > 0))
