@@ -445,6 +445,24 @@ describe('accord schema and catalog', () => {
     const nist = (await run(['catalog', 'nist-ai-rmf', '--json'])).json()
     expect(nist.length).toBe(72)
   })
+
+  it('marks ids that only some law versions have, aligns its columns, suggests a framework', async () => {
+    const all = await run(['catalog', 'eu-ai-act', '--all'])
+    expect(all.stdout).toMatch(
+      /^eu-ai-act:art-10\.5 +Art\. 10\(5\) +Special categories .*\[law versions: original\]$/m,
+    )
+    expect(all.stdout).toMatch(/^law versions: original \(.*\); amended-2026-1744 \(/m)
+    const json = (await run(['catalog', 'eu-ai-act', '--all', '--json'])).json()
+    const byId = (id: string) => json.find((n: { id: string }) => n.id === id)
+    expect(byId('eu-ai-act:art-5.1.ba').lawVersions).toEqual(['amended-2026-1744'])
+    expect(byId('eu-ai-act:art-9')).not.toHaveProperty('lawVersions')
+    // The reference column starts at the same place on every line, long framework ids included.
+    const korea = (await run(['catalog', 'korea-ai-basic-act'])).stdout.trimEnd().split('\n')
+    expect(new Set(korea.map((l) => l.indexOf(' Art. ') + 1)).size).toBe(1)
+    const typo = await run(['catalog', 'eu-ai-ac'])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain('did you mean "eu-ai-act"?')
+  })
 })
 
 describe('the installed binary', () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { closest } from 'fastest-levenshtein'
 import { ConfigError } from '../../core/errors.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { printJson, type Ctx } from '../common.js'
@@ -40,24 +41,47 @@ export function registerCatalog(program: Command, ctx: Ctx): void {
       }
       const catalog = set.catalogs.get(framework)
       if (!catalog) {
+        const known = [...set.catalogs.keys()]
         throw new ConfigError({
           code: 'ERR_CONFIG_BAD_ARGS',
-          message: `unknown framework "${framework}"; known: ${[...set.catalogs.keys()].join(', ')}`,
+          message: `unknown framework "${framework}"${known.length > 0 ? ` (did you mean "${closest(framework, known)}"?)` : ''}; known: ${known.join(', ')}`,
         })
       }
       const nodes = catalog.nodes.filter((n) => opts.all || n.assessable)
+      // A node that is not part of every version of the law (e.g. Art. 10(5), deleted by Reg. (EU)
+      // 2026/1744) is marked with the versions it is part of.
+      const versions = catalog.law_versions ?? []
+      const partial = (n: (typeof nodes)[number]): string[] | undefined =>
+        n.law_versions !== undefined && versions.some((v) => !n.law_versions?.includes(v.id))
+          ? n.law_versions
+          : undefined
       if (opts.json) {
         return printJson(
           ctx.io,
-          nodes.map((n) => ({
-            id: `${framework}:${n.id}`,
-            urn: n.urn,
-            ref: n.ref_id,
-            name: n.name,
-          })),
+          nodes.map((n) => {
+            const only = partial(n)
+            return {
+              id: `${framework}:${n.id}`,
+              urn: n.urn,
+              ref: n.ref_id,
+              name: n.name,
+              ...(only ? { lawVersions: only } : {}),
+            }
+          }),
         )
       }
-      for (const n of nodes)
-        ctx.io.out(`${(framework + ':' + n.id).padEnd(32)} ${n.ref_id.padEnd(20)} ${n.name}\n`)
+      const idWidth = Math.max(...nodes.map((n) => framework.length + 1 + n.id.length)) + 2
+      const refWidth = Math.max(...nodes.map((n) => n.ref_id.length)) + 2
+      for (const n of nodes) {
+        const only = partial(n)
+        ctx.io.out(
+          `${(framework + ':' + n.id).padEnd(idWidth)}${n.ref_id.padEnd(refWidth)}${n.name}` +
+            `${only ? `  [law versions: ${only.join(', ') || 'none'}]` : ''}\n`,
+        )
+      }
+      if (versions.length > 1)
+        ctx.io.out(
+          `\nlaw versions: ${versions.map((v) => `${v.id} (${v.title}, from ${v.in_force_from})`).join('; ')}\n`,
+        )
     })
 }
