@@ -9,6 +9,7 @@
  * pattern; on a tie the first in the manifest. Its owner is used when it has one; otherwise
  * `owners.byFramework[framework]`, then `owners.default`. Its due date is used when it has one.
  */
+import { closest } from 'fastest-levenshtein'
 import type { CatalogSet } from '../catalog/types.js'
 import { shortId } from '../catalog/lookup.js'
 import type { Manifest } from '../manifest/schema.js'
@@ -94,6 +95,16 @@ export function createOwnerResolver(manifest: Manifest, catalogs: CatalogSet): O
           message: `plan.actions[${index}] "${entry.obligation}" matches no open obligation in this plan: it is met already, belongs to a target not planned, or is misspelled (\`accord catalog\` lists ids)`,
         })
       })
+      // A framework id that no catalog has (a typo such as `eu-ai-ac`) assigns nobody.
+      const known = [...catalogs.catalogs.keys()]
+      for (const framework of Object.keys(owners?.byFramework ?? {})) {
+        if (catalogs.catalogs.has(framework)) continue
+        const guess = known.length > 0 ? ` (did you mean "${closest(framework, known)}"?)` : ''
+        warnings.push({
+          path: ['plan', 'owners', 'byFramework', framework],
+          message: `plan.owners.byFramework names "${framework}", which is not a loaded framework${guess}, so it assigns no owner; known: ${known.join(', ')}`,
+        })
+      }
       return warnings
     },
   }

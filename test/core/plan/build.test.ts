@@ -272,6 +272,21 @@ describe('buildPlan: actions', () => {
     ])
     expect(plan.warnings[0]?.message).toContain('"eu-ai-act:art-99" matches no open obligation')
   })
+
+  it('warns about a byFramework key that is no loaded framework, with the closest one', () => {
+    const plan = buildPlan(
+      options({
+        manifest: manifest({
+          owners: { byFramework: { 'eu-ai-ac': 'EU lead', 'nist-ai-rmf': 'RMF lead' } },
+        }),
+      }),
+    )
+    expect(plan.warnings.map((w) => w.path)).toEqual([
+      ['plan', 'owners', 'byFramework', 'eu-ai-ac'],
+    ])
+    expect(plan.warnings[0]?.message).toContain('(did you mean "eu-ai-act"?)')
+    expect(plan.actions.some((a) => a.owner === 'EU lead')).toBe(false)
+  })
 })
 
 describe('buildPlan: evidence reuse', () => {
