@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds catalogs/eu-ai-act/2024-1689.v1.json (the EU AI Act catalog) from the compact source in
+ * Builds catalogs/eu-ai-act/2024-1689.v2.json (the EU AI Act catalog) from the compact source in
  * this file. The JSON is the output; edit this script, not the JSON, then run:
  *
  *   node scripts/build-eu-catalog.mjs          # write the JSON
@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname } from 'node:path'
 
-const OUT = fileURLToPath(new URL('../catalogs/eu-ai-act/2024-1689.v1.json', import.meta.url))
+const OUT = fileURLToPath(new URL('../catalogs/eu-ai-act/2024-1689.v2.json', import.meta.url))
 const URN = 'urn:accord:req:eu-ai-act-2024-1689:'
 const ORIG = 'original'
 const AMND = 'amended-2026-1744'
@@ -2940,7 +2940,7 @@ const catalog = {
   urn: 'urn:accord:catalog:eu-ai-act-2024-1689',
   framework: 'eu-ai-act',
   edition: '2024-1689',
-  version: 1,
+  version: 2,
   name: 'EU Artificial Intelligence Act (Regulation (EU) 2024/1689)',
   description:
     'Classification rules and operator obligations of the EU AI Act as published (OJ L, 12.7.2024) and as amended by Regulation (EU) 2026/1744 (Digital Omnibus on AI): AI literacy, prohibited practices, high-risk classification (Art. 6, Annexes I and III), requirements and obligations for high-risk systems, transparency, general-purpose AI models, post-market monitoring and serious incidents, technical documentation (Annex IV) and the EU declaration of conformity (Annex V). Summaries are paraphrases; this is not legal advice.',

@@ -17,9 +17,9 @@ export interface ValidatedFile {
 
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
-    file: 'eu-ai-act/2024-1689.v1.json',
-    sha256: '607a44a34b57f5be301378af2d537d097163fb43c7ac617cb28bd9c9460d5cc0',
-    canonicalSha256: '09eb29b0fe8210375dfda3e58dbb865e16f2b8e8d7ebc00eaffc6801ec168cf2',
+    file: 'eu-ai-act/2024-1689.v2.json',
+    sha256: '64130b92ab94cc8c73cc3b804269430e00c91472430ce9bce8fad26ca9b2ef8d',
+    canonicalSha256: '6c39f65209a9f375f39cb4ea9017f629defa61f61e02c4779f6c14c07e840f43',
   },
   {
     file: 'iso-42001/2023.v1.json',
@@ -27,9 +27,9 @@ export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
     canonicalSha256: '2180bfe95b9b6c983e6e8e90e52d6f706dad3bf35d18bbb1f146d5d5575eb55e',
   },
   {
-    file: 'korea-ai-basic-act/2025.v1.json',
-    sha256: '38b96e639019c62758f493464ee9645686bc8b313cb780659468bcd2d4f7e0d7',
-    canonicalSha256: '250160c6ba7354a5f65fa78355d407ad3ba6b5f33a7911b0d84e3f1065955c68',
+    file: 'korea-ai-basic-act/2025.v2.json',
+    sha256: 'e065354a8bd13c4285a7d8e75ca65b817aff4f8335ed84a2ce40a4121da1c21d',
+    canonicalSha256: 'c768463337c8f1430fd3440e300b57fb0d102b2bd1b9b005498d12ef14bccb68',
   },
   {
     file: 'mappings/eu-ai-act-2024-1689--iso-42001-2023.v1.json',
@@ -56,8 +56,8 @@ export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
     sha256: 'c2a8983902f7bbce95d8879a531ad6355417f3b35b3d5fcb2a65abf49e0f6688',
   },
   {
-    file: 'mappings/nist-ai-600-1-2024--eu-ai-act-2024-1689.v1.json',
-    sha256: '85058780124ed36e42f4abf18cbdf7c1c2e11dd95d25be0f85f55317c3f5e9c0',
+    file: 'mappings/nist-ai-600-1-2024--eu-ai-act-2024-1689.v2.json',
+    sha256: '58ac343d0da45f5e0322423bcbe9649a91e16cc312439045ea51547196059bff',
   },
   {
     file: 'mappings/nist-ai-600-1-2024--iso-42001-2023.v1.json',
