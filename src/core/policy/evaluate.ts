@@ -274,6 +274,12 @@ interface Recognised {
   assessedBy: AssessmentType
   rule: number
 }
+/** A recognition rule for the obligation whose source framework was not disclosed. */
+interface Hidden {
+  accept: string
+  framework: string
+  rule: number
+}
 interface NotQualified {
   source: string
   assessments: AssessmentType[]
@@ -285,14 +291,19 @@ interface NotQualified {
 function recognise(
   ctx: Context,
   ref: string,
-): { ok: Recognised } | { near: NotQualified } | undefined {
+): { ok: Recognised } | { near?: NotQualified; hidden?: Hidden } | undefined {
   let near: NotQualified | undefined
+  let hidden: Hidden | undefined
   const rules: readonly RecognitionRule[] = ctx.policy.recognition
   for (const [index, rule] of rules.entries()) {
     if (rule.as !== ref) continue
     const { framework, id: pattern } = splitRef(rule.accept)
     const status = ctx.framework(framework)
-    if (status === undefined) continue
+    if (status === undefined) {
+      // The rule could apply, but its source framework was not presented: nothing can be said.
+      hidden ??= { accept: rule.accept, framework, rule: index + 1 }
+      continue
+    }
     const re = globToRegExp(pattern)
     const sources = [...ctx.items(framework, status)]
       .filter(([id, s]) => s === 'met' && re.test(id))
@@ -312,7 +323,16 @@ function recognise(
       }
     }
   }
-  return near === undefined ? undefined : { near }
+  if (near === undefined && hidden === undefined) return undefined
+  return { ...(near ? { near } : {}), ...(hidden ? { hidden } : {}) }
+}
+
+/** Evidence items the holder did not disclose (the passport commits to `count` items). */
+function undisclosedEvidence(ctx: Context): number {
+  const evidence = ctx.subject.evidence
+  if (evidence === undefined) return 0
+  const shown = evidence.items?.length ?? 0
+  return typeof evidence.count === 'number' && evidence.count > shown ? evidence.count - shown : 0
 }
 
 /** Natural order of ids, so `measure-2.3` comes before `measure-2.10`. */
@@ -345,9 +365,13 @@ function checkObligations(ctx: Context): CheckResult[] {
         `met through mutual recognition: ${r.source} (${r.assessedBy}) recognised as ${ref} under rule ${r.rule}`,
       )
     }
+    const near = rec !== undefined && !('ok' in rec) ? rec.near : undefined
+    const hidden = rec !== undefined && !('ok' in rec) ? rec.hidden : undefined
+    // Evidence the holder withheld may hold the assessment a rule asks for.
+    const withheld = near === undefined ? 0 : undisclosedEvidence(ctx)
     const nearMiss =
-      rec !== undefined && 'near' in rec
-        ? `; ${rec.near.source} is met but was assessed only by ${list(rec.near.assessments.length > 0 ? rec.near.assessments : ['nobody named'])}, and recognition rule ${rec.near.rule} requires ${list(rec.near.required)}`
+      near !== undefined
+        ? `; ${near.source} is met but was assessed only by ${list(near.assessments.length > 0 ? near.assessments : ['nobody named'])}${withheld > 0 ? ' in what is disclosed' : ''}, and recognition rule ${near.rule} requires ${list(near.required)}`
         : ''
     if (status === undefined) {
       return undisclosed(
@@ -356,6 +380,20 @@ function checkObligations(ctx: Context): CheckResult[] {
       )
     }
     const state = own === undefined ? 'not assessed in the passport' : (STATUS_WORDS[own] ?? own)
+    // A recognition rule could still make it met once the holder presents what it needs, so the
+    // passport is not shown to fall short: indeterminate, not fail.
+    if (hidden !== undefined) {
+      return undisclosed(
+        check,
+        `${ref} is ${state}, but recognition rule ${hidden.rule} could count ${hidden.accept} for it and the obligation status under ${frameworkName(hidden.framework)} is not disclosed${nearMiss} (ask the vendor to present it)`,
+      )
+    }
+    if (near !== undefined && withheld > 0) {
+      return undisclosed(
+        check,
+        `${ref} is ${state}${nearMiss}; ${withheld} evidence item${withheld === 1 ? ' is' : 's are'} not disclosed (ask the vendor to present the evidence for ${near.source})`,
+      )
+    }
     return result(
       check,
       'fail',

@@ -323,6 +323,50 @@ const ROWS: Row[] = [
       'eu-ai-act:art-15.1 is not met; this policy requires it met; nist-ai-rmf:measure-2.7 is met but was assessed only by self, and recognition rule 1 requires third-party or notified-body',
   },
   {
+    name: 'recognition whose source framework is undisclosed -> indeterminate, not fail',
+    policy: {
+      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
+      recognition: [
+        {
+          accept: 'nist-ai-rmf:measure-2.5',
+          as: 'eu-ai-act:art-15.1',
+          when: { assessedBy: ['third-party', 'notified-body'] },
+          rationale: 'r',
+        },
+      ],
+    },
+    input: { claims: without('obligations', 'nist-ai-rmf') },
+    check: 'policy:obligation:eu-ai-act:art-15.1',
+    outcome: 'indeterminate',
+    reason: 'disclosure-missing',
+    message:
+      'eu-ai-act:art-15.1 is not met, but recognition rule 1 could count nist-ai-rmf:measure-2.5 for it and the obligation status under the NIST AI RMF is not disclosed (ask the vendor to present it)',
+  },
+  {
+    name: 'recognition near miss while evidence is withheld -> indeterminate, not fail',
+    policy: {
+      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
+      recognition: [
+        {
+          accept: 'nist-ai-rmf:measure-2.7',
+          as: 'eu-ai-act:art-15.1',
+          when: { assessedBy: ['third-party', 'notified-body'] },
+          rationale: 'r',
+        },
+      ],
+    },
+    input: {
+      claims: claims({
+        evidence: { ...claims().credentialSubject.evidence, count: 3 },
+      }),
+    },
+    check: 'policy:obligation:eu-ai-act:art-15.1',
+    outcome: 'indeterminate',
+    reason: 'disclosure-missing',
+    message:
+      'eu-ai-act:art-15.1 is not met; nist-ai-rmf:measure-2.7 is met but was assessed only by self in what is disclosed, and recognition rule 1 requires third-party or notified-body; 1 evidence item is not disclosed (ask the vendor to present the evidence for nist-ai-rmf:measure-2.7)',
+  },
+  {
     name: 'recognition glob picks the qualifying source, numbered rule',
     policy: {
       requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
