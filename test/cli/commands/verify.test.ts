@@ -169,3 +169,22 @@ describe('accord verify output', () => {
     )
   })
 })
+
+describe('accord verify checks the policy against the catalogs', () => {
+  it('a misspelt obligation id or recognition target is a policy error (exit 3), not a rule that never holds', async () => {
+    const policy = p('policies', 'typo.yaml')
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const text = readFileSync(POLICY(), 'utf8')
+      .replace('- eu-ai-act:art-12 #', '- eu-ai-act:art-122 #')
+      .replace('as: eu-ai-act:art-15.5', 'as: eu-ai-act:art-15.55')
+    writeFileSync(policy, text)
+    const r = await run(['verify', p('bb.sd-jwt'), '--policy', policy, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_CONFIG_POLICY_INVALID')
+    const issues = r.json().error.issues as { code: string; message: string }[]
+    expect(issues.map((i) => [i.code, i.message])).toEqual([
+      ['unknown_obligation', 'eu-ai-act:art-122 is not in the eu-ai-act catalog'],
+      ['unknown_obligation', 'eu-ai-act:art-15.55 is not in the eu-ai-act catalog'],
+    ])
+  })
+})
