@@ -258,7 +258,9 @@ export async function verifyPassport(
       endorsements: endorsements.map(({ result, assessor }) => ({
         valid: result.valid,
         checked: result.checked,
-        ...(assessor ? { issuerName: assessor.name, kind: assessor.kind } : {}),
+        ...(assessor
+          ? { issuerName: assessor.name, kind: assessor.kind, assessorKid: assessor.kid }
+          : {}),
       })),
       nowSeconds: options.nowSeconds,
       statusChecked,

@@ -27,6 +27,8 @@ export interface PolicyEndorsement {
   issuerName?: string
   /** Its kind (`notified-body`, `third-party`, `national-authority`). */
   kind?: string
+  /** Which trusted key signed it (its `kid`): several endorsements by one assessor count once. */
+  assessorKid?: string
   /** True when its signature, trust and binding to this passport verified. */
   valid: boolean
   /** What it vouches for (e.g. obligation references). */
@@ -491,12 +493,27 @@ function checkEndorsements(ctx: Context): CheckResult[] {
   if (req === undefined) return []
   const check = 'policy:endorsements'
   const from = req.from
-  const counted = ctx.input.endorsements.filter(
+  const qualifying = ctx.input.endorsements.filter(
     (e) =>
       e.valid &&
       (from === undefined ||
         (e.kind !== undefined && (from as readonly string[]).includes(e.kind))),
   )
+  // `min` counts assessors, not tokens: the same endorsement given twice, or two by one body, is
+  // one assessor's word.
+  const seen = new Set<string>()
+  const counted = qualifying.filter((e) => {
+    const who = e.assessorKid ?? e.issuerName
+    if (who === undefined) return true
+    if (seen.has(who)) return false
+    seen.add(who)
+    return true
+  })
+  const repeated = qualifying.length - counted.length
+  const again =
+    repeated > 0
+      ? ` (${repeated} more by an assessor already counted)`
+      : ''
   const source =
     from === undefined ? 'trusted assessors' : list(from.map((k) => k.replace('-', ' ')))
   const names = counted.map((e) => e.issuerName ?? 'unnamed').join(', ')
@@ -504,7 +521,7 @@ function checkEndorsements(ctx: Context): CheckResult[] {
     return [
       pass(
         check,
-        `${counted.length} valid endorsement(s) from ${source} (${names}); at least ${req.min} required`,
+        `${counted.length} valid endorsement(s) from ${source} (${names})${again}; at least ${req.min} required`,
       ),
     ]
   }
@@ -515,7 +532,7 @@ function checkEndorsements(ctx: Context): CheckResult[] {
       check,
       'fail',
       'policy-endorsement',
-      `${counted.length} valid endorsement(s) from ${source}${note}; this policy requires at least ${req.min}`,
+      `${counted.length} valid endorsement(s) from ${source}${again}${note}; this policy requires at least ${req.min}`,
     ),
   ]
 }

@@ -188,3 +188,53 @@ describe('accord verify checks the policy against the catalogs', () => {
     ])
   })
 })
+
+describe('accord verify --endorsement', () => {
+  it('the same endorsement given twice counts once towards endorsements.min', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const endorsed = await run([
+      'endorse',
+      p('bb.sd-jwt'),
+      '--key',
+      p('keys', 'authority.private.jwk.json'),
+      '--name',
+      'Authority',
+      '--kind',
+      'national-authority',
+      '--checked',
+      'eu-ai-act:art-14',
+      '--statement',
+      'checked',
+      '--out',
+      p('bb.end.sd-jwt'),
+    ])
+    expect(endorsed.code).toBe(0)
+    const policy = p('policies', 'two-endorsements.yaml')
+    writeFileSync(
+      policy,
+      readFileSync(POLICY(), 'utf8').replace(
+        '  maxAgeDays: 365',
+        '  endorsements: { min: 2 }\n  maxAgeDays: 365',
+      ),
+    )
+    const end = p('bb.end.sd-jwt')
+    const r = await run([
+      'verify',
+      p('bb.sd-jwt'),
+      '--policy',
+      policy,
+      '--endorsement',
+      end,
+      '--endorsement',
+      end,
+      '--json',
+    ])
+    const check = r.json().checks.find((c: { check: string }) => c.check === 'policy:endorsements')
+    expect(check).toMatchObject({ outcome: 'fail', reason: 'policy-endorsement' })
+    expect(check.message).toMatch(
+      /^1 valid endorsement\(s\) .*1 more by an assessor already counted/,
+    )
+    expect(r.json().verdict).toBe('rejected')
+    expect(r.code).toBe(1)
+  })
+})

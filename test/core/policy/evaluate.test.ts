@@ -505,6 +505,27 @@ const ROWS: Row[] = [
       '1 valid endorsement(s) from notified body or national authority (NB 0123); at least 1 required',
   },
   {
+    name: 'endorsements: the same assessor twice counts once towards min',
+    policy: {
+      trust: {
+        ...TRUST,
+        assessors: [{ name: 'Lab', kind: 'third-party', jwks: 'lab.json' }],
+      },
+      requirements: { endorsements: { min: 2 } },
+    },
+    input: {
+      endorsements: [
+        { issuerName: 'Lab', kind: 'third-party', assessorKid: 'k1', valid: true, checked: [] },
+        { issuerName: 'Lab', kind: 'third-party', assessorKid: 'k1', valid: true, checked: [] },
+      ],
+    },
+    check: 'policy:endorsements',
+    outcome: 'fail',
+    reason: 'policy-endorsement',
+    message:
+      '1 valid endorsement(s) from trusted assessors (1 more by an assessor already counted); this policy requires at least 2',
+  },
+  {
     name: 'endorsements: invalid and wrong-kind ones do not count',
     policy: {
       trust: { ...TRUST, assessors: [{ name: 'NB', kind: 'notified-body', jwks: 'nb.json' }] },
