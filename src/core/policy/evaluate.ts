@@ -510,10 +510,7 @@ function checkEndorsements(ctx: Context): CheckResult[] {
     return true
   })
   const repeated = qualifying.length - counted.length
-  const again =
-    repeated > 0
-      ? ` (${repeated} more by an assessor already counted)`
-      : ''
+  const again = repeated > 0 ? ` (${repeated} more by an assessor already counted)` : ''
   const source =
     from === undefined ? 'trusted assessors' : list(from.map((k) => k.replace('-', ' ')))
   const names = counted.map((e) => e.issuerName ?? 'unnamed').join(', ')
@@ -602,16 +599,25 @@ function checkAssurance(ctx: Context): CheckResult[] {
     const allowed = req.remoteDisable?.allowedControllers ?? []
     const rd = a?.remoteDisable
     const controller = rd === undefined || !rd.exists ? 'none' : rd.controlledBy
+    const want =
+      allowed.length === 1 && allowed[0] === 'none'
+        ? 'this policy allows no remote disable at all'
+        : `this policy allows remote disable only when controlled by: ${list(allowed.map((c) => (c === 'none' ? 'nobody' : c)))}`
+    if (rd?.exists === true && controller === 'none') {
+      // A remote disable exists but no controller is named: it is not "none", and anyone may
+      // hold it, so only a policy allowing every controller accepts it.
+      const anyone = (['vendor', 'deployer', 'joint'] as const).every((c) => allowed.includes(c))
+      return [
+        anyone,
+        `the passport says the system can be disabled remotely but names no controller (controlledBy: none); ${want}`,
+      ]
+    }
     const found =
       controller === 'none'
         ? 'the system cannot be disabled remotely'
         : controller === 'joint'
           ? 'the system can be disabled remotely under joint vendor and deployer control'
           : `the ${controller} can disable the system remotely`
-    const want =
-      allowed.length === 1 && allowed[0] === 'none'
-        ? 'this policy allows no remote disable at all'
-        : `this policy allows remote disable only when controlled by: ${list(allowed.map((c) => (c === 'none' ? 'nobody' : c)))}`
     return [allowed.includes(controller), `${found}; ${want}`]
   })
   add('data-residency', req.dataResidency !== undefined, () => {

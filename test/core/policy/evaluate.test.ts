@@ -715,6 +715,24 @@ describe('remote disable', () => {
       ['none'],
       false,
     ],
+    [
+      'a remote disable that exists with no controller named is not "none"',
+      { exists: true, controlledBy: 'none' },
+      ['none'],
+      false,
+    ],
+    [
+      'an existing remote disable with no controller named fails a deployer-only policy',
+      { exists: true, controlledBy: 'none' },
+      ['deployer', 'none'],
+      false,
+    ],
+    [
+      'an existing remote disable with no controller named passes when anyone may control it',
+      { exists: true, controlledBy: 'none' },
+      ['vendor', 'deployer', 'joint'],
+      true,
+    ],
   ]
   it.each(rows)('%s', (_, remoteDisable, allowed, ok) => {
     const base = claims().credentialSubject.assurance!
