@@ -259,7 +259,12 @@ export async function verifyPassport(
         valid: result.valid,
         checked: result.checked,
         ...(assessor
-          ? { issuerName: assessor.name, kind: assessor.kind, assessorKid: assessor.kid }
+          ? {
+              issuerName: assessor.name,
+              kind: assessor.kind,
+              // One assessor may hold several keys (a JWK Set): it is identified by its entry.
+              assessorId: `${assessor.kind}:${assessor.name}`,
+            }
           : {}),
       })),
       nowSeconds: options.nowSeconds,

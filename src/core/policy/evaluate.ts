@@ -27,8 +27,11 @@ export interface PolicyEndorsement {
   issuerName?: string
   /** Its kind (`notified-body`, `third-party`, `national-authority`). */
   kind?: string
-  /** Which trusted key signed it (its `kid`): several endorsements by one assessor count once. */
-  assessorKid?: string
+  /**
+   * Which trusted assessor signed it (its entry in the policy, whatever key of it signed): several
+   * endorsements by one assessor count once.
+   */
+  assessorId?: string
   /** True when its signature, trust and binding to this passport verified. */
   valid: boolean
   /** What it vouches for (e.g. obligation references). */
@@ -503,7 +506,7 @@ function checkEndorsements(ctx: Context): CheckResult[] {
   // one assessor's word.
   const seen = new Set<string>()
   const counted = qualifying.filter((e) => {
-    const who = e.assessorKid ?? e.issuerName
+    const who = e.assessorId ?? e.issuerName
     if (who === undefined) return true
     if (seen.has(who)) return false
     seen.add(who)

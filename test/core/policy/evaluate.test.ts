@@ -515,8 +515,8 @@ const ROWS: Row[] = [
     },
     input: {
       endorsements: [
-        { issuerName: 'Lab', kind: 'third-party', assessorKid: 'k1', valid: true, checked: [] },
-        { issuerName: 'Lab', kind: 'third-party', assessorKid: 'k1', valid: true, checked: [] },
+        { issuerName: 'Lab', kind: 'third-party', assessorId: 'k1', valid: true, checked: [] },
+        { issuerName: 'Lab', kind: 'third-party', assessorId: 'k1', valid: true, checked: [] },
       ],
     },
     check: 'policy:endorsements',
