@@ -412,6 +412,17 @@ function percent(x: number): string {
   return `${Math.round(x * 1000) / 10}%`
 }
 
+/**
+ * `value` and `bound` as percentages with enough decimals to tell them apart: 66.667% against
+ * a minimum of 66.67%, not "66.7%; this policy requires at least 66.7%".
+ */
+function percents(value: number, bound: number): [string, string] {
+  let digits = 1
+  const f = (x: number) => `${Number((x * 100).toFixed(digits))}%`
+  while (digits < 6 && f(value) === f(bound)) digits++
+  return [f(value), f(bound)]
+}
+
 function checkReadiness(ctx: Context): CheckResult[] {
   const min = ctx.policy.requirements.minReadiness ?? {}
   return Object.keys(min)
@@ -458,7 +469,7 @@ function checkReadiness(ctx: Context): CheckResult[] {
             check,
             'fail',
             'policy-obligation',
-            `readiness under ${what} is ${percent(readiness)}; this policy requires at least ${percent(required)}`,
+            `readiness under ${what} is ${percents(readiness, required).join('; this policy requires at least ')}`,
           )
     })
 }

@@ -439,6 +439,29 @@ const ROWS: Row[] = [
     message: 'readiness under the NIST AI RMF is 50%; this policy requires at least 60%',
   },
   {
+    name: 'readiness just below the minimum shows the digits that differ',
+    policy: { requirements: { minReadiness: { 'nist-ai-rmf:govern-*': 0.6667 } } },
+    input: {
+      claims: claims({
+        obligations: {
+          'nist-ai-rmf': {
+            met: 2,
+            partial: 0,
+            missing: 1,
+            notApplicable: 0,
+            readiness: 2 / 3,
+            byStatus: { met: ['govern-1.1', 'govern-1.2'], missing: ['govern-1.3'] },
+          },
+        },
+      }),
+    },
+    check: 'policy:readiness:nist-ai-rmf:govern-*',
+    outcome: 'fail',
+    reason: 'policy-obligation',
+    message:
+      'readiness under nist-ai-rmf:govern-* is 66.667%; this policy requires at least 66.67%',
+  },
+  {
     name: 'readiness of a function (glob)',
     policy: { requirements: { minReadiness: { 'nist-ai-rmf:govern-*': 0.6 } } },
     check: 'policy:readiness:nist-ai-rmf:govern-*',
