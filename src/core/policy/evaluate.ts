@@ -197,17 +197,12 @@ function checkCategories(ctx: Context): CheckResult[] {
     const allowed = accepted[j]
     const c = ctx.classification(j)
     if (c === undefined) {
-      return (req.jurisdictions as readonly string[]).includes(j)
-        ? undisclosed(
-            check,
-            `the category under ${frameworkName(j)} is not disclosed; this policy requires it`,
-          )
-        : result(
-            check,
-            'skipped',
-            'disclosure-missing',
-            `no classification under ${frameworkName(j)} is disclosed and this policy does not require one`,
-          )
+      // Listing accepted categories requires the classification: were an undisclosed one skipped,
+      // a holder could pass the rule (even with a prohibited system) by not presenting it.
+      return undisclosed(
+        check,
+        `the category under ${frameworkName(j)} is not disclosed; this policy accepts only ${list([...(allowed ?? [])])} (ask the vendor to present the classification)`,
+      )
     }
     if (c.category === 'prohibited') {
       return result(

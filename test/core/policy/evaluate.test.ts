@@ -231,16 +231,17 @@ const ROWS: Row[] = [
     check: 'policy:category:eu-ai-act',
     outcome: 'indeterminate',
     reason: 'disclosure-missing',
-    message: /not disclosed; this policy requires it/,
+    message: /not disclosed; this policy accepts only high-risk/,
   },
   {
-    name: 'category undisclosed and jurisdiction optional -> skipped',
-    policy: { requirements: { categories: { 'eu-ai-act': ['out-of-scope'] } } },
+    name: 'category undisclosed without jurisdictions -> still indeterminate, never skipped',
+    policy: { requirements: { categories: { 'eu-ai-act': ['out-of-scope', 'minimal'] } } },
     input: { claims: without('classification', 'eu-ai-act') },
     check: 'policy:category:eu-ai-act',
-    outcome: 'skipped',
+    outcome: 'indeterminate',
     reason: 'disclosure-missing',
-    message: /does not require one/,
+    message:
+      'the category under the EU AI Act is not disclosed; this policy accepts only out-of-scope or minimal (ask the vendor to present the classification)',
   },
   // Obligations and mutual recognition
   {
