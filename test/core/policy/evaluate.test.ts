@@ -451,7 +451,12 @@ const ROWS: Row[] = [
             missing: 1,
             notApplicable: 0,
             readiness: 2 / 3,
-            byStatus: { met: ['govern-1.1', 'govern-1.2'], missing: ['govern-1.3'] },
+            byStatus: {
+              met: ['govern-1.1', 'govern-1.2'],
+              partial: [],
+              missing: ['govern-1.3'],
+              'not-applicable': [],
+            },
           },
         },
       }),
