@@ -258,7 +258,14 @@ export async function verifyPassport(
       endorsements: endorsements.map(({ result, assessor }) => ({
         valid: result.valid,
         checked: result.checked,
-        ...(assessor ? { issuerName: assessor.name, kind: assessor.kind } : {}),
+        ...(assessor
+          ? {
+              issuerName: assessor.name,
+              kind: assessor.kind,
+              // One assessor may hold several keys (a JWK Set): it is identified by its entry.
+              assessorId: `${assessor.kind}:${assessor.name}`,
+            }
+          : {}),
       })),
       nowSeconds: options.nowSeconds,
       statusChecked,

@@ -530,6 +530,15 @@ describe('POST /api/v1/verify', () => {
     })
     expect(fileKeys.statusCode).toBe(422)
     expect(fileKeys.json().code).toBe('ERR_CONFIG_POLICY_INVALID')
+    // A misspelt obligation id is refused like in `accord verify`, not a rule that never holds.
+    const typo = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { passport: p.token, policy: `${policy}\n  obligationsMet: [eu-ai-act:art-122]` },
+    })
+    expect(typo.statusCode).toBe(422)
+    expect(typo.json().code).toBe('ERR_CONFIG_POLICY_INVALID')
+    expect(typo.json().message).toContain('eu-ai-act:art-122 is not in the eu-ai-act catalog')
   })
 
   it('answers a passport verified again (remembered) exactly as the first time, status included', async () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
 import { checkInclusionFromArgs } from '../../node/tlog/client.js'
 import type { VerificationResult, Verdict } from '../../core/passport/types.js'
+import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
@@ -73,7 +74,9 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       checkKeyBindingOptions(opts)
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
       if (opts.artifacts !== undefined) await checkArtifactsDir(opts.artifacts)
-      const loaded = await loadPolicy(opts.policy as string)
+      // With the catalogs, a misspelt obligation id or pattern in the policy is an error, not a
+      // rule that silently never holds (or a recognition rule that never applies).
+      const loaded = await loadPolicy(opts.policy as string, { catalogs: await loadCatalogSet() })
       const file = await readPassportFile(passportPath)
       const bar = progress(ctx.io, 'checking artifacts', !opts.json)
       const result = await verifyPassport(file.sdJwt, {

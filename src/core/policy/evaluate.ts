@@ -27,6 +27,11 @@ export interface PolicyEndorsement {
   issuerName?: string
   /** Its kind (`notified-body`, `third-party`, `national-authority`). */
   kind?: string
+  /**
+   * Which trusted assessor signed it (its entry in the policy, whatever key of it signed): several
+   * endorsements by one assessor count once.
+   */
+  assessorId?: string
   /** True when its signature, trust and binding to this passport verified. */
   valid: boolean
   /** What it vouches for (e.g. obligation references). */
@@ -192,17 +197,12 @@ function checkCategories(ctx: Context): CheckResult[] {
     const allowed = accepted[j]
     const c = ctx.classification(j)
     if (c === undefined) {
-      return (req.jurisdictions as readonly string[]).includes(j)
-        ? undisclosed(
-            check,
-            `the category under ${frameworkName(j)} is not disclosed; this policy requires it`,
-          )
-        : result(
-            check,
-            'skipped',
-            'disclosure-missing',
-            `no classification under ${frameworkName(j)} is disclosed and this policy does not require one`,
-          )
+      // Listing accepted categories requires the classification: were an undisclosed one skipped,
+      // a holder could pass the rule (even with a prohibited system) by not presenting it.
+      return undisclosed(
+        check,
+        `the category under ${frameworkName(j)} is not disclosed; this policy accepts only ${list([...(allowed ?? [])])} (ask the vendor to present the classification)`,
+      )
     }
     if (c.category === 'prohibited') {
       return result(
@@ -274,6 +274,12 @@ interface Recognised {
   assessedBy: AssessmentType
   rule: number
 }
+/** A recognition rule for the obligation whose source framework was not disclosed. */
+interface Hidden {
+  accept: string
+  framework: string
+  rule: number
+}
 interface NotQualified {
   source: string
   assessments: AssessmentType[]
@@ -285,14 +291,19 @@ interface NotQualified {
 function recognise(
   ctx: Context,
   ref: string,
-): { ok: Recognised } | { near: NotQualified } | undefined {
+): { ok: Recognised } | { near?: NotQualified; hidden?: Hidden } | undefined {
   let near: NotQualified | undefined
+  let hidden: Hidden | undefined
   const rules: readonly RecognitionRule[] = ctx.policy.recognition
   for (const [index, rule] of rules.entries()) {
     if (rule.as !== ref) continue
     const { framework, id: pattern } = splitRef(rule.accept)
     const status = ctx.framework(framework)
-    if (status === undefined) continue
+    if (status === undefined) {
+      // The rule could apply, but its source framework was not presented: nothing can be said.
+      hidden ??= { accept: rule.accept, framework, rule: index + 1 }
+      continue
+    }
     const re = globToRegExp(pattern)
     const sources = [...ctx.items(framework, status)]
       .filter(([id, s]) => s === 'met' && re.test(id))
@@ -312,7 +323,16 @@ function recognise(
       }
     }
   }
-  return near === undefined ? undefined : { near }
+  if (near === undefined && hidden === undefined) return undefined
+  return { ...(near ? { near } : {}), ...(hidden ? { hidden } : {}) }
+}
+
+/** Evidence items the holder did not disclose (the passport commits to `count` items). */
+function undisclosedEvidence(ctx: Context): number {
+  const evidence = ctx.subject.evidence
+  if (evidence === undefined) return 0
+  const shown = evidence.items?.length ?? 0
+  return typeof evidence.count === 'number' && evidence.count > shown ? evidence.count - shown : 0
 }
 
 /** Natural order of ids, so `measure-2.3` comes before `measure-2.10`. */
@@ -345,9 +365,13 @@ function checkObligations(ctx: Context): CheckResult[] {
         `met through mutual recognition: ${r.source} (${r.assessedBy}) recognised as ${ref} under rule ${r.rule}`,
       )
     }
+    const near = rec !== undefined && !('ok' in rec) ? rec.near : undefined
+    const hidden = rec !== undefined && !('ok' in rec) ? rec.hidden : undefined
+    // Evidence the holder withheld may hold the assessment a rule asks for.
+    const withheld = near === undefined ? 0 : undisclosedEvidence(ctx)
     const nearMiss =
-      rec !== undefined && 'near' in rec
-        ? `; ${rec.near.source} is met but was assessed only by ${list(rec.near.assessments.length > 0 ? rec.near.assessments : ['nobody named'])}, and recognition rule ${rec.near.rule} requires ${list(rec.near.required)}`
+      near !== undefined
+        ? `; ${near.source} is met but was assessed only by ${list(near.assessments.length > 0 ? near.assessments : ['nobody named'])}${withheld > 0 ? ' in what is disclosed' : ''}, and recognition rule ${near.rule} requires ${list(near.required)}`
         : ''
     if (status === undefined) {
       return undisclosed(
@@ -356,6 +380,20 @@ function checkObligations(ctx: Context): CheckResult[] {
       )
     }
     const state = own === undefined ? 'not assessed in the passport' : (STATUS_WORDS[own] ?? own)
+    // A recognition rule could still make it met once the holder presents what it needs, so the
+    // passport is not shown to fall short: indeterminate, not fail.
+    if (hidden !== undefined) {
+      return undisclosed(
+        check,
+        `${ref} is ${state}, but recognition rule ${hidden.rule} could count ${hidden.accept} for it and the obligation status under ${frameworkName(hidden.framework)} is not disclosed${nearMiss} (ask the vendor to present it)`,
+      )
+    }
+    if (near !== undefined && withheld > 0) {
+      return undisclosed(
+        check,
+        `${ref} is ${state}${nearMiss}; ${withheld} evidence item${withheld === 1 ? ' is' : 's are'} not disclosed (ask the vendor to present the evidence for ${near.source})`,
+      )
+    }
     return result(
       check,
       'fail',
@@ -367,6 +405,17 @@ function checkObligations(ctx: Context): CheckResult[] {
 
 function percent(x: number): string {
   return `${Math.round(x * 1000) / 10}%`
+}
+
+/**
+ * `value` and `bound` as percentages with enough decimals to tell them apart: 66.667% against
+ * a minimum of 66.67%, not "66.7%; this policy requires at least 66.7%".
+ */
+function percents(value: number, bound: number): [string, string] {
+  let digits = 1
+  const f = (x: number) => `${Number((x * 100).toFixed(digits))}%`
+  while (digits < 6 && f(value) === f(bound)) digits++
+  return [f(value), f(bound)]
 }
 
 function checkReadiness(ctx: Context): CheckResult[] {
@@ -415,7 +464,7 @@ function checkReadiness(ctx: Context): CheckResult[] {
             check,
             'fail',
             'policy-obligation',
-            `readiness under ${what} is ${percent(readiness)}; this policy requires at least ${percent(required)}`,
+            `readiness under ${what} is ${percents(readiness, required).join('; this policy requires at least ')}`,
           )
     })
 }
@@ -453,12 +502,24 @@ function checkEndorsements(ctx: Context): CheckResult[] {
   if (req === undefined) return []
   const check = 'policy:endorsements'
   const from = req.from
-  const counted = ctx.input.endorsements.filter(
+  const qualifying = ctx.input.endorsements.filter(
     (e) =>
       e.valid &&
       (from === undefined ||
         (e.kind !== undefined && (from as readonly string[]).includes(e.kind))),
   )
+  // `min` counts assessors, not tokens: the same endorsement given twice, or two by one body, is
+  // one assessor's word.
+  const seen = new Set<string>()
+  const counted = qualifying.filter((e) => {
+    const who = e.assessorId ?? e.issuerName
+    if (who === undefined) return true
+    if (seen.has(who)) return false
+    seen.add(who)
+    return true
+  })
+  const repeated = qualifying.length - counted.length
+  const again = repeated > 0 ? ` (${repeated} more by an assessor already counted)` : ''
   const source =
     from === undefined ? 'trusted assessors' : list(from.map((k) => k.replace('-', ' ')))
   const names = counted.map((e) => e.issuerName ?? 'unnamed').join(', ')
@@ -466,7 +527,7 @@ function checkEndorsements(ctx: Context): CheckResult[] {
     return [
       pass(
         check,
-        `${counted.length} valid endorsement(s) from ${source} (${names}); at least ${req.min} required`,
+        `${counted.length} valid endorsement(s) from ${source} (${names})${again}; at least ${req.min} required`,
       ),
     ]
   }
@@ -477,7 +538,7 @@ function checkEndorsements(ctx: Context): CheckResult[] {
       check,
       'fail',
       'policy-endorsement',
-      `${counted.length} valid endorsement(s) from ${source}${note}; this policy requires at least ${req.min}`,
+      `${counted.length} valid endorsement(s) from ${source}${again}${note}; this policy requires at least ${req.min}`,
     ),
   ]
 }
@@ -547,16 +608,25 @@ function checkAssurance(ctx: Context): CheckResult[] {
     const allowed = req.remoteDisable?.allowedControllers ?? []
     const rd = a?.remoteDisable
     const controller = rd === undefined || !rd.exists ? 'none' : rd.controlledBy
+    const want =
+      allowed.length === 1 && allowed[0] === 'none'
+        ? 'this policy allows no remote disable at all'
+        : `this policy allows remote disable only when controlled by: ${list(allowed.map((c) => (c === 'none' ? 'nobody' : c)))}`
+    if (rd?.exists === true && controller === 'none') {
+      // A remote disable exists but no controller is named: it is not "none", and anyone may
+      // hold it, so only a policy allowing every controller accepts it.
+      const anyone = (['vendor', 'deployer', 'joint'] as const).every((c) => allowed.includes(c))
+      return [
+        anyone,
+        `the passport says the system can be disabled remotely but names no controller (controlledBy: none); ${want}`,
+      ]
+    }
     const found =
       controller === 'none'
         ? 'the system cannot be disabled remotely'
         : controller === 'joint'
           ? 'the system can be disabled remotely under joint vendor and deployer control'
           : `the ${controller} can disable the system remotely`
-    const want =
-      allowed.length === 1 && allowed[0] === 'none'
-        ? 'this policy allows no remote disable at all'
-        : `this policy allows remote disable only when controlled by: ${list(allowed.map((c) => (c === 'none' ? 'nobody' : c)))}`
     return [allowed.includes(controller), `${found}; ${want}`]
   })
   add('data-residency', req.dataResidency !== undefined, () => {

@@ -19,7 +19,9 @@ import { verifyPassport } from '../../node/passport.js'
 import { nodePassportVerifier } from '../../node/verify-batch.js'
 import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
-import { loadPolicy } from '../../node/policy-loader.js'
+import { checkAgainstCatalogs, loadPolicy } from '../../node/policy-loader.js'
+import { loadCatalogSet } from '../../node/catalog-loader.js'
+import type { CatalogSet } from '../../core/catalog/types.js'
 import type { RouteContext } from '../app.js'
 import { errors } from '../schemas.js'
 
@@ -49,15 +51,25 @@ function invalidPolicy(message: string, issues: Issue[] = []): ConfigError {
   return new ConfigError({ code: 'ERR_CONFIG_POLICY_INVALID', message, issues })
 }
 
+/** The catalogs policies' obligation ids are checked against, read once. */
+let catalogSet: Promise<CatalogSet> | undefined
+const catalogs = (): Promise<CatalogSet> => (catalogSet ??= loadCatalogSet())
+
 async function policyFromText(text: string): Promise<LoadedPolicy> {
   const parsed = parsePolicy(text, 'policy')
-  if (!parsed.ok)
+  const issues = parsed.ok
+    ? checkAgainstCatalogs(parsed.policy, await catalogs()).map((i) => ({
+        ...i,
+        file: 'policy',
+      }))
+    : parsed.issues
+  if (!parsed.ok || issues.length > 0)
     throw invalidPolicy(
-      `the policy is invalid: ${parsed.issues
+      `the policy is invalid: ${issues
         .slice(0, 3)
         .map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.message}`)
         .join('; ')}`,
-      parsed.issues,
+      issues,
     )
   const issuerKeys: TrustedKey[] = []
   for (const party of parsed.policy.trust.issuers) {
@@ -116,7 +128,9 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
         ? path.join(policiesDir, `${policy}.yaml`)
         : undefined
     if (file !== undefined && existsSync(file)) {
-      loading = loadPolicy(file).then((l) => withVerifier(l.policy, l.trustedIssuerKeys))
+      loading = catalogs()
+        .then((set) => loadPolicy(file, { catalogs: set }))
+        .then((l) => withVerifier(l.policy, l.trustedIssuerKeys))
     } else if (POLICY_NAME.test(policy)) {
       loading = Promise.reject(
         new ConfigError({

@@ -169,3 +169,120 @@ describe('accord verify output', () => {
     )
   })
 })
+
+describe('accord verify checks the policy against the catalogs', () => {
+  it('a misspelt obligation id or recognition target is a policy error (exit 3), not a rule that never holds', async () => {
+    const policy = p('policies', 'typo.yaml')
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const text = readFileSync(POLICY(), 'utf8')
+      .replace('- eu-ai-act:art-12 #', '- eu-ai-act:art-122 #')
+      .replace('as: eu-ai-act:art-15.5', 'as: eu-ai-act:art-15.55')
+    writeFileSync(policy, text)
+    const r = await run(['verify', p('bb.sd-jwt'), '--policy', policy, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_CONFIG_POLICY_INVALID')
+    const issues = r.json().error.issues as { code: string; message: string }[]
+    expect(issues.map((i) => [i.code, i.message])).toEqual([
+      ['unknown_obligation', 'eu-ai-act:art-122 is not in the eu-ai-act catalog'],
+      ['unknown_obligation', 'eu-ai-act:art-15.55 is not in the eu-ai-act catalog'],
+    ])
+  })
+})
+
+describe('accord verify --endorsement', () => {
+  it('endorsements signed with two keys of one assessor (a JWK Set) count once', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const second = await run(['keys', 'generate', '--out', p('keys'), '--name', 'authority2'])
+    expect(second.code).toBe(0)
+    const pub = (name: string) =>
+      JSON.parse(readFileSync(p('keys', `${name}.public.jwk.json`), 'utf8')) as object
+    writeFileSync(
+      p('keys', 'authority-set.json'),
+      JSON.stringify({ keys: [pub('authority'), pub('authority2')] }),
+    )
+    const tokens: string[] = []
+    for (const name of ['authority', 'authority2']) {
+      const out = p(`bb.${name}.end.sd-jwt`)
+      const r = await run([
+        'endorse',
+        p('bb.sd-jwt'),
+        '--key',
+        p('keys', `${name}.private.jwk.json`),
+        '--name',
+        'Authority',
+        '--kind',
+        'national-authority',
+        '--checked',
+        'eu-ai-act:art-14',
+        '--statement',
+        'checked',
+        '--out',
+        out,
+      ])
+      expect(r.code).toBe(0)
+      tokens.push('--endorsement', out)
+    }
+    const policy = p('policies', 'two-endorsements-set.yaml')
+    writeFileSync(
+      policy,
+      readFileSync(POLICY(), 'utf8')
+        .replace('jwks: ../keys/authority.public.jwk.json', 'jwks: ../keys/authority-set.json')
+        .replace('  maxAgeDays: 365', '  endorsements: { min: 2 }\n  maxAgeDays: 365'),
+    )
+    const r = await run(['verify', p('bb.sd-jwt'), '--policy', policy, ...tokens, '--json'])
+    const endorsements = r
+      .json()
+      .checks.filter((c: { check: string }) => c.check.startsWith('endorsement:'))
+    expect(endorsements.map((c: { outcome: string }) => c.outcome)).toEqual(['pass', 'pass'])
+    const check = r.json().checks.find((c: { check: string }) => c.check === 'policy:endorsements')
+    expect(check).toMatchObject({ outcome: 'fail', reason: 'policy-endorsement' })
+    expect(r.code).toBe(1)
+  })
+  it('the same endorsement given twice counts once towards endorsements.min', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const endorsed = await run([
+      'endorse',
+      p('bb.sd-jwt'),
+      '--key',
+      p('keys', 'authority.private.jwk.json'),
+      '--name',
+      'Authority',
+      '--kind',
+      'national-authority',
+      '--checked',
+      'eu-ai-act:art-14',
+      '--statement',
+      'checked',
+      '--out',
+      p('bb.end.sd-jwt'),
+    ])
+    expect(endorsed.code).toBe(0)
+    const policy = p('policies', 'two-endorsements.yaml')
+    writeFileSync(
+      policy,
+      readFileSync(POLICY(), 'utf8').replace(
+        '  maxAgeDays: 365',
+        '  endorsements: { min: 2 }\n  maxAgeDays: 365',
+      ),
+    )
+    const end = p('bb.end.sd-jwt')
+    const r = await run([
+      'verify',
+      p('bb.sd-jwt'),
+      '--policy',
+      policy,
+      '--endorsement',
+      end,
+      '--endorsement',
+      end,
+      '--json',
+    ])
+    const check = r.json().checks.find((c: { check: string }) => c.check === 'policy:endorsements')
+    expect(check).toMatchObject({ outcome: 'fail', reason: 'policy-endorsement' })
+    expect(check.message).toMatch(
+      /^1 valid endorsement\(s\) .*1 more by an assessor already counted/,
+    )
+    expect(r.json().verdict).toBe('rejected')
+    expect(r.code).toBe(1)
+  })
+})

@@ -231,16 +231,17 @@ const ROWS: Row[] = [
     check: 'policy:category:eu-ai-act',
     outcome: 'indeterminate',
     reason: 'disclosure-missing',
-    message: /not disclosed; this policy requires it/,
+    message: /not disclosed; this policy accepts only high-risk/,
   },
   {
-    name: 'category undisclosed and jurisdiction optional -> skipped',
-    policy: { requirements: { categories: { 'eu-ai-act': ['out-of-scope'] } } },
+    name: 'category undisclosed without jurisdictions -> still indeterminate, never skipped',
+    policy: { requirements: { categories: { 'eu-ai-act': ['out-of-scope', 'minimal'] } } },
     input: { claims: without('classification', 'eu-ai-act') },
     check: 'policy:category:eu-ai-act',
-    outcome: 'skipped',
+    outcome: 'indeterminate',
     reason: 'disclosure-missing',
-    message: /does not require one/,
+    message:
+      'the category under the EU AI Act is not disclosed; this policy accepts only out-of-scope or minimal (ask the vendor to present the classification)',
   },
   // Obligations and mutual recognition
   {
@@ -323,6 +324,50 @@ const ROWS: Row[] = [
       'eu-ai-act:art-15.1 is not met; this policy requires it met; nist-ai-rmf:measure-2.7 is met but was assessed only by self, and recognition rule 1 requires third-party or notified-body',
   },
   {
+    name: 'recognition whose source framework is undisclosed -> indeterminate, not fail',
+    policy: {
+      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
+      recognition: [
+        {
+          accept: 'nist-ai-rmf:measure-2.5',
+          as: 'eu-ai-act:art-15.1',
+          when: { assessedBy: ['third-party', 'notified-body'] },
+          rationale: 'r',
+        },
+      ],
+    },
+    input: { claims: without('obligations', 'nist-ai-rmf') },
+    check: 'policy:obligation:eu-ai-act:art-15.1',
+    outcome: 'indeterminate',
+    reason: 'disclosure-missing',
+    message:
+      'eu-ai-act:art-15.1 is not met, but recognition rule 1 could count nist-ai-rmf:measure-2.5 for it and the obligation status under the NIST AI RMF is not disclosed (ask the vendor to present it)',
+  },
+  {
+    name: 'recognition near miss while evidence is withheld -> indeterminate, not fail',
+    policy: {
+      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
+      recognition: [
+        {
+          accept: 'nist-ai-rmf:measure-2.7',
+          as: 'eu-ai-act:art-15.1',
+          when: { assessedBy: ['third-party', 'notified-body'] },
+          rationale: 'r',
+        },
+      ],
+    },
+    input: {
+      claims: claims({
+        evidence: { ...claims().credentialSubject.evidence, count: 3 },
+      }),
+    },
+    check: 'policy:obligation:eu-ai-act:art-15.1',
+    outcome: 'indeterminate',
+    reason: 'disclosure-missing',
+    message:
+      'eu-ai-act:art-15.1 is not met; nist-ai-rmf:measure-2.7 is met but was assessed only by self in what is disclosed, and recognition rule 1 requires third-party or notified-body; 1 evidence item is not disclosed (ask the vendor to present the evidence for nist-ai-rmf:measure-2.7)',
+  },
+  {
     name: 'recognition glob picks the qualifying source, numbered rule',
     policy: {
       requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
@@ -395,6 +440,34 @@ const ROWS: Row[] = [
     message: 'readiness under the NIST AI RMF is 50%; this policy requires at least 60%',
   },
   {
+    name: 'readiness just below the minimum shows the digits that differ',
+    policy: { requirements: { minReadiness: { 'nist-ai-rmf:govern-*': 0.6667 } } },
+    input: {
+      claims: claims({
+        obligations: {
+          'nist-ai-rmf': {
+            met: 2,
+            partial: 0,
+            missing: 1,
+            notApplicable: 0,
+            readiness: 2 / 3,
+            byStatus: {
+              met: ['govern-1.1', 'govern-1.2'],
+              partial: [],
+              missing: ['govern-1.3'],
+              'not-applicable': [],
+            },
+          },
+        },
+      }),
+    },
+    check: 'policy:readiness:nist-ai-rmf:govern-*',
+    outcome: 'fail',
+    reason: 'policy-obligation',
+    message:
+      'readiness under nist-ai-rmf:govern-* is 66.667%; this policy requires at least 66.67%',
+  },
+  {
     name: 'readiness of a function (glob)',
     policy: { requirements: { minReadiness: { 'nist-ai-rmf:govern-*': 0.6 } } },
     check: 'policy:readiness:nist-ai-rmf:govern-*',
@@ -459,6 +532,27 @@ const ROWS: Row[] = [
     reason: 'ok',
     message:
       '1 valid endorsement(s) from notified body or national authority (NB 0123); at least 1 required',
+  },
+  {
+    name: 'endorsements: the same assessor twice counts once towards min',
+    policy: {
+      trust: {
+        ...TRUST,
+        assessors: [{ name: 'Lab', kind: 'third-party', jwks: 'lab.json' }],
+      },
+      requirements: { endorsements: { min: 2 } },
+    },
+    input: {
+      endorsements: [
+        { issuerName: 'Lab', kind: 'third-party', assessorId: 'k1', valid: true, checked: [] },
+        { issuerName: 'Lab', kind: 'third-party', assessorId: 'k1', valid: true, checked: [] },
+      ],
+    },
+    check: 'policy:endorsements',
+    outcome: 'fail',
+    reason: 'policy-endorsement',
+    message:
+      '1 valid endorsement(s) from trusted assessors (1 more by an assessor already counted); this policy requires at least 2',
   },
   {
     name: 'endorsements: invalid and wrong-kind ones do not count',
@@ -649,6 +743,24 @@ describe('remote disable', () => {
       { exists: true, controlledBy: 'deployer' },
       ['none'],
       false,
+    ],
+    [
+      'a remote disable that exists with no controller named is not "none"',
+      { exists: true, controlledBy: 'none' },
+      ['none'],
+      false,
+    ],
+    [
+      'an existing remote disable with no controller named fails a deployer-only policy',
+      { exists: true, controlledBy: 'none' },
+      ['deployer', 'none'],
+      false,
+    ],
+    [
+      'an existing remote disable with no controller named passes when anyone may control it',
+      { exists: true, controlledBy: 'none' },
+      ['vendor', 'deployer', 'joint'],
+      true,
     ],
   ]
   it.each(rows)('%s', (_, remoteDisable, allowed, ok) => {
