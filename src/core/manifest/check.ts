@@ -95,6 +95,7 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkModels(m),
     ...checkRepeatedEntries(m),
     ...checkProviderFields(m),
+    ...checkAssurance(m),
     ...checkRisks(m),
     ...evidence.issues,
     ...checkEvidenceRefs(m, evidence.ids),
@@ -302,6 +303,27 @@ function checkModels(m: Manifest): ManifestIssue[] {
     }
   })
   return out
+}
+
+/**
+ * A remote disable that exists with nobody controlling it, or that does not exist with someone
+ * controlling it, contradicts itself; a buyer's policy would read one half and pass or fail on it.
+ */
+function checkAssurance(m: Manifest): ManifestIssue[] {
+  const rd = m.assurance?.remoteDisable
+  if (rd === undefined || rd.exists === (rd.controlledBy !== 'none')) return []
+  return [
+    error(
+      'remote_disable_contradiction',
+      ['assurance', 'remoteDisable', 'controlledBy'],
+      rd.exists
+        ? 'assurance.remoteDisable.exists is true but controlledBy is none'
+        : `assurance.remoteDisable.exists is false but controlledBy is ${rd.controlledBy}`,
+      rd.exists
+        ? 'name who can disable the system (vendor, deployer or joint), or set exists to false if nobody can'
+        : 'set controlledBy to none if nobody can disable the system remotely, or set exists to true',
+    ),
+  ]
 }
 
 function checkProviderFields(m: Manifest): ManifestIssue[] {

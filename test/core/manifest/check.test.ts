@@ -283,6 +283,31 @@ describe('checkManifest', () => {
     })
   })
 
+  describe('assurance', () => {
+    const assurance = (exists: boolean, controlledBy: 'vendor' | 'deployer' | 'joint' | 'none') =>
+      ((m: ManifestInput) =>
+        (m.assurance = {
+          updateNoticeDays: 30,
+          remoteDisable: { exists, controlledBy },
+          dataResidency: ['EU'],
+          auditRights: { granted: true },
+          incidentNotificationHours: 24,
+          supportUntil: '2030-12-31',
+        } as ManifestInput['assurance'])) satisfies Patch
+
+    it('a remote disable that exists with nobody in control, or the reverse, is an error', () => {
+      const at = 'assurance.remoteDisable.controlledBy'
+      expect(codes(assurance(true, 'none'))).toEqual([
+        ['error', 'remote_disable_contradiction', at],
+      ])
+      expect(codes(assurance(false, 'vendor'))).toEqual([
+        ['error', 'remote_disable_contradiction', at],
+      ])
+      expect(codes(assurance(false, 'none'))).toEqual([])
+      expect(codes(assurance(true, 'joint'))).toEqual([])
+    })
+  })
+
   describe('provider-only fields', () => {
     const declaration = {
       place: 'Berlin',
