@@ -10,7 +10,11 @@ import { isoDate, Role } from '../catalog/schema.js'
 
 export const MANIFEST_API_VERSION = 'accord.dev/v1'
 
-const text = z.string().trim().min(1, 'must not be empty')
+/**
+ * Text that must not be empty once trimmed. `minLength` alone would let "   " through the
+ * published JSON Schema, so it also carries the pattern `\S` (at least one non-space character).
+ */
+const text = z.string().trim().min(1, 'must not be empty').meta({ pattern: '\\S' })
 const country = z
   .string()
   .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code in capitals, such as DE or US')

@@ -15,7 +15,8 @@ import { isoDate } from '../catalog/schema.js'
 export const POLICY_API_VERSION = 'accord.dev/v1'
 export const POLICY_KIND = 'AcceptancePolicy'
 
-const text = z.string().trim().min(1)
+/** Text that must not be empty once trimmed; the pattern tells JSON Schema validators so. */
+const text = z.string().trim().min(1).meta({ pattern: '\\S' })
 
 /** Jurisdictions whose classification a passport carries (`credentialSubject.classification`). */
 export const JURISDICTIONS = ['eu-ai-act'] as const
