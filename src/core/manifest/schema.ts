@@ -178,7 +178,8 @@ export const Deployment = z.strictObject({
   sector: text,
   /** EU member states where it is made available or used (ISO codes). */
   memberStates: z
-    .array(country)
+    // accord's check (not_an_eu_member_state) explains a non-member; the enum tells editors.
+    .array(country.meta({ enum: [...EU_MEMBER_STATES] }))
     .default([])
     .describe('EU member states where it is made available or used (ISO codes).'),
   /** Countries outside the EU where it is used. */
@@ -456,6 +457,8 @@ export const PlanAssignment = z
   .refine((a) => a.owner !== undefined || a.due !== undefined, {
     message: 'give an owner, a due date or both',
   })
+  // The refinement in JSON Schema terms, for editors.
+  .meta({ anyOf: [{ required: ['owner'] }, { required: ['due'] }] })
 
 /** Owners and due dates for the interoperability plan (`accord plan`). */
 export const PlanSection = z.strictObject({
