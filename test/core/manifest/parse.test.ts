@@ -294,6 +294,19 @@ describe('parseManifest: messages', () => {
     expect(issues[0]?.hint).toContain('the keys allowed in `deployment` are deployers, sector,')
   })
 
+  it('a bad key of a mapping with free keys is named at the key, with what a key must be', () => {
+    const issues = fail2(`${minimal}plan:\n  owners:\n    byFramework:\n      EU AI Act: Counsel\n`)
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({
+      code: 'invalid_key',
+      path: ['plan', 'owners', 'byFramework', 'EU AI Act'],
+      column: 7,
+      message:
+        'invalid key `EU AI Act` in `plan.owners.byFramework`: expected a framework id such as eu-ai-act',
+    })
+    expect(issues[0]?.hint).toContain('rename the key')
+  })
+
   it('missing top-level sections name the field at the top level', () => {
     const issues = fail2(minimal.replace(/^apiVersion: .*\n/m, ''))
     expect(issues).toEqual([
