@@ -181,7 +181,8 @@ export const Requirements = z.strictObject({
         .min(1)
         // prohibited_category in ./parse.ts explains why; JSON Schema refuses it too.
         .meta({ not: { contains: { const: 'prohibited' } } })
-        .optional(),
+        .optional()
+        .describe('EU AI Act categories accepted: high-risk, transparency, minimal, out-of-scope.'),
     })
     .optional()
     .describe('Accepted categories per jurisdiction; a prohibited system is never accepted.'),
@@ -247,7 +248,8 @@ export const RecognitionRule = z.strictObject({
           "Only when assessed by one of these (the passport's assessor or the evidence's assessedBy).",
         ),
     })
-    .optional(),
+    .optional()
+    .describe('Conditions under which the rule applies (default: always).'),
   /** Why the buyer accepts this evidence: shown in results. */
   rationale: text.describe('Why the buyer accepts this evidence.'),
 })
@@ -268,7 +270,8 @@ export const AssuranceRequirements = z.strictObject({
         .min(1)
         .describe('Who may control a remote disable; none means no remote disable may exist.'),
     })
-    .optional(),
+    .optional()
+    .describe('Who may be able to disable the system remotely.'),
   dataResidency: z
     .strictObject({
       /** Every region the passport lists must lie within these. */
@@ -280,7 +283,8 @@ export const AssuranceRequirements = z.strictObject({
           'Every region the passport lists must lie within these (EU, EEA, country codes).',
         ),
     })
-    .optional(),
+    .optional()
+    .describe('Where data may be stored and processed.'),
   auditRights: z
     .enum(['required', 'optional'])
     .optional()
@@ -297,10 +301,10 @@ export const AssuranceRequirements = z.strictObject({
 export type AssuranceRequirements = z.infer<typeof AssuranceRequirements>
 
 export const Policy = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal(POLICY_KIND),
+  apiVersion: z.literal(POLICY_API_VERSION).describe('Format version of this file: accord.dev/v1.'),
+  kind: z.literal(POLICY_KIND).describe('Always AcceptancePolicy.'),
   name: text.describe('Name of the policy, shown in results.'),
-  description: text.optional(),
+  description: text.optional().describe('What the policy is for, in plain words.'),
   trust: Trust.describe('Whose signatures are trusted.'),
   requirements: Requirements.prefault({}).describe('What the passport must show.'),
   recognition: z
