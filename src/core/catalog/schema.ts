@@ -15,7 +15,8 @@ import { isCalendarDate } from '../dates.js'
  */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  // abort: a value that is not YYYY-MM-DD at all is one problem, not also "not a calendar date".
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, 'not a calendar date')
   .meta({ format: 'date' })
 

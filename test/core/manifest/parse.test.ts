@@ -307,6 +307,18 @@ describe('parseManifest: messages', () => {
     expect(issues[0]?.hint).toContain('rename the key')
   })
 
+  it('a date-time where a date belongs is one problem, not also "not a calendar date"', () => {
+    const text = minimal.replace(/^(system:\n)/m, '$1  placedOnMarket: 2026-02-03T10:00:00Z\n')
+    const issues = fail2(text)
+    expect(issues.map((i) => [i.code, i.path.join('.'), i.message])).toEqual([
+      [
+        'invalid_format',
+        'system.placedOnMarket',
+        'expected a date as YYYY-MM-DD, found the string "2026-02-03T10:00:00Z"',
+      ],
+    ])
+  })
+
   it('missing top-level sections name the field at the top level', () => {
     const issues = fail2(minimal.replace(/^apiVersion: .*\n/m, ''))
     expect(issues).toEqual([
