@@ -301,6 +301,11 @@ export const AssuranceRequirements = z.strictObject({
 export type AssuranceRequirements = z.infer<typeof AssuranceRequirements>
 
 export const Policy = z.strictObject({
+  /** Where editors find this schema; JSON files have no yaml-language-server comment. */
+  $schema: z
+    .string()
+    .optional()
+    .describe('Path or URL of schema/policy.v1.schema.json, for editors; ignored by accord.'),
   apiVersion: z.literal(POLICY_API_VERSION).describe('Format version of this file: accord.dev/v1.'),
   kind: z.literal(POLICY_KIND).describe('Always AcceptancePolicy.'),
   name: text.describe('Name of the policy, shown in results.'),

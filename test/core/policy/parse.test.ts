@@ -195,6 +195,18 @@ describe('parsePolicy: invalid fixtures', () => {
     )
   })
 
+  it('accepts a $schema key, as JSON policies point editors at the schema that way', () => {
+    const text = JSON.stringify({
+      $schema: '../schema/policy.v1.schema.json',
+      apiVersion: 'accord.dev/v1',
+      kind: 'AcceptancePolicy',
+      name: 'JSON policy',
+      trust: { issuers: [{ name: 'Vendor', jwks: 'k.json' }] },
+    })
+    const r = parsePolicy(text, 'p.json')
+    expect(r.ok ? [] : r.issues).toEqual([])
+  })
+
   it('reports both jwks and jwk given', () => {
     const text = read('valid-minimal.yaml') + '      jwk: { kty: OKP }\n'
     const [issue] = fail('both.yaml', text)
