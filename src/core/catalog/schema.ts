@@ -8,10 +8,17 @@
 import { z } from 'zod'
 import { isCalendarDate } from '../dates.js'
 
+/**
+ * A calendar date as YYYY-MM-DD. The refinement (no 2026-02-30) has no JSON Schema form of its
+ * own, so the published schemas also say `format: date` (RFC 3339 full-date), which editors and
+ * validators with format checks apply.
+ */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  // abort: a value that is not YYYY-MM-DD at all is one problem, not also "not a calendar date".
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, 'not a calendar date')
+  .meta({ format: 'date' })
 
 /** Operator roles of EU AI Act Art. 3(3)-(8) (plus the product manufacturer of Art. 25(3)). */
 export const ROLES = [

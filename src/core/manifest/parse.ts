@@ -95,6 +95,12 @@ export interface YamlDocumentKind<S extends z.ZodType> {
   schemaFile: string
   /** What the document is called in messages, e.g. `manifest` (default: the file). */
   name?: string
+  /**
+   * Known words for the keys of a record (a mapping with free keys), by the record's path joined
+   * with dots, e.g. `requirements.minReadiness` -> the framework ids; a key that fails the record's
+   * key pattern gets a "did you mean" hint from them (the part before `:`, if any).
+   */
+  recordKeys?: Readonly<Record<string, readonly string[]>>
 }
 
 const MANIFEST_DOCUMENT: YamlDocumentKind<typeof Manifest> = {
@@ -495,6 +501,28 @@ function zodIssues(
         ...loc.key(parent),
         message: `missing required field \`${lastKey}\` (${expected})${parent.length === 0 ? ' at the top level' : ''}`,
         hint: `add \`${lastKey}: ${placeholder(expected)}\` ${under}`,
+      },
+    ]
+  }
+
+  if (iss.code === 'invalid_key') {
+    // zod's path ends with the offending key; its own issues say what a key must look like.
+    const parent = path.slice(0, -1)
+    const inner = iss.issues.map((i) => i.message).find((m) => m !== DEFAULT_MESSAGE)
+    const words = kind.recordKeys?.[parent.map(String).join('.')] ?? []
+    const [head = '', ...rest] = lastKey.split(':')
+    const guess = suggestClosest(head, words)
+    const fixed = guess === undefined ? undefined : [guess, ...rest].join(':')
+    return [
+      {
+        code: 'invalid_key',
+        path: jsonPath(path),
+        ...loc.key(path),
+        message: `invalid key \`${lastKey}\` in ${label(parent)}${inner === undefined ? '' : `: ${inner}`}`,
+        hint:
+          fixed !== undefined && fixed !== lastKey
+            ? `did you mean \`${fixed}\`? Rename the key`
+            : `rename the key; ${kind.schemaFile} describes the keys allowed`,
       },
     ]
   }

@@ -10,7 +10,11 @@ import { isoDate, Role } from '../catalog/schema.js'
 
 export const MANIFEST_API_VERSION = 'accord.dev/v1'
 
-const text = z.string().trim().min(1, 'must not be empty')
+/**
+ * Text that must not be empty once trimmed. `minLength` alone would let "   " through the
+ * published JSON Schema, so it also carries the pattern `\S` (at least one non-space character).
+ */
+const text = z.string().trim().min(1, 'must not be empty').meta({ pattern: '\\S' })
 const country = z
   .string()
   .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code in capitals, such as DE or US')
@@ -117,19 +121,21 @@ export const SENSITIVE_ATTRIBUTES = [
 ] as const
 
 export const Contact = z.strictObject({
-  name: text,
-  country,
+  name: text.describe('Name of the person or organisation.'),
+  country: country.describe('Country (ISO 3166-1 alpha-2 code in capitals, e.g. DE).'),
   address: text.optional(),
   email: z.email('expected an e-mail address').optional(),
   phone: text.optional(),
 })
 
 export const Provider = z.strictObject({
-  name: text,
+  name: text.describe('Legal name of the provider.'),
   /** Country of establishment. */
-  country,
-  address: text,
-  email: z.email('expected an e-mail address'),
+  country: country.describe(
+    'Country of establishment (ISO 3166-1 alpha-2 code in capitals, e.g. DE).',
+  ),
+  address: text.describe('Postal address (Annex V point 2).'),
+  email: z.email('expected an e-mail address').describe('Contact e-mail address of the provider.'),
   website: z.url().optional(),
   /** Small or medium-sized enterprise (Commission Recommendation 2003/361/EC). */
   sme: z
@@ -143,8 +149,8 @@ export const Provider = z.strictObject({
 })
 
 export const System = z.strictObject({
-  name: text,
-  version: text,
+  name: text.describe("The system's name (Annex V point 1)."),
+  version: text.describe('The version described by this manifest, e.g. 2.1.0.'),
   /** Unambiguous reference for identification and traceability (Annex V point 1). */
   reference: text
     .optional()
@@ -171,10 +177,11 @@ export const System = z.strictObject({
 export const Deployment = z.strictObject({
   /** Who deploys it, in plain words. */
   deployers: text.describe('Who deploys it, in plain words.'),
-  sector: text,
+  sector: text.describe('Sector in which it is used, in plain words.'),
   /** EU member states where it is made available or used (ISO codes). */
   memberStates: z
-    .array(country)
+    // accord's check (not_an_eu_member_state) explains a non-member; the enum tells editors.
+    .array(country.meta({ enum: [...EU_MEMBER_STATES] }))
     .default([])
     .describe('EU member states where it is made available or used (ISO codes).'),
   /** Countries outside the EU where it is used. */
@@ -182,7 +189,10 @@ export const Deployment = z.strictObject({
     .array(country)
     .default([])
     .describe('Countries outside the EU where it is used.'),
-  affectedPersons: z.array(text).min(1, 'name at least one group of affected persons'),
+  affectedPersons: z
+    .array(text)
+    .min(1, 'name at least one group of affected persons')
+    .describe('Groups of natural persons affected by its use.'),
   /** The deployer is a body governed by public law (or acts on its behalf). */
   publicBody: z
     .boolean()
@@ -283,8 +293,9 @@ export const Derogation = z.strictObject({
         'preparatory-task',
       ]),
     )
-    .min(1),
-  rationale: text,
+    .min(1)
+    .describe('The Art. 6(3) conditions relied on.'),
+  rationale: text.describe('Why the system poses no significant risk of harm (Art. 6(3), 6(4)).'),
   /** Date the Art. 6(4) assessment was documented. */
   assessedOn: isoDate.optional().describe('Date the Art. 6(4) assessment was documented.'),
   /** Evidence id of the Art. 6(4) assessment document. */
@@ -292,7 +303,12 @@ export const Derogation = z.strictObject({
 })
 
 export const Classification = z.strictObject({
-  useCases: z.array(UseCase).min(1, 'list at least one use case, or `other`'),
+  useCases: z
+    .array(UseCase)
+    .min(1, 'list at least one use case, or `other`')
+    .describe(
+      'What the system does, in a fixed vocabulary mapped to Art. 5 and Annex III by the catalog; `other` if none fits.',
+    ),
   /** The system's output is used in the Union (Art. 2(1)(c)). */
   outputUsedInEu: z.boolean().describe("The system's output is used in the Union (Art. 2(1)(c))."),
   /** The system is placed on the EU market or put into service in the Union (Art. 2(1)(a)). */
@@ -357,8 +373,8 @@ export const Classification = z.strictObject({
 })
 
 export const Model = z.strictObject({
-  name: text,
-  version: text,
+  name: text.describe('Name of the model.'),
+  version: text.describe('Version of the model.'),
   /** Who provides the model: this system's provider, or a third party (named). */
   supplier: text
     .optional()
@@ -378,19 +394,22 @@ export const Model = z.strictObject({
     .describe('Designated by the Commission as having systemic risk (Art. 51(1)(b)).'),
   trainingComputeFlop: z.number().nonnegative().optional(),
   parameters: z.number().int().nonnegative().optional(),
-  licence: text,
-  weightsPublic: z.boolean(),
+  licence: text.describe('Licence of the model, e.g. apache-2.0, or proprietary.'),
+  weightsPublic: z.boolean().describe('The model weights are publicly available.'),
   architecture: text.optional(),
   modalities: z.array(text).optional(),
   artifacts: z.array(text).default([]),
 })
 
 export const Dataset = z.strictObject({
-  name: text,
-  purpose: z.array(z.enum(['training', 'validation', 'testing'])).min(1),
-  source: text,
+  name: text.describe('Name of the dataset.'),
+  purpose: z
+    .array(z.enum(['training', 'validation', 'testing']))
+    .min(1)
+    .describe('What it is used for: training, validation, testing (Art. 10).'),
+  source: text.describe('Where the data come from and how they were collected.'),
   size: text.optional(),
-  personalData: z.boolean(),
+  personalData: z.boolean().describe('The dataset contains personal data.'),
   specialCategories: z.boolean().default(false),
   provenance: text.optional(),
   preparation: z.array(text).optional(),
@@ -401,8 +420,8 @@ export const Dataset = z.strictObject({
 })
 
 export const Metric = z.strictObject({
-  name: text,
-  value: z.number(),
+  name: text.describe('What is measured, e.g. accuracy on a named test set (Art. 15).'),
+  value: z.number().describe('The measured value.'),
   unit: text.optional(),
   threshold: z.number().optional(),
   higherIsBetter: z.boolean().default(true),
@@ -412,19 +431,26 @@ export const Metric = z.strictObject({
 })
 
 export const Risk = z.strictObject({
-  id: text,
-  description: text,
-  affects: z.array(z.enum(['health', 'safety', 'fundamental-rights'])).min(1),
-  severity: z.enum(['low', 'medium', 'high', 'critical']),
-  likelihood: z.enum(['rare', 'unlikely', 'possible', 'likely', 'almost-certain']),
-  mitigation: text,
-  residual: z.enum(['acceptable', 'acceptable-with-conditions', 'not-acceptable']),
+  id: text.describe('Stable id of the risk, unique in the register, e.g. R-01.'),
+  description: text.describe('The risk, in plain words.'),
+  affects: z
+    .array(z.enum(['health', 'safety', 'fundamental-rights']))
+    .min(1)
+    .describe('What the risk affects: health, safety, fundamental rights (Art. 9(2)).'),
+  severity: z.enum(['low', 'medium', 'high', 'critical']).describe('Severity of the harm.'),
+  likelihood: z
+    .enum(['rare', 'unlikely', 'possible', 'likely', 'almost-certain'])
+    .describe('Likelihood of the harm.'),
+  mitigation: text.describe('Measures taken to eliminate or reduce the risk.'),
+  residual: z
+    .enum(['acceptable', 'acceptable-with-conditions', 'not-acceptable'])
+    .describe('Judgement of the residual risk after mitigation (Art. 9(5)).'),
 })
 
 export const Change = z.strictObject({
-  version: text,
-  date: isoDate,
-  description: text,
+  version: text.describe('Version that introduced the change.'),
+  date: isoDate.describe('Date of the change (YYYY-MM-DD).'),
+  description: text.describe('What changed.'),
   substantialModification: z.boolean().default(false),
 })
 
@@ -452,6 +478,8 @@ export const PlanAssignment = z
   .refine((a) => a.owner !== undefined || a.due !== undefined, {
     message: 'give an owner, a due date or both',
   })
+  // The refinement in JSON Schema terms, for editors.
+  .meta({ anyOf: [{ required: ['owner'] }, { required: ['due'] }] })
 
 /** Owners and due dates for the interoperability plan (`accord plan`). */
 export const PlanSection = z.strictObject({
@@ -509,16 +537,22 @@ export const EVIDENCE_ASSESSORS = ['self', 'third-party', 'notified-body'] as co
  */
 export const Evidence = z.strictObject({
   /** Stable id used to refer to this item from elsewhere in the manifest. */
-  id: z.string().regex(EVIDENCE_ID, 'evidence ids are lowercase slugs like risk-register'),
+  id: z
+    .string()
+    .regex(EVIDENCE_ID, 'evidence ids are lowercase slugs like risk-register')
+    .describe('Stable id, a lowercase slug such as risk-register; unique among evidence items.'),
   /** File path relative to the manifest's folder; must stay inside it. */
   path: text.describe("File path relative to the manifest's folder; must stay inside it."),
-  type: z.enum(EVIDENCE_TYPES),
-  title: text,
+  type: z.enum(EVIDENCE_TYPES).describe('Kind of document.'),
+  title: text.describe('Title of the document.'),
   date: isoDate.optional(),
   /** Obligations this evidence claims to support: `eu-ai-act:art-9`, `nist-ai-rmf:measure-2.3`. */
   supports: z
     .array(z.string().regex(SUPPORTS_REF, 'expected framework:id, e.g. eu-ai-act:art-9'))
-    .min(1),
+    .min(1)
+    .describe(
+      'Obligations this evidence claims to support, as framework:id, e.g. eu-ai-act:art-9 or nist-ai-rmf:measure-2.3.',
+    ),
   /** Covers the obligation only in part. */
   partial: z.boolean().default(false).describe('Covers the obligation only in part.'),
   /** Who produced or assessed it: self, third-party, notified-body. */
@@ -530,18 +564,25 @@ export const Evidence = z.strictObject({
 
 export const Manifest = z.strictObject({
   $schema: z.string().optional(),
-  apiVersion: z.literal(MANIFEST_API_VERSION),
-  system: System,
-  provider: Provider,
+  apiVersion: z
+    .literal(MANIFEST_API_VERSION)
+    .describe('Format version of this file: accord.dev/v1.'),
+  system: System.describe('The AI system: name, version and intended purpose.'),
+  provider: Provider.describe('Who provides the system (Art. 3(3)).'),
   /** The vendor's roles under the EU AI Act (Art. 3(3)-(8)). */
   roles: z.array(Role).min(1).describe("The vendor's roles under the EU AI Act (Art. 3(3)-(8))."),
-  deployment: Deployment,
-  classification: Classification,
-  models: z.array(Model).default([]),
-  datasets: z.array(Dataset).default([]),
+  deployment: Deployment.describe('Who uses it, where, and on whom.'),
+  classification: Classification.describe(
+    'Facts for the EU AI Act classification: use cases, territory, scope exclusions.',
+  ),
+  models: z.array(Model).default([]).describe('AI models the system uses.'),
+  datasets: z
+    .array(Dataset)
+    .default([])
+    .describe('Training, validation and testing datasets (Art. 10).'),
   humanOversight: z
     .strictObject({
-      measures: z.array(text).min(1),
+      measures: z.array(text).min(1).describe('Human-oversight measures (Art. 14).'),
       stopMechanism: text.optional(),
       /** Two competent persons verify identifications separately (Art. 14(5)). */
       twoPersonVerification: z
@@ -553,33 +594,47 @@ export const Manifest = z.strictObject({
     .optional(),
   accuracy: z
     .strictObject({
-      metrics: z.array(Metric).min(1),
+      metrics: z.array(Metric).min(1).describe('Accuracy metrics and their values (Art. 15).'),
       limitations: z.array(text).optional(),
     })
     .optional(),
-  robustness: z.strictObject({ measures: z.array(text).min(1) }).optional(),
-  cybersecurity: z.strictObject({ measures: z.array(text).min(1) }).optional(),
+  robustness: z
+    .strictObject({
+      measures: z.array(text).min(1).describe('Robustness measures (Art. 15).'),
+    })
+    .optional(),
+  cybersecurity: z
+    .strictObject({
+      measures: z.array(text).min(1).describe('Cybersecurity measures (Art. 15).'),
+    })
+    .optional(),
   logging: z
     .strictObject({
-      events: z.array(text).min(1),
-      retentionDays: z.number().int().positive(),
+      events: z.array(text).min(1).describe('Events the system logs automatically (Art. 12).'),
+      retentionDays: z
+        .number()
+        .int()
+        .positive()
+        .describe(
+          'Days the logs are kept (Art. 19: at least six months, unless other law says otherwise).',
+        ),
     })
     .optional(),
   riskManagement: z
     .strictObject({
-      process: text,
+      process: text.describe('The risk management process (Art. 9), in plain words.'),
       risks: z.array(Risk).default([]),
     })
     .optional(),
   postMarketMonitoring: z
     .strictObject({
-      plan: text,
+      plan: text.describe('The post-market monitoring plan (Art. 72), in plain words.'),
       indicators: z.array(text).default([]),
     })
     .optional(),
   incidentResponse: z
     .strictObject({
-      procedure: text,
+      procedure: text.describe('How serious incidents are handled and reported (Art. 73).'),
       contact: z.email().optional(),
       /** Hours from awareness to the first report to the authority. */
       reportWithinHours: z
@@ -591,7 +646,10 @@ export const Manifest = z.strictObject({
     .optional(),
   qualityManagement: z
     .strictObject({
-      procedures: z.array(text).min(1),
+      procedures: z
+        .array(text)
+        .min(1)
+        .describe('Procedures of the quality management system (Art. 17).'),
       certifications: z.array(text).default([]),
     })
     .optional(),
@@ -604,15 +662,19 @@ export const Manifest = z.strictObject({
         .int()
         .nonnegative()
         .describe("Days of notice before an update changes the system's behaviour."),
-      remoteDisable: z.strictObject({
-        /** Whether anyone can disable or degrade the system remotely. */
-        exists: z.boolean().describe('Whether anyone can disable or degrade the system remotely.'),
-        /** Who controls it: the vendor, the deployer, both jointly, or nobody. */
-        controlledBy: z
-          .enum(['vendor', 'deployer', 'joint', 'none'])
-          .describe('Who controls it: the vendor, the deployer, both jointly, or nobody.'),
-        description: text.optional(),
-      }),
+      remoteDisable: z
+        .strictObject({
+          /** Whether anyone can disable or degrade the system remotely. */
+          exists: z
+            .boolean()
+            .describe('Whether anyone can disable or degrade the system remotely.'),
+          /** Who controls it: the vendor, the deployer, both jointly, or nobody. */
+          controlledBy: z
+            .enum(['vendor', 'deployer', 'joint', 'none'])
+            .describe('Who controls it: the vendor, the deployer, both jointly, or nobody.'),
+          description: text.optional(),
+        })
+        .describe('Whether and by whom the system can be disabled or degraded remotely.'),
       /** Where data are stored and processed: region codes such as EU, EEA, or ISO country codes. */
       dataResidency: z
         .array(text)
@@ -620,11 +682,13 @@ export const Manifest = z.strictObject({
         .describe(
           'Where data are stored and processed: region codes such as EU, EEA, or ISO country codes.',
         ),
-      auditRights: z.strictObject({
-        granted: z.boolean(),
-        scope: text.optional(),
-        noticeDays: z.number().int().nonnegative().optional(),
-      }),
+      auditRights: z
+        .strictObject({
+          granted: z.boolean().describe('The customer may audit the system.'),
+          scope: text.optional(),
+          noticeDays: z.number().int().nonnegative().optional(),
+        })
+        .describe("The customer's rights to audit the system."),
       /** Hours from awareness to notifying the customer of an incident. */
       incidentNotificationHours: z
         .number()
@@ -633,35 +697,60 @@ export const Manifest = z.strictObject({
       /** Security and maintenance support until this date. */
       supportUntil: isoDate.describe('Security and maintenance support until this date.'),
     })
-    .optional(),
+    .optional()
+    .describe(
+      'Commitments to buyers, carried into the passport (update control, remote disable, residency).',
+    ),
   /** Who assessed the system: the provider itself, a third-party assessor, or a notified body. */
   assessor: z
     .strictObject({
-      type: z.enum(['self', 'third-party', 'notified-body']),
+      type: z
+        .enum(['self', 'third-party', 'notified-body'])
+        .describe('Who assessed it: self, third-party or notified-body.'),
       name: text.optional(),
       identifier: text.optional(),
       date: isoDate.optional(),
     })
-    .optional(),
+    .optional()
+    .describe(
+      'Who assessed the system: the provider itself, a third-party assessor, or a notified body.',
+    ),
   harmonisedStandards: z.array(text).default([]),
   otherStandards: z.array(text).default([]),
   conformityAssessment: z
     .strictObject({
-      procedure: z.enum(['annex-vi-internal-control', 'annex-vii-notified-body']),
-      notifiedBody: z.strictObject({ name: text, number: text }).optional(),
+      procedure: z
+        .enum(['annex-vi-internal-control', 'annex-vii-notified-body'])
+        .describe('Conformity assessment procedure followed (Art. 43).'),
+      notifiedBody: z
+        .strictObject({
+          name: text.describe('Name of the notified body.'),
+          number: text.describe('Identification number of the notified body (Annex V point 7).'),
+        })
+        .optional(),
       certificate: text.optional(),
     })
     .optional(),
   declaration: z
     .strictObject({
-      place: text,
-      date: isoDate,
-      signatory: z.strictObject({ name: text, function: text }),
+      place: text.describe('Place of issue of the EU declaration of conformity (Annex V point 8).'),
+      date: isoDate.describe('Date of issue (YYYY-MM-DD).'),
+      signatory: z
+        .strictObject({
+          name: text.describe('Name of the person who signs.'),
+          function: text.describe('Function of the person who signs.'),
+        })
+        .describe('Who signs the declaration (Annex V point 8).'),
     })
     .optional(),
-  changes: z.array(Change).default([]),
+  changes: z.array(Change).default([]).describe('Changes made over the lifecycle (Annex IV 6).'),
   predeterminedChanges: z.array(text).default([]),
-  evidence: z.array(Evidence).default([]),
+  evidence: z
+    .array(Evidence)
+    .default([])
+    .describe(
+      'Documents that support obligations, referred to by id; paths relative to this file.',
+    ),
   /** Owners and due dates for `accord plan`. */
   plan: PlanSection.optional().describe('Owners and due dates for `accord plan`.'),
 })

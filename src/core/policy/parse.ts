@@ -10,7 +10,7 @@ import type { Issue } from '../errors.js'
 import { parseYamlWithSchema, sortByPosition, type YamlDocumentKind } from '../manifest/parse.js'
 import { suggestClosest } from '../manifest/suggest.js'
 import { isRegionGroup, REGION_GROUPS } from './regions.js'
-import { Policy } from './schema.js'
+import { FRAMEWORKS, Policy } from './schema.js'
 
 export type ParsePolicyResult =
   | { ok: true; policy: Policy; warnings: Issue[] }
@@ -28,6 +28,7 @@ const POLICY_DOCUMENT: YamlDocumentKind<typeof Policy> = {
   topLevelHint:
     'the policy must be a mapping at the top level, starting with apiVersion: accord.dev/v1',
   schemaFile: POLICY_SCHEMA_FILE,
+  recordKeys: { 'requirements.minReadiness': FRAMEWORKS },
 }
 
 /** Parses and validates policy `text`; `file` is only used to label the issues. */

@@ -11,11 +11,13 @@
  */
 import { z } from 'zod'
 import { isoDate } from '../catalog/schema.js'
+import { REGION_GROUPS } from './regions.js'
 
 export const POLICY_API_VERSION = 'accord.dev/v1'
 export const POLICY_KIND = 'AcceptancePolicy'
 
-const text = z.string().trim().min(1)
+/** Text that must not be empty once trimmed; the pattern tells JSON Schema validators so. */
+const text = z.string().trim().min(1).meta({ pattern: '\\S' })
 
 /** Jurisdictions whose classification a passport carries (`credentialSubject.classification`). */
 export const JURISDICTIONS = ['eu-ai-act'] as const
@@ -84,6 +86,11 @@ export const Region = z
   .string()
   .regex(/^[A-Z]{2,3}$/, 'expected a region code in capitals: EU, EEA, or a country code like DE')
 
+/** Region codes as JSON Schema sees them: two letters, or a group of three (see ./regions.ts). */
+const REGION_PATTERN = `^(?:[A-Z]{2}|${Object.keys(REGION_GROUPS)
+  .filter((g) => g.length === 3)
+  .join('|')})$`
+
 /** A key in `minReadiness`: a framework, or `<framework>:<pattern>` for part of it. */
 export const ReadinessKey = z
   .string()
@@ -105,35 +112,49 @@ const keySource = {
     .describe('A public JWK written inline (no private members).'),
 }
 
-export const TrustedIssuer = z.strictObject({
-  /** Who this is, for messages: the vendor's name. */
-  name: text.describe("Who this is, for messages: the vendor's name."),
-  ...keySource,
-})
+/**
+ * Exactly one of `jwks` and `jwk`. ./parse.ts checks it (key_source) with a message; this tells
+ * JSON Schema validators the same.
+ */
+const ONE_KEY_SOURCE = { oneOf: [{ required: ['jwks'] }, { required: ['jwk'] }] }
+
+export const TrustedIssuer = z
+  .strictObject({
+    /** Who this is, for messages: the vendor's name. */
+    name: text.describe("Who this is, for messages: the vendor's name."),
+    ...keySource,
+  })
+  .meta(ONE_KEY_SOURCE)
 export type TrustedIssuer = z.infer<typeof TrustedIssuer>
 
-export const TrustedAssessor = z.strictObject({
-  name: text.describe('Who this is, for messages.'),
-  /** What kind of body it is; `endorsements.from` selects on it. */
-  kind: AssessorKind.describe(
-    'What kind of body it is; requirements.endorsements.from selects on it.',
-  ),
-  ...keySource,
-})
+export const TrustedAssessor = z
+  .strictObject({
+    name: text.describe('Who this is, for messages.'),
+    /** What kind of body it is; `endorsements.from` selects on it. */
+    kind: AssessorKind.describe(
+      'What kind of body it is; requirements.endorsements.from selects on it.',
+    ),
+    ...keySource,
+  })
+  .meta(ONE_KEY_SOURCE)
 export type TrustedAssessor = z.infer<typeof TrustedAssessor>
 
-export const Trust = z.strictObject({
-  /** Vendors whose passport signatures are accepted. */
-  issuers: z
-    .array(TrustedIssuer)
-    .default([])
-    .describe('Vendors whose passport signatures are accepted.'),
-  /** Third parties whose endorsements are recognised. */
-  assessors: z
-    .array(TrustedAssessor)
-    .default([])
-    .describe('Third parties whose endorsements are recognised.'),
-})
+export const Trust = z
+  .strictObject({
+    /** Vendors whose passport signatures are accepted. */
+    issuers: z
+      .array(TrustedIssuer)
+      // An empty list is trust_empty in ./parse.ts; JSON Schema says it with minItems (below: required).
+      .meta({ minItems: 1 })
+      .default([])
+      .describe('Vendors whose passport signatures are accepted.'),
+    /** Third parties whose endorsements are recognised. */
+    assessors: z
+      .array(TrustedAssessor)
+      .default([])
+      .describe('Third parties whose endorsements are recognised.'),
+  })
+  .meta({ required: ['issuers'] })
 export type Trust = z.infer<typeof Trust>
 
 export const Requirements = z.strictObject({
@@ -154,7 +175,15 @@ export const Requirements = z.strictObject({
     .describe('The passport must disclose its obligation status under at least one of these.'),
   /** Accepted categories per jurisdiction; a prohibited system is never accepted. */
   categories: z
-    .strictObject({ 'eu-ai-act': z.array(EuCategory).min(1).optional() })
+    .strictObject({
+      'eu-ai-act': z
+        .array(EuCategory)
+        .min(1)
+        // prohibited_category in ./parse.ts explains why; JSON Schema refuses it too.
+        .meta({ not: { contains: { const: 'prohibited' } } })
+        .optional()
+        .describe('EU AI Act categories accepted: high-risk, transparency, minimal, out-of-scope.'),
+    })
     .optional()
     .describe('Accepted categories per jurisdiction; a prohibited system is never accepted.'),
   /** Obligations that must be met, directly or through a recognition rule. */
@@ -219,7 +248,8 @@ export const RecognitionRule = z.strictObject({
           "Only when assessed by one of these (the passport's assessor or the evidence's assessedBy).",
         ),
     })
-    .optional(),
+    .optional()
+    .describe('Conditions under which the rule applies (default: always).'),
   /** Why the buyer accepts this evidence: shown in results. */
   rationale: text.describe('Why the buyer accepts this evidence.'),
 })
@@ -240,18 +270,21 @@ export const AssuranceRequirements = z.strictObject({
         .min(1)
         .describe('Who may control a remote disable; none means no remote disable may exist.'),
     })
-    .optional(),
+    .optional()
+    .describe('Who may be able to disable the system remotely.'),
   dataResidency: z
     .strictObject({
       /** Every region the passport lists must lie within these. */
       within: z
-        .array(Region)
+        // Three letters only for a group (EEA): unknown_region in ./parse.ts, a pattern here.
+        .array(Region.meta({ pattern: REGION_PATTERN }))
         .min(1)
         .describe(
           'Every region the passport lists must lie within these (EU, EEA, country codes).',
         ),
     })
-    .optional(),
+    .optional()
+    .describe('Where data may be stored and processed.'),
   auditRights: z
     .enum(['required', 'optional'])
     .optional()
@@ -268,10 +301,15 @@ export const AssuranceRequirements = z.strictObject({
 export type AssuranceRequirements = z.infer<typeof AssuranceRequirements>
 
 export const Policy = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal(POLICY_KIND),
+  /** Where editors find this schema; JSON files have no yaml-language-server comment. */
+  $schema: z
+    .string()
+    .optional()
+    .describe('Path or URL of schema/policy.v1.schema.json, for editors; ignored by accord.'),
+  apiVersion: z.literal(POLICY_API_VERSION).describe('Format version of this file: accord.dev/v1.'),
+  kind: z.literal(POLICY_KIND).describe('Always AcceptancePolicy.'),
   name: text.describe('Name of the policy, shown in results.'),
-  description: text.optional(),
+  description: text.optional().describe('What the policy is for, in plain words.'),
   trust: Trust.describe('Whose signatures are trusted.'),
   requirements: Requirements.prefault({}).describe('What the passport must show.'),
   recognition: z

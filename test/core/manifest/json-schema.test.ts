@@ -13,8 +13,30 @@ const ROOT = new URL('../../../', import.meta.url)
 const fixture = (name: string): unknown =>
   parse(readFileSync(new URL(`test/fixtures/manifests/${name}`, ROOT), 'utf8'))
 
+/** Paths of required properties without a description: fields a writer must fill, unexplained. */
+function undescribedRequired(node: unknown, at = ''): string[] {
+  if (node === null || typeof node !== 'object') return []
+  const n = node as {
+    properties?: Record<string, { description?: string }>
+    required?: string[]
+    items?: unknown
+  }
+  const out: string[] = []
+  for (const [key, sub] of Object.entries(n.properties ?? {})) {
+    const path = at === '' ? key : `${at}.${key}`
+    if (n.required?.includes(key) && sub.description === undefined) out.push(path)
+    out.push(...undescribedRequired(sub, path))
+  }
+  if (n.items !== undefined) out.push(...undescribedRequired(n.items, `${at}[]`))
+  return out
+}
+
 describe('manifestJsonSchema', () => {
   const schema = manifestJsonSchema()
+
+  it('describes every required field, for editors to show while a manifest is written', () => {
+    expect(undescribedRequired(schema)).toEqual([])
+  })
 
   it('carries $id, title, description and the DO NOT EDIT banner', () => {
     expect(schema).toMatchObject({

@@ -294,6 +294,31 @@ describe('parseManifest: messages', () => {
     expect(issues[0]?.hint).toContain('the keys allowed in `deployment` are deployers, sector,')
   })
 
+  it('a bad key of a mapping with free keys is named at the key, with what a key must be', () => {
+    const issues = fail2(`${minimal}plan:\n  owners:\n    byFramework:\n      EU AI Act: Counsel\n`)
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({
+      code: 'invalid_key',
+      path: ['plan', 'owners', 'byFramework', 'EU AI Act'],
+      column: 7,
+      message:
+        'invalid key `EU AI Act` in `plan.owners.byFramework`: expected a framework id such as eu-ai-act',
+    })
+    expect(issues[0]?.hint).toContain('rename the key')
+  })
+
+  it('a date-time where a date belongs is one problem, not also "not a calendar date"', () => {
+    const text = minimal.replace(/^(system:\n)/m, '$1  placedOnMarket: 2026-02-03T10:00:00Z\n')
+    const issues = fail2(text)
+    expect(issues.map((i) => [i.code, i.path.join('.'), i.message])).toEqual([
+      [
+        'invalid_format',
+        'system.placedOnMarket',
+        'expected a date as YYYY-MM-DD, found the string "2026-02-03T10:00:00Z"',
+      ],
+    ])
+  })
+
   it('missing top-level sections name the field at the top level', () => {
     const issues = fail2(minimal.replace(/^apiVersion: .*\n/m, ''))
     expect(issues).toEqual([

@@ -12,8 +12,30 @@ import {
 const ROOT = new URL('../../../', import.meta.url)
 const yamlAt = (rel: string): unknown => parse(readFileSync(new URL(rel, ROOT), 'utf8'))
 
+/** Paths of required properties without a description: fields a writer must fill, unexplained. */
+function undescribedRequired(node: unknown, at = ''): string[] {
+  if (node === null || typeof node !== 'object') return []
+  const n = node as {
+    properties?: Record<string, { description?: string }>
+    required?: string[]
+    items?: unknown
+  }
+  const out: string[] = []
+  for (const [key, sub] of Object.entries(n.properties ?? {})) {
+    const path = at === '' ? key : `${at}.${key}`
+    if (n.required?.includes(key) && sub.description === undefined) out.push(path)
+    out.push(...undescribedRequired(sub, path))
+  }
+  if (n.items !== undefined) out.push(...undescribedRequired(n.items, `${at}[]`))
+  return out
+}
+
 describe('policyJsonSchema', () => {
   const schema = policyJsonSchema()
+
+  it('describes every required field, for editors to show while a policy is written', () => {
+    expect(undescribedRequired(schema)).toEqual([])
+  })
   const content = JSON.stringify(schema, null, 2) + '\n'
   if (process.env.UPDATE_GOLDENS) {
     mkdirSync(new URL('schema/', ROOT), { recursive: true })

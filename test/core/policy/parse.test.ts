@@ -181,6 +181,32 @@ describe('parsePolicy: invalid fixtures', () => {
     expect(issue?.hint).toBe('write it in capitals: DE')
   })
 
+  it('names a misspelt minReadiness key, where it is, what a key must be, and the fix', () => {
+    const text =
+      read('valid-minimal.yaml') +
+      'requirements:\n  minReadiness:\n    eu-ai-ace: 0.8\n    nist-ai-rfm:measure-*: 0.5\n'
+    const issues = fail('keys.yaml', text)
+    expect(issues.map((i) => [i.code, i.line, i.column, i.hint])).toEqual([
+      ['invalid_key', 10, 5, 'did you mean `eu-ai-act`? Rename the key'],
+      ['invalid_key', 11, 5, 'did you mean `nist-ai-rmf:measure-*`? Rename the key'],
+    ])
+    expect(issues[0]?.message).toBe(
+      'invalid key `eu-ai-ace` in `requirements.minReadiness`: expected a framework (eu-ai-act, nist-ai-rmf) or <framework>:<pattern>, e.g. nist-ai-rmf:govern-*',
+    )
+  })
+
+  it('accepts a $schema key, as JSON policies point editors at the schema that way', () => {
+    const text = JSON.stringify({
+      $schema: '../schema/policy.v1.schema.json',
+      apiVersion: 'accord.dev/v1',
+      kind: 'AcceptancePolicy',
+      name: 'JSON policy',
+      trust: { issuers: [{ name: 'Vendor', jwks: 'k.json' }] },
+    })
+    const r = parsePolicy(text, 'p.json')
+    expect(r.ok ? [] : r.issues).toEqual([])
+  })
+
   it('reports both jwks and jwk given', () => {
     const text = read('valid-minimal.yaml') + '      jwk: { kty: OKP }\n'
     const [issue] = fail('both.yaml', text)
