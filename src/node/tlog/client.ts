@@ -166,7 +166,7 @@ export interface CheckInclusionArgOptions extends LogHttpOptions {
 export async function checkInclusionFromArgs(
   options: CheckInclusionArgOptions,
 ): Promise<CheckInclusionResult> {
-  const logKey = await loadLogKey(options.logKey, options.origin)
+  const logKey = await loadLogKey(options.logKey, options.origin, '--log-key')
   const common = {
     passport: options.passport,
     logKey,

@@ -35,15 +35,16 @@ function parseVkeys(text: string, source: string): LogKey {
 }
 
 /**
- * Loads `--key`: a verifier key string, or a file with verifier keys or an Ed25519 public JWK.
- * `origin` names a JWK key (see above).
+ * Loads a log key given as `option` (`--key` of `accord log`, `--log-key` of `accord verify`): a
+ * verifier key string, or a file with verifier keys or an Ed25519 public JWK. `origin` names a
+ * JWK key (see above).
  */
-export async function loadLogKey(arg: string, origin?: string): Promise<LogKey> {
+export async function loadLogKey(arg: string, origin?: string, option = '--key'): Promise<LogKey> {
   if (!existsSync(arg)) {
-    if (/^[^+\s]+\+[0-9a-f]{8}\+/.test(arg)) return parseVkeys(arg, '--key')
+    if (/^[^+\s]+\+[0-9a-f]{8}\+/.test(arg)) return parseVkeys(arg, option)
     throw new ConfigError({
       code: 'ERR_CONFIG_FILE_NOT_FOUND',
-      message: `--key ${arg} is neither a file nor a verifier key (<origin>+<key ID>+<base64 key>)`,
+      message: `${option} ${arg} is neither a file nor a verifier key (<origin>+<key ID>+<base64 key>)`,
     })
   }
   const text = (await readFile(arg, 'utf8')).slice(0, MAX_KEY_FILE)

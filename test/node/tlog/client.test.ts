@@ -187,4 +187,15 @@ describe('log URLs', () => {
     expect(ftp.code).toBe(2)
     expect(ftp.err).toContain('http(s)')
   })
+
+  it('a bad key is named by the option it came from: --log-key for verify', async () => {
+    const viaVerify = checkInclusionFromArgs({
+      passport: token(0),
+      log: log.url,
+      logKey: 'garbage',
+    })
+    await expect(viaVerify).rejects.toThrow(/^--log-key garbage is neither a file nor/)
+    const viaLog = await runLog(['checkpoint', '--log', log.url, '--key', 'garbage'])
+    expect(viaLog.err).toContain('--key garbage is neither a file nor')
+  })
 })
