@@ -8,7 +8,7 @@ import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
 import { isCalendarDate } from '../../core/dates.js'
-import { printJson, progress, type Ctx } from '../common.js'
+import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
 
 interface VerifyOptions {
   policy?: string
@@ -77,6 +77,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       // With the catalogs, a misspelt obligation id or pattern in the policy is an error, not a
       // rule that silently never holds (or a recognition rule that never applies).
       const loaded = await loadPolicy(opts.policy as string, { catalogs: await loadCatalogSet() })
+      warnOnStderr(ctx.io)(loaded.warnings)
       const file = await readPassportFile(passportPath)
       const bar = progress(ctx.io, 'checking artifacts', !opts.json)
       const result = await verifyPassport(file.sdJwt, {

@@ -201,6 +201,8 @@ const YAML_HINTS: Partial<Record<YAMLError['code'], string>> = {
   MULTILINE_IMPLICIT_KEY: 'write each key on one line followed by ": "',
   BAD_ALIAS: 'define the &anchor before using the *alias',
   NON_STRING_KEY: 'use plain words as keys',
+  TAG_RESOLVE_FAILED:
+    'remove the tag (the word after !): Accord reads plain YAML values, and reads this one as if it had no tag',
 }
 
 /** Hints for `yaml`'s messages more precise than its error codes (MISSING_CHAR covers many). */
@@ -243,9 +245,11 @@ function yamlIssue(e: YAMLError, { text, at, file, name, json }: SyntaxContext):
         .replace(/flow map/g, 'object')
         .replace(/flow sequence/g, 'array')
     : lowerFirst(e.message)
+  // yaml reports some things as warnings (an unknown tag): the document is still read.
+  const warning = e.name === 'YAMLWarning'
   let message = duplicate
     ? `duplicate key${found && found.length <= 60 ? ` \`${found}\`` : ''}: ${detail}`
-    : `${json ? 'JSON' : 'YAML'} syntax error: ${detail}`
+    : `${json ? 'JSON' : 'YAML'} ${warning ? 'warning' : 'syntax error'}: ${detail}`
   let hint =
     YAML_MESSAGE_HINTS.find(([pattern]) => pattern.test(e.message))?.[1] ??
     YAML_HINTS[e.code] ??
@@ -256,7 +260,7 @@ function yamlIssue(e: YAMLError, { text, at, file, name, json }: SyntaxContext):
     hint = 'remove the --- separator: merge what follows into the first document, or delete it'
   }
   return {
-    code: duplicate ? 'yaml_duplicate_key' : 'yaml_syntax',
+    code: duplicate ? 'yaml_duplicate_key' : warning ? 'yaml_warning' : 'yaml_syntax',
     path: [],
     file,
     ...at(e.pos[0]),

@@ -2,7 +2,7 @@
  * `accord verify`: how it reports bad arguments and what it says about checks it could not make.
  * One passport, issued with a holder key, and a key-bound presentation of it.
  */
-import { cpSync, mkdtempSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -98,6 +98,21 @@ describe('accord verify of a key-bound presentation', () => {
     expect(line).toMatch(/^ {2}-- {3}key-binding +kb-nonce +key binding signed by the holder key/)
     expect(line).toContain('--audience AUD --nonce NONCE')
     expect(line).not.toMatch(/^ {2}ok/)
+  })
+})
+
+describe('accord verify: policy warnings', () => {
+  it('prints the policy warnings (an unknown YAML tag) on stderr; the verdict is unchanged', async () => {
+    const tagged = p('policies', 'tagged.yaml')
+    writeFileSync(tagged, readFileSync(POLICY(), 'utf8').replace(/^name: /m, 'name: !custom '))
+    const plain = await verify('bb.sd-jwt', '--json')
+    const r = await run(['verify', p('bb.sd-jwt'), '--policy', tagged, '--json'])
+    expect(r.code).toBe(plain.code)
+    expect(r.json().verdict).toBe(plain.json().verdict)
+    expect(r.stderr).toMatch(
+      /^warning: .*tagged\.yaml:\d+:\d+: YAML warning: unresolved tag: !custom \[yaml_warning\]$/m,
+    )
+    expect(plain.stderr).not.toContain('warning:')
   })
 })
 

@@ -245,6 +245,19 @@ describe('parseManifest: invalid fixtures report one exact issue', () => {
 })
 
 describe('parseManifest: warnings', () => {
+  it('an unknown YAML tag is a warning named as such, with a fix about the tag', () => {
+    const text = read('../../../examples/public-chatbot/accord.yaml').replace(
+      /^ {2}name: /m,
+      '  name: !custom ',
+    )
+    const r = parseManifest(text, 'tagged.yaml')
+    expect(r.ok).toBe(true)
+    const tag = r.warnings.find((w) => w.message.includes('!custom'))
+    expect(tag).toMatchObject({ code: 'yaml_warning', file: 'tagged.yaml', line: 20 })
+    expect(tag?.message).toBe('YAML warning: unresolved tag: !custom')
+    expect(tag?.hint).toContain('remove the tag')
+  })
+
   it('derogation without an Annex III use case is a warning, not an error', () => {
     const name = 'warning-derogation-without-annex-iii.yaml'
     const r = parseManifest(read(name), name)
