@@ -63,6 +63,10 @@ export function registerPresent(program: Command, ctx: Ctx): void {
         return
       }
       const disclose = opts.disclose.includes('all') ? available.paths : opts.disclose
+      if (disclose.length === 0)
+        ctx.io.err(
+          'warning: no claim disclosed: the presentation shows only what is never selectively disclosable (issuer, validity, system, provider, artifacts, assurance commitments, evidence root); pass --disclose PATHS or --disclose all (--list shows the paths)\n',
+        )
       const keyBinding = opts.holderKey
         ? {
             signer: await fileSigner(opts.holderKey),

@@ -36,4 +36,13 @@ describe('present --list', () => {
     expect(presented.json().disclosed).toEqual([`evidence:${id}`])
     expect(lines).toContain('classification.eu-ai-act')
   })
+
+  it('warns on stderr when nothing is disclosed', async () => {
+    const r = await run(['present', p('passport.sd-jwt'), '--json'])
+    expect(r.code).toBe(0)
+    expect(r.json().disclosed).toEqual([])
+    expect(r.stderr).toMatch(/^warning: no claim disclosed: .*--disclose all/m)
+    const some = await run(['present', p('passport.sd-jwt'), '--disclose', 'all', '--json'])
+    expect(some.stderr).toBe('')
+  })
 })
