@@ -157,6 +157,19 @@ interface Row {
   message: string | RegExp
 }
 
+/** A policy that requires Art. 15(1) and recognises `accept` as it when assessed independently. */
+const recognisedAsArt151 = (accept: string) => ({
+  requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
+  recognition: [
+    {
+      accept,
+      as: 'eu-ai-act:art-15.1',
+      when: { assessedBy: ['third-party', 'notified-body'] },
+      rationale: 'r',
+    },
+  ],
+})
+
 const ROWS: Row[] = [
   // Jurisdictions and frameworks
   {
@@ -287,17 +300,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'recognition with a qualifying (third-party) assessor',
-    policy: {
-      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
-      recognition: [
-        {
-          accept: 'nist-ai-rmf:measure-2.5',
-          as: 'eu-ai-act:art-15.1',
-          when: { assessedBy: ['third-party', 'notified-body'] },
-          rationale: 'r',
-        },
-      ],
-    },
+    policy: recognisedAsArt151('nist-ai-rmf:measure-2.5'),
     check: 'policy:obligation:eu-ai-act:art-15.1',
     outcome: 'pass',
     reason: 'ok',
@@ -306,17 +309,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'recognition refused: only self-assessed',
-    policy: {
-      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
-      recognition: [
-        {
-          accept: 'nist-ai-rmf:measure-2.7',
-          as: 'eu-ai-act:art-15.1',
-          when: { assessedBy: ['third-party', 'notified-body'] },
-          rationale: 'r',
-        },
-      ],
-    },
+    policy: recognisedAsArt151('nist-ai-rmf:measure-2.7'),
     check: 'policy:obligation:eu-ai-act:art-15.1',
     outcome: 'fail',
     reason: 'policy-obligation',
@@ -325,17 +318,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'recognition whose source framework is undisclosed -> indeterminate, not fail',
-    policy: {
-      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
-      recognition: [
-        {
-          accept: 'nist-ai-rmf:measure-2.5',
-          as: 'eu-ai-act:art-15.1',
-          when: { assessedBy: ['third-party', 'notified-body'] },
-          rationale: 'r',
-        },
-      ],
-    },
+    policy: recognisedAsArt151('nist-ai-rmf:measure-2.5'),
     input: { claims: without('obligations', 'nist-ai-rmf') },
     check: 'policy:obligation:eu-ai-act:art-15.1',
     outcome: 'indeterminate',
@@ -345,17 +328,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'recognition near miss while evidence is withheld -> indeterminate, not fail',
-    policy: {
-      requirements: { obligationsMet: ['eu-ai-act:art-15.1'] },
-      recognition: [
-        {
-          accept: 'nist-ai-rmf:measure-2.7',
-          as: 'eu-ai-act:art-15.1',
-          when: { assessedBy: ['third-party', 'notified-body'] },
-          rationale: 'r',
-        },
-      ],
-    },
+    policy: recognisedAsArt151('nist-ai-rmf:measure-2.7'),
     input: {
       claims: claims({
         evidence: { ...claims().credentialSubject.evidence, count: 3 },
