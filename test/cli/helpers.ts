@@ -96,3 +96,28 @@ export async function issuedExample(
   if (issued.code !== 0) throw new Error(`issue ${example}: ${issued.stderr}`)
   return p
 }
+
+/**
+ * `accord endorse PASSPORT` by a national authority with the key file `key`, as the endorse,
+ * verify and passport-path tests run it; `checked` and `statement` as given.
+ */
+export function endorseArgv(
+  passport: string,
+  key: string,
+  { checked = 'eu-ai-act:art-14', statement = 'checked' } = {},
+): string[] {
+  return [
+    'endorse',
+    passport,
+    '--key',
+    key,
+    '--name',
+    'Authority',
+    '--kind',
+    'national-authority',
+    '--checked',
+    checked,
+    '--statement',
+    statement,
+  ]
+}

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { issuedExample, run } from '../helpers.js'
+import { endorseArgv, issuedExample, run } from '../helpers.js'
 
 let p: (...parts: string[]) => string
 
@@ -14,18 +14,10 @@ beforeAll(async () => {
 
 const endorse = (checked: string, out: string) =>
   run([
-    'endorse',
-    p('passport.sd-jwt'),
-    '--key',
-    p('keys', 'authority.private.jwk.json'),
-    '--name',
-    'Authority',
-    '--kind',
-    'national-authority',
-    '--checked',
-    checked,
-    '--statement',
-    'Reviewed',
+    ...endorseArgv(p('passport.sd-jwt'), p('keys', 'authority.private.jwk.json'), {
+      checked,
+      statement: 'Reviewed',
+    }),
     '--out',
     p(out),
     '--json',

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, run } from '../helpers.js'
+import { endorseArgv, ROOT, run } from '../helpers.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
@@ -30,20 +30,7 @@ const COMMANDS: Record<string, (passport: string) => string[]> = {
     p('policies', 'eu-police-procurement.yaml'),
   ],
   present: (passport) => ['present', passport, '--disclose', 'all'],
-  endorse: (passport) => [
-    'endorse',
-    passport,
-    '--key',
-    p('keys', 'authority.private.jwk.json'),
-    '--name',
-    'Authority',
-    '--kind',
-    'national-authority',
-    '--checked',
-    'eu-ai-act:art-14',
-    '--statement',
-    'checked',
-  ],
+  endorse: (passport) => endorseArgv(passport, p('keys', 'authority.private.jwk.json')),
   revoke: (passport) => [
     'revoke',
     passport,

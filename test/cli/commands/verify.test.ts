@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLES, ROOT, run } from '../helpers.js'
+import { endorseArgv, EXAMPLES, ROOT, run } from '../helpers.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
@@ -188,7 +188,6 @@ describe('accord verify output', () => {
 describe('accord verify checks the policy against the catalogs', () => {
   it('a misspelt obligation id or recognition target is a policy error (exit 3), not a rule that never holds', async () => {
     const policy = p('policies', 'typo.yaml')
-    const { readFileSync, writeFileSync } = await import('node:fs')
     const text = readFileSync(POLICY(), 'utf8')
       .replace('- eu-ai-act:art-12 #', '- eu-ai-act:art-122 #')
       .replace('as: eu-ai-act:art-15.5', 'as: eu-ai-act:art-15.55')
@@ -206,7 +205,6 @@ describe('accord verify checks the policy against the catalogs', () => {
 
 describe('accord verify --endorsement', () => {
   it('endorsements signed with two keys of one assessor (a JWK Set) count once', async () => {
-    const { readFileSync, writeFileSync } = await import('node:fs')
     const second = await run(['keys', 'generate', '--out', p('keys'), '--name', 'authority2'])
     expect(second.code).toBe(0)
     const pub = (name: string) =>
@@ -219,18 +217,7 @@ describe('accord verify --endorsement', () => {
     for (const name of ['authority', 'authority2']) {
       const out = p(`bb.${name}.end.sd-jwt`)
       const r = await run([
-        'endorse',
-        p('bb.sd-jwt'),
-        '--key',
-        p('keys', `${name}.private.jwk.json`),
-        '--name',
-        'Authority',
-        '--kind',
-        'national-authority',
-        '--checked',
-        'eu-ai-act:art-14',
-        '--statement',
-        'checked',
+        ...endorseArgv(p('bb.sd-jwt'), p('keys', `${name}.private.jwk.json`)),
         '--out',
         out,
       ])
@@ -254,20 +241,8 @@ describe('accord verify --endorsement', () => {
     expect(r.code).toBe(1)
   })
   it('the same endorsement given twice counts once towards endorsements.min', async () => {
-    const { readFileSync, writeFileSync } = await import('node:fs')
     const endorsed = await run([
-      'endorse',
-      p('bb.sd-jwt'),
-      '--key',
-      p('keys', 'authority.private.jwk.json'),
-      '--name',
-      'Authority',
-      '--kind',
-      'national-authority',
-      '--checked',
-      'eu-ai-act:art-14',
-      '--statement',
-      'checked',
+      ...endorseArgv(p('bb.sd-jwt'), p('keys', 'authority.private.jwk.json')),
       '--out',
       p('bb.end.sd-jwt'),
     ])
