@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
+import { undescribedRequired } from '../undescribed-required.js'
 import {
   MANIFEST_SCHEMA_BANNER,
   MANIFEST_SCHEMA_PATH,
@@ -12,24 +13,6 @@ import {
 const ROOT = new URL('../../../', import.meta.url)
 const fixture = (name: string): unknown =>
   parse(readFileSync(new URL(`test/fixtures/manifests/${name}`, ROOT), 'utf8'))
-
-/** Paths of required properties without a description: fields a writer must fill, unexplained. */
-function undescribedRequired(node: unknown, at = ''): string[] {
-  if (node === null || typeof node !== 'object') return []
-  const n = node as {
-    properties?: Record<string, { description?: string }>
-    required?: string[]
-    items?: unknown
-  }
-  const out: string[] = []
-  for (const [key, sub] of Object.entries(n.properties ?? {})) {
-    const path = at === '' ? key : `${at}.${key}`
-    if (n.required?.includes(key) && sub.description === undefined) out.push(path)
-    out.push(...undescribedRequired(sub, path))
-  }
-  if (n.items !== undefined) out.push(...undescribedRequired(n.items, `${at}[]`))
-  return out
-}
 
 describe('manifestJsonSchema', () => {
   const schema = manifestJsonSchema()
