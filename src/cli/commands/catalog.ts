@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { closest } from 'fastest-levenshtein'
+import { didYouMean } from '../../core/did-you-mean.js'
 import { ConfigError } from '../../core/errors.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { printJson, type Ctx } from '../common.js'
@@ -44,7 +44,7 @@ export function registerCatalog(program: Command, ctx: Ctx): void {
         const known = [...set.catalogs.keys()]
         throw new ConfigError({
           code: 'ERR_CONFIG_BAD_ARGS',
-          message: `unknown framework "${framework}"${known.length > 0 ? ` (did you mean "${closest(framework, known)}"?)` : ''}; known: ${known.join(', ')}`,
+          message: `unknown framework "${framework}"${didYouMean(framework, known)}; known: ${known.join(', ')}`,
         })
       }
       const nodes = catalog.nodes.filter((n) => opts.all || n.assessable)

@@ -35,7 +35,7 @@ import {
   lawVersionAt,
 } from '../catalog/applicability.js'
 import { resolveRef, shortId } from '../catalog/lookup.js'
-import { closest } from 'fastest-levenshtein'
+import { didYouMean } from '../did-you-mean.js'
 import type {
   Catalog,
   CatalogNode,
@@ -367,7 +367,7 @@ function selectFrameworks(set: CatalogSet, requested: readonly string[] | undefi
   for (const f of requested) {
     const catalog = set.catalogs.get(f)
     if (!catalog) {
-      const guess = known.length > 0 ? ` (did you mean "${closest(f, known)}"?)` : ''
+      const guess = didYouMean(f, known)
       throw new ConfigError({
         code: 'ERR_CONFIG_BAD_ARGS',
         message: `unknown framework "${f}" to assess${guess}; known: ${known.join(', ')}`,

@@ -7,7 +7,7 @@
  * parents, depths, law versions, mapping edges) run once the schema holds, because they rely on
  * the shape the schema guarantees.
  */
-import { closest } from 'fastest-levenshtein'
+import { didYouMean } from '../did-you-mean.js'
 import type { z } from 'zod'
 import type { Issue } from '../errors.js'
 import { Catalog, Mapping } from './schema.js'
@@ -363,12 +363,6 @@ function issue(
   fix: string,
 ): Issue {
   return { code, path, file, message: `${kind} ${file}: ${what}; ${fix}`, hint: fix }
-}
-
-function didYouMean(value: string, candidates: Iterable<string>): string {
-  const list = [...candidates]
-  if (list.length === 0) return ''
-  return ` (did you mean "${closest(value, list)}"?)`
 }
 
 const SCHEMA_HINTS: Record<string, string> = {

@@ -9,7 +9,7 @@
  * pattern; on a tie the first in the manifest. Its owner is used when it has one; otherwise
  * `owners.byFramework[framework]`, then `owners.default`. Its due date is used when it has one.
  */
-import { closest } from 'fastest-levenshtein'
+import { didYouMean } from '../did-you-mean.js'
 import type { CatalogSet } from '../catalog/types.js'
 import { shortId } from '../catalog/lookup.js'
 import type { Manifest } from '../manifest/schema.js'
@@ -99,7 +99,7 @@ export function createOwnerResolver(manifest: Manifest, catalogs: CatalogSet): O
       const known = [...catalogs.catalogs.keys()]
       for (const framework of Object.keys(owners?.byFramework ?? {})) {
         if (catalogs.catalogs.has(framework)) continue
-        const guess = known.length > 0 ? ` (did you mean "${closest(framework, known)}"?)` : ''
+        const guess = didYouMean(framework, known)
         warnings.push({
           path: ['plan', 'owners', 'byFramework', framework],
           message: `plan.owners.byFramework names "${framework}", which is not a loaded framework${guess}, so it assigns no owner; known: ${known.join(', ')}`,
