@@ -82,7 +82,7 @@ function pool() {
 function assessableRefs() {
   const refs = []
   for (const [framework, file] of [
-    ['eu-ai-act', 'catalogs/eu-ai-act/2024-1689.v2.json'],
+    ['eu-ai-act', 'catalogs/eu-ai-act/2024-1689.v3.json'],
     ['nist-ai-rmf', 'catalogs/nist-ai-rmf/1.0.v1.json'],
   ]) {
     const catalog = JSON.parse(readFileSync(join(ROOT, file), 'utf8'))

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds catalogs/eu-ai-act/2024-1689.v2.json (the EU AI Act catalog) from the compact source in
+ * Builds catalogs/eu-ai-act/2024-1689.v3.json (the EU AI Act catalog) from the compact source in
  * this file. The JSON is the output; edit this script, not the JSON, then run:
  *
  *   node scripts/build-eu-catalog.mjs          # write the JSON
@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname } from 'node:path'
 
-const OUT = fileURLToPath(new URL('../catalogs/eu-ai-act/2024-1689.v2.json', import.meta.url))
+const OUT = fileURLToPath(new URL('../catalogs/eu-ai-act/2024-1689.v3.json', import.meta.url))
 const URN = 'urn:accord:req:eu-ai-act-2024-1689:'
 const ORIG = 'original'
 const AMND = 'amended-2026-1744'
@@ -130,6 +130,10 @@ const GPAI = [
     note: 'Unchanged by Reg. (EU) 2026/1744; the Art. 111(3) legacy date of 2 August 2027 is kept.',
   },
 ]
+
+/** Readings Accord makes in applying Art. 111(2) (src/core/classify/rules/legacy.ts). */
+const LEGACY_READING =
+  'Readings, not text: a "significant change in design" is taken to be a change the manifest marks as a substantial modification (recital 177 equates the two); "intended to be used by public authorities" is read from deployment.publicBody; only the high-risk obligations (Chapter III and the duties dated with it) are deferred, while Art. 4, Art. 5, Art. 50 and the general-purpose AI model duties apply as usual, although Art. 111(2) speaks of "this Regulation"; for a system high-risk by both routes the earlier cut-off is used.'
 
 const UNC_SECTION_5 =
   'Amended Art. 113, third paragraph, point (c) defers only Chapter III Sections 1-3; this article sits in Chapter III Section 5, which by the letter applies from 2 August 2026. Accord uses the deferred high-risk dates because the duty presupposes the Section 2 requirements and the Section 1 classification; this is a reading, not text.'
@@ -2940,7 +2944,7 @@ const catalog = {
   urn: 'urn:accord:catalog:eu-ai-act-2024-1689',
   framework: 'eu-ai-act',
   edition: '2024-1689',
-  version: 2,
+  version: 3,
   name: 'EU Artificial Intelligence Act (Regulation (EU) 2024/1689)',
   description:
     'Classification rules and operator obligations of the EU AI Act as published (OJ L, 12.7.2024) and as amended by Regulation (EU) 2026/1744 (Digital Omnibus on AI): AI literacy, prohibited practices, high-risk classification (Art. 6, Annexes I and III), requirements and obligations for high-risk systems, transparency, general-purpose AI models, post-market monitoring and serious incidents, technical documentation (Annex IV) and the EU declaration of conformity (Annex V). Summaries are paraphrases; this is not legal advice.',
@@ -2975,6 +2979,13 @@ const catalog = {
       source: 'OJ L, 12.7.2024; CELEX 32024R1689; ELI http://data.europa.eu/eli/reg/2024/1689/oj',
       url: 'https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024R1689',
       in_force_from: '2024-08-01',
+      legacy_high_risk: {
+        cites: 'Art. 111(2)',
+        placed_before: { 'annex-i': '2026-08-02', 'annex-iii': '2026-08-02' },
+        public_authorities_by: '2030-08-02',
+        note: 'Art. 111(2) as published: high-risk systems placed on the market or put into service before 2 August 2026 are caught only if their design changes significantly from that date; those intended to be used by public authorities must comply by 2 August 2030.',
+        uncertain: LEGACY_READING,
+      },
     },
     {
       id: AMND,
@@ -2986,6 +2997,13 @@ const catalog = {
       in_force_from: '2026-07-27',
       uncertain:
         'Publication, entry into force and the amended provisions are corroborated by several independent secondary sources quoting the OJ and consolidated texts; Accord has not checked them on EUR-Lex.',
+      legacy_high_risk: {
+        cites: 'Art. 111(2)',
+        placed_before: { 'annex-i': '2028-08-02', 'annex-iii': '2027-12-02' },
+        public_authorities_by: '2030-08-02',
+        note: 'Art. 111(2) as replaced by Reg. (EU) 2026/1744 Art. 1(39)(a): the cut-off is the date of application of Chapter III under Art. 113 (2 December 2027 for Annex III systems, 2 August 2028 for Annex I systems) instead of 2 August 2026; the 2 August 2030 date for systems intended to be used by public authorities is kept.',
+        uncertain: `${LEGACY_READING} ${SEC}`,
+      },
     },
   ],
   nodes,

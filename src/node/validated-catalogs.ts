@@ -17,9 +17,9 @@ export interface ValidatedFile {
 
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
-    file: 'eu-ai-act/2024-1689.v2.json',
-    sha256: '64130b92ab94cc8c73cc3b804269430e00c91472430ce9bce8fad26ca9b2ef8d',
-    canonicalSha256: '6c39f65209a9f375f39cb4ea9017f629defa61f61e02c4779f6c14c07e840f43',
+    file: 'eu-ai-act/2024-1689.v3.json',
+    sha256: 'f179d00abe8e4a3909eca7f2702d990e942d9c8eb44c1d7ae4c375165aa58d2d',
+    canonicalSha256: '099f5cffe957df7803c9679c714992b2cd99525ccb395acf2d84b2002c27c54a',
   },
   {
     file: 'iso-42001/2023.v1.json',

@@ -1,5 +1,5 @@
 /**
- * Content checks of the EU AI Act catalog (catalogs/eu-ai-act/2024-1689.v2.json): it parses with
+ * Content checks of the EU AI Act catalog (catalogs/eu-ai-act/2024-1689.v3.json): it parses with
  * the catalog schema, its structure is sound, and the regulatory content the classifier and the
  * assessor rely on is present and dated correctly under both law versions.
  */
@@ -13,7 +13,7 @@ import { applicationDate } from '../../src/core/catalog/applicability.js'
 import { isKnownFact } from '../../src/core/classify/facts.js'
 import { ANNEX_I_ACTS, Manifest, USE_CASES } from '../../src/core/manifest/schema.js'
 
-const FILE = new URL('../../catalogs/eu-ai-act/2024-1689.v2.json', import.meta.url)
+const FILE = new URL('../../catalogs/eu-ai-act/2024-1689.v3.json', import.meta.url)
 const raw: unknown = JSON.parse(readFileSync(FILE, 'utf8'))
 const catalog = Catalog.parse(raw)
 const byId = new Map(catalog.nodes.map((n) => [n.id, n]))

@@ -11,7 +11,7 @@ const ROOT = join(import.meta.dirname, '..', '..', 'catalogs')
 const FILE = 'korea-ai-basic-act/2025.v2.json'
 const raw = JSON.parse(await readFile(join(ROOT, FILE), 'utf8')) as unknown
 const eu = Catalog.parse(
-  JSON.parse(await readFile(join(ROOT, 'eu-ai-act', '2024-1689.v2.json'), 'utf8')),
+  JSON.parse(await readFile(join(ROOT, 'eu-ai-act', '2024-1689.v3.json'), 'utf8')),
 )
 
 function load(): Catalog {

@@ -14,7 +14,7 @@ const readJson = async (file: string) =>
 // The real files. The EU AI Act catalog is parsed with its schema only, so that this file tests
 // the crosswalk; the EU catalog's own semantic checks are tested with it.
 const mappingRaw = await readJson(MAPPING_FILE)
-const euRaw = await readJson('eu-ai-act/2024-1689.v2.json')
+const euRaw = await readJson('eu-ai-act/2024-1689.v3.json')
 const nist = Catalog.parse(await readJson('nist-ai-rmf/1.0.v1.json'))
 const eu = Catalog.parse(euRaw)
 const mapping = Mapping.parse(mappingRaw)

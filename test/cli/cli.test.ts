@@ -50,6 +50,19 @@ describe('accord classify (examples)', () => {
     expect(eu.citations).not.toContain('Art. 5(1)(h)')
     const trace = JSON.stringify(eu.trace)
     expect(trace).toMatch(/travel/i)
+    // Placed on the market on 2026-11-02, before 2 Dec 2027, for public authorities: Art. 111(2).
+    expect(eu.legacy.highRisk).toEqual({
+      cites: 'Art. 111(2)',
+      placedOnMarket: '2026-11-02',
+      placedBefore: '2027-12-02',
+      publicAuthority: true,
+      significantChange: null,
+      appliesFrom: '2030-08-02',
+    })
+    const text = await run(['classify', border])
+    expect(text.stdout).toContain(
+      'legacy:      Art. 111(2): placed on the market on 2026-11-02, before 2027-12-02, the system is a legacy system; its high-risk obligations apply from 2030-08-02',
+    )
   })
 
   it('public-service chatbot on a third-party LLM: transparency, Art. 50(1) and 50(2), not GPAI', async () => {
@@ -66,7 +79,7 @@ describe('accord classify (examples)', () => {
       .euAiAct
     const after = (await run(['classify', police, '--json', '--as-of', '2026-11-21'])).json()
       .euAiAct
-    const later = (await run(['classify', police, '--json', '--as-of', '2027-12-02'])).json()
+    const later = (await run(['classify', police, '--json', '--as-of', '2030-08-02'])).json()
       .euAiAct
     expect(before.lawVersion.id).toBe('original')
     expect(after.lawVersion.id).toBe('amended-2026-1744')
@@ -75,7 +88,10 @@ describe('accord classify (examples)', () => {
       upcoming: { id: string; appliesFrom: string }[]
     }) => [...eu.obligations, ...eu.upcoming].find((o) => o.id === 'eu-ai-act:art-9')
     expect(art9(before)?.appliesFrom).toBe('2026-08-02')
-    expect(art9(after)?.appliesFrom).toBe('2027-12-02')
+    // Placed on 2027-06-01, before 2 Dec 2027, for a police force: Art. 111(2) dates its
+    // high-risk obligations at 2 Aug 2030 (under the original text it was not a legacy system).
+    expect(before.legacy.highRisk).toBeNull()
+    expect(art9(after)?.appliesFrom).toBe('2030-08-02')
     expect(after.upcoming.map((o: { id: string }) => o.id)).toContain('eu-ai-act:art-9')
     expect(later.obligations.map((o: { id: string }) => o.id)).toContain('eu-ai-act:art-9')
   })

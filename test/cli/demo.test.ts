@@ -30,13 +30,17 @@ describe('accord demo (the main job behind npm start)', () => {
 
   it('says how many obligations are in force, in words that agree with the number', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
-    // Before the Omnibus's Annex III date one obligation of the example is in force; after it, many.
+    // Before 2 Aug 2030 one obligation of the example is in force; from then, many: it is placed
+    // on the market before the Annex III date, for a police force (Art. 111(2)).
     const demoAsOf = (date: string) =>
       run(['demo', '--no-serve', '--port', '0', '--out', out, '--as-of', date])
     const before = await demoAsOf('2026-11-22')
     expect(before.code).toBe(0)
     expect(before.stdout).toMatch(/; 1 obligation in force, \d+ upcoming/)
-    const after = await demoAsOf('2028-01-01')
+    expect(before.stdout).toContain(
+      '    Art. 111(2): placed on the market on 2027-06-01, before 2027-12-02, the system is a legacy system',
+    )
+    const after = await demoAsOf('2030-08-02')
     expect(after.code).toBe(0)
     expect(after.stdout).toMatch(/; (\d+) obligations in force, \d+ upcoming/)
     expect(Number(/; (\d+) obligations in force/.exec(after.stdout)?.[1])).toBeGreaterThan(1)

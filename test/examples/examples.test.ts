@@ -18,7 +18,7 @@ const EXPECTED = ['border-biometrics', 'police-analytics', 'public-chatbot']
 const HIGH_RISK = new Set(['border-biometrics', 'police-analytics'])
 
 /** The bundled catalogs whose node ids evidence may cite (see the id convention in docs). */
-const CATALOG_FILES = ['eu-ai-act/2024-1689.v2.json', 'nist-ai-rmf/1.0.v1.json']
+const CATALOG_FILES = ['eu-ai-act/2024-1689.v3.json', 'nist-ai-rmf/1.0.v1.json']
 const REF_FORM = /^([a-z0-9-]+):([a-z0-9][a-z0-9.-]*)$/
 
 /** Every `framework:id` that the bundled catalogs define. */

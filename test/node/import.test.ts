@@ -426,7 +426,7 @@ describe('import ciso-assistant', () => {
     const r = await importCisoAssistant(lib, { out, asOf: AS_OF })
     expect(r).toMatchObject({ framework: 'eu-ai-act', edition: '2024-1689' })
     const original = JSON.parse(
-      readFileSync(path.join(ROOT, 'catalogs/eu-ai-act/2024-1689.v2.json'), 'utf8'),
+      readFileSync(path.join(ROOT, 'catalogs/eu-ai-act/2024-1689.v3.json'), 'utf8'),
     )
     const back = JSON.parse(readFileSync(out, 'utf8'))
     const pick = (c: { nodes: { id: string; urn: string; parent_urn?: string }[] }) =>

@@ -133,14 +133,14 @@ describe('VALIDATED_CATALOGS', () => {
   })
 
   it('rejects a tampered catalog in a copy of the bundled ones', async () => {
-    const dir = await copyWith('tampered-catalog', 'eu-ai-act/2024-1689.v2.json', (text) =>
+    const dir = await copyWith('tampered-catalog', 'eu-ai-act/2024-1689.v3.json', (text) =>
       text.replace('"depth": 2', '"depth": 7'),
     )
     const err = await loadError(dir)
     expect(err.code).toBe('ERR_CATALOG_INVALID')
     expect(err.issues[0]).toMatchObject({
       code: 'depth_mismatch',
-      file: 'eu-ai-act/2024-1689.v2.json',
+      file: 'eu-ai-act/2024-1689.v3.json',
     })
   })
 

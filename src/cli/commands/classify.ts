@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { EXIT } from '../../core/errors.js'
 import type { ClassificationResult } from '../../core/classify/types.js'
+import { legacyHighRiskSentence } from '../../core/classify/rules/legacy.js'
 import { classifyLoaded, loadSystem } from '../../node/pipeline.js'
 import {
   addCommonOptions,
@@ -45,6 +46,7 @@ export function renderClassification(result: ClassificationResult): string {
   lines.push(
     `  derogation:  ${eu.derogation.claimed ? (eu.derogation.applied ? 'applied' : 'claimed, not applied') + ': ' + eu.derogation.reason : 'not claimed'}`,
   )
+  if (eu.legacy.highRisk) lines.push(`  legacy:      ${legacyHighRiskSentence(eu.legacy.highRisk)}`)
   lines.push('')
   lines.push(`Obligations in force (${eu.obligations.length}):`)
   for (const o of eu.obligations)

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
+import { legacyHighRiskSentence } from '../../core/classify/rules/legacy.js'
 import { ConfigError, EXIT } from '../../core/errors.js'
 import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../node/pipeline.js'
 import { packageRoot } from '../../node/paths.js'
@@ -70,6 +71,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       say(
         `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} ${eu.obligations.length === 1 ? 'obligation' : 'obligations'} in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
       )
+      if (eu.legacy.highRisk) say(`    ${legacyHighRiskSentence(eu.legacy.highRisk)}`)
 
       say('2/5 assess    hashing evidence and checking every obligation')
       const bar = progress(ctx.io, '    hashing', !opts.json)

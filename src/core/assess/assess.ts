@@ -199,6 +199,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   const facts = new Set(classification.facts)
   const roles = new Set<string>(manifest.roles)
   const routes = [...new Set(classification.highRiskRoutes.map((r) => r.route))]
+  const legacyHighRisk = classification.legacy.highRisk
   const classified = new Map<string, { appliesFrom: string; inForce: boolean }>()
   for (const o of classification.obligations)
     classified.set(o.urn, { appliesFrom: o.appliesFrom, inForce: true })
@@ -247,6 +248,12 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
           'Not applicable: the system is outside the scope of the AI Act (Art. 2).'
       } else if (failing) {
         entry.notApplicable = notApplicableReason(failing, node, facts)
+      } else if (legacyHighRisk?.appliesFrom === null && app.route !== 'any') {
+        // Only the high-risk obligations are dated per route (catalogs/eu-ai-act/README.md).
+        entry.notApplicable =
+          `Not applicable while the system's design stays as it is: placed on the market on ` +
+          `${legacyHighRisk.placedOnMarket}, before ${legacyHighRisk.placedBefore}, with no ` +
+          `significant change since, and not intended for public authorities (${legacyHighRisk.cites}).`
       } else {
         const known = classified.get(node.urn)
         entry.appliesFrom = known?.appliesFrom ?? app.from

@@ -4,6 +4,7 @@
  * with `all`). Pure and deterministic; ANSI colour only when asked for.
  */
 import type { EuAiActClassification } from '../classify/types.js'
+import { legacyHighRiskSentence } from '../classify/rules/legacy.js'
 import type { AssessmentResult, FrameworkSummary, ObligationAssessment, Status } from './types.js'
 
 export interface RenderGapTableOptions {
@@ -17,7 +18,8 @@ export interface RenderGapTableOptions {
    * The EU AI Act classification the assessment was made under: shown under the title, and for a
    * prohibited practice as a warning that no readiness figure lifts the prohibition.
    */
-  classification?: Pick<EuAiActClassification, 'category' | 'citations' | 'prohibitedPractices'>
+  classification?: Pick<EuAiActClassification, 'category' | 'citations' | 'prohibitedPractices'> &
+    Partial<Pick<EuAiActClassification, 'legacy'>>
 }
 
 const COLOURS: Partial<Record<Status, string>> = {
@@ -83,6 +85,7 @@ function classificationLines(
 ): string[] {
   const cited = c.citations.length > 0 ? ` (${c.citations.join(', ')})` : ''
   const lines = wrap(`EU AI Act classification: ${c.category}${cited}`, width)
+  if (c.legacy?.highRisk) lines.push(...wrap(legacyHighRiskSentence(c.legacy.highRisk), width))
   if (c.category !== 'prohibited') return lines
   const points = c.prohibitedPractices
     .filter((p) => p.inForce)

@@ -36,6 +36,25 @@ export type Role = z.infer<typeof Role>
 export const Route = z.enum(['any', 'annex-i', 'annex-iii'])
 export type Route = z.infer<typeof Route>
 
+/**
+ * A transitional rule for high-risk systems already on the market (EU AI Act Art. 111(2)): a
+ * system placed on the market or put into service before the cut-off date of its high-risk route
+ * is caught by the high-risk obligations only once its design changes significantly on or after
+ * that date, and, when public authorities are to use it, by a fixed date at the latest.
+ */
+export const LegacyHighRisk = z.strictObject({
+  /** The provision, e.g. `Art. 111(2)`. */
+  cites: z.string().min(1),
+  /** Per high-risk route, the cut-off: systems placed on the market before it are legacy systems. */
+  placed_before: z.strictObject({ 'annex-i': isoDate, 'annex-iii': isoDate }),
+  /** The date by which a legacy system intended to be used by public authorities must comply. */
+  public_authorities_by: isoDate,
+  note: z.string().optional(),
+  /** What about this rule could not be checked against the primary source, or is a reading. */
+  uncertain: z.string().optional(),
+})
+export type LegacyHighRisk = z.infer<typeof LegacyHighRisk>
+
 /** A version of a law (e.g. the Act as published, and as amended by an amending act). */
 export const LawVersion = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -47,6 +66,8 @@ export const LawVersion = z.strictObject({
   in_force_from: isoDate,
   /** Where a fact about this version could not be checked against the primary source. */
   uncertain: z.string().optional(),
+  /** Art. 111(2): the transitional rule for high-risk systems placed before Chapter III applied. */
+  legacy_high_risk: LegacyHighRisk.optional(),
 })
 export type LawVersion = z.infer<typeof LawVersion>
 

@@ -5,7 +5,7 @@
  * The rules run in the order of the Act's own logic:
  *   law version in force -> Art. 2 scope -> Art. 5 practices -> Art. 6(1) Annex I -> Art. 6(2)
  *   Annex III -> Art. 6(3) derogation -> Art. 2(2) Annex I Section B -> Art. 50 -> Art. 2(12)
- *   open source -> Ch. V GPAI -> obligations -> category.
+ *   open source -> Ch. V GPAI -> Art. 111(2) legacy high-risk systems -> obligations -> category.
  * Art. 2(2) and 2(12) are decided late on purpose: 2(2) limits what applies to a system that is
  * high-risk under Art. 6(1) only, and 2(12) does not reach prohibited, high-risk or Art. 50
  * systems, so those must be known first.
@@ -18,6 +18,7 @@ import type { Manifest } from '../manifest/schema.js'
 import { cite, indexCatalog, listWords, record, type RuleContext } from './rules/context.js'
 import { evaluateGpai, type GpaiResult } from './rules/gpai.js'
 import { evaluateHighRisk } from './rules/high-risk.js'
+import { evaluateLegacyHighRisk } from './rules/legacy.js'
 import { selectObligations } from './rules/obligations.js'
 import { evaluateProhibitedPractices } from './rules/prohibited.js'
 import {
@@ -27,7 +28,12 @@ import {
   isEuCountry,
 } from './rules/scope.js'
 import { evaluateTransparency } from './rules/transparency.js'
-import type { EuAiActClassification, EuCategory, ObligationInForce } from './types.js'
+import type {
+  EuAiActClassification,
+  EuCategory,
+  LegacyHighRiskStatus,
+  ObligationInForce,
+} from './types.js'
 
 export interface ClassifyEuAiActOptions {
   /** A parsed manifest (defaults filled in by the zod `Manifest` schema). */
@@ -121,6 +127,7 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
       highRiskRoutes: [],
       prohibitedPractices: prohibited.practices,
       transparency: [],
+      legacyHighRisk: null,
       ...duties,
     })
   }
@@ -131,7 +138,12 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
   if (transparency.length > 0) categories.push('transparency')
   if (categories.length === 0) categories.push('minimal')
 
-  const duties = selectObligations(ctx)
+  // Art. 2(2) systems have no Chapter III obligations listed, so there is nothing to defer.
+  const legacyHighRisk =
+    ctx.facts.has('high-risk') && !ctx.facts.has('art-2.2')
+      ? evaluateLegacyHighRisk(ctx, [...new Set(highRisk.routes.map((r) => r.route))])
+      : null
+  const duties = selectObligations(ctx, legacyHighRisk ? { legacyHighRisk } : {})
   recordCategory(ctx, categories)
   return buildResult(ctx, {
     categories,
@@ -141,6 +153,7 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     highRiskRoutes: highRisk.routes,
     prohibitedPractices: prohibited.practices,
     transparency,
+    legacyHighRisk,
     ...duties,
   })
 }
@@ -154,6 +167,7 @@ interface ResultParts {
   highRiskRoutes: EuAiActClassification['highRiskRoutes']
   prohibitedPractices: EuAiActClassification['prohibitedPractices']
   transparency: EuAiActClassification['transparency']
+  legacyHighRisk: LegacyHighRiskStatus | null
   obligations: ObligationInForce[]
   upcoming: ObligationInForce[]
 }
@@ -175,6 +189,7 @@ function buildResult(ctx: RuleContext, parts: ResultParts): EuAiActClassificatio
     roles: [...ctx.manifest.roles],
     asOf: ctx.asOf,
     lawVersion: { id: v.id, title: v.title, source: v.source },
+    legacy: { highRisk: parts.legacyHighRisk },
     obligations: parts.obligations,
     upcoming: parts.upcoming,
     trace: ctx.trace,
@@ -230,6 +245,7 @@ function outOfScope(ctx: RuleContext, excludedBy: string): EuAiActClassification
     highRiskRoutes: [],
     prohibitedPractices: [],
     transparency: [],
+    legacyHighRisk: null,
     obligations: [],
     upcoming: [],
   })

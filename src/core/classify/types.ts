@@ -26,6 +26,25 @@ export interface ObligationInForce {
   status: 'in-force' | 'upcoming'
 }
 
+/** Art. 111(2) applied to a high-risk system placed on the market before its route's cut-off. */
+export interface LegacyHighRiskStatus {
+  /** `Art. 111(2)`. */
+  cites: string
+  /** system.placedOnMarket. */
+  placedOnMarket: string
+  /** The cut-off under the law version used (the Chapter III date of the system's route). */
+  placedBefore: string
+  /** Intended to be used by public authorities (deployment.publicBody): a fixed date applies. */
+  publicAuthority: boolean
+  /** The first change marked as a substantial modification on or after the cut-off. */
+  significantChange: { version: string; date: string } | null
+  /**
+   * The date the high-risk obligations apply from (the significant change, or the public-authority
+   * date, whichever is earlier); null when neither holds: they do not apply to the system as is.
+   */
+  appliesFrom: string | null
+}
+
 export interface EuAiActClassification {
   category: EuCategory
   citations: string[]
@@ -52,6 +71,8 @@ export interface EuAiActClassification {
   roles: string[]
   asOf: string
   lawVersion: { id: string; title: string; source: string }
+  /** Transitional rules for systems already on the market (Art. 111(2)), when they apply. */
+  legacy: { highRisk: LegacyHighRiskStatus | null }
   obligations: ObligationInForce[]
   upcoming: ObligationInForce[]
   trace: TraceStep[]

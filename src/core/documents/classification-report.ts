@@ -12,6 +12,7 @@ import {
   type DocumentContext,
 } from './context.js'
 import { bullets, code, compareIds, joinBlocks, md, table, yesNo } from './markdown.js'
+import { legacyHighRiskSentence } from '../classify/rules/legacy.js'
 
 export function renderClassificationReport(ctx: DocumentContext): string {
   const { manifest: m, classification } = ctx
@@ -32,6 +33,9 @@ export function renderClassificationReport(ctx: DocumentContext): string {
       }`,
       `As of: ${md(eu.asOf)}`,
       `Law version used: ${md(eu.lawVersion.title)} (${code(eu.lawVersion.id)}); ${md(eu.lawVersion.source)}`,
+      ...(eu.legacy.highRisk
+        ? [`Already on the market: ${md(legacyHighRiskSentence(eu.legacy.highRisk))}`]
+        : []),
     ]),
     `Summary: ${classificationLine(ctx)}.`,
     '## Declared use cases',

@@ -6,6 +6,7 @@ import type { AssessmentResult, HashedEvidence, ObligationAssessment } from '../
 import type { CatalogSet } from '../catalog/types.js'
 import type { Catalog, CatalogNode } from '../catalog/schema.js'
 import type { ClassificationResult, EuCategory } from '../classify/types.js'
+import { legacyHighRiskSentence } from '../classify/rules/legacy.js'
 import type { Manifest } from '../manifest/schema.js'
 import { code, compareIds, md, table } from './markdown.js'
 
@@ -162,8 +163,18 @@ export function sectionBNote(
 }
 
 /**
+ * For a high-risk system already on the market before its Chapter III date (Art. 111(2)): `what`
+ * is not yet required. Undefined otherwise.
+ */
+export function legacyNote(ctx: DocumentContext, what: string): string | undefined {
+  const legacy = ctx.classification.euAiAct.legacy.highRisk
+  if (!legacy) return undefined
+  return `> **Note:** ${md(legacyHighRiskSentence(legacy))} Until then, ${what} is not required by the Act.`
+}
+
+/**
  * The notes of the Annex IV documentation and the declaration that apply to this system, in order:
- * Annex I Section B only (`sectionBNote`), vendor not the provider (`notProviderNote`), EU AI Act
+ * Annex I Section B only (`sectionBNote`), Art. 111(2) legacy system (`legacyNote`), vendor not the provider (`notProviderNote`), EU AI Act
  * not assessed (`euNotAssessedNote`).
  */
 export function scopeNotes(
@@ -176,6 +187,7 @@ export function scopeNotes(
 ): string[] {
   return [
     sectionBNote(ctx, ...texts.sectionB),
+    legacyNote(ctx, texts.sectionB[0]),
     notProviderNote(ctx, texts.notProvider),
     euNotAssessedNote(ctx, texts.notAssessed),
   ].filter((n): n is string => n !== undefined)

@@ -57,6 +57,33 @@ describe('assessSystem status rules', () => {
       reason: { 'eu-ai-act:art-14': /^Met by evidence oversight-design\.$/ },
     },
     {
+      name: 'Art. 111(2): a legacy system with no significant change and no public-authority date has no high-risk duties',
+      run: {
+        evidence: [ev('rms', ['eu-ai-act:art-9'])],
+        classification: {
+          legacy: {
+            highRisk: {
+              cites: 'Art. 111(2)',
+              placedOnMarket: '2027-01-04',
+              placedBefore: '2027-12-02',
+              publicAuthority: false,
+              significantChange: null,
+              appliesFrom: null,
+            },
+          },
+        },
+      },
+      expect: {
+        'eu-ai-act:art-9': 'not-applicable',
+        'eu-ai-act:art-14': 'not-applicable',
+        'eu-ai-act:art-4': 'missing',
+      },
+      reason: {
+        'eu-ai-act:art-9':
+          /^Not applicable while the system's design stays as it is: placed on the market on 2027-01-04, before 2027-12-02, .*\(Art\. 111\(2\)\)\.$/,
+      },
+    },
+    {
       name: 'evidence on a parent covers all its descendants',
       run: { evidence: [ev('rms', ['eu-ai-act:art-9'])] },
       expect: {

@@ -1,10 +1,10 @@
 /**
- * Art. 2(2) against the real catalog (catalogs/eu-ai-act/2024-1689.v2.json): a system high-risk
+ * Art. 2(2) against the real catalog (catalogs/eu-ai-act/2024-1689.v3.json): a system high-risk
  * under Art. 6(1) because of a product under Annex I Section B gets none of the Chapter III
  * obligations, in classification and in assessment, while a Section A product keeps them.
  */
 import { describe, expect, it } from 'vitest'
-import realJson from '../../../catalogs/eu-ai-act/2024-1689.v2.json' with { type: 'json' }
+import realJson from '../../../catalogs/eu-ai-act/2024-1689.v3.json' with { type: 'json' }
 import { assessSystem } from '../../../src/core/assess/assess.js'
 import { Catalog } from '../../../src/core/catalog/schema.js'
 import { buildCatalogSet } from '../../../src/core/catalog/validate.js'

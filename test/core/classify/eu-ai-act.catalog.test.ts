@@ -1,9 +1,9 @@
 /**
- * Classification against the real catalog (catalogs/eu-ai-act/2024-1689.v2.json), in scenarios
+ * Classification against the real catalog (catalogs/eu-ai-act/2024-1689.v3.json), in scenarios
  * like the examples: the rules hold the structure, the catalog the mappings and dates.
  */
 import { describe, expect, it } from 'vitest'
-import realJson from '../../../catalogs/eu-ai-act/2024-1689.v2.json' with { type: 'json' }
+import realJson from '../../../catalogs/eu-ai-act/2024-1689.v3.json' with { type: 'json' }
 import { Catalog } from '../../../src/core/catalog/schema.js'
 import { classifyEuAiAct } from '../../../src/core/classify/eu-ai-act.js'
 import { isKnownFact } from '../../../src/core/classify/facts.js'

@@ -19,6 +19,7 @@ export interface ManifestOverrides {
   deployment?: Partial<Input['deployment']>
   classification?: Partial<Input['classification']>
   models?: Input['models']
+  changes?: Input['changes']
 }
 
 /**
@@ -59,6 +60,7 @@ export function makeManifest(overrides: ManifestOverrides = {}): Manifest {
       ...overrides.classification,
     },
     models: overrides.models ?? [],
+    ...(overrides.changes ? { changes: overrides.changes } : {}),
   }
   return Manifest.parse(input)
 }

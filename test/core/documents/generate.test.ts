@@ -346,6 +346,34 @@ describe('Annex IV technical documentation', () => {
     expect(doc(highRisk(), 'eu-declaration-of-conformity.md')).not.toContain('Annex I Section B')
   })
 
+  it('says Annex IV and the declaration are not yet required for an Art. 111(2) legacy system', () => {
+    const eu = HIGH_RISK_CLASSIFICATION.euAiAct
+    const legacy = {
+      cites: 'Art. 111(2)',
+      placedOnMarket: '2027-03-01',
+      placedBefore: '2027-12-02',
+      publicAuthority: false,
+      significantChange: null,
+      appliesFrom: null,
+    }
+    const docs = highRisk({
+      classification: {
+        ...HIGH_RISK_CLASSIFICATION,
+        euAiAct: { ...eu, legacy: { highRisk: legacy } },
+      },
+    })
+    expect(doc(docs, file)).toContain(
+      '> **Note:** Art. 111(2): placed on the market on 2027-03-01, before 2027-12-02, the system is a legacy system; its high-risk obligations apply only once its design changes significantly (a substantial modification). Until then, Art. 11 technical documentation is not required by the Act.',
+    )
+    expect(doc(docs, 'eu-declaration-of-conformity.md')).toContain(
+      'Until then, the EU declaration of conformity of Art. 47 is not required by the Act.',
+    )
+    expect(doc(docs, 'classification-report.md')).toContain(
+      '- Already on the market: Art. 111(2): placed on the market on 2027-03-01',
+    )
+    expect(doc(highRisk(), file)).not.toContain('Art. 111(2)')
+  })
+
   it('says Annex IV is voluntary for a system that is not high-risk, and only then', () => {
     expect(doc(chatbot(), file)).toContain('this document is produced voluntarily')
     expect(doc(highRisk(), file)).not.toContain('voluntarily')

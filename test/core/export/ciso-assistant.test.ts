@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import euJson from '../../../catalogs/eu-ai-act/2024-1689.v2.json' with { type: 'json' }
+import euJson from '../../../catalogs/eu-ai-act/2024-1689.v3.json' with { type: 'json' }
 import nistJson from '../../../catalogs/nist-ai-rmf/1.0.v1.json' with { type: 'json' }
 import mappingJson from '../../../catalogs/mappings/eu-ai-act-2024-1689--nist-ai-rmf-1.0.v1.json' with { type: 'json' }
 import {

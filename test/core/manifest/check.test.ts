@@ -210,7 +210,7 @@ describe('checkManifest', () => {
     it('ANNEX_III_USE_CASES are the use cases of the Annex III points in the catalog', () => {
       const catalog = JSON.parse(
         readFileSync(
-          new URL('../../../catalogs/eu-ai-act/2024-1689.v2.json', import.meta.url),
+          new URL('../../../catalogs/eu-ai-act/2024-1689.v3.json', import.meta.url),
           'utf8',
         ),
       ) as { nodes: { id: string; use_cases?: string[] }[] }

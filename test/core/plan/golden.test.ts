@@ -88,9 +88,12 @@ describe('plan: police-analytics for eu,us-federal', () => {
       due: '2027-03-31',
       dueAfterDeadline: false,
     })
+    // Placed on the market on 2027-06-01, before 2027-12-02, and used by public authorities: under
+    // Art. 111(2) the high-risk duties apply from 2030-08-02, so 2027-12-15 is in time.
     expect(by.get('eu-ai-act:art-49.1')).toMatchObject({
       due: '2027-12-15',
-      dueAfterDeadline: true,
+      deadline: '2030-08-02',
+      dueAfterDeadline: false,
     })
     // art-17.1.a has no entry of its own; the entry for art-17 covers it.
     expect(by.get('eu-ai-act:art-17.1.a')).toMatchObject({

@@ -6,7 +6,7 @@
  */
 import { applicationDate, compareIsoDates, evaluateCondition } from '../../catalog/applicability.js'
 import type { CatalogNode, Route } from '../../catalog/schema.js'
-import type { ObligationInForce } from '../types.js'
+import type { LegacyHighRiskStatus, ObligationInForce } from '../types.js'
 import { existsIn, record, type RuleContext } from './context.js'
 
 export interface ObligationsResult {
@@ -17,6 +17,11 @@ export interface ObligationsResult {
 export interface SelectObligationsOptions {
   /** Only obligations whose condition names one of these facts (Art. 2(12): GPAI duties only). */
   onlyFacts?: readonly string[]
+  /**
+   * Art. 111(2) holds: the high-risk obligations (those dated per high-risk route) apply from its
+   * date, or not at all when it has none.
+   */
+  legacyHighRisk?: LegacyHighRiskStatus
 }
 
 const ART_5_NODE = /^art-5(?:\.|$)/
@@ -30,6 +35,8 @@ export function selectObligations(
   const roles = ctx.manifest.roles
   const routes = systemRoutes(ctx.facts)
   const chosen: { entry: ObligationInForce; order: number }[] = []
+  const legacy = options.legacyHighRisk
+  let deferred = 0
 
   catalog.nodes.forEach((node, order) => {
     const obligation = node.obligation
@@ -40,14 +47,23 @@ export function selectObligations(
     if (!evaluateCondition(obligation.applies_when, ctx.facts)) return
     if (!art5Matched(node, ctx.facts)) return
     if (options.onlyFacts && !namesAny(node, options.onlyFacts)) return
-    const date = applicationDate(
+    const app = applicationDate(
       catalog,
       node,
       ctx.lawVersion.id,
       routes,
       ctx.manifest.system.placedOnMarket,
-    )?.from
-    if (!date) return
+    )
+    if (!app) return
+    let date = app.from
+    // Only the high-risk obligations have dates per route (catalogs/eu-ai-act/README.md).
+    if (legacy && app.route !== 'any') {
+      if (legacy.appliesFrom === null) {
+        deferred++
+        return
+      }
+      if (legacy.appliesFrom > date) date = legacy.appliesFrom
+    }
     chosen.push({
       order,
       entry: {
@@ -71,9 +87,15 @@ export function selectObligations(
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
     outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
-    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
+    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
   })
   return { obligations, upcoming }
+}
+
+function legacyWords(legacy: LegacyHighRiskStatus, deferred: number): string {
+  return legacy.appliesFrom === null
+    ? ` Under ${legacy.cites}, ${deferred} high-risk obligation(s) are not listed: they apply only once the system's design changes significantly.`
+    : ` Under ${legacy.cites}, the high-risk obligations apply from ${legacy.appliesFrom}.`
 }
 
 /** Routes whose dates of application apply to this system. */

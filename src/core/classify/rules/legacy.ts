@@ -1,0 +1,108 @@
+/**
+ * Art. 111(2): high-risk systems already on the market when the high-risk rules began to apply.
+ *
+ * A high-risk system placed on the market or put into service before the cut-off of its route
+ * (in the law version in force: as published, 2 August 2026; as amended by Reg. (EU) 2026/1744,
+ * the Chapter III dates of Art. 113, 2 December 2027 for Annex III and 2 August 2028 for Annex I)
+ * is caught by the high-risk obligations only if its design changes significantly from that date.
+ * A system intended to be used by public authorities must comply by 2 August 2030 in any case.
+ *
+ * The cut-offs and the public-authority date are catalog data (`legacy_high_risk` of each law
+ * version); this rule holds the structure. Its readings (significant change = a change marked as a
+ * substantial modification, per recital 177; public authorities = `deployment.publicBody`; which
+ * obligations are deferred) are stated in the catalog's `uncertain` text and in the trace.
+ */
+import type { Route } from '../../catalog/schema.js'
+import type { LegacyHighRiskStatus } from '../types.js'
+import { record, type RuleContext } from './context.js'
+
+/**
+ * Whether Art. 111(2) holds for a high-risk system with `routes`, and from when its high-risk
+ * obligations apply. Null when the law version has no such rule, or the system is not high-risk.
+ */
+export function evaluateLegacyHighRisk(
+  ctx: RuleContext,
+  routes: readonly Exclude<Route, 'any'>[],
+): LegacyHighRiskStatus | null {
+  const rule = ctx.lawVersion.legacy_high_risk
+  if (!rule || routes.length === 0) return null
+  const { manifest } = ctx
+  // A system high-risk by both routes is caught by the earlier Chapter III date: it is a legacy
+  // system only if placed before that one (the catalog's `uncertain` text says this is a reading).
+  const cutOff = routes.map((r) => rule.placed_before[r]).reduce((a, b) => (b < a ? b : a))
+  const placed = manifest.system.placedOnMarket
+  const base = { rule: 'eu.art-111.2', cites: rule.cites } as const
+  if (placed === undefined) {
+    record(ctx, {
+      ...base,
+      outcome: 'not-applicable',
+      reasoning: `The manifest gives no system.placedOnMarket, so ${rule.cites} (high-risk systems placed on the market or put into service before ${cutOff}) is not considered. If the system was placed on the market or put into service before ${cutOff}, give that date: its high-risk obligations may then apply later.`,
+    })
+    return null
+  }
+  if (placed >= cutOff) {
+    record(ctx, {
+      ...base,
+      outcome: 'not-applicable',
+      reasoning: `The system is placed on the market on ${placed} (system.placedOnMarket), not before ${cutOff}; ${rule.cites} does not apply.`,
+    })
+    return null
+  }
+
+  // "As from that date": a change before the cut-off leaves the system a legacy system.
+  const change = manifest.changes
+    .filter((c) => c.substantialModification && c.date >= cutOff)
+    .reduce<(typeof manifest.changes)[number] | undefined>(
+      (a, b) => (a === undefined || b.date < a.date ? b : a),
+      undefined,
+    )
+  const publicAuthority = manifest.deployment.publicBody
+  const dates = [
+    ...(change ? [change.date] : []),
+    ...(publicAuthority ? [rule.public_authorities_by] : []),
+  ]
+  const appliesFrom = dates.length > 0 ? dates.reduce((a, b) => (b < a ? b : a)) : null
+  // Not added to `citations`: those say why the system is in its category; Art. 111(2) only
+  // dates its obligations (the trace and `legacy.highRisk` carry it).
+
+  const earlier = manifest.changes.filter((c) => c.substantialModification && c.date < cutOff)
+  const parts = [
+    `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the date the high-risk obligations apply to it under ${ctx.lawVersion.title}: it is a legacy system under ${rule.cites}.`,
+    change
+      ? `Its version ${change.version} of ${change.date} is a substantial modification (changes[]), which counts as a significant change in design from the cut-off: the high-risk obligations apply from ${change.date}.`
+      : `No change marked as a substantial modification on or after ${cutOff} is recorded (changes[].substantialModification), so the high-risk obligations apply only from the first significant change in design.`,
+    ...(earlier.length > 0
+      ? [
+          `Substantial modifications before the cut-off (${earlier.map((c) => `${c.version} of ${c.date}`).join(', ')}) do not end the legacy status.`,
+        ]
+      : []),
+    publicAuthority
+      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${appliesFrom === rule.public_authorities_by ? '' : `; the earlier date, ${appliesFrom}, applies`}.`
+      : `It is not intended to be used by public authorities (deployment.publicBody is false), so no fixed date applies.`,
+    `Art. 4, Art. 5, Art. 50 and general-purpose AI model duties are not deferred.`,
+    ...(ctx.lawVersion.legacy_high_risk?.uncertain
+      ? [`Uncertain: ${ctx.lawVersion.legacy_high_risk.uncertain}`]
+      : []),
+  ]
+  record(ctx, { ...base, outcome: 'fired', reasoning: parts.join(' ') })
+  return {
+    cites: rule.cites,
+    placedOnMarket: placed,
+    placedBefore: cutOff,
+    publicAuthority,
+    significantChange: change ? { version: change.version, date: change.date } : null,
+    appliesFrom,
+  }
+}
+
+/** One sentence on Art. 111(2) for summaries (plan, gap table, classify text, documents). */
+export function legacyHighRiskSentence(status: LegacyHighRiskStatus): string {
+  const placed = `placed on the market on ${status.placedOnMarket}, before ${status.placedBefore}`
+  if (status.appliesFrom === null)
+    return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply only once its design changes significantly (a substantial modification).`
+  const why =
+    status.significantChange && status.significantChange.date === status.appliesFrom
+      ? `its significant change in version ${status.significantChange.version}`
+      : 'it is intended to be used by public authorities'
+  return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
+}
