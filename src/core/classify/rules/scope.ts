@@ -246,7 +246,7 @@ export function evaluatePersonalUseExclusion(
       rule: 'eu.art-2.10',
       cites: 'Art. 2(10)',
       outcome: 'not-applicable',
-      reasoning: `Every deployer is a natural person using the system in a purely personal, non-professional activity, so under Art. 2(10) they have no deployer obligations. The vendor is not a deployer here: its obligations as ${listWords(others)} are not affected by Art. 2(10), and the duties that protect those users (such as Art. 50) stay listed.`,
+      reasoning: `Every deployer is a natural person using the system in a purely personal, non-professional activity, so under Art. 2(10) they have no deployer obligations. The vendor is not a deployer here: its obligations as ${listWords(others)} are not affected by Art. 2(10), and the duties that protect those users (such as Art. 50) stay listed where they apply.`,
     })
     return 'none'
   }
