@@ -45,6 +45,7 @@ import type {
   Relation,
 } from '../catalog/schema.js'
 import type { CatalogSet } from '../catalog/types.js'
+import { rolesWithDuties } from '../classify/facts.js'
 import type { EuAiActClassification } from '../classify/types.js'
 import { ConfigError } from '../errors.js'
 import type { Manifest } from '../manifest/schema.js'
@@ -197,7 +198,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     return out
   }
   const facts = new Set(classification.facts)
-  const roles = new Set<string>(manifest.roles)
+  const roles = new Set<string>(rolesWithDuties(manifest.roles, facts))
   const routes = [...new Set(classification.highRiskRoutes.map((r) => r.route))]
   const legacyHighRisk = classification.legacy.highRisk
   const classified = new Map<string, { appliesFrom: string; inForce: boolean }>()

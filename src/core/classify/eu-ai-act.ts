@@ -3,12 +3,14 @@
  * rules, each citing its article), and which obligations apply or are coming.
  *
  * The rules run in the order of the Act's own logic:
- *   law version in force -> Art. 2 scope -> Art. 5 practices -> Art. 6(1) Annex I -> Art. 6(2)
- *   Annex III -> Art. 6(3) derogation -> Art. 2(2) Annex I Section B -> Art. 50 -> Art. 2(12)
- *   open source -> Ch. V GPAI -> Art. 111(2) legacy high-risk systems -> obligations -> category.
- * Art. 2(2) and 2(12) are decided late on purpose: 2(2) limits what applies to a system that is
- * high-risk under Art. 6(1) only, and 2(12) does not reach prohibited, high-risk or Art. 50
- * systems, so those must be known first.
+ *   law version in force -> Art. 2 scope (2(1), 2(3), 2(4), 2(6), 2(8)) -> Art. 5 practices ->
+ *   Art. 6(1) Annex I -> Art. 6(2) Annex III -> Art. 6(3) derogation -> Art. 2(2) Annex I
+ *   Section B -> Art. 50 -> Art. 2(10) personal use -> Art. 2(12) open source -> Ch. V GPAI ->
+ *   Art. 111(2) legacy high-risk systems -> obligations -> category.
+ * Art. 2(2), 2(10) and 2(12) are decided late on purpose: 2(2) limits what applies to a system
+ * that is high-risk under Art. 6(1) only, 2(12) does not reach prohibited, high-risk or Art. 50
+ * systems, and Accord does not read 2(10) as lifting an Art. 5 prohibition, so those must be known
+ * first.
  *
  * Pure and deterministic: the date is an input, and the catalog supplies the mappings and dates.
  */
@@ -23,6 +25,7 @@ import { selectObligations } from './rules/obligations.js'
 import { evaluateProhibitedPractices } from './rules/prohibited.js'
 import {
   evaluateOpenSourceExclusion,
+  evaluatePersonalUseExclusion,
   evaluateScope,
   evaluateSectionBLimit,
   isEuCountry,
@@ -93,13 +96,34 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     highRisk.routes.filter((r) => r.route === 'annex-iii'),
   )
   const transparency = evaluateTransparency(ctx)
+  const laterPractices = prohibited.practices
+    .filter((p) => !p.inForce && p.appliesFrom !== '')
+    .map((p) => `${p.point} (from ${p.appliesFrom})`)
+  const personalUse = evaluatePersonalUseExclusion(ctx, {
+    prohibited: prohibited.prohibited,
+    laterPractices,
+  })
+  if (personalUse === 'out') {
+    ctx.facts.delete('in-scope')
+    recordCategory(ctx, ['out-of-scope'], 'Art. 2(10)')
+    return buildResult(ctx, {
+      categories: ['out-of-scope'],
+      citations: ['Art. 2(10)'],
+      gpai: { status: null, detail: { models: [], openSourceExemption: false } },
+      derogation: highRisk.derogation,
+      highRiskRoutes: [],
+      prohibitedPractices: prohibited.practices,
+      transparency: [],
+      legacyHighRisk: null,
+      obligations: [],
+      upcoming: [],
+    })
+  }
   const openSourceOut = evaluateOpenSourceExclusion(ctx, {
     prohibited: prohibited.prohibited,
     highRisk: highRisk.highRisk,
     transparency: transparency.length > 0,
-    laterPractices: prohibited.practices
-      .filter((p) => !p.inForce && p.appliesFrom !== '')
-      .map((p) => `${p.point} (from ${p.appliesFrom})`),
+    laterPractices,
   })
 
   const beforeGpai = ctx.citations.length
@@ -228,7 +252,7 @@ function addContextFacts(ctx: RuleContext): void {
   })
 }
 
-/** Result for a system outside the Act (Art. 2(1), 2(3) or 2(6)): no further rules, no duties. */
+/** Result for a system outside the Act (Art. 2(1), 2(3), 2(4), 2(6) or 2(8)): no further rules, no duties. */
 function outOfScope(ctx: RuleContext, excludedBy: string): EuAiActClassification {
   cite(ctx, excludedBy)
   recordCategory(ctx, ['out-of-scope'], excludedBy)

@@ -17,6 +17,8 @@ export const FACTS = {
   'annex-i.section-b': 'The Annex I act is in Section B (only some articles apply, Art. 2(2)).',
   'art-2.2':
     'High-risk only under Art. 6(1) via an Annex I Section B act: per Art. 2(2) the Chapter III obligations do not apply directly; they reach the product through the sector act as amended by Arts. 102-109.',
+  'art-2.10':
+    "Every deployer, the vendor included, is a natural person in purely personal, non-professional use: per Art. 2(10) obligations that fall on the vendor only as deployer do not apply (its other roles' obligations do).",
   'derogation:art-6.3': 'An Annex III system the provider assessed as not high-risk (Art. 6(3)).',
   'art-50.1': 'Interacts directly with natural persons (Art. 50(1)).',
   'art-50.2': 'Generates synthetic audio, image, video or text (Art. 50(2)).',
@@ -44,4 +46,15 @@ const PARAMETRISED = [/^annex-iii\.[1-8]$/, /^annex-iii\.[1-8]\.[a-e]$/, /^art-5
 /** True when `tag` is a known fact (fixed or parametrised). */
 export function isKnownFact(tag: string): boolean {
   return tag in FACTS || PARAMETRISED.some((re) => re.test(tag))
+}
+
+/**
+ * The vendor's roles whose obligations apply: all of them, except deployer when Art. 2(10) takes
+ * away the obligations of deployers in purely personal use (fact `art-2.10`).
+ */
+export function rolesWithDuties<R extends string>(
+  roles: readonly R[],
+  facts: ReadonlySet<string>,
+): R[] {
+  return facts.has('art-2.10') ? roles.filter((r) => r !== 'deployer') : [...roles]
 }

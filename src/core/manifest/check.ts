@@ -89,6 +89,7 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
   return [
     ...checkTerritory(m),
     ...checkMilitary(m),
+    ...checkScopeExclusions(m),
     ...checkBiometrics(m),
     ...checkProfiling(m),
     ...checkDerogation(m),
@@ -200,6 +201,93 @@ function checkMilitary(m: Manifest): ManifestIssue[] {
       )
     }
   })
+  return out
+}
+
+/** Deployment answers that name a professional or public use (Art. 2(10) needs purely personal use). */
+const PROFESSIONAL_USE = [
+  'publicBody',
+  'publicService',
+  'workplace',
+  'education',
+  'lawEnforcement',
+  'migration',
+] as const
+
+/**
+ * Answers about the exclusions of Art. 2(4), 2(6), 2(8) and 2(10) that cannot all be true: a
+ * system still before placing on the market (2(8)) that is placed on the market or put into
+ * service for research (2(6)); purely personal use (2(10)) by public, workplace or
+ * law-enforcement deployers; a vendor that is the third-country authority using the system
+ * (2(4)) without being a deployer.
+ */
+function checkScopeExclusions(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  const c = m.classification
+  const d = m.deployment
+  if (c.preMarketResearchOnly && c.placedOnEuMarket) {
+    out.push(
+      error(
+        'pre_market_contradicts_placed',
+        ['classification', 'preMarketResearchOnly'],
+        'preMarketResearchOnly is true but placedOnEuMarket is true: a system placed on the EU market or put into service is past the research, testing and development stage of Art. 2(8)',
+        'set classification.preMarketResearchOnly to false, or placedOnEuMarket to false if the system is not yet placed on the market or put into service',
+      ),
+    )
+  }
+  if (c.preMarketResearchOnly && c.scientificResearchOnly) {
+    out.push(
+      error(
+        'pre_market_contradicts_scientific_research',
+        ['classification', 'preMarketResearchOnly'],
+        'preMarketResearchOnly and scientificResearchOnly are both true: Art. 2(6) is about systems put into service for scientific research, Art. 2(8) about activity before a system is put into service',
+        'keep scientificResearchOnly if the system is in use for scientific research only, or preMarketResearchOnly if it is not yet placed on the market or put into service',
+      ),
+    )
+  }
+  if (c.realWorldTesting && !c.preMarketResearchOnly) {
+    out.push(
+      warning(
+        'real_world_testing_without_pre_market',
+        ['classification', 'realWorldTesting'],
+        'realWorldTesting is true but preMarketResearchOnly is false, so it has no effect: it only says that the Art. 2(8) exclusion does not cover the testing',
+        'set classification.preMarketResearchOnly to true if the system is not yet placed on the market or put into service, or remove realWorldTesting',
+      ),
+    )
+  }
+  if (d.purelyPersonalUse) {
+    for (const f of PROFESSIONAL_USE) {
+      if (!d[f]) continue
+      out.push(
+        error(
+          'personal_use_contradicts_deployment',
+          ['deployment', f],
+          `deployment.purelyPersonalUse is true but deployment.${f} is true: that is not a purely personal, non-professional use`,
+          `set deployment.${f} to false, or deployment.purelyPersonalUse to false (the Art. 2(10) exclusion needs every deployer to be a natural person using the system for purely personal purposes)`,
+        ),
+      )
+    }
+    if (d.internationalCooperation !== undefined) {
+      out.push(
+        error(
+          'personal_use_contradicts_deployment',
+          ['deployment', 'internationalCooperation'],
+          'deployment.purelyPersonalUse is true but deployment.internationalCooperation names a public authority or international organisation as user',
+          'remove deployment.internationalCooperation, or set deployment.purelyPersonalUse to false',
+        ),
+      )
+    }
+  }
+  if (d.internationalCooperation?.vendorIsTheUser && !m.roles.includes('deployer')) {
+    out.push(
+      error(
+        'international_cooperation_user_not_deployer',
+        ['deployment', 'internationalCooperation', 'vendorIsTheUser'],
+        'deployment.internationalCooperation.vendorIsTheUser is true but roles does not include deployer: an authority that uses the system is its deployer',
+        'add deployer to roles, or set vendorIsTheUser to false if the vendor only supplies the system to that authority',
+      ),
+    )
+  }
   return out
 }
 

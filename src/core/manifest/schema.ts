@@ -174,6 +174,38 @@ export const System = z.strictObject({
   userInterface: text.optional(),
 })
 
+/**
+ * Art. 2(4): the Act does not apply to public authorities of a third country or international
+ * organisations using AI systems in the framework of international cooperation or agreements for
+ * law enforcement and judicial cooperation with the Union or member states, provided they give
+ * adequate safeguards for fundamental rights. It exempts those users, not who supplies them.
+ */
+export const InternationalCooperation = z.strictObject({
+  /** Who uses the system in that framework. */
+  user: z
+    .enum(['third-country-public-authority', 'international-organisation'])
+    .describe(
+      'Who uses the system in that framework: a public authority of a third country, or an international organisation.',
+    ),
+  /** The cooperation framework or agreement, in plain words. */
+  framework: text.describe(
+    'The international cooperation framework or agreement for law enforcement or judicial cooperation with the Union or member states, in plain words.',
+  ),
+  /** The proviso of Art. 2(4). */
+  adequateSafeguards: z
+    .boolean()
+    .describe(
+      'That third country or international organisation provides adequate safeguards for the protection of fundamental rights and freedoms of individuals (the proviso of Art. 2(4)).',
+    ),
+  /** The vendor is itself that authority or organisation, using the system only in that framework. */
+  vendorIsTheUser: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The vendor named in this manifest is itself that authority or organisation and uses the system only in that framework. When false (the default) the vendor supplies the system to it, and Art. 2(4) does not reach the vendor.',
+    ),
+})
+
 export const Deployment = z.strictObject({
   /** Who deploys it, in plain words. */
   deployers: text.describe('Who deploys it, in plain words.'),
@@ -219,6 +251,17 @@ export const Deployment = z.strictObject({
     .boolean()
     .default(false)
     .describe('Used by competent authorities in migration, asylum or border control.'),
+  /** Art. 2(4): third-country public authorities or international organisations as users. */
+  internationalCooperation: InternationalCooperation.optional().describe(
+    'Third-country public authorities or international organisations that use the system in the framework of international cooperation or agreements for law enforcement and judicial cooperation with the Union or member states (Art. 2(4)). Leave out when there are none.',
+  ),
+  /** Art. 2(10): every deployer is a natural person using it for a purely personal purpose. */
+  purelyPersonalUse: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Every deployer is a natural person using the system in the course of a purely personal, non-professional activity (Art. 2(10)): such users have no deployer obligations. Obligations of the provider are not affected.',
+    ),
 })
 
 export const Biometrics = z.strictObject({
@@ -329,6 +372,20 @@ export const Classification = z.strictObject({
     .default(false)
     .describe(
       'Developed and put into service for the sole purpose of scientific research (Art. 2(6)).',
+    ),
+  /** Only researched, tested or developed so far: not yet placed on the market or put into service (Art. 2(8)). */
+  preMarketResearchOnly: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The system is so far only researched, tested or developed, and not yet placed on the market or put into service in the Union (Art. 2(8)). Testing in real-world conditions is not covered: say so with realWorldTesting.',
+    ),
+  /** Tested in real-world conditions before placing on the market (Art. 3(57), Arts. 57-61). */
+  realWorldTesting: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The system is being tested in real-world conditions, outside a laboratory, before it is placed on the market or put into service (Art. 3(57)); the Art. 2(8) exclusion does not cover such testing.',
     ),
   /** Released under a free and open-source licence (Art. 2(12)). */
   openSource: z

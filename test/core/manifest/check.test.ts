@@ -126,6 +126,77 @@ describe('checkManifest', () => {
     })
   })
 
+  describe('scope exclusions (Art. 2(4), 2(8), 2(10))', () => {
+    const preMarket: Patch = (m) => (m.classification.preMarketResearchOnly = true)
+    const notPlaced: Patch = (m) => (m.classification.placedOnEuMarket = false)
+    const personal: Patch = (m) => (m.deployment.purelyPersonalUse = true)
+    const cooperation =
+      (vendorIsTheUser: boolean): Patch =>
+      (m) =>
+        (m.deployment.internationalCooperation = {
+          user: 'third-country-public-authority',
+          framework: 'a mutual legal assistance treaty',
+          adequateSafeguards: true,
+          vendorIsTheUser,
+        })
+
+    it('Art. 2(8): pre-market research only contradicts placing on the EU market', () => {
+      expect(codes(preMarket)).toEqual([
+        ['error', 'pre_market_contradicts_placed', 'classification.preMarketResearchOnly'],
+      ])
+      expect(codes(preMarket, notPlaced)).toEqual([])
+    })
+
+    it('Art. 2(8): pre-market research contradicts Art. 2(6) research put into service', () => {
+      expect(
+        codes(preMarket, notPlaced, (m) => (m.classification.scientificResearchOnly = true)),
+      ).toEqual([
+        [
+          'error',
+          'pre_market_contradicts_scientific_research',
+          'classification.preMarketResearchOnly',
+        ],
+      ])
+    })
+
+    it('Art. 2(8): real-world testing without pre-market research is a warning', () => {
+      expect(codes((m) => (m.classification.realWorldTesting = true))).toEqual([
+        ['warning', 'real_world_testing_without_pre_market', 'classification.realWorldTesting'],
+      ])
+      expect(
+        codes(preMarket, notPlaced, (m) => (m.classification.realWorldTesting = true)),
+      ).toEqual([])
+    })
+
+    it('Art. 2(10): purely personal use contradicts public, workplace and law-enforcement use', () => {
+      expect(codes(personal)).toEqual([])
+      expect(
+        codes(personal, cooperation(false), (m) => {
+          m.deployment.publicBody = true
+          m.deployment.workplace = true
+          m.deployment.lawEnforcement = true
+        }),
+      ).toEqual([
+        ['error', 'personal_use_contradicts_deployment', 'deployment.publicBody'],
+        ['error', 'personal_use_contradicts_deployment', 'deployment.workplace'],
+        ['error', 'personal_use_contradicts_deployment', 'deployment.lawEnforcement'],
+        ['error', 'personal_use_contradicts_deployment', 'deployment.internationalCooperation'],
+      ])
+    })
+
+    it('Art. 2(4): a vendor that is the authority using the system must be a deployer', () => {
+      expect(codes(cooperation(false))).toEqual([])
+      expect(codes(cooperation(true))).toEqual([
+        [
+          'error',
+          'international_cooperation_user_not_deployer',
+          'deployment.internationalCooperation.vendorIsTheUser',
+        ],
+      ])
+      expect(codes(cooperation(true), (m) => (m.roles = ['deployer']))).toEqual([])
+    })
+  })
+
   describe('profiling (Art. 6(3) last subparagraph, Annex III 6(e))', () => {
     it('a profiling use case contradicts profilesNaturalPersons: false', () => {
       expect(

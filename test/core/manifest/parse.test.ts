@@ -136,6 +136,14 @@ const INVALID: Record<string, Expected> = {
     path: ['deployment', 'lawEnforcement'],
     hint: 'set deployment.lawEnforcement to false',
   },
+  'invalid-contradiction-pre-market-placed.yaml': {
+    code: 'pre_market_contradicts_placed',
+    line: 26,
+    column: 26,
+    path: ['classification', 'preMarketResearchOnly'],
+    message: ['Art. 2(8)'],
+    hint: 'set classification.preMarketResearchOnly to false',
+  },
   'invalid-contradiction-real-time-without-rbi.yaml': {
     code: 'real_time_without_rbi',
     line: 28,

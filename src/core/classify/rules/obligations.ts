@@ -6,6 +6,7 @@
  */
 import { applicationDate, compareIsoDates, evaluateCondition } from '../../catalog/applicability.js'
 import type { CatalogNode, Route } from '../../catalog/schema.js'
+import { rolesWithDuties } from '../facts.js'
 import type { LegacyHighRiskStatus, ObligationInForce } from '../types.js'
 import { existsIn, record, type RuleContext } from './context.js'
 
@@ -32,7 +33,7 @@ export function selectObligations(
   options: SelectObligationsOptions = {},
 ): ObligationsResult {
   const { catalog } = ctx.index
-  const roles = ctx.manifest.roles
+  const roles = rolesWithDuties(ctx.manifest.roles, ctx.facts)
   const routes = systemRoutes(ctx.facts)
   const chosen: { entry: ObligationInForce; order: number }[] = []
   const legacy = options.legacyHighRisk
@@ -87,7 +88,7 @@ export function selectObligations(
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
     outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
-    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
+    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.10') ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
   })
   return { obligations, upcoming }
 }
