@@ -56,7 +56,7 @@ export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
     sha256: 'c2a8983902f7bbce95d8879a531ad6355417f3b35b3d5fcb2a65abf49e0f6688',
   },
   {
-    file: 'mappings/nist-ai-600-1-2024--eu-ai-act-2024-1689.v3.json',
+    file: 'mappings/nist-ai-600-1-2024--eu-ai-act-2024-1689.v2.json',
     sha256: '58ac343d0da45f5e0322423bcbe9649a91e16cc312439045ea51547196059bff',
   },
   {
