@@ -56,7 +56,10 @@ export function sha256Hex(data: Uint8Array | string): string {
 
 export interface SignRequestOptions {
   method: string
-  /** The request path, e.g. `/api/v1/passports` (no query). */
+  /**
+   * The request path as the registry routes it, e.g. `/api/v1/passports` (no query), also when
+   * the registry is reached under a prefix (`https://host/prefix/api/v1/passports`).
+   */
   path: string
   body: Uint8Array | string
   nowSeconds: number
