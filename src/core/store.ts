@@ -307,6 +307,15 @@ export interface RegistryStore {
    * stored with indexes firstIndex .. firstIndex + N - 1, in item order, or nothing is.
    */
   publishBatch(items: PublishItem[]): Promise<AppendResult>
+
+  /**
+   * Records the id of a signed request (its key and nonce) as used until `expiresAtSeconds`:
+   * true when it was not recorded before (or only with an expiry at or before `nowSeconds`),
+   * false when it was, i.e. the request is a replay. Atomic under concurrency, also between
+   * processes sharing one database: of concurrent calls with one id, exactly one gets true.
+   * Rows long past their expiry are deleted along the way, so the table stays bounded.
+   */
+  recordRequestId(id: string, expiresAtSeconds: number, nowSeconds: number): Promise<boolean>
   /**
    * How many publishBatch calls are worth running at once (default 1). They still commit one
    * after the other (indexes stay dense and in commit order); a second call sent while the first

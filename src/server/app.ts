@@ -21,7 +21,7 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import { AccordError, ERROR_CODES, type AccordErrorCode } from '../core/errors.js'
 import type { ServerDeps } from './deps.js'
-import { ReplayCache, verifySignedRequest, type RequestKey } from './signed-request.js'
+import { StoredReplayGuard, verifySignedRequest, type RequestKey } from './signed-request.js'
 import { registerPassportRoutes } from './routes/passports.js'
 import { registerStatusListRoutes } from './routes/status-lists.js'
 import { registerEndorsementRoutes } from './routes/endorsements.js'
@@ -47,7 +47,10 @@ export interface BuildAppOptions extends ServerDeps {
   logger?: boolean | Record<string, unknown>
   /** Requests per client (IP) per minute; false disables rate limiting. Default 6000. */
   rateLimit?: { max: number; timeWindowMs?: number } | false
-  /** Most signed-request nonces remembered (replay cache). Default 100,000. */
+  /**
+   * Most signed-request nonces remembered in memory, a shortcut in front of the database's record
+   * of them (`store.recordRequestId`), which is the replay check. Default 100,000.
+   */
   replayCacheSize?: number
   /** Trust X-Forwarded-For (behind a reverse proxy). Default false. */
   trustProxy?: boolean
@@ -236,7 +239,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   })
 
-  const replay = new ReplayCache(options.replayCacheSize)
+  // Request ids are recorded in the database: a replay is refused also after a restart and at
+  // another server process on the same database, not only by the process that saw it first.
+  const replay = new StoredReplayGuard(
+    (id, expires, now) => options.store.recordRequestId(id, expires, now),
+    options.replayCacheSize,
+  )
   const authenticate = (request: FastifyRequest): Promise<RequestKey> =>
     verifySignedRequest({
       authorization: request.headers.authorization,

@@ -11,8 +11,9 @@
  *
  * The server refuses (401) a missing or malformed header, another `alg` or `typ`, `crit`, a kid
  * that is not the thumbprint of `jwk`, a bad signature, another method or path, an `iat` more
- * than 5 minutes old or 1 minute ahead, a `jti` seen before (a bounded replay cache), and a body
- * whose hash differs.
+ * than 5 minutes old or 1 minute ahead, a `jti` seen before (by this key; recorded in the
+ * registry's database, so also across restarts and server processes: `StoredReplayGuard`), and a
+ * body whose hash differs.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { base64url, decodeProtectedHeader } from 'jose'
@@ -55,7 +56,10 @@ export function sha256Hex(data: Uint8Array | string): string {
 
 export interface SignRequestOptions {
   method: string
-  /** The request path, e.g. `/api/v1/passports` (no query). */
+  /**
+   * The request path as the registry routes it, e.g. `/api/v1/passports` (no query), also when
+   * the registry is reached under a prefix (`https://host/prefix/api/v1/passports`).
+   */
   path: string
   body: Uint8Array | string
   nowSeconds: number
@@ -80,14 +84,34 @@ export async function signRequest(signer: Signer, options: SignRequestOptions): 
   return `${AUTH_SCHEME} ${input}.${base64url.encode(signature)}`
 }
 
+export type ReplayAnswer = 'ok' | 'replayed' | 'full'
+
+/** Where the ids of signed requests (`<kid>:<jti>`) are recorded, so that each is used once. */
+export interface ReplayGuard {
+  /**
+   * Records `id` as used until `expires` (seconds): 'ok' the first time, 'replayed' when it was
+   * used before and has not expired at `now`, 'full' when there is no room to record it.
+   */
+  add(id: string, expires: number, now: number): ReplayAnswer | Promise<ReplayAnswer>
+}
+
 /**
- * The `jti`s seen within the acceptance window. Bounded: when full of entries that are all still
- * inside the window, new requests are refused (fail closed) rather than forgetting a nonce that
- * could then be replayed.
+ * The `jti`s seen within the acceptance window, in this process's memory. Bounded: when full of
+ * entries that are all still inside the window, new requests are refused (fail closed) rather than
+ * forgetting a nonce that could then be replayed.
+ *
+ * On its own it protects one process until it stops; the server uses `StoredReplayGuard`, which
+ * keeps the ids in the database and this cache only as a shortcut.
  */
-export class ReplayCache {
+export class ReplayCache implements ReplayGuard {
   readonly #seen = new Map<string, number>()
   constructor(readonly capacity = 100_000) {}
+
+  /** True when `jti` was recorded and has not expired at `now`. */
+  has(jti: string, now: number): boolean {
+    const known = this.#seen.get(jti)
+    return known !== undefined && known > now
+  }
 
   /**
    * Records `jti` (valid until `expires`); 'replayed' when seen before, 'full' when there is no
@@ -111,13 +135,38 @@ export class ReplayCache {
   }
 }
 
+/**
+ * The registry's replay check: request ids recorded in the database (`record`, the store's
+ * `recordRequestId`: an atomic insert-if-absent), so that a signed request is accepted once across
+ * restarts and across server processes sharing the database. The in-memory cache only answers
+ * 'replayed' early for ids this process has already recorded; every id it does not know goes to
+ * the database, also when the cache is full.
+ */
+export class StoredReplayGuard implements ReplayGuard {
+  readonly #memory: ReplayCache
+  constructor(
+    readonly record: (id: string, expires: number, now: number) => Promise<boolean>,
+    memoryCapacity = 100_000,
+  ) {
+    this.#memory = new ReplayCache(memoryCapacity)
+  }
+
+  async add(id: string, expires: number, now: number): Promise<ReplayAnswer> {
+    if (this.#memory.has(id, now)) return 'replayed'
+    if (!(await this.record(id, expires, now))) return 'replayed'
+    // Remembered for the shortcut above; a full cache only means no shortcut for this id.
+    this.#memory.add(id, expires, now)
+    return 'ok'
+  }
+}
+
 export interface VerifyRequestOptions {
   authorization: string | undefined
   method: string
   path: string
   body: Uint8Array | string
   nowSeconds: number
-  replay: ReplayCache
+  replay: ReplayGuard
 }
 
 function unauthenticated(message: string): PassportError {
@@ -235,7 +284,7 @@ export async function verifySignedRequest(options: VerifyRequestOptions): Promis
     throw unauthenticated('the request signature needs a "jti" nonce of 16 to 128 characters')
   if (typeof bodyHash !== 'string' || !HEX64.test(bodyHash) || bodyHash !== sha256Hex(options.body))
     throw unauthenticated('the request body does not match the signed "body_sha256"')
-  const added = options.replay.add(`${kid}:${jti}`, iat + MAX_REQUEST_AGE_SECONDS + 1, now)
+  const added = await options.replay.add(`${kid}:${jti}`, iat + MAX_REQUEST_AGE_SECONDS + 1, now)
   if (added === 'replayed')
     throw unauthenticated('the request signature was already used (jti replayed); sign again')
   if (added === 'full')

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { base64url } from 'jose'
-import { ReplayCache, signRequest, verifySignedRequest } from '../../src/server/signed-request.js'
+import {
+  ReplayCache,
+  StoredReplayGuard,
+  signRequest,
+  verifySignedRequest,
+} from '../../src/server/signed-request.js'
 import { signJws } from '../fixtures/passport/forge.js'
 import { makeSigner } from '../fixtures/passport/signer.js'
 
@@ -88,5 +93,30 @@ describe('ReplayCache', () => {
     expect(cache.size).toBe(2)
     expect(cache.add('a', 140, 112)).toBe('full')
     expect(cache.add('b', 150, 125)).toBe('ok')
+  })
+})
+
+describe('StoredReplayGuard', () => {
+  it('asks the database for every id it has not recorded itself, also when its cache is full', async () => {
+    const db = new Map<string, number>()
+    const asked: string[] = []
+    const guard = new StoredReplayGuard(async (id, expires, now) => {
+      asked.push(id)
+      const known = db.get(id)
+      if (known !== undefined && known > now) return false
+      db.set(id, expires)
+      return true
+    }, 1)
+    expect(await guard.add('a', 110, 100)).toBe('ok')
+    // Recorded here: refused without a round trip.
+    expect(await guard.add('a', 110, 101)).toBe('replayed')
+    expect(asked).toEqual(['a'])
+    // The cache is full (capacity 1): b is still checked, by the database.
+    expect(await guard.add('b', 120, 101)).toBe('ok')
+    expect(await guard.add('b', 120, 102)).toBe('replayed')
+    // Recorded by another server (only in the database): refused.
+    db.set('c', 130)
+    expect(await guard.add('c', 130, 102)).toBe('replayed')
+    expect(asked).toEqual(['a', 'b', 'b', 'c'])
   })
 })

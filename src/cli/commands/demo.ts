@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { legacyHighRiskSentence } from '../../core/classify/rules/legacy.js'
 import { ConfigError, EXIT } from '../../core/errors.js'
+import { apiUrl } from '../../core/tlog/api.js'
 import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../node/pipeline.js'
 import { packageRoot } from '../../node/paths.js'
 import { generateKeyPair, keyPairPaths, writeKeyPair, fileSigner } from '../../node/keys.js'
@@ -119,7 +120,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
           nowSeconds: ctx.io.nowSeconds(),
           // A status list is bound to the address that serves it, so one per registry address.
           statusDir: path.join(out, 'status', new URL(server.url).host.replace(/[^\w.-]/g, '_')),
-          statusUri: new URL(listPath, server.url).href,
+          statusUri: apiUrl(server.url, listPath).href,
         })
         const passportFile = path.join(out, `${opts.example}.sd-jwt`)
         await writeFileAtomic(passportFile, issued.passport + '\n')
@@ -136,7 +137,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
           issued.status.listPath,
           ctx.io.nowSeconds(),
         )
-        const page = new URL(`/passports/${encodeURIComponent(published.id)}`, server.url).href
+        const page = apiUrl(server.url, `/passports/${encodeURIComponent(published.id)}`).href
         say(`    passport ${published.id} -> ${passportFile}`)
         say(`    published at log index ${published.logIndex}`)
         // With --no-serve the registry is stopped before anything is printed, so neither the text
@@ -194,7 +195,7 @@ async function uploadStatusList(
     body,
     nowSeconds,
   })
-  const res = await fetch(new URL(listPath, server.url), {
+  const res = await fetch(apiUrl(server.url, listPath), {
     method: 'PUT',
     headers: { authorization, 'content-type': 'application/statuslist+jwt' },
     body,

@@ -6,6 +6,7 @@ import {
   TlogError,
   type AccordErrorCode,
 } from '../../core/errors.js'
+import { apiUrl } from '../../core/tlog/api.js'
 import { fileSigner } from '../../node/keys.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { MAX_BATCH_PASSPORTS } from '../../server/limits.js'
@@ -125,12 +126,16 @@ async function postSigned(
       code: 'ERR_CONFIG_BAD_ARGS',
       message: `--registry must not hold a user name or password (${base.protocol}//USER:PASSWORD@${base.host}); the registry authenticates each write by the issuer key's signature, so give ${base.protocol}//${base.host}${base.pathname === '/' ? '' : base.pathname}`,
     })
-  const url = new URL(path, base)
+  // Under the base URL's path: a registry served under https://host/prefix/ gets its requests at
+  // /prefix/api/v1/... (`new URL(path, base)` dropped the prefix).
+  const url = apiUrl(base, path)
   const signer = await fileSigner(options.keyPath)
   const body = JSON.stringify(payload)
+  // The signature names the API path as the registry routes it (docs/api.md, "Signed requests"):
+  // a reverse proxy that serves the registry under a prefix forwards the request without it.
   const authorization = await signRequest(signer, {
     method: 'POST',
-    path: url.pathname,
+    path,
     body,
     nowSeconds: options.nowSeconds,
   })
@@ -176,7 +181,10 @@ export function registerPublish(program: Command, ctx: Ctx): void {
       'publish passports you issued to a registry (requests signed by your issuer key; several passports go in batches of 100, each batch all or none)',
     )
     .argument('<passports...>', 'passport files (SD-JWT) as `accord issue` wrote them')
-    .requiredOption('--registry <url>', 'registry base URL, e.g. http://127.0.0.1:8080')
+    .requiredOption(
+      '--registry <url>',
+      'registry base URL, e.g. http://127.0.0.1:8080 or https://host/prefix/ (requests go to <url>/api/v1/...)',
+    )
     .requiredOption('--key <file>', 'the issuer private key that signed the passports')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPaths: string[], opts: PublishOptions) => {

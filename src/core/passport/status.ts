@@ -475,11 +475,13 @@ export async function checkStatus(
     options.cache?.store(token, entry)
   }
   const payload = entry.payload
+  // draft-ietf-oauth-status-list: the token's sub MUST equal the uri of the passport's
+  // status_list claim. Another list of the same issuer (valid signature) answers nothing here.
   if (payload.sub !== uri)
     return result(
       'fail',
       'malformed',
-      `the status list token is for "${String(payload.sub)}", not the passport's "${uri}"`,
+      `the status list token is for another list: its sub is "${String(payload.sub)}", the passport's status_list.uri is "${uri}"`,
     )
 
   const now = options.nowSeconds

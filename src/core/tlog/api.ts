@@ -29,6 +29,24 @@ export const MAX_ENTRIES_PER_REQUEST = 1000
 /** Largest response body a client reads from a log (proofs are < 4 KB, entries pages < 4 MB). */
 export const MAX_LOG_RESPONSE_BYTES = 8 * 1024 * 1024
 
+/**
+ * The URL of an API path (`/api/v1/...`, with or without a query) at the registry whose base URL
+ * is `base`. The path goes under the base's own path, whether or not that ends with a slash: a
+ * registry served under `https://host/prefix/` is asked at `https://host/prefix/api/v1/...`.
+ * (`new URL('/api/v1/...', base)`, which `accord publish` used, resolves an absolute path against
+ * the host and drops the prefix; `new URL('api/v1/...', base)` drops the base's last segment
+ * when it has no trailing slash.) The base's query and fragment are dropped.
+ */
+export function apiUrl(base: string | URL, path: string): URL {
+  if (!path.startsWith('/')) throw new TypeError(`API path "${path}" must start with "/"`)
+  const url = new URL(base)
+  const q = path.indexOf('?')
+  url.pathname = url.pathname.replace(/\/+$/, '') + (q === -1 ? path : path.slice(0, q))
+  url.search = q === -1 ? '' : path.slice(q)
+  url.hash = ''
+  return url
+}
+
 /** `/api/v1/passports/<id>`, with the id escaped. */
 export function passportPath(id: string): string {
   return `${LOG_API.passports}/${encodeURIComponent(id)}`

@@ -59,6 +59,15 @@ const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
   valid: 'reinstatement',
 }
 export const MAX_FIND_LIMIT = 1000
+/** Longest signed-request id (`<kid>:<jti>`: a 43-character thumbprint, a jti of up to 128). */
+export const MAX_REQUEST_ID_CHARS = 256
+/** How often a store deletes expired request ids (seconds of the callers' clock). */
+const REQUEST_ID_PURGE_INTERVAL_SECONDS = 60
+/**
+ * How long after its expiry a request id is deleted: room for the clocks of servers sharing one
+ * database to differ by up to this much.
+ */
+export const REQUEST_ID_PURGE_DELAY_SECONDS = 300
 
 const DELEGATION_COLUMNS = `id, issuer_kid, delegate_kid, delegate_jwk, scope, name, created_at,
   log_index, withdrawn_at, withdrawal_log_index`
@@ -86,6 +95,8 @@ export class SqlStore implements RegistryStore {
   readonly #db: Db
   readonly #migrations: readonly Migration[]
   #closed = false
+  /** When (callers' clock, seconds) recordRequestId next deletes expired request ids. */
+  #nextRequestIdPurge = 0
 
   constructor(db: Db, options: SqlStoreOptions) {
     this.#db = db
@@ -382,6 +393,44 @@ export class SqlStore implements RegistryStore {
       signedNote: String(r.signed_note),
       createdAt: iso(r.created_at),
     }
+  }
+
+  async recordRequestId(
+    id: string,
+    expiresAtSeconds: number,
+    nowSeconds: number,
+  ): Promise<boolean> {
+    if (typeof id !== 'string' || id === '' || id.length > MAX_REQUEST_ID_CHARS)
+      throw new TypeError(`recordRequestId: id must be 1 to ${MAX_REQUEST_ID_CHARS} characters`)
+    for (const [name, v] of [
+      ['expiresAtSeconds', expiresAtSeconds],
+      ['nowSeconds', nowSeconds],
+    ] as const)
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new TypeError(`recordRequestId: ${name} must be seconds since the epoch`)
+    if (nowSeconds >= this.#nextRequestIdPurge) {
+      // At most once a minute per store, not per request: concurrent deletes of the same rows
+      // would wait for each other. Only rows expired REQUEST_ID_PURGE_DELAY_SECONDS ago go, so
+      // a server whose clock is ahead does not forget an id another server still accepts.
+      this.#nextRequestIdPurge = nowSeconds + REQUEST_ID_PURGE_INTERVAL_SECONDS
+      await this.#run('forget expired request ids', () =>
+        this.#db.query('DELETE FROM request_ids WHERE expires_at < $1', [
+          nowSeconds - REQUEST_ID_PURGE_DELAY_SECONDS,
+        ]),
+      )
+    }
+    // One statement: the unique index decides. A second insert of the id waits for the first
+    // to commit, then finds the conflict; the row is taken over only when it has expired.
+    const rows = await this.#run('record request id', () =>
+      this.#db.query(
+        `INSERT INTO request_ids (id, expires_at) VALUES ($1, $2)
+         ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+         WHERE request_ids.expires_at <= $3
+         RETURNING id`,
+        [id, expiresAtSeconds, nowSeconds],
+      ),
+    )
+    return rows.length === 1
   }
 
   async publishBatch(items: PublishItem[]): Promise<AppendResult> {

@@ -7,6 +7,7 @@ import { readStreamBounded } from '../../core/bounded-stream.js'
 import { ConfigError, TlogError } from '../../core/errors.js'
 import {
   LOG_API,
+  apiUrl,
   MAX_LOG_RESPONSE_BYTES,
   consistencyProofPath,
   inclusionProofPath,
@@ -57,7 +58,8 @@ async function get(
   options: LogHttpOptions,
   allow404 = false,
 ): Promise<string | null> {
-  const url = normalizeLogUrl(base) + path
+  // Under the base URL's path: a log served under https://host/prefix/ is asked at /prefix/api/...
+  const url = apiUrl(normalizeLogUrl(base), path).href
   const doFetch = options.fetch ?? fetch
   let res: Response
   try {

@@ -202,6 +202,7 @@ describe('checkStatus', () => {
     const r = await checkStatus(ref(1), t, { trustedKeys: [issuer.publicJwk], nowSeconds: NOW })
     expect(r).toMatchObject({ outcome: 'fail', reason: 'malformed' })
     expect(r.message).toMatch(/status\/2/)
+    expect(r.message).toMatch(/another list: its sub/)
   })
 
   it('treats an expired or stale list as status-unavailable (indeterminate)', async () => {

@@ -907,5 +907,63 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect(await store.logSize()).toBe(7)
       })
     })
+
+    describe('request ids (replay protection of signed requests)', () => {
+      const NOW_S = 1_800_000_000
+      /** Fails unless request_ids holds exactly `n` rows. */
+      const expectRows = (h: StoreHandle, n: number) =>
+        h.sql(`DO $$ DECLARE c bigint; BEGIN
+          SELECT count(*) INTO c FROM request_ids;
+          IF c <> ${n} THEN RAISE EXCEPTION 'request_ids has % rows, expected ${n}', c; END IF;
+        END $$`)
+
+      it('are recorded once: the same id again is a replay until it expires, also after a restart', async () => {
+        const h = await fresh()
+        await h.store.migrate()
+        expect(
+          await h.store.recordRequestId('kid-1:jti-0123456789abcdef', NOW_S + 301, NOW_S),
+        ).toBe(true)
+        expect(
+          await h.store.recordRequestId('kid-1:jti-0123456789abcdef', NOW_S + 301, NOW_S),
+        ).toBe(false)
+        // Another key's id with the same jti is another request.
+        expect(
+          await h.store.recordRequestId('kid-2:jti-0123456789abcdef', NOW_S + 301, NOW_S),
+        ).toBe(true)
+        const again = await h.reopen()
+        expect(
+          await again.recordRequestId('kid-1:jti-0123456789abcdef', NOW_S + 301, NOW_S + 300),
+        ).toBe(false)
+        // Expired (no request with that iat is accepted any more): the id may be recorded again.
+        expect(
+          await again.recordRequestId('kid-1:jti-0123456789abcdef', NOW_S + 700, NOW_S + 301),
+        ).toBe(true)
+        await expect(again.recordRequestId('', NOW_S, NOW_S)).rejects.toThrow(TypeError)
+        await expect(again.recordRequestId('x', 1.5, NOW_S)).rejects.toThrow(TypeError)
+      })
+
+      it('of concurrent records of one id, exactly one succeeds', async () => {
+        const store = await migrated()
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store.recordRequestId('kid:same-nonce', NOW_S + 301, NOW_S),
+          ),
+        )
+        expect(results.filter((r) => r)).toHaveLength(1)
+      })
+
+      it('are deleted a while after they expired, so the table stays bounded', async () => {
+        const h = await fresh()
+        await h.store.migrate()
+        for (let i = 0; i < 5; i++)
+          expect(await h.store.recordRequestId(`kid:old-${i}`, NOW_S + 301, NOW_S)).toBe(true)
+        await expectRows(h, 5)
+        // Expired, but not yet 5 minutes ago (another server's clock may be behind): kept.
+        expect(await h.store.recordRequestId('kid:new-1', NOW_S + 700, NOW_S + 400)).toBe(true)
+        await expectRows(h, 6)
+        expect(await h.store.recordRequestId('kid:new-2', NOW_S + 1000, NOW_S + 602)).toBe(true)
+        await expectRows(h, 2)
+      })
+    })
   })
 }
