@@ -135,6 +135,16 @@ const GPAI = [
 const LEGACY_READING =
   'Readings, not text: a "significant change in design" is taken to be a change the manifest marks as a substantial modification (recital 177 equates the two); "intended to be used by public authorities" is read from deployment.publicBody; only the high-risk obligations (Chapter III and the duties dated with it) are deferred, while Art. 4, Art. 5, Art. 50 and the general-purpose AI model duties apply as usual, although Art. 111(2) speaks of "this Regulation"; for a system high-risk by both routes the earlier cut-off is used.'
 
+/** Art. 111(3), read by src/core/classify/rules/legacy.ts. */
+const LEGACY_GPAI = {
+  cites: 'Art. 111(3)',
+  placed_before: '2025-08-02',
+  comply_by: '2027-08-02',
+  note: 'Art. 111(3): providers of general-purpose AI models placed on the market before 2 August 2025 take the necessary steps to comply by 2 August 2027.',
+  uncertain:
+    'A reading, not text: the provider is treated as having until the date only when every general-purpose AI model it places on the market (models[] of its own, general-purpose) was placed before 2 August 2025 (models[].placedOnMarket); a model placed later, or without a date, has the duties from the general date.',
+}
+
 const UNC_SECTION_5 =
   'Amended Art. 113, third paragraph, point (c) defers only Chapter III Sections 1-3; this article sits in Chapter III Section 5, which by the letter applies from 2 August 2026. Accord uses the deferred high-risk dates because the duty presupposes the Section 2 requirements and the Section 1 classification; this is a reading, not text.'
 const UNC_CHAPTER_IX =
@@ -2986,6 +2996,7 @@ const catalog = {
         note: 'Art. 111(2) as published: high-risk systems placed on the market or put into service before 2 August 2026 are caught only if their design changes significantly from that date; those intended to be used by public authorities must comply by 2 August 2030.',
         uncertain: LEGACY_READING,
       },
+      legacy_gpai: LEGACY_GPAI,
     },
     {
       id: AMND,
@@ -3003,6 +3014,10 @@ const catalog = {
         public_authorities_by: '2030-08-02',
         note: 'Art. 111(2) as replaced by Reg. (EU) 2026/1744 Art. 1(39)(a): the cut-off is the date of application of Chapter III under Art. 113 (2 December 2027 for Annex III systems, 2 August 2028 for Annex I systems) instead of 2 August 2026; the 2 August 2030 date for systems intended to be used by public authorities is kept.',
         uncertain: `${LEGACY_READING} ${SEC}`,
+      },
+      legacy_gpai: {
+        ...LEGACY_GPAI,
+        note: `${LEGACY_GPAI.note} Unchanged by Reg. (EU) 2026/1744 as far as reported.`,
       },
     },
   ],

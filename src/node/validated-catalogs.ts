@@ -18,8 +18,8 @@ export interface ValidatedFile {
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
     file: 'eu-ai-act/2024-1689.v3.json',
-    sha256: 'f179d00abe8e4a3909eca7f2702d990e942d9c8eb44c1d7ae4c375165aa58d2d',
-    canonicalSha256: '099f5cffe957df7803c9679c714992b2cd99525ccb395acf2d84b2002c27c54a',
+    sha256: 'bb6cc40796c9e5b3580f1a0f49c7cc20a6499759279eccba14ae88157f45d7aa',
+    canonicalSha256: '6f36d8686a2cd76c07d68600ffb8053119f4b2c163c0d8626d4282ce18d6ff13',
   },
   {
     file: 'iso-42001/2023.v1.json',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { EXIT } from '../../core/errors.js'
 import type { ClassificationResult } from '../../core/classify/types.js'
-import { legacyHighRiskSentence } from '../../core/classify/rules/legacy.js'
+import { legacySentences } from '../../core/classify/rules/legacy.js'
 import { classifyLoaded, loadSystem } from '../../node/pipeline.js'
 import {
   addCommonOptions,
@@ -46,7 +46,7 @@ export function renderClassification(result: ClassificationResult): string {
   lines.push(
     `  derogation:  ${eu.derogation.claimed ? (eu.derogation.applied ? 'applied' : 'claimed, not applied') + ': ' + eu.derogation.reason : 'not claimed'}`,
   )
-  if (eu.legacy.highRisk) lines.push(`  legacy:      ${legacyHighRiskSentence(eu.legacy.highRisk)}`)
+  for (const sentence of legacySentences(eu.legacy)) lines.push(`  legacy:      ${sentence}`)
   lines.push('')
   lines.push(`Obligations in force (${eu.obligations.length}):`)
   for (const o of eu.obligations)

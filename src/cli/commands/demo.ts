@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { legacyHighRiskSentence } from '../../core/classify/rules/legacy.js'
+import { legacySentences } from '../../core/classify/rules/legacy.js'
 import { ConfigError, EXIT } from '../../core/errors.js'
 import { apiUrl } from '../../core/tlog/api.js'
 import { assessLoaded, classifyLoaded, loadSystem, writeDocuments } from '../../node/pipeline.js'
@@ -72,7 +72,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       say(
         `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} ${eu.obligations.length === 1 ? 'obligation' : 'obligations'} in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
       )
-      if (eu.legacy.highRisk) say(`    ${legacyHighRiskSentence(eu.legacy.highRisk)}`)
+      for (const sentence of legacySentences(eu.legacy)) say(`    ${sentence}`)
 
       say('2/5 assess    hashing evidence and checking every obligation')
       const bar = progress(ctx.io, '    hashing', !opts.json)

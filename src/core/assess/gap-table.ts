@@ -4,7 +4,7 @@
  * with `all`). Pure and deterministic; ANSI colour only when asked for.
  */
 import type { EuAiActClassification } from '../classify/types.js'
-import { legacyHighRiskSentence } from '../classify/rules/legacy.js'
+import { legacySentences } from '../classify/rules/legacy.js'
 import type { AssessmentResult, FrameworkSummary, ObligationAssessment, Status } from './types.js'
 
 export interface RenderGapTableOptions {
@@ -85,7 +85,8 @@ function classificationLines(
 ): string[] {
   const cited = c.citations.length > 0 ? ` (${c.citations.join(', ')})` : ''
   const lines = wrap(`EU AI Act classification: ${c.category}${cited}`, width)
-  if (c.legacy?.highRisk) lines.push(...wrap(legacyHighRiskSentence(c.legacy.highRisk), width))
+  for (const sentence of c.legacy ? legacySentences(c.legacy) : [])
+    lines.push(...wrap(sentence, width))
   if (c.category !== 'prohibited') return lines
   const points = c.prohibitedPractices
     .filter((p) => p.inForce)

@@ -55,6 +55,21 @@ export const LegacyHighRisk = z.strictObject({
 })
 export type LegacyHighRisk = z.infer<typeof LegacyHighRisk>
 
+/**
+ * A transitional rule for general-purpose AI models already on the market (EU AI Act Art. 111(3)):
+ * a provider whose models were all placed on the market before `placed_before` must comply with the
+ * model duties by `comply_by`.
+ */
+export const LegacyGpai = z.strictObject({
+  /** The provision, e.g. `Art. 111(3)`. */
+  cites: z.string().min(1),
+  placed_before: isoDate,
+  comply_by: isoDate,
+  note: z.string().optional(),
+  uncertain: z.string().optional(),
+})
+export type LegacyGpai = z.infer<typeof LegacyGpai>
+
 /** A version of a law (e.g. the Act as published, and as amended by an amending act). */
 export const LawVersion = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -68,6 +83,8 @@ export const LawVersion = z.strictObject({
   uncertain: z.string().optional(),
   /** Art. 111(2): the transitional rule for high-risk systems placed before Chapter III applied. */
   legacy_high_risk: LegacyHighRisk.optional(),
+  /** Art. 111(3): the transitional rule for general-purpose AI models placed before Chapter V applied. */
+  legacy_gpai: LegacyGpai.optional(),
 })
 export type LawVersion = z.infer<typeof LawVersion>
 

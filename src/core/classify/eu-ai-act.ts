@@ -6,7 +6,8 @@
  *   law version in force -> Art. 2 scope (2(1), 2(3), 2(4), 2(6), 2(8)) -> Art. 5 practices ->
  *   Art. 6(1) Annex I -> Art. 6(2) Annex III -> Art. 6(3) derogation -> Art. 2(2) Annex I
  *   Section B -> Art. 50 -> Art. 2(10) personal use -> Art. 2(12) open source -> Ch. V GPAI ->
- *   Art. 111(2) legacy high-risk systems -> obligations -> category.
+ *   Art. 111(3) legacy GPAI models -> Art. 111(2) legacy high-risk systems -> obligations ->
+ *   category.
  * Art. 2(2), 2(10) and 2(12) are decided late on purpose: 2(2) limits what applies to a system
  * that is high-risk under Art. 6(1) only, 2(12) does not reach prohibited, high-risk or Art. 50
  * systems, and Accord does not read 2(10) as lifting an Art. 5 prohibition, so those must be known
@@ -20,8 +21,8 @@ import type { Manifest } from '../manifest/schema.js'
 import { cite, indexCatalog, listWords, record, type RuleContext } from './rules/context.js'
 import { evaluateGpai, type GpaiResult } from './rules/gpai.js'
 import { evaluateHighRisk } from './rules/high-risk.js'
-import { evaluateLegacyHighRisk } from './rules/legacy.js'
-import { selectObligations } from './rules/obligations.js'
+import { evaluateLegacyGpai, evaluateLegacyHighRisk } from './rules/legacy.js'
+import { GPAI_FACTS, selectObligations } from './rules/obligations.js'
 import { evaluateProhibitedPractices } from './rules/prohibited.js'
 import {
   evaluateOpenSourceExclusion,
@@ -31,12 +32,7 @@ import {
   isEuCountry,
 } from './rules/scope.js'
 import { evaluateTransparency } from './rules/transparency.js'
-import type {
-  EuAiActClassification,
-  EuCategory,
-  LegacyHighRiskStatus,
-  ObligationInForce,
-} from './types.js'
+import type { EuAiActClassification, EuCategory, ObligationInForce } from './types.js'
 
 export interface ClassifyEuAiActOptions {
   /** A parsed manifest (defaults filled in by the zod `Manifest` schema). */
@@ -114,7 +110,7 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
       highRiskRoutes: [],
       prohibitedPractices: prohibited.practices,
       transparency: [],
-      legacyHighRisk: null,
+      legacy: NO_LEGACY,
       obligations: [],
       upcoming: [],
     })
@@ -129,19 +125,14 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
   const beforeGpai = ctx.citations.length
   const gpai = evaluateGpai(ctx)
   const gpaiCitations = ctx.citations.slice(beforeGpai)
+  const legacyGpai = evaluateLegacyGpai(ctx)
 
   if (openSourceOut) {
     ctx.facts.delete('in-scope')
-    const gpaiFacts = [
-      'gpai',
-      'gpai-systemic-risk',
-      'gpai:high-impact-capabilities',
-      'gpai:open-source',
-    ]
     const duties =
       gpai.status === null
         ? { obligations: [], upcoming: [] }
-        : selectObligations(ctx, { onlyFacts: gpaiFacts })
+        : selectObligations(ctx, { onlyFacts: GPAI_FACTS, ...(legacyGpai ? { legacyGpai } : {}) })
     recordCategory(ctx, ['out-of-scope'], 'Art. 2(12)')
     return buildResult(ctx, {
       categories: ['out-of-scope'],
@@ -151,7 +142,7 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
       highRiskRoutes: [],
       prohibitedPractices: prohibited.practices,
       transparency: [],
-      legacyHighRisk: null,
+      legacy: { highRisk: null, gpai: legacyGpai },
       ...duties,
     })
   }
@@ -167,7 +158,10 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     ctx.facts.has('high-risk') && !ctx.facts.has('art-2.2')
       ? evaluateLegacyHighRisk(ctx, [...new Set(highRisk.routes.map((r) => r.route))])
       : null
-  const duties = selectObligations(ctx, legacyHighRisk ? { legacyHighRisk } : {})
+  const duties = selectObligations(ctx, {
+    ...(legacyHighRisk ? { legacyHighRisk } : {}),
+    ...(legacyGpai ? { legacyGpai } : {}),
+  })
   recordCategory(ctx, categories)
   return buildResult(ctx, {
     categories,
@@ -177,10 +171,12 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     highRiskRoutes: highRisk.routes,
     prohibitedPractices: prohibited.practices,
     transparency,
-    legacyHighRisk,
+    legacy: { highRisk: legacyHighRisk, gpai: legacyGpai },
     ...duties,
   })
 }
+
+const NO_LEGACY: EuAiActClassification['legacy'] = { highRisk: null, gpai: null }
 
 interface ResultParts {
   /** In order of precedence; the first is the category. */
@@ -191,7 +187,7 @@ interface ResultParts {
   highRiskRoutes: EuAiActClassification['highRiskRoutes']
   prohibitedPractices: EuAiActClassification['prohibitedPractices']
   transparency: EuAiActClassification['transparency']
-  legacyHighRisk: LegacyHighRiskStatus | null
+  legacy: EuAiActClassification['legacy']
   obligations: ObligationInForce[]
   upcoming: ObligationInForce[]
 }
@@ -213,7 +209,7 @@ function buildResult(ctx: RuleContext, parts: ResultParts): EuAiActClassificatio
     roles: [...ctx.manifest.roles],
     asOf: ctx.asOf,
     lawVersion: { id: v.id, title: v.title, source: v.source },
-    legacy: { highRisk: parts.legacyHighRisk },
+    legacy: parts.legacy,
     obligations: parts.obligations,
     upcoming: parts.upcoming,
     trace: ctx.trace,
@@ -269,7 +265,7 @@ function outOfScope(ctx: RuleContext, excludedBy: string): EuAiActClassification
     highRiskRoutes: [],
     prohibitedPractices: [],
     transparency: [],
-    legacyHighRisk: null,
+    legacy: NO_LEGACY,
     obligations: [],
     upcoming: [],
   })

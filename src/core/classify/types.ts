@@ -45,6 +45,18 @@ export interface LegacyHighRiskStatus {
   appliesFrom: string | null
 }
 
+/** Art. 111(3) applied: every general-purpose AI model of the provider was placed before the cut-off. */
+export interface LegacyGpaiStatus {
+  /** `Art. 111(3)`. */
+  cites: string
+  /** The models, as `name version`, with their models[].placedOnMarket. */
+  models: { name: string; placedOnMarket: string }[]
+  /** The cut-off (2025-08-02). */
+  placedBefore: string
+  /** The date the general-purpose AI model duties apply from (2027-08-02). */
+  appliesFrom: string
+}
+
 export interface EuAiActClassification {
   category: EuCategory
   citations: string[]
@@ -72,7 +84,7 @@ export interface EuAiActClassification {
   asOf: string
   lawVersion: { id: string; title: string; source: string }
   /** Transitional rules for systems already on the market (Art. 111(2)), when they apply. */
-  legacy: { highRisk: LegacyHighRiskStatus | null }
+  legacy: { highRisk: LegacyHighRiskStatus | null; gpai: LegacyGpaiStatus | null }
   obligations: ObligationInForce[]
   upcoming: ObligationInForce[]
   trace: TraceStep[]

@@ -12,7 +12,7 @@ import {
   type DocumentContext,
 } from './context.js'
 import { bullets, code, compareIds, joinBlocks, md, table, yesNo } from './markdown.js'
-import { legacyHighRiskSentence } from '../classify/rules/legacy.js'
+import { legacySentences } from '../classify/rules/legacy.js'
 
 export function renderClassificationReport(ctx: DocumentContext): string {
   const { manifest: m, classification } = ctx
@@ -33,9 +33,7 @@ export function renderClassificationReport(ctx: DocumentContext): string {
       }`,
       `As of: ${md(eu.asOf)}`,
       `Law version used: ${md(eu.lawVersion.title)} (${code(eu.lawVersion.id)}); ${md(eu.lawVersion.source)}`,
-      ...(eu.legacy.highRisk
-        ? [`Already on the market: ${md(legacyHighRiskSentence(eu.legacy.highRisk))}`]
-        : []),
+      ...legacySentences(eu.legacy).map((s) => `Already on the market: ${md(s)}`),
     ]),
     `Summary: ${classificationLine(ctx)}.`,
     '## Declared use cases',

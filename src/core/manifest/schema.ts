@@ -437,6 +437,12 @@ export const Model = z.strictObject({
     .optional()
     .describe("Who provides the model: this system's provider, or a third party (named)."),
   thirdParty: z.boolean().default(false),
+  /** Date this provider placed the model on the EU market (Art. 111(3) for models before 2025-08-02). */
+  placedOnMarket: isoDate
+    .optional()
+    .describe(
+      'Date this provider placed the model on the EU market. A general-purpose AI model placed before 2 August 2025 has until 2 August 2027 (Art. 111(3)).',
+    ),
   /** The model is a general-purpose AI model (Art. 3(63)) placed on the market by this provider. */
   generalPurpose: z
     .boolean()

@@ -13,7 +13,7 @@
 import type { AssessmentResult, EvidenceUse, ObligationAssessment } from '../assess/types.js'
 import type { CatalogSet } from '../catalog/types.js'
 import type { ClassificationResult, EuCategory } from '../classify/types.js'
-import { legacyHighRiskSentence } from '../classify/rules/legacy.js'
+import { legacySentences } from '../classify/rules/legacy.js'
 import type { Manifest } from '../manifest/schema.js'
 import { createOwnerResolver } from './owners.js'
 import {
@@ -237,7 +237,7 @@ function targetNotes(id: TargetId, options: BuildPlanOptions): string[] {
     )
     const cites = eu.citations.length > 0 ? ` (${eu.citations.join(', ')})` : ''
     const notes = [`EU AI Act classification: ${categories.join(' and ')}${cites}.`]
-    if (eu.legacy.highRisk) notes.push(legacyHighRiskSentence(eu.legacy.highRisk))
+    notes.push(...legacySentences(eu.legacy))
     const version = catalogs.catalogs
       .get('eu-ai-act')
       ?.law_versions?.find((v) => v.id === eu.lawVersion.id)

@@ -70,6 +70,7 @@ describe('assessSystem status rules', () => {
               significantChange: null,
               appliesFrom: null,
             },
+            gpai: null,
           },
         },
       },

@@ -76,7 +76,7 @@ export function fixtureClassification(
     roles: ['provider'],
     asOf: '2026-09-01',
     lawVersion: { id: 'amended-2026-1744', title: 'As amended', source: 'OJ L, 2026/1744' },
-    legacy: { highRisk: null },
+    legacy: { highRisk: null, gpai: null },
     obligations: [],
     upcoming: [],
     trace: [],

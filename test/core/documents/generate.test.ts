@@ -359,7 +359,7 @@ describe('Annex IV technical documentation', () => {
     const docs = highRisk({
       classification: {
         ...HIGH_RISK_CLASSIFICATION,
-        euAiAct: { ...eu, legacy: { highRisk: legacy } },
+        euAiAct: { ...eu, legacy: { highRisk: legacy, gpai: null } },
       },
     })
     expect(doc(docs, file)).toContain(

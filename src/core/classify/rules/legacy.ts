@@ -13,7 +13,7 @@
  * obligations are deferred) are stated in the catalog's `uncertain` text and in the trace.
  */
 import type { Route } from '../../catalog/schema.js'
-import type { LegacyHighRiskStatus } from '../types.js'
+import type { EuAiActClassification, LegacyGpaiStatus, LegacyHighRiskStatus } from '../types.js'
 import { record, type RuleContext } from './context.js'
 
 /**
@@ -105,4 +105,70 @@ export function legacyHighRiskSentence(status: LegacyHighRiskStatus): string {
       ? `its significant change in version ${status.significantChange.version}`
       : 'it is intended to be used by public authorities'
   return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
+}
+
+/**
+ * Art. 111(3): a provider of general-purpose AI models placed on the market before the cut-off
+ * (2 August 2025) must comply with the model duties by 2 August 2027. Read as: the duties move to
+ * that date only when every general-purpose AI model the vendor itself places on the market was
+ * placed before the cut-off (a later or undated model has them from the general date). Runs after
+ * the GPAI rule; null when the vendor provides no such model or the rule does not hold.
+ */
+export function evaluateLegacyGpai(ctx: RuleContext): LegacyGpaiStatus | null {
+  const rule = ctx.lawVersion.legacy_gpai
+  if (!rule || !ctx.facts.has('gpai')) return null
+  // Art. 3(63) as in gpai.ts: the vendor's own general-purpose models.
+  const models = ctx.manifest.models.filter((m) => m.generalPurpose && !m.thirdParty)
+  const name = (m: (typeof models)[number]) => `${m.name} ${m.version}`
+  const base = { rule: 'eu.art-111.3', cites: rule.cites } as const
+  const notBefore = models.filter(
+    (m) => m.placedOnMarket === undefined || m.placedOnMarket >= rule.placed_before,
+  )
+  if (notBefore.length > 0) {
+    const undated = notBefore.filter((m) => m.placedOnMarket === undefined)
+    const later = notBefore.filter((m) => m.placedOnMarket !== undefined)
+    const reasons = [
+      ...(later.length > 0
+        ? [
+            `${later.map((m) => `${name(m)} was placed on the market on ${m.placedOnMarket}`).join('; ')}, not before ${rule.placed_before}`,
+          ]
+        : []),
+      ...(undated.length > 0
+        ? [
+            `${undated.map(name).join(', ')} ${undated.length === 1 ? 'has' : 'have'} no models[].placedOnMarket (give it if the model was placed on the market before ${rule.placed_before})`,
+          ]
+        : []),
+    ]
+    record(ctx, {
+      ...base,
+      outcome: 'not-applicable',
+      reasoning: `${rule.cites} (general-purpose AI models placed on the market before ${rule.placed_before} have until ${rule.comply_by}) does not defer the model duties: ${reasons.join('; ')}.`,
+    })
+    return null
+  }
+  const listed = models.map((m) => ({ name: name(m), placedOnMarket: m.placedOnMarket as string }))
+  record(ctx, {
+    ...base,
+    outcome: 'fired',
+    reasoning: `Every general-purpose AI model the vendor places on the market was placed before ${rule.placed_before} (${listed.map((m) => `${m.name} on ${m.placedOnMarket}`).join(', ')}): under ${rule.cites} its provider duties apply from ${rule.comply_by}.${rule.uncertain ? ` Uncertain: ${rule.uncertain}` : ''}`,
+  })
+  return {
+    cites: rule.cites,
+    models: listed,
+    placedBefore: rule.placed_before,
+    appliesFrom: rule.comply_by,
+  }
+}
+
+/** One sentence on Art. 111(3) for summaries. */
+export function legacyGpaiSentence(status: LegacyGpaiStatus): string {
+  return `${status.cites}: the general-purpose AI model${status.models.length === 1 ? ' was' : 's were'} placed on the market before ${status.placedBefore}; the model duties apply from ${status.appliesFrom}.`
+}
+
+/** The summary sentences of the transitional rules that hold (Art. 111(2), 111(3)). */
+export function legacySentences(legacy: EuAiActClassification['legacy']): string[] {
+  return [
+    ...(legacy.highRisk ? [legacyHighRiskSentence(legacy.highRisk)] : []),
+    ...(legacy.gpai ? [legacyGpaiSentence(legacy.gpai)] : []),
+  ]
 }

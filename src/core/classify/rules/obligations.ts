@@ -7,7 +7,7 @@
 import { applicationDate, compareIsoDates, evaluateCondition } from '../../catalog/applicability.js'
 import type { CatalogNode, Route } from '../../catalog/schema.js'
 import { rolesWithDuties } from '../facts.js'
-import type { LegacyHighRiskStatus, ObligationInForce } from '../types.js'
+import type { LegacyGpaiStatus, LegacyHighRiskStatus, ObligationInForce } from '../types.js'
 import { existsIn, record, type RuleContext } from './context.js'
 
 export interface ObligationsResult {
@@ -23,7 +23,17 @@ export interface SelectObligationsOptions {
    * date, or not at all when it has none.
    */
   legacyHighRisk?: LegacyHighRiskStatus
+  /** Art. 111(3) holds: the general-purpose AI model duties apply from its date. */
+  legacyGpai?: LegacyGpaiStatus
 }
+
+/** The facts general-purpose AI model duties are conditioned on (Chapter V). */
+export const GPAI_FACTS: readonly string[] = [
+  'gpai',
+  'gpai-systemic-risk',
+  'gpai:high-impact-capabilities',
+  'gpai:open-source',
+]
 
 const ART_5_NODE = /^art-5(?:\.|$)/
 const ART_5_1_POINT = /^art-5\.1\.([a-z]{1,2})(?:\.|$)/
@@ -65,6 +75,9 @@ export function selectObligations(
       }
       if (legacy.appliesFrom > date) date = legacy.appliesFrom
     }
+    const legacyGpai = options.legacyGpai
+    if (legacyGpai && namesAny(node, GPAI_FACTS) && legacyGpai.appliesFrom > date)
+      date = legacyGpai.appliesFrom
     chosen.push({
       order,
       entry: {
@@ -88,7 +101,7 @@ export function selectObligations(
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
     outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
-    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.10') ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
+    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.legacyGpai ? ` Under ${options.legacyGpai.cites}, the general-purpose AI model duties apply from ${options.legacyGpai.appliesFrom}.` : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.10') ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
   })
   return { obligations, upcoming }
 }
