@@ -14,7 +14,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
-import { copyExample, editManifest, EXAMPLES, ROOT, run } from './helpers.js'
+import { copyExample, editManifest, EXAMPLES, ROOT, run, runProcess } from './helpers.js'
 
 const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 const border = path.join(EXAMPLES, 'border-biometrics', 'accord.yaml')
@@ -180,6 +180,30 @@ describe('accord docs', () => {
     expect(r.stderr).toContain('ERR_DOCUMENT_WRITE')
     expect(readdirSync(dir)).toEqual(['not-a-dir'])
   })
+
+  // Node's recursive mkdir never returns for these (procfs answers ENOENT to mkdir; so does a
+  // dangling link), so the CLI runs in a child process that is killed on timeout: a regression
+  // fails here instead of hanging the suite.
+  it.skipIf(process.platform !== 'linux')(
+    'fails fast (exit 5) for an --out folder that cannot be created: /proc/x, a dangling link',
+    async () => {
+      const dir = tmp()
+      const dangling = path.join(dir, 'dangling')
+      symlinkSync(path.join(dir, 'nowhere'), dangling)
+      for (const out of ['/proc/x', '/proc/x/y', path.join(dangling, 'docs')]) {
+        const r = await runProcess(['docs', police, '--out', out, '--json'], 30_000)
+        expect(r.signal, `${out} hung`).toBeNull()
+        expect(r.code, out).toBe(5)
+        expect(JSON.parse(r.stdout).error).toMatchObject({
+          code: 'ERR_DOCUMENT_WRITE',
+          message: expect.stringContaining('cannot create directory'),
+        })
+      }
+      expect(existsSync('/proc/x')).toBe(false)
+      expect(readdirSync(dir)).toEqual(['dangling'])
+    },
+    40_000,
+  )
 
   it('removes renditions an earlier run left in other formats, and nothing else', async () => {
     const out = tmp()
