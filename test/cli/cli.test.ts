@@ -256,6 +256,24 @@ describe('bad input', () => {
     })
   })
 
+  it('a country code ISO 3166-1 does not assign names its place and the code meant (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) => t.replace(/^ {2}country: IE$/m, '  country: UK'))
+    const r = await run(['classify', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_MANIFEST_INVALID')
+    expect(r.json().error.issues).toEqual([
+      expect.objectContaining({
+        code: 'unknown_country',
+        path: ['provider', 'country'],
+        line: 49,
+        column: 12,
+        message: 'UK is not an ISO 3166-1 alpha-2 country code',
+        hint: expect.stringContaining('did you mean `GB`?'),
+      }),
+    ])
+  })
+
   it('a misspelled field suggests the right one (exit 3)', async () => {
     const file = copyExample('public-chatbot')
     editManifest(file, (t) => t.replace('intendedPurpose:', 'intendedPurpse:'))
