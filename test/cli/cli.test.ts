@@ -274,6 +274,59 @@ describe('bad input', () => {
     ])
   })
 
+  it('bidi overrides in manifest text are refused with their place, and no document is written (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    // "Trojan Source": the name would display as "Harbourline Ltd elbatsurT" reversed.
+    editManifest(file, (t) =>
+      t.replace(
+        '  name: Harbourline Civic Software Ltd',
+        '  name: Harbourline \u202ECivic Software Ltd',
+      ),
+    )
+    const out = path.join(tmp(), 'docs')
+    const r = await run(['docs', file, '--out', out, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_MANIFEST_INVALID')
+    expect(r.json().error.issues).toEqual([
+      expect.objectContaining({
+        code: 'bidi_control',
+        path: ['provider', 'name'],
+        line: 48,
+        column: 9,
+        message: expect.stringContaining('U+202E RIGHT-TO-LEFT OVERRIDE at character 13'),
+        hint: expect.stringContaining('delete the invisible U+202E'),
+      }),
+    ])
+    expect(existsSync(out)).toBe(false)
+    // The same through a JSON escape, which the raw text does not show.
+    const json = file.replace(/\.yaml$/, '.json')
+    const data = parseYaml(readFileSync(copyExample('public-chatbot'), 'utf8'))
+    data.system.name = 'Ask \u2067Harbourline'
+    writeFileSync(json, JSON.stringify(data, null, 2).replace('\u2067', '\\u2067'))
+    expect(readFileSync(json, 'utf8')).toContain('"Ask \\u2067Harbourline"')
+    const j = await run(['classify', json, '--json'])
+    expect(j.code).toBe(3)
+    expect(j.json().error.issues[0]).toMatchObject({
+      code: 'bidi_control',
+      path: ['system', 'name'],
+      message: expect.stringContaining('not closed by U+2069'),
+    })
+  })
+
+  it('Arabic and Hebrew names need no controls and pass into the documents unchanged', async () => {
+    const file = copyExample('public-chatbot')
+    const name = 'شركة هاربورلاين \u200Fלתוכנה\u200F Ltd'
+    editManifest(file, (t) =>
+      t.replace('  name: Harbourline Civic Software Ltd', `  name: "${name}"`),
+    )
+    const out = path.join(tmp(), 'docs')
+    const r = await run(['docs', file, '--out', out, '--as-of', '2026-11-21'])
+    expect(r.code).toBe(0)
+    expect(readFileSync(path.join(out, 'annex-iv-technical-documentation.html'), 'utf8')).toContain(
+      name,
+    )
+  })
+
   it('a misspelled field suggests the right one (exit 3)', async () => {
     const file = copyExample('public-chatbot')
     editManifest(file, (t) => t.replace('intendedPurpose:', 'intendedPurpse:'))

@@ -8,6 +8,7 @@
  * Facts that are merely legally significant (e.g. a derogation claimed while the system profiles
  * natural persons) are findings for the classifier, not issues here.
  */
+import { bidiIssues } from '../bidi.js'
 import type { Issue } from '../errors.js'
 import { countryHint, isIsoCountry } from '../iso-3166.js'
 import { regionProblem } from '../policy/regions.js'
@@ -102,6 +103,9 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkRisks(m),
     ...evidence.issues,
     ...checkEvidenceRefs(m, evidence.ids),
+    // Refused here, where text enters, rather than neutralised in each renderer: the manifest
+    // also feeds passports (signed, shown by other parties' tools) and exports. See ../bidi.ts.
+    ...bidiIssues(m).map((i): ManifestIssue => ({ severity: 'error', ...i })),
   ]
 }
 

@@ -9,6 +9,7 @@
 import type { Issue } from '../errors.js'
 import { parseYamlWithSchema, sortByPosition, type YamlDocumentKind } from '../manifest/parse.js'
 import { regionProblem } from './regions.js'
+import { bidiIssues } from '../bidi.js'
 import { FRAMEWORKS, Policy } from './schema.js'
 
 export type ParsePolicyResult =
@@ -110,6 +111,9 @@ export function checkPolicy(policy: Policy): Issue[] {
       })
     }
   })
+
+  // A policy's name and description are shown to verifiers (CLI, registry pages): ../bidi.ts.
+  issues.push(...bidiIssues(policy))
 
   const within = policy.assurance?.dataResidency?.within ?? []
   within.forEach((code, i) => {

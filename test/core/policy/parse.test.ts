@@ -181,6 +181,13 @@ describe('parsePolicy: invalid fixtures', () => {
     expect(issue?.hint).toBe('write it in capitals: DE')
   })
 
+  it('refuses a bidi override in policy text, which verifiers are shown', () => {
+    const text = read('valid-minimal.yaml').replace('name: ', 'name: \u202E')
+    const [issue] = fail('bidi.yaml', text)
+    expect(issue).toMatchObject({ code: 'bidi_control', path: ['name'], line: 3 })
+    expect(issue?.message).toContain('U+202E RIGHT-TO-LEFT OVERRIDE')
+  })
+
   it('refuses two-letter regions that are not ISO 3166-1 alpha-2 codes, with the likely code', () => {
     const within = (codes: string) =>
       read('valid-minimal.yaml') + `assurance:\n  dataResidency: { within: [${codes}] }\n`
