@@ -3,8 +3,8 @@
  * and writes never leave a file (or a set of files) half-written.
  */
 import { randomBytes } from 'node:crypto'
-import { lstatSync, realpathSync, type Stats } from 'node:fs'
-import { lstat, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises'
+import { lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs'
+import { lstat, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { DocumentError, EvidenceError, type Issue } from '../core/errors.js'
 import { evidencePathProblem, isPlainPath } from '../core/manifest/check.js'
@@ -157,6 +157,97 @@ function realpathOfExisting(p: string): string {
   }
 }
 
+/**
+ * `mkdir -p`: creates `dir` and its missing parents, one level at a time, and returns the first
+ * directory it created (undefined when `dir` existed), like `mkdir(dir, { recursive: true })`.
+ *
+ * Written by hand because Node's recursive mkdir (async and sync, Node 20 and 22) never returns
+ * when a parent exists but refuses children with ENOENT: procfs does so (`--out /proc/x`), and so
+ * does a dangling symbolic link. Node reads ENOENT as "the parent is missing", creates the parent
+ * (EEXIST, fine) and tries again, forever. Here each level is created once; a level that fails is
+ * an error (ENOENT is reported as "cannot create ... here"). `mode` applies to created levels.
+ */
+export async function ensureDir(dir: string, mode?: number): Promise<string | undefined> {
+  const missing: string[] = []
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const info = await stat(current).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined
+      throw err
+    })
+    if (info !== undefined) {
+      if (!info.isDirectory()) throw notADirectory(current)
+      break
+    }
+    if (path.dirname(current) === current) break
+    missing.unshift(current)
+  }
+  let first: string | undefined
+  for (const level of missing) {
+    try {
+      await mkdir(level, mode === undefined ? undefined : { mode })
+    } catch (err) {
+      if (await isDirectory(level)) continue // made meanwhile by another process
+      throw mkdirError(level, err)
+    }
+    first ??= level
+  }
+  return first
+}
+
+/** `ensureDir` for synchronous callers: the same steps and errors. */
+export function ensureDirSync(dir: string, mode?: number): string | undefined {
+  const missing: string[] = []
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const info = statSync(current, { throwIfNoEntry: false })
+    if (info !== undefined) {
+      if (!info.isDirectory()) throw notADirectory(current)
+      break
+    }
+    if (path.dirname(current) === current) break
+    missing.unshift(current)
+  }
+  let first: string | undefined
+  for (const level of missing) {
+    try {
+      mkdirSync(level, mode === undefined ? undefined : { mode })
+    } catch (err) {
+      if (statSync(level, { throwIfNoEntry: false })?.isDirectory()) continue
+      throw mkdirError(level, err)
+    }
+    first ??= level
+  }
+  return first
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false
+}
+
+function notADirectory(p: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ENOTDIR: ${p} exists and is not a directory`), {
+    code: 'ENOTDIR',
+    path: p,
+  })
+}
+
+function mkdirError(level: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code
+  // The parent exists (checked before), yet: ENOENT means its file system holds no new
+  // directories (procfs, sysfs); EEXIST with no directory there means a dangling symbolic link.
+  const why =
+    code === 'ENOENT'
+      ? `${path.dirname(level)} does not allow new directories (a virtual file system such as /proc?)`
+      : code === 'EEXIST'
+        ? 'something that is not a directory has that name (a dangling symbolic link?)'
+        : undefined
+  if (why === undefined) return err
+  return Object.assign(new Error(`${code}: cannot create directory ${level}: ${why}`), {
+    code,
+    path: level,
+    cause: err,
+  })
+}
+
 function tempName(file: string): string {
   return path.join(
     path.dirname(file),
@@ -200,7 +291,7 @@ export async function assertWritableFile(file: string): Promise<void> {
   // still fails, e.g. for root in /sys).
   const probe = tempName(file)
   try {
-    await mkdir(path.dirname(file), { recursive: true })
+    await ensureDir(path.dirname(file))
     await writeNew(probe, '')
   } catch (cause) {
     throw writeError(file, cause)
@@ -221,7 +312,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const tmp = tempName(file)
   try {
-    await mkdir(path.dirname(file), { recursive: true })
+    await ensureDir(path.dirname(file))
     await writeNew(tmp, data, mode)
     await rename(tmp, file)
   } catch (cause) {
@@ -270,7 +361,7 @@ export async function writeFilesAtomic(
   }
 
   try {
-    await mkdir(dir, { recursive: true })
+    await ensureDir(dir)
   } catch (cause) {
     throw writeError(`directory ${dir}`, cause)
   }
@@ -288,7 +379,7 @@ export async function writeFilesAtomic(
       const existing = await lstat(target).catch(() => undefined)
       if (existing?.isDirectory()) throw new Error(`${target} is a directory`)
       const staged = path.join(staging, 'new', String(i))
-      await mkdir(path.dirname(staged), { recursive: true })
+      await ensureDir(path.dirname(staged))
       await writeNew(staged, f.data)
     }
   } catch (cause) {
@@ -302,11 +393,11 @@ export async function writeFilesAtomic(
     for (const [i, f] of files.entries()) {
       const target = path.join(dir, f.path)
       const step: Placement = { target, done: false }
-      step.createdDir = await mkdir(path.dirname(target), { recursive: true })
+      step.createdDir = await ensureDir(path.dirname(target))
       placed.push(step)
       if (await lstat(target).catch(() => undefined)) {
         const backup = path.join(staging, 'old', String(i))
-        await mkdir(path.dirname(backup), { recursive: true })
+        await ensureDir(path.dirname(backup))
         await rename(target, backup)
         step.backup = backup
       }
@@ -317,7 +408,7 @@ export async function writeFilesAtomic(
       const target = path.join(dir, p)
       if (!(await lstat(target).catch(() => undefined))) continue
       const backup = path.join(staging, 'removed', String(i))
-      await mkdir(path.dirname(backup), { recursive: true })
+      await ensureDir(path.dirname(backup))
       await rename(target, backup)
       // Nothing new is placed: a roll-back only moves the file back.
       placed.push({ target, backup, done: false })

@@ -11,7 +11,7 @@
  */
 import { createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto'
 import { constants } from 'node:fs'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { exportJWK, generateKeyPair as joseGenerateKeyPair } from 'jose'
 import { ConfigError, PassportError } from '../core/errors.js'
@@ -27,6 +27,7 @@ import { isRecord } from '../core/passport/sd-jwt.js'
 import type { AllowedAlg } from '../core/passport/types.js'
 import { ALLOWED_ALGS } from '../core/passport/types.js'
 import type { Signer } from '../core/ports.js'
+import { ensureDir } from './fs-safe.js'
 
 /** Largest key file read: a JWK is a few hundred bytes, a JWK Set of 100 keys well under this. */
 export const MAX_KEY_FILE_BYTES = 64 * 1024
@@ -155,7 +156,7 @@ export async function writeKeyPair(
     })
 
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 })
+    await ensureDir(dir, 0o700)
   } catch (cause) {
     throw writeError(dir, cause)
   }

@@ -40,6 +40,12 @@ export interface ModelSignatureVerification {
   checks: CheckResult[]
   /** The parsed signature, when it parsed (its content is trustworthy only when `ok`). */
   signature?: ParsedModelSignature
+  /**
+   * When the `format` check failed: the `ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED` error with every
+   * issue, so that an adapter can report malformed input as such (exit 3, docs/errors.md) rather
+   * than as a failed verification (exit 4).
+   */
+  malformed?: PassportError
   /** Key type that verified: `ecdsa-p384-sha384`, `ecdsa-p256-sha256`, `ed25519`, ... */
   keyAlgorithm?: string
   files?: ResourceComparison & { ignored: string[]; symlinks: string[] }
@@ -118,9 +124,21 @@ export async function verifyModelSignature(
   try {
     sig = parseModelSignature(typeof bundleJson === 'string' ? JSON.parse(bundleJson) : bundleJson)
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
-    checks.push({ check: 'format', outcome: 'fail', reason: 'malformed', message })
-    return done()
+    const malformed =
+      err instanceof PassportError
+        ? err
+        : new PassportError({
+            code: 'ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED',
+            message: `model signature: not JSON (${err instanceof Error ? err.message : String(err)})`,
+            cause: err,
+          })
+    checks.push({
+      check: 'format',
+      outcome: 'fail',
+      reason: 'malformed',
+      message: malformed.message,
+    })
+    return done({ malformed })
   }
   checks.push({
     check: 'format',

@@ -20,7 +20,7 @@
  */
 import { readStreamBounded } from '../core/bounded-stream.js'
 import { randomInt as cryptoRandomInt } from 'node:crypto'
-import { mkdir, readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import lockfile from 'proper-lockfile'
 import path from 'node:path'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
@@ -34,7 +34,7 @@ import {
   signStatusListToken,
 } from '../core/passport/status.js'
 import type { StatusValue } from '../core/passport/status.js'
-import { readBoundedFile, writeFileAtomic } from './fs-safe.js'
+import { ensureDir, readBoundedFile, writeFileAtomic } from './fs-safe.js'
 
 export const DEFAULT_STATUS_DIR = path.join('.accord', 'status')
 /** 2^17 entries: at 2 bits, 32 KiB before compression; enough herd for a single issuer. */
@@ -107,7 +107,7 @@ const LOCK_RETRIES = { retries: 60, factor: 1.2, minTimeout: 10, maxTimeout: 250
 
 /** Runs `work` holding the cross-process lock of `file` (see the top of this file). */
 async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  await mkdir(path.dirname(file), { recursive: true })
+  await ensureDir(path.dirname(file))
   let compromised: Error | undefined
   let release: () => Promise<void>
   try {

@@ -14,7 +14,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
-import { copyExample, editManifest, EXAMPLES, ROOT, run } from './helpers.js'
+import { copyExample, editManifest, EXAMPLES, ROOT, run, runProcess } from './helpers.js'
 
 const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 const border = path.join(EXAMPLES, 'border-biometrics', 'accord.yaml')
@@ -197,6 +197,30 @@ describe('accord docs', () => {
     expect(readdirSync(dir)).toEqual(['not-a-dir'])
   })
 
+  // Node's recursive mkdir never returns for these (procfs answers ENOENT to mkdir; so does a
+  // dangling link), so the CLI runs in a child process that is killed on timeout: a regression
+  // fails here instead of hanging the suite.
+  it.skipIf(process.platform !== 'linux')(
+    'fails fast (exit 5) for an --out folder that cannot be created: /proc/x, a dangling link',
+    async () => {
+      const dir = tmp()
+      const dangling = path.join(dir, 'dangling')
+      symlinkSync(path.join(dir, 'nowhere'), dangling)
+      for (const out of ['/proc/x', '/proc/x/y', path.join(dangling, 'docs')]) {
+        const r = await runProcess(['docs', police, '--out', out, '--json'], 30_000)
+        expect(r.signal, `${out} hung`).toBeNull()
+        expect(r.code, out).toBe(5)
+        expect(JSON.parse(r.stdout).error).toMatchObject({
+          code: 'ERR_DOCUMENT_WRITE',
+          message: expect.stringContaining('cannot create directory'),
+        })
+      }
+      expect(existsSync('/proc/x')).toBe(false)
+      expect(readdirSync(dir)).toEqual(['dangling'])
+    },
+    40_000,
+  )
+
   it('removes renditions an earlier run left in other formats, and nothing else', async () => {
     const out = tmp()
     // As if an earlier run had written PDF and DOCX too; notes.pdf is the user's own.
@@ -246,6 +270,77 @@ describe('bad input', () => {
       message: 'JSON syntax error: missing , between object items',
       hint: 'add a comma after the item before this one',
     })
+  })
+
+  it('a country code ISO 3166-1 does not assign names its place and the code meant (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    editManifest(file, (t) => t.replace(/^ {2}country: IE$/m, '  country: UK'))
+    const r = await run(['classify', file, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_MANIFEST_INVALID')
+    expect(r.json().error.issues).toEqual([
+      expect.objectContaining({
+        code: 'unknown_country',
+        path: ['provider', 'country'],
+        line: 49,
+        column: 12,
+        message: 'UK is not an ISO 3166-1 alpha-2 country code',
+        hint: expect.stringContaining('did you mean `GB`?'),
+      }),
+    ])
+  })
+
+  it('bidi overrides in manifest text are refused with their place, and no document is written (exit 3)', async () => {
+    const file = copyExample('public-chatbot')
+    // "Trojan Source": the name would display as "Harbourline Ltd elbatsurT" reversed.
+    editManifest(file, (t) =>
+      t.replace(
+        '  name: Harbourline Civic Software Ltd',
+        '  name: Harbourline \u202ECivic Software Ltd',
+      ),
+    )
+    const out = path.join(tmp(), 'docs')
+    const r = await run(['docs', file, '--out', out, '--json'])
+    expect(r.code).toBe(3)
+    expect(r.json().error.code).toBe('ERR_MANIFEST_INVALID')
+    expect(r.json().error.issues).toEqual([
+      expect.objectContaining({
+        code: 'bidi_control',
+        path: ['provider', 'name'],
+        line: 48,
+        column: 9,
+        message: expect.stringContaining('U+202E RIGHT-TO-LEFT OVERRIDE at character 13'),
+        hint: expect.stringContaining('delete the invisible U+202E'),
+      }),
+    ])
+    expect(existsSync(out)).toBe(false)
+    // The same through a JSON escape, which the raw text does not show.
+    const json = file.replace(/\.yaml$/, '.json')
+    const data = parseYaml(readFileSync(copyExample('public-chatbot'), 'utf8'))
+    data.system.name = 'Ask \u2067Harbourline'
+    writeFileSync(json, JSON.stringify(data, null, 2).replace('\u2067', '\\u2067'))
+    expect(readFileSync(json, 'utf8')).toContain('"Ask \\u2067Harbourline"')
+    const j = await run(['classify', json, '--json'])
+    expect(j.code).toBe(3)
+    expect(j.json().error.issues[0]).toMatchObject({
+      code: 'bidi_control',
+      path: ['system', 'name'],
+      message: expect.stringContaining('not closed by U+2069'),
+    })
+  })
+
+  it('Arabic and Hebrew names need no controls and pass into the documents unchanged', async () => {
+    const file = copyExample('public-chatbot')
+    const name = 'شركة هاربورلاين \u200Fלתוכנה\u200F Ltd'
+    editManifest(file, (t) =>
+      t.replace('  name: Harbourline Civic Software Ltd', `  name: "${name}"`),
+    )
+    const out = path.join(tmp(), 'docs')
+    const r = await run(['docs', file, '--out', out, '--as-of', '2026-11-21'])
+    expect(r.code).toBe(0)
+    expect(readFileSync(path.join(out, 'annex-iv-technical-documentation.html'), 'utf8')).toContain(
+      name,
+    )
   })
 
   it('a misspelled field suggests the right one (exit 3)', async () => {

@@ -156,6 +156,10 @@ const TARGETED: Record<string, [string, Path, Json][]> = {
   'examples/public-chatbot/accord.yaml': [
     ['non-member state', ['deployment', 'memberStates'], ['IE', 'US']],
     ['Greece as EL', ['deployment', 'memberStates'], ['EL', 'GR']],
+    ['no such country', ['deployment', 'otherCountries'], ['US', 'XX']],
+    ['UK for GB', ['provider', 'country'], 'UK'],
+    ['EL among other countries', ['deployment', 'otherCountries'], ['EL']],
+    ['unknown region', ['assurance', 'dataResidency'], ['EU', 'QO']],
     [
       'plan action with neither owner nor due',
       ['plan'],
@@ -180,6 +184,8 @@ const TARGETED: Record<string, [string, Path, Json][]> = {
     ],
     ['unknown region group', ['assurance', 'dataResidency', 'within'], ['EEU']],
     ['EEA and a country', ['assurance', 'dataResidency', 'within'], ['EEA', 'CH']],
+    ['withdrawn country', ['assurance', 'dataResidency', 'within'], ['SU']],
+    ['aliases', ['assurance', 'dataResidency', 'within'], ['UK', 'EL']],
     ['both jwks and jwk', ['trust', 'issuers', 0, 'jwk'], { kty: 'OKP', crv: 'Ed25519', x: 'AA' }],
     [
       'jwk only',
@@ -200,6 +206,7 @@ const CHECKED_BY_SCHEMA = new Set([
   'key_source',
   'prohibited_category',
   'unknown_region',
+  'unknown_country',
 ])
 
 function mutations(): Mutation[] {
@@ -266,12 +273,18 @@ describe.skipIf(PYTHON === undefined)(
         {
           'non-member state': false,
           'Greece as EL': true,
+          'no such country': false,
+          'UK for GB': false,
+          'EL among other countries': true,
+          'unknown region': false,
           'plan action with neither owner nor due': false,
           'plan action with an owner only': true,
           'plan action with a due date only': true,
           'prohibited accepted': false,
           'unknown region group': false,
           'EEA and a country': true,
+          'withdrawn country': false,
+          aliases: true,
           'both jwks and jwk': false,
           'jwk only': true,
           'no issuers': false,

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -10,7 +11,11 @@ import {
   writeFileAtomic,
   writeFilesAtomic,
   assertWritableFile,
+  ensureDir,
+  ensureDirSync,
 } from '../../src/node/fs-safe.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
 
 let tmp: string
 beforeEach(async () => {
@@ -179,6 +184,65 @@ describe('createInsideResolver', () => {
       expect(() => folders('../x.md')).toThrow(/'\.\.'/)
     })
   })
+})
+
+describe('ensureDir / ensureDirSync', () => {
+  it('creates missing levels and returns the first one created; undefined when it exists', async () => {
+    expect(await ensureDir(path.join(tmp, 'a', 'b', 'c'))).toBe(path.join(tmp, 'a'))
+    expect(await ensureDir(path.join(tmp, 'a', 'b'))).toBeUndefined()
+    expect(ensureDirSync(path.join(tmp, 'a', 'x', 'y'))).toBe(path.join(tmp, 'a', 'x'))
+    expect(ensureDirSync(tmp)).toBeUndefined()
+    expect(await ensureDir(path.join(tmp, 'k'), 0o700)).toBe(path.join(tmp, 'k'))
+    expect((await stat(path.join(tmp, 'k'))).mode & 0o777).toBe(0o700)
+    expect(await tree(tmp)).toEqual(['a', 'a/b', 'a/b/c', 'a/x', 'a/x/y', 'k'])
+  })
+
+  it("refuses a file, or a dangling symbolic link, on the way (Node's recursive mkdir loops on the link)", async () => {
+    await writeFile(path.join(tmp, 'f'), 'x')
+    await expect(ensureDir(path.join(tmp, 'f', 'd'))).rejects.toMatchObject({ code: 'ENOTDIR' })
+    expect(() => ensureDirSync(path.join(tmp, 'f', 'd'))).toThrow(/ENOTDIR/)
+    await symlink(path.join(tmp, 'nowhere'), path.join(tmp, 'link'))
+    await expect(ensureDir(path.join(tmp, 'link', 'd'))).rejects.toMatchObject({
+      code: 'EEXIST',
+      message: expect.stringContaining('a dangling symbolic link?'),
+    })
+    expect(() => ensureDirSync(path.join(tmp, 'link', 'd'))).toThrow(/dangling symbolic link/)
+    expect(await tree(tmp)).toEqual(['f', 'link'])
+  })
+
+  // In a child process (the built dist/, as test/cli/helpers.ts runProcess uses), killed on
+  // timeout: Node's recursive mkdir spins forever on /proc/x, and a synchronous spin would freeze
+  // the test worker itself.
+  it.skipIf(process.platform !== 'linux')(
+    'fails fast under /proc, where mkdir answers ENOENT, in every writer',
+    () => {
+      const script = `
+        import { ensureDir, ensureDirSync, writeFileAtomic, writeFilesAtomic, assertWritableFile } from './dist/node/fs-safe.js'
+        const codes = []
+        const tryIt = async (f) => { try { await f(); codes.push('ok') } catch (e) { codes.push(e.code) } }
+        await tryIt(() => ensureDir('/proc/x/y'))
+        await tryIt(() => ensureDirSync('/proc/x'))
+        await tryIt(() => writeFileAtomic('/proc/x/a.json', '{}'))
+        await tryIt(() => assertWritableFile('/proc/x/a.json'))
+        await tryIt(() => writeFilesAtomic('/proc/x', [{ path: 'a', data: 'a' }]))
+        console.log(JSON.stringify(codes))
+      `
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 20_000,
+      })
+      expect(r.signal, r.stderr).toBeNull()
+      expect(JSON.parse(r.stdout)).toEqual([
+        'ENOENT',
+        'ENOENT',
+        'ERR_DOCUMENT_WRITE',
+        'ERR_DOCUMENT_WRITE',
+        'ERR_DOCUMENT_WRITE',
+      ])
+    },
+    30_000,
+  )
 })
 
 describe('writeFileAtomic', () => {

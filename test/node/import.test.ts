@@ -653,6 +653,33 @@ describe('export CLI', () => {
     expect(ok.code).toBe(0)
   })
 
+  it('ciso-assistant refuses --as-of (exit 2, nothing written): nothing in the library depends on it', async () => {
+    const dir = tmp()
+    const out = path.join(dir, 'lib.yaml')
+    for (const asOf of ['2026-11-21', '2020-01-01']) {
+      const r = await cli([
+        'export',
+        'ciso-assistant',
+        'eu-ai-act',
+        '--out',
+        out,
+        '--as-of',
+        asOf,
+        '--json',
+      ])
+      expect(r.code).toBe(EXIT.badArgs)
+      expect(JSON.parse(r.stdout).error).toMatchObject({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: expect.stringContaining('--as-of does not apply to `export ciso-assistant`'),
+      })
+      expect(existsSync(out)).toBe(false)
+    }
+    const ok = await cli(['export', 'ciso-assistant', 'eu-ai-act', '--out', out])
+    expect(ok.code).toBe(0)
+    const help = await cli(['export', 'ciso-assistant', '--help'])
+    expect(help.stdout).not.toContain('--as-of')
+  })
+
   it('writes the CycloneDX ML-BOM of an example', async () => {
     const out = path.join(tmp(), 'bom.json')
     const r = await cli([

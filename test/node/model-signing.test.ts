@@ -118,6 +118,12 @@ describe('verifyModelSignature (upstream v1.1.0 elliptic-key fixture)', () => {
     expect((await verifyModelSignature('not json', KEY)).checks[0]).toMatchObject({
       reason: 'malformed',
     })
+    // The error itself is kept, so the CLI reports malformed input with its code (exit 3).
+    expect(r.malformed?.code).toBe('ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED')
+    expect((await verifyModelSignature('not json', KEY)).malformed).toMatchObject({
+      code: 'ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED',
+      message: expect.stringMatching(/^model signature: not JSON \(/),
+    })
   })
 
   it('reports changed, missing and extra files', async () => {

@@ -1,4 +1,5 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
+import { ConfigError } from '../../core/errors.js'
 import {
   exportCisoAssistant,
   exportOscalCatalog,
@@ -28,10 +29,18 @@ function report(ctx: Ctx, result: ExportResult, json: boolean | undefined): void
   ctx.io.out(`wrote ${result.file} (${result.kind}, ${result.bytes} bytes${checked})\n`)
 }
 
-function withOptions(cmd: Command): Command {
+const AS_OF_HELP = 'date of the export and of the law (YYYY-MM-DD); default: today'
+
+function withOptions(cmd: Command, asOf: 'accepted' | 'refused' = 'accepted'): Command {
   return cmd
     .requiredOption('-o, --out <file>', 'file to write (written atomically: all or nothing)')
-    .option('--as-of <date>', 'date of the export and of the law (YYYY-MM-DD); default: today')
+    .addOption(
+      // Refused options stay declared (hidden from --help) so that the command can say why,
+      // rather than commander's bare "unknown option".
+      asOf === 'accepted'
+        ? new Option('--as-of <date>', AS_OF_HELP)
+        : new Option('--as-of <date>').hideHelp(),
+    )
     .option('--catalogs <dir>', 'directory of catalog files (default: the bundled catalogs)')
     .option('--json', 'print a machine-readable summary on stdout')
 }
@@ -76,7 +85,18 @@ export function registerExport(program: Command, ctx: Ctx): void {
       .command('ciso-assistant')
       .description('a framework or a crosswalk as a CISO Assistant library (YAML)')
       .argument('<target>', 'framework id (eu-ai-act) or mapping (eu-ai-act--nist-ai-rmf)'),
+    'refused',
   ).action(async (target: string, opts: ExportOptions) => {
+    // Nothing in a CISO Assistant library depends on a date: its publication_date is the catalog's
+    // or mapping's own, and it holds no assessment. Accepting --as-of and ignoring it would let a
+    // user believe the library was cut to that date, so it is refused.
+    if (opts.asOf !== undefined)
+      throw new ConfigError({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message:
+          '--as-of does not apply to `export ciso-assistant`: the library holds no date-dependent ' +
+          "content (its publication_date is the catalog's or mapping's own); leave --as-of out",
+      })
     report(
       ctx,
       await exportCisoAssistant(target, { out: opts.out, catalogsDir: opts.catalogs }),

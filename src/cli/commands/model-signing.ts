@@ -73,6 +73,15 @@ export function registerModelSigning(program: Command, ctx: Ctx): void {
           cause,
         })
       }
+      // A signature that does not even parse is invalid input (exit 3), as docs/errors.md says for
+      // ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED; exit 4 is for a signature that parsed and failed.
+      if (result.malformed)
+        throw new PassportError({
+          code: result.malformed.code,
+          message: `--signature "${opts.signature}": ${result.malformed.message}`,
+          issues: result.malformed.issues,
+          cause: result.malformed,
+        })
       if (opts.json) {
         printJson(ctx.io, {
           ok: result.ok,

@@ -4,9 +4,10 @@
  * Defence in depth: manifest text is already escaped by `md()`, and the renderer additionally
  * escapes any raw HTML that reaches it (except the `<br>` line breaks we put in table cells) and
  * renders links to anything but a relative document as plain text, so no page ever refers to an
- * outside resource.
+ * outside resource. Bidi embeddings, overrides and isolates are shown as `[U+202E]` (src/core/bidi.ts).
  */
 import { Marked, type Tokens } from 'marked'
+import { showBidiControls } from '../bidi.js'
 
 const CSS = `
 :root { color-scheme: light; }
@@ -38,7 +39,7 @@ a { color: #0b4f9c; }
 `.trim()
 
 export function escapeHtml(text: string): string {
-  return text
+  return showBidiControls(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -5,6 +5,7 @@
  * through `md()` before it is placed in a document, so it can neither break a table, start a
  * heading or list, nor smuggle raw HTML into the HTML rendering.
  */
+import { showBidiControls } from '../bidi.js'
 
 /**
  * Escapes untrusted text for use inline in Markdown (paragraphs, list items, table cells,
@@ -12,7 +13,9 @@
  * table row or start a block of its own.
  */
 export function md(text: string | number | boolean): string {
-  const oneLine = String(text).replace(/\s+/g, ' ').trim()
+  // Bidi overrides are refused when a manifest is read (src/core/bidi.ts); a caller passing
+  // unchecked data still gets them shown as [U+202E], never applied.
+  const oneLine = showBidiControls(String(text)).replace(/\s+/g, ' ').trim()
   let out = oneLine
     // Characters with inline meaning (emphasis, code, links, tables, raw HTML, strikethrough).
     .replace(/[\\`*_[\]|<>~]/g, (c) => '\\' + c)

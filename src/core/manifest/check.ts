@@ -8,7 +8,10 @@
  * Facts that are merely legally significant (e.g. a derogation claimed while the system profiles
  * natural persons) are findings for the classifier, not issues here.
  */
+import { bidiIssues } from '../bidi.js'
 import type { Issue } from '../errors.js'
+import { countryHint, isIsoCountry } from '../iso-3166.js'
+import { regionProblem } from '../policy/regions.js'
 import type { Manifest, UseCase } from './schema.js'
 import { EU_MEMBER_STATES } from './schema.js'
 
@@ -88,6 +91,7 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
   const evidence = checkEvidence(m)
   return [
     ...checkTerritory(m),
+    ...checkCountryCodes(m),
     ...checkMilitary(m),
     ...checkScopeExclusions(m),
     ...checkBiometrics(m),
@@ -100,6 +104,9 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkRisks(m),
     ...evidence.issues,
     ...checkEvidenceRefs(m, evidence.ids),
+    // Refused here, where text enters, rather than neutralised in each renderer: the manifest
+    // also feeds passports (signed, shown by other parties' tools) and exports. See ../bidi.ts.
+    ...bidiIssues(m).map((i): ManifestIssue => ({ severity: 'error', ...i })),
   ]
 }
 
@@ -148,7 +155,8 @@ function checkTerritory(m: Manifest): ManifestIssue[] {
     )
   }
   states.forEach((s, i) => {
-    if (!EU.has(s)) {
+    // Not a country at all: unknown_country (checkCountryCodes), not "move it to otherCountries".
+    if (!EU.has(s) && isIsoCountry(s)) {
       out.push(
         error(
           'not_an_eu_member_state',
@@ -170,6 +178,47 @@ function checkTerritory(m: Manifest): ManifestIssue[] {
         ),
       )
     }
+  })
+  return out
+}
+
+/**
+ * Country and region codes must be real: an ISO 3166-1 alpha-2 code (../iso-3166.ts) wherever a
+ * country is named, as the documents and the OSCAL and CycloneDX exports state it as such.
+ * `deployment.memberStates` also takes EL (EU usage for Greece; not_an_eu_member_state covers
+ * other countries). `assurance.dataResidency` takes the regions of acceptance policies (EU, EEA,
+ * the aliases EL and UK, country codes; ../policy/regions.ts), since policies compare it with
+ * theirs: a code that is no region lies within nothing and would fail every residency rule.
+ */
+function checkCountryCodes(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  const country = (code: string, path: Issue['path'], allowed = isIsoCountry) => {
+    if (!allowed(code))
+      out.push(
+        error(
+          'unknown_country',
+          path,
+          `${code} is not an ISO 3166-1 alpha-2 country code`,
+          countryHint(code),
+        ),
+      )
+  }
+  country(m.provider.country, ['provider', 'country'])
+  const rep = m.provider.authorisedRepresentative
+  if (rep !== undefined) country(rep.country, ['provider', 'authorisedRepresentative', 'country'])
+  m.deployment.memberStates.forEach((s, i) =>
+    country(s, ['deployment', 'memberStates', i], (c) => EU.has(c) || isIsoCountry(c)),
+  )
+  m.deployment.otherCountries.forEach((s, i) =>
+    // EL there is an EU member state: eu_member_state_in_other_countries says so.
+    country(s, ['deployment', 'otherCountries', i], (c) => EU.has(c) || isIsoCountry(c)),
+  )
+  m.assurance?.dataResidency.forEach((r, i) => {
+    const problem = regionProblem(r)
+    if (problem !== undefined)
+      out.push(
+        error('unknown_region', ['assurance', 'dataResidency', i], problem.message, problem.hint),
+      )
   })
   return out
 }

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod'
 import { isoDate, Role } from '../catalog/schema.js'
+import { ISO_3166_ALPHA2 } from '../iso-3166.js'
+import { REGION_CODES } from '../policy/regions.js'
 
 export const MANIFEST_API_VERSION = 'accord.dev/v1'
 
@@ -18,6 +20,8 @@ const text = z.string().trim().min(1, 'must not be empty').meta({ pattern: '\\S'
 const country = z
   .string()
   .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code in capitals, such as DE or US')
+  // accord's check (unknown_country) gives the fix; the enum tells editors.
+  .meta({ enum: [...ISO_3166_ALPHA2] })
 
 /** EU member states (ISO 3166-1 alpha-2, with EL for Greece as the EU uses it, and GR accepted). */
 export const EU_MEMBER_STATES = [
@@ -218,7 +222,8 @@ export const Deployment = z.strictObject({
     .describe('EU member states where it is made available or used (ISO codes).'),
   /** Countries outside the EU where it is used. */
   otherCountries: z
-    .array(country)
+    // EL is accepted with a warning (eu_member_state_in_other_countries), as any member state.
+    .array(country.meta({ enum: [...ISO_3166_ALPHA2, 'EL'].sort() }))
     .default([])
     .describe('Countries outside the EU where it is used.'),
   affectedPersons: z
@@ -740,7 +745,8 @@ export const Manifest = z.strictObject({
         .describe('Whether and by whom the system can be disabled or degraded remotely.'),
       /** Where data are stored and processed: region codes such as EU, EEA, or ISO country codes. */
       dataResidency: z
-        .array(text)
+        // accord's check (unknown_region) gives the fix; the enum tells editors.
+        .array(text.meta({ enum: [...REGION_CODES] }))
         .min(1)
         .describe(
           'Where data are stored and processed: region codes such as EU, EEA, or ISO country codes.',

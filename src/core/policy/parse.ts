@@ -8,8 +8,8 @@
  */
 import type { Issue } from '../errors.js'
 import { parseYamlWithSchema, sortByPosition, type YamlDocumentKind } from '../manifest/parse.js'
-import { suggestClosest } from '../manifest/suggest.js'
-import { isRegionGroup, REGION_GROUPS } from './regions.js'
+import { regionProblem } from './regions.js'
+import { bidiIssues } from '../bidi.js'
 import { FRAMEWORKS, Policy } from './schema.js'
 
 export type ParsePolicyResult =
@@ -112,18 +112,18 @@ export function checkPolicy(policy: Policy): Issue[] {
     }
   })
 
+  // A policy's name and description are shown to verifiers (CLI, registry pages): ../bidi.ts.
+  issues.push(...bidiIssues(policy))
+
   const within = policy.assurance?.dataResidency?.within ?? []
   within.forEach((code, i) => {
-    if (code.length === 3 && !isRegionGroup(code)) {
-      const guess = suggestClosest(code, Object.keys(REGION_GROUPS))
+    const problem = regionProblem(code)
+    if (problem !== undefined)
       issues.push({
         code: 'unknown_region',
         path: ['assurance', 'dataResidency', 'within', i],
-        message: `unknown region ${code}; regions are EU, EEA or two-letter ISO country codes`,
-        hint:
-          guess !== undefined ? `did you mean \`${guess}\`?` : 'list the countries, e.g. DE, FR',
+        ...problem,
       })
-    }
   })
   return issues
 }

@@ -7,7 +7,12 @@
  * EU usage writes Greece as `EL` and the United Kingdom as `UK`; both are read as their ISO codes
  * (`GR`, `GB`). A region R lies within a set S when every country R may stand for is in S:
  * `DE` and `EU` lie within `EEA`; `EEA` does not lie within `EU`.
+ *
+ * A country code must be an officially assigned ISO 3166-1 alpha-2 code (../iso-3166.ts): `XX`
+ * or a withdrawn `SU` would otherwise lie within nothing and fail every residency rule silently.
  */
+import { countryHint, isIsoCountry, ISO_3166_ALPHA2 } from '../iso-3166.js'
+import { suggestClosest } from '../manifest/suggest.js'
 
 export const EU_MEMBER_STATES = [
   'AT',
@@ -45,6 +50,33 @@ export const REGION_GROUPS: Readonly<Record<string, readonly string[]>> = {
 }
 
 const ALIASES: Readonly<Record<string, string>> = { EL: 'GR', UK: 'GB' }
+
+/** Every code `regionProblem` accepts, for the JSON Schemas: countries, aliases, groups. */
+export const REGION_CODES: readonly string[] = [
+  ...ISO_3166_ALPHA2,
+  ...Object.keys(ALIASES),
+  ...Object.keys(REGION_GROUPS),
+].sort()
+
+/**
+ * Why `code` (as written: capitals expected) is not a region, with the fix; undefined when it is
+ * one: an ISO 3166-1 alpha-2 country code, `EL` or `UK` (EU usage for GR and GB), `EU` or `EEA`.
+ */
+export function regionProblem(code: string): { message: string; hint: string } | undefined {
+  if (isIsoCountry(code) || Object.hasOwn(ALIASES, code) || Object.hasOwn(REGION_GROUPS, code))
+    return undefined
+  const groups = Object.keys(REGION_GROUPS)
+  const group = code.length === 3 ? suggestClosest(code, groups) : undefined
+  return {
+    message: `unknown region ${code}; regions are EU, EEA or ISO 3166-1 alpha-2 country codes`,
+    hint:
+      group !== undefined
+        ? `did you mean \`${group}\`?`
+        : code.length === 3
+          ? 'list the countries, e.g. DE, FR (three-letter codes are only EEA)'
+          : countryHint(code),
+  }
+}
 
 /** Upper-cases, trims and resolves the EL/UK aliases. */
 export function normalizeRegion(code: string): string {

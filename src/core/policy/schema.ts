@@ -11,7 +11,7 @@
  */
 import { z } from 'zod'
 import { isoDate } from '../catalog/schema.js'
-import { REGION_GROUPS } from './regions.js'
+import { REGION_CODES } from './regions.js'
 
 export const POLICY_API_VERSION = 'accord.dev/v1'
 export const POLICY_KIND = 'AcceptancePolicy'
@@ -85,11 +85,6 @@ export const ObligationGlob = z
 export const Region = z
   .string()
   .regex(/^[A-Z]{2,3}$/, 'expected a region code in capitals: EU, EEA, or a country code like DE')
-
-/** Region codes as JSON Schema sees them: two letters, or a group of three (see ./regions.ts). */
-const REGION_PATTERN = `^(?:[A-Z]{2}|${Object.keys(REGION_GROUPS)
-  .filter((g) => g.length === 3)
-  .join('|')})$`
 
 /** A key in `minReadiness`: a framework, or `<framework>:<pattern>` for part of it. */
 export const ReadinessKey = z
@@ -276,8 +271,8 @@ export const AssuranceRequirements = z.strictObject({
     .strictObject({
       /** Every region the passport lists must lie within these. */
       within: z
-        // Three letters only for a group (EEA): unknown_region in ./parse.ts, a pattern here.
-        .array(Region.meta({ pattern: REGION_PATTERN }))
+        // Only known codes: unknown_region in ./parse.ts, an enum here (editors complete it).
+        .array(Region.meta({ enum: [...REGION_CODES] }))
         .min(1)
         .describe(
           'Every region the passport lists must lie within these (EU, EEA, country codes).',

@@ -5,13 +5,14 @@
  * the process that has it open). PGlite has one connection; every query and transaction goes
  * through one queue here, so transactions never interleave.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PGlite, type Transaction } from '@electric-sql/pglite'
 import { StoreError } from '../../core/errors.js'
 import type { Db, Queryable, Row } from './db.js'
 import { loadMigrations } from './migrations.js'
 import { SqlStore } from './sql-store.js'
+import { ensureDirSync } from '../fs-safe.js'
 
 export const MEMORY = 'memory://'
 
@@ -35,7 +36,7 @@ export async function openPgliteStore(
     return new SqlStore(new PgliteDb(pg, true), { backend: 'pglite', location: MEMORY, migrations })
   }
   const dir = resolve(dataDir)
-  mkdirSync(dir, { recursive: true })
+  ensureDirSync(dir)
   const unlock = lockDir(dir)
   try {
     const pg = await PGlite.create(join(dir, 'pgdata'))

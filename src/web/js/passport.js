@@ -9,6 +9,7 @@ import {
   frameworkName,
   h,
   replace,
+  showBidiControls,
   statusBadge,
 } from './ui.js'
 import { fromHex, parseCheckpoint, passportLeaf, toHex, verifyInclusion } from './tlog.js'
@@ -450,7 +451,7 @@ async function main() {
     return
   }
   const s = p.claims.credentialSubject
-  document.title = `${s.system.name} ${s.system.version} · Accord registry`
+  document.title = showBidiControls(`${s.system.name} ${s.system.version} · Accord registry`)
   const logTarget = h('div')
   replace(
     root,

@@ -1,6 +1,15 @@
 // The search page: a plain GET form (/search?...); the results come from GET /api/v1/passports,
 // and the URL keeps the filters, so a search can be bookmarked.
-import { api, categoryName, formatDate, frameworkName, h, replace, statusBadge } from './ui.js'
+import {
+  api,
+  categoryName,
+  formatDate,
+  frameworkName,
+  h,
+  replace,
+  showBidiControls,
+  statusBadge,
+} from './ui.js'
 
 const FIELDS = ['provider', 'system', 'jurisdiction', 'category', 'status']
 const $ = (id) => document.getElementById(id)
@@ -58,7 +67,7 @@ async function search(append) {
         ? 'No passports match. Try fewer filters.'
         : `${n}${cursor ? '+' : ''} passport${n === 1 ? '' : 's'} found.`
   } catch (err) {
-    $('results-count').textContent = `The search failed: ${err.message}`
+    $('results-count').textContent = `The search failed: ${showBidiControls(err.message)}`
   }
 }
 

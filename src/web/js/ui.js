@@ -9,7 +9,7 @@ export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag)
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue
-    el.setAttribute(name, value === true ? '' : String(value))
+    el.setAttribute(name, value === true ? '' : showBidiControls(String(value)))
   }
   append(el, children)
   return el
@@ -18,8 +18,24 @@ export function h(tag, attrs = {}, ...children) {
 function append(el, children) {
   for (const child of children.flat()) {
     if (child === undefined || child === null || child === false) continue
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)))
+    el.append(
+      child instanceof Node ? child : document.createTextNode(showBidiControls(String(child))),
+    )
   }
+}
+
+/**
+ * `text` with every bidi embedding, override and isolate (U+202A-U+202E, U+2066-U+2069) shown as
+ * `[U+202E]` instead of applied: passports on the registry may come from issuers that did not
+ * check their manifest, and a RIGHT-TO-LEFT OVERRIDE would make a system or provider name display
+ * reversed ("Trojan Source"). Marks (U+200E, U+200F) stay. The same rule as src/core/bidi.ts,
+ * repeated because the pages have no build step to share it.
+ */
+export function showBidiControls(text) {
+  return text.replace(
+    /[\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `[U+${c.codePointAt(0).toString(16).toUpperCase()}]`,
+  )
 }
 
 /** Replaces the children of `el`. */

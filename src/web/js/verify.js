@@ -1,6 +1,6 @@
 // The Verify page: passport (paste or upload) + policy (bundled or uploaded) + optional status
 // list -> POST /api/v1/verify -> a verdict banner and every check, grouped, in plain words.
-import { ApiError, api, h, peekJwtPayload, replace } from './ui.js'
+import { ApiError, api, h, peekJwtPayload, replace, showBidiControls } from './ui.js'
 
 const CUSTOM = '__custom'
 const $ = (id) => document.getElementById(id)
@@ -121,7 +121,7 @@ function onPolicyChange() {
   const value = $('policy').value
   $('custom-policy').hidden = value !== CUSTOM
   const p = policies.find((x) => x.name === value)
-  $('policy-description').textContent = p ? p.description : ''
+  $('policy-description').textContent = p ? showBidiControls(p.description) : ''
 }
 
 /** Prefills the passport from the registry when the page is opened as /?passport=<id>. */
@@ -138,7 +138,7 @@ async function prefillPassport() {
 
 function showError(message) {
   const box = $('form-error')
-  box.textContent = message
+  box.textContent = showBidiControls(message)
   box.hidden = false
   box.focus?.()
 }

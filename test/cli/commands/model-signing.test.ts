@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -91,16 +91,6 @@ describe('accord model-signing', () => {
     ])
     expect(badKey.code).toBe(3)
     expect(JSON.parse(badKey.stdout).error.code).toBe('ERR_PASSPORT_MODEL_KEY_INVALID')
-    const malformed = await run([
-      'model-signing',
-      'verify',
-      '--signature',
-      KEY,
-      '--public-key',
-      KEY,
-    ])
-    expect(malformed.code).toBe(4)
-    expect(malformed.stdout).toMatch(/FAIL {2}format/)
     const noDir = await run([
       'model-signing',
       'verify',
@@ -112,6 +102,35 @@ describe('accord model-signing', () => {
       '/nope',
     ])
     expect(noDir.code).toBe(5)
+  })
+
+  it('verify: a truncated or garbage model.sig is invalid input (exit 3, docs/errors.md), not a failed check', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'accord-ms-bad-'))
+    const sigText = readFileSync(SIG, 'utf8')
+    const truncated = path.join(dir, 'truncated.sig')
+    writeFileSync(truncated, sigText.slice(0, Math.floor(sigText.length / 2)))
+    const garbage = path.join(dir, 'garbage.sig')
+    writeFileSync(garbage, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a]))
+    const notABundle = path.join(dir, 'not-a-bundle.sig')
+    writeFileSync(notABundle, '{"mediaType": 1}')
+    for (const file of [truncated, garbage, notABundle, KEY]) {
+      const j = await run([
+        'model-signing',
+        'verify',
+        '--signature',
+        file,
+        '--public-key',
+        KEY,
+        '--json',
+      ])
+      expect(j.code, file).toBe(3)
+      const error = JSON.parse(j.stdout).error
+      expect(error.code).toBe('ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED')
+      expect(error.message).toContain(`--signature "${file}": model signature: `)
+      const t = await run(['model-signing', 'verify', '--signature', file, '--public-key', KEY])
+      expect(t.code, file).toBe(3)
+      expect(t.stderr).toContain('ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED')
+    }
   })
 
   it('export: reproduces the fixture statement for its files', async () => {

@@ -97,6 +97,53 @@ describe('checkManifest', () => {
     it('accepts both EL and GR for Greece', () => {
       expect(codes((m) => (m.deployment.memberStates = ['EL', 'GR']))).toEqual([])
     })
+
+    it('a country code that ISO 3166-1 does not assign is an error in every country field', () => {
+      const issues = checkManifest(
+        manifest((m) => {
+          m.provider.country = 'UK'
+          m.provider.authorisedRepresentative = { name: 'R', country: 'EL' }
+          m.deployment.memberStates = ['DE', 'XX']
+          m.deployment.otherCountries = ['US', 'SU', 'EL']
+        }),
+      )
+      expect(issues.map((i) => [i.severity, i.code, i.path.join('.'), i.hint])).toEqual([
+        // EL is Greece in EU usage: a member state in the wrong list, not an unknown code.
+        [
+          'warning',
+          'eu_member_state_in_other_countries',
+          'deployment.otherCountries.2',
+          expect.any(String),
+        ],
+        [
+          'error',
+          'unknown_country',
+          'provider.country',
+          expect.stringContaining('did you mean `GB`?'),
+        ],
+        [
+          'error',
+          'unknown_country',
+          'provider.authorisedRepresentative.country',
+          expect.stringContaining('did you mean `GR`?'),
+        ],
+        [
+          'error',
+          'unknown_country',
+          'deployment.memberStates.1',
+          expect.stringContaining('ISO 3166-1 alpha-2'),
+        ],
+        [
+          'error',
+          'unknown_country',
+          'deployment.otherCountries.1',
+          expect.stringContaining('did you mean `RU`?'),
+        ],
+      ])
+      expect(issues.find((i) => i.path.join('.') === 'provider.country')?.message).toBe(
+        'UK is not an ISO 3166-1 alpha-2 country code',
+      )
+    })
   })
 
   describe('exclusive military use', () => {
@@ -365,6 +412,28 @@ describe('checkManifest', () => {
           incidentNotificationHours: 24,
           supportUntil: '2030-12-31',
         } as ManifestInput['assurance'])) satisfies Patch
+
+    it('data residency names regions as acceptance policies do: EU, EEA, UK/EL or ISO codes', () => {
+      const residency = (...regions: string[]) =>
+        ((m: ManifestInput) => {
+          assurance(false, 'none')(m)
+          ;(m.assurance as { dataResidency: string[] }).dataResidency = regions
+        }) satisfies Patch
+      expect(codes(residency('EU', 'EEA', 'UK', 'EL', 'CH', 'US'))).toEqual([])
+      const issues = checkManifest(manifest(residency('DE', 'QO', 'Frankfurt')))
+      expect(issues.map((i) => [i.code, i.path.join('.'), i.message])).toEqual([
+        [
+          'unknown_region',
+          'assurance.dataResidency.1',
+          expect.stringContaining('unknown region QO'),
+        ],
+        [
+          'unknown_region',
+          'assurance.dataResidency.2',
+          expect.stringContaining('unknown region Frankfurt'),
+        ],
+      ])
+    })
 
     it('a remote disable that exists with nobody in control, or the reverse, is an error', () => {
       const at = 'assurance.remoteDisable.controlledBy'

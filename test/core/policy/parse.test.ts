@@ -181,6 +181,55 @@ describe('parsePolicy: invalid fixtures', () => {
     expect(issue?.hint).toBe('write it in capitals: DE')
   })
 
+  it('refuses a bidi override in policy text, which verifiers are shown', () => {
+    const text = read('valid-minimal.yaml').replace('name: ', 'name: \u202E')
+    const [issue] = fail('bidi.yaml', text)
+    expect(issue).toMatchObject({ code: 'bidi_control', path: ['name'], line: 3 })
+    expect(issue?.message).toContain('U+202E RIGHT-TO-LEFT OVERRIDE')
+  })
+
+  it('refuses two-letter regions that are not ISO 3166-1 alpha-2 codes, with the likely code', () => {
+    const within = (codes: string) =>
+      read('valid-minimal.yaml') + `assurance:\n  dataResidency: { within: [${codes}] }\n`
+    const issues = fail('regions.yaml', within('DE, XX, SU, YU, QO'))
+    expect(issues.map((i) => [i.code, i.path.join('.'), i.line, i.column, i.hint])).toEqual([
+      [
+        'unknown_region',
+        'assurance.dataResidency.within.1',
+        9,
+        33,
+        expect.stringContaining('ISO 3166-1 alpha-2'),
+      ],
+      [
+        'unknown_region',
+        'assurance.dataResidency.within.2',
+        9,
+        37,
+        expect.stringContaining('did you mean `RU`?'),
+      ],
+      [
+        'unknown_region',
+        'assurance.dataResidency.within.3',
+        9,
+        41,
+        expect.stringContaining('did you mean `RS`?'),
+      ],
+      [
+        'unknown_region',
+        'assurance.dataResidency.within.4',
+        9,
+        45,
+        expect.stringContaining('ISO 3166-1 alpha-2'),
+      ],
+    ])
+    expect(issues[0]?.message).toBe(
+      'unknown region XX; regions are EU, EEA or ISO 3166-1 alpha-2 country codes',
+    )
+    // UK and EL are EU usage for GB and GR (docs/policies.md): accepted as aliases.
+    const ok = parsePolicy(within('UK, EL, GB, EU, EEA, CH, US'), 'ok.yaml')
+    expect(ok.ok).toBe(true)
+  })
+
   it('names a misspelt minReadiness key, where it is, what a key must be, and the fix', () => {
     const text =
       read('valid-minimal.yaml') +
