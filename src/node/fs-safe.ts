@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs'
-import { lstat, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises'
+import { lstat, mkdtemp, open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { DocumentError, EvidenceError, type Issue } from '../core/errors.js'
 import { evidencePathProblem, isPlainPath } from '../core/manifest/check.js'
@@ -168,33 +168,11 @@ function realpathOfExisting(p: string): string {
  * an error (ENOENT is reported as "cannot create ... here"). `mode` applies to created levels.
  */
 export async function ensureDir(dir: string, mode?: number): Promise<string | undefined> {
-  const missing: string[] = []
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const info = await stat(current).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined
-      throw err
-    })
-    if (info !== undefined) {
-      if (!info.isDirectory()) throw notADirectory(current)
-      break
-    }
-    if (path.dirname(current) === current) break
-    missing.unshift(current)
-  }
-  let first: string | undefined
-  for (const level of missing) {
-    try {
-      await mkdir(level, mode === undefined ? undefined : { mode })
-    } catch (err) {
-      if (await isDirectory(level)) continue // made meanwhile by another process
-      throw mkdirError(level, err)
-    }
-    first ??= level
-  }
-  return first
+  // The synchronous steps: a few stat and mkdir calls on local paths, not worth a second copy.
+  return Promise.resolve().then(() => ensureDirSync(dir, mode))
 }
 
-/** `ensureDir` for synchronous callers: the same steps and errors. */
+/** `ensureDir` for synchronous callers. */
 export function ensureDirSync(dir: string, mode?: number): string | undefined {
   const missing: string[] = []
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
@@ -217,10 +195,6 @@ export function ensureDirSync(dir: string, mode?: number): string | undefined {
     first ??= level
   }
   return first
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false
 }
 
 function notADirectory(p: string): NodeJS.ErrnoException {
