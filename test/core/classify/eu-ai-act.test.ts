@@ -53,6 +53,29 @@ describe('Art. 2: scope', () => {
     expect(step(r, 'eu.art-2.1.b').outcome).toBe('fired')
   })
 
+  it('Art. 2(1)(b): the provider being in the Union does not place a deployer-only vendor there', () => {
+    // `provider` names who provides the system, not the vendor that only deploys it.
+    const r = classify({
+      provider: { country: 'DE' },
+      roles: ['deployer'],
+      classification: { placedOnEuMarket: false, outputUsedInEu: false },
+      deployment: { memberStates: [] },
+    })
+    expect(step(r, 'eu.art-2.1.b').outcome).toBe('not-applicable')
+    expect(step(r, 'eu.art-2.1.b').reasoning).toContain(
+      "The provider's country (DE) says nothing about where the vendor is established",
+    )
+    expect(r.category).toBe('out-of-scope')
+    // A vendor that provides and deploys its own system is established where the provider is.
+    const own = classify({
+      provider: { country: 'DE' },
+      roles: ['provider', 'deployer'],
+      classification: { placedOnEuMarket: false, outputUsedInEu: false },
+      deployment: { memberStates: [] },
+    })
+    expect(step(own, 'eu.art-2.1.b').outcome).toBe('fired')
+  })
+
   it('Art. 2(1)(c): third-country provider whose output is used in the Union is in scope', () => {
     const r = classify({
       provider: { country: 'US' },

@@ -44,7 +44,10 @@ export function evaluateScope(ctx: RuleContext): ScopeResult {
       : 'The manifest says the system is not placed on the market or put into service in the Union (classification.placedOnEuMarket is false).',
   })
 
-  const deployerInEu = deployer && (memberStates.length > 0 || !thirdCountry)
+  // The `provider` section names who provides the system; it is the vendor's own establishment
+  // only when the vendor is that provider. A vendor that only deploys is placed by memberStates.
+  const vendorIsProvider = manifest.roles.includes('provider')
+  const deployerInEu = deployer && (memberStates.length > 0 || (vendorIsProvider && !thirdCountry))
   record(ctx, {
     rule: 'eu.art-2.1.b',
     cites: 'Art. 2(1)(b)',
@@ -52,7 +55,9 @@ export function evaluateScope(ctx: RuleContext): ScopeResult {
     reasoning: deployerInEu
       ? `The vendor deploys the system in the Union (${memberStates.length > 0 ? `member states ${memberStates.join(', ')}` : `established in ${manifest.provider.country}`}), so the Act applies to it as deployer.`
       : deployer
-        ? 'The vendor is a deployer, but neither established in the Union nor using the system in a member state (deployment.memberStates is empty).'
+        ? vendorIsProvider
+          ? 'The vendor is a deployer, but neither established in the Union nor using the system in a member state (deployment.memberStates is empty).'
+          : `The vendor is a deployer that does not use the system in a member state (deployment.memberStates is empty). The provider's country (${manifest.provider.country}) says nothing about where the vendor is established: if the vendor is established in the Union, list the member states where it uses the system.`
         : 'The vendor does not act as deployer.',
   })
 
