@@ -12,6 +12,7 @@ import { flipChar } from '../fixtures/passport/forge.js'
 import {
   LIST_ID,
   NOW,
+  inlinePolicy,
   makePassport,
   makeSigner,
   publish,
@@ -34,21 +35,6 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const logSize = () => t.store.logSize()
-
-/** An acceptance policy trusting the test issuer's key inline, for the EU AI Act. */
-function inlinePolicy(name: string): string {
-  return [
-    'apiVersion: accord.dev/v1',
-    'kind: AcceptancePolicy',
-    `name: ${name}`,
-    'trust:',
-    '  issuers:',
-    '    - name: vendor',
-    `      jwk: ${JSON.stringify(issuer.publicJwk)}`,
-    'requirements:',
-    '  jurisdictions: [eu-ai-act]',
-  ].join('\n')
-}
 
 describe('POST /api/v1/passports/batch', () => {
   const url = '/api/v1/passports/batch'
@@ -346,7 +332,7 @@ describe('status changes and status lists', () => {
 
     // Over the network, as `accord verify --status-list URL` does.
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' })
-    const policy = parsePolicy(inlinePolicy('test'), 'policy.yaml')
+    const policy = parsePolicy(inlinePolicy(issuer, 'test'), 'policy.yaml')
     if (!policy.ok) throw new Error(JSON.stringify(policy.issues))
     const result = await verifyPassport(p.token, {
       policy: policy.policy,
@@ -506,7 +492,7 @@ describe('endorsements', () => {
 describe('POST /api/v1/verify', () => {
   it('verifies a passport against a policy with inline keys', async () => {
     const p = await makePassport(issuer, 5)
-    const policy = inlinePolicy('test')
+    const policy = inlinePolicy(issuer, 'test')
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/verify',
@@ -543,7 +529,7 @@ describe('POST /api/v1/verify', () => {
 
   it('answers a passport verified again (remembered) exactly as the first time, status included', async () => {
     const p = await makePassport(issuer, 9)
-    const policy = inlinePolicy('test-again')
+    const policy = inlinePolicy(issuer, 'test-again')
     const valid = await statusListToken(issuer, [])
     const verify = (statusList: string) =>
       t.app.inject({

@@ -11,6 +11,7 @@ import {
   STATUS_BITS,
 } from '../../src/core/passport/status.js'
 import type { Signer } from '../../src/core/ports.js'
+import type { RegistryStore } from '../../src/core/store.js'
 import { buildApp, type BuildAppOptions } from '../../src/server/app.js'
 import { signRequest } from '../../src/server/signed-request.js'
 import { openPgliteStore, MEMORY, type SqlStore } from '../../src/node/store/index.js'
@@ -30,12 +31,21 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function startApp(
-  options: Partial<Omit<BuildAppOptions, 'store' | 'registry'>> = {},
-): Promise<TestApp> {
-  const store = await openPgliteStore(MEMORY)
-  await store.migrate()
-  const logKey = await makeSigner('EdDSA')
+/** An app over a store it does not own (closing it leaves the store open). */
+export interface AppOnStore {
+  app: FastifyInstance
+  registry: Registry
+  close(): Promise<void>
+}
+
+type AppOptions = Partial<Omit<BuildAppOptions, 'store' | 'registry'>>
+
+/** An app with its own registry service over `store`, at the fixed clock, without rate limits. */
+export async function appOn(
+  store: RegistryStore,
+  logKey: Signer,
+  options: AppOptions = {},
+): Promise<AppOnStore> {
   const registry = await openRegistry({ store, logKey, origin: 'test.example/accord/log' })
   const app = await buildApp({
     store,
@@ -46,11 +56,24 @@ export async function startApp(
   })
   return {
     app,
-    store,
     registry,
     async close() {
       await app.close()
       await registry.close()
+    },
+  }
+}
+
+/** An app on a fresh in-memory PGlite store, which closing it closes too. */
+export async function startApp(options: AppOptions = {}): Promise<TestApp> {
+  const store = await openPgliteStore(MEMORY)
+  await store.migrate()
+  const served = await appOn(store, await makeSigner('EdDSA'), options)
+  return {
+    ...served,
+    store,
+    async close() {
+      await served.close()
       await store.close()
     },
   }
@@ -135,3 +158,18 @@ export async function statusListToken(signer: Signer, revoked: number[] = [], ia
 }
 
 export { makeSigner, type TestSigner }
+
+/** An acceptance policy trusting `issuer`'s key inline, for the EU AI Act. */
+export function inlinePolicy(issuer: TestSigner, name: string): string {
+  return [
+    'apiVersion: accord.dev/v1',
+    'kind: AcceptancePolicy',
+    `name: ${name}`,
+    'trust:',
+    '  issuers:',
+    '    - name: vendor',
+    `      jwk: ${JSON.stringify(issuer.publicJwk)}`,
+    'requirements:',
+    '  jurisdictions: [eu-ai-act]',
+  ].join('\n')
+}

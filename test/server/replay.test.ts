@@ -12,13 +12,12 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RegistryStore } from '../../src/core/store.js'
 import type { Signer } from '../../src/core/ports.js'
-import { buildApp } from '../../src/server/app.js'
 import { signRequest } from '../../src/server/signed-request.js'
 import { openPgliteStore, openPostgresStore, MEMORY } from '../../src/node/store/index.js'
-import { openRegistry, type Registry } from '../../src/node/tlog/registry.js'
 import { newPostgresDatabase } from '../node/store/pg-database.js'
 import {
   NOW,
+  appOn,
   makePassport,
   makeSigner,
   publish,
@@ -26,30 +25,7 @@ import {
   type TestSigner,
 } from './helpers.js'
 
-/** One registry server: an app with its own registry service over `store`. */
-interface Server {
-  app: FastifyInstance
-  registry: Registry
-  close(): Promise<void>
-}
-
-async function serverOn(store: RegistryStore, logKey: Signer): Promise<Server> {
-  const registry = await openRegistry({ store, logKey, origin: 'test.example/accord/log' })
-  const app = await buildApp({
-    store,
-    registry,
-    clock: { nowSeconds: () => NOW },
-    rateLimit: false,
-  })
-  return {
-    app,
-    registry,
-    async close() {
-      await app.close()
-      await registry.close()
-    },
-  }
-}
+const serverOn = appOn
 
 /** A signed request as it goes over the wire, to send again byte for byte. */
 async function signed(
@@ -98,12 +74,23 @@ function replayTests(name: string, open: () => Promise<Handle>) {
       logKey = await makeSigner('EdDSA')
     })
 
-    it('a suspension replayed at a second server on the same database is refused (401)', async () => {
+    /** Two servers, each with its own connection to the same database. */
+    async function twoServers() {
       const h1 = await open()
       const h2 = await open()
-      const [s1, s2] = [h1.store, h2.store]
-      const a = await serverOn(s1, logKey)
-      const b = await serverOn(s2, logKey)
+      const a = await serverOn(h1.store, logKey)
+      const b = await serverOn(h2.store, logKey)
+      const close = async () => {
+        await a.close()
+        await b.close()
+        await h2.release()
+        await h1.release()
+      }
+      return { a, b, s1: h1.store, s2: h2.store, close }
+    }
+
+    it('a suspension replayed at a second server on the same database is refused (401)', async () => {
+      const { a, b, s1, s2, close } = await twoServers()
       try {
         const p = await makePassport(issuer, 1)
         expect((await publish(a.app, issuer, p.token)).statusCode).toBe(201)
@@ -122,19 +109,12 @@ function replayTests(name: string, open: () => Promise<Handle>) {
         expect(await statusOf(b.app, p.id)).toBe('valid')
         expect(await s2.logSize()).toBe(size)
       } finally {
-        await a.close()
-        await b.close()
-        await h2.release()
-        await h1.release()
+        await close()
       }
     })
 
     it('of two identical requests sent at once to two servers, exactly one is accepted', async () => {
-      const h1 = await open()
-      const h2 = await open()
-      const [s1, s2] = [h1.store, h2.store]
-      const a = await serverOn(s1, logKey)
-      const b = await serverOn(s2, logKey)
+      const { a, b, close } = await twoServers()
       try {
         for (let round = 0; round < 3; round++) {
           // A status list upload that would succeed twice (same token): only the replay check
@@ -149,10 +129,7 @@ function replayTests(name: string, open: () => Promise<Handle>) {
           expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 401])
         }
       } finally {
-        await a.close()
-        await b.close()
-        await h2.release()
-        await h1.release()
+        await close()
       }
     })
   })

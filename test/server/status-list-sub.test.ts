@@ -22,6 +22,7 @@ import { exampleClaims } from '../fixtures/passport/inputs.js'
 import { sdCrypto } from '../fixtures/passport/signer.js'
 import {
   NOW,
+  inlinePolicy,
   makeSigner,
   publish,
   signedInject,
@@ -75,20 +76,6 @@ function listToken(uri: string, revoked: number[] = []): Promise<string> {
   )
 }
 
-function policy(): string {
-  return [
-    'apiVersion: accord.dev/v1',
-    'kind: AcceptancePolicy',
-    'name: status-sub',
-    'trust:',
-    '  issuers:',
-    '    - name: vendor',
-    `      jwk: ${JSON.stringify(issuer.publicJwk)}`,
-    'requirements:',
-    '  jurisdictions: [eu-ai-act]',
-  ].join('\n')
-}
-
 interface Check {
   check: string
   outcome: string
@@ -108,7 +95,7 @@ describe('a status list token is accepted only for the list its sub names', () =
     const file = path.join(dir, 'b.sd-jwt')
     writeFileSync(file, passport)
     const policyFile = path.join(dir, 'policy.yaml')
-    writeFileSync(policyFile, policy())
+    writeFileSync(policyFile, inlinePolicy(issuer, 'status-sub'))
     const verify = () =>
       run(
         ['verify', file, '--policy', policyFile, '--status-list', uriB, '--json'],
@@ -148,7 +135,7 @@ describe('a status list token is accepted only for the list its sub names', () =
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/verify',
-      payload: { passport, policy: policy(), statusList: copy },
+      payload: { passport, policy: inlinePolicy(issuer, 'status-sub'), statusList: copy },
     })
     expect(res.statusCode).toBe(200)
     expect(res.json().verdict).toBe('rejected')
@@ -161,7 +148,11 @@ describe('a status list token is accepted only for the list its sub names', () =
     const right = await t.app.inject({
       method: 'POST',
       url: '/api/v1/verify',
-      payload: { passport, policy: policy(), statusList: await listToken(uriB) },
+      payload: {
+        passport,
+        policy: inlinePolicy(issuer, 'status-sub'),
+        statusList: await listToken(uriB),
+      },
     })
     expect(statusCheck(right.json().checks)).toMatchObject({ outcome: 'pass', reason: 'ok' })
   })
