@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import realJson from '../../../catalogs/eu-ai-act/2024-1689.v3.json' with { type: 'json' }
 import { Catalog } from '../../../src/core/catalog/schema.js'
+import { legacyHighRiskSentence } from '../../../src/core/classify/rules/legacy.js'
 import { classify as classifyWith, step, type ManifestOverrides } from './helpers.js'
 
 const catalog = Catalog.parse(realJson)
@@ -152,6 +153,40 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
     expect(legacy.legacy.highRisk).toMatchObject({ placedBefore: '2028-08-02', appliesFrom: null })
     expect(date(legacy, 'art-9')).toBeUndefined()
     expect(product('2028-08-02').legacy.highRisk).toBeNull()
+  })
+
+  it('Art. 111(2) with Art. 113 as published: a significant change to an Annex I system before 2 Aug 2027 dates its obligations from 2 Aug 2027, not from the change', () => {
+    // As published, the Art. 111(2) cut-off (2 Aug 2026) comes a year before the Annex I date.
+    const r = classify(
+      {
+        system: { placedOnMarket: '2026-01-01' },
+        classification: {
+          useCases: ['other'],
+          safetyComponent: {
+            legislation: 'medical-devices-2017-745',
+            thirdPartyConformityAssessment: true,
+          },
+        },
+        changes: [substantial('2026-10-01')],
+      },
+      '2026-07-01',
+    )
+    expect(r.lawVersion.id).toBe('original')
+    expect(r.legacy.highRisk).toMatchObject({
+      placedBefore: '2026-08-02',
+      significantChange: { version: '2.0.0', date: '2026-10-01' },
+      appliesFrom: '2027-08-02',
+    })
+    expect(date(r, 'art-9')).toBe('2027-08-02')
+    expect(legacyHighRiskSentence(r.legacy.highRisk!)).toContain(
+      'apply from 2027-08-02 (its significant change in version 2.0.0 of 2026-10-01;',
+    )
+    expect(step(r, 'eu.art-111.2')?.reasoning).toContain(
+      'its high-risk obligations apply from 2027-08-02, the later date Art. 113 gives them',
+    )
+    expect(step(r, 'eu.obligations')?.reasoning).toContain(
+      'Under Art. 111(2), the high-risk obligations apply from 2027-08-02.',
+    )
   })
 
   it('Art. 111(2): a system high-risk by both routes uses the earlier cut-off (2 Dec 2027)', () => {

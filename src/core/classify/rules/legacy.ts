@@ -12,9 +12,25 @@
  * substantial modification, per recital 177; public authorities = `deployment.publicBody`; which
  * obligations are deferred) are stated in the catalog's `uncertain` text and in the trace.
  */
+import { applicationDate } from '../../catalog/applicability.js'
 import type { Route } from '../../catalog/schema.js'
 import type { EuAiActClassification, LegacyGpaiStatus, LegacyHighRiskStatus } from '../types.js'
 import { record, type RuleContext } from './context.js'
+
+/**
+ * The earliest date the catalog gives the high-risk obligations (those dated per route) for
+ * `routes` under the law version in force: the Chapter III date of Art. 113. Undefined when the
+ * catalog dates none.
+ */
+function highRiskDate(ctx: RuleContext, routes: readonly Route[]): string | undefined {
+  let earliest: string | undefined
+  for (const node of ctx.index.catalog.nodes) {
+    const app = applicationDate(ctx.index.catalog, node, ctx.lawVersion.id, routes)
+    if (!app || app.route === 'any') continue
+    if (earliest === undefined || app.from < earliest) earliest = app.from
+  }
+  return earliest
+}
 
 /**
  * Whether Art. 111(2) holds for a high-risk system with `routes`, and from when its high-risk
@@ -61,15 +77,21 @@ export function evaluateLegacyHighRisk(
     ...(change ? [change.date] : []),
     ...(publicAuthority ? [rule.public_authorities_by] : []),
   ]
-  const appliesFrom = dates.length > 0 ? dates.reduce((a, b) => (b < a ? b : a)) : null
+  const trigger = dates.length > 0 ? dates.reduce((a, b) => (b < a ? b : a)) : null
+  // Art. 111(2) says when the Act reaches a legacy system; Art. 113 still says when the high-risk
+  // obligations apply at all. As published, the Annex I cut-off (2 August 2026) is a year before
+  // the Annex I date (2 August 2027), so a change in between dates them from 2 August 2027.
+  const routeDate = highRiskDate(ctx, routes)
+  const appliesFrom =
+    trigger !== null && routeDate !== undefined && routeDate > trigger ? routeDate : trigger
   // Not added to `citations`: those say why the system is in its category; Art. 111(2) only
   // dates its obligations (the trace and `legacy.highRisk` carry it).
 
   const earlier = manifest.changes.filter((c) => c.substantialModification && c.date < cutOff)
   const parts = [
-    `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the date the high-risk obligations apply to it under ${ctx.lawVersion.title}: it is a legacy system under ${rule.cites}.`,
+    `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the cut-off of ${rule.cites} for its route under ${ctx.lawVersion.title}: it is a legacy system.`,
     change
-      ? `Its version ${change.version} of ${change.date} is a substantial modification (changes[]), which counts as a significant change in design from the cut-off: the high-risk obligations apply from ${change.date}.`
+      ? `Its version ${change.version} of ${change.date} is a substantial modification (changes[]), which counts as a significant change in design from the cut-off: ${routeDate !== undefined && routeDate > change.date ? `the Act reaches the system from that date, and its high-risk obligations apply from ${routeDate}, the later date Art. 113 gives them for the system's route` : `the high-risk obligations apply from ${change.date}`}.`
       : `No change marked as a substantial modification on or after ${cutOff} is recorded (changes[].substantialModification), so the high-risk obligations apply only from the first significant change in design.`,
     ...(earlier.length > 0
       ? [
@@ -77,7 +99,7 @@ export function evaluateLegacyHighRisk(
         ]
       : []),
     publicAuthority
-      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${appliesFrom === rule.public_authorities_by ? '' : `; the earlier date, ${appliesFrom}, applies`}.`
+      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${trigger === rule.public_authorities_by ? '' : `; the earlier date, ${trigger}, applies`}.`
       : `It is not intended to be used by public authorities (deployment.publicBody is false), so no fixed date applies.`,
     `Art. 4, Art. 5, Art. 50 and general-purpose AI model duties are not deferred.`,
     ...(ctx.lawVersion.legacy_high_risk?.uncertain
@@ -100,10 +122,12 @@ export function legacyHighRiskSentence(status: LegacyHighRiskStatus): string {
   const placed = `placed on the market on ${status.placedOnMarket}, before ${status.placedBefore}`
   if (status.appliesFrom === null)
     return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply only once its design changes significantly (a substantial modification).`
-  const why =
-    status.significantChange && status.significantChange.date === status.appliesFrom
-      ? `its significant change in version ${status.significantChange.version}`
-      : 'it is intended to be used by public authorities'
+  const change = status.significantChange
+  // The earlier of the two triggers; appliesFrom is later only when Art. 113 dates the route later.
+  const byChange = change !== null && (!status.publicAuthority || change.date <= status.appliesFrom)
+  const why = byChange
+    ? `its significant change in version ${change.version}${change.date === status.appliesFrom ? '' : ` of ${change.date}; the high-risk obligations of its route apply only from ${status.appliesFrom}`}`
+    : 'it is intended to be used by public authorities'
   return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
 }
 
