@@ -178,7 +178,7 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
       appliesFrom: '2027-08-02',
     })
     expect(date(r, 'art-9')).toBe('2027-08-02')
-    expect(legacyHighRiskSentence(r.legacy.highRisk!)).toContain(
+    expect(legacyHighRiskSentence(r.legacy.highRisk!, r.asOf)).toContain(
       'apply from 2027-08-02 (its significant change in version 2.0.0 of 2026-10-01;',
     )
     expect(step(r, 'eu.art-111.2')?.reasoning).toContain(
@@ -186,6 +186,23 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
     )
     expect(step(r, 'eu.obligations')?.reasoning).toContain(
       'Under Art. 111(2), the high-risk obligations apply from 2027-08-02.',
+    )
+  })
+
+  it('Art. 111(2): a placement after the as-of date is a plan, and the legacy status is said to depend on it', () => {
+    const planned = classify(hiring({ placedOnMarket: '2027-06-01' }), '2026-11-22')
+    expect(planned.legacy.highRisk).toMatchObject({ placedOnMarket: '2027-06-01', appliesFrom: null })
+    const sentence = legacyHighRiskSentence(planned.legacy.highRisk!, planned.asOf)
+    expect(sentence).toContain('to be placed on the market on 2027-06-01 (planned)')
+    expect(sentence).toContain('will be a legacy system if that date holds')
+    expect(sentence).not.toContain('the system is a legacy system')
+    expect(step(planned, 'eu.art-111.2')?.reasoning).toContain(
+      'it will be a legacy system if it is in fact placed on the market or put into service before 2027-12-02',
+    )
+    // On or after the placement date it is a fact.
+    const placed = classify(hiring({ placedOnMarket: '2027-06-01' }), '2027-06-01')
+    expect(legacyHighRiskSentence(placed.legacy.highRisk!, placed.asOf)).toContain(
+      'placed on the market on 2027-06-01, before 2027-12-02, the system is a legacy system',
     )
   })
 

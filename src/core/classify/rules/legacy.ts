@@ -89,7 +89,9 @@ export function evaluateLegacyHighRisk(
 
   const earlier = manifest.changes.filter((c) => c.substantialModification && c.date < cutOff)
   const parts = [
-    `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the cut-off of ${rule.cites} for its route under ${ctx.lawVersion.title}: it is a legacy system.`,
+    placed > ctx.asOf
+      ? `The system is to be placed on the market on ${placed} (system.placedOnMarket, after ${ctx.asOf}: a plan), before ${cutOff}, the cut-off of ${rule.cites} for its route under ${ctx.lawVersion.title}: it will be a legacy system if it is in fact placed on the market or put into service before ${cutOff}.`
+      : `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the cut-off of ${rule.cites} for its route under ${ctx.lawVersion.title}: it is a legacy system.`,
     change
       ? `Its version ${change.version} of ${change.date} is a substantial modification (changes[]), which counts as a significant change in design from the cut-off: ${routeDate !== undefined && routeDate > change.date ? `the Act reaches the system from that date, and its high-risk obligations apply from ${routeDate}, the later date Art. 113 gives them for the system's route` : `the high-risk obligations apply from ${change.date}`}.`
       : `No change marked as a substantial modification on or after ${cutOff} is recorded (changes[].substantialModification), so the high-risk obligations apply only from the first significant change in design.`,
@@ -117,18 +119,25 @@ export function evaluateLegacyHighRisk(
   }
 }
 
-/** One sentence on Art. 111(2) for summaries (plan, gap table, classify text, documents). */
-export function legacyHighRiskSentence(status: LegacyHighRiskStatus): string {
-  const placed = `placed on the market on ${status.placedOnMarket}, before ${status.placedBefore}`
+/**
+ * One sentence on Art. 111(2) for summaries (plan, gap table, classify text, documents). `asOf` is
+ * the date of the classification: a placement after it is a plan, and the legacy status holds
+ * only if the system is in fact placed on the market or put into service before the cut-off.
+ */
+export function legacyHighRiskSentence(status: LegacyHighRiskStatus, asOf: string): string {
+  const planned = status.placedOnMarket > asOf
+  const placed = planned
+    ? `to be placed on the market on ${status.placedOnMarket} (planned), before ${status.placedBefore}, the system will be a legacy system if that date holds`
+    : `placed on the market on ${status.placedOnMarket}, before ${status.placedBefore}, the system is a legacy system`
   if (status.appliesFrom === null)
-    return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply only once its design changes significantly (a substantial modification).`
+    return `${status.cites}: ${placed}; its high-risk obligations apply only once its design changes significantly (a substantial modification).`
   const change = status.significantChange
   // The earlier of the two triggers; appliesFrom is later only when Art. 113 dates the route later.
   const byChange = change !== null && (!status.publicAuthority || change.date <= status.appliesFrom)
   const why = byChange
     ? `its significant change in version ${change.version}${change.date === status.appliesFrom ? '' : ` of ${change.date}; the high-risk obligations of its route apply only from ${status.appliesFrom}`}`
     : 'it is intended to be used by public authorities'
-  return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
+  return `${status.cites}: ${placed}; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
 }
 
 /**
@@ -184,15 +193,20 @@ export function evaluateLegacyGpai(ctx: RuleContext): LegacyGpaiStatus | null {
   }
 }
 
-/** One sentence on Art. 111(3) for summaries. */
-export function legacyGpaiSentence(status: LegacyGpaiStatus): string {
-  return `${status.cites}: the general-purpose AI model${status.models.length === 1 ? ' was' : 's were'} placed on the market before ${status.placedBefore}; the model duties apply from ${status.appliesFrom}.`
+/** One sentence on Art. 111(3) for summaries; `asOf` as for legacyHighRiskSentence. */
+export function legacyGpaiSentence(status: LegacyGpaiStatus, asOf: string): string {
+  const one = status.models.length === 1
+  const planned = status.models.some((m) => m.placedOnMarket > asOf)
+  const models = `the general-purpose AI model${one ? '' : 's'}`
+  return planned
+    ? `${status.cites}: ${models} ${one ? 'is' : 'are'} planned to be placed on the market before ${status.placedBefore}; if ${one ? 'it is' : 'they are'}, the model duties apply from ${status.appliesFrom}.`
+    : `${status.cites}: ${models} ${one ? 'was' : 'were'} placed on the market before ${status.placedBefore}; the model duties apply from ${status.appliesFrom}.`
 }
 
-/** The summary sentences of the transitional rules that hold (Art. 111(2), 111(3)). */
-export function legacySentences(legacy: EuAiActClassification['legacy']): string[] {
+/** The summary sentences of the transitional rules that hold (Art. 111(2), 111(3)) on `asOf`. */
+export function legacySentences(legacy: EuAiActClassification['legacy'], asOf: string): string[] {
   return [
-    ...(legacy.highRisk ? [legacyHighRiskSentence(legacy.highRisk)] : []),
-    ...(legacy.gpai ? [legacyGpaiSentence(legacy.gpai)] : []),
+    ...(legacy.highRisk ? [legacyHighRiskSentence(legacy.highRisk, asOf)] : []),
+    ...(legacy.gpai ? [legacyGpaiSentence(legacy.gpai, asOf)] : []),
   ]
 }
