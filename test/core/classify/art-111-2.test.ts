@@ -91,6 +91,29 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
     expect(later.obligations.find((o) => o.id === 'eu-ai-act:art-9')?.status).toBe('in-force')
   })
 
+  it('Art. 111(2): the deferral covers every operator; the public-authority date, which names providers and deployers, is a reading for an importer', () => {
+    const importer = classify(
+      hiring(
+        { placedOnMarket: '2027-06-01' },
+        { roles: ['importer', 'distributor'], deployment: { publicBody: true } },
+      ),
+    )
+    expect(date(importer, 'art-23')).toBe('2030-08-02')
+    expect(date(importer, 'art-24')).toBe('2030-08-02')
+    const why = step(importer, 'eu.art-111.2')?.reasoning
+    expect(why).toContain(
+      "Art. 111(2) speaks of operators (Art. 3(8)), so this holds for the vendor's obligations in each of its roles (importer and distributor).",
+    )
+    expect(why).toContain(
+      "Uncertain: that sentence of Art. 111(2) names only providers and deployers, while recital 177 speaks of operators; Accord applies the date to the vendor's obligations as importer and distributor too.",
+    )
+    // A provider or deployer is named, so there is nothing uncertain to say.
+    const provider = classify(
+      hiring({ placedOnMarket: '2027-06-01' }, { deployment: { publicBody: true } }),
+    )
+    expect(step(provider, 'eu.art-111.2')?.reasoning).not.toContain('names only providers')
+  })
+
   it('Art. 111(2): a substantial modification on or after the cut-off ends the legacy status from its date', () => {
     const r = classify(
       hiring({ placedOnMarket: '2027-06-01' }, { changes: [substantial('2028-03-01')] }),

@@ -15,7 +15,8 @@
 import { applicationDate } from '../../catalog/applicability.js'
 import type { Route } from '../../catalog/schema.js'
 import type { EuAiActClassification, LegacyGpaiStatus, LegacyHighRiskStatus } from '../types.js'
-import { record, type RuleContext } from './context.js'
+import { rolesWithDuties } from '../facts.js'
+import { listWords, record, type RuleContext } from './context.js'
 
 /**
  * The earliest date the catalog gives the high-risk obligations (those dated per route) for
@@ -87,6 +88,8 @@ export function evaluateLegacyHighRisk(
   // Not added to `citations`: those say why the system is in its category; Art. 111(2) only
   // dates its obligations (the trace and `legacy.highRisk` carry it).
 
+  const roles = rolesWithDuties(manifest.roles, ctx.facts)
+  const others = roles.filter((r) => r !== 'provider' && r !== 'deployer')
   const earlier = manifest.changes.filter((c) => c.substantialModification && c.date < cutOff)
   const parts = [
     placed > ctx.asOf
@@ -101,8 +104,9 @@ export function evaluateLegacyHighRisk(
         ]
       : []),
     publicAuthority
-      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${trigger === rule.public_authorities_by ? '' : `; the earlier date, ${trigger}, applies`}.`
+      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${trigger === rule.public_authorities_by ? '' : `; the earlier date, ${trigger}, applies`}.${others.length > 0 ? ` Uncertain: that sentence of ${rule.cites} names only providers and deployers, while recital 177 speaks of operators; Accord applies the date to the vendor's obligations as ${listWords(others)} too.` : ''}`
       : `It is not intended to be used by public authorities (deployment.publicBody is false), so no fixed date applies.`,
+    `${rule.cites} speaks of operators (Art. 3(8)), so this holds for the vendor's obligations in each of its roles (${listWords(roles)}).`,
     `Art. 4, Art. 5, Art. 50 and general-purpose AI model duties are not deferred.`,
     ...(ctx.lawVersion.legacy_high_risk?.uncertain
       ? [`Uncertain: ${ctx.lawVersion.legacy_high_risk.uncertain}`]
