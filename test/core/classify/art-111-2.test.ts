@@ -62,6 +62,13 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
     expect(r.citations).not.toContain('Art. 111(2)')
   })
 
+  it('Art. 111(2) and 111(1): the trace says the rule assumes the system is not an Annex X component, which Accord does not model', () => {
+    const r = classify(hiring({ placedOnMarket: '2027-06-01' }))
+    expect(step(r, 'eu.art-111.2')?.reasoning).toContain(
+      'This assumes that the system is not a component of one of the large-scale IT systems listed in Annex X: Art. 111(2) excludes those, and Art. 111(1) gives them their own rule, which Accord does not model.',
+    )
+  })
+
   it('Art. 111(2): the same system without the cut-off is caught from 2 Dec 2027', () => {
     const r = classify(hiring({ placedOnMarket: '2027-12-02' }))
     expect(r.legacy.highRisk).toBeNull()

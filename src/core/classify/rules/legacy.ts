@@ -34,6 +34,14 @@ function highRiskDate(ctx: RuleContext, routes: readonly Route[]): string | unde
 }
 
 /**
+ * Art. 111(2) excludes the systems of Art. 111(1), components of the large-scale IT systems of
+ * Annex X, which have their own date. Accord does not model Art. 111(1) (no manifest field says a
+ * system is such a component), so the trace says the rule assumes it is not one.
+ */
+const ANNEX_X =
+  'This assumes that the system is not a component of one of the large-scale IT systems listed in Annex X: Art. 111(2) excludes those, and Art. 111(1) gives them their own rule, which Accord does not model.'
+
+/**
  * Whether Art. 111(2) holds for a high-risk system with `routes`, and from when its high-risk
  * obligations apply. Null when the law version has no such rule, or the system is not high-risk.
  */
@@ -108,6 +116,7 @@ export function evaluateLegacyHighRisk(
       : `It is not intended to be used by public authorities (deployment.publicBody is false), so no fixed date applies.`,
     `${rule.cites} speaks of operators (Art. 3(8)), so this holds for the vendor's obligations in each of its roles (${listWords(roles)}).`,
     `Art. 4, Art. 5, Art. 50 and general-purpose AI model duties are not deferred.`,
+    ANNEX_X,
     ...(ctx.lawVersion.legacy_high_risk?.uncertain
       ? [`Uncertain: ${ctx.lawVersion.legacy_high_risk.uncertain}`]
       : []),
