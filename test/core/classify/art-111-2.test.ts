@@ -271,4 +271,27 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
     expect(r.trace.some((t) => t.rule === 'eu.art-111.2')).toBe(false)
     expect(date(r, 'art-6.4')).toBe('2027-12-02')
   })
+
+  it('Art. 111(2) and Art. 6(4): a derogated system placed before its Art. 6(4) and 49(2) dates keeps them, and the trace says this is uncertain', () => {
+    const derogated = (placedOnMarket: string) =>
+      classify({
+        system: { placedOnMarket },
+        classification: {
+          useCases: ['education-evaluation'],
+          derogation: {
+            conditions: ['preparatory-task'],
+            rationale: 'Pre-sorts essays for a teacher.',
+          },
+        },
+      })
+    const old = derogated('2027-01-01')
+    expect(date(old, 'art-6.4')).toBe('2027-12-02')
+    expect(date(old, 'art-49.2')).toBe('2027-12-02')
+    expect(step(old, 'eu.obligations')?.reasoning).toContain(
+      'Uncertain: Art. 6(4) (from 2027-12-02) and Art. 49(2) (from 2027-12-02) are due before the system is placed on the market, which the manifest puts earlier (system.placedOnMarket 2027-01-01)',
+    )
+    expect(step(derogated('2028-01-01'), 'eu.obligations')?.reasoning).not.toContain(
+      'Uncertain',
+    )
+  })
 })
