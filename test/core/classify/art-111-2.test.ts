@@ -221,7 +221,10 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
 
   it('Art. 111(2): a placement after the as-of date is a plan, and the legacy status is said to depend on it', () => {
     const planned = classify(hiring({ placedOnMarket: '2027-06-01' }), '2026-11-22')
-    expect(planned.legacy.highRisk).toMatchObject({ placedOnMarket: '2027-06-01', appliesFrom: null })
+    expect(planned.legacy.highRisk).toMatchObject({
+      placedOnMarket: '2027-06-01',
+      appliesFrom: null,
+    })
     const sentence = legacyHighRiskSentence(planned.legacy.highRisk!, planned.asOf)
     expect(sentence).toContain('to be placed on the market on 2027-06-01 (planned)')
     expect(sentence).toContain('will be a legacy system if that date holds')
@@ -290,8 +293,6 @@ describe('Art. 111(2): high-risk systems already on the market', () => {
     expect(step(old, 'eu.obligations')?.reasoning).toContain(
       'Uncertain: Art. 6(4) (from 2027-12-02) and Art. 49(2) (from 2027-12-02) are due before the system is placed on the market, which the manifest puts earlier (system.placedOnMarket 2027-01-01)',
     )
-    expect(step(derogated('2028-01-01'), 'eu.obligations')?.reasoning).not.toContain(
-      'Uncertain',
-    )
+    expect(step(derogated('2028-01-01'), 'eu.obligations')?.reasoning).not.toContain('Uncertain')
   })
 })

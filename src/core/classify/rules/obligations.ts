@@ -97,7 +97,10 @@ export function selectObligations(
   )
   const obligations = chosen.filter((c) => c.entry.status === 'in-force').map((c) => c.entry)
   const upcoming = chosen.filter((c) => c.entry.status === 'upcoming').map((c) => c.entry)
-  const derogated = derogationBeforeItsDuties(ctx, chosen.map((c) => c.entry))
+  const derogated = derogationBeforeItsDuties(
+    ctx,
+    chosen.map((c) => c.entry),
+  )
   record(ctx, {
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
