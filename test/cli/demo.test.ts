@@ -38,7 +38,7 @@ describe('accord demo (the main job behind npm start)', () => {
     expect(before.code).toBe(0)
     expect(before.stdout).toMatch(/; 1 obligation in force, \d+ upcoming/)
     expect(before.stdout).toContain(
-      '    Art. 111(2): placed on the market on 2027-06-01, before 2027-12-02, the system is a legacy system',
+      '    Art. 111(2): to be placed on the market on 2027-06-01 (planned), before 2027-12-02, the system will be a legacy system if that date holds',
     )
     const after = await demoAsOf('2030-08-02')
     expect(after.code).toBe(0)

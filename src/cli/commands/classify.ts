@@ -46,7 +46,8 @@ export function renderClassification(result: ClassificationResult): string {
   lines.push(
     `  derogation:  ${eu.derogation.claimed ? (eu.derogation.applied ? 'applied' : 'claimed, not applied') + ': ' + eu.derogation.reason : 'not claimed'}`,
   )
-  for (const sentence of legacySentences(eu.legacy)) lines.push(`  legacy:      ${sentence}`)
+  for (const sentence of legacySentences(eu.legacy, eu.asOf))
+    lines.push(`  legacy:      ${sentence}`)
   lines.push('')
   lines.push(`Obligations in force (${eu.obligations.length}):`)
   for (const o of eu.obligations)

@@ -72,7 +72,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       say(
         `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} ${eu.obligations.length === 1 ? 'obligation' : 'obligations'} in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
       )
-      for (const sentence of legacySentences(eu.legacy)) say(`    ${sentence}`)
+      for (const sentence of legacySentences(eu.legacy, eu.asOf)) say(`    ${sentence}`)
 
       say('2/5 assess    hashing evidence and checking every obligation')
       const bar = progress(ctx.io, '    hashing', !opts.json)

@@ -251,10 +251,12 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
         entry.notApplicable = notApplicableReason(failing, node, facts)
       } else if (legacyHighRisk?.appliesFrom === null && app.route !== 'any') {
         // Only the high-risk obligations are dated per route (catalogs/eu-ai-act/README.md).
+        const planned = legacyHighRisk.placedOnMarket > asOf
         entry.notApplicable =
-          `Not applicable while the system's design stays as it is: placed on the market on ` +
-          `${legacyHighRisk.placedOnMarket}, before ${legacyHighRisk.placedBefore}, with no ` +
-          `significant change since, and not intended for public authorities (${legacyHighRisk.cites}).`
+          `Not applicable while the system's design stays as it is: ` +
+          `${planned ? 'to be placed' : 'placed'} on the market on ${legacyHighRisk.placedOnMarket}` +
+          `${planned ? ' (planned)' : ''}, before ${legacyHighRisk.placedBefore}, with no significant ` +
+          `change recorded from then on, and not intended for public authorities (${legacyHighRisk.cites}).`
       } else {
         const known = classified.get(node.urn)
         entry.appliesFrom = known?.appliesFrom ?? app.from

@@ -47,7 +47,8 @@ export function renderGapTable(
   lines.push(
     `${result.system.name} ${result.system.version}: assessment as of ${result.asOf}${law}`,
   )
-  if (options.classification) lines.push(...classificationLines(options.classification, width))
+  if (options.classification)
+    lines.push(...classificationLines(options.classification, result.asOf, width))
 
   for (const summary of result.frameworks) {
     const rows = result.obligations.filter(
@@ -81,11 +82,12 @@ export function renderGapTable(
 
 function classificationLines(
   c: NonNullable<RenderGapTableOptions['classification']>,
+  asOf: string,
   width: number,
 ): string[] {
   const cited = c.citations.length > 0 ? ` (${c.citations.join(', ')})` : ''
   const lines = wrap(`EU AI Act classification: ${c.category}${cited}`, width)
-  for (const sentence of c.legacy ? legacySentences(c.legacy) : [])
+  for (const sentence of c.legacy ? legacySentences(c.legacy, asOf) : [])
     lines.push(...wrap(sentence, width))
   if (c.category !== 'prohibited') return lines
   const points = c.prohibitedPractices

@@ -80,7 +80,11 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
   addContextFacts(ctx)
 
   const scope = evaluateScope(ctx)
-  if (!scope.inScope) return outOfScope(ctx, scope.excludedBy ?? 'Art. 2(1)')
+  if (!scope.inScope) {
+    if (scope.excludedBy === 'Art. 2(8)' && modelsOnMarket(ctx).length > 0)
+      return preMarketSystemWithModels(ctx)
+    return outOfScope(ctx, scope.excludedBy ?? 'Art. 2(1)')
+  }
   ctx.facts.add('in-scope')
 
   const prohibited = evaluateProhibitedPractices(ctx)
@@ -248,6 +252,59 @@ function addContextFacts(ctx: RuleContext): void {
   })
 }
 
+/** The vendor's own general-purpose AI models already placed on the market on the as-of date. */
+function modelsOnMarket(ctx: RuleContext): Manifest['models'] {
+  return ctx.manifest.models.filter(
+    (m) =>
+      m.generalPurpose &&
+      !m.thirdParty &&
+      m.placedOnMarket !== undefined &&
+      m.placedOnMarket <= ctx.asOf,
+  )
+}
+
+/**
+ * Art. 2(8) excludes research, testing and development of AI systems *and models* before they are
+ * placed on the market. A system still in development is out of scope, but a general-purpose AI
+ * model of the vendor that is already on the market is not in development: its Chapter V duties
+ * stay, as under Art. 2(12).
+ */
+function preMarketSystemWithModels(ctx: RuleContext): EuAiActClassification {
+  const placed = modelsOnMarket(ctx)
+  record(ctx, {
+    rule: 'eu.art-2.8.models',
+    cites: 'Art. 2(8)',
+    outcome: 'exception',
+    reasoning: `Art. 2(8) covers AI models too, but only before they are placed on the market: ${listWords(placed.map((m) => `${m.name} ${m.version} (models[].placedOnMarket ${m.placedOnMarket as string})`))} ${placed.length === 1 ? 'is' : 'are'} already on the market, so the general-purpose AI model duties are still evaluated.`,
+  })
+  cite(ctx, 'Art. 2(8)')
+  const beforeGpai = ctx.citations.length
+  const gpai = evaluateGpai(ctx)
+  const gpaiCitations = ctx.citations.slice(beforeGpai)
+  const legacyGpai = evaluateLegacyGpai(ctx)
+  const duties =
+    gpai.status === null
+      ? { obligations: [], upcoming: [] }
+      : selectObligations(ctx, { onlyFacts: GPAI_FACTS, ...(legacyGpai ? { legacyGpai } : {}) })
+  recordCategory(ctx, ['out-of-scope'], 'Art. 2(8)')
+  return buildResult(ctx, {
+    categories: ['out-of-scope'],
+    citations: ['Art. 2(8)', ...gpaiCitations],
+    gpai,
+    derogation: {
+      claimed: ctx.manifest.classification.derogation !== undefined,
+      applied: false,
+      reason: 'Not evaluated: the system is outside the scope of the Act.',
+      conditions: [],
+    },
+    highRiskRoutes: [],
+    prohibitedPractices: [],
+    transparency: [],
+    legacy: { highRisk: null, gpai: legacyGpai },
+    ...duties,
+  })
+}
+
 /** Result for a system outside the Act (Art. 2(1), 2(3), 2(4), 2(6) or 2(8)): no further rules, no duties. */
 function outOfScope(ctx: RuleContext, excludedBy: string): EuAiActClassification {
   cite(ctx, excludedBy)
@@ -279,7 +336,7 @@ function recordCategory(ctx: RuleContext, categories: EuCategory[], excludedBy?:
     outcome: 'fired',
     reasoning:
       category === 'out-of-scope'
-        ? `Out of scope under ${excludedBy}: the Act imposes no obligations on this system${ctx.manifest.models.length > 0 && excludedBy === 'Art. 2(12)' ? ' (general-purpose AI model duties, if any, are listed separately)' : ''}.`
+        ? `Out of scope under ${excludedBy}: the Act imposes no obligations on this system${ctx.manifest.models.length > 0 && (excludedBy === 'Art. 2(12)' || ctx.facts.has('gpai')) ? ' (general-purpose AI model duties, if any, are listed separately)' : ''}.`
         : categories.length > 1
           ? `Category ${category}; the system is also ${listWords(categories.slice(1))} (precedence: prohibited, high-risk, transparency, minimal).`
           : `Category ${category}.`,

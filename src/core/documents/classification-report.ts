@@ -33,7 +33,7 @@ export function renderClassificationReport(ctx: DocumentContext): string {
       }`,
       `As of: ${md(eu.asOf)}`,
       `Law version used: ${md(eu.lawVersion.title)} (${code(eu.lawVersion.id)}); ${md(eu.lawVersion.source)}`,
-      ...legacySentences(eu.legacy).map((s) => `Already on the market: ${md(s)}`),
+      ...legacySentences(eu.legacy, eu.asOf).map((s) => `Transitional rule: ${md(s)}`),
     ]),
     `Summary: ${classificationLine(ctx)}.`,
     '## Declared use cases',

@@ -169,7 +169,7 @@ export function sectionBNote(
 export function legacyNote(ctx: DocumentContext, what: string): string | undefined {
   const legacy = ctx.classification.euAiAct.legacy.highRisk
   if (!legacy) return undefined
-  return `> **Note:** ${md(legacyHighRiskSentence(legacy))} Until then, ${what} is not required by the Act.`
+  return `> **Note:** ${md(legacyHighRiskSentence(legacy, ctx.classification.euAiAct.asOf))} Until then, ${what} is not required by the Act.`
 }
 
 /**

@@ -237,7 +237,7 @@ function targetNotes(id: TargetId, options: BuildPlanOptions): string[] {
     )
     const cites = eu.citations.length > 0 ? ` (${eu.citations.join(', ')})` : ''
     const notes = [`EU AI Act classification: ${categories.join(' and ')}${cites}.`]
-    notes.push(...legacySentences(eu.legacy))
+    notes.push(...legacySentences(eu.legacy, eu.asOf))
     const version = catalogs.catalogs
       .get('eu-ai-act')
       ?.law_versions?.find((v) => v.id === eu.lawVersion.id)

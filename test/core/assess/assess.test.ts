@@ -81,7 +81,7 @@ describe('assessSystem status rules', () => {
       },
       reason: {
         'eu-ai-act:art-9':
-          /^Not applicable while the system's design stays as it is: placed on the market on 2027-01-04, before 2027-12-02, .*\(Art\. 111\(2\)\)\.$/,
+          /^Not applicable while the system's design stays as it is: to be placed on the market on 2027-01-04 \(planned\), before 2027-12-02, .*\(Art\. 111\(2\)\)\.$/,
       },
     },
     {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import realJson from '../../../catalogs/eu-ai-act/2024-1689.v3.json' with { type: 'json' }
 import { Catalog } from '../../../src/core/catalog/schema.js'
+import { legacyGpaiSentence } from '../../../src/core/classify/rules/legacy.js'
 import { classify as classifyWith, makeModel, step, type ManifestOverrides } from './helpers.js'
 
 const catalog = Catalog.parse(realJson)
@@ -38,6 +39,17 @@ describe('Art. 111(3): general-purpose AI models already on the market', () => {
     expect(date(r, 'art-4')).toBe('2025-02-02')
     const later = classify({ models: [gpaiModel('2025-03-01')] }, '2027-08-02')
     expect(later.obligations.some((o) => o.id === 'eu-ai-act:art-53.1.a')).toBe(true)
+  })
+
+  it('Art. 111(3): a model placement after the as-of date is a plan, and the summary says so', () => {
+    const planned = classify({ models: [gpaiModel('2025-03-01')] }, '2024-10-01')
+    expect(legacyGpaiSentence(planned.legacy.gpai!, planned.asOf)).toBe(
+      'Art. 111(3): the general-purpose AI model is planned to be placed on the market before 2025-08-02; if it is, the model duties apply from 2027-08-02.',
+    )
+    const placed = classify({ models: [gpaiModel('2025-03-01')] })
+    expect(legacyGpaiSentence(placed.legacy.gpai!, placed.asOf)).toBe(
+      'Art. 111(3): the general-purpose AI model was placed on the market before 2025-08-02; the model duties apply from 2027-08-02.',
+    )
   })
 
   it('Art. 111(3): a model placed on or after 2 Aug 2025 has its duties from 2 Aug 2025', () => {

@@ -30,6 +30,33 @@ describe('Art. 2(8): research, testing and development before placing on the mar
     expect(r.trace.some((s) => s.rule.startsWith('eu.annex-iii'))).toBe(false)
   })
 
+  it('Art. 2(8): a general-purpose AI model of the vendor already on the market keeps its Chapter V duties while the system is in development', () => {
+    const model = (placedOnMarket?: string) => ({
+      name: 'base',
+      version: '1',
+      licence: 'proprietary',
+      weightsPublic: false,
+      generalPurpose: true,
+      trainingComputeFlop: 1e24,
+      ...(placedOnMarket ? { placedOnMarket } : {}),
+    })
+    const r = classify({ ...inDevelopment, models: [model('2026-01-10')] }, '2026-09-01')
+    expect(r.category).toBe('out-of-scope')
+    expect(r.citations[0]).toBe('Art. 2(8)')
+    expect(r.gpai).toBe('gpai')
+    expect(obligationIds([...r.obligations, ...r.upcoming])).toContain('eu-ai-act:art-53.1.a')
+    expect(step(r, 'eu.art-2.8.models').reasoning).toContain(
+      'base 1 (models[].placedOnMarket 2026-01-10) is already on the market',
+    )
+    // A model not yet placed (or undated) is in development with the system: nothing is listed.
+    for (const m of [model('2027-01-10'), model()]) {
+      const dev = classify({ ...inDevelopment, models: [m] }, '2026-09-01')
+      expect(dev.gpai).toBeNull()
+      expect(dev.obligations).toEqual([])
+      expect(dev.upcoming).toEqual([])
+    }
+  })
+
   it('Art. 2(8): testing in real-world conditions is not covered, so the system is classified', () => {
     const r = classify({
       ...inDevelopment,

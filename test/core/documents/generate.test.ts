@@ -369,7 +369,7 @@ describe('Annex IV technical documentation', () => {
       'Until then, the EU declaration of conformity of Art. 47 is not required by the Act.',
     )
     expect(doc(docs, 'classification-report.md')).toContain(
-      '- Already on the market: Art. 111(2): placed on the market on 2027-03-01',
+      '- Transitional rule: Art. 111(2): placed on the market on 2027-03-01',
     )
     expect(doc(highRisk(), file)).not.toContain('Art. 111(2)')
   })

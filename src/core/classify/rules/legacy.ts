@@ -12,9 +12,34 @@
  * substantial modification, per recital 177; public authorities = `deployment.publicBody`; which
  * obligations are deferred) are stated in the catalog's `uncertain` text and in the trace.
  */
+import { applicationDate } from '../../catalog/applicability.js'
 import type { Route } from '../../catalog/schema.js'
 import type { EuAiActClassification, LegacyGpaiStatus, LegacyHighRiskStatus } from '../types.js'
-import { record, type RuleContext } from './context.js'
+import { rolesWithDuties } from '../facts.js'
+import { listWords, record, type RuleContext } from './context.js'
+
+/**
+ * The earliest date the catalog gives the high-risk obligations (those dated per route) for
+ * `routes` under the law version in force: the Chapter III date of Art. 113. Undefined when the
+ * catalog dates none.
+ */
+function highRiskDate(ctx: RuleContext, routes: readonly Route[]): string | undefined {
+  let earliest: string | undefined
+  for (const node of ctx.index.catalog.nodes) {
+    const app = applicationDate(ctx.index.catalog, node, ctx.lawVersion.id, routes)
+    if (!app || app.route === 'any') continue
+    if (earliest === undefined || app.from < earliest) earliest = app.from
+  }
+  return earliest
+}
+
+/**
+ * Art. 111(2) excludes the systems of Art. 111(1), components of the large-scale IT systems of
+ * Annex X, which have their own date. Accord does not model Art. 111(1) (no manifest field says a
+ * system is such a component), so the trace says the rule assumes it is not one.
+ */
+const ANNEX_X =
+  'This assumes that the system is not a component of one of the large-scale IT systems listed in Annex X: Art. 111(2) excludes those, and Art. 111(1) gives them their own rule, which Accord does not model.'
 
 /**
  * Whether Art. 111(2) holds for a high-risk system with `routes`, and from when its high-risk
@@ -61,15 +86,25 @@ export function evaluateLegacyHighRisk(
     ...(change ? [change.date] : []),
     ...(publicAuthority ? [rule.public_authorities_by] : []),
   ]
-  const appliesFrom = dates.length > 0 ? dates.reduce((a, b) => (b < a ? b : a)) : null
+  const trigger = dates.length > 0 ? dates.reduce((a, b) => (b < a ? b : a)) : null
+  // Art. 111(2) says when the Act reaches a legacy system; Art. 113 still says when the high-risk
+  // obligations apply at all. As published, the Annex I cut-off (2 August 2026) is a year before
+  // the Annex I date (2 August 2027), so a change in between dates them from 2 August 2027.
+  const routeDate = highRiskDate(ctx, routes)
+  const appliesFrom =
+    trigger !== null && routeDate !== undefined && routeDate > trigger ? routeDate : trigger
   // Not added to `citations`: those say why the system is in its category; Art. 111(2) only
   // dates its obligations (the trace and `legacy.highRisk` carry it).
 
+  const roles = rolesWithDuties(manifest.roles, ctx.facts)
+  const others = roles.filter((r) => r !== 'provider' && r !== 'deployer')
   const earlier = manifest.changes.filter((c) => c.substantialModification && c.date < cutOff)
   const parts = [
-    `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the date the high-risk obligations apply to it under ${ctx.lawVersion.title}: it is a legacy system under ${rule.cites}.`,
+    placed > ctx.asOf
+      ? `The system is to be placed on the market on ${placed} (system.placedOnMarket, after ${ctx.asOf}: a plan), before ${cutOff}, the cut-off of ${rule.cites} for its route under ${ctx.lawVersion.title}: it will be a legacy system if it is in fact placed on the market or put into service before ${cutOff}.`
+      : `The system is placed on the market on ${placed} (system.placedOnMarket), before ${cutOff}, the cut-off of ${rule.cites} for its route under ${ctx.lawVersion.title}: it is a legacy system.`,
     change
-      ? `Its version ${change.version} of ${change.date} is a substantial modification (changes[]), which counts as a significant change in design from the cut-off: the high-risk obligations apply from ${change.date}.`
+      ? `Its version ${change.version} of ${change.date} is a substantial modification (changes[]), which counts as a significant change in design from the cut-off: ${routeDate !== undefined && routeDate > change.date ? `the Act reaches the system from that date, and its high-risk obligations apply from ${routeDate}, the later date Art. 113 gives them for the system's route` : `the high-risk obligations apply from ${change.date}`}.`
       : `No change marked as a substantial modification on or after ${cutOff} is recorded (changes[].substantialModification), so the high-risk obligations apply only from the first significant change in design.`,
     ...(earlier.length > 0
       ? [
@@ -77,9 +112,11 @@ export function evaluateLegacyHighRisk(
         ]
       : []),
     publicAuthority
-      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${appliesFrom === rule.public_authorities_by ? '' : `; the earlier date, ${appliesFrom}, applies`}.`
+      ? `The system is intended to be used by public authorities (deployment.publicBody), so it must comply by ${rule.public_authorities_by} in any case${trigger === rule.public_authorities_by ? '' : `; the earlier date, ${trigger}, applies`}.${others.length > 0 ? ` Uncertain: that sentence of ${rule.cites} names only providers and deployers, while recital 177 speaks of operators; Accord applies the date to the vendor's obligations as ${listWords(others)} too.` : ''}`
       : `It is not intended to be used by public authorities (deployment.publicBody is false), so no fixed date applies.`,
+    `${rule.cites} speaks of operators (Art. 3(8)), so this holds for the vendor's obligations in each of its roles (${listWords(roles)}).`,
     `Art. 4, Art. 5, Art. 50 and general-purpose AI model duties are not deferred.`,
+    ANNEX_X,
     ...(ctx.lawVersion.legacy_high_risk?.uncertain
       ? [`Uncertain: ${ctx.lawVersion.legacy_high_risk.uncertain}`]
       : []),
@@ -95,16 +132,25 @@ export function evaluateLegacyHighRisk(
   }
 }
 
-/** One sentence on Art. 111(2) for summaries (plan, gap table, classify text, documents). */
-export function legacyHighRiskSentence(status: LegacyHighRiskStatus): string {
-  const placed = `placed on the market on ${status.placedOnMarket}, before ${status.placedBefore}`
+/**
+ * One sentence on Art. 111(2) for summaries (plan, gap table, classify text, documents). `asOf` is
+ * the date of the classification: a placement after it is a plan, and the legacy status holds
+ * only if the system is in fact placed on the market or put into service before the cut-off.
+ */
+export function legacyHighRiskSentence(status: LegacyHighRiskStatus, asOf: string): string {
+  const planned = status.placedOnMarket > asOf
+  const placed = planned
+    ? `to be placed on the market on ${status.placedOnMarket} (planned), before ${status.placedBefore}, the system will be a legacy system if that date holds`
+    : `placed on the market on ${status.placedOnMarket}, before ${status.placedBefore}, the system is a legacy system`
   if (status.appliesFrom === null)
-    return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply only once its design changes significantly (a substantial modification).`
-  const why =
-    status.significantChange && status.significantChange.date === status.appliesFrom
-      ? `its significant change in version ${status.significantChange.version}`
-      : 'it is intended to be used by public authorities'
-  return `${status.cites}: ${placed}, the system is a legacy system; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
+    return `${status.cites}: ${placed}; its high-risk obligations apply only once its design changes significantly (a substantial modification).`
+  const change = status.significantChange
+  // The earlier of the two triggers; appliesFrom is later only when Art. 113 dates the route later.
+  const byChange = change !== null && (!status.publicAuthority || change.date <= status.appliesFrom)
+  const why = byChange
+    ? `its significant change in version ${change.version}${change.date === status.appliesFrom ? '' : ` of ${change.date}; the high-risk obligations of its route apply only from ${status.appliesFrom}`}`
+    : 'it is intended to be used by public authorities'
+  return `${status.cites}: ${placed}; its high-risk obligations apply from ${status.appliesFrom} (${why}).`
 }
 
 /**
@@ -160,15 +206,20 @@ export function evaluateLegacyGpai(ctx: RuleContext): LegacyGpaiStatus | null {
   }
 }
 
-/** One sentence on Art. 111(3) for summaries. */
-export function legacyGpaiSentence(status: LegacyGpaiStatus): string {
-  return `${status.cites}: the general-purpose AI model${status.models.length === 1 ? ' was' : 's were'} placed on the market before ${status.placedBefore}; the model duties apply from ${status.appliesFrom}.`
+/** One sentence on Art. 111(3) for summaries; `asOf` as for legacyHighRiskSentence. */
+export function legacyGpaiSentence(status: LegacyGpaiStatus, asOf: string): string {
+  const one = status.models.length === 1
+  const planned = status.models.some((m) => m.placedOnMarket > asOf)
+  const models = `the general-purpose AI model${one ? '' : 's'}`
+  return planned
+    ? `${status.cites}: ${models} ${one ? 'is' : 'are'} planned to be placed on the market before ${status.placedBefore}; if ${one ? 'it is' : 'they are'}, the model duties apply from ${status.appliesFrom}.`
+    : `${status.cites}: ${models} ${one ? 'was' : 'were'} placed on the market before ${status.placedBefore}; the model duties apply from ${status.appliesFrom}.`
 }
 
-/** The summary sentences of the transitional rules that hold (Art. 111(2), 111(3)). */
-export function legacySentences(legacy: EuAiActClassification['legacy']): string[] {
+/** The summary sentences of the transitional rules that hold (Art. 111(2), 111(3)) on `asOf`. */
+export function legacySentences(legacy: EuAiActClassification['legacy'], asOf: string): string[] {
   return [
-    ...(legacy.highRisk ? [legacyHighRiskSentence(legacy.highRisk)] : []),
-    ...(legacy.gpai ? [legacyGpaiSentence(legacy.gpai)] : []),
+    ...(legacy.highRisk ? [legacyHighRiskSentence(legacy.highRisk, asOf)] : []),
+    ...(legacy.gpai ? [legacyGpaiSentence(legacy.gpai, asOf)] : []),
   ]
 }

@@ -8,7 +8,7 @@ import { applicationDate, compareIsoDates, evaluateCondition } from '../../catal
 import type { CatalogNode, Route } from '../../catalog/schema.js'
 import { rolesWithDuties } from '../facts.js'
 import type { LegacyGpaiStatus, LegacyHighRiskStatus, ObligationInForce } from '../types.js'
-import { existsIn, record, type RuleContext } from './context.js'
+import { existsIn, listWords, record, type RuleContext } from './context.js'
 
 export interface ObligationsResult {
   obligations: ObligationInForce[]
@@ -97,14 +97,35 @@ export function selectObligations(
   )
   const obligations = chosen.filter((c) => c.entry.status === 'in-force').map((c) => c.entry)
   const upcoming = chosen.filter((c) => c.entry.status === 'upcoming').map((c) => c.entry)
+  const derogated = derogationBeforeItsDuties(
+    ctx,
+    chosen.map((c) => c.entry),
+  )
   record(ctx, {
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
     outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
-    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.legacyGpai ? ` Under ${options.legacyGpai.cites}, the general-purpose AI model duties apply from ${options.legacyGpai.appliesFrom}.` : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.10') ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}`,
+    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.legacyGpai ? ` Under ${options.legacyGpai.cites}, the general-purpose AI model duties apply from ${options.legacyGpai.appliesFrom}.` : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.10') ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}${derogated}`,
   })
   return { obligations, upcoming }
 }
+
+/**
+ * Art. 6(4) and Art. 49(2) are due before a derogated Annex III system is placed on the market.
+ * For a system placed before they apply, Art. 111(2) does not help (it concerns high-risk systems),
+ * and the Act does not say whether they bind it; Accord lists them, and says so.
+ */
+function derogationBeforeItsDuties(ctx: RuleContext, entries: ObligationInForce[]): string {
+  const placed = ctx.manifest.system.placedOnMarket
+  if (placed === undefined || !ctx.facts.has('derogation:art-6.3')) return ''
+  const due = entries.filter(
+    (e) => DEROGATION_DUTIES.includes(e.citation) && placed < e.appliesFrom,
+  )
+  if (due.length === 0) return ''
+  return ` Uncertain: ${listWords(due.map((e) => `${e.citation} (from ${e.appliesFrom})`))} ${due.length === 1 ? 'is' : 'are'} due before the system is placed on the market, which the manifest puts earlier (system.placedOnMarket ${placed}); Art. 111(2) covers only high-risk systems, and the Act does not say whether ${due.length === 1 ? 'this duty binds' : 'these duties bind'} a system placed before ${due.length === 1 ? 'it applies' : 'they apply'}. Accord lists ${due.length === 1 ? 'it' : 'them'} to be safe.`
+}
+
+const DEROGATION_DUTIES: readonly string[] = ['Art. 6(4)', 'Art. 49(2)']
 
 function legacyWords(legacy: LegacyHighRiskStatus, deferred: number): string {
   return legacy.appliesFrom === null
