@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { ConfigError, formatIssues, type Issue } from '../core/errors.js'
 import { isCalendarDate } from '../core/dates.js'
-import type { Io } from './io.js'
+import { rawIo, type Io } from './io.js'
 
 export interface Ctx {
   io: Io
@@ -68,7 +68,10 @@ export function progress(io: Io, label: string, enabled: boolean) {
       last = pct
       const width = 30
       const filled = Math.round((done / total) * width)
-      io.err(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`)
+      // Our own CR (redraws the line), past showingControls.
+      rawIo(io).err(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
+      )
       if (done === total) io.err('\n')
     },
   }

@@ -14,7 +14,7 @@ import {
 import { VERSION } from './version.js'
 import type { Io } from './io.js'
 import type { Ctx } from './common.js'
-import { processIo } from './io.js'
+import { processIo, showingControls } from './io.js'
 
 /**
  * Each command's module, loaded only when that command runs (startup stays fast: the passport,
@@ -48,9 +48,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
   const program = new Command()
   const json = wantsJson(argv)
+  // Text output shows control characters instead of passing them to the terminal (./io.ts).
+  const io = showingControls(rawIo, json)
   let exitCode: number = EXIT.ok
   const setExit = (code: number) => {
     exitCode = code

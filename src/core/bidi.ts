@@ -19,7 +19,8 @@
  * Manifests and policies are checked when they are read (src/core/manifest/check.ts,
  * src/core/policy/parse.ts), so a document, passport or export never carries such text; text
  * from elsewhere (passports of other issuers on the registry pages) is shown with the controls
- * made visible (`showBidiControls`; src/web/js/ui.js has the same rule for the browser).
+ * made visible (`showBidiControls`; src/web/js/ui.js has the same rule for the browser), and the
+ * CLI's text output shows them with the terminal's controls (`showTerminalControls`).
  */
 import type { Issue } from './errors.js'
 
@@ -122,4 +123,24 @@ function issue(
 export function showBidiControls(text: string): string {
   if (!CONTROLS.test(text)) return text
   return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, (c) => `[U+${hexOf(c)}]`)
+}
+
+/**
+ * What a terminal acts on instead of showing: C0 controls but tab and newline (ESC starts colour,
+ * cursor and title sequences; a CR not before a newline lets later text overwrite the line; BS
+ * erases), DEL, C1 controls (U+009B is a one-character CSI), and the bidi embeddings, overrides
+ * and isolates above.
+ */
+const TERMINAL_CONTROLS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)/g
+
+/**
+ * `text` with every terminal control character and bidi control replaced by a visible `[U+001B]`,
+ * `[U+202E]`, ..., for printing text that was not checked when it was read (claims of passports
+ * from other issuers) on a terminal; newlines, tabs and CRLF line ends are kept. JSON output does
+ * not need it: JSON escapes the C0 controls, and its readers do not render text.
+ */
+export function showTerminalControls(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, (c) => `[U+${hexOf(c)}]`)
 }

@@ -40,6 +40,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_STATUS_NOT_FOUND'
   | 'ERR_PASSPORT_STATUS_KEY_MISMATCH'
   | 'ERR_PASSPORT_STATUS_LIST_INVALID'
+  | 'ERR_PASSPORT_STATUS_LIST_SUB_MISMATCH'
   | 'ERR_PASSPORT_STATUS_LIST_FULL'
   | 'ERR_PASSPORT_STATUS_STORE_INVALID'
   | 'ERR_PASSPORT_STATUS_STORE_LOCKED'
@@ -308,6 +309,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'A Status List Token is malformed: not a JWT with a status_list {bits, lst}, lst not ZLIB data, too large, or an index outside the list.',
     fix: 'Use the token written by `accord revoke` or `accord status sign` unchanged.',
+  },
+  ERR_PASSPORT_STATUS_LIST_SUB_MISMATCH: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      "A Status List Token was uploaded under a list id its `sub` does not name: the last path segment of the token's `sub` (the list's uri) is another list id, or `sub` is not a URL. Verifiers of this list's passports would refuse it.",
+    fix: 'Upload each list under the last path segment of its uri (PUT /api/v1/status-lists/<that id>), with the token `accord revoke` or `accord status sign` wrote for that list.',
   },
   ERR_PASSPORT_STATUS_LIST_FULL: {
     exit: EXIT.io,

@@ -8,6 +8,7 @@ import {
   formatIssues,
   formatPath,
 } from '../../src/core/errors.js'
+import { MANIFEST_ISSUE_CODES } from '../../src/core/manifest/codes.js'
 
 /** docs/errors.md is generated from the code table; UPDATE_GOLDENS=1 rewrites it. */
 function renderErrorsDoc(): string {
@@ -19,6 +20,14 @@ function renderErrorsDoc(): string {
   s += '\n## Exit codes\n\n| Exit | Meaning |\n|---|---|\n'
   for (const [k, v] of Object.entries(EXIT))
     s += `| ${v} | ${EXIT_MEANING[k as keyof typeof EXIT]} |\n`
+  s +=
+    "\n## Manifest problems\n\nA manifest that cannot be used is refused with `ERR_MANIFEST_NOT_FOUND`, `ERR_MANIFEST_PARSE` or `ERR_MANIFEST_INVALID` (above) and lists every problem found, each with its own code, the file, line and column, the field, and a fix. A warning is printed on stderr as `warning: FILE:LINE:COL: message [code]` and does not stop the command. Evidence files that are missing, empty, unreadable or outside the folder are reported with the `ERR_EVIDENCE_...` codes above. The codes come from `MANIFEST_ISSUE_CODES` in `src/core/manifest/codes.ts`; `test/core/manifest/codes.test.ts` fails when the manifest's reader or checks use a code missing there.\n\n"
+  s += '| Code | Severity | Reported in | Meaning | How to fix |\n|---|---|---|---|---|\n'
+  for (const [code, i] of Object.entries(MANIFEST_ISSUE_CODES) as [
+    string,
+    { severity: string; reportedAs?: string; meaning: string; fix: string },
+  ][])
+    s += `| \`${code}\` | ${i.severity} | ${i.reportedAs === undefined ? '-' : `\`${i.reportedAs}\``} | ${i.meaning} | ${i.fix} |\n`
   return s
 }
 

@@ -312,7 +312,7 @@ describe('status changes and status lists', () => {
     const mixed = await signedInject(t.app, {
       method: 'PUT',
       url: '/api/v1/status-lists/list-2',
-      body: await statusListToken(other, []),
+      body: await statusListToken(other, [], NOW, 'list-2'),
       signer: issuer,
     })
     expect(mixed.statusCode).toBe(403)

@@ -21,8 +21,9 @@ import { makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/sign
 
 /** The server's "now": two minutes after the example passports were issued. */
 export const NOW = ISSUED_AT + 120
-export const STATUS_URI = 'https://vendor.example/accord/status/list-1'
 export const LIST_ID = 'list-1'
+export const statusUri = (listId: string) => `https://vendor.example/accord/status/${listId}`
+export const STATUS_URI = statusUri(LIST_ID)
 
 export interface TestApp {
   app: FastifyInstance
@@ -148,11 +149,23 @@ export function publish(
 }
 
 /** The issuer's status list with `revoked` indexes set to 1 (invalid). */
-export async function statusListToken(signer: Signer, revoked: number[] = [], iat = NOW) {
+/** A list of `listId` (its sub names it: the registry stores it only under that id). */
+export async function statusListToken(
+  signer: Signer,
+  revoked: number[] = [],
+  iat = NOW,
+  listId = LIST_ID,
+) {
   const statuses = new Array<number>(16).fill(0)
   for (const i of revoked) statuses[i] = 1
   return signStatusListToken(
-    createStatusListClaims({ uri: STATUS_URI, bits: STATUS_BITS, statuses, iat, ttl: 3600 }),
+    createStatusListClaims({
+      uri: statusUri(listId),
+      bits: STATUS_BITS,
+      statuses,
+      iat,
+      ttl: 3600,
+    }),
     signer,
   )
 }

@@ -187,10 +187,10 @@ describe('status list uploads', () => {
     const url = `/api/v1/status-lists/${listId}`
     const put = (token: string) =>
       signedInject(t.app, { method: 'PUT', url, body: token, signer: issuer })
-    expect((await put(await statusListToken(issuer, [], NOW))).statusCode).toBe(200)
+    expect((await put(await statusListToken(issuer, [], NOW, listId))).statusCode).toBe(200)
     for (let round = 1; round <= 5; round++) {
-      const newer = await statusListToken(issuer, [round], NOW + round * 10)
-      const older = await statusListToken(issuer, [], NOW + round * 10 - 5)
+      const newer = await statusListToken(issuer, [round], NOW + round * 10, listId)
+      const older = await statusListToken(issuer, [], NOW + round * 10 - 5, listId)
       const [a, b] = await Promise.all([put(newer), put(older)])
       expect(a.statusCode, a.body).toBe(200)
       expect([200, 409]).toContain(b.statusCode)
@@ -201,14 +201,15 @@ describe('status list uploads', () => {
 
 describe('status list clock', () => {
   it('refuses a token dated in the future (422), which would block every later upload', async () => {
-    const url = '/api/v1/status-lists/future-list'
+    const listId = 'future-list'
+    const url = `/api/v1/status-lists/${listId}`
     const put = (token: string) =>
       signedInject(t.app, { method: 'PUT', url, body: token, signer: issuer })
-    const ahead = await put(await statusListToken(issuer, [], NOW + 3600))
+    const ahead = await put(await statusListToken(issuer, [], NOW + 3600, listId))
     expect(ahead.statusCode, ahead.body).toBe(422)
     expect(JSON.parse(ahead.body).message).toMatch(/iat .*ahead/)
     // A list signed now is still accepted (and a little clock skew too).
-    expect((await put(await statusListToken(issuer, [], NOW + 30))).statusCode).toBe(200)
-    expect((await put(await statusListToken(issuer, [1], NOW + 31))).statusCode).toBe(200)
+    expect((await put(await statusListToken(issuer, [], NOW + 30, listId))).statusCode).toBe(200)
+    expect((await put(await statusListToken(issuer, [1], NOW + 31, listId))).statusCode).toBe(200)
   })
 })

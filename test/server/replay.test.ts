@@ -123,7 +123,7 @@ function replayTests(name: string, open: () => Promise<Handle>) {
             issuer,
             'PUT',
             `/api/v1/status-lists/concurrent-${round}`,
-            await statusListToken(issuer, [round]),
+            await statusListToken(issuer, [round], undefined, `concurrent-${round}`),
           )
           const answers = await Promise.all([a.app.inject(put), b.app.inject(put)])
           expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 401])

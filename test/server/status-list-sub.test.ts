@@ -2,8 +2,8 @@
  * Tamper test of the status list's subject (draft-ietf-oauth-status-list: the Status List
  * Token's `sub` MUST equal the `uri` of the Referenced Token's `status_list` claim). A valid token
  * of list A, signed by the same issuer, served at list B's address must not answer for a passport
- * of list B: in `accord verify --status-list URL`, in POST /api/v1/verify, and for the registry's
- * copy of a list uploaded under another list's id.
+ * of list B: in `accord verify --status-list URL` and in POST /api/v1/verify; and the registry
+ * refuses to store it under list B's id (PUT /api/v1/status-lists/list-b).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -67,11 +67,11 @@ async function passportIn(uri: string, idx: number): Promise<string> {
 }
 
 /** The issuer's list at `uri`, every entry VALID except `revoked`. */
-function listToken(uri: string, revoked: number[] = []): Promise<string> {
+function listToken(uri: string, revoked: number[] = [], iat = NOW): Promise<string> {
   const statuses = new Array<number>(16).fill(0)
   for (const i of revoked) statuses[i] = 1
   return signStatusListToken(
-    createStatusListClaims({ uri, bits: STATUS_BITS, statuses, iat: NOW, ttl: 3600 }),
+    createStatusListClaims({ uri, bits: STATUS_BITS, statuses, iat, ttl: 3600 }),
     issuer,
   )
 }
@@ -118,24 +118,60 @@ describe('a status list token is accepted only for the list its sub names', () =
     expect(check?.message).toMatch(/\bsub\b/)
   })
 
-  it("POST /api/v1/verify with the registry's copy of list A uploaded as list B: refused", async () => {
+  it("PUT /api/v1/status-lists/list-b with list A's token (sub names list A): refused, nothing stored", async () => {
+    const uriA = 'https://vendor.example/accord/status/list-a'
+    const uriB = 'https://vendor.example/accord/status/list-b'
+    // The issuer's key signs both lists, so the signature alone would let A's token in as B.
+    const put = (listId: string, token: string) =>
+      signedInject(t.app, {
+        method: 'PUT',
+        url: `/api/v1/status-lists/${listId}`,
+        body: token,
+        signer: issuer,
+      })
+    const wrong = await put('list-b', await listToken(uriA))
+    expect(wrong.statusCode).toBe(422)
+    expect(wrong.json().code).toBe('ERR_PASSPORT_STATUS_LIST_SUB_MISMATCH')
+    expect(wrong.json().message).toContain(uriA)
+    expect(wrong.json().message).toContain('list-b')
+    expect((await t.app.inject('/api/v1/status-lists/list-b')).statusCode).toBe(404)
+
+    // Also when list B is already stored: A's token may not replace it.
+    expect((await put('list-b', await listToken(uriB))).statusCode).toBe(200)
+    const stored = (await t.app.inject('/api/v1/status-lists/list-b')).body
+    const replace = await put('list-b', await listToken(uriA, [], NOW + 10))
+    expect(replace.statusCode).toBe(422)
+    expect(replace.json().code).toBe('ERR_PASSPORT_STATUS_LIST_SUB_MISMATCH')
+    expect((await t.app.inject('/api/v1/status-lists/list-b')).body).toBe(stored)
+
+    // A sub with a trailing slash, a query or a fragment still names list B; a sub that is not a
+    // URL, or has list-b only elsewhere in its path, does not.
+    expect((await put('list-b', await listToken(`${uriB}/`, [], NOW + 20))).statusCode).toBe(200)
+    expect((await put('list-b', await listToken(`${uriB}?v=2#x`, [], NOW + 30))).statusCode).toBe(
+      200,
+    )
+    for (const sub of ['list-b', 'https://vendor.example/list-b/list-a', 'https://vendor.example/'])
+      expect((await put('list-b', await listToken(sub, [], NOW + 40))).json().code, sub).toBe(
+        'ERR_PASSPORT_STATUS_LIST_SUB_MISMATCH',
+      )
+    // The registry's own address for list B is a URI of list B too.
+    const own = 'https://registry.example/eu/api/v1/status-lists/list-b'
+    expect((await put('list-b', await listToken(own, [], NOW + 50))).statusCode).toBe(200)
+  })
+
+  it("POST /api/v1/verify with list A's token sent for a passport of list B: refused", async () => {
     const uriA = 'https://vendor.example/accord/status/list-a'
     const uriB = 'https://vendor.example/accord/status/list-b'
     const passport = await passportIn(uriB, 4)
     expect((await publish(t.app, issuer, passport)).statusCode).toBe(201)
-    // The issuer's key signs both lists; the registry stores whatever that key uploads.
-    const put = await signedInject(t.app, {
-      method: 'PUT',
-      url: '/api/v1/status-lists/list-b',
-      body: await listToken(uriA),
-      signer: issuer,
-    })
-    expect(put.statusCode).toBe(200)
-    const copy = (await t.app.inject('/api/v1/status-lists/list-b')).body
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/verify',
-      payload: { passport, policy: inlinePolicy(issuer, 'status-sub'), statusList: copy },
+      payload: {
+        passport,
+        policy: inlinePolicy(issuer, 'status-sub'),
+        statusList: await listToken(uriA),
+      },
     })
     expect(res.statusCode).toBe(200)
     expect(res.json().verdict).toBe('rejected')

@@ -2,12 +2,14 @@
  * The web UI end to end in Debian's headless Chromium: ONE registry server and ONE browser for
  * all suites (starting them is most of the time), then the suites in *.suite.ts:
  * the verify page, the passport page (with its screenshot golden), search, log and the
- * accessibility and CSP checks of every page. See docs/web.md.
+ * accessibility and CSP checks of every page, and all of it behind a proxy under a path prefix.
+ * See docs/web.md.
  */
 import { afterAll, beforeAll, describe } from 'vitest'
 import { chromiumAvailable, launchBrowser, startWebHarness, type WebEnv } from './harness.js'
 import { otherPagesTests } from './pages.suite.js'
 import { passportPageTests } from './passport.suite.js'
+import { prefixTests } from './prefix.suite.js'
 import { verifyPageTests } from './verify.suite.js'
 
 const run = chromiumAvailable()
@@ -30,4 +32,5 @@ describe.skipIf(!run)('web UI (Chromium)', () => {
   verifyPageTests(env)
   passportPageTests(env)
   otherPagesTests(env)
+  prefixTests(env)
 })

@@ -12,6 +12,7 @@ import { bidiIssues } from '../bidi.js'
 import type { Issue } from '../errors.js'
 import { countryHint, isIsoCountry } from '../iso-3166.js'
 import { regionProblem } from '../policy/regions.js'
+import type { MANIFEST_ISSUE_CODES, ManifestIssueCode } from './codes.js'
 import type { Manifest, UseCase } from './schema.js'
 import { EU_MEMBER_STATES } from './schema.js'
 
@@ -122,11 +123,26 @@ export function splitBySeverity(issues: readonly ManifestIssue[]): {
   return { errors, warnings }
 }
 
-function error(code: string, path: Issue['path'], message: string, hint: string): ManifestIssue {
+/** The codes of MANIFEST_ISSUE_CODES (docs/errors.md) with severity `S`. */
+type CodeOf<S extends Severity> = {
+  [K in ManifestIssueCode]: (typeof MANIFEST_ISSUE_CODES)[K]['severity'] extends S ? K : never
+}[ManifestIssueCode]
+
+function error(
+  code: CodeOf<'error'>,
+  path: Issue['path'],
+  message: string,
+  hint: string,
+): ManifestIssue {
   return { severity: 'error', code, path, message, hint }
 }
 
-function warning(code: string, path: Issue['path'], message: string, hint: string): ManifestIssue {
+function warning(
+  code: CodeOf<'warning'>,
+  path: Issue['path'],
+  message: string,
+  hint: string,
+): ManifestIssue {
   return { severity: 'warning', code, path, message, hint }
 }
 

@@ -164,6 +164,24 @@ export function parseStatusListPayload(value: unknown): StatusListJWTPayload {
 }
 
 /**
+ * The list id a status list URI names: the last segment of its path (a trailing slash, the query
+ * and the fragment ignored), e.g. "main" for https://vendor.example/status/main and for a
+ * registry's https://host/prefix/api/v1/status-lists/main. The registry stores a list under this
+ * id, and its web UI looks a passport's list up by it. Undefined when the URI is not an absolute
+ * URL or its path has no segment.
+ */
+export function statusListIdOf(uri: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(uri)
+  } catch {
+    return undefined
+  }
+  const last = url.pathname.replace(/\/+$/, '').split('/').pop()
+  return last === undefined || last === '' ? undefined : last
+}
+
+/**
  * Inflates ZLIB data (RFC 1950) with the platform's DecompressionStream, stopping as soon as the
  * output would exceed `maxBytes`, so a small "zip bomb" cannot exhaust memory.
  */

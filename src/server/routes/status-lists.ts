@@ -8,6 +8,7 @@ import {
   MAX_STATUS_LIST_TOKEN_BYTES,
   STATUS_LIST_TYP,
   parseStatusListPayload,
+  statusListIdOf,
   verifyCompactJws,
 } from '../../core/passport/status.js'
 import { ApiError, type RouteContext } from '../app.js'
@@ -86,11 +87,22 @@ export function registerStatusListRoutes(app: FastifyInstance, ctx: RouteContext
           verified.failure === 'malformed' ? 'malformed' : 'signature-invalid',
         )
       }
+      let sub: string
       try {
-        parseStatusListPayload(verified.payload)
+        // parseStatusListPayload checked that sub is a string.
+        sub = parseStatusListPayload(verified.payload).sub as string
       } catch (err) {
         throw new ApiError('ERR_PASSPORT_REJECTED', (err as Error).message, 422, 'malformed')
       }
+      // The token's sub is the uri in the passports of its list (draft-ietf-oauth-status-list), and
+      // that uri's last path segment is the id this registry serves the list under (the web UI
+      // looks it up so). A token of another list stored here would be refused by every verifier of
+      // this list's passports, so it is refused now, also where one key signs both lists.
+      if (statusListIdOf(sub) !== listId)
+        throw new ApiError(
+          'ERR_PASSPORT_STATUS_LIST_SUB_MISMATCH',
+          `the status list token is for another list: its sub is ${JSON.stringify(sub)}, whose last path segment is not the list id ${listId}; upload it under the id its sub names, or sign list ${listId} with sub = its own uri (…/${listId})`,
+        )
       // No rollback to an older list: a replaced list must not bring a revoked entry back. Checked
       // inside the write, against the list it replaces, so concurrent uploads cannot roll back.
       const iat = issuedAt(token)

@@ -1,6 +1,6 @@
 // The log page: the latest checkpoint, the most recent entries (each leaf hash recomputed here),
 // and a consistency check between two tree sizes, verified in the browser.
-import { api, apiText, h, replace } from './ui.js'
+import { api, apiText, appUrl, h, replace } from './ui.js'
 import { fromHex, leafHash, parseCheckpoint, toHex, treeHash, verifyConsistency } from './tlog.js'
 
 const $ = (id) => document.getElementById(id)
@@ -18,7 +18,7 @@ function describe(entry) {
   }
   const passport = e.kind === 'passport' ? e.id : e.passportId
   const link = passport
-    ? h('a', { href: `/passports/${encodeURIComponent(passport)}` }, passport)
+    ? h('a', { href: appUrl(`passports/${encodeURIComponent(passport)}`) }, passport)
     : ''
   if (e.kind === 'passport') return ['Passport ', link, ' published by ', h('code', {}, e.issuer)]
   if (e.kind === 'endorsement')
@@ -32,7 +32,7 @@ async function showEntries(size) {
     return
   }
   const start = Math.max(0, size - RECENT)
-  const { entries } = await api(`/api/v1/log/entries?start=${start}&end=${size}`)
+  const { entries } = await api(`api/v1/log/entries?start=${start}&end=${size}`)
   const rows = []
   for (const entry of [...entries].reverse()) {
     const ok = toHex(await leafHash(entry.payload)) === entry.leafHash
@@ -74,7 +74,7 @@ async function showEntries(size) {
 
 async function showCheckpoint() {
   try {
-    const note = await apiText('/api/v1/log/checkpoint')
+    const note = await apiText('api/v1/log/checkpoint')
     checkpoint = parseCheckpoint(note)
     if (!checkpoint) throw new Error('the checkpoint is not a signed note')
     replace(
@@ -109,7 +109,7 @@ async function showCheckpoint() {
 
 /** The root of the first `size` entries, recomputed from the entries' payloads. */
 async function rootOf(size) {
-  const { entries } = await api(`/api/v1/log/entries?start=0&end=${size}`)
+  const { entries } = await api(`api/v1/log/entries?start=0&end=${size}`)
   if (entries.length !== size)
     throw new Error(`the log returned ${entries.length} of ${size} entries`)
   const leaves = []
@@ -180,9 +180,7 @@ async function onConsistency(event) {
     const firstRoot = await rootOf(from)
     const secondRoot = to === checkpoint.size ? checkpoint.rootHash : await rootOf(to)
     const proof =
-      from === to
-        ? { hashes: [] }
-        : await api(`/api/v1/log/proof/consistency?from=${from}&to=${to}`)
+      from === to ? { hashes: [] } : await api(`api/v1/log/proof/consistency?from=${from}&to=${to}`)
     const hashes = proof.hashes.map(fromHex)
     const ok =
       hashes.every((x) => x !== undefined) &&

@@ -3,11 +3,13 @@
 import {
   api,
   apiText,
+  appUrl,
   categoryName,
   facts,
   formatDate,
   frameworkName,
   h,
+  passportIdOf,
   replace,
   showBidiControls,
   statusBadge,
@@ -15,7 +17,8 @@ import {
 import { fromHex, parseCheckpoint, passportLeaf, toHex, verifyInclusion } from './tlog.js'
 
 const root = document.getElementById('passport-root')
-const id = decodeURIComponent(location.pathname.replace(/^\/passports\//, ''))
+// The page is <base>/passports/<id>, with the base wherever a proxy put it (ui.js BASE).
+const id = passportIdOf(location.pathname)
 
 const STATUS_ORDER = ['met', 'partial', 'missing', 'not-applicable']
 const STATUS_WORDS = {
@@ -92,7 +95,7 @@ function summary(p) {
       {},
       h(
         'a',
-        { href: `/?passport=${encodeURIComponent(p.id)}` },
+        { href: appUrl(`?passport=${encodeURIComponent(p.id)}`) },
         'Verify this passport against a policy',
       ),
     ),
@@ -394,10 +397,10 @@ async function logInclusion(p, target) {
   }
   replace(target, h('p', {}, `Log entry #${p.logIndex}. Checking the inclusion proof…`))
   try {
-    const note = await apiText('/api/v1/log/checkpoint')
+    const note = await apiText('api/v1/log/checkpoint')
     const cp = parseCheckpoint(note)
     if (!cp) throw new Error('the checkpoint could not be read')
-    const proof = await api(`/api/v1/log/proof/inclusion?index=${p.logIndex}&size=${cp.size}`)
+    const proof = await api(`api/v1/log/proof/inclusion?index=${p.logIndex}&size=${cp.size}`)
     const leaf = await passportLeaf(p.token)
     const hashes = proof.hashes.map(fromHex)
     const ok =
@@ -427,7 +430,7 @@ async function logInclusion(p, target) {
         ['Log', cp.origin],
         ['Leaf hash', h('code', {}, toHex(leaf.leafHash))],
       ]),
-      h('p', {}, h('a', { href: '/log' }, 'See the transparency log')),
+      h('p', {}, h('a', { href: appUrl('log') }, 'See the transparency log')),
     )
   } catch (err) {
     replace(
@@ -440,13 +443,13 @@ async function logInclusion(p, target) {
 async function main() {
   let p
   try {
-    p = await api(`/api/v1/ui/passports/${encodeURIComponent(id)}`)
+    p = await api(`api/v1/ui/passports/${encodeURIComponent(id)}`)
   } catch (err) {
     replace(
       root,
       h('h1', {}, 'Passport not found'),
       h('p', { class: 'error', role: 'alert' }, err.message),
-      h('p', {}, h('a', { href: '/search' }, 'Search the registry')),
+      h('p', {}, h('a', { href: appUrl('search') }, 'Search the registry')),
     )
     return
   }

@@ -2,6 +2,7 @@
 // and the URL keeps the filters, so a search can be bookmarked.
 import {
   api,
+  appUrl,
   categoryName,
   formatDate,
   frameworkName,
@@ -33,7 +34,7 @@ function item(p) {
     { 'data-id': p.id },
     h(
       'a',
-      { href: `/passports/${encodeURIComponent(p.id)}` },
+      { href: appUrl(`passports/${encodeURIComponent(p.id)}`) },
       `${p.systemName} ${p.systemVersion}`,
     ),
     h('p', {}, `${p.providerName}${p.providerCountry ? ` (${p.providerCountry})` : ''}`),
@@ -50,14 +51,14 @@ async function search(append) {
   const params = query()
   if (!append) {
     cursor = null
-    history.replaceState(null, '', params.size ? `/search?${params}` : '/search')
+    history.replaceState(null, '', appUrl(params.size ? `search?${params}` : 'search'))
     replace($('results'))
   }
   params.set('limit', '20')
   if (append && cursor) params.set('cursor', cursor)
   $('results-count').textContent = 'Searching…'
   try {
-    const page = await api(`/api/v1/passports?${params}`)
+    const page = await api(`api/v1/passports?${params}`)
     $('results').append(...page.items.map(item))
     cursor = page.nextCursor
     $('more').hidden = !cursor

@@ -54,7 +54,35 @@ export class ApiError extends Error {
   }
 }
 
-/** Fetches JSON from the registry API; throws ApiError with the server's message. */
+/**
+ * The registry's base URL, e.g. https://host/registry/eu/ when a reverse proxy serves it under a
+ * prefix (forwarding /registry/eu/... as /...): this module is served at <base>/web/js/ui.js, so
+ * its own URL gives the base whatever the prefix and whichever page imported it. The server does
+ * not know the prefix, and a `<base>` element would need a laxer CSP (`base-uri 'none'`).
+ */
+export const BASE = new URL('../../', import.meta.url)
+
+/**
+ * `path` of the registry ('api/v1/log/checkpoint', 'passports/<id>', 'search?q=x') as a URL under
+ * its base, for fetches and links. A path starting with / would leave the prefix: refused.
+ */
+export function appUrl(path) {
+  if (path.startsWith('/')) throw new TypeError(`appUrl: ${path} must be relative to the base`)
+  return new URL(path, BASE).href
+}
+
+/** The id of a passport page's path (<base>/passports/<id>, percent-encoded), or '' for another. */
+export function passportIdOf(pathname) {
+  const prefix = new URL('passports/', BASE).pathname
+  if (!pathname.startsWith(prefix)) return ''
+  try {
+    return decodeURIComponent(pathname.slice(prefix.length))
+  } catch {
+    return ''
+  }
+}
+
+/** Fetches JSON from the registry API (`path` as for appUrl); throws ApiError with the server's message. */
 export async function api(path, options = {}) {
   const init = { ...options, headers: { accept: 'application/json', ...(options.headers ?? {}) } }
   if (options.json !== undefined) {
@@ -65,7 +93,7 @@ export async function api(path, options = {}) {
   }
   let response
   try {
-    response = await fetch(path, init)
+    response = await fetch(appUrl(path), init)
   } catch {
     throw new ApiError(0, 'network', 'The registry could not be reached. Check your connection.')
   }
@@ -88,7 +116,7 @@ export async function api(path, options = {}) {
 
 /** Fetches text (the checkpoint, a status list). */
 export async function apiText(path) {
-  const response = await fetch(path)
+  const response = await fetch(appUrl(path))
   if (!response.ok)
     throw new ApiError(response.status, 'http', `${path} answered ${response.status}`)
   return response.text()

@@ -1,6 +1,6 @@
 // The Verify page: passport (paste or upload) + policy (bundled or uploaded) + optional status
 // list -> POST /api/v1/verify -> a verdict banner and every check, grouped, in plain words.
-import { ApiError, api, h, peekJwtPayload, replace, showBidiControls } from './ui.js'
+import { ApiError, api, appUrl, h, peekJwtPayload, replace, showBidiControls } from './ui.js'
 
 const CUSTOM = '__custom'
 const $ = (id) => document.getElementById(id)
@@ -102,7 +102,7 @@ let policies = []
 async function loadPolicies() {
   const select = $('policy')
   try {
-    policies = (await api('/api/v1/ui/policies')).items
+    policies = (await api('api/v1/ui/policies')).items
   } catch {
     policies = []
   }
@@ -129,7 +129,7 @@ async function prefillPassport() {
   const id = new URLSearchParams(location.search).get('passport')
   if (!id) return
   try {
-    const stored = await api(`/api/v1/passports/${encodeURIComponent(id)}`)
+    const stored = await api(`api/v1/passports/${encodeURIComponent(id)}`)
     if (typeof stored.token === 'string') $('passport').value = stored.token
   } catch {
     // The user can still paste it.
@@ -166,7 +166,7 @@ async function statusListFor(passport) {
   const listId = uri.replace(/\/+$/, '').split('/').pop() ?? ''
   if (!/^[A-Za-z0-9._-]{1,128}$/.test(listId))
     return { note: `No status list could be found for ${uri}; revocation was not checked.` }
-  const response = await fetch(`/api/v1/status-lists/${encodeURIComponent(listId)}`)
+  const response = await fetch(appUrl(`api/v1/status-lists/${encodeURIComponent(listId)}`))
   if (!response.ok)
     return {
       note: `This registry has no copy of the status list ${uri}; revocation was not checked. Give its URL above.`,
@@ -298,7 +298,7 @@ async function onSubmit(event) {
   replace($('result-body'), h('p', {}, 'Verifying…'))
   try {
     const status = await statusListFor(passport)
-    const result = await api('/api/v1/verify', {
+    const result = await api('api/v1/verify', {
       json: { passport, policy, ...(status.token ? { statusList: status.token } : {}) },
     })
     renderResult(result, policyTitle, status.note)
