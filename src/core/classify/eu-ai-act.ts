@@ -32,7 +32,12 @@ import {
   isEuCountry,
 } from './rules/scope.js'
 import { evaluateTransparency } from './rules/transparency.js'
-import type { EuAiActClassification, EuCategory, ObligationInForce } from './types.js'
+import type {
+  EuAiActClassification,
+  EuCategory,
+  LegacyGpaiStatus,
+  ObligationInForce,
+} from './types.js'
 
 export interface ClassifyEuAiActOptions {
   /** A parsed manifest (defaults filled in by the zod `Manifest` schema). */
@@ -126,28 +131,14 @@ export function classifyEuAiAct(options: ClassifyEuAiActOptions): EuAiActClassif
     laterPractices,
   })
 
-  const beforeGpai = ctx.citations.length
-  const gpai = evaluateGpai(ctx)
-  const gpaiCitations = ctx.citations.slice(beforeGpai)
-  const legacyGpai = evaluateLegacyGpai(ctx)
+  const models = evaluateModels(ctx)
+  const { gpai, legacyGpai } = models
 
   if (openSourceOut) {
     ctx.facts.delete('in-scope')
-    const duties =
-      gpai.status === null
-        ? { obligations: [], upcoming: [] }
-        : selectObligations(ctx, { onlyFacts: GPAI_FACTS, ...(legacyGpai ? { legacyGpai } : {}) })
-    recordCategory(ctx, ['out-of-scope'], 'Art. 2(12)')
-    return buildResult(ctx, {
-      categories: ['out-of-scope'],
-      citations: ['Art. 2(12)', ...gpaiCitations],
-      gpai,
+    return modelDutiesOnly(ctx, 'Art. 2(12)', models, {
       derogation: highRisk.derogation,
-      highRiskRoutes: [],
       prohibitedPractices: prohibited.practices,
-      transparency: [],
-      legacy: { highRisk: null, gpai: legacyGpai },
-      ...duties,
     })
   }
 
@@ -278,31 +269,61 @@ function preMarketSystemWithModels(ctx: RuleContext): EuAiActClassification {
     reasoning: `Art. 2(8) covers AI models too, but only before they are placed on the market: ${listWords(placed.map((m) => `${m.name} ${m.version} (models[].placedOnMarket ${m.placedOnMarket as string})`))} ${placed.length === 1 ? 'is' : 'are'} already on the market, so the general-purpose AI model duties are still evaluated.`,
   })
   cite(ctx, 'Art. 2(8)')
-  const beforeGpai = ctx.citations.length
+  return modelDutiesOnly(ctx, 'Art. 2(8)', evaluateModels(ctx), {
+    derogation: notEvaluatedDerogation(ctx),
+    prohibitedPractices: [],
+  })
+}
+
+interface ModelsResult {
+  gpai: GpaiResult
+  /** The citations the GPAI rule added. */
+  gpaiCitations: string[]
+  legacyGpai: LegacyGpaiStatus | null
+}
+
+/** Ch. V: the vendor's general-purpose AI models, then Art. 111(3). */
+function evaluateModels(ctx: RuleContext): ModelsResult {
+  const before = ctx.citations.length
   const gpai = evaluateGpai(ctx)
-  const gpaiCitations = ctx.citations.slice(beforeGpai)
-  const legacyGpai = evaluateLegacyGpai(ctx)
+  const gpaiCitations = ctx.citations.slice(before)
+  return { gpai, gpaiCitations, legacyGpai: evaluateLegacyGpai(ctx) }
+}
+
+/**
+ * Out of scope under `excludedBy` (Art. 2(8) or 2(12)), with the vendor's general-purpose AI model
+ * duties still listed: those exclusions reach the system, not a model already on the market.
+ */
+function modelDutiesOnly(
+  ctx: RuleContext,
+  excludedBy: string,
+  { gpai, gpaiCitations, legacyGpai }: ModelsResult,
+  parts: Pick<ResultParts, 'derogation' | 'prohibitedPractices'>,
+): EuAiActClassification {
   const duties =
     gpai.status === null
       ? { obligations: [], upcoming: [] }
       : selectObligations(ctx, { onlyFacts: GPAI_FACTS, ...(legacyGpai ? { legacyGpai } : {}) })
-  recordCategory(ctx, ['out-of-scope'], 'Art. 2(8)')
+  recordCategory(ctx, ['out-of-scope'], excludedBy)
   return buildResult(ctx, {
     categories: ['out-of-scope'],
-    citations: ['Art. 2(8)', ...gpaiCitations],
+    citations: [excludedBy, ...gpaiCitations],
     gpai,
-    derogation: {
-      claimed: ctx.manifest.classification.derogation !== undefined,
-      applied: false,
-      reason: 'Not evaluated: the system is outside the scope of the Act.',
-      conditions: [],
-    },
+    ...parts,
     highRiskRoutes: [],
-    prohibitedPractices: [],
     transparency: [],
     legacy: { highRisk: null, gpai: legacyGpai },
     ...duties,
   })
+}
+
+function notEvaluatedDerogation(ctx: RuleContext): EuAiActClassification['derogation'] {
+  return {
+    claimed: ctx.manifest.classification.derogation !== undefined,
+    applied: false,
+    reason: 'Not evaluated: the system is outside the scope of the Act.',
+    conditions: [],
+  }
 }
 
 /** Result for a system outside the Act (Art. 2(1), 2(3), 2(4), 2(6) or 2(8)): no further rules, no duties. */
@@ -313,12 +334,7 @@ function outOfScope(ctx: RuleContext, excludedBy: string): EuAiActClassification
     categories: ['out-of-scope'],
     citations: [...ctx.citations],
     gpai: { status: null, detail: { models: [], openSourceExemption: false } },
-    derogation: {
-      claimed: ctx.manifest.classification.derogation !== undefined,
-      applied: false,
-      reason: 'Not evaluated: the system is outside the scope of the Act.',
-      conditions: [],
-    },
+    derogation: notEvaluatedDerogation(ctx),
     highRiskRoutes: [],
     prohibitedPractices: [],
     transparency: [],
