@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { bidiIssues, bidiProblem, showBidiControls } from '../../src/core/bidi.js'
+import {
+  bidiIssues,
+  bidiProblem,
+  mayHoldBidiControls,
+  showBidiControls,
+} from '../../src/core/bidi.js'
 import { md } from '../../src/core/documents/markdown.js'
 import { escapeHtml } from '../../src/core/documents/html.js'
 // @ts-expect-error -- the registry pages are plain browser JavaScript, without type declarations
@@ -49,5 +55,29 @@ describe('bidi controls (Trojan Source)', () => {
     expect(md(`Acme ${RLO}evil`)).toBe('Acme \\[U+202E\\]evil')
     expect(escapeHtml(`<${RLI}>`)).toBe('&lt;[U+2067]&gt;')
     expect(showInBrowser(`Acme ${RLO}evil ${PDI}\u200F`)).toBe('Acme [U+202E]evil [U+2069]\u200F')
+  })
+
+  it('tells from the source text whether a YAML or JSON document can hold a control, escapes included', () => {
+    expect(mayHoldBidiControls('name: Acme Ltd\nlist: [a, b]\n')).toBe(false)
+    expect(mayHoldBidiControls('{"name": "Acme \\u00e9 Ltd"}')).toBe(false)
+    expect(mayHoldBidiControls(`name: Acme ${RLO}Ltd`)).toBe(true)
+    for (const escape of ['\\u202E', '\\u202e', '\\u2066', '\\u2069', '\\U0000202E', '\\U0000206a'])
+      expect(mayHoldBidiControls(`{"name": "Acme ${escape} Ltd"}`), escape).toBe(
+        !escape.endsWith('6a'),
+      )
+  })
+
+  it('the fast manifest loader refuses a control written as a YAML \\U escape', async () => {
+    const { fastYamlLoad } = await import('../../src/node/manifest-loader.js')
+    const { parseCleanManifest } = await import('../../src/core/manifest/parse-fast.js')
+    const load = await fastYamlLoad()
+    const text = readFileSync(
+      new URL('../../examples/public-chatbot/accord.yaml', import.meta.url),
+      'utf8',
+    )
+    expect(load && parseCleanManifest(text, load)).toBeDefined()
+    const spoofed = text.replace('  name: Harbourline Ask', '  name: "Harbourline \\U0000202EAsk"')
+    expect(spoofed).not.toBe(text)
+    expect(load && parseCleanManifest(spoofed, load)).toBeUndefined()
   })
 })

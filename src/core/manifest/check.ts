@@ -88,7 +88,15 @@ export const CIVIL_USE_CASES: ReadonlySet<UseCase> = new Set<UseCase>([
 const EU = new Set<string>(EU_MEMBER_STATES)
 
 /** All cross-field issues of `m`, errors and warnings, in manifest order. */
-export function checkManifest(m: Manifest): ManifestIssue[] {
+export interface CheckManifestOptions {
+  /**
+   * The manifest's source text holds no bidi control (`mayHoldBidiControls` is false), so the
+   * walk over every string for them is skipped.
+   */
+  sourceHasNoBidiControls?: boolean
+}
+
+export function checkManifest(m: Manifest, options: CheckManifestOptions = {}): ManifestIssue[] {
   const evidence = checkEvidence(m)
   return [
     ...checkTerritory(m),
@@ -107,7 +115,9 @@ export function checkManifest(m: Manifest): ManifestIssue[] {
     ...checkEvidenceRefs(m, evidence.ids),
     // Refused here, where text enters, rather than neutralised in each renderer: the manifest
     // also feeds passports (signed, shown by other parties' tools) and exports. See ../bidi.ts.
-    ...bidiIssues(m).map((i): ManifestIssue => ({ severity: 'error', ...i })),
+    ...(options.sourceHasNoBidiControls
+      ? []
+      : bidiIssues(m).map((i): ManifestIssue => ({ severity: 'error', ...i }))),
   ]
 }
 

@@ -4,6 +4,7 @@
  * have to pay. src/node/manifest-loader.ts tries this first and imports ./parse.ts (and with it
  * `yaml`) only when it returns undefined, to report the issues with their positions.
  */
+import { mayHoldBidiControls } from '../bidi.js'
 import { checkManifest } from './check.js'
 import { fastEvidence } from './evidence-fast.js'
 import { Manifest } from './schema.js'
@@ -27,7 +28,8 @@ export function parseCleanManifest(
   if (data === null || data === undefined) return undefined
   const manifest = validateClean(data)
   if (manifest === undefined) return undefined
-  if (checkManifest(manifest).length > 0) return undefined
+  const sourceHasNoBidiControls = !mayHoldBidiControls(text)
+  if (checkManifest(manifest, { sourceHasNoBidiControls }).length > 0) return undefined
   return manifest
 }
 
