@@ -16,6 +16,7 @@ import {
 } from '../../src/core/passport/status.js'
 import { showTerminalControls } from '../../src/core/bidi.js'
 import { exampleClaims, ISSUED_AT } from '../fixtures/passport/inputs.js'
+import { inlinePolicy } from '../fixtures/passport/policy.js'
 import { makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'
 import { run } from './helpers.js'
 
@@ -45,20 +46,7 @@ beforeAll(async () => {
   if (first === undefined) throw new Error('the example has no evidence item')
   subject.evidence.items[0] = { ...first, id: EVIDENCE_ID }
   writeFileSync(p('evil.sd-jwt'), await issuePassport(claims, issuer, sdCrypto))
-  writeFileSync(
-    p('policy.yaml'),
-    [
-      'apiVersion: accord.dev/v1',
-      'kind: AcceptancePolicy',
-      'name: terminal',
-      'trust:',
-      '  issuers:',
-      '    - name: vendor',
-      `      jwk: ${JSON.stringify(issuer.publicJwk)}`,
-      'requirements:',
-      '  jurisdictions: [eu-ai-act]',
-    ].join('\n'),
-  )
+  writeFileSync(p('policy.yaml'), inlinePolicy(issuer, 'terminal'))
   writeFileSync(
     p('list.jwt'),
     await signStatusListToken(

@@ -172,17 +172,4 @@ export async function statusListToken(
 
 export { makeSigner, type TestSigner }
 
-/** An acceptance policy trusting `issuer`'s key inline, for the EU AI Act. */
-export function inlinePolicy(issuer: TestSigner, name: string): string {
-  return [
-    'apiVersion: accord.dev/v1',
-    'kind: AcceptancePolicy',
-    `name: ${name}`,
-    'trust:',
-    '  issuers:',
-    '    - name: vendor',
-    `      jwk: ${JSON.stringify(issuer.publicJwk)}`,
-    'requirements:',
-    '  jurisdictions: [eu-ai-act]',
-  ].join('\n')
-}
+export { inlinePolicy } from '../fixtures/passport/policy.js'
