@@ -46,6 +46,7 @@ import type {
 } from '../catalog/schema.js'
 import type { CatalogSet } from '../catalog/types.js'
 import { rolesWithDuties } from '../classify/facts.js'
+import { dateUnderLegacyRule } from '../classify/rules/legacy.js'
 import type { EuAiActClassification } from '../classify/types.js'
 import { ConfigError } from '../errors.js'
 import type { Manifest } from '../manifest/schema.js'
@@ -249,8 +250,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
           'Not applicable: the system is outside the scope of the AI Act (Art. 2).'
       } else if (failing) {
         entry.notApplicable = notApplicableReason(failing, node, facts)
-      } else if (legacyHighRisk?.appliesFrom === null && app.route !== 'any') {
-        // Only the high-risk obligations are dated per route (catalogs/eu-ai-act/README.md).
+      } else if (legacyHighRisk && dateUnderLegacyRule(app, legacyHighRisk) === null) {
         const planned = legacyHighRisk.placedOnMarket > asOf
         entry.notApplicable =
           `Not applicable while the system's design stays as it is: ` +

@@ -12,7 +12,7 @@
  * substantial modification, per recital 177; public authorities = `deployment.publicBody`; which
  * obligations are deferred) are stated in the catalog's `uncertain` text and in the trace.
  */
-import { applicationDate } from '../../catalog/applicability.js'
+import { applicationDate, type ApplicationDate } from '../../catalog/applicability.js'
 import type { Route } from '../../catalog/schema.js'
 import type { EuAiActClassification, LegacyGpaiStatus, LegacyHighRiskStatus } from '../types.js'
 import { rolesWithDuties } from '../facts.js'
@@ -31,6 +31,22 @@ function highRiskDate(ctx: RuleContext, routes: readonly Route[]): string | unde
     if (earliest === undefined || app.from < earliest) earliest = app.from
   }
   return earliest
+}
+
+/**
+ * The date an obligation applies from once Art. 111(2) is taken into account (`legacy`, when it
+ * holds): the catalog's date (`app`), moved to the legacy date when that is later, or null when the
+ * obligation does not apply while the system stays as it is. Only the high-risk obligations are
+ * affected: they are the ones the catalog dates per route (catalogs/eu-ai-act/README.md).
+ * Classification (./obligations.ts) and assessment (../../assess/assess.ts) both ask this.
+ */
+export function dateUnderLegacyRule(
+  app: ApplicationDate,
+  legacy: LegacyHighRiskStatus | null | undefined,
+): string | null {
+  if (!legacy || app.route === 'any') return app.from
+  if (legacy.appliesFrom === null) return null
+  return legacy.appliesFrom > app.from ? legacy.appliesFrom : app.from
 }
 
 /**
@@ -117,9 +133,7 @@ export function evaluateLegacyHighRisk(
     `${rule.cites} speaks of operators (Art. 3(8)), so this holds for the vendor's obligations in each of its roles (${listWords(roles)}).`,
     `Art. 4, Art. 5, Art. 50 and general-purpose AI model duties are not deferred.`,
     ANNEX_X,
-    ...(ctx.lawVersion.legacy_high_risk?.uncertain
-      ? [`Uncertain: ${ctx.lawVersion.legacy_high_risk.uncertain}`]
-      : []),
+    ...(rule.uncertain ? [`Uncertain: ${rule.uncertain}`] : []),
   ]
   record(ctx, { ...base, outcome: 'fired', reasoning: parts.join(' ') })
   return {

@@ -9,6 +9,7 @@ import type { CatalogNode, Route } from '../../catalog/schema.js'
 import { rolesWithDuties } from '../facts.js'
 import type { LegacyGpaiStatus, LegacyHighRiskStatus, ObligationInForce } from '../types.js'
 import { existsIn, listWords, record, type RuleContext } from './context.js'
+import { dateUnderLegacyRule } from './legacy.js'
 
 export interface ObligationsResult {
   obligations: ObligationInForce[]
@@ -66,14 +67,10 @@ export function selectObligations(
       ctx.manifest.system.placedOnMarket,
     )
     if (!app) return
-    let date = app.from
-    // Only the high-risk obligations have dates per route (catalogs/eu-ai-act/README.md).
-    if (legacy && app.route !== 'any') {
-      if (legacy.appliesFrom === null) {
-        deferred++
-        return
-      }
-      if (legacy.appliesFrom > date) date = legacy.appliesFrom
+    let date = dateUnderLegacyRule(app, legacy)
+    if (date === null) {
+      deferred++
+      return
     }
     const legacyGpai = options.legacyGpai
     if (legacyGpai && namesAny(node, GPAI_FACTS) && legacyGpai.appliesFrom > date)
@@ -105,7 +102,23 @@ export function selectObligations(
     rule: 'eu.obligations',
     cites: ctx.lawVersion.source,
     outcome: chosen.length > 0 ? 'fired' : 'not-applicable',
-    reasoning: `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.${legacy ? legacyWords(legacy, deferred) : ''}${options.legacyGpai ? ` Under ${options.legacyGpai.cites}, the general-purpose AI model duties apply from ${options.legacyGpai.appliesFrom}.` : ''}${options.onlyFacts ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.' : ''}${ctx.facts.has('art-2.10') ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.' : ''}${ctx.facts.has('art-2.2') ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.' : ''}${derogated}`,
+    reasoning: [
+      `Under ${ctx.lawVersion.title} (in force on ${ctx.asOf}), ${obligations.length} obligation(s) apply to the vendor as ${roles.join(', ')} and ${upcoming.length} more will apply later${routes[0] === 'any' ? '' : ` (dates for the ${routes.join(' and ')} route)`}.`,
+      legacy ? legacyWords(legacy, deferred) : '',
+      options.legacyGpai
+        ? ` Under ${options.legacyGpai.cites}, the general-purpose AI model duties apply from ${options.legacyGpai.appliesFrom}.`
+        : '',
+      options.onlyFacts
+        ? ' Only general-purpose AI model duties are listed, as the system itself is out of scope.'
+        : '',
+      ctx.facts.has('art-2.10')
+        ? ' Per Art. 2(10) obligations of the vendor as deployer are not listed.'
+        : '',
+      ctx.facts.has('art-2.2')
+        ? ' Per Art. 2(2) the Chapter III high-risk obligations are not listed: they apply through the Annex I Section B sector legislation as amended by Arts. 102 to 109.'
+        : '',
+      derogated,
+    ].join(''),
   })
   return { obligations, upcoming }
 }
