@@ -937,8 +937,6 @@ function toPassport(r: Row): StoredPassport {
   }
 }
 
-// --- value conversion: pg gives int8 as string and bytea as Buffer, PGlite number and Uint8Array.
-
 function toStatusList(r: Row): StatusListRecord {
   return {
     listId: String(r.list_id),
@@ -947,6 +945,8 @@ function toStatusList(r: Row): StatusListRecord {
     updatedAt: iso(r.updated_at),
   }
 }
+
+// --- value conversion: pg gives int8 as string and bytea as Buffer, PGlite number and Uint8Array.
 
 function iso(v: unknown): string {
   return (v instanceof Date ? v : new Date(String(v))).toISOString()
