@@ -33,6 +33,40 @@ export const ISO_3166_ALPHA2: readonly string[] = [
 
 const ISO = new Set(ISO_3166_ALPHA2)
 
+/**
+ * The 27 member states of the European Union (Art. 52 TEU), as of 1 February 2020, by their ISO
+ * codes (Greece is `GR`; EU usage writes `EL`, which the manifest and policies also accept).
+ */
+export const EU_MEMBER_STATES = [
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+] as const
+
 /** True for an officially assigned ISO 3166-1 alpha-2 code, in capitals. */
 export function isIsoCountry(code: string): boolean {
   return ISO.has(code)

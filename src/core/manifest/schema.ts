@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import { isoDate, Role } from '../catalog/schema.js'
-import { ISO_3166_ALPHA2 } from '../iso-3166.js'
+import { EU_MEMBER_STATES as ISO_EU_MEMBER_STATES, ISO_3166_ALPHA2 } from '../iso-3166.js'
 import { REGION_CODES } from '../policy/regions.js'
 
 export const MANIFEST_API_VERSION = 'accord.dev/v1'
@@ -23,11 +23,8 @@ const country = z
   // accord's check (unknown_country) gives the fix; the enum tells editors.
   .meta({ enum: [...ISO_3166_ALPHA2] })
 
-/** EU member states (ISO 3166-1 alpha-2, with EL for Greece as the EU uses it, and GR accepted). */
-export const EU_MEMBER_STATES = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'EL', 'GR', 'HU', 'IE', 'IT',
-  'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
-] as const // prettier-ignore
+/** EU member states as a manifest may write them: the ISO codes, and EL for Greece as the EU does. */
+export const EU_MEMBER_STATES: readonly string[] = [...ISO_EU_MEMBER_STATES, 'EL'].sort()
 
 /**
  * What the system does, in a fixed vocabulary. Each use case maps to legal points through the

@@ -11,38 +11,10 @@
  * A country code must be an officially assigned ISO 3166-1 alpha-2 code (../iso-3166.ts): `XX`
  * or a withdrawn `SU` would otherwise lie within nothing and fail every residency rule silently.
  */
-import { countryHint, isIsoCountry, ISO_3166_ALPHA2 } from '../iso-3166.js'
+import { countryHint, EU_MEMBER_STATES, isIsoCountry, ISO_3166_ALPHA2 } from '../iso-3166.js'
 import { suggestClosest } from '../manifest/suggest.js'
 
-export const EU_MEMBER_STATES = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IT',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-] as const
+export { EU_MEMBER_STATES }
 
 export const REGION_GROUPS: Readonly<Record<string, readonly string[]>> = {
   EU: EU_MEMBER_STATES,
