@@ -188,18 +188,27 @@ function runOpenssl(paths) {
   return { ms, digests }
 }
 
-function runAccord(manifestPath) {
+/** `accord assess MANIFEST --json`, or with `json: false` the gap table it prints without it. */
+function runAccord(manifestPath, { json = true } = {}) {
   const start = now()
   const r = spawnSync(
     process.execPath,
-    [join(ROOT, 'bin', 'accord.js'), 'assess', manifestPath, '--json'],
+    [join(ROOT, 'bin', 'accord.js'), 'assess', manifestPath, ...(json ? ['--json'] : [])],
     { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
   )
   const ms = now() - start
   if (r.status !== 0 && r.status !== 1) {
     throw new Error(`accord assess exited ${r.status}:\n${r.stderr.slice(0, 4000)}`)
   }
-  return { ms, json: JSON.parse(r.stdout), exit: r.status, outBytes: Buffer.byteLength(r.stdout) }
+  if (!json && !r.stdout.includes('readiness ')) {
+    throw new Error(`accord assess printed no gap table:\n${r.stdout.slice(0, 4000)}`)
+  }
+  return {
+    ms,
+    json: json ? JSON.parse(r.stdout) : undefined,
+    exit: r.status,
+    outBytes: Buffer.byteLength(r.stdout),
+  }
 }
 
 async function runInProcess(asOf) {
@@ -211,6 +220,7 @@ async function runInProcess(asOf) {
   const { assessSystem } = await import(dist('core/assess/assess.js'))
   const { createInsideResolver } = await import(dist('node/fs-safe.js'))
   const { assessJsonText } = await import(dist('cli/commands/assess.js'))
+  const { renderGapTable } = await import(dist('core/assess/gap-table.js'))
   const { sha256Files } = await import(dist('node/hash.js'))
   const { assessJson } = await import(dist('core/assess/output.js'))
   // The libraries alone, as any program reading this manifest and printing this result with them
@@ -247,6 +257,7 @@ async function runInProcess(asOf) {
   const filesMs = []
   const assessMs = []
   const outputMs = []
+  const tableMs = []
   const readYamlMs = []
   const readJsonMs = []
   const printMs = []
@@ -291,6 +302,10 @@ async function runInProcess(asOf) {
     t = now()
     assessJsonText(classification, result)
     outputMs.push(now() - t)
+    // What `accord assess` prints without --json (the same call as src/cli/commands/assess.ts).
+    t = now()
+    renderGapTable(result, { all: false, classification: classification.euAiAct })
+    tableMs.push(now() - t)
   }
   // The floor, in rounds of its own after those above (its garbage would otherwise be collected
   // during their steps and slow them): decode and parse the manifest with the library alone (no
@@ -313,6 +328,9 @@ async function runInProcess(asOf) {
     (_, i) => catalogsMs[i] + manifestMs[i] + refsMs[i] + classifyMs + assessMs[i] + outputMs[i],
   )
   const overheadsJson = overheads.map((o, i) => o - manifestMs[i] + manifestJsonMs[i])
+  // The same with the gap table printed instead of the JSON.
+  const overheadsTable = overheads.map((o, i) => o - outputMs[i] + tableMs[i])
+  const overheadsTableJson = overheadsJson.map((o, i) => o - outputMs[i] + tableMs[i])
   // What is left of them once the floor (the libraries' own parse and serialise) is taken out,
   // round i of the floor against round i of the steps.
   const ownWork = overheads.map((o, i) => o - readYamlMs[i] - printMs[i])
@@ -325,6 +343,7 @@ async function runInProcess(asOf) {
     manifestJsonMs: median(manifestJsonMs),
     refsMs: median(refsMs),
     outputMs: median(outputMs),
+    tableMs: median(tableMs),
     classifyMs,
     hashMs: median(hashMs),
     resolveMs: median(resolveMs),
@@ -343,6 +362,10 @@ async function runInProcess(asOf) {
     overheadJsonMs: median(overheadsJson),
     ratio: spread(perRound(overheads)),
     ratioJson: spread(perRound(overheadsJson)),
+    overheadTableMs: median(overheadsTable),
+    overheadTableJsonMs: median(overheadsTableJson),
+    ratioTable: spread(perRound(overheadsTable)),
+    ratioTableJson: spread(perRound(overheadsTableJson)),
     ratioAssess: spread(perRound(assessMs)),
     result,
   }
@@ -401,6 +424,7 @@ async function main() {
   const openssl = []
   const accord = []
   const accordJson = []
+  const accordTable = []
   let digests
   let last
   let lastJson
@@ -416,9 +440,11 @@ async function main() {
     const j = runAccord(MANIFEST_JSON)
     accordJson.push(j.ms)
     lastJson = j.json
+    const g = runAccord(MANIFEST_YAML, { json: false })
+    accordTable.push(g.ms)
     console.log(
-      `run ${i + 1}: openssl ${o.ms.toFixed(0)} ms, accord assess ${a.ms.toFixed(0)} ms,` +
-        ` with the JSON manifest ${j.ms.toFixed(0)} ms`,
+      `run ${i + 1}: openssl ${o.ms.toFixed(0)} ms, accord assess --json ${a.ms.toFixed(0)} ms,` +
+        ` with the JSON manifest ${j.ms.toFixed(0)} ms, the gap table ${g.ms.toFixed(0)} ms`,
     )
   }
   // The two manifests differ in bytes (so in manifestSha256) and in nothing else.
@@ -435,12 +461,14 @@ async function main() {
   const o = median(openssl)
   const a = median(accord)
   const aJson = median(accordJson)
+  const aTable = median(accordTable)
   const overhead = inproc.overheadMs
   const overheadJson = inproc.overheadJsonMs
   const rows = [
     ['(a) openssl dgst -sha256, all files in one process', o],
     ['(b) node bin/accord.js assess --json, end to end', a],
     ["(b') the same with the manifest as JSON (accord.json)", aJson],
+    ["(b'') node bin/accord.js assess (the gap table, no --json), end to end", aTable],
     ['(b1) in-process: load manifest + catalogs, first (cold) call', inproc.loadMs],
     ['(b1.1) of which loadCatalogSet (parse, validate, hash catalogs)', inproc.catalogsMs],
     ['(b1.2) of which loadManifest (read, YAML, schema, cross-field checks)', inproc.manifestMs],
@@ -452,8 +480,11 @@ async function main() {
     ['(b3.2) of which sha256Files (open, fstat, read, hash, close) alone', inproc.filesMs],
     ['(c) in-process: assessSystem alone (hashed evidence in)', inproc.assessMs],
     ['(d) in-process: JSON output (the text --json prints)', inproc.outputMs],
+    ["(d'') in-process: the gap table (what assess prints without --json)", inproc.tableMs],
     ["(e) not hashing: b1.1 + b1.2 + b1.3 + b2 + c + d (median of the rounds' sums)", overhead],
     ["(e') not hashing, manifest as JSON: e - b1.2 + b1.2'", overheadJson],
+    ["(e'') not hashing, printing the gap table: e - d + d''", inproc.overheadTableMs],
+    ["(e''') not hashing, manifest as JSON, gap table: e' - d + d''", inproc.overheadTableJsonMs],
     [
       '(f1) the libraries alone: decode + js-yaml load (core schema) of accord.yaml',
       inproc.readYamlMs,
@@ -466,11 +497,14 @@ async function main() {
   const ratios = [
     ['accord assess / openssl', a / o],
     ['accord assess, manifest as JSON / openssl', aJson / o],
+    ['accord assess, the gap table / openssl', aTable / o],
     ['hashEvidence / openssl', inproc.hashMs / o],
     ['sha256Files / openssl', inproc.filesMs / o],
     ['assessment alone / hashing (c / b3)', inproc.ratioAssess],
     ['not hashing / hashing (e / b3)', inproc.ratio],
     ["not hashing / hashing, manifest as JSON (e' / b3)", inproc.ratioJson],
+    ["not hashing / hashing, gap table (e'' / b3)", inproc.ratioTable],
+    ["not hashing / hashing, manifest as JSON, gap table (e''' / b3)", inproc.ratioTableJson],
     ["Accord's own work / hashing (g / b3)", inproc.ratioOwn],
     ["Accord's own work / hashing, manifest as JSON (g' / b3)", inproc.ratioOwnJson],
   ]
@@ -506,7 +540,8 @@ async function main() {
     'obligations; the manifest is examples/border-biometrics/accord.yaml with these appended,',
     "and the same data as indented JSON for (b') and (b1.2').",
     'The page cache was warmed by reading every file once before timing, so this measures hashing',
-    `and assessment, not the disk. Times are medians of ${RUNS} runs; (a), (b) and (b') alternate.`,
+    `and assessment, not the disk. Times are medians of ${RUNS} runs; (a), (b), (b') and (b'')`,
+    'alternate.',
     'The in-process steps run in rounds, each timing every step once; the in-process ratios are',
     'taken per round and given as the median with the smallest and largest round in brackets.',
     "(f1), (f1') and (f2) time the libraries alone on the same input and output, without any of",
