@@ -1,9 +1,25 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { run } from './helpers.js'
+import { ROOT, run } from './helpers.js'
+
+/** Holds 127.0.0.1:8080 until `release`; when another process holds it, it is busy all the same. */
+async function hold8080(): Promise<{ release: () => Promise<void> }> {
+  const held: Server = createServer()
+  await new Promise<void>((resolve) => {
+    held.once('error', () => resolve())
+    held.listen(8080, '127.0.0.1', resolve)
+  })
+  return {
+    release: async () => {
+      if (held.listening) await new Promise<void>((resolve) => held.close(() => resolve()))
+    },
+  }
+}
 
 describe('accord demo (the main job behind npm start)', () => {
   it('classifies, assesses, documents, issues and publishes the example to an embedded registry', async () => {
@@ -47,12 +63,7 @@ describe('accord demo (the main job behind npm start)', () => {
   }, 120_000)
 
   it('--no-serve picks any free port, so a busy 8080 does not matter, and says the registry stopped', async () => {
-    // Hold 8080 for the run; when another process holds it already, it is busy all the same.
-    const held = createServer()
-    await new Promise<void>((resolve) => {
-      held.once('error', () => resolve())
-      held.listen(8080, '127.0.0.1', resolve)
-    })
+    const held = await hold8080()
     try {
       const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
       const r = await run(['demo', '--no-serve', '--out', out])
@@ -66,7 +77,59 @@ describe('accord demo (the main job behind npm start)', () => {
       expect(r.stdout).not.toContain('Registry and web UI')
       expect(r.stdout).not.toMatch(/http:\/\//)
     } finally {
-      if (held.listening) await new Promise<void>((resolve) => held.close(() => resolve()))
+      await held.release()
+    }
+  }, 120_000)
+
+  it('serves on a free port, and says so, when the default 8080 is in use (npm start must not fail on it)', async () => {
+    const held = await hold8080()
+    // The built CLI in a child process: a serving demo runs until it is interrupted.
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin', 'accord.js'),
+        'demo',
+        '--out',
+        mkdtempSync(path.join(tmpdir(), 'accord-demo-')),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 110_000 },
+    )
+    const closed = once(child, 'close')
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString()
+          if (stdout.includes('press Ctrl-C')) resolve()
+        })
+        child.once('close', () => reject(new Error(`demo exited early:\n${stdout}\n${stderr}`)))
+      })
+      expect(stderr).toContain('note: port 8080 is in use; the registry takes a free port instead')
+      const url = /Registry and web UI: (http:\/\/\S+)/.exec(stdout)?.[1]
+      expect(url).toBeDefined()
+      expect(new URL(url!).port).not.toBe('8080')
+      // and it really serves there
+      expect((await fetch(new URL('/api/v1/log/checkpoint', url))).status).toBe(200)
+    } finally {
+      child.kill('SIGINT')
+      await closed
+      await held.release()
+    }
+    expect(child.exitCode).toBe(0)
+  }, 120_000)
+
+  it('keeps a --port the user chose: a busy one fails with exit 5 and the fix', async () => {
+    const held = await hold8080()
+    try {
+      const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+      const r = await run(['demo', '--port', '8080', '--out', out])
+      expect(r.code).toBe(5)
+      expect(r.stderr).toContain('port 8080 on 127.0.0.1 is already in use')
+      expect(r.stderr).toContain('ERR_CONFIG_PORT_UNAVAILABLE')
+    } finally {
+      await held.release()
     }
   }, 120_000)
 

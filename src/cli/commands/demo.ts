@@ -42,7 +42,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
     .option('--no-serve', 'stop after publishing instead of serving the web UI')
     .option(
       '--port <port>',
-      'port of the registry and web UI (default 8080; with --no-serve, any free port)',
+      'port of the registry and web UI (default 8080, or a free port when 8080 is in use; with --no-serve, any free port)',
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--json', 'print machine-readable JSON on stdout')
@@ -96,13 +96,23 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       // The registry starts first so the passport can name where its status list is served.
       say('4/5 registry  starting the embedded registry (PGlite)')
       const dataDir = path.join(out, 'registry')
-      const server = await startServer({
-        port,
-        host: opts.host,
-        dataDir,
-        // Always the embedded registry, even where DATABASE_URL points at a PostgreSQL server.
-        env: {},
-        logLevel: 'silent',
+      const serverAt = (p: number) =>
+        startServer({
+          port: p,
+          host: opts.host,
+          dataDir,
+          // Always the embedded registry, even where DATABASE_URL points at a PostgreSQL server.
+          env: {},
+          logLevel: 'silent',
+        })
+      // The default port may be taken by another program; the demo then takes a free one and
+      // says so (its address is printed below). A port the user chose is kept: that fails.
+      const server = await serverAt(port).catch((err: unknown) => {
+        if (opts.port !== undefined || !portInUse(err)) throw err
+        ctx.io.err(
+          `note: port ${port} is in use; the registry takes a free port instead (--port chooses one)\n`,
+        )
+        return serverAt(0)
       })
       try {
         const keyDir = path.join(out, 'keys')
@@ -178,6 +188,15 @@ export function registerDemo(program: Command, ctx: Ctx): void {
         await server.close()
       }
     })
+}
+
+/** Whether `err` is startServer's refusal of a port another program already listens on. */
+function portInUse(err: unknown): boolean {
+  return (
+    err instanceof ConfigError &&
+    err.code === 'ERR_CONFIG_PORT_UNAVAILABLE' &&
+    (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
+  )
 }
 
 /** Uploads the issuer's signed status list so the registry serves it at the passport's uri. */
