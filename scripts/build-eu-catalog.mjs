@@ -1809,7 +1809,7 @@ structure(
 add(
   'art-43',
   'Conformity assessment',
-  'Before market placement, the provider has the system undergo conformity assessment: internal control (Annex VI) or notified-body assessment (Annex VII) for Annex III point 1, internal control for points 2 to 8, and the sectoral procedure for Annex I Section A products; a substantial modification requires a new assessment.',
+  'Before market placement, the provider has the system undergo conformity assessment. For Annex III point 1, the provider may choose internal control (Annex VI) or notified-body assessment (Annex VII) only where it has applied harmonised standards (or, where applicable, common specifications) in full; otherwise Annex VII is mandatory. Internal control applies to points 2 to 8, and the sectoral procedure to Annex I Section A products; a substantial modification requires a new assessment.',
   {
     parent: 'chapter-iii.section-5',
     ...HR_PROVIDER,
@@ -1920,7 +1920,7 @@ add(
 add(
   'art-50.2',
   'Mark synthetic content',
-  'Providers of systems, including GPAI systems, generating synthetic audio, image, video or text mark the outputs in a machine-readable format so they are detectable as AI-generated or manipulated, with effective, interoperable, robust and reliable solutions as far as technically feasible; assistive editing and law-enforcement uses are exempt.',
+  'Providers of systems, including GPAI systems, generating synthetic audio, image, video or text mark the outputs in a machine-readable format so they are detectable as AI-generated or manipulated, with effective, interoperable, robust and reliable solutions as far as technically feasible; the duty does not apply where the system performs an assistive function for standard editing or does not substantially alter the input data provided by the deployer or its semantics, or where it is authorised by law to detect, prevent, investigate or prosecute criminal offences.',
   {
     roles: ['provider'],
     when: { all: ['art-50.2'] },
@@ -1960,7 +1960,7 @@ add(
 add(
   'art-50.4',
   'Disclose deep fakes and AI-generated public-interest text',
-  "Deployers disclose that deep-fake image, audio or video content is AI-generated or manipulated (limited for evidently artistic, satirical or fictional works), and that text published to inform the public on matters of public interest is AI-generated unless it had human review or editorial control under someone's editorial responsibility.",
+  "Deployers disclose that deep-fake image, audio or video content is AI-generated or manipulated (limited for evidently artistic, satirical or fictional works), and that text published to inform the public on matters of public interest is AI-generated unless it had human review or editorial control under someone's editorial responsibility; neither duty applies where the use is authorised by law to detect, prevent, investigate or prosecute criminal offences.",
   {
     roles: ['deployer'],
     when: { all: ['art-50.4'] },

@@ -18,8 +18,8 @@ export interface ValidatedFile {
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
     file: 'eu-ai-act/2024-1689.v3.json',
-    sha256: 'bb6cc40796c9e5b3580f1a0f49c7cc20a6499759279eccba14ae88157f45d7aa',
-    canonicalSha256: '6f36d8686a2cd76c07d68600ffb8053119f4b2c163c0d8626d4282ce18d6ff13',
+    sha256: 'dd11cac523068497fd547e04fc19143ae7e8038b4e0ce80becd700f6a503d563',
+    canonicalSha256: 'aba4979405e5d805756762aa3e5484a602192381385fde84cf17f1b5f2914884',
   },
   {
     file: 'iso-42001/2023.v1.json',
