@@ -819,8 +819,13 @@ ref(
 add(
   'art-10.6',
   'Systems not trained on data',
-  'For systems not using model training, paragraphs 2 to 5 apply only to the testing data sets.',
-  { ...DATA, hint: 'Dataset sheets for the test sets, where the system is not trained on data.' },
+  'For systems not using model training, paragraphs 2 to 5 apply only to the testing data sets (in the amended text, which deletes paragraph 5, cross-referring to Art. 4a(1)).',
+  {
+    ...DATA,
+    hint: 'Dataset sheets for the test sets, where the system is not trained on data.',
+    uncertain:
+      'Reg. (EU) 2026/1744 Art. 1(9) deletes Art. 10(5) and amends the cross-references of Art. 10(6) to point to Art. 4a(1); read from secondary sources.',
+  },
 )
 
 // Art. 11
@@ -1585,7 +1590,11 @@ ref(
   'art-25',
   'Responsibilities along the AI value chain',
   "A distributor, importer, deployer or other third party becomes the provider of a high-risk system if it puts its name on it, substantially modifies it, or changes a system's intended purpose so that it becomes high-risk; the original provider then cooperates.",
-  { parent: 'chapter-iii.section-3' },
+  {
+    parent: 'chapter-iii.section-3',
+    uncertain:
+      'Reg. (EU) 2026/1744 replaces Art. 25(2) (the cooperation of the original provider); the new wording was not checked, and the summary follows the original text.',
+  },
 )
 add(
   'art-25.4',

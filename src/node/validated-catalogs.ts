@@ -18,8 +18,8 @@ export interface ValidatedFile {
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
     file: 'eu-ai-act/2024-1689.v3.json',
-    sha256: 'dd11cac523068497fd547e04fc19143ae7e8038b4e0ce80becd700f6a503d563',
-    canonicalSha256: 'aba4979405e5d805756762aa3e5484a602192381385fde84cf17f1b5f2914884',
+    sha256: 'f3b464abe1d2d0d079c17a2b0c0ab4d804a36b1f61cad5803361f2f2bdc81389',
+    canonicalSha256: 'ad3c60b31ae767c222716bc1a6b7ccaa95620220025fa3a2940d14f8fdec2681',
   },
   {
     file: 'iso-42001/2023.v1.json',

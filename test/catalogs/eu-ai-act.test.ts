@@ -475,6 +475,12 @@ describe('EU AI Act catalog: obligations', () => {
     expect(node('art-50.4').summary).toMatch(/authorised by law to detect, prevent, investigate/)
   })
 
+  it('marks provisions replaced or re-pointed by Reg. (EU) 2026/1744 as uncertain', () => {
+    // Art. 10(6) cross-refers to Art. 4a(1) once 10(5) is deleted; Art. 25(2) is replaced.
+    expect(node('art-10.6').uncertain).toMatch(/Art\. 4a\(1\)/)
+    expect(node('art-25').uncertain).toMatch(/Art\. 25\(2\)/)
+  })
+
   it('keeps Art. 10(5) only in the original text and marks Art. 73 dates uncertain', () => {
     expect(node('art-10.5').law_versions).toEqual(['original'])
     for (const id of ['art-73', 'art-73.2', 'art-73.6']) expect(node(id).uncertain).toBeTruthy()
