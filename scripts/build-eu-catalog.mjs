@@ -819,8 +819,13 @@ ref(
 add(
   'art-10.6',
   'Systems not trained on data',
-  'For systems not using model training, paragraphs 2 to 5 apply only to the testing data sets.',
-  { ...DATA, hint: 'Dataset sheets for the test sets, where the system is not trained on data.' },
+  'For systems not using model training, paragraphs 2 to 5 apply only to the testing data sets (in the amended text, which deletes paragraph 5, cross-referring to Art. 4a(1)).',
+  {
+    ...DATA,
+    hint: 'Dataset sheets for the test sets, where the system is not trained on data.',
+    uncertain:
+      'Reg. (EU) 2026/1744 Art. 1(9) deletes Art. 10(5) and amends the cross-references of Art. 10(6) to point to Art. 4a(1); read from secondary sources.',
+  },
 )
 
 // Art. 11
@@ -1585,7 +1590,11 @@ ref(
   'art-25',
   'Responsibilities along the AI value chain',
   "A distributor, importer, deployer or other third party becomes the provider of a high-risk system if it puts its name on it, substantially modifies it, or changes a system's intended purpose so that it becomes high-risk; the original provider then cooperates.",
-  { parent: 'chapter-iii.section-3' },
+  {
+    parent: 'chapter-iii.section-3',
+    uncertain:
+      'Reg. (EU) 2026/1744 replaces Art. 25(2) (the cooperation of the original provider); the new wording was not checked, and the summary follows the original text.',
+  },
 )
 add(
   'art-25.4',
@@ -1809,7 +1818,7 @@ structure(
 add(
   'art-43',
   'Conformity assessment',
-  'Before market placement, the provider has the system undergo conformity assessment: internal control (Annex VI) or notified-body assessment (Annex VII) for Annex III point 1, internal control for points 2 to 8, and the sectoral procedure for Annex I Section A products; a substantial modification requires a new assessment.',
+  'Before market placement, the provider has the system undergo conformity assessment. For Annex III point 1, the provider may choose internal control (Annex VI) or notified-body assessment (Annex VII) only where it has applied harmonised standards (or, where applicable, common specifications) in full; otherwise Annex VII is mandatory. Internal control applies to points 2 to 8, and the sectoral procedure to Annex I Section A products; a substantial modification requires a new assessment.',
   {
     parent: 'chapter-iii.section-5',
     ...HR_PROVIDER,
@@ -1920,7 +1929,7 @@ add(
 add(
   'art-50.2',
   'Mark synthetic content',
-  'Providers of systems, including GPAI systems, generating synthetic audio, image, video or text mark the outputs in a machine-readable format so they are detectable as AI-generated or manipulated, with effective, interoperable, robust and reliable solutions as far as technically feasible; assistive editing and law-enforcement uses are exempt.',
+  'Providers of systems, including GPAI systems, generating synthetic audio, image, video or text mark the outputs in a machine-readable format so they are detectable as AI-generated or manipulated, with effective, interoperable, robust and reliable solutions as far as technically feasible; the duty does not apply where the system performs an assistive function for standard editing or does not substantially alter the input data provided by the deployer or its semantics, or where it is authorised by law to detect, prevent, investigate or prosecute criminal offences.',
   {
     roles: ['provider'],
     when: { all: ['art-50.2'] },
@@ -1960,7 +1969,7 @@ add(
 add(
   'art-50.4',
   'Disclose deep fakes and AI-generated public-interest text',
-  "Deployers disclose that deep-fake image, audio or video content is AI-generated or manipulated (limited for evidently artistic, satirical or fictional works), and that text published to inform the public on matters of public interest is AI-generated unless it had human review or editorial control under someone's editorial responsibility.",
+  "Deployers disclose that deep-fake image, audio or video content is AI-generated or manipulated (limited for evidently artistic, satirical or fictional works), and that text published to inform the public on matters of public interest is AI-generated unless it had human review or editorial control under someone's editorial responsibility; neither duty applies where the use is authorised by law to detect, prevent, investigate or prosecute criminal offences.",
   {
     roles: ['deployer'],
     when: { all: ['art-50.4'] },

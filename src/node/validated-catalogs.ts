@@ -18,8 +18,8 @@ export interface ValidatedFile {
 export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   {
     file: 'eu-ai-act/2024-1689.v3.json',
-    sha256: 'bb6cc40796c9e5b3580f1a0f49c7cc20a6499759279eccba14ae88157f45d7aa',
-    canonicalSha256: '6f36d8686a2cd76c07d68600ffb8053119f4b2c163c0d8626d4282ce18d6ff13',
+    sha256: 'f3b464abe1d2d0d079c17a2b0c0ab4d804a36b1f61cad5803361f2f2bdc81389',
+    canonicalSha256: 'ad3c60b31ae767c222716bc1a6b7ccaa95620220025fa3a2940d14f8fdec2681',
   },
   {
     file: 'iso-42001/2023.v1.json',

@@ -462,6 +462,25 @@ describe('EU AI Act catalog: obligations', () => {
     expect(node('annex-i.b.20').summary).toContain('Art. 108 of the AI Act amends it')
   })
 
+  it('summaries keep the conditions that change who must do what (OJ text)', () => {
+    // Art. 43(1): the choice of Annex VI for Annex III point 1 exists only where harmonised
+    // standards (or common specifications) were applied; otherwise Annex VII is mandatory.
+    expect(node('art-43').summary).toMatch(/only where it has applied harmonised standards/)
+    expect(node('art-43').summary).toMatch(/otherwise Annex VII is mandatory/)
+    // Art. 50(2), last sentence: three exemptions, not two.
+    expect(node('art-50.2').summary).toMatch(/assistive function for standard editing/)
+    expect(node('art-50.2').summary).toMatch(/does not substantially alter the input data/)
+    expect(node('art-50.2').summary).toMatch(/authorised by law/)
+    // Art. 50(4): both subparagraphs exempt uses authorised by law for criminal offences.
+    expect(node('art-50.4').summary).toMatch(/authorised by law to detect, prevent, investigate/)
+  })
+
+  it('marks provisions replaced or re-pointed by Reg. (EU) 2026/1744 as uncertain', () => {
+    // Art. 10(6) cross-refers to Art. 4a(1) once 10(5) is deleted; Art. 25(2) is replaced.
+    expect(node('art-10.6').uncertain).toMatch(/Art\. 4a\(1\)/)
+    expect(node('art-25').uncertain).toMatch(/Art\. 25\(2\)/)
+  })
+
   it('keeps Art. 10(5) only in the original text and marks Art. 73 dates uncertain', () => {
     expect(node('art-10.5').law_versions).toEqual(['original'])
     for (const id of ['art-73', 'art-73.2', 'art-73.6']) expect(node(id).uncertain).toBeTruthy()
