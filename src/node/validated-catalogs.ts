@@ -37,7 +37,7 @@ export const VALIDATED_CATALOGS: readonly ValidatedFile[] = [
   },
   {
     file: 'mappings/eu-ai-act-2024-1689--nist-ai-rmf-1.0.v1.json',
-    sha256: '6b82ac4addc9d9b6f584b00bba708f4ae9b7b55665181a7cf4f4f1e15a584d74',
+    sha256: 'ab8f38a20fd6004fd671ff74335ed78ceaa05ef64c291a2e65c220a3d0a96c0b',
   },
   {
     file: 'mappings/korea-ai-basic-act-2025--eu-ai-act-2024-1689.v1.json',
