@@ -216,6 +216,8 @@ export const REASON_CODES = [
   'revoked',
   'suspended',
   'status-unavailable',
+  /** The Status List Token names another list (its `sub` is not the passport's status_list.uri). */
+  'status-list-mismatch',
   'disclosure-invalid',
   'disclosure-duplicate',
   'disclosure-foreign',
