@@ -10,7 +10,8 @@
  * Two read-only helper routes give the pages what the API lacks:
  * - GET /api/v1/ui/policies: the bundled example policies (name, title, description).
  * - GET /api/v1/ui/passports/:id: a published passport with its claims after disclosure
- *   processing, its status, endorsements and log index, for display.
+ *   processing, its Art. 111 status in sentences, its status, endorsements and log index, for
+ *   display.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -21,6 +22,7 @@ import { decodeJwt } from 'jose'
 import { parse as parseYaml } from 'yaml'
 import { StoreError } from '../core/errors.js'
 import { libraryHasher } from '../core/passport/sd-jwt.js'
+import { legacyNotes, type LegacyNote } from '../core/passport/legacy.js'
 import type { PassportClaims } from '../core/passport/types.js'
 import type { RegistryStore } from '../core/store.js'
 import { packageRoot } from '../node/paths.js'
@@ -165,6 +167,8 @@ export interface UiPassport {
   publishedAt: string
   logIndex: number | null
   claims: PassportClaims
+  /** The Art. 111 status of its disclosed classifications, a sentence each (legacyNotes). */
+  legacy: LegacyNote[]
   endorsements: UiEndorsement[]
   /** The passport as published, so the page can recompute its log leaf. */
   token: string
@@ -217,6 +221,8 @@ export async function uiPassport(store: RegistryStore, id: string): Promise<UiPa
       message: `passport ${JSON.stringify(id)} is not in the registry`,
     })
   const endorsements = await store.listEndorsements(id)
+  // The registry verified the signature and every disclosure when the passport was published.
+  const claims = disclosedClaims<PassportClaims>(stored.token)
   return {
     id: stored.id,
     issuer: stored.issuer,
@@ -226,8 +232,8 @@ export async function uiPassport(store: RegistryStore, id: string): Promise<UiPa
     statusUpdatedAt: stored.statusUpdatedAt,
     publishedAt: stored.publishedAt,
     logIndex: stored.logIndex,
-    // The registry verified the signature and every disclosure when the passport was published.
-    claims: disclosedClaims<PassportClaims>(stored.token),
+    claims,
+    legacy: legacyNotes(claims.credentialSubject),
     endorsements: endorsements.map(endorsementView),
     token: stored.token,
   }

@@ -78,6 +78,30 @@ describe('text output shows control characters of passports from other issuers',
     })
   })
 
+  it("accord verify: the Art. 111 sentence (a change's version), visibly; --json exact", async () => {
+    const claims = await exampleClaims('police-analytics', {
+      jti: `urn:uuid:${crypto.randomUUID()}`,
+    })
+    const legacy = claims.credentialSubject.classification['eu-ai-act']?.legacy
+    if (!legacy?.highRisk) throw new Error('police-analytics is no longer an Art. 111(2) system')
+    legacy.highRisk = {
+      ...legacy.highRisk,
+      publicAuthority: false,
+      significantChange: { version: VERSION, date: '2028-01-10' },
+      appliesFrom: '2028-01-10',
+    }
+    writeFileSync(p('evil-legacy.sd-jwt'), await issuePassport(claims, issuer, sdCrypto))
+    const argv = ['verify', p('evil-legacy.sd-jwt'), '--policy', p('policy.yaml')]
+    const text = await run(argv, '2026-11-21', NOW)
+    expect(text.stdout).toContain(
+      'its significant change in version 1.0[U+001B][2J[U+001B]]0;pwned[U+0007][U+009B]31m[U+000D]X)',
+    )
+    expect(text.stdout).not.toMatch(RAW_CONTROLS)
+    const json = await run([...argv, '--json'], '2026-11-21', NOW)
+    expect(json.json().legacy[0].status.significantChange.version).toBe(VERSION)
+    expect(json.json().legacy[0].sentence).toContain(`version ${VERSION})`)
+  })
+
   it('accord present --list: evidence ids, visibly; --json exact', async () => {
     const text = await run(['present', p('evil.sd-jwt'), '--list'])
     expect(text.code).toBe(0)

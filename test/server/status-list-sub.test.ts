@@ -112,7 +112,7 @@ describe('a status list token is accepted only for the list its sub names', () =
     expect(tampered.json().verdict).toBe('rejected')
     expect(tampered.code).toBe(1)
     const check = statusCheck(tampered.json().checks)
-    expect(check).toMatchObject({ outcome: 'fail', reason: 'malformed' })
+    expect(check).toMatchObject({ outcome: 'fail', reason: 'status-list-mismatch' })
     expect(check?.message).toContain(uriA)
     expect(check?.message).toContain(uriB)
     expect(check?.message).toMatch(/\bsub\b/)
@@ -176,7 +176,7 @@ describe('a status list token is accepted only for the list its sub names', () =
     expect(res.statusCode).toBe(200)
     expect(res.json().verdict).toBe('rejected')
     const check = statusCheck(res.json().checks)
-    expect(check).toMatchObject({ outcome: 'fail', reason: 'malformed' })
+    expect(check).toMatchObject({ outcome: 'fail', reason: 'status-list-mismatch' })
     expect(check?.message).toContain(uriA)
     expect(check?.message).toContain(uriB)
 

@@ -62,6 +62,49 @@ export function passportPageTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('says in one sentence when the high-risk obligations bind (Art. 111(2))', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      const eu = page.locator('[data-jurisdiction="eu-ai-act"]')
+      // The harness classifies as of 2026-11-01, the day before the placement date: a plan.
+      await expect(eu.locator('.legacy').allInnerTexts()).resolves.toEqual([
+        'Art. 111(2): to be placed on the market on 2026-11-02 (planned), before 2027-12-02, the system will be a legacy system if that date holds; its high-risk obligations apply from 2030-08-02 (it is intended to be used by public authorities).',
+      ])
+      await expect(eu.locator('.legacy').getAttribute('data-claim')).resolves.toBe(
+        'classification.eu-ai-act.legacy.highRisk',
+      )
+      expect(claims.credentialSubject.classification['eu-ai-act']?.legacy?.highRisk).toMatchObject({
+        placedOnMarket: '2026-11-02',
+        appliesFrom: '2030-08-02',
+      })
+      await page.close()
+      // A passport with no Art. 111 status (public-chatbot) shows no such sentence.
+      const chatbot = await open(harness.passports['public-chatbot'].id)
+      await expect(chatbot.locator('.legacy').count()).resolves.toBe(0)
+      await chatbot.close()
+    })
+
+    it('shows the Art. 111 sentence as text: markup stays text, bidi controls are visible', async () => {
+      const page = await browser.browser.newPage()
+      const id = harness.passports['border-biometrics'].id
+      // The sentence quotes the passport (a change's version): serve a hostile one.
+      await page.route('**/api/v1/ui/passports/**', async (route) => {
+        const response = await route.fetch()
+        const body = (await response.json()) as { legacy: { sentence: string }[] }
+        body.legacy = body.legacy.map((n) => ({
+          ...n,
+          sentence: 'Art. 111(2): version <img src=x id=injected> \u202Egnp.exe',
+        }))
+        await route.fulfill({ response, json: body })
+      })
+      await page.goto(`${harness.baseUrl}/passports/${encodeURIComponent(id)}`)
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await expect(page.locator('.legacy').innerText()).resolves.toBe(
+        'Art. 111(2): version <img src=x id=injected> [U+202E]gnp.exe',
+      )
+      await expect(page.locator('#injected').count()).resolves.toBe(0)
+      await page.close()
+    })
+
     it('shows the obligation matrix per framework, filterable by status and text', async () => {
       const page = await open(harness.passports['border-biometrics'].id)
       for (const [framework, f] of Object.entries(claims.credentialSubject.obligations)) {

@@ -8,6 +8,7 @@ import { loadPolicy } from '../../node/policy-loader.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
 import { isCalendarDate } from '../../core/dates.js'
+import { legacyNotes } from '../../core/passport/legacy.js'
 import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
 
 interface VerifyOptions {
@@ -122,6 +123,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
           ...rest,
           policy: loaded.policy.name,
           subject: claims?.credentialSubject.system,
+          legacy: legacyNotes(claims?.credentialSubject),
         })
       } else ctx.io.out(renderVerification(result, loaded.policy.name))
       ctx.setExit(VERDICT_EXIT[result.verdict])
@@ -181,6 +183,9 @@ function parseAt(value: string): number {
   return Math.floor(ms / 1000)
 }
 
+/** How a line on a jurisdiction's transitional rules starts: `EU AI Act Art. 111(2): ...`. */
+const JURISDICTIONS: Record<string, string> = { 'eu-ai-act': 'EU AI Act' }
+
 const MARK = { pass: 'ok  ', fail: 'FAIL', indeterminate: '??  ', skipped: '--  ' } as const
 
 export function renderVerification(result: VerificationResult, policyName: string): string {
@@ -191,5 +196,9 @@ export function renderVerification(result: VerificationResult, policyName: strin
   )
   for (const c of result.checks)
     lines.push(`  ${MARK[c.outcome]} ${c.check.padEnd(34)} ${c.reason.padEnd(20)} ${c.message}`)
+  // What the verified passport says about Art. 111: not a check, but it dates the obligations a
+  // buyer relies on. Only from claims that verified (result.claims is unset otherwise).
+  for (const note of legacyNotes(result.claims?.credentialSubject))
+    lines.push(`${JURISDICTIONS[note.jurisdiction] ?? note.jurisdiction} ${note.sentence}`)
   return lines.join('\n') + '\n'
 }

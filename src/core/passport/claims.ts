@@ -18,6 +18,7 @@ import {
   type EvidenceItemClaim,
   type FrameworkStatus,
   type JurisdictionClassification,
+  type LegacyClaim,
   type PassportClaims,
   type StatusReference,
 } from './types.js'
@@ -87,10 +88,54 @@ function subjectUrn(subjectId: string): string {
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/**
+ * The Art. 111 status (`legacy`), or undefined when neither transitional rule applied: older
+ * verifiers and passports know no such member, so it is left out rather than written empty.
+ * Copied member by member, so the claim has exactly the fields of LegacyClaim.
+ */
+function legacyClaim(legacy: ClassificationResult['euAiAct']['legacy']): LegacyClaim | undefined {
+  const { highRisk, gpai } = legacy
+  if (!highRisk && !gpai) return undefined
+  return {
+    ...(highRisk
+      ? {
+          highRisk: {
+            cites: highRisk.cites,
+            placedOnMarket: highRisk.placedOnMarket,
+            placedBefore: highRisk.placedBefore,
+            publicAuthority: highRisk.publicAuthority,
+            significantChange: highRisk.significantChange
+              ? {
+                  version: highRisk.significantChange.version,
+                  date: highRisk.significantChange.date,
+                }
+              : null,
+            appliesFrom: highRisk.appliesFrom,
+          },
+        }
+      : {}),
+    ...(gpai
+      ? {
+          gpai: {
+            cites: gpai.cites,
+            models: gpai.models
+              .map((m) => ({ name: m.name, placedOnMarket: m.placedOnMarket }))
+              .sort(
+                (a, b) => byString(a.name, b.name) || byString(a.placedOnMarket, b.placedOnMarket),
+              ),
+            placedBefore: gpai.placedBefore,
+            appliesFrom: gpai.appliesFrom,
+          },
+        }
+      : {}),
+  }
+}
+
 function classificationClaims(
   classification: ClassificationResult,
 ): Record<string, JurisdictionClassification> {
   const eu = classification.euAiAct
+  const legacy = legacyClaim(eu.legacy)
   return {
     'eu-ai-act': {
       category: eu.category,
@@ -99,6 +144,7 @@ function classificationClaims(
       asOf: eu.asOf,
       lawVersion: eu.lawVersion.id,
       derogationApplied: eu.derogation.applied,
+      ...(legacy ? { legacy } : {}),
     },
   }
 }

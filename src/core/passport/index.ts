@@ -6,6 +6,7 @@ export {
   SUBJECT_ID_PREFIX,
   type BuildPassportClaimsInput,
 } from './claims.js'
+export { legacyNotes, type LegacyNote } from './legacy.js'
 export { issuePassport, passportDisclosureFrame, type IssuePassportOptions } from './issue.js'
 export {
   disclosablePaths,

@@ -436,8 +436,10 @@ function result(outcome: CheckResult['outcome'], reason: ReasonCode, message: st
  *   does not define (3+). What to do then is the verifier's policy; fail closed by default.
  * - `signature-invalid` (fail): the token is not signed by a trusted (the passport issuer's) key,
  *   its signature fails, its `alg` is not allowed or its `typ` is not `statuslist+jwt`.
- * - `malformed` (fail): the passport's status reference or the token is malformed, the token's
- *   `sub` is not the passport's `status_list.uri`, or the index is outside the list.
+ * - `status-list-mismatch` (fail): the token is for another list: its `sub` is not the
+ *   passport's `status_list.uri` (a genuine, well-formed token, so not `malformed`).
+ * - `malformed` (fail): the passport's status reference or the token is malformed, or the index
+ *   is outside the list.
  */
 export async function checkStatus(
   status: StatusReference | undefined,
@@ -498,7 +500,7 @@ export async function checkStatus(
   if (payload.sub !== uri)
     return result(
       'fail',
-      'malformed',
+      'status-list-mismatch',
       `the status list token is for another list: its sub is "${String(payload.sub)}", the passport's status_list.uri is "${uri}"`,
     )
 

@@ -3,9 +3,10 @@
  * (RFC 9901, `typ: dc+sd-jwt`). These types are the contract between issuing, presenting,
  * verifying and policy evaluation.
  *
- * Selectively disclosable (one disclosure each): every `credentialSubject.classification.<jurisdiction>`,
- * every `credentialSubject.obligations.<framework>`, and every `credentialSubject.evidence.items[i]`.
- * Everything else is always visible.
+ * Selectively disclosable (one disclosure each): every `credentialSubject.classification.<jurisdiction>`
+ * (with its `legacy` member: the Art. 111 status dates that classification's obligations, so it is
+ * shown or hidden with it), every `credentialSubject.obligations.<framework>`, and every
+ * `credentialSubject.evidence.items[i]`. Everything else is always visible.
  */
 
 export const PASSPORT_TYPE = 'AIRegulatoryPassport'
@@ -39,6 +40,54 @@ export interface JurisdictionClassification {
   asOf: string
   lawVersion: string
   derogationApplied: boolean
+  /**
+   * The transitional rules for systems and models already on the market (EU AI Act Art. 111),
+   * present only when one applied; each member only when its rule applied. Added after the first
+   * passports: a passport without it says nothing about Art. 111 (it may predate the member).
+   */
+  legacy?: LegacyClaim
+}
+
+/**
+ * Art. 111 in a passport. The same members as `euAiAct.legacy` of `accord classify --json`
+ * (src/core/classify/types.ts), written out here because the passport is a published contract:
+ * a change to the classification's types must not change passports silently.
+ */
+export interface LegacyClaim {
+  highRisk?: LegacyHighRiskClaim
+  gpai?: LegacyGpaiClaim
+}
+
+/**
+ * Art. 111(2): a high-risk system placed on the market or put into service before the cut-off
+ * of its route. Its high-risk obligations apply from `appliesFrom`, and why is in
+ * `significantChange` (the first substantial modification on or after the cut-off) and
+ * `publicAuthority` (intended for public authorities: a fixed date, 2 August 2030); the earlier
+ * of the two, or the route's own date under Art. 113 when that is later.
+ */
+export interface LegacyHighRiskClaim {
+  /** `Art. 111(2)`. */
+  cites: string
+  /** The placement date (system.placedOnMarket); after `asOf` it is a plan. */
+  placedOnMarket: string
+  /** The cut-off under the law version of the classification. */
+  placedBefore: string
+  publicAuthority: boolean
+  significantChange: { version: string; date: string } | null
+  /** Null: the high-risk obligations apply only from a significant change in design. */
+  appliesFrom: string | null
+}
+
+/** Art. 111(3): every general-purpose AI model of the provider was placed before the cut-off. */
+export interface LegacyGpaiClaim {
+  /** `Art. 111(3)`. */
+  cites: string
+  /** `name version` and placement date of each model, sorted by name. */
+  models: { name: string; placedOnMarket: string }[]
+  /** The cut-off (2025-08-02). */
+  placedBefore: string
+  /** The date the general-purpose AI model duties apply from (2027-08-02). */
+  appliesFrom: string
 }
 
 export type ObligationStatus = 'met' | 'partial' | 'missing' | 'not-applicable'
@@ -167,6 +216,8 @@ export const REASON_CODES = [
   'revoked',
   'suspended',
   'status-unavailable',
+  /** The Status List Token names another list (its `sub` is not the passport's status_list.uri). */
+  'status-list-mismatch',
   'disclosure-invalid',
   'disclosure-duplicate',
   'disclosure-foreign',

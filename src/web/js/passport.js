@@ -102,7 +102,7 @@ function summary(p) {
   )
 }
 
-function classification(s) {
+function classification(s, legacy) {
   const entries = Object.entries(s.classification ?? {}).sort(([a], [b]) => a.localeCompare(b))
   if (entries.length === 0) return h('p', {}, 'No classification is disclosed in this passport.')
   return h(
@@ -126,6 +126,11 @@ function classification(s) {
           ['General-purpose AI', c.gpai ?? 'No'],
           ['Derogation applied', c.derogationApplied ? 'Yes (Art. 6(3))' : 'No'],
         ]),
+        // Art. 111: when the obligations of a system or model already on the market apply. The
+        // sentences are the server's (legacyNotes), from the passport's claims: text nodes only.
+        (legacy ?? [])
+          .filter((n) => n.jurisdiction === jurisdiction)
+          .map((n) => h('p', { class: 'legacy', 'data-claim': n.claim }, n.sentence)),
       ),
     ),
   )
@@ -466,7 +471,7 @@ async function main() {
     ),
     h('p', { class: 'lead' }, `AI regulatory passport issued for ${s.provider.name}.`),
     summary(p),
-    section('classification', 'Classification', classification(s)),
+    section('classification', 'Classification', classification(s, p.legacy)),
     section('obligations', 'Obligations by framework', obligations(s)),
     section('evidence', 'Evidence commitment', evidence(s)),
     section('assurance', 'Vendor commitments', assurance(s)),

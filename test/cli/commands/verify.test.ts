@@ -6,6 +6,11 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
+import { issuePassport } from '../../../src/core/passport/issue.js'
+import { exampleClaims } from '../../fixtures/passport/inputs.js'
+import { inlinePolicy } from '../../fixtures/passport/policy.js'
+import { makeSigner, sdCrypto } from '../../fixtures/passport/signer.js'
 import { endorseArgv, EXAMPLES, ROOT, run } from '../helpers.js'
 
 let dir: string
@@ -169,6 +174,65 @@ describe('accord verify --artifacts', () => {
     expect(r.json().checks.find((c: { check: string }) => c.check === 'artifacts')).toMatchObject({
       outcome: 'pass',
     })
+  })
+})
+
+describe('accord verify: the Art. 111 status of the passport', () => {
+  const SENTENCE =
+    'Art. 111(2): placed on the market on 2026-11-02, before 2027-12-02, the system is a legacy system; its high-risk obligations apply from 2030-08-02 (it is intended to be used by public authorities).'
+
+  it('border-biometrics: one sentence in the text, the claim and the sentence with --json', async () => {
+    const text = await verify('bb.sd-jwt')
+    expect(text.stdout.split('\n')).toContain(`EU AI Act ${SENTENCE}`)
+    const json = await verify('bb.sd-jwt', '--json')
+    expect(json.json().legacy).toEqual([
+      {
+        jurisdiction: 'eu-ai-act',
+        claim: 'classification.eu-ai-act.legacy.highRisk',
+        status: {
+          cites: 'Art. 111(2)',
+          placedOnMarket: '2026-11-02',
+          placedBefore: '2027-12-02',
+          publicAuthority: true,
+          significantChange: null,
+          appliesFrom: '2030-08-02',
+        },
+        sentence: SENTENCE,
+      },
+    ])
+    expect(json.code).toBe(text.code)
+  })
+
+  it('a passport issued before the member existed verifies as before, with no sentence', async () => {
+    const issuer = await makeSigner('EdDSA')
+    writeFileSync(p('inline.yaml'), inlinePolicy(issuer, 'inline'))
+    const claims = await exampleClaims('border-biometrics', { jti: `urn:uuid:${randomUUID()}` })
+    writeFileSync(p('new.sd-jwt'), await issuePassport(claims, issuer, sdCrypto))
+    const eu = claims.credentialSubject.classification['eu-ai-act']
+    expect(eu?.legacy).toBeDefined()
+    delete eu?.legacy
+    writeFileSync(p('old.sd-jwt'), await issuePassport(claims, issuer, sdCrypto))
+    const at = ['--policy', p('inline.yaml'), '--at', '2026-12-01', '--json']
+    const [now, old] = [
+      await run(['verify', p('new.sd-jwt'), ...at]),
+      await run(['verify', p('old.sd-jwt'), ...at]),
+    ]
+    expect(old.json().verdict).toBe('accepted')
+    expect(old.code).toBe(0)
+    const outcomes = (r: typeof old) =>
+      r.json().checks.map((c: { check: string; outcome: string }) => [c.check, c.outcome])
+    expect(outcomes(old)).toEqual(outcomes(now))
+    expect(old.json().legacy).toEqual([])
+    expect(now.json().legacy).toHaveLength(1)
+    const text = await run([
+      'verify',
+      p('old.sd-jwt'),
+      '--policy',
+      p('inline.yaml'),
+      '--at',
+      '2026-12-01',
+    ])
+    expect(text.stdout).not.toContain('Art. 111')
   })
 })
 

@@ -291,6 +291,27 @@ describe('disclosures', () => {
     await expectRejected(joinToken(jwt, [...others, forged]), 'disclosure-foreign')
   })
 
+  it('the Art. 111 status rewritten in the classification disclosure: disclosure-foreign', async () => {
+    const { jwt, disclosures } = splitToken(issued)
+    const classification = disclosures.find((d) => decodeDisclosure(d)[1] === 'eu-ai-act') as string
+    const [salt, key, value] = decodeDisclosure(classification) as [
+      string,
+      string,
+      { legacy: { highRisk: Record<string, unknown> } },
+    ]
+    // The status travels inside the classification's disclosure, covered by its digest.
+    expect(value.legacy.highRisk.appliesFrom).toBe('2030-08-02')
+    const others = disclosures.filter((d) => d !== classification)
+    for (const legacy of [
+      { highRisk: { ...value.legacy.highRisk, appliesFrom: null } },
+      { highRisk: { ...value.legacy.highRisk, appliesFrom: '2035-01-01' } },
+      undefined,
+    ]) {
+      const forged = base64url.encode(JSON.stringify([salt, key, { ...value, legacy }]))
+      await expectRejected(joinToken(jwt, [...others, forged]), 'disclosure-foreign')
+    }
+  })
+
   it('a disclosure taken from another passport: disclosure-foreign', async () => {
     const { jwt } = splitToken(issued)
     const foreign = splitToken(issuedB).disclosures.find(

@@ -89,8 +89,68 @@ describe('buildPassportClaims', () => {
         asOf: eu.asOf,
         lawVersion: eu.lawVersion.id,
         derogationApplied: eu.derogation.applied,
+        // police-analytics is planned for 2027-06-01, before the Annex III cut-off.
+        legacy: {
+          highRisk: {
+            cites: 'Art. 111(2)',
+            placedOnMarket: '2027-06-01',
+            placedBefore: '2027-12-02',
+            publicAuthority: true,
+            significantChange: null,
+            appliesFrom: '2030-08-02',
+          },
+        },
       },
     })
+  })
+
+  it('carries the Art. 111(2) status of border-biometrics: obligations from 2030-08-02', async () => {
+    const border = await exampleInput('border-biometrics')
+    const eu = buildPassportClaims(border).credentialSubject.classification['eu-ai-act']
+    // Placed on 2026-11-02, before 2 December 2027 (Annex III, as amended); for public
+    // authorities, so the high-risk obligations bind from 2 August 2030 at the latest.
+    expect(eu?.legacy).toEqual({
+      highRisk: {
+        cites: 'Art. 111(2)',
+        placedOnMarket: '2026-11-02',
+        placedBefore: '2027-12-02',
+        publicAuthority: true,
+        significantChange: null,
+        appliesFrom: '2030-08-02',
+      },
+    })
+    // Same inputs, same claims (no member order or copy depends on anything else).
+    expect(JSON.stringify(buildPassportClaims(border))).toBe(
+      JSON.stringify(buildPassportClaims(border)),
+    )
+  })
+
+  it('carries Art. 111(3) with the models sorted, and no legacy member when no rule applied', async () => {
+    const chatbot = await exampleInput('public-chatbot')
+    const plain = buildPassportClaims(chatbot).credentialSubject.classification['eu-ai-act']
+    expect(plain).toBeDefined()
+    expect(plain).not.toHaveProperty('legacy')
+
+    const eu = chatbot.classification.euAiAct
+    const gpai = {
+      cites: 'Art. 111(3)',
+      models: [
+        { name: 'Zeta 2', placedOnMarket: '2025-03-01' },
+        { name: 'Alpha 1', placedOnMarket: '2024-12-01' },
+      ],
+      placedBefore: '2025-08-02',
+      appliesFrom: '2027-08-02',
+    }
+    const withGpai = {
+      ...chatbot,
+      classification: {
+        ...chatbot.classification,
+        euAiAct: { ...eu, legacy: { highRisk: null, gpai } },
+      },
+    }
+    expect(
+      buildPassportClaims(withGpai).credentialSubject.classification['eu-ai-act']?.legacy,
+    ).toEqual({ gpai: { ...gpai, models: [gpai.models[1], gpai.models[0]] } })
   })
 
   it('lists every assessed obligation per framework with its status', () => {

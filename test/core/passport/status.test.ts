@@ -196,11 +196,12 @@ describe('checkStatus', () => {
     expect(r.reason).toBe('signature-invalid')
   })
 
-  it('rejects a list for another uri (sub)', async () => {
+  it('rejects a list for another uri (sub) with its own reason code, status-list-mismatch', async () => {
     const issuer = await testSigner('ES256')
     const t = await token(issuer, {}, { uri: 'https://issuer.example/status/2' })
     const r = await checkStatus(ref(1), t, { trustedKeys: [issuer.publicJwk], nowSeconds: NOW })
-    expect(r).toMatchObject({ outcome: 'fail', reason: 'malformed' })
+    // A genuine, well-formed token of another list: not `malformed` (what it was before).
+    expect(r).toMatchObject({ outcome: 'fail', reason: 'status-list-mismatch' })
     expect(r.message).toMatch(/status\/2/)
     expect(r.message).toMatch(/another list: its sub/)
   })
@@ -322,7 +323,7 @@ describe('StatusListCache', () => {
     expect(await checkStatus(ref(7), t, opts)).toMatchObject({ reason: 'revoked' })
     // The subject and the clock are still checked on a cached list.
     expect(await checkStatus(ref(7, 'https://other.example/s'), t, opts)).toMatchObject({
-      reason: 'malformed',
+      reason: 'status-list-mismatch',
     })
     const later = { ...opts, nowSeconds: NOW + 10 * 365 * 86_400 }
     expect(await checkStatus(ref(8), t, later)).toEqual(
