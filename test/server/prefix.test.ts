@@ -201,3 +201,29 @@ describe('signed requests under a path prefix', () => {
     for (const a of asked) expect(a.startsWith(`${PREFIX}/api/v1/`)).toBe(true)
   })
 })
+
+describe('the web UI under a path prefix, without JavaScript', () => {
+  it("the passport page's note links to the raw record relative to the page, under the prefix", async () => {
+    const p = await passportFile(6)
+    expect((await cli(['publish', p.file, '--registry', base, '--key', keyPath])).code).toBe(0)
+    const pageUrl = `${base}/passports/${encodeURIComponent(p.id)}`
+    const html = await (await fetch(pageUrl)).text()
+    const noscript = /<noscript\s*>([\s\S]*?)<\/noscript\s*>/.exec(html)?.[1] ?? ''
+    expect(noscript).not.toMatch(/"\/api\//)
+    const href = /href="([^"]+)"/.exec(noscript)?.[1]
+    expect(href).toBe(`../api/v1/passports/${encodeURIComponent(p.id)}`)
+
+    asked = []
+    const record = await fetch(new URL(href!, pageUrl))
+    expect(record.status).toBe(200)
+    expect(((await record.json()) as { id: string }).id).toBe(p.id)
+    expect(asked).toEqual([`${PREFIX}/api/v1/passports/${encodeURIComponent(p.id)}`])
+  })
+
+  it('an id that is not a passport still gives a page whose link cannot leave the attribute', async () => {
+    const id = `"><script>x</script>&'`
+    const html = await (await fetch(`${base}/passports/${encodeURIComponent(id)}`)).text()
+    expect(html).not.toContain('<script>x')
+    expect(html).toContain(`href="../api/v1/passports/${encodeURIComponent(id)}"`)
+  })
+})
