@@ -447,12 +447,15 @@ async function bench(backend, env, args, data) {
   })
   const { signRequest } = await imp('server/signed-request.js')
   try {
+    // Every signed request names the registry it is for (`aud`), as `accord publish` reads it.
+    const { audience } = await (await fetch(`${url}/api/v1/registry`)).json()
     // Publish: one pre-signed request per passport (fresh iat), each sent once.
     const nowSeconds = Math.floor(Date.now() / 1000)
     const requests = []
     for (const p of data.passports) {
       const body = JSON.stringify({ passport: p })
       const authorization = await signRequest(data.signer, {
+        audience,
         method: 'POST',
         path: '/api/v1/passports',
         body,
@@ -502,6 +505,7 @@ async function bench(backend, env, args, data) {
       for (let i = 0; i + args.batch <= rest.length; i += args.batch) {
         const body = JSON.stringify({ passports: rest.slice(i, i + args.batch) })
         const authorization = await signRequest(data.signer, {
+          audience,
           method: 'POST',
           path: '/api/v1/passports/batch',
           body,

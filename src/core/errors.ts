@@ -60,6 +60,7 @@ export type AccordErrorCode =
   | 'ERR_TLOG_INVALID'
   | 'ERR_TLOG_CORRUPT'
   | 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED'
+  | 'ERR_PASSPORT_REQUEST_WRONG_AUDIENCE'
   | 'ERR_PASSPORT_REQUEST_FORBIDDEN'
   | 'ERR_PASSPORT_REJECTED'
   | 'ERR_CONFIG_BAD_REQUEST'
@@ -471,7 +472,14 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 401,
     summary:
       'A registry write lacks a valid signed request: no `Authorization: Accord-Signature` header, a bad signature, a stale `iat`, a reused `jti`, or a body that does not match `body_sha256`.',
-    fix: 'Send the request with `accord publish` (or sign `{htm, htu, iat, jti, body_sha256}` with the issuer key, header `jwk` and `kid`); use a fresh jti and the current time.',
+    fix: 'Send the request with `accord publish` (or sign `{aud, htm, htu, iat, jti, body_sha256}` with the issuer key, header `jwk` and `kid`); use a fresh jti and the current time.',
+  },
+  ERR_PASSPORT_REQUEST_WRONG_AUDIENCE: {
+    exit: EXIT.verificationFailed,
+    http: 401,
+    summary:
+      "A signed registry write has no `aud`, or was signed for another registry: its `aud` is not this registry's audience.",
+    fix: 'Sign the request for the registry you send it to: read `audience` from its `GET /api/v1/registry` and put it in the payload as `aud` (`accord publish` does). A client that signs no `aud` is older than the registry: update it.',
   },
   ERR_PASSPORT_REQUEST_FORBIDDEN: {
     exit: EXIT.verificationFailed,

@@ -28,6 +28,7 @@ import { registerEndorsementRoutes } from './routes/endorsements.js'
 import { registerDelegationRoutes } from './routes/delegations.js'
 import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
+import { registerRegistryInfoRoute } from './routes/registry-info.js'
 import { registerVerifyRoutes } from './routes/verify.js'
 import { registerWeb } from './web.js'
 import { createPublishPool, type PublishPool } from './publish-pool.js'
@@ -232,7 +233,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
             in: 'header',
             name: 'Authorization',
             description:
-              '`Accord-Signature <jws>`: a compact JWS over {htm, htu, iat, jti, body_sha256} by the issuer key (header jwk, kid = its RFC 7638 thumbprint).',
+              '`Accord-Signature <jws>`: a compact JWS over {aud, htm, htu, iat, jti, body_sha256} by the issuer key (header jwk, kid = its RFC 7638 thumbprint); aud is the `audience` of GET /api/v1/registry.',
           },
         },
       },
@@ -245,9 +246,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     (id, expires, now) => options.store.recordRequestId(id, expires, now),
     options.replayCacheSize,
   )
+  // Signed requests name the registry they are meant for (signed-request.ts): its log identity.
+  const audience = options.registry.verifierKey
   const authenticate = (request: FastifyRequest): Promise<RequestKey> =>
     verifySignedRequest({
       authorization: request.headers.authorization,
+      audience,
       method: request.method,
       path: requestPath(request),
       body: request.rawBody ?? new Uint8Array(),
@@ -267,6 +271,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
 
   registerHealthRoutes(app, ctx)
+  registerRegistryInfoRoute(app, ctx)
   registerPassportRoutes(app, ctx)
   registerStatusListRoutes(app, ctx)
   registerEndorsementRoutes(app, ctx)

@@ -18,6 +18,13 @@ export type { RegistryItem }
  * `publish` resolved, i.e. after COMMIT.
  */
 export interface RegistryService {
+  /** The log's origin (the first line of its checkpoints). */
+  readonly origin: string
+  /**
+   * The log's C2SP verifier key, `<origin>+<key ID>+<key>`: the registry's identity, and the
+   * audience (`aud`) its signed requests must name (signed-request.ts).
+   */
+  readonly verifierKey: string
   /** Publishes the items with their log entries; `indexes` in item order, after COMMIT. */
   publish(items: RegistryItem[]): Promise<{ indexes: number[]; size: number }>
   /** The latest checkpoint; `note` is the C2SP signed-note text. */

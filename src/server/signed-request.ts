@@ -5,21 +5,33 @@
  * - protected header `{ alg: EdDSA | ES256, typ: 'accord-request+jwt', kid, jwk }`: `jwk` is the
  *   public key and `kid` MUST be its RFC 7638 thumbprint, so the key names itself (the registry
  *   is open to any issuer; what matters is that the SAME key signed the passport);
- * - payload `{ htm, htu, iat, jti, body_sha256 }` (as in DPoP, RFC 9449 §4.2, plus the body hash):
- *   the HTTP method, the request path, the time in seconds, a unique nonce, and the lowercase hex
- *   SHA-256 of the exact request body bytes (of the empty string when there is none).
+ * - payload `{ aud, htm, htu, iat, jti, body_sha256 }` (as in DPoP, RFC 9449 §4.2, plus the
+ *   audience and the body hash): the registry the request is meant for, the HTTP method, the
+ *   request path, the time in seconds, a unique nonce, and the lowercase hex SHA-256 of the exact
+ *   request body bytes (of the empty string when there is none).
+ *
+ * `aud` binds the request to one registry. `htu` is only the path as the registry routes it (a
+ * reverse proxy may serve the registry under a prefix and strip it, so the registry never sees
+ * the URL the client used), and the replay guard is one registry's database: without `aud`, a
+ * request signed for registry A (a revocation, a delegation change) could be replayed at
+ * registry B within the `iat` window. The audience is the registry's transparency log identity,
+ * its C2SP verifier key `<origin>+<key ID>+<key>` (not the origin alone: every registry started
+ * without `--origin` has the same one). Clients read it from `GET /api/v1/registry`
+ * (`audience`) and copy it verbatim; it needs no configuration and survives any proxy.
  *
  * The server refuses (401) a missing or malformed header, another `alg` or `typ`, `crit`, a kid
- * that is not the thumbprint of `jwk`, a bad signature, another method or path, an `iat` more
- * than 5 minutes old or 1 minute ahead, a `jti` seen before (by this key; recorded in the
- * registry's database, so also across restarts and server processes: `StoredReplayGuard`), and a
- * body whose hash differs.
+ * that is not the thumbprint of `jwk`, a bad signature, another method or path, an `aud` that is
+ * missing or not this registry's (ERR_PASSPORT_REQUEST_WRONG_AUDIENCE; every other refusal is
+ * ERR_PASSPORT_REQUEST_UNAUTHENTICATED), an `iat` more than 5 minutes old or 1 minute ahead, a
+ * `jti` seen before (by this key; recorded in the registry's database, so also across restarts
+ * and server processes: `StoredReplayGuard`), and a body whose hash differs.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { base64url, decodeProtectedHeader } from 'jose'
 import { PassportError } from '../core/errors.js'
 import { algForJwk, jwkThumbprint, parsePublicJwk } from '../core/passport/jwk.js'
 import { ALLOWED_ALGS, type AllowedAlg } from '../core/passport/types.js'
+import { LOG_API } from '../core/tlog/api.js'
 import type { Signer } from '../core/ports.js'
 import { decodeBase64urlStrict, verifyJwsSignature } from '../node/jws.js'
 
@@ -36,6 +48,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 const HEX64 = /^[0-9a-f]{64}$/
 
 export interface SignedRequestPayload {
+  /** The registry's audience (`GET /api/v1/registry`), verbatim. */
+  aud: string
   htm: string
   htu: string
   iat: number
@@ -55,6 +69,11 @@ export function sha256Hex(data: Uint8Array | string): string {
 }
 
 export interface SignRequestOptions {
+  /**
+   * The registry the request is meant for: the `audience` of its `GET /api/v1/registry`
+   * (`fetchRegistryAudience` in src/node/tlog/http.ts), copied verbatim.
+   */
+  audience: string
   method: string
   /**
    * The request path as the registry routes it, e.g. `/api/v1/passports` (no query), also when
@@ -72,7 +91,12 @@ export async function signRequest(signer: Signer, options: SignRequestOptions): 
   const { kty, crv, x, y } = signer.publicJwk
   const jwk = { kty, crv, x, ...(y !== undefined ? { y } : {}) }
   const header = { alg: signer.alg, typ: REQUEST_TYP, kid: signer.kid, jwk }
+  if (typeof options.audience !== 'string' || options.audience === '')
+    throw new TypeError(
+      "signRequest: audience must be the registry's audience (a non-empty string)",
+    )
   const payload: SignedRequestPayload = {
+    aud: options.audience,
     htm: options.method.toUpperCase(),
     htu: options.path,
     iat: options.nowSeconds,
@@ -162,6 +186,8 @@ export class StoredReplayGuard implements ReplayGuard {
 
 export interface VerifyRequestOptions {
   authorization: string | undefined
+  /** This registry's audience: the `aud` every request must carry. */
+  audience: string
   method: string
   path: string
   body: Uint8Array | string
@@ -171,6 +197,10 @@ export interface VerifyRequestOptions {
 
 function unauthenticated(message: string): PassportError {
   return new PassportError({ code: 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED', message })
+}
+
+function wrongAudience(message: string): PassportError {
+  return new PassportError({ code: 'ERR_PASSPORT_REQUEST_WRONG_AUDIENCE', message })
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -215,7 +245,10 @@ function knownKey(jwk: Record<string, unknown>): Promise<KnownKey> {
   return known
 }
 
-/** Verifies a signed request; returns its key or throws ERR_PASSPORT_REQUEST_UNAUTHENTICATED. */
+/**
+ * Verifies a signed request; returns its key or throws ERR_PASSPORT_REQUEST_UNAUTHENTICATED
+ * (ERR_PASSPORT_REQUEST_WRONG_AUDIENCE for an `aud` that is missing or another registry's).
+ */
 export async function verifySignedRequest(options: VerifyRequestOptions): Promise<RequestKey> {
   const auth = options.authorization
   if (auth === undefined || auth === '')
@@ -270,9 +303,18 @@ export async function verifySignedRequest(options: VerifyRequestOptions): Promis
     throw unauthenticated('the request signature does not verify')
   }
   if (!isRecord(payload)) throw unauthenticated('the request signature payload is not an object')
-  const { htm, htu, iat, jti, body_sha256: bodyHash } = payload
+  const { aud, htm, htu, iat, jti, body_sha256: bodyHash } = payload
   if (htm !== options.method.toUpperCase() || htu !== options.path)
     throw unauthenticated(`the request signature is for another request (htm/htu)`)
+  // The value sent is not echoed back (it is the client's input, of any length).
+  if (aud === undefined)
+    throw wrongAudience(
+      `the request signature has no "aud": sign it for this registry, with "aud" set to the "audience" of GET ${LOG_API.registry}`,
+    )
+  if (aud !== options.audience)
+    throw wrongAudience(
+      `the request was signed for another registry: its "aud" is not this registry's audience (GET ${LOG_API.registry}); sign it again for this registry`,
+    )
   const now = options.nowSeconds
   if (typeof iat !== 'number' || !Number.isSafeInteger(iat))
     throw unauthenticated('the request signature needs an integer "iat"')

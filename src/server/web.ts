@@ -1,7 +1,8 @@
 /**
  * The registry's web UI (docs/web.md): four pages (verify, passport, search, log) served as
  * static HTML shells with vanilla ES-module scripts that call the registry API. No framework, no
- * build step: the files in src/web/ are read once at registration and served from memory.
+ * build step: the files in src/web/ are read once at registration and served from memory (the
+ * passport page with its id filled into its no-JavaScript link, `passportPageHtml`).
  *
  * Security: every page is sent with a strict Content-Security-Policy (scripts and styles from
  * this origin only, no inline script, no framing) and `nosniff`; the scripts build the DOM with
@@ -57,12 +58,29 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 }
 
+const PASSPORT_PAGE = '/passports/:id'
+
 /** The pages: URL path -> HTML file in src/web/. */
 const PAGES: Record<string, string> = {
   '/': 'index.html',
-  '/passports/:id': 'passport.html',
+  [PASSPORT_PAGE]: 'passport.html',
   '/search': 'search.html',
   '/log': 'log.html',
+}
+
+/** Where passport.html's no-JavaScript link to the raw record takes the passport id. */
+export const PASSPORT_ID_SLOT = '{{passport-id}}'
+
+/**
+ * The passport page for `id`: its no-JavaScript note links to the raw record relative to the
+ * page (`../api/v1/passports/<id>`), so the link stays under the prefix a reverse proxy serves the
+ * registry at, as every other link of the page. The id is percent-encoded
+ * (`encodeURIComponent`), which leaves no character that could end the double-quoted attribute
+ * or start markup (`"`, `<`, `>`, `&`).
+ */
+export function passportPageHtml(html: string, id: string): string {
+  const encoded = encodeURIComponent(id)
+  return html.replaceAll(PASSPORT_ID_SLOT, () => encoded)
 }
 
 interface Asset {
@@ -248,6 +266,19 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
   for (const [url, file] of Object.entries(PAGES)) {
     const page = assets.get(file)
     if (page === undefined) throw new Error(`accord: web page ${file} is missing in ${root}`)
+    if (url === PASSPORT_PAGE) {
+      const html = page.body.toString('utf8')
+      if (!html.includes(PASSPORT_ID_SLOT))
+        throw new Error(
+          `accord: web page ${file} has no ${PASSPORT_ID_SLOT} for its raw-record link`,
+        )
+      app.get<{ Params: { id: string } }>(url, { schema: { hide: true } }, async (request, reply) =>
+        secure(reply, page.type)
+          .header('cache-control', 'no-cache')
+          .send(passportPageHtml(html, request.params.id)),
+      )
+      continue
+    }
     app.get(url, { schema: { hide: true } }, async (_request, reply) =>
       secure(reply, page.type).header('cache-control', 'no-cache').send(page.body),
     )

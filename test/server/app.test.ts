@@ -12,6 +12,7 @@ import { flipChar } from '../fixtures/passport/forge.js'
 import {
   LIST_ID,
   NOW,
+  audienceOf,
   inlinePolicy,
   makePassport,
   makeSigner,
@@ -164,6 +165,7 @@ describe('POST /api/v1/passports', () => {
       headers: {
         'content-type': 'application/json',
         authorization: await signRequest(issuer, {
+          audience: await audienceOf(t.app),
           method: 'PUT',
           path: '/api/v1/status-lists/x',
           body: JSON.stringify({ passport: p.token }),
@@ -429,6 +431,7 @@ describe('reads', () => {
         '/api/v1/passports/{id}',
         '/api/v1/passports/{id}/endorsements',
         '/api/v1/passports/{id}/status',
+        '/api/v1/registry',
         '/api/v1/status-lists/{listId}',
         '/api/v1/systems/{subjectId}/passports',
         '/api/v1/ui/passports/{id}',
@@ -439,6 +442,9 @@ describe('reads', () => {
       ].sort(),
     )
     expect(doc.paths['/api/v1/passports'].post.responses['201']).toBeDefined()
+    expect(doc.components.securitySchemes.accordSignature.description).toMatch(
+      /\{aud, htm, htu, iat, jti, body_sha256\}.*GET \/api\/v1\/registry/,
+    )
   })
 })
 

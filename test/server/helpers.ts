@@ -12,6 +12,7 @@ import {
 } from '../../src/core/passport/status.js'
 import type { Signer } from '../../src/core/ports.js'
 import type { RegistryStore } from '../../src/core/store.js'
+import { LOG_API } from '../../src/core/tlog/api.js'
 import { buildApp, type BuildAppOptions } from '../../src/server/app.js'
 import { signRequest } from '../../src/server/signed-request.js'
 import { openPgliteStore, MEMORY, type SqlStore } from '../../src/node/store/index.js'
@@ -46,8 +47,9 @@ export async function appOn(
   store: RegistryStore,
   logKey: Signer,
   options: AppOptions = {},
+  origin = 'test.example/accord/log',
 ): Promise<AppOnStore> {
-  const registry = await openRegistry({ store, logKey, origin: 'test.example/accord/log' })
+  const registry = await openRegistry({ store, logKey, origin })
   const app = await buildApp({
     store,
     registry,
@@ -107,6 +109,15 @@ export interface SignedInjectOptions {
   jti?: string
   /** Sign this body instead of the one sent (for body hash tests). */
   signedBody?: string
+  /** The `aud` to sign; default the app's own (its GET /api/v1/registry), as `accord publish`. */
+  audience?: string
+}
+
+/** The audience of the app's registry, read as clients read it (GET /api/v1/registry). */
+export async function audienceOf(app: FastifyInstance): Promise<string> {
+  const res = await app.inject(LOG_API.registry)
+  if (res.statusCode !== 200) throw new Error(`GET ${LOG_API.registry}: ${res.statusCode}`)
+  return (res.json() as { audience: string }).audience
 }
 
 /** Injects a request signed as `accord publish` signs it. */
@@ -119,6 +130,7 @@ export async function signedInject(app: FastifyInstance, o: SignedInjectOptions)
       typeof o.body === 'string' ? 'application/statuslist+jwt' : 'application/json'
   if (o.signer)
     headers.authorization = await signRequest(o.signer, {
+      audience: o.audience ?? (await audienceOf(app)),
       method: o.method,
       path: o.url.split('?')[0] as string,
       body: o.signedBody ?? payload,

@@ -12,6 +12,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { apiUrl } from '../../src/core/tlog/api.js'
 import { generateKeyPair, signerFromJwk, writeKeyPair } from '../../src/node/keys.js'
+import { signRequest } from '../../src/server/signed-request.js'
 import { run } from '../cli/helpers.js'
 import { makePassport, NOW, startApp, type TestApp } from './helpers.js'
 
@@ -102,13 +103,14 @@ describe('a registry under a path prefix', () => {
     expect(r1.stderr).toBe('')
     expect(r1.code).toBe(0)
     expect(r1.json().id).toBe(one.id)
-    expect(asked).toEqual([`${PREFIX}/api/v1/passports`])
+    // The registry's audience is read under the prefix too, and signed into the request.
+    expect(asked).toEqual([`${PREFIX}/api/v1/registry`, `${PREFIX}/api/v1/passports`])
 
     asked = []
     const [a, b] = [await passportFile(2), await passportFile(3)]
     const r2 = await cli(['publish', a.file, b.file, '--registry', `${base}/`, '--key', keyPath])
     expect(r2.code).toBe(0)
-    expect(asked).toEqual([`${PREFIX}/api/v1/passports/batch`])
+    expect(asked).toEqual([`${PREFIX}/api/v1/registry`, `${PREFIX}/api/v1/passports/batch`])
     expect((await t.store.getPassport(b.id))?.logIndex).not.toBeNull()
   })
 
@@ -143,5 +145,85 @@ describe('a registry under a path prefix', () => {
       expect(asked).toContain(`${PREFIX}/api/v1/log/checkpoint`)
       for (const a of asked) expect(a.startsWith(`${PREFIX}/api/v1/`)).toBe(true)
     }
+  })
+})
+
+describe('signed requests under a path prefix', () => {
+  /** Sends a request signed for the registry's audience (read under the prefix) via the proxy. */
+  async function send(method: 'POST' | 'DELETE', apiPath: string, body?: unknown) {
+    const info = (await (await fetch(apiUrl(base, '/api/v1/registry'))).json()) as {
+      audience: string
+    }
+    const text = body === undefined ? '' : JSON.stringify(body)
+    const authorization = await signRequest(signer, {
+      audience: info.audience,
+      method,
+      path: apiPath,
+      body: text,
+      nowSeconds: NOW,
+    })
+    return fetch(apiUrl(base, apiPath), {
+      method,
+      headers: {
+        authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: text }),
+    })
+  }
+
+  it('the registry names its audience under the prefix, and accepts a revocation and a delegation signed for it', async () => {
+    const info = await fetch(apiUrl(base, '/api/v1/registry'))
+    expect(info.status).toBe(200)
+    expect(((await info.json()) as { audience: string }).audience).toBe(t.registry.verifierKey)
+
+    const p = await passportFile(5)
+    expect((await cli(['publish', p.file, '--registry', base, '--key', keyPath])).code).toBe(0)
+    const desk = await signerFromJwk((await generateKeyPair({ alg: 'ES256' })).privateJwk)
+    const { kty, crv, x, y } = desk.publicJwk
+    const granted = await send('POST', '/api/v1/delegations', {
+      delegate: { kty, crv, x, y },
+      scope: 'status',
+    })
+    expect(granted.status).toBe(201)
+    const { id: delegationId } = (await granted.json()) as { id: string }
+    const withdrawn = await send(
+      'DELETE',
+      `/api/v1/delegations/${encodeURIComponent(delegationId)}`,
+    )
+    expect(withdrawn.status).toBe(200)
+
+    const revoked = await send('POST', `/api/v1/passports/${encodeURIComponent(p.id)}/status`, {
+      status: 'revoked',
+    })
+    expect(revoked.status).toBe(200)
+    expect((await t.store.getPassport(p.id))?.status).toBe('revoked')
+    for (const a of asked) expect(a.startsWith(`${PREFIX}/api/v1/`)).toBe(true)
+  })
+})
+
+describe('the web UI under a path prefix, without JavaScript', () => {
+  it("the passport page's note links to the raw record relative to the page, under the prefix", async () => {
+    const p = await passportFile(6)
+    expect((await cli(['publish', p.file, '--registry', base, '--key', keyPath])).code).toBe(0)
+    const pageUrl = `${base}/passports/${encodeURIComponent(p.id)}`
+    const html = await (await fetch(pageUrl)).text()
+    const noscript = /<noscript\s*>([\s\S]*?)<\/noscript\s*>/.exec(html)?.[1] ?? ''
+    expect(noscript).not.toMatch(/"\/api\//)
+    const href = /href="([^"]+)"/.exec(noscript)?.[1]
+    expect(href).toBe(`../api/v1/passports/${encodeURIComponent(p.id)}`)
+
+    asked = []
+    const record = await fetch(new URL(href!, pageUrl))
+    expect(record.status).toBe(200)
+    expect(((await record.json()) as { id: string }).id).toBe(p.id)
+    expect(asked).toEqual([`${PREFIX}/api/v1/passports/${encodeURIComponent(p.id)}`])
+  })
+
+  it('an id that is not a passport still gives a page whose link cannot leave the attribute', async () => {
+    const id = `"><script>x</script>&'`
+    const html = await (await fetch(`${base}/passports/${encodeURIComponent(id)}`)).text()
+    expect(html).not.toContain('<script>x')
+    expect(html).toContain(`href="../api/v1/passports/${encodeURIComponent(id)}"`)
   })
 })

@@ -18,6 +18,7 @@ import { newPostgresDatabase } from '../node/store/pg-database.js'
 import {
   NOW,
   appOn,
+  audienceOf,
   makePassport,
   makeSigner,
   publish,
@@ -29,6 +30,7 @@ const serverOn = appOn
 
 /** A signed request as it goes over the wire, to send again byte for byte. */
 async function signed(
+  app: FastifyInstance,
   signer: Signer,
   method: 'POST' | 'PUT',
   url: string,
@@ -36,6 +38,7 @@ async function signed(
 ): Promise<InjectOptions> {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
   const authorization = await signRequest(signer, {
+    audience: await audienceOf(app),
     method,
     path: url,
     body: text,
@@ -94,9 +97,11 @@ function replayTests(name: string, open: () => Promise<Handle>) {
       try {
         const p = await makePassport(issuer, 1)
         expect((await publish(a.app, issuer, p.token)).statusCode).toBe(201)
-        const suspend = await signed(issuer, 'POST', statusUrl(p.id), { status: 'suspended' })
+        const suspend = await signed(a.app, issuer, 'POST', statusUrl(p.id), {
+          status: 'suspended',
+        })
         expect((await a.app.inject(suspend)).statusCode).toBe(200)
-        const reinstate = await signed(issuer, 'POST', statusUrl(p.id), { status: 'valid' })
+        const reinstate = await signed(a.app, issuer, 'POST', statusUrl(p.id), { status: 'valid' })
         expect((await a.app.inject(reinstate)).statusCode).toBe(200)
         const size = await s1.logSize()
         // The issuer lifted the suspension; whoever saw its request must not suspend again.
@@ -120,6 +125,7 @@ function replayTests(name: string, open: () => Promise<Handle>) {
           // A status list upload that would succeed twice (same token): only the replay check
           // can refuse the second one.
           const put = await signed(
+            a.app,
             issuer,
             'PUT',
             `/api/v1/status-lists/concurrent-${round}`,
@@ -158,9 +164,11 @@ describe('a signed request is refused after the registry restarted (PGlite data 
     await store.migrate()
     let server = await serverOn(store, logKey)
     expect((await publish(server.app, issuer, p.token)).statusCode).toBe(201)
-    const suspend = await signed(issuer, 'POST', statusUrl(p.id), { status: 'suspended' })
+    const suspend = await signed(server.app, issuer, 'POST', statusUrl(p.id), {
+      status: 'suspended',
+    })
     expect((await server.app.inject(suspend)).statusCode).toBe(200)
-    const reinstate = await signed(issuer, 'POST', statusUrl(p.id), { status: 'valid' })
+    const reinstate = await signed(server.app, issuer, 'POST', statusUrl(p.id), { status: 'valid' })
     expect((await server.app.inject(reinstate)).statusCode).toBe(200)
     await server.close()
     await store.close()

@@ -3,6 +3,7 @@ import { base64url } from 'jose'
 import {
   ReplayCache,
   StoredReplayGuard,
+  sha256Hex,
   signRequest,
   verifySignedRequest,
 } from '../../src/server/signed-request.js'
@@ -11,10 +12,12 @@ import { makeSigner } from '../fixtures/passport/signer.js'
 
 const NOW = 1_800_000_000
 const body = '{"a":1}'
+const AUDIENCE = 'registry-a.example/log+0a1b2c3d+AQIDBA'
 
 async function verify(authorization: string, replay = new ReplayCache()) {
   return verifySignedRequest({
     authorization,
+    audience: AUDIENCE,
     method: 'POST',
     path: '/api/v1/passports',
     body,
@@ -28,6 +31,7 @@ describe('signed requests', () => {
     for (const alg of ['EdDSA', 'ES256'] as const) {
       const signer = await makeSigner(alg)
       const auth = await signRequest(signer, {
+        audience: AUDIENCE,
         method: 'post',
         path: '/api/v1/passports',
         body,
@@ -78,6 +82,72 @@ describe('signed requests', () => {
     await expect(verify('Bearer abc')).rejects.toMatchObject({
       code: 'ERR_PASSPORT_REQUEST_UNAUTHENTICATED',
     })
+  })
+})
+
+describe('signed requests name their registry (aud)', () => {
+  /** A request signed by hand, with `payload` as given (aud present or not). */
+  async function signedWith(payload: Record<string, unknown>) {
+    const signer = await makeSigner()
+    const { kty, crv, x } = signer.publicJwk
+    const jws = await signJws(
+      { alg: 'EdDSA', typ: 'accord-request+jwt', kid: signer.kid, jwk: { kty, crv, x } },
+      {
+        htm: 'POST',
+        htu: '/api/v1/passports',
+        iat: NOW,
+        jti: `j-${crypto.randomUUID()}`,
+        body_sha256: sha256Hex(body),
+        ...payload,
+      },
+      signer,
+    )
+    return `Accord-Signature ${jws}`
+  }
+
+  it('puts the audience in the payload as aud', async () => {
+    const auth = await signRequest(await makeSigner(), {
+      audience: AUDIENCE,
+      method: 'POST',
+      path: '/api/v1/passports',
+      body,
+      nowSeconds: NOW,
+    })
+    const payload = JSON.parse(
+      Buffer.from(auth.split(' ')[1]!.split('.')[1]!, 'base64url').toString('utf8'),
+    ) as Record<string, unknown>
+    expect(payload.aud).toBe(AUDIENCE)
+    await expect(verify(auth)).resolves.toBeDefined()
+  })
+
+  it('refuses a request without aud, or for another registry, and does not use up its jti', async () => {
+    const replay = new ReplayCache()
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{}, /no "aud"/],
+      [{ aud: 'registry-b.example/log+0a1b2c3d+AQIDBA' }, /another registry/],
+      [{ aud: [AUDIENCE] }, /another registry/],
+      [{ aud: '' }, /another registry/],
+    ]
+    for (const [payload, message] of cases)
+      await expect(verify(await signedWith(payload), replay)).rejects.toMatchObject({
+        code: 'ERR_PASSPORT_REQUEST_WRONG_AUDIENCE',
+        message: expect.stringMatching(message),
+      })
+    expect(replay.size).toBe(0)
+    await expect(verify(await signedWith({ aud: AUDIENCE }), replay)).resolves.toBeDefined()
+  })
+
+  it('signRequest needs an audience', async () => {
+    const signer = await makeSigner()
+    await expect(
+      signRequest(signer, {
+        audience: '',
+        method: 'POST',
+        path: '/api/v1/passports',
+        body,
+        nowSeconds: NOW,
+      }),
+    ).rejects.toThrow(TypeError)
   })
 })
 

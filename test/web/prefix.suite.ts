@@ -147,6 +147,26 @@ export function prefixTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('without JavaScript, a passport page links to its raw record under the prefix', async () => {
+      const page = await env.browser.newPage({ javaScriptEnabled: false })
+      page.setDefaultTimeout(10_000)
+      await page.goto(base + passportPath('border-biometrics'))
+      // Without scripting the <noscript> content is part of the page, its link included.
+      const link = page.locator('main .note a')
+      await expect(link.innerText()).resolves.toBe('in the registry API')
+      expect(await linksOutsidePrefix(page)).toEqual([])
+      expect(outside()).toEqual([])
+      const [answer] = await Promise.all([page.waitForNavigation(), link.click()])
+      expect(answer?.status()).toBe(200)
+      const id = harness.passports['border-biometrics'].id
+      expect(new URL(page.url()).pathname).toBe(
+        `${PREFIX}/api/v1/passports/${encodeURIComponent(id)}`,
+      )
+      // On the JSON document (no <link rel="icon">) Chromium asks for /favicon.ico at the root.
+      expect(outside().filter((u) => u !== '/favicon.ico')).toEqual([])
+      await page.close()
+    })
+
     it("the verify page checks revocation with this registry's copy of the status list", async () => {
       const { page, errors } = await open('/')
       await page.locator('#policy option[value="eu-police-procurement"]').waitFor({

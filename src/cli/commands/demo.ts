@@ -10,6 +10,7 @@ import { packageRoot } from '../../node/paths.js'
 import { generateKeyPair, keyPairPaths, writeKeyPair, fileSigner } from '../../node/keys.js'
 import { issueFromManifest } from '../../node/passport.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
+import { fetchRegistryAudience } from '../../node/tlog/http.js'
 import { signRequest } from '../../server/signed-request.js'
 import { VERSION } from '../version.js'
 import { printJson, progress, resolveAsOf, type Ctx, warnOnStderr } from '../common.js'
@@ -209,6 +210,8 @@ async function uploadStatusList(
 ): Promise<void> {
   const body = (await readFile(tokenFile, 'utf8')).trim()
   const authorization = await signRequest(signer, {
+    // Signed for this registry, as every write (`accord publish` reads it the same way).
+    audience: await fetchRegistryAudience(server.url),
     method: 'PUT',
     path: listPath,
     body,

@@ -8,6 +8,7 @@ import {
 } from '../../core/errors.js'
 import { apiUrl } from '../../core/tlog/api.js'
 import { fileSigner } from '../../node/keys.js'
+import { fetchRegistryAudience } from '../../node/tlog/http.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { MAX_BATCH_PASSPORTS } from '../../server/limits.js'
 import { signRequest } from '../../server/signed-request.js'
@@ -36,7 +37,8 @@ export interface PublishToRegistryOptions {
 export async function publishToRegistry(
   options: PublishToRegistryOptions,
 ): Promise<{ id: string; logIndex: number }> {
-  const json = await postSigned(options, PUBLISH_PATH, { passport: options.passport })
+  const registry = await registryOf(options)
+  const json = await postSigned(options, registry, PUBLISH_PATH, { passport: options.passport })
   if (typeof json.id === 'string' && typeof json.logIndex === 'number')
     return { id: json.id, logIndex: json.logIndex }
   throw unexpected(json)
@@ -59,11 +61,14 @@ export async function publishManyToRegistry(
   options: PublishManyOptions,
 ): Promise<{ id: string; logIndex: number }[]> {
   const out: { id: string; logIndex: number }[] = []
+  const registry = await registryOf(options)
   for (let i = 0; i < options.passports.length; i += MAX_BATCH_PASSPORTS) {
     const passports = options.passports.slice(i, i + MAX_BATCH_PASSPORTS)
-    const json = await postSigned(options, BATCH_PATH, { passports }).catch((err: unknown) => {
-      throw named(err, options.names, i)
-    })
+    const json = await postSigned(options, registry, BATCH_PATH, { passports }).catch(
+      (err: unknown) => {
+        throw named(err, options.names, i)
+      },
+    )
     const items = Array.isArray(json.items) ? (json.items as unknown[]) : []
     if (items.length !== passports.length) throw unexpected(json)
     for (const item of items) {
@@ -103,12 +108,22 @@ function unexpected(json: Record<string, unknown>): AccordError {
   })
 }
 
-/** POSTs `payload` as JSON with a signed request; the parsed 201 body, or the registry's error. */
-async function postSigned(
+/** Where and how a command writes: the registry's base URL, its audience, and the issuer key. */
+interface TargetRegistry {
+  base: URL
+  audience: string
+  signer: Awaited<ReturnType<typeof fileSigner>>
+}
+
+/**
+ * Checks `--registry`, loads the issuer key, and reads the registry's audience (`GET
+ * /api/v1/registry`), which every request signed for it names as `aud`, so that it cannot be
+ * replayed at another registry. Local problems (the URL, the key) are reported before any
+ * request is sent.
+ */
+async function registryOf(
   options: Omit<PublishToRegistryOptions, 'passport'>,
-  path: string,
-  payload: unknown,
-): Promise<Record<string, unknown>> {
+): Promise<TargetRegistry> {
   let base: URL
   try {
     base = new URL(options.registry)
@@ -126,14 +141,32 @@ async function postSigned(
       code: 'ERR_CONFIG_BAD_ARGS',
       message: `--registry must not hold a user name or password (${base.protocol}//USER:PASSWORD@${base.host}); the registry authenticates each write by the issuer key's signature, so give ${base.protocol}//${base.host}${base.pathname === '/' ? '' : base.pathname}`,
     })
+  const signer = await fileSigner(options.keyPath)
+  // Under the base URL's path, as every request (`apiUrl`): behind a prefix it is the registry
+  // there that answers.
+  const audience = await fetchRegistryAudience(base.href, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: options.timeoutMs ?? 30_000,
+  })
+  return { base, audience, signer }
+}
+
+/** POSTs `payload` as JSON with a signed request; the parsed 201 body, or the registry's error. */
+async function postSigned(
+  options: Omit<PublishToRegistryOptions, 'passport'>,
+  { base, audience, signer }: TargetRegistry,
+  path: string,
+  payload: unknown,
+): Promise<Record<string, unknown>> {
   // Under the base URL's path: a registry served under https://host/prefix/ gets its requests at
   // /prefix/api/v1/... (`new URL(path, base)` dropped the prefix).
   const url = apiUrl(base, path)
-  const signer = await fileSigner(options.keyPath)
   const body = JSON.stringify(payload)
-  // The signature names the API path as the registry routes it (docs/api.md, "Signed requests"):
-  // a reverse proxy that serves the registry under a prefix forwards the request without it.
+  // The signature names the registry (`aud`) and the API path as the registry routes it
+  // (docs/api.md, "Signed requests"): a reverse proxy that serves the registry under a prefix
+  // forwards the request without it.
   const authorization = await signRequest(signer, {
+    audience,
     method: 'POST',
     path,
     body,

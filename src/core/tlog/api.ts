@@ -18,6 +18,11 @@ export const LOG_API = {
   entries: '/api/v1/log/entries',
   /** GET `/api/v1/passports/:id`: the stored passport, with `logIndex`. */
   passports: '/api/v1/passports',
+  /**
+   * GET: JSON `RegistryInfoResponse`, who the registry is: the `audience` that signed requests to
+   * it carry as `aud` (src/server/signed-request.ts), and its log's origin and verifier key.
+   */
+  registry: '/api/v1/registry',
 } as const
 
 /** Content type of the checkpoint endpoint. */
@@ -107,3 +112,17 @@ export const PassportLogRefSchema = z.object({
   id: z.string(),
   logIndex: count.nullable(),
 })
+
+/** Longest audience a client accepts (a verifier key is an origin of a few dozen characters + 54). */
+export const MAX_AUDIENCE_CHARS = 1024
+
+/**
+ * Body of `GET /api/v1/registry`. `audience` is opaque to clients: they copy it into the `aud`
+ * of the requests they sign for this registry. (It is the log's verifier key today.)
+ */
+export const RegistryInfoResponseSchema = z.object({
+  audience: z.string().min(1).max(MAX_AUDIENCE_CHARS),
+  logOrigin: z.string(),
+  logVerifierKey: z.string(),
+})
+export type RegistryInfoResponse = z.infer<typeof RegistryInfoResponseSchema>

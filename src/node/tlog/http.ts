@@ -12,6 +12,7 @@ import {
   consistencyProofPath,
   inclusionProofPath,
   passportPath,
+  RegistryInfoResponseSchema,
 } from '../../core/tlog/api.js'
 
 export type FetchFn = typeof fetch
@@ -132,4 +133,27 @@ export async function fetchPassport(
 ): Promise<unknown> {
   const text = await get(base, passportPath(id), options, true)
   return text === null ? null : json(text, 'passport record')
+}
+
+/**
+ * The registry's audience (`GET /api/v1/registry`): what a request signed for it carries as
+ * `aud` (src/server/signed-request.ts). Read for each command, never cached: it is the registry
+ * at `base` that must accept the request.
+ */
+export async function fetchRegistryAudience(
+  base: string,
+  options: LogHttpOptions = {},
+): Promise<string> {
+  const text = await get(base, LOG_API.registry, options, true)
+  if (text === null)
+    throw unavailable(
+      `${apiUrl(normalizeLogUrl(base), LOG_API.registry).href} answered 404: that is not an Accord registry, or one too old to name its audience for signed requests (update it)`,
+    )
+  const parsed = RegistryInfoResponseSchema.safeParse(json(text, 'registry description'))
+  if (!parsed.success)
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: `the registry's ${LOG_API.registry} does not name its "audience" (a non-empty string)`,
+    })
+  return parsed.data.audience
 }
