@@ -3,6 +3,7 @@
  * command on a fresh commander program) over real HTTP.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Command } from 'commander'
@@ -95,6 +96,25 @@ describe('accord serve + accord publish', () => {
     expect((await fetch(`${server.url}/api/v1/passports/${encodeURIComponent(p.id)}`)).status).toBe(
       404,
     )
+  })
+
+  it('names the registry, not a log, when the registry cannot be reached', async () => {
+    const pair = await generateKeyPair({ alg: 'EdDSA' })
+    const { privatePath } = await writeKeyPair(path.join(dir, 'keys'), 'unreachable', pair)
+    const p = await makePassport(await signerFromJwk(pair.privateJwk))
+    const file = path.join(dir, 'unreachable.sd-jwt')
+    writeFileSync(file, p.token)
+    // A port nothing listens on: one a throwaway listener had, once it has closed.
+    const gone = createServer()
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`
+    await new Promise<void>((resolve) => gone.close(() => resolve()))
+    const err = await runPublish([file, '--registry', url, '--key', privatePath]).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    )
+    expect(err).toMatchObject({ code: 'ERR_TLOG_UNAVAILABLE' })
+    expect(err?.message).toContain(`cannot reach the registry at ${url}/api/v1/registry`)
   })
 
   it('publishes many passport files in batches of 100, each all or none, with progress', async () => {

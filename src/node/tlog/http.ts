@@ -52,12 +52,16 @@ export function normalizeLogUrl(url: string): string {
   return u.toString().replace(/\/+$/, '')
 }
 
-/** GETs `base + path`; returns the body text, or null for 404 when `allow404`. */
+/**
+ * GETs `base + path`; returns the body text, or null for 404 when `allow404`. `who` names the
+ * server in messages: the log, or the registry a write is about to be signed for.
+ */
 async function get(
   base: string,
   path: string,
   options: LogHttpOptions,
   allow404 = false,
+  who = 'the log',
 ): Promise<string | null> {
   // Under the base URL's path: a log served under https://host/prefix/ is asked at /prefix/api/...
   const url = apiUrl(normalizeLogUrl(base), path).href
@@ -69,10 +73,10 @@ async function get(
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     })
   } catch (err) {
-    throw unavailable(`cannot reach the log at ${url}: ${(err as Error).message}`, err)
+    throw unavailable(`cannot reach ${who} at ${url}: ${(err as Error).message}`, err)
   }
   if (allow404 && res.status === 404) return null
-  if (res.status !== 200) throw unavailable(`the log answered ${res.status} for ${url}`)
+  if (res.status !== 200) throw unavailable(`${who} answered ${res.status} for ${url}`)
   const declared = Number(res.headers.get('content-length') ?? '0')
   if (declared > MAX_LOG_RESPONSE_BYTES) throw unavailable(`the response of ${url} is too large`)
   if (res.body === null) return ''
@@ -144,7 +148,7 @@ export async function fetchRegistryAudience(
   base: string,
   options: LogHttpOptions = {},
 ): Promise<string> {
-  const text = await get(base, LOG_API.registry, options, true)
+  const text = await get(base, LOG_API.registry, options, true, 'the registry')
   if (text === null)
     throw unavailable(
       `${apiUrl(normalizeLogUrl(base), LOG_API.registry).href} answered 404: that is not an Accord registry, or one too old to name its audience for signed requests (update it)`,
