@@ -76,6 +76,8 @@ export async function runProcess(
 export async function issuedExample(
   example: string,
   keyNames: readonly string[] = ['issuer'],
+  /** When the passport is issued (seconds since the epoch); default now. */
+  nowSeconds?: number,
 ): Promise<(...parts: string[]) => string> {
   const dir = mkdtempSync(path.join(tmpdir(), `accord-${example}-passport-`))
   const p = (...parts: string[]) => path.join(dir, ...parts)
@@ -83,16 +85,20 @@ export async function issuedExample(
     const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name])
     if (r.code !== 0) throw new Error(`keys generate ${name}: ${r.stderr}`)
   }
-  const issued = await run([
-    'issue',
-    path.join(EXAMPLES, example, 'accord.yaml'),
-    '--key',
-    p('keys', 'issuer.private.jwk.json'),
-    '--status-dir',
-    p('status'),
-    '--out',
-    p('passport.sd-jwt'),
-  ])
+  const issued = await run(
+    [
+      'issue',
+      path.join(EXAMPLES, example, 'accord.yaml'),
+      '--key',
+      p('keys', 'issuer.private.jwk.json'),
+      '--status-dir',
+      p('status'),
+      '--out',
+      p('passport.sd-jwt'),
+    ],
+    undefined,
+    nowSeconds,
+  )
   if (issued.code !== 0) throw new Error(`issue ${example}: ${issued.stderr}`)
   return p
 }

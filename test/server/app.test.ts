@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -8,6 +9,7 @@ import {
 import { parsePolicy } from '../../src/core/policy/parse.js'
 import { verifyPassport } from '../../src/node/passport.js'
 import { sha256Hex, signRequest } from '../../src/server/signed-request.js'
+import { issuedExample } from '../cli/helpers.js'
 import { flipChar } from '../fixtures/passport/forge.js'
 import {
   LIST_ID,
@@ -532,6 +534,43 @@ describe('POST /api/v1/verify', () => {
     expect(typo.json().code).toBe('ERR_CONFIG_POLICY_INVALID')
     expect(typo.json().message).toContain('eu-ai-act:art-122 is not in the eu-ai-act catalog')
   })
+
+  it('says the Art. 111 status the passport carries (legacy), as accord verify --json does', async () => {
+    // Issued at the registry's clock (NOW), so it is valid when the registry verifies it.
+    const f = await issuedExample('border-biometrics', ['issuer'], NOW)
+    const jwk = readFileSync(f('keys', 'issuer.public.jwk.json'), 'utf8')
+    const policy = inlinePolicy({ publicJwk: JSON.parse(jwk) } as TestSigner, 'legacy')
+    const verify = async (passport: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        payload: { passport, policy },
+      })
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json()
+    }
+    const body = await verify(readFileSync(f('passport.sd-jwt'), 'utf8').trim())
+    expect(body.legacy).toEqual([
+      expect.objectContaining({
+        jurisdiction: 'eu-ai-act',
+        claim: 'classification.eu-ai-act.legacy.highRisk',
+        status: expect.objectContaining({
+          placedOnMarket: '2026-11-02',
+          appliesFrom: '2030-08-02',
+        }),
+      }),
+    ])
+    expect(body.legacy[0].sentence).toMatch(
+      /^Art\. 111\(2\): placed on the market on 2026-11-02, .* apply from 2030-08-02/,
+    )
+    // Asked again (the verifier remembers the passport): the same answer.
+    expect((await verify(readFileSync(f('passport.sd-jwt'), 'utf8').trim())).legacy).toEqual(
+      body.legacy,
+    )
+    // A passport without the member has an empty list, as one that is not a passport at all.
+    expect((await verify((await makePassport(issuer, 31)).token)).legacy).toEqual([])
+    expect((await verify('not-a-passport')).legacy).toEqual([])
+  }, 60_000)
 
   it('answers a passport verified again (remembered) exactly as the first time, status included', async () => {
     const p = await makePassport(issuer, 9)

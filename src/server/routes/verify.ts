@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
 import { AccordError, ConfigError, type Issue } from '../../core/errors.js'
 import { parsePublicKeys } from '../../core/passport/jwk.js'
+import { legacyNotes } from '../../core/passport/legacy.js'
 import { MAX_STATUS_LIST_TOKEN_BYTES, StatusListCache } from '../../core/passport/status.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
 import type { VerificationResult } from '../../core/passport/types.js'
@@ -89,7 +90,7 @@ async function policyFromText(text: string): Promise<LoadedPolicy> {
 }
 
 /**
- * The JSON text of claims, per claims object. The verifier hands out the same (frozen) claims
+ * The JSON text of the claims and their Art. 111 notes, per claims object. The verifier hands out the same (frozen) claims
  * object for a passport it remembers, so a passport verified again and again is written once.
  */
 const claimsText = new WeakMap<object, string>()
@@ -98,18 +99,19 @@ const claimsText = new WeakMap<object, string>()
  * The result as JSON text. The 200 schema documents the result (OpenAPI) and filters nothing
  * (additional properties allowed), so the text is written with JSON.stringify: faster than the
  * schema-compiled serializer on the claims and the check messages (about a sixth of a request's
- * CPU), and the claims' text is reused (see claimsText). `claims` comes last.
+ * CPU), and the text of the claims and their Art. 111 notes is reused (see claimsText). `legacy`
+ * (the notes, as in `accord verify --json`: empty without claims) and `claims` come last.
  */
 function resultText(result: VerificationResult): string {
   const { claims, ...rest } = result
   const text = JSON.stringify(rest)
-  if (claims === undefined) return text
-  let claimsJson = claimsText.get(claims)
-  if (claimsJson === undefined) {
-    claimsJson = JSON.stringify(claims)
-    if (Object.isFrozen(claims)) claimsText.set(claims, claimsJson)
+  if (claims === undefined) return `${text.slice(0, -1)},"legacy":[]}`
+  let tail = claimsText.get(claims)
+  if (tail === undefined) {
+    tail = `"legacy":${JSON.stringify(legacyNotes(claims.credentialSubject))},"claims":${JSON.stringify(claims)}`
+    if (Object.isFrozen(claims)) claimsText.set(claims, tail)
   }
-  return `${text.slice(0, -1)},"claims":${claimsJson}}`
+  return `${text.slice(0, -1)},${tail}}`
 }
 
 export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -186,6 +188,20 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
                     outcome: { type: 'string' },
                     reason: { type: 'string' },
                     message: { type: 'string' },
+                  },
+                },
+              },
+              legacy: {
+                type: 'array',
+                description:
+                  'The EU AI Act Art. 111 status the disclosed classification carries (systems and models already on the market), one sentence each; empty when none',
+                items: {
+                  type: 'object',
+                  properties: {
+                    jurisdiction: { type: 'string' },
+                    claim: { type: 'string' },
+                    status: { type: 'object', additionalProperties: true },
+                    sentence: { type: 'string' },
                   },
                 },
               },
