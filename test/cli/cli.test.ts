@@ -526,6 +526,11 @@ describe('required options', () => {
     const issue = await run(['issue', '--help'])
     expect(issue.stdout).toMatch(/--key <file>((?!\n {2}-)[\s\S])*\(required\)/)
   })
+
+  it("issue's help gives the default status uri of the default (urn) issuer", async () => {
+    const issue = await run(['issue', '--help'])
+    expect(issue.stdout.replace(/\s+/g, ' ')).toContain('else https://status.accord.invalid/<kid>')
+  })
 })
 
 describe('accord schema and catalog', () => {
