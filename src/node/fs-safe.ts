@@ -241,8 +241,14 @@ async function writeNew(file: string, data: string | Uint8Array, mode?: number):
   }
 }
 
-function writeError(what: string, cause: unknown): DocumentError {
-  const reason = cause instanceof Error ? cause.message : String(cause)
+/** Why a file cannot be written where a directory is: said the same by every writer. */
+const IS_A_DIRECTORY = 'it is a directory; give a file name inside it'
+
+function writeError(
+  what: string,
+  cause: unknown,
+  reason = cause instanceof Error ? cause.message : String(cause),
+): DocumentError {
   return new DocumentError({
     code: 'ERR_DOCUMENT_WRITE',
     message: `could not write ${what}: ${reason}; nothing was changed`,
@@ -258,9 +264,7 @@ function writeError(what: string, cause: unknown): DocumentError {
  */
 export async function assertWritableFile(file: string): Promise<void> {
   const info = await lstat(file).catch(() => undefined)
-  if (info?.isDirectory()) {
-    throw writeError(file, new Error('it is a directory; give a file name inside it'))
-  }
+  if (info?.isDirectory()) throw writeError(file, undefined, IS_A_DIRECTORY)
   // A probe file as writeFileAtomic would create (access(W_OK) says yes where creating a file
   // still fails, e.g. for root in /sys).
   const probe = tempName(file)
@@ -291,7 +295,9 @@ export async function writeFileAtomic(
     await rename(tmp, file)
   } catch (cause) {
     await rm(tmp, { force: true }).catch(() => undefined)
-    throw writeError(file, cause)
+    // The rename over a directory fails with EISDIR, whose message names the temporary file.
+    const isDirectory = (cause as NodeJS.ErrnoException).code === 'EISDIR'
+    throw writeError(file, cause, isDirectory ? IS_A_DIRECTORY : undefined)
   }
 }
 

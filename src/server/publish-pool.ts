@@ -85,7 +85,8 @@ function verifierCache(): (key: RequestKey) => PassportVerifier {
 function refused(
   message: string,
   code: AccordErrorCode = 'ERR_PASSPORT_REJECTED',
-  reason: string | undefined = 'malformed',
+  // null, not undefined, for none: an undefined argument takes the default.
+  reason: string | null = 'malformed',
 ): PublishOutcome {
   return {
     ok: false,
@@ -118,7 +119,7 @@ async function checkOne(
     return refused(
       `the passport was signed by key ${JSON.stringify(passportKid ?? null)}, not by the key that signed this request (${key.kid}); only its issuer may publish it`,
       'ERR_PASSPORT_REQUEST_FORBIDDEN',
-      undefined,
+      null,
     )
   const verified = await verifierFor(key).verify(token, { nowSeconds: request.nowSeconds })
   if (!verified.ok || !verified.claims) {

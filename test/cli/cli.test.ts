@@ -526,6 +526,11 @@ describe('required options', () => {
     const issue = await run(['issue', '--help'])
     expect(issue.stdout).toMatch(/--key <file>((?!\n {2}-)[\s\S])*\(required\)/)
   })
+
+  it("issue's help gives the default status uri of the default (urn) issuer", async () => {
+    const issue = await run(['issue', '--help'])
+    expect(issue.stdout.replace(/\s+/g, ' ')).toContain('else https://status.accord.invalid/<kid>')
+  })
 })
 
 describe('accord schema and catalog', () => {
@@ -570,6 +575,10 @@ describe('accord schema and catalog', () => {
     // The reference column starts at the same place on every line, long framework ids included.
     const korea = (await run(['catalog', 'korea-ai-basic-act'])).stdout.trimEnd().split('\n')
     expect(new Set(korea.map((l) => l.indexOf(' Art. ') + 1)).size).toBe(1)
+    // So does the name column of the list of catalogs and mappings.
+    const list = (await run(['catalog'])).stdout.trimEnd().split('\n')
+    expect(list.some((l) => l.startsWith('korea-ai-basic-act '))).toBe(true)
+    expect(new Set(list.map((l) => /^\S+ +/.exec(l)?.[0].length)).size).toBe(1)
     const typo = await run(['catalog', 'eu-ai-ac'])
     expect(typo.code).toBe(2)
     expect(typo.stderr).toContain('did you mean "eu-ai-act"?')

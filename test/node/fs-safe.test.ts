@@ -269,6 +269,10 @@ describe('writeFileAtomic', () => {
       (err) => err instanceof DocumentError && err.code === 'ERR_DOCUMENT_WRITE',
     )
     expect(await tree(tmp)).toEqual(['dir', 'dir/keep.txt'])
+    // Said as assertWritableFile says it, not as rename's EISDIR naming the temporary file.
+    await expect(writeFileAtomic(target, 'x')).rejects.toThrow(
+      `could not write ${target}: it is a directory; give a file name inside it; nothing was changed`,
+    )
   })
 })
 

@@ -101,8 +101,22 @@ describe('import model-card', () => {
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('[ERR_EVIDENCE_IMPORT_INVALID]')
     expect(r.stderr).toMatch(/README\.md:1:1: the model card has no YAML front matter/)
-    expect(r.stderr).toMatch(/fix: start README\.md with a YAML front matter block/)
+    expect(r.stderr).toMatch(
+      /fix: start the model card \(README\.md on the Hugging Face Hub\) with/,
+    )
     expect(existsSync(out)).toBe(false)
+  })
+
+  it('CLI: the fix speaks of the file given, whatever its name, not of a README.md', async () => {
+    const card = path.join(tmp(), 'upstream-model-card.md')
+    copyFileSync(path.join(FIXTURES, 'model-card-no-front-matter/README.md'), card)
+    const r = await cli(['import', 'model-card', card])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain(
+      'upstream-model-card.md:1:1: the model card has no YAML front matter',
+    )
+    expect(r.stderr).toContain('fix: start the model card')
+    expect(r.stderr).not.toContain('start README.md')
   })
 
   it('CLI: writes the snippet with --out and prints it', async () => {

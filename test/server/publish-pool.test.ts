@@ -45,6 +45,9 @@ describe('createPublishPool in this thread (workers: 0)', () => {
       'ERR_PASSPORT_REJECTED',
       'ERR_PASSPORT_REJECTED',
     ])
+    // A foreign passport is forbidden, not a verification failure: no reason code (docs/api.md).
+    const foreign = outcomes[40]
+    expect(!foreign?.ok && foreign?.refusal).not.toHaveProperty('reason')
     const broken = outcomes[41]
     expect(!broken?.ok && broken?.refusal).toMatchObject({
       status: 422,

@@ -31,12 +31,14 @@ export function registerCatalog(program: Command, ctx: Ctx): void {
           edges: m.edges.length,
         }))
         if (opts.json) return printJson(ctx.io, { catalogs: list, mappings: maps })
+        // The first column as wide as its longest entry (korea-ai-basic-act, 18 characters).
+        const width = Math.max('mapping'.length, ...list.map((c) => c.framework.length))
         for (const c of list)
           ctx.io.out(
-            `${c.framework.padEnd(14)} ${c.name} (edition ${c.edition}, v${c.version}, ${c.nodes} nodes)\n`,
+            `${c.framework.padEnd(width)} ${c.name} (edition ${c.edition}, v${c.version}, ${c.nodes} nodes)\n`,
           )
         for (const m of maps)
-          ctx.io.out(`mapping        ${m.urn} (v${m.version}, ${m.edges} edges)\n`)
+          ctx.io.out(`${'mapping'.padEnd(width)} ${m.urn} (v${m.version}, ${m.edges} edges)\n`)
         return
       }
       const catalog = set.catalogs.get(framework)

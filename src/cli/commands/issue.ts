@@ -40,7 +40,7 @@ export function registerIssue(program: Command, ctx: Ctx): void {
     .option('--status-dir <dir>', 'issuer status registry (default .accord/status)')
     .option(
       '--status-uri <uri>',
-      'https URL where the status list will be served (default <issuer>/status/<kid>)',
+      'https URL where the status list will be served (default <issuer>/status/<kid> for an https --issuer, else https://status.accord.invalid/<kid>)',
     )
     .option('--holder-key <file>', "holder's public JWK, for key-bound presentations (cnf)")
     .option('--catalogs <dir>', 'directory of catalog files (default: the bundled catalogs)')

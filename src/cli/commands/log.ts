@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import type { Command } from 'commander'
-import { ConfigError, EXIT } from '../../core/errors.js'
+import { ConfigError, EXIT, TlogError } from '../../core/errors.js'
 import { toHex } from '../../core/merkle/hash.js'
 import { verifyCheckpoint } from '../../core/tlog/checkpoint.js'
 import { checkInclusion, type LogProofBundle } from '../../node/tlog/client.js'
@@ -154,11 +154,12 @@ export function registerLog(program: Command, ctx: Ctx): void {
       const v = await verifyCheckpoint(note, verifiersFor(logKey, note), {
         ...(opts.origin ? { origin: opts.origin } : {}),
       })
-      if (!v.ok) {
-        ctx.io.err(`the checkpoint is not valid: ${v.message}\n`)
-        ctx.setExit(EXIT.verificationFailed)
-        return
-      }
+      // Thrown, not printed: with --json the error is then the one JSON document on stdout.
+      if (!v.ok)
+        throw new TlogError({
+          code: 'ERR_TLOG_INVALID',
+          message: `the checkpoint of ${opts.log} is not valid: ${v.message}`,
+        })
       if (opts.out) await writeFileAtomic(opts.out, note)
       const cp = v.checkpoint
       if (opts.json)
@@ -197,11 +198,11 @@ export function registerLog(program: Command, ctx: Ctx): void {
           checkpoint: r.checkpoint.note,
           proof,
         })
-        if (again.outcome !== 'pass') {
-          ctx.io.err(`the log changed its proof: ${again.message}\n`)
-          ctx.setExit(EXIT.verificationFailed)
-          return
-        }
+        if (again.outcome !== 'pass')
+          throw new TlogError({
+            code: 'ERR_TLOG_INVALID',
+            message: `the log at ${opts.log} changed its proof: ${again.message}`,
+          })
         const bundle: LogProofBundle = {
           checkpoint: r.checkpoint.note,
           proof: proof as LogProofBundle['proof'],

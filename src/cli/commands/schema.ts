@@ -48,14 +48,15 @@ export function registerSchema(program: Command, ctx: Ctx): void {
           const current = await readFile(path.join(root, s.path), 'utf8').catch(() => '')
           if (current !== s.content) stale.push(s.path)
         }
-        if (opts.json) printJson(ctx.io, { stale })
+        // Stale schemas are an error: with --json, that error is the one document on stdout.
         if (stale.length > 0) {
           throw new AccordError({
             code: 'ERR_SCHEMA_STALE',
             message: `generated schema(s) out of date: ${stale.join(', ')}`,
           })
         }
-        if (!opts.json) ctx.io.out(`schemas up to date (${schemas.length} files)\n`)
+        if (opts.json) printJson(ctx.io, { stale })
+        else ctx.io.out(`schemas up to date (${schemas.length} files)\n`)
         ctx.setExit(EXIT.ok)
         return
       }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../core/errors.js'
 import { fileSigner, generateKeyPair, keyPairPaths, writeKeyPair } from '../../node/keys.js'
@@ -30,6 +30,8 @@ export const MAX_DEFAULT_PUBLISH_WORKERS = 8
 export function defaultPublishWorkers(): number {
   return Math.min(availableParallelism(), MAX_DEFAULT_PUBLISH_WORKERS)
 }
+/** The pino levels `accord serve --log-level` takes ('silent': no log). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const
 /** Name of the log key files created in the data directory when --log-key is not given. */
 export const LOG_KEY_NAME = 'log-key'
 
@@ -198,7 +200,12 @@ export function registerServe(program: Command, ctx: Ctx): void {
     )
     .option('--origin <name>', 'transparency log origin (checkpoint name)', DEFAULT_ORIGIN)
     .option('--rate-limit <n>', 'requests per client per minute (0: unlimited)', '6000')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    // pino throws on a level it does not know, which surfaced as an internal error (exit 70).
+    .addOption(
+      new Option('--log-level <level>', 'what the JSON log on stdout holds')
+        .choices(LOG_LEVELS)
+        .default('info'),
+    )
     .option(
       '--publish-workers <n>',
       'threads verifying published passports (0: the server thread)',

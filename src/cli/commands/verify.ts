@@ -194,8 +194,14 @@ export function renderVerification(result: VerificationResult, policyName: strin
   lines.push(
     `${result.verdict.toUpperCase()}${system ? `: ${system.name} ${system.version}` : ''} against "${policyName}"`,
   )
+  // Columns as wide as their longest entry: policy checks (policy:obligation:eu-ai-act:art-15.1)
+  // and endorsements (endorsement:<file>) are longer than any fixed width that suits the rest.
+  const checkWidth = Math.max(0, ...result.checks.map((c) => c.check.length))
+  const reasonWidth = Math.max(0, ...result.checks.map((c) => c.reason.length))
   for (const c of result.checks)
-    lines.push(`  ${MARK[c.outcome]} ${c.check.padEnd(34)} ${c.reason.padEnd(20)} ${c.message}`)
+    lines.push(
+      `  ${MARK[c.outcome]} ${c.check.padEnd(checkWidth)} ${c.reason.padEnd(reasonWidth)} ${c.message}`,
+    )
   // What the verified passport says about Art. 111: not a check, but it dates the obligations a
   // buyer relies on. Only from claims that verified (result.claims is unset otherwise).
   for (const note of legacyNotes(result.claims?.credentialSubject))

@@ -169,7 +169,7 @@ export type ParseModelCardResult =
   { ok: true; card: ModelCard; warnings: Issue[] } | { ok: false; issues: Issue[] }
 
 const CARD_HINT =
-  'start README.md with a YAML front matter block between two `---` lines, with model-index evaluation results, datasets and license (https://huggingface.co/docs/hub/model-cards)'
+  'start the model card (README.md on the Hugging Face Hub) with a YAML front matter block between two `---` lines, with model-index evaluation results, datasets and license (https://huggingface.co/docs/hub/model-cards)'
 
 const MODEL_CARD_DOCUMENT: YamlDocumentKind<typeof ModelCardFrontMatter> = {
   schema: ModelCardFrontMatter,

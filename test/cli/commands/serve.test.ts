@@ -3,14 +3,14 @@
  * and a process that exits (it used to hang, kept alive by the publish pool's worker threads; the
  * spawned runs are of the built CLI, where those threads start).
  */
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../../src/cli/commands/serve.js'
 import { ConfigError, EXIT } from '../../../src/core/errors.js'
-import { runProcess } from '../helpers.js'
+import { run, runProcess } from '../helpers.js'
 
 let busy: Server
 let port: number
@@ -74,4 +74,15 @@ describe('a registry whose port is taken', () => {
       },
     })
   }, 120_000)
+})
+
+describe('accord serve --log-level', () => {
+  it('a level pino does not know is a bad argument (exit 2), before anything is created', async () => {
+    const dataDir = path.join(tempDir(), 'registry')
+    const r = await run(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'verbose'])
+    expect(r.code).toBe(EXIT.badArgs)
+    expect(r.stderr).toContain("argument 'verbose' is invalid")
+    expect(r.stderr).toContain('fatal, error, warn, info, debug, silent')
+    expect(existsSync(dataDir)).toBe(false)
+  }, 60_000)
 })

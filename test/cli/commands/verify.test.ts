@@ -340,3 +340,19 @@ describe('accord verify --endorsement', () => {
     expect(r.code).toBe(1)
   })
 })
+
+describe('accord verify: the text report', () => {
+  it('aligns the reason column on every line, also after long policy check names', async () => {
+    const json = await verify('bb.sd-jwt', '--json')
+    const checks = json.json().checks as { check: string; reason: string }[]
+    expect(Math.max(...checks.map((c) => c.check.length))).toBeGreaterThan(34)
+    const lines = (await verify('bb.sd-jwt')).stdout.trimEnd().split('\n').slice(1)
+    expect(lines).toHaveLength(checks.length)
+    // After "  MARK " (7 characters) comes the check, padded; then the reason.
+    const reasonAt = lines.map((line, i) => {
+      const c = checks[i] as { check: string; reason: string }
+      return line.indexOf(` ${c.reason}`, 7 + c.check.length)
+    })
+    expect(new Set(reasonAt).size).toBe(1)
+  })
+})

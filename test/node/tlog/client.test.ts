@@ -7,6 +7,8 @@ import { generateKeyPair, signerFromJwk } from '../../../src/node/keys.js'
 import { openStore, type SqlStore } from '../../../src/node/store/index.js'
 import { checkInclusion, checkInclusionFromArgs } from '../../../src/node/tlog/client.js'
 import { loadLogKey } from '../../../src/node/tlog/log-key.js'
+import { formatVerifierKey } from '../../../src/core/tlog/note.js'
+import { sha256 } from '../../../src/node/sha256.js'
 import { openRegistry, type Registry } from '../../../src/node/tlog/registry.js'
 import { fakeToken, passportRecord } from './fixtures.js'
 import { runLog } from './log-cli.js'
@@ -166,6 +168,25 @@ describe('checkInclusion (accord verify --log)', () => {
     const j = JSON.parse(r.out)
     expect(j).toMatchObject({ origin: ORIGIN, size: 6 })
     expect(readFileSync(out, 'utf8')).toBe(j.note)
+  })
+
+  it('accord log checkpoint: a checkpoint not signed by --key is ERR_TLOG_INVALID (exit 4), as JSON with --json', async () => {
+    // The same origin as the log, another key: a verifier key the checkpoint does not match.
+    const { publicJwk } = await generateKeyPair()
+    const otherKey = Buffer.from(publicJwk.x as string, 'base64url')
+    const other = formatVerifierKey(ORIGIN, otherKey, sha256)
+    const json = await runLog(['checkpoint', '--log', log.url, '--key', other, '--json'])
+    expect(json.code).toBe(4)
+    expect(json.err).toBe('')
+    expect(JSON.parse(json.out).error).toMatchObject({ code: 'ERR_TLOG_INVALID' })
+    expect(JSON.parse(json.out).error.message).toContain(
+      `the checkpoint of ${log.url} is not valid`,
+    )
+    const text = await runLog(['checkpoint', '--log', log.url, '--key', other])
+    expect(text.code).toBe(4)
+    expect(text.out).toBe('')
+    expect(text.err).toContain('[ERR_TLOG_INVALID]')
+    expect(text.err).toContain('fix: ')
   })
 })
 
