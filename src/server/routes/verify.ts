@@ -114,6 +114,34 @@ function resultText(result: VerificationResult): string {
   return `${text.slice(0, -1)},${tail}}`
 }
 
+/**
+ * `err` with its first issue in the message, and every absolute path there replaced: a path inside `policiesDir` by
+ * `policies/<relative path>`, any other by `<server>/<file name>`. Errors that are not Accord's
+ * become a generic ERR_INTERNAL (their text is the server's business).
+ */
+export function withoutServerPaths(err: unknown, policiesDir: string): AccordError {
+  if (!(err instanceof AccordError))
+    return new AccordError({ code: 'ERR_INTERNAL', message: 'internal error', cause: err })
+  const root = path.resolve(policiesDir) + path.sep
+  // Written by hand: no library rewrites paths inside free text. A path runs from a leading
+  // slash (after a space, quote or bracket, or at the start) up to a space, quote or bracket.
+  // The response carries the message alone, so the first issue (what is wrong) goes into it.
+  const first = err.issues[0]?.message
+  const text = first === undefined ? err.message : `${err.message}: ${first}`
+  const message = text.replace(/(^|[\s"'(\[])(\/[^\s"'()[\]]*)/g, (_, lead: string, p: string) => {
+    const trail = /[.,;:]+$/.exec(p)?.[0] ?? ''
+    const bare = trail ? p.slice(0, -trail.length) : p
+    const shown = bare.startsWith(root)
+      ? `policies/${bare.slice(root.length)}`
+      : `<server>/${path.basename(bare)}`
+    return lead + shown + trail
+  })
+  const Kind = err.constructor as new (
+    options: ConstructorParameters<typeof AccordError>[0],
+  ) => AccordError
+  return new Kind({ code: err.code, message, cause: err })
+}
+
 export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const cache = new Map<string, Promise<LoadedPolicy>>()
   const statusListCache = new StatusListCache()
@@ -133,6 +161,13 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
       loading = catalogs()
         .then((set) => loadPolicy(file, { catalogs: set }))
         .then((l) => withVerifier(l.policy, l.trustedIssuerKeys))
+        .catch((err: unknown) => {
+          // A bundled policy that does not load (e.g. a key file it names is missing) is the
+          // server's problem: the full error goes to the server's log, and the client gets it
+          // without the server's file system paths (docs/api.md: error bodies name no paths).
+          app.log.warn({ err }, `bundled policy "${policy}" cannot be loaded`)
+          throw withoutServerPaths(err, policiesDir as string)
+        })
     } else if (POLICY_NAME.test(policy)) {
       loading = Promise.reject(
         new ConfigError({

@@ -1,0 +1,75 @@
+/**
+ * POST /api/v1/verify with the name of a bundled policy that the server cannot load: the client
+ * learns which policy and why, without the server's file system paths (docs/api.md).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makePassport, makeSigner, startApp, type TestApp } from './helpers.js'
+import { AccordError, ConfigError } from '../../src/core/errors.js'
+import { withoutServerPaths } from '../../src/server/routes/verify.js'
+
+let t: TestApp
+let policiesDir: string
+
+beforeAll(async () => {
+  policiesDir = mkdtempSync(path.join(tmpdir(), 'accord-policies-'))
+  writeFileSync(
+    path.join(policiesDir, 'no-keys.yaml'),
+    [
+      'apiVersion: accord.dev/v1',
+      'kind: AcceptancePolicy',
+      'name: no-keys',
+      'trust:',
+      '  issuers:',
+      '    - name: vendor',
+      '      jwks: ../keys/issuer.public.jwk.json',
+      'requirements:',
+      '  jurisdictions: [eu-ai-act]',
+    ].join('\n'),
+  )
+  t = await startApp({ policiesDir })
+}, 60_000)
+afterAll(() => t.close())
+
+describe('POST /api/v1/verify with a bundled policy the server cannot load', () => {
+  it('names the policy and the problem, and no path of the server', async () => {
+    const issuer = await makeSigner('EdDSA')
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { passport: (await makePassport(issuer)).token, policy: 'no-keys' },
+    })
+    expect(res.statusCode).toBeGreaterThanOrEqual(400)
+    const body = res.json()
+    expect(body.code).toMatch(/^ERR_CONFIG_POLICY/)
+    expect(body.message).toContain('issuer.public.jwk.json')
+    expect(body.message).not.toContain(path.dirname(policiesDir))
+    expect(body.message).not.toContain(tmpdir())
+  })
+})
+
+describe('withoutServerPaths', () => {
+  const dir = '/srv/accord/policies'
+  it('shows paths inside the policies folder relative to it, others by file name only', () => {
+    const err = new ConfigError({
+      code: 'ERR_CONFIG_POLICY_INVALID',
+      message: `${dir}/eu.yaml: trust.issuers[0].jwks: cannot read /srv/accord/keys/issuer.public.jwk.json (ENOENT), see "${dir}/README.md".`,
+    })
+    const shown = withoutServerPaths(err, dir)
+    expect(shown).toBeInstanceOf(ConfigError)
+    expect(shown.code).toBe('ERR_CONFIG_POLICY_INVALID')
+    expect(shown.message).toBe(
+      'policies/eu.yaml: trust.issuers[0].jwks: cannot read <server>/issuer.public.jwk.json (ENOENT), see "policies/README.md".',
+    )
+  })
+  it('keeps messages without paths, and hides errors that are not Accord errors', () => {
+    const plain = new ConfigError({ code: 'ERR_CONFIG_POLICY_INVALID', message: 'a/b is relative' })
+    expect(withoutServerPaths(plain, dir).message).toBe('a/b is relative')
+    const other = withoutServerPaths(new Error(`EACCES: open '${dir}/x.yaml'`), dir)
+    expect(other).toBeInstanceOf(AccordError)
+    expect(other.code).toBe('ERR_INTERNAL')
+    expect(other.message).toBe('internal error')
+  })
+})
