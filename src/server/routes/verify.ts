@@ -128,7 +128,7 @@ export function withoutServerPaths(err: unknown, policiesDir: string): AccordErr
   // The response carries the message alone, so the first issue (what is wrong) goes into it.
   const first = err.issues[0]?.message
   const text = first === undefined ? err.message : `${err.message}: ${first}`
-  const message = text.replace(/(^|[\s"'(\[])(\/[^\s"'()[\]]*)/g, (_, lead: string, p: string) => {
+  const message = text.replace(/(^|[\s"'([])(\/[^\s"'()[\]]*)/g, (_, lead: string, p: string) => {
     const trail = /[.,;:]+$/.exec(p)?.[0] ?? ''
     const bare = trail ? p.slice(0, -trail.length) : p
     const shown = bare.startsWith(root)
