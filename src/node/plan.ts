@@ -4,6 +4,8 @@
  * plan.html and plan.json.
  */
 import type { Issue } from '../core/errors.js'
+import { MANIFEST_ISSUE_CODES } from '../core/manifest/codes.js'
+import { createYamlLocator } from '../core/manifest/locate.js'
 import { buildPlan } from '../core/plan/build.js'
 import { renderPlanFiles } from '../core/plan/render.js'
 import { frameworksToAssess, resolveTargets } from '../core/plan/targets.js'
@@ -15,6 +17,7 @@ import {
   loadSystem,
   sha256Text,
   type DocumentsResult,
+  type LoadedSystem,
 } from './pipeline.js'
 
 export interface PlanSystemOptions {
@@ -32,7 +35,10 @@ export interface PlanSystemOptions {
 
 export interface PlanSystemResult {
   plan: Plan
-  /** Manifest warnings from loading (not the plan's own warnings, which are in `plan`). */
+  /**
+   * Manifest warnings from loading, then the plan's own (`plan.warnings`) as issues that name
+   * the manifest file, line and column of the `plan` entry they are about.
+   */
   warnings: Issue[]
 }
 
@@ -59,7 +65,21 @@ export async function planSystem(
     catalogs: system.catalogs,
     ...(options.generator ? { generator: options.generator } : {}),
   })
-  return { plan, warnings: system.warnings }
+  return { plan, warnings: [...system.warnings, ...locatePlanWarnings(plan, system)] }
+}
+
+/** The plan's warnings as issues located in the manifest (`file:line:col`), with the fix. */
+function locatePlanWarnings(plan: Plan, system: LoadedSystem): Issue[] {
+  if (plan.warnings.length === 0) return []
+  const locate = createYamlLocator(system.text)
+  return plan.warnings.map((w) => ({
+    code: w.code,
+    path: w.path,
+    file: system.file,
+    ...locate(w.path),
+    message: w.message,
+    hint: MANIFEST_ISSUE_CODES[w.code].fix,
+  }))
 }
 
 /** Writes plan.md, plan.html and plan.json into `outDir` (created if missing), atomically. */

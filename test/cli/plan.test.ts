@@ -108,8 +108,16 @@ describe('accord plan', () => {
     )
     const r = await cli(['plan', manifest, '--targets', 'eu', '--json'])
     expect(r.exit).toBe(0)
-    expect(r.stderr).toContain(
-      'warning: plan.actions[0] "eu-ai-act:art-4.9" matches no open obligation',
+    // file:line:col of the entry, what is wrong, where, the code and the fix
+    const line =
+      readFileSync(manifest, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('eu-ai-act:art-4.9')) + 1
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: ${manifest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: "eu-ai-act:art-4\\.9" matches no open obligation in this plan.* at plan\\.actions\\[0\\]\\.obligation \\[plan_action_unmatched\\]\n  fix: Use an id of an open obligation`,
+        'm',
+      ),
     )
   })
 

@@ -55,7 +55,6 @@ export function registerPlan(program: Command, ctx: Ctx): void {
       ...(opts.catalogs ? { catalogsDir: opts.catalogs } : {}),
     })
     warnOnStderr(ctx.io)(warnings)
-    for (const w of plan.warnings) ctx.io.err(`warning: ${w.message}\n`)
     if (opts.out) {
       const written = await writePlan(plan, opts.out)
       if (opts.json) {

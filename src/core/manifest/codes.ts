@@ -332,6 +332,19 @@ export const MANIFEST_ISSUE_CODES = {
       'An evidence item supports an obligation id that is in no loaded catalog (e.g. a misspelt or retired id).',
     fix: 'Use framework:id as `accord catalog` lists them (e.g. eu-ai-act:art-9); the hint suggests the closest.',
   },
+  // The manifest's `plan` section, once the plan is built (src/core/plan/owners.ts; `accord plan`).
+  plan_action_unmatched: {
+    severity: 'warning',
+    meaning:
+      'A plan.actions entry names an obligation that is no open action of this plan: it is met already, belongs to a target not planned, or is misspelt.',
+    fix: 'Use an id of an open obligation as `accord plan` lists it (`accord catalog` lists every id), or delete the entry once its obligation is met.',
+  },
+  plan_owner_framework_unknown: {
+    severity: 'warning',
+    meaning:
+      'plan.owners.byFramework names a framework that no loaded catalog has, so it assigns no owner.',
+    fix: 'Use a framework id `accord catalog` lists (eu-ai-act, nist-ai-rmf, ...); the message suggests the closest.',
+  },
 } as const satisfies Record<string, ManifestIssueCodeInfo>
 
 export type ManifestIssueCode = keyof typeof MANIFEST_ISSUE_CODES

@@ -91,8 +91,9 @@ export function createOwnerResolver(manifest: Manifest, catalogs: CatalogSet): O
       entries.forEach((entry, index) => {
         if (used.has(index)) return
         warnings.push({
+          code: 'plan_action_unmatched',
           path: ['plan', 'actions', index, 'obligation'],
-          message: `plan.actions[${index}] "${entry.obligation}" matches no open obligation in this plan: it is met already, belongs to a target not planned, or is misspelled (\`accord catalog\` lists ids)`,
+          message: `"${entry.obligation}" matches no open obligation in this plan: it is met already, belongs to a target not planned, or is misspelled`,
         })
       })
       // A framework id that no catalog has (a typo such as `eu-ai-ac`) assigns nobody.
@@ -101,8 +102,9 @@ export function createOwnerResolver(manifest: Manifest, catalogs: CatalogSet): O
         if (catalogs.catalogs.has(framework)) continue
         const guess = didYouMean(framework, known)
         warnings.push({
+          code: 'plan_owner_framework_unknown',
           path: ['plan', 'owners', 'byFramework', framework],
-          message: `plan.owners.byFramework names "${framework}", which is not a loaded framework${guess}, so it assigns no owner; known: ${known.join(', ')}`,
+          message: `"${framework}" is not a loaded framework${guess}, so it assigns no owner; known: ${known.join(', ')}`,
         })
       }
       return warnings

@@ -44,6 +44,8 @@ export interface PlanSummary {
 }
 
 export interface PlanWarning {
+  /** Issue code (docs/errors.md, "Manifest problems"). */
+  code: 'plan_action_unmatched' | 'plan_owner_framework_unknown'
   /** JSON path into the manifest, e.g. `['plan', 'actions', 2, 'obligation']`. */
   path: (string | number)[]
   message: string

@@ -12,7 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../..')
 
 /**
  * The files that make manifest issues: the reader, the parser and schema mapping, the
- * cross-field checks, the bidi check, the UTF-8 check and the check against the catalogs.
+ * cross-field checks, the bidi check, the UTF-8 check, the check against the catalogs and the
+ * plan section's warnings.
  */
 const SOURCES = [
   'src/node/manifest-loader.ts',
@@ -21,6 +22,7 @@ const SOURCES = [
   'src/core/manifest/check.ts',
   'src/core/bidi.ts',
   'src/node/pipeline.ts',
+  'src/core/plan/owners.ts',
 ]
 
 /** snake_case literals of those files that are not issue codes. */
@@ -72,9 +74,13 @@ describe('manifest issue codes', () => {
     }
   })
 
-  it('the warnings are the codes checkManifest reports as warnings', () => {
+  it('the warnings are the codes checkManifest and the plan report as warnings', () => {
     const check = readFileSync(path.join(ROOT, 'src/core/manifest/check.ts'), 'utf8')
-    const warned = [...check.matchAll(/warning\(\s*'([a-z_0-9]+)'/g)].map((m) => m[1])
+    const plan = readFileSync(path.join(ROOT, 'src/core/plan/owners.ts'), 'utf8')
+    const warned = [
+      ...[...check.matchAll(/warning\(\s*'([a-z_0-9]+)'/g)].map((m) => m[1]),
+      ...[...plan.matchAll(/code: '([a-z_0-9]+)'/g)].map((m) => m[1]),
+    ]
     const listed = Object.entries(MANIFEST_ISSUE_CODES)
       .filter(([code, i]) => i.severity === 'warning' && code !== 'yaml_warning')
       .map(([code]) => code)
