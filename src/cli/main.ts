@@ -47,9 +47,42 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./commands/demo.js')).registerDemo,
 }
 
+/** Commander's methods that report these two mistakes (in its code, not in its typings). */
+interface CommanderReports {
+  missingMandatoryOptionValue(option: Option): never
+  unknownOption(flag: string): never
+}
+
+/**
+ * Commander checks required options before unknown ones, so a typo in a required option
+ * (`accord docs m.yaml --ouy out`) was reported as "required option '-o, --out <dir>' not
+ * specified" instead of "unknown option '--ouy' (Did you mean --out?)". This command (and every
+ * subcommand, through createCommand) reports an unknown option first. Commander has no setting
+ * for the order, so its two reporting methods are called; test/cli/cli.test.ts fails if they change.
+ */
+class AccordCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new AccordCommand(name)
+  }
+
+  missingMandatoryOptionValue(option: Option): never {
+    const reports = Command.prototype as unknown as CommanderReports
+    // `--ouy=out` is the flag `--ouy`, named alone so that commander can suggest `--out`.
+    const unknown = this.args
+      .map((a) => a.split('=')[0] as string)
+      .find(
+        (flag) =>
+          /^--?[A-Za-z]/.test(flag) &&
+          !this.options.some((o) => o.long === flag || o.short === flag),
+      )
+    if (unknown !== undefined) reports.unknownOption.call(this, unknown)
+    return reports.missingMandatoryOptionValue.call(this, option)
+  }
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], rawIo: Io = processIo()): Promise<number> {
-  const program = new Command()
+  const program = new AccordCommand()
   const json = wantsJson(argv)
   // Text output shows control characters instead of passing them to the terminal (./io.ts).
   const io = showingControls(rawIo, json)

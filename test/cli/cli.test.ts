@@ -446,6 +446,25 @@ describe('bad input', () => {
     expect((await run(['classify', chatbot, '--as_of', '2026-01-01'])).code).toBe(2)
   })
 
+  it('a typo in a required option is reported as the unknown option, with the suggestion', async () => {
+    // commander checks required options first: this was "required option '-o, --out <dir>' not specified"
+    const docs = await run(['docs', police, '--ouy', '/tmp/never'])
+    expect(docs.code).toBe(2)
+    expect(docs.stderr).toMatch(/unknown option '--ouy'\s*\(Did you mean --out\?\)/)
+    expect(docs.stderr).not.toContain('required option')
+    // in a subcommand, and as `--flag=value`
+    const log = await run(['log', 'checkpoint', '--lgo=http://x', '--key', 'k'])
+    expect(log.stderr).toContain("unknown option '--lgo'")
+    expect(log.stderr).toContain('Did you mean --log?')
+    // a required option that is simply missing is still named
+    const missing = await run(['docs', police])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain("required option '-o, --out <dir>' not specified")
+    // option values that look like options are values, not unknown options
+    const value = await run(['docs', police, '--formats', 'md', '--as-of', '-1'])
+    expect(value.stderr).toContain("required option '-o, --out <dir>' not specified")
+  })
+
   it('with --json, argument errors are a JSON error on stdout (exit 2), text on stderr without', async () => {
     const cases: [string[], RegExp][] = [
       [['assess', police, '--bogus'], /unknown option '--bogus'/],
