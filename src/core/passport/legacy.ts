@@ -62,36 +62,34 @@ export function legacyNotes(subject: unknown): LegacyNote[] {
       notes.push({ jurisdiction, claim: at, sentence: unreadable(at) })
       continue
     }
-    if (legacy.highRisk !== undefined) {
-      const claim = `${at}.highRisk`
-      const parsed = HighRisk.safeParse(legacy.highRisk)
-      notes.push(
-        parsed.success
-          ? {
-              jurisdiction,
-              claim,
-              status: parsed.data,
-              sentence: legacyHighRiskSentence(parsed.data, asOf.data),
-            }
-          : { jurisdiction, claim, sentence: unreadable(claim) },
-      )
-    }
-    if (legacy.gpai !== undefined) {
-      const claim = `${at}.gpai`
-      const parsed = Gpai.safeParse(legacy.gpai)
-      notes.push(
-        parsed.success
-          ? {
-              jurisdiction,
-              claim,
-              status: parsed.data,
-              sentence: legacyGpaiSentence(parsed.data, asOf.data),
-            }
-          : { jurisdiction, claim, sentence: unreadable(claim) },
-      )
+    const rules = [
+      [
+        'highRisk',
+        (v: unknown) => readNote(HighRisk, v, (d) => legacyHighRiskSentence(d, asOf.data)),
+      ],
+      ['gpai', (v: unknown) => readNote(Gpai, v, (d) => legacyGpaiSentence(d, asOf.data))],
+    ] as const
+    for (const [member, read] of rules) {
+      if (legacy[member] === undefined) continue
+      const claim = `${at}.${member}`
+      notes.push({
+        jurisdiction,
+        claim,
+        ...(read(legacy[member]) ?? { sentence: unreadable(claim) }),
+      })
     }
   }
   return notes
+}
+
+/** The member parsed with `schema` and its sentence; undefined when it is not in that form. */
+function readNote<T extends LegacyHighRiskClaim | LegacyGpaiClaim>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  sentence: (status: T) => string,
+): { status: T; sentence: string } | undefined {
+  const parsed = schema.safeParse(value)
+  return parsed.success ? { status: parsed.data, sentence: sentence(parsed.data) } : undefined
 }
 
 function unreadable(claim: string): string {
