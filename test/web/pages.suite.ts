@@ -148,6 +148,11 @@ export function otherPagesTests(env: WebEnv): void {
       expect(axe.map((v) => v.split(':')[0])).toEqual(
         expect.arrayContaining(['color-contrast', 'label']),
       )
+      // Each line names the rule, says what is wrong and which element it is.
+      expect(axe).toContain(
+        'label: Form elements must have labels (critical) at ["#provider"] ' +
+          '<input id="provider" name="provider" type="search" maxlength="200">',
+      )
       await page.close()
     })
 

@@ -1,6 +1,6 @@
 // The log page: the latest checkpoint, the most recent entries (each leaf hash recomputed here),
 // and a consistency check between two tree sizes, verified in the browser.
-import { api, apiText, appUrl, h, replace } from './ui.js'
+import { api, apiText, appUrl, h, replace, scrollable } from './ui.js'
 import { fromHex, leafHash, parseCheckpoint, toHex, treeHash, verifyConsistency } from './tlog.js'
 
 const $ = (id) => document.getElementById(id)
@@ -54,20 +54,22 @@ async function showEntries(size) {
   }
   replace(
     $('entries'),
-    h(
-      'table',
-      {},
-      h('caption', {}, `The ${entries.length} most recent entries, newest first`),
+    scrollable(
       h(
-        'thead',
+        'table',
         {},
+        h('caption', {}, `The ${entries.length} most recent entries, newest first`),
         h(
-          'tr',
+          'thead',
           {},
-          ['Index', 'Kind', 'What', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)),
+          h(
+            'tr',
+            {},
+            ['Index', 'Kind', 'What', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
         ),
+        h('tbody', {}, rows),
       ),
-      h('tbody', {}, rows),
     ),
   )
 }
