@@ -136,8 +136,12 @@ function result(ok, text) {
   )
 }
 
+/** Whether a consistency check is under way (a second submit is ignored meanwhile). */
+let busy = false
+
 async function onConsistency(event) {
   event.preventDefault()
+  if (busy) return
   const from = Number($('from-size').value)
   const to = Number($('to-size').value)
   if (!checkpoint) return
@@ -176,7 +180,9 @@ async function onConsistency(event) {
     )
     return
   }
-  $('consistency-button').disabled = true
+  // aria-disabled, not `disabled`: disabling the focused button would drop the keyboard focus.
+  busy = true
+  $('consistency-button').setAttribute('aria-disabled', 'true')
   replace($('consistency-result'), h('p', {}, 'Checking…'))
   try {
     const firstRoot = await rootOf(from)
@@ -200,7 +206,8 @@ async function onConsistency(event) {
       h('p', { class: 'error', role: 'alert' }, `The check failed: ${err.message}`),
     )
   } finally {
-    $('consistency-button').disabled = false
+    busy = false
+    $('consistency-button').removeAttribute('aria-disabled')
   }
 }
 
