@@ -1,8 +1,8 @@
 /**
  * Accessibility smoke checks run inside a page: our own structural checks (labels, alt text,
  * one h1, heading order, lang, unique ids, named buttons) and axe-core's WCAG 2.1 A/AA rules
- * (contrast included). axe is injected with `page.evaluate`, which the page's CSP does not
- * govern, so the CSP under test stays strict.
+ * (contrast included), and WCAG 2.1 reflow, which axe does not check. axe is injected with
+ * `page.evaluate`, which the page's CSP does not govern, so the CSP under test stays strict.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -48,13 +48,59 @@ export function structuralProblems(page: Page): Promise<string[]> {
   return page.evaluate(STRUCTURAL_CHECKS) as Promise<string[]>
 }
 
-/** axe-core WCAG 2.1 A/AA violations: `rule: target...` per violation. */
+/** The axe-core rule tags run: WCAG 2.0 and 2.1, levels A and AA. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] as const
+
+/**
+ * axe-core WCAG 2.0/2.1 A and AA violations, one line per failing element:
+ * `rule-id: help text (impact) at ["css target"] <html…>`, so a failure says what, where and why.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE)
   return page.evaluate(`(async () => {
     const r = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      runOnly: { type: 'tag', values: ${JSON.stringify(AXE_TAGS)} },
+      resultTypes: ['violations'],
     })
-    return r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(' '))
+    return r.violations.flatMap((v) =>
+      v.nodes.map((n) =>
+        v.id + ': ' + v.help + ' (' + v.impact + ') at ' + JSON.stringify(n.target) + ' ' +
+        n.html.replace(/\\s+/g, ' ').slice(0, 160),
+      ),
+    )
+  })()`) as Promise<string[]>
+}
+
+/**
+ * WCAG 2.1 SC 1.4.10 Reflow, which axe does not check: at a 320 CSS px wide viewport (1280 px at
+ * 400% zoom) the page must not scroll sideways. Data tables may (the criterion exempts content
+ * that needs two dimensions), but only inside their own scroll container, so the rest of the page
+ * still reflows. Returns the elements that stick out, or [] when the page reflows.
+ */
+export async function reflowProblems(page: Page): Promise<string[]> {
+  const size = page.viewportSize()
+  if (size === null || size.width > 320)
+    throw new Error('reflowProblems: set a 320 px wide viewport first')
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth
+    if (document.documentElement.scrollWidth <= width) return []
+    const problems = ['the page is ' + document.documentElement.scrollWidth + ' px wide at ' + width + ' px']
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('.table-scroll') !== null) continue
+      const box = el.getBoundingClientRect()
+      // Its box, or its text when a word is too long for the box (scrollWidth), sticks out.
+      const right = Math.max(box.right, box.left + el.scrollWidth)
+      if (box.width === 0 || right <= width + 1) continue
+      const inner = Array.from(el.children).some((c) => {
+        const b = c.getBoundingClientRect()
+        return Math.max(b.right, b.left + c.scrollWidth) > width + 1
+      })
+      if (inner) continue
+      problems.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+        ' ends at ' + Math.round(right) + ' px: ' + (el.textContent || '').trim().slice(0, 60))
+      if (problems.length > 10) break
+    }
+    return problems
   })()`) as Promise<string[]>
 }

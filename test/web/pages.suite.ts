@@ -106,6 +106,24 @@ export function otherPagesTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('the consistency check works from the keyboard and keeps the focus on its button', async () => {
+      const { page } = await open('/log')
+      await page.locator('#entries table').waitFor()
+      await page.focus('#from-size')
+      await page.keyboard.press('Control+A')
+      await page.keyboard.type('2')
+      await page.keyboard.press('Tab')
+      await page.keyboard.press('Control+A')
+      await page.keyboard.type('4')
+      await page.keyboard.press('Tab')
+      await expect(page.evaluate('document.activeElement.id')).resolves.toBe('consistency-button')
+      await page.keyboard.press('Enter')
+      await expect(page.locator('#consistency-verdict').innerText()).resolves.toBe('✓ Consistent')
+      // Disabling the focused button while checking would have dropped focus to the page.
+      await expect(page.evaluate('document.activeElement.id')).resolves.toBe('consistency-button')
+      await page.close()
+    })
+
     const PAGES = [
       ['/', '#policy option[value="eu-police-procurement"]'],
       ['/passports/urn%3Auuid%3A00000000-0000-4000-8000-00000000b0d1', '#inclusion'],
@@ -147,6 +165,11 @@ export function otherPagesTests(env: WebEnv): void {
       const axe = await axeViolations(page)
       expect(axe.map((v) => v.split(':')[0])).toEqual(
         expect.arrayContaining(['color-contrast', 'label']),
+      )
+      // Each line names the rule, says what is wrong and which element it is.
+      expect(axe).toContain(
+        'label: Form elements must have labels (critical) at ["#provider"] ' +
+          '<input id="provider" name="provider" type="search" maxlength="200">',
       )
       await page.close()
     })

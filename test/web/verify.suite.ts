@@ -152,6 +152,101 @@ export function verifyPageTests(env: WebEnv): void {
       await page.close()
     })
 
+    /** The focused element: its id (or tag) and whether its focus is visible (a 2 px+ outline). */
+    async function focused(): Promise<{ id: string; outline: boolean }> {
+      return (await page.evaluate(`(() => {
+        const e = document.activeElement
+        const s = getComputedStyle(e)
+        return {
+          id: e.id || e.tagName.toLowerCase(),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+        }
+      })()`)) as { id: string; outline: boolean }
+    }
+
+    it('is usable with the keyboard alone, and announces the verdict in a status region', async () => {
+      // The skip link is the first stop and moves focus to the main content.
+      await page.keyboard.press('Tab')
+      await expect(page.evaluate('document.activeElement.className')).resolves.toBe('skip-link')
+      await page.keyboard.press('Enter')
+      await expect(page.evaluate('document.activeElement.id')).resolves.toBe('main')
+      // Then every control of the form, in reading order, each with a visible focus.
+      const stops: { id: string; outline: boolean }[] = []
+      for (let i = 0; i < 5; i++) {
+        await page.keyboard.press('Tab')
+        stops.push(await focused())
+      }
+      expect(stops).toEqual(
+        ['passport', 'passport-file', 'policy', 'status-url', 'verify-button'].map((id) => ({
+          id,
+          outline: true,
+        })),
+      )
+      // Upload the passport: Space on the file input opens the file chooser.
+      await page.keyboard.press('Shift+Tab')
+      await page.keyboard.press('Shift+Tab')
+      await page.keyboard.press('Shift+Tab')
+      await expect(page.evaluate('document.activeElement.id')).resolves.toBe('passport-file')
+      const chooser = page.waitForEvent('filechooser')
+      await page.keyboard.press('Space')
+      await (
+        await chooser
+      ).setFiles({
+        name: 'chatbot.sd-jwt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from(harness.passports['public-chatbot'].token),
+      })
+      await expect
+        .poll(() => page.inputValue('#passport'))
+        .toBe(harness.passports['public-chatbot'].token)
+      // Pick the policy with the arrow keys; its description is read out (aria-live).
+      await page.keyboard.press('Tab')
+      for (let i = 0; i < 5 && (await page.inputValue('#policy')) !== 'eu-police-procurement'; i++)
+        await page.keyboard.press('ArrowDown')
+      await expect(page.inputValue('#policy')).resolves.toBe('eu-police-procurement')
+      await expect(page.locator('#policy-description').innerText()).resolves.not.toBe('')
+      // The live regions present before verifying (a region added later is not announced).
+      await page.evaluate(`document.querySelectorAll('[role="status"], [role="alert"], [aria-live]')
+        .forEach((e) => { e.dataset.liveBefore = 'yes' })`)
+      await page.keyboard.press('Tab')
+      await page.keyboard.press('Tab')
+      await expect(page.evaluate('document.activeElement.id')).resolves.toBe('verify-button')
+      await page.keyboard.press('Space')
+      await expect(page.locator('#verdict .word').innerText()).resolves.toBe('REJECTED')
+
+      // A screen reader hears the verdict: the banner is in a status region that was there
+      // before, and that region holds the verdict only, not the list of every check after it.
+      const region = (await page.evaluate(`(() => {
+        const r = document.getElementById('verdict').closest('[role="status"], [role="alert"], [aria-live]')
+        return r && {
+          role: r.getAttribute('role'),
+          live: r.getAttribute('aria-live'),
+          before: r.dataset.liveBefore === 'yes',
+          // What is read out: the text without what is hidden from assistive technology.
+          text: (() => {
+            const copy = r.cloneNode(true)
+            copy.querySelectorAll('[aria-hidden="true"]').forEach((e) => e.remove())
+            return copy.textContent.replace(/\\s+/g, ' ').trim()
+          })(),
+        }
+      })()`)) as { role: string | null; live: string | null; before: boolean; text: string } | null
+      const failed = await page.locator('li.outcome-fail').count()
+      expect(failed).toBeGreaterThan(1)
+      expect(region).toEqual({
+        role: 'status',
+        live: null,
+        before: true,
+        text: expect.stringMatching(
+          new RegExp(
+            `^REJECTED ?Do not accept this passport: ${failed} checks failed\\. The reasons are below\\.$`,
+          ),
+        ),
+      })
+      // Focus stays on the button, so the next Tab goes on from there.
+      await expect(page.evaluate('document.activeElement.id')).resolves.toBe('verify-button')
+      await page.close()
+    })
+
     it('reaches the verify button with the keyboard alone, with a visible focus', async () => {
       let reached = false
       for (let i = 0; i < 20 && !reached; i++) {

@@ -2,10 +2,12 @@
  * The web UI end to end in Debian's headless Chromium: ONE registry server and ONE browser for
  * all suites (starting them is most of the time), then the suites in *.suite.ts:
  * the verify page, the passport page (with its screenshot golden), search, log and the
- * accessibility and CSP checks of every page, and all of it behind a proxy under a path prefix.
+ * accessibility and CSP checks of every page, all of it behind a proxy under a path prefix, and
+ * WCAG 2.1 AA (axe-core, reflow, keyboard) of every page state and of the generated documents.
  * See docs/web.md.
  */
 import { afterAll, beforeAll, describe } from 'vitest'
+import { accessibilityTests } from './a11y.suite.js'
 import { chromiumAvailable, launchBrowser, startWebHarness, type WebEnv } from './harness.js'
 import { otherPagesTests } from './pages.suite.js'
 import { passportPageTests } from './passport.suite.js'
@@ -33,4 +35,5 @@ describe.skipIf(!run)('web UI (Chromium)', () => {
   passportPageTests(env)
   otherPagesTests(env)
   prefixTests(env)
+  accessibilityTests(env)
 })

@@ -12,7 +12,8 @@ import { showBidiControls } from '../bidi.js'
 const CSS = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  line-height: 1.5; color: #1a1a1a; background: #fff; max-width: 60rem; margin: 2rem auto; padding: 0 1.25rem; }
+  line-height: 1.5; color: #1a1a1a; background: #fff; max-width: 60rem; margin: 2rem auto; padding: 0 1.25rem;
+  overflow-wrap: break-word; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #1a1a1a; padding-bottom: .3rem; }
 h2 { font-size: 1.35rem; margin-top: 2rem; border-bottom: 1px solid #bbb; padding-bottom: .2rem; }
 h3 { font-size: 1.12rem; margin-top: 1.5rem; }

@@ -1,6 +1,6 @@
 // The log page: the latest checkpoint, the most recent entries (each leaf hash recomputed here),
 // and a consistency check between two tree sizes, verified in the browser.
-import { api, apiText, appUrl, h, replace } from './ui.js'
+import { api, apiText, appUrl, h, replace, scrollable } from './ui.js'
 import { fromHex, leafHash, parseCheckpoint, toHex, treeHash, verifyConsistency } from './tlog.js'
 
 const $ = (id) => document.getElementById(id)
@@ -54,20 +54,22 @@ async function showEntries(size) {
   }
   replace(
     $('entries'),
-    h(
-      'table',
-      {},
-      h('caption', {}, `The ${entries.length} most recent entries, newest first`),
+    scrollable(
       h(
-        'thead',
+        'table',
         {},
+        h('caption', {}, `The ${entries.length} most recent entries, newest first`),
         h(
-          'tr',
+          'thead',
           {},
-          ['Index', 'Kind', 'What', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)),
+          h(
+            'tr',
+            {},
+            ['Index', 'Kind', 'What', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
         ),
+        h('tbody', {}, rows),
       ),
-      h('tbody', {}, rows),
     ),
   )
 }
@@ -134,8 +136,12 @@ function result(ok, text) {
   )
 }
 
+/** Whether a consistency check is under way (a second submit is ignored meanwhile). */
+let busy = false
+
 async function onConsistency(event) {
   event.preventDefault()
+  if (busy) return
   const from = Number($('from-size').value)
   const to = Number($('to-size').value)
   if (!checkpoint) return
@@ -174,7 +180,9 @@ async function onConsistency(event) {
     )
     return
   }
-  $('consistency-button').disabled = true
+  // aria-disabled, not `disabled`: disabling the focused button would drop the keyboard focus.
+  busy = true
+  $('consistency-button').setAttribute('aria-disabled', 'true')
   replace($('consistency-result'), h('p', {}, 'Checking…'))
   try {
     const firstRoot = await rootOf(from)
@@ -198,7 +206,8 @@ async function onConsistency(event) {
       h('p', { class: 'error', role: 'alert' }, `The check failed: ${err.message}`),
     )
   } finally {
-    $('consistency-button').disabled = false
+    busy = false
+    $('consistency-button').removeAttribute('aria-disabled')
   }
 }
 

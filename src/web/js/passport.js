@@ -11,6 +11,7 @@ import {
   h,
   passportIdOf,
   replace,
+  scrollable,
   showBidiControls,
   statusBadge,
 } from './ui.js'
@@ -249,39 +250,41 @@ function evidence(s) {
     ]),
     items.length === 0
       ? null
-      : h(
-          'table',
-          {},
-          h('caption', {}, 'Disclosed evidence'),
+      : scrollable(
           h(
-            'thead',
+            'table',
             {},
+            h('caption', {}, 'Disclosed evidence'),
             h(
-              'tr',
+              'thead',
               {},
-              ['Leaf', 'Evidence', 'Type', 'Assessed by', 'Supports'].map((t) =>
-                h('th', { scope: 'col' }, t),
-              ),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            items.map((i) =>
               h(
                 'tr',
                 {},
-                h('td', { class: 'num' }, String(i.leafIndex)),
-                h(
-                  'td',
-                  {},
-                  i.id,
-                  h('br'),
-                  h('code', { title: 'SHA-256' }, i.sha256.slice(0, 16) + '…'),
+                ['Leaf', 'Evidence', 'Type', 'Assessed by', 'Supports'].map((t) =>
+                  h('th', { scope: 'col' }, t),
                 ),
-                h('td', {}, i.type),
-                h('td', {}, assessorWords(i.assessedBy)),
-                h('td', {}, i.supports.join(', ')),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              items.map((i) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { class: 'num' }, String(i.leafIndex)),
+                  h(
+                    'td',
+                    {},
+                    i.id,
+                    h('br'),
+                    h('code', { title: 'SHA-256' }, i.sha256.slice(0, 16) + '…'),
+                  ),
+                  h('td', {}, i.type),
+                  h('td', {}, assessorWords(i.assessedBy)),
+                  h('td', {}, i.supports.join(', ')),
+                ),
               ),
             ),
           ),
@@ -340,29 +343,31 @@ function assessor(s) {
 
 function artifacts(s) {
   if (!s.artifacts?.length) return h('p', {}, 'No model files are listed.')
-  return h(
-    'table',
-    {},
-    h('caption', {}, 'Model files and their SHA-256 digests'),
+  return scrollable(
     h(
-      'thead',
+      'table',
       {},
+      h('caption', {}, 'Model files and their SHA-256 digests'),
       h(
-        'tr',
+        'thead',
         {},
-        ['File', 'Size (bytes)', 'SHA-256'].map((t) => h('th', { scope: 'col' }, t)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      s.artifacts.map((f) =>
         h(
           'tr',
           {},
-          h('td', {}, f.path),
-          h('td', { class: 'num' }, String(f.size)),
-          h('td', {}, h('code', {}, f.sha256)),
+          ['File', 'Size (bytes)', 'SHA-256'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        s.artifacts.map((f) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, f.path),
+            h('td', { class: 'num' }, String(f.size)),
+            h('td', {}, h('code', {}, f.sha256)),
+          ),
         ),
       ),
     ),

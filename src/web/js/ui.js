@@ -45,6 +45,25 @@ export function replace(el, ...children) {
   return el
 }
 
+let captionIds = 0
+
+/**
+ * `table` in its own horizontal scroll container: on a narrow screen (320 CSS px, WCAG 2.1
+ * SC 1.4.10 Reflow) a wide table scrolls by itself while the rest of the page reflows. The
+ * container is a region named by the table's caption and is focusable, so keyboard users can
+ * scroll it (SC 2.1.1) and screen readers say what it holds.
+ */
+export function scrollable(table) {
+  const caption = table.querySelector('caption')
+  if (caption !== null && !caption.id)
+    caption.id = table.id ? `${table.id}-caption` : `table-caption-${++captionIds}`
+  return h(
+    'div',
+    { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-labelledby': caption?.id },
+    table,
+  )
+}
+
 /** An API error with the server's `{ code, message }`. */
 export class ApiError extends Error {
   constructor(status, code, message) {

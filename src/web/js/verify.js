@@ -261,9 +261,9 @@ function renderResult(result, policyTitle, statusNote) {
       ),
     )
   }
+  replace($('verdict-status'), banner)
   replace(
     $('result-body'),
-    banner,
     about,
     statusNote ? h('p', { class: 'note' }, statusNote) : null,
     problemList,
@@ -272,8 +272,12 @@ function renderResult(result, policyTitle, statusNote) {
   )
 }
 
+/** Whether a verification is under way (a second submit is ignored meanwhile). */
+let busy = false
+
 async function onSubmit(event) {
   event.preventDefault()
+  if (busy) return
   $('form-error').hidden = true
   const passport = $('passport').value.trim()
   if (passport === '') {
@@ -293,9 +297,13 @@ async function onSubmit(event) {
     policy = await file.text()
     policyTitle = /^name:\s*(.+)$/m.exec(policy)?.[1]?.trim() ?? file.name
   }
+  // Marked busy with aria-disabled, not `disabled`: disabling the focused button would drop the
+  // keyboard focus to the top of the page.
   const button = $('verify-button')
-  button.disabled = true
-  replace($('result-body'), h('p', {}, 'Verifying…'))
+  busy = true
+  button.setAttribute('aria-disabled', 'true')
+  replace($('verdict-status'), h('p', {}, 'Verifying…'))
+  replace($('result-body'))
   try {
     const status = await statusListFor(passport)
     const result = await api('api/v1/verify', {
@@ -303,6 +311,7 @@ async function onSubmit(event) {
     })
     renderResult(result, policyTitle, status.note)
   } catch (err) {
+    replace($('verdict-status'))
     replace($('result-body'))
     showError(
       err instanceof ApiError
@@ -310,7 +319,8 @@ async function onSubmit(event) {
         : String(err.message ?? err),
     )
   } finally {
-    button.disabled = false
+    busy = false
+    button.removeAttribute('aria-disabled')
   }
 }
 

@@ -1,0 +1,237 @@
+/**
+ * WCAG 2.1 AA in real headless Chromium, on what users actually see: every page of the web UI in
+ * the states that matter (a verify result with its reasons, error states, a revoked passport, an
+ * empty search...) and every HTML document `accord docs` writes for two bundled examples, plus the
+ * `accord plan` page and the page the PDF is printed from. Each is checked with axe-core's WCAG
+ * 2.0/2.1 A and AA rules and for reflow at 320 CSS px (SC 1.4.10, which axe does not check). The
+ * verify page is also used with the keyboard alone, and its verdict must reach a screen reader
+ * through a status region. See docs/web.md and docs/documents.md.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { generateDocuments } from '../../src/core/documents/generate.js'
+import { printableHtml } from '../../src/node/office/pdf.js'
+import { assessLoaded, classifyLoaded, loadSystem, sha256Text } from '../../src/node/pipeline.js'
+import { axeViolations, reflowProblems } from './a11y.js'
+import { AS_OF, ROOT, type ExampleName, type WebEnv, type WebHarness } from './harness.js'
+
+const WIDE = { width: 1280, height: 900 }
+/** WCAG 2.1 SC 1.4.10: 320 CSS px wide (1280 px at 400% zoom). */
+const NARROW = { width: 320, height: 640 }
+
+interface PageState {
+  name: string
+  /** Path and query of the page. */
+  url: (h: WebHarness) => string
+  /** Brings the page into the state (after it loaded) and waits until it is there. */
+  reach: (page: Page, h: WebHarness) => Promise<void>
+}
+
+const POLICY_READY = '#policy option[value="eu-police-procurement"]'
+
+async function verifyOnPage(page: Page, token: string, policy: string): Promise<void> {
+  await page.locator(POLICY_READY).waitFor({ state: 'attached' })
+  await page.fill('#passport', token)
+  await page.selectOption('#policy', policy)
+  await page.click('#verify-button')
+}
+
+const passportUrl = (id: string): string => `/passports/${encodeURIComponent(id)}`
+
+/** Every page of the web UI, in the states a user meets. */
+const STATES: PageState[] = [
+  {
+    name: 'verify, empty form',
+    url: () => '/',
+    reach: (page) => page.locator(POLICY_READY).waitFor({ state: 'attached' }),
+  },
+  {
+    name: 'verify, form error (no passport)',
+    url: () => '/',
+    reach: async (page) => {
+      await page.locator(POLICY_READY).waitFor({ state: 'attached' })
+      await page.click('#verify-button')
+      await page.locator('#form-error').waitFor()
+    },
+  },
+  {
+    name: 'verify, own policy chosen (file upload shown)',
+    url: () => '/',
+    reach: async (page) => {
+      await page.locator(POLICY_READY).waitFor({ state: 'attached' })
+      await page.selectOption('#policy', '__custom')
+      await page.locator('#policy-file').waitFor()
+    },
+  },
+  {
+    name: 'verify, ACCEPTED',
+    url: () => '/',
+    reach: async (page, h) => {
+      await verifyOnPage(page, h.passports['border-biometrics'].token, 'eu-police-procurement')
+      await expect(page.locator('#verdict .word').innerText()).resolves.toBe('ACCEPTED')
+    },
+  },
+  {
+    name: 'verify, REJECTED with reasons (revoked, wrong category)',
+    url: () => '/',
+    reach: async (page, h) => {
+      await verifyOnPage(page, h.passports['public-chatbot'].token, 'eu-police-procurement')
+      await expect(page.locator('#verdict .word').innerText()).resolves.toBe('REJECTED')
+      await page.locator('#problems li').first().waitFor()
+    },
+  },
+  {
+    name: 'verify, the registry refuses an uploaded policy',
+    url: () => '/',
+    reach: async (page, h) => {
+      await page.locator(POLICY_READY).waitFor({ state: 'attached' })
+      await page.fill('#passport', h.passports['border-biometrics'].token)
+      await page.selectOption('#policy', '__custom')
+      await page.setInputFiles('#policy-file', {
+        name: 'policy.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from('name: [not closed\n'),
+      })
+      await page.click('#verify-button')
+      await expect
+        .poll(() => page.locator('#form-error').innerText())
+        .toContain('could not be verified')
+    },
+  },
+  ...(['border-biometrics', 'public-chatbot'] as ExampleName[]).map((name): PageState => ({
+    name: `passport page, ${name}${name === 'public-chatbot' ? ' (revoked)' : ' (endorsed)'}`,
+    url: (h) => passportUrl(h.passports[name].id),
+    reach: async (page) => {
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await expect.poll(() => page.locator('#inclusion').innerText()).toContain('Verified')
+    },
+  })),
+  {
+    name: 'passport page, unknown passport',
+    url: () => passportUrl('urn:uuid:00000000-0000-4000-8000-000000000000'),
+    reach: (page) => page.locator('#passport-root [role="alert"]').waitFor(),
+  },
+  {
+    name: 'search, all passports',
+    url: () => '/search',
+    reach: (page) => page.locator('#results li').nth(2).waitFor(),
+  },
+  {
+    name: 'search, nothing matches',
+    url: () => '/search?provider=nobody%20by%20this%20name',
+    reach: async (page) => {
+      await expect.poll(() => page.locator('#results-count').innerText()).toContain('No passports')
+    },
+  },
+  {
+    name: 'log, after a consistency check',
+    url: () => '/log',
+    reach: async (page) => {
+      await page.locator('#entries table').waitFor()
+      await page.fill('#from-size', '3')
+      await page.fill('#to-size', '5')
+      await page.click('#consistency-button')
+      await page.locator('#consistency-verdict').waitFor()
+    },
+  },
+  {
+    name: 'log, consistency check refused',
+    url: () => '/log',
+    reach: async (page) => {
+      await page.locator('#entries table').waitFor()
+      await page.fill('#from-size', '9')
+      await page.fill('#to-size', '5')
+      await page.click('#consistency-button')
+      await page.locator('#consistency-result [role="alert"]').waitFor()
+    },
+  },
+]
+
+/** The bundled examples whose documents are checked: high-risk, and transparency-only. */
+const DOCUMENT_EXAMPLES = ['border-biometrics', 'public-chatbot'] as const
+
+/** The HTML documents `accord docs` writes for a bundled example, generated as it does. */
+async function documentsOf(example: string): Promise<{ path: string; content: string }[]> {
+  const system = await loadSystem(path.join(ROOT, 'examples', example, 'accord.yaml'), {})
+  const classification = classifyLoaded(system, AS_OF)
+  const assessment = await assessLoaded(system, classification, { asOf: AS_OF })
+  return generateDocuments({
+    manifest: system.manifest,
+    classification,
+    assessment,
+    catalogs: system.catalogs,
+    generator: { name: 'accord', version: '0.0.0-test' },
+    sha256: sha256Text,
+  }).filter((d) => d.path.endsWith('.html'))
+}
+
+/** Registers the tests; `env` is filled in by web.test.ts before they run. */
+export function accessibilityTests(env: WebEnv): void {
+  describe('accessibility (WCAG 2.1 AA)', () => {
+    let harness: WebHarness
+    let browser: Browser
+
+    beforeAll(() => {
+      harness = env.harness
+      browser = env.browser
+    })
+
+    for (const state of STATES) {
+      it(`${state.name}: no axe violations, reflows at 320 px`, async () => {
+        const page = await browser.newPage({ viewport: WIDE })
+        await page.goto(harness.baseUrl + state.url(harness))
+        await state.reach(page, harness)
+        expect(await axeViolations(page)).toEqual([])
+        await page.setViewportSize(NARROW)
+        expect(await reflowProblems(page)).toEqual([])
+        await page.close()
+      })
+    }
+
+    describe('generated HTML documents', () => {
+      // A fresh page per document, never one that showed a registry page: `setContent` keeps the
+      // document's CSP, which would block the documents' inline <style>.
+      async function checkHtml(html: string): Promise<{ axe: string[]; reflow: string[] }> {
+        const page = await browser.newPage({ viewport: WIDE, javaScriptEnabled: true })
+        await page.setContent(html, { waitUntil: 'load' })
+        const axe = await axeViolations(page)
+        await page.setViewportSize(NARROW)
+        const reflow = await reflowProblems(page)
+        await page.close()
+        return { axe, reflow }
+      }
+
+      for (const example of DOCUMENT_EXAMPLES) {
+        it(`accord docs of ${example}: every HTML document passes`, async () => {
+          const docs = await documentsOf(example)
+          expect(docs.map((d) => d.path)).toContain('annex-iv-technical-documentation.html')
+          for (const doc of docs)
+            expect({ doc: doc.path, ...(await checkHtml(doc.content)) }).toEqual({
+              doc: doc.path,
+              axe: [],
+              reflow: [],
+            })
+        })
+      }
+
+      it('the page the PDF is printed from (with its table of contents) passes', async () => {
+        const [annex] = (await documentsOf('border-biometrics')).filter((d) =>
+          d.path.startsWith('annex-iv'),
+        )
+        const printable = printableHtml(annex?.content ?? '')
+        expect(printable).toContain('<nav class="toc')
+        expect(await checkHtml(printable)).toEqual({ axe: [], reflow: [] })
+      })
+
+      it('accord plan (plan.html) passes', async () => {
+        const plan = readFileSync(
+          path.join(ROOT, 'test', 'golden', 'plan', 'police-analytics', 'plan.html'),
+          'utf8',
+        )
+        expect(await checkHtml(plan)).toEqual({ axe: [], reflow: [] })
+      })
+    })
+  })
+}
