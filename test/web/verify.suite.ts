@@ -59,6 +59,13 @@ export function verifyPageTests(env: WebEnv): void {
       await expect(page.locator('#result-body .note').innerText()).resolves.toContain(
         "this registry's copy",
       )
+      // what the passport says about Art. 111: its high-risk obligations bind from 2030
+      await expect(page.locator('#result-body .legacy').innerText()).resolves.toMatch(
+        /^Art\. 111\(2\): .* its high-risk obligations apply from 2030-08-02/,
+      )
+      await expect(page.locator('#result-body .legacy').getAttribute('data-claim')).resolves.toBe(
+        'classification.eu-ai-act.legacy.highRisk',
+      )
       await page.close()
     })
 

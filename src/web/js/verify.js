@@ -262,9 +262,15 @@ function renderResult(result, policyTitle, statusNote) {
     )
   }
   replace($('verdict-status'), banner)
+  // Art. 111: when the obligations of a system already on the market apply (the server's
+  // sentences, from the verified claims: text nodes only).
+  const legacy = (result.legacy ?? []).map((n) =>
+    h('p', { class: 'legacy', 'data-claim': n.claim }, n.sentence),
+  )
   replace(
     $('result-body'),
     about,
+    ...legacy,
     statusNote ? h('p', { class: 'note' }, statusNote) : null,
     problemList,
     h('h2', {}, 'Every check'),
