@@ -13,7 +13,7 @@ import {
   TlogError,
   type AccordErrorCode,
 } from '../core/errors.js'
-import { STATUS_LIST_TYP, statusListIdOf } from '../core/passport/status.js'
+import { STATUS_LIST_TYP, statusListIdOf, statusListIssuedAt } from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
 import { apiUrl, passportPath } from '../core/tlog/api.js'
 import { fileSigner } from '../node/keys.js'
@@ -185,13 +185,9 @@ export function unexpected(status: number, json: Record<string, unknown>): Accor
   })
 }
 
+/** The token's `iat`, or undefined when it has none. */
 function issuedAt(token: string): number | undefined {
-  try {
-    const iat = decodeJwt(token).iat
-    return typeof iat === 'number' ? iat : undefined
-  } catch {
-    return undefined
-  }
+  return statusListIssuedAt(token) || undefined
 }
 
 const isoOrUnknown = (s: number | undefined) =>
