@@ -6,6 +6,7 @@
  * finish, and finishing it works (also when the registry already recorded part of it).
  */
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -280,6 +281,62 @@ describe('accord revoke --registry', () => {
     expect(once.code).toBe(0)
     expect(once.stdout).toContain(`the registry log already records ${bot.id} as revoked`)
     expect(await logSize()).toBe(size)
+  }, 60_000)
+
+  it('sends every request under the path prefix of a registry behind a reverse proxy', async () => {
+    // A proxy that serves the registry under /registry/eu/ and answers 404 elsewhere.
+    const asked: string[] = []
+    const proxy = createHttpServer((req, res) => {
+      const url = req.url ?? '/'
+      asked.push(`${req.method} ${url}`)
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        if (!url.startsWith('/registry/eu/')) {
+          res.writeHead(404).end('not under the prefix')
+          return
+        }
+        const headers = { ...req.headers } as Record<string, string>
+        delete headers.host
+        delete headers.connection
+        void fetch(server.url + url.slice('/registry/eu'.length), {
+          method: req.method as string,
+          headers,
+          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        }).then(async (r) => {
+          res
+            .writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' })
+            .end(Buffer.from(await r.arrayBuffer()))
+        })
+      })
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/registry/eu`
+      const bot = await passport('prefixed')
+      const r = await revoke(bot.file, '--suspend', '--registry', base, '--json')
+      expect(r.code).toBe(0)
+      expect(r.json().registry.statusList.url).toBe(`${base}/api/v1/status-lists/${kid}`)
+      expect((await stored(bot.id)).status).toBe('suspended')
+      const again = await run([
+        'status',
+        'publish',
+        '--registry',
+        `${base}/`,
+        '--key',
+        key(),
+        '--status-dir',
+        p('status'),
+      ])
+      expect(again.code).toBe(0)
+      expect(asked.filter((a) => !a.includes(' /registry/eu/api/v1/'))).toEqual([])
+      expect(asked).toContain(`PUT /registry/eu/api/v1/status-lists/${kid}`)
+      expect(asked).toContain(
+        `POST /registry/eu/api/v1/passports/${encodeURIComponent(bot.id)}/status`,
+      )
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()))
+    }
   }, 60_000)
 
   it('refuses a --registry URL with a password, and --reason without --registry, before changing anything', async () => {
