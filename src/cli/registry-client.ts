@@ -13,10 +13,18 @@ import {
   TlogError,
   type AccordErrorCode,
 } from '../core/errors.js'
-import { STATUS_LIST_TYP, statusListIdOf, statusListIssuedAt } from '../core/passport/status.js'
+import {
+  STATUS,
+  STATUS_LIST_TYP,
+  decodeStatusList,
+  parseStatusListPayload,
+  statusListIdOf,
+  statusListIssuedAt,
+} from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
 import { apiUrl, passportPath } from '../core/tlog/api.js'
 import { fileSigner } from '../node/keys.js'
+import { loadStatusListToken } from '../node/status-store.js'
 import { fetchPassport, fetchRegistryAudience } from '../node/tlog/http.js'
 import { signRequest } from '../server/signed-request.js'
 
@@ -207,7 +215,9 @@ export interface UploadedStatusList {
  * Uploads a signed Status List Token (`PUT /api/v1/status-lists/<id>`, signed by the key that
  * signed the token) under the id its `sub` names, as the registry requires. The registry keeps
  * the newest list (`iat`); a token older than the stored one is ERR_STORE_CONFLICT, whose message
- * gives both dates (the stored one read back with GET) and `details.storedIat` / `sentIat`.
+ * gives both dates (the stored one read back with GET) and `details.storedIat` / `sentIat`. A
+ * token that has an entry VALID or SUSPENDED which the stored list has revoked is not sent:
+ * ERR_STORE_CONFLICT with `details.liftedRevocations` (the indexes).
  */
 export async function putStatusList(
   options: RegistryRequestOptions,
@@ -233,6 +243,17 @@ export async function putStatusList(
   const path = statusListPath(listId)
   const url = apiUrl(target.base, path).href
   const sentIat = issuedAt(token)
+  // The registry keeps the newest list by iat only: a list signed from an out-of-date copy of the
+  // status directory would, being newer, bring revoked entries back. Checked here against the
+  // list it would replace (best effort: uploads between this read and the PUT are not seen).
+  const stored = await storedList(options, url)
+  const lifted = stored === undefined ? [] : await liftedRevocations(stored, token)
+  if (lifted.length > 0)
+    throw new AccordError({
+      code: 'ERR_STORE_CONFLICT',
+      message: `the registry ${target.base.origin} holds status list ${listId} with ${lifted.length === 1 ? 'an entry' : `${lifted.length} entries`} revoked (index ${lifted.slice(0, 5).join(', ')}${lifted.length > 5 ? ', ...' : ''}) that the list to upload has not revoked; uploading it would lift revocations, and revocation is final, so nothing was sent. The list to upload misses revocations made from another copy of the status directory`,
+      details: { liftedRevocations: lifted },
+    })
   try {
     await sendSigned(options, target, {
       method: 'PUT',
@@ -244,7 +265,8 @@ export async function putStatusList(
     })
   } catch (err) {
     if (!(err instanceof AccordError) || err.details?.httpStatus !== 409) throw err
-    const storedIat = await storedListIat(options, url)
+    const newer = await storedList(options, url)
+    const storedIat = newer === undefined ? undefined : issuedAt(newer)
     throw new AccordError({
       code: err.code,
       message: `the registry ${target.base.origin} holds a newer token of status list ${listId} (signed ${isoOrUnknown(storedIat)}) than the one sent (signed ${isoOrUnknown(sentIat)}); it keeps the newer one and replaced nothing`,
@@ -255,20 +277,40 @@ export async function putStatusList(
   return { listId, url, uri: sub, iat: sentIat }
 }
 
-/** The `iat` of the list the registry serves at `url`, for the message of a 409; best effort. */
-async function storedListIat(
+/** The token the registry serves at `url`, or undefined (none yet, or not readable now). */
+async function storedList(
   options: RegistryRequestOptions,
   url: string,
-): Promise<number | undefined> {
+): Promise<string | undefined> {
   try {
-    const res = await (options.fetch ?? fetch)(url, {
-      headers: { accept: STATUS_LIST_MEDIA_TYPE },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    return await loadStatusListToken(url, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      timeoutMs: options.timeoutMs ?? 30_000,
     })
-    return res.ok ? issuedAt((await res.text()).trim()) : undefined
   } catch {
     return undefined
   }
+}
+
+/**
+ * The indexes that are revoked in the `stored` list but not in `sent`: what uploading `sent`
+ * would bring back. Neither token is verified: a list that does not decode counts as none.
+ */
+async function liftedRevocations(stored: string, sent: string): Promise<number[]> {
+  const decode = async (token: string) => {
+    try {
+      return await decodeStatusList(parseStatusListPayload(decodeJwt(token)))
+    } catch {
+      return undefined
+    }
+  }
+  const [before, after] = await Promise.all([decode(stored), decode(sent)])
+  if (before === undefined || after === undefined) return []
+  const lifted: number[] = []
+  for (let i = 0; i < before.size; i++)
+    if (before.get(i) === STATUS.invalid && (i >= after.size || after.get(i) !== STATUS.invalid))
+      lifted.push(i)
+  return lifted
 }
 
 export interface RecordedStatusChange {
@@ -314,7 +356,15 @@ export async function postStatusChange(
     })) as { status?: unknown } | null
     if (stored?.status === change.status)
       return { id: change.passportId, status: change.status, logIndex: null, alreadyRecorded: true }
-    throw err
+    // Another status than asked for (a delegate of the issuer key may have changed it there):
+    // running the same change again will not help, so the caller is told what the registry has.
+    if (typeof stored?.status !== 'string') throw err
+    throw new AccordError({
+      code: err.code,
+      message: `${err.message}; the registry has ${change.passportId} as ${stored.status}, not ${change.status}`,
+      details: { ...err.details, registryStatus: stored.status },
+      cause: err,
+    })
   }
   if (typeof json.logIndex !== 'number') throw unexpected(200, json)
   return {

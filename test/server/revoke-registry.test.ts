@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
-import { fileSigner } from '../../src/node/keys.js'
+import { postStatusChange, registryOf, sendSigned } from '../../src/cli/registry-client.js'
+import { fileSigner, generateKeyPair, writeKeyPair } from '../../src/node/keys.js'
 import { StatusStore, readPassportFile } from '../../src/node/status-store.js'
 import { EXAMPLES, ROOT, run } from '../cli/helpers.js'
 
@@ -281,6 +282,78 @@ describe('accord revoke --registry', () => {
     expect(once.code).toBe(0)
     expect(once.stdout).toContain(`the registry log already records ${bot.id} as revoked`)
     expect(await logSize()).toBe(size)
+  }, 60_000)
+
+  it('does not upload a list that would lift a revocation the registry holds (made from another copy of the status directory)', async () => {
+    const bot = await passport('diverged')
+    // Revoked from a copy of the status directory: the registry's list and log have it revoked.
+    cpSync(p('status'), p('status-copy'), { recursive: true })
+    const elsewhere = await run([
+      'revoke',
+      bot.file,
+      '--key',
+      key(),
+      '--status-dir',
+      p('status-copy'),
+      '--registry',
+      server.url,
+    ])
+    expect(elsewhere.code).toBe(0)
+    const before = await (await fetch(listUrl())).text()
+    // Here, where it is still valid, a suspension would sign a newer list with the entry
+    // suspended: the registry would take it (it is newer) and the revocation would be lifted.
+    const r = await revoke(bot.file, '--suspend', '--registry', server.url)
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain('[ERR_STORE_CONFLICT]')
+    expect(r.stderr).toContain(`revoked (index ${bot.idx})`)
+    expect(r.stderr).toContain('uploading it would lift revocations')
+    expect(r.stderr).toContain('running it again will not help')
+    expect(await (await fetch(listUrl())).text()).toBe(before)
+    expect(await entryIn(listUrl(), bot.idx)).toBe(1)
+    // status publish refuses the same.
+    const listed = await statusPublish()
+    expect(listed.code).toBe(3)
+    expect(listed.stderr).toContain(
+      'publish from the copy of the status directory that revoked them',
+    )
+    // From the copy that made the revocation, publishing goes through; and revoking the passport
+    // here too brings this directory in line, so that it may publish again.
+    expect((await statusPublish('--status-dir', p('status-copy'))).code).toBe(0)
+    expect((await revoke(bot.file)).code).toBe(0)
+    expect((await statusPublish()).code).toBe(0)
+  }, 60_000)
+
+  it('says that a retry will not help when the log has another status (set by a delegate)', async () => {
+    const bot = await passport('delegated')
+    // The issuer key lets a revocation desk key change its passports' status; the desk revokes.
+    const desk = await generateKeyPair({ alg: 'EdDSA' })
+    const deskKey = (await writeKeyPair(p('keys'), 'desk', desk)).privatePath
+    const issuerCall = {
+      registry: server.url,
+      keyPath: key(),
+      nowSeconds: Math.floor(Date.now() / 1000),
+    }
+    await sendSigned(issuerCall, await registryOf(issuerCall), {
+      method: 'POST',
+      path: '/api/v1/delegations',
+      body: JSON.stringify({ delegate: desk.publicJwk, scope: 'status' }),
+      contentType: 'application/json',
+      expect: 201,
+      what: 'the delegation',
+    })
+    const deskCall = { ...issuerCall, keyPath: deskKey }
+    await postStatusChange(deskCall, await registryOf(deskCall), {
+      passportId: bot.id,
+      status: 'revoked',
+    })
+    // The issuer, unaware, suspends: the list goes up, the log refuses (revocation is final).
+    const r = await revoke(bot.file, '--suspend', '--registry', server.url)
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain('the status list was uploaded, but the change was not recorded')
+    expect(r.stderr).toContain(`the registry has ${bot.id} as revoked, not suspended`)
+    expect(r.stderr).toContain('running it again will not help')
+    expect(r.stderr).not.toContain('run again:')
+    expect((await stored(bot.id)).status).toBe('revoked')
   }, 60_000)
 
   it('sends every request under the path prefix of a registry behind a reverse proxy', async () => {

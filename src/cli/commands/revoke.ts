@@ -282,11 +282,15 @@ function notPublished(
     opts.key,
   ])
   const next =
-    steps.statusList === null
-      ? `to finish, run again: ${again} (or, for the list alone: ${listOnly})`
-      : err.code === 'ERR_STORE_NOT_FOUND'
-        ? `to finish, publish the passport (${publishFirst}), then run again: ${again}`
-        : `to finish, run again: ${again}`
+    steps.statusList === null && err.details?.liftedRevocations !== undefined
+      ? `running it again will not help: make this change from the copy of the status directory that revoked them, or revoke those passports here too, then run again: ${again}`
+      : steps.statusList === null
+        ? `to finish, run again: ${again} (or, for the list alone: ${listOnly})`
+        : err.code === 'ERR_STORE_NOT_FOUND'
+          ? `to finish, publish the passport (${publishFirst}), then run again: ${again}`
+          : typeof err.details?.registryStatus === 'string'
+            ? `running it again will not help: the registry has the passport as ${err.details.registryStatus}, set by the key its log names (the issuer key from another status directory, or a delegate of it); bring this status directory in line with the registry`
+            : `to finish, run again: ${again}`
   return new PassportError({
     code: 'ERR_PASSPORT_STATUS_NOT_PUBLISHED',
     message: `${local}, but the registry ${registry} did not get all of it: ${step}. The local list keeps the change; ${next}`,

@@ -222,7 +222,15 @@ export function registerStatus(program: Command, ctx: Ctx): void {
       const target = await registryOf(common)
       ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
       const uploaded = await putStatusList(common, target, token).catch((err: unknown) => {
-        if (!(err instanceof AccordError) || err.details?.httpStatus !== 409) throw err
+        if (!(err instanceof AccordError)) throw err
+        if (err.details?.liftedRevocations !== undefined)
+          throw new AccordError({
+            code: err.code,
+            message: `${err.message}: publish from the copy of the status directory that revoked them, or revoke those passports in ${store.dir} too`,
+            details: err.details,
+            cause: err,
+          })
+        if (err.details?.httpStatus !== 409) throw err
         throw new AccordError({
           code: err.code,
           message: `${err.message}. If ${file} is the current list, sign it again (${signCommand(opts, listId)}) and publish it again; if another copy of the status directory signed the newer one, publish from there (re-signing this copy would replace the newer list and could undo its changes)`,
