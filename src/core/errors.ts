@@ -432,8 +432,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.invalidInput,
     http: 409,
     summary:
-      'The write contradicts what is stored: a duplicate id or issuer JWT, a status change from revoked or to the current status, or a checkpoint that disagrees with the log.',
-    fix: 'Read the stored record first; revocation is final and ids are never reused.',
+      'The write contradicts what is stored: a duplicate id or issuer JWT, a status change from revoked or to the current status, a status list older than the stored one or (checked by the CLI before it uploads) one that would lift a revocation the stored list holds, or a checkpoint that disagrees with the log.',
+    fix: 'Read the stored record first; revocation is final and ids are never reused. For a status list, the message says which list is newer or which entries it would lift and from where to publish.',
   },
   ERR_STORE_NOT_FOUND: {
     exit: EXIT.invalidInput,
