@@ -86,3 +86,14 @@ export function warnOnStderr(io: Io): (warnings: Issue[]) => void {
     for (const w of warnings) io.err(`warning: ${formatIssues([w])}\n`)
   }
 }
+
+/**
+ * A command line to copy into a POSIX shell, for messages that say what to run next: each word
+ * that holds more than letters, digits and `@%+=:,./_-` is single-quoted. Written here rather than
+ * taken from a package: the POSIX rule is one line (a `'` inside becomes `'\''`).
+ */
+export function commandLine(words: readonly string[]): string {
+  return words
+    .map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`))
+    .join(' ')
+}

@@ -45,6 +45,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_STATUS_STORE_INVALID'
   | 'ERR_PASSPORT_STATUS_STORE_LOCKED'
   | 'ERR_PASSPORT_STATUS_UNAVAILABLE'
+  | 'ERR_PASSPORT_STATUS_NOT_PUBLISHED'
   | 'ERR_CONFIG_FILE_NOT_FOUND'
   | 'ERR_EVIDENCE_PROOF_INVALID'
   | 'ERR_EVIDENCE_IMPORT_INVALID'
@@ -345,6 +346,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
       'A Status List Token could not be read or fetched (missing file, network error, timeout, too large).',
     fix: 'Check the path or URL given; a URL is fetched only when you pass one explicitly.',
   },
+  ERR_PASSPORT_STATUS_NOT_PUBLISHED: {
+    exit: EXIT.io,
+    http: 502,
+    summary:
+      "`accord revoke --registry` changed the passport's entry in the issuer's local status list and re-signed the list, but the registry did not get all of it: the upload of the list or the record of the change in its log failed (the registry could not be reached, or refused; the message says which step and why).",
+    fix: 'Nothing is lost: the local list is the source of truth and keeps the change. Fix what the message names, then run the command it gives: the same `accord revoke ... --registry URL` again (the local entry is not changed twice, and a status the registry already records counts as done), or `accord status publish` to upload the list alone.',
+  },
   ERR_PASSPORT_NOT_FOUND: {
     exit: EXIT.io,
     http: 404,
@@ -424,8 +432,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.invalidInput,
     http: 409,
     summary:
-      'The write contradicts what is stored: a duplicate id or issuer JWT, a status change from revoked or to the current status, or a checkpoint that disagrees with the log.',
-    fix: 'Read the stored record first; revocation is final and ids are never reused.',
+      'The write contradicts what is stored: a duplicate id or issuer JWT, a status change from revoked or to the current status, a status list older than the stored one or (checked by the CLI before it uploads) one that would lift a revocation the stored list holds, or a checkpoint that disagrees with the log.',
+    fix: 'Read the stored record first; revocation is final and ids are never reused. For a status list, the message says which list is newer or which entries it would lift and from where to publish.',
   },
   ERR_STORE_NOT_FOUND: {
     exit: EXIT.invalidInput,

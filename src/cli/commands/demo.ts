@@ -10,12 +10,11 @@ import { packageRoot } from '../../node/paths.js'
 import { generateKeyPair, keyPairPaths, writeKeyPair, fileSigner } from '../../node/keys.js'
 import { issueFromManifest } from '../../node/passport.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
-import { fetchRegistryAudience } from '../../node/tlog/http.js'
-import { signRequest } from '../../server/signed-request.js'
 import { VERSION } from '../version.js'
 import { printJson, progress, resolveAsOf, type Ctx, warnOnStderr } from '../common.js'
+import { putStatusList, registryOf, statusListPath } from '../registry-client.js'
 import { publishToRegistry } from './publish.js'
-import { parsePort, startServer, type RunningServer } from './serve.js'
+import { parsePort, startServer } from './serve.js'
 
 interface DemoOptions {
   example: string
@@ -121,7 +120,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
         if (!existsSync(keyFiles.privatePath))
           await writeKeyPair(keyDir, 'issuer', await generateKeyPair({ alg: 'EdDSA' }))
         const signer = await fileSigner(keyFiles.privatePath)
-        const listPath = `/api/v1/status-lists/${signer.kid}`
+        const listPath = statusListPath(signer.kid)
 
         say(`5/5 passport  issuing, signing and publishing (issuer key ${keyFiles.privatePath})`)
         const issued = await issueFromManifest({
@@ -141,12 +140,16 @@ export function registerDemo(program: Command, ctx: Ctx): void {
           passport: issued.passport,
           nowSeconds: ctx.io.nowSeconds(),
         })
-        await uploadStatusList(
-          server,
-          signer,
-          listPath,
-          issued.status.listPath,
-          ctx.io.nowSeconds(),
+        // The list the passport names, uploaded as `accord status publish` does.
+        const common = {
+          registry: server.url,
+          keyPath: keyFiles.privatePath,
+          nowSeconds: ctx.io.nowSeconds(),
+        }
+        await putStatusList(
+          common,
+          await registryOf(common),
+          (await readFile(issued.status.listPath, 'utf8')).trim(),
         )
         const page = apiUrl(server.url, `/passports/${encodeURIComponent(published.id)}`).href
         say(`    passport ${published.id} -> ${passportFile}`)
@@ -198,36 +201,6 @@ function portInUse(err: unknown): boolean {
     err.code === 'ERR_CONFIG_PORT_UNAVAILABLE' &&
     (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
   )
-}
-
-/** Uploads the issuer's signed status list so the registry serves it at the passport's uri. */
-async function uploadStatusList(
-  server: RunningServer,
-  signer: Awaited<ReturnType<typeof fileSigner>>,
-  listPath: string,
-  tokenFile: string,
-  nowSeconds: number,
-): Promise<void> {
-  const body = (await readFile(tokenFile, 'utf8')).trim()
-  const authorization = await signRequest(signer, {
-    // Signed for this registry, as every write (`accord publish` reads it the same way).
-    audience: await fetchRegistryAudience(server.url),
-    method: 'PUT',
-    path: listPath,
-    body,
-    nowSeconds,
-  })
-  const res = await fetch(apiUrl(server.url, listPath), {
-    method: 'PUT',
-    headers: { authorization, 'content-type': 'application/statuslist+jwt' },
-    body,
-  })
-  if (!res.ok) {
-    throw new ConfigError({
-      code: 'ERR_CONFIG_BAD_REQUEST',
-      message: `the registry refused the status list upload: ${res.status} ${await res.text()}`,
-    })
-  }
 }
 
 function untilSignal(): Promise<void> {

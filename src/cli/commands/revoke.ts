@@ -1,10 +1,19 @@
 import type { Command } from 'commander'
-import { ConfigError, PassportError } from '../../core/errors.js'
+import { AccordError, ConfigError, ERROR_CODES, PassportError } from '../../core/errors.js'
 import { STATUS } from '../../core/passport/status.js'
 import type { StatusValue } from '../../core/passport/status.js'
 import { fileSigner } from '../../node/keys.js'
 import { DEFAULT_STATUS_DIR, StatusStore, readPassportFile } from '../../node/status-store.js'
-import { printJson, type Ctx } from '../common.js'
+import type { PassportStatus } from '../../core/store.js'
+import { commandLine, printJson, type Ctx } from '../common.js'
+import {
+  postStatusChange,
+  putStatusList,
+  registryOf,
+  registryUrl,
+  type RecordedStatusChange,
+  type UploadedStatusList,
+} from '../registry-client.js'
 
 interface RevokeOptions {
   key: string
@@ -12,6 +21,8 @@ interface RevokeOptions {
   listId?: string
   suspend?: boolean
   reinstate?: boolean
+  registry?: string
+  reason?: string
   json?: boolean
 }
 
@@ -21,23 +32,34 @@ const ACTION: Record<StatusValue, string> = {
   [STATUS.suspended]: 'suspended',
 }
 
-/** The state an entry is in, for "was already ...". */
-const STATE: Record<StatusValue, string> = {
+/** The state an entry is in, for "was already ...", as the registry names it too. */
+const STATE: Record<StatusValue, PassportStatus> = {
   [STATUS.valid]: 'valid',
   [STATUS.invalid]: 'revoked',
   [STATUS.suspended]: 'suspended',
 }
 
+/** What `--registry` got done, for the output and for the message of a failure. */
+interface RegistrySteps {
+  url: string
+  statusList: UploadedStatusList | null
+  log: RecordedStatusChange | null
+}
+
 /**
- * `accord revoke PASSPORT --key ISSUER_KEY`: sets the passport's entry in the issuer's local
- * status registry and re-signs the Status List Token. Only the key whose kid is the passport's
- * header kid may do so (exit 4 otherwise). Exit codes: docs/revocation.md.
+ * `accord revoke PASSPORT --key ISSUER_KEY [--registry URL]`: sets the passport's entry in the
+ * issuer's local status registry and re-signs the Status List Token. Only the key whose kid is
+ * the passport's header kid may do so (exit 4 otherwise). With `--registry`, then tells the
+ * registry: first uploads the re-signed list (what verifiers check), then records the change in
+ * its log. The local list is the source of truth and is changed first, whatever the registry
+ * does; when a registry step fails the command says what was done and which command finishes it,
+ * and exits 5 (ERR_PASSPORT_STATUS_NOT_PUBLISHED). Exit codes: docs/revocation.md.
  */
 export function registerRevoke(program: Command, ctx: Ctx): void {
   program
     .command('revoke')
     .description(
-      "revoke (or --suspend / --reinstate) a passport you issued and re-sign the issuer's status list",
+      "revoke (or --suspend / --reinstate) a passport you issued and re-sign the issuer's status list; with --registry, upload the list to the registry and record the change in its log",
     )
     .argument('<passport>', 'passport file (SD-JWT) you issued')
     .requiredOption('--key <file>', "the issuer's private key file (the key that signed it)")
@@ -45,6 +67,14 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
     .option('--list-id <id>', 'status list id (default: the list whose uri the passport names)')
     .option('--suspend', 'suspend instead of revoking (temporary; undo with --reinstate)')
     .option('--reinstate', 'lift a suspension')
+    .option(
+      '--registry <url>',
+      'also upload the re-signed list to this registry and record the change in its log (requests signed by --key), e.g. http://127.0.0.1:8080',
+    )
+    .option(
+      '--reason <text>',
+      'with --registry: the reason recorded in the log (up to 500 characters)',
+    )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: RevokeOptions) => {
       if (opts.suspend && opts.reinstate)
@@ -52,6 +82,19 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
           code: 'ERR_CONFIG_BAD_ARGS',
           message: '--suspend and --reinstate exclude each other',
         })
+      if (opts.reason !== undefined && opts.registry === undefined)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: '--reason is recorded in the registry log: it needs --registry',
+        })
+      // The route's limit (docs/api.md), checked before anything changes.
+      if (opts.reason !== undefined && opts.reason.length > 500)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--reason has ${opts.reason.length} characters; the registry records at most 500`,
+        })
+      // A mistyped URL is refused before the local change, which it would leave half-published.
+      if (opts.registry !== undefined) registryUrl(opts.registry)
       const status: StatusValue = opts.suspend
         ? STATUS.suspended
         : opts.reinstate
@@ -70,6 +113,12 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
         throw new PassportError({
           code: 'ERR_PASSPORT_STATUS_NOT_FOUND',
           message: `passport ${passportPath} has no status reference (status.status_list {idx, uri}); it cannot be revoked`,
+        })
+      const jti = typeof passport.claims.jti === 'string' ? passport.claims.jti : undefined
+      if (opts.registry !== undefined && (jti === undefined || jti === ''))
+        throw new PassportError({
+          code: 'ERR_PASSPORT_MALFORMED',
+          message: `passport ${passportPath} has no jti, so a registry cannot name it; revoke it without --registry`,
         })
 
       const signer = await fileSigner(opts.key)
@@ -97,7 +146,6 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
 
       const previous = await store.setStatus(listId, idx, status)
       const signed = await store.signStatusList(listId, signer, { uri })
-      const jti = typeof passport.claims.jti === 'string' ? passport.claims.jti : undefined
       const out = {
         action: ACTION[status],
         changed: previous !== status,
@@ -109,14 +157,144 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
         statusList: signed.path,
         exp: signed.exp,
       }
-      if (opts.json) printJson(ctx.io, out)
-      else
-        ctx.io.out(
-          (out.changed
-            ? `${ACTION[status]} ${out.passport} (status list "${listId}", index ${idx})\n`
-            : `${out.passport} was already ${STATE[status]} (status list "${listId}", index ${idx}); nothing changed, the list was re-signed\n`) +
-            `wrote ${signed.path}\n` +
-            `publish it at ${uri} (valid until ${new Date(signed.exp * 1000).toISOString()})\n`,
-        )
+      const local =
+        (out.changed
+          ? `${ACTION[status]} ${out.passport} (status list "${listId}", index ${idx})\n`
+          : `${out.passport} was already ${STATE[status]} (status list "${listId}", index ${idx}); nothing changed, the list was re-signed\n`) +
+        `wrote ${signed.path}\n`
+      if (opts.registry === undefined) {
+        if (opts.json) printJson(ctx.io, out)
+        else
+          ctx.io.out(
+            local +
+              `publish it at ${uri} (valid until ${new Date(signed.exp * 1000).toISOString()})\n`,
+          )
+        return
+      }
+
+      // The registry steps. The list goes first: it is what verifiers check, so the change takes
+      // effect for them even when the log step then fails. Each step may be run again: a newer
+      // list replaces the stored one, and a status the log already records counts as done.
+      const registry = opts.registry
+      const steps: RegistrySteps = { url: registryUrl(registry).href, statusList: null, log: null }
+      const common = { registry, keyPath: opts.key, nowSeconds: ctx.io.nowSeconds() }
+      try {
+        const target = await registryOf(common)
+        ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
+        steps.statusList = await putStatusList(common, target, signed.token)
+        ctx.io.err(`recording the ${STATE[status]} status of ${out.passport} in the registry log\n`)
+        steps.log = await postStatusChange(common, target, {
+          passportId: jti as string,
+          status: STATE[status],
+          ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+        })
+      } catch (err) {
+        const failure = notPublished(err, { passportPath, opts, listId, out, steps })
+        if (opts.json) {
+          printJson(ctx.io, {
+            ...out,
+            registry: steps,
+            error: { code: failure.code, message: failure.message, issues: failure.issues },
+          })
+          ctx.setExit(ERROR_CODES[failure.code].exit)
+          return
+        }
+        ctx.io.out(local + registryLines(steps))
+        throw failure
+      }
+      if (opts.json) printJson(ctx.io, { ...out, registry: steps })
+      else ctx.io.out(local + registryLines(steps))
     })
+}
+
+/** What the registry got, one line per step done. */
+function registryLines(steps: RegistrySteps): string {
+  let s = ''
+  if (steps.statusList !== null) {
+    s += `uploaded it to the registry: verifiers fetch it at ${steps.statusList.url}\n`
+    if (steps.statusList.url !== steps.statusList.uri)
+      s += `  (the passports of this list name ${steps.statusList.uri}: publish it there too)\n`
+  }
+  if (steps.log !== null)
+    s += steps.log.alreadyRecorded
+      ? `the registry log already records ${steps.log.id} as ${steps.log.status}\n`
+      : `recorded in the registry log at index ${steps.log.logIndex}\n`
+  return s
+}
+
+/**
+ * The error of a registry step that failed after the local change: which step, why (the
+ * registry's code and message), that the local change stays, and the commands that finish it.
+ */
+function notPublished(
+  err: unknown,
+  context: {
+    passportPath: string
+    opts: RevokeOptions
+    listId: string
+    out: { action: string; passport: string; changed: boolean; status: StatusValue }
+    steps: RegistrySteps
+  },
+): AccordError {
+  if (!(err instanceof AccordError)) throw err
+  const { passportPath, opts, listId, out, steps } = context
+  const registry = opts.registry as string
+  const dirArgs = opts.statusDir === DEFAULT_STATUS_DIR ? [] : ['--status-dir', opts.statusDir]
+  const again = commandLine([
+    'accord',
+    'revoke',
+    passportPath,
+    '--key',
+    opts.key,
+    ...dirArgs,
+    ...(opts.listId !== undefined ? ['--list-id', opts.listId] : []),
+    ...(opts.suspend ? ['--suspend'] : opts.reinstate ? ['--reinstate'] : []),
+    '--registry',
+    registry,
+    ...(opts.reason !== undefined ? ['--reason', opts.reason] : []),
+  ])
+  const listOnly = commandLine([
+    'accord',
+    'status',
+    'publish',
+    '--registry',
+    registry,
+    '--key',
+    opts.key,
+    ...dirArgs,
+    '--list-id',
+    listId,
+  ])
+  const local = out.changed
+    ? `${out.passport} is ${STATE[out.status]} in the local status list "${listId}" (re-signed)`
+    : `${out.passport} was already ${STATE[out.status]} in the local status list "${listId}" (re-signed)`
+  const step =
+    steps.statusList === null
+      ? `the status list was not uploaded (so the log step was not tried): ${err.message} [${err.code}]`
+      : `the status list was uploaded, but the change was not recorded in the registry log: ${err.message} [${err.code}]`
+  const publishFirst = commandLine([
+    'accord',
+    'publish',
+    passportPath,
+    '--registry',
+    registry,
+    '--key',
+    opts.key,
+  ])
+  const next =
+    steps.statusList === null && err.details?.liftedRevocations !== undefined
+      ? `running it again will not help: make this change from the copy of the status directory that revoked them, or revoke those passports here too, then run again: ${again}`
+      : steps.statusList === null
+        ? `to finish, run again: ${again} (or, for the list alone: ${listOnly})`
+        : err.code === 'ERR_STORE_NOT_FOUND'
+          ? `to finish, publish the passport (${publishFirst}), then run again: ${again}`
+          : typeof err.details?.registryStatus === 'string'
+            ? `running it again will not help: the registry has the passport as ${err.details.registryStatus}, set by the key its log names (the issuer key from another status directory, or a delegate of it); bring this status directory in line with the registry`
+            : `to finish, run again: ${again}`
+  return new PassportError({
+    code: 'ERR_PASSPORT_STATUS_NOT_PUBLISHED',
+    message: `${local}, but the registry ${registry} did not get all of it: ${step}. The local list keeps the change; ${next}`,
+    cause: err,
+    details: { step: steps.statusList === null ? 'status-list' : 'log', cause: err.code },
+  })
 }

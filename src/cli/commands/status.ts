@@ -1,15 +1,18 @@
 import type { Command } from 'commander'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { ConfigError, EXIT, PassportError } from '../../core/errors.js'
+import { AccordError, ConfigError, EXIT, PassportError } from '../../core/errors.js'
 import {
+  MAX_STATUS_LIST_TOKEN_BYTES,
   decodeStatusList,
   parseStatusListPayload,
   verifyCompactJws,
   STATUS_LIST_TYP,
 } from '../../core/passport/status.js'
 import { fileSigner, loadKeyFileAsPublic } from '../../node/keys.js'
+import { readBoundedFile } from '../../node/fs-safe.js'
 import { DEFAULT_STATUS_DIR, StatusStore, loadStatusListToken } from '../../node/status-store.js'
-import { printJson, type Ctx } from '../common.js'
+import { commandLine, printJson, type Ctx } from '../common.js'
+import { putStatusList, registryOf, registryUrl } from '../registry-client.js'
 
 interface ShowOptions {
   list: string
@@ -27,6 +30,14 @@ interface SignOptions {
   json?: boolean
 }
 
+interface PublishOptions {
+  registry: string
+  key: string
+  statusDir: string
+  listId?: string
+  json?: boolean
+}
+
 const NAMES = ['valid', 'revoked', 'suspended', 'application-specific'] as const
 
 function parseNonNegative(value: string | undefined, flag: string): number | undefined {
@@ -39,7 +50,10 @@ function parseNonNegative(value: string | undefined, flag: string): number | und
   return Number(value)
 }
 
-/** `accord status show | sign`: inspect a Status List Token; re-sign a list before it expires. */
+/**
+ * `accord status show | sign | publish`: inspect a Status List Token; re-sign a list before it
+ * expires; upload the signed list to a registry.
+ */
 export function registerStatus(program: Command, ctx: Ctx): void {
   const status = program
     .command('status')
@@ -153,4 +167,107 @@ export function registerStatus(program: Command, ctx: Ctx): void {
           `wrote ${signed.path}\npublish it at ${signed.uri} (valid until ${new Date(signed.exp * 1000).toISOString()})\n`,
         )
     })
+
+  status
+    .command('publish')
+    .description(
+      'upload the signed status list to a registry, which serves it to verifiers (after `status sign`, or to finish an `accord revoke --registry` that failed)',
+    )
+    .requiredOption(
+      '--registry <url>',
+      'registry base URL, e.g. http://127.0.0.1:8080 or https://host/prefix/ (requests go to <url>/api/v1/...)',
+    )
+    .requiredOption('--key <file>', "the issuer's private key file (the key that signed the list)")
+    .option('--status-dir <dir>', 'status registry directory', DEFAULT_STATUS_DIR)
+    .option('--list-id <id>', "status list id in the status directory (default: the key's kid)")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (opts: PublishOptions) => {
+      registryUrl(opts.registry)
+      const signer = await fileSigner(opts.key)
+      // `accord issue` keeps one list per issuer key, named by its kid.
+      const listId = opts.listId ?? signer.kid
+      const store = new StatusStore({ dir: opts.statusDir })
+      const state = await store.readState(listId)
+      if (state === undefined)
+        throw new PassportError({
+          code: 'ERR_PASSPORT_STATUS_NOT_FOUND',
+          message: `status list "${listId}" does not exist in ${store.dir}${opts.listId === undefined ? ` (the list of key ${opts.key}); pass --list-id or --status-dir` : '; pass --status-dir'}`,
+        })
+      if (state.kid !== undefined && state.kid !== signer.kid)
+        throw new PassportError({
+          code: 'ERR_PASSPORT_STATUS_KEY_MISMATCH',
+          message: `status list "${listId}" is signed by key ${state.kid}, not by ${opts.key} (kid ${signer.kid}); the registry accepts it only from the key that signed it`,
+        })
+      const file = store.tokenPath(listId)
+      const read = await readBoundedFile(file, MAX_STATUS_LIST_TOKEN_BYTES)
+      if (!read.ok)
+        throw new PassportError({
+          code: 'ERR_PASSPORT_STATUS_NOT_FOUND',
+          message: `status list "${listId}": its signed token ${file} ${read.problem.kind === 'too-large' ? `is larger than ${MAX_STATUS_LIST_TOKEN_BYTES} bytes` : read.problem.why}; sign it with ${signCommand(opts, listId)}`,
+        })
+      const token = read.bytes.toString('utf8').trim()
+      let exp: number | undefined
+      try {
+        const e = decodeJwt(token).exp
+        exp = typeof e === 'number' ? e : undefined
+      } catch {
+        // putStatusList reports a token that does not decode.
+      }
+      const now = ctx.io.nowSeconds()
+      if (exp !== undefined && exp <= now)
+        ctx.io.err(
+          `warning: ${file} expired at ${new Date(exp * 1000).toISOString()}: verifiers answer status-unavailable; re-sign it first with ${signCommand(opts, listId)}\n`,
+        )
+      const common = { registry: opts.registry, keyPath: opts.key, nowSeconds: now }
+      const target = await registryOf(common)
+      ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
+      const uploaded = await putStatusList(common, target, token).catch((err: unknown) => {
+        if (!(err instanceof AccordError)) throw err
+        if (err.details?.liftedRevocations !== undefined)
+          throw new AccordError({
+            code: err.code,
+            message: `${err.message}: publish from the copy of the status directory that revoked them, or revoke those passports in ${store.dir} too`,
+            details: err.details,
+            cause: err,
+          })
+        if (err.details?.httpStatus !== 409) throw err
+        throw new AccordError({
+          code: err.code,
+          message: `${err.message}. If ${file} is the current list, sign it again (${signCommand(opts, listId)}) and publish it again; if another copy of the status directory signed the newer one, publish from there (re-signing this copy would replace the newer list and could undo its changes)`,
+          details: err.details ?? {},
+          cause: err,
+        })
+      })
+      const out = {
+        listId,
+        registryListId: uploaded.listId,
+        url: uploaded.url,
+        uri: uploaded.uri,
+        statusList: file,
+        iat: uploaded.iat,
+        exp,
+      }
+      if (opts.json) printJson(ctx.io, out)
+      else
+        ctx.io.out(
+          `uploaded ${file}\nverifiers fetch it at ${uploaded.url}${exp === undefined ? '' : ` (valid until ${new Date(exp * 1000).toISOString()})`}\n` +
+            (uploaded.url !== uploaded.uri
+              ? `  (the passports of this list name ${uploaded.uri}: publish it there too)\n`
+              : ''),
+        )
+    })
+}
+
+/** The `accord status sign` command for the list a `status publish` names. */
+function signCommand(opts: PublishOptions, listId: string): string {
+  return commandLine([
+    'accord',
+    'status',
+    'sign',
+    '--list-id',
+    listId,
+    '--key',
+    opts.key,
+    ...(opts.statusDir === DEFAULT_STATUS_DIR ? [] : ['--status-dir', opts.statusDir]),
+  ])
 }

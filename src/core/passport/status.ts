@@ -14,7 +14,7 @@
 import { readStreamBounded } from '../bounded-stream.js'
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list'
 import type { BitsPerStatus, StatusListJWTPayload } from '@sd-jwt/jwt-status-list'
-import { base64url, compactVerify, errors as joseErrors, importJWK } from 'jose'
+import { base64url, compactVerify, decodeJwt, errors as joseErrors, importJWK } from 'jose'
 import type { CompactJWSHeaderParameters, JWK } from 'jose'
 import { PassportError } from '../errors.js'
 import type { Signer } from '../ports.js'
@@ -161,6 +161,19 @@ export function parseStatusListPayload(value: unknown): StatusListJWTPayload {
       throw invalidList(`"${claim}" of the status list token must be a non-negative integer`)
   }
   return value as StatusListJWTPayload
+}
+
+/**
+ * The `iat` of a Status List Token, not verified (0 when it has none or does not decode): what
+ * the registry compares to keep the newest list, and what a client reports when it is refused.
+ */
+export function statusListIssuedAt(token: string): number {
+  try {
+    const iat = decodeJwt(token).iat
+    return typeof iat === 'number' ? iat : 0
+  } catch {
+    return 0
+  }
 }
 
 /**

@@ -3,12 +3,12 @@
  * after a status change; verifiers fetch it (`accord verify --status-list URL`).
  */
 import type { FastifyInstance } from 'fastify'
-import { decodeJwt } from 'jose'
 import {
   MAX_STATUS_LIST_TOKEN_BYTES,
   STATUS_LIST_TYP,
   parseStatusListPayload,
   statusListIdOf,
+  statusListIssuedAt as issuedAt,
   verifyCompactJws,
 } from '../../core/passport/status.js'
 import { ApiError, type RouteContext } from '../app.js'
@@ -22,15 +22,6 @@ const ListIdParams = {
   required: ['listId'],
   properties: { listId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } },
 } as const
-
-function issuedAt(token: string): number {
-  try {
-    const iat = decodeJwt(token).iat
-    return typeof iat === 'number' ? iat : 0
-  } catch {
-    return 0
-  }
-}
 
 export function registerStatusListRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.put<{ Params: { listId: string }; Body: string }>(
