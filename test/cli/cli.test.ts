@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
 import { copyExample, editManifest, EXAMPLES, ROOT, run, runProcess } from './helpers.js'
+import { BORDER_LEGACY_HIGH_RISK } from '../fixtures/legacy.js'
 
 const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 const border = path.join(EXAMPLES, 'border-biometrics', 'accord.yaml')
@@ -51,14 +52,7 @@ describe('accord classify (examples)', () => {
     const trace = JSON.stringify(eu.trace)
     expect(trace).toMatch(/travel/i)
     // Placed on the market on 2026-11-02, before 2 Dec 2027, for public authorities: Art. 111(2).
-    expect(eu.legacy.highRisk).toEqual({
-      cites: 'Art. 111(2)',
-      placedOnMarket: '2026-11-02',
-      placedBefore: '2027-12-02',
-      publicAuthority: true,
-      significantChange: null,
-      appliesFrom: '2030-08-02',
-    })
+    expect(eu.legacy.highRisk).toEqual(BORDER_LEGACY_HIGH_RISK)
     const text = await run(['classify', border])
     expect(text.stdout).toContain(
       'legacy:      Art. 111(2): placed on the market on 2026-11-02, before 2027-12-02, the system is a legacy system; its high-risk obligations apply from 2030-08-02',

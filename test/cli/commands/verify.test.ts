@@ -12,6 +12,7 @@ import { exampleClaims } from '../../fixtures/passport/inputs.js'
 import { inlinePolicy } from '../../fixtures/passport/policy.js'
 import { makeSigner, sdCrypto } from '../../fixtures/passport/signer.js'
 import { endorseArgv, EXAMPLES, ROOT, run } from '../helpers.js'
+import { BORDER_LEGACY_HIGH_RISK, BORDER_LEGACY_SENTENCE } from '../../fixtures/legacy.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
@@ -178,8 +179,7 @@ describe('accord verify --artifacts', () => {
 })
 
 describe('accord verify: the Art. 111 status of the passport', () => {
-  const SENTENCE =
-    'Art. 111(2): placed on the market on 2026-11-02, before 2027-12-02, the system is a legacy system; its high-risk obligations apply from 2030-08-02 (it is intended to be used by public authorities).'
+  const SENTENCE = BORDER_LEGACY_SENTENCE
 
   it('border-biometrics: one sentence in the text, the claim and the sentence with --json', async () => {
     const text = await verify('bb.sd-jwt')
@@ -189,14 +189,7 @@ describe('accord verify: the Art. 111 status of the passport', () => {
       {
         jurisdiction: 'eu-ai-act',
         claim: 'classification.eu-ai-act.legacy.highRisk',
-        status: {
-          cites: 'Art. 111(2)',
-          placedOnMarket: '2026-11-02',
-          placedBefore: '2027-12-02',
-          publicAuthority: true,
-          significantChange: null,
-          appliesFrom: '2030-08-02',
-        },
+        status: BORDER_LEGACY_HIGH_RISK,
         sentence: SENTENCE,
       },
     ])

@@ -12,6 +12,7 @@ import {
   VC_CONTEXT_V2,
 } from '../../../src/core/passport/types.js'
 import { exampleInput, ISSUED_AT, ISSUER, JTI } from '../../fixtures/passport/inputs.js'
+import { BORDER_LEGACY_HIGH_RISK } from '../../fixtures/legacy.js'
 
 let input: BuildPassportClaimsInput
 
@@ -110,14 +111,7 @@ describe('buildPassportClaims', () => {
     // Placed on 2026-11-02, before 2 December 2027 (Annex III, as amended); for public
     // authorities, so the high-risk obligations bind from 2 August 2030 at the latest.
     expect(eu?.legacy).toEqual({
-      highRisk: {
-        cites: 'Art. 111(2)',
-        placedOnMarket: '2026-11-02',
-        placedBefore: '2027-12-02',
-        publicAuthority: true,
-        significantChange: null,
-        appliesFrom: '2030-08-02',
-      },
+      highRisk: BORDER_LEGACY_HIGH_RISK,
     })
     // Same inputs, same claims (no member order or copy depends on anything else).
     expect(JSON.stringify(buildPassportClaims(border))).toBe(

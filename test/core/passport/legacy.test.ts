@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { legacyNotes } from '../../../src/core/passport/legacy.js'
 import type { PassportClaims } from '../../../src/core/passport/types.js'
 import { exampleClaims } from '../../fixtures/passport/inputs.js'
+import { BORDER_LEGACY_HIGH_RISK, BORDER_LEGACY_SENTENCE } from '../../fixtures/legacy.js'
 
-const BORDER_SENTENCE =
-  'Art. 111(2): placed on the market on 2026-11-02, before 2027-12-02, the system is a legacy system; its high-risk obligations apply from 2030-08-02 (it is intended to be used by public authorities).'
+const BORDER_SENTENCE = BORDER_LEGACY_SENTENCE
 
 /** The claims of border-biometrics (as of 2026-11-20) with `edit` applied to the EU entry. */
 async function border(
@@ -29,14 +29,7 @@ describe('legacyNotes', () => {
       {
         jurisdiction: 'eu-ai-act',
         claim: 'classification.eu-ai-act.legacy.highRisk',
-        status: {
-          cites: 'Art. 111(2)',
-          placedOnMarket: '2026-11-02',
-          placedBefore: '2027-12-02',
-          publicAuthority: true,
-          significantChange: null,
-          appliesFrom: '2030-08-02',
-        },
+        status: BORDER_LEGACY_HIGH_RISK,
         sentence: BORDER_SENTENCE,
       },
     ])
