@@ -48,6 +48,35 @@ export function otherPagesTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('"Show more" pages through the results and moves the keyboard focus to the first new one', async () => {
+      const page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } })
+      // One passport per page instead of 20, so the three published ones make three pages.
+      await page.route('**/api/v1/passports?*', (route) =>
+        route.continue({ url: route.request().url().replace('limit=20', 'limit=1') }),
+      )
+      await page.goto(harness.baseUrl + '/search')
+      await expect.poll(() => page.locator('#results li').count()).toBe(1)
+      for (const n of [2, 3]) {
+        await page.focus('#more-button')
+        await page.keyboard.press('Enter')
+        await expect.poll(() => page.locator('#results li').count()).toBe(n)
+        // focus is on the link of the first new result, not lost with a hidden button
+        await expect
+          .poll(() =>
+            page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-id')),
+          )
+          .toBe(
+            await page
+              .locator('#results li')
+              .nth(n - 1)
+              .getAttribute('data-id'),
+          )
+      }
+      await expect(page.locator('#more').isHidden()).resolves.toBe(true)
+      await expect(page.locator('#results-count').innerText()).resolves.toBe('3 passports found.')
+      await page.close()
+    })
+
     it('search filters by status from a bookmarked URL, and says when nothing matches', async () => {
       const { page } = await open('/search?status=revoked')
       await expect

@@ -59,8 +59,12 @@ async function search(append) {
   $('results-count').textContent = 'Searching…'
   try {
     const page = await api(`api/v1/passports?${params}`)
-    $('results').append(...page.items.map(item))
+    const added = page.items.map(item)
+    $('results').append(...added)
     cursor = page.nextCursor
+    // After "Show more", the keyboard focus goes to the first new result: the button it was on
+    // is hidden when the last page has come, and focus would fall back to the top of the page.
+    if (append && added.length > 0) added[0].querySelector('a').focus()
     $('more').hidden = !cursor
     const n = $('results').children.length
     $('results-count').textContent =
