@@ -62,9 +62,7 @@ export function otherPagesTests(env: WebEnv): void {
         await expect.poll(() => page.locator('#results li').count()).toBe(n)
         // focus is on the link of the first new result, not lost with a hidden button
         await expect
-          .poll(() =>
-            page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-id')),
-          )
+          .poll(() => page.evaluate("document.activeElement?.closest('li')?.dataset.id"))
           .toBe(
             await page
               .locator('#results li')
