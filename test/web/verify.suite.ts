@@ -172,6 +172,10 @@ export function verifyPageTests(env: WebEnv): void {
     }
 
     it('is usable with the keyboard alone, and announces the verdict in a status region', async () => {
+      // Waiting for the file chooser turns on its interception in the browser; started here, long
+      // before the key press that opens it, so that the press cannot come first (once, in a full
+      // test run, the chooser event never came and the test timed out).
+      const chooser = page.waitForEvent('filechooser', { timeout: 20_000 })
       // The skip link is the first stop and moves focus to the main content.
       await page.keyboard.press('Tab')
       await expect(page.evaluate('document.activeElement.className')).resolves.toBe('skip-link')
@@ -194,7 +198,6 @@ export function verifyPageTests(env: WebEnv): void {
       await page.keyboard.press('Shift+Tab')
       await page.keyboard.press('Shift+Tab')
       await expect(page.evaluate('document.activeElement.id')).resolves.toBe('passport-file')
-      const chooser = page.waitForEvent('filechooser')
       await page.keyboard.press('Space')
       await (
         await chooser
@@ -219,6 +222,7 @@ export function verifyPageTests(env: WebEnv): void {
       await page.keyboard.press('Tab')
       await expect(page.evaluate('document.activeElement.id')).resolves.toBe('verify-button')
       await page.keyboard.press('Space')
+      await page.locator('#verdict .word').waitFor({ timeout: 20_000 })
       await expect(page.locator('#verdict .word').innerText()).resolves.toBe('REJECTED')
 
       // A screen reader hears the verdict: the banner is in a status region that was there
