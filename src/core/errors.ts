@@ -398,7 +398,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 422,
     summary:
       'A file given to `accord import` (OSCAL assessment results, CycloneDX BOM, model card) is not valid JSON or YAML, fails its official schema, or lacks what Accord reads from it.',
-    fix: 'Fix the file at each place listed (JSON path or line), or export it again from the tool that made it; a model card needs YAML front matter with model-index results.',
+    fix: 'Fix the file at each place listed (JSON path or line), or export it again from the tool that made it (OSCAL or CycloneDX: validate it against the official schema of its version; a model card: start it with YAML front matter holding model-index results).',
   },
   ERR_PASSPORT_MODEL_SIGNATURE_MALFORMED: {
     exit: EXIT.invalidInput,
