@@ -120,7 +120,7 @@ describe('accord demo (the main job behind npm start)', () => {
     expect(child.exitCode).toBe(0)
   }, 120_000)
 
-  it('keeps a --port the user chose: a busy one fails with exit 5 and the fix', async () => {
+  it('keeps a --port the user chose: a busy one fails with exit 5 and the fix, before writing anything', async () => {
     const held = await hold8080()
     try {
       const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
@@ -128,6 +128,10 @@ describe('accord demo (the main job behind npm start)', () => {
       expect(r.code).toBe(5)
       expect(r.stderr).toContain('port 8080 on 127.0.0.1 is already in use')
       expect(r.stderr).toContain('ERR_CONFIG_PORT_UNAVAILABLE')
+      // it failed first: no documents, keys or passport were written (only the registry's own
+      // data folder, created and migrated before it listens, as accord serve does)
+      expect(r.stdout).not.toContain('1/5 classify')
+      expect(readdirSync(out).filter((f) => f !== 'registry')).toEqual([])
     } finally {
       await held.release()
     }

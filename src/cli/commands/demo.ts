@@ -65,36 +65,8 @@ export function registerDemo(program: Command, ctx: Ctx): void {
       }
       say(`Accord ${VERSION}: demo on examples/${opts.example} as of ${asOf}`)
 
-      say(`1/5 classify  ${path.relative(process.cwd(), manifestPath)}`)
-      const system = await loadSystem(manifestPath, { onWarnings: warnOnStderr(ctx.io) })
-      const classification = classifyLoaded(system, asOf)
-      const eu = classification.euAiAct
-      say(
-        `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} ${eu.obligations.length === 1 ? 'obligation' : 'obligations'} in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
-      )
-      for (const sentence of legacySentences(eu.legacy, eu.asOf)) say(`    ${sentence}`)
-
-      say('2/5 assess    hashing evidence and checking every obligation')
-      const bar = progress(ctx.io, '    hashing', !opts.json)
-      const assessment = await assessLoaded(system, classification, {
-        asOf,
-        onProgress: bar.update,
-      })
-      for (const f of assessment.frameworks) {
-        say(
-          `    ${f.name}: ${Math.round(f.readiness * 100)}% ready (${f.met} met, ${f.partial} partial, ${f.missing} missing, ${f.notApplicable} n/a)`,
-        )
-      }
-
-      say(`3/5 docs      writing to ${docsDir}`)
-      const documents = await writeDocuments(system, classification, assessment, docsDir, {
-        name: 'accord',
-        version: VERSION,
-      })
-      say(`    ${documents.files.length} files; open ${path.join(docsDir, 'index.html')}`)
-
-      // The registry starts first so the passport can name where its status list is served.
-      say('4/5 registry  starting the embedded registry (PGlite)')
+      // The registry starts before anything is written: a --port that is taken fails at once,
+      // not after the documents (and the passport can name where its status list is served).
       const dataDir = path.join(out, 'registry')
       const serverAt = (p: number) =>
         startServer({
@@ -115,6 +87,35 @@ export function registerDemo(program: Command, ctx: Ctx): void {
         return serverAt(0)
       })
       try {
+        say(`1/5 classify  ${path.relative(process.cwd(), manifestPath)}`)
+        const system = await loadSystem(manifestPath, { onWarnings: warnOnStderr(ctx.io) })
+        const classification = classifyLoaded(system, asOf)
+        const eu = classification.euAiAct
+        say(
+          `    EU AI Act: ${eu.category} (${eu.citations.join(', ')}); ${eu.obligations.length} ${eu.obligations.length === 1 ? 'obligation' : 'obligations'} in force, ${eu.upcoming.length} upcoming under "${eu.lawVersion.title}"`,
+        )
+        for (const sentence of legacySentences(eu.legacy, eu.asOf)) say(`    ${sentence}`)
+
+        say('2/5 assess    hashing evidence and checking every obligation')
+        const bar = progress(ctx.io, '    hashing', !opts.json)
+        const assessment = await assessLoaded(system, classification, {
+          asOf,
+          onProgress: bar.update,
+        })
+        for (const f of assessment.frameworks) {
+          say(
+            `    ${f.name}: ${Math.round(f.readiness * 100)}% ready (${f.met} met, ${f.partial} partial, ${f.missing} missing, ${f.notApplicable} n/a)`,
+          )
+        }
+
+        say(`3/5 docs      writing to ${docsDir}`)
+        const documents = await writeDocuments(system, classification, assessment, docsDir, {
+          name: 'accord',
+          version: VERSION,
+        })
+        say(`    ${documents.files.length} files; open ${path.join(docsDir, 'index.html')}`)
+
+        say('4/5 registry  the embedded registry (PGlite) is running')
         const keyDir = path.join(out, 'keys')
         const keyFiles = keyPairPaths(keyDir, 'issuer')
         if (!existsSync(keyFiles.privatePath))
