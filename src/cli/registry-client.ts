@@ -22,7 +22,7 @@ import {
   statusListIssuedAt,
 } from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
-import { apiUrl, passportPath } from '../core/tlog/api.js'
+import { apiUrl, passportPath, statusListPath } from '../core/tlog/api.js'
 import { fileSigner } from '../node/keys.js'
 import { loadStatusListToken } from '../node/status-store.js'
 import { fetchPassport, fetchRegistryAudience } from '../node/tlog/http.js'
@@ -46,12 +46,14 @@ export interface TargetRegistry {
   signer: Awaited<ReturnType<typeof fileSigner>>
 }
 
-export const STATUS_LISTS_PATH = '/api/v1/status-lists'
 const STATUS_LIST_MEDIA_TYPE = `application/${STATUS_LIST_TYP}`
 
-/** `/api/v1/status-lists/<listId>`, with the id escaped. */
-export function statusListPath(listId: string): string {
-  return `${STATUS_LISTS_PATH}/${encodeURIComponent(listId)}`
+/** The GET options of `options` (node/tlog/http.ts and the status-list loader take the same). */
+function readOptions(options: RegistryRequestOptions): { fetch?: typeof fetch; timeoutMs: number } {
+  return {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: options.timeoutMs ?? 30_000,
+  }
 }
 
 /**
@@ -91,10 +93,7 @@ export async function registryOf(options: RegistryRequestOptions): Promise<Targe
   const signer = await fileSigner(options.keyPath)
   // Under the base URL's path, as every request (`apiUrl`): behind a prefix it is the registry
   // there that answers.
-  const audience = await fetchRegistryAudience(base.href, {
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    timeoutMs: options.timeoutMs ?? 30_000,
-  })
+  const audience = await fetchRegistryAudience(base.href, readOptions(options))
   return { base, audience, signer }
 }
 
@@ -283,10 +282,7 @@ async function storedList(
   url: string,
 ): Promise<string | undefined> {
   try {
-    return await loadStatusListToken(url, {
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      timeoutMs: options.timeoutMs ?? 30_000,
-    })
+    return await loadStatusListToken(url, readOptions(options))
   } catch {
     return undefined
   }
@@ -350,10 +346,11 @@ export async function postStatusChange(
     })
   } catch (err) {
     if (!(err instanceof AccordError) || err.details?.httpStatus !== 409) throw err
-    const stored = (await fetchPassport(target.base.href, change.passportId, {
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      timeoutMs: options.timeoutMs ?? 30_000,
-    })) as { status?: unknown } | null
+    const stored = (await fetchPassport(
+      target.base.href,
+      change.passportId,
+      readOptions(options),
+    )) as { status?: unknown } | null
     if (stored?.status === change.status)
       return { id: change.passportId, status: change.status, logIndex: null, alreadyRecorded: true }
     // Another status than asked for (a delegate of the issuer key may have changed it there):

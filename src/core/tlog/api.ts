@@ -23,6 +23,8 @@ export const LOG_API = {
    * it carry as `aud` (src/server/signed-request.ts), and its log's origin and verifier key.
    */
   registry: '/api/v1/registry',
+  /** GET `/api/v1/status-lists/:listId`: the Status List Token (PUT by the list's key). */
+  statusLists: '/api/v1/status-lists',
 } as const
 
 /** Content type of the checkpoint endpoint. */
@@ -55,6 +57,11 @@ export function apiUrl(base: string | URL, path: string): URL {
 /** `/api/v1/passports/<id>`, with the id escaped. */
 export function passportPath(id: string): string {
   return `${LOG_API.passports}/${encodeURIComponent(id)}`
+}
+
+/** `/api/v1/status-lists/<listId>`, with the id escaped. */
+export function statusListPath(listId: string): string {
+  return `${LOG_API.statusLists}/${encodeURIComponent(listId)}`
 }
 
 /** `/api/v1/log/proof/inclusion?index=N&size=M` */
