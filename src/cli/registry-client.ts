@@ -86,11 +86,15 @@ export function registryUrl(registry: string): URL {
  * Checks `--registry`, loads the key, and reads the registry's audience (`GET
  * /api/v1/registry`), which every request signed for it names as `aud`, so that it cannot be
  * replayed at another registry. Local problems (the URL, the key) are reported before any
- * request is sent.
+ * request is sent. A command that has loaded the key (`signer`, from `options.keyPath`) passes it
+ * instead of having it read again.
  */
-export async function registryOf(options: RegistryRequestOptions): Promise<TargetRegistry> {
+export async function registryOf(
+  options: RegistryRequestOptions,
+  loaded?: TargetRegistry['signer'],
+): Promise<TargetRegistry> {
   const base = registryUrl(options.registry)
-  const signer = await fileSigner(options.keyPath)
+  const signer = loaded ?? (await fileSigner(options.keyPath))
   // Under the base URL's path, as every request (`apiUrl`): behind a prefix it is the registry
   // there that answers.
   const audience = await fetchRegistryAudience(base.href, readOptions(options))

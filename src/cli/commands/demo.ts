@@ -149,7 +149,7 @@ export function registerDemo(program: Command, ctx: Ctx): void {
         }
         await putStatusList(
           common,
-          await registryOf(common),
+          await registryOf(common, signer),
           (await readFile(issued.status.listPath, 'utf8')).trim(),
         )
         const page = apiUrl(server.url, `/passports/${encodeURIComponent(published.id)}`).href

@@ -94,7 +94,7 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
           message: `--reason has ${opts.reason.length} characters; the registry records at most 500`,
         })
       // A mistyped URL is refused before the local change, which it would leave half-published.
-      if (opts.registry !== undefined) registryUrl(opts.registry)
+      const registryBase = opts.registry === undefined ? undefined : registryUrl(opts.registry)
       const status: StatusValue = opts.suspend
         ? STATUS.suspended
         : opts.reinstate
@@ -162,7 +162,7 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
           ? `${ACTION[status]} ${out.passport} (status list "${listId}", index ${idx})\n`
           : `${out.passport} was already ${STATE[status]} (status list "${listId}", index ${idx}); nothing changed, the list was re-signed\n`) +
         `wrote ${signed.path}\n`
-      if (opts.registry === undefined) {
+      if (opts.registry === undefined || registryBase === undefined) {
         if (opts.json) printJson(ctx.io, out)
         else
           ctx.io.out(
@@ -176,10 +176,10 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
       // effect for them even when the log step then fails. Each step may be run again: a newer
       // list replaces the stored one, and a status the log already records counts as done.
       const registry = opts.registry
-      const steps: RegistrySteps = { url: registryUrl(registry).href, statusList: null, log: null }
+      const steps: RegistrySteps = { url: registryBase.href, statusList: null, log: null }
       const common = { registry, keyPath: opts.key, nowSeconds: ctx.io.nowSeconds() }
       try {
-        const target = await registryOf(common)
+        const target = await registryOf(common, signer)
         ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
         steps.statusList = await putStatusList(common, target, signed.token)
         ctx.io.err(`recording the ${STATE[status]} status of ${out.passport} in the registry log\n`)

@@ -219,7 +219,7 @@ export function registerStatus(program: Command, ctx: Ctx): void {
           `warning: ${file} expired at ${new Date(exp * 1000).toISOString()}: verifiers answer status-unavailable; re-sign it first with ${signCommand(opts, listId)}\n`,
         )
       const common = { registry: opts.registry, keyPath: opts.key, nowSeconds: now }
-      const target = await registryOf(common)
+      const target = await registryOf(common, signer)
       ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
       const uploaded = await putStatusList(common, target, token).catch((err: unknown) => {
         if (!(err instanceof AccordError)) throw err
