@@ -70,18 +70,20 @@ async function passport(name: string, example = 'public-chatbot', publish = true
 const revoke = (file: string, ...flags: string[]) =>
   run(['revoke', file, '--key', key(), '--status-dir', p('status'), ...flags])
 
-const statusPublish = (...flags: string[]) =>
+const statusPublishTo = (registry: string, statusDir: string, ...flags: string[]) =>
   run([
     'status',
     'publish',
     '--registry',
-    server.url,
+    registry,
     '--key',
     key(),
     '--status-dir',
-    p('status'),
+    statusDir,
     ...flags,
   ])
+
+const statusPublish = (...flags: string[]) => statusPublishTo(server.url, p('status'), ...flags)
 
 /** The passport as the registry has it. */
 async function stored(id: string): Promise<{ status: string; statusReason: string | null }> {
@@ -318,7 +320,7 @@ describe('accord revoke --registry', () => {
     )
     // From the copy that made the revocation, publishing goes through; and revoking the passport
     // here too brings this directory in line, so that it may publish again.
-    expect((await statusPublish('--status-dir', p('status-copy'))).code).toBe(0)
+    expect((await statusPublishTo(server.url, p('status-copy'))).code).toBe(0)
     expect((await revoke(bot.file)).code).toBe(0)
     expect((await statusPublish()).code).toBe(0)
   }, 60_000)
@@ -391,16 +393,7 @@ describe('accord revoke --registry', () => {
       expect(r.code).toBe(0)
       expect(r.json().registry.statusList.url).toBe(`${base}/api/v1/status-lists/${kid}`)
       expect((await stored(bot.id)).status).toBe('suspended')
-      const again = await run([
-        'status',
-        'publish',
-        '--registry',
-        `${base}/`,
-        '--key',
-        key(),
-        '--status-dir',
-        p('status'),
-      ])
+      const again = await statusPublishTo(`${base}/`, p('status'))
       expect(again.code).toBe(0)
       expect(asked.filter((a) => !a.includes(' /registry/eu/api/v1/'))).toEqual([])
       expect(asked).toContain(`PUT /registry/eu/api/v1/status-lists/${kid}`)
@@ -453,17 +446,7 @@ describe('accord status publish', () => {
   }, 60_000)
 
   it('names the list and the fix when the status directory has no list of the key', async () => {
-    const r = await run([
-      'status',
-      'publish',
-      '--registry',
-      server.url,
-      '--key',
-      key(),
-      '--status-dir',
-      p('empty-status'),
-      '--json',
-    ])
+    const r = await statusPublishTo(server.url, p('empty-status'), '--json')
     expect(r.code).toBe(3)
     expect(r.json().error.code).toBe('ERR_PASSPORT_STATUS_NOT_FOUND')
     expect(r.json().error.message).toContain(`status list "${kid}" does not exist`)
