@@ -74,6 +74,16 @@ function createMarked(): Marked {
       image({ text }: Tokens.Image): string {
         return escapeHtml(text)
       },
+      // Every header cell marked renders is in the table's header row, so it heads a column:
+      // `scope="col"` says so to assistive technology (WCAG 1.3.1, technique H63). GFM tables
+      // have no row headers; body cells stay <td>.
+      tablecell({ tokens, header, align }: Tokens.TableCell): string {
+        const inner = this.parser.parseInline(tokens)
+        const tag = header ? 'th' : 'td'
+        const scope = header ? ' scope="col"' : ''
+        const alignment = align ? ` align="${align}"` : ''
+        return `<${tag}${scope}${alignment}>${inner}</${tag}>\n`
+      },
       strong({ tokens }: Tokens.Strong): string {
         const inner = this.parser.parseInline(tokens)
         const cls =

@@ -599,6 +599,23 @@ describe('HTML', () => {
     expect(annex).not.toMatch(/<h1>not a heading/)
   })
 
+  it('gives every header cell a scope (WCAG 1.3.1, H63), in every generated HTML document', () => {
+    const options = [highRisk(), chatbot(), highRisk({ manifest: hostile })]
+    let headerCells = 0
+    for (const d of options.flatMap((o) => generateDocuments(o))) {
+      if (!d.path.endsWith('.html')) continue
+      for (const th of d.content.match(/<th\b[^>]*>/g) ?? []) {
+        headerCells++
+        expect(th, d.path).toMatch(/\sscope="(col|row)"/)
+      }
+      // Header cells of the header row head columns.
+      for (const thead of d.content.match(/<thead>[\s\S]*?<\/thead>/g) ?? [])
+        for (const th of thead.match(/<th\b[^>]*>/g) ?? [])
+          expect(th, d.path).toContain('scope="col"')
+    }
+    expect(headerCells).toBeGreaterThan(100)
+  })
+
   it('highlights MISSING markers and the DRAFT mark', () => {
     const annex = doc(highRisk(), 'annex-iv-technical-documentation.html')
     expect(annex).toContain('<strong class="missing">MISSING:</strong>')

@@ -40,6 +40,13 @@ describe('plan: police-analytics for eu,us-federal', () => {
       expect(f.content, f.path).toBe(readFileSync(join(GOLDEN, f.path), 'utf8'))
   })
 
+  it('gives every header cell of plan.html a scope (WCAG 1.3.1, H63)', () => {
+    const html = renderPlanFiles(plan).find((f) => f.path.endsWith('.html'))?.content ?? ''
+    const headerCells = html.match(/<th\b[^>]*>/g) ?? []
+    expect(headerCells.length).toBeGreaterThan(0)
+    for (const th of headerCells) expect(th).toMatch(/\sscope="(col|row)"/)
+  })
+
   it('reuses at least one evidence item across the EU AI Act and the NIST AI RMF', () => {
     const across = plan.reuse.filter((r) => {
       const fws = r.frameworks.map((f) => f.framework)
