@@ -102,6 +102,21 @@ export function otherPagesTests(env: WebEnv): void {
       expect(note).toContain('— registry.example/accord/log ')
       const indexes = await attrs(page.locator('#entries tbody tr'), 'data-index')
       expect(indexes).toEqual(['4', '3', '2', '1', '0'])
+      // Screen readers announce a short status, not the 64-hex root: the root is shown outside
+      // every live region.
+      const LIVE = '[role="status"], [role="alert"], [role="log"], [aria-live]'
+      const live = page.locator(LIVE)
+      await expect(live.count()).resolves.toBeGreaterThan(0)
+      for (const text of await live.allInnerTexts()) {
+        expect(text.length, text).toBeLessThanOrEqual(60)
+        expect(text).not.toMatch(/[0-9a-f]{64}/i)
+      }
+      await expect(
+        page.locator('#checkpoint-root').evaluate((el, selector) => el.closest(selector), LIVE),
+      ).resolves.toBeNull()
+      await expect(page.locator('#checkpoint-status').innerText()).resolves.toBe(
+        `Checkpoint loaded: ${size} entries`,
+      )
       await expect(page.locator('#entries').innerText()).resolves.not.toContain(
         'does not match its payload',
       )

@@ -74,11 +74,21 @@ async function showEntries(size) {
   )
 }
 
+/** Tree sizes as the page's language writes them: 1,234. */
+const count = new Intl.NumberFormat('en')
+
 async function showCheckpoint() {
   try {
     const note = await apiText('api/v1/log/checkpoint')
     checkpoint = parseCheckpoint(note)
     if (!checkpoint) throw new Error('the checkpoint is not a signed note')
+    // The live region gets a short sentence only; the root hash and the note are shown below it,
+    // outside the region, so a screen reader does not read 64 hex digits out on page load.
+    // "Loaded", not "verified": the page does not check the note's signatures (see tlog.js).
+    replace(
+      $('checkpoint-status'),
+      `Checkpoint loaded: ${count.format(checkpoint.size)} ${checkpoint.size === 1 ? 'entry' : 'entries'}`,
+    )
     replace(
       $('checkpoint'),
       h(
@@ -102,10 +112,8 @@ async function showCheckpoint() {
     $('from-size').max = String(checkpoint.size)
     await showEntries(checkpoint.size)
   } catch (err) {
-    replace(
-      $('checkpoint'),
-      h('p', { class: 'error' }, `The checkpoint could not be read: ${err.message}`),
-    )
+    $('checkpoint-status').classList.add('error')
+    replace($('checkpoint-status'), `The checkpoint could not be read: ${err.message}`)
   }
 }
 
