@@ -228,6 +228,9 @@ describe('loadStatusListToken', () => {
 
 // CLI: `accord revoke`, `accord status`, `accord endorse`, run in-process on a fresh program.
 describe('CLI revoke / status / endorse', () => {
+  /** The CLI's clock in these runs; revoke and status sign sign the list at it. */
+  const CLI_NOW = Date.parse('2027-01-01T12:00:00Z') / 1000
+
   async function cli(argv: string[]) {
     const out: string[] = []
     const err: string[] = []
@@ -237,7 +240,7 @@ describe('CLI revoke / status / endorse', () => {
       err: (s: string) => void err.push(s),
       isTty: false,
       today: () => '2027-01-01',
-      nowSeconds: () => Date.parse('2027-01-01T12:00:00Z') / 1000,
+      nowSeconds: () => CLI_NOW,
     }
     const program = new Command()
       .exitOverride()
@@ -302,7 +305,7 @@ describe('CLI revoke / status / endorse', () => {
     const token = await loadStatusListToken(r.json().statusList)
     const check = await checkStatus({ status_list: { idx: s.idx, uri: URI } }, token, {
       trustedKeys: [s.pair.publicJwk],
-      nowSeconds: Math.floor(Date.now() / 1000),
+      nowSeconds: CLI_NOW + 1,
     })
     expect(check.reason).toBe('revoked')
 

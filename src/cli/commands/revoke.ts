@@ -130,7 +130,8 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
             `not by ${opts.key} (kid ${signer.kid}); only its issuer may change its status`,
         })
 
-      const store = new StatusStore({ dir: opts.statusDir })
+      // The list is signed (iat, exp) at the CLI's clock, ctx.io, like `issue` and `verify`.
+      const store = new StatusStore({ dir: opts.statusDir, clock: ctx.io })
       const listId = opts.listId ?? (await store.findListByUri(uri))
       if (listId === undefined)
         throw new PassportError({

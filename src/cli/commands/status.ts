@@ -155,7 +155,8 @@ export function registerStatus(program: Command, ctx: Ctx): void {
       if (days < 1)
         throw new ConfigError({ code: 'ERR_CONFIG_BAD_ARGS', message: '--valid-days must be >= 1' })
       const signer = await fileSigner(opts.key)
-      const store = new StatusStore({ dir: opts.statusDir })
+      // Signed (iat, exp) at the CLI's clock, ctx.io, like `issue` and `verify`.
+      const store = new StatusStore({ dir: opts.statusDir, clock: ctx.io })
       const signed = await store.signStatusList(opts.listId, signer, {
         ...(opts.uri !== undefined ? { uri: opts.uri } : {}),
         validForSeconds: days * 86400,
