@@ -33,6 +33,7 @@ import { registerVerifyRoutes } from './routes/verify.js'
 import { registerWeb } from './web.js'
 import { createPublishPool, type PublishPool } from './publish-pool.js'
 import { MAX_PARAM_LENGTH } from './limits.js'
+import { placeInPrefix } from './path-prefix.js'
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -55,6 +56,12 @@ export interface BuildAppOptions extends ServerDeps {
   replayCacheSize?: number
   /** Trust X-Forwarded-For (behind a reverse proxy). Default false. */
   trustProxy?: boolean
+  /**
+   * Serve everything under this path prefix (`/accord`, from `parsePathPrefix`), for a reverse
+   * proxy that forwards `/accord/...` unstripped: `/accord` redirects (308) to `/accord/`, other
+   * paths outside it are 404. Default none: served at the root. path-prefix.ts.
+   */
+  pathPrefix?: string
   /**
    * Worker threads that verify published passports (publish-pool.ts). Default 0: verified on
    * the server's thread. `accord serve` uses one per core.
@@ -133,7 +140,18 @@ const AJV_LOGGER = {
 
 /** Builds the app (not listening). Call `app.ready()` or `inject` / `listen`. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const prefix = options.pathPrefix
   const app = Fastify({
+    // Under a path prefix, `/prefix/...` is routed as `/...`; anything else keeps its URL here and
+    // is answered by the onRequest hook below (redirect or 404) before any route runs.
+    ...(prefix === undefined
+      ? {}
+      : {
+          rewriteUrl: (req: { url?: string }) => {
+            const place = placeInPrefix(prefix, req.url ?? '/')
+            return 'inside' in place ? place.inside : (req.url ?? '/')
+          },
+        }),
     logger: loggerOption(options.logger),
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
@@ -203,6 +221,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       message: `no route ${request.method} ${requestPath(request)}; see GET /openapi.json`,
     })
   })
+
+  if (prefix !== undefined)
+    app.addHook('onRequest', async (request, reply) => {
+      const place = placeInPrefix(prefix, request.originalUrl)
+      if ('inside' in place) return
+      // 308, not 301: the method and body are kept (a POST stays a POST).
+      if ('redirect' in place) return reply.code(308).header('location', place.redirect).send()
+      return reply.code(404).send({
+        code: 'ERR_CONFIG_BAD_REQUEST',
+        message: `no route ${request.method} ${requestPath(request)}: this registry is served under ${prefix}/`,
+      })
+    })
 
   if (options.rateLimit !== false) {
     const limit = options.rateLimit ?? { max: 6000 }

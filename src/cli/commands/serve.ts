@@ -9,6 +9,7 @@ import { packageRoot } from '../../node/paths.js'
 import { DEFAULT_DATA_DIR, openStore } from '../../node/store/index.js'
 import { openRegistry, type Registry } from '../../node/tlog/registry.js'
 import { buildApp } from '../../server/app.js'
+import { parsePathPrefix } from '../../server/path-prefix.js'
 import type { Ctx } from '../common.js'
 
 interface ServeOptions {
@@ -20,6 +21,7 @@ interface ServeOptions {
   rateLimit: string
   logLevel: string
   publishWorkers: string
+  pathPrefix?: string
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
@@ -52,6 +54,8 @@ export interface StartServerOptions {
   env?: Record<string, string | undefined>
   /** Threads verifying published passports (default: one per core, at most 8; 0: in-thread). */
   publishWorkers?: number
+  /** Serve under this path prefix (`/accord`, from `parsePathPrefix`); default the root. */
+  pathPrefix?: string
 }
 
 export interface RunningServer {
@@ -105,6 +109,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       rateLimit: options.rateLimit === 0 ? false : { max: options.rateLimit ?? 6000 },
       policiesDir: path.join(packageRoot(), 'policies'),
       publishWorkers: options.publishWorkers ?? defaultPublishWorkers(),
+      ...(options.pathPrefix !== undefined ? { pathPrefix: options.pathPrefix } : {}),
     })
     const url = await listen(app, options.port, options.host)
     const opened = { app, registry }
@@ -211,9 +216,15 @@ export function registerServe(program: Command, ctx: Ctx): void {
       'threads verifying published passports (0: the server thread)',
       String(defaultPublishWorkers()),
     )
+    .option(
+      '--path-prefix <path>',
+      'serve the web UI and API under this path, e.g. /accord, for a reverse proxy that forwards /accord/... without stripping it (/accord redirects to /accord/)',
+    )
     .action(async (opts: ServeOptions) => {
       const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
       const publishWorkers = wholeNumber('--publish-workers', opts.publishWorkers)
+      const pathPrefix =
+        opts.pathPrefix === undefined ? undefined : parsePathPrefix(opts.pathPrefix)
       const server = await startServer({
         port: parsePort(opts.port),
         host: opts.host,
@@ -224,8 +235,11 @@ export function registerServe(program: Command, ctx: Ctx): void {
         publishWorkers,
         logLevel: opts.logLevel,
         nowSeconds: () => ctx.io.nowSeconds(),
+        ...(pathPrefix !== undefined ? { pathPrefix } : {}),
       })
-      ctx.io.out(`accord registry listening on ${server.url}\n`)
+      // Under a prefix, the address it answers at (server.url itself is 404 then).
+      const at = pathPrefix === undefined ? server.url : `${server.url}${pathPrefix}/`
+      ctx.io.out(`accord registry listening on ${at}\n`)
       ctx.io.out(`log verifier key: ${server.verifierKey}\n`)
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', resolve)
