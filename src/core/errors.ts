@@ -526,7 +526,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.io,
     http: 500,
     summary:
-      "The registry (`accord serve`, `accord demo`) could not listen on the --host and --port given: another process holds the port, the port needs privileges, or the address is not one of this machine's. Nothing was left running.",
+      "The registry (`accord serve`, `accord demo`) could not listen on the --host and --port given: another process holds the port, the port needs privileges, or the address is not one of this machine's. Nothing was left running, and the port is tried before the data directory and log key are created.",
     fix: 'Stop the other server or choose another --port (0 picks a free one); use a port of 1024 or above, or a --host this machine has (127.0.0.1, 0.0.0.0).',
   },
   ERR_INTERNAL: {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
@@ -84,9 +85,11 @@ async function logKeyFile(options: StartServerOptions): Promise<string> {
  * Opens the store and the registry, and listens. `accord serve` and the bench use it. When a step
  * fails, whatever was opened is closed again before the error is thrown: the publish pool's worker
  * threads (closed with the app) would otherwise keep the process alive, so `accord serve` hung on
- * a busy port instead of exiting.
+ * a busy port instead of exiting. A port that cannot be had fails first, before the data folder
+ * and the log key are created (`checkPort`).
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  await checkPort(options.port, options.host)
   const logKey = await fileSigner(await logKeyFile(options))
   const store = await openStore({
     dataDir: options.dataDir,
@@ -136,6 +139,38 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 }
 
 /**
+ * Fails as `listen` would when `port` on `host` cannot be had (taken, privileged, an address this
+ * machine does not have), by listening on it and closing again; port 0 always can. Creating and
+ * migrating the store takes a while, and a data folder made for a server that then cannot start
+ * is litter (or, for `accord demo`, a folder on a port it does not use). Another process may
+ * still take the port in between: the listen then fails as before, after the store was opened.
+ */
+async function checkPort(port: number, host: string): Promise<void> {
+  if (port === 0) return
+  const probe = createNetServer()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.listen({ port, host, exclusive: true }, resolve)
+    })
+  } catch (err) {
+    throw listenFailure(err, port, host)
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+}
+
+/** A listen error a user causes and can fix as ERR_CONFIG_PORT_UNAVAILABLE; others as they are. */
+function listenFailure(err: unknown, port: number, host: string): unknown {
+  const reason = LISTEN_FAILURES[(err as NodeJS.ErrnoException).code ?? '']
+  if (reason === undefined) return err
+  return new ConfigError({
+    code: 'ERR_CONFIG_PORT_UNAVAILABLE',
+    message: reason(port, host),
+    cause: err,
+  })
+}
+
+/**
  * `app.listen`, with the failures a user causes and can fix (a port in use, a privileged port, an
  * address this machine does not have) reported as such rather than as an internal error.
  */
@@ -143,13 +178,7 @@ async function listen(app: FastifyInstance, port: number, host: string): Promise
   try {
     return await app.listen({ port, host })
   } catch (err) {
-    const reason = LISTEN_FAILURES[(err as NodeJS.ErrnoException).code ?? '']
-    if (reason === undefined) throw err
-    throw new ConfigError({
-      code: 'ERR_CONFIG_PORT_UNAVAILABLE',
-      message: reason(port, host),
-      cause: err,
-    })
+    throw listenFailure(err, port, host)
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * `accord serve` and `accord demo` on a port they cannot have: a clear error with exit code 5,
  * and a process that exits (it used to hang, kept alive by the publish pool's worker threads; the
- * spawned runs are of the built CLI, where those threads start).
+ * spawned runs are of the built CLI, where those threads start). Nothing new is left on disk: no
+ * data folder, no log key (they used to be created and migrated before the listen failed).
  */
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -27,10 +28,11 @@ const inUse = () => `port ${port} on 127.0.0.1 is already in use`
 
 describe('a registry whose port is taken', () => {
   it('startServer rejects with ERR_CONFIG_PORT_UNAVAILABLE naming the port and host', async () => {
+    const dataDir = path.join(tempDir(), 'registry')
     const err: unknown = await startServer({
       port,
       host: '127.0.0.1',
-      dataDir: path.join(tempDir(), 'registry'),
+      dataDir,
       logLevel: 'silent',
       publishWorkers: 2,
       env: {},
@@ -43,6 +45,24 @@ describe('a registry whose port is taken', () => {
       code: 'ERR_CONFIG_PORT_UNAVAILABLE',
       message: expect.stringContaining(inUse()) as string,
     })
+    expect(existsSync(dataDir)).toBe(false)
+  }, 60_000)
+
+  it('startServer leaves an existing data folder as it was', async () => {
+    const dataDir = path.join(tempDir(), 'registry')
+    mkdirSync(dataDir)
+    writeFileSync(path.join(dataDir, 'note.txt'), 'mine')
+    await expect(
+      startServer({
+        port,
+        host: '127.0.0.1',
+        dataDir,
+        logLevel: 'silent',
+        publishWorkers: 0,
+        env: {},
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_CONFIG_PORT_UNAVAILABLE' })
+    expect(readdirSync(dataDir)).toEqual(['note.txt'])
   }, 60_000)
 
   it('accord serve says so and exits with 5 instead of hanging', async () => {
@@ -56,6 +76,7 @@ describe('a registry whose port is taken', () => {
     expect(r.stderr).toContain(`error: ${inUse()}; stop the other server or choose another --port`)
     expect(r.stderr).toContain('[ERR_CONFIG_PORT_UNAVAILABLE]')
     expect(r.stderr).not.toContain('internal error')
+    expect(readdirSync(dir)).toEqual([])
   }, 120_000)
 
   it('accord demo --no-serve --port <taken> --json prints the error JSON and exits with 5', async () => {
@@ -73,6 +94,7 @@ describe('a registry whose port is taken', () => {
         issues: [],
       },
     })
+    expect(readdirSync(dir)).toEqual([])
   }, 120_000)
 })
 
