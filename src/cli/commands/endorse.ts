@@ -107,7 +107,7 @@ export function registerEndorse(program: Command, ctx: Ctx): void {
         },
         checked,
         statement: opts.statement.trim(),
-        issuedAt: Math.floor(Date.now() / 1000),
+        issuedAt: ctx.io.nowSeconds(),
         validForDays,
         id: `urn:uuid:${randomUUID()}`,
       })
