@@ -65,6 +65,8 @@ export function openCheckpointFeed(options: CheckpointFeedOptions): CheckpointFe
   }
   const closed = () => state === 'closed'
   let connection: AbortController | undefined
+  /** Ends the stream being read. */
+  let dropCurrent: (() => void) | undefined
 
   const deliver = (size: number, note: string) => {
     if (pending === undefined || size >= pending.size) pending = { size, note }
@@ -107,21 +109,31 @@ export function openCheckpointFeed(options: CheckpointFeedOptions): CheckpointFe
         lastId = String(parsed.data.size)
         deliver(parsed.data.size, parsed.data.note)
       },
-      onError: () => conn.abort(),
+      onError: () => drop(),
     })
     const decoder = new TextDecoder()
-    let idle = setTimeout(() => conn.abort(), idleMs)
+    const reader = body.getReader()
+    // Aborting the request ends the body of a real fetch; cancelling the reader ends any stream.
+    const drop = () => {
+      conn.abort()
+      void reader.cancel().catch(() => undefined)
+    }
+    dropCurrent = drop
+    let idle = setTimeout(drop, idleMs)
     try {
-      for await (const chunk of body) {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
         received = true
         clearTimeout(idle)
-        idle = setTimeout(() => conn.abort(), idleMs)
-        parser.feed(decoder.decode(chunk, { stream: true }))
+        idle = setTimeout(drop, idleMs)
+        parser.feed(decoder.decode(value, { stream: true }))
       }
     } catch {
       // Aborted (closed, silent, or a parse error) or the connection broke.
     } finally {
       clearTimeout(idle)
+      dropCurrent = undefined
     }
     return received
   }
@@ -209,6 +221,7 @@ export function openCheckpointFeed(options: CheckpointFeedOptions): CheckpointFe
       if (closed()) return
       state = 'closed'
       connection?.abort()
+      dropCurrent?.()
       notify()
     },
   }
