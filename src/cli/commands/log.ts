@@ -269,7 +269,20 @@ export function registerLog(program: Command, ctx: Ctx): void {
       "poll every --interval seconds only; by default the monitor also follows the log's event stream (GET /api/v1/log/events) and checks each new checkpoint as it is pushed",
     )
     .option('--json', 'print one JSON object per check (and per entry) on stdout')
-    .action((opts: MonitorCliOptions) => runMonitor(ctx, opts))
+    .action(async (opts: MonitorCliOptions) => {
+      if (opts.once) return runMonitor(ctx, opts)
+      // Ctrl-C or a service manager's stop: close the event stream and exit 0.
+      const stop = new AbortController()
+      const abort = () => stop.abort()
+      process.once('SIGINT', abort)
+      process.once('SIGTERM', abort)
+      try {
+        await runMonitor(ctx, opts, stop.signal)
+      } finally {
+        process.off('SIGINT', abort)
+        process.off('SIGTERM', abort)
+      }
+    })
 
   log
     .command('checkpoint')

@@ -9,6 +9,7 @@ import { packageRoot } from '../../node/paths.js'
 import { DEFAULT_DATA_DIR, openStore } from '../../node/store/index.js'
 import { openRegistry, type Registry } from '../../node/tlog/registry.js'
 import { buildApp } from '../../server/app.js'
+import { DEFAULT_MAX_LOG_SUBSCRIBERS } from '../../server/log-events.js'
 import type { Ctx } from '../common.js'
 
 interface ServeOptions {
@@ -20,6 +21,7 @@ interface ServeOptions {
   rateLimit: string
   logLevel: string
   publishWorkers: string
+  maxLogSubscribers: string
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
@@ -52,6 +54,8 @@ export interface StartServerOptions {
   env?: Record<string, string | undefined>
   /** Threads verifying published passports (default: one per core, at most 8; 0: in-thread). */
   publishWorkers?: number
+  /** Most clients following GET /api/v1/log/events at once (default 1000). */
+  maxLogSubscribers?: number
 }
 
 export interface RunningServer {
@@ -105,6 +109,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       rateLimit: options.rateLimit === 0 ? false : { max: options.rateLimit ?? 6000 },
       policiesDir: path.join(packageRoot(), 'policies'),
       publishWorkers: options.publishWorkers ?? defaultPublishWorkers(),
+      ...(options.maxLogSubscribers !== undefined
+        ? { logEvents: { maxSubscribers: options.maxLogSubscribers } }
+        : {}),
     })
     const url = await listen(app, options.port, options.host)
     const opened = { app, registry }
@@ -211,8 +218,19 @@ export function registerServe(program: Command, ctx: Ctx): void {
       'threads verifying published passports (0: the server thread)',
       String(defaultPublishWorkers()),
     )
+    .option(
+      '--max-log-subscribers <n>',
+      'most clients following the log event stream (GET /api/v1/log/events) at once; more get 503',
+      String(DEFAULT_MAX_LOG_SUBSCRIBERS),
+    )
     .action(async (opts: ServeOptions) => {
       const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
+      const maxLogSubscribers = wholeNumber('--max-log-subscribers', opts.maxLogSubscribers)
+      if (maxLogSubscribers < 1)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: '--max-log-subscribers must be at least 1',
+        })
       const publishWorkers = wholeNumber('--publish-workers', opts.publishWorkers)
       const server = await startServer({
         port: parsePort(opts.port),
@@ -222,6 +240,7 @@ export function registerServe(program: Command, ctx: Ctx): void {
         origin: opts.origin,
         rateLimit,
         publishWorkers,
+        maxLogSubscribers,
         logLevel: opts.logLevel,
         nowSeconds: () => ctx.io.nowSeconds(),
       })
