@@ -109,7 +109,11 @@ export function openCheckpointFeed(options: CheckpointFeedOptions): CheckpointFe
         lastId = String(parsed.data.size)
         deliver(parsed.data.size, parsed.data.note)
       },
-      onError: () => drop(),
+      // Unknown fields and bad `retry` values are ignored, as EventSource does; only a line or
+      // event past the buffer limit ends the stream.
+      onError: (err) => {
+        if (err.type === 'max-buffer-size-exceeded') drop()
+      },
     })
     const decoder = new TextDecoder()
     const reader = body.getReader()

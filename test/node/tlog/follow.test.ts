@@ -241,7 +241,7 @@ describe('the checkpoint feed', () => {
     }
   })
 
-  it('waits out Retry-After on a 503 and ignores events that are not checkpoints', async () => {
+  it('waits out Retry-After on a 503, and ignores other events and unknown fields', async () => {
     let calls = 0
     const notices: string[] = []
     const feed = openCheckpointFeed({
@@ -252,7 +252,12 @@ describe('the checkpoint feed', () => {
         ++calls === 1
           ? new Response('{}', { status: 503, headers: { 'retry-after': '1' } })
           : sse(
-              ['event: other\ndata: x\n\n', 'event: checkpoint\ndata: {"size":-1}\n\n', event(4)],
+              [
+                'event: other\ndata: x\n\n',
+                'foo: an unknown field\n',
+                'event: checkpoint\ndata: {"size":-1}\n\n',
+                event(4),
+              ],
               false,
             ),
     })
@@ -261,6 +266,9 @@ describe('the checkpoint feed', () => {
       expect(await feed.next(3000)).toBe('note 4\n')
       expect(Date.now() - started).toBeGreaterThanOrEqual(900)
       expect(notices.join('\n')).toContain('answered 503; retrying in 1 s')
+      // The unknown field did not drop the stream: no third request.
+      await new Promise((r) => setTimeout(r, 100))
+      expect(calls).toBe(2)
     } finally {
       feed.close()
     }
