@@ -519,7 +519,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_CONFIG_RATE_LIMITED: {
     exit: EXIT.io,
     http: 429,
-    summary: 'Too many requests from this client in the current window.',
+    summary:
+      'Too many requests from this client in the current window (429), or as many clients as the registry serves already follow its log event stream (503).',
     fix: 'Wait for the number of seconds in the Retry-After header, then retry; batch reads with the search endpoint.',
   },
   ERR_CONFIG_PORT_UNAVAILABLE: {

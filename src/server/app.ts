@@ -34,6 +34,7 @@ import { registerWeb } from './web.js'
 import { createPublishPool, type PublishPool } from './publish-pool.js'
 import { MAX_PARAM_LENGTH } from './limits.js'
 import { placeInPrefix } from './path-prefix.js'
+import { createLogEventHub, type LogEventHub, type LogEventsOptions } from './log-events.js'
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -67,6 +68,8 @@ export interface BuildAppOptions extends ServerDeps {
    * the server's thread. `accord serve` uses one per core.
    */
   publishWorkers?: number
+  /** GET /api/v1/log/events: most subscribers at once (default 1000), heartbeat period. */
+  logEvents?: LogEventsOptions
 }
 
 /** What the route modules share. */
@@ -79,6 +82,8 @@ export interface RouteContext {
   signed(request: FastifyRequest): Promise<void>
   /** Verifies passports to publish (on worker threads when the server has them). */
   publishPool: PublishPool
+  /** Pushes new checkpoints to GET /api/v1/log/events subscribers. */
+  logEvents: LogEventHub
 }
 
 declare module 'fastify' {
@@ -290,8 +295,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     })
   const publishPool = createPublishPool({ workers: options.publishWorkers ?? 0 })
   app.addHook('onClose', () => publishPool.close())
+  const logEvents = createLogEventHub(options.registry, options.logEvents)
+  // preClose, not onClose: fastify runs onClose hooks only after the HTTP server has closed,
+  // which waits for every open response, and an event stream stays open until it is ended here.
+  app.addHook('preClose', (done) => {
+    logEvents.close()
+    done()
+  })
   const ctx: RouteContext = {
     publishPool,
+    logEvents,
     deps: options,
     nowSeconds: () => options.clock.nowSeconds(),
     authenticate,

@@ -33,6 +33,11 @@ export interface RegistryService {
   consistencyProof(from: number, to: number): Promise<ConsistencyProofResponse>
   /** Entries start <= index < end (at most MAX_ENTRIES_PER_REQUEST). */
   entries(start: number, end: number): Promise<EntryResponse[]>
+  /**
+   * Calls `listener(size)` whenever the log grows (entries committed, or read in from the store);
+   * returns the unsubscribe function. Listeners only schedule work. GET /api/v1/log/events.
+   */
+  onAppend(listener: (size: number) => void): () => void
   /** Commits what is queued, then refuses new publishes (graceful shutdown). */
   close(): Promise<void>
 }

@@ -426,6 +426,7 @@ describe('reads', () => {
         '/api/v1/delegations/{id}',
         '/api/v1/log/checkpoint',
         '/api/v1/log/entries',
+        '/api/v1/log/events',
         '/api/v1/log/proof/consistency',
         '/api/v1/log/proof/inclusion',
         '/api/v1/passports',
@@ -444,6 +445,12 @@ describe('reads', () => {
       ].sort(),
     )
     expect(doc.paths['/api/v1/passports'].post.responses['201']).toBeDefined()
+    const events = doc.paths['/api/v1/log/events'].get
+    expect(Object.keys(events.responses['200'].content)).toEqual(['text/event-stream'])
+    expect(events.responses['503']).toBeDefined()
+    expect(events.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'last-event-id' }),
+    )
     expect(doc.components.securitySchemes.accordSignature.description).toMatch(
       /\{aud, htm, htu, iat, jti, body_sha256\}.*GET \/api\/v1\/registry/,
     )

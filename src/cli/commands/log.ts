@@ -6,16 +6,18 @@ import { verifyCheckpoint } from '../../core/tlog/checkpoint.js'
 import { checkInclusion, type LogProofBundle } from '../../node/tlog/client.js'
 import { fetchCheckpoint, fetchInclusionProof } from '../../node/tlog/http.js'
 import { loadLogKey, verifiersFor } from '../../node/tlog/log-key.js'
+import { openCheckpointFeed, type CheckpointFeed } from '../../node/tlog/events.js'
 import {
   loadMonitorState,
   monitorOnce,
   saveMonitorState,
+  type MonitorEntry,
   type MonitorResult,
 } from '../../node/tlog/monitor.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { printJson, type Ctx } from '../common.js'
 
-interface MonitorOptions {
+export interface MonitorCliOptions {
   log: string
   key: string
   origin?: string
@@ -23,6 +25,10 @@ interface MonitorOptions {
   once?: boolean
   state: string
   json?: boolean
+  /** Read, verify and print the new entries of each round. */
+  entries?: boolean
+  /** Follow the event stream when the log offers one (default); false: `--no-events`, poll. */
+  events?: boolean
 }
 
 interface CheckpointOptions {
@@ -45,7 +51,64 @@ export const DEFAULT_MONITOR_STATE = '.accord/log-monitor.json'
 
 /** Exit code of one monitor round. */
 export function monitorExit(status: MonitorResult['status']): number {
-  return status === 'split-view' || status === 'invalid' ? EXIT.verificationFailed : EXIT.ok
+  return status === 'split-view' || status === 'invalid' || status === 'tampered'
+    ? EXIT.verificationFailed
+    : EXIT.ok
+}
+
+/** Fields shown first in an entry line, in this order; the others follow alphabetically. */
+const FIELD_ORDER = [
+  'id',
+  'passportId',
+  'status',
+  'reason',
+  'issuer',
+  'kid',
+  'endorserKid',
+  'issuerKid',
+  'delegateKid',
+  'byKid',
+  'scope',
+  'at',
+]
+
+/**
+ * A field value on an entry line: bare when it is a plain token, else as JSON, so a value with a
+ * space, quote, `=` or line break (the entries are other parties' text) cannot pass for another
+ * field or another line. Other control characters are made visible by the CLI's output.
+ */
+function fieldValue(v: unknown): string {
+  if (typeof v === 'string' && /^[^\s"'\\=]+$/u.test(v)) return v
+  return JSON.stringify(v) ?? String(v)
+}
+
+/**
+ * One line per entry, whatever its kind: `entry <index> <kind> name=value ...`, every field of the
+ * payload (`v` only when it is not 1), so a kind this version does not know (an `incident`) is
+ * shown as it is, not refused.
+ */
+export function entryLine(e: MonitorEntry): string {
+  const head = `entry ${e.index} ${fieldValue(e.kind)}`
+  if (e.fields === undefined) return `${head} payload=${JSON.stringify(e.payload)}`
+  const fields = e.fields
+  const names = Object.keys(fields).filter((k) => k !== 'kind' && !(k === 'v' && fields.v === 1))
+  const rank = (k: string) => {
+    const i = FIELD_ORDER.indexOf(k)
+    return i === -1 ? FIELD_ORDER.length : i
+  }
+  names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+  return [head, ...names.map((k) => `${fieldValue(k)}=${fieldValue(fields[k])}`)].join(' ')
+}
+
+/** The JSON line of an entry (`--json --entries`). */
+export function entryJson(e: MonitorEntry): Record<string, unknown> {
+  return {
+    type: 'entry',
+    index: e.index,
+    kind: e.kind,
+    leafHash: e.leafHash,
+    ...(e.fields === undefined ? { payload: e.payload } : { entry: e.fields }),
+  }
 }
 
 function parseInterval(value: string): number {
@@ -66,6 +129,116 @@ function checkUrl(url: string): void {
     })
 }
 
+/**
+ * `accord log monitor` without --once: a round now, then one each time the log pushes a new
+ * checkpoint on its event stream, and at least every --interval seconds (the stream may be
+ * down, or the registry may be several processes, each pushing only what it appended itself).
+ * Runs until a round fails verification (exit 4) or `signal` aborts (exit 0).
+ */
+export async function runMonitor(
+  ctx: Ctx,
+  opts: MonitorCliOptions,
+  signal?: AbortSignal,
+): Promise<void> {
+  checkUrl(opts.log)
+  const interval = parseInterval(opts.interval)
+  const logKey = await loadLogKey(opts.key, opts.origin)
+  let state = await loadMonitorState(opts.state)
+  if (state && state.logUrl !== opts.log)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `${opts.state} holds the state of ${state.logUrl}, not ${opts.log}; use another --state file per log`,
+    })
+  const feed: CheckpointFeed | undefined =
+    opts.once || opts.events === false
+      ? undefined
+      : openCheckpointFeed({
+          logUrl: opts.log,
+          onNotice: (m) => ctx.io.err(`log monitor: ${m}\n`),
+        })
+  const stop = () => feed?.close()
+  signal?.addEventListener('abort', stop)
+  /** Waits for a pushed checkpoint note (returned) or the interval, whichever comes first. */
+  const wait = async (): Promise<string | undefined> => {
+    if (signal?.aborted) return undefined
+    if (feed) return feed.next(interval * 1000)
+    await new Promise<void>((res) => {
+      const timer = setTimeout(done, interval * 1000)
+      signal?.addEventListener('abort', done)
+      function done() {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        res()
+      }
+    })
+    return undefined
+  }
+  try {
+    let note: string | undefined
+    while (!signal?.aborted) {
+      let r: MonitorResult
+      try {
+        r = await monitorOnce(
+          {
+            logUrl: opts.log,
+            logKey,
+            ...(opts.origin ? { origin: opts.origin } : {}),
+            ...(opts.entries ? { entries: true } : {}),
+            ...(note !== undefined ? { note } : {}),
+          },
+          state,
+        )
+      } catch (err) {
+        if (opts.once) throw err
+        ctx.io.err(`log monitor: ${(err as Error).message}; retrying in ${interval} s\n`)
+        note = undefined
+        await wait()
+        continue
+      }
+      if (r.state && r.state !== state) {
+        await saveMonitorState(opts.state, r.state)
+        state = r.state
+      }
+      printRound(ctx, r, opts.json === true)
+      const exit = monitorExit(r.status)
+      if (opts.once || exit !== EXIT.ok) {
+        ctx.setExit(exit)
+        return
+      }
+      note = await wait()
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop)
+    feed?.close()
+  }
+}
+
+function printRound(ctx: Ctx, r: MonitorResult, json: boolean): void {
+  if (json) {
+    ctx.io.out(
+      JSON.stringify({
+        type: 'check',
+        status: r.status,
+        message: r.message,
+        size: r.checkpoint?.size,
+        rootHash: r.checkpoint ? toHex(r.checkpoint.rootHash) : undefined,
+        evidence: r.evidence,
+      }) + '\n',
+    )
+    for (const e of r.entries ?? []) ctx.io.out(JSON.stringify(entryJson(e)) + '\n')
+    return
+  }
+  ctx.io.out(`${r.status}: ${r.message}\n`)
+  if (r.evidence) {
+    ctx.io.out(
+      `--- previous checkpoint ---\n${r.evidence.previous}--- current checkpoint ---\n${r.evidence.current}`,
+    )
+    if (r.evidence.entry)
+      ctx.io.out(`--- entry as served ---\n${JSON.stringify(r.evidence.entry)}\n`)
+  }
+  for (const e of r.entries ?? []) ctx.io.out(entryLine(e) + '\n')
+}
+
 /** `accord log monitor | checkpoint | prove`: follow and use a registry's transparency log. */
 export function registerLog(program: Command, ctx: Ctx): void {
   const log = program
@@ -75,65 +248,39 @@ export function registerLog(program: Command, ctx: Ctx): void {
   log
     .command('monitor')
     .description(
-      'check that each new checkpoint of a log is consistent with the last one verified; exit 0 consistent, 4 split view or bad checkpoint, 5 log unreachable (--once)',
+      'check that each new checkpoint of a log is consistent with the last one verified (and, with --entries, print the verified new entries); exit 0 consistent, 4 split view, bad checkpoint or tampered entries, 5 log unreachable (--once)',
     )
     .requiredOption('--log <url>', 'registry base URL, e.g. https://registry.example')
     .requiredOption('--key <vkey|file>', 'log public key: C2SP verifier key, or its file or JWK')
     .option('--origin <origin>', 'the origin the checkpoints must have')
-    .option('--interval <seconds>', 'seconds between checks', '60')
+    .option(
+      '--interval <seconds>',
+      'seconds between checks when polling; with the event stream, the longest wait between checks',
+      '60',
+    )
     .option('--once', 'check once and exit')
     .option('--state <file>', 'last verified checkpoint, kept between runs', DEFAULT_MONITOR_STATE)
-    .option('--json', 'print one JSON object per check on stdout')
-    .action(async (opts: MonitorOptions) => {
-      checkUrl(opts.log)
-      const interval = parseInterval(opts.interval)
-      const logKey = await loadLogKey(opts.key, opts.origin)
-      let state = await loadMonitorState(opts.state)
-      if (state && state.logUrl !== opts.log)
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message: `${opts.state} holds the state of ${state.logUrl}, not ${opts.log}; use another --state file per log`,
-        })
-      for (;;) {
-        let r: MonitorResult
-        try {
-          r = await monitorOnce(
-            { logUrl: opts.log, logKey, ...(opts.origin ? { origin: opts.origin } : {}) },
-            state,
-          )
-        } catch (err) {
-          if (opts.once) throw err
-          ctx.io.err(`log monitor: ${(err as Error).message}; retrying in ${interval} s\n`)
-          await new Promise((res) => setTimeout(res, interval * 1000))
-          continue
-        }
-        if (r.state && r.state !== state) {
-          await saveMonitorState(opts.state, r.state)
-          state = r.state
-        }
-        if (opts.json) {
-          ctx.io.out(
-            JSON.stringify({
-              status: r.status,
-              message: r.message,
-              size: r.checkpoint?.size,
-              rootHash: r.checkpoint ? toHex(r.checkpoint.rootHash) : undefined,
-              evidence: r.evidence,
-            }) + '\n',
-          )
-        } else {
-          ctx.io.out(`${r.status}: ${r.message}\n`)
-          if (r.evidence)
-            ctx.io.out(
-              `--- previous checkpoint ---\n${r.evidence.previous}--- current checkpoint ---\n${r.evidence.current}`,
-            )
-        }
-        const exit = monitorExit(r.status)
-        if (opts.once || exit !== EXIT.ok) {
-          ctx.setExit(exit)
-          return
-        }
-        await new Promise((res) => setTimeout(res, interval * 1000))
+    .option(
+      '--entries',
+      'also read the entries appended since the last verified checkpoint, check them against the new one (exit 4 when they do not match) and print one line per entry',
+    )
+    .option(
+      '--no-events',
+      "poll every --interval seconds only; by default the monitor also follows the log's event stream (GET /api/v1/log/events) and checks each new checkpoint as it is pushed",
+    )
+    .option('--json', 'print one JSON object per check (and per entry) on stdout')
+    .action(async (opts: MonitorCliOptions) => {
+      if (opts.once) return runMonitor(ctx, opts)
+      // Ctrl-C or a service manager's stop: close the event stream and exit 0.
+      const stop = new AbortController()
+      const abort = () => stop.abort()
+      process.once('SIGINT', abort)
+      process.once('SIGTERM', abort)
+      try {
+        await runMonitor(ctx, opts, stop.signal)
+      } finally {
+        process.off('SIGINT', abort)
+        process.off('SIGTERM', abort)
       }
     })
 

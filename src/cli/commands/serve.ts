@@ -11,6 +11,7 @@ import { DEFAULT_DATA_DIR, openStore } from '../../node/store/index.js'
 import { openRegistry, type Registry } from '../../node/tlog/registry.js'
 import { buildApp } from '../../server/app.js'
 import { parsePathPrefix } from '../../server/path-prefix.js'
+import { DEFAULT_MAX_LOG_SUBSCRIBERS } from '../../server/log-events.js'
 import type { Ctx } from '../common.js'
 
 interface ServeOptions {
@@ -23,6 +24,7 @@ interface ServeOptions {
   logLevel: string
   publishWorkers: string
   pathPrefix?: string
+  maxLogSubscribers: string
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
@@ -57,6 +59,8 @@ export interface StartServerOptions {
   publishWorkers?: number
   /** Serve under this path prefix (`/accord`, from `parsePathPrefix`); default the root. */
   pathPrefix?: string
+  /** Most clients following GET /api/v1/log/events at once (default 1000). */
+  maxLogSubscribers?: number
 }
 
 export interface RunningServer {
@@ -113,6 +117,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       policiesDir: path.join(packageRoot(), 'policies'),
       publishWorkers: options.publishWorkers ?? defaultPublishWorkers(),
       ...(options.pathPrefix !== undefined ? { pathPrefix: options.pathPrefix } : {}),
+      ...(options.maxLogSubscribers !== undefined
+        ? { logEvents: { maxSubscribers: options.maxLogSubscribers } }
+        : {}),
     })
     const url = await listen(app, options.port, options.host)
     const opened = { app, registry }
@@ -249,8 +256,19 @@ export function registerServe(program: Command, ctx: Ctx): void {
       '--path-prefix <path>',
       'serve the web UI and API under this path, e.g. /accord, for a reverse proxy that forwards /accord/... without stripping it (/accord redirects to /accord/)',
     )
+    .option(
+      '--max-log-subscribers <n>',
+      'most clients following the log event stream (GET /api/v1/log/events) at once; more get 503',
+      String(DEFAULT_MAX_LOG_SUBSCRIBERS),
+    )
     .action(async (opts: ServeOptions) => {
       const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
+      const maxLogSubscribers = wholeNumber('--max-log-subscribers', opts.maxLogSubscribers)
+      if (maxLogSubscribers < 1)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: '--max-log-subscribers must be at least 1',
+        })
       const publishWorkers = wholeNumber('--publish-workers', opts.publishWorkers)
       const pathPrefix =
         opts.pathPrefix === undefined ? undefined : parsePathPrefix(opts.pathPrefix)
@@ -262,6 +280,7 @@ export function registerServe(program: Command, ctx: Ctx): void {
         origin: opts.origin,
         rateLimit,
         publishWorkers,
+        maxLogSubscribers,
         logLevel: opts.logLevel,
         nowSeconds: () => ctx.io.nowSeconds(),
         ...(pathPrefix !== undefined ? { pathPrefix } : {}),

@@ -25,6 +25,7 @@ export { MerkleTree } from './tree.js'
 export {
   checkConsistency,
   checkInclusion,
+  checkTailLeaves,
   verifyConsistency,
   verifyInclusion,
   type MerkleCheck,

@@ -203,3 +203,97 @@ export function verifyConsistency(
 ): boolean {
   return checkConsistency(oldSize, newSize, proof, oldRoot, newRoot, sha256).ok
 }
+
+/**
+ * Checks that `leafHashes` are the last leaves of the tree of `treeSize` leaves whose root is
+ * `root`: leaves `start` to `treeSize - 1`, with `start + leafHashes.length === treeSize`.
+ * `proof` is the inclusion proof of leaf `start` in that tree (empty when `start` is 0: then the
+ * leaves are the whole tree and the root is recomputed from them alone).
+ *
+ * How: the inclusion proof of leaf `start` is checked as usual; the hashes it combines on the
+ * left are the perfect subtrees that make up leaves 0..start-1 (in RFC 9162 trees, the left
+ * siblings on the path to a leaf cover exactly the leaves before it). From them and the new
+ * leaves the root is recomputed, as a compact range grown leaf by leaf, and compared with `root`.
+ * One proof thus checks a whole range of new entries: a monitor that follows a log needs one
+ * request per round for it instead of one per entry (a bulk re-issue of a fleet appends
+ * thousands of entries at once, past a registry's per-client rate limit). Any changed, missing,
+ * extra or reordered leaf changes the recomputed root.
+ */
+export function checkTailLeaves(
+  start: number,
+  leafHashes: readonly Uint8Array[],
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+  sha256: Sha256Fn,
+): MerkleCheck {
+  if (!isCount(start)) return fail('bad-argument', `start ${String(start)} is not an integer >= 0`)
+  if (!isCount(treeSize))
+    return fail('bad-argument', `tree size ${String(treeSize)} is not an integer >= 0`)
+  if (!Array.isArray(leafHashes) || leafHashes.length === 0)
+    return fail('bad-argument', 'no leaves to check')
+  if (start + leafHashes.length !== treeSize)
+    return fail(
+      'size-out-of-range',
+      `${leafHashes.length} leaves from index ${start} do not end at the tree size ${treeSize}`,
+    )
+  const badLeaf = leafHashes.findIndex((h) => !isHash(h))
+  if (badLeaf >= 0) return fail('hash-length', `leaf hash ${start + badLeaf} is not 32 bytes`)
+  if (!isHash(root)) return fail('hash-length', 'the root is not 32 bytes')
+  if (!Array.isArray(proof)) return fail('bad-argument', 'the proof is not an array of hashes')
+
+  /** The compact range of leaves 0..n-1: perfect subtrees, largest (leftmost) first. */
+  const range: { size: number; hash: Uint8Array }[] = []
+  if (start > 0) {
+    const included = checkInclusion(
+      leafHashes[0] as Uint8Array,
+      start,
+      treeSize,
+      proof,
+      root,
+      sha256,
+    )
+    if (!included.ok) return included
+    // The proof's left siblings, as §2.1.3.2 walks it (lowest first): the subtrees before `start`.
+    let fn = start
+    let sn = treeSize - 1
+    const lefts: Uint8Array[] = []
+    for (const p of proof) {
+      if (fn % 2 === 1 || fn === sn) {
+        lefts.push(p)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn /= 2
+          sn = Math.floor(sn / 2)
+        }
+      }
+      fn = Math.floor(fn / 2)
+      sn = Math.floor(sn / 2)
+    }
+    // Their sizes are the powers of two of `start`'s binary form, largest first.
+    const sizes: number[] = []
+    for (let bit = 2 ** Math.floor(Math.log2(start)); bit >= 1; bit /= 2)
+      if (Math.floor(start / bit) % 2 === 1) sizes.push(bit)
+    if (sizes.length !== lefts.length)
+      return fail('proof-length', 'the proof does not cover the leaves before the range')
+    lefts.reverse()
+    for (const [i, hash] of lefts.entries()) range.push({ size: sizes[i] as number, hash })
+  } else if (proof.length !== 0) return fail('proof-length', 'a range from index 0 needs no proof')
+
+  const node = makeNodeHasher(sha256)
+  for (const hash of leafHashes) {
+    range.push({ size: 1, hash })
+    for (;;) {
+      const right = range.at(-1)
+      const left = range.at(-2)
+      if (!right || !left || left.size !== right.size) break
+      range.splice(-2, 2, { size: left.size * 2, hash: node(left.hash, right.hash) })
+    }
+  }
+  // MTH(D[0:n]) = H(MTH(D[0:k]) || MTH(D[k:n])) for the largest power of two k < n: fold the
+  // subtrees from the right.
+  let r = (range.at(-1) as { hash: Uint8Array }).hash
+  for (let i = range.length - 2; i >= 0; i--) r = node((range[i] as { hash: Uint8Array }).hash, r)
+  if (!equalBytes(r, root))
+    return fail('root-mismatch', 'the leaves and the proof do not lead to the root')
+  return OK
+}

@@ -5,6 +5,7 @@
  * every proof against a signed checkpoint.
  */
 import { z } from 'zod'
+import { MAX_NOTE_BYTES } from './note.js'
 
 /** Paths, relative to the registry's base URL (e.g. `https://registry.example`). */
 export const LOG_API = {
@@ -14,6 +15,11 @@ export const LOG_API = {
   inclusionProof: '/api/v1/log/proof/inclusion',
   /** GET `?from=M&to=N`: JSON `ConsistencyProofResponse`. */
   consistencyProof: '/api/v1/log/proof/consistency',
+  /**
+   * GET, `text/event-stream` (Server-Sent Events): an event `checkpoint` (`id` = tree size, data
+   * `CheckpointEvent`) on connect and whenever the log grows; heartbeat comments.
+   */
+  events: '/api/v1/log/events',
   /** GET `?start=S&end=E` (E exclusive, at most MAX_ENTRIES_PER_REQUEST): `EntriesResponse`. */
   entries: '/api/v1/log/entries',
   /** GET `/api/v1/passports/:id`: the stored passport, with `logIndex`. */
@@ -113,6 +119,13 @@ export const EntriesResponseSchema = z.object({
   entries: z.array(EntryResponseSchema).max(MAX_ENTRIES_PER_REQUEST),
 })
 export type EntriesResponse = z.infer<typeof EntriesResponseSchema>
+
+/** Data of an event `checkpoint` of the events endpoint: the size and the signed note. */
+export const CheckpointEventSchema = z.object({
+  size: count,
+  note: z.string().max(MAX_NOTE_BYTES),
+})
+export type CheckpointEvent = z.infer<typeof CheckpointEventSchema>
 
 /** The part of the passport endpoint's body a log client reads. */
 export const PassportLogRefSchema = z.object({

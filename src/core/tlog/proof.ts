@@ -4,7 +4,12 @@
  * src/core/merkle). Proof bodies arrive as JSON with hex hashes (api.ts); they are validated
  * here and every failure is a result with a reason.
  */
-import { checkConsistency, checkInclusion, type MerkleFailure } from '../merkle/verify.js'
+import {
+  checkConsistency,
+  checkInclusion,
+  checkTailLeaves,
+  type MerkleFailure,
+} from '../merkle/verify.js'
 import { equalBytes, fromHex, toHex, type Sha256Fn } from '../merkle/hash.js'
 import {
   ConsistencyProofResponseSchema,
@@ -117,5 +122,38 @@ export function checkTreeConsistency(
   if (hashes === undefined)
     return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
   const r = checkConsistency(from.size, to.size, hashes, from.rootHash, to.rootHash, sha256)
+  return r.ok ? r : { ok: false, reason: r.reason, message: r.message }
+}
+
+/**
+ * Checks that `leafHashes` are entries `start`..`head.size - 1` of the tree `head` (from a
+ * verified checkpoint): the entries a monitor reads after the log grew from size `start`. `body`
+ * is the inclusion proof of entry `start` at `head.size` as served (undefined when `start` is 0:
+ * the entries are then the whole tree). See `checkTailLeaves`.
+ */
+export function checkNewEntries(
+  head: TreeHead,
+  start: number,
+  leafHashes: readonly Uint8Array[],
+  body: unknown,
+  sha256: Sha256Fn,
+): ProofCheck {
+  let hashes: Uint8Array[] = []
+  if (start > 0) {
+    const parsed = parseInclusionProof(body)
+    if (!parsed.ok) return { ok: false, reason: 'malformed', message: parsed.message }
+    const { proof } = parsed
+    if (proof.index !== start || proof.size !== head.size)
+      return {
+        ok: false,
+        reason: 'mismatch',
+        message: `the log answered with a proof for index ${proof.index} at size ${proof.size}; asked for index ${start} at size ${head.size}`,
+      }
+    const decoded = decodeHashes(proof.hashes)
+    if (decoded === undefined)
+      return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
+    hashes = decoded
+  }
+  const r = checkTailLeaves(start, leafHashes, head.size, hashes, head.rootHash, sha256)
   return r.ok ? r : { ok: false, reason: r.reason, message: r.message }
 }

@@ -10,7 +10,10 @@ import {
   apiUrl,
   MAX_LOG_RESPONSE_BYTES,
   consistencyProofPath,
+  EntriesResponseSchema,
+  entriesPath,
   inclusionProofPath,
+  type EntryResponse,
   passportPath,
   RegistryInfoResponseSchema,
 } from '../../core/tlog/api.js'
@@ -127,6 +130,27 @@ export async function fetchConsistencyProof(
     (await get(base, consistencyProofPath(from, to), options)) as string,
     'consistency proof',
   )
+}
+
+/**
+ * Entries `start` <= index < `end` as served (the log may return fewer: at most
+ * MAX_ENTRIES_PER_REQUEST), shape-checked but unverified: the caller recomputes their leaf hashes
+ * and checks them against a signed checkpoint.
+ */
+export async function fetchEntries(
+  base: string,
+  start: number,
+  end: number,
+  options: LogHttpOptions = {},
+): Promise<EntryResponse[]> {
+  const body = json((await get(base, entriesPath(start, end), options)) as string, 'entries page')
+  const parsed = EntriesResponseSchema.safeParse(body)
+  if (!parsed.success)
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: `the log's entries page for ${start}..${end - 1} is not {entries: [{index, kind, payload, leafHash}]}`,
+    })
+  return parsed.data.entries
 }
 
 /** The passport as the registry stores it (JSON), or null when the registry has no such id. */

@@ -4,15 +4,26 @@
  * different roots, or a proof that fails, mean the log showed different histories to different
  * clients (a split view) or rewrote its history; the monitor reports it with both signed
  * checkpoints as evidence. The last verified checkpoint is kept in a state file between runs.
+ *
+ * With `entries`, a round that finds the log grown also reads the new entries and checks them
+ * against the new checkpoint (`readNewEntries`), so a partner learns what was appended (which
+ * passport was published, revoked, endorsed...) and knows that it is what the log committed to.
  */
 import { readFile } from 'node:fs/promises'
-import { ConfigError } from '../../core/errors.js'
-import { fromHex, toHex } from '../../core/merkle/hash.js'
+import { ConfigError, TlogError } from '../../core/errors.js'
+import { fromHex, leafHash, toHex } from '../../core/merkle/hash.js'
+import type { EntryResponse } from '../../core/tlog/api.js'
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
-import { checkTreeConsistency } from '../../core/tlog/proof.js'
+import { checkNewEntries, checkTreeConsistency } from '../../core/tlog/proof.js'
 import { writeFileAtomic } from '../fs-safe.js'
 import { sha256 } from '../sha256.js'
-import { fetchCheckpoint, fetchConsistencyProof, type LogHttpOptions } from './http.js'
+import {
+  fetchCheckpoint,
+  fetchConsistencyProof,
+  fetchEntries,
+  fetchInclusionProof,
+  type LogHttpOptions,
+} from './http.js'
 import { verifiersFor, type LogKey } from './log-key.js'
 
 /** What the state file holds: the last checkpoint verified. */
@@ -40,6 +51,24 @@ export type MonitorStatus =
   | 'split-view'
   /** The checkpoint is malformed or not signed by the log key. */
   | 'invalid'
+  /**
+   * The checkpoint is consistent, but the new entries the log served do not lead to its root (or
+   * are malformed): the log shows a history other than the one it signed.
+   */
+  | 'tampered'
+
+/** One new log entry, verified against the checkpoint. */
+export interface MonitorEntry {
+  index: number
+  /** The entry's `kind` (any kind: the monitor does not need to know it). */
+  kind: string
+  /** Hex leaf hash, recomputed from the payload. */
+  leafHash: string
+  /** The payload's JSON object (every field, `v` and `kind` included); undefined when not one. */
+  fields?: Record<string, unknown>
+  /** The payload: the exact bytes (UTF-8) the leaf hash is over. */
+  payload: string
+}
 
 export interface MonitorResult {
   status: MonitorStatus
@@ -48,8 +77,10 @@ export interface MonitorResult {
   checkpoint?: VerifiedCheckpoint
   /** The state to keep: unchanged for 'stale', 'split-view' and 'invalid'. */
   state: MonitorState | null
-  /** For 'split-view': both signed notes and the proof that failed. */
-  evidence?: { previous: string; current: string; proof?: unknown }
+  /** For 'split-view' and 'tampered': both signed notes, and the proof or entry that failed. */
+  evidence?: { previous: string; current: string; proof?: unknown; entry?: EntryResponse }
+  /** With `entries`, for 'consistent': the new entries, in index order, all verified. */
+  entries?: MonitorEntry[]
 }
 
 export interface MonitorOptions extends LogHttpOptions {
@@ -57,6 +88,10 @@ export interface MonitorOptions extends LogHttpOptions {
   logKey: LogKey
   origin?: string
   nowIso?: () => string
+  /** Also read and verify the new entries when the log grew (`log monitor --entries`). */
+  entries?: boolean
+  /** A signed note already received (from the event stream) to check instead of fetching one. */
+  note?: string
 }
 
 function stateOf(logUrl: string, cp: VerifiedCheckpoint, nowIso: () => string): MonitorState {
@@ -79,7 +114,7 @@ export async function monitorOnce(
   previous: MonitorState | null,
 ): Promise<MonitorResult> {
   const nowIso = options.nowIso ?? (() => new Date().toISOString())
-  const note = await fetchCheckpoint(options.logUrl, options)
+  const note = options.note ?? (await fetchCheckpoint(options.logUrl, options))
   const origin = options.origin ?? previous?.origin
   const verified = await verifyCheckpoint(note, verifiersFor(options.logKey, note), {
     ...(origin !== undefined ? { origin } : {}),
@@ -135,11 +170,129 @@ export async function monitorOnce(
       checkpoint: cp,
       state: previous,
     }
-  return {
+  const consistent: MonitorResult = {
     status: 'consistent',
     message: `consistent: size ${old.size} -> ${cp.size}, root ${toHex(cp.rootHash)}`,
     checkpoint: cp,
     state: next,
+  }
+  if (!options.entries) return consistent
+  const read = await readNewEntries(options, old.size, cp)
+  if (!read.ok)
+    return {
+      status: 'tampered',
+      message: `TAMPERED ENTRIES: the checkpoint of size ${cp.size} is consistent, but the entries ${old.size}..${cp.size - 1} the log served are not the ones it signed: ${read.message}`,
+      checkpoint: cp,
+      state: previous,
+      evidence: {
+        previous: previous.note,
+        current: note,
+        ...(read.entry ? { entry: read.entry } : {}),
+        ...(read.proof === undefined ? {} : { proof: read.proof }),
+      },
+    }
+  return { ...consistent, entries: read.entries }
+}
+
+export type ReadEntriesResult =
+  | { ok: true; entries: MonitorEntry[] }
+  | { ok: false; message: string; entry?: EntryResponse; proof?: unknown }
+
+/**
+ * Reads entries `from`..`cp.size - 1` (in pages of at most 1000) and checks them against the
+ * verified checkpoint `cp`: each leaf hash is recomputed from the entry's bytes, and together
+ * with ONE inclusion proof (of entry `from`) they must give the checkpoint's root
+ * (`checkNewEntries`). One proof per round rather than one per entry: a registry that re-issues
+ * a fleet appends thousands of entries at once, and a request per entry would run into its
+ * per-client rate limit; one proof is as strong, since any changed, missing or reordered entry
+ * changes the root. The entries are held until the root is checked (nothing is reported from a
+ * range that does not verify), so memory grows with the gap since the last round (about 300
+ * bytes per entry). Any mismatch is a failed result, never an exception; an unreachable log
+ * throws ERR_TLOG_UNAVAILABLE.
+ */
+export async function readNewEntries(
+  options: MonitorOptions,
+  from: number,
+  cp: VerifiedCheckpoint,
+): Promise<ReadEntriesResult> {
+  const served: EntryResponse[] = []
+  try {
+    while (from + served.length < cp.size) {
+      const start = from + served.length
+      const page = await fetchEntries(options.logUrl, start, cp.size, options)
+      if (page.length === 0)
+        return { ok: false, message: `the log served no entries from index ${start}` }
+      if (page.length > cp.size - start)
+        return { ok: false, message: `the log served entries past the tree size ${cp.size}` }
+      for (const [i, e] of page.entries())
+        if (e.index !== start + i)
+          return {
+            ok: false,
+            message: `the log served entry ${e.index} where entry ${start + i} belongs`,
+            entry: e,
+          }
+      served.push(...page)
+    }
+  } catch (err) {
+    if (err instanceof TlogError && err.code === 'ERR_TLOG_INVALID')
+      return { ok: false, message: err.message }
+    throw err
+  }
+  const encoder = new TextEncoder()
+  const entries: MonitorEntry[] = []
+  const hashes: Uint8Array[] = []
+  for (const e of served) {
+    const hash = leafHash(encoder.encode(e.payload), sha256)
+    const hex = toHex(hash)
+    if (hex !== e.leafHash)
+      return {
+        ok: false,
+        message: `entry ${e.index}: its payload hashes to ${hex}, not to the leafHash ${e.leafHash} served with it`,
+        entry: e,
+      }
+    const fields = jsonObject(e.payload)
+    const kind = fields?.kind
+    if (fields !== undefined && kind !== e.kind)
+      return {
+        ok: false,
+        message: `entry ${e.index}: served as kind "${e.kind}", its payload says ${JSON.stringify(kind)}`,
+        entry: e,
+      }
+    hashes.push(hash)
+    entries.push({
+      index: e.index,
+      kind: e.kind,
+      leafHash: hex,
+      ...(fields ? { fields } : {}),
+      payload: e.payload,
+    })
+  }
+  let proof: unknown
+  try {
+    if (from > 0) proof = await fetchInclusionProof(options.logUrl, from, cp.size, options)
+  } catch (err) {
+    if (err instanceof TlogError && err.code === 'ERR_TLOG_INVALID')
+      return { ok: false, message: err.message }
+    throw err
+  }
+  const r = checkNewEntries(cp, from, hashes, proof, sha256)
+  if (!r.ok)
+    return {
+      ok: false,
+      message: `the entries and the inclusion proof of entry ${from} do not lead to the root of size ${cp.size}: ${r.message}`,
+      ...(proof === undefined ? {} : { proof }),
+    }
+  return { ok: true, entries }
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text)
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -113,6 +113,14 @@ export interface Registry {
   entries(start: number, end: number): Promise<EntryResponse[]>
   /** Reads entries other processes appended to the store into the tree; returns the size. */
   sync(): Promise<number>
+  /**
+   * Calls `listener(size)` each time the tree grows: after entries this process committed are in
+   * it, and after a `sync` read in entries other processes appended. Returns the unsubscribe
+   * function. Listeners run synchronously, after the growth, and must only schedule work (the
+   * log events hub of src/server/log-events.ts does); one that throws is ignored. This is how the
+   * server pushes new checkpoints to subscribers without polling the database.
+   */
+  onAppend(listener: (size: number) => void): () => void
   /** Commits what is queued, then refuses new publishes. Does not close the store. */
   close(): Promise<void>
 }
@@ -248,6 +256,9 @@ class TlogRegistry implements Registry {
   #treeLock: Promise<unknown> = Promise.resolve()
   #cached: { checkpoint: SignedCheckpoint; atMs: number } | undefined
   #signing: Promise<SignedCheckpoint> | undefined
+  readonly #listeners = new Set<(size: number) => void>()
+  /** The tree size listeners were last told of. */
+  #announced = 0
 
   constructor(options: OpenRegistryOptions) {
     if (!options || typeof options !== 'object') throw new TypeError('openRegistry: options')
@@ -286,11 +297,30 @@ class TlogRegistry implements Registry {
       })
   }
 
-  /** Runs `fn` after every earlier tree change. */
+  /** Runs `fn` after every earlier tree change, then tells the listeners if the tree grew. */
   #withTree<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#treeLock.then(fn, fn)
+    const run = this.#treeLock.then(fn, fn).finally(() => this.#announce())
     this.#treeLock = run.catch(() => undefined)
     return run
+  }
+
+  onAppend(listener: (size: number) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onAppend: listener')
+    this.#listeners.add(listener)
+    return () => void this.#listeners.delete(listener)
+  }
+
+  #announce(): void {
+    const size = this.#tree.size
+    if (size <= this.#announced) return
+    this.#announced = size
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(size)
+      } catch {
+        // A listener's failure is its own; the commit that grew the tree has succeeded.
+      }
+    }
   }
 
   /** Appends store leaves [tree size, upTo) to the tree. Call inside #withTree. */

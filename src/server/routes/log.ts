@@ -3,7 +3,8 @@
  * change and endorsement is an entry. These routes delegate to the registry service.
  */
 import type { FastifyInstance } from 'fastify'
-import type { RouteContext } from '../app.js'
+import { ApiError, type RouteContext } from '../app.js'
+import { SUBSCRIBERS_RETRY_AFTER_S } from '../log-events.js'
 import { errors } from '../schemas.js'
 
 const Index = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
@@ -25,6 +26,52 @@ export function registerLogRoutes(app: FastifyInstance, ctx: RouteContext): void
         .type('text/plain; charset=utf-8')
         .header('cache-control', 'no-cache')
         .send((await ctx.deps.registry.checkpoint()).note),
+  )
+
+  app.get<{ Headers: { 'last-event-id'?: string } }>(
+    '/api/v1/log/events',
+    {
+      schema: {
+        summary: 'New checkpoints as they are signed (Server-Sent Events, text/event-stream)',
+        description:
+          'A long-lived stream. On connect, and each time the log grows, an event `checkpoint` with `id` = tree size and `data` = JSON `{ size, note }`, `note` being the signed note of GET /api/v1/log/checkpoint. A comment line every 15 s (heartbeat). `Last-Event-ID`: the size the client already has; that event is not sent again. Past the subscriber limit: 503 with Retry-After. Counts as one request for the rate limit.',
+        tags: ['log'],
+        produces: ['text/event-stream'],
+        headers: {
+          type: 'object',
+          properties: {
+            'last-event-id': {
+              type: 'string',
+              maxLength: 32,
+              description: 'The `id` (tree size) of the last event received.',
+            },
+          },
+        },
+        response: { 200: { type: 'string' }, ...errors(400, 503) },
+      },
+    },
+    async (request, reply) => {
+      const stream = ctx.logEvents.subscribe(request.headers['last-event-id'])
+      if (stream === undefined) {
+        void reply.header('retry-after', String(SUBSCRIBERS_RETRY_AFTER_S))
+        throw new ApiError(
+          'ERR_CONFIG_RATE_LIMITED',
+          `the registry serves at most ${ctx.logEvents.maxSubscribers} event streams at once; retry after ${SUBSCRIBERS_RETRY_AFTER_S} s, or poll GET /api/v1/log/checkpoint`,
+          503,
+        )
+      }
+      return (
+        reply
+          .type('text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          // Reverse proxies (nginx) would otherwise buffer the stream.
+          .header('x-accel-buffering', 'no')
+          // The connection ends with the stream: nothing else is sent on it, and the server's
+          // shutdown need not wait for an idle keep-alive connection after it.
+          .header('connection', 'close')
+          .send(stream)
+      )
+    },
   )
 
   app.get<{ Querystring: { index: number; size: number } }>(

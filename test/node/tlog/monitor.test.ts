@@ -8,12 +8,16 @@ import { signCheckpoint } from '../../../src/core/tlog/checkpoint.js'
 import { generateKeyPair, signerFromJwk } from '../../../src/node/keys.js'
 import { sha256 } from '../../../src/node/sha256.js'
 import { openStore, type SqlStore } from '../../../src/node/store/index.js'
+import { formatVerifierKey } from '../../../src/core/tlog/note.js'
 import {
+  ed25519PublicKey,
   noteSignerFromSigner,
   openRegistry,
   type Registry,
 } from '../../../src/node/tlog/registry.js'
-import { passportRecord } from './fixtures.js'
+import { LOG_API, type EntryResponse } from '../../../src/core/tlog/api.js'
+import { leafHash, toHex } from '../../../src/core/merkle/hash.js'
+import { passportRecord, revocation } from './fixtures.js'
 import { runLog } from './log-cli.js'
 import { startMockLog, type MockLog } from './mock-log.js'
 
@@ -198,5 +202,259 @@ describe('accord log monitor', () => {
     expect(r.err).toContain('ERR_TLOG_UNAVAILABLE')
     const bad = await runLog([...args(), '--interval', 'soon'])
     expect(bad.code).toBe(2)
+  })
+})
+
+describe('accord log monitor --entries', () => {
+  const state = path.join(dir, 'entries-state.json')
+  const args = (...extra: string[]) => [
+    'monitor',
+    '--log',
+    log.url,
+    '--key',
+    registry.verifierKey,
+    '--state',
+    state,
+    '--once',
+    '--entries',
+    ...extra,
+  ]
+  const stateSize = () => (JSON.parse(readFileSync(state, 'utf8')) as { size: number }).size
+
+  /** The log's real entries from `start`, with `change` applied: what a lying log would serve. */
+  const serveEntries = (change: (entries: EntryResponse[]) => EntryResponse[]) => {
+    log.override = async (p, q) => {
+      if (p !== LOG_API.entries) return undefined
+      const entries = await registry.entries(Number(q.get('start')), Number(q.get('end')))
+      return JSON.stringify({ entries: change(entries) })
+    }
+  }
+  const reason = (e: EntryResponse, to: string) => {
+    const payload = e.payload.replace('"reason":"withdrawn"', `"reason":"${to}"`)
+    return { ...e, payload }
+  }
+
+  it('prints each new entry, verified against the new checkpoint with one proof', async () => {
+    expect((await runLog(args())).out).toMatch(/^first: /) // trust on first use: no entries
+    const from = stateSize()
+    const a = passportRecord(`urn:entries:${n++}`)
+    const b = passportRecord(`urn:entries:${n++}`)
+    await registry.publish([{ type: 'passport', passport: a }])
+    await registry.publish([{ type: 'passport', passport: b }])
+    await registry.publish([{ type: 'status', change: revocation(a.id) }])
+    log.requests.length = 0
+    const r = await runLog(args())
+    expect(r.code, r.err).toBe(0)
+    const lines = r.out.trimEnd().split('\n')
+    expect(lines[0]).toMatch(new RegExp(`^consistent: consistent: size ${from} -> ${from + 3}`))
+    expect(lines.slice(1)).toEqual([
+      `entry ${from} passport id=${a.id} issuer=https://vendor.example kid=kid-issuer-1 issuerJwtSha256=${a.issuerJwtSha256}`,
+      `entry ${from + 1} passport id=${b.id} issuer=https://vendor.example kid=kid-issuer-1 issuerJwtSha256=${b.issuerJwtSha256}`,
+      `entry ${from + 2} revocation passportId=${a.id} status=revoked reason=withdrawn byKid=kid-issuer-1 at=2026-09-02T00:00:00.000Z`,
+    ])
+    // One page of entries and one inclusion proof, however many entries.
+    expect(log.requests.filter((q) => q.startsWith(`GET ${LOG_API.entries}`))).toEqual([
+      `GET ${LOG_API.entries}?start=${from}&end=${from + 3}`,
+    ])
+    expect(log.requests.filter((q) => q.startsWith(`GET ${LOG_API.inclusionProof}`))).toEqual([
+      `GET ${LOG_API.inclusionProof}?index=${from}&size=${from + 3}`,
+    ])
+    expect(stateSize()).toBe(from + 3)
+  })
+
+  it('prints one JSON object per entry with --json', async () => {
+    const from = stateSize()
+    const c = passportRecord(`urn:entries:${n++}`)
+    await registry.publish([{ type: 'passport', passport: c }])
+    await registry.publish([
+      { type: 'status', change: { ...revocation(c.id), reason: 'a "quoted" reason' } },
+    ])
+    const r = await runLog(args('--json'))
+    expect(r.code, r.err).toBe(0)
+    const objects = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(objects[0]).toMatchObject({ type: 'check', status: 'consistent', size: from + 2 })
+    expect(objects[1]).toMatchObject({
+      type: 'entry',
+      index: from,
+      kind: 'passport',
+      entry: { kind: 'passport', id: c.id, v: 1 },
+    })
+    expect(objects[2]).toMatchObject({
+      type: 'entry',
+      index: from + 1,
+      kind: 'revocation',
+      entry: { passportId: c.id, status: 'revoked', reason: 'a "quoted" reason' },
+    })
+    expect((objects[2] as { leafHash: string }).leafHash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('quotes a field with spaces or a line break, so it cannot pass for another line', async () => {
+    const from = stateSize()
+    const c = passportRecord(`urn:entries:${n++}`)
+    await registry.publish([{ type: 'passport', passport: c }])
+    await registry.publish([
+      { type: 'status', change: { ...revocation(c.id), reason: 'bad\nentry 99 revocation x=y' } },
+    ])
+    const r = await runLog(args())
+    expect(r.code, r.err).toBe(0)
+    expect(r.out.trimEnd().split('\n')).toHaveLength(3)
+    expect(r.out).toContain(
+      `entry ${from + 1} revocation passportId=${c.id} status=revoked reason="bad\\nentry 99 revocation x=y"`,
+    )
+  })
+
+  it('raises the alarm (exit 4, state kept) when the log alters an entry, even with a matching leafHash', async () => {
+    const p = passportRecord(`urn:entries:${n++}`)
+    await registry.publish([{ type: 'passport', passport: p }])
+    await registry.publish([{ type: 'status', change: revocation(p.id) }])
+    await registry.publish([{ type: 'passport', passport: passportRecord(`urn:entries:${n++}`) }])
+    const before = readFileSync(state, 'utf8')
+    // The log hides the real reason, and serves the leaf hash of what it shows.
+    serveEntries((entries) =>
+      entries.map((e) => {
+        if (e.kind !== 'revocation') return e
+        const forged = reason(e, 'routine')
+        const hash = toHex(leafHash(new TextEncoder().encode(forged.payload), sha256))
+        return { ...forged, leafHash: hash }
+      }),
+    )
+    try {
+      const r = await runLog(args())
+      expect(r.code).toBe(4)
+      expect(r.out).toMatch(/^tampered: TAMPERED ENTRIES: /)
+      expect(r.out).toContain('do not lead to the root')
+      expect(r.out).not.toMatch(/^entry /m) // nothing from a range that does not verify
+      expect(readFileSync(state, 'utf8')).toBe(before)
+
+      // Altered without fixing the leaf hash: the served hash is not the payload's.
+      serveEntries((entries) => entries.map((e) => (e.kind === 'revocation' ? reason(e, 'x') : e)))
+      const j = await runLog(args('--json'))
+      expect(j.code).toBe(4)
+      const out = JSON.parse(j.out) as {
+        status: string
+        message: string
+        evidence: { entry: EntryResponse }
+      }
+      expect(out.status).toBe('tampered')
+      expect(out.message).toMatch(/payload hashes to [0-9a-f]{64}, not to the leafHash/)
+      expect(out.evidence.entry.kind).toBe('revocation')
+
+      // An entry left out.
+      serveEntries((entries) => entries.filter((e) => e.kind !== 'revocation'))
+      expect((await runLog(args())).code).toBe(4)
+      // Two entries swapped (their indexes kept in order).
+      serveEntries((entries) => {
+        const [x, y, ...rest] = entries
+        if (!x || !y) return entries
+        return [{ ...y, index: x.index }, { ...x, index: y.index }, ...rest]
+      })
+      expect((await runLog(args())).code).toBe(4)
+      // A kind label the payload does not bear.
+      serveEntries((entries) =>
+        entries.map((e) => (e.kind === 'revocation' ? { ...e, kind: 'reinstatement' } : e)),
+      )
+      expect((await runLog(args())).out).toMatch(
+        /served as kind "reinstatement", its payload says "revocation"/,
+      )
+      expect(readFileSync(state, 'utf8')).toBe(before)
+    } finally {
+      log.override = undefined
+    }
+    // The honest log again: the same range verifies.
+    const ok = await runLog(args())
+    expect(ok.code, ok.out).toBe(0)
+    expect(ok.out).toMatch(/ revocation passportId=.* reason=withdrawn /)
+  })
+})
+
+describe('accord log monitor --entries on entry kinds it does not know', () => {
+  it('prints their kind and fields instead of failing', async () => {
+    // A log of its own (served through the mock's override), with an `incident` entry this
+    // version of Accord has no type for: the leaf is over its bytes all the same.
+    const origin = 'kinds.test/log'
+    const payloads = [
+      '{"id":"urn:p:1","issuer":"https://vendor.example","issuerJwtSha256":"' +
+        'a'.repeat(64) +
+        '","kid":"k1","kind":"passport","v":1}',
+      '{"at":"2026-10-01T00:00:00Z","id":"urn:i:1","kind":"incident","passportId":"urn:p:1","severity":"serious","summary":"model drift","v":1}',
+      '{"kind":"incident","v":2,"weird":{"nested":[1,2]}}',
+      'not json at all',
+    ]
+    const tree = new MerkleTree(sha256)
+    const signer = noteSignerFromSigner(logKey, origin)
+    const notes: string[] = []
+    for (const p of payloads) {
+      tree.append(leafHash(new TextEncoder().encode(p), sha256))
+      notes.push(await signCheckpoint({ origin, size: tree.size, rootHash: tree.root() }, signer))
+    }
+    let size = 1
+    const kindOf = (p: string) => {
+      try {
+        return (JSON.parse(p) as { kind: string }).kind
+      } catch {
+        return 'opaque'
+      }
+    }
+    const fake = await startMockLog(registry, store)
+    fake.override = (p, q) => {
+      if (p === LOG_API.checkpoint) return notes[size - 1]
+      if (p === LOG_API.inclusionProof) {
+        const index = Number(q.get('index'))
+        const at = Number(q.get('size'))
+        return JSON.stringify({
+          index,
+          size: at,
+          hashes: tree.inclusionProof(index, at).map(toHex),
+        })
+      }
+      if (p === LOG_API.consistencyProof) {
+        const from = Number(q.get('from'))
+        const to = Number(q.get('to'))
+        return JSON.stringify({ from, to, hashes: tree.consistencyProof(from, to).map(toHex) })
+      }
+      if (p === LOG_API.entries) {
+        const start = Number(q.get('start'))
+        const end = Math.min(Number(q.get('end')), size)
+        return JSON.stringify({
+          entries: payloads.slice(start, end).map((payload, i) => ({
+            index: start + i,
+            kind: kindOf(payload),
+            payload,
+            leafHash: toHex(tree.leafHash(start + i)),
+          })),
+        })
+      }
+      return undefined
+    }
+    try {
+      const kindsState = path.join(dir, 'kinds.json')
+      const run = (...extra: string[]) =>
+        runLog([
+          'monitor',
+          '--log',
+          fake.url,
+          '--key',
+          formatVerifierKey(origin, ed25519PublicKey(logKey), sha256),
+          '--state',
+          kindsState,
+          '--once',
+          '--entries',
+          ...extra,
+        ])
+      expect((await run()).code).toBe(0)
+      size = 4
+      const r = await run()
+      expect(r.code, r.out).toBe(0)
+      expect(r.out.trimEnd().split('\n').slice(1)).toEqual([
+        'entry 1 incident id=urn:i:1 passportId=urn:p:1 at=2026-10-01T00:00:00Z severity=serious summary="model drift"',
+        'entry 2 incident v=2 weird={"nested":[1,2]}',
+        'entry 3 opaque payload="not json at all"',
+      ])
+    } finally {
+      await fake.close()
+    }
   })
 })

@@ -450,6 +450,38 @@ describe('registry service (PGlite in memory)', () => {
     }
   })
 
+  it('tells onAppend listeners each time the tree grows, by its commits or a sync', async () => {
+    const store = shared
+    const b0 = await store.logSize()
+    const a = await openRegistry({ store, logKey, origin: ORIGIN })
+    const b = await openRegistry({ store, logKey, origin: ORIGIN })
+    const sizes: number[] = []
+    const off = a.onAppend((size) => sizes.push(size))
+    a.onAppend(() => {
+      throw new Error('a listener that fails')
+    })
+    try {
+      await a.publish([{ type: 'passport', passport: rec(1) }])
+      await Promise.all([
+        a.publish([{ type: 'passport', passport: rec(2) }]),
+        a.publish([{ type: 'passport', passport: rec(3) }]),
+      ])
+      expect(sizes).toEqual([b0 + 1, b0 + 3]) // one group commit, one call
+      await b.publish([{ type: 'passport', passport: rec(4) }])
+      expect(sizes).toEqual([b0 + 1, b0 + 3]) // another process: not known yet
+      await a.sync()
+      expect(sizes).toEqual([b0 + 1, b0 + 3, b0 + 4])
+      await a.sync()
+      expect(sizes).toHaveLength(3) // no growth, no call
+      off()
+      await a.publish([{ type: 'passport', passport: rec(5) }])
+      expect(sizes).toHaveLength(3)
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
   it('refuses to start when the stored log does not match its latest checkpoint', async () => {
     const store = shared
     const registry = await openRegistry({ store, logKey, origin: ORIGIN })
