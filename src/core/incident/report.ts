@@ -83,7 +83,7 @@ function isoSeconds(seconds: number): string {
 }
 
 /** The zod and cross-field problems of `incident`, as issues with JSON paths. */
-export function incidentIssues(incident: unknown): Issue[] {
+export function incidentIssues(incident: unknown, issuedAt?: number): Issue[] {
   const parsed = Incident.safeParse(incident)
   if (!parsed.success)
     return parsed.error.issues.map((i) => ({
@@ -91,7 +91,10 @@ export function incidentIssues(incident: unknown): Issue[] {
       path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
       message: i.message,
     }))
-  return checkIncident(parsed.data)
+  return checkIncident(
+    parsed.data,
+    issuedAt === undefined ? {} : { reportedAtMs: (issuedAt + INCIDENT_CLOCK_SKEW_SECONDS) * 1000 },
+  )
 }
 
 function describe(issues: readonly Issue[]): string {
@@ -121,7 +124,7 @@ export function buildIncidentClaims(options: BuildIncidentOptions): IncidentRepo
     throw new TypeError('id must be a urn:uuid: identifier')
   if (!Number.isSafeInteger(issuedAt) || issuedAt < 0)
     throw new TypeError('issuedAt must be seconds')
-  const issues = incidentIssues(incident)
+  const issues = incidentIssues(incident, issuedAt)
   if (issues.length > 0) throw new TypeError(`the incident is not valid: ${describe(issues)}`)
   return {
     '@context': [VC_CONTEXT_V2, ACCORD_CONTEXT],
@@ -230,7 +233,9 @@ function claimsProblem(
     }
   }
   const claims = parsed.data
-  const contradictions = checkIncident(claims.credentialSubject.incident).map((i) => ({
+  const contradictions = checkIncident(claims.credentialSubject.incident, {
+    reportedAtMs: (claims.iat + INCIDENT_CLOCK_SKEW_SECONDS) * 1000,
+  }).map((i) => ({
     ...i,
     path: ['credentialSubject', 'incident', ...i.path],
   }))

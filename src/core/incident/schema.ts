@@ -162,11 +162,22 @@ function instant(value: string): number {
   return Date.parse(isCalendarDate(value) ? `${value}T00:00:00Z` : value)
 }
 
+export interface CheckIncidentOptions {
+  /**
+   * When the report is (or was) signed, in milliseconds since the epoch: no time in the incident
+   * may be later (a report cannot state what had not happened when it was signed).
+   */
+  reportedAtMs?: number
+}
+
 /**
  * Contradictions within a schema-valid incident, each an `Issue` with its path (no position: the
  * caller places it). Accepts the file form too, where `report` and `sequence` may be absent.
  */
-export function checkIncident(incident: Partial<Incident> & Pick<Incident, 'harms'>): Issue[] {
+export function checkIncident(
+  incident: Partial<Incident> & Pick<Incident, 'harms'>,
+  options: CheckIncidentOptions = {},
+): Issue[] {
   const issues: Issue[] = []
   const add = (path: (string | number)[], message: string, hint: string, code = 'contradiction') =>
     issues.push({ code, path, message, hint })
@@ -246,6 +257,23 @@ export function checkIncident(incident: Partial<Incident> & Pick<Incident, 'harm
         'correct the notification time or awareAt',
       )
   })
+  const reportedAt = options.reportedAtMs
+  if (reportedAt !== undefined) {
+    const late = (path: (string | number)[], value: string | undefined, ms: number) => {
+      if (value !== undefined && ms > reportedAt)
+        add(
+          path,
+          `${path.join('.')} (${value}) is after the report is signed (${new Date(reportedAt).toISOString()}): a report states what has happened`,
+          'correct the time; a notification still to come goes into a follow-up report',
+          'in_future',
+        )
+    }
+    late(['occurredAt'], incident.occurredAt, occurred)
+    late(['awareAt'], incident.awareAt, aware)
+    ;(incident.authoritiesNotified ?? []).forEach((n, i) =>
+      late(['authoritiesNotified', i, 'at'], n.at, Date.parse(n.at)),
+    )
+  }
   // Text partners read on the registry's pages: ../bidi.ts.
   issues.push(...bidiIssues(incident))
   return issues

@@ -37,7 +37,7 @@ async function testSigner(alg: 'EdDSA' | 'ES256'): Promise<Signer & { privateKey
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
-const NOW = 1_800_000_000
+const NOW = 1_810_000_000 // 2027-05-11, after the sample incident
 
 async function passport(issuer: Signer, jti: string): Promise<string> {
   const jwt = await signCompactJws(

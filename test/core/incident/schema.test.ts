@@ -85,6 +85,18 @@ describe('checkIncident: contradictions', () => {
     expect(codes(checkIncident(i))).toEqual(['authoritiesNotified.0.at'])
   })
 
+  it('a time after the report is signed', () => {
+    const i = sampleIncident({
+      authoritiesNotified: [{ authority: 'MSA', memberState: 'DE', at: '2027-03-05T00:00:00Z' }],
+    })
+    expect(checkIncident(i, { reportedAtMs: Date.parse('2027-03-05T00:00:00Z') })).toEqual([])
+    // Signed at 08:59:59: before awareness (09:00) and the notification, after the occurrence.
+    expect(codes(checkIncident(i, { reportedAtMs: Date.parse('2027-03-02T08:59:59Z') }))).toEqual([
+      'awareAt',
+      'authoritiesNotified.0.at',
+    ])
+  })
+
   it('a harm or member state listed twice, and a bidi override in the summary', () => {
     expect(codes(checkIncident(sampleIncident({ harms: ['health', 'health'] })))).toEqual([
       'harms.1',

@@ -1,0 +1,251 @@
+import { createHash, randomUUID } from 'node:crypto'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { ConfigError, EXIT, PassportError } from '../../core/errors.js'
+import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
+import {
+  buildIncidentClaims,
+  signIncidentReport,
+  verifyIncidentReport,
+  type IncidentReportClaims,
+  type IncidentReportResult,
+} from '../../core/incident/report.js'
+import type { Incident } from '../../core/incident/schema.js'
+import { HARM_POINT } from '../../core/incident/schema.js'
+import { writeFileAtomic } from '../../node/fs-safe.js'
+import { readIncidentFile, readReportFile } from '../../node/incident.js'
+import { fileSigner, loadPublicKeys } from '../../node/keys.js'
+import { readPassportFile } from '../../node/status-store.js'
+import { printJson, type Ctx } from '../common.js'
+
+interface ReportOptions {
+  file: string
+  key: string
+  follows?: string
+  out?: string
+  json?: boolean
+}
+
+interface ShowOptions {
+  passport?: string
+  jwk?: string
+  json?: boolean
+}
+
+const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
+
+/**
+ * `accord incident`: serious-incident reports (EU AI Act Art. 73) about one passport's AI system,
+ * signed by the reporter like endorsements (see docs/incidents.md).
+ */
+export function registerIncident(program: Command, ctx: Ctx): void {
+  const incident = program
+    .command('incident')
+    .description('serious-incident reports (EU AI Act Art. 73): write, show, publish, list')
+
+  incident
+    .command('report')
+    .description('sign a serious-incident report about a passport from an incident file')
+    .argument('<passport>', 'passport file (SD-JWT) of the AI system the incident is about')
+    .requiredOption('--file <file>', 'the incident, as YAML or JSON (docs/incidents.md)')
+    .requiredOption('--key <file>', "the reporter's private key file")
+    .option(
+      '--follows <report>',
+      'an earlier report of the same incident: this one gets its incident id and the next sequence',
+    )
+    .option('--out <file>', 'where to write the report (default: next to the passport)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (passportPath: string, opts: ReportOptions) => {
+      const passport = await readPassportFile(passportPath)
+      const { jti, iss } = passport.claims
+      const subject = passport.claims.credentialSubject as { id?: unknown } | undefined
+      if (typeof jti !== 'string' || typeof iss !== 'string' || typeof subject?.id !== 'string')
+        throw new PassportError({
+          code: 'ERR_PASSPORT_MALFORMED',
+          message: `passport ${passportPath} lacks jti, iss or credentialSubject.id; it is not an Accord passport`,
+        })
+      const digest = sha256Hex(passport.issuerJwt)
+      const signer = await fileSigner(opts.key)
+
+      let follows: { id: string; sequence: number; file: string } | undefined
+      if (opts.follows !== undefined) {
+        const earlier = await readReportFile(opts.follows)
+        const cs = earlier.claims.credentialSubject
+        if (cs.passport.digest.value !== digest)
+          throw new PassportError({
+            code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+            message: `--follows ${opts.follows} is a report about another passport (${cs.passport.jti}), not ${passportPath} (${jti})`,
+          })
+        if (earlier.kid !== signer.kid)
+          throw new PassportError({
+            code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+            message: `--follows ${opts.follows} was signed with key ${earlier.kid}, not with --key ${opts.key} (${signer.kid}); every report of an incident is signed with the key of its initial report`,
+          })
+        follows = { id: cs.incident.id, sequence: cs.incident.sequence, file: opts.follows }
+      }
+
+      const { incident: described, warnings } = await readIncidentFile(opts.file, {
+        newId: `urn:uuid:${randomUUID()}`,
+        reporterId: `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${signer.kid}`,
+        nowSeconds: ctx.io.nowSeconds(),
+        ...(follows !== undefined ? { follows } : {}),
+      })
+      for (const w of warnings)
+        ctx.io.err(
+          `warning: ${w.file ?? opts.file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`,
+        )
+      const issuedAt = ctx.io.nowSeconds()
+      const claims = buildIncidentClaims({
+        passportDigest: digest,
+        passportJti: jti,
+        passportIssuer: iss,
+        subjectId: subject.id,
+        incident: described,
+        issuedAt,
+        id: `urn:uuid:${randomUUID()}`,
+      })
+      const token = await signIncidentReport(claims, signer)
+      const out =
+        opts.out ??
+        path.join(
+          path.dirname(passportPath),
+          `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.incident.${described.id.slice(9, 17)}.${described.sequence}.sd-jwt`,
+        )
+      await writeFileAtomic(out, token + '\n')
+      const deadline = deadlineView(described, ctx.io.nowSeconds())
+      if (opts.json)
+        printJson(ctx.io, {
+          report: out,
+          id: claims.jti,
+          passport: jti,
+          kid: signer.kid,
+          incident: described,
+          deadline,
+        })
+      else
+        ctx.io.out(
+          `wrote ${out}: ${reportLine(claims)}\n` +
+            deadlineLines(deadline).join('\n') +
+            '\n' +
+            `partners: accord incident show ${out} --passport ${passportPath} --jwk REPORTER_PUBLIC_KEY\n`,
+        )
+    })
+
+  incident
+    .command('show')
+    .description(
+      'print an incident report, its Art. 73 deadline and (given the keys) whether it verifies',
+    )
+    .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
+    .option('--passport <file>', 'the passport the report must be about (with --jwk: verify)')
+    .option('--jwk <file>', "the reporter's public key file (with --passport: verify)")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (reportPath: string, opts: ShowOptions) => {
+      if ((opts.passport === undefined) !== (opts.jwk === undefined))
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message:
+            'give both --passport and --jwk to verify the report (the passport it is about and the reporter public key), or neither to only show it',
+        })
+      const report = await readReportFile(reportPath)
+      let verification: IncidentReportResult | undefined
+      if (opts.passport !== undefined && opts.jwk !== undefined) {
+        const passport = await readPassportFile(opts.passport)
+        verification = await verifyIncidentReport(report.token, {
+          passportIssuerJwt: passport.issuerJwt,
+          reporterKeys: await loadPublicKeys(opts.jwk),
+          nowSeconds: ctx.io.nowSeconds(),
+          sha256: sha256Hex,
+        })
+      }
+      // A report that verifies is shown from its verified claims; otherwise as decoded.
+      const claims = verification?.claims ?? report.claims
+      const cs = claims.credentialSubject
+      const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
+      const verified =
+        verification === undefined
+          ? { checked: false as const }
+          : {
+              checked: true as const,
+              valid: verification.valid,
+              reason: verification.reason,
+              message: verification.message,
+            }
+      if (verification !== undefined && !verification.valid) ctx.setExit(EXIT.verificationFailed)
+      if (opts.json) {
+        printJson(ctx.io, {
+          report: reportPath,
+          id: claims.jti,
+          kid: report.kid,
+          issuedAt: claims.validFrom,
+          passport: cs.passport,
+          incident: cs.incident,
+          deadline,
+          verification: verified,
+        })
+        return
+      }
+      const i = cs.incident
+      const lines = [
+        `${reportLine(claims)}`,
+        `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
+        `reported: ${claims.validFrom} with key ${report.kid}`,
+        `occurred: ${i.occurredAt} in ${i.memberStates.join(', ')}; reporter aware: ${i.awareAt}`,
+        `serious: ${i.serious ? 'yes' : 'no'}${i.harms.length > 0 ? ` (${i.harms.map((h) => `${h}, ${HARM_POINT[h]}`).join('; ')})` : ''}${i.widespreadInfringement ? '; widespread infringement (Art. 3(61))' : ''}`,
+        `causal link: ${i.causalLink}; status: ${i.status}`,
+        `summary: ${i.summary}`,
+        ...(i.correctiveActions ?? []).map((a) => `corrective action: ${a}`),
+        ...(i.authoritiesNotified ?? []).map(
+          (n) => `notified: ${n.authority} (${n.memberState}) at ${n.at}`,
+        ),
+        ...deadlineLines(deadline),
+        verification === undefined
+          ? 'signature: not checked (give --passport and --jwk to verify)'
+          : verification.valid
+            ? `verified: signed by key ${verification.kid}, about this passport`
+            : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
+      ]
+      ctx.io.out(lines.join('\n') + '\n')
+    })
+}
+
+/** The deadline with, when no authority was notified yet, whether it has passed. */
+export interface DeadlineView extends ReportingDeadline {
+  /** No authority notified and the deadline has passed (by the clock); null when none applies. */
+  overdue: boolean | null
+}
+
+export function deadlineView(incident: Incident, nowSeconds: number): DeadlineView {
+  const d = reportingDeadline(incident)
+  const overdue =
+    d.deadline === null || d.firstNotification !== null
+      ? null
+      : nowSeconds * 1000 > Date.parse(d.deadline)
+  return { ...d, overdue }
+}
+
+function reportLine(claims: IncidentReportClaims): string {
+  const i = claims.credentialSubject.incident
+  return `${i.report} report ${i.sequence} of incident ${i.id} by ${i.reporter.name} (${i.reporter.role})`
+}
+
+/** The deadline and its verdict in words, for text output. */
+export function deadlineLines(d: DeadlineView): string[] {
+  if (!d.applies) return [`Art. 73 deadline: none. ${d.why} (${d.citation}).`]
+  const lines = [
+    `Art. 73 deadline: ${d.deadline} (${d.days} days after awareness, ${d.citation}): ${d.why}`,
+  ]
+  const n = d.firstNotification
+  if (n !== null)
+    lines.push(
+      `first authority notified: ${n.authority} (${n.memberState}) at ${n.at}: ${d.onTime ? 'on time' : 'LATE'}`,
+    )
+  else
+    lines.push(
+      d.overdue
+        ? 'no authority notified yet: the deadline has PASSED'
+        : 'no authority notified yet: report immediately',
+    )
+  for (const note of d.notes) lines.push(`note: ${note}`)
+  return lines
+}
