@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT, PassportError } from '../../core/errors.js'
+import { ConfigError, EXIT, PassportError, StoreError, TlogError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
@@ -16,7 +16,9 @@ import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner, loadPublicKeys } from '../../node/keys.js'
 import { readPassportFile } from '../../node/status-store.js'
+import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
+import { postIncidentReport, registryUrl, unexpected } from '../registry-client.js'
 
 interface ReportOptions {
   file: string
@@ -207,6 +209,178 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       ]
       ctx.io.out(lines.join('\n') + '\n')
     })
+
+  incident
+    .command('publish')
+    .description('publish an incident report to a registry, where partners see it')
+    .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .option('--jwk <file>', "the reporter's public key file (or give --key)")
+    .option('--key <file>', "the reporter's private key file, to send its public part")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (reportPath: string, opts: PublishOptions) => {
+      if ((opts.jwk === undefined) === (opts.key === undefined))
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message:
+            "give the reporter's public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)",
+        })
+      registryUrl(opts.registry)
+      const report = await readReportFile(reportPath)
+      const jwk = await reporterJwk(opts, report.kid)
+      const cs = report.claims.credentialSubject
+      const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
+      if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
+        throw unexpected(201, answer)
+      const result = {
+        report: reportPath,
+        id: answer.id,
+        incidentId: cs.incident.id,
+        sequence: cs.incident.sequence,
+        passport: cs.passport.jti,
+        registry: opts.registry,
+        logIndex: answer.logIndex,
+      }
+      if (opts.json) printJson(ctx.io, result)
+      else
+        ctx.io.out(
+          `published ${cs.incident.report} report ${cs.incident.sequence} of incident ${cs.incident.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+            `partners: accord incident list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
+        )
+    })
+
+  incident
+    .command('list')
+    .description("list a registry's incident reports: of one passport, or of every passport")
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .option('--passport <id>', "one passport's incidents, grouped by incident, with deadlines")
+    .option('--after <index>', 'every passport: only reports after this log index', '-1')
+    .option('--limit <n>', 'every passport: at most this many reports (1 to 1000)', '100')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (opts: ListOptions) => {
+      registryUrl(opts.registry)
+      const after = Number(opts.after)
+      const limit = Number(opts.limit)
+      if (!/^-?\d+$/.test(opts.after) || after < -1)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--after "${opts.after}" must be a log index (0 or more), or -1 for the start`,
+        })
+      if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 1000)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--limit "${opts.limit}" must be a whole number from 1 to 1000`,
+        })
+      if (opts.passport !== undefined) {
+        const body = await fetchPassportIncidents(opts.registry, opts.passport)
+        if (body === null)
+          throw new StoreError({
+            code: 'ERR_STORE_NOT_FOUND',
+            message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
+          })
+        const items = itemsOf(body) as PassportIncident[]
+        if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
+        if (items.length === 0)
+          return ctx.io.out(
+            `no incidents reported to this registry for passport ${opts.passport}\n`,
+          )
+        const lines: string[] = []
+        for (const item of items) {
+          const i = item.incident
+          lines.push(
+            `incident ${item.incidentId}: ${i?.status ?? '?'}, ${i?.serious ? `serious (${i.harms.join(', ')})` : 'not serious'}, in ${i?.memberStates.join(', ') ?? '?'}, ${item.reports.length} report${item.reports.length === 1 ? '' : 's'}`,
+          )
+          if (i !== null && i !== undefined) {
+            lines.push(`  summary: ${i.summary}`)
+            const d = item.deadline
+            if (d !== null && d !== undefined)
+              lines.push(
+                `  ${d.applies ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${d.onTime === null ? 'no authority notified yet' : d.onTime ? 'notified on time' : 'notified LATE'}` : 'no Art. 73 deadline (not serious)'}`,
+              )
+          }
+          for (const r of item.reports)
+            lines.push(
+              `  ${r.sequence}. ${r.report}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
+            )
+        }
+        return ctx.io.out(lines.join('\n') + '\n')
+      }
+      const body = (await fetchIncidentFeed(opts.registry, { after, limit })) as {
+        items?: unknown
+        nextAfter?: unknown
+      }
+      const items = itemsOf(body) as FeedItem[]
+      const nextAfter = typeof body.nextAfter === 'number' ? body.nextAfter : after
+      if (opts.json) return printJson(ctx.io, { items, nextAfter })
+      const lines = items.map(
+        (r) =>
+          `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${r.report} report ${r.sequence} of incident ${r.incidentId}, ${r.serious ? 'serious' : 'not serious'}, ${r.status}`,
+      )
+      if (lines.length === 0) lines.push(`no incident reports after log index ${after}`)
+      lines.push(`next: accord incident list --registry ${opts.registry} --after ${nextAfter}`)
+      ctx.io.out(lines.join('\n') + '\n')
+    })
+}
+
+interface PublishOptions {
+  registry: string
+  jwk?: string
+  key?: string
+  json?: boolean
+}
+
+interface ListOptions {
+  registry: string
+  passport?: string
+  after: string
+  limit: string
+  json?: boolean
+}
+
+/** A report as the registry lists it (untrusted: only printed). */
+interface FeedItem {
+  id: string
+  incidentId: string
+  passportId: string
+  sequence: number
+  report: string
+  serious: boolean
+  status: string
+  publishedAt: string
+  logIndex: number | null
+}
+
+interface PassportIncident {
+  incidentId: string
+  incident: Incident | null
+  deadline: ReportingDeadline | null
+  reports: FeedItem[]
+}
+
+function itemsOf(body: unknown): unknown[] {
+  const items = (body as { items?: unknown } | null)?.items
+  if (!Array.isArray(items))
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: 'the registry answered without an items list',
+    })
+  return items
+}
+
+/** The reporter's public JWK: from --jwk (the key the report's kid names) or from --key. */
+async function reporterJwk(
+  opts: { jwk?: string; key?: string },
+  kid: string,
+): Promise<Record<string, unknown>> {
+  if (opts.key !== undefined) return (await fileSigner(opts.key)).publicJwk
+  const keys = await loadPublicKeys(opts.jwk as string)
+  const key = keys.find((k) => k.kid === kid)
+  if (key === undefined)
+    throw new PassportError({
+      code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+      message: `--jwk ${opts.jwk} holds no key with the report's kid ${kid}; give the public key of the key that signed the report`,
+    })
+  return key as Record<string, unknown>
 }
 
 /** The deadline with, when no authority was notified yet, whether it has passed. */
