@@ -17,7 +17,7 @@ import {
 } from '../../core/incident/report.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
 import { jwkThumbprint, parsePublicJwk } from '../../core/passport/jwk.js'
-import type { IncidentStored } from '../../core/store.js'
+import type { IncidentStored, RegistryStore } from '../../core/store.js'
 import { MAX_FIND_LIMIT } from '../../node/store/sql-store.js'
 import { ApiError, type RouteContext } from '../app.js'
 import { PassportId, errors } from '../schemas.js'
@@ -80,6 +80,27 @@ const ReportItem = {
 function reportItem(stored: IncidentStored) {
   const { reporterJwk, ...rest } = stored
   return { ...rest, reporterJwk, incident: claimsOf(stored)?.credentialSubject.incident ?? null }
+}
+
+/**
+ * The incident reports of a passport grouped by incident (oldest incident first, reports by
+ * sequence), each with the incident as its latest report states it and that report's Art. 73
+ * deadline: for the API and the passport page.
+ */
+export async function incidentsOf(store: RegistryStore, passportId: string) {
+  const stored = await store.listIncidentReports(passportId)
+  const groups = new Map<string, IncidentStored[]>()
+  for (const r of stored) groups.set(r.incidentId, [...(groups.get(r.incidentId) ?? []), r])
+  return [...groups.entries()].map(([incidentId, reports]) => {
+    const latest = claimsOf(reports[reports.length - 1] as IncidentStored)
+    const incident = latest?.credentialSubject.incident ?? null
+    return {
+      incidentId,
+      incident,
+      deadline: incident === null ? null : reportingDeadline(incident),
+      reports: reports.map(reportItem),
+    }
+  })
 }
 
 export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -190,20 +211,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request) => {
       const passport = await getStoredPassport(ctx, request.params.id)
-      const stored = await ctx.deps.store.listIncidentReports(passport.id)
-      const groups = new Map<string, IncidentStored[]>()
-      for (const r of stored) groups.set(r.incidentId, [...(groups.get(r.incidentId) ?? []), r])
-      const items = [...groups.entries()].map(([incidentId, reports]) => {
-        const latest = claimsOf(reports[reports.length - 1] as IncidentStored)
-        const incident = latest?.credentialSubject.incident ?? null
-        return {
-          incidentId,
-          incident,
-          deadline: incident === null ? null : reportingDeadline(incident),
-          reports: reports.map(reportItem),
-        }
-      })
-      return { items }
+      return { items: await incidentsOf(ctx.deps.store, passport.id) }
     },
   )
 
