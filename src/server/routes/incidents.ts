@@ -55,7 +55,8 @@ function claimsOf(stored: IncidentStored): IncidentReportClaims | undefined {
   return decoded.ok ? decoded.claims : undefined
 }
 
-const AnyObject = { type: 'object', additionalProperties: true } as const
+/** A decoded claim object passed through as is; null when a stored token does not decode. */
+const AnyObject = { type: ['object', 'null'], additionalProperties: true } as const
 
 const ReportItem = {
   type: 'object',

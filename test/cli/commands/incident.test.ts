@@ -145,6 +145,25 @@ describe('accord incident report', () => {
     expect(existsSync(p('typo.sd-jwt'))).toBe(false)
   })
 
+  it('reads JSON too; a misspelt value gets a did-you-mean at its line and column', async () => {
+    const { parse } = await import('yaml')
+    const data = parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>
+    const good = p('incident.json')
+    writeFileSync(good, JSON.stringify(data, null, 2))
+    expect((await at(report(good, p('from-json.sd-jwt')))).code).toBe(0)
+    const bad = p('typo-value.json')
+    writeFileSync(bad, JSON.stringify({ ...data, harms: ['fundamental-right'] }, null, 2))
+    const line =
+      readFileSync(bad, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('"fundamental-right"')) + 1
+    const r = await at([...report(bad, p('typo-value.sd-jwt')), '--json'])
+    expect(r.code).toBe(3)
+    const [issue] = r.json().error.issues
+    expect(issue).toMatchObject({ code: 'invalid_enum', line, column: 5, path: ['harms', 0] })
+    expect(issue.hint).toBe('did you mean `fundamental-rights`?')
+  })
+
   it('a contradiction is refused at its line, with the fix', async () => {
     const file = incidentFile('contradiction.yaml', (t) =>
       t.replace('harms: [fundamental-rights]', 'harms: []'),
