@@ -15,7 +15,7 @@ import { HARM_POINT } from '../../core/incident/schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner, loadPublicKeys } from '../../node/keys.js'
-import { readPassportFile } from '../../node/status-store.js'
+import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
 import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
 import { postIncidentReport, registryUrl, unexpected } from '../registry-client.js'
@@ -58,15 +58,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .option('--out <file>', 'where to write the report (default: next to the passport)')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: ReportOptions) => {
-      const passport = await readPassportFile(passportPath)
-      const { jti, iss } = passport.claims
-      const subject = passport.claims.credentialSubject as { id?: unknown } | undefined
-      if (typeof jti !== 'string' || typeof iss !== 'string' || typeof subject?.id !== 'string')
-        throw new PassportError({
-          code: 'ERR_PASSPORT_MALFORMED',
-          message: `passport ${passportPath} lacks jti, iss or credentialSubject.id; it is not an Accord passport`,
-        })
-      const digest = sha256Hex(passport.issuerJwt)
+      const { jti, iss, subjectId, digest } = await readPassportBinding(passportPath)
       const signer = await fileSigner(opts.key)
 
       let follows: { id: string; sequence: number; file: string } | undefined
@@ -101,7 +93,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         passportDigest: digest,
         passportJti: jti,
         passportIssuer: iss,
-        subjectId: subject.id,
+        subjectId,
         incident: described,
         issuedAt,
         id: `urn:uuid:${randomUUID()}`,

@@ -17,7 +17,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { z } from 'zod'
 import type { Issue } from '../errors.js'
 import type { Signer } from '../ports.js'
-import { issuerJwtOf, type Sha256Hex } from '../passport/endorse.js'
+import { checkPassportBinding, type Sha256Hex } from '../passport/endorse.js'
 import { signCompactJws, verifyCompactJws, type TrustedJwk } from '../passport/status.js'
 import {
   ACCORD_CONTEXT,
@@ -292,25 +292,21 @@ export async function verifyIncidentReport(
       kid,
     )
 
-  const passportJwt = issuerJwtOf(options.passportIssuerJwt)
-  const actual = (await options.sha256(new TextEncoder().encode(passportJwt))).toLowerCase()
-  const binding = claims.credentialSubject.passport
-  if (binding.digest.value !== actual)
+  const { passport } = claims.credentialSubject
+  const binding = await checkPassportBinding(
+    { jti: passport.jti, issuer: passport.issuer, digest: passport.digest.value },
+    options.passportIssuerJwt,
+    options.sha256,
+  )
+  if (binding === 'digest')
     return fail(
       'incident-wrong-passport',
       'the report is about another passport (its digest does not match this passport)',
       kid,
     )
-  let passportClaims: Record<string, unknown>
-  try {
-    passportClaims = decodeJwt(passportJwt)
-  } catch {
+  if (binding === 'undecodable')
     return fail('incident-invalid', 'the passport JWT cannot be decoded', kid)
-  }
-  if (
-    binding.jti !== passportClaims.jti ||
-    binding.issuer !== (passportClaims.iss ?? passportClaims.issuer)
-  )
+  if (binding === 'jti-issuer')
     return fail(
       'incident-wrong-passport',
       "the report's passport jti or issuer does not match this passport",

@@ -7,7 +7,6 @@
  * same key), records it and appends an `incident` entry to the transparency log.
  */
 import type { FastifyInstance } from 'fastify'
-import { decodeProtectedHeader } from 'jose'
 import { reportingDeadline } from '../../core/incident/deadline.js'
 import {
   MAX_INCIDENT_REPORT_CHARS,
@@ -16,37 +15,20 @@ import {
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
-import { jwkThumbprint, parsePublicJwk } from '../../core/passport/jwk.js'
 import type { IncidentStored, RegistryStore } from '../../core/store.js'
 import { MAX_FIND_LIMIT } from '../../node/store/sql-store.js'
-import { ApiError, type RouteContext } from '../app.js'
+import type { RouteContext } from '../app.js'
 import { PassportId, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
 import { getStoredPassport, isoNow } from './passports.js'
+import { rejected, tokenKey, type TokenKind } from './token-key.js'
 
 const Params = { type: 'object', required: ['id'], properties: { id: PassportId } } as const
 
-function rejected(message: string, reason = 'incident-invalid'): ApiError {
-  return new ApiError('ERR_PASSPORT_REJECTED', message, 422, reason)
-}
-
-/** The reporter key: the given public JWK, which must be the one the header kid names. */
-async function reporterKey(token: string, jwk: unknown) {
-  let kid: unknown
-  try {
-    kid = decodeProtectedHeader(issuerJwtOf(token)).kid
-  } catch {
-    throw rejected('the incident report is not a JWS with a JSON header')
-  }
-  let key: Record<string, unknown>
-  try {
-    key = await parsePublicJwk(jwk, 'reporter jwk')
-  } catch (err) {
-    throw rejected((err as Error).message)
-  }
-  if (typeof kid !== 'string' || (await jwkThumbprint(key)) !== kid)
-    throw rejected('the incident report header kid is not the RFC 7638 thumbprint of the given jwk')
-  return { kid, jwk: key }
+const INCIDENT_REPORT: TokenKind = {
+  what: 'incident report',
+  jwkLabel: 'reporter jwk',
+  reason: 'incident-invalid',
 }
 
 /** The claims of a stored report (verified when it was published). */
@@ -139,7 +121,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request, reply) => {
       const token = request.body.report.trim()
       const passport = await getStoredPassport(ctx, request.params.id)
-      const key = await reporterKey(token, request.body.jwk)
+      const key = await tokenKey(token, request.body.jwk, INCIDENT_REPORT)
       const result = await verifyIncidentReport(token, {
         passportIssuerJwt: issuerJwtOf(passport.token),
         reporterKeys: [key],

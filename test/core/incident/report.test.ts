@@ -1,5 +1,5 @@
-import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto'
-import { base64url, calculateJwkThumbprint, decodeJwt, decodeProtectedHeader } from 'jose'
+import { createHash } from 'node:crypto'
+import { base64url, decodeJwt, decodeProtectedHeader } from 'jose'
 import { describe, expect, it } from 'vitest'
 import type { Signer } from '../../../src/core/ports.js'
 import { issuerJwtOf, passportDigestInput } from '../../../src/core/passport/endorse.js'
@@ -13,28 +13,8 @@ import {
   verifyIncidentReport,
 } from '../../../src/core/incident/report.js'
 import type { BuildIncidentOptions } from '../../../src/core/incident/report.js'
+import { makeSigner } from '../../fixtures/passport/signer.js'
 import { sampleIncident } from './fixtures.js'
-
-async function testSigner(alg: 'EdDSA' | 'ES256'): Promise<Signer & { privateKey: unknown }> {
-  const { privateKey, publicKey } =
-    alg === 'EdDSA'
-      ? generateKeyPairSync('ed25519')
-      : generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>
-  const kid = await calculateJwkThumbprint(jwk as never)
-  return {
-    alg,
-    kid,
-    privateKey,
-    publicJwk: { ...jwk, kid, alg, use: 'sig' },
-    sign: async (data) =>
-      new Uint8Array(
-        alg === 'EdDSA'
-          ? cryptoSign(null, data, privateKey)
-          : cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
-      ),
-  }
-}
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 const NOW = 1_810_000_000 // 2027-05-11, after the sample incident
@@ -49,8 +29,8 @@ async function passport(issuer: Signer, jti: string): Promise<string> {
 }
 
 async function setup() {
-  const issuer = await testSigner('ES256')
-  const reporterKey = await testSigner('EdDSA')
+  const issuer = await makeSigner('ES256')
+  const reporterKey = await makeSigner('EdDSA')
   const pp = await passport(issuer, 'urn:uuid:1')
   const options: BuildIncidentOptions = {
     passportDigest: sha256(passportDigestInput(pp)),
@@ -123,7 +103,7 @@ describe('verifyIncidentReport', () => {
 
   it('incident-untrusted: signed by another key', async () => {
     const { token, verifyOptions } = await setup()
-    const other = await testSigner('EdDSA')
+    const other = await makeSigner('EdDSA')
     const r = await verifyIncidentReport(token, {
       ...verifyOptions,
       reporterKeys: [other.publicJwk],
