@@ -121,7 +121,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
           `wrote ${out}: ${reportLine(claims)}\n` +
             deadlineLines(deadline).join('\n') +
             '\n' +
-            `partners: accord incident show ${out} --passport ${passportPath} --jwk REPORTER_PUBLIC_KEY\n`,
+            `share it: accord incident publish ${out} --registry URL --key ${opts.key}\n`,
         )
     })
 
