@@ -22,7 +22,7 @@ import {
   statusListIssuedAt,
 } from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
-import { apiUrl, passportPath, statusListPath } from '../core/tlog/api.js'
+import { apiUrl, passportIncidentsPath, passportPath, statusListPath } from '../core/tlog/api.js'
 import { fileSigner } from '../node/keys.js'
 import { loadStatusListToken } from '../node/status-store.js'
 import { fetchPassport, fetchRegistryAudience } from '../node/tlog/http.js'
@@ -136,12 +136,24 @@ export async function sendSigned(
     body: write.body,
     nowSeconds: options.nowSeconds,
   })
-  let response: Response
+  const response = await send(base, url, options, {
+    method: write.method,
+    headers: { 'content-type': write.contentType, authorization },
+    body: write.body,
+  })
+  return answerOf(response, write.expect, write.what)
+}
+
+/** Sends one request to the registry at `base`; ERR_TLOG_UNAVAILABLE when it cannot be reached. */
+async function send(
+  base: URL,
+  url: URL,
+  options: { fetch?: typeof fetch; timeoutMs?: number },
+  init: RequestInit,
+): Promise<Response> {
   try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: write.method,
-      headers: { 'content-type': write.contentType, authorization },
-      body: write.body,
+    return await (options.fetch ?? fetch)(url, {
+      ...init,
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     })
   } catch (cause) {
@@ -151,6 +163,14 @@ export async function sendSigned(
       cause,
     })
   }
+}
+
+/** The parsed body of a `expect` answer, or the registry's refusal as an error with its code. */
+async function answerOf(
+  response: Response,
+  expect: number,
+  what: string,
+): Promise<Record<string, unknown>> {
   const text = await response.text()
   let json: Record<string, unknown> = {}
   try {
@@ -158,7 +178,7 @@ export async function sendSigned(
   } catch {
     // Not JSON: reported below by status.
   }
-  if (response.status === write.expect) return json
+  if (response.status === expect) return json
   const code =
     typeof json.code === 'string' && json.code in ERROR_CODES
       ? (json.code as AccordErrorCode)
@@ -166,9 +186,31 @@ export async function sendSigned(
   const reason = typeof json.reason === 'string' ? ` (${json.reason})` : ''
   throw new AccordError({
     code,
-    message: `registry refused ${write.what}: HTTP ${response.status}: ${typeof json.message === 'string' ? json.message : text.slice(0, 200)}${reason}`,
+    message: `registry refused ${what}: HTTP ${response.status}: ${typeof json.message === 'string' ? json.message : text.slice(0, 200)}${reason}`,
     details: { httpStatus: response.status },
   })
+}
+
+/**
+ * POSTs an incident report about passport `passportId` with the reporter's public JWK
+ * (`POST /api/v1/passports/:id/incidents`). Not a signed request: like an endorsement, the report
+ * is authenticated by its own signature. The parsed 201 body, or the registry's refusal.
+ */
+export async function postIncidentReport(
+  registry: string,
+  passportId: string,
+  report: string,
+  jwk: Record<string, unknown>,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
+  const base = registryUrl(registry)
+  const url = apiUrl(base, passportIncidentsPath(passportId))
+  const response = await send(base, url, options, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ report, jwk }),
+  })
+  return answerOf(response, 201, 'the incident report')
 }
 
 /** POSTs `payload` as JSON with a signed request; the parsed 201 body, or the registry's error. */

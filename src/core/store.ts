@@ -26,6 +26,7 @@ export type LogEntryKind =
   | 'reinstatement'
   | 'delegation'
   | 'delegation-withdrawal'
+  | 'incident'
 
 /** What a delegation authorises; only status changes (revoke, suspend, reinstate) for now. */
 export type DelegationScope = 'status'
@@ -108,6 +109,33 @@ export interface EndorsementRecord {
 }
 
 export interface EndorsementStored extends EndorsementRecord {
+  logIndex: number | null
+}
+
+/**
+ * A serious-incident report (EU AI Act Art. 73) about a passport, as the registry stores it: the
+ * fields it searches and orders by, read from the verified token (src/core/incident/report.ts).
+ */
+export interface IncidentRecord {
+  /** The report's `jti` (`urn:uuid:...`). */
+  id: string
+  /** `credentialSubject.incident.id`: the same for every report of one incident. */
+  incidentId: string
+  /** The passport (jti) the report is about. */
+  passportId: string
+  /** RFC 7638 thumbprint of `reporterJwk`: the report's header kid. */
+  reporterKid: string
+  reporterJwk: Record<string, unknown>
+  /** 1 for the initial report, then 2, 3, ... */
+  sequence: number
+  report: 'initial' | 'follow-up' | 'final'
+  serious: boolean
+  status: 'open' | 'closed'
+  token: string
+  publishedAt: string
+}
+
+export interface IncidentStored extends IncidentRecord {
   logIndex: number | null
 }
 
@@ -205,11 +233,16 @@ export type RegistryItem =
   | { type: 'endorsement'; endorsement: EndorsementRecord }
   | { type: 'delegation'; delegation: DelegationRecord }
   | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
+  | { type: 'incident'; incident: IncidentRecord }
 
 /**
  * One item of `publishBatch`. The log entry kind follows from the item: `passport`,
  * `endorsement`, or for a status change `revocation` (revoked), `suspension` (suspended) and
- * `reinstatement` (valid again), `delegation` and `delegation-withdrawal`.
+ * `reinstatement` (valid again), `delegation`, `delegation-withdrawal` and `incident`. An incident
+ * report must follow the reports of its incident already stored: sequence 1 first, then the next
+ * sequence, from the same reporter key and about the same passport (ERR_STORE_CONFLICT
+ * otherwise, checked inside the transaction, so of two concurrent reports with one sequence only
+ * one is stored).
  */
 export type PublishItem =
   | { type: 'passport'; passport: PassportRecord; leaf: PublishLeaf }
@@ -217,6 +250,7 @@ export type PublishItem =
   | { type: 'endorsement'; endorsement: EndorsementRecord; leaf: PublishLeaf }
   | { type: 'delegation'; delegation: DelegationRecord; leaf: PublishLeaf }
   | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal; leaf: PublishLeaf }
+  | { type: 'incident'; incident: IncidentRecord; leaf: PublishLeaf }
 
 export interface FindPassportsQuery {
   /** Case-insensitive substring of the provider name. */
@@ -273,6 +307,14 @@ export interface RegistryStore {
   putEndorsement(record: EndorsementRecord): Promise<void>
   /** Oldest first. */
   listEndorsements(passportId: string): Promise<EndorsementStored[]>
+
+  /** The incident reports of a passport: by incident (oldest first), then by sequence. */
+  listIncidentReports(passportId: string): Promise<IncidentStored[]>
+  /**
+   * Incident reports of every passport with a log index greater than `after` (-1: from the
+   * start), in log order, at most `limit` (1 to 1000): the feed partners poll.
+   */
+  incidentFeed(after: number, limit: number): Promise<IncidentStored[]>
 
   getDelegation(id: string): Promise<DelegationStored | null>
   /** The delegations an issuer key granted, active and withdrawn, oldest first. */

@@ -19,7 +19,7 @@
  * `accord revoke` processes can share a directory without losing an allocation.
  */
 import { readStreamBounded } from '../core/bounded-stream.js'
-import { randomInt as cryptoRandomInt } from 'node:crypto'
+import { createHash, randomInt as cryptoRandomInt } from 'node:crypto'
 import { readFile, readdir } from 'node:fs/promises'
 import lockfile from 'proper-lockfile'
 import path from 'node:path'
@@ -599,6 +599,35 @@ function notFound(file: string, why: string, cause?: unknown): PassportError {
       },
     ],
   })
+}
+
+/** What a credential about a passport (endorsement, incident report) binds it by. */
+export interface PassportBinding {
+  passport: PassportFile
+  jti: string
+  iss: string
+  /** `credentialSubject.id`. */
+  subjectId: string
+  /** Lowercase hex SHA-256 of the issuer-signed JWT. */
+  digest: string
+}
+
+/**
+ * Reads a passport file (`readPassportFile`, so NOT verified) for a credential that binds to it
+ * by digest: its jti, iss, subject id and the SHA-256 of its issuer-signed JWT. Throws
+ * ERR_PASSPORT_MALFORMED when one of the three claims is missing.
+ */
+export async function readPassportBinding(file: string): Promise<PassportBinding> {
+  const passport = await readPassportFile(file)
+  const { jti, iss } = passport.claims
+  const subject = passport.claims.credentialSubject as { id?: unknown } | undefined
+  if (typeof jti !== 'string' || typeof iss !== 'string' || typeof subject?.id !== 'string')
+    throw new PassportError({
+      code: 'ERR_PASSPORT_MALFORMED',
+      message: `passport ${file} lacks jti, iss or credentialSubject.id; it is not an Accord passport`,
+    })
+  const digest = createHash('sha256').update(passport.issuerJwt, 'utf8').digest('hex')
+  return { passport, jti, iss, subjectId: subject.id, digest }
 }
 
 /**

@@ -25,6 +25,7 @@ import { StoredReplayGuard, verifySignedRequest, type RequestKey } from './signe
 import { registerPassportRoutes } from './routes/passports.js'
 import { registerStatusListRoutes } from './routes/status-lists.js'
 import { registerEndorsementRoutes } from './routes/endorsements.js'
+import { registerIncidentRoutes } from './routes/incidents.js'
 import { registerDelegationRoutes } from './routes/delegations.js'
 import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
@@ -318,6 +319,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerPassportRoutes(app, ctx)
   registerStatusListRoutes(app, ctx)
   registerEndorsementRoutes(app, ctx)
+  registerIncidentRoutes(app, ctx)
   registerDelegationRoutes(app, ctx)
   registerLogRoutes(app, ctx)
   registerVerifyRoutes(app, ctx)

@@ -11,8 +11,8 @@
  * Two read-only helper routes give the pages what the API lacks:
  * - GET /api/v1/ui/policies: the bundled example policies (name, title, description).
  * - GET /api/v1/ui/passports/:id: a published passport with its claims after disclosure
- *   processing, its Art. 111 status in sentences, its status, endorsements and log index, for
- *   display.
+ *   processing, its Art. 111 status in sentences, its status, endorsements, incident reports and
+ *   log index, for display.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -28,6 +28,7 @@ import type { PassportClaims } from '../core/passport/types.js'
 import type { RegistryStore } from '../core/store.js'
 import { packageRoot } from '../node/paths.js'
 import { hasher } from './passport-record.js'
+import { incidentsOf } from './routes/incidents.js'
 import { PassportId } from './schemas.js'
 
 /** What the web UI needs: the store, and where the bundled example policies are. */
@@ -188,6 +189,8 @@ export interface UiPassport {
   /** The Art. 111 status of its disclosed classifications, a sentence each (legacyNotes). */
   legacy: LegacyNote[]
   endorsements: UiEndorsement[]
+  /** Serious-incident reports, by incident (routes/incidents.ts `incidentsOf`). */
+  incidents: Awaited<ReturnType<typeof incidentsOf>>
   /** The passport as published, so the page can recompute its log leaf. */
   token: string
 }
@@ -253,6 +256,7 @@ export async function uiPassport(store: RegistryStore, id: string): Promise<UiPa
     claims,
     legacy: legacyNotes(claims.credentialSubject),
     endorsements: endorsements.map(endorsementView),
+    incidents: await incidentsOf(store, id),
     token: stored.token,
   }
 }
@@ -330,7 +334,8 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
     '/api/v1/ui/passports/:id',
     {
       schema: {
-        summary: 'A published passport for display: disclosed claims, status, endorsements, log',
+        summary:
+          'A published passport for display: disclosed claims, status, endorsements, incidents, log',
         tags: ['ui'],
         params: {
           type: 'object',

@@ -433,6 +433,8 @@ describe('reads', () => {
         '/api/v1/passports/batch',
         '/api/v1/passports/{id}',
         '/api/v1/passports/{id}/endorsements',
+        '/api/v1/passports/{id}/incidents',
+        '/api/v1/incidents',
         '/api/v1/passports/{id}/status',
         '/api/v1/registry',
         '/api/v1/status-lists/{listId}',

@@ -16,6 +16,8 @@ import { calculateJwkThumbprint } from 'jose'
 import { chromium, type Browser, type Locator } from 'playwright-core'
 import { buildPassportClaims, subjectIdInput } from '../../src/core/passport/claims.js'
 import { buildEndorsementClaims, signEndorsement } from '../../src/core/passport/endorse.js'
+import { buildIncidentClaims, signIncidentReport } from '../../src/core/incident/report.js'
+import type { Incident } from '../../src/core/incident/schema.js'
 import { evidenceCommitment } from '../../src/core/passport/evidence-commitment.js'
 import { issuePassport } from '../../src/core/passport/issue.js'
 import { saltGeneratorFrom } from '../../src/core/passport/sd-jwt.js'
@@ -95,7 +97,8 @@ export interface WebHarness {
 /**
  * Starts the registry with the web UI on 127.0.0.1:0 and publishes, in this order: a passport for
  * each bundled example, an endorsement of border-biometrics by the market surveillance authority,
- * and the revocation of public-chatbot (also in the issuer's status list).
+ * the revocation of public-chatbot (also in the issuer's status list), and two reports (initial
+ * and follow-up) of a serious incident with border-biometrics (EU AI Act Art. 73).
  */
 export async function startWebHarness(): Promise<WebHarness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'accord-web-'))
@@ -228,6 +231,75 @@ export async function startWebHarness(): Promise<WebHarness> {
     token: statusList,
     updatedAt: publishedAt,
   })
+
+  // A serious incident with border-biometrics, reported by its provider (the issuer key) and
+  // notified to the authority on time; then a follow-up. Last, so the log's first five entries
+  // stay as the log page tests know them.
+  const day = 86_400
+  const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+  const incident: Incident = {
+    id: 'urn:uuid:00000000-0000-4000-8000-00000001c1d0',
+    report: 'initial',
+    sequence: 1,
+    reporter: { id: ISSUER, name: 'Valvur Biometrics OÜ', role: 'provider' },
+    occurredAt: iso(NOW - 6 * day).slice(0, 10),
+    awareAt: iso(NOW - 5 * day),
+    memberStates: ['EE'],
+    serious: true,
+    harms: ['fundamental-rights'],
+    widespreadInfringement: false,
+    causalLink: 'reasonably-likely',
+    summary:
+      'A false watch-list match at a land border crossing led to the wrongful detention of a traveller for six hours.',
+    status: 'open',
+    authoritiesNotified: [
+      { authority: 'Market surveillance authority', memberState: 'EE', at: iso(NOW - 2 * day) },
+    ],
+  }
+  const reports = [
+    incident,
+    {
+      ...incident,
+      report: 'follow-up' as const,
+      sequence: 2,
+      correctiveActions: ['Quality gate fixed to reject under-exposed probe images.'],
+    },
+  ]
+  for (const [n, i] of reports.entries()) {
+    const reportId = `urn:uuid:00000000-0000-4000-8000-00000001c1d${n + 1}`
+    const token = await signIncidentReport(
+      buildIncidentClaims({
+        passportDigest: createHash('sha256')
+          .update(border.token.slice(0, border.token.indexOf('~')))
+          .digest('hex'),
+        passportJti: border.id,
+        passportIssuer: ISSUER,
+        subjectId: disclosedSubjectId(border.token),
+        incident: i,
+        issuedAt: NOW - 3600 + n,
+        id: reportId,
+      }),
+      issuer.signer,
+    )
+    await registry.publish([
+      {
+        type: 'incident',
+        incident: {
+          id: reportId,
+          incidentId: i.id,
+          passportId: border.id,
+          reporterKid: issuer.signer.kid,
+          reporterJwk: issuer.signer.publicJwk,
+          sequence: i.sequence,
+          report: i.report,
+          serious: i.serious,
+          status: i.status,
+          token,
+          publishedAt,
+        },
+      },
+    ])
+  }
 
   const deps = { store, registry, clock, policiesDir }
   const app = await buildApp({

@@ -101,7 +101,7 @@ export function otherPagesTests(env: WebEnv): void {
       expect(note).toContain('registry.example/accord/log')
       expect(note).toContain('— registry.example/accord/log ')
       const indexes = await attrs(page.locator('#entries tbody tr'), 'data-index')
-      expect(indexes).toEqual(['4', '3', '2', '1', '0'])
+      expect(indexes).toEqual(['6', '5', '4', '3', '2', '1', '0'])
       // Screen readers announce a short status, not the 64-hex root: the root is shown outside
       // every live region.
       const LIVE = '[role="status"], [role="alert"], [role="log"], [aria-live]'
@@ -117,9 +117,11 @@ export function otherPagesTests(env: WebEnv): void {
       await expect(page.locator('#checkpoint-status').innerText()).resolves.toBe(
         `Checkpoint loaded: ${size} entries`,
       )
-      await expect(page.locator('#entries').innerText()).resolves.not.toContain(
-        'does not match its payload',
-      )
+      const entries = await page.locator('#entries').innerText()
+      expect(entries).not.toContain('does not match its payload')
+      // The two incident reports about border-biometrics (harness.ts), each named as such.
+      expect(entries).toMatch(/6\s+incident\s+Incident report 2 about urn:uuid:/)
+      expect(entries).toMatch(/5\s+incident\s+Incident report 1 about urn:uuid:/)
       await page.close()
     })
 

@@ -153,6 +153,25 @@ export function passportPageTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('lists the incidents reported about the passport, with the Art. 73 verdict', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      const text = await page.locator('#incidents').innerText()
+      expect(text).toContain('Serious incident of')
+      expect(text).toContain('wrongful detention of a traveller')
+      expect(text).toContain('fundamental rights (Art. 3(49)(c))')
+      expect(text).toMatch(/Member states\s+EE/)
+      expect(text).toContain('On time')
+      expect(text).toContain('15 days after awareness, Art. 73(2)')
+      expect(text).toContain('initial report, published')
+      expect(text).toContain('follow up report, published')
+      await page.close()
+      const other = await open(harness.passports['police-analytics'].id)
+      await expect(other.locator('#incidents').innerText()).resolves.toContain(
+        'No incidents reported to this registry.',
+      )
+      await other.close()
+    })
+
     it('verifies the log inclusion proof in the browser', async () => {
       const page = await open(harness.passports['border-biometrics'].id)
       await expect(page.locator('#inclusion').innerText()).resolves.toContain(

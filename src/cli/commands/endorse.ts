@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
-import { ConfigError, PassportError } from '../../core/errors.js'
+import { ConfigError } from '../../core/errors.js'
 import { resolveRef, suggestRefs } from '../../core/catalog/lookup.js'
 import type { CatalogSet } from '../../core/catalog/types.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
@@ -13,7 +13,7 @@ import {
 import type { EndorserKind } from '../../core/passport/endorse.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { fileSigner } from '../../node/keys.js'
-import { readPassportFile } from '../../node/status-store.js'
+import { readPassportBinding } from '../../node/status-store.js'
 import { printJson, type Ctx } from '../common.js'
 
 interface EndorseOptions {
@@ -85,21 +85,14 @@ export function registerEndorse(program: Command, ctx: Ctx): void {
             message: `${flag} must not be empty`,
           })
 
-      const passport = await readPassportFile(passportPath)
-      const { jti, iss } = passport.claims
-      const subject = passport.claims.credentialSubject as { id?: unknown } | undefined
-      if (typeof jti !== 'string' || typeof iss !== 'string' || typeof subject?.id !== 'string')
-        throw new PassportError({
-          code: 'ERR_PASSPORT_MALFORMED',
-          message: `passport ${passportPath} lacks jti, iss or credentialSubject.id; it is not an Accord passport`,
-        })
+      const { jti, iss, subjectId, digest } = await readPassportBinding(passportPath)
 
       const signer = await fileSigner(opts.key)
       const claims = buildEndorsementClaims({
-        passportDigest: createHash('sha256').update(passport.issuerJwt, 'utf8').digest('hex'),
+        passportDigest: digest,
         passportJti: jti,
         passportIssuer: iss,
-        subjectId: subject.id,
+        subjectId,
         endorser: {
           id: opts.id ?? `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${signer.kid}`,
           name: opts.name.trim(),

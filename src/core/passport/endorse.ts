@@ -107,6 +107,34 @@ export function issuerJwtOf(sdJwt: string): string {
   return (sdJwt.trim().split('~')[0] ?? '').trim()
 }
 
+/**
+ * Whether a credential's `credentialSubject.passport` (`jti`, `issuer`, and the SHA-256 hex of the
+ * passport's issuer-signed JWT) names the passport whose issuer-signed JWT (or whole SD-JWT) is
+ * `passportIssuerJwt`: `ok`, or which part does not (`digest`, `jti-issuer`), or `undecodable`
+ * when the passport's JWT does not decode. Endorsements and incident reports bind this way.
+ */
+export async function checkPassportBinding(
+  binding: { jti: unknown; issuer: unknown; digest: string },
+  passportIssuerJwt: string,
+  sha256: Sha256Hex,
+): Promise<'ok' | 'digest' | 'jti-issuer' | 'undecodable'> {
+  const passportJwt = issuerJwtOf(passportIssuerJwt)
+  const actual = (await sha256(new TextEncoder().encode(passportJwt))).toLowerCase()
+  if (binding.digest.toLowerCase() !== actual) return 'digest'
+  let passportClaims: Record<string, unknown>
+  try {
+    passportClaims = decodeJwt(passportJwt)
+  } catch {
+    return 'undecodable'
+  }
+  if (
+    binding.jti !== passportClaims.jti ||
+    binding.issuer !== (passportClaims.iss ?? passportClaims.issuer)
+  )
+    return 'jti-issuer'
+  return 'ok'
+}
+
 /** The claims of an endorsement. Throws TypeError for inputs that break the contract. */
 export function buildEndorsementClaims(options: BuildEndorsementOptions): EndorsementClaims {
   const { passportDigest, endorser, checked, issuedAt, validForDays } = options
@@ -263,24 +291,20 @@ export async function verifyEndorsement(
   if (options.nowSeconds >= c.exp)
     return fail('expired', `the endorsement expired at ${isoSeconds(c.exp)}`, issuer)
 
-  const passportJwt = issuerJwtOf(options.passportIssuerJwt)
-  const actual = (await options.sha256(new TextEncoder().encode(passportJwt))).toLowerCase()
-  if (digest.value.toLowerCase() !== actual)
+  const binding = await checkPassportBinding(
+    { jti: cs.passport?.jti, issuer: cs.passport?.issuer, digest: digest.value },
+    options.passportIssuerJwt,
+    options.sha256,
+  )
+  if (binding === 'digest')
     return fail(
       'endorsement-invalid',
       'the endorsement is for another passport (its digest does not match this passport)',
       issuer,
     )
-  let passportClaims: Record<string, unknown>
-  try {
-    passportClaims = decodeJwt(passportJwt)
-  } catch {
+  if (binding === 'undecodable')
     return fail('endorsement-invalid', 'the passport JWT cannot be decoded', issuer)
-  }
-  if (
-    cs.passport?.jti !== passportClaims.jti ||
-    cs.passport?.issuer !== (passportClaims.iss ?? passportClaims.issuer)
-  )
+  if (binding === 'jti-issuer')
     return fail(
       'endorsement-invalid',
       "the endorsement's passport jti or issuer does not match",

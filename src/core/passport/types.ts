@@ -14,6 +14,9 @@ export const PASSPORT_TYPE = 'AIRegulatoryPassport'
 export const PASSPORT_VCT = 'https://accord.dev/vct/ai-regulatory-passport/v1'
 export const ENDORSEMENT_TYPE = 'AIRegulatoryPassportEndorsement'
 export const ENDORSEMENT_VCT = 'https://accord.dev/vct/ai-regulatory-passport-endorsement/v1'
+/** Type and SD-JWT VC type of a serious-incident report (EU AI Act Art. 73): src/core/incident/. */
+export const INCIDENT_REPORT_TYPE = 'AIIncidentReport'
+export const INCIDENT_REPORT_VCT = 'https://accord.dev/vct/ai-incident-report/v1'
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2'
 export const ACCORD_CONTEXT = 'https://accord.dev/ns/passport/v1'
 /** JOSE `typ` of the issuer-signed JWT. */

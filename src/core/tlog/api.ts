@@ -31,6 +31,8 @@ export const LOG_API = {
   registry: '/api/v1/registry',
   /** GET `/api/v1/status-lists/:listId`: the Status List Token (PUT by the list's key). */
   statusLists: '/api/v1/status-lists',
+  /** GET `?after=LOGINDEX&limit=N`: incident reports of every passport, in log order. */
+  incidents: '/api/v1/incidents',
 } as const
 
 /** Content type of the checkpoint endpoint. */
@@ -58,6 +60,11 @@ export function apiUrl(base: string | URL, path: string): URL {
   url.search = q === -1 ? '' : path.slice(q)
   url.hash = ''
   return url
+}
+
+/** `/api/v1/passports/<id>/incidents` (GET the reports, POST one), with the id escaped. */
+export function passportIncidentsPath(id: string): string {
+  return `${passportPath(id)}/incidents`
 }
 
 /** `/api/v1/passports/<id>`, with the id escaped. */

@@ -19,6 +19,7 @@ import { issuerJwtOf } from '../passport/endorse.js'
 import type {
   DelegationRecord,
   EndorsementRecord,
+  IncidentRecord,
   LogEntryKind,
   PassportRecord,
   PassportStatus,
@@ -90,8 +91,31 @@ export interface DelegationWithdrawalEntry {
   at: string
 }
 
+/**
+ * A serious-incident report (EU AI Act Art. 73) about a passport. Every field is read off the
+ * report token itself (its jti, incident id and sequence, the passport jti it binds to, its
+ * header kid, and the SHA-256 of its JWT), so anyone holding the report recomputes the leaf.
+ */
+export interface IncidentEntry {
+  v: 1
+  kind: 'incident'
+  /** The report's `jti`. */
+  id: string
+  incidentId: string
+  passportId: string
+  reporterKid: string
+  sequence: number
+  /** Lowercase hex SHA-256 of the report's issuer-signed JWT. */
+  tokenSha256: string
+}
+
 export type TlogEntry =
-  PassportEntry | StatusEntry | EndorsementEntry | DelegationEntry | DelegationWithdrawalEntry
+  | PassportEntry
+  | StatusEntry
+  | EndorsementEntry
+  | DelegationEntry
+  | DelegationWithdrawalEntry
+  | IncidentEntry
 
 const STATUS_KIND: Record<PassportStatus, StatusEntry['kind']> = {
   revoked: 'revocation',
@@ -145,6 +169,16 @@ const EntrySchema = z.discriminatedUnion('kind', [
     delegateKid: text,
     at: text,
   }),
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.literal('incident'),
+    id: text,
+    incidentId: text,
+    passportId: text,
+    reporterKid: text,
+    sequence: z.int().min(1),
+    tokenSha256: z.string().regex(HEX64),
+  }),
 ])
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -193,6 +227,68 @@ export function endorsementEntry(record: EndorsementRecord, sha256: Sha256Fn): E
     passportId: record.passportId,
     endorserKid: record.endorserKid,
     tokenSha256: toHex(sha256(new TextEncoder().encode(issuerJwtOf(record.token)))),
+  }
+}
+
+/** The log entry of an incident report; `sha256` hashes the report's issuer-signed JWT. */
+export function incidentEntry(
+  record: Pick<
+    IncidentRecord,
+    'id' | 'incidentId' | 'passportId' | 'reporterKid' | 'sequence' | 'token'
+  >,
+  sha256: Sha256Fn,
+): IncidentEntry {
+  return {
+    v: 1,
+    kind: 'incident',
+    id: record.id,
+    incidentId: record.incidentId,
+    passportId: record.passportId,
+    reporterKid: record.reporterKid,
+    sequence: record.sequence,
+    tokenSha256: toHex(sha256(new TextEncoder().encode(issuerJwtOf(record.token)))),
+  }
+}
+
+/**
+ * The log entry an incident report must have, computed from the report token alone (without
+ * verifying it: the caller verifies the report separately; this only says which leaf to find).
+ */
+export function incidentEntryFromToken(
+  token: string,
+  sha256: Sha256Fn,
+): { ok: true; entry: IncidentEntry } | { ok: false; message: string } {
+  const jwt = issuerJwtOf(token)
+  let kid: unknown
+  let claims: Record<string, unknown>
+  try {
+    kid = decodeProtectedHeader(jwt).kid
+    claims = decodeJwt(jwt) as Record<string, unknown>
+  } catch {
+    return { ok: false, message: 'the report is not a compact JWS whose JWT decodes' }
+  }
+  const cs = claims.credentialSubject as
+    { passport?: { jti?: unknown }; incident?: { id?: unknown; sequence?: unknown } } | undefined
+  const passportId = cs?.passport?.jti
+  const incidentId = cs?.incident?.id
+  const sequence = cs?.incident?.sequence
+  if (
+    typeof claims.jti !== 'string' ||
+    typeof kid !== 'string' ||
+    typeof passportId !== 'string' ||
+    typeof incidentId !== 'string' ||
+    typeof sequence !== 'number'
+  )
+    return {
+      ok: false,
+      message: 'the report lacks jti, kid, passport jti, incident id or sequence',
+    }
+  return {
+    ok: true,
+    entry: incidentEntry(
+      { id: claims.jti, incidentId, passportId, reporterKid: kid, sequence, token },
+      sha256,
+    ),
   }
 }
 

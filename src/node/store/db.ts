@@ -120,6 +120,9 @@ const ALREADY_STORED: Readonly<Record<string, string>> = {
   delegations_active:
     'an active delegation of this scope from this issuer to this delegate is already in the registry',
   status_lists_pkey: 'a status list with this id is already in the registry',
+  incident_reports_pkey: 'an incident report with this id is already in the registry',
+  incident_reports_incident_id_sequence_key:
+    'a report with this sequence number of the incident is already in the registry (another report took it first): publish this one with the next sequence',
 }
 
 function constraintOf(err: unknown): string | undefined {

@@ -25,6 +25,8 @@ import type {
   EndorsementRecord,
   EndorsementStored,
   FindPassportsQuery,
+  IncidentRecord,
+  IncidentStored,
   FindPassportsResult,
   LogEntry,
   LogEntryInput,
@@ -51,6 +53,7 @@ const KINDS: readonly LogEntryKind[] = [
   'reinstatement',
   'delegation',
   'delegation-withdrawal',
+  'incident',
 ]
 const STATUSES: readonly PassportStatus[] = ['valid', 'revoked', 'suspended']
 const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
@@ -71,6 +74,9 @@ export const REQUEST_ID_PURGE_DELAY_SECONDS = 300
 
 const DELEGATION_COLUMNS = `id, issuer_kid, delegate_kid, delegate_jwk, scope, name, created_at,
   log_index, withdrawn_at, withdrawal_log_index`
+
+const INCIDENT_COLUMNS = `id, incident_id, passport_id, reporter_kid, reporter_jwk, sequence,
+  report_kind, serious, status, token, published_at, log_index`
 
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
   provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, status,
@@ -270,6 +276,36 @@ export class SqlStore implements RegistryStore {
     }))
   }
 
+  async listIncidentReports(passportId: string): Promise<IncidentStored[]> {
+    const rows = await this.#run('list incident reports', () =>
+      this.#db.query(
+        `SELECT r.id, r.incident_id, r.passport_id, r.reporter_kid, r.reporter_jwk, r.sequence,
+           r.report_kind, r.serious, r.status, r.token, r.published_at, r.log_index
+         FROM incident_reports r
+         JOIN incident_reports first ON first.incident_id = r.incident_id AND first.sequence = 1
+         WHERE r.passport_id = $1
+         ORDER BY first.published_at, first.incident_id, r.sequence`,
+        [passportId],
+      ),
+    )
+    return rows.map(toIncident)
+  }
+
+  async incidentFeed(after: number, limit: number): Promise<IncidentStored[]> {
+    if (!Number.isSafeInteger(after) || after < -1)
+      throw new TypeError('incidentFeed: after must be a log index or -1')
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_FIND_LIMIT)
+      throw new TypeError(`incidentFeed: limit must be an integer from 1 to ${MAX_FIND_LIMIT}`)
+    const rows = await this.#run('incident feed', () =>
+      this.#db.query(
+        `SELECT ${INCIDENT_COLUMNS} FROM incident_reports
+         WHERE log_index > $1::bigint ORDER BY log_index LIMIT $2`,
+        [String(after), limit],
+      ),
+    )
+    return rows.map(toIncident)
+  }
+
   async getDelegation(id: string): Promise<DelegationStored | null> {
     const rows = await this.#run('get delegation', () =>
       this.#db.query(`SELECT ${DELEGATION_COLUMNS} FROM delegations WHERE id = $1`, [id]),
@@ -441,6 +477,7 @@ export class SqlStore implements RegistryStore {
       else if (item.type === 'endorsement') checkTime(item.endorsement.publishedAt, where)
       else if (item.type === 'delegation') checkTime(item.delegation.createdAt, where)
       else if (item.type === 'delegation-withdrawal') checkTime(item.withdrawal.at, where)
+      else if (item.type === 'incident') checkTime(item.incident.publishedAt, where)
       else throw new TypeError(`${where}: unknown type`)
       const entry = { ...item.leaf, kind: itemKind(item) }
       checkEntry(entry, where)
@@ -475,6 +512,7 @@ export class SqlStore implements RegistryStore {
           else if (type === 'endorsement')
             await insertEndorsements(tx, run.map(endorsementOf), indexes)
           else if (type === 'delegation') await insertDelegations(tx, run, indexes)
+          else if (type === 'incident') await insertIncidents(tx, run, indexes)
           else await withdrawDelegations(tx, run, indexes)
           i = j
         }
@@ -518,6 +556,7 @@ function itemKind(item: PublishItem): LogEntryKind {
   if (item.type === 'endorsement') return 'endorsement'
   if (item.type === 'delegation') return 'delegation'
   if (item.type === 'delegation-withdrawal') return 'delegation-withdrawal'
+  if (item.type === 'incident') return 'incident'
   return STATUS_KIND[item.change.status]
 }
 
@@ -861,6 +900,75 @@ async function insertDelegations(
 }
 
 /**
+ * Inserts incident reports one by one (they are rare), each after checking it against the
+ * reports of its incident already stored: the first must be sequence 1, each next one the next
+ * sequence, from the initial report's key and about its passport; ERR_STORE_CONFLICT otherwise,
+ * which rolls the batch back. The log head's row lock (appendLog, earlier in the transaction)
+ * serialises publishing transactions, so the check sees every report committed before; and
+ * UNIQUE (incident_id, sequence) refuses a second report with one sequence whatever happens.
+ */
+async function insertIncidents(
+  tx: Queryable,
+  items: readonly PublishItem[],
+  logIndexes: readonly number[],
+): Promise<void> {
+  for (const [i, item] of items.entries()) {
+    if (item.type !== 'incident') throw new TypeError('expected an incident item')
+    const r: IncidentRecord = item.incident
+    const stored = await tx.query(
+      `SELECT sequence, reporter_kid, passport_id FROM incident_reports
+       WHERE incident_id = $1 ORDER BY sequence`,
+      [r.incidentId],
+    )
+    const first = stored[0]
+    const last = stored[stored.length - 1]
+    const conflict = (message: string) =>
+      new StoreError({
+        code: 'ERR_STORE_CONFLICT',
+        message: `incident ${r.incidentId}: ${message}`,
+      })
+    if (first === undefined || last === undefined) {
+      if (r.sequence !== 1)
+        throw conflict(
+          `the registry has no report of this incident, so this one must be its initial report (sequence 1), not sequence ${r.sequence}`,
+        )
+    } else {
+      if (String(first.reporter_kid) !== r.reporterKid)
+        throw conflict(
+          `its initial report was signed with key ${String(first.reporter_kid)}, this one with ${r.reporterKid}; every report of an incident comes from the same reporter key`,
+        )
+      if (String(first.passport_id) !== r.passportId)
+        throw conflict(
+          `its reports are about passport ${String(first.passport_id)}, this one is about ${r.passportId}`,
+        )
+      const next = Number(last.sequence) + 1
+      if (r.sequence !== next)
+        throw conflict(
+          `the last report in the registry is sequence ${Number(last.sequence)}, so the next must be ${next}, not ${r.sequence}`,
+        )
+    }
+    await tx.query(
+      `INSERT INTO incident_reports (${INCIDENT_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11::timestamptz, $12::bigint)`,
+      [
+        r.id,
+        r.incidentId,
+        r.passportId,
+        r.reporterKid,
+        JSON.stringify(r.reporterJwk),
+        r.sequence,
+        r.report,
+        r.serious,
+        r.status,
+        r.token,
+        r.publishedAt,
+        String(logIndexes[i]),
+      ],
+    )
+  }
+}
+
+/**
  * Withdraws delegations one by one (they are rare): only an active one, of the stated issuer and
  * delegate, is changed; anything else is ERR_STORE_NOT_FOUND or ERR_STORE_CONFLICT and rolls the
  * batch back, so the log never holds a withdrawal that did not happen.
@@ -896,6 +1004,23 @@ async function withdrawDelegations(
           ? `delegation ${w.id} is not to key ${w.delegateKid}`
           : `delegation ${w.id} is already withdrawn`,
     })
+  }
+}
+
+function toIncident(r: Row): IncidentStored {
+  return {
+    id: String(r.id),
+    incidentId: String(r.incident_id),
+    passportId: String(r.passport_id),
+    reporterKid: String(r.reporter_kid),
+    reporterJwk: r.reporter_jwk as Record<string, unknown>,
+    sequence: Number(r.sequence),
+    report: String(r.report_kind) as IncidentRecord['report'],
+    serious: r.serious === true,
+    status: String(r.status) as IncidentRecord['status'],
+    token: String(r.token),
+    publishedAt: iso(r.published_at),
+    logIndex: numOrNull(r.log_index),
   }
 }
 

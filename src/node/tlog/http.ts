@@ -14,6 +14,7 @@ import {
   entriesPath,
   inclusionProofPath,
   type EntryResponse,
+  passportIncidentsPath,
   passportPath,
   RegistryInfoResponseSchema,
 } from '../../core/tlog/api.js'
@@ -161,6 +162,29 @@ export async function fetchPassport(
 ): Promise<unknown> {
   const text = await get(base, passportPath(id), options, true)
   return text === null ? null : json(text, 'passport record')
+}
+
+/**
+ * The incident reports of passport `id` (`GET /api/v1/passports/:id/incidents`), or null when the
+ * registry does not hold the passport; untrusted JSON.
+ */
+export async function fetchPassportIncidents(
+  base: string,
+  id: string,
+  options: LogHttpOptions = {},
+): Promise<unknown> {
+  const text = await get(base, passportIncidentsPath(id), options, true, 'the registry')
+  return text === null ? null : json(text, 'incident list')
+}
+
+/** Incident reports of every passport after log index `after` (`GET /api/v1/incidents`). */
+export async function fetchIncidentFeed(
+  base: string,
+  query: { after: number; limit: number },
+  options: LogHttpOptions = {},
+): Promise<unknown> {
+  const path = `${LOG_API.incidents}?after=${query.after}&limit=${query.limit}`
+  return json((await get(base, path, options, false, 'the registry')) ?? '', 'incident feed')
 }
 
 /**

@@ -35,6 +35,7 @@ import {
   delegationWithdrawalEntry,
   encodeEntryText,
   endorsementEntry,
+  incidentEntry,
   passportEntry,
   passportEntryFromSdJwt,
   samePassportEntry,
@@ -196,6 +197,8 @@ export function registryEntry(item: RegistryItem, sha256: Sha256Fn = nodeSha256)
       return delegationEntry(item.delegation)
     case 'delegation-withdrawal':
       return delegationWithdrawalEntry(item.withdrawal)
+    case 'incident':
+      return incidentEntry(item.incident, sha256)
     default:
       throw new TypeError('publish: unknown item type')
   }
@@ -208,6 +211,7 @@ function toPublishItem(item: RegistryItem, payload: string, hash: Uint8Array): P
   if (item.type === 'delegation') return { type: 'delegation', delegation: item.delegation, leaf }
   if (item.type === 'delegation-withdrawal')
     return { type: 'delegation-withdrawal', withdrawal: item.withdrawal, leaf }
+  if (item.type === 'incident') return { type: 'incident', incident: item.incident, leaf }
   return { type: 'endorsement', endorsement: item.endorsement, leaf }
 }
 

@@ -5,41 +5,24 @@
  * which key endorsed (whether a buyer trusts that key is the buyer's policy).
  */
 import type { FastifyInstance } from 'fastify'
-import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { decodeJwt } from 'jose'
 import {
   MAX_ENDORSEMENT_CHARS,
   issuerJwtOf,
   verifyEndorsement,
 } from '../../core/passport/endorse.js'
-import { jwkThumbprint, parsePublicJwk } from '../../core/passport/jwk.js'
-import { ApiError, type RouteContext } from '../app.js'
+import type { RouteContext } from '../app.js'
 import { PassportId, Published, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
 import { getStoredPassport, isoNow } from './passports.js'
+import { rejected, tokenKey, type TokenKind } from './token-key.js'
 
 const Params = { type: 'object', required: ['id'], properties: { id: PassportId } } as const
 
-function rejected(message: string, reason = 'endorsement-invalid'): ApiError {
-  return new ApiError('ERR_PASSPORT_REJECTED', message, 422, reason)
-}
-
-/** The endorser key: the given public JWK, which must be the one the header kid names. */
-async function endorserKey(token: string, jwk: unknown) {
-  let kid: unknown
-  try {
-    kid = decodeProtectedHeader(issuerJwtOf(token)).kid
-  } catch {
-    throw rejected('the endorsement is not a JWS with a JSON header')
-  }
-  let key: Record<string, unknown>
-  try {
-    key = await parsePublicJwk(jwk, 'endorser jwk')
-  } catch (err) {
-    throw rejected((err as Error).message)
-  }
-  if (typeof kid !== 'string' || (await jwkThumbprint(key)) !== kid)
-    throw rejected('the endorsement header kid is not the RFC 7638 thumbprint of the given jwk')
-  return { kid, jwk: key }
+const ENDORSEMENT: TokenKind = {
+  what: 'endorsement',
+  jwkLabel: 'endorser jwk',
+  reason: 'endorsement-invalid',
 }
 
 export function registerEndorsementRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -69,7 +52,7 @@ export function registerEndorsementRoutes(app: FastifyInstance, ctx: RouteContex
     async (request, reply) => {
       const token = request.body.endorsement.trim()
       const passport = await getStoredPassport(ctx, request.params.id)
-      const key = await endorserKey(token, request.body.jwk)
+      const key = await tokenKey(token, request.body.jwk, ENDORSEMENT)
       const result = await verifyEndorsement(token, {
         passportIssuerJwt: issuerJwtOf(passport.token),
         trustedAssessorKeys: [key],

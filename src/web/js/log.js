@@ -23,6 +23,8 @@ function describe(entry) {
   if (e.kind === 'passport') return ['Passport ', link, ' published by ', h('code', {}, e.issuer)]
   if (e.kind === 'endorsement')
     return ['Endorsement of ', link, ' by key ', h('code', {}, e.endorserKid)]
+  if (e.kind === 'incident')
+    return [`Incident report ${e.sequence} about `, link, ' by key ', h('code', {}, e.reporterKid)]
   return [`Status of `, link, ` set to ${e.status}${e.reason ? ` (${e.reason})` : ''}`]
 }
 

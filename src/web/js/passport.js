@@ -400,6 +400,94 @@ function endorsements(p) {
   )
 }
 
+const HARM_POINT = {
+  death: 'Art. 3(49)(a)',
+  health: 'Art. 3(49)(a)',
+  'critical-infrastructure': 'Art. 3(49)(b)',
+  'fundamental-rights': 'Art. 3(49)(c)',
+  property: 'Art. 3(49)(d)',
+  environment: 'Art. 3(49)(d)',
+}
+
+/** The Art. 73 deadline and whether the first authority notification met it, in words. */
+function deadlineVerdict(d) {
+  if (!d) return 'Unknown'
+  if (!d.applies) return 'None: Art. 73 covers serious incidents only (Art. 3(49))'
+  const at = d.deadline.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')
+  const by = `by ${at} (${d.days} days after awareness, ${d.citation})`
+  if (d.onTime === null) return `Report ${by}; no authority notification recorded yet`
+  const n = d.firstNotification
+  return h(
+    'span',
+    {},
+    h(
+      'span',
+      { class: `badge ${d.onTime ? 'outcome-pass' : 'outcome-fail'}` },
+      d.onTime ? 'On time' : 'Late',
+    ),
+    ` ${n.authority} (${n.memberState}) notified ${formatDate(n.at)}; deadline ${by}`,
+  )
+}
+
+function incidents(p) {
+  if (!p.incidents || p.incidents.length === 0)
+    return h('p', {}, 'No incidents reported to this registry.')
+  return h(
+    'ul',
+    { class: 'incidents' },
+    p.incidents.map((item, n) => {
+      const i = item.incident
+      const headingId = `incident-${n + 1}-heading`
+      if (!i)
+        return h('li', {}, h('h3', { id: headingId }, `Incident ${item.incidentId}`), 'Unreadable.')
+      return h(
+        'li',
+        {},
+        h(
+          'h3',
+          { id: headingId },
+          `${i.serious ? 'Serious incident' : 'Incident'} of ${formatDate(i.occurredAt)}, ${i.status}`,
+        ),
+        h('blockquote', {}, i.summary),
+        facts([
+          ['Status', i.status === 'closed' ? 'Closed' : 'Open'],
+          [
+            'Serious (Art. 3(49))',
+            i.serious
+              ? `Yes: ${i.harms.map((x) => `${x.replace(/-/g, ' ')} (${HARM_POINT[x] ?? '?'})`).join(', ')}`
+              : 'No',
+          ],
+          ...(i.widespreadInfringement ? [['Widespread infringement', 'Yes (Art. 3(61))']] : []),
+          ['Member states', i.memberStates.join(', ')],
+          ['Reporter aware', formatDate(i.awareAt)],
+          ['Reported by', `${i.reporter.name} (${i.reporter.role.replace(/-/g, ' ')})`],
+          ['Causal link', i.causalLink.replace(/-/g, ' ')],
+          ['Art. 73 deadline', deadlineVerdict(item.deadline)],
+          ['Incident id', h('code', {}, item.incidentId)],
+        ]),
+        h(
+          'ol',
+          { class: 'reports', 'aria-label': 'Reports' },
+          item.reports.map((r) =>
+            h(
+              'li',
+              {},
+              `${r.report.replace(/-/g, ' ')} report, published ${formatDate(r.publishedAt)}`,
+              h(
+                'span',
+                { class: 'hint' },
+                ' key ',
+                h('code', {}, r.reporterKid),
+                r.logIndex !== null ? `, log entry #${r.logIndex}` : '',
+              ),
+            ),
+          ),
+        ),
+      )
+    }),
+  )
+}
+
 async function logInclusion(p, target) {
   if (p.logIndex === null) {
     replace(target, h('p', {}, 'This passport was stored without a log entry.'))
@@ -483,6 +571,7 @@ async function main() {
     section('assessor', 'Assessor', assessor(s)),
     section('artifacts', 'Model files', artifacts(s)),
     section('endorsements', 'Endorsements', endorsements(p)),
+    section('incidents', 'Incidents', incidents(p)),
     section('log-inclusion', 'Transparency log', logTarget),
   )
   await logInclusion(p, logTarget)

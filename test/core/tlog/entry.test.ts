@@ -6,6 +6,8 @@ import {
   endorsementEntry,
   entryKind,
   entryLeafHash,
+  incidentEntry,
+  incidentEntryFromToken,
   parseEntry,
   passportEntry,
   passportEntryFromJwt,
@@ -100,6 +102,32 @@ describe('log entries', () => {
     )
     expect(e.tokenSha256).toBe(toHex(sha256(new TextEncoder().encode('a.b.c'))))
     for (const entry of [s, e]) expect(parseEntry(encodeEntry(entry))).toEqual({ ok: true, entry })
+  })
+
+  it('encodes an incident entry, and recomputes it from the report token alone', () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const jwt = `${b64({ alg: 'EdDSA', kid: 'rk' })}.${b64({
+      jti: 'urn:uuid:r1',
+      credentialSubject: { passport: { jti: p.id }, incident: { id: 'urn:uuid:i1', sequence: 2 } },
+    })}.c2ln`
+    const e = incidentEntry(
+      {
+        id: 'urn:uuid:r1',
+        incidentId: 'urn:uuid:i1',
+        passportId: p.id,
+        reporterKid: 'rk',
+        sequence: 2,
+        token: `${jwt}~`,
+      },
+      sha256,
+    )
+    expect(encodeEntryText(e)).toBe(
+      `{"id":"urn:uuid:r1","incidentId":"urn:uuid:i1","kind":"incident","passportId":"${p.id}","reporterKid":"rk","sequence":2,"tokenSha256":"${toHex(sha256(new TextEncoder().encode(jwt)))}","v":1}`,
+    )
+    expect(parseEntry(encodeEntry(e))).toEqual({ ok: true, entry: e })
+    expect(incidentEntryFromToken(`${jwt}~`, sha256)).toEqual({ ok: true, entry: e })
+    expect(incidentEntryFromToken('a.b.c~', sha256).ok).toBe(false)
+    expect(parseEntry(encodeEntryText({ ...e, sequence: 0 })).ok).toBe(false)
   })
 
   it('parses only canonical v1 entries', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { AccordError } from '../../../src/core/errors.js'
 import type {
+  IncidentRecord,
   LogEntryInput,
   PassportRecord,
   PublishItem,
@@ -433,6 +434,114 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect(await store.listEndorsements('urn:uuid:none')).toEqual([])
         await expectCode(store.putEndorsement(e('e4', 'urn:uuid:none', 1)), 'ERR_STORE_NOT_FOUND')
         await expectCode(store.putEndorsement(e('e1', passport(2).id, 1)), 'ERR_STORE_CONFLICT')
+      })
+    })
+
+    describe('incident reports', () => {
+      const leaf = (s: string) => ({ payload: s, leafHash: leafHash(s) })
+      const report = (
+        id: string,
+        incidentId: string,
+        sequence: number,
+        over: Partial<IncidentRecord> = {},
+      ): IncidentRecord => ({
+        id,
+        incidentId,
+        passportId: passport(1).id,
+        reporterKid: 'rk',
+        reporterJwk: { kty: 'OKP', crv: 'Ed25519', x: 'abc' },
+        sequence,
+        report: sequence === 1 ? 'initial' : 'follow-up',
+        serious: true,
+        status: 'open',
+        token: `incident-${id}`,
+        publishedAt: at(sequence),
+        ...over,
+      })
+      const item = (r: IncidentRecord): PublishItem => ({
+        type: 'incident',
+        incident: r,
+        leaf: leaf(r.id),
+      })
+
+      it('are stored with their log entries, listed by incident then sequence, and fed by log index', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
+        await store.publishBatch([item(report('b1', 'inc-b', 1, { publishedAt: at(5) }))])
+        await store.publishBatch([item(report('a1', 'inc-a', 1, { publishedAt: at(7) }))])
+        await store.publishBatch([
+          item(report('b2', 'inc-b', 2, { report: 'final', status: 'closed', publishedAt: at(9) })),
+        ])
+        await store.publishBatch([
+          item(report('c1', 'inc-c', 1, { passportId: passport(2).id, serious: false })),
+        ])
+        const listed = await store.listIncidentReports(passport(1).id)
+        expect(listed.map((r) => [r.id, r.logIndex])).toEqual([
+          ['b1', 2],
+          ['b2', 4],
+          ['a1', 3],
+        ])
+        expect(listed[1]).toEqual({
+          ...report('b2', 'inc-b', 2, { report: 'final', status: 'closed', publishedAt: at(9) }),
+          logIndex: 4,
+        })
+        expect((await store.getEntries(2, 6)).map((e) => e.kind)).toEqual([
+          'incident',
+          'incident',
+          'incident',
+          'incident',
+        ])
+        expect((await store.incidentFeed(-1, 10)).map((r) => r.id)).toEqual([
+          'b1',
+          'a1',
+          'b2',
+          'c1',
+        ])
+        expect((await store.incidentFeed(3, 1)).map((r) => r.id)).toEqual(['b2'])
+        expect(await store.incidentFeed(5, 10)).toEqual([])
+        await expect(store.incidentFeed(-2, 10)).rejects.toBeInstanceOf(TypeError)
+        await expect(store.incidentFeed(0, 0)).rejects.toBeInstanceOf(TypeError)
+        expect(await store.listIncidentReports(passport(3).id)).toEqual([])
+      })
+
+      it('refuses a report out of sequence, from another key or about another passport, storing nothing', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
+        const size = await store.logSize()
+        const refused = async (r: IncidentRecord, pattern: RegExp) => {
+          const err = await expectCode(store.publishBatch([item(r)]), 'ERR_STORE_CONFLICT')
+          expect(err.message).toMatch(pattern)
+          expect(await store.logSize()).toBe(size + 1)
+        }
+        await expectCode(store.publishBatch([item(report('x2', 'inc', 2))]), 'ERR_STORE_CONFLICT')
+        expect(await store.logSize()).toBe(size)
+        await store.publishBatch([item(report('r1', 'inc', 1))])
+        await refused(report('r3', 'inc', 3), /next must be 2, not 3/)
+        await refused(report('r2', 'inc', 2, { reporterKid: 'other' }), /same reporter key/)
+        await refused(report('r2', 'inc', 2, { passportId: passport(2).id }), /about passport/)
+        await refused(report('r1', 'inc', 1), /sequence 1|already/)
+        await expectCode(
+          store.publishBatch([item(report('z1', 'inc-z', 1, { passportId: 'urn:uuid:none' }))]),
+          'ERR_STORE_NOT_FOUND',
+        )
+        expect((await store.listIncidentReports(passport(1).id)).map((r) => r.id)).toEqual(['r1'])
+      })
+
+      it('of concurrent follow-ups with one sequence, exactly one is stored', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1))])
+        await store.publishBatch([item(report('r1', 'inc', 1))])
+        const results = await Promise.allSettled(
+          ['f1', 'f2', 'f3', 'f4'].map((id) => store.publishBatch([item(report(id, 'inc', 2))])),
+        )
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+        for (const r of results)
+          if (r.status === 'rejected')
+            expect((r.reason as AccordError).code).toBe('ERR_STORE_CONFLICT')
+        expect((await store.listIncidentReports(passport(1).id)).map((r) => r.sequence)).toEqual([
+          1, 2,
+        ])
+        expect(await store.logSize()).toBe(3)
       })
     })
 

@@ -1,0 +1,417 @@
+import { createHash, randomUUID } from 'node:crypto'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { ConfigError, EXIT, PassportError, StoreError, TlogError } from '../../core/errors.js'
+import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
+import {
+  buildIncidentClaims,
+  signIncidentReport,
+  verifyIncidentReport,
+  type IncidentReportClaims,
+  type IncidentReportResult,
+} from '../../core/incident/report.js'
+import type { Incident } from '../../core/incident/schema.js'
+import { HARM_POINT } from '../../core/incident/schema.js'
+import { writeFileAtomic } from '../../node/fs-safe.js'
+import { readIncidentFile, readReportFile } from '../../node/incident.js'
+import { fileSigner, loadPublicKeys } from '../../node/keys.js'
+import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
+import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
+import { printJson, type Ctx } from '../common.js'
+import { postIncidentReport, registryUrl, unexpected } from '../registry-client.js'
+
+interface ReportOptions {
+  file: string
+  key: string
+  follows?: string
+  out?: string
+  json?: boolean
+}
+
+interface ShowOptions {
+  passport?: string
+  jwk?: string
+  json?: boolean
+}
+
+const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
+
+/**
+ * `accord incident`: serious-incident reports (EU AI Act Art. 73) about one passport's AI system,
+ * signed by the reporter like endorsements (see docs/incidents.md).
+ */
+export function registerIncident(program: Command, ctx: Ctx): void {
+  const incident = program
+    .command('incident')
+    .description('serious-incident reports (EU AI Act Art. 73): write, show, publish, list')
+
+  incident
+    .command('report')
+    .description('sign a serious-incident report about a passport from an incident file')
+    .argument('<passport>', 'passport file (SD-JWT) of the AI system the incident is about')
+    .requiredOption('--file <file>', 'the incident, as YAML or JSON (docs/incidents.md)')
+    .requiredOption('--key <file>', "the reporter's private key file")
+    .option(
+      '--follows <report>',
+      'an earlier report of the same incident: this one gets its incident id and the next sequence',
+    )
+    .option('--out <file>', 'where to write the report (default: next to the passport)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (passportPath: string, opts: ReportOptions) => {
+      const { jti, iss, subjectId, digest } = await readPassportBinding(passportPath)
+      const signer = await fileSigner(opts.key)
+
+      let follows: { id: string; sequence: number; file: string } | undefined
+      if (opts.follows !== undefined) {
+        const earlier = await readReportFile(opts.follows)
+        const cs = earlier.claims.credentialSubject
+        if (cs.passport.digest.value !== digest)
+          throw new PassportError({
+            code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+            message: `--follows ${opts.follows} is a report about another passport (${cs.passport.jti}), not ${passportPath} (${jti})`,
+          })
+        if (earlier.kid !== signer.kid)
+          throw new PassportError({
+            code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+            message: `--follows ${opts.follows} was signed with key ${earlier.kid}, not with --key ${opts.key} (${signer.kid}); every report of an incident is signed with the key of its initial report`,
+          })
+        follows = { id: cs.incident.id, sequence: cs.incident.sequence, file: opts.follows }
+      }
+
+      const { incident: described, warnings } = await readIncidentFile(opts.file, {
+        newId: `urn:uuid:${randomUUID()}`,
+        reporterId: `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${signer.kid}`,
+        nowSeconds: ctx.io.nowSeconds(),
+        ...(follows !== undefined ? { follows } : {}),
+      })
+      for (const w of warnings)
+        ctx.io.err(
+          `warning: ${w.file ?? opts.file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`,
+        )
+      const issuedAt = ctx.io.nowSeconds()
+      const claims = buildIncidentClaims({
+        passportDigest: digest,
+        passportJti: jti,
+        passportIssuer: iss,
+        subjectId,
+        incident: described,
+        issuedAt,
+        id: `urn:uuid:${randomUUID()}`,
+      })
+      const token = await signIncidentReport(claims, signer)
+      const out =
+        opts.out ??
+        path.join(
+          path.dirname(passportPath),
+          `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.incident.${described.id.slice(9, 17)}.${described.sequence}.sd-jwt`,
+        )
+      await writeFileAtomic(out, token + '\n')
+      const deadline = deadlineView(described, ctx.io.nowSeconds())
+      if (opts.json)
+        printJson(ctx.io, {
+          report: out,
+          id: claims.jti,
+          passport: jti,
+          kid: signer.kid,
+          incident: described,
+          deadline,
+        })
+      else
+        ctx.io.out(
+          `wrote ${out}: ${reportLine(claims)}\n` +
+            deadlineLines(deadline).join('\n') +
+            '\n' +
+            `share it: accord incident publish ${out} --registry URL --key ${opts.key}\n`,
+        )
+    })
+
+  incident
+    .command('show')
+    .description(
+      'print an incident report, its Art. 73 deadline and (given the keys) whether it verifies',
+    )
+    .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
+    .option('--passport <file>', 'the passport the report must be about (with --jwk: verify)')
+    .option('--jwk <file>', "the reporter's public key file (with --passport: verify)")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (reportPath: string, opts: ShowOptions) => {
+      if ((opts.passport === undefined) !== (opts.jwk === undefined))
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message:
+            'give both --passport and --jwk to verify the report (the passport it is about and the reporter public key), or neither to only show it',
+        })
+      const report = await readReportFile(reportPath)
+      let verification: IncidentReportResult | undefined
+      if (opts.passport !== undefined && opts.jwk !== undefined) {
+        const passport = await readPassportFile(opts.passport)
+        verification = await verifyIncidentReport(report.token, {
+          passportIssuerJwt: passport.issuerJwt,
+          reporterKeys: await loadPublicKeys(opts.jwk),
+          nowSeconds: ctx.io.nowSeconds(),
+          sha256: sha256Hex,
+        })
+      }
+      // A report that verifies is shown from its verified claims; otherwise as decoded.
+      const claims = verification?.claims ?? report.claims
+      const cs = claims.credentialSubject
+      const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
+      const verified =
+        verification === undefined
+          ? { checked: false as const }
+          : {
+              checked: true as const,
+              valid: verification.valid,
+              reason: verification.reason,
+              message: verification.message,
+            }
+      if (verification !== undefined && !verification.valid) ctx.setExit(EXIT.verificationFailed)
+      if (opts.json) {
+        printJson(ctx.io, {
+          report: reportPath,
+          id: claims.jti,
+          kid: report.kid,
+          issuedAt: claims.validFrom,
+          passport: cs.passport,
+          incident: cs.incident,
+          deadline,
+          verification: verified,
+        })
+        return
+      }
+      const i = cs.incident
+      const lines = [
+        `${reportLine(claims)}`,
+        `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
+        `reported: ${claims.validFrom} with key ${report.kid}`,
+        `occurred: ${i.occurredAt} in ${i.memberStates.join(', ')}; reporter aware: ${i.awareAt}`,
+        `serious: ${i.serious ? 'yes' : 'no'}${i.harms.length > 0 ? ` (${i.harms.map((h) => `${h}, ${HARM_POINT[h]}`).join('; ')})` : ''}${i.widespreadInfringement ? '; widespread infringement (Art. 3(61))' : ''}`,
+        `causal link: ${i.causalLink}; status: ${i.status}`,
+        `summary: ${i.summary}`,
+        ...(i.correctiveActions ?? []).map((a) => `corrective action: ${a}`),
+        ...(i.authoritiesNotified ?? []).map(
+          (n) => `notified: ${n.authority} (${n.memberState}) at ${n.at}`,
+        ),
+        ...deadlineLines(deadline),
+        verification === undefined
+          ? 'signature: not checked (give --passport and --jwk to verify)'
+          : verification.valid
+            ? `verified: signed by key ${verification.kid}, about this passport`
+            : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
+      ]
+      ctx.io.out(lines.join('\n') + '\n')
+    })
+
+  incident
+    .command('publish')
+    .description('publish an incident report to a registry, where partners see it')
+    .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .option('--jwk <file>', "the reporter's public key file (or give --key)")
+    .option('--key <file>', "the reporter's private key file, to send its public part")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (reportPath: string, opts: PublishOptions) => {
+      if ((opts.jwk === undefined) === (opts.key === undefined))
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message:
+            "give the reporter's public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)",
+        })
+      registryUrl(opts.registry)
+      const report = await readReportFile(reportPath)
+      const jwk = await reporterJwk(opts, report.kid)
+      const cs = report.claims.credentialSubject
+      const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
+      if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
+        throw unexpected(201, answer)
+      const result = {
+        report: reportPath,
+        id: answer.id,
+        incidentId: cs.incident.id,
+        sequence: cs.incident.sequence,
+        passport: cs.passport.jti,
+        registry: opts.registry,
+        logIndex: answer.logIndex,
+      }
+      if (opts.json) printJson(ctx.io, result)
+      else
+        ctx.io.out(
+          `published ${cs.incident.report} report ${cs.incident.sequence} of incident ${cs.incident.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+            `partners: accord incident list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
+        )
+    })
+
+  incident
+    .command('list')
+    .description("list a registry's incident reports: of one passport, or of every passport")
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .option('--passport <id>', "one passport's incidents, grouped by incident, with deadlines")
+    .option('--after <index>', 'every passport: only reports after this log index', '-1')
+    .option('--limit <n>', 'every passport: at most this many reports (1 to 1000)', '100')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (opts: ListOptions) => {
+      registryUrl(opts.registry)
+      const after = Number(opts.after)
+      const limit = Number(opts.limit)
+      if (!/^-?\d+$/.test(opts.after) || after < -1)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--after "${opts.after}" must be a log index (0 or more), or -1 for the start`,
+        })
+      if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 1000)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: `--limit "${opts.limit}" must be a whole number from 1 to 1000`,
+        })
+      if (opts.passport !== undefined) {
+        const body = await fetchPassportIncidents(opts.registry, opts.passport)
+        if (body === null)
+          throw new StoreError({
+            code: 'ERR_STORE_NOT_FOUND',
+            message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
+          })
+        const items = itemsOf(body) as PassportIncident[]
+        if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
+        if (items.length === 0)
+          return ctx.io.out(
+            `no incidents reported to this registry for passport ${opts.passport}\n`,
+          )
+        const lines: string[] = []
+        for (const item of items) {
+          const i = item.incident
+          lines.push(
+            `incident ${item.incidentId}: ${i?.status ?? '?'}, ${i?.serious ? `serious (${i.harms.join(', ')})` : 'not serious'}, in ${i?.memberStates.join(', ') ?? '?'}, ${item.reports.length} report${item.reports.length === 1 ? '' : 's'}`,
+          )
+          if (i !== null && i !== undefined) {
+            lines.push(`  summary: ${i.summary}`)
+            const d = item.deadline
+            if (d !== null && d !== undefined)
+              lines.push(
+                `  ${d.applies ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${d.onTime === null ? 'no authority notified yet' : d.onTime ? 'notified on time' : 'notified LATE'}` : 'no Art. 73 deadline (not serious)'}`,
+              )
+          }
+          for (const r of item.reports)
+            lines.push(
+              `  ${r.sequence}. ${r.report}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
+            )
+        }
+        return ctx.io.out(lines.join('\n') + '\n')
+      }
+      const body = (await fetchIncidentFeed(opts.registry, { after, limit })) as {
+        items?: unknown
+        nextAfter?: unknown
+      }
+      const items = itemsOf(body) as FeedItem[]
+      const nextAfter = typeof body.nextAfter === 'number' ? body.nextAfter : after
+      if (opts.json) return printJson(ctx.io, { items, nextAfter })
+      const lines = items.map(
+        (r) =>
+          `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${r.report} report ${r.sequence} of incident ${r.incidentId}, ${r.serious ? 'serious' : 'not serious'}, ${r.status}`,
+      )
+      if (lines.length === 0) lines.push(`no incident reports after log index ${after}`)
+      lines.push(`next: accord incident list --registry ${opts.registry} --after ${nextAfter}`)
+      ctx.io.out(lines.join('\n') + '\n')
+    })
+}
+
+interface PublishOptions {
+  registry: string
+  jwk?: string
+  key?: string
+  json?: boolean
+}
+
+interface ListOptions {
+  registry: string
+  passport?: string
+  after: string
+  limit: string
+  json?: boolean
+}
+
+/** A report as the registry lists it (untrusted: only printed). */
+interface FeedItem {
+  id: string
+  incidentId: string
+  passportId: string
+  sequence: number
+  report: string
+  serious: boolean
+  status: string
+  publishedAt: string
+  logIndex: number | null
+}
+
+interface PassportIncident {
+  incidentId: string
+  incident: Incident | null
+  deadline: ReportingDeadline | null
+  reports: FeedItem[]
+}
+
+function itemsOf(body: unknown): unknown[] {
+  const items = (body as { items?: unknown } | null)?.items
+  if (!Array.isArray(items))
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: 'the registry answered without an items list',
+    })
+  return items
+}
+
+/** The reporter's public JWK: from --jwk (the key the report's kid names) or from --key. */
+async function reporterJwk(
+  opts: { jwk?: string; key?: string },
+  kid: string,
+): Promise<Record<string, unknown>> {
+  if (opts.key !== undefined) return (await fileSigner(opts.key)).publicJwk
+  const keys = await loadPublicKeys(opts.jwk as string)
+  const key = keys.find((k) => k.kid === kid)
+  if (key === undefined)
+    throw new PassportError({
+      code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+      message: `--jwk ${opts.jwk} holds no key with the report's kid ${kid}; give the public key of the key that signed the report`,
+    })
+  return key as Record<string, unknown>
+}
+
+/** The deadline with, when no authority was notified yet, whether it has passed. */
+export interface DeadlineView extends ReportingDeadline {
+  /** No authority notified and the deadline has passed (by the clock); null when none applies. */
+  overdue: boolean | null
+}
+
+export function deadlineView(incident: Incident, nowSeconds: number): DeadlineView {
+  const d = reportingDeadline(incident)
+  const overdue =
+    d.deadline === null || d.firstNotification !== null
+      ? null
+      : nowSeconds * 1000 > Date.parse(d.deadline)
+  return { ...d, overdue }
+}
+
+function reportLine(claims: IncidentReportClaims): string {
+  const i = claims.credentialSubject.incident
+  return `${i.report} report ${i.sequence} of incident ${i.id} by ${i.reporter.name} (${i.reporter.role})`
+}
+
+/** The deadline and its verdict in words, for text output. */
+export function deadlineLines(d: DeadlineView): string[] {
+  if (!d.applies) return [`Art. 73 deadline: none. ${d.why} (${d.citation}).`]
+  const lines = [
+    `Art. 73 deadline: ${d.deadline} (${d.days} days after awareness, ${d.citation}): ${d.why}`,
+  ]
+  const n = d.firstNotification
+  if (n !== null)
+    lines.push(
+      `first authority notified: ${n.authority} (${n.memberState}) at ${n.at}: ${d.onTime ? 'on time' : 'LATE'}`,
+    )
+  else
+    lines.push(
+      d.overdue
+        ? 'no authority notified yet: the deadline has PASSED'
+        : 'no authority notified yet: report immediately',
+    )
+  for (const note of d.notes) lines.push(`note: ${note}`)
+  return lines
+}

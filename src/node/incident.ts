@@ -1,0 +1,86 @@
+/**
+ * Reads incident files (`accord incident report --file`) and incident report files (the
+ * `<JWT>~` that `accord incident report` writes), turning every problem into a coded error:
+ * ERR_PASSPORT_INCIDENT_NOT_FOUND (exit 5) when a file cannot be read, and
+ * ERR_PASSPORT_INCIDENT_INVALID (exit 3) when it is not what it should be, with issues naming
+ * file, line and column (src/core/incident/parse.ts).
+ */
+import { PassportError, type Issue } from '../core/errors.js'
+import { decodeIncidentReport, MAX_INCIDENT_REPORT_CHARS } from '../core/incident/report.js'
+import type { IncidentReportClaims } from '../core/incident/report.js'
+import { parseIncidentFile, type IncidentFill } from '../core/incident/parse.js'
+import type { Incident } from '../core/incident/schema.js'
+import { decodeUtf8, notUtf8Issue, readBoundedFile } from './fs-safe.js'
+
+/** Incident files larger than this are refused before parsing (256 KiB). */
+export const MAX_INCIDENT_FILE_BYTES = 256 * 1024
+
+async function readText(file: string, maxBytes: number, what: string): Promise<string> {
+  const read = await readBoundedFile(file, maxBytes)
+  if (!read.ok) {
+    const { problem } = read
+    if (problem.kind === 'too-large')
+      throw invalid(file, `the ${what} is larger than the ${maxBytes}-byte limit`, [
+        {
+          code: 'too_large',
+          path: [],
+          file,
+          message: `the file is larger than ${maxBytes} bytes`,
+          hint: `check that the right file was given as the ${what}`,
+        },
+      ])
+    throw new PassportError({
+      code: 'ERR_PASSPORT_INCIDENT_NOT_FOUND',
+      message: `${what} ${file} ${problem.why}`,
+      cause: problem.kind === 'unreadable' ? problem.cause : undefined,
+    })
+  }
+  const text = decodeUtf8(read.bytes)
+  if (text === undefined)
+    throw invalid(file, `the ${what} is not valid UTF-8 text`, [notUtf8Issue(file)])
+  return text
+}
+
+function invalid(file: string, message: string, issues: Issue[] = []): PassportError {
+  return new PassportError({
+    code: 'ERR_PASSPORT_INCIDENT_INVALID',
+    message: `${file}: ${message}`,
+    issues,
+  })
+}
+
+/** Reads, parses, fills in and checks the incident file at `file`. */
+export async function readIncidentFile(
+  file: string,
+  fill: IncidentFill,
+): Promise<{ incident: Incident; warnings: Issue[] }> {
+  const text = await readText(file, MAX_INCIDENT_FILE_BYTES, 'incident file')
+  const parsed = parseIncidentFile(text, file, fill)
+  if (!parsed.ok) {
+    const n = parsed.issues.length
+    const first = parsed.issues[0]
+    const where =
+      first?.line !== undefined ? ` (first at line ${first.line}, column ${first.column ?? 1})` : ''
+    throw invalid(
+      file,
+      `the incident file has ${n} problem${n === 1 ? '' : 's'}${where}`,
+      parsed.issues,
+    )
+  }
+  return { incident: parsed.incident, warnings: parsed.warnings }
+}
+
+export interface ReportFile {
+  token: string
+  /** Decoded, NOT verified: check the signature with verifyIncidentReport before trusting it. */
+  claims: IncidentReportClaims
+  kid: string
+}
+
+/** Reads an incident report file and decodes it (without verifying its signature). */
+export async function readReportFile(file: string): Promise<ReportFile> {
+  const token = (await readText(file, MAX_INCIDENT_REPORT_CHARS + 2, 'incident report')).trim()
+  const decoded = decodeIncidentReport(token)
+  if (!decoded.ok) throw invalid(file, `not an Accord incident report: ${decoded.message}`)
+  return { token, claims: decoded.claims, kid: decoded.kid }
+}

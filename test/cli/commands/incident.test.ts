@@ -1,0 +1,248 @@
+/**
+ * `accord incident report` and `accord incident show`: serious-incident reports (EU AI Act
+ * Art. 73) signed by the reporter about one passport, from an incident file.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { EXAMPLES, issuedExample, run } from '../helpers.js'
+
+const EXAMPLE = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
+/** The reports are signed on 2026-11-25, after the example incident and its notification. */
+const NOW = Date.parse('2026-11-25T12:00:00Z') / 1000
+const at = (argv: string[]) => run(argv, '2026-11-25', NOW)
+
+let p: (...parts: string[]) => string
+let initial: string
+
+beforeAll(async () => {
+  p = await issuedExample('border-biometrics', ['issuer', 'vendor', 'other'])
+  const other = await issuedExample('border-biometrics')
+  writeFileSync(p('other-passport.sd-jwt'), readFileSync(other('passport.sd-jwt')))
+  initial = p('initial.sd-jwt')
+  const r = await at(report(EXAMPLE, initial))
+  if (r.code !== 0) throw new Error(r.stderr + r.stdout)
+}, 60_000)
+
+function report(file: string, out: string, key = 'vendor', extra: string[] = []): string[] {
+  return [
+    'incident',
+    'report',
+    p('passport.sd-jwt'),
+    '--file',
+    file,
+    '--key',
+    p('keys', `${key}.private.jwk.json`),
+    '--out',
+    out,
+    ...extra,
+  ]
+}
+
+const show = (file: string, extra: string[] = []) => at(['incident', 'show', file, ...extra])
+const verifyArgs = (key = 'vendor', passport = 'passport.sd-jwt') => [
+  '--passport',
+  p(passport),
+  '--jwk',
+  p('keys', `${key}.public.jwk.json`),
+]
+
+/** Writes an incident file made from the example by `edit`. */
+function incidentFile(name: string, edit: (text: string) => string): string {
+  const file = p(name)
+  writeFileSync(file, edit(readFileSync(EXAMPLE, 'utf8')))
+  return file
+}
+
+describe('accord incident report', () => {
+  it('signs the example as an initial report, with the Art. 73 deadline and its verdict', async () => {
+    const r = await at([...report(EXAMPLE, p('json.sd-jwt')), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    expect(out.report).toBe(p('json.sd-jwt'))
+    expect(out.id).toMatch(/^urn:uuid:/)
+    expect(out.incident).toMatchObject({
+      report: 'initial',
+      sequence: 1,
+      harms: ['fundamental-rights'],
+    })
+    expect(out.incident.id).toMatch(/^urn:uuid:/)
+    expect(out.incident.reporter.id).toBe(`urn:ietf:params:oauth:jwk-thumbprint:sha-256:${out.kid}`)
+    expect(out.deadline).toMatchObject({
+      days: 15,
+      citation: 'Art. 73(2)',
+      deadline: '2026-11-27T14:05:00Z',
+      onTime: true,
+    })
+    expect(readFileSync(p('json.sd-jwt'), 'utf8').trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~$/)
+  })
+
+  it('says in text what it wrote and the deadline', async () => {
+    const r = await at(report(EXAMPLE, p('text.sd-jwt')))
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`wrote ${p('text.sd-jwt')}: initial report 1 of incident urn:uuid:`)
+    expect(r.stdout).toContain(
+      'Art. 73 deadline: 2026-11-27T14:05:00Z (15 days after awareness, Art. 73(2))',
+    )
+    expect(r.stdout).toContain('on time')
+    expect(r.stdout).toContain('disputed')
+  })
+
+  it('--follows: a final report takes the incident id and the next sequence', async () => {
+    const closed = incidentFile('final.yaml', (t) =>
+      t
+        .replace('status: open', 'status: closed')
+        .replace(/^reporter:/m, 'report: final\nreporter:'),
+    )
+    const r = await at([
+      ...report(closed, p('final.sd-jwt'), 'vendor', ['--follows', initial]),
+      '--json',
+    ])
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    const first = (await show(initial, ['--json'])).json()
+    expect(r.json().incident).toMatchObject({
+      id: first.incident.id,
+      sequence: 2,
+      report: 'final',
+      status: 'closed',
+    })
+  })
+
+  it('--follows refuses a key other than the one that signed the earlier report', async () => {
+    const r = await at([
+      ...report(EXAMPLE, p('stranger.sd-jwt'), 'other', ['--follows', initial]),
+      '--json',
+    ])
+    expect(r.code).toBe(4)
+    expect(r.json().error.code).toBe('ERR_PASSPORT_INCIDENT_REJECTED')
+    expect(existsSync(p('stranger.sd-jwt'))).toBe(false)
+  })
+
+  it('malformed YAML: exit 3 with file, line and column, nothing written', async () => {
+    const file = incidentFile('broken.yaml', (t) =>
+      t.replace('memberStates: [EE]', 'memberStates: [EE'),
+    )
+    const r = await at([...report(file, p('broken.sd-jwt')), '--json'])
+    expect(r.code).toBe(3)
+    const { error } = r.json()
+    expect(error.code).toBe('ERR_PASSPORT_INCIDENT_INVALID')
+    expect(error.issues[0]).toMatchObject({ code: 'yaml_syntax', file })
+    expect(error.issues[0].line).toBeGreaterThan(10)
+    expect(existsSync(p('broken.sd-jwt'))).toBe(false)
+  })
+
+  it('an unknown field gets a did-you-mean hint at its line', async () => {
+    const file = incidentFile('typo.yaml', (t) => t.replace('harms: [', 'harm: ['))
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('harm:')) + 1
+    const r = await at(report(file, p('typo.sd-jwt')))
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain(`${file}:${line}:1`)
+    expect(r.stderr).toContain('unknown key `harm`')
+    expect(r.stderr).toContain('did you mean `harms`?')
+    expect(existsSync(p('typo.sd-jwt'))).toBe(false)
+  })
+
+  it('reads JSON too; a misspelt value gets a did-you-mean at its line and column', async () => {
+    const { parse } = await import('yaml')
+    const data = parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>
+    const good = p('incident.json')
+    writeFileSync(good, JSON.stringify(data, null, 2))
+    expect((await at(report(good, p('from-json.sd-jwt')))).code).toBe(0)
+    const bad = p('typo-value.json')
+    writeFileSync(bad, JSON.stringify({ ...data, harms: ['fundamental-right'] }, null, 2))
+    const line =
+      readFileSync(bad, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('"fundamental-right"')) + 1
+    const r = await at([...report(bad, p('typo-value.sd-jwt')), '--json'])
+    expect(r.code).toBe(3)
+    const [issue] = r.json().error.issues
+    expect(issue).toMatchObject({ code: 'invalid_enum', line, column: 5, path: ['harms', 0] })
+    expect(issue.hint).toBe('did you mean `fundamental-rights`?')
+  })
+
+  it('a contradiction is refused at its line, with the fix', async () => {
+    const file = incidentFile('contradiction.yaml', (t) =>
+      t.replace('harms: [fundamental-rights]', 'harms: []'),
+    )
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('harms:')) + 1
+    const r = await at([...report(file, p('contradiction.sd-jwt')), '--json'])
+    expect(r.code).toBe(3)
+    const [issue] = r.json().error.issues
+    expect(issue).toMatchObject({ code: 'contradiction', path: ['harms'], line })
+    expect(issue.message).toContain('marked serious but names no harm')
+    expect(issue.hint).toContain('serious: false')
+  })
+
+  it('a missing incident file is exit 5', async () => {
+    const r = await at([...report(p('nope.yaml'), p('nope.sd-jwt')), '--json'])
+    expect(r.code).toBe(5)
+    expect(r.json().error.code).toBe('ERR_PASSPORT_INCIDENT_NOT_FOUND')
+  })
+})
+
+describe('accord incident show', () => {
+  it('verifies a report given the passport and the reporter key', async () => {
+    const r = await show(initial, verifyArgs())
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('initial report 1 of incident urn:uuid:')
+    expect(r.stdout).toContain('serious: yes (fundamental-rights, Art. 3(49)(c))')
+    expect(r.stdout).toContain('Art. 73 deadline: 2026-11-27T14:05:00Z')
+    expect(r.stdout).toContain('verified: signed by key')
+  })
+
+  it('without keys shows the report and says the signature was not checked', async () => {
+    const r = await show(initial, ['--json'])
+    expect(r.code).toBe(0)
+    expect(r.json().verification).toEqual({ checked: false })
+    expect(r.json().deadline.onTime).toBe(true)
+  })
+
+  it('wrong key: exit 4, incident-untrusted', async () => {
+    const r = await show(initial, [...verifyArgs('other'), '--json'])
+    expect(r.code).toBe(4)
+    expect(r.json().verification).toMatchObject({
+      checked: true,
+      valid: false,
+      reason: 'incident-untrusted',
+    })
+  })
+
+  it('a report for another passport: exit 4, incident-wrong-passport', async () => {
+    const r = await show(initial, [...verifyArgs('vendor', 'other-passport.sd-jwt'), '--json'])
+    expect(r.code).toBe(4)
+    expect(r.json().verification.reason).toBe('incident-wrong-passport')
+  })
+
+  it('a tampered report: exit 4, incident-invalid', async () => {
+    const [h, payload, s] = readFileSync(initial, 'utf8').trim().slice(0, -1).split('.') as [
+      string,
+      string,
+      string,
+    ]
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
+    claims.credentialSubject.incident.summary = 'Nothing happened.'
+    const tampered = p('tampered.sd-jwt')
+    writeFileSync(
+      tampered,
+      `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}~\n`,
+    )
+    const text = await show(tampered, verifyArgs())
+    expect(text.code).toBe(4)
+    expect(text.stdout).toContain('NOT VERIFIED (incident-invalid)')
+  })
+
+  it('a file that is not a report is exit 3; --jwk without --passport is exit 2', async () => {
+    const notReport = await show(p('passport.sd-jwt'), ['--json'])
+    expect(notReport.code).toBe(3)
+    expect(notReport.json().error.code).toBe('ERR_PASSPORT_INCIDENT_INVALID')
+    const half = await show(initial, ['--jwk', p('keys', 'vendor.public.jwk.json'), '--json'])
+    expect(half.code).toBe(2)
+  })
+})

@@ -1,0 +1,152 @@
+/**
+ * `accord incident publish` and `accord incident list` against a running registry (`accord
+ * serve` on a free port), with reports written by `accord incident report`.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import { EXAMPLES, issuedExample, run } from '../cli/helpers.js'
+
+const EXAMPLE = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
+
+let server: RunningServer
+let p: (...parts: string[]) => string
+let passportId: string
+let initial: string
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'accord-incident-registry-'))
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: path.join(dir, 'registry'),
+    logLevel: 'silent',
+    env: {},
+  })
+  p = await issuedExample('border-biometrics', ['issuer', 'vendor', 'other'])
+  const key = p('keys', 'issuer.private.jwk.json')
+  const pub = await run([
+    'publish',
+    p('passport.sd-jwt'),
+    '--registry',
+    server.url,
+    '--key',
+    key,
+    '--json',
+  ])
+  if (pub.code !== 0) throw new Error(pub.stdout + pub.stderr)
+  passportId = pub.json().id
+  initial = p('initial.sd-jwt')
+  const r = await run([
+    'incident',
+    'report',
+    p('passport.sd-jwt'),
+    '--file',
+    EXAMPLE,
+    '--key',
+    p('keys', 'vendor.private.jwk.json'),
+    '--out',
+    initial,
+  ])
+  if (r.code !== 0) throw new Error(r.stdout + r.stderr)
+}, 60_000)
+afterAll(() => server?.close())
+
+const publishArgs = (report: string, key = 'vendor') => [
+  'incident',
+  'publish',
+  report,
+  '--registry',
+  server.url,
+  '--jwk',
+  p('keys', `${key}.public.jwk.json`),
+]
+
+describe('accord incident publish / list', () => {
+  it('publishes a report with the public key and lists it for the passport', async () => {
+    const r = await run([...publishArgs(initial), '--json'])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.json()).toMatchObject({ passport: passportId, sequence: 1, logIndex: 1 })
+
+    const listed = await run([
+      'incident',
+      'list',
+      '--registry',
+      server.url,
+      '--passport',
+      passportId,
+    ])
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout).toContain(
+      `incident ${r.json().incidentId}: open, serious (fundamental-rights), in EE, 1 report`,
+    )
+    expect(listed.stdout).toMatch(/Art\. 73 deadline \S+ \(Art\. 73\(2\)\): notified on time/)
+
+    const feed = await run(['incident', 'list', '--registry', server.url, '--after', '0', '--json'])
+    expect(feed.json().items.map((i: { id: string }) => i.id)).toEqual([r.json().id])
+    expect(feed.json().nextAfter).toBe(1)
+  })
+
+  it('a follow-up published with --key; a replay of the same report is refused (409, exit 3)', async () => {
+    const closed = p('final.yaml')
+    writeFileSync(
+      closed,
+      readFileSync(EXAMPLE, 'utf8')
+        .replace('status: open', 'status: closed')
+        .replace(/^reporter:/m, 'report: final\nreporter:'),
+    )
+    const out = p('final.sd-jwt')
+    const made = await run([
+      'incident',
+      'report',
+      p('passport.sd-jwt'),
+      '--file',
+      closed,
+      '--key',
+      p('keys', 'vendor.private.jwk.json'),
+      '--follows',
+      initial,
+      '--out',
+      out,
+    ])
+    expect(made.code, made.stderr).toBe(0)
+    const key = p('keys', 'vendor.private.jwk.json')
+    const r = await run(['incident', 'publish', out, '--registry', server.url, '--key', key])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('published final report 2 of incident')
+    const again = await run([...publishArgs(out), '--json'])
+    expect(again.code).toBe(3)
+    expect(again.json().error.code).toBe('ERR_STORE_CONFLICT')
+  })
+
+  it('a key that is not the report signer is refused before sending; no key at all is exit 2', async () => {
+    const wrong = await run([...publishArgs(initial, 'other'), '--json'])
+    expect(wrong.code).toBe(4)
+    expect(wrong.json().error.code).toBe('ERR_PASSPORT_INCIDENT_REJECTED')
+    const none = await run(['incident', 'publish', initial, '--registry', server.url, '--json'])
+    expect(none.code).toBe(2)
+  })
+
+  it('lists no incidents for a passport without any; an unknown passport is ERR_STORE_NOT_FOUND', async () => {
+    const q = await issuedExample('public-chatbot')
+    const key = q('keys', 'issuer.private.jwk.json')
+    const pub = await run([
+      'publish',
+      q('passport.sd-jwt'),
+      '--registry',
+      server.url,
+      '--key',
+      key,
+      '--json',
+    ])
+    const list = ['incident', 'list', '--registry', server.url, '--passport']
+    const none = await run([...list, pub.json().id])
+    expect(none.code, none.stderr).toBe(0)
+    expect(none.stdout).toContain('no incidents reported to this registry')
+    const unknown = await run([...list, 'urn:uuid:none', '--json'])
+    expect(unknown.code).toBe(3)
+    expect(unknown.json().error.code).toBe('ERR_STORE_NOT_FOUND')
+  })
+})
