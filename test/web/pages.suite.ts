@@ -125,6 +125,53 @@ export function otherPagesTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('the log page names delegation entries and entries of a kind it does not know', async () => {
+      // The harness log has no delegations: the entries request is answered with three made-up
+      // entries (their leaf hashes do not match, which this test does not look at).
+      const payloads = [
+        {
+          v: 1,
+          kind: 'delegation',
+          id: 'd1',
+          issuerKid: 'ik',
+          delegateKid: 'dk',
+          scope: 'status',
+          at: 'x',
+        },
+        {
+          v: 1,
+          kind: 'delegation-withdrawal',
+          id: 'd1',
+          issuerKid: 'ik',
+          delegateKid: 'dk',
+          at: 'x',
+        },
+        { v: 1, kind: 'appraisal', passportId: 'urn:uuid:p' },
+      ]
+      const page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } })
+      await page.route('**/api/v1/log/entries?*', (route) =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            entries: payloads.map((p, index) => ({
+              index,
+              kind: p.kind,
+              payload: JSON.stringify(p),
+              leafHash: '00'.repeat(32),
+            })),
+          }),
+        }),
+      )
+      await page.goto(harness.baseUrl + '/log')
+      await page.locator('#entries table').waitFor()
+      const text = await page.locator('#entries').innerText()
+      expect(text).toContain('Issuer key ik lets key dk change the status of its passports')
+      expect(text).toContain('Issuer key ik withdraws the delegation to key dk')
+      expect(text).toContain('An entry of kind appraisal about urn:uuid:p')
+      expect(text).not.toContain('undefined')
+      await page.close()
+    })
+
     it('the log page checks consistency between two sizes in the browser', async () => {
       const { page } = await open('/log')
       await page.locator('#entries table').waitFor()

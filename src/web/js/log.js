@@ -25,7 +25,25 @@ function describe(entry) {
     return ['Endorsement of ', link, ' by key ', h('code', {}, e.endorserKid)]
   if (e.kind === 'incident')
     return [`Incident report ${e.sequence} about `, link, ' by key ', h('code', {}, e.reporterKid)]
-  return [`Status of `, link, ` set to ${e.status}${e.reason ? ` (${e.reason})` : ''}`]
+  if (e.kind === 'delegation')
+    return [
+      'Issuer key ',
+      h('code', {}, e.issuerKid),
+      ' lets key ',
+      h('code', {}, e.delegateKid),
+      ` change the ${e.scope} of its passports`,
+    ]
+  if (e.kind === 'delegation-withdrawal')
+    return [
+      'Issuer key ',
+      h('code', {}, e.issuerKid),
+      ' withdraws the delegation to key ',
+      h('code', {}, e.delegateKid),
+    ]
+  if (e.kind === 'revocation' || e.kind === 'suspension' || e.kind === 'reinstatement')
+    return [`Status of `, link, ` set to ${e.status}${e.reason ? ` (${e.reason})` : ''}`]
+  // A kind this page does not know (a newer registry): say so rather than guess its fields.
+  return [`An entry of kind ${String(e.kind)}`, ...(link ? [' about ', link] : [])]
 }
 
 async function showEntries(size) {
