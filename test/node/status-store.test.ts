@@ -485,7 +485,8 @@ describe('CLI revoke / status / endorse', () => {
       verifyEndorsement(token, {
         passportIssuerJwt,
         trustedAssessorKeys: [nbPair.publicJwk],
-        nowSeconds: Math.floor(Date.now() / 1000),
+        // endorse signs at the CLI's clock (CLI_NOW), so it is checked at that time.
+        nowSeconds: CLI_NOW,
         sha256,
       })
     expect(await verify(s.jwt)).toMatchObject({ valid: true, reason: 'ok' })
