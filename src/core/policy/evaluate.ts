@@ -619,13 +619,13 @@ function checkIncidents(ctx: Context): CheckResult[] {
             'policy:incidents',
             'indeterminate',
             'incident-unavailable',
-            'no serious-incident reports were looked at (give the reports with --incident, or a registry with --incidents); this policy requires them',
+            'no serious-incident reports were looked at (accord verify --incident FILE or --incidents REGISTRY; the registry verify endpoint reads its own, for a passport it holds); this policy requires them',
           )
         : result(
             'policy:incidents',
             'skipped',
             'incident-unavailable',
-            'no serious-incident reports were looked at (--incident, --incidents); not checked',
+            'no serious-incident reports were looked at (accord verify --incident FILE or --incidents REGISTRY); not checked',
           ),
     ]
   const counted = incidents.filter((i) => i.counted)
