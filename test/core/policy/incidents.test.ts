@@ -3,6 +3,8 @@
  * reports are checked by incidentsForBuyer (which count, each incident's latest sequence) and
  * evaluated by evaluatePolicy, rule by rule.
  */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   incidentsForBuyer,
@@ -294,5 +296,22 @@ describe('requirements.incidents: sources', () => {
     expect(() => policy({ maxOpenSerious: -1 })).toThrow()
     expect(() => policy({ lateNotification: 'fail' })).toThrow()
     expect(() => policy({ maxOpen: 1 })).toThrow()
+  })
+})
+
+describe('the incident reason codes', () => {
+  it('are in REASON_CODES and in the reason-code table of docs/policies.md', () => {
+    const docs = readFileSync(
+      path.resolve(import.meta.dirname, '../../../docs/policies.md'),
+      'utf8',
+    )
+    for (const code of [
+      'incident-open-serious',
+      'incident-reported-late',
+      'incident-unavailable',
+    ]) {
+      expect(REASON_CODES).toContain(code)
+      expect(docs).toMatch(new RegExp(`^\\| \`${code}\` \\|`, 'm'))
+    }
   })
 })
