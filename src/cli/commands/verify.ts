@@ -163,7 +163,7 @@ async function incidentSources(
   ctx: Ctx,
 ): Promise<{ incidentReports?: IncidentReportInput[]; incidentsFrom?: string }> {
   if (opts.incident.length === 0 && opts.incidents === undefined) return {}
-  const base = opts.incidents === undefined ? undefined : normalizeLogUrl(opts.incidents)
+  const base = opts.incidents === undefined ? undefined : incidentsUrl(opts.incidents)
   const reports = await readIncidentReports(opts.incident)
   const from: string[] = []
   if (opts.incident.length > 0)
@@ -190,6 +190,19 @@ async function incidentSources(
   }
   if (from.length === 0) return {}
   return { incidentReports: reports, incidentsFrom: from.join(' and ') }
+}
+
+/** --incidents: a registry's base URL (http(s), no user name or password), checked before any read. */
+function incidentsUrl(url: string): string {
+  try {
+    return normalizeLogUrl(url)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--incidents: ${err.message.replace(/^log URL/, 'registry URL')}; give the base URL of an Accord registry, e.g. http://127.0.0.1:8080`,
+    })
+  }
 }
 
 /** --require-key-binding is only meaningful with the audience and nonce the binding must carry. */

@@ -240,11 +240,16 @@ describe('accord verify --incident', () => {
     expect(r.json().incidents[0].notCounted).toMatch(/about another passport/)
   })
 
-  it('a file that is not a report is exit 3; a missing one exit 5', async () => {
+  it('a file that is not a report is exit 3, a registry URL that is not http(s) exit 2, a missing file exit 5', async () => {
     const file = policy('bad', '{}')
     const bad = await verify(file, '--incident', p('passport.sd-jwt'), '--json')
     expect(bad.code).toBe(3)
     expect(bad.json().error.code).toBe('ERR_PASSPORT_INCIDENT_INVALID')
+    const badUrl = await verify(file, '--incidents', 'ftp://registry.example', '--json')
+    expect(badUrl.code).toBe(2)
+    expect(badUrl.json().error.message).toBe(
+      '--incidents: registry URL "ftp://registry.example" must be http(s); give the base URL of an Accord registry, e.g. http://127.0.0.1:8080',
+    )
     const missing = await verify(file, '--incident', p('nope.sd-jwt'), '--json')
     expect(missing.code).toBe(5)
     expect(missing.json().error.code).toBe('ERR_PASSPORT_INCIDENT_NOT_FOUND')
