@@ -1,6 +1,7 @@
 /**
  * Evaluates a verified passport's claims against an acceptance policy. Pure: the caller verifies
- * signatures, disclosures, endorsements and status first, and passes what it found.
+ * signatures, disclosures, endorsements, status and incident reports first, and passes what it
+ * found.
  *
  * One `CheckResult` per rule, in a fixed order, with a message a procurement officer can act on.
  * Three outcomes matter:
