@@ -31,6 +31,7 @@ import { fileSigner } from './keys.js'
 import { StatusStore, loadStatusListToken } from './status-store.js'
 import { hashArtifacts, verifyArtifacts } from './artifacts.js'
 import { nodeHasher, nodePassportVerifier } from './verify-batch.js'
+import { checkIncidentReports, type IncidentReportInput } from './verify-incidents.js'
 import { assessLoaded, classifyLoaded, loadSystem, type LoadedSystem } from './pipeline.js'
 
 /** SHA-256 for SD-JWT digests (RFC 9901 `_sd_alg: sha-256`). */
@@ -168,6 +169,14 @@ export interface VerifyPassportOptions {
   verifier?: PassportVerifier
   /** Verified status list tokens to reuse across calls (a server). */
   statusListCache?: StatusListCache
+  /**
+   * Serious-incident reports to look at (files the buyer received, or a registry's list): each is
+   * verified against this passport, and the policy's `requirements.incidents` evaluated on those
+   * that count. Undefined: none were looked at (an empty list: a source that held none).
+   */
+  incidentReports?: readonly IncidentReportInput[]
+  /** Where `incidentReports` came from, in words, for the result. */
+  incidentsFrom?: string
 }
 
 /** Verifies a passport (or presentation) against a buyer's policy: a verdict with every check. */
@@ -247,6 +256,17 @@ export async function verifyPassport(
     })
   }
 
+  const incidents =
+    options.incidentReports === undefined
+      ? undefined
+      : await checkIncidentReports(options.incidentReports, {
+          passportIssuerJwt: crypto.issuerJwt,
+          passportIssuerKid: crypto.key?.kid ?? '',
+          trustedIssuerKeys: options.trustedIssuerKeys,
+          trustedAssessorKeys: options.trustedAssessorKeys,
+          nowSeconds: options.nowSeconds,
+        })
+
   const subject = claims.credentialSubject
   checks.push(
     ...evaluatePolicy(options.policy, {
@@ -269,6 +289,7 @@ export async function verifyPassport(
       })),
       nowSeconds: options.nowSeconds,
       statusChecked,
+      ...(incidents === undefined ? {} : { incidents }),
     }),
   )
   return {
@@ -281,6 +302,10 @@ export async function verifyPassport(
       valid: result.valid,
       reason: result.reason,
     })),
+    ...(incidents === undefined ? {} : { incidents }),
+    ...(incidents === undefined || options.incidentsFrom === undefined
+      ? {}
+      : { incidentsFrom: options.incidentsFrom }),
   }
 }
 

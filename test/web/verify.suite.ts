@@ -133,6 +133,50 @@ export function verifyPageTests(env: WebEnv): void {
       await page.close()
     })
 
+    it("shows the registry's serious-incident reports, and a policy limiting them rejects", async () => {
+      const { token } = harness.passports['border-biometrics']
+      // A bundled policy without an incidents rule: the incidents are shown, the verdict stands.
+      expect(await verify(token, 'eu-police-procurement')).toBe('ACCEPTED')
+      const section = page.locator('#incidents')
+      await expect(section.locator('h2').innerText()).resolves.toBe(
+        'Serious incidents (EU AI Act Art. 73)',
+      )
+      await expect(section.locator('.incidents-from').innerText()).resolves.toMatch(
+        /^From this registry's stored reports for passport urn:uuid:\S+: 1 incident\./,
+      )
+      const item = section.locator('li[data-incident]')
+      await expect(item.count()).resolves.toBe(1)
+      await expect(item.getAttribute('data-counted')).resolves.toBe('true')
+      await expect(item.innerText()).resolves.toMatch(
+        /^Open, serious \(fundamental-rights\): follow-up report 2 by Valvur Biometrics OÜ \(provider\); Art\. 73 deadline \S+ \(Art\. 73\(2\)\): authority notified on time\. Counted: reported by the passport's issuer/,
+      )
+
+      // The same policy, uploaded with a limit of no open serious incident: rejected.
+      const issuerJwk = readFileSync(
+        path.join(harness.policiesDir, '..', 'keys', 'issuer.public.jwk.json'),
+        'utf8',
+      )
+      const yaml = readFileSync(
+        path.join(harness.policiesDir, 'eu-police-procurement.yaml'),
+        'utf8',
+      )
+        .replace('jwks: ../keys/issuer.public.jwk.json', `jwk: ${issuerJwk.replace(/\n\s*/g, ' ')}`)
+        .replace('  status: required', '  status: required\n  incidents: { maxOpenSerious: 0 }')
+      await page.selectOption('#policy', '__custom')
+      await page.setInputFiles('#policy-file', {
+        name: 'policy.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from(yaml),
+      })
+      await page.click('#verify-button')
+      // The earlier verdict stays until the new one replaces it.
+      await expect.poll(() => page.locator('#verdict .word').innerText()).toBe('REJECTED')
+      const failed = page.locator('li.outcome-fail[data-check="policy:incidents:open-serious"]')
+      await expect(failed.getAttribute('data-reason')).resolves.toBe('incident-open-serious')
+      await expect(failed.innerText()).resolves.toMatch(/^✗ Open serious incidents: Failed\./)
+      await page.close()
+    })
+
     it('opens prefilled from a passport page link (?passport=&policy=)', async () => {
       const { id, token } = harness.passports['border-biometrics']
       await page.goto(

@@ -10,6 +10,14 @@ import { verifyPassport } from '../../node/passport.js'
 import { isCalendarDate } from '../../core/dates.js'
 import { legacyNotes } from '../../core/passport/legacy.js'
 import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
+import { decodeJwt } from 'jose'
+import type { BuyerIncident } from '../../core/incident/buyer.js'
+import { normalizeLogUrl } from '../../node/tlog/http.js'
+import {
+  fetchIncidentReports,
+  readIncidentReports,
+  type IncidentReportInput,
+} from '../../node/verify-incidents.js'
 
 interface VerifyOptions {
   policy?: string
@@ -23,6 +31,8 @@ interface VerifyOptions {
   log?: string
   logKey?: string
   logOrigin?: string
+  incident: string[]
+  incidents?: string
   json?: boolean
 }
 
@@ -70,6 +80,16 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       "the log's public key (C2SP verifier key, a file of them, or its Ed25519 JWK)",
     )
     .option('--log-origin <origin>', 'the origin the log checkpoint must have')
+    .option(
+      '--incident <file>',
+      'a serious-incident report about this passport (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option(
+      '--incidents <url>',
+      "fetch this passport's serious-incident reports from a registry (its base URL)",
+    )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: VerifyOptions) => {
       checkKeyBindingOptions(opts)
@@ -80,6 +100,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       const loaded = await loadPolicy(opts.policy as string, { catalogs: await loadCatalogSet() })
       warnOnStderr(ctx.io)(loaded.warnings)
       const file = await readPassportFile(passportPath)
+      const incidents = await incidentSources(opts, file.sdJwt, ctx)
       const bar = progress(ctx.io, 'checking artifacts', !opts.json)
       const result = await verifyPassport(file.sdJwt, {
         policy: loaded.policy,
@@ -92,6 +113,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
         ...(opts.audience ? { audience: opts.audience } : {}),
         ...(opts.nonce ? { nonce: opts.nonce } : {}),
         ...(opts.requireKeyBinding ? { requireKeyBinding: true } : {}),
+        ...incidents,
         onProgress: bar.update,
       })
       if (opts.log !== undefined) {
@@ -128,6 +150,59 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       } else ctx.io.out(renderVerification(result, loaded.policy.name))
       ctx.setExit(VERDICT_EXIT[result.verdict])
     })
+}
+
+/**
+ * The incident reports of --incident (files) and --incidents (a registry's list for this
+ * passport's jti): nothing when neither was given. A registry that does not hold the passport
+ * gives no reports and is said on stderr; with no files either, no reports were looked at.
+ */
+async function incidentSources(
+  opts: VerifyOptions,
+  sdJwt: string,
+  ctx: Ctx,
+): Promise<{ incidentReports?: IncidentReportInput[]; incidentsFrom?: string }> {
+  if (opts.incident.length === 0 && opts.incidents === undefined) return {}
+  const base = opts.incidents === undefined ? undefined : incidentsUrl(opts.incidents)
+  const reports = await readIncidentReports(opts.incident)
+  const from: string[] = []
+  if (opts.incident.length > 0)
+    from.push(`${opts.incident.length} file${opts.incident.length === 1 ? '' : 's'} (--incident)`)
+  if (base !== undefined) {
+    // Only to name the passport in the registry's URL; every report is verified against the
+    // passport itself.
+    let jti: unknown
+    try {
+      jti = decodeJwt(sdJwt.split('~')[0] ?? '').jti
+    } catch {
+      jti = undefined
+    }
+    const fetched =
+      typeof jti === 'string' ? await fetchIncidentReports(base, jti, { timeoutMs: 30_000 }) : null
+    if (fetched === null)
+      ctx.io.err(
+        `warning: the registry at ${base} does not hold this passport${typeof jti === 'string' ? ` (${jti})` : ''}; no incident reports were read from it\n`,
+      )
+    else {
+      reports.push(...fetched)
+      from.push(`the registry at ${base}`)
+    }
+  }
+  if (from.length === 0) return {}
+  return { incidentReports: reports, incidentsFrom: from.join(' and ') }
+}
+
+/** --incidents: a registry's base URL (http(s), no user name or password), checked before any read. */
+function incidentsUrl(url: string): string {
+  try {
+    return normalizeLogUrl(url)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `--incidents: ${err.message.replace(/^log URL/, 'registry URL')}; give the base URL of an Accord registry, e.g. http://127.0.0.1:8080`,
+    })
+  }
 }
 
 /** --require-key-binding is only meaningful with the audience and nonce the binding must carry. */
@@ -200,11 +275,50 @@ export function renderVerification(result: VerificationResult, policyName: strin
   const reasonWidth = Math.max(0, ...result.checks.map((c) => c.reason.length))
   for (const c of result.checks)
     lines.push(
-      `  ${MARK[c.outcome]} ${c.check.padEnd(checkWidth)} ${c.reason.padEnd(reasonWidth)} ${c.message}`,
+      // A check that holds with a reason code other than ok is a warning (incident-reported-late
+      // under lateNotification: warn).
+      `  ${c.outcome === 'pass' && c.reason !== 'ok' ? 'warn' : MARK[c.outcome]} ${c.check.padEnd(checkWidth)} ${c.reason.padEnd(reasonWidth)} ${c.message}`,
     )
+  if (result.incidents !== undefined) {
+    const n = result.incidents.length
+    lines.push(
+      `serious-incident reports from ${result.incidentsFrom ?? 'the given sources'}: ${n === 0 ? 'none' : `${n} incident${n === 1 ? '' : 's'}`}`,
+    )
+    for (const i of result.incidents) lines.push(`  ${incidentLine(i)}`)
+  }
   // What the verified passport says about Art. 111: not a check, but it dates the obligations a
   // buyer relies on. Only from claims that verified (result.claims is unset otherwise).
   for (const note of legacyNotes(result.claims?.credentialSubject))
     lines.push(`${JURISDICTIONS[note.jurisdiction] ?? note.jurisdiction} ${note.sentence}`)
   return lines.join('\n') + '\n'
+}
+
+const DEADLINE_WORDS: Record<BuyerIncident['deadline']['verdict'], string> = {
+  'on-time': 'authority notified on time',
+  late: 'authority notified LATE',
+  overdue: 'no authority notified yet, deadline PASSED',
+  pending: 'no authority notified yet',
+  none: 'no Art. 73 deadline',
+}
+
+const TRUST_WORDS: Record<BuyerIncident['trust'], string> = {
+  'passport-issuer': "counted: the passport's issuer",
+  'trusted-issuer': 'counted: a trusted issuer',
+  'trusted-assessor': 'counted: a trusted assessor',
+  untrusted: 'not counted',
+  unverified: 'not counted',
+}
+
+/** One line per incident: status, seriousness, harms, deadline verdict, reporter, counted. */
+export function incidentLine(i: BuyerIncident): string {
+  const serious = i.serious ? `serious (${i.harms.join(', ')})` : 'not serious'
+  const d = i.deadline
+  const deadline =
+    d.deadline === null
+      ? DEADLINE_WORDS.none
+      : `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict]}`
+  const counted = i.counted
+    ? `${TRUST_WORDS[i.trust]}${i.trustedAs === undefined ? '' : ` (${i.trustedAs})`}`
+    : (i.notCounted ?? TRUST_WORDS[i.trust])
+  return `incident ${i.incidentId}: ${i.status}, ${serious}, ${i.report} report ${i.sequence}; ${deadline}; reported by ${i.reporter.name} (${i.reporter.role}, key ${i.reporter.kid}); ${counted}`
 }

@@ -8,6 +8,7 @@
  * shown or hidden with it), every `credentialSubject.obligations.<framework>`, and every
  * `credentialSubject.evidence.items[i]`. Everything else is always visible.
  */
+import type { BuyerIncident } from '../incident/buyer.js'
 
 export const PASSPORT_TYPE = 'AIRegulatoryPassport'
 /** SD-JWT VC type (`vct`) of a passport. */
@@ -240,6 +241,12 @@ export const REASON_CODES = [
   'policy-assessor',
   'log-not-included',
   'log-unavailable',
+  /** More open serious incidents (EU AI Act Art. 3(49)) than `requirements.incidents.maxOpenSerious`. */
+  'incident-open-serious',
+  /** A serious incident's market surveillance authority was notified after the Art. 73 deadline. */
+  'incident-reported-late',
+  /** `requirements.incidents.check: required`, but no incident reports were looked at. */
+  'incident-unavailable',
 ] as const
 export type ReasonCode = (typeof REASON_CODES)[number]
 
@@ -259,4 +266,11 @@ export interface VerificationResult {
   /** Claims after disclosure processing, when the signature verified. */
   claims?: PassportClaims
   endorsements: { issuer: string; checked: string[]; valid: boolean; reason: ReasonCode }[]
+  /**
+   * The serious-incident reports looked at, one entry per incident (src/core/incident/buyer.ts);
+   * absent when none were looked at (no --incident, --incidents, or registry copy).
+   */
+  incidents?: BuyerIncident[]
+  /** Where the incident reports came from, in words (files, a registry URL, this registry). */
+  incidentsFrom?: string
 }

@@ -1,6 +1,7 @@
 /**
  * Evaluates a verified passport's claims against an acceptance policy. Pure: the caller verifies
- * signatures, disclosures, endorsements and status first, and passes what it found.
+ * signatures, disclosures, endorsements, status and incident reports first, and passes what it
+ * found.
  *
  * One `CheckResult` per rule, in a fixed order, with a message a procurement officer can act on.
  * Three outcomes matter:
@@ -19,6 +20,7 @@ import type {
   ReasonCode,
   Verdict,
 } from '../passport/types.js'
+import { notifiedLate, openSerious, type BuyerIncident } from '../incident/buyer.js'
 import { regionWithin } from './regions.js'
 import type { AssessmentType, Policy, RecognitionRule } from './schema.js'
 
@@ -50,6 +52,12 @@ export interface EvaluatePolicyInput {
   nowSeconds: number
   /** True when the passport's revocation status was checked (and found valid). */
   statusChecked: boolean
+  /**
+   * The serious-incident reports looked at, one entry per incident (incidentsForBuyer in
+   * ../incident/buyer.ts); undefined when none were looked at (no source was given). An empty
+   * list means a source was looked at and held no reports.
+   */
+  incidents?: readonly BuyerIncident[]
 }
 
 const NAMES: Record<string, string> = {
@@ -79,6 +87,7 @@ export function evaluatePolicy(policy: Policy, input: EvaluatePolicyInput): Chec
     ...checkEndorsements(ctx),
     ...checkMaxAge(ctx),
     ...checkStatus(ctx),
+    ...checkIncidents(ctx),
     ...checkAssurance(ctx),
   ]
 }
@@ -586,6 +595,101 @@ function checkStatus(ctx: Context): CheckResult[] {
           'the revocation status could not be checked (no status list, or it could not be fetched); this policy requires it',
         ),
   ]
+}
+
+/** `incident <id prefix> (<reporter>, <status>, serious: <harms>)`, for messages. */
+function incidentWords(i: BuyerIncident): string {
+  const id = i.incidentId.replace(/^urn:uuid:/, '').slice(0, 8)
+  return `incident ${id} reported by ${i.reporter.name} (${i.harms.join(', ') || 'no harm named'})`
+}
+
+/**
+ * Serious-incident reports (EU AI Act Art. 73), evaluated like the revocation status: with
+ * `check: required` and no source looked at the verdict is indeterminate. Only counted incidents
+ * (../incident/buyer.ts: the issuer's own, or by a key this policy trusts) are held against the
+ * passport; each at its highest sequence.
+ */
+function checkIncidents(ctx: Context): CheckResult[] {
+  const req = ctx.policy.requirements.incidents
+  if (req === undefined) return []
+  const incidents = ctx.input.incidents
+  if (incidents === undefined)
+    return [
+      req.check === 'required'
+        ? result(
+            'policy:incidents',
+            'indeterminate',
+            'incident-unavailable',
+            'no serious-incident reports were looked at (accord verify --incident FILE or --incidents REGISTRY; the registry verify endpoint reads its own, for a passport it holds); this policy requires them',
+          )
+        : result(
+            'policy:incidents',
+            'skipped',
+            'incident-unavailable',
+            'no serious-incident reports were looked at (accord verify --incident FILE or --incidents REGISTRY); not checked',
+          ),
+    ]
+  const counted = incidents.filter((i) => i.counted)
+  const ignored = incidents.length - counted.length
+  const notCounted =
+    ignored > 0
+      ? `; ${ignored} more not counted (reporter not trusted by this policy, or the report did not verify)`
+      : ''
+  const open = openSerious(incidents)
+  const max = req.maxOpenSerious
+  const out: CheckResult[] = []
+  const check = 'policy:incidents:open-serious'
+  const seen = `${counted.length} incident${counted.length === 1 ? '' : 's'} counted${notCounted}`
+  out.push(
+    open.length > max
+      ? result(
+          check,
+          'fail',
+          'incident-open-serious',
+          `${open.length} open serious incident${open.length === 1 ? '' : 's'} (Art. 3(49)): ${open.map(incidentWords).join('; ')}; this policy accepts at most ${max}`,
+        )
+      : pass(
+          check,
+          `${open.length} open serious incident${open.length === 1 ? '' : 's'} of ${seen}; at most ${max} accepted`,
+        ),
+  )
+  if (req.lateNotification !== 'ignore') {
+    const late = notifiedLate(incidents)
+    const lateCheck = 'policy:incidents:notification'
+    const words = late
+      .map(
+        (i) =>
+          `${incidentWords(i)}: ${i.deadline.verdict === 'late' ? `the authority was notified ${i.deadline.firstNotification?.at ?? '?'}, after` : 'no authority notified yet, past'} the deadline ${i.deadline.deadline ?? '?'} (${i.deadline.citation})`,
+      )
+      .join('; ')
+    if (late.length === 0)
+      out.push(
+        pass(
+          lateCheck,
+          `no counted serious incident was notified to the market surveillance authority after its Art. 73 deadline`,
+        ),
+      )
+    else if (req.lateNotification === 'refuse')
+      out.push(
+        result(
+          lateCheck,
+          'fail',
+          'incident-reported-late',
+          `${words}; this policy refuses late notification`,
+        ),
+      )
+    // A warning: the check holds (the verdict is not changed) but carries the reason code.
+    else
+      out.push(
+        result(
+          lateCheck,
+          'pass',
+          'incident-reported-late',
+          `warning: ${words}; this policy warns of late notification`,
+        ),
+      )
+  }
+  return out
 }
 
 function checkAssurance(ctx: Context): CheckResult[] {

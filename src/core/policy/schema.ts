@@ -223,6 +223,37 @@ export const Requirements = z.strictObject({
     .describe(
       'required: the revocation status must be checked; if it cannot be, the verdict is indeterminate.',
     ),
+  /**
+   * Serious-incident reports (EU AI Act Art. 73) the buyer was given or fetched: reports signed by
+   * the passport's issuer count, others only when this policy trusts their key.
+   */
+  incidents: z
+    .strictObject({
+      maxOpenSerious: z
+        .number()
+        .int('maxOpenSerious must be a whole number')
+        .nonnegative('maxOpenSerious must be 0 or more')
+        .default(0)
+        .describe(
+          'Most open serious incidents (Art. 3(49)) accepted among the counted reports; more fail the verdict. Default 0.',
+        ),
+      check: z
+        .enum(['required', 'optional'])
+        .default('optional')
+        .describe(
+          'required: incident reports must be looked at (accord verify --incident or --incidents, or the registry holding the passport); if none were, the verdict is indeterminate.',
+        ),
+      lateNotification: z
+        .enum(['refuse', 'warn', 'ignore'])
+        .default('warn')
+        .describe(
+          'A counted serious incident whose market surveillance authority was notified after the Art. 73 deadline (or not yet, past it): refuse fails the verdict, warn passes with a warning, ignore does not check. Default warn.',
+        ),
+    })
+    .optional()
+    .describe(
+      "Serious-incident reports (EU AI Act Art. 73): those signed by the passport's issuer count, others only when signed by a key this policy trusts (trust.issuers or trust.assessors).",
+    ),
 })
 export type Requirements = z.infer<typeof Requirements>
 

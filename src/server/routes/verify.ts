@@ -3,12 +3,14 @@
  * server, for the web UI and for clients without the CLI. The same steps as `accord verify`
  * (cryptography -> status -> policy -> verdict) without files: the policy is YAML text with
  * inline keys (`jwk:`), or the name of a bundled policy; the status list is the token text.
- * Nothing is fetched and no path given by the client is read.
+ * Nothing is fetched and no path given by the client is read. Serious-incident reports are the
+ * ones this registry holds for the passport, when it holds the passport.
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
+import { decodeJwt } from 'jose'
 import { AccordError, ConfigError, type Issue } from '../../core/errors.js'
 import { parsePublicKeys } from '../../core/passport/jwk.js'
 import { legacyNotes } from '../../core/passport/legacy.js'
@@ -18,6 +20,7 @@ import type { VerificationResult } from '../../core/passport/types.js'
 import type { PassportVerifier, TrustedKey } from '../../core/passport/verify.js'
 import { verifyPassport } from '../../node/passport.js'
 import { nodePassportVerifier } from '../../node/verify-batch.js'
+import type { IncidentReportInput } from '../../node/verify-incidents.js'
 import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
 import { checkAgainstCatalogs, loadPolicy } from '../../node/policy-loader.js'
@@ -39,13 +42,19 @@ const VERIFIED_PER_POLICY = 16
 interface LoadedPolicy {
   policy: Policy
   issuerKeys: TrustedKey[]
+  /** Trusted assessors' keys: incident reports they signed count (requirements.incidents). */
+  assessorKeys: (TrustedKey & { kind: string })[]
   /** Verifier for the policy's issuer keys, kept with the parsed policy. */
   verifier: PassportVerifier
 }
 
-function withVerifier(policy: Policy, issuerKeys: TrustedKey[]): LoadedPolicy {
+function withVerifier(
+  policy: Policy,
+  issuerKeys: TrustedKey[],
+  assessorKeys: (TrustedKey & { kind: string })[],
+): LoadedPolicy {
   const verifier = nodePassportVerifier({ trustedKeys: issuerKeys, cacheSize: VERIFIED_PER_POLICY })
-  return { policy, issuerKeys, verifier }
+  return { policy, issuerKeys, assessorKeys, verifier }
 }
 
 function invalidPolicy(message: string, issues: Issue[] = []): ConfigError {
@@ -86,7 +95,47 @@ async function policyFromText(text: string): Promise<LoadedPolicy> {
       throw err
     }
   }
-  return withVerifier(parsed.policy, issuerKeys)
+  // Assessors' inline keys count for incident reports; an assessor naming a key file is left out
+  // (the server takes no endorsements, and reads no path a client gives).
+  const assessorKeys: (TrustedKey & { kind: string })[] = []
+  for (const party of parsed.policy.trust.assessors) {
+    if (party.jwk === undefined) continue
+    try {
+      for (const jwk of await parsePublicKeys(party.jwk, `inline jwk of ${party.name}`))
+        assessorKeys.push({ kid: jwk.kid, jwk, name: party.name, kind: party.kind })
+    } catch (err) {
+      if (err instanceof AccordError) throw invalidPolicy(err.message)
+      throw err
+    }
+  }
+  return withVerifier(parsed.policy, issuerKeys, assessorKeys)
+}
+
+/**
+ * The incident reports this registry holds for the passport `token` names (by its jti, read
+ * without verifying: each report is verified against the passport itself), or nothing when the
+ * registry does not hold it.
+ */
+async function storedIncidentReports(
+  ctx: RouteContext,
+  token: string,
+): Promise<{ incidentReports?: IncidentReportInput[]; incidentsFrom?: string }> {
+  let jti: unknown
+  try {
+    jti = decodeJwt(token.trim().split('~')[0] ?? '').jti
+  } catch {
+    return {}
+  }
+  if (typeof jti !== 'string' || (await ctx.deps.store.getPassport(jti)) === null) return {}
+  const stored = await ctx.deps.store.listIncidentReports(jti)
+  return {
+    incidentReports: stored.map((r) => ({
+      source: `this registry's report ${r.id}`,
+      token: r.token,
+      jwk: r.reporterJwk,
+    })),
+    incidentsFrom: `this registry's stored reports for passport ${jti}`,
+  }
 }
 
 /**
@@ -160,7 +209,7 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
     if (file !== undefined && existsSync(file)) {
       loading = catalogs()
         .then((set) => loadPolicy(file, { catalogs: set }))
-        .then((l) => withVerifier(l.policy, l.trustedIssuerKeys))
+        .then((l) => withVerifier(l.policy, l.trustedIssuerKeys, l.trustedAssessorKeys))
         .catch((err: unknown) => {
           // A bundled policy that does not load (e.g. a key file it names is missing) is the
           // server's problem: the full error goes to the server's log, and the client gets it
@@ -245,6 +294,16 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
                 type: 'array',
                 items: { type: 'object', additionalProperties: true },
               },
+              incidents: {
+                type: 'array',
+                description:
+                  'The serious-incident reports (EU AI Act Art. 73) this registry holds for the passport, one entry per incident at its latest sequence, with whether the policy counts it; absent when the registry does not hold the passport',
+                items: { type: 'object', additionalProperties: true },
+              },
+              incidentsFrom: {
+                type: 'string',
+                description: 'Where the incident reports came from (this registry)',
+              },
             },
           },
           ...errors(400, 404, 413, 422, 429),
@@ -253,13 +312,15 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (request, reply) => {
       const { passport, statusList } = request.body
-      const { policy, issuerKeys, verifier } = await getPolicy(request.body.policy)
+      const { policy, issuerKeys, assessorKeys, verifier } = await getPolicy(request.body.policy)
       // The same ordered checks as `accord verify`; the server fetches nothing (the status list
-      // comes in the request) and takes no endorsement files.
+      // comes in the request) and takes no endorsement files. The serious-incident reports are
+      // this registry's own, for a passport it holds (`incidentsFrom` says so).
       const result: VerificationResult = await verifyPassport(passport, {
         policy,
         trustedIssuerKeys: issuerKeys,
-        trustedAssessorKeys: [],
+        trustedAssessorKeys: assessorKeys,
+        ...(await storedIncidentReports(ctx, passport)),
         nowSeconds: ctx.nowSeconds(),
         verifier,
         statusListCache,

@@ -28,6 +28,9 @@ const CHECK_TITLES = {
   'policy:assurance:audit-rights': 'Audit rights',
   'policy:assurance:incident-notification': 'Incident notification',
   'policy:assurance:support': 'Support period',
+  'policy:incidents': 'Serious-incident reports were looked at',
+  'policy:incidents:open-serious': 'Open serious incidents',
+  'policy:incidents:notification': 'Serious incidents notified to the authority in time',
 }
 
 const FRAMEWORK_NAMES = { 'eu-ai-act': 'the EU AI Act', 'nist-ai-rmf': 'the NIST AI RMF' }
@@ -60,6 +63,83 @@ function groupOf(check) {
   return 'cryptography'
 }
 
+/** A check that holds with a reason code other than ok is a warning (lateNotification: warn). */
+function outcomeOf(c) {
+  if (c.outcome === 'pass' && c.reason !== 'ok') return OUTCOMES.warn
+  return OUTCOMES[c.outcome] ?? OUTCOMES.indeterminate
+}
+
+const DEADLINE_WORDS = {
+  'on-time': 'authority notified on time',
+  late: 'authority notified late',
+  overdue: 'no authority notified yet, and the deadline has passed',
+  pending: 'no authority notified yet',
+  none: 'no Art. 73 deadline (not serious)',
+}
+
+const TRUST_WORDS = {
+  'passport-issuer': "Counted: reported by the passport's issuer",
+  'trusted-issuer': 'Counted: reported by an issuer your policy trusts',
+  'trusted-assessor': 'Counted: reported by an assessor your policy trusts',
+}
+
+/** The serious-incident reports looked at (the server's verified list: text nodes only). */
+function incidentsSection(result) {
+  if (!Array.isArray(result.incidents)) return null
+  const items = result.incidents
+  return h(
+    'section',
+    { id: 'incidents', 'aria-labelledby': 'incidents-heading' },
+    h('h2', { id: 'incidents-heading' }, 'Serious incidents (EU AI Act Art. 73)'),
+    h(
+      'p',
+      { class: 'incidents-from' },
+      `From ${result.incidentsFrom ?? 'the reports given'}: ${
+        items.length === 0
+          ? 'none reported.'
+          : `${items.length} incident${items.length === 1 ? '' : 's'}. Only reports by the passport's issuer, or by a key your policy trusts, count.`
+      }`,
+    ),
+    items.length === 0
+      ? null
+      : h(
+          'ul',
+          { class: 'incidents' },
+          items.map((i) => {
+            const d = i.deadline ?? {}
+            return h(
+              'li',
+              {
+                'data-incident': i.incidentId,
+                'data-counted': String(i.counted),
+                class: i.counted ? 'counted' : 'not-counted',
+              },
+              h(
+                'strong',
+                {},
+                `${i.status === 'closed' ? 'Closed' : 'Open'}, ${
+                  i.serious ? `serious (${(i.harms ?? []).join(', ')})` : 'not serious'
+                }`,
+              ),
+              `: ${i.report} report ${i.sequence} by ${i.reporter?.name ?? '?'} (${i.reporter?.role ?? '?'}); `,
+              d.deadline
+                ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict] ?? d.verdict}. `
+                : `${DEADLINE_WORDS.none}. `,
+              h(
+                'span',
+                { class: 'counted-word' },
+                i.counted
+                  ? `${TRUST_WORDS[i.trust] ?? 'Counted'}${i.trustedAs ? ` (${i.trustedAs})` : ''}.`
+                  : `Not counted: ${(i.notCounted ?? '').replace(/^not counted: /, '')}.`,
+              ),
+              ' ',
+              h('code', {}, i.incidentId),
+            )
+          }),
+        ),
+  )
+}
+
 function titleOf(check) {
   if (CHECK_TITLES[check]) return CHECK_TITLES[check]
   for (const [re, title] of CHECK_PATTERNS) {
@@ -75,6 +155,7 @@ const OUTCOMES = {
   fail: { icon: '✗', word: 'Failed' },
   indeterminate: { icon: '?', word: 'Could not be checked' },
   skipped: { icon: '–', word: 'Skipped' },
+  warn: { icon: '!', word: 'Passed with a warning' },
 }
 
 const VERDICTS = {
@@ -246,7 +327,7 @@ function renderResult(result, policyTitle, statusNote) {
           'ul',
           { class: 'checks' },
           checks.map((c) => {
-            const o = OUTCOMES[c.outcome] ?? OUTCOMES.indeterminate
+            const o = outcomeOf(c)
             return h(
               'li',
               { class: `outcome-${c.outcome}`, 'data-check': c.check, 'data-reason': c.reason },
@@ -273,6 +354,7 @@ function renderResult(result, policyTitle, statusNote) {
     ...legacy,
     statusNote ? h('p', { class: 'note' }, statusNote) : null,
     problemList,
+    incidentsSection(result),
     h('h2', {}, 'Every check'),
     sections,
   )
