@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT, PassportError, StoreError, TlogError } from '../../core/errors.js'
+import { ConfigError, EXIT, PassportError, StoreError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
@@ -18,7 +18,13 @@ import { fileSigner, loadPublicKeys } from '../../node/keys.js'
 import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
 import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
-import { postIncidentReport, registryUrl, unexpected } from '../registry-client.js'
+import {
+  itemsOf,
+  postIncidentReport,
+  registryUrl,
+  signerPublicJwk,
+  unexpected,
+} from '../registry-client.js'
 
 interface ReportOptions {
   file: string
@@ -219,7 +225,10 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         })
       registryUrl(opts.registry)
       const report = await readReportFile(reportPath)
-      const jwk = await reporterJwk(opts, report.kid)
+      const jwk = await signerPublicJwk(opts, report.kid, {
+        code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+        what: 'report',
+      })
       const cs = report.claims.credentialSubject
       const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
       if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
@@ -347,32 +356,6 @@ interface PassportIncident {
   incident: Incident | null
   deadline: ReportingDeadline | null
   reports: FeedItem[]
-}
-
-function itemsOf(body: unknown): unknown[] {
-  const items = (body as { items?: unknown } | null)?.items
-  if (!Array.isArray(items))
-    throw new TlogError({
-      code: 'ERR_TLOG_INVALID',
-      message: 'the registry answered without an items list',
-    })
-  return items
-}
-
-/** The reporter's public JWK: from --jwk (the key the report's kid names) or from --key. */
-async function reporterJwk(
-  opts: { jwk?: string; key?: string },
-  kid: string,
-): Promise<Record<string, unknown>> {
-  if (opts.key !== undefined) return (await fileSigner(opts.key)).publicJwk
-  const keys = await loadPublicKeys(opts.jwk as string)
-  const key = keys.find((k) => k.kid === kid)
-  if (key === undefined)
-    throw new PassportError({
-      code: 'ERR_PASSPORT_INCIDENT_REJECTED',
-      message: `--jwk ${opts.jwk} holds no key with the report's kid ${kid}; give the public key of the key that signed the report`,
-    })
-  return key as Record<string, unknown>
 }
 
 /** The deadline with, when no authority was notified yet, whether it has passed. */

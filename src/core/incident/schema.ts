@@ -20,6 +20,7 @@ import { isCalendarDate } from '../dates.js'
 import type { Issue } from '../errors.js'
 import { EU_MEMBER_STATES, countryHint } from '../iso-3166.js'
 import { bidiIssues } from '../bidi.js'
+import { URN_UUID } from '../passport/bound-token.js'
 
 export const REPORT_KINDS = ['initial', 'follow-up', 'final'] as const
 export type ReportKind = (typeof REPORT_KINDS)[number]
@@ -74,8 +75,7 @@ export const MAX_ACTION_CHARS = 2000
 
 const text = z.string().trim().min(1)
 
-/** `urn:uuid:` followed by an RFC 9562 UUID (any version), lowercase or uppercase hex. */
-export const URN_UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export { URN_UUID }
 const urnUuid = z
   .string()
   .regex(URN_UUID, { message: 'expected a urn:uuid: identifier such as urn:uuid:3f0c...' })
