@@ -92,7 +92,8 @@ const dateTime = z.string().refine(isDateTime, {
     'expected an RFC 3339 date-time with a time zone, e.g. 2027-03-04T09:30:00Z or 2027-03-04T10:30:00+01:00',
 })
 
-const dateOrDateTime = z.string().refine((v) => isCalendarDate(v) || isDateTime(v), {
+/** A date or a date-time (shared with evaluation results: ../evaluation/schema.ts). */
+export const dateOrDateTime = z.string().refine((v) => isCalendarDate(v) || isDateTime(v), {
   message:
     'expected a date (YYYY-MM-DD) or an RFC 3339 date-time with a time zone, e.g. 2027-03-04 or 2027-03-04T09:30:00Z',
 })
@@ -158,7 +159,7 @@ export const IncidentFile = z.strictObject({
 export type IncidentFile = z.infer<typeof IncidentFile>
 
 /** Milliseconds since the epoch of a date-time, or of the start (UTC) of a date. */
-function instant(value: string): number {
+export function instant(value: string): number {
   return Date.parse(isCalendarDate(value) ? `${value}T00:00:00Z` : value)
 }
 
