@@ -52,3 +52,22 @@ export async function readCodedTextFile(
     throw invalidFileError(file, `the ${what} is not valid UTF-8 text`, codes, [notUtf8Issue(file)])
   return text
 }
+
+/** The `codes.invalid` error of a file with `issues` (each with its place), naming the first. */
+export function fileProblemsError(
+  file: string,
+  what: string,
+  issues: Issue[],
+  codes: FileErrorCodes,
+): PassportError {
+  const n = issues.length
+  const first = issues[0]
+  const where =
+    first?.line !== undefined ? ` (first at line ${first.line}, column ${first.column ?? 1})` : ''
+  return invalidFileError(
+    file,
+    `the ${what} has ${n} problem${n === 1 ? '' : 's'}${where}`,
+    codes,
+    issues,
+  )
+}

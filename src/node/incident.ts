@@ -10,7 +10,12 @@ import { decodeIncidentReport, MAX_INCIDENT_REPORT_CHARS } from '../core/inciden
 import type { IncidentReportClaims } from '../core/incident/report.js'
 import { parseIncidentFile, type IncidentFill } from '../core/incident/parse.js'
 import type { Incident } from '../core/incident/schema.js'
-import { invalidFileError, readCodedTextFile, type FileErrorCodes } from './coded-file.js'
+import {
+  fileProblemsError,
+  invalidFileError,
+  readCodedTextFile,
+  type FileErrorCodes,
+} from './coded-file.js'
 
 /** Incident files larger than this are refused before parsing (256 KiB). */
 export const MAX_INCIDENT_FILE_BYTES = 256 * 1024
@@ -32,17 +37,7 @@ export async function readIncidentFile(
 ): Promise<{ incident: Incident; warnings: Issue[] }> {
   const text = await readText(file, MAX_INCIDENT_FILE_BYTES, 'incident file')
   const parsed = parseIncidentFile(text, file, fill)
-  if (!parsed.ok) {
-    const n = parsed.issues.length
-    const first = parsed.issues[0]
-    const where =
-      first?.line !== undefined ? ` (first at line ${first.line}, column ${first.column ?? 1})` : ''
-    throw invalid(
-      file,
-      `the incident file has ${n} problem${n === 1 ? '' : 's'}${where}`,
-      parsed.issues,
-    )
-  }
+  if (!parsed.ok) throw fileProblemsError(file, 'incident file', parsed.issues, CODES)
   return { incident: parsed.incident, warnings: parsed.warnings }
 }
 
