@@ -33,7 +33,7 @@ import {
 import { issuerJwtOf, type Sha256Hex } from '../passport/endorse.js'
 import type { TrustedJwk } from '../passport/status.js'
 import { EVALUATION_RESULT_TYPE, EVALUATION_RESULT_VCT } from '../passport/types.js'
-import { Evaluation, checkEvaluation, unknownArtifacts } from './schema.js'
+import { Evaluation, checkEvaluation, unknownArtifacts, type Metric } from './schema.js'
 
 /** Largest evaluation result token accepted, in characters (a result may list many metrics). */
 export const MAX_EVALUATION_RESULT_CHARS = 256 * 1024
@@ -209,4 +209,19 @@ export async function verifyEvaluationResult(
       kid,
     }
   return { valid: true, reason: 'ok', message: evaluationLine(evaluation), kid, claims }
+}
+
+/** One metric in words: `name [group]: value unit (95% CI lower to upper); threshold ...: met`. */
+export function metricLine(m: Metric): string {
+  const unit = m.unit !== undefined ? ` ${m.unit}` : ''
+  const ci = m.confidenceInterval
+  const t = m.threshold
+  return [
+    `${m.name}${m.group !== undefined ? ` [${m.group}]` : ''}: ${m.value}${unit}`,
+    ci !== undefined ? ` (${Math.round(ci.level * 1000) / 10}% CI ${ci.lower} to ${ci.upper})` : '',
+    t !== undefined
+      ? `; threshold ${t.higherIsBetter ? 'at least' : 'at most'} ${t.value}${unit}: ${t.met ? 'met' : 'NOT met'}`
+      : '',
+    m.relatesTo !== undefined ? `; relates to ${m.relatesTo}` : '',
+  ].join('')
 }
