@@ -251,6 +251,24 @@ export function incidentEntry(
 }
 
 /**
+ * The header kid and the claims of a self-authenticating statement (incident report, evaluation
+ * result), decoded WITHOUT verifying it; undefined when its JWT does not decode.
+ */
+function decodeStatement(
+  token: string,
+): { kid: unknown; claims: Record<string, unknown> } | undefined {
+  const jwt = issuerJwtOf(token)
+  try {
+    return {
+      kid: decodeProtectedHeader(jwt).kid,
+      claims: decodeJwt(jwt) as Record<string, unknown>,
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The log entry an incident report must have, computed from the report token alone (without
  * verifying it: the caller verifies the report separately; this only says which leaf to find).
  */
@@ -258,15 +276,10 @@ export function incidentEntryFromToken(
   token: string,
   sha256: Sha256Fn,
 ): { ok: true; entry: IncidentEntry } | { ok: false; message: string } {
-  const jwt = issuerJwtOf(token)
-  let kid: unknown
-  let claims: Record<string, unknown>
-  try {
-    kid = decodeProtectedHeader(jwt).kid
-    claims = decodeJwt(jwt) as Record<string, unknown>
-  } catch {
+  const decoded = decodeStatement(token)
+  if (decoded === undefined)
     return { ok: false, message: 'the report is not a compact JWS whose JWT decodes' }
-  }
+  const { kid, claims } = decoded
   const cs = claims.credentialSubject as
     { passport?: { jti?: unknown }; incident?: { id?: unknown; sequence?: unknown } } | undefined
   const passportId = cs?.passport?.jti
