@@ -22,7 +22,13 @@ import {
   statusListIssuedAt,
 } from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
-import { apiUrl, passportIncidentsPath, passportPath, statusListPath } from '../core/tlog/api.js'
+import {
+  apiUrl,
+  passportEvaluationsPath,
+  passportIncidentsPath,
+  passportPath,
+  statusListPath,
+} from '../core/tlog/api.js'
 import { fileSigner, loadPublicKeys } from '../node/keys.js'
 import { loadStatusListToken } from '../node/status-store.js'
 import { fetchPassport, fetchRegistryAudience } from '../node/tlog/http.js'
@@ -229,6 +235,26 @@ export function postIncidentReport(
     passportIncidentsPath(passportId),
     { report, jwk },
     'the incident report',
+    options,
+  )
+}
+
+/**
+ * POSTs an evaluation result about passport `passportId` with the evaluator's public JWK
+ * (`POST /api/v1/passports/:id/evaluations`), authenticated by its own signature.
+ */
+export function postEvaluationResult(
+  registry: string,
+  passportId: string,
+  result: string,
+  jwk: Record<string, unknown>,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
+  return postSelfAuthenticated(
+    registry,
+    passportEvaluationsPath(passportId),
+    { result, jwk },
+    'the evaluation result',
     options,
   )
 }

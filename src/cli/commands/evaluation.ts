@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT } from '../../core/errors.js'
+import { ConfigError, EXIT, StoreError } from '../../core/errors.js'
 import {
   buildEvaluationClaims,
   evaluationLine,
@@ -15,7 +15,15 @@ import { readEvaluationFile, readResultFile } from '../../node/evaluation.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { fileSigner, loadPublicKeys } from '../../node/keys.js'
 import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
+import { fetchPassportEvaluations } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
+import {
+  itemsOf,
+  postEvaluationResult,
+  registryUrl,
+  signerPublicJwk,
+  unexpected,
+} from '../registry-client.js'
 
 interface ReportOptions {
   file: string
@@ -164,6 +172,106 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
             ? `verified: signed by key ${verification.kid}, about this passport and its artifacts`
             : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
       ]
+      ctx.io.out(lines.join('\n') + '\n')
+    })
+
+  registerRegistryCommands(evaluation, ctx)
+}
+
+interface PublishOptions {
+  registry: string
+  jwk?: string
+  key?: string
+  json?: boolean
+}
+
+/** A result as the registry lists it (untrusted: only printed). */
+interface ListedResult {
+  id: string
+  method: string
+  performedAt: string
+  metrics: number
+  thresholds: number
+  thresholdsMet: number
+  evaluatorKid: string
+  publishedAt: string
+  logIndex: number | null
+  evaluation: Evaluation | null
+}
+
+function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
+  evaluation
+    .command('publish')
+    .description('publish an evaluation result to a registry, where partners see it')
+    .argument('<result>', 'evaluation result file (the .sd-jwt `accord evaluation report` wrote)')
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .option('--jwk <file>', "the evaluator's public key file (or give --key)")
+    .option('--key <file>', "the evaluator's private key file, to send its public part")
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (resultPath: string, opts: PublishOptions) => {
+      if ((opts.jwk === undefined) === (opts.key === undefined))
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message:
+            "give the evaluator's public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)",
+        })
+      registryUrl(opts.registry)
+      const result = await readResultFile(resultPath)
+      const jwk = await signerPublicJwk(opts, result.kid, {
+        code: 'ERR_PASSPORT_EVALUATION_REJECTED',
+        what: 'evaluation result',
+      })
+      const cs = result.claims.credentialSubject
+      const answer = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
+      if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
+        throw unexpected(201, answer)
+      if (opts.json)
+        printJson(ctx.io, {
+          result: resultPath,
+          id: answer.id,
+          passport: cs.passport.jti,
+          registry: opts.registry,
+          logIndex: answer.logIndex,
+        })
+      else
+        ctx.io.out(
+          `published evaluation result ${answer.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+            `partners: accord evaluation list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
+        )
+    })
+
+  evaluation
+    .command('list')
+    .description("list a passport's evaluation results in a registry")
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .requiredOption('--passport <id>', 'the passport (jti) whose results to list')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (opts: { registry: string; passport: string; json?: boolean }) => {
+      registryUrl(opts.registry)
+      const body = await fetchPassportEvaluations(opts.registry, opts.passport)
+      if (body === null)
+        throw new StoreError({
+          code: 'ERR_STORE_NOT_FOUND',
+          message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
+        })
+      const items = itemsOf(body) as ListedResult[]
+      if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
+      if (items.length === 0)
+        return ctx.io.out(
+          `no evaluation results published to this registry for passport ${opts.passport}\n`,
+        )
+      const lines: string[] = []
+      for (const r of items) {
+        lines.push(
+          r.evaluation !== null
+            ? evaluationLine(r.evaluation)
+            : `${r.method}, ${r.performedAt}: ${r.metrics} metrics, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
+        )
+        lines.push(
+          `  result ${r.id}, key ${r.evaluatorKid}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
+        )
+        if (r.evaluation !== null) lines.push(...metricLines(r.evaluation).map((l) => `  ${l}`))
+      }
       ctx.io.out(lines.join('\n') + '\n')
     })
 }
