@@ -7,8 +7,9 @@
  * was evaluated (`artifacts`: the SHA-256 digests the passport commits to in its `artifacts`
  * claim), how (`method`: benchmark or test suite, its version, the dataset by digest, `performedAt`)
  * and the results (`metrics`), with a summary and the reports by digest. Each metric may cite the
- * manifest's accuracy metric it measures again (`relatesTo`: the accuracy levels and metrics of
- * EU AI Act Art. 15(3), declared in the instructions for use under Art. 13(3)(b)(ii)).
+ * manifest's accuracy metric it measures again (`relatesTo`: the accuracy levels and metrics
+ * the provider declares in the instructions for use under EU AI Act Art. 15(3); Art. 15(2)
+ * encourages benchmarks and measurement methods; shared/reference/regulations.md §Art. 15).
  *
  * Every object is strict, so a misspelt key in an evaluation file gets a "did you mean" hint
  * (src/core/manifest/parse.ts `parseYamlWithSchema`). Pure: no I/O, no clock.
