@@ -1,23 +1,30 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT, PassportError, StoreError } from '../../core/errors.js'
+import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
   signIncidentReport,
   verifyIncidentReport,
   type IncidentReportClaims,
-  type IncidentReportResult,
 } from '../../core/incident/report.js'
 import type { Incident } from '../../core/incident/schema.js'
 import { HARM_POINT } from '../../core/incident/schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
-import { fileSigner, loadPublicKeys } from '../../node/keys.js'
-import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
+import { fileSigner } from '../../node/keys.js'
+import { readPassportBinding } from '../../node/status-store.js'
 import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
+import {
+  checkPublishKeyArgs,
+  checkVerifyArgs,
+  sha256Hex,
+  verificationView,
+  verifyIfGiven,
+  type StatementNames,
+} from '../statement.js'
 import {
   itemsOf,
   postIncidentReport,
@@ -40,7 +47,7 @@ interface ShowOptions {
   json?: boolean
 }
 
-const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
+const REPORT: StatementNames = { noun: 'report', signer: 'reporter' }
 
 /**
  * `accord incident`: serious-incident reports (EU AI Act Art. 73) about one passport's AI system,
@@ -141,37 +148,20 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .option('--jwk <file>', "the reporter's public key file (with --passport: verify)")
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (reportPath: string, opts: ShowOptions) => {
-      if ((opts.passport === undefined) !== (opts.jwk === undefined))
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message:
-            'give both --passport and --jwk to verify the report (the passport it is about and the reporter public key), or neither to only show it',
-        })
+      checkVerifyArgs(opts, REPORT)
       const report = await readReportFile(reportPath)
-      let verification: IncidentReportResult | undefined
-      if (opts.passport !== undefined && opts.jwk !== undefined) {
-        const passport = await readPassportFile(opts.passport)
-        verification = await verifyIncidentReport(report.token, {
-          passportIssuerJwt: passport.issuerJwt,
-          reporterKeys: await loadPublicKeys(opts.jwk),
+      const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys) =>
+        verifyIncidentReport(report.token, {
+          passportIssuerJwt,
+          reporterKeys: keys,
           nowSeconds: ctx.io.nowSeconds(),
           sha256: sha256Hex,
-        })
-      }
+        }),
+      )
       // A report that verifies is shown from its verified claims; otherwise as decoded.
       const claims = verification?.claims ?? report.claims
       const cs = claims.credentialSubject
       const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
-      const verified =
-        verification === undefined
-          ? { checked: false as const }
-          : {
-              checked: true as const,
-              valid: verification.valid,
-              reason: verification.reason,
-              message: verification.message,
-            }
-      if (verification !== undefined && !verification.valid) ctx.setExit(EXIT.verificationFailed)
       if (opts.json) {
         printJson(ctx.io, {
           report: reportPath,
@@ -181,7 +171,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
           passport: cs.passport,
           incident: cs.incident,
           deadline,
-          verification: verified,
+          verification: verificationView(verification),
         })
         return
       }
@@ -217,12 +207,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .option('--key <file>', "the reporter's private key file, to send its public part")
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (reportPath: string, opts: PublishOptions) => {
-      if ((opts.jwk === undefined) === (opts.key === undefined))
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message:
-            "give the reporter's public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)",
-        })
+      checkPublishKeyArgs(opts, REPORT.signer)
       registryUrl(opts.registry)
       const report = await readReportFile(reportPath)
       const jwk = await signerPublicJwk(opts, report.kid, {
