@@ -1,20 +1,19 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { ConfigError, EXIT, StoreError } from '../../core/errors.js'
+import { StoreError } from '../../core/errors.js'
 import {
   buildEvaluationClaims,
   evaluationLine,
   metricLine,
   signEvaluationResult,
   verifyEvaluationResult,
-  type EvaluationResultResult,
 } from '../../core/evaluation/result.js'
 import type { Evaluation } from '../../core/evaluation/schema.js'
 import { readEvaluationFile, readResultFile } from '../../node/evaluation.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
-import { fileSigner, loadPublicKeys } from '../../node/keys.js'
-import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
+import { fileSigner } from '../../node/keys.js'
+import { readPassportBinding } from '../../node/status-store.js'
 import { fetchPassportEvaluations } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
 import {
@@ -24,6 +23,14 @@ import {
   signerPublicJwk,
   unexpected,
 } from '../registry-client.js'
+import {
+  checkPublishKeyArgs,
+  checkVerifyArgs,
+  sha256Hex,
+  verificationView,
+  verifyIfGiven,
+  type StatementNames,
+} from '../statement.js'
 
 interface ReportOptions {
   file: string
@@ -38,7 +45,7 @@ interface ShowOptions {
   json?: boolean
 }
 
-const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
+const RESULT: StatementNames = { noun: 'result', signer: 'evaluator' }
 
 /**
  * `accord evaluation`: evaluation results about one passport's AI system, signed by whoever ran
@@ -112,27 +119,19 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
     .option('--jwk <file>', "the evaluator's public key file (with --passport: verify)")
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (resultPath: string, opts: ShowOptions) => {
-      if ((opts.passport === undefined) !== (opts.jwk === undefined))
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message:
-            'give both --passport and --jwk to verify the result (the passport it is about and the evaluator public key), or neither to only show it',
-        })
+      checkVerifyArgs(opts, RESULT)
       const result = await readResultFile(resultPath)
-      let verification: EvaluationResultResult | undefined
-      if (opts.passport !== undefined && opts.jwk !== undefined) {
-        const passport = await readPassportFile(opts.passport)
-        verification = await verifyEvaluationResult(result.token, {
-          passportIssuerJwt: passport.issuerJwt,
-          evaluatorKeys: await loadPublicKeys(opts.jwk),
+      const verification = await verifyIfGiven(opts, RESULT, ctx, (passportIssuerJwt, keys) =>
+        verifyEvaluationResult(result.token, {
+          passportIssuerJwt,
+          evaluatorKeys: keys,
           nowSeconds: ctx.io.nowSeconds(),
           sha256: sha256Hex,
-        })
-      }
+        }),
+      )
       // A result that verifies is shown from its verified claims; otherwise as decoded.
       const claims = verification?.claims ?? result.claims
       const cs = claims.credentialSubject
-      if (verification !== undefined && !verification.valid) ctx.setExit(EXIT.verificationFailed)
       if (opts.json) {
         printJson(ctx.io, {
           result: resultPath,
@@ -141,15 +140,7 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
           issuedAt: claims.validFrom,
           passport: cs.passport,
           evaluation: cs.evaluation,
-          verification:
-            verification === undefined
-              ? { checked: false }
-              : {
-                  checked: true,
-                  valid: verification.valid,
-                  reason: verification.reason,
-                  message: verification.message,
-                },
+          verification: verificationView(verification),
         })
         return
       }
@@ -209,12 +200,7 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
     .option('--key <file>', "the evaluator's private key file, to send its public part")
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (resultPath: string, opts: PublishOptions) => {
-      if ((opts.jwk === undefined) === (opts.key === undefined))
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message:
-            "give the evaluator's public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)",
-        })
+      checkPublishKeyArgs(opts, RESULT.signer)
       registryUrl(opts.registry)
       const result = await readResultFile(resultPath)
       const jwk = await signerPublicJwk(opts, result.kid, {
