@@ -19,17 +19,12 @@ import type { Issue } from '../errors.js'
 import type { Signer } from '../ports.js'
 import {
   PassportBinding,
-  boundClaims,
   boundClaimsShape,
-  checkBindOptions,
   decodeBoundToken,
-  describeIssues,
+  defineStatement,
   signBoundToken,
   verifyBoundToken,
-  zodIssues,
   type BindOptions,
-  type BoundTokenKind,
-  type Checked,
 } from '../passport/bound-token.js'
 import type { Sha256Hex } from '../passport/endorse.js'
 import type { TrustedJwk } from '../passport/status.js'
@@ -57,14 +52,34 @@ export interface BuildIncidentOptions extends BindOptions {
   incident: Incident
 }
 
+export type IncidentReason =
+  'ok' | 'incident-invalid' | 'incident-untrusted' | 'incident-wrong-passport' | 'not-yet-valid'
+
+const INCIDENT_REPORT = defineStatement<IncidentReportClaims, Incident, IncidentReason>({
+  type: INCIDENT_REPORT_TYPE,
+  vct: INCIDENT_REPORT_VCT,
+  what: 'incident report',
+  aWhat: 'an incident report',
+  noun: 'report',
+  maxChars: MAX_INCIDENT_REPORT_CHARS,
+  clockSkewSeconds: INCIDENT_CLOCK_SKEW_SECONDS,
+  reasons: {
+    invalid: 'incident-invalid',
+    untrusted: 'incident-untrusted',
+    wrongPassport: 'incident-wrong-passport',
+  },
+  claimsSchema: IncidentReportClaims,
+  valueSchema: Incident,
+  field: 'incident',
+  valueOf: (claims) => claims.credentialSubject.incident,
+  check: checkIncident,
+  issuerIdOf: (incident) => incident.reporter.id,
+  issuerLabel: 'the incident reporter id',
+})
+
 /** The zod and cross-field problems of `incident`, as issues with JSON paths. */
 export function incidentIssues(incident: unknown, issuedAt?: number): Issue[] {
-  const parsed = Incident.safeParse(incident)
-  if (!parsed.success) return zodIssues(parsed.error)
-  return checkIncident(
-    parsed.data,
-    issuedAt === undefined ? {} : { reportedAtMs: (issuedAt + INCIDENT_CLOCK_SKEW_SECONDS) * 1000 },
-  )
+  return INCIDENT_REPORT.issues(incident, issuedAt)
 }
 
 /**
@@ -73,26 +88,13 @@ export function incidentIssues(incident: unknown, issuedAt?: number): Issue[] {
  * before it gets here).
  */
 export function buildIncidentClaims(options: BuildIncidentOptions): IncidentReportClaims {
-  const { incident } = options
-  checkBindOptions(options)
-  const issues = incidentIssues(incident, options.issuedAt)
-  if (issues.length > 0) throw new TypeError(`the incident is not valid: ${describeIssues(issues)}`)
-  const { passport, ...claims } = boundClaims(
-    INCIDENT_REPORT_TYPE,
-    INCIDENT_REPORT_VCT,
-    incident.reporter.id,
-    options,
-  )
-  return { ...claims, credentialSubject: { id: options.subjectId, passport, incident } }
+  return INCIDENT_REPORT.build(options.incident, options)
 }
 
 /** Signs report claims as an SD-JWT VC without disclosures: `<JWT>~`. */
 export function signIncidentReport(claims: IncidentReportClaims, signer: Signer): Promise<string> {
   return signBoundToken(claims, signer)
 }
-
-export type IncidentReason =
-  'ok' | 'incident-invalid' | 'incident-untrusted' | 'incident-wrong-passport' | 'not-yet-valid'
 
 export interface VerifyIncidentOptions {
   /** The issuer-signed JWT of the passport the report must be about (or the whole SD-JWT). */
@@ -113,46 +115,6 @@ export interface IncidentReportResult {
   claims?: IncidentReportClaims
 }
 
-function reportClaims(payload: unknown): Checked<IncidentReportClaims> {
-  const parsed = IncidentReportClaims.safeParse(payload)
-  if (!parsed.success)
-    return {
-      ok: false,
-      message: `the claims are not an Accord incident report: ${describeIssues(zodIssues(parsed.error))}`,
-    }
-  const claims = parsed.data
-  const contradictions = checkIncident(claims.credentialSubject.incident, {
-    reportedAtMs: (claims.iat + INCIDENT_CLOCK_SKEW_SECONDS) * 1000,
-  }).map((i) => ({
-    ...i,
-    path: ['credentialSubject', 'incident', ...i.path],
-  }))
-  if (contradictions.length > 0)
-    return {
-      ok: false,
-      message: `the incident contradicts itself: ${describeIssues(contradictions)}`,
-    }
-  if (claims.iss !== claims.credentialSubject.incident.reporter.id || claims.issuer !== claims.iss)
-    return { ok: false, message: 'iss, issuer and the incident reporter id must be the same' }
-  if (claims.sub !== claims.credentialSubject.id)
-    return { ok: false, message: 'sub and credentialSubject.id must be the same' }
-  return { ok: true, claims }
-}
-
-const INCIDENT_REPORT: BoundTokenKind<IncidentReportClaims, IncidentReason> = {
-  what: 'incident report',
-  aWhat: 'an incident report',
-  noun: 'report',
-  maxChars: MAX_INCIDENT_REPORT_CHARS,
-  clockSkewSeconds: INCIDENT_CLOCK_SKEW_SECONDS,
-  reasons: {
-    invalid: 'incident-invalid',
-    untrusted: 'incident-untrusted',
-    wrongPassport: 'incident-wrong-passport',
-  },
-  claims: reportClaims,
-}
-
 /**
  * The claims of a report read WITHOUT verifying its signature (for showing a report whose key is
  * not at hand), or a message saying why they are not a report. The result is untrusted.
@@ -160,7 +122,7 @@ const INCIDENT_REPORT: BoundTokenKind<IncidentReportClaims, IncidentReason> = {
 export function decodeIncidentReport(
   token: string,
 ): { ok: true; claims: IncidentReportClaims; kid: string } | { ok: false; message: string } {
-  return decodeBoundToken(token, INCIDENT_REPORT)
+  return decodeBoundToken(token, INCIDENT_REPORT.kind)
 }
 
 /**
@@ -176,7 +138,10 @@ export async function verifyIncidentReport(
   options: VerifyIncidentOptions,
 ): Promise<IncidentReportResult> {
   const { reporterKeys, ...rest } = options
-  const result = await verifyBoundToken(token, INCIDENT_REPORT, { ...rest, keys: reporterKeys })
+  const result = await verifyBoundToken(token, INCIDENT_REPORT.kind, {
+    ...rest,
+    keys: reporterKeys,
+  })
   if (!result.valid) return result
   const { claims, kid } = result
   const incident = claims.credentialSubject.incident

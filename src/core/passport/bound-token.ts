@@ -279,3 +279,89 @@ export async function verifyBoundToken<C extends BoundClaims, R extends string>(
     )
   return { valid: true, claims, kid }
 }
+
+/**
+ * One kind of statement whose claims are the bound claims plus `credentialSubject[field]`, a
+ * value with its own zod schema and cross-field checks (an incident, an evaluation).
+ */
+export interface StatementSpec<C extends BoundClaims, V, R extends string> extends Omit<
+  BoundTokenKind<C, R>,
+  'claims'
+> {
+  type: string
+  vct: string
+  /** The claims schema (bound claims + `credentialSubject.{id, passport, [field]}`). */
+  claimsSchema: z.ZodType<C>
+  valueSchema: z.ZodType<V>
+  /** `incident`, `evaluation`: the member of `credentialSubject`, and its name in messages. */
+  field: string
+  valueOf: (claims: C) => V
+  /** Contradictions of a schema-valid value; `reportedAtMs`: when it is (or was) signed. */
+  check: (value: V, options: { reportedAtMs?: number }) => Issue[]
+  /** The statement's `iss`: an id inside the value (the reporter's, the evaluator's). */
+  issuerIdOf: (value: V) => string
+  /** That id in messages: `the incident reporter id`. */
+  issuerLabel: string
+}
+
+/** A statement kind's token kind (for decode and verify), its value checks and its builder. */
+export function defineStatement<C extends BoundClaims, V, R extends string>(
+  spec: StatementSpec<C, V, R>,
+) {
+  const reportedAtMs = (seconds: number) => (seconds + spec.clockSkewSeconds) * 1000
+  /** The zod and cross-field problems of a value, as issues with JSON paths. */
+  const issues = (value: unknown, issuedAt?: number): Issue[] => {
+    const parsed = spec.valueSchema.safeParse(value)
+    if (!parsed.success) return zodIssues(parsed.error)
+    return spec.check(
+      parsed.data,
+      issuedAt === undefined ? {} : { reportedAtMs: reportedAtMs(issuedAt) },
+    )
+  }
+  const claims = (payload: unknown): Checked<C> => {
+    const parsed = spec.claimsSchema.safeParse(payload)
+    if (!parsed.success)
+      return {
+        ok: false,
+        message: `the claims are not an Accord ${spec.what}: ${describeIssues(zodIssues(parsed.error))}`,
+      }
+    const c = parsed.data
+    const value = spec.valueOf(c)
+    const contradictions = spec
+      .check(value, { reportedAtMs: reportedAtMs(c.iat) })
+      .map((i) => ({ ...i, path: ['credentialSubject', spec.field, ...i.path] }))
+    if (contradictions.length > 0)
+      return {
+        ok: false,
+        message: `the ${spec.field} contradicts itself: ${describeIssues(contradictions)}`,
+      }
+    if (c.iss !== spec.issuerIdOf(value) || c.issuer !== c.iss)
+      return { ok: false, message: `iss, issuer and ${spec.issuerLabel} must be the same` }
+    if (c.sub !== c.credentialSubject.id)
+      return { ok: false, message: 'sub and credentialSubject.id must be the same' }
+    return { ok: true, claims: c }
+  }
+  /**
+   * The claims of a statement. Throws TypeError for inputs that break the contract, including a
+   * value that fails its schema or contradicts itself (the CLI reports those with positions
+   * before it gets here).
+   */
+  const build = (value: V, options: BindOptions): C => {
+    checkBindOptions(options)
+    const problems = issues(value, options.issuedAt)
+    if (problems.length > 0)
+      throw new TypeError(`the ${spec.field} is not valid: ${describeIssues(problems)}`)
+    const { passport, ...common } = boundClaims(
+      spec.type,
+      spec.vct,
+      spec.issuerIdOf(value),
+      options,
+    )
+    return {
+      ...common,
+      credentialSubject: { id: options.subjectId, passport, [spec.field]: value },
+    } as unknown as C
+  }
+  const kind: BoundTokenKind<C, R> = { ...spec, claims }
+  return { kind, issues, build }
+}
