@@ -18,17 +18,13 @@ import type { Issue } from '../errors.js'
 import type { Signer } from '../ports.js'
 import {
   PassportBinding,
-  boundClaims,
   boundClaimsShape,
-  checkBindOptions,
   decodeBoundToken,
+  defineStatement,
   describeIssues,
   signBoundToken,
   verifyBoundToken,
-  zodIssues,
   type BindOptions,
-  type BoundTokenKind,
-  type Checked,
 } from '../passport/bound-token.js'
 import { issuerJwtOf, type Sha256Hex } from '../passport/endorse.js'
 import type { TrustedJwk } from '../passport/status.js'
@@ -56,16 +52,39 @@ export interface BuildEvaluationOptions extends BindOptions {
   evaluation: Evaluation
 }
 
+export type EvaluationReason =
+  | 'ok'
+  | 'evaluation-invalid'
+  | 'evaluation-untrusted'
+  | 'evaluation-wrong-passport'
+  | 'evaluation-artifact-unknown'
+  | 'not-yet-valid'
+
+const EVALUATION_RESULT = defineStatement<EvaluationResultClaims, Evaluation, EvaluationReason>({
+  type: EVALUATION_RESULT_TYPE,
+  vct: EVALUATION_RESULT_VCT,
+  what: 'evaluation result',
+  aWhat: 'an evaluation result',
+  noun: 'evaluation result',
+  maxChars: MAX_EVALUATION_RESULT_CHARS,
+  clockSkewSeconds: EVALUATION_CLOCK_SKEW_SECONDS,
+  reasons: {
+    invalid: 'evaluation-invalid',
+    untrusted: 'evaluation-untrusted',
+    wrongPassport: 'evaluation-wrong-passport',
+  },
+  claimsSchema: EvaluationResultClaims,
+  valueSchema: Evaluation,
+  field: 'evaluation',
+  valueOf: (claims) => claims.credentialSubject.evaluation,
+  check: checkEvaluation,
+  issuerIdOf: (evaluation) => evaluation.evaluator.id,
+  issuerLabel: 'the evaluator id',
+})
+
 /** The zod and cross-field problems of `evaluation`, as issues with JSON paths. */
 export function evaluationIssues(evaluation: unknown, issuedAt?: number): Issue[] {
-  const parsed = Evaluation.safeParse(evaluation)
-  if (!parsed.success) return zodIssues(parsed.error)
-  return checkEvaluation(
-    parsed.data,
-    issuedAt === undefined
-      ? {}
-      : { reportedAtMs: (issuedAt + EVALUATION_CLOCK_SKEW_SECONDS) * 1000 },
-  )
+  return EVALUATION_RESULT.issues(evaluation, issuedAt)
 }
 
 /**
@@ -74,18 +93,7 @@ export function evaluationIssues(evaluation: unknown, issuedAt?: number): Issue[
  * before it gets here).
  */
 export function buildEvaluationClaims(options: BuildEvaluationOptions): EvaluationResultClaims {
-  const { evaluation } = options
-  checkBindOptions(options)
-  const issues = evaluationIssues(evaluation, options.issuedAt)
-  if (issues.length > 0)
-    throw new TypeError(`the evaluation is not valid: ${describeIssues(issues)}`)
-  const { passport, ...claims } = boundClaims(
-    EVALUATION_RESULT_TYPE,
-    EVALUATION_RESULT_VCT,
-    evaluation.evaluator.id,
-    options,
-  )
-  return { ...claims, credentialSubject: { id: options.subjectId, passport, evaluation } }
+  return EVALUATION_RESULT.build(options.evaluation, options)
 }
 
 /** Signs result claims as an SD-JWT VC without disclosures: `<JWT>~`. */
@@ -95,14 +103,6 @@ export function signEvaluationResult(
 ): Promise<string> {
   return signBoundToken(claims, signer)
 }
-
-export type EvaluationReason =
-  | 'ok'
-  | 'evaluation-invalid'
-  | 'evaluation-untrusted'
-  | 'evaluation-wrong-passport'
-  | 'evaluation-artifact-unknown'
-  | 'not-yet-valid'
 
 export interface VerifyEvaluationOptions {
   /** The issuer-signed JWT of the passport the result must be about (or the whole SD-JWT). */
@@ -123,46 +123,6 @@ export interface EvaluationResultResult {
   claims?: EvaluationResultClaims
 }
 
-function resultClaims(payload: unknown): Checked<EvaluationResultClaims> {
-  const parsed = EvaluationResultClaims.safeParse(payload)
-  if (!parsed.success)
-    return {
-      ok: false,
-      message: `the claims are not an Accord evaluation result: ${describeIssues(zodIssues(parsed.error))}`,
-    }
-  const claims = parsed.data
-  const contradictions = checkEvaluation(claims.credentialSubject.evaluation, {
-    reportedAtMs: (claims.iat + EVALUATION_CLOCK_SKEW_SECONDS) * 1000,
-  }).map((i) => ({ ...i, path: ['credentialSubject', 'evaluation', ...i.path] }))
-  if (contradictions.length > 0)
-    return {
-      ok: false,
-      message: `the evaluation contradicts itself: ${describeIssues(contradictions)}`,
-    }
-  if (
-    claims.iss !== claims.credentialSubject.evaluation.evaluator.id ||
-    claims.issuer !== claims.iss
-  )
-    return { ok: false, message: 'iss, issuer and the evaluator id must be the same' }
-  if (claims.sub !== claims.credentialSubject.id)
-    return { ok: false, message: 'sub and credentialSubject.id must be the same' }
-  return { ok: true, claims }
-}
-
-const EVALUATION_RESULT: BoundTokenKind<EvaluationResultClaims, EvaluationReason> = {
-  what: 'evaluation result',
-  aWhat: 'an evaluation result',
-  noun: 'evaluation result',
-  maxChars: MAX_EVALUATION_RESULT_CHARS,
-  clockSkewSeconds: EVALUATION_CLOCK_SKEW_SECONDS,
-  reasons: {
-    invalid: 'evaluation-invalid',
-    untrusted: 'evaluation-untrusted',
-    wrongPassport: 'evaluation-wrong-passport',
-  },
-  claims: resultClaims,
-}
-
 /**
  * The claims of a result read WITHOUT verifying its signature (for showing a result whose key is
  * not at hand), or a message saying why they are not a result. The result is untrusted.
@@ -170,7 +130,7 @@ const EVALUATION_RESULT: BoundTokenKind<EvaluationResultClaims, EvaluationReason
 export function decodeEvaluationResult(
   token: string,
 ): { ok: true; claims: EvaluationResultClaims; kid: string } | { ok: false; message: string } {
-  return decodeBoundToken(token, EVALUATION_RESULT)
+  return decodeBoundToken(token, EVALUATION_RESULT.kind)
 }
 
 /** A one-line account of a result: what was run, by whom, and how many thresholds were met. */
@@ -194,7 +154,10 @@ export async function verifyEvaluationResult(
   options: VerifyEvaluationOptions,
 ): Promise<EvaluationResultResult> {
   const { evaluatorKeys, ...rest } = options
-  const result = await verifyBoundToken(token, EVALUATION_RESULT, { ...rest, keys: evaluatorKeys })
+  const result = await verifyBoundToken(token, EVALUATION_RESULT.kind, {
+    ...rest,
+    keys: evaluatorKeys,
+  })
   if (!result.valid) return result
   const { claims, kid } = result
   const evaluation = claims.credentialSubject.evaluation
