@@ -9,7 +9,12 @@
  * commit to (`unknownArtifacts`).
  */
 import type { Issue } from '../errors.js'
-import { parseYamlWithSchema, sortByPosition, type YamlDocumentKind } from '../manifest/parse.js'
+import {
+  orderKeys,
+  parseYamlWithSchema,
+  placeIssues,
+  type YamlDocumentKind,
+} from '../manifest/parse.js'
 import { EvaluationFile, checkEvaluation, unknownArtifacts, type Evaluation } from './schema.js'
 
 const EVALUATION_DOCUMENT: YamlDocumentKind<typeof EvaluationFile> = {
@@ -58,10 +63,11 @@ export function parseEvaluationFile(
   if (issues.length > 0)
     return {
       ok: false,
-      issues: sortByPosition(issues.map((i) => ({ ...i, file, ...locator.value(i.path) }))),
+      issues: placeIssues(issues, file, locator),
       warnings: parsed.warnings,
     }
-  return { ok: true, evaluation: orderKeys(evaluation), warnings: parsed.warnings }
+  // Keys in the order of the schema, so the signed claims read the same whatever the file's order.
+  return { ok: true, evaluation: orderKeys(evaluation, ORDER), warnings: parsed.warnings }
 }
 
 const ORDER: readonly (keyof Evaluation)[] = [
@@ -73,10 +79,3 @@ const ORDER: readonly (keyof Evaluation)[] = [
   'summary',
   'reports',
 ]
-
-/** Keys in the order of the schema, so the signed claims read the same whatever the file's order. */
-function orderKeys(evaluation: Evaluation): Evaluation {
-  const out: Record<string, unknown> = {}
-  for (const key of ORDER) if (evaluation[key] !== undefined) out[key] = evaluation[key]
-  return out as Evaluation
-}
