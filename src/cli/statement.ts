@@ -4,8 +4,9 @@
  * and exit code, and `publish`'s choice of --jwk or --key.
  */
 import { createHash } from 'node:crypto'
+import path from 'node:path'
 import type { TrustedJwk } from '../core/passport/status.js'
-import { ConfigError, EXIT } from '../core/errors.js'
+import { ConfigError, EXIT, type Issue } from '../core/errors.js'
 import { loadPublicKeys } from '../node/keys.js'
 import { readPassportFile } from '../node/status-store.js'
 import type { Ctx } from './common.js'
@@ -75,4 +76,33 @@ export function checkPublishKeyArgs(opts: { jwk?: string; key?: string }, signer
       code: 'ERR_CONFIG_BAD_ARGS',
       message: `give the ${signer}'s public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)`,
     })
+}
+
+/** `show`'s options. */
+export interface ShowOptions {
+  passport?: string
+  jwk?: string
+  json?: boolean
+}
+
+/** `publish`'s options. */
+export interface PublishOptions {
+  registry: string
+  jwk?: string
+  key?: string
+  json?: boolean
+}
+
+/** The warnings of a file read, each `warning: file:line:column: message` on stderr. */
+export function printWarnings(ctx: Ctx, warnings: readonly Issue[], file: string): void {
+  for (const w of warnings)
+    ctx.io.err(`warning: ${w.file ?? file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`)
+}
+
+/** Where a statement is written by default: next to the passport, `<passport>.<suffix>.sd-jwt`. */
+export function besidePassport(passportPath: string, suffix: string): string {
+  return path.join(
+    path.dirname(passportPath),
+    `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.${suffix}.sd-jwt`,
+  )
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import type { Command } from 'commander'
 import { StoreError } from '../../core/errors.js'
 import {
@@ -24,7 +23,11 @@ import {
   unexpected,
 } from '../registry-client.js'
 import {
+  besidePassport,
   checkPublishKeyArgs,
+  printWarnings,
+  type PublishOptions,
+  type ShowOptions,
   checkVerifyArgs,
   sha256Hex,
   verificationView,
@@ -36,12 +39,6 @@ interface ReportOptions {
   file: string
   key: string
   out?: string
-  json?: boolean
-}
-
-interface ShowOptions {
-  passport?: string
-  jwk?: string
   json?: boolean
 }
 
@@ -72,10 +69,7 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
         nowSeconds: ctx.io.nowSeconds(),
         passportClaims: passport.claims,
       })
-      for (const w of warnings)
-        ctx.io.err(
-          `warning: ${w.file ?? opts.file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`,
-        )
+      printWarnings(ctx, warnings, opts.file)
       const id = `urn:uuid:${randomUUID()}`
       const claims = buildEvaluationClaims({
         passportDigest: digest,
@@ -87,12 +81,7 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
         id,
       })
       const token = await signEvaluationResult(claims, signer)
-      const out =
-        opts.out ??
-        path.join(
-          path.dirname(passportPath),
-          `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.evaluation.${id.slice(9, 17)}.sd-jwt`,
-        )
+      const out = opts.out ?? besidePassport(passportPath, `evaluation.${id.slice(9, 17)}`)
       await writeFileAtomic(out, token + '\n')
       if (opts.json)
         printJson(ctx.io, {
@@ -167,13 +156,6 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
     })
 
   registerRegistryCommands(evaluation, ctx)
-}
-
-interface PublishOptions {
-  registry: string
-  jwk?: string
-  key?: string
-  json?: boolean
 }
 
 /** A result as the registry lists it (untrusted: only printed). */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import type { Command } from 'commander'
 import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
@@ -18,7 +17,11 @@ import { readPassportBinding } from '../../node/status-store.js'
 import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
 import {
+  besidePassport,
   checkPublishKeyArgs,
+  printWarnings,
+  type PublishOptions,
+  type ShowOptions,
   checkVerifyArgs,
   sha256Hex,
   verificationView,
@@ -38,12 +41,6 @@ interface ReportOptions {
   key: string
   follows?: string
   out?: string
-  json?: boolean
-}
-
-interface ShowOptions {
-  passport?: string
-  jwk?: string
   json?: boolean
 }
 
@@ -97,10 +94,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         nowSeconds: ctx.io.nowSeconds(),
         ...(follows !== undefined ? { follows } : {}),
       })
-      for (const w of warnings)
-        ctx.io.err(
-          `warning: ${w.file ?? opts.file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`,
-        )
+      printWarnings(ctx, warnings, opts.file)
       const issuedAt = ctx.io.nowSeconds()
       const claims = buildIncidentClaims({
         passportDigest: digest,
@@ -114,10 +108,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       const token = await signIncidentReport(claims, signer)
       const out =
         opts.out ??
-        path.join(
-          path.dirname(passportPath),
-          `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.incident.${described.id.slice(9, 17)}.${described.sequence}.sd-jwt`,
-        )
+        besidePassport(passportPath, `incident.${described.id.slice(9, 17)}.${described.sequence}`)
       await writeFileAtomic(out, token + '\n')
       const deadline = deadlineView(described, ctx.io.nowSeconds())
       if (opts.json)
@@ -306,13 +297,6 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       lines.push(`next: accord incident list --registry ${opts.registry} --after ${nextAfter}`)
       ctx.io.out(lines.join('\n') + '\n')
     })
-}
-
-interface PublishOptions {
-  registry: string
-  jwk?: string
-  key?: string
-  json?: boolean
 }
 
 interface ListOptions {
