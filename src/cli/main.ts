@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   verify: async () => (await import('./commands/verify.js')).registerVerify,
   endorse: async () => (await import('./commands/endorse.js')).registerEndorse,
   incident: async () => (await import('./commands/incident.js')).registerIncident,
+  evaluation: async () => (await import('./commands/evaluation.js')).registerEvaluation,
   revoke: async () => (await import('./commands/revoke.js')).registerRevoke,
   status: async () => (await import('./commands/status.js')).registerStatus,
   evidence: async () => (await import('./commands/evidence.js')).registerEvidence,

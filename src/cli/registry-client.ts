@@ -22,8 +22,14 @@ import {
   statusListIssuedAt,
 } from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
-import { apiUrl, passportIncidentsPath, passportPath, statusListPath } from '../core/tlog/api.js'
-import { fileSigner } from '../node/keys.js'
+import {
+  apiUrl,
+  passportEvaluationsPath,
+  passportIncidentsPath,
+  passportPath,
+  statusListPath,
+} from '../core/tlog/api.js'
+import { fileSigner, loadPublicKeys } from '../node/keys.js'
 import { loadStatusListToken } from '../node/status-store.js'
 import { fetchPassport, fetchRegistryAudience } from '../node/tlog/http.js'
 import { signRequest } from '../server/signed-request.js'
@@ -192,25 +198,65 @@ async function answerOf(
 }
 
 /**
+ * POSTs a self-authenticating statement (`body`: the token and its signer's public JWK) to `path`:
+ * not a signed request, the statement is authenticated by its own signature. The parsed 201 body,
+ * or the registry's refusal naming `what`.
+ */
+export async function postSelfAuthenticated(
+  registry: string,
+  path: string,
+  body: Record<string, unknown>,
+  what: string,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
+  const base = registryUrl(registry)
+  const response = await send(base, apiUrl(base, path), options, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return answerOf(response, 201, what)
+}
+
+/**
  * POSTs an incident report about passport `passportId` with the reporter's public JWK
  * (`POST /api/v1/passports/:id/incidents`). Not a signed request: like an endorsement, the report
  * is authenticated by its own signature. The parsed 201 body, or the registry's refusal.
  */
-export async function postIncidentReport(
+export function postIncidentReport(
   registry: string,
   passportId: string,
   report: string,
   jwk: Record<string, unknown>,
   options: { fetch?: typeof fetch; timeoutMs?: number } = {},
 ): Promise<Record<string, unknown>> {
-  const base = registryUrl(registry)
-  const url = apiUrl(base, passportIncidentsPath(passportId))
-  const response = await send(base, url, options, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ report, jwk }),
-  })
-  return answerOf(response, 201, 'the incident report')
+  return postSelfAuthenticated(
+    registry,
+    passportIncidentsPath(passportId),
+    { report, jwk },
+    'the incident report',
+    options,
+  )
+}
+
+/**
+ * POSTs an evaluation result about passport `passportId` with the evaluator's public JWK
+ * (`POST /api/v1/passports/:id/evaluations`), authenticated by its own signature.
+ */
+export function postEvaluationResult(
+  registry: string,
+  passportId: string,
+  result: string,
+  jwk: Record<string, unknown>,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
+  return postSelfAuthenticated(
+    registry,
+    passportEvaluationsPath(passportId),
+    { result, jwk },
+    'the evaluation result',
+    options,
+  )
 }
 
 /** POSTs `payload` as JSON with a signed request; the parsed 201 body, or the registry's error. */
@@ -416,4 +462,35 @@ export async function postStatusChange(
     logIndex: json.logIndex,
     alreadyRecorded: false,
   }
+}
+
+/** The `items` list of a registry answer; ERR_TLOG_INVALID when there is none. */
+export function itemsOf(body: unknown): unknown[] {
+  const items = (body as { items?: unknown } | null)?.items
+  if (!Array.isArray(items))
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: 'the registry answered without an items list',
+    })
+  return items
+}
+
+/**
+ * The public JWK of the key that signed a statement (header `kid`): from `--jwk` (the key with
+ * that kid) or from `--key` (its public part). `refusal.code` when --jwk holds no such key.
+ */
+export async function signerPublicJwk(
+  opts: { jwk?: string; key?: string },
+  kid: string,
+  refusal: { code: AccordErrorCode; what: string },
+): Promise<Record<string, unknown>> {
+  if (opts.key !== undefined) return (await fileSigner(opts.key)).publicJwk
+  const keys = await loadPublicKeys(opts.jwk as string)
+  const key = keys.find((k) => k.kid === kid)
+  if (key === undefined)
+    throw new PassportError({
+      code: refusal.code,
+      message: `--jwk ${opts.jwk} holds no key with the ${refusal.what}'s kid ${kid}; give the public key of the key that signed the ${refusal.what}`,
+    })
+  return key as Record<string, unknown>
 }

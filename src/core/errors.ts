@@ -67,6 +67,9 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_INCIDENT_NOT_FOUND'
   | 'ERR_PASSPORT_INCIDENT_INVALID'
   | 'ERR_PASSPORT_INCIDENT_REJECTED'
+  | 'ERR_PASSPORT_EVALUATION_NOT_FOUND'
+  | 'ERR_PASSPORT_EVALUATION_INVALID'
+  | 'ERR_PASSPORT_EVALUATION_REJECTED'
   | 'ERR_CONFIG_BAD_REQUEST'
   | 'ERR_CONFIG_REQUEST_TOO_LARGE'
   | 'ERR_CONFIG_RATE_LIMITED'
@@ -144,7 +147,7 @@ export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   invalidInput:
     'invalid input: a manifest, catalog, evidence, policy, key or passport that is malformed, each problem with file, line, column and fix',
   verificationFailed:
-    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`), a passport, report or request refused by the registry (`publish`, `incident publish`)",
+    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`, `evaluation show`), a passport, report, result or request refused by the registry (`publish`, `incident publish`, `evaluation publish`)",
   io: 'a file, database, registry or log could not be read, written or reached, or a port could not be listened on (`serve`, `demo`)',
   internal: 'internal error: a bug in Accord (please report it with the command and its input)',
 }
@@ -503,7 +506,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.verificationFailed,
     http: 422,
     summary:
-      'The registry verified the passport, endorsement, incident report or status list sent to it and refused it; `reason` gives the verification reason code.',
+      'The registry verified the passport, endorsement, incident report, evaluation result or status list sent to it and refused it; `reason` gives the verification reason code.',
     fix: 'Run `accord verify` on the token locally, fix what the reason names (e.g. re-issue an expired passport) and send it again.',
   },
   ERR_PASSPORT_INCIDENT_NOT_FOUND: {
@@ -526,6 +529,27 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'An incident report does not verify: it was signed by another key than the one given, its signature or claims were altered, it is about another passport, or (with `--follows`) the key is not the one that signed the earlier report.',
     fix: "Check that --jwk is the reporter's public key and --passport the passport the report names; a follow-up must be signed with the key of the initial report. Never edit a signed report: write a follow-up instead.",
+  },
+  ERR_PASSPORT_EVALUATION_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 404,
+    summary:
+      'An evaluation file (`accord evaluation report --file`) or evaluation result file (`accord evaluation show`, `accord evaluation publish`) does not exist or cannot be read.',
+    fix: 'Check the path; examples/border-biometrics/evaluation.yaml is an evaluation file to start from.',
+  },
+  ERR_PASSPORT_EVALUATION_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      "An evaluation file is not well-formed YAML or JSON, has an unknown or missing field, contradicts itself (a threshold's met flag that disagrees with the value, a value outside its confidence interval...) or names an artifact the passport does not commit to; or a file given as an evaluation result is not one.",
+    fix: "Correct each listed field at the line and column given; docs/evaluations.md describes every field. Artifacts are named by a SHA-256 of the passport's artifacts claim. For a result file, give the `.sd-jwt` file `accord evaluation report` wrote.",
+  },
+  ERR_PASSPORT_EVALUATION_REJECTED: {
+    exit: EXIT.verificationFailed,
+    http: 422,
+    summary:
+      'An evaluation result does not verify: it was signed by another key than the one given, its signature or claims were altered, or it is about another passport or an artifact the passport does not commit to.',
+    fix: "Check that --jwk is the evaluator's public key and --passport the passport the result names. Never edit a signed result: sign a new one.",
   },
   ERR_CONFIG_BAD_REQUEST: {
     exit: EXIT.badArgs,

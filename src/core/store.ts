@@ -27,6 +27,7 @@ export type LogEntryKind =
   | 'delegation'
   | 'delegation-withdrawal'
   | 'incident'
+  | 'evaluation'
 
 /** What a delegation authorises; only status changes (revoke, suspend, reinstate) for now. */
 export type DelegationScope = 'status'
@@ -140,6 +141,34 @@ export interface IncidentStored extends IncidentRecord {
 }
 
 /**
+ * An evaluation result about a passport, as the registry stores it: what lists show, read from
+ * the verified token (src/core/evaluation/result.ts).
+ */
+export interface EvaluationRecord {
+  /** The result's `jti` (`urn:uuid:...`). */
+  id: string
+  /** The passport (jti) the result is about. */
+  passportId: string
+  /** RFC 7638 thumbprint of `evaluatorJwk`: the result's header kid. */
+  evaluatorKid: string
+  evaluatorJwk: Record<string, unknown>
+  /** The method's name and version. */
+  method: string
+  /** `performedAt` of the evaluation: a date or date-time. */
+  performedAt: string
+  /** How many metrics; of them, how many have a threshold, and how many of those met it. */
+  metrics: number
+  thresholds: number
+  thresholdsMet: number
+  token: string
+  publishedAt: string
+}
+
+export interface EvaluationStored extends EvaluationRecord {
+  logIndex: number | null
+}
+
+/**
  * An issuer key authorising another key (the delegate) to act for it: with scope `status`, to
  * change the status of the passports issued with `issuerKid`.
  */
@@ -234,11 +263,13 @@ export type RegistryItem =
   | { type: 'delegation'; delegation: DelegationRecord }
   | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
   | { type: 'incident'; incident: IncidentRecord }
+  | { type: 'evaluation'; evaluation: EvaluationRecord }
 
 /**
  * One item of `publishBatch`. The log entry kind follows from the item: `passport`,
  * `endorsement`, or for a status change `revocation` (revoked), `suspension` (suspended) and
- * `reinstatement` (valid again), `delegation`, `delegation-withdrawal` and `incident`. An incident
+ * `reinstatement` (valid again), `delegation`, `delegation-withdrawal`, `incident` and
+ * `evaluation`. An incident
  * report must follow the reports of its incident already stored: sequence 1 first, then the next
  * sequence, from the same reporter key and about the same passport (ERR_STORE_CONFLICT
  * otherwise, checked inside the transaction, so of two concurrent reports with one sequence only
@@ -251,6 +282,7 @@ export type PublishItem =
   | { type: 'delegation'; delegation: DelegationRecord; leaf: PublishLeaf }
   | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal; leaf: PublishLeaf }
   | { type: 'incident'; incident: IncidentRecord; leaf: PublishLeaf }
+  | { type: 'evaluation'; evaluation: EvaluationRecord; leaf: PublishLeaf }
 
 export interface FindPassportsQuery {
   /** Case-insensitive substring of the provider name. */
@@ -315,6 +347,9 @@ export interface RegistryStore {
    * start), in log order, at most `limit` (1 to 1000): the feed partners poll.
    */
   incidentFeed(after: number, limit: number): Promise<IncidentStored[]>
+
+  /** The evaluation results of a passport, oldest first. */
+  listEvaluations(passportId: string): Promise<EvaluationStored[]>
 
   getDelegation(id: string): Promise<DelegationStored | null>
   /** The delegations an issuer key granted, active and withdrawn, oldest first. */

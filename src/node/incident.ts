@@ -5,49 +5,30 @@
  * ERR_PASSPORT_INCIDENT_INVALID (exit 3) when it is not what it should be, with issues naming
  * file, line and column (src/core/incident/parse.ts).
  */
-import { PassportError, type Issue } from '../core/errors.js'
+import type { Issue } from '../core/errors.js'
 import { decodeIncidentReport, MAX_INCIDENT_REPORT_CHARS } from '../core/incident/report.js'
 import type { IncidentReportClaims } from '../core/incident/report.js'
 import { parseIncidentFile, type IncidentFill } from '../core/incident/parse.js'
 import type { Incident } from '../core/incident/schema.js'
-import { decodeUtf8, notUtf8Issue, readBoundedFile } from './fs-safe.js'
+import {
+  fileProblemsError,
+  invalidFileError,
+  readCodedTextFile,
+  type FileErrorCodes,
+} from './coded-file.js'
 
 /** Incident files larger than this are refused before parsing (256 KiB). */
 export const MAX_INCIDENT_FILE_BYTES = 256 * 1024
 
-async function readText(file: string, maxBytes: number, what: string): Promise<string> {
-  const read = await readBoundedFile(file, maxBytes)
-  if (!read.ok) {
-    const { problem } = read
-    if (problem.kind === 'too-large')
-      throw invalid(file, `the ${what} is larger than the ${maxBytes}-byte limit`, [
-        {
-          code: 'too_large',
-          path: [],
-          file,
-          message: `the file is larger than ${maxBytes} bytes`,
-          hint: `check that the right file was given as the ${what}`,
-        },
-      ])
-    throw new PassportError({
-      code: 'ERR_PASSPORT_INCIDENT_NOT_FOUND',
-      message: `${what} ${file} ${problem.why}`,
-      cause: problem.kind === 'unreadable' ? problem.cause : undefined,
-    })
-  }
-  const text = decodeUtf8(read.bytes)
-  if (text === undefined)
-    throw invalid(file, `the ${what} is not valid UTF-8 text`, [notUtf8Issue(file)])
-  return text
+const CODES: FileErrorCodes = {
+  notFound: 'ERR_PASSPORT_INCIDENT_NOT_FOUND',
+  invalid: 'ERR_PASSPORT_INCIDENT_INVALID',
 }
 
-function invalid(file: string, message: string, issues: Issue[] = []): PassportError {
-  return new PassportError({
-    code: 'ERR_PASSPORT_INCIDENT_INVALID',
-    message: `${file}: ${message}`,
-    issues,
-  })
-}
+const readText = (file: string, maxBytes: number, what: string) =>
+  readCodedTextFile(file, maxBytes, what, CODES)
+const invalid = (file: string, message: string, issues: Issue[] = []) =>
+  invalidFileError(file, message, CODES, issues)
 
 /** Reads, parses, fills in and checks the incident file at `file`. */
 export async function readIncidentFile(
@@ -56,17 +37,7 @@ export async function readIncidentFile(
 ): Promise<{ incident: Incident; warnings: Issue[] }> {
   const text = await readText(file, MAX_INCIDENT_FILE_BYTES, 'incident file')
   const parsed = parseIncidentFile(text, file, fill)
-  if (!parsed.ok) {
-    const n = parsed.issues.length
-    const first = parsed.issues[0]
-    const where =
-      first?.line !== undefined ? ` (first at line ${first.line}, column ${first.column ?? 1})` : ''
-    throw invalid(
-      file,
-      `the incident file has ${n} problem${n === 1 ? '' : 's'}${where}`,
-      parsed.issues,
-    )
-  }
+  if (!parsed.ok) throw fileProblemsError(file, 'incident file', parsed.issues, CODES)
   return { incident: parsed.incident, warnings: parsed.warnings }
 }
 

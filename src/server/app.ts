@@ -26,6 +26,7 @@ import { registerPassportRoutes } from './routes/passports.js'
 import { registerStatusListRoutes } from './routes/status-lists.js'
 import { registerEndorsementRoutes } from './routes/endorsements.js'
 import { registerIncidentRoutes } from './routes/incidents.js'
+import { registerEvaluationRoutes } from './routes/evaluations.js'
 import { registerDelegationRoutes } from './routes/delegations.js'
 import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
@@ -320,6 +321,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerStatusListRoutes(app, ctx)
   registerEndorsementRoutes(app, ctx)
   registerIncidentRoutes(app, ctx)
+  registerEvaluationRoutes(app, ctx)
   registerDelegationRoutes(app, ctx)
   registerLogRoutes(app, ctx)
   registerVerifyRoutes(app, ctx)

@@ -11,8 +11,8 @@
  * Two read-only helper routes give the pages what the API lacks:
  * - GET /api/v1/ui/policies: the bundled example policies (name, title, description).
  * - GET /api/v1/ui/passports/:id: a published passport with its claims after disclosure
- *   processing, its Art. 111 status in sentences, its status, endorsements, incident reports and
- *   log index, for display.
+ *   processing, its Art. 111 status in sentences, its status, endorsements, incident reports,
+ *   evaluation results and log index, for display.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -28,6 +28,7 @@ import type { PassportClaims } from '../core/passport/types.js'
 import type { RegistryStore } from '../core/store.js'
 import { packageRoot } from '../node/paths.js'
 import { hasher } from './passport-record.js'
+import { evaluationsOf } from './routes/evaluations.js'
 import { incidentsOf } from './routes/incidents.js'
 import { PassportId } from './schemas.js'
 
@@ -191,6 +192,8 @@ export interface UiPassport {
   endorsements: UiEndorsement[]
   /** Serious-incident reports, by incident (routes/incidents.ts `incidentsOf`). */
   incidents: Awaited<ReturnType<typeof incidentsOf>>
+  /** Evaluation results, oldest first (routes/evaluations.ts `evaluationsOf`). */
+  evaluations: Awaited<ReturnType<typeof evaluationsOf>>
   /** The passport as published, so the page can recompute its log leaf. */
   token: string
 }
@@ -257,6 +260,7 @@ export async function uiPassport(store: RegistryStore, id: string): Promise<UiPa
     legacy: legacyNotes(claims.credentialSubject),
     endorsements: endorsements.map(endorsementView),
     incidents: await incidentsOf(store, id),
+    evaluations: await evaluationsOf(store, id),
     token: stored.token,
   }
 }
@@ -335,7 +339,7 @@ export function registerWeb(app: FastifyInstance, deps: WebDeps): void {
     {
       schema: {
         summary:
-          'A published passport for display: disclosed claims, status, endorsements, incidents, log',
+          'A published passport for display: disclosed claims, status, endorsements, incidents, evaluation results, log',
         tags: ['ui'],
         params: {
           type: 'object',

@@ -434,6 +434,7 @@ describe('reads', () => {
         '/api/v1/passports/{id}',
         '/api/v1/passports/{id}/endorsements',
         '/api/v1/passports/{id}/incidents',
+        '/api/v1/passports/{id}/evaluations',
         '/api/v1/incidents',
         '/api/v1/passports/{id}/status',
         '/api/v1/registry',

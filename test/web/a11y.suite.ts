@@ -101,7 +101,7 @@ const STATES: PageState[] = [
     },
   },
   ...(['border-biometrics', 'public-chatbot'] as ExampleName[]).map((name): PageState => ({
-    name: `passport page, ${name}${name === 'public-chatbot' ? ' (revoked)' : ' (endorsed, with an incident)'}`,
+    name: `passport page, ${name}${name === 'public-chatbot' ? ' (revoked)' : ' (endorsed, with an incident and an evaluation result)'}`,
     url: (h) => passportUrl(h.passports[name].id),
     reach: async (page) => {
       await page.locator('#passport-root[data-ready="true"]').waitFor()

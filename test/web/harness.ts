@@ -12,12 +12,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { calculateJwkThumbprint } from 'jose'
+import { calculateJwkThumbprint, decodeJwt } from 'jose'
 import { chromium, type Browser, type Locator } from 'playwright-core'
 import { buildPassportClaims, subjectIdInput } from '../../src/core/passport/claims.js'
 import { buildEndorsementClaims, signEndorsement } from '../../src/core/passport/endorse.js'
 import { buildIncidentClaims, signIncidentReport } from '../../src/core/incident/report.js'
 import type { Incident } from '../../src/core/incident/schema.js'
+import { buildEvaluationClaims, signEvaluationResult } from '../../src/core/evaluation/result.js'
+import type { Evaluation } from '../../src/core/evaluation/schema.js'
 import { evidenceCommitment } from '../../src/core/passport/evidence-commitment.js'
 import { issuePassport } from '../../src/core/passport/issue.js'
 import { saltGeneratorFrom } from '../../src/core/passport/sd-jwt.js'
@@ -97,8 +99,9 @@ export interface WebHarness {
 /**
  * Starts the registry with the web UI on 127.0.0.1:0 and publishes, in this order: a passport for
  * each bundled example, an endorsement of border-biometrics by the market surveillance authority,
- * the revocation of public-chatbot (also in the issuer's status list), and two reports (initial
- * and follow-up) of a serious incident with border-biometrics (EU AI Act Art. 73).
+ * the revocation of public-chatbot (also in the issuer's status list), two reports (initial
+ * and follow-up) of a serious incident with border-biometrics (EU AI Act Art. 73), and a test
+ * lab's evaluation result about border-biometrics' face-matching model.
  */
 export async function startWebHarness(): Promise<WebHarness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'accord-web-'))
@@ -300,6 +303,69 @@ export async function startWebHarness(): Promise<WebHarness> {
       },
     ])
   }
+
+  // A test lab's evaluation of the face-matching model (signed with the authority's key): one
+  // threshold met, one not. Last, so the entries before it stay as the tests know them.
+  const borderArtifacts = (
+    decodeJwt(border.token.slice(0, border.token.indexOf('~'))) as {
+      credentialSubject: { artifacts: { path: string; sha256: string }[] }
+    }
+  ).credentialSubject.artifacts
+  const evaluation: Evaluation = {
+    evaluator: { id: 'https://lab.example', name: 'Nordic Biometrics Test Lab', role: 'test-lab' },
+    artifacts: [{ path: borderArtifacts[0]!.path, sha256: borderArtifacts[0]!.sha256 }],
+    method: { kind: 'test-suite', name: 'Low-light FPIR protocol', version: '2026.2' },
+    performedAt: iso(NOW - 2 * day).slice(0, 10),
+    metrics: [
+      {
+        name: 'False positive identification rate',
+        group: 'normal illumination',
+        value: 0.0008,
+        threshold: { value: 0.001, higherIsBetter: false, met: true },
+        confidenceInterval: { level: 0.95, lower: 0.0006, upper: 0.001 },
+        relatesTo: 'Art. 15 accuracy metric: False positive identification rate',
+      },
+      {
+        name: 'False positive identification rate',
+        group: 'low illumination',
+        value: 0.0014,
+        threshold: { value: 0.001, higherIsBetter: false, met: false },
+      },
+    ],
+    summary: 'The rate meets the threshold in normal light and misses it below 50 lux.',
+  }
+  const evaluationId = 'urn:uuid:00000000-0000-4000-8000-0000000e7a11'
+  await registry.publish([
+    {
+      type: 'evaluation',
+      evaluation: {
+        id: evaluationId,
+        passportId: border.id,
+        evaluatorKid: authority.signer.kid,
+        evaluatorJwk: authority.signer.publicJwk,
+        method: 'Low-light FPIR protocol 2026.2',
+        performedAt: evaluation.performedAt,
+        metrics: 2,
+        thresholds: 2,
+        thresholdsMet: 1,
+        token: await signEvaluationResult(
+          buildEvaluationClaims({
+            passportDigest: createHash('sha256')
+              .update(border.token.slice(0, border.token.indexOf('~')))
+              .digest('hex'),
+            passportJti: border.id,
+            passportIssuer: ISSUER,
+            subjectId: disclosedSubjectId(border.token),
+            evaluation,
+            issuedAt: NOW - 1800,
+            id: evaluationId,
+          }),
+          authority.signer,
+        ),
+        publishedAt,
+      },
+    },
+  ])
 
   const deps = { store, registry, clock, policiesDir }
   const app = await buildApp({

@@ -101,7 +101,7 @@ export function otherPagesTests(env: WebEnv): void {
       expect(note).toContain('registry.example/accord/log')
       expect(note).toContain('— registry.example/accord/log ')
       const indexes = await attrs(page.locator('#entries tbody tr'), 'data-index')
-      expect(indexes).toEqual(['6', '5', '4', '3', '2', '1', '0'])
+      expect(indexes).toEqual(['7', '6', '5', '4', '3', '2', '1', '0'])
       // Screen readers announce a short status, not the 64-hex root: the root is shown outside
       // every live region.
       const LIVE = '[role="status"], [role="alert"], [role="log"], [aria-live]'
@@ -122,6 +122,8 @@ export function otherPagesTests(env: WebEnv): void {
       // The two incident reports about border-biometrics (harness.ts), each named as such.
       expect(entries).toMatch(/6\s+incident\s+Incident report 2 about urn:uuid:/)
       expect(entries).toMatch(/5\s+incident\s+Incident report 1 about urn:uuid:/)
+      // The test lab's evaluation result about border-biometrics (harness.ts).
+      expect(entries).toMatch(/7\s+evaluation\s+Evaluation result about urn:uuid:/)
       await page.close()
     })
 

@@ -172,6 +172,31 @@ export function passportPageTests(env: WebEnv): void {
       await other.close()
     })
 
+    it('lists the evaluation results with their metrics table and whether each threshold was met', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      const section = page.locator('#evaluations')
+      const text = await section.innerText()
+      expect(text).toContain('Low-light FPIR protocol 2026.2')
+      expect(text).toMatch(/Evaluator\s+Nordic Biometrics Test Lab \(test lab\)/)
+      expect(text).toMatch(/Method\s+test suite/)
+      expect(text).toMatch(/Thresholds met\s+1 of 2/)
+      expect(text).toContain('misses it below 50 lux')
+      const rows = section.locator('table tbody tr')
+      await expect(rows.count()).resolves.toBe(2)
+      const first = await rows.nth(0).innerText()
+      expect(first).toContain('normal illumination')
+      expect(first).toMatch(/Met\s+at most 0\.001/)
+      expect(first).toContain('95%: 0.0006 to 0.001')
+      expect(first).toContain('Art. 15 accuracy metric')
+      expect(await rows.nth(1).innerText()).toMatch(/low illumination\s+0\.0014\s+Not met/)
+      await page.close()
+      const other = await open(harness.passports['police-analytics'].id)
+      await expect(other.locator('#evaluations').innerText()).resolves.toContain(
+        'No evaluation results published to this registry.',
+      )
+      await other.close()
+    })
+
     it('verifies the log inclusion proof in the browser', async () => {
       const page = await open(harness.passports['border-biometrics'].id)
       await expect(page.locator('#inclusion').innerText()).resolves.toContain(

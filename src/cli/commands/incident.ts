@@ -1,24 +1,40 @@
-import { createHash, randomUUID } from 'node:crypto'
-import path from 'node:path'
+import { randomUUID } from 'node:crypto'
 import type { Command } from 'commander'
-import { ConfigError, EXIT, PassportError, StoreError, TlogError } from '../../core/errors.js'
+import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
   signIncidentReport,
   verifyIncidentReport,
   type IncidentReportClaims,
-  type IncidentReportResult,
 } from '../../core/incident/report.js'
 import type { Incident } from '../../core/incident/schema.js'
 import { HARM_POINT } from '../../core/incident/schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
-import { fileSigner, loadPublicKeys } from '../../node/keys.js'
-import { readPassportBinding, readPassportFile } from '../../node/status-store.js'
+import { fileSigner } from '../../node/keys.js'
+import { readPassportBinding } from '../../node/status-store.js'
 import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
-import { postIncidentReport, registryUrl, unexpected } from '../registry-client.js'
+import {
+  besidePassport,
+  checkPublishKeyArgs,
+  printWarnings,
+  type PublishOptions,
+  type ShowOptions,
+  checkVerifyArgs,
+  sha256Hex,
+  verificationView,
+  verifyIfGiven,
+  type StatementNames,
+} from '../statement.js'
+import {
+  itemsOf,
+  postIncidentReport,
+  registryUrl,
+  signerPublicJwk,
+  unexpected,
+} from '../registry-client.js'
 
 interface ReportOptions {
   file: string
@@ -28,13 +44,7 @@ interface ReportOptions {
   json?: boolean
 }
 
-interface ShowOptions {
-  passport?: string
-  jwk?: string
-  json?: boolean
-}
-
-const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
+const REPORT: StatementNames = { noun: 'report', signer: 'reporter' }
 
 /**
  * `accord incident`: serious-incident reports (EU AI Act Art. 73) about one passport's AI system,
@@ -84,10 +94,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         nowSeconds: ctx.io.nowSeconds(),
         ...(follows !== undefined ? { follows } : {}),
       })
-      for (const w of warnings)
-        ctx.io.err(
-          `warning: ${w.file ?? opts.file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`,
-        )
+      printWarnings(ctx, warnings, opts.file)
       const issuedAt = ctx.io.nowSeconds()
       const claims = buildIncidentClaims({
         passportDigest: digest,
@@ -101,10 +108,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       const token = await signIncidentReport(claims, signer)
       const out =
         opts.out ??
-        path.join(
-          path.dirname(passportPath),
-          `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.incident.${described.id.slice(9, 17)}.${described.sequence}.sd-jwt`,
-        )
+        besidePassport(passportPath, `incident.${described.id.slice(9, 17)}.${described.sequence}`)
       await writeFileAtomic(out, token + '\n')
       const deadline = deadlineView(described, ctx.io.nowSeconds())
       if (opts.json)
@@ -135,37 +139,20 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .option('--jwk <file>', "the reporter's public key file (with --passport: verify)")
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (reportPath: string, opts: ShowOptions) => {
-      if ((opts.passport === undefined) !== (opts.jwk === undefined))
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message:
-            'give both --passport and --jwk to verify the report (the passport it is about and the reporter public key), or neither to only show it',
-        })
+      checkVerifyArgs(opts, REPORT)
       const report = await readReportFile(reportPath)
-      let verification: IncidentReportResult | undefined
-      if (opts.passport !== undefined && opts.jwk !== undefined) {
-        const passport = await readPassportFile(opts.passport)
-        verification = await verifyIncidentReport(report.token, {
-          passportIssuerJwt: passport.issuerJwt,
-          reporterKeys: await loadPublicKeys(opts.jwk),
+      const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys) =>
+        verifyIncidentReport(report.token, {
+          passportIssuerJwt,
+          reporterKeys: keys,
           nowSeconds: ctx.io.nowSeconds(),
           sha256: sha256Hex,
-        })
-      }
+        }),
+      )
       // A report that verifies is shown from its verified claims; otherwise as decoded.
       const claims = verification?.claims ?? report.claims
       const cs = claims.credentialSubject
       const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
-      const verified =
-        verification === undefined
-          ? { checked: false as const }
-          : {
-              checked: true as const,
-              valid: verification.valid,
-              reason: verification.reason,
-              message: verification.message,
-            }
-      if (verification !== undefined && !verification.valid) ctx.setExit(EXIT.verificationFailed)
       if (opts.json) {
         printJson(ctx.io, {
           report: reportPath,
@@ -175,7 +162,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
           passport: cs.passport,
           incident: cs.incident,
           deadline,
-          verification: verified,
+          verification: verificationView(verification),
         })
         return
       }
@@ -211,15 +198,13 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .option('--key <file>', "the reporter's private key file, to send its public part")
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (reportPath: string, opts: PublishOptions) => {
-      if ((opts.jwk === undefined) === (opts.key === undefined))
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message:
-            "give the reporter's public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)",
-        })
+      checkPublishKeyArgs(opts, REPORT.signer)
       registryUrl(opts.registry)
       const report = await readReportFile(reportPath)
-      const jwk = await reporterJwk(opts, report.kid)
+      const jwk = await signerPublicJwk(opts, report.kid, {
+        code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+        what: 'report',
+      })
       const cs = report.claims.credentialSubject
       const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
       if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
@@ -314,13 +299,6 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     })
 }
 
-interface PublishOptions {
-  registry: string
-  jwk?: string
-  key?: string
-  json?: boolean
-}
-
 interface ListOptions {
   registry: string
   passport?: string
@@ -347,32 +325,6 @@ interface PassportIncident {
   incident: Incident | null
   deadline: ReportingDeadline | null
   reports: FeedItem[]
-}
-
-function itemsOf(body: unknown): unknown[] {
-  const items = (body as { items?: unknown } | null)?.items
-  if (!Array.isArray(items))
-    throw new TlogError({
-      code: 'ERR_TLOG_INVALID',
-      message: 'the registry answered without an items list',
-    })
-  return items
-}
-
-/** The reporter's public JWK: from --jwk (the key the report's kid names) or from --key. */
-async function reporterJwk(
-  opts: { jwk?: string; key?: string },
-  kid: string,
-): Promise<Record<string, unknown>> {
-  if (opts.key !== undefined) return (await fileSigner(opts.key)).publicJwk
-  const keys = await loadPublicKeys(opts.jwk as string)
-  const key = keys.find((k) => k.kid === kid)
-  if (key === undefined)
-    throw new PassportError({
-      code: 'ERR_PASSPORT_INCIDENT_REJECTED',
-      message: `--jwk ${opts.jwk} holds no key with the report's kid ${kid}; give the public key of the key that signed the report`,
-    })
-  return key as Record<string, unknown>
 }
 
 /** The deadline with, when no authority was notified yet, whether it has passed. */

@@ -9,7 +9,12 @@
  * contradictions of `checkIncident`.
  */
 import type { Issue } from '../errors.js'
-import { parseYamlWithSchema, sortByPosition, type YamlDocumentKind } from '../manifest/parse.js'
+import {
+  orderKeys,
+  parseYamlWithSchema,
+  placeIssues,
+  type YamlDocumentKind,
+} from '../manifest/parse.js'
 import { IncidentFile, checkIncident, type Incident } from './schema.js'
 
 const INCIDENT_DOCUMENT: YamlDocumentKind<typeof IncidentFile> = {
@@ -77,11 +82,11 @@ export function parseIncidentFile(
   if (issues.length > 0)
     return {
       ok: false,
-      issues: sortByPosition(issues.map((i) => ({ ...i, file, ...locator.value(i.path) }))),
+      issues: placeIssues(issues, file, locator),
       warnings: parsed.warnings,
     }
   // Keys in the order of the schema, so the signed claims read the same whatever the file's order.
-  return { ok: true, incident: orderKeys(incident), warnings: parsed.warnings }
+  return { ok: true, incident: orderKeys(incident, ORDER), warnings: parsed.warnings }
 }
 
 const ORDER: readonly (keyof Incident)[] = [
@@ -101,9 +106,3 @@ const ORDER: readonly (keyof Incident)[] = [
   'status',
   'authoritiesNotified',
 ]
-
-function orderKeys(incident: Incident): Incident {
-  const out: Record<string, unknown> = {}
-  for (const key of ORDER) if (incident[key] !== undefined) out[key] = incident[key]
-  return out as Incident
-}

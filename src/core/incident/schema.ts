@@ -20,6 +20,7 @@ import { isCalendarDate } from '../dates.js'
 import type { Issue } from '../errors.js'
 import { EU_MEMBER_STATES, countryHint } from '../iso-3166.js'
 import { bidiIssues } from '../bidi.js'
+import { URN_UUID } from '../passport/bound-token.js'
 
 export const REPORT_KINDS = ['initial', 'follow-up', 'final'] as const
 export type ReportKind = (typeof REPORT_KINDS)[number]
@@ -74,8 +75,7 @@ export const MAX_ACTION_CHARS = 2000
 
 const text = z.string().trim().min(1)
 
-/** `urn:uuid:` followed by an RFC 9562 UUID (any version), lowercase or uppercase hex. */
-export const URN_UUID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export { URN_UUID }
 const urnUuid = z
   .string()
   .regex(URN_UUID, { message: 'expected a urn:uuid: identifier such as urn:uuid:3f0c...' })
@@ -92,7 +92,8 @@ const dateTime = z.string().refine(isDateTime, {
     'expected an RFC 3339 date-time with a time zone, e.g. 2027-03-04T09:30:00Z or 2027-03-04T10:30:00+01:00',
 })
 
-const dateOrDateTime = z.string().refine((v) => isCalendarDate(v) || isDateTime(v), {
+/** A date or a date-time (shared with evaluation results: ../evaluation/schema.ts). */
+export const dateOrDateTime = z.string().refine((v) => isCalendarDate(v) || isDateTime(v), {
   message:
     'expected a date (YYYY-MM-DD) or an RFC 3339 date-time with a time zone, e.g. 2027-03-04 or 2027-03-04T09:30:00Z',
 })
@@ -158,7 +159,7 @@ export const IncidentFile = z.strictObject({
 export type IncidentFile = z.infer<typeof IncidentFile>
 
 /** Milliseconds since the epoch of a date-time, or of the start (UTC) of a date. */
-function instant(value: string): number {
+export function instant(value: string): number {
   return Date.parse(isCalendarDate(value) ? `${value}T00:00:00Z` : value)
 }
 

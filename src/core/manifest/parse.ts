@@ -354,6 +354,25 @@ function keyText(key: unknown): string {
   return String(key)
 }
 
+/** Issues found after parsing, placed in `file` by `locator` and sorted by position. */
+export function placeIssues(
+  issues: readonly Omit<Issue, 'file'>[],
+  file: string,
+  locator: YamlLocator,
+): Issue[] {
+  return sortByPosition(issues.map((i) => ({ ...i, file, ...locator.value(i.path) })))
+}
+
+/**
+ * `value` with its keys in `order` (undefined ones left out), so what is signed from a file reads
+ * the same whatever the order of the file's keys.
+ */
+export function orderKeys<T extends object>(value: T, order: readonly (keyof T)[]): T {
+  const out: Partial<T> = {}
+  for (const key of order) if (value[key] !== undefined) out[key] = value[key]
+  return out as T
+}
+
 /** Orders issues by line, then column, keeping the original order for ties. */
 export function sortByPosition(issues: Issue[]): Issue[] {
   return issues

@@ -18,6 +18,9 @@ export const ENDORSEMENT_VCT = 'https://accord.dev/vct/ai-regulatory-passport-en
 /** Type and SD-JWT VC type of a serious-incident report (EU AI Act Art. 73): src/core/incident/. */
 export const INCIDENT_REPORT_TYPE = 'AIIncidentReport'
 export const INCIDENT_REPORT_VCT = 'https://accord.dev/vct/ai-incident-report/v1'
+/** Type and SD-JWT VC type of an evaluation result: src/core/evaluation/. */
+export const EVALUATION_RESULT_TYPE = 'AIEvaluationResult'
+export const EVALUATION_RESULT_VCT = 'https://accord.dev/vct/ai-evaluation-result/v1'
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2'
 export const ACCORD_CONTEXT = 'https://accord.dev/ns/passport/v1'
 /** JOSE `typ` of the issuer-signed JWT. */

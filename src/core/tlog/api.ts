@@ -67,6 +67,11 @@ export function passportIncidentsPath(id: string): string {
   return `${passportPath(id)}/incidents`
 }
 
+/** `/api/v1/passports/<id>/evaluations` (GET the results, POST one), with the id escaped. */
+export function passportEvaluationsPath(id: string): string {
+  return `${passportPath(id)}/evaluations`
+}
+
 /** `/api/v1/passports/<id>`, with the id escaped. */
 export function passportPath(id: string): string {
   return `${LOG_API.passports}/${encodeURIComponent(id)}`

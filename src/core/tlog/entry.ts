@@ -19,6 +19,7 @@ import { issuerJwtOf } from '../passport/endorse.js'
 import type {
   DelegationRecord,
   EndorsementRecord,
+  EvaluationRecord,
   IncidentRecord,
   LogEntryKind,
   PassportRecord,
@@ -109,6 +110,22 @@ export interface IncidentEntry {
   tokenSha256: string
 }
 
+/**
+ * An evaluation result about a passport. Every field is read off the result token itself (its
+ * jti, the passport jti it binds to, its header kid, and the SHA-256 of its JWT), so anyone
+ * holding the result recomputes the leaf.
+ */
+export interface EvaluationEntry {
+  v: 1
+  kind: 'evaluation'
+  /** The result's `jti`. */
+  id: string
+  passportId: string
+  evaluatorKid: string
+  /** Lowercase hex SHA-256 of the result's issuer-signed JWT. */
+  tokenSha256: string
+}
+
 export type TlogEntry =
   | PassportEntry
   | StatusEntry
@@ -116,6 +133,7 @@ export type TlogEntry =
   | DelegationEntry
   | DelegationWithdrawalEntry
   | IncidentEntry
+  | EvaluationEntry
 
 const STATUS_KIND: Record<PassportStatus, StatusEntry['kind']> = {
   revoked: 'revocation',
@@ -177,6 +195,14 @@ const EntrySchema = z.discriminatedUnion('kind', [
     passportId: text,
     reporterKid: text,
     sequence: z.int().min(1),
+    tokenSha256: z.string().regex(HEX64),
+  }),
+  z.strictObject({
+    v: z.literal(1),
+    kind: z.literal('evaluation'),
+    id: text,
+    passportId: text,
+    evaluatorKid: text,
     tokenSha256: z.string().regex(HEX64),
   }),
 ])
@@ -251,6 +277,24 @@ export function incidentEntry(
 }
 
 /**
+ * The header kid and the claims of a self-authenticating statement (incident report, evaluation
+ * result), decoded WITHOUT verifying it; undefined when its JWT does not decode.
+ */
+function decodeStatement(
+  token: string,
+): { kid: unknown; claims: Record<string, unknown> } | undefined {
+  const jwt = issuerJwtOf(token)
+  try {
+    return {
+      kid: decodeProtectedHeader(jwt).kid,
+      claims: decodeJwt(jwt) as Record<string, unknown>,
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The log entry an incident report must have, computed from the report token alone (without
  * verifying it: the caller verifies the report separately; this only says which leaf to find).
  */
@@ -258,15 +302,10 @@ export function incidentEntryFromToken(
   token: string,
   sha256: Sha256Fn,
 ): { ok: true; entry: IncidentEntry } | { ok: false; message: string } {
-  const jwt = issuerJwtOf(token)
-  let kid: unknown
-  let claims: Record<string, unknown>
-  try {
-    kid = decodeProtectedHeader(jwt).kid
-    claims = decodeJwt(jwt) as Record<string, unknown>
-  } catch {
+  const decoded = decodeStatement(token)
+  if (decoded === undefined)
     return { ok: false, message: 'the report is not a compact JWS whose JWT decodes' }
-  }
+  const { kid, claims } = decoded
   const cs = claims.credentialSubject as
     { passport?: { jti?: unknown }; incident?: { id?: unknown; sequence?: unknown } } | undefined
   const passportId = cs?.passport?.jti
@@ -289,6 +328,43 @@ export function incidentEntryFromToken(
       { id: claims.jti, incidentId, passportId, reporterKid: kid, sequence, token },
       sha256,
     ),
+  }
+}
+
+/** The log entry of an evaluation result; `sha256` hashes the result's issuer-signed JWT. */
+export function evaluationEntry(
+  record: Pick<EvaluationRecord, 'id' | 'passportId' | 'evaluatorKid' | 'token'>,
+  sha256: Sha256Fn,
+): EvaluationEntry {
+  return {
+    v: 1,
+    kind: 'evaluation',
+    id: record.id,
+    passportId: record.passportId,
+    evaluatorKid: record.evaluatorKid,
+    tokenSha256: toHex(sha256(new TextEncoder().encode(issuerJwtOf(record.token)))),
+  }
+}
+
+/**
+ * The log entry an evaluation result must have, computed from the result token alone (without
+ * verifying it: the caller verifies the result separately; this only says which leaf to find).
+ */
+export function evaluationEntryFromToken(
+  token: string,
+  sha256: Sha256Fn,
+): { ok: true; entry: EvaluationEntry } | { ok: false; message: string } {
+  const decoded = decodeStatement(token)
+  if (decoded === undefined)
+    return { ok: false, message: 'the result is not a compact JWS whose JWT decodes' }
+  const { kid, claims } = decoded
+  const passportId = (claims.credentialSubject as { passport?: { jti?: unknown } } | undefined)
+    ?.passport?.jti
+  if (typeof claims.jti !== 'string' || typeof kid !== 'string' || typeof passportId !== 'string')
+    return { ok: false, message: 'the result lacks jti, kid or passport jti' }
+  return {
+    ok: true,
+    entry: evaluationEntry({ id: claims.jti, passportId, evaluatorKid: kid, token }, sha256),
   }
 }
 

@@ -121,6 +121,7 @@ const ALREADY_STORED: Readonly<Record<string, string>> = {
     'an active delegation of this scope from this issuer to this delegate is already in the registry',
   status_lists_pkey: 'a status list with this id is already in the registry',
   incident_reports_pkey: 'an incident report with this id is already in the registry',
+  evaluation_results_pkey: 'an evaluation result with this id is already in the registry',
   incident_reports_incident_id_sequence_key:
     'a report with this sequence number of the incident is already in the registry (another report took it first): publish this one with the next sequence',
 }

@@ -27,6 +27,8 @@ import type {
   FindPassportsQuery,
   IncidentRecord,
   IncidentStored,
+  EvaluationRecord,
+  EvaluationStored,
   FindPassportsResult,
   LogEntry,
   LogEntryInput,
@@ -54,6 +56,7 @@ const KINDS: readonly LogEntryKind[] = [
   'delegation',
   'delegation-withdrawal',
   'incident',
+  'evaluation',
 ]
 const STATUSES: readonly PassportStatus[] = ['valid', 'revoked', 'suspended']
 const STATUS_KIND: Record<PassportStatus, LogEntryKind> = {
@@ -77,6 +80,9 @@ const DELEGATION_COLUMNS = `id, issuer_kid, delegate_kid, delegate_jwk, scope, n
 
 const INCIDENT_COLUMNS = `id, incident_id, passport_id, reporter_kid, reporter_jwk, sequence,
   report_kind, serious, status, token, published_at, log_index`
+
+const EVALUATION_COLUMNS = `id, passport_id, evaluator_kid, evaluator_jwk, method, performed_at,
+  metrics, thresholds, thresholds_met, token, published_at, log_index`
 
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
   provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, status,
@@ -306,6 +312,17 @@ export class SqlStore implements RegistryStore {
     return rows.map(toIncident)
   }
 
+  async listEvaluations(passportId: string): Promise<EvaluationStored[]> {
+    const rows = await this.#run('list evaluation results', () =>
+      this.#db.query(
+        `SELECT ${EVALUATION_COLUMNS} FROM evaluation_results
+         WHERE passport_id = $1 ORDER BY published_at, log_index, id`,
+        [passportId],
+      ),
+    )
+    return rows.map(toEvaluation)
+  }
+
   async getDelegation(id: string): Promise<DelegationStored | null> {
     const rows = await this.#run('get delegation', () =>
       this.#db.query(`SELECT ${DELEGATION_COLUMNS} FROM delegations WHERE id = $1`, [id]),
@@ -478,6 +495,7 @@ export class SqlStore implements RegistryStore {
       else if (item.type === 'delegation') checkTime(item.delegation.createdAt, where)
       else if (item.type === 'delegation-withdrawal') checkTime(item.withdrawal.at, where)
       else if (item.type === 'incident') checkTime(item.incident.publishedAt, where)
+      else if (item.type === 'evaluation') checkEvaluationRecord(item.evaluation, where)
       else throw new TypeError(`${where}: unknown type`)
       const entry = { ...item.leaf, kind: itemKind(item) }
       checkEntry(entry, where)
@@ -513,6 +531,7 @@ export class SqlStore implements RegistryStore {
             await insertEndorsements(tx, run.map(endorsementOf), indexes)
           else if (type === 'delegation') await insertDelegations(tx, run, indexes)
           else if (type === 'incident') await insertIncidents(tx, run, indexes)
+          else if (type === 'evaluation') await insertEvaluations(tx, run, indexes)
           else await withdrawDelegations(tx, run, indexes)
           i = j
         }
@@ -557,6 +576,7 @@ function itemKind(item: PublishItem): LogEntryKind {
   if (item.type === 'delegation') return 'delegation'
   if (item.type === 'delegation-withdrawal') return 'delegation-withdrawal'
   if (item.type === 'incident') return 'incident'
+  if (item.type === 'evaluation') return 'evaluation'
   return STATUS_KIND[item.change.status]
 }
 
@@ -1004,6 +1024,68 @@ async function withdrawDelegations(
           ? `delegation ${w.id} is not to key ${w.delegateKid}`
           : `delegation ${w.id} is already withdrawn`,
     })
+  }
+}
+
+/** Throws TypeError when an evaluation record's counts or time do not fit the table. */
+function checkEvaluationRecord(r: EvaluationRecord, where: string): void {
+  checkTime(r.publishedAt, where)
+  const counts = [r.metrics, r.thresholds, r.thresholdsMet]
+  if (
+    !counts.every((n) => Number.isSafeInteger(n) && n >= 0) ||
+    r.metrics < 1 ||
+    r.thresholds > r.metrics ||
+    r.thresholdsMet > r.thresholds
+  )
+    throw new TypeError(
+      `${where}: an evaluation has at least one metric, at most one threshold each, and at most as many thresholds met as thresholds`,
+    )
+}
+
+/** Inserts evaluation results one by one (they are few). */
+async function insertEvaluations(
+  tx: Queryable,
+  items: readonly PublishItem[],
+  logIndexes: readonly number[],
+): Promise<void> {
+  for (const [i, item] of items.entries()) {
+    if (item.type !== 'evaluation') throw new TypeError('expected an evaluation item')
+    const r: EvaluationRecord = item.evaluation
+    await tx.query(
+      `INSERT INTO evaluation_results (${EVALUATION_COLUMNS})
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::bigint)`,
+      [
+        r.id,
+        r.passportId,
+        r.evaluatorKid,
+        JSON.stringify(r.evaluatorJwk),
+        r.method,
+        r.performedAt,
+        r.metrics,
+        r.thresholds,
+        r.thresholdsMet,
+        r.token,
+        r.publishedAt,
+        String(logIndexes[i]),
+      ],
+    )
+  }
+}
+
+function toEvaluation(r: Row): EvaluationStored {
+  return {
+    id: String(r.id),
+    passportId: String(r.passport_id),
+    evaluatorKid: String(r.evaluator_kid),
+    evaluatorJwk: r.evaluator_jwk as Record<string, unknown>,
+    method: String(r.method),
+    performedAt: String(r.performed_at),
+    metrics: Number(r.metrics),
+    thresholds: Number(r.thresholds),
+    thresholdsMet: Number(r.thresholds_met),
+    token: String(r.token),
+    publishedAt: iso(r.published_at),
+    logIndex: numOrNull(r.log_index),
   }
 }
 

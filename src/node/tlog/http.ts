@@ -14,6 +14,7 @@ import {
   entriesPath,
   inclusionProofPath,
   type EntryResponse,
+  passportEvaluationsPath,
   passportIncidentsPath,
   passportPath,
   RegistryInfoResponseSchema,
@@ -175,6 +176,19 @@ export async function fetchPassportIncidents(
 ): Promise<unknown> {
   const text = await get(base, passportIncidentsPath(id), options, true, 'the registry')
   return text === null ? null : json(text, 'incident list')
+}
+
+/**
+ * The evaluation results of passport `id` (`GET /api/v1/passports/:id/evaluations`), or null
+ * when the registry does not hold the passport; untrusted JSON.
+ */
+export async function fetchPassportEvaluations(
+  base: string,
+  id: string,
+  options: LogHttpOptions = {},
+): Promise<unknown> {
+  const text = await get(base, passportEvaluationsPath(id), options, true, 'the registry')
+  return text === null ? null : json(text, 'evaluation list')
 }
 
 /** Incident reports of every passport after log index `after` (`GET /api/v1/incidents`). */

@@ -35,6 +35,7 @@ import {
   delegationWithdrawalEntry,
   encodeEntryText,
   endorsementEntry,
+  evaluationEntry,
   incidentEntry,
   passportEntry,
   passportEntryFromSdJwt,
@@ -199,6 +200,8 @@ export function registryEntry(item: RegistryItem, sha256: Sha256Fn = nodeSha256)
       return delegationWithdrawalEntry(item.withdrawal)
     case 'incident':
       return incidentEntry(item.incident, sha256)
+    case 'evaluation':
+      return evaluationEntry(item.evaluation, sha256)
     default:
       throw new TypeError('publish: unknown item type')
   }
@@ -212,6 +215,7 @@ function toPublishItem(item: RegistryItem, payload: string, hash: Uint8Array): P
   if (item.type === 'delegation-withdrawal')
     return { type: 'delegation-withdrawal', withdrawal: item.withdrawal, leaf }
   if (item.type === 'incident') return { type: 'incident', incident: item.incident, leaf }
+  if (item.type === 'evaluation') return { type: 'evaluation', evaluation: item.evaluation, leaf }
   return { type: 'endorsement', endorsement: item.endorsement, leaf }
 }
 

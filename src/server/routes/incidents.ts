@@ -38,7 +38,7 @@ function claimsOf(stored: IncidentStored): IncidentReportClaims | undefined {
 }
 
 /** A decoded claim object passed through as is; null when a stored token does not decode. */
-const AnyObject = { type: ['object', 'null'], additionalProperties: true } as const
+export const AnyObject = { type: ['object', 'null'], additionalProperties: true } as const
 
 const ReportItem = {
   type: 'object',

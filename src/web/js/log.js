@@ -25,6 +25,8 @@ function describe(entry) {
     return ['Endorsement of ', link, ' by key ', h('code', {}, e.endorserKid)]
   if (e.kind === 'incident')
     return [`Incident report ${e.sequence} about `, link, ' by key ', h('code', {}, e.reporterKid)]
+  if (e.kind === 'evaluation')
+    return ['Evaluation result about ', link, ' by key ', h('code', {}, e.evaluatorKid)]
   if (e.kind === 'delegation')
     return [
       'Issuer key ',

@@ -488,6 +488,154 @@ function incidents(p) {
   )
 }
 
+const words = (text) => text.replace(/-/g, ' ')
+
+/** Whether a metric met its threshold, as a badge; a dash when it has none. */
+function thresholdCell(m) {
+  const t = m.threshold
+  if (!t) return h('td', {}, '—')
+  const unit = m.unit ? ` ${m.unit}` : ''
+  return h(
+    'td',
+    {},
+    h(
+      'span',
+      { class: `badge ${t.met ? 'outcome-pass' : 'outcome-fail'}` },
+      t.met ? 'Met' : 'Not met',
+    ),
+    ` ${t.higherIsBetter ? 'at least' : 'at most'} ${t.value}${unit}`,
+  )
+}
+
+function metricsTable(e, n) {
+  return scrollable(
+    h(
+      'table',
+      { id: `evaluation-${n + 1}-metrics` },
+      h('caption', {}, `Metrics of ${e.method.name}`),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Metric', 'Group', 'Value', 'Threshold', 'Confidence interval', 'Relates to'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        e.metrics.map((m) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, m.name),
+            h('td', {}, m.group ?? '—'),
+            h('td', { class: 'num' }, `${m.value}${m.unit ? ` ${m.unit}` : ''}`),
+            thresholdCell(m),
+            h(
+              'td',
+              {},
+              m.confidenceInterval
+                ? `${Math.round(m.confidenceInterval.level * 1000) / 10}%: ${m.confidenceInterval.lower} to ${m.confidenceInterval.upper}`
+                : '—',
+            ),
+            h('td', {}, m.relatesTo ?? '—'),
+          ),
+        ),
+      ),
+    ),
+  )
+}
+
+function evaluations(p) {
+  if (!p.evaluations || p.evaluations.length === 0)
+    return h('p', {}, 'No evaluation results published to this registry.')
+  return h(
+    'ul',
+    { class: 'evaluations' },
+    p.evaluations.map((r, n) => {
+      const e = r.evaluation
+      const headingId = `evaluation-${n + 1}-heading`
+      if (!e)
+        return h('li', {}, h('h3', { id: headingId }, `Evaluation result ${r.id}`), 'Unreadable.')
+      const dataset = e.method.dataset
+      return h(
+        'li',
+        {},
+        h('h3', { id: headingId }, `${e.method.name} ${e.method.version}`),
+        h('blockquote', {}, e.summary),
+        facts([
+          ['Evaluator', `${e.evaluator.name} (${words(e.evaluator.role)})`],
+          ['Method', words(e.method.kind)],
+          ['Performed', formatDate(e.performedAt)],
+          [
+            'Thresholds met',
+            r.thresholds > 0 ? `${r.thresholdsMet} of ${r.thresholds}` : 'No thresholds stated',
+          ],
+          [
+            'Model files',
+            h(
+              'span',
+              {},
+              e.artifacts.map((a, i) => [
+                i > 0 ? ', ' : '',
+                a.path ? `${a.path} ` : '',
+                h('code', {}, a.sha256),
+              ]),
+            ),
+          ],
+          [
+            'Dataset',
+            dataset
+              ? h(
+                  'span',
+                  {},
+                  dataset.name,
+                  dataset.sha256 ? [' ', h('code', {}, dataset.sha256)] : '',
+                )
+              : '',
+          ],
+          ['Standards', (e.method.standards ?? []).join(', ')],
+          [
+            'Reports',
+            e.reports?.length
+              ? h(
+                  'span',
+                  {},
+                  e.reports.map((x, i) => [
+                    i > 0 ? '; ' : '',
+                    x.title,
+                    ' ',
+                    h('code', {}, x.sha256),
+                  ]),
+                )
+              : '',
+          ],
+          [
+            'Published',
+            h(
+              'span',
+              {},
+              formatDate(r.publishedAt),
+              h(
+                'span',
+                { class: 'hint' },
+                ' key ',
+                h('code', {}, r.evaluatorKid),
+                r.logIndex !== null ? `, log entry #${r.logIndex}` : '',
+              ),
+            ),
+          ],
+        ]),
+        metricsTable(e, n),
+      )
+    }),
+  )
+}
+
 async function logInclusion(p, target) {
   if (p.logIndex === null) {
     replace(target, h('p', {}, 'This passport was stored without a log entry.'))
@@ -572,6 +720,7 @@ async function main() {
     section('artifacts', 'Model files', artifacts(s)),
     section('endorsements', 'Endorsements', endorsements(p)),
     section('incidents', 'Incidents', incidents(p)),
+    section('evaluations', 'Evaluation results', evaluations(p)),
     section('log-inclusion', 'Transparency log', logTarget),
   )
   await logInclusion(p, logTarget)

@@ -8,6 +8,8 @@ import {
   entryLeafHash,
   incidentEntry,
   incidentEntryFromToken,
+  evaluationEntry,
+  evaluationEntryFromToken,
   parseEntry,
   passportEntry,
   passportEntryFromJwt,
@@ -128,6 +130,27 @@ describe('log entries', () => {
     expect(incidentEntryFromToken(`${jwt}~`, sha256)).toEqual({ ok: true, entry: e })
     expect(incidentEntryFromToken('a.b.c~', sha256).ok).toBe(false)
     expect(parseEntry(encodeEntryText({ ...e, sequence: 0 })).ok).toBe(false)
+  })
+
+  it('encodes an evaluation entry, and recomputes it from the result token alone', () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const jwt = `${b64({ alg: 'EdDSA', kid: 'ek' })}.${b64({
+      jti: 'urn:uuid:e1',
+      credentialSubject: { passport: { jti: p.id }, evaluation: {} },
+    })}.c2ln`
+    const e = evaluationEntry(
+      { id: 'urn:uuid:e1', passportId: p.id, evaluatorKid: 'ek', token: `${jwt}~` },
+      sha256,
+    )
+    expect(encodeEntryText(e)).toBe(
+      `{"evaluatorKid":"ek","id":"urn:uuid:e1","kind":"evaluation","passportId":"${p.id}","tokenSha256":"${toHex(sha256(new TextEncoder().encode(jwt)))}","v":1}`,
+    )
+    expect(parseEntry(encodeEntry(e))).toEqual({ ok: true, entry: e })
+    expect(evaluationEntryFromToken(`${jwt}~`, sha256)).toEqual({ ok: true, entry: e })
+    expect(evaluationEntryFromToken('a.b.c~', sha256).ok).toBe(false)
+    const noKid = `${b64({ alg: 'EdDSA' })}.${jwt.split('.')[1]}.c2ln~`
+    expect(evaluationEntryFromToken(noKid, sha256)).toMatchObject({ ok: false })
+    expect(parseEntry(encodeEntryText({ ...e, tokenSha256: 'x' })).ok).toBe(false)
   })
 
   it('parses only canonical v1 entries', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { AccordError } from '../../../src/core/errors.js'
 import type {
+  EvaluationRecord,
   IncidentRecord,
   LogEntryInput,
   PassportRecord,
@@ -542,6 +543,73 @@ export function storeSuite(name: string, target: StoreTarget): void {
           1, 2,
         ])
         expect(await store.logSize()).toBe(3)
+      })
+    })
+
+    describe('evaluation results', () => {
+      const result = (id: string, over: Partial<EvaluationRecord> = {}): EvaluationRecord => ({
+        id,
+        passportId: passport(1).id,
+        evaluatorKid: 'ek',
+        evaluatorJwk: { kty: 'OKP', crv: 'Ed25519', x: 'abc' },
+        method: 'Border FMR protocol 2027.1',
+        performedAt: '2027-03-01',
+        metrics: 6,
+        thresholds: 5,
+        thresholdsMet: 2,
+        token: `evaluation-${id}`,
+        publishedAt: at(3),
+        ...over,
+      })
+      const item = (r: EvaluationRecord): PublishItem => ({
+        type: 'evaluation',
+        evaluation: r,
+        leaf: { payload: r.id, leafHash: leafHash(r.id) },
+      })
+
+      it('are stored with their log entries and listed per passport, oldest first', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
+        await store.publishBatch([item(result('e2', { publishedAt: at(7) }))])
+        await store.publishBatch([
+          item(result('e1', { publishedAt: at(5) })),
+          item(result('o1', { passportId: passport(2).id, performedAt: '2027-03-02T10:00:00Z' })),
+        ])
+        const listed = await store.listEvaluations(passport(1).id)
+        expect(listed.map((r) => [r.id, r.logIndex])).toEqual([
+          ['e1', 3],
+          ['e2', 2],
+        ])
+        expect(listed[1]).toEqual({ ...result('e2', { publishedAt: at(7) }), logIndex: 2 })
+        expect((await store.listEvaluations(passport(2).id))[0]?.performedAt).toBe(
+          '2027-03-02T10:00:00Z',
+        )
+        expect((await store.getEntries(2, 5)).map((e) => e.kind)).toEqual([
+          'evaluation',
+          'evaluation',
+          'evaluation',
+        ])
+        expect(await store.listEvaluations(passport(3).id)).toEqual([])
+      })
+
+      it('refuses a result twice, about an unknown passport, or with more met than thresholds, storing nothing', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1))])
+        await store.publishBatch([item(result('e1'))])
+        const size = await store.logSize()
+        await expectCode(store.publishBatch([item(result('e1'))]), 'ERR_STORE_CONFLICT')
+        await expectCode(
+          store.publishBatch([item(result('e2', { passportId: 'urn:uuid:none' }))]),
+          'ERR_STORE_NOT_FOUND',
+        )
+        await expect(
+          store.publishBatch([item(result('e3', { thresholds: 1, thresholdsMet: 2 }))]),
+        ).rejects.toBeInstanceOf(TypeError)
+        await expect(store.publishBatch([item(result('e4', { metrics: 0 }))])).rejects.toThrow(
+          /at least one metric/,
+        )
+        expect(await store.logSize()).toBe(size)
+        expect((await store.listEvaluations(passport(1).id)).map((r) => r.id)).toEqual(['e1'])
       })
     })
 

@@ -1,0 +1,108 @@
+/**
+ * What `accord incident` and `accord evaluation` share for their signed statements about a
+ * passport: `show`'s optional verification (both --passport and --jwk, or neither), its JSON view
+ * and exit code, and `publish`'s choice of --jwk or --key.
+ */
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import type { TrustedJwk } from '../core/passport/status.js'
+import { ConfigError, EXIT, type Issue } from '../core/errors.js'
+import { loadPublicKeys } from '../node/keys.js'
+import { readPassportFile } from '../node/status-store.js'
+import type { Ctx } from './common.js'
+
+export const sha256Hex = (data: Uint8Array | string) =>
+  createHash('sha256').update(data).digest('hex')
+
+/** Names in the messages: `report` and `reporter`, `result` and `evaluator`. */
+export interface StatementNames {
+  noun: string
+  signer: string
+}
+
+interface Verdict {
+  valid: boolean
+  reason: string
+  message: string
+}
+
+/** `show`: both --passport and --jwk, or neither, else ERR_CONFIG_BAD_ARGS (before reading). */
+export function checkVerifyArgs(
+  opts: { passport?: string; jwk?: string },
+  names: StatementNames,
+): void {
+  if ((opts.passport === undefined) !== (opts.jwk === undefined))
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `give both --passport and --jwk to verify the ${names.noun} (the passport it is about and the ${names.signer} public key), or neither to only show it`,
+    })
+}
+
+/**
+ * `show`'s verification: undefined without --passport and --jwk; with both, `verify` given the
+ * passport's issuer-signed JWT and the public keys, and exit 4 when it does not verify.
+ * ERR_CONFIG_BAD_ARGS when only one of the two is given.
+ */
+export async function verifyIfGiven<R extends Verdict>(
+  opts: { passport?: string; jwk?: string },
+  names: StatementNames,
+  ctx: Ctx,
+  verify: (passportIssuerJwt: string, keys: TrustedJwk[]) => Promise<R>,
+): Promise<R | undefined> {
+  checkVerifyArgs(opts, names)
+  if (opts.passport === undefined || opts.jwk === undefined) return undefined
+  const passport = await readPassportFile(opts.passport)
+  const verification = await verify(passport.issuerJwt, await loadPublicKeys(opts.jwk))
+  if (!verification.valid) ctx.setExit(EXIT.verificationFailed)
+  return verification
+}
+
+/** The `verification` member of `show --json`. */
+export function verificationView(verification: Verdict | undefined) {
+  return verification === undefined
+    ? { checked: false as const }
+    : {
+        checked: true as const,
+        valid: verification.valid,
+        reason: verification.reason,
+        message: verification.message,
+      }
+}
+
+/** `publish`: exactly one of --jwk and --key, else ERR_CONFIG_BAD_ARGS. */
+export function checkPublishKeyArgs(opts: { jwk?: string; key?: string }, signer: string): void {
+  if ((opts.jwk === undefined) === (opts.key === undefined))
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `give the ${signer}'s public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)`,
+    })
+}
+
+/** `show`'s options. */
+export interface ShowOptions {
+  passport?: string
+  jwk?: string
+  json?: boolean
+}
+
+/** `publish`'s options. */
+export interface PublishOptions {
+  registry: string
+  jwk?: string
+  key?: string
+  json?: boolean
+}
+
+/** The warnings of a file read, each `warning: file:line:column: message` on stderr. */
+export function printWarnings(ctx: Ctx, warnings: readonly Issue[], file: string): void {
+  for (const w of warnings)
+    ctx.io.err(`warning: ${w.file ?? file}:${w.line ?? 1}:${w.column ?? 1}: ${w.message}\n`)
+}
+
+/** Where a statement is written by default: next to the passport, `<passport>.<suffix>.sd-jwt`. */
+export function besidePassport(passportPath: string, suffix: string): string {
+  return path.join(
+    path.dirname(passportPath),
+    `${path.basename(passportPath).replace(/\.[^.]*$/, '')}.${suffix}.sd-jwt`,
+  )
+}

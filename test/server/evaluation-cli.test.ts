@@ -1,0 +1,114 @@
+/**
+ * `accord evaluation publish` and `accord evaluation list` against a running registry (`accord
+ * serve` on a free port), with a result written by `accord evaluation report`.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import { EXAMPLES, issuedExample, run } from '../cli/helpers.js'
+
+const EXAMPLE = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
+
+let server: RunningServer
+let p: (...parts: string[]) => string
+let passportId: string
+let signed: string
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'accord-evaluation-registry-'))
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: path.join(dir, 'registry'),
+    logLevel: 'silent',
+    env: {},
+  })
+  p = await issuedExample('border-biometrics', ['issuer', 'lab', 'other'])
+  const pub = await run([
+    'publish',
+    p('passport.sd-jwt'),
+    '--registry',
+    server.url,
+    '--key',
+    p('keys', 'issuer.private.jwk.json'),
+    '--json',
+  ])
+  if (pub.code !== 0) throw new Error(pub.stdout + pub.stderr)
+  passportId = pub.json().id
+  signed = p('result.sd-jwt')
+  const r = await run([
+    'evaluation',
+    'report',
+    p('passport.sd-jwt'),
+    '--file',
+    EXAMPLE,
+    '--key',
+    p('keys', 'lab.private.jwk.json'),
+    '--out',
+    signed,
+  ])
+  if (r.code !== 0) throw new Error(r.stdout + r.stderr)
+}, 60_000)
+afterAll(() => server?.close())
+
+const publishArgs = (result: string, key = 'lab') => [
+  'evaluation',
+  'publish',
+  result,
+  '--registry',
+  server.url,
+  '--jwk',
+  p('keys', `${key}.public.jwk.json`),
+]
+const list = (id: string, extra: string[] = []) =>
+  run(['evaluation', 'list', '--registry', server.url, '--passport', id, ...extra])
+
+describe('accord evaluation publish / list', () => {
+  it('publishes a result with the public key and lists it for the passport, metric by metric', async () => {
+    const r = await run([...publishArgs(signed), '--json'])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.json()).toMatchObject({ passport: passportId, logIndex: 1 })
+    expect(r.json().id).toMatch(/^urn:uuid:/)
+
+    const listed = await list(passportId)
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout).toContain('6 metrics, 2 of 5 thresholds met')
+    expect(listed.stdout).toContain(`result ${r.json().id}`)
+    expect(listed.stdout).toContain('[age 60-75, low illumination]: 0.0019')
+    expect(listed.stdout).toContain('NOT met')
+    const json = (await list(passportId, ['--json'])).json()
+    expect(json.items).toHaveLength(1)
+    expect(json.items[0]).toMatchObject({ thresholds: 5, thresholdsMet: 2, logIndex: 1 })
+  })
+
+  it('with --key it sends the public part; a replay is refused (409, exit 3)', async () => {
+    const again = await run([
+      'evaluation',
+      'publish',
+      signed,
+      '--registry',
+      server.url,
+      '--key',
+      p('keys', 'lab.private.jwk.json'),
+      '--json',
+    ])
+    expect(again.code).toBe(3)
+    expect(again.json().error.code).toBe('ERR_STORE_CONFLICT')
+  })
+
+  it('a key that is not the signer is refused before sending; no key at all is exit 2', async () => {
+    const wrong = await run([...publishArgs(signed, 'other'), '--json'])
+    expect(wrong.code).toBe(4)
+    expect(wrong.json().error.code).toBe('ERR_PASSPORT_EVALUATION_REJECTED')
+    const none = await run(['evaluation', 'publish', signed, '--registry', server.url, '--json'])
+    expect(none.code).toBe(2)
+  })
+
+  it('an unknown passport is ERR_STORE_NOT_FOUND', async () => {
+    const unknown = await list('urn:uuid:none', ['--json'])
+    expect(unknown.code).toBe(3)
+    expect(unknown.json().error.code).toBe('ERR_STORE_NOT_FOUND')
+  })
+})
