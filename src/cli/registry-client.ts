@@ -5,6 +5,7 @@
  * and to report the registry's refusals with its error code.
  */
 import { decodeJwt } from 'jose'
+import type { z } from 'zod'
 import {
   AccordError,
   ConfigError,
@@ -464,15 +465,28 @@ export async function postStatusChange(
   }
 }
 
-/** The `items` list of a registry answer; ERR_TLOG_INVALID when there is none. */
-export function itemsOf(body: unknown): unknown[] {
+/**
+ * The `items` list of a registry answer, each item checked against `item`: the answer is
+ * untrusted input, so a registry that sends something else is named (ERR_TLOG_INVALID) rather
+ * than crashing the command that prints it.
+ */
+export function itemsOf<T>(body: unknown, item: z.ZodType<T>, what: string): T[] {
   const items = (body as { items?: unknown } | null)?.items
   if (!Array.isArray(items))
     throw new TlogError({
       code: 'ERR_TLOG_INVALID',
-      message: 'the registry answered without an items list',
+      message: `the registry answered without a list of ${what}`,
     })
-  return items
+  return items.map((value, i) => {
+    const parsed = item.safeParse(value)
+    if (parsed.success) return parsed.data
+    const issue = parsed.error.issues[0]
+    const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: `the registry's item ${i} of the ${what} is not one Accord can read${at}: ${issue?.message ?? 'invalid'}`,
+    })
+  })
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Command } from 'commander'
+import { z } from 'zod'
 import { StoreError } from '../../core/errors.js'
 import {
   buildEvaluationClaims,
@@ -8,7 +9,7 @@ import {
   signEvaluationResult,
   verifyEvaluationResult,
 } from '../../core/evaluation/result.js'
-import type { Evaluation } from '../../core/evaluation/schema.js'
+import { Evaluation } from '../../core/evaluation/schema.js'
 import { readEvaluationFile, readResultFile } from '../../node/evaluation.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { fileSigner } from '../../node/keys.js'
@@ -159,18 +160,19 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
 }
 
 /** A result as the registry lists it (untrusted: only printed). */
-interface ListedResult {
-  id: string
-  method: string
-  performedAt: string
-  metrics: number
-  thresholds: number
-  thresholdsMet: number
-  evaluatorKid: string
-  publishedAt: string
-  logIndex: number | null
-  evaluation: Evaluation | null
-}
+/** A result as the registry lists it (untrusted: checked, then only printed). */
+const ListedResult = z.looseObject({
+  id: z.string(),
+  method: z.string(),
+  performedAt: z.string(),
+  metrics: z.number().int(),
+  thresholds: z.number().int(),
+  thresholdsMet: z.number().int(),
+  evaluatorKid: z.string(),
+  publishedAt: z.string(),
+  logIndex: z.number().int().nullable(),
+  evaluation: Evaluation.nullable(),
+})
 
 function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
   evaluation
@@ -222,7 +224,7 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
           code: 'ERR_STORE_NOT_FOUND',
           message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
         })
-      const items = itemsOf(body) as ListedResult[]
+      const items = itemsOf(body, ListedResult, 'evaluation results')
       if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
       if (items.length === 0)
         return ctx.io.out(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Command } from 'commander'
+import { z } from 'zod'
 import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
@@ -8,8 +9,7 @@ import {
   verifyIncidentReport,
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
-import type { Incident } from '../../core/incident/schema.js'
-import { HARM_POINT } from '../../core/incident/schema.js'
+import { HARM_POINT, Incident } from '../../core/incident/schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner } from '../../node/keys.js'
@@ -255,7 +255,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
             code: 'ERR_STORE_NOT_FOUND',
             message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
           })
-        const items = itemsOf(body) as PassportIncident[]
+        const items = itemsOf(body, PassportIncident, 'incidents')
         if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
         if (items.length === 0)
           return ctx.io.out(
@@ -286,7 +286,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         items?: unknown
         nextAfter?: unknown
       }
-      const items = itemsOf(body) as FeedItem[]
+      const items = itemsOf(body, FeedItem, 'incident reports')
       const nextAfter = typeof body.nextAfter === 'number' ? body.nextAfter : after
       if (opts.json) return printJson(ctx.io, { items, nextAfter })
       const lines = items.map(
@@ -307,25 +307,33 @@ interface ListOptions {
   json?: boolean
 }
 
-/** A report as the registry lists it (untrusted: only printed). */
-interface FeedItem {
-  id: string
-  incidentId: string
-  passportId: string
-  sequence: number
-  report: string
-  serious: boolean
-  status: string
-  publishedAt: string
-  logIndex: number | null
-}
+/** A report as the registry lists it (untrusted: checked, then only printed). */
+const FeedItem = z.looseObject({
+  id: z.string(),
+  incidentId: z.string(),
+  passportId: z.string(),
+  sequence: z.number().int(),
+  report: z.string(),
+  serious: z.boolean(),
+  status: z.string(),
+  publishedAt: z.string(),
+  logIndex: z.number().int().nullable(),
+})
 
-interface PassportIncident {
-  incidentId: string
-  incident: Incident | null
-  deadline: ReportingDeadline | null
-  reports: FeedItem[]
-}
+/** An incident as the registry lists it: the incident as its latest report states it. */
+const PassportIncident = z.looseObject({
+  incidentId: z.string(),
+  incident: Incident.nullable(),
+  deadline: z
+    .looseObject({
+      applies: z.boolean(),
+      deadline: z.string().nullable(),
+      citation: z.string(),
+      onTime: z.boolean().nullable(),
+    })
+    .nullable(),
+  reports: z.array(FeedItem),
+})
 
 /** The deadline with, when no authority was notified yet, whether it has passed. */
 export interface DeadlineView extends ReportingDeadline {
