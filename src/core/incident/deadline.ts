@@ -42,8 +42,9 @@ export interface ReportingDeadline {
 
 const DAY_MS = 24 * 3600 * 1000
 
-/** Art. 73(9)/(10) and the disputed application date (regulations.md §1.16), for every result. */
+/** Who Art. 73(1) binds, Art. 73(9)/(10) and the disputed application date (regulations.md §1.16), for every result. */
 export const ART_73_NOTES: readonly string[] = [
+  "Art. 73(1) binds providers of high-risk AI systems placed on the Union market: for a system that is not high-risk the deadline is given for reference only. Accord does not read the passport's classification here.",
   'When Art. 73 starts to apply is disputed: it is read to apply with Chapter III (2 Aug 2026, with the high-risk obligations now deferred to 2 Dec 2027 / 2 Aug 2028), but Art. 73 sits in Chapter IX, not Chapter III, and amended Art. 113 point (c) does not name it; whether it applies before the Chapter III Section 1 classification rules apply is a reading, not text.',
   'Limited regimes: providers of Annex III systems already under equivalent Union reporting obligations report only Art. 3(49)(c) incidents (Art. 73(9)); for medical devices and in vitro diagnostic devices (MDR/IVDR) only Art. 3(49)(c) incidents are reported under Art. 73, to the authority the member state designates (Art. 73(10)).',
 ]

@@ -94,6 +94,8 @@ describe('reportingDeadline (EU AI Act Art. 73)', () => {
     expect(notes).toContain('disputed')
     expect(notes).toContain('Art. 73(9)')
     expect(notes).toContain('Art. 73(10)')
+    // Art. 73(1): only providers of high-risk systems must report.
+    expect(notes).toContain('Art. 73(1) binds providers of high-risk AI systems')
     expect(notes).not.toContain('Art. 26(5)')
   })
 
