@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import path from 'node:path'
+import type { Command } from 'commander'
 import type { TrustedJwk } from '../core/passport/status.js'
 import { ConfigError, EXIT, type Issue } from '../core/errors.js'
 import { loadPublicKeys } from '../node/keys.js'
@@ -76,6 +77,26 @@ export function checkPublishKeyArgs(opts: { jwk?: string; key?: string }, signer
       code: 'ERR_CONFIG_BAD_ARGS',
       message: `give the ${signer}'s public key with --jwk PUBLIC_KEY_FILE, or --key PRIVATE_KEY_FILE to send its public part (one of the two)`,
     })
+}
+
+/** Declares `show`'s options (--passport, --jwk, --json) on `command`, worded for `names`. */
+export function withShowOptions(command: Command, names: StatementNames): Command {
+  return command
+    .option(
+      '--passport <file>',
+      `the passport the ${names.noun} must be about (with --jwk: verify)`,
+    )
+    .option('--jwk <file>', `the ${names.signer}'s public key file (with --passport: verify)`)
+    .option('--json', 'print machine-readable JSON on stdout')
+}
+
+/** Declares `publish`'s options (--registry, --jwk or --key, --json), worded for `names`. */
+export function withPublishOptions(command: Command, names: StatementNames): Command {
+  return command
+    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+    .option('--jwk <file>', `the ${names.signer}'s public key file (or give --key)`)
+    .option('--key <file>', `the ${names.signer}'s private key file, to send its public part`)
+    .option('--json', 'print machine-readable JSON on stdout')
 }
 
 /** `show`'s options. */

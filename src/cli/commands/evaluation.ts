@@ -30,6 +30,8 @@ import {
   type PublishOptions,
   type ShowOptions,
   checkVerifyArgs,
+  withPublishOptions,
+  withShowOptions,
   sha256Hex,
   verificationView,
   verifyIfGiven,
@@ -101,60 +103,57 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
         )
     })
 
-  evaluation
+  const show = evaluation
     .command('show')
     .description('print an evaluation result and (given the keys) whether it verifies')
     .argument('<result>', 'evaluation result file (the .sd-jwt `accord evaluation report` wrote)')
-    .option('--passport <file>', 'the passport the result must be about (with --jwk: verify)')
-    .option('--jwk <file>', "the evaluator's public key file (with --passport: verify)")
-    .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (resultPath: string, opts: ShowOptions) => {
-      checkVerifyArgs(opts, RESULT)
-      const result = await readResultFile(resultPath)
-      const verification = await verifyIfGiven(opts, RESULT, ctx, (passportIssuerJwt, keys) =>
-        verifyEvaluationResult(result.token, {
-          passportIssuerJwt,
-          evaluatorKeys: keys,
-          nowSeconds: ctx.io.nowSeconds(),
-          sha256: sha256Hex,
-        }),
-      )
-      // A result that verifies is shown from its verified claims; otherwise as decoded.
-      const claims = verification?.claims ?? result.claims
-      const cs = claims.credentialSubject
-      if (opts.json) {
-        printJson(ctx.io, {
-          result: resultPath,
-          id: claims.jti,
-          kid: result.kid,
-          issuedAt: claims.validFrom,
-          passport: cs.passport,
-          evaluation: cs.evaluation,
-          verification: verificationView(verification),
-        })
-        return
-      }
-      const e = cs.evaluation
-      const lines = [
-        evaluationLine(e),
-        `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
-        `signed: ${claims.validFrom} with key ${result.kid}`,
-        ...e.artifacts.map((a) => `artifact: ${a.path ?? '(no path)'} sha256 ${a.sha256}`),
-        `method: ${e.method.kind}, ${e.method.name} ${e.method.version}${e.method.dataset !== undefined ? `; dataset ${e.method.dataset.name}${e.method.dataset.sha256 !== undefined ? ` (sha256 ${e.method.dataset.sha256})` : ''}` : ''}`,
-        ...(e.method.standards ?? []).map((s) => `standard: ${s}`),
-        `summary: ${e.summary}`,
-        ...metricLines(e),
-        ...(e.reports ?? []).map(
-          (r) => `report: ${r.title} (sha256 ${r.sha256})${r.url !== undefined ? ` ${r.url}` : ''}`,
-        ),
-        verification === undefined
-          ? 'signature: not checked (give --passport and --jwk to verify)'
-          : verification.valid
-            ? `verified: signed by key ${verification.kid}, about this passport and its artifacts`
-            : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
-      ]
-      ctx.io.out(lines.join('\n') + '\n')
-    })
+  withShowOptions(show, RESULT).action(async (resultPath: string, opts: ShowOptions) => {
+    checkVerifyArgs(opts, RESULT)
+    const result = await readResultFile(resultPath)
+    const verification = await verifyIfGiven(opts, RESULT, ctx, (passportIssuerJwt, keys) =>
+      verifyEvaluationResult(result.token, {
+        passportIssuerJwt,
+        evaluatorKeys: keys,
+        nowSeconds: ctx.io.nowSeconds(),
+        sha256: sha256Hex,
+      }),
+    )
+    // A result that verifies is shown from its verified claims; otherwise as decoded.
+    const claims = verification?.claims ?? result.claims
+    const cs = claims.credentialSubject
+    if (opts.json) {
+      printJson(ctx.io, {
+        result: resultPath,
+        id: claims.jti,
+        kid: result.kid,
+        issuedAt: claims.validFrom,
+        passport: cs.passport,
+        evaluation: cs.evaluation,
+        verification: verificationView(verification),
+      })
+      return
+    }
+    const e = cs.evaluation
+    const lines = [
+      evaluationLine(e),
+      `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
+      `signed: ${claims.validFrom} with key ${result.kid}`,
+      ...e.artifacts.map((a) => `artifact: ${a.path ?? '(no path)'} sha256 ${a.sha256}`),
+      `method: ${e.method.kind}, ${e.method.name} ${e.method.version}${e.method.dataset !== undefined ? `; dataset ${e.method.dataset.name}${e.method.dataset.sha256 !== undefined ? ` (sha256 ${e.method.dataset.sha256})` : ''}` : ''}`,
+      ...(e.method.standards ?? []).map((s) => `standard: ${s}`),
+      `summary: ${e.summary}`,
+      ...metricLines(e),
+      ...(e.reports ?? []).map(
+        (r) => `report: ${r.title} (sha256 ${r.sha256})${r.url !== undefined ? ` ${r.url}` : ''}`,
+      ),
+      verification === undefined
+        ? 'signature: not checked (give --passport and --jwk to verify)'
+        : verification.valid
+          ? `verified: signed by key ${verification.kid}, about this passport and its artifacts`
+          : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
+    ]
+    ctx.io.out(lines.join('\n') + '\n')
+  })
 
   registerRegistryCommands(evaluation, ctx)
 }
@@ -175,40 +174,36 @@ const ListedResult = z.looseObject({
 })
 
 function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
-  evaluation
+  const publish = evaluation
     .command('publish')
     .description('publish an evaluation result to a registry, where partners see it')
     .argument('<result>', 'evaluation result file (the .sd-jwt `accord evaluation report` wrote)')
-    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
-    .option('--jwk <file>', "the evaluator's public key file (or give --key)")
-    .option('--key <file>', "the evaluator's private key file, to send its public part")
-    .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (resultPath: string, opts: PublishOptions) => {
-      checkPublishKeyArgs(opts, RESULT.signer)
-      registryUrl(opts.registry)
-      const result = await readResultFile(resultPath)
-      const jwk = await signerPublicJwk(opts, result.kid, {
-        code: 'ERR_PASSPORT_EVALUATION_REJECTED',
-        what: 'evaluation result',
-      })
-      const cs = result.claims.credentialSubject
-      const answer = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
-      if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
-        throw unexpected(201, answer)
-      if (opts.json)
-        printJson(ctx.io, {
-          result: resultPath,
-          id: answer.id,
-          passport: cs.passport.jti,
-          registry: opts.registry,
-          logIndex: answer.logIndex,
-        })
-      else
-        ctx.io.out(
-          `published evaluation result ${answer.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
-            `partners: accord evaluation list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
-        )
+  withPublishOptions(publish, RESULT).action(async (resultPath: string, opts: PublishOptions) => {
+    checkPublishKeyArgs(opts, RESULT.signer)
+    registryUrl(opts.registry)
+    const result = await readResultFile(resultPath)
+    const jwk = await signerPublicJwk(opts, result.kid, {
+      code: 'ERR_PASSPORT_EVALUATION_REJECTED',
+      what: 'evaluation result',
     })
+    const cs = result.claims.credentialSubject
+    const answer = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
+    if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
+      throw unexpected(201, answer)
+    if (opts.json)
+      printJson(ctx.io, {
+        result: resultPath,
+        id: answer.id,
+        passport: cs.passport.jti,
+        registry: opts.registry,
+        logIndex: answer.logIndex,
+      })
+    else
+      ctx.io.out(
+        `published evaluation result ${answer.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+          `partners: accord evaluation list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
+      )
+  })
 
   evaluation
     .command('list')

@@ -23,6 +23,8 @@ import {
   type PublishOptions,
   type ShowOptions,
   checkVerifyArgs,
+  withPublishOptions,
+  withShowOptions,
   sha256Hex,
   verificationView,
   verifyIfGiven,
@@ -129,102 +131,95 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         )
     })
 
-  incident
+  const show = incident
     .command('show')
     .description(
       'print an incident report, its Art. 73 deadline and (given the keys) whether it verifies',
     )
     .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
-    .option('--passport <file>', 'the passport the report must be about (with --jwk: verify)')
-    .option('--jwk <file>', "the reporter's public key file (with --passport: verify)")
-    .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (reportPath: string, opts: ShowOptions) => {
-      checkVerifyArgs(opts, REPORT)
-      const report = await readReportFile(reportPath)
-      const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys) =>
-        verifyIncidentReport(report.token, {
-          passportIssuerJwt,
-          reporterKeys: keys,
-          nowSeconds: ctx.io.nowSeconds(),
-          sha256: sha256Hex,
-        }),
-      )
-      // A report that verifies is shown from its verified claims; otherwise as decoded.
-      const claims = verification?.claims ?? report.claims
-      const cs = claims.credentialSubject
-      const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
-      if (opts.json) {
-        printJson(ctx.io, {
-          report: reportPath,
-          id: claims.jti,
-          kid: report.kid,
-          issuedAt: claims.validFrom,
-          passport: cs.passport,
-          incident: cs.incident,
-          deadline,
-          verification: verificationView(verification),
-        })
-        return
-      }
-      const i = cs.incident
-      const lines = [
-        `${reportLine(claims)}`,
-        `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
-        `reported: ${claims.validFrom} with key ${report.kid}`,
-        `occurred: ${i.occurredAt} in ${i.memberStates.join(', ')}; reporter aware: ${i.awareAt}`,
-        `serious: ${i.serious ? 'yes' : 'no'}${i.harms.length > 0 ? ` (${i.harms.map((h) => `${h}, ${HARM_POINT[h]}`).join('; ')})` : ''}${i.widespreadInfringement ? '; widespread infringement (Art. 3(61))' : ''}`,
-        `causal link: ${i.causalLink}; status: ${i.status}`,
-        `summary: ${i.summary}`,
-        ...(i.correctiveActions ?? []).map((a) => `corrective action: ${a}`),
-        ...(i.authoritiesNotified ?? []).map(
-          (n) => `notified: ${n.authority} (${n.memberState}) at ${n.at}`,
-        ),
-        ...deadlineLines(deadline),
-        verification === undefined
-          ? 'signature: not checked (give --passport and --jwk to verify)'
-          : verification.valid
-            ? `verified: signed by key ${verification.kid}, about this passport`
-            : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
-      ]
-      ctx.io.out(lines.join('\n') + '\n')
-    })
+  withShowOptions(show, REPORT).action(async (reportPath: string, opts: ShowOptions) => {
+    checkVerifyArgs(opts, REPORT)
+    const report = await readReportFile(reportPath)
+    const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys) =>
+      verifyIncidentReport(report.token, {
+        passportIssuerJwt,
+        reporterKeys: keys,
+        nowSeconds: ctx.io.nowSeconds(),
+        sha256: sha256Hex,
+      }),
+    )
+    // A report that verifies is shown from its verified claims; otherwise as decoded.
+    const claims = verification?.claims ?? report.claims
+    const cs = claims.credentialSubject
+    const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
+    if (opts.json) {
+      printJson(ctx.io, {
+        report: reportPath,
+        id: claims.jti,
+        kid: report.kid,
+        issuedAt: claims.validFrom,
+        passport: cs.passport,
+        incident: cs.incident,
+        deadline,
+        verification: verificationView(verification),
+      })
+      return
+    }
+    const i = cs.incident
+    const lines = [
+      `${reportLine(claims)}`,
+      `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
+      `reported: ${claims.validFrom} with key ${report.kid}`,
+      `occurred: ${i.occurredAt} in ${i.memberStates.join(', ')}; reporter aware: ${i.awareAt}`,
+      `serious: ${i.serious ? 'yes' : 'no'}${i.harms.length > 0 ? ` (${i.harms.map((h) => `${h}, ${HARM_POINT[h]}`).join('; ')})` : ''}${i.widespreadInfringement ? '; widespread infringement (Art. 3(61))' : ''}`,
+      `causal link: ${i.causalLink}; status: ${i.status}`,
+      `summary: ${i.summary}`,
+      ...(i.correctiveActions ?? []).map((a) => `corrective action: ${a}`),
+      ...(i.authoritiesNotified ?? []).map(
+        (n) => `notified: ${n.authority} (${n.memberState}) at ${n.at}`,
+      ),
+      ...deadlineLines(deadline),
+      verification === undefined
+        ? 'signature: not checked (give --passport and --jwk to verify)'
+        : verification.valid
+          ? `verified: signed by key ${verification.kid}, about this passport`
+          : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
+    ]
+    ctx.io.out(lines.join('\n') + '\n')
+  })
 
-  incident
+  const publish = incident
     .command('publish')
     .description('publish an incident report to a registry, where partners see it')
     .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
-    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
-    .option('--jwk <file>', "the reporter's public key file (or give --key)")
-    .option('--key <file>', "the reporter's private key file, to send its public part")
-    .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (reportPath: string, opts: PublishOptions) => {
-      checkPublishKeyArgs(opts, REPORT.signer)
-      registryUrl(opts.registry)
-      const report = await readReportFile(reportPath)
-      const jwk = await signerPublicJwk(opts, report.kid, {
-        code: 'ERR_PASSPORT_INCIDENT_REJECTED',
-        what: 'report',
-      })
-      const cs = report.claims.credentialSubject
-      const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
-      if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
-        throw unexpected(201, answer)
-      const result = {
-        report: reportPath,
-        id: answer.id,
-        incidentId: cs.incident.id,
-        sequence: cs.incident.sequence,
-        passport: cs.passport.jti,
-        registry: opts.registry,
-        logIndex: answer.logIndex,
-      }
-      if (opts.json) printJson(ctx.io, result)
-      else
-        ctx.io.out(
-          `published ${cs.incident.report} report ${cs.incident.sequence} of incident ${cs.incident.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
-            `partners: accord incident list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
-        )
+  withPublishOptions(publish, REPORT).action(async (reportPath: string, opts: PublishOptions) => {
+    checkPublishKeyArgs(opts, REPORT.signer)
+    registryUrl(opts.registry)
+    const report = await readReportFile(reportPath)
+    const jwk = await signerPublicJwk(opts, report.kid, {
+      code: 'ERR_PASSPORT_INCIDENT_REJECTED',
+      what: 'report',
     })
+    const cs = report.claims.credentialSubject
+    const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
+    if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
+      throw unexpected(201, answer)
+    const result = {
+      report: reportPath,
+      id: answer.id,
+      incidentId: cs.incident.id,
+      sequence: cs.incident.sequence,
+      passport: cs.passport.jti,
+      registry: opts.registry,
+      logIndex: answer.logIndex,
+    }
+    if (opts.json) printJson(ctx.io, result)
+    else
+      ctx.io.out(
+        `published ${cs.incident.report} report ${cs.incident.sequence} of incident ${cs.incident.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+          `partners: accord incident list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
+      )
+  })
 
   incident
     .command('list')
