@@ -16,6 +16,7 @@ import type { PassportVerifier, TrustedKey } from '../core/passport/verify.js'
 import { checkStatus, type StatusListCache } from '../core/passport/status.js'
 import { verifyEndorsement, type EndorsementResult } from '../core/passport/endorse.js'
 import { summarizeArtifactChecks } from '../core/passport/artifacts.js'
+import { incidentClassificationOf } from '../core/incident/classification.js'
 import { evaluatePolicy, verdictFrom } from '../core/policy/evaluate.js'
 import type { Policy } from '../core/policy/schema.js'
 import type {
@@ -265,6 +266,8 @@ export async function verifyPassport(
           trustedIssuerKeys: options.trustedIssuerKeys,
           trustedAssessorKeys: options.trustedAssessorKeys,
           nowSeconds: options.nowSeconds,
+          // As the buyer sees it: an undisclosed classification is unknown (Art. 73(1)).
+          classification: incidentClassificationOf(claims.credentialSubject),
         })
 
   const subject = claims.credentialSubject

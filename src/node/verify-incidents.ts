@@ -11,6 +11,7 @@ import {
   type BuyerIncident,
   type CheckedIncidentReport,
 } from '../core/incident/buyer.js'
+import type { IncidentClassification } from '../core/incident/classification.js'
 import { decodeIncidentReport, verifyIncidentReport } from '../core/incident/report.js'
 import type { TrustedKey } from '../core/passport/verify.js'
 import { readReportFile } from './incident.js'
@@ -86,6 +87,8 @@ export interface CheckIncidentsOptions {
   trustedIssuerKeys: readonly TrustedKey[]
   trustedAssessorKeys: readonly (TrustedKey & { kind?: string })[]
   nowSeconds: number
+  /** The passport's EU classification (incidentClassificationOf its verified claims). */
+  classification: IncidentClassification
 }
 
 /** The reporter JWK a registry gave, when its RFC 7638 thumbprint is the report's kid. */
@@ -148,5 +151,6 @@ export async function checkIncidentReports(
       assessorKids: names(options.trustedAssessorKeys),
     },
     options.nowSeconds,
+    options.classification,
   )
 }

@@ -15,6 +15,7 @@
  * Pure: the caller verifies each report (verifyIncidentReport) and passes the results and the
  * clock.
  */
+import type { IncidentClassification } from './classification.js'
 import { reportingDeadline, type ReportingDeadline } from './deadline.js'
 import type { IncidentReason, IncidentReportClaims } from './report.js'
 import type { Incident } from './schema.js'
@@ -52,7 +53,7 @@ export interface BuyerDeadline extends ReportingDeadline {
   /**
    * `on-time` (first notification at or before the deadline), `late` (after it), `overdue` (none
    * yet and the deadline has passed), `pending` (none yet, the deadline has not passed), `none`
-   * (no deadline: not serious).
+   * (no deadline: not serious, or the passport says the system is not high-risk, Art. 73(1)).
    */
   verdict: 'on-time' | 'late' | 'overdue' | 'pending' | 'none'
 }
@@ -104,9 +105,17 @@ function trustOf(
   return { trust: 'untrusted', notCounted: NOT_TRUSTED }
 }
 
-/** The deadline of `incident` with its verdict at `nowSeconds`. */
-export function buyerDeadline(incident: Incident, nowSeconds: number): BuyerDeadline {
-  const d = reportingDeadline(incident)
+/**
+ * The deadline of `incident` with its verdict at `nowSeconds`, read against the passport's
+ * classification: a system the passport says is not high-risk has no Art. 73 deadline, so its
+ * verdict is `none` and it is never late.
+ */
+export function buyerDeadline(
+  incident: Incident,
+  nowSeconds: number,
+  classification?: IncidentClassification,
+): BuyerDeadline {
+  const d = reportingDeadline(incident, classification)
   let verdict: BuyerDeadline['verdict']
   if (d.deadline === null) verdict = 'none'
   else if (d.onTime !== null) verdict = d.onTime ? 'on-time' : 'late'
@@ -117,12 +126,15 @@ export function buyerDeadline(incident: Incident, nowSeconds: number): BuyerDead
 /**
  * The incidents of `reports`: one per incident id among the counted reports (its highest
  * sequence), and one per incident id among the reports that do not count, oldest incident first
- * (by the lowest sequence's position in `reports`, which callers give in order).
+ * (by the lowest sequence's position in `reports`, which callers give in order). Deadlines are
+ * read against `classification`, the passport's (incidentClassificationOf its verified,
+ * disclosed claims); without it the category is unknown.
  */
 export function incidentsForBuyer(
   reports: readonly CheckedIncidentReport[],
   trust: IncidentTrust,
   nowSeconds: number,
+  classification?: IncidentClassification,
 ): BuyerIncident[] {
   const groups = new Map<
     string,
@@ -159,7 +171,7 @@ export function incidentsForBuyer(
       ...(latest.t.trustedAs === undefined ? {} : { trustedAs: latest.t.trustedAs }),
       counted: latest.t.notCounted === undefined,
       ...(latest.t.notCounted === undefined ? {} : { notCounted: latest.t.notCounted }),
-      deadline: buyerDeadline(incident, nowSeconds),
+      deadline: buyerDeadline(incident, nowSeconds, classification),
       sources: sorted.map((s) => s.r.source),
     })
   }
@@ -171,7 +183,11 @@ export function openSerious(incidents: readonly BuyerIncident[]): BuyerIncident[
   return incidents.filter((i) => i.counted && i.serious && i.status === 'open')
 }
 
-/** Counted serious incidents whose authority notification was late, or is overdue. */
+/**
+ * Counted serious incidents whose authority notification was late, or is overdue. An incident of
+ * a system the passport says is not high-risk has no deadline (verdict `none`), so it is not
+ * here: Art. 73(1) does not bind it.
+ */
 export function notifiedLate(incidents: readonly BuyerIncident[]): BuyerIncident[] {
   return incidents.filter(
     (i) =>

@@ -662,11 +662,17 @@ function checkIncidents(ctx: Context): CheckResult[] {
           `${incidentWords(i)}: ${i.deadline.verdict === 'late' ? `the authority was notified ${i.deadline.firstNotification?.at ?? '?'}, after` : 'no authority notified yet, past'} the deadline ${i.deadline.deadline ?? '?'} (${i.deadline.citation})`,
       )
       .join('; ')
+    // Art. 73(1): a system the passport says is not high-risk has no deadline to be late for.
+    const unbound = counted.filter((i) => i.serious && i.deadline.basis === 'not-high-risk').length
+    const unboundWords =
+      unbound === 0
+        ? ''
+        : `; ${unbound} counted serious incident${unbound === 1 ? ' is' : 's are'} of a system the passport classifies as not high-risk, which Art. 73(1) does not bind: no deadline`
     if (late.length === 0)
       out.push(
         pass(
           lateCheck,
-          `no counted serious incident was notified to the market surveillance authority after its Art. 73 deadline`,
+          `no counted serious incident was notified to the market surveillance authority after its Art. 73 deadline${unboundWords}`,
         ),
       )
     else if (req.lateNotification === 'refuse')

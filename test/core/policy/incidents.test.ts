@@ -11,6 +11,10 @@ import {
   NOT_TRUSTED,
   type CheckedIncidentReport,
 } from '../../../src/core/incident/buyer.js'
+import {
+  incidentClassificationOf,
+  type IncidentClassification,
+} from '../../../src/core/incident/classification.js'
 import type { IncidentReportClaims } from '../../../src/core/incident/report.js'
 import type { Incident } from '../../../src/core/incident/schema.js'
 import { REASON_CODES, type CheckResult } from '../../../src/core/passport/types.js'
@@ -82,6 +86,7 @@ function policy(incidents: Record<string, unknown> | undefined): Policy {
 function evaluate(
   incidents: Record<string, unknown> | undefined,
   reports: CheckedIncidentReport[] | undefined,
+  classification?: IncidentClassification,
 ): CheckResult[] {
   // A minimal passport: the incident rules read nothing of it.
   const claims = { credentialSubject: {} } as never
@@ -91,7 +96,9 @@ function evaluate(
     endorsements: [],
     nowSeconds: NOW,
     statusChecked: true,
-    ...(reports === undefined ? {} : { incidents: incidentsForBuyer(reports, TRUST, NOW) }),
+    ...(reports === undefined
+      ? {}
+      : { incidents: incidentsForBuyer(reports, TRUST, NOW, classification) }),
   })
 }
 
@@ -267,6 +274,59 @@ describe('requirements.incidents: late notification', () => {
       'incident-untrusted',
     )
     expect(one(evaluate({ lateNotification: 'refuse' }, [untrusted]), LATE).outcome).toBe('pass')
+  })
+})
+
+describe('requirements.incidents: late notification read against the passport classification (Art. 73(1))', () => {
+  /** The classification as the buyer's verified passport discloses it. */
+  const passport = (category: string) =>
+    incidentClassificationOf({
+      classification: { 'eu-ai-act': { category, gpai: null, asOf: '2026-11-23' } },
+    })
+  const late = () =>
+    report({
+      authoritiesNotified: [{ authority: 'MSA', memberState: 'EE', at: '2026-12-17T10:00:00Z' }],
+    })
+  const overdue = () => report({ authoritiesNotified: [] })
+
+  for (const category of ['transparency', 'minimal', 'out-of-scope'])
+    it(`Art. 73(1): a ${category} system is not bound, so incident-reported-late is not raised`, () => {
+      for (const r of [late(), overdue()]) {
+        const checks = evaluate(
+          { maxOpenSerious: 5, lateNotification: 'refuse' },
+          [r],
+          passport(category),
+        )
+        const c = one(checks, LATE)
+        expect(c).toMatchObject({ outcome: 'pass', reason: 'ok' })
+        expect(c.message).toContain(
+          '1 counted serious incident is of a system the passport classifies as not high-risk, which Art. 73(1) does not bind',
+        )
+        expect(verdictFrom(checks)).toBe('accepted')
+      }
+      const [listed] = incidentsForBuyer([late()], TRUST, NOW, passport(category))
+      expect(listed?.deadline).toMatchObject({
+        verdict: 'none',
+        basis: 'not-high-risk',
+        deadline: null,
+        reference: { deadline: '2026-12-16T10:00:00Z', onTime: false },
+      })
+    })
+
+  it('Art. 73(1): the open serious incident still counts for maxOpenSerious (the buyer policy, not Art. 73)', () => {
+    const c = one(evaluate({ maxOpenSerious: 0 }, [late()], passport('minimal')), OPEN)
+    expect(c).toMatchObject({ outcome: 'fail', reason: 'incident-open-serious' })
+  })
+
+  it('Art. 73(1): a high-risk passport, or one that does not disclose its classification, is still late', () => {
+    const undisclosed = incidentClassificationOf({ classification: {} })
+    for (const classification of [passport('high-risk'), undisclosed, passport('prohibited')]) {
+      const c = one(
+        evaluate({ maxOpenSerious: 5, lateNotification: 'refuse' }, [late()], classification),
+        LATE,
+      )
+      expect(c).toMatchObject({ outcome: 'fail', reason: 'incident-reported-late' })
+    }
   })
 })
 
