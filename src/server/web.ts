@@ -17,12 +17,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { decodeSdJwtSync, getClaimsSync } from '@sd-jwt/decode'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { decodeJwt } from 'jose'
 import { parse as parseYaml } from 'yaml'
 import { StoreError } from '../core/errors.js'
-import { libraryHasher } from '../core/passport/sd-jwt.js'
+import { disclosedClaimsOf } from '../core/passport/present.js'
+import { incidentClassificationOf } from '../core/incident/classification.js'
 import { legacyNotes, type LegacyNote } from '../core/passport/legacy.js'
 import type { PassportClaims } from '../core/passport/types.js'
 import type { RegistryStore } from '../core/store.js'
@@ -161,9 +161,7 @@ export function listPolicies(dir: string): PolicyInfo[] {
 
 /** The claims of a compact SD-JWT after disclosure processing (signature NOT checked). */
 export function disclosedClaims<T>(token: string): T {
-  const h = libraryHasher(hasher)
-  const decoded = decodeSdJwtSync(token, h)
-  return getClaimsSync<T>(decoded.jwt.payload, decoded.disclosures, h)
+  return disclosedClaimsOf<T>(token, hasher)
 }
 
 export interface UiEndorsement {
@@ -259,7 +257,7 @@ export async function uiPassport(store: RegistryStore, id: string): Promise<UiPa
     claims,
     legacy: legacyNotes(claims.credentialSubject),
     endorsements: endorsements.map(endorsementView),
-    incidents: await incidentsOf(store, id),
+    incidents: await incidentsOf(store, id, incidentClassificationOf(claims.credentialSubject)),
     evaluations: await evaluationsOf(store, id),
     token: stored.token,
   }

@@ -61,9 +61,20 @@ function incident(over: Partial<Incident> = {}): Incident {
   }
 }
 
-async function published(): Promise<{ id: string; token: string; subjectId: string }> {
-  const p = await makePassport(issuer)
-  expect((await publish(t.app, issuer, p.token)).statusCode).toBe(201)
+/**
+ * A passport of `example` published to the registry; `undisclosed`: as a presentation that
+ * discloses nothing (only the issuer-signed JWT), so its classification is unknown.
+ */
+async function published(
+  example = 'police-analytics',
+  undisclosed = false,
+): Promise<{ id: string; token: string; subjectId: string }> {
+  const made = await makePassport(issuer, 0, example)
+  const p = undisclosed
+    ? { ...made, token: made.token.slice(0, made.token.indexOf('~') + 1) }
+    : made
+  const res = await publish(t.app, issuer, p.token)
+  expect(res.statusCode, res.body).toBe(201)
   const { subjectId } = (await t.app.inject(`/api/v1/passports/${encodeURIComponent(p.id)}`)).json()
   return { ...p, subjectId }
 }
@@ -234,5 +245,42 @@ describe('GET /api/v1/passports/:id/incidents and /api/v1/incidents', () => {
     expect(empty).toEqual({ items: [], nextAfter: page2.nextAfter })
     expect((await t.app.inject('/api/v1/incidents?after=-2')).statusCode).toBe(400)
     expect((await t.app.inject('/api/v1/incidents?limit=5000')).statusCode).toBe(400)
+  })
+})
+
+describe("GET /api/v1/passports/:id/incidents: the deadline read against the stored passport's classification", () => {
+  const deadlineOf = async (p: { id: string; token: string; subjectId: string }) => {
+    expect((await post(p.id, await report(p, incident()))).statusCode).toBe(201)
+    return (await t.app.inject(url(p.id))).json().items[0].deadline
+  }
+
+  it('Art. 73(1): a high-risk passport (police-analytics, an Art. 111(2) legacy system) has the deadline', async () => {
+    const d = await deadlineOf(await published())
+    expect(d).toMatchObject({ applies: true, basis: 'high-risk', days: 15, reference: null })
+    expect(d.deadline).toBe(iso(NOW - 3 * 86400 + 15 * 86400))
+    const notes = d.notes.join(' ')
+    expect(notes).not.toContain('not known here')
+    expect(notes).toContain('Whether that deferral reaches Art. 73 is a reading, not text')
+  })
+
+  it('Art. 73(1): a transparency passport (public-chatbot) is not bound: no deadline, a reference only', async () => {
+    const d = await deadlineOf(await published('public-chatbot'))
+    expect(d).toMatchObject({
+      applies: false,
+      basis: 'not-high-risk',
+      days: null,
+      deadline: null,
+      citation: 'Art. 73(1)',
+      reference: { days: 15, deadline: iso(NOW - 3 * 86400 + 15 * 86400) },
+    })
+    expect(d.why).toContain('the passport classifies the system as transparency')
+  })
+
+  it('Art. 73(1): a passport published without its classification disclosed is unknown, and the deadline stands', async () => {
+    const d = await deadlineOf(await published('public-chatbot', true))
+    expect(d).toMatchObject({ applies: true, basis: 'unknown', days: 15 })
+    expect(d.notes[0]).toContain(
+      'not known here: the passport does not disclose its EU classification (classification.eu-ai-act)',
+    )
   })
 })

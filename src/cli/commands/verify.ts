@@ -314,9 +314,11 @@ export function incidentLine(i: BuyerIncident): string {
   const serious = i.serious ? `serious (${i.harms.join(', ')})` : 'not serious'
   const d = i.deadline
   const deadline =
-    d.deadline === null
-      ? DEADLINE_WORDS.none
-      : `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict]}`
+    d.deadline !== null
+      ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict]}`
+      : d.basis === 'not-high-risk' && i.serious
+        ? `${DEADLINE_WORDS.none} (Art. 73(1): the passport classifies the system as not high-risk)`
+        : DEADLINE_WORDS.none
   const counted = i.counted
     ? `${TRUST_WORDS[i.trust]}${i.trustedAs === undefined ? '' : ` (${i.trustedAs})`}`
     : (i.notCounted ?? TRUST_WORDS[i.trust])

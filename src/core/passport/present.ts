@@ -7,7 +7,7 @@
  * - `obligations.<framework>`, e.g. `obligations.nist-ai-rmf`
  * - `evidence.items.<index>`, or `evidence:<evidence id>`
  */
-import { decodeJwt, decodeSdJwtSync, splitSdJwt, unpackSync } from '@sd-jwt/decode'
+import { decodeJwt, decodeSdJwtSync, getClaimsSync, splitSdJwt, unpackSync } from '@sd-jwt/decode'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
 import type { PresentationFrame } from '@sd-jwt/types'
 import { PassportError } from '../errors.js'
@@ -59,6 +59,17 @@ function comparePaths(a: string, b: string): number {
   const mb = /^(.*\.)(\d+)$/.exec(b)
   if (ma && mb && ma[1] === mb[1]) return Number(ma[2]) - Number(mb[2])
   return compareCodeUnits(a, b)
+}
+
+/**
+ * The claims of a compact SD-JWT after disclosure processing: each disclosure whose digest the
+ * issuer-signed JWT lists takes its place, any other is ignored. The signature is NOT checked:
+ * callers use it on a token verified before (a registry's stored passport) or bound by digest.
+ */
+export function disclosedClaimsOf<T>(sdJwt: string, hasher: SdHasher): T {
+  const h = libraryHasher(hasher)
+  const decoded = decodeSdJwtSync(sdJwt, h)
+  return getClaimsSync<T>(decoded.jwt.payload, decoded.disclosures, h)
 }
 
 /** Lists what can be disclosed from an issued SD-JWT (throws ERR_PASSPORT_MALFORMED). */

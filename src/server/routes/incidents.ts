@@ -7,6 +7,11 @@
  * same key), records it and appends an `incident` entry to the transparency log.
  */
 import type { FastifyInstance } from 'fastify'
+import {
+  incidentClassificationOf,
+  unknownClassification,
+  type IncidentClassification,
+} from '../../core/incident/classification.js'
 import { reportingDeadline } from '../../core/incident/deadline.js'
 import {
   MAX_INCIDENT_REPORT_CHARS,
@@ -15,9 +20,11 @@ import {
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
+import { disclosedClaimsOf } from '../../core/passport/present.js'
 import type { IncidentStored, RegistryStore } from '../../core/store.js'
 import { MAX_FIND_LIMIT } from '../../node/store/sql-store.js'
 import type { RouteContext } from '../app.js'
+import { hasher } from '../passport-record.js'
 import { PassportId, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
 import { getStoredPassport, isoNow } from './passports.js'
@@ -66,11 +73,30 @@ function reportItem(stored: IncidentStored) {
 }
 
 /**
+ * The EU classification of a stored passport as it was published (a presentation may leave it
+ * undisclosed): what its incidents' Art. 73 deadlines are read against. The registry verified
+ * the signature and every disclosure when the passport was published.
+ */
+export function storedClassification(token: string): IncidentClassification {
+  try {
+    return incidentClassificationOf(
+      disclosedClaimsOf<{ credentialSubject?: unknown }>(token, hasher).credentialSubject,
+    )
+  } catch {
+    return unknownClassification("the registry's copy of the passport does not decode")
+  }
+}
+
+/**
  * The incident reports of a passport grouped by incident (oldest incident first, reports by
  * sequence), each with the incident as its latest report states it and that report's Art. 73
- * deadline: for the API and the passport page.
+ * deadline, read against the passport's classification: for the API and the passport page.
  */
-export async function incidentsOf(store: RegistryStore, passportId: string) {
+export async function incidentsOf(
+  store: RegistryStore,
+  passportId: string,
+  classification: IncidentClassification,
+) {
   const stored = await store.listIncidentReports(passportId)
   const groups = new Map<string, IncidentStored[]>()
   for (const r of stored) groups.set(r.incidentId, [...(groups.get(r.incidentId) ?? []), r])
@@ -80,7 +106,7 @@ export async function incidentsOf(store: RegistryStore, passportId: string) {
     return {
       incidentId,
       incident,
-      deadline: incident === null ? null : reportingDeadline(incident),
+      deadline: incident === null ? null : reportingDeadline(incident, classification),
       reports: reports.map(reportItem),
     }
   })
@@ -194,7 +220,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     },
     async (request) => {
       const passport = await getStoredPassport(ctx, request.params.id)
-      return { items: await incidentsOf(ctx.deps.store, passport.id) }
+      return {
+        items: await incidentsOf(ctx.deps.store, passport.id, storedClassification(passport.token)),
+      }
     },
   )
 

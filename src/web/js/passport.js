@@ -412,8 +412,12 @@ const HARM_POINT = {
 /** The Art. 73 deadline and whether the first authority notification met it, in words. */
 function deadlineVerdict(d) {
   if (!d) return 'Unknown'
+  const utc = (t) => t.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')
+  // Art. 73(1): the passport says the system is not high-risk; the deadline is a reference only.
+  if (!d.applies && d.reference)
+    return `None: ${d.basisWhy}. For reference only, a high-risk system would report by ${utc(d.reference.deadline)}`
   if (!d.applies) return 'None: Art. 73 covers serious incidents only (Art. 3(49))'
-  const at = d.deadline.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')
+  const at = utc(d.deadline)
   const by = `by ${at} (${d.days} days after awareness, ${d.citation})`
   if (d.onTime === null) return `Report ${by}; no authority notification recorded yet`
   const n = d.firstNotification

@@ -77,6 +77,10 @@ const DEADLINE_WORDS = {
   none: 'no Art. 73 deadline (not serious)',
 }
 
+/** Art. 73(1): a serious incident of a system the passport says is not high-risk. */
+const NOT_BOUND_WORDS =
+  'no Art. 73 deadline (Art. 73(1) binds providers of high-risk systems; the passport says this one is not)'
+
 const TRUST_WORDS = {
   'passport-issuer': "Counted: reported by the passport's issuer",
   'trusted-issuer': 'Counted: reported by an issuer your policy trusts',
@@ -124,7 +128,9 @@ function incidentsSection(result) {
               `: ${i.report} report ${i.sequence} by ${i.reporter?.name ?? '?'} (${i.reporter?.role ?? '?'}); `,
               d.deadline
                 ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict] ?? d.verdict}. `
-                : `${DEADLINE_WORDS.none}. `,
+                : d.basis === 'not-high-risk' && i.serious
+                  ? `${NOT_BOUND_WORDS}. `
+                  : `${DEADLINE_WORDS.none}. `,
               h(
                 'span',
                 { class: 'counted-word' },
