@@ -9,7 +9,7 @@ import type { Command } from 'commander'
 import type { TrustedJwk } from '../core/passport/status.js'
 import { ConfigError, EXIT, type Issue } from '../core/errors.js'
 import { loadPublicKeys } from '../node/keys.js'
-import { readPassportFile } from '../node/status-store.js'
+import { readPassportFile, type PassportFile } from '../node/status-store.js'
 import type { Ctx } from './common.js'
 
 export const sha256Hex = (data: Uint8Array | string) =>
@@ -41,19 +41,19 @@ export function checkVerifyArgs(
 
 /**
  * `show`'s verification: undefined without --passport and --jwk; with both, `verify` given the
- * passport's issuer-signed JWT and the public keys, and exit 4 when it does not verify.
- * ERR_CONFIG_BAD_ARGS when only one of the two is given.
+ * passport's issuer-signed JWT and the public keys (and the passport file as read), and exit 4
+ * when it does not verify. ERR_CONFIG_BAD_ARGS when only one of the two is given.
  */
 export async function verifyIfGiven<R extends Verdict>(
   opts: { passport?: string; jwk?: string },
   names: StatementNames,
   ctx: Ctx,
-  verify: (passportIssuerJwt: string, keys: TrustedJwk[]) => Promise<R>,
+  verify: (passportIssuerJwt: string, keys: TrustedJwk[], passport: PassportFile) => Promise<R>,
 ): Promise<R | undefined> {
   checkVerifyArgs(opts, names)
   if (opts.passport === undefined || opts.jwk === undefined) return undefined
   const passport = await readPassportFile(opts.passport)
-  const verification = await verify(passport.issuerJwt, await loadPublicKeys(opts.jwk))
+  const verification = await verify(passport.issuerJwt, await loadPublicKeys(opts.jwk), passport)
   if (!verification.valid) ctx.setExit(EXIT.verificationFailed)
   return verification
 }

@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
+import {
+  incidentClassificationOfToken,
+  unknownClassification,
+  type IncidentClassification,
+} from '../../core/incident/classification.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
@@ -13,6 +18,7 @@ import { HARM_POINT, Incident } from '../../core/incident/schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner } from '../../node/keys.js'
+import { hasher } from '../../node/passport.js'
 import { readPassportBinding } from '../../node/status-store.js'
 import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
@@ -70,7 +76,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .option('--out <file>', 'where to write the report (default: next to the passport)')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: ReportOptions) => {
-      const { jti, iss, subjectId, digest } = await readPassportBinding(passportPath)
+      const { passport, jti, iss, subjectId, digest } = await readPassportBinding(passportPath)
       const signer = await fileSigner(opts.key)
 
       let follows: { id: string; sequence: number; file: string } | undefined
@@ -112,7 +118,12 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         opts.out ??
         besidePassport(passportPath, `incident.${described.id.slice(9, 17)}.${described.sequence}`)
       await writeFileAtomic(out, token + '\n')
-      const deadline = deadlineView(described, ctx.io.nowSeconds())
+      // The report binds this passport by digest: its classification is what Art. 73(1) reads.
+      const deadline = deadlineView(
+        described,
+        ctx.io.nowSeconds(),
+        incidentClassificationOfToken(passport.sdJwt, hasher),
+      )
       if (opts.json)
         printJson(ctx.io, {
           report: out,
@@ -140,18 +151,26 @@ export function registerIncident(program: Command, ctx: Ctx): void {
   withShowOptions(show, REPORT).action(async (reportPath: string, opts: ShowOptions) => {
     checkVerifyArgs(opts, REPORT)
     const report = await readReportFile(reportPath)
-    const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys) =>
-      verifyIncidentReport(report.token, {
+    let classification = unknownClassification('no passport was given (--passport)')
+    const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys, p) => {
+      // Only the passport the report is bound to (by digest) says what system it is about.
+      classification =
+        sha256Hex(passportIssuerJwt) === report.claims.credentialSubject.passport.digest.value
+          ? incidentClassificationOfToken(p.sdJwt, hasher)
+          : unknownClassification(
+              `the passport given (${opts.passport}) is not the one the report is about`,
+            )
+      return verifyIncidentReport(report.token, {
         passportIssuerJwt,
         reporterKeys: keys,
         nowSeconds: ctx.io.nowSeconds(),
         sha256: sha256Hex,
-      }),
-    )
+      })
+    })
     // A report that verifies is shown from its verified claims; otherwise as decoded.
     const claims = verification?.claims ?? report.claims
     const cs = claims.credentialSubject
-    const deadline = deadlineView(cs.incident, ctx.io.nowSeconds())
+    const deadline = deadlineView(cs.incident, ctx.io.nowSeconds(), classification)
     if (opts.json) {
       printJson(ctx.io, {
         report: reportPath,
@@ -267,7 +286,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
             const d = item.deadline
             if (d !== null && d !== undefined)
               lines.push(
-                `  ${d.applies ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${d.onTime === null ? 'no authority notified yet' : d.onTime ? 'notified on time' : 'notified LATE'}` : 'no Art. 73 deadline (not serious)'}`,
+                `  ${d.applies ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${d.onTime === null ? 'no authority notified yet' : d.onTime ? 'notified on time' : 'notified LATE'}` : d.basis === 'not-high-risk' && i.serious ? `no Art. 73 deadline: ${d.basisWhy ?? 'the system is not high-risk'} (Art. 73(1))` : 'no Art. 73 deadline (not serious)'}`,
               )
           }
           for (const r of item.reports)
@@ -325,6 +344,9 @@ const PassportIncident = z.looseObject({
       deadline: z.string().nullable(),
       citation: z.string(),
       onTime: z.boolean().nullable(),
+      // Registries before the classification was read send neither.
+      basis: z.string().optional(),
+      basisWhy: z.string().optional(),
     })
     .nullable(),
   reports: z.array(FeedItem),
@@ -336,8 +358,12 @@ export interface DeadlineView extends ReportingDeadline {
   overdue: boolean | null
 }
 
-export function deadlineView(incident: Incident, nowSeconds: number): DeadlineView {
-  const d = reportingDeadline(incident)
+export function deadlineView(
+  incident: Incident,
+  nowSeconds: number,
+  classification: IncidentClassification,
+): DeadlineView {
+  const d = reportingDeadline(incident, classification)
   const overdue =
     d.deadline === null || d.firstNotification !== null
       ? null
@@ -352,10 +378,20 @@ function reportLine(claims: IncidentReportClaims): string {
 
 /** The deadline and its verdict in words, for text output. */
 export function deadlineLines(d: DeadlineView): string[] {
+  const r = d.reference
+  if (r !== null) {
+    const n = d.firstNotification
+    return [
+      `Art. 73 deadline: none: ${d.basisWhy}.`,
+      `for reference only, not a duty: a high-risk system would report by ${r.deadline} (${r.days} days after awareness, ${r.citation})${n === null ? '' : `; ${n.authority} (${n.memberState}) was notified at ${n.at}`}`,
+      ...d.notes.map((note) => `note: ${note}`),
+    ]
+  }
   if (!d.applies) return [`Art. 73 deadline: none. ${d.why} (${d.citation}).`]
   const lines = [
     `Art. 73 deadline: ${d.deadline} (${d.days} days after awareness, ${d.citation}): ${d.why}`,
   ]
+  if (d.basis === 'high-risk') lines.push(`classification: ${d.basisWhy}`)
   const n = d.firstNotification
   if (n !== null)
     lines.push(

@@ -10,7 +10,8 @@
  */
 import type { EuCategory, GpaiStatus } from '../classify/types.js'
 import { legacyNotes, type LegacyNote } from '../passport/legacy.js'
-import { isRecord } from '../passport/sd-jwt.js'
+import { disclosedClaimsOf } from '../passport/present.js'
+import { isRecord, type SdHasher } from '../passport/sd-jwt.js'
 import type { LegacyGpaiClaim, LegacyHighRiskClaim } from '../passport/types.js'
 
 const EU_CATEGORIES: readonly EuCategory[] = [
@@ -85,4 +86,23 @@ export function incidentClassificationOf(subject: unknown): IncidentClassificati
     ...(legacyHighRisk ? { legacyHighRisk } : {}),
     ...(legacyGpai ? { legacyGpai } : {}),
   }
+}
+
+/**
+ * The EU classification of the passport `sdJwt` (compact SD-JWT, as issued or presented), from
+ * its disclosures whose digests the issuer-signed JWT lists. Its signature is NOT checked: for a
+ * passport verified before (a registry's) or one a report is bound to by digest. A token whose
+ * disclosures do not decode gives `unknown`.
+ */
+export function incidentClassificationOfToken(
+  sdJwt: string,
+  hasher: SdHasher,
+): IncidentClassification {
+  let claims: { credentialSubject?: unknown }
+  try {
+    claims = disclosedClaimsOf(sdJwt, hasher)
+  } catch {
+    return unknownClassification("the passport's claims and disclosures do not decode")
+  }
+  return incidentClassificationOf(claims.credentialSubject)
 }

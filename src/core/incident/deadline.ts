@@ -94,7 +94,7 @@ function unknownNote(because: string): string {
   return `The system's EU classification is not known here: ${because}. ${ART_73_1}: the deadline is given as for a high-risk system; for a system that is not high-risk it is for reference only.`
 }
 
-const REFERENCE_NOTE = `${ART_73_1}, and the passport says this system is not one: Art. 73 sets it no deadline. \`reference\` holds the deadline Art. 73(2)-(4) would set for a high-risk system, for reference only: it is no duty, and no notification is judged late against it. The classification is the passport's; Accord does not classify the system again here.`
+const REFERENCE_NOTE = `${ART_73_1}, and the passport says this system is not one: Art. 73 sets it no deadline. The deadline Art. 73(2)-(4) would set for a high-risk system (\`reference\` in JSON) is given for reference only: it is no duty, and no notification is judged late against it. The classification is the passport's; Accord does not classify the system again here.`
 
 /** Art. 55(1)(c) (regulations.md §1.14), when the passport says GPAI with systemic risk. */
 function systemicRiskNote(legacyGpai: string | undefined): string {

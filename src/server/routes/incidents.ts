@@ -8,8 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import {
-  incidentClassificationOf,
-  unknownClassification,
+  incidentClassificationOfToken,
   type IncidentClassification,
 } from '../../core/incident/classification.js'
 import { reportingDeadline } from '../../core/incident/deadline.js'
@@ -20,7 +19,6 @@ import {
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
-import { disclosedClaimsOf } from '../../core/passport/present.js'
 import type { IncidentStored, RegistryStore } from '../../core/store.js'
 import { MAX_FIND_LIMIT } from '../../node/store/sql-store.js'
 import type { RouteContext } from '../app.js'
@@ -73,24 +71,11 @@ function reportItem(stored: IncidentStored) {
 }
 
 /**
- * The EU classification of a stored passport as it was published (a presentation may leave it
- * undisclosed): what its incidents' Art. 73 deadlines are read against. The registry verified
- * the signature and every disclosure when the passport was published.
- */
-export function storedClassification(token: string): IncidentClassification {
-  try {
-    return incidentClassificationOf(
-      disclosedClaimsOf<{ credentialSubject?: unknown }>(token, hasher).credentialSubject,
-    )
-  } catch {
-    return unknownClassification("the registry's copy of the passport does not decode")
-  }
-}
-
-/**
  * The incident reports of a passport grouped by incident (oldest incident first, reports by
  * sequence), each with the incident as its latest report states it and that report's Art. 73
- * deadline, read against the passport's classification: for the API and the passport page.
+ * deadline, read against the passport's classification as it was published (a presentation may
+ * leave it undisclosed; the registry verified every disclosure at publish): for the API and the
+ * passport page.
  */
 export async function incidentsOf(
   store: RegistryStore,
@@ -221,7 +206,11 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request) => {
       const passport = await getStoredPassport(ctx, request.params.id)
       return {
-        items: await incidentsOf(ctx.deps.store, passport.id, storedClassification(passport.token)),
+        items: await incidentsOf(
+          ctx.deps.store,
+          passport.id,
+          incidentClassificationOfToken(passport.token, hasher),
+        ),
       }
     },
   )

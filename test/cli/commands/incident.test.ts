@@ -246,3 +246,88 @@ describe('accord incident show', () => {
     expect(half.code).toBe(2)
   })
 })
+
+describe('the Art. 73 deadline read against the passport classification (Art. 73(1))', () => {
+  it('report: a high-risk passport (border-biometrics) has the deadline, the classification named', async () => {
+    const r = await at([...report(EXAMPLE, p('class-high.sd-jwt')), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const d = r.json().deadline
+    expect(d).toMatchObject({ applies: true, basis: 'high-risk', days: 15, reference: null })
+    expect(d.basisWhy).toMatch(/^the passport classifies the system as high-risk \(as of /)
+    const notes = d.notes.join(' ')
+    expect(notes).not.toContain('not known here')
+    // border-biometrics is an Art. 111(2) legacy system whose high-risk duties apply from 2030.
+    expect(notes).toContain('Whether that deferral reaches Art. 73 is a reading, not text')
+    const text = await at(report(EXAMPLE, p('class-high-text.sd-jwt')))
+    expect(text.stdout).toContain('classification: the passport classifies the system as high-risk')
+  })
+
+  it('report: a transparency passport (public-chatbot) is not bound: no deadline, a reference only', async () => {
+    const chatbot = await issuedExample('public-chatbot', ['vendor'])
+    const argv = (out: string) => [
+      'incident',
+      'report',
+      chatbot('passport.sd-jwt'),
+      '--file',
+      EXAMPLE,
+      '--key',
+      chatbot('keys', 'vendor.private.jwk.json'),
+      '--out',
+      chatbot(out),
+    ]
+    const r = await at([...argv('json.sd-jwt'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().deadline).toMatchObject({
+      applies: false,
+      basis: 'not-high-risk',
+      days: null,
+      deadline: null,
+      onTime: null,
+      overdue: null,
+      citation: 'Art. 73(1)',
+      reference: { days: 15, deadline: '2026-11-27T14:05:00Z', citation: 'Art. 73(2)' },
+    })
+    const text = await at(argv('text.sd-jwt'))
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(
+      /Art\. 73 deadline: none: the passport classifies the system as transparency \(as of [\d-]+\), not high-risk: Art\. 73\(1\) binds providers of high-risk AI systems placed on the Union market, so Art\. 73 does not bind it\./,
+    )
+    expect(text.stdout).toContain(
+      'for reference only, not a duty: a high-risk system would report by 2026-11-27T14:05:00Z',
+    )
+    expect(text.stdout).not.toContain('on time')
+    expect(text.stdout).not.toContain('report immediately')
+  })
+
+  it('show without --passport: unknown, the deadline as for a high-risk system, the note says why', async () => {
+    const d = (await show(initial, ['--json'])).json().deadline
+    expect(d).toMatchObject({ applies: true, basis: 'unknown', days: 15 })
+    expect(d.basisWhy).toBe('no passport was given (--passport)')
+    expect(d.notes[0]).toContain('not known here: no passport was given (--passport)')
+  })
+
+  it('show with the passport: its classification (high-risk)', async () => {
+    const r = await show(initial, [...verifyArgs(), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().deadline).toMatchObject({ applies: true, basis: 'high-risk' })
+  })
+
+  it('show with a presentation of the passport that discloses nothing: unknown, not disclosed', async () => {
+    const full = readFileSync(p('passport.sd-jwt'), 'utf8').trim()
+    writeFileSync(p('bare.sd-jwt'), full.slice(0, full.indexOf('~') + 1) + '\n')
+    const r = await show(initial, [...verifyArgs('vendor', 'bare.sd-jwt'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().verification.valid).toBe(true)
+    expect(r.json().deadline).toMatchObject({ basis: 'unknown', applies: true })
+    expect(r.json().deadline.basisWhy).toBe(
+      'the passport does not disclose its EU classification (classification.eu-ai-act)',
+    )
+  })
+
+  it('show with another passport: its classification is not used (unknown), exit 4', async () => {
+    const r = await show(initial, [...verifyArgs('vendor', 'other-passport.sd-jwt'), '--json'])
+    expect(r.code).toBe(4)
+    expect(r.json().deadline).toMatchObject({ basis: 'unknown' })
+    expect(r.json().deadline.basisWhy).toContain('is not the one the report is about')
+  })
+})
