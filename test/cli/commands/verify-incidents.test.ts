@@ -255,3 +255,84 @@ describe('accord verify --incident', () => {
     expect(missing.json().error.code).toBe('ERR_PASSPORT_INCIDENT_NOT_FOUND')
   })
 })
+
+describe('accord verify --incident: Art. 73(1) read against the passport classification', () => {
+  /** A late report (notified 2026-11-28, deadline 2026-11-27) about the public-chatbot passport. */
+  let chatbot: (...parts: string[]) => string
+  let lateReport: string
+
+  beforeAll(async () => {
+    chatbot = await issuedExample('public-chatbot', ['issuer', 'authority'])
+    const lateFile = chatbot('late.yaml')
+    writeFileSync(
+      lateFile,
+      readFileSync(EXAMPLE, 'utf8').replace(
+        "at: '2026-11-19T11:00:00+02:00'",
+        "at: '2026-11-28T11:00:00+02:00'",
+      ),
+    )
+    lateReport = chatbot('late.sd-jwt')
+    const r = await run(
+      [
+        'incident',
+        'report',
+        chatbot('passport.sd-jwt'),
+        '--file',
+        lateFile,
+        '--key',
+        chatbot('keys', 'issuer.private.jwk.json'),
+        '--out',
+        lateReport,
+      ],
+      '2026-11-29',
+      LATE_SIGNED,
+    )
+    if (r.code !== 0) throw new Error(r.stderr + r.stdout)
+  }, 60_000)
+
+  const verifyChatbot = (passport: string, ...extra: string[]) => {
+    const file = chatbot('refuse.policy.yaml')
+    writeFileSync(
+      file,
+      readFileSync(
+        policy('refuse-late', '{ maxOpenSerious: 1, lateNotification: refuse }'),
+        'utf8',
+      ),
+    )
+    return run(
+      ['verify', passport, '--policy', file, '--incident', lateReport, ...extra],
+      undefined,
+      NOW,
+    )
+  }
+
+  it('Art. 73(1): a transparency passport is not bound, so incident-reported-late is not raised', async () => {
+    const r = await verifyChatbot(chatbot('passport.sd-jwt'))
+    expect(r.code, r.stdout).toBe(0)
+    expect(r.stdout).not.toContain('incident-reported-late')
+    expect(r.stdout).toMatch(
+      /ok +policy:incidents:notification +ok +no counted serious incident .*1 counted serious incident is of a system the passport classifies as not high-risk, which Art\. 73\(1\) does not bind/,
+    )
+    expect(r.stdout).toContain(
+      'no Art. 73 deadline (Art. 73(1): the passport classifies the system as not high-risk)',
+    )
+    const json = (await verifyChatbot(chatbot('passport.sd-jwt'), '--json')).json()
+    expect(json.incidents[0].deadline).toMatchObject({
+      verdict: 'none',
+      basis: 'not-high-risk',
+      deadline: null,
+      reference: { deadline: '2026-11-27T14:05:00Z', onTime: false },
+    })
+  })
+
+  it('Art. 73(1): the same passport presented without its classification is unknown: late, refused', async () => {
+    const full = readFileSync(chatbot('passport.sd-jwt'), 'utf8').trim()
+    writeFileSync(chatbot('bare.sd-jwt'), full.slice(0, full.indexOf('~') + 1) + '\n')
+    const r = await verifyChatbot(chatbot('bare.sd-jwt'), '--json')
+    expect(r.code, r.stdout).toBe(1)
+    expect(r.json().incidents[0].deadline).toMatchObject({ verdict: 'late', basis: 'unknown' })
+    expect(
+      r.json().checks.find((c: { check: string }) => c.check === 'policy:incidents:notification'),
+    ).toMatchObject({ outcome: 'fail', reason: 'incident-reported-late' })
+  })
+})
