@@ -149,4 +149,59 @@ describe('accord incident publish / list', () => {
     expect(unknown.code).toBe(3)
     expect(unknown.json().error.code).toBe('ERR_STORE_NOT_FOUND')
   })
+  it('Art. 73(1): a transparency passport (public-chatbot) lists no deadline and says why', async () => {
+    const q = await issuedExample('public-chatbot')
+    const key = q('keys', 'issuer.private.jwk.json')
+    const pub = await run([
+      'publish',
+      q('passport.sd-jwt'),
+      '--registry',
+      server.url,
+      '--key',
+      key,
+      '--json',
+    ])
+    expect(pub.code, pub.stderr).toBe(0)
+    const out = q('incident.sd-jwt')
+    const made = await run([
+      'incident',
+      'report',
+      q('passport.sd-jwt'),
+      '--file',
+      EXAMPLE,
+      '--key',
+      key,
+      '--out',
+      out,
+    ])
+    expect(made.code, made.stderr).toBe(0)
+    const sent = await run(['incident', 'publish', out, '--registry', server.url, '--key', key])
+    expect(sent.code, sent.stderr).toBe(0)
+    const listed = await run([
+      'incident',
+      'list',
+      '--registry',
+      server.url,
+      '--passport',
+      pub.json().id,
+    ])
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout).toMatch(
+      /no Art\. 73 deadline: the passport classifies the system as transparency \(as of [\d-]+\), not high-risk: .* so Art\. 73 does not bind it \(Art\. 73\(1\)\)/,
+    )
+    const json = await run([
+      'incident',
+      'list',
+      '--registry',
+      server.url,
+      '--passport',
+      pub.json().id,
+      '--json',
+    ])
+    expect(json.json().items[0].deadline).toMatchObject({
+      applies: false,
+      basis: 'not-high-risk',
+      deadline: null,
+    })
+  })
 })
