@@ -13,14 +13,8 @@ import { legacyNotes, type LegacyNote } from '../passport/legacy.js'
 import { disclosedClaimsOf } from '../passport/present.js'
 import { isRecord, type SdHasher } from '../passport/sd-jwt.js'
 import type { LegacyGpaiClaim, LegacyHighRiskClaim } from '../passport/types.js'
+import { EU_CATEGORIES } from '../policy/schema.js'
 
-const EU_CATEGORIES: readonly EuCategory[] = [
-  'prohibited',
-  'high-risk',
-  'transparency',
-  'minimal',
-  'out-of-scope',
-]
 const GPAI_STATUSES: readonly GpaiStatus[] = [null, 'gpai', 'gpai-systemic-risk']
 
 /** The EU classification of the system an incident is about, as far as the caller knows it. */
