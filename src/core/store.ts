@@ -350,6 +350,11 @@ export interface RegistryStore {
 
   /** The evaluation results of a passport, oldest first. */
   listEvaluations(passportId: string): Promise<EvaluationStored[]>
+  /**
+   * Evaluation results of every passport with a log index greater than `after` (-1: from the
+   * start), in log order, at most `limit` (1 to 1000): the feed partners poll.
+   */
+  evaluationFeed(after: number, limit: number): Promise<EvaluationStored[]>
 
   getDelegation(id: string): Promise<DelegationStored | null>
   /** The delegations an issuer key granted, active and withdrawn, oldest first. */

@@ -436,6 +436,7 @@ describe('reads', () => {
         '/api/v1/passports/{id}/incidents',
         '/api/v1/passports/{id}/evaluations',
         '/api/v1/incidents',
+        '/api/v1/evaluations',
         '/api/v1/passports/{id}/status',
         '/api/v1/registry',
         '/api/v1/status-lists/{listId}',
@@ -448,6 +449,18 @@ describe('reads', () => {
       ].sort(),
     )
     expect(doc.paths['/api/v1/passports'].post.responses['201']).toBeDefined()
+    for (const [feed, tag] of [
+      ['/api/v1/incidents', 'incidents'],
+      ['/api/v1/evaluations', 'evaluations'],
+    ] as const) {
+      const get = doc.paths[feed].get
+      expect(get.tags, feed).toEqual([tag])
+      expect(
+        get.parameters.map((q: { in: string; name: string }) => `${q.in} ${q.name}`),
+        feed,
+      ).toEqual(['query after', 'query limit'])
+      expect(Object.keys(get.responses).sort(), feed).toEqual(['200', '400'])
+    }
     const events = doc.paths['/api/v1/log/events'].get
     expect(Object.keys(events.responses['200'].content)).toEqual(['text/event-stream'])
     expect(events.responses['503']).toBeDefined()

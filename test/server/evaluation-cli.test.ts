@@ -106,6 +106,36 @@ describe('accord evaluation publish / list', () => {
     expect(none.code).toBe(2)
   })
 
+  it("without --passport lists every passport's results by log index, a page at a time", async () => {
+    const all = await run(['evaluation', 'list', '--registry', server.url, '--json'])
+    expect(all.code, all.stderr).toBe(0)
+    const items = all.json().items as { id: string; passportId: string; logIndex: number }[]
+    expect(items.map((i) => [i.passportId, i.logIndex])).toEqual([[passportId, 1]])
+    expect(all.json().items[0]).toMatchObject({ thresholds: 5, thresholdsMet: 2 })
+    expect(all.json().items[0].evaluation.metrics).toHaveLength(6)
+    expect(all.json().nextAfter).toBe(1)
+
+    const text = await run(['evaluation', 'list', '--registry', server.url, '--limit', '1'])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^1 \\S+ passport ${passportId}: .*6 metrics, 2 of 5 thresholds met, result ${items[0]!.id}$`,
+        'm',
+      ),
+    )
+    expect(text.stdout).toContain(
+      `next: accord evaluation list --registry ${server.url} --after 1\n`,
+    )
+    const after = await run(['evaluation', 'list', '--registry', server.url, '--after', '1'])
+    expect(after.code, after.stderr).toBe(0)
+    expect(after.stdout).toBe(
+      `no evaluation results after log index 1\nnext: accord evaluation list --registry ${server.url} --after 1\n`,
+    )
+    const bad = await run(['evaluation', 'list', '--registry', server.url, '--after', '-2'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('ERR_CONFIG_BAD_ARGS')
+  })
+
   it('an unknown passport is ERR_STORE_NOT_FOUND', async () => {
     const unknown = await list('urn:uuid:none', ['--json'])
     expect(unknown.code).toBe(3)

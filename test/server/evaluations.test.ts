@@ -1,6 +1,7 @@
 /**
- * Evaluation results through the registry: POST and GET /api/v1/passports/:id/evaluations, their
- * refusals, and the `evaluation` log entry that anyone holding the result can recompute.
+ * Evaluation results through the registry: POST and GET /api/v1/passports/:id/evaluations, the
+ * registry-wide feed GET /api/v1/evaluations, their refusals, and the `evaluation` log entry that
+ * anyone holding the result can recompute.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { decodeJwt } from 'jose'
@@ -201,10 +202,49 @@ describe('POST /api/v1/passports/:id/evaluations', () => {
   })
 })
 
-describe('GET /api/v1/passports/:id/evaluations', () => {
+describe('GET /api/v1/passports/:id/evaluations and /api/v1/evaluations', () => {
   it('a passport without results lists none; an unknown passport is 404', async () => {
     const p = await published()
     expect((await t.app.inject(url(p.id))).json()).toEqual({ items: [] })
     expect((await t.app.inject(url('urn:uuid:none'))).statusCode).toBe(404)
+  })
+
+  it('the feed pages through every passport by log index', async () => {
+    const p = await published()
+    const q = await published()
+    const start = (await t.store.logSize()) - 1
+    const a = await result(p, evaluation(p, { summary: 'A' }))
+    const b = await result(q, evaluation(q, { summary: 'B' }))
+    expect((await post(p.id, a)).statusCode).toBe(201)
+    expect((await post(q.id, b)).statusCode).toBe(201)
+    const page1 = (await t.app.inject(`/api/v1/evaluations?after=${start}&limit=1`)).json()
+    expect(page1.items).toHaveLength(1)
+    expect(page1.items[0]).toMatchObject({
+      passportId: p.id,
+      evaluatorKid: evaluator.kid,
+      method: 'FMR protocol 1',
+      thresholds: 1,
+      thresholdsMet: 0,
+      logIndex: start + 1,
+      token: a,
+    })
+    expect(page1.items[0].evaluation.summary).toBe('A')
+    expect(page1.items[0].evaluatorJwk).toMatchObject({ kty: 'EC' })
+    expect(page1.nextAfter).toBe(start + 1)
+    const page2 = (
+      await t.app.inject(`/api/v1/evaluations?after=${page1.nextAfter}&limit=10`)
+    ).json()
+    expect(page2.items.map((r: { passportId: string }) => r.passportId)).toEqual([q.id])
+    expect(page2.items[0].evaluation.summary).toBe('B')
+    const empty = (await t.app.inject(`/api/v1/evaluations?after=${page2.nextAfter}`)).json()
+    expect(empty).toEqual({ items: [], nextAfter: page2.nextAfter })
+    const all = (await t.app.inject('/api/v1/evaluations')).json()
+    expect(all.items.length).toBeGreaterThanOrEqual(2)
+    expect(all.nextAfter).toBe(page2.nextAfter)
+    for (const bad of ['after=-2', 'limit=0', 'limit=5000', 'after=x', 'since=3']) {
+      const res = await t.app.inject(`/api/v1/evaluations?${bad}`)
+      expect(res.statusCode, bad).toBe(400)
+      expect(res.json().code, bad).toBe('ERR_CONFIG_BAD_REQUEST')
+    }
   })
 })

@@ -3,7 +3,8 @@
  * the states that matter (a verify result with its reasons, error states, a revoked passport, an
  * empty search...) and every HTML document `accord docs` writes for two bundled examples, plus the
  * `accord plan` page and the page the PDF is printed from. Each is checked with axe-core's WCAG
- * 2.0/2.1 A and AA rules and for reflow at 320 CSS px (SC 1.4.10, which axe does not check). The
+ * 2.0/2.1 A and AA rules and for reflow at 320 CSS px (SC 1.4.10, which axe does not check); the
+ * documents also for row headers in their key/value tables (SC 1.3.1). The
  * verify page is also used with the keyboard alone, and its verdict must reach a screen reader
  * through a status region. See docs/web.md and docs/documents.md.
  */
@@ -149,6 +150,38 @@ const STATES: PageState[] = [
   },
 ]
 
+/**
+ * The row headers of a generated document, read from the DOM (browser source): every body row of
+ * a "Field | Value" table starts with a <th scope="row"> that looks like the <td>s beside it
+ * (normal weight, the row's background), and no other table has a header cell in its body.
+ * Gives how many key/value tables there are and what is wrong, one sentence each.
+ */
+const ROW_HEADER_CHECKS = `(() => {
+  const problems = []
+  let fieldTables = 0
+  document.querySelectorAll('table').forEach((table, t) => {
+    const headers = Array.from(table.querySelectorAll('thead th'), (th) => th.textContent.trim())
+    const keyValue = headers.join(' | ') === 'Field | Value'
+    if (keyValue) fieldTables++
+    table.querySelectorAll('tbody tr').forEach((tr, r) => {
+      Array.from(tr.cells).forEach((cell, c) => {
+        const got = cell.tagName.toLowerCase() + ' ' + (cell.getAttribute('scope') ?? '-')
+        const want = keyValue && c === 0 ? 'th row' : 'td -'
+        const at = 'table ' + t + ' (' + headers.join(' | ') + ') row ' + r + ' cell ' + c
+        if (got !== want) problems.push(at + ' is ' + got + ', want ' + want)
+        if (c !== 0 || !keyValue) return
+        const head = getComputedStyle(cell)
+        const value = tr.cells[1] && getComputedStyle(tr.cells[1])
+        if (head.fontWeight !== '400') problems.push(at + ' has font-weight ' + head.fontWeight)
+        if (value && head.backgroundColor !== value.backgroundColor)
+          problems.push(at + ' has background ' + head.backgroundColor + ', its value ' + value.backgroundColor)
+        if (head.textAlign !== 'left') problems.push(at + ' is aligned ' + head.textAlign)
+      })
+    })
+  })
+  return { fieldTables, problems }
+})()`
+
 /** The bundled examples whose documents are checked: high-risk, and transparency-only. */
 const DOCUMENT_EXAMPLES = ['border-biometrics', 'public-chatbot'] as const
 
@@ -193,15 +226,26 @@ export function accessibilityTests(env: WebEnv): void {
     describe('generated HTML documents', () => {
       // A fresh page per document, never one that showed a registry page: `setContent` keeps the
       // document's CSP, which would block the documents' inline <style>.
-      async function checkHtml(html: string): Promise<{ axe: string[]; reflow: string[] }> {
+      async function checkHtml(html: string): Promise<{
+        axe: string[]
+        reflow: string[]
+        rowHeaders: { fieldTables: number; problems: string[] }
+      }> {
         const page = await browser.newPage({ viewport: WIDE, javaScriptEnabled: true })
         await page.setContent(html, { waitUntil: 'load' })
         const axe = await axeViolations(page)
+        const rowHeaders = (await page.evaluate(ROW_HEADER_CHECKS)) as {
+          fieldTables: number
+          problems: string[]
+        }
         await page.setViewportSize(NARROW)
         const reflow = await reflowProblems(page)
         await page.close()
-        return { axe, reflow }
+        return { axe, reflow, rowHeaders }
       }
+
+      /** Every generated page starts with one key/value table (its header block). */
+      const ONE_FIELD_TABLE = { fieldTables: 1, problems: [] }
 
       for (const example of DOCUMENT_EXAMPLES) {
         it(`accord docs of ${example}: every HTML document passes`, async () => {
@@ -212,6 +256,7 @@ export function accessibilityTests(env: WebEnv): void {
               doc: doc.path,
               axe: [],
               reflow: [],
+              rowHeaders: ONE_FIELD_TABLE,
             })
         })
       }
@@ -222,7 +267,11 @@ export function accessibilityTests(env: WebEnv): void {
         )
         const printable = printableHtml(annex?.content ?? '')
         expect(printable).toContain('<nav class="toc')
-        expect(await checkHtml(printable)).toEqual({ axe: [], reflow: [] })
+        expect(await checkHtml(printable)).toEqual({
+          axe: [],
+          reflow: [],
+          rowHeaders: ONE_FIELD_TABLE,
+        })
       })
 
       it('accord plan (plan.html) passes', async () => {
@@ -230,7 +279,7 @@ export function accessibilityTests(env: WebEnv): void {
           path.join(ROOT, 'test', 'golden', 'plan', 'police-analytics', 'plan.html'),
           'utf8',
         )
-        expect(await checkHtml(plan)).toEqual({ axe: [], reflow: [] })
+        expect(await checkHtml(plan)).toEqual({ axe: [], reflow: [], rowHeaders: ONE_FIELD_TABLE })
       })
     })
   })

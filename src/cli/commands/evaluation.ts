@@ -23,6 +23,7 @@ import {
   signerPublicJwk,
   unexpected,
 } from '../registry-client.js'
+import { feedQuery, printFeed, withFeedOptions, type FeedOptions } from '../registry-feed.js'
 import {
   besidePassport,
   checkPublishKeyArgs,
@@ -158,7 +159,6 @@ export function registerEvaluation(program: Command, ctx: Ctx): void {
   registerRegistryCommands(evaluation, ctx)
 }
 
-/** A result as the registry lists it (untrusted: only printed). */
 /** A result as the registry lists it (untrusted: checked, then only printed). */
 const ListedResult = z.looseObject({
   id: z.string(),
@@ -172,6 +172,9 @@ const ListedResult = z.looseObject({
   logIndex: z.number().int().nullable(),
   evaluation: Evaluation.nullable(),
 })
+
+/** A result as the registry-wide feed lists it: with the passport it is about. */
+const FeedResult = ListedResult.extend({ passportId: z.string() })
 
 function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
   const publish = evaluation
@@ -205,14 +208,25 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
       )
   })
 
-  evaluation
+  const list = evaluation
     .command('list')
-    .description("list a passport's evaluation results in a registry")
+    .description("list a registry's evaluation results: of one passport, or of every passport")
     .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
-    .requiredOption('--passport <id>', 'the passport (jti) whose results to list')
+    .option('--passport <id>', "one passport's results, metric by metric")
+  withFeedOptions(list, 'results')
     .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (opts: { registry: string; passport: string; json?: boolean }) => {
+    .action(async (opts: ListOptions) => {
       registryUrl(opts.registry)
+      const query = feedQuery(opts)
+      if (opts.passport === undefined)
+        return printFeed(ctx, opts, query, {
+          feed: 'evaluations',
+          item: FeedResult,
+          what: 'evaluation results',
+          command: 'evaluation list',
+          line: (r) =>
+            `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${resultLine(r)}, result ${r.id}`,
+        })
       const body = await fetchPassportEvaluations(opts.registry, opts.passport)
       if (body === null)
         throw new StoreError({
@@ -227,11 +241,7 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
         )
       const lines: string[] = []
       for (const r of items) {
-        lines.push(
-          r.evaluation !== null
-            ? evaluationLine(r.evaluation)
-            : `${r.method}, ${r.performedAt}: ${r.metrics} metrics, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
-        )
+        lines.push(resultLine(r))
         lines.push(
           `  result ${r.id}, key ${r.evaluatorKid}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
         )
@@ -239,6 +249,17 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
       }
       ctx.io.out(lines.join('\n') + '\n')
     })
+}
+
+interface ListOptions extends FeedOptions {
+  passport?: string
+}
+
+/** A listed result in one line: from its evaluation, or from the registry's counts without one. */
+function resultLine(r: z.infer<typeof ListedResult>): string {
+  return r.evaluation !== null
+    ? evaluationLine(r.evaluation)
+    : `${r.method}, ${r.performedAt}: ${r.metrics} metrics, ${r.thresholdsMet} of ${r.thresholds} thresholds met`
 }
 
 function metricLines(e: Evaluation): string[] {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Command } from 'commander'
 import { z } from 'zod'
-import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
+import { PassportError, StoreError } from '../../core/errors.js'
 import {
   incidentClassificationOfToken,
   unknownClassification,
@@ -20,7 +20,7 @@ import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner } from '../../node/keys.js'
 import { hasher } from '../../node/passport.js'
 import { readPassportBinding } from '../../node/status-store.js'
-import { fetchIncidentFeed, fetchPassportIncidents } from '../../node/tlog/http.js'
+import { fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
 import {
   besidePassport,
@@ -43,6 +43,7 @@ import {
   signerPublicJwk,
   unexpected,
 } from '../registry-client.js'
+import { feedQuery, printFeed, withFeedOptions, type FeedOptions } from '../registry-feed.js'
 
 interface ReportOptions {
   file: string
@@ -240,28 +241,16 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       )
   })
 
-  incident
+  const list = incident
     .command('list')
     .description("list a registry's incident reports: of one passport, or of every passport")
     .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
     .option('--passport <id>', "one passport's incidents, grouped by incident, with deadlines")
-    .option('--after <index>', 'every passport: only reports after this log index', '-1')
-    .option('--limit <n>', 'every passport: at most this many reports (1 to 1000)', '100')
+  withFeedOptions(list, 'reports')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: ListOptions) => {
       registryUrl(opts.registry)
-      const after = Number(opts.after)
-      const limit = Number(opts.limit)
-      if (!/^-?\d+$/.test(opts.after) || after < -1)
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message: `--after "${opts.after}" must be a log index (0 or more), or -1 for the start`,
-        })
-      if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 1000)
-        throw new ConfigError({
-          code: 'ERR_CONFIG_BAD_ARGS',
-          message: `--limit "${opts.limit}" must be a whole number from 1 to 1000`,
-        })
+      const query = feedQuery(opts)
       if (opts.passport !== undefined) {
         const body = await fetchPassportIncidents(opts.registry, opts.passport)
         if (body === null)
@@ -296,29 +285,19 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         }
         return ctx.io.out(lines.join('\n') + '\n')
       }
-      const body = (await fetchIncidentFeed(opts.registry, { after, limit })) as {
-        items?: unknown
-        nextAfter?: unknown
-      }
-      const items = itemsOf(body, FeedItem, 'incident reports')
-      const nextAfter = typeof body.nextAfter === 'number' ? body.nextAfter : after
-      if (opts.json) return printJson(ctx.io, { items, nextAfter })
-      const lines = items.map(
-        (r) =>
+      await printFeed(ctx, opts, query, {
+        feed: 'incidents',
+        item: FeedItem,
+        what: 'incident reports',
+        command: 'incident list',
+        line: (r) =>
           `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${r.report} report ${r.sequence} of incident ${r.incidentId}, ${r.serious ? 'serious' : 'not serious'}, ${r.status}`,
-      )
-      if (lines.length === 0) lines.push(`no incident reports after log index ${after}`)
-      lines.push(`next: accord incident list --registry ${opts.registry} --after ${nextAfter}`)
-      ctx.io.out(lines.join('\n') + '\n')
+      })
     })
 }
 
-interface ListOptions {
-  registry: string
+interface ListOptions extends FeedOptions {
   passport?: string
-  after: string
-  limit: string
-  json?: boolean
 }
 
 /** A report as the registry lists it (untrusted: checked, then only printed). */

@@ -8,6 +8,7 @@
  */
 import { Marked, type Tokens } from 'marked'
 import { showBidiControls } from '../bidi.js'
+import { FIELD_TABLE_HEADERS } from './markdown.js'
 
 const CSS = `
 :root { color-scheme: light; }
@@ -22,7 +23,8 @@ table { border-collapse: collapse; width: 100%; margin: .75rem 0; font-size: .9r
 th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; }
 th { background: #eee; }
-tr:nth-child(even) td { background: #fafafa; }
+th[scope="row"] { background: none; font-weight: normal; }
+tr:nth-child(even) td, tr:nth-child(even) th[scope="row"] { background: #fafafa; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em;
   overflow-wrap: anywhere; }
 blockquote { margin: 1rem 0; padding: .5rem 1rem; border-left: 4px solid #555; background: #f3f3f3; }
@@ -33,7 +35,8 @@ a { color: #0b4f9c; }
   body { max-width: none; margin: 0; font-size: 10pt; }
   h1, h2, h3 { page-break-after: avoid; break-after: avoid; }
   table, tr, blockquote { page-break-inside: avoid; break-inside: avoid; }
-  th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  th[scope="col"] { background: #eee !important; -webkit-print-color-adjust: exact;
+    print-color-adjust: exact; }
   strong.missing, strong.draft { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
 }
@@ -53,8 +56,18 @@ function isRelativeDocumentLink(href: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|html)(#[A-Za-z0-9_-]*)?$/.test(href)
 }
 
+/** A key/value table (markdown.ts `fieldTable`): its header row is exactly "Field | Value". */
+function isFieldTable(token: Tokens.Table): boolean {
+  return (
+    token.header.length === FIELD_TABLE_HEADERS.length &&
+    token.header.every((cell, i) => cell.text === FIELD_TABLE_HEADERS[i])
+  )
+}
+
 function createMarked(): Marked {
   const marked = new Marked({ gfm: true, breaks: false, async: false })
+  // The first cell of each row of a key/value table: the field's name, which heads its row.
+  const rowHeaders = new WeakSet<Tokens.TableCell>()
   marked.use({
     // No GFM autolinks: bare URLs in manifest text stay text (and keep their escapes intact).
     tokenizer: {
@@ -74,13 +87,20 @@ function createMarked(): Marked {
       image({ text }: Tokens.Image): string {
         return escapeHtml(text)
       },
-      // Every header cell marked renders is in the table's header row, so it heads a column:
-      // `scope="col"` says so to assistive technology (WCAG 1.3.1, technique H63). GFM tables
-      // have no row headers; body cells stay <td>.
-      tablecell({ tokens, header, align }: Tokens.TableCell): string {
+      // In a key/value table the field name heads its row; marked then renders the table.
+      table(token: Tokens.Table): false {
+        if (isFieldTable(token)) for (const [name] of token.rows) if (name) rowHeaders.add(name)
+        return false
+      },
+      // A cell of the header row heads a column: `scope="col"` says so to assistive technology
+      // (WCAG 1.3.1, technique H63). GFM tables have no row headers of their own: in the body,
+      // only the field names of key/value tables are <th scope="row">; every other cell is <td>.
+      tablecell(cell: Tokens.TableCell): string {
+        const { tokens, header, align } = cell
         const inner = this.parser.parseInline(tokens)
-        const tag = header ? 'th' : 'td'
-        const scope = header ? ' scope="col"' : ''
+        const rowHeader = !header && rowHeaders.has(cell)
+        const tag = header || rowHeader ? 'th' : 'td'
+        const scope = header ? ' scope="col"' : rowHeader ? ' scope="row"' : ''
         const alignment = align ? ` align="${align}"` : ''
         return `<${tag}${scope}${alignment}>${inner}</${tag}>\n`
       },

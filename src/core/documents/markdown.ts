@@ -51,6 +51,17 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
+/** The header row of a key/value table: each row one field of what the table describes. */
+export const FIELD_TABLE_HEADERS = ['Field', 'Value'] as const
+
+/**
+ * A key/value table (`| Field | Value |`): each row names a field and gives its value. The HTML
+ * renders each field name as a row header (./html.ts); cells must already be Markdown.
+ */
+export function fieldTable(rows: readonly (readonly [string, string])[]): string {
+  return table(FIELD_TABLE_HEADERS, rows)
+}
+
 /** A bullet list; items must already be Markdown. */
 export function bullets(items: readonly string[]): string {
   return items.map((i) => `- ${i}`).join('\n')

@@ -33,6 +33,8 @@ export const LOG_API = {
   statusLists: '/api/v1/status-lists',
   /** GET `?after=LOGINDEX&limit=N`: incident reports of every passport, in log order. */
   incidents: '/api/v1/incidents',
+  /** GET `?after=LOGINDEX&limit=N`: evaluation results of every passport, in log order. */
+  evaluations: '/api/v1/evaluations',
 } as const
 
 /** Content type of the checkpoint endpoint. */

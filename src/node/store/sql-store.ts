@@ -84,6 +84,16 @@ const INCIDENT_COLUMNS = `id, incident_id, passport_id, reporter_kid, reporter_j
 const EVALUATION_COLUMNS = `id, passport_id, evaluator_kid, evaluator_jwk, method, performed_at,
   metrics, thresholds, thresholds_met, token, published_at, log_index`
 
+/** The tables the registry-wide feeds read, by log index (constants: never from a request). */
+const FEEDS = {
+  incidentFeed: { what: 'incident feed', table: 'incident_reports', columns: INCIDENT_COLUMNS },
+  evaluationFeed: {
+    what: 'evaluation feed',
+    table: 'evaluation_results',
+    columns: EVALUATION_COLUMNS,
+  },
+} as const
+
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
   provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, status,
   status_reason, status_by_kid, status_updated_at, log_index`
@@ -298,18 +308,7 @@ export class SqlStore implements RegistryStore {
   }
 
   async incidentFeed(after: number, limit: number): Promise<IncidentStored[]> {
-    if (!Number.isSafeInteger(after) || after < -1)
-      throw new TypeError('incidentFeed: after must be a log index or -1')
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_FIND_LIMIT)
-      throw new TypeError(`incidentFeed: limit must be an integer from 1 to ${MAX_FIND_LIMIT}`)
-    const rows = await this.#run('incident feed', () =>
-      this.#db.query(
-        `SELECT ${INCIDENT_COLUMNS} FROM incident_reports
-         WHERE log_index > $1::bigint ORDER BY log_index LIMIT $2`,
-        [String(after), limit],
-      ),
-    )
-    return rows.map(toIncident)
+    return (await this.#feed('incidentFeed', after, limit)).map(toIncident)
   }
 
   async listEvaluations(passportId: string): Promise<EvaluationStored[]> {
@@ -321,6 +320,29 @@ export class SqlStore implements RegistryStore {
       ),
     )
     return rows.map(toEvaluation)
+  }
+
+  async evaluationFeed(after: number, limit: number): Promise<EvaluationStored[]> {
+    return (await this.#feed('evaluationFeed', after, limit)).map(toEvaluation)
+  }
+
+  /**
+   * The rows of a feed (`incidentFeed`, `evaluationFeed`): those of its table with a log index
+   * greater than `after`, in log order, at most `limit`.
+   */
+  async #feed(feed: keyof typeof FEEDS, after: number, limit: number): Promise<Row[]> {
+    if (!Number.isSafeInteger(after) || after < -1)
+      throw new TypeError(`${feed}: after must be a log index or -1`)
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_FIND_LIMIT)
+      throw new TypeError(`${feed}: limit must be an integer from 1 to ${MAX_FIND_LIMIT}`)
+    const { what, table, columns } = FEEDS[feed]
+    return this.#run(what, () =>
+      this.#db.query(
+        `SELECT ${columns} FROM ${table}
+         WHERE log_index > $1::bigint ORDER BY log_index LIMIT $2`,
+        [String(after), limit],
+      ),
+    )
   }
 
   async getDelegation(id: string): Promise<DelegationStored | null> {

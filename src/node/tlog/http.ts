@@ -191,14 +191,26 @@ export async function fetchPassportEvaluations(
   return text === null ? null : json(text, 'evaluation list')
 }
 
-/** Incident reports of every passport after log index `after` (`GET /api/v1/incidents`). */
-export async function fetchIncidentFeed(
+/** The registry-wide feeds, by the name of their LOG_API path. */
+export type Feed = 'incidents' | 'evaluations'
+
+const FEED_NAMES: Record<Feed, string> = {
+  incidents: 'incident feed',
+  evaluations: 'evaluation feed',
+}
+
+/**
+ * A registry-wide feed after log index `after` (`GET /api/v1/incidents`: incident reports,
+ * `GET /api/v1/evaluations`: evaluation results, of every passport); untrusted JSON.
+ */
+export async function fetchFeed(
   base: string,
+  feed: Feed,
   query: { after: number; limit: number },
   options: LogHttpOptions = {},
 ): Promise<unknown> {
-  const path = `${LOG_API.incidents}?after=${query.after}&limit=${query.limit}`
-  return json((await get(base, path, options, false, 'the registry')) ?? '', 'incident feed')
+  const path = `${LOG_API[feed]}?after=${query.after}&limit=${query.limit}`
+  return json((await get(base, path, options, false, 'the registry')) ?? '', FEED_NAMES[feed])
 }
 
 /**

@@ -14,9 +14,11 @@ import {
 } from '../../core/evaluation/result.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
 import type { EvaluationStored, RegistryStore } from '../../core/store.js'
+import { LOG_API } from '../../core/tlog/api.js'
 import type { RouteContext } from '../app.js'
 import { PassportId, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
+import { registerFeedRoute } from './feed.js'
 import { AnyObject } from './incidents.js'
 import { getStoredPassport, isoNow } from './passports.js'
 import { rejected, tokenKey, type TokenKind } from './token-key.js'
@@ -49,13 +51,15 @@ const ResultItem = {
   },
 } as const
 
+/** A stored result with the evaluation it states (null when its token no longer decodes). */
+function resultItem(stored: EvaluationStored) {
+  const decoded = decodeEvaluationResult(stored.token)
+  return { ...stored, evaluation: decoded.ok ? decoded.claims.credentialSubject.evaluation : null }
+}
+
 /** The evaluation results of a passport, oldest first, each with its evaluation: API and page. */
 export async function evaluationsOf(store: RegistryStore, passportId: string) {
-  const stored = await store.listEvaluations(passportId)
-  return stored.map((r: EvaluationStored) => {
-    const decoded = decodeEvaluationResult(r.token)
-    return { ...r, evaluation: decoded.ok ? decoded.claims.credentialSubject.evaluation : null }
-  })
+  return (await store.listEvaluations(passportId)).map(resultItem)
 }
 
 export function registerEvaluationRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -150,4 +154,15 @@ export function registerEvaluationRoutes(app: FastifyInstance, ctx: RouteContext
       return { items: await evaluationsOf(ctx.deps.store, passport.id) }
     },
   )
+
+  registerFeedRoute(app, {
+    path: LOG_API.evaluations,
+    tag: 'evaluations',
+    summary:
+      'Evaluation results of every passport in log order, for partners polling: pass the last logIndex seen as `after`',
+    items: 'results',
+    item: ResultItem,
+    load: (after, limit) => ctx.deps.store.evaluationFeed(after, limit),
+    view: resultItem,
+  })
 }

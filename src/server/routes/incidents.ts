@@ -20,11 +20,12 @@ import {
 } from '../../core/incident/report.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
 import type { IncidentStored, RegistryStore } from '../../core/store.js'
-import { MAX_FIND_LIMIT } from '../../node/store/sql-store.js'
+import { LOG_API } from '../../core/tlog/api.js'
 import type { RouteContext } from '../app.js'
 import { hasher } from '../passport-record.js'
 import { PassportId, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
+import { registerFeedRoute } from './feed.js'
 import { getStoredPassport, isoNow } from './passports.js'
 import { rejected, tokenKey, type TokenKind } from './token-key.js'
 
@@ -215,44 +216,14 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     },
   )
 
-  app.get<{ Querystring: { after: number; limit: number } }>(
-    '/api/v1/incidents',
-    {
-      schema: {
-        summary:
-          'Serious-incident reports of every passport in log order, for partners polling: pass the last logIndex seen as `after`',
-        tags: ['incidents'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            after: {
-              type: 'integer',
-              minimum: -1,
-              default: -1,
-              description: 'Only reports with a greater log index (-1: from the start).',
-            },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_FIND_LIMIT, default: 100 },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: ReportItem },
-              /** The log index to pass as `after` next time (the last item's, or `after`). */
-              nextAfter: { type: 'integer' },
-            },
-          },
-          ...errors(400),
-        },
-      },
-    },
-    async (request) => {
-      const { after, limit } = request.query
-      const stored = await ctx.deps.store.incidentFeed(after, limit)
-      const last = stored[stored.length - 1]
-      return { items: stored.map(reportItem), nextAfter: last?.logIndex ?? after }
-    },
-  )
+  registerFeedRoute(app, {
+    path: LOG_API.incidents,
+    tag: 'incidents',
+    summary:
+      'Serious-incident reports of every passport in log order, for partners polling: pass the last logIndex seen as `after`',
+    items: 'reports',
+    item: ReportItem,
+    load: (after, limit) => ctx.deps.store.incidentFeed(after, limit),
+    view: reportItem,
+  })
 }

@@ -38,6 +38,20 @@ const REPORT = {
   logIndex: 3,
 }
 
+const RESULT = {
+  id: 'urn:uuid:e1',
+  passportId: 'urn:uuid:p1',
+  method: 'benchmark 1',
+  performedAt: '2026-10-01',
+  metrics: 1,
+  thresholds: 1,
+  thresholdsMet: 1,
+  evaluatorKid: 'k',
+  publishedAt: '2026-11-01T00:00:00Z',
+  logIndex: 4,
+  evaluation: null,
+}
+
 async function list(args: string[]) {
   const r = await run([...args, '--registry', base])
   return { code: r.code, out: r.stdout, err: r.stderr }
@@ -72,25 +86,47 @@ describe('registry lists from an untrusted registry', () => {
 
   it('an evaluation result whose evaluation is not one is named', async () => {
     answers['/api/v1/passports/urn%3Auuid%3Ap1/evaluations'] = {
-      items: [
-        {
-          id: 'urn:uuid:e1',
-          method: 'benchmark',
-          performedAt: '2026-10-01',
-          metrics: 1,
-          thresholds: 1,
-          thresholdsMet: 1,
-          evaluatorKid: 'k',
-          publishedAt: '2026-11-01T00:00:00Z',
-          logIndex: 4,
-          evaluation: { metrics: 'none' },
-        },
-      ],
+      items: [{ ...RESULT, evaluation: { metrics: 'none' } }],
     }
     const r = await list(['evaluation', 'list', '--passport', 'urn:uuid:p1'])
     expect(r.code, r.err).toBe(4)
     expect(r.err).toContain(
       "the registry's item 0 of the evaluation results is not one Accord can read at evaluation",
+    )
+  })
+
+  it('an evaluation feed item without its passport, or with a count that is not a number, is named', async () => {
+    const withoutPassport = { ...RESULT, passportId: undefined } // JSON drops the field
+    answers['/api/v1/evaluations'] = { items: [RESULT, withoutPassport], nextAfter: 4 }
+    const r = await list(['evaluation', 'list'])
+    expect(r.code, r.err).toBe(4)
+    expect(r.err).toContain('ERR_TLOG_INVALID')
+    expect(r.err).toContain(
+      "the registry's item 1 of the evaluation results is not one Accord can read at passportId",
+    )
+    answers['/api/v1/evaluations'] = { items: [{ ...RESULT, metrics: '1' }], nextAfter: 4 }
+    const json = await list(['evaluation', 'list', '--json'])
+    expect(json.code, json.err).toBe(4)
+    expect(JSON.parse(json.out)).toEqual({
+      error: expect.objectContaining({
+        code: 'ERR_TLOG_INVALID',
+        message: expect.stringContaining(
+          'item 0 of the evaluation results is not one Accord can read at metrics',
+        ),
+      }),
+    })
+    answers['/api/v1/evaluations'] = { results: [RESULT] }
+    const noList = await list(['evaluation', 'list'])
+    expect(noList.code, noList.err).toBe(4)
+    expect(noList.err).toContain('the registry answered without a list of evaluation results')
+  })
+
+  it('a well-formed evaluation feed is printed', async () => {
+    answers['/api/v1/evaluations'] = { items: [RESULT], nextAfter: 4 }
+    const r = await list(['evaluation', 'list'])
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toContain(
+      '4 2026-11-01T00:00:00Z passport urn:uuid:p1: benchmark 1, 2026-10-01: 1 metrics, 1 of 1 thresholds met, result urn:uuid:e1',
     )
   })
 })

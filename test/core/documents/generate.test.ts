@@ -21,6 +21,7 @@ import {
   HIGH_RISK_CLASSIFICATION,
   HIGH_RISK_MANIFEST,
 } from '../../fixtures/documents/high-risk.js'
+import { rowHeaderProblems } from './html-tables.js'
 
 const GOLDEN_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../golden/documents')
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex')
@@ -614,6 +615,22 @@ describe('HTML', () => {
           expect(th, d.path).toContain('scope="col"')
     }
     expect(headerCells).toBeGreaterThan(100)
+  })
+
+  it('renders the field names of every key/value table as row headers, in every HTML document', () => {
+    const options = [highRisk(), chatbot(), highRisk({ manifest: hostile })]
+    for (const d of options.flatMap((o) => generateDocuments(o))) {
+      if (!d.path.endsWith('.html')) continue
+      const { fieldTables, problems } = rowHeaderProblems(d.content)
+      expect(problems, d.path).toEqual([])
+      // Each document starts with its header block (the index with its own).
+      expect(fieldTables, d.path).toBe(1)
+      expect(d.content, d.path).toMatch(/<th scope="row">Manifest SHA-256<\/th>/)
+    }
+    // The Markdown keeps its plain GFM key/value tables.
+    for (const d of options.flatMap((o) => generateDocuments(o)))
+      if (d.path.endsWith('.md'))
+        expect(d.content, d.path).toContain('| Field | Value |\n| --- | --- |\n| ')
   })
 
   it('highlights MISSING markers and the DRAFT mark', () => {

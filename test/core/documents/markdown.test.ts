@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { markdownToHtml } from '../../../src/core/documents/html.js'
-import { compareIds, joinBlocks, md, table } from '../../../src/core/documents/markdown.js'
+import {
+  compareIds,
+  fieldTable,
+  joinBlocks,
+  md,
+  table,
+} from '../../../src/core/documents/markdown.js'
+import { htmlTables } from './html-tables.js'
 
 /** The text of the first <p> of the rendered page, with HTML entities decoded. */
 function renderedText(markdown: string): string {
@@ -77,6 +84,49 @@ describe('md', () => {
 })
 
 describe('markdownToHtml', () => {
+  it('renders the field names of a key/value table as row headers, and nothing else', () => {
+    const fields = fieldTable([
+      ['System', md('Hire*Rank')],
+      ['Manifest SHA-256', '`abc`'],
+    ])
+    expect(fields).toBe(
+      '| Field | Value |\n| --- | --- |\n| System | Hire\\*Rank |\n| Manifest SHA-256 | `abc` |',
+    )
+    const page = markdownToHtml(
+      [fields, table(['Fact', 'Meaning'], [['`in-scope`', 'Within scope']])].join('\n\n'),
+      't',
+    )
+    expect(page).toContain(
+      '<tbody><tr>\n<th scope="row">System</th>\n<td>Hire*Rank</td>\n</tr>\n<tr>\n<th scope="row">Manifest SHA-256</th>\n<td><code>abc</code></td>\n</tr>\n</tbody>',
+    )
+    const [kv, other] = htmlTables(page)
+    expect(kv?.headers).toEqual(['Field', 'Value'])
+    expect(kv?.rows.map((r) => r.map((c) => `${c.tag}:${c.scope}`))).toEqual([
+      ['th:row', 'td:null'],
+      ['th:row', 'td:null'],
+    ])
+    // Another two-column table's first column is data: it stays <td>.
+    expect(other?.rows[0]?.map((c) => `${c.tag}:${c.scope}`)).toEqual(['td:null', 'td:null'])
+    // Row headers look like the cells they were: no header shading, normal weight, striped.
+    expect(page).toContain('th[scope="row"] { background: none; font-weight: normal; }')
+    expect(page).toContain('tr:nth-child(even) th[scope="row"] { background: #fafafa; }')
+  })
+
+  it('a table headed "Field | Value" with more columns, or other headers, has no row headers', () => {
+    for (const headers of [
+      ['Field', 'Value', 'Note'],
+      ['Value', 'Field'],
+      ['field', 'value'],
+    ]) {
+      const html = markdownToHtml(table(headers, [headers.map((h) => `${h}1`)]), 't')
+      const cells = htmlTables(html)[0]?.rows.flat() ?? []
+      expect(
+        cells.map((c) => c.tag),
+        headers.join(),
+      ).toEqual(headers.map(() => 'td'))
+    }
+  })
+
   it('escapes raw HTML but keeps the <br> line breaks used in table cells', () => {
     const html = markdownToHtml(
       '| A |\n| --- |\n| one<br>two |\n\n<div onclick="x">hi</div>\n',

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { renderPlanFiles } from '../../../src/core/plan/render.js'
 import type { Plan } from '../../../src/core/plan/types.js'
 import { planSystem } from '../../../src/node/plan.js'
+import { rowHeaderProblems } from '../documents/html-tables.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 const GOLDEN = join(ROOT, 'test/golden/plan/police-analytics')
@@ -45,6 +46,12 @@ describe('plan: police-analytics for eu,us-federal', () => {
     const headerCells = html.match(/<th\b[^>]*>/g) ?? []
     expect(headerCells.length).toBeGreaterThan(0)
     for (const th of headerCells) expect(th).toMatch(/\sscope="(col|row)"/)
+  })
+
+  it('renders the field names of the header block of plan.html as row headers, and nothing else', () => {
+    const html = renderPlanFiles(plan).find((f) => f.path.endsWith('.html'))?.content ?? ''
+    expect(rowHeaderProblems(html)).toEqual({ fieldTables: 1, problems: [] })
+    expect(html).toContain('<th scope="row">Targets</th>')
   })
 
   it('reuses at least one evidence item across the EU AI Act and the NIST AI RMF', () => {

@@ -592,6 +592,27 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect(await store.listEvaluations(passport(3).id)).toEqual([])
       })
 
+      it('are fed by log index, every passport', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
+        await store.publishBatch([item(result('e2', { publishedAt: at(7) }))])
+        await store.publishBatch([
+          item(result('e1', { publishedAt: at(5) })),
+          item(result('o1', { passportId: passport(2).id })),
+        ])
+        expect((await store.evaluationFeed(-1, 10)).map((r) => [r.id, r.logIndex])).toEqual([
+          ['e2', 2],
+          ['e1', 3],
+          ['o1', 4],
+        ])
+        expect(await store.evaluationFeed(2, 1)).toEqual([
+          { ...result('e1', { publishedAt: at(5) }), logIndex: 3 },
+        ])
+        expect(await store.evaluationFeed(4, 10)).toEqual([])
+        await expect(store.evaluationFeed(-2, 10)).rejects.toBeInstanceOf(TypeError)
+        await expect(store.evaluationFeed(0, 1001)).rejects.toThrow(/limit must be/)
+      })
+
       it('refuses a result twice, about an unknown passport, or with more met than thresholds, storing nothing', async () => {
         const store = await migrated()
         await store.publishBatch([publishItem(passport(1))])
