@@ -4,18 +4,32 @@ import { z } from 'zod'
 import { StoreError } from '../../core/errors.js'
 import {
   buildEvaluationClaims,
+  decodeEvaluationResult,
   evaluationLine,
   metricLine,
   signEvaluationResult,
   verifyEvaluationResult,
 } from '../../core/evaluation/result.js'
 import { Evaluation } from '../../core/evaluation/schema.js'
+import { evaluationEntryFromToken } from '../../core/tlog/entry.js'
+import { sha256 } from '../../node/sha256.js'
 import { readEvaluationFile, readResultFile } from '../../node/evaluation.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { fileSigner } from '../../node/keys.js'
 import { readPassportBinding } from '../../node/status-store.js'
 import { fetchPassportEvaluations } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
+import {
+  confirmListed,
+  firstDisagreement,
+  logPinOption,
+  logVerifiedText,
+  logVerifiedView,
+  pinnedWrite,
+  tokenEntry,
+  withLogKeyOption,
+  type ListedStatement,
+} from '../log-pin.js'
 import {
   itemsOf,
   postEvaluationResult,
@@ -171,7 +185,35 @@ const ListedResult = z.looseObject({
   publishedAt: z.string(),
   logIndex: z.number().int().nullable(),
   evaluation: Evaluation.nullable(),
+  /** The result itself: with --log-key, what is listed is checked against it and the log. */
+  token: z.string().optional(),
 })
+type ListedResult = z.infer<typeof ListedResult>
+
+/**
+ * A listed result, for the check against the pinned log: its entry recomputed from its token, and
+ * whether what is listed of it is what the token says. (`method`, `performedAt` and the counts
+ * are printed only when `evaluation` is null, which a result whose token decodes never lists.)
+ */
+function resultStatement(r: ListedResult): ListedStatement {
+  const what = `evaluation result ${r.id}`
+  if (r.token === undefined)
+    return { logIndex: r.logIndex, what, entry: undefined, disagreement: undefined }
+  const decoded = decodeEvaluationResult(r.token)
+  if (!decoded.ok) return { logIndex: r.logIndex, what, entry: decoded, disagreement: undefined }
+  const cs = decoded.claims.credentialSubject
+  return {
+    logIndex: r.logIndex,
+    what,
+    entry: evaluationEntryFromToken(r.token, sha256),
+    disagreement: firstDisagreement(r, {
+      id: decoded.claims.jti,
+      passportId: cs.passport.jti,
+      evaluatorKid: decoded.kid,
+      evaluation: cs.evaluation,
+    }),
+  }
+}
 
 function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
   const publish = evaluation
@@ -187,9 +229,21 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
       what: 'evaluation result',
     })
     const cs = result.claims.credentialSubject
-    const answer = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
-    if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
-      throw unexpected(201, answer)
+    const logPin = await logPinOption(opts, ctx)
+    const { answer, logVerified } = await pinnedWrite(
+      opts.registry,
+      logPin,
+      async () => {
+        const a = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
+        if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
+        return { id: a.id, logIndex: a.logIndex }
+      },
+      (a) => ({
+        index: a.logIndex,
+        what: `evaluation result ${a.id}`,
+        entry: tokenEntry(evaluationEntryFromToken(result.token, sha256), resultPath),
+      }),
+    )
     if (opts.json)
       printJson(ctx.io, {
         result: resultPath,
@@ -197,48 +251,64 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
         passport: cs.passport.jti,
         registry: opts.registry,
         logIndex: answer.logIndex,
+        ...logVerifiedView(logVerified),
       })
     else
       ctx.io.out(
         `published evaluation result ${answer.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+          logVerifiedText(logVerified) +
           `partners: accord evaluation list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
       )
   })
 
-  evaluation
+  const list = evaluation
     .command('list')
     .description("list a passport's evaluation results in a registry")
     .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
     .requiredOption('--passport <id>', 'the passport (jti) whose results to list')
+  withLogKeyOption(list)
     .option('--json', 'print machine-readable JSON on stdout')
-    .action(async (opts: { registry: string; passport: string; json?: boolean }) => {
-      registryUrl(opts.registry)
-      const body = await fetchPassportEvaluations(opts.registry, opts.passport)
-      if (body === null)
-        throw new StoreError({
-          code: 'ERR_STORE_NOT_FOUND',
-          message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
-        })
-      const items = itemsOf(body, ListedResult, 'evaluation results')
-      if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
-      if (items.length === 0)
-        return ctx.io.out(
-          `no evaluation results published to this registry for passport ${opts.passport}\n`,
-        )
-      const lines: string[] = []
-      for (const r of items) {
-        lines.push(
-          r.evaluation !== null
-            ? evaluationLine(r.evaluation)
-            : `${r.method}, ${r.performedAt}: ${r.metrics} metrics, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
-        )
-        lines.push(
-          `  result ${r.id}, key ${r.evaluatorKid}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
-        )
-        if (r.evaluation !== null) lines.push(...metricLines(r.evaluation).map((l) => `  ${l}`))
-      }
-      ctx.io.out(lines.join('\n') + '\n')
-    })
+    .action(
+      async (opts: { registry: string; passport: string; logKey?: string; json?: boolean }) => {
+        registryUrl(opts.registry)
+        const logPin = await logPinOption(opts, ctx)
+        const body = await fetchPassportEvaluations(opts.registry, opts.passport)
+        if (body === null)
+          throw new StoreError({
+            code: 'ERR_STORE_NOT_FOUND',
+            message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
+          })
+        const items = itemsOf(body, ListedResult, 'evaluation results')
+        const logVerified =
+          logPin === undefined
+            ? undefined
+            : await confirmListed(opts.registry, logPin, items.map(resultStatement))
+        if (opts.json)
+          return printJson(ctx.io, {
+            passport: opts.passport,
+            items,
+            ...logVerifiedView(logVerified),
+          })
+        if (items.length === 0)
+          return ctx.io.out(
+            `no evaluation results published to this registry for passport ${opts.passport}\n` +
+              logVerifiedText(logVerified),
+          )
+        const lines: string[] = []
+        for (const r of items) {
+          lines.push(
+            r.evaluation !== null
+              ? evaluationLine(r.evaluation)
+              : `${r.method}, ${r.performedAt}: ${r.metrics} metrics, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
+          )
+          lines.push(
+            `  result ${r.id}, key ${r.evaluatorKid}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
+          )
+          if (r.evaluation !== null) lines.push(...metricLines(r.evaluation).map((l) => `  ${l}`))
+        }
+        ctx.io.out(lines.join('\n') + '\n' + logVerifiedText(logVerified))
+      },
+    )
 }
 
 function metricLines(e: Evaluation): string[] {

@@ -5,11 +5,14 @@ import { ConfigError, PassportError, StoreError } from '../../core/errors.js'
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
+  decodeIncidentReport,
   signIncidentReport,
   verifyIncidentReport,
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
 import { HARM_POINT, Incident } from '../../core/incident/schema.js'
+import { incidentEntryFromToken } from '../../core/tlog/entry.js'
+import { sha256 } from '../../node/sha256.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner } from '../../node/keys.js'
@@ -30,6 +33,17 @@ import {
   verifyIfGiven,
   type StatementNames,
 } from '../statement.js'
+import {
+  confirmListed,
+  firstDisagreement,
+  logPinOption,
+  logVerifiedText,
+  logVerifiedView,
+  pinnedWrite,
+  tokenEntry,
+  withLogKeyOption,
+  type ListedStatement,
+} from '../log-pin.js'
 import {
   itemsOf,
   postIncidentReport,
@@ -201,9 +215,21 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       what: 'report',
     })
     const cs = report.claims.credentialSubject
-    const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
-    if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
-      throw unexpected(201, answer)
+    const logPin = await logPinOption(opts, ctx)
+    const { answer, logVerified } = await pinnedWrite(
+      opts.registry,
+      logPin,
+      async () => {
+        const a = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
+        if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
+        return { id: a.id, logIndex: a.logIndex }
+      },
+      (a) => ({
+        index: a.logIndex,
+        what: `incident report ${a.id}`,
+        entry: tokenEntry(incidentEntryFromToken(report.token, sha256), reportPath),
+      }),
+    )
     const result = {
       report: reportPath,
       id: answer.id,
@@ -212,22 +238,25 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       passport: cs.passport.jti,
       registry: opts.registry,
       logIndex: answer.logIndex,
+      ...logVerifiedView(logVerified),
     }
     if (opts.json) printJson(ctx.io, result)
     else
       ctx.io.out(
         `published ${cs.incident.report} report ${cs.incident.sequence} of incident ${cs.incident.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+          logVerifiedText(logVerified) +
           `partners: accord incident list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
       )
   })
 
-  incident
+  const list = incident
     .command('list')
     .description("list a registry's incident reports: of one passport, or of every passport")
     .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
     .option('--passport <id>', "one passport's incidents, grouped by incident, with deadlines")
     .option('--after <index>', 'every passport: only reports after this log index', '-1')
     .option('--limit <n>', 'every passport: at most this many reports (1 to 1000)', '100')
+  withLogKeyOption(list)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: ListOptions) => {
       registryUrl(opts.registry)
@@ -243,6 +272,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
           code: 'ERR_CONFIG_BAD_ARGS',
           message: `--limit "${opts.limit}" must be a whole number from 1 to 1000`,
         })
+      const logPin = await logPinOption(opts, ctx)
       if (opts.passport !== undefined) {
         const body = await fetchPassportIncidents(opts.registry, opts.passport)
         if (body === null)
@@ -251,10 +281,20 @@ export function registerIncident(program: Command, ctx: Ctx): void {
             message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
           })
         const items = itemsOf(body, PassportIncident, 'incidents')
-        if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
+        const logVerified =
+          logPin === undefined
+            ? undefined
+            : await confirmListed(opts.registry, logPin, items.flatMap(incidentStatements))
+        if (opts.json)
+          return printJson(ctx.io, {
+            passport: opts.passport,
+            items,
+            ...logVerifiedView(logVerified),
+          })
         if (items.length === 0)
           return ctx.io.out(
-            `no incidents reported to this registry for passport ${opts.passport}\n`,
+            `no incidents reported to this registry for passport ${opts.passport}\n` +
+              logVerifiedText(logVerified),
           )
         const lines: string[] = []
         for (const item of items) {
@@ -275,7 +315,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
               `  ${r.sequence}. ${r.report}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
             )
         }
-        return ctx.io.out(lines.join('\n') + '\n')
+        return ctx.io.out(lines.join('\n') + '\n' + logVerifiedText(logVerified))
       }
       const body = (await fetchIncidentFeed(opts.registry, { after, limit })) as {
         items?: unknown
@@ -283,14 +323,22 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       }
       const items = itemsOf(body, FeedItem, 'incident reports')
       const nextAfter = typeof body.nextAfter === 'number' ? body.nextAfter : after
-      if (opts.json) return printJson(ctx.io, { items, nextAfter })
+      const logVerified =
+        logPin === undefined
+          ? undefined
+          : await confirmListed(
+              opts.registry,
+              logPin,
+              items.map((r) => reportStatement(r)),
+            )
+      if (opts.json) return printJson(ctx.io, { items, nextAfter, ...logVerifiedView(logVerified) })
       const lines = items.map(
         (r) =>
           `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${r.report} report ${r.sequence} of incident ${r.incidentId}, ${r.serious ? 'serious' : 'not serious'}, ${r.status}`,
       )
       if (lines.length === 0) lines.push(`no incident reports after log index ${after}`)
       lines.push(`next: accord incident list --registry ${opts.registry} --after ${nextAfter}`)
-      ctx.io.out(lines.join('\n') + '\n')
+      ctx.io.out(lines.join('\n') + '\n' + logVerifiedText(logVerified))
     })
 }
 
@@ -299,6 +347,7 @@ interface ListOptions {
   passport?: string
   after: string
   limit: string
+  logKey?: string
   json?: boolean
 }
 
@@ -313,7 +362,58 @@ const FeedItem = z.looseObject({
   status: z.string(),
   publishedAt: z.string(),
   logIndex: z.number().int().nullable(),
+  /** The report itself: with --log-key, what is listed is checked against it and the log. */
+  token: z.string().optional(),
 })
+type FeedItem = z.infer<typeof FeedItem>
+
+/**
+ * A listed report, for the check against the pinned log: its entry recomputed from its token, and
+ * whether what is listed of it (and of its incident, `group`, when it is the latest report of
+ * one) is what the token says.
+ */
+function reportStatement(r: FeedItem, group?: Record<string, unknown>): ListedStatement {
+  const what = `incident report ${r.id}`
+  if (r.token === undefined)
+    return { logIndex: r.logIndex, what, entry: undefined, disagreement: undefined }
+  const decoded = decodeIncidentReport(r.token)
+  if (!decoded.ok) return { logIndex: r.logIndex, what, entry: decoded, disagreement: undefined }
+  const cs = decoded.claims.credentialSubject
+  const i = cs.incident
+  const stated = {
+    id: decoded.claims.jti,
+    incidentId: i.id,
+    passportId: cs.passport.jti,
+    reporterKid: decoded.kid,
+    sequence: i.sequence,
+    report: i.report,
+    serious: i.serious,
+    status: i.status,
+    incident: i,
+  }
+  const disagreement =
+    firstDisagreement(r, stated) ??
+    (group === undefined
+      ? undefined
+      : firstDisagreement(group, {
+          incidentId: i.id,
+          incident: i,
+          deadline: reportingDeadline(i),
+        }))
+  return {
+    logIndex: r.logIndex,
+    what,
+    entry: incidentEntryFromToken(r.token, sha256),
+    disagreement,
+  }
+}
+
+/** The reports of a listed incident; the latest also answers for what the incident shows. */
+function incidentStatements(group: PassportIncident): ListedStatement[] {
+  return group.reports.map((r, k) =>
+    reportStatement(r, k === group.reports.length - 1 ? group : { incidentId: group.incidentId }),
+  )
+}
 
 /** An incident as the registry lists it: the incident as its latest report states it. */
 const PassportIncident = z.looseObject({
@@ -329,6 +429,7 @@ const PassportIncident = z.looseObject({
     .nullable(),
   reports: z.array(FeedItem),
 })
+type PassportIncident = z.infer<typeof PassportIncident>
 
 /** The deadline with, when no authority was notified yet, whether it has passed. */
 export interface DeadlineView extends ReportingDeadline {
