@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
 import { LOG_KEY_ENV, NOT_PINNED_NOTICE } from '../../src/cli/log-pin.js'
 import { fileSigner } from '../../src/node/keys.js'
-import { EXAMPLES, issuedExample, run } from '../cli/helpers.js'
+import { EXAMPLES, run } from '../cli/helpers.js'
 
 const INCIDENT = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 const EVALUATION = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
