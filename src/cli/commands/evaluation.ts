@@ -22,6 +22,7 @@ import { printJson, type Ctx } from '../common.js'
 import {
   confirmListed,
   firstDisagreement,
+  listedStatement,
   logPinOption,
   logVerifiedText,
   logVerifiedView,
@@ -196,23 +197,19 @@ type ListedResult = z.infer<typeof ListedResult>
  * are printed only when `evaluation` is null, which a result whose token decodes never lists.)
  */
 function resultStatement(r: ListedResult): ListedStatement {
-  const what = `evaluation result ${r.id}`
-  if (r.token === undefined)
-    return { logIndex: r.logIndex, what, entry: undefined, disagreement: undefined }
-  const decoded = decodeEvaluationResult(r.token)
-  if (!decoded.ok) return { logIndex: r.logIndex, what, entry: decoded, disagreement: undefined }
-  const cs = decoded.claims.credentialSubject
-  return {
-    logIndex: r.logIndex,
-    what,
-    entry: evaluationEntryFromToken(r.token, sha256),
-    disagreement: firstDisagreement(r, {
-      id: decoded.claims.jti,
-      passportId: cs.passport.jti,
-      evaluatorKid: decoded.kid,
-      evaluation: cs.evaluation,
-    }),
-  }
+  return listedStatement(
+    r,
+    `evaluation result ${r.id}`,
+    decodeEvaluationResult,
+    (token) => evaluationEntryFromToken(token, sha256),
+    ({ claims, kid }) =>
+      firstDisagreement(r, {
+        id: claims.jti,
+        passportId: claims.credentialSubject.passport.jti,
+        evaluatorKid: kid,
+        evaluation: claims.credentialSubject.evaluation,
+      }),
+  )
 }
 
 function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {

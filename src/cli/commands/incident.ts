@@ -36,6 +36,7 @@ import {
 import {
   confirmListed,
   firstDisagreement,
+  listedStatement,
   logPinOption,
   logVerifiedText,
   logVerifiedView,
@@ -373,39 +374,36 @@ type FeedItem = z.infer<typeof FeedItem>
  * one) is what the token says.
  */
 function reportStatement(r: FeedItem, group?: Record<string, unknown>): ListedStatement {
-  const what = `incident report ${r.id}`
-  if (r.token === undefined)
-    return { logIndex: r.logIndex, what, entry: undefined, disagreement: undefined }
-  const decoded = decodeIncidentReport(r.token)
-  if (!decoded.ok) return { logIndex: r.logIndex, what, entry: decoded, disagreement: undefined }
-  const cs = decoded.claims.credentialSubject
-  const i = cs.incident
-  const stated = {
-    id: decoded.claims.jti,
-    incidentId: i.id,
-    passportId: cs.passport.jti,
-    reporterKid: decoded.kid,
-    sequence: i.sequence,
-    report: i.report,
-    serious: i.serious,
-    status: i.status,
-    incident: i,
-  }
-  const disagreement =
-    firstDisagreement(r, stated) ??
-    (group === undefined
-      ? undefined
-      : firstDisagreement(group, {
-          incidentId: i.id,
-          incident: i,
-          deadline: reportingDeadline(i),
-        }))
-  return {
-    logIndex: r.logIndex,
-    what,
-    entry: incidentEntryFromToken(r.token, sha256),
-    disagreement,
-  }
+  return listedStatement(
+    r,
+    `incident report ${r.id}`,
+    decodeIncidentReport,
+    (token) => incidentEntryFromToken(token, sha256),
+    ({ claims, kid }) => {
+      const i = claims.credentialSubject.incident
+      const stated = {
+        id: claims.jti,
+        incidentId: i.id,
+        passportId: claims.credentialSubject.passport.jti,
+        reporterKid: kid,
+        sequence: i.sequence,
+        report: i.report,
+        serious: i.serious,
+        status: i.status,
+        incident: i,
+      }
+      return (
+        firstDisagreement(r, stated) ??
+        (group === undefined
+          ? undefined
+          : firstDisagreement(group, {
+              incidentId: i.id,
+              incident: i,
+              deadline: reportingDeadline(i),
+            }))
+      )
+    },
+  )
 }
 
 /** The reports of a listed incident; the latest also answers for what the incident shows. */
