@@ -106,6 +106,25 @@ export interface ListedStatement {
   disagreement: string | undefined
 }
 
+/**
+ * The ListedStatement of an item a registry lists with its `token`: `decode` reads the token
+ * (unverified), `entryOf` recomputes its log entry, and `disagreement` compares what is listed
+ * with what the decoded token says.
+ */
+export function listedStatement<D>(
+  item: { logIndex: number | null; token?: string | undefined },
+  what: string,
+  decode: (token: string) => ({ ok: true } & D) | { ok: false; message: string },
+  entryOf: (token: string) => { ok: true; entry: TlogEntry } | { ok: false; message: string },
+  disagreement: (decoded: D) => string | undefined,
+): ListedStatement {
+  const { logIndex, token } = item
+  if (token === undefined) return { logIndex, what, entry: undefined, disagreement: undefined }
+  const decoded = decode(token)
+  if (!decoded.ok) return { logIndex, what, entry: decoded, disagreement: undefined }
+  return { logIndex, what, entry: entryOf(token), disagreement: disagreement(decoded) }
+}
+
 function invalid(message: string): TlogError {
   return new TlogError({ code: 'ERR_TLOG_INVALID', message })
 }
