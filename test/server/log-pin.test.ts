@@ -461,4 +461,75 @@ describe('--log-key, a registry that does not match it', () => {
     expect(honest.code, honest.stderr).toBe(0)
     expect(honest.json().logVerified.indexes).toEqual([ip.json().logIndex])
   })
+
+  it('evaluation list: a result listed other than its token says, without a log index or without its token: exit 4', async () => {
+    const { file, id } = await passport('border-biometrics')
+    expect((await publish(file, a.url, '--json')).code).toBe(0)
+    const result = p('evaluation-2.sd-jwt')
+    const lab = p('keys', 'lab.private.jwk.json')
+    expect(
+      (
+        await run([
+          'evaluation',
+          'report',
+          file,
+          '--file',
+          EVALUATION,
+          '--key',
+          lab,
+          '--out',
+          result,
+        ])
+      ).code,
+    ).toBe(0)
+    const ep = await run([
+      'evaluation',
+      'publish',
+      result,
+      '--registry',
+      a.url,
+      '--key',
+      lab,
+      '--json',
+    ])
+    expect(ep.code, ep.stderr).toBe(0)
+    const list = ['evaluation', 'list', '--registry', hostileUrl, '--passport', id]
+    const listPath = `/api/v1/passports/${encodeURIComponent(id)}/evaluations`
+    const rewrite =
+      (change: (item: Record<string, unknown>) => void) =>
+      (req: { path: string }, body: string) => {
+        if (req.path !== listPath) return undefined
+        const listed = JSON.parse(body) as { items: Record<string, unknown>[] }
+        listed.items.forEach(change)
+        return JSON.stringify(listed)
+      }
+    const pinned = [...list, '--log-key', a.verifierKey, '--json']
+
+    alter = rewrite((item) => {
+      ;(item.evaluation as { summary: string }).summary = 'all thresholds met'
+    })
+    const altered = await run(pinned)
+    expect(altered.code, altered.stdout + altered.stderr).toBe(4)
+    expect(altered.json().error.message).toMatch(
+      /lists evaluation result \S+ other than its token says: evaluation is listed as/,
+    )
+    // Unpinned, the same answer is printed as the registry sent it.
+    const unpinned = await run([...list, '--json'])
+    expect(unpinned.code).toBe(0)
+    expect(unpinned.json().items[0].evaluation.summary).toBe('all thresholds met')
+
+    alter = rewrite((item) => {
+      item.logIndex = null
+    })
+    const unlogged = await run(pinned)
+    expect(unlogged.code).toBe(4)
+    expect(unlogged.json().error.message).toContain('without a log index: it is not in its log')
+
+    alter = rewrite((item) => {
+      delete item.token
+    })
+    const tokenless = await run(pinned)
+    expect(tokenless.code).toBe(4)
+    expect(tokenless.json().error.message).toContain('without its token, so it cannot be checked')
+  })
 })
