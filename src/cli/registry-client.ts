@@ -33,6 +33,7 @@ import {
 import { fileSigner, loadPublicKeys } from '../node/keys.js'
 import { loadStatusListToken } from '../node/status-store.js'
 import { fetchPassport, fetchRegistryAudience } from '../node/tlog/http.js'
+import { pinnedCheckpoint, type PinnedLog } from '../node/tlog/pinned.js'
 import { signRequest } from '../server/signed-request.js'
 
 /** Where a command writes and with which key. */
@@ -44,6 +45,8 @@ export interface RegistryRequestOptions {
   nowSeconds: number
   fetch?: typeof fetch
   timeoutMs?: number
+  /** The registry's log key as pinned (`--log-key`): the registry is checked against it. */
+  logPin?: PinnedLog
 }
 
 /** Where and how a command writes: the registry's base URL, its audience, and the signing key. */
@@ -102,10 +105,18 @@ export async function registryOf(
 ): Promise<TargetRegistry> {
   const base = registryUrl(options.registry)
   const signer = loaded ?? (await fileSigner(options.keyPath))
+  // With a pinned log key, nothing is signed for a registry that is not that log's.
+  if (options.logPin !== undefined) await pinnedCheckpoint(base.href, pinOf(options))
   // Under the base URL's path, as every request (`apiUrl`): behind a prefix it is the registry
   // there that answers.
   const audience = await fetchRegistryAudience(base.href, readOptions(options))
   return { base, audience, signer }
+}
+
+/** The pinned log of `options`, read with its GET options. */
+export function pinOf(options: RegistryRequestOptions): PinnedLog {
+  if (options.logPin === undefined) throw new TypeError('pinOf: no logPin')
+  return { ...options.logPin, ...readOptions(options) }
 }
 
 /** One signed write: what is sent, the status that means success, and what it is (for messages). */

@@ -7,13 +7,16 @@ import type { Command } from 'commander'
 import type { z } from 'zod'
 import { ConfigError } from '../core/errors.js'
 import { fetchFeed, type Feed } from '../node/tlog/http.js'
+import type { PinnedLog } from '../node/tlog/pinned.js'
 import { printJson, type Ctx } from './common.js'
+import { confirmListed, logVerifiedText, logVerifiedView, type ListedStatement } from './log-pin.js'
 import { itemsOf } from './registry-client.js'
 
 export interface FeedOptions {
   registry: string
   after: string
   limit: string
+  logKey?: string
   json?: boolean
 }
 
@@ -51,11 +54,14 @@ export interface FeedPrinting<T> {
   command: string
   /** One line of text per item. */
   line: (item: T) => string
+  /** With `--log-key`: the pinned log, and what of each item to check in it. */
+  pin?: { log: PinnedLog; statement: (item: T) => ListedStatement }
 }
 
 /**
  * Prints one page of a feed after `--after`: as JSON `{ items, nextAfter }`, or a line per item
- * and the command for the next page.
+ * and the command for the next page. With a pin, every item is first checked to be in the pinned
+ * log (`confirmListed`: ERR_TLOG_INVALID for the first that is not).
  */
 export async function printFeed<T>(
   ctx: Ctx,
@@ -66,9 +72,13 @@ export async function printFeed<T>(
   const body = (await fetchFeed(opts.registry, feed.feed, query)) as { nextAfter?: unknown }
   const items = itemsOf(body, feed.item, feed.what)
   const nextAfter = typeof body.nextAfter === 'number' ? body.nextAfter : query.after
-  if (opts.json) return printJson(ctx.io, { items, nextAfter })
+  const logVerified =
+    feed.pin === undefined
+      ? undefined
+      : await confirmListed(opts.registry, feed.pin.log, items.map(feed.pin.statement))
+  if (opts.json) return printJson(ctx.io, { items, nextAfter, ...logVerifiedView(logVerified) })
   const lines = items.map(feed.line)
   if (lines.length === 0) lines.push(`no ${feed.what} after log index ${query.after}`)
   lines.push(`next: accord ${feed.command} --registry ${opts.registry} --after ${nextAfter}`)
-  ctx.io.out(lines.join('\n') + '\n')
+  ctx.io.out(lines.join('\n') + '\n' + logVerifiedText(logVerified))
 }

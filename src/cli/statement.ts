@@ -11,6 +11,7 @@ import { ConfigError, EXIT, type Issue } from '../core/errors.js'
 import { loadPublicKeys } from '../node/keys.js'
 import { readPassportFile, type PassportFile } from '../node/status-store.js'
 import type { Ctx } from './common.js'
+import { withLogKeyOption } from './log-pin.js'
 
 export const sha256Hex = (data: Uint8Array | string) =>
   createHash('sha256').update(data).digest('hex')
@@ -90,13 +91,17 @@ export function withShowOptions(command: Command, names: StatementNames): Comman
     .option('--json', 'print machine-readable JSON on stdout')
 }
 
-/** Declares `publish`'s options (--registry, --jwk or --key, --json), worded for `names`. */
+/**
+ * Declares `publish`'s options (--registry, --jwk or --key, --log-key, --json), worded for
+ * `names`.
+ */
 export function withPublishOptions(command: Command, names: StatementNames): Command {
-  return command
-    .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
-    .option('--jwk <file>', `the ${names.signer}'s public key file (or give --key)`)
-    .option('--key <file>', `the ${names.signer}'s private key file, to send its public part`)
-    .option('--json', 'print machine-readable JSON on stdout')
+  return withLogKeyOption(
+    command
+      .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
+      .option('--jwk <file>', `the ${names.signer}'s public key file (or give --key)`)
+      .option('--key <file>', `the ${names.signer}'s private key file, to send its public part`),
+  ).option('--json', 'print machine-readable JSON on stdout')
 }
 
 /** `show`'s options. */
@@ -111,6 +116,7 @@ export interface PublishOptions {
   registry: string
   jwk?: string
   key?: string
+  logKey?: string
   json?: boolean
 }
 

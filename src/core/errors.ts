@@ -147,7 +147,7 @@ export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   invalidInput:
     'invalid input: a manifest, catalog, evidence, policy, key or passport that is malformed, each problem with file, line, column and fix',
   verificationFailed:
-    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`, `evaluation show`), a passport, report, result or request refused by the registry (`publish`, `incident publish`, `evaluation publish`)",
+    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`, `evaluation show`), a passport, report, result or request refused by the registry (`publish`, `incident publish`, `evaluation publish`), a registry whose checkpoint, log entries or listed statements do not check against the log key pinned with `--log-key` (`publish`, `revoke`, `status publish`, `incident publish`/`list`, `evaluation publish`/`list`)",
   io: 'a file, database, registry or log could not be read, written or reached, or a port could not be listened on (`serve`, `demo`)',
   internal: 'internal error: a bug in Accord (please report it with the command and its input)',
 }
@@ -471,8 +471,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.verificationFailed,
     http: 502,
     summary:
-      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given.',
-    fix: "Check that --key is the log's public key (a C2SP verifier key or the JWK); if it is, the log is misbehaving: keep the output as evidence.",
+      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given; or, with `--log-key`, a registry acknowledged or listed something its log (under a checkpoint signed by that key) does not hold as sent.',
+    fix: "Check that --key (`accord log`) or --log-key (`accord verify`, and the commands that write to or list from a registry) is the log's public key (a C2SP verifier key or the JWK) and that the URL is that log's registry; if both are right, the log is misbehaving: keep the output as evidence.",
   },
   ERR_TLOG_CORRUPT: {
     exit: EXIT.io,

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import { NOT_PINNED_NOTICE } from '../../src/cli/log-pin.js'
 import { postStatusChange, registryOf, sendSigned } from '../../src/cli/registry-client.js'
 import { fileSigner, generateKeyPair, writeKeyPair } from '../../src/node/keys.js'
 import { StatusStore, readPassportFile } from '../../src/node/status-store.js'
@@ -60,7 +61,7 @@ async function passport(name: string, example = 'public-chatbot', publish = true
   expect(issued.stderr).toBe('')
   if (publish) {
     const published = await run(['publish', file, '--registry', server.url, '--key', key()])
-    expect(published.stderr).toBe('')
+    expect(published.stderr).toBe(NOT_PINNED_NOTICE)
   }
   const claims = (await readPassportFile(file)).claims
   const { idx } = (claims.status as { status_list: { idx: number } }).status_list

@@ -4,18 +4,33 @@ import { z } from 'zod'
 import { StoreError } from '../../core/errors.js'
 import {
   buildEvaluationClaims,
+  decodeEvaluationResult,
   evaluationLine,
   metricLine,
   signEvaluationResult,
   verifyEvaluationResult,
 } from '../../core/evaluation/result.js'
 import { Evaluation } from '../../core/evaluation/schema.js'
+import { evaluationEntryFromToken } from '../../core/tlog/entry.js'
+import { sha256 } from '../../node/sha256.js'
 import { readEvaluationFile, readResultFile } from '../../node/evaluation.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { fileSigner } from '../../node/keys.js'
 import { readPassportBinding } from '../../node/status-store.js'
 import { fetchPassportEvaluations } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
+import {
+  confirmListed,
+  firstDisagreement,
+  listedStatement,
+  logPinOption,
+  logVerifiedText,
+  logVerifiedView,
+  pinnedWrite,
+  tokenEntry,
+  withLogKeyOption,
+  type ListedStatement,
+} from '../log-pin.js'
 import {
   itemsOf,
   postEvaluationResult,
@@ -171,7 +186,31 @@ const ListedResult = z.looseObject({
   publishedAt: z.string(),
   logIndex: z.number().int().nullable(),
   evaluation: Evaluation.nullable(),
+  /** The result itself: with --log-key, what is listed is checked against it and the log. */
+  token: z.string().optional(),
 })
+type ListedResult = z.infer<typeof ListedResult>
+
+/**
+ * A listed result, for the check against the pinned log: its entry recomputed from its token, and
+ * whether what is listed of it is what the token says. (`method`, `performedAt` and the counts
+ * are printed only when `evaluation` is null, which a result whose token decodes never lists.)
+ */
+function resultStatement(r: ListedResult): ListedStatement {
+  return listedStatement(
+    r,
+    `evaluation result ${r.id}`,
+    decodeEvaluationResult,
+    (token) => evaluationEntryFromToken(token, sha256),
+    ({ claims, kid }) =>
+      firstDisagreement(r, {
+        id: claims.jti,
+        passportId: claims.credentialSubject.passport.jti,
+        evaluatorKid: kid,
+        evaluation: claims.credentialSubject.evaluation,
+      }),
+  )
+}
 
 /** A result as the registry-wide feed lists it: with the passport it is about. */
 const FeedResult = ListedResult.extend({ passportId: z.string() })
@@ -190,9 +229,21 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
       what: 'evaluation result',
     })
     const cs = result.claims.credentialSubject
-    const answer = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
-    if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
-      throw unexpected(201, answer)
+    const logPin = await logPinOption(opts, ctx)
+    const { answer, logVerified } = await pinnedWrite(
+      opts.registry,
+      logPin,
+      async () => {
+        const a = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
+        if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
+        return { id: a.id, logIndex: a.logIndex }
+      },
+      (a) => ({
+        index: a.logIndex,
+        what: `evaluation result ${a.id}`,
+        entry: tokenEntry(evaluationEntryFromToken(result.token, sha256), resultPath),
+      }),
+    )
     if (opts.json)
       printJson(ctx.io, {
         result: resultPath,
@@ -200,10 +251,12 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
         passport: cs.passport.jti,
         registry: opts.registry,
         logIndex: answer.logIndex,
+        ...logVerifiedView(logVerified),
       })
     else
       ctx.io.out(
         `published evaluation result ${answer.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+          logVerifiedText(logVerified) +
           `partners: accord evaluation list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
       )
   })
@@ -213,11 +266,12 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
     .description("list a registry's evaluation results: of one passport, or of every passport")
     .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
     .option('--passport <id>', "one passport's results, metric by metric")
-  withFeedOptions(list, 'results')
+  withLogKeyOption(withFeedOptions(list, 'results'))
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: ListOptions) => {
       registryUrl(opts.registry)
       const query = feedQuery(opts)
+      const logPin = await logPinOption(opts, ctx)
       if (opts.passport === undefined)
         return printFeed(ctx, opts, query, {
           feed: 'evaluations',
@@ -226,6 +280,7 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
           command: 'evaluation list',
           line: (r) =>
             `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${resultLine(r)}, result ${r.id}`,
+          ...(logPin ? { pin: { log: logPin, statement: resultStatement } } : {}),
         })
       const body = await fetchPassportEvaluations(opts.registry, opts.passport)
       if (body === null)
@@ -234,10 +289,20 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
           message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
         })
       const items = itemsOf(body, ListedResult, 'evaluation results')
-      if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
+      const logVerified =
+        logPin === undefined
+          ? undefined
+          : await confirmListed(opts.registry, logPin, items.map(resultStatement))
+      if (opts.json)
+        return printJson(ctx.io, {
+          passport: opts.passport,
+          items,
+          ...logVerifiedView(logVerified),
+        })
       if (items.length === 0)
         return ctx.io.out(
-          `no evaluation results published to this registry for passport ${opts.passport}\n`,
+          `no evaluation results published to this registry for passport ${opts.passport}\n` +
+            logVerifiedText(logVerified),
         )
       const lines: string[] = []
       for (const r of items) {
@@ -247,7 +312,7 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
         )
         if (r.evaluation !== null) lines.push(...metricLines(r.evaluation).map((l) => `  ${l}`))
       }
-      ctx.io.out(lines.join('\n') + '\n')
+      ctx.io.out(lines.join('\n') + '\n' + logVerifiedText(logVerified))
     })
 }
 
@@ -256,7 +321,7 @@ interface ListOptions extends FeedOptions {
 }
 
 /** A listed result in one line: from its evaluation, or from the registry's counts without one. */
-function resultLine(r: z.infer<typeof ListedResult>): string {
+function resultLine(r: ListedResult): string {
   return r.evaluation !== null
     ? evaluationLine(r.evaluation)
     : `${r.method}, ${r.performedAt}: ${r.metrics} metrics, ${r.thresholdsMet} of ${r.thresholds} thresholds met`

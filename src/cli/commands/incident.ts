@@ -10,17 +10,20 @@ import {
 import { reportingDeadline, type ReportingDeadline } from '../../core/incident/deadline.js'
 import {
   buildIncidentClaims,
+  decodeIncidentReport,
   signIncidentReport,
   verifyIncidentReport,
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
 import { HARM_POINT, Incident } from '../../core/incident/schema.js'
+import { incidentEntryFromToken, passportEntryFromSdJwt } from '../../core/tlog/entry.js'
+import { sha256 } from '../../node/sha256.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { readIncidentFile, readReportFile } from '../../node/incident.js'
 import { fileSigner } from '../../node/keys.js'
 import { hasher } from '../../node/passport.js'
 import { readPassportBinding } from '../../node/status-store.js'
-import { fetchPassportIncidents } from '../../node/tlog/http.js'
+import { fetchPassport, fetchPassportIncidents } from '../../node/tlog/http.js'
 import { printJson, type Ctx } from '../common.js'
 import {
   besidePassport,
@@ -36,6 +39,18 @@ import {
   verifyIfGiven,
   type StatementNames,
 } from '../statement.js'
+import {
+  confirmListed,
+  firstDisagreement,
+  listedStatement,
+  logPinOption,
+  logVerifiedText,
+  logVerifiedView,
+  pinnedWrite,
+  tokenEntry,
+  withLogKeyOption,
+  type ListedStatement,
+} from '../log-pin.js'
 import {
   itemsOf,
   postIncidentReport,
@@ -221,9 +236,21 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       what: 'report',
     })
     const cs = report.claims.credentialSubject
-    const answer = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
-    if (typeof answer.logIndex !== 'number' || typeof answer.id !== 'string')
-      throw unexpected(201, answer)
+    const logPin = await logPinOption(opts, ctx)
+    const { answer, logVerified } = await pinnedWrite(
+      opts.registry,
+      logPin,
+      async () => {
+        const a = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
+        if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
+        return { id: a.id, logIndex: a.logIndex }
+      },
+      (a) => ({
+        index: a.logIndex,
+        what: `incident report ${a.id}`,
+        entry: tokenEntry(incidentEntryFromToken(report.token, sha256), reportPath),
+      }),
+    )
     const result = {
       report: reportPath,
       id: answer.id,
@@ -232,11 +259,13 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       passport: cs.passport.jti,
       registry: opts.registry,
       logIndex: answer.logIndex,
+      ...logVerifiedView(logVerified),
     }
     if (opts.json) printJson(ctx.io, result)
     else
       ctx.io.out(
         `published ${cs.incident.report} report ${cs.incident.sequence} of incident ${cs.incident.id} (passport ${cs.passport.jti}) to ${opts.registry}: log index ${answer.logIndex}\n` +
+          logVerifiedText(logVerified) +
           `partners: accord incident list --registry ${opts.registry} --passport ${cs.passport.jti}\n`,
       )
   })
@@ -246,11 +275,12 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .description("list a registry's incident reports: of one passport, or of every passport")
     .requiredOption('--registry <url>', 'base URL of the registry, e.g. http://127.0.0.1:8080')
     .option('--passport <id>', "one passport's incidents, grouped by incident, with deadlines")
-  withFeedOptions(list, 'reports')
+  withLogKeyOption(withFeedOptions(list, 'reports'))
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: ListOptions) => {
       registryUrl(opts.registry)
       const query = feedQuery(opts)
+      const logPin = await logPinOption(opts, ctx)
       if (opts.passport !== undefined) {
         const body = await fetchPassportIncidents(opts.registry, opts.passport)
         if (body === null)
@@ -259,10 +289,24 @@ export function registerIncident(program: Command, ctx: Ctx): void {
             message: `passport ${opts.passport} is not in the registry at ${opts.registry}`,
           })
         const items = itemsOf(body, PassportIncident, 'incidents')
-        if (opts.json) return printJson(ctx.io, { passport: opts.passport, items })
+        const logVerified =
+          logPin === undefined
+            ? undefined
+            : await confirmListed(
+                opts.registry,
+                logPin,
+                await pinnedIncidentStatements(opts.registry, opts.passport, items),
+              )
+        if (opts.json)
+          return printJson(ctx.io, {
+            passport: opts.passport,
+            items,
+            ...logVerifiedView(logVerified),
+          })
         if (items.length === 0)
           return ctx.io.out(
-            `no incidents reported to this registry for passport ${opts.passport}\n`,
+            `no incidents reported to this registry for passport ${opts.passport}\n` +
+              logVerifiedText(logVerified),
           )
         const lines: string[] = []
         for (const item of items) {
@@ -283,7 +327,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
               `  ${r.sequence}. ${r.report}, published ${r.publishedAt}, log index ${r.logIndex ?? '-'}`,
             )
         }
-        return ctx.io.out(lines.join('\n') + '\n')
+        return ctx.io.out(lines.join('\n') + '\n' + logVerifiedText(logVerified))
       }
       await printFeed(ctx, opts, query, {
         feed: 'incidents',
@@ -292,6 +336,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
         command: 'incident list',
         line: (r) =>
           `${r.logIndex} ${r.publishedAt} passport ${r.passportId}: ${r.report} report ${r.sequence} of incident ${r.incidentId}, ${r.serious ? 'serious' : 'not serious'}, ${r.status}`,
+        ...(logPin ? { pin: { log: logPin, statement: (r: FeedItem) => reportStatement(r) } } : {}),
       })
     })
 }
@@ -311,7 +356,111 @@ const FeedItem = z.looseObject({
   status: z.string(),
   publishedAt: z.string(),
   logIndex: z.number().int().nullable(),
+  /** The report itself: with --log-key, what is listed is checked against it and the log. */
+  token: z.string().optional(),
 })
+type FeedItem = z.infer<typeof FeedItem>
+
+/**
+ * A listed report, for the check against the pinned log: its entry recomputed from its token, and
+ * whether what is listed of it (and of its incident, `group`, when it is the latest report of
+ * one) is what the token says.
+ */
+function reportStatement(
+  r: FeedItem,
+  group?: Record<string, unknown>,
+  classification?: IncidentClassification,
+): ListedStatement {
+  return listedStatement(
+    r,
+    `incident report ${r.id}`,
+    decodeIncidentReport,
+    (token) => incidentEntryFromToken(token, sha256),
+    ({ claims, kid }) => {
+      const i = claims.credentialSubject.incident
+      const stated = {
+        id: claims.jti,
+        incidentId: i.id,
+        passportId: claims.credentialSubject.passport.jti,
+        reporterKid: kid,
+        sequence: i.sequence,
+        report: i.report,
+        serious: i.serious,
+        status: i.status,
+        incident: i,
+      }
+      return (
+        firstDisagreement(r, stated) ??
+        (group === undefined
+          ? undefined
+          : firstDisagreement(group, {
+              incidentId: i.id,
+              incident: i,
+              deadline: reportingDeadline(i, classification),
+            }))
+      )
+    },
+  )
+}
+
+/**
+ * The reports of a listed incident; the latest also answers for what the incident shows, its
+ * deadline recomputed against `classification` (the passport's, as the registry reads it).
+ */
+function incidentStatements(
+  group: PassportIncident,
+  classification: IncidentClassification,
+): ListedStatement[] {
+  return group.reports.map((r, k) =>
+    reportStatement(
+      r,
+      k === group.reports.length - 1 ? group : { incidentId: group.incidentId },
+      classification,
+    ),
+  )
+}
+
+/** The passport as the registry serves it, as far as the pinned check reads it. */
+const PassportRecord = z.looseObject({
+  id: z.string(),
+  logIndex: z.number().int().nullable(),
+  token: z.string(),
+})
+
+/**
+ * What `incident list --passport` checks against the pinned log: the passport itself (the
+ * registry reads its classification for the Art. 73 deadlines it lists, so a registry that
+ * served another passport could list any deadline) and every listed report, the deadlines
+ * recomputed from the reports and that passport's classification.
+ */
+async function pinnedIncidentStatements(
+  registry: string,
+  passportId: string,
+  items: readonly PassportIncident[],
+): Promise<ListedStatement[]> {
+  const body = await fetchPassport(registry, passportId)
+  const record =
+    body === null ? undefined : itemsOf({ items: [body] }, PassportRecord, 'passports')[0]
+  if (record === undefined)
+    throw new StoreError({
+      code: 'ERR_STORE_NOT_FOUND',
+      message: `passport ${passportId} is not in the registry at ${registry}`,
+    })
+  const entry = passportEntryFromSdJwt(record.token, sha256)
+  const passport: ListedStatement = {
+    logIndex: record.logIndex,
+    what: `passport ${passportId}`,
+    entry,
+    disagreement:
+      record.id !== passportId
+        ? `the registry answered with passport ${record.id}`
+        : entry.ok && entry.entry.id !== passportId
+          ? `its token is passport ${entry.entry.id}`
+          : undefined,
+  }
+  const classification = incidentClassificationOfToken(record.token, hasher)
+  return [passport, ...items.flatMap((group) => incidentStatements(group, classification))]
+}
 
 /** An incident as the registry lists it: the incident as its latest report states it. */
 const PassportIncident = z.looseObject({
@@ -330,6 +479,7 @@ const PassportIncident = z.looseObject({
     .nullable(),
   reports: z.array(FeedItem),
 })
+type PassportIncident = z.infer<typeof PassportIncident>
 
 /** The deadline with, when no authority was notified yet, whether it has passed. */
 export interface DeadlineView extends ReportingDeadline {

@@ -1,18 +1,24 @@
 import type { Command } from 'commander'
-import { AccordError } from '../../core/errors.js'
+import { AccordError, TlogError } from '../../core/errors.js'
+import { passportEntryFromSdJwt } from '../../core/tlog/entry.js'
+import { sha256 } from '../../node/sha256.js'
 import { readPassportFile } from '../../node/status-store.js'
+import { confirmInLog, type ExpectedEntry, type LogConfirmation } from '../../node/tlog/pinned.js'
 import { MAX_BATCH_PASSPORTS } from '../../server/limits.js'
 import { printJson, type Ctx } from '../common.js'
 import {
+  pinOf,
   postSigned,
   registryOf,
   unexpected,
   type RegistryRequestOptions,
 } from '../registry-client.js'
+import { logPinOption, logVerifiedText, logVerifiedView, withLogKeyOption } from '../log-pin.js'
 
 interface PublishOptions {
   registry: string
   key: string
+  logKey?: string
   json?: boolean
 }
 
@@ -23,15 +29,48 @@ export interface PublishToRegistryOptions extends RegistryRequestOptions {
   passport: string
 }
 
-/** Publishes a passport with a request signed by the issuer key; returns `{ id, logIndex }`. */
+export interface Published {
+  id: string
+  logIndex: number
+}
+
+/**
+ * Publishes a passport with a request signed by the issuer key; returns `{ id, logIndex }`, and
+ * with `logPin`, `logVerified`: the passport's entry found in the pinned log.
+ */
 export async function publishToRegistry(
   options: PublishToRegistryOptions,
-): Promise<{ id: string; logIndex: number }> {
+): Promise<Published & { logVerified?: LogConfirmation }> {
   const registry = await registryOf(options)
   const json = await postSigned(options, registry, PUBLISH_PATH, { passport: options.passport })
-  if (typeof json.id === 'string' && typeof json.logIndex === 'number')
-    return { id: json.id, logIndex: json.logIndex }
-  throw unexpected(201, json)
+  if (typeof json.id !== 'string' || typeof json.logIndex !== 'number') throw unexpected(201, json)
+  const published = { id: json.id, logIndex: json.logIndex }
+  if (options.logPin === undefined) return published
+  const confirmed = await confirmPublished(options, [options.passport], [published])
+  return { ...published, logVerified: confirmed }
+}
+
+/**
+ * Checks that each passport sent is in the pinned log at the index the registry acknowledged for
+ * it, its leaf recomputed from the passport itself (docs/transparency-log.md, "Log entries").
+ */
+function confirmPublished(
+  options: RegistryRequestOptions,
+  passports: readonly string[],
+  published: readonly Published[],
+): Promise<LogConfirmation> {
+  const expected: ExpectedEntry[] = published.map(({ id, logIndex }, i) => {
+    const entry = passportEntryFromSdJwt(passports[i] as string, sha256)
+    if (!entry.ok)
+      throw new TlogError({ code: 'ERR_TLOG_INVALID', message: `passport ${id}: ${entry.message}` })
+    if (entry.entry.id !== id)
+      throw new TlogError({
+        code: 'ERR_TLOG_INVALID',
+        message: `the registry acknowledged passport ${entry.entry.id} as ${JSON.stringify(id)}`,
+      })
+    return { index: logIndex, what: `passport ${id}`, entry: entry.entry }
+  })
+  return confirmInLog(options.registry, pinOf(options), expected)
 }
 
 export interface PublishManyOptions extends Omit<PublishToRegistryOptions, 'passport'> {
@@ -49,8 +88,8 @@ export interface PublishManyOptions extends Omit<PublishToRegistryOptions, 'pass
  */
 export async function publishManyToRegistry(
   options: PublishManyOptions,
-): Promise<{ id: string; logIndex: number }[]> {
-  const out: { id: string; logIndex: number }[] = []
+): Promise<{ items: Published[]; logVerified?: LogConfirmation }> {
+  const out: Published[] = []
   const registry = await registryOf(options)
   for (let i = 0; i < options.passports.length; i += MAX_BATCH_PASSPORTS) {
     const passports = options.passports.slice(i, i + MAX_BATCH_PASSPORTS)
@@ -68,7 +107,8 @@ export async function publishManyToRegistry(
     }
     options.onProgress?.(out.length, options.passports.length)
   }
-  return out
+  if (options.logPin === undefined) return { items: out }
+  return { items: out, logVerified: await confirmPublished(options, options.passports, out) }
 }
 
 /**
@@ -93,7 +133,7 @@ function named(err: unknown, names: readonly string[] | undefined, offset: numbe
 
 /** `accord publish PASSPORT... --registry URL --key ISSUER_KEY`. */
 export function registerPublish(program: Command, ctx: Ctx): void {
-  program
+  const command = program
     .command('publish')
     .description(
       'publish passports you issued to a registry (requests signed by your issuer key; several passports go in batches of 100, each batch all or none)',
@@ -104,28 +144,39 @@ export function registerPublish(program: Command, ctx: Ctx): void {
       'registry base URL, e.g. http://127.0.0.1:8080 or https://host/prefix/ (requests go to <url>/api/v1/...)',
     )
     .requiredOption('--key <file>', 'the issuer private key that signed the passports')
+  withLogKeyOption(command)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPaths: string[], opts: PublishOptions) => {
       const passports: string[] = []
       for (const p of passportPaths) passports.push((await readPassportFile(p)).sdJwt)
+      const logPin = await logPinOption(opts, ctx)
       const common = {
         registry: opts.registry,
         keyPath: opts.key,
         nowSeconds: ctx.io.nowSeconds(),
+        ...(logPin !== undefined ? { logPin } : {}),
       }
       if (passports.length === 1) {
         const result = await publishToRegistry({ ...common, passport: passports[0] as string })
         if (opts.json) printJson(ctx.io, result)
-        else ctx.io.out(`published ${result.id} at log index ${result.logIndex}\n`)
+        else
+          ctx.io.out(
+            `published ${result.id} at log index ${result.logIndex}\n` +
+              logVerifiedText(result.logVerified),
+          )
         return
       }
-      const items = await publishManyToRegistry({
+      const { items, logVerified } = await publishManyToRegistry({
         ...common,
         passports,
         names: passportPaths,
         onProgress: (done, total) => ctx.io.err(`published ${done}/${total}\n`),
       })
-      if (opts.json) printJson(ctx.io, { items })
-      else for (const r of items) ctx.io.out(`published ${r.id} at log index ${r.logIndex}\n`)
+      if (opts.json) printJson(ctx.io, { items, ...logVerifiedView(logVerified) })
+      else
+        ctx.io.out(
+          items.map((r) => `published ${r.id} at log index ${r.logIndex}\n`).join('') +
+            logVerifiedText(logVerified),
+        )
     })
 }

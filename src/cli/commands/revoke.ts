@@ -4,6 +4,8 @@ import { STATUS } from '../../core/passport/status.js'
 import type { StatusValue } from '../../core/passport/status.js'
 import { fileSigner } from '../../node/keys.js'
 import { DEFAULT_STATUS_DIR, StatusStore, readPassportFile } from '../../node/status-store.js'
+import { confirmInLog, pinnedCheckpoint, type LogConfirmation } from '../../node/tlog/pinned.js'
+import { statusEntry, type StatusEntry, type TlogEntry } from '../../core/tlog/entry.js'
 import type { PassportStatus } from '../../core/store.js'
 import { commandLine, printJson, type Ctx } from '../common.js'
 import {
@@ -14,6 +16,7 @@ import {
   type RecordedStatusChange,
   type UploadedStatusList,
 } from '../registry-client.js'
+import { logPinOption, logVerifiedText, logVerifiedView, withLogKeyOption } from '../log-pin.js'
 
 interface RevokeOptions {
   key: string
@@ -23,6 +26,7 @@ interface RevokeOptions {
   reinstate?: boolean
   registry?: string
   reason?: string
+  logKey?: string
   json?: boolean
 }
 
@@ -56,7 +60,7 @@ interface RegistrySteps {
  * and exits 5 (ERR_PASSPORT_STATUS_NOT_PUBLISHED). Exit codes: docs/revocation.md.
  */
 export function registerRevoke(program: Command, ctx: Ctx): void {
-  program
+  const command = program
     .command('revoke')
     .description(
       "revoke (or --suspend / --reinstate) a passport you issued and re-sign the issuer's status list; with --registry, upload the list to the registry and record the change in its log",
@@ -75,6 +79,7 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
       '--reason <text>',
       'with --registry: the reason recorded in the log (up to 500 characters)',
     )
+  withLogKeyOption(command)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: RevokeOptions) => {
       if (opts.suspend && opts.reinstate)
@@ -95,6 +100,12 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
         })
       // A mistyped URL is refused before the local change, which it would leave half-published.
       const registryBase = opts.registry === undefined ? undefined : registryUrl(opts.registry)
+      if (opts.logKey !== undefined && registryBase === undefined)
+        throw new ConfigError({
+          code: 'ERR_CONFIG_BAD_ARGS',
+          message: '--log-key checks the registry: it needs --registry',
+        })
+      const logPin = registryBase === undefined ? undefined : await logPinOption(opts, ctx)
       const status: StatusValue = opts.suspend
         ? STATUS.suspended
         : opts.reinstate
@@ -129,6 +140,10 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
             `passport ${passportPath} was signed by key ${JSON.stringify(passport.header.kid ?? null)}, ` +
             `not by ${opts.key} (kid ${signer.kid}); only its issuer may change its status`,
         })
+      // A registry that is not the pinned log's is refused before the local change, which it
+      // would leave half-published (exit 4).
+      if (logPin !== undefined && registryBase !== undefined)
+        await pinnedCheckpoint(registryBase.href, logPin)
 
       // The list is signed (iat, exp) at the CLI's clock, ctx.io, like `issue` and `verify`.
       const store = new StatusStore({ dir: opts.statusDir, clock: ctx.io })
@@ -178,7 +193,12 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
       // list replaces the stored one, and a status the log already records counts as done.
       const registry = opts.registry
       const steps: RegistrySteps = { url: registryBase.href, statusList: null, log: null }
-      const common = { registry, keyPath: opts.key, nowSeconds: ctx.io.nowSeconds() }
+      const common = {
+        registry,
+        keyPath: opts.key,
+        nowSeconds: ctx.io.nowSeconds(),
+        ...(logPin !== undefined ? { logPin } : {}),
+      }
       try {
         const target = await registryOf(common, signer)
         ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
@@ -203,9 +223,64 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
         ctx.io.out(local + registryLines(steps))
         throw failure
       }
-      if (opts.json) printJson(ctx.io, { ...out, registry: steps })
-      else ctx.io.out(local + registryLines(steps))
+      // Both registry steps are done; with a pinned log key, the change is checked in the log
+      // (ERR_TLOG_INVALID, exit 4, when the registry did not log what it acknowledged).
+      let logVerified: LogConfirmation | undefined
+      if (logPin !== undefined && steps.log !== null) {
+        const { logIndex } = steps.log
+        const byKid = signer.kid
+        const expected = statusEntry({
+          passportId: jti as string,
+          status: STATE[status],
+          reason: opts.reason ?? null,
+          byKid,
+          at: '',
+        })
+        try {
+          logVerified = await confirmInLog(
+            registry,
+            logPin,
+            logIndex === null
+              ? []
+              : [
+                  {
+                    index: logIndex,
+                    what: `the ${STATE[status]} status of ${out.passport}`,
+                    mismatch: (entry) => statusMismatch(entry, expected),
+                  },
+                ],
+          )
+        } catch (err) {
+          // What was done is printed as on success; the error says what the log lacks.
+          if (!(err instanceof AccordError) || !opts.json) {
+            ctx.io.out(local + registryLines(steps))
+            throw err
+          }
+          printJson(ctx.io, {
+            ...out,
+            registry: steps,
+            error: { code: err.code, message: err.message, issues: err.issues },
+          })
+          ctx.setExit(ERROR_CODES[err.code].exit)
+          return
+        }
+      }
+      if (opts.json) printJson(ctx.io, { ...out, registry: steps, ...logVerifiedView(logVerified) })
+      else ctx.io.out(local + registryLines(steps) + logVerifiedText(logVerified))
     })
+}
+
+/**
+ * Why a status entry read from the log is not the change sent (`expected`, whose `at` the
+ * registry chose): undefined when every other field is as sent.
+ */
+function statusMismatch(entry: TlogEntry, expected: StatusEntry): string | undefined {
+  if (entry.kind !== expected.kind) return `it is a ${entry.kind} entry, not a ${expected.kind}`
+  const e = entry as StatusEntry
+  for (const field of ['passportId', 'status', 'reason', 'byKid'] as const)
+    if (e[field] !== expected[field])
+      return `its ${field} is ${JSON.stringify(e[field])}, not ${JSON.stringify(expected[field])}`
+  return undefined
 }
 
 /** What the registry got, one line per step done. */

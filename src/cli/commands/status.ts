@@ -12,7 +12,9 @@ import { fileSigner, loadKeyFileAsPublic } from '../../node/keys.js'
 import { readBoundedFile } from '../../node/fs-safe.js'
 import { DEFAULT_STATUS_DIR, StatusStore, loadStatusListToken } from '../../node/status-store.js'
 import { commandLine, printJson, type Ctx } from '../common.js'
+import { confirmInLog } from '../../node/tlog/pinned.js'
 import { putStatusList, registryOf, registryUrl } from '../registry-client.js'
+import { logPinOption, logVerifiedText, logVerifiedView, withLogKeyOption } from '../log-pin.js'
 
 interface ShowOptions {
   list: string
@@ -35,6 +37,7 @@ interface PublishOptions {
   key: string
   statusDir: string
   listId?: string
+  logKey?: string
   json?: boolean
 }
 
@@ -169,7 +172,7 @@ export function registerStatus(program: Command, ctx: Ctx): void {
         )
     })
 
-  status
+  const publish = status
     .command('publish')
     .description(
       'upload the signed status list to a registry, which serves it to verifiers (after `status sign`, or to finish an `accord revoke --registry` that failed)',
@@ -181,9 +184,11 @@ export function registerStatus(program: Command, ctx: Ctx): void {
     .requiredOption('--key <file>', "the issuer's private key file (the key that signed the list)")
     .option('--status-dir <dir>', 'status registry directory', DEFAULT_STATUS_DIR)
     .option('--list-id <id>', "status list id in the status directory (default: the key's kid)")
+  withLogKeyOption(publish)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: PublishOptions) => {
       registryUrl(opts.registry)
+      const logPin = await logPinOption(opts, ctx)
       const signer = await fileSigner(opts.key)
       // `accord issue` keeps one list per issuer key, named by its kid.
       const listId = opts.listId ?? signer.kid
@@ -219,7 +224,12 @@ export function registerStatus(program: Command, ctx: Ctx): void {
         ctx.io.err(
           `warning: ${file} expired at ${new Date(exp * 1000).toISOString()}: verifiers answer status-unavailable; re-sign it first with ${signCommand(opts, listId)}\n`,
         )
-      const common = { registry: opts.registry, keyPath: opts.key, nowSeconds: now }
+      const common = {
+        registry: opts.registry,
+        keyPath: opts.key,
+        nowSeconds: now,
+        ...(logPin !== undefined ? { logPin } : {}),
+      }
       const target = await registryOf(common, signer)
       ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
       const uploaded = await putStatusList(common, target, token).catch((err: unknown) => {
@@ -239,6 +249,10 @@ export function registerStatus(program: Command, ctx: Ctx): void {
           cause: err,
         })
       })
+      // A status list is not a log entry: with a pinned key, the registry it went to is checked
+      // to be the pinned log's (before the upload, by registryOf, and again now).
+      const logVerified =
+        logPin === undefined ? undefined : await confirmInLog(opts.registry, logPin, [])
       const out = {
         listId,
         registryListId: uploaded.listId,
@@ -247,6 +261,7 @@ export function registerStatus(program: Command, ctx: Ctx): void {
         statusList: file,
         iat: uploaded.iat,
         exp,
+        ...logVerifiedView(logVerified),
       }
       if (opts.json) printJson(ctx.io, out)
       else
@@ -254,7 +269,8 @@ export function registerStatus(program: Command, ctx: Ctx): void {
           `uploaded ${file}\nverifiers fetch it at ${uploaded.url}${exp === undefined ? '' : ` (valid until ${new Date(exp * 1000).toISOString()})`}\n` +
             (uploaded.url !== uploaded.uri
               ? `  (the passports of this list name ${uploaded.uri}: publish it there too)\n`
-              : ''),
+              : '') +
+            logVerifiedText(logVerified),
         )
     })
 }

@@ -1,0 +1,173 @@
+/**
+ * A registry checked against a pinned log key (`--log-key` of the commands that write to or list
+ * from a registry). The registry's answers say where things are in its log; this checks them:
+ *
+ * - `pinnedCheckpoint`: the registry's latest checkpoint is signed by the pinned key and names
+ *   that key's log as its origin: the URL reaches the log the key belongs to.
+ * - `confirmInLog`: each entry a write appended (the index the registry acknowledged) is in the
+ *   log under a checkpoint signed by the pinned key. The leaf is recomputed from what the client
+ *   sent where the entry holds only that (passport, incident, evaluation); a status change holds
+ *   the registry's own time (`at`), so its entry is read from the log, its canonical encoding
+ *   checked, and every other field compared with what was sent.
+ *
+ * Every mismatch is ERR_TLOG_INVALID (exit 4) naming what did not match; a log that cannot be
+ * reached, or whose checkpoint does not reach the entries in time, is ERR_TLOG_UNAVAILABLE.
+ */
+import { TlogError } from '../../core/errors.js'
+import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
+import { entryLeafHash, parseEntry, type TlogEntry } from '../../core/tlog/entry.js'
+import { checkEntryInclusion } from '../../core/tlog/proof.js'
+import { sha256 } from '../sha256.js'
+import {
+  fetchCheckpoint,
+  fetchEntries,
+  fetchInclusionProof,
+  normalizeLogUrl,
+  type LogHttpOptions,
+} from './http.js'
+import { verifiersFor, type LogKey } from './log-key.js'
+
+export interface PinnedLog extends LogHttpOptions {
+  /** The log's public key, as pinned. */
+  key: LogKey
+  /** Where the key came from, for messages: `--log-key` or `ACCORD_LOG_KEY`. */
+  source: string
+  /** How long to wait for a checkpoint that covers the entries written (default 10 s). */
+  waitMs?: number
+  /** Between two reads of the checkpoint while waiting (default 250 ms). */
+  pollMs?: number
+  /** Injected by tests; default setTimeout. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** An entry a write appended, as the client expects it. */
+export type ExpectedEntry =
+  | {
+      /** The log index the registry acknowledged. */
+      index: number
+      /** What it is, in messages: `passport urn:uuid:...`. */
+      what: string
+      /** The whole entry, recomputed from what was sent. */
+      entry: TlogEntry
+    }
+  | {
+      index: number
+      what: string
+      /**
+       * For an entry with fields the registry chose: why the entry read from the log is not the
+       * one expected, or undefined when it is.
+       */
+      mismatch: (entry: TlogEntry) => string | undefined
+    }
+
+/** What a pinned check verified: the log, its signed size, and the entries found in it. */
+export interface LogConfirmation {
+  /** The checkpoint's origin (the log's name). */
+  origin: string
+  /** The size of the checkpoint the entries were checked against. */
+  treeSize: number
+  /** The log indexes checked, in the order given. */
+  indexes: number[]
+}
+
+/** Proofs fetched at once. */
+const CONCURRENCY = 8
+
+function invalid(message: string): TlogError {
+  return new TlogError({ code: 'ERR_TLOG_INVALID', message })
+}
+
+/** What to do when the checkpoint is not the pinned log's. */
+function keyFix(pin: PinnedLog): string {
+  return `either the registry URL is not that of the log whose key ${pin.source} pins (check the URL), or ${pin.source} is not this registry's log key (compare it with the "log verifier key" \`accord serve\` printed, obtained from its operator)`
+}
+
+/**
+ * The registry's latest checkpoint, verified against the pinned key: signed by it, and of the log
+ * the key names (its origin is the name of a key that signed it). ERR_TLOG_INVALID otherwise.
+ */
+export async function pinnedCheckpoint(base: string, pin: PinnedLog): Promise<VerifiedCheckpoint> {
+  const url = normalizeLogUrl(base)
+  const note = await fetchCheckpoint(url, pin)
+  const verified = await verifyCheckpoint(note, verifiersFor(pin.key, note))
+  if (!verified.ok)
+    throw invalid(
+      `the registry at ${url} serves a checkpoint that does not verify with the log key ${pin.source} pins: ${verified.message}; ${keyFix(pin)}`,
+    )
+  const cp = verified.checkpoint
+  if (!cp.verifiedBy.includes(cp.origin))
+    throw invalid(
+      `the registry at ${url} serves a checkpoint of log "${cp.origin}", signed by the key of "${cp.verifiedBy.join('", "')}" that ${pin.source} pins: a log signs its checkpoints with a key named by its own origin; ${keyFix(pin)}`,
+    )
+  return cp
+}
+
+/** The leaf hash of `expected`, read from the log when the client cannot recompute it all. */
+async function leafOf(base: string, expected: ExpectedEntry, pin: PinnedLog): Promise<Uint8Array> {
+  if ('entry' in expected) return entryLeafHash(expected.entry, sha256)
+  const { index, what } = expected
+  const [served] = await fetchEntries(base, index, index + 1, pin)
+  if (served === undefined || served.index !== index)
+    throw invalid(`the registry's log did not serve entry ${index}, where it put ${what}`)
+  // The leaf is computed from the payload, never taken from the served `leafHash`; a payload that
+  // is not a canonical v1 entry is not one any leaf of this log can be.
+  const parsed = parseEntry(served.payload)
+  if (!parsed.ok) throw invalid(`log entry ${index} (${what}): ${parsed.message}`)
+  const why = expected.mismatch(parsed.entry)
+  if (why !== undefined)
+    throw invalid(
+      `log entry ${index} is not ${what}: ${why}; the registry acknowledged a write it did not log as sent: keep this output as evidence and report it to the registry's operator`,
+    )
+  return entryLeafHash(parsed.entry, sha256)
+}
+
+/**
+ * Checks that every entry of `expected` is in the registry's log, under a checkpoint signed by
+ * the pinned key. Waits (up to `waitMs`) for a checkpoint that covers them all: a registry signs
+ * a new checkpoint at most every second or so. No entries: the checkpoint alone is verified.
+ */
+export async function confirmInLog(
+  base: string,
+  pin: PinnedLog,
+  expected: readonly ExpectedEntry[],
+): Promise<LogConfirmation> {
+  const url = normalizeLogUrl(base)
+  const need = expected.reduce((n, e) => Math.max(n, e.index + 1), 0)
+  const waitMs = pin.waitMs ?? 10_000
+  const sleep = pin.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)))
+  const started = Date.now()
+  let cp = await pinnedCheckpoint(url, pin)
+  while (cp.size < need) {
+    if (Date.now() - started >= waitMs)
+      throw new TlogError({
+        code: 'ERR_TLOG_UNAVAILABLE',
+        message: `the registry at ${url} acknowledged log index ${need - 1}, but after ${Math.round(waitMs / 1000)} s its signed checkpoint still has size ${cp.size}; the write may not be in its log yet: check later with \`accord verify --log ${url} --log-key ...\` or \`accord log prove\``,
+      })
+    await sleep(pin.pollMs ?? 250)
+    cp = await pinnedCheckpoint(url, pin)
+  }
+  for (let i = 0; i < expected.length; i += CONCURRENCY)
+    await Promise.all(
+      expected.slice(i, i + CONCURRENCY).map(async (e) => {
+        const leaf = await leafOf(url, e, pin)
+        const proof = await fetchInclusionProof(url, e.index, cp.size, pin)
+        const r = checkEntryInclusion(cp, e.index, leaf, proof, sha256)
+        if (!r.ok)
+          throw invalid(
+            `the registry says it put ${e.what} at log index ${e.index}, but ${e.what} is not entry ${e.index} of the log "${cp.origin}" at size ${cp.size} signed with the key ${pin.source} pins: ${r.message}; the registry acknowledged a write its log does not hold: keep this output as evidence and report it to the registry's operator`,
+          )
+      }),
+    )
+  return { origin: cp.origin, treeSize: cp.size, indexes: expected.map((e) => e.index) }
+}
+
+/** One line for text output: what was verified. */
+export function confirmationLine(c: LogConfirmation): string {
+  const entries =
+    c.indexes.length === 0
+      ? 'its checkpoint'
+      : c.indexes.length === 1
+        ? `entry ${c.indexes[0]}`
+        : `${c.indexes.length} entries`
+  return `verified against the pinned log key: ${entries} of log "${c.origin}" (checkpoint size ${c.treeSize})`
+}

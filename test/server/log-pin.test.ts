@@ -1,0 +1,563 @@
+/**
+ * `--log-key` of the commands that write to or list from a registry, end to end: two real
+ * registries (`accord serve` on free ports, each with its own log key) and a hostile one, a proxy
+ * in front of the first that forwards every request but alters chosen answers. The right key
+ * passes and reports the verified index and tree size; another registry's key is refused before
+ * anything is sent (exit 4); a registry whose checkpoint is signed by another key after the write,
+ * whose proof does not include the entry, that acknowledges another index than it logged, or that
+ * lists a report other than its token says, is refused (exit 4).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import { LOG_KEY_ENV, NOT_PINNED_NOTICE } from '../../src/cli/log-pin.js'
+import { fileSigner } from '../../src/node/keys.js'
+import { EXAMPLES, run } from '../cli/helpers.js'
+
+const INCIDENT = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
+const EVALUATION = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
+
+let a: RunningServer
+let b: RunningServer
+let dir: string
+const p = (...parts: string[]) => path.join(dir, ...parts)
+const key = () => p('keys', 'issuer.private.jwk.json')
+let kid: string
+
+/** How the hostile registry alters an answer of the real one; undefined passes it through. */
+type Alter = (req: { method: string; path: string }, body: string) => string | undefined
+let alter: Alter = () => undefined
+let hostile: Server
+let hostileUrl: string
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/** Forwards the request to registry `a`, then lets `alter` rewrite the answer's body. */
+async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req)
+  const headers: Record<string, string> = {}
+  for (const name of ['content-type', 'authorization'])
+    if (typeof req.headers[name] === 'string') headers[name] = req.headers[name]
+  const method = req.method ?? 'GET'
+  const answer = await fetch(`${a.url}${req.url ?? '/'}`, {
+    method,
+    headers,
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+  })
+  const text = await answer.text()
+  const altered = alter({ method, path: (req.url ?? '/').split('?')[0] as string }, text)
+  res.writeHead(answer.status, {
+    'content-type': answer.headers.get('content-type') ?? 'text/plain',
+  })
+  res.end(altered ?? text)
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'accord-log-pin-'))
+  const serve = (name: string) =>
+    startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: p(name),
+      logLevel: 'silent',
+      env: {},
+    })
+  ;[a, b] = await Promise.all([serve('registry-a'), serve('registry-b')])
+  hostile = createServer((req, res) => {
+    forward(req, res).catch((err: unknown) => {
+      res.writeHead(500)
+      res.end(String(err))
+    })
+  })
+  await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve))
+  hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`
+  for (const name of ['issuer', 'vendor', 'lab'])
+    expect((await run(['keys', 'generate', '--out', p('keys'), '--name', name])).code).toBe(0)
+  kid = (await fileSigner(key())).kid
+  writeFileSync(p('a.vkey'), `# registry a\n${a.verifierKey}\n`)
+}, 60_000)
+afterEach(() => {
+  alter = () => undefined
+})
+afterAll(async () => {
+  await new Promise<void>((resolve) => hostile?.close(() => resolve()))
+  await Promise.all([a?.close(), b?.close()])
+})
+
+let counter = 0
+/** A fresh passport of `example` whose status list registry `a` serves. */
+async function passport(example = 'public-chatbot'): Promise<{ file: string; id: string }> {
+  const file = p(`passport-${++counter}.sd-jwt`)
+  const issued = await run([
+    'issue',
+    path.join(EXAMPLES, example, 'accord.yaml'),
+    '--key',
+    key(),
+    '--status-dir',
+    p('status'),
+    '--status-uri',
+    `${a.url}/api/v1/status-lists/${kid}`,
+    '--out',
+    file,
+  ])
+  expect(issued.code, issued.stderr).toBe(0)
+  const id = (
+    JSON.parse(
+      Buffer.from(readFileSync(file, 'utf8').split('.')[1] as string, 'base64url').toString(),
+    ) as { jti: string }
+  ).jti
+  return { file, id }
+}
+
+const publish = (file: string, registry: string, ...flags: string[]) =>
+  run(['publish', file, '--registry', registry, '--key', key(), ...flags])
+
+async function inRegistry(url: string, id: string): Promise<boolean> {
+  return (await fetch(`${url}/api/v1/passports/${encodeURIComponent(id)}`)).status === 200
+}
+
+/** A log entry as served by registry `a`. */
+async function entryAt(index: number): Promise<Record<string, unknown>> {
+  const body = (await (
+    await fetch(`${a.url}/api/v1/log/entries?start=${index}&end=${index + 1}`)
+  ).json()) as { entries: { payload: string }[] }
+  return JSON.parse((body.entries[0] as { payload: string }).payload) as Record<string, unknown>
+}
+
+describe('--log-key, the right key', () => {
+  it('publish checks the passport is in the log and reports its index and the tree size', async () => {
+    const { file, id } = await passport()
+    const r = await publish(file, a.url, '--log-key', a.verifierKey, '--json')
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    const out = r.json()
+    expect(out).toMatchObject({ id, logVerified: { origin: 'accord.local/registry' } })
+    expect(out.logVerified.indexes).toEqual([out.logIndex])
+    expect(out.logVerified.treeSize).toBeGreaterThan(out.logIndex)
+    expect(r.stderr).toBe('')
+    expect(await entryAt(out.logIndex)).toMatchObject({ kind: 'passport', id })
+  })
+
+  it('takes the key from a file or from ACCORD_LOG_KEY; text output says what was verified', async () => {
+    const one = await passport()
+    const fromFile = await publish(one.file, a.url, '--log-key', p('a.vkey'))
+    expect(fromFile.code, fromFile.stderr).toBe(0)
+    expect(fromFile.stdout).toMatch(
+      /^published \S+ at log index (\d+)\nverified against the pinned log key: entry \1 of log "accord\.local\/registry" \(checkpoint size \d+\)\n$/,
+    )
+    expect(fromFile.stderr).toBe('')
+
+    const two = await passport()
+    process.env[LOG_KEY_ENV] = a.verifierKey
+    try {
+      const fromEnv = await publish(two.file, a.url, '--json')
+      expect(fromEnv.code, fromEnv.stderr).toBe(0)
+      expect(fromEnv.json().logVerified.indexes).toEqual([fromEnv.json().logIndex])
+      // The environment names another registry's key: refused, and named as the source.
+      process.env[LOG_KEY_ENV] = b.verifierKey
+      const three = await passport()
+      const wrong = await publish(three.file, a.url)
+      expect(wrong.code).toBe(4)
+      expect(wrong.stderr).toContain(`the log key ${LOG_KEY_ENV} pins`)
+    } finally {
+      delete process.env[LOG_KEY_ENV]
+    }
+  })
+
+  it('publish of several passports checks every one', async () => {
+    const ps = [await passport(), await passport()]
+    const r = await run([
+      'publish',
+      ...ps.map((x) => x.file),
+      '--registry',
+      a.url,
+      '--key',
+      key(),
+      '--log-key',
+      a.verifierKey,
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const out = r.json()
+    expect(out.items.map((i: { id: string }) => i.id)).toEqual(ps.map((x) => x.id))
+    expect(out.logVerified.indexes).toEqual(out.items.map((i: { logIndex: number }) => i.logIndex))
+  })
+
+  it('revoke --registry checks the status change in the log; status publish checks the checkpoint', async () => {
+    const { file, id } = await passport()
+    expect((await publish(file, a.url, '--json')).code).toBe(0)
+    const r = await run([
+      'revoke',
+      file,
+      '--key',
+      key(),
+      '--status-dir',
+      p('status'),
+      '--registry',
+      a.url,
+      '--reason',
+      'withdrawn',
+      '--log-key',
+      a.verifierKey,
+      '--json',
+    ])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    const out = r.json()
+    expect(out.logVerified.indexes).toEqual([out.registry.log.logIndex])
+    expect(await entryAt(out.registry.log.logIndex)).toMatchObject({
+      kind: 'revocation',
+      passportId: id,
+      reason: 'withdrawn',
+    })
+
+    const s = await run([
+      'status',
+      'publish',
+      '--registry',
+      a.url,
+      '--key',
+      key(),
+      '--status-dir',
+      p('status'),
+      '--log-key',
+      a.verifierKey,
+      '--json',
+    ])
+    expect(s.code, s.stdout + s.stderr).toBe(0)
+    expect(s.json().logVerified).toMatchObject({ origin: 'accord.local/registry', indexes: [] })
+  })
+
+  it('incident and evaluation publish and list check every statement in the log', async () => {
+    const { file, id } = await passport('border-biometrics')
+    const pub = await publish(file, a.url, '--json')
+    expect(pub.code).toBe(0)
+    const report = p('incident.sd-jwt')
+    const result = p('evaluation.sd-jwt')
+    const vendor = p('keys', 'vendor.private.jwk.json')
+    const lab = p('keys', 'lab.private.jwk.json')
+    for (const argv of [
+      ['incident', 'report', file, '--file', INCIDENT, '--key', vendor, '--out', report],
+      ['evaluation', 'report', file, '--file', EVALUATION, '--key', lab, '--out', result],
+    ]) {
+      const w = await run(argv)
+      expect(w.code, w.stderr).toBe(0)
+    }
+    const pin = ['--log-key', a.verifierKey, '--json']
+    const ip = await run([
+      'incident',
+      'publish',
+      report,
+      '--registry',
+      a.url,
+      '--key',
+      vendor,
+      ...pin,
+    ])
+    expect(ip.code, ip.stdout + ip.stderr).toBe(0)
+    expect(ip.json().logVerified.indexes).toEqual([ip.json().logIndex])
+    const ep = await run([
+      'evaluation',
+      'publish',
+      result,
+      '--registry',
+      a.url,
+      '--key',
+      lab,
+      ...pin,
+    ])
+    expect(ep.code, ep.stdout + ep.stderr).toBe(0)
+    expect(ep.json().logVerified.indexes).toEqual([ep.json().logIndex])
+
+    const il = await run(['incident', 'list', '--registry', a.url, '--passport', id, ...pin])
+    expect(il.code, il.stdout + il.stderr).toBe(0)
+    // The passport too: the registry reads its classification for the deadlines it lists.
+    expect(il.json().logVerified.indexes).toEqual([pub.json().logIndex, ip.json().logIndex])
+    const feed = await run(['incident', 'list', '--registry', a.url, ...pin])
+    expect(feed.code, feed.stdout + feed.stderr).toBe(0)
+    expect(feed.json().logVerified.indexes).toContain(ip.json().logIndex)
+    const el = await run(['evaluation', 'list', '--registry', a.url, '--passport', id, ...pin])
+    expect(el.code, el.stdout + el.stderr).toBe(0)
+    expect(el.json().logVerified.indexes).toEqual([ep.json().logIndex])
+    const evalFeed = await run(['evaluation', 'list', '--registry', a.url, ...pin])
+    expect(evalFeed.code, evalFeed.stdout + evalFeed.stderr).toBe(0)
+    expect(evalFeed.json().logVerified.indexes).toContain(ep.json().logIndex)
+  })
+})
+
+describe('without --log-key', () => {
+  it('works as before; text output says once, on stderr, that the registry was not checked', async () => {
+    const one = await passport()
+    const text = await publish(one.file, a.url)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/^published \S+ at log index \d+\n$/)
+    expect(text.stderr).toBe(NOT_PINNED_NOTICE)
+    const two = await passport()
+    const json = await publish(two.file, a.url, '--json')
+    expect(json.code).toBe(0)
+    expect(Object.keys(json.json()).sort()).toEqual(['id', 'logIndex'])
+    expect(json.stderr).toBe('')
+  })
+})
+
+describe('--log-key, a registry that does not match it', () => {
+  it("another registry's key: refused before anything is sent (exit 4)", async () => {
+    const { file, id } = await passport()
+    const r = await publish(file, a.url, '--log-key', b.verifierKey)
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('[ERR_TLOG_INVALID]')
+    expect(r.stderr).toContain(`the registry at ${a.url} serves a checkpoint that does not verify`)
+    expect(r.stderr).toContain('check the URL')
+    expect(await inRegistry(a.url, id)).toBe(false)
+    // revoke: refused before the local change too.
+    const before = readFileSync(p('status', `${kid}.state.json`), 'utf8')
+    const rv = await run([
+      'revoke',
+      file,
+      '--key',
+      key(),
+      '--status-dir',
+      p('status'),
+      '--registry',
+      a.url,
+      '--log-key',
+      b.verifierKey,
+    ])
+    expect(rv.code).toBe(4)
+    expect(rv.stderr).toContain('[ERR_TLOG_INVALID]')
+    expect(readFileSync(p('status', `${kid}.state.json`), 'utf8')).toBe(before)
+  })
+
+  it('a checkpoint signed by another key after the write: exit 4', async () => {
+    const { file, id } = await passport()
+    let posted = false
+    const other = await (await fetch(`${b.url}/api/v1/log/checkpoint`)).text()
+    alter = (req) => {
+      if (req.method === 'POST') posted = true
+      return posted && req.path === '/api/v1/log/checkpoint' ? other : undefined
+    }
+    const r = await publish(file, hostileUrl, '--log-key', a.verifierKey, '--json')
+    expect(posted).toBe(true)
+    expect(r.code).toBe(4)
+    expect(r.json().error.code).toBe('ERR_TLOG_INVALID')
+    expect(r.json().error.message).toContain('does not verify with the log key --log-key pins')
+    // It was published (the registry got it): the check is what failed.
+    expect(await inRegistry(a.url, id)).toBe(true)
+  })
+
+  it('a proof that does not include the entry: exit 4', async () => {
+    const { file } = await passport()
+    alter = (req, body) => {
+      if (req.path !== '/api/v1/log/proof/inclusion') return undefined
+      const proof = JSON.parse(body) as { hashes: string[] }
+      return JSON.stringify({ ...proof, hashes: proof.hashes.map(() => '00'.repeat(32)) })
+    }
+    const r = await publish(file, hostileUrl, '--log-key', a.verifierKey, '--json')
+    expect(r.code).toBe(4)
+    expect(r.json().error.code).toBe('ERR_TLOG_INVALID')
+    expect(r.json().error.message).toMatch(/the registry says it put passport \S+ at log index \d+/)
+  })
+
+  it('a registry that acknowledges an index holding another entry: exit 4', async () => {
+    const { file, id } = await passport()
+    alter = (req, body) =>
+      req.method === 'POST' && req.path === '/api/v1/passports'
+        ? JSON.stringify({ ...(JSON.parse(body) as object), logIndex: 0 })
+        : undefined
+    const r = await publish(file, hostileUrl, '--log-key', a.verifierKey, '--json')
+    expect(r.code).toBe(4)
+    expect(r.json().error.message).toContain(`passport ${id} is not entry 0 of the log`)
+  })
+
+  it('revoke: a status change acknowledged at the index of another entry: exit 4', async () => {
+    const { file, id } = await passport()
+    const published = await publish(file, a.url, '--json')
+    expect(published.code).toBe(0)
+    const passportIndex = published.json().logIndex as number
+    alter = (req, body) =>
+      req.method === 'POST' && req.path.endsWith('/status')
+        ? JSON.stringify({ ...(JSON.parse(body) as object), logIndex: passportIndex })
+        : undefined
+    const r = await run([
+      'revoke',
+      file,
+      '--key',
+      key(),
+      '--status-dir',
+      p('status'),
+      '--registry',
+      hostileUrl,
+      '--log-key',
+      a.verifierKey,
+      '--json',
+    ])
+    expect(r.code).toBe(4)
+    expect(r.json().error.code).toBe('ERR_TLOG_INVALID')
+    expect(r.json().error.message).toContain(
+      `log entry ${passportIndex} is not the revoked status of ${id}: it is a passport entry, not a revocation`,
+    )
+    // What was done is still reported.
+    expect(r.json().registry.log.logIndex).toBe(passportIndex)
+  })
+
+  it('incident list: a report listed other than its token says, or at another index: exit 4', async () => {
+    const { file, id } = await passport('border-biometrics')
+    const pub = await publish(file, a.url, '--json')
+    expect(pub.code).toBe(0)
+    const report = p('incident-2.sd-jwt')
+    const vendor = p('keys', 'vendor.private.jwk.json')
+    expect(
+      (
+        await run([
+          'incident',
+          'report',
+          file,
+          '--file',
+          INCIDENT,
+          '--key',
+          vendor,
+          '--out',
+          report,
+        ])
+      ).code,
+    ).toBe(0)
+    const ip = await run([
+      'incident',
+      'publish',
+      report,
+      '--registry',
+      a.url,
+      '--key',
+      vendor,
+      '--json',
+    ])
+    expect(ip.code, ip.stderr).toBe(0)
+    const list = ['incident', 'list', '--registry', hostileUrl, '--log-key', a.verifierKey]
+
+    alter = (req, body) => {
+      if (req.path !== '/api/v1/incidents') return undefined
+      const feed = JSON.parse(body) as { items: Record<string, unknown>[] }
+      feed.items = feed.items.map((item) => ({ ...item, serious: !(item.serious as boolean) }))
+      return JSON.stringify(feed)
+    }
+    const altered = await run([...list, '--json'])
+    expect(altered.code).toBe(4)
+    expect(altered.json().error.message).toMatch(
+      /lists incident report \S+ other than its token says: serious is listed as/,
+    )
+
+    alter = (req, body) => {
+      if (req.path !== `/api/v1/passports/${encodeURIComponent(id)}/incidents`) return undefined
+      const listed = JSON.parse(body) as { items: { reports: { logIndex: number }[] }[] }
+      for (const group of listed.items) for (const r of group.reports) r.logIndex = 0
+      return JSON.stringify(listed)
+    }
+    const moved = await run([...list, '--passport', id, '--json'])
+    expect(moved.code).toBe(4)
+    expect(moved.json().error.message).toContain('is not entry 0 of the log')
+
+    // A deadline the registry did not compute from the passport's classification (here: "not
+    // high-risk, no deadline" for a high-risk system) is caught.
+    alter = (req, body) => {
+      if (req.path !== `/api/v1/passports/${encodeURIComponent(id)}/incidents`) return undefined
+      const listed = JSON.parse(body) as { items: { deadline: Record<string, unknown> }[] }
+      for (const group of listed.items)
+        group.deadline = { ...group.deadline, applies: false, basis: 'not-high-risk' }
+      return JSON.stringify(listed)
+    }
+    const excused = await run([...list, '--passport', id, '--json'])
+    expect(excused.code).toBe(4)
+    expect(excused.json().error.message).toMatch(/other than its token says: deadline is listed as/)
+
+    // The passport the registry serves must be the one in its log at the index it gives.
+    alter = (req, body) => {
+      if (req.path !== `/api/v1/passports/${encodeURIComponent(id)}`) return undefined
+      return JSON.stringify({ ...(JSON.parse(body) as object), logIndex: ip.json().logIndex })
+    }
+    const otherPassport = await run([...list, '--passport', id, '--json'])
+    expect(otherPassport.code).toBe(4)
+    expect(otherPassport.json().error.message).toContain(`passport ${id}`)
+
+    alter = () => undefined
+    const honest = await run([...list, '--passport', id, '--json'])
+    expect(honest.code, honest.stderr).toBe(0)
+    expect(honest.json().logVerified.indexes).toEqual([pub.json().logIndex, ip.json().logIndex])
+  })
+
+  it('evaluation list: a result listed other than its token says, without a log index or without its token: exit 4', async () => {
+    const { file, id } = await passport('border-biometrics')
+    expect((await publish(file, a.url, '--json')).code).toBe(0)
+    const result = p('evaluation-2.sd-jwt')
+    const lab = p('keys', 'lab.private.jwk.json')
+    expect(
+      (
+        await run([
+          'evaluation',
+          'report',
+          file,
+          '--file',
+          EVALUATION,
+          '--key',
+          lab,
+          '--out',
+          result,
+        ])
+      ).code,
+    ).toBe(0)
+    const ep = await run([
+      'evaluation',
+      'publish',
+      result,
+      '--registry',
+      a.url,
+      '--key',
+      lab,
+      '--json',
+    ])
+    expect(ep.code, ep.stderr).toBe(0)
+    const list = ['evaluation', 'list', '--registry', hostileUrl, '--passport', id]
+    const listPath = `/api/v1/passports/${encodeURIComponent(id)}/evaluations`
+    const rewrite =
+      (change: (item: Record<string, unknown>) => void) =>
+      (req: { path: string }, body: string) => {
+        if (req.path !== listPath) return undefined
+        const listed = JSON.parse(body) as { items: Record<string, unknown>[] }
+        listed.items.forEach(change)
+        return JSON.stringify(listed)
+      }
+    const pinned = [...list, '--log-key', a.verifierKey, '--json']
+
+    alter = rewrite((item) => {
+      ;(item.evaluation as { summary: string }).summary = 'all thresholds met'
+    })
+    const altered = await run(pinned)
+    expect(altered.code, altered.stdout + altered.stderr).toBe(4)
+    expect(altered.json().error.message).toMatch(
+      /lists evaluation result \S+ other than its token says: evaluation is listed as/,
+    )
+    // Unpinned, the same answer is printed as the registry sent it.
+    const unpinned = await run([...list, '--json'])
+    expect(unpinned.code).toBe(0)
+    expect(unpinned.json().items[0].evaluation.summary).toBe('all thresholds met')
+
+    alter = rewrite((item) => {
+      item.logIndex = null
+    })
+    const unlogged = await run(pinned)
+    expect(unlogged.code).toBe(4)
+    expect(unlogged.json().error.message).toContain('without a log index: it is not in its log')
+
+    alter = rewrite((item) => {
+      delete item.token
+    })
+    const tokenless = await run(pinned)
+    expect(tokenless.code).toBe(4)
+    expect(tokenless.json().error.message).toContain('without its token, so it cannot be checked')
+  })
+})
