@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -37,12 +38,83 @@ const ORIGIN = 'notify.test/log'
 /** The periodic check, when a test must see that notifications alone deliver. */
 const NEVER_MS = 600_000
 
-interface Server extends AppOnStore {
-  url: string
-  store: SqlStore
+/** A listener's reports, and a wait for them. */
+interface Statuses {
   statuses: LogListenerStatus[]
   /** Resolves when the listener reported `state` for the `nth` time (from 1). */
   status(state: LogListenerStatus['state'], nth?: number): Promise<void>
+}
+
+interface Server extends AppOnStore, Statuses {
+  url: string
+  store: SqlStore
+}
+
+/** Records what a listener reports (`onStatus`). */
+function recorder(): Statuses & { onStatus: (s: LogListenerStatus) => void } {
+  const statuses: LogListenerStatus[] = []
+  const waiters = new Set<() => void>()
+  return {
+    statuses,
+    onStatus(s) {
+      statuses.push(s)
+      for (const w of [...waiters]) w()
+    },
+    status(state, nth = 1) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (statuses.filter((s) => s.state === state).length < nth) return
+          waiters.delete(check)
+          clearTimeout(timer)
+          resolve()
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`no "${state}" #${nth}; statuses: ${JSON.stringify(statuses)}`))
+        }, 15_000)
+        waiters.add(check)
+        check()
+      })
+    },
+  }
+}
+
+/**
+ * A TCP proxy to PostgreSQL whose open connections can be frozen: nothing passes any more, and
+ * nothing is closed, as when a peer vanishes from the network. New connections pass.
+ */
+async function freezableProxy(target: string): Promise<{
+  url: string
+  freeze(): void
+  close(): void
+}> {
+  const t = new URL(target)
+  const pairs: [net.Socket, net.Socket][] = []
+  const server = net.createServer((down) => {
+    const up = net.connect(Number(t.port), t.hostname)
+    for (const sock of [down, up]) sock.on('error', () => undefined)
+    down.pipe(up).pipe(down)
+    pairs.push([down, up])
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const u = new URL(target)
+  u.hostname = '127.0.0.1'
+  u.port = String((server.address() as net.AddressInfo).port)
+  return {
+    url: u.toString(),
+    freeze() {
+      for (const [down, up] of pairs.splice(0)) {
+        down.unpipe(up)
+        up.unpipe(down)
+        down.pause()
+        up.pause()
+      }
+    },
+    close() {
+      server.close()
+      for (const pair of pairs.splice(0)) for (const sock of pair) sock.destroy()
+    },
+  }
 }
 
 if (!url) {
@@ -84,18 +156,14 @@ if (!url) {
   ): Promise<Server> {
     const store = await openPostgresStore(storeUrl, { poolSize: 4 })
     await store.migrate()
-    const statuses: LogListenerStatus[] = []
-    const waiters = new Set<() => void>()
+    const statuses = recorder()
     const notices =
       o.listenUrl === false
         ? undefined
         : openLogListener({
             url: o.listenUrl ?? storeUrl,
             ...o.listener,
-            onStatus: (s) => {
-              statuses.push(s)
-              for (const w of [...waiters]) w()
-            },
+            onStatus: statuses.onStatus,
           })
     const served = await appOn(
       store,
@@ -106,24 +174,9 @@ if (!url) {
     const server: Server = {
       ...served,
       store,
-      statuses,
+      statuses: statuses.statuses,
+      status: statuses.status,
       url: await served.app.listen({ host: '127.0.0.1', port: 0 }),
-      status(state, nth = 1) {
-        return new Promise((resolve, reject) => {
-          const check = () => {
-            if (statuses.filter((s) => s.state === state).length < nth) return
-            waiters.delete(check)
-            clearTimeout(timer)
-            resolve()
-          }
-          const timer = setTimeout(() => {
-            waiters.delete(check)
-            reject(new Error(`no "${state}" #${nth}; statuses: ${JSON.stringify(statuses)}`))
-          }, 15_000)
-          waiters.add(check)
-          check()
-        })
-      },
       async close() {
         await served.close()
         await store.close()
@@ -208,6 +261,27 @@ if (!url) {
       }
     }, 60_000)
 
+    it('an append in a transaction of several statements (status changes, endorsements) notifies too', async () => {
+      const db = await database()
+      const r = recorder()
+      const listener = openLogListener({ url: db.url, onStatus: r.onStatus })
+      const heard: (number | undefined)[] = []
+      listener.subscribe((size) => heard.push(size))
+      const store = await openPostgresStore(db.url, { poolSize: 2 })
+      try {
+        await store.migrate()
+        await r.status('listening')
+        const entry = { kind: 'revocation' as const, payload: '{}', leafHash: new Uint8Array(32) }
+        expect(await store.appendEntries([entry, entry])).toEqual({ firstIndex: 0, size: 2 })
+        for (let i = 0; i < 100 && !heard.includes(2); i++)
+          await new Promise((w) => setTimeout(w, 20))
+        expect(heard).toEqual([undefined, 2])
+      } finally {
+        await store.close()
+        await listener.close()
+      }
+    }, 60_000)
+
     it('a killed listening session reconnects: what was appended meanwhile and after is pushed', async () => {
       const db = await database()
       const a = await serve(db.url, { listener: { minBackoffMs: 1000 } })
@@ -238,6 +312,41 @@ if (!url) {
       expect(await publishThrough(b)).toBe(2)
       await s.until(() => sizes(s).includes(2), 5000)
       expectCheckpoint(s, 2, b)
+    }, 60_000)
+
+    it('a session that stops answering (no FIN, no RST) is noticed by its heartbeat and replaced', async () => {
+      const db = await database()
+      const proxy = await freezableProxy(db.url)
+      const r = recorder()
+      const listener = openLogListener({
+        url: proxy.url,
+        heartbeatMs: 300,
+        minBackoffMs: 100,
+        onStatus: r.onStatus,
+      })
+      const heard: (number | undefined)[] = []
+      listener.subscribe((size) => heard.push(size))
+      const c = new pg.Client({ connectionString: db.url })
+      try {
+        await r.status('listening')
+        proxy.freeze()
+        await r.status('disconnected')
+        expect(r.statuses[1]).toMatchObject({
+          state: 'disconnected',
+          error: expect.stringContaining('no answer to a heartbeat') as string,
+        })
+        expect(listener.listening).toBe(false)
+        await r.status('listening', 2)
+        await c.connect()
+        await c.query("SELECT pg_notify('accord_log', '7')")
+        for (let i = 0; i < 100 && !heard.includes(7); i++)
+          await new Promise((w) => setTimeout(w, 20))
+        expect(heard).toEqual([undefined, undefined, 7])
+      } finally {
+        await c.end()
+        await listener.close()
+        proxy.close()
+      }
     }, 60_000)
 
     describe.skipIf(!PGBOUNCER)('behind PgBouncer in transaction pooling mode', () => {

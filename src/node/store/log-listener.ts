@@ -15,6 +15,7 @@
  * rejects into the server: failures are reported through `onStatus`.
  */
 import { randomUUID } from 'node:crypto'
+import net from 'node:net'
 import pg from 'pg'
 import { redactUrl } from './db.js'
 
@@ -23,6 +24,8 @@ export const LOG_CHANNEL = 'accord_log'
 /** The `application_name` of the listening session (visible in pg_stat_activity). */
 export const LISTENER_APPLICATION_NAME = 'accord log listener'
 const PROBE_PREFIX = 'probe:'
+/** How long a connection being ended may take to say goodbye before its socket is destroyed. */
+const DROP_GRACE_MS = 1_000
 
 export type LogListenerStatus =
   /** LISTEN is in place and its probe came back: notices are delivered. */
@@ -47,6 +50,11 @@ export interface LogListenerOptions {
   minBackoffMs?: number
   /** Longest reconnection delay (default 30 s). */
   maxBackoffMs?: number
+  /**
+   * While listening, a `SELECT 1` on the session this often (default 30 s); no answer within as
+   * long ends the session as lost, so a peer that vanished without closing it is noticed.
+   */
+  heartbeatMs?: number
 }
 
 /** What the server needs of a listener (src/server/deps.ts `LogNotices`). */
@@ -78,11 +86,12 @@ class PgLogListener implements LogListener {
   readonly #probeRetryMs: number
   readonly #minBackoffMs: number
   readonly #maxBackoffMs: number
+  readonly #heartbeatMs: number
   readonly #subscribers = new Set<(size: number | undefined) => void>()
   /** Probes waiting to come back, by payload. */
   readonly #probes = new Map<string, (arrived: boolean) => void>()
-  /** Open connections (the session, a probe's sender), ended by close(). */
-  readonly #clients = new Set<pg.Client>()
+  /** Open connections (the session, a probe's sender) and their sockets, ended by close(). */
+  readonly #clients = new Map<pg.Client, net.Socket>()
   #listening = false
   #closed = false
   #failures = 0
@@ -96,6 +105,7 @@ class PgLogListener implements LogListener {
     this.#probeRetryMs = options.probeRetryMs ?? 300_000
     this.#minBackoffMs = options.minBackoffMs ?? 250
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000
+    this.#heartbeatMs = options.heartbeatMs ?? 30_000
   }
 
   get listening(): boolean {
@@ -117,25 +127,38 @@ class PgLogListener implements LogListener {
     if (this.#retry) clearTimeout(this.#retry)
     this.#retry = undefined
     for (const settle of this.#probes.values()) settle(false)
-    await Promise.all([...this.#clients].map((c) => c.end().catch(() => undefined)))
+    await Promise.all([...this.#clients.keys()].map((c) => this.#drop(c)))
   }
 
   #client(applicationName: string): pg.Client {
+    // The socket pg would make (net.Socket; TLS goes over it), kept so that #drop can destroy it.
+    const socket = new net.Socket()
     const client = new pg.Client({
       connectionString: this.#url,
       connectionTimeoutMillis: this.#connectTimeoutMs,
       application_name: applicationName,
-      // A peer that vanished without closing the connection is noticed by TCP keepalive.
       keepAlive: true,
+      stream: () => socket,
     })
-    this.#clients.add(client)
+    this.#clients.set(client, socket)
     return client
   }
 
-  /** Ends a connection (one that never connected too). */
-  #drop(client: pg.Client): void {
+  /**
+   * Ends a connection (one that never connected too). A peer that does not answer the goodbye
+   * (gone from the network) would hold the socket, and the process, for many minutes: after
+   * DROP_GRACE_MS the socket is destroyed.
+   */
+  async #drop(client: pg.Client): Promise<void> {
+    const socket = this.#clients.get(client)
     this.#clients.delete(client)
-    client.end().catch(() => undefined)
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      client.end().catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, DROP_GRACE_MS))),
+    ])
+    clearTimeout(timer)
+    socket?.destroy()
   }
 
   #emit(size: number | undefined): void {
@@ -170,12 +193,14 @@ class PgLogListener implements LogListener {
     if (this.#closed) return
     const client = this.#client(LISTENER_APPLICATION_NAME)
     let over = false
-    /** Ends this session once: `retryInMs` undefined means reconnect with backoff. */
+    const timers: { heartbeat?: NodeJS.Timeout } = {}
+    /** Ends this session once, and schedules the next: after the probe retry delay, or backoff. */
     const end = (error: unknown, notDelivered = false): void => {
       if (over) return
       over = true
+      clearInterval(timers.heartbeat)
       this.#listening = false
-      this.#drop(client)
+      void this.#drop(client)
       if (this.#closed) return
       if (notDelivered) {
         this.#status({ state: 'not-delivered', retryInMs: this.#probeRetryMs })
@@ -212,6 +237,19 @@ class PgLogListener implements LogListener {
     }
     this.#failures = 0
     this.#listening = true
+    const heartbeat = setInterval(() => {
+      const silent = setTimeout(
+        () => end(new Error(`no answer to a heartbeat within ${this.#heartbeatMs} ms`)),
+        this.#heartbeatMs,
+      )
+      silent.unref()
+      client.query('SELECT 1').then(
+        () => clearTimeout(silent),
+        (err: unknown) => (clearTimeout(silent), end(err)),
+      )
+    }, this.#heartbeatMs)
+    heartbeat.unref()
+    timers.heartbeat = heartbeat
     this.#status({ state: 'listening' })
     // Appends committed before LISTEN took effect (or while disconnected) were not notified.
     this.#emit(undefined)
@@ -236,7 +274,7 @@ class PgLogListener implements LogListener {
           `cannot notify on ${redactUrl(this.#url)}: ${err instanceof Error ? err.message : String(err)}`,
         )
       } finally {
-        this.#drop(sender)
+        void this.#drop(sender)
       }
       return await arrived
     } finally {

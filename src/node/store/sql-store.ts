@@ -741,7 +741,8 @@ function categoriesInsert(p: Params, ps: readonly PassportRecord[]): string | un
 
 /**
  * Publishes passports, and nothing else, with ONE statement run as a transaction of its own
- * (`Db.atomic`): the log head, the entries, the passports and their categories. On PostgreSQL
+ * (`Db.atomic`): the log head, the entries, the passports and their categories (and, on
+ * PostgreSQL, the notification of the new size, delivered on commit). On PostgreSQL
  * that is one round trip per group commit instead of seven (BEGIN, the plan setting, the head,
  * three INSERTs, COMMIT), each of which waited for the server's busy event loop while holding the
  * log head's row lock; and a second group commit sent meanwhile waits inside the database.
