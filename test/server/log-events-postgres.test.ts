@@ -38,6 +38,39 @@ const ORIGIN = 'notify.test/log'
 /** The periodic check, when a test must see that notifications alone deliver. */
 const NEVER_MS = 600_000
 
+/** A list that records what is pushed to it, and waits (events, no sleeps) for what it holds. */
+function watched<T>(): {
+  items: T[]
+  push(item: T): void
+  until(holds: (items: T[]) => boolean, what: string): Promise<void>
+} {
+  const items: T[] = []
+  const waiters = new Set<() => void>()
+  return {
+    items,
+    push(item) {
+      items.push(item)
+      for (const w of [...waiters]) w()
+    },
+    until(holds, what) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!holds(items)) return
+          waiters.delete(check)
+          clearTimeout(timer)
+          resolve()
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`${what} did not come; got: ${JSON.stringify(items)}`))
+        }, 15_000)
+        waiters.add(check)
+        check()
+      })
+    },
+  }
+}
+
 /** A listener's reports, and a wait for them. */
 interface Statuses {
   statuses: LogListenerStatus[]
@@ -52,30 +85,37 @@ interface Server extends AppOnStore, Statuses {
 
 /** Records what a listener reports (`onStatus`). */
 function recorder(): Statuses & { onStatus: (s: LogListenerStatus) => void } {
-  const statuses: LogListenerStatus[] = []
-  const waiters = new Set<() => void>()
+  const list = watched<LogListenerStatus>()
   return {
-    statuses,
-    onStatus(s) {
-      statuses.push(s)
-      for (const w of [...waiters]) w()
-    },
-    status(state, nth = 1) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (statuses.filter((s) => s.state === state).length < nth) return
-          waiters.delete(check)
-          clearTimeout(timer)
-          resolve()
-        }
-        const timer = setTimeout(() => {
-          waiters.delete(check)
-          reject(new Error(`no "${state}" #${nth}; statuses: ${JSON.stringify(statuses)}`))
-        }, 15_000)
-        waiters.add(check)
-        check()
-      })
-    },
+    statuses: list.items,
+    onStatus: (s) => list.push(s),
+    status: (state, nth = 1) =>
+      list.until(
+        (statuses) => statuses.filter((s) => s.state === state).length >= nth,
+        `"${state}" #${nth}`,
+      ),
+  }
+}
+
+/** A listener of its own (no server), with what it reports and what it hears. */
+function listenerOn(
+  url: string,
+  options: Partial<LogListenerOptions> = {},
+): Statuses & {
+  listener: ReturnType<typeof openLogListener>
+  heard: (number | undefined)[]
+  /** Resolves when the notice of `size` was heard. */
+  hears(size: number): Promise<void>
+} {
+  const r = recorder()
+  const listener = openLogListener({ url, ...options, onStatus: r.onStatus })
+  const heard = watched<number | undefined>()
+  listener.subscribe((size) => heard.push(size))
+  return {
+    ...r,
+    listener,
+    heard: heard.items,
+    hears: (size) => heard.until((items) => items.includes(size), `the notice of ${size}`),
   }
 }
 
@@ -231,19 +271,12 @@ if (!url) {
 
     it('a rolled-back append notifies nobody', async () => {
       const db = await database()
-      let listened = (): void => undefined
-      const listening = new Promise<void>((resolve) => (listened = resolve))
-      const listener = openLogListener({
-        url: db.url,
-        onStatus: (st) => st.state === 'listening' && listened(),
-      })
-      const heard: (number | undefined)[] = []
-      listener.subscribe((size) => heard.push(size))
+      const l = listenerOn(db.url)
       const c = new pg.Client({ connectionString: db.url })
       try {
         const b = await serve(db.url, { listenUrl: false })
-        await listening
-        expect(listener.listening).toBe(true)
+        await l.status('listening')
+        expect(l.listener.listening).toBe(true)
         // The store's own append, rolled back by the duplicate that follows it in the batch.
         const issuer = await makeSigner('EdDSA')
         const p = await makePassport(issuer)
@@ -252,33 +285,28 @@ if (!url) {
         // A marker after both: once it is heard, anything sent before it was heard as well.
         await c.connect()
         await c.query("SELECT pg_notify('accord_log', '1000')")
-        for (let i = 0; i < 100 && !heard.includes(1000); i++)
-          await new Promise((r) => setTimeout(r, 20))
-        expect(heard).toEqual([undefined, 1, 1000])
+        await l.hears(1000)
+        expect(l.heard).toEqual([undefined, 1, 1000])
       } finally {
         await c.end()
-        await listener.close()
+        await l.listener.close()
       }
     }, 60_000)
 
     it('an append in a transaction of several statements (status changes, endorsements) notifies too', async () => {
       const db = await database()
-      const r = recorder()
-      const listener = openLogListener({ url: db.url, onStatus: r.onStatus })
-      const heard: (number | undefined)[] = []
-      listener.subscribe((size) => heard.push(size))
+      const l = listenerOn(db.url)
       const store = await openPostgresStore(db.url, { poolSize: 2 })
       try {
         await store.migrate()
-        await r.status('listening')
+        await l.status('listening')
         const entry = { kind: 'revocation' as const, payload: '{}', leafHash: new Uint8Array(32) }
         expect(await store.appendEntries([entry, entry])).toEqual({ firstIndex: 0, size: 2 })
-        for (let i = 0; i < 100 && !heard.includes(2); i++)
-          await new Promise((w) => setTimeout(w, 20))
-        expect(heard).toEqual([undefined, 2])
+        await l.hears(2)
+        expect(l.heard).toEqual([undefined, 2])
       } finally {
         await store.close()
-        await listener.close()
+        await l.listener.close()
       }
     }, 60_000)
 
@@ -317,34 +345,25 @@ if (!url) {
     it('a session that stops answering (no FIN, no RST) is noticed by its heartbeat and replaced', async () => {
       const db = await database()
       const proxy = await freezableProxy(db.url)
-      const r = recorder()
-      const listener = openLogListener({
-        url: proxy.url,
-        heartbeatMs: 300,
-        minBackoffMs: 100,
-        onStatus: r.onStatus,
-      })
-      const heard: (number | undefined)[] = []
-      listener.subscribe((size) => heard.push(size))
+      const l = listenerOn(proxy.url, { heartbeatMs: 300, minBackoffMs: 100 })
       const c = new pg.Client({ connectionString: db.url })
       try {
-        await r.status('listening')
+        await l.status('listening')
         proxy.freeze()
-        await r.status('disconnected')
-        expect(r.statuses[1]).toMatchObject({
+        await l.status('disconnected')
+        expect(l.statuses[1]).toMatchObject({
           state: 'disconnected',
           error: expect.stringContaining('no answer to a heartbeat') as string,
         })
-        expect(listener.listening).toBe(false)
-        await r.status('listening', 2)
+        expect(l.listener.listening).toBe(false)
+        await l.status('listening', 2)
         await c.connect()
         await c.query("SELECT pg_notify('accord_log', '7')")
-        for (let i = 0; i < 100 && !heard.includes(7); i++)
-          await new Promise((w) => setTimeout(w, 20))
-        expect(heard).toEqual([undefined, undefined, 7])
+        await l.hears(7)
+        expect(l.heard).toEqual([undefined, undefined, 7])
       } finally {
         await c.end()
-        await listener.close()
+        await l.listener.close()
         proxy.close()
       }
     }, 60_000)
