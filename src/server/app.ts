@@ -37,6 +37,7 @@ import { createPublishPool, type PublishPool } from './publish-pool.js'
 import { MAX_PARAM_LENGTH } from './limits.js'
 import { placeInPrefix } from './path-prefix.js'
 import { createLogEventHub, type LogEventHub, type LogEventsOptions } from './log-events.js'
+import { followLog } from './log-follow.js'
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -72,6 +73,11 @@ export interface BuildAppOptions extends ServerDeps {
   publishWorkers?: number
   /** GET /api/v1/log/events: most subscribers at once (default 1000), heartbeat period. */
   logEvents?: LogEventsOptions
+  /**
+   * With `logNotices`: while they are not delivered, how often (ms) the log size is checked for
+   * other processes' appends when anyone follows GET /api/v1/log/events (default 1000).
+   */
+  logPollMs?: number
 }
 
 /** What the route modules share. */
@@ -298,11 +304,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const publishPool = createPublishPool({ workers: options.publishWorkers ?? 0 })
   app.addHook('onClose', () => publishPool.close())
   const logEvents = createLogEventHub(options.registry, options.logEvents)
+  // Other server processes' appends (PostgreSQL): read in on notice, so the hub pushes them.
+  const notices = options.logNotices
+  const follower = notices
+    ? followLog(options.registry, notices, () => logEvents.subscribers > 0, options.logPollMs)
+    : undefined
   // preClose, not onClose: fastify runs onClose hooks only after the HTTP server has closed,
   // which waits for every open response, and an event stream stays open until it is ended here.
-  app.addHook('preClose', (done) => {
+  // The listening session goes too: its socket and reconnection timer would keep `serve` alive.
+  app.addHook('preClose', async () => {
     logEvents.close()
-    done()
+    follower?.close()
+    await notices?.close()
   })
   const ctx: RouteContext = {
     publishPool,

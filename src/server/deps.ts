@@ -38,7 +38,30 @@ export interface RegistryService {
    * returns the unsubscribe function. Listeners only schedule work. GET /api/v1/log/events.
    */
   onAppend(listener: (size: number) => void): () => void
+  /** Entries in the registry's tree (all committed). */
+  readonly size: number
+  /**
+   * Reads entries other server processes appended to the store into the tree (`onAppend`
+   * listeners then hear of them); resolves with the size.
+   */
+  sync(): Promise<number>
   /** Commits what is queued, then refuses new publishes (graceful shutdown). */
+  close(): Promise<void>
+}
+
+/**
+ * Notices of entries other server processes appended to the log in the same database: PostgreSQL
+ * LISTEN/NOTIFY (src/node/store/log-listener.ts `openLogListener` implements it).
+ */
+export interface LogNotices {
+  /** True while notices are delivered; otherwise the server checks the log size periodically. */
+  readonly listening: boolean
+  /**
+   * `listener(size)` for each append that committed (`size`: the log size after it), and
+   * `listener(undefined)` when listening (re)starts, as appends made meanwhile were not notified.
+   * Returns the unsubscribe function.
+   */
+  subscribe(listener: (size: number | undefined) => void): () => void
   close(): Promise<void>
 }
 
@@ -48,4 +71,9 @@ export interface ServerDeps {
   clock: Clock
   /** Bundled example policies by name, for POST /api/v1/verify; default none. */
   policiesDir?: string
+  /**
+   * Notices of other server processes' appends (PostgreSQL); the app follows them (log-follow.ts)
+   * and closes them on shutdown. None with PGlite, which one process has to itself.
+   */
+  logNotices?: LogNotices
 }

@@ -3,8 +3,9 @@
  * `GET /api/v1/log/events` (Server-Sent Events, text/event-stream).
  *
  * One hub per server. It subscribes to the registry service (`onAppend`, called when the tree
- * grows), so nothing polls the database; it then asks the registry for its checkpoint once, for
- * every subscriber, and writes an event
+ * grows: by this process's commits, and by other processes' entries that log-follow.ts reads in on
+ * their PostgreSQL notification), so the hub itself never polls; it then asks the registry for its
+ * checkpoint once, for every subscriber, and writes an event
  *
  * ```
  * id: <tree size>

@@ -7,7 +7,13 @@ import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../core/errors.js'
 import { fileSigner, generateKeyPair, keyPairPaths, writeKeyPair } from '../../node/keys.js'
 import { packageRoot } from '../../node/paths.js'
-import { DEFAULT_DATA_DIR, openStore } from '../../node/store/index.js'
+import {
+  DEFAULT_DATA_DIR,
+  openLogListener,
+  openStore,
+  type LogListener,
+  type LogListenerStatus,
+} from '../../node/store/index.js'
 import { openRegistry, type Registry } from '../../node/tlog/registry.js'
 import { buildApp } from '../../server/app.js'
 import { parsePathPrefix } from '../../server/path-prefix.js'
@@ -25,6 +31,7 @@ interface ServeOptions {
   publishWorkers: string
   pathPrefix?: string
   maxLogSubscribers: string
+  listenUrl?: string
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
@@ -61,6 +68,12 @@ export interface StartServerOptions {
   pathPrefix?: string
   /** Most clients following GET /api/v1/log/events at once (default 1000). */
   maxLogSubscribers?: number
+  /**
+   * PostgreSQL URL of a direct connection to LISTEN on for other processes' log appends (default:
+   * ACCORD_LISTEN_URL, else the database URL), for when the database URL is a pooler in
+   * transaction mode. PostgreSQL only.
+   */
+  listenUrl?: string
 }
 
 export interface RunningServer {
@@ -93,24 +106,40 @@ async function logKeyFile(options: StartServerOptions): Promise<string> {
  * and the log key are created (`checkPort`).
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env
+  const databaseUrl = options.databaseUrl || env.DATABASE_URL || undefined
+  if (options.listenUrl !== undefined && databaseUrl === undefined)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message:
+        '--listen-url is for PostgreSQL (DATABASE_URL); the embedded store has one process and needs no listening',
+    })
   await checkPort(options.port, options.host)
   const logKey = await fileSigner(await logKeyFile(options))
   const store = await openStore({
     dataDir: options.dataDir,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(options.env ? { env: options.env } : {}),
   })
   let registry: Registry | undefined
   let app: FastifyInstance | undefined
+  let notices: LogListener | undefined
   try {
     registry = await openRegistry({
       store,
       logKey,
       origin: options.origin ?? DEFAULT_ORIGIN,
     })
+    // Other server processes on the database append too: LISTEN for their commits.
+    if (store.backend === 'postgres' && databaseUrl !== undefined)
+      notices = openLogListener({
+        url: options.listenUrl || env.ACCORD_LISTEN_URL || databaseUrl,
+        onStatus: (status) => logListenerStatus(app, status),
+      })
     app = await buildApp({
       store,
       registry,
+      ...(notices ? { logNotices: notices } : {}),
       clock: { nowSeconds: options.nowSeconds ?? (() => Math.floor(Date.now() / 1000)) },
       logger: options.logLevel === 'silent' ? false : { level: options.logLevel ?? 'info' },
       rateLimit: options.rateLimit === 0 ? false : { max: options.rateLimit ?? 6000 },
@@ -137,12 +166,30 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
     }
   } catch (err) {
-    // In the order close() uses; the error that stopped the start is the one reported.
+    // In the order close() uses; the error that stopped the start is the one reported. The app
+    // closes the listener; without an app, it is closed here.
+    if (app === undefined) await notices?.close()
     await app?.close().catch(() => undefined)
     await registry?.close().catch(() => undefined)
     await store.close().catch(() => undefined)
     throw err
   }
+}
+
+/** The listener's changes of state, in the server's log. */
+function logListenerStatus(app: FastifyInstance | undefined, status: LogListenerStatus): void {
+  const log = app?.log
+  if (!log) return
+  if (status.state === 'listening')
+    log.info('log listener: LISTENing for other server processes’ appends')
+  else if (status.state === 'not-delivered')
+    log.warn(
+      `log listener: LISTEN is accepted but notifications do not arrive (a pooler in transaction mode?); checking the log size every second while clients follow the event stream; give a direct connection with --listen-url or ACCORD_LISTEN_URL; trying again in ${Math.round(status.retryInMs / 1000)} s`,
+    )
+  else
+    log.warn(
+      `log listener: ${status.error}; checking the log size every second while clients follow the event stream; reconnecting in ${status.retryInMs} ms`,
+    )
 }
 
 /**
@@ -261,6 +308,10 @@ export function registerServe(program: Command, ctx: Ctx): void {
       'most clients following the log event stream (GET /api/v1/log/events) at once; more get 503',
       String(DEFAULT_MAX_LOG_SUBSCRIBERS),
     )
+    .option(
+      '--listen-url <url>',
+      "PostgreSQL URL of a direct connection (not a pooler in transaction mode) to LISTEN on for other server processes' log appends (default: ACCORD_LISTEN_URL, else DATABASE_URL)",
+    )
     .action(async (opts: ServeOptions) => {
       const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
       const maxLogSubscribers = wholeNumber('--max-log-subscribers', opts.maxLogSubscribers)
@@ -284,6 +335,7 @@ export function registerServe(program: Command, ctx: Ctx): void {
         logLevel: opts.logLevel,
         nowSeconds: () => ctx.io.nowSeconds(),
         ...(pathPrefix !== undefined ? { pathPrefix } : {}),
+        ...(opts.listenUrl !== undefined ? { listenUrl: opts.listenUrl } : {}),
       })
       // Under a prefix, the address it answers at (server.url itself is 404 then).
       const at = pathPrefix === undefined ? server.url : `${server.url}${pathPrefix}/`

@@ -8,6 +8,13 @@ import type { SqlStore } from './sql-store.js'
 
 export { openPgliteStore, createPgliteStore, MEMORY } from './pglite.js'
 export { openPostgresStore } from './postgres.js'
+export {
+  openLogListener,
+  LOG_CHANNEL,
+  type LogListener,
+  type LogListenerOptions,
+  type LogListenerStatus,
+} from './log-listener.js'
 export { SqlStore, type StoreBackend } from './sql-store.js'
 export {
   loadMigrations,

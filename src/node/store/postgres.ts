@@ -1,11 +1,13 @@
 /**
  * PostgreSQL through a `pg` connection pool: for several server processes and for scale.
  * Transactions run on one pooled client at READ COMMITTED; the log_head row lock serialises
- * log appends (see sql-store.ts).
+ * log appends (see sql-store.ts), and each append notifies LOG_CHANNEL when it commits
+ * (log-listener.ts).
  */
 import pg from 'pg'
 import { StoreError } from '../../core/errors.js'
 import { hasSqlState, redactUrl, type Db, type Queryable, type Row } from './db.js'
+import { LOG_CHANNEL } from './log-listener.js'
 import { loadMigrations } from './migrations.js'
 import { SqlStore } from './sql-store.js'
 
@@ -67,7 +69,13 @@ export async function openPostgresStore(
       cause: err,
     })
   }
-  return new SqlStore(db, { backend: 'postgres', location: redactUrl(url), migrations })
+  // Every append notifies LOG_CHANNEL on commit, for the other server processes' listeners.
+  return new SqlStore(db, {
+    backend: 'postgres',
+    location: redactUrl(url),
+    migrations,
+    logChannel: LOG_CHANNEL,
+  })
 }
 
 /**

@@ -103,6 +103,12 @@ export interface SqlStoreOptions {
   /** Where the data is, for messages: a data directory or a redacted URL. */
   location: string
   migrations: readonly Migration[]
+  /**
+   * A channel to `pg_notify` with the new log size in every transaction that appends to the log,
+   * so that it is delivered (only) when that transaction commits: other server processes on the
+   * database LISTEN on it (log-listener.ts). PostgreSQL only; PGlite has one process and none.
+   */
+  logChannel?: string
 }
 
 export class SqlStore implements RegistryStore {
@@ -116,6 +122,7 @@ export class SqlStore implements RegistryStore {
   readonly location: string
   readonly #db: Db
   readonly #migrations: readonly Migration[]
+  readonly #logChannel: string | undefined
   #closed = false
   /** When (callers' clock, seconds) recordRequestId next deletes expired request ids. */
   #nextRequestIdPurge = 0
@@ -126,6 +133,7 @@ export class SqlStore implements RegistryStore {
     this.publishConcurrency = db.atomicConcurrency
     this.location = options.location
     this.#migrations = options.migrations
+    this.#logChannel = options.logChannel
   }
 
   async migrate(): Promise<void> {
@@ -380,7 +388,7 @@ export class SqlStore implements RegistryStore {
   async appendEntries(entries: LogEntryInput[]): Promise<AppendResult> {
     entries.forEach((e, i) => checkEntry(e, `appendEntries: entry ${i}`))
     return this.#run('append to the log', () =>
-      this.#db.transaction((tx) => appendLog(tx, entries)),
+      this.#db.transaction((tx) => appendLog(tx, entries, this.#logChannel)),
     )
   }
 
@@ -526,7 +534,7 @@ export class SqlStore implements RegistryStore {
     // The hot path, a group commit of passports only: one statement, one round trip.
     if (items.length > 0 && items.every((item) => item.type === 'passport'))
       return this.#run(`publish batch of ${items.length}`, () =>
-        publishPassports(this.#db, items, entries),
+        publishPassports(this.#db, items, entries, this.#logChannel),
       )
     return this.#run(`publish batch of ${items.length}`, () =>
       this.#db.transaction(async (tx) => {
@@ -537,7 +545,7 @@ export class SqlStore implements RegistryStore {
         // (bench/RESULTS.md). The plans are the same but for where the values come from.
         await tx.query('SET LOCAL plan_cache_mode = force_generic_plan')
         // Entries first: the rows below refer to them (log_index REFERENCES log_entries).
-        const result = await appendLog(tx, entries)
+        const result = await appendLog(tx, entries, this.#logChannel)
         // Runs of items of one type are written together, a few statements per run; runs are
         // written in item order, so an item sees every item before it (a status change of a
         // passport published earlier in the batch), as if each were written alone.
@@ -612,11 +620,27 @@ class Params {
   }
 }
 
-async function appendLog(tx: Queryable, entries: readonly LogEntryInput[]): Promise<AppendResult> {
+/**
+ * `, pg_notify(channel, size::text)` for the SELECT list of a statement over the log head `head`
+ * (a column `size`), when the store notifies; a transaction's notifications are delivered when it
+ * commits, never when it rolls back.
+ */
+function notifySql(p: Params, channel: string | undefined): string {
+  return channel === undefined ? '' : `, pg_notify(${p.add(channel)}, size::text)`
+}
+
+async function appendLog(
+  tx: Queryable,
+  entries: readonly LogEntryInput[],
+  channel?: string,
+): Promise<AppendResult> {
   const n = entries.length
-  const head = await tx.query('UPDATE log_head SET size = size + $1 WHERE id = 1 RETURNING size', [
-    n,
-  ])
+  const q = new Params()
+  const head = await tx.query(
+    `WITH head AS (UPDATE log_head SET size = size + ${q.add(n)} WHERE id = 1 RETURNING size)
+     SELECT size${n > 0 ? notifySql(q, channel) : ''} FROM head`,
+    q.values,
+  )
   const size = Number(head[0]?.size)
   if (!Number.isSafeInteger(size)) throw new Error('log_head is missing; run migrate() first')
   const firstIndex = size - n
@@ -739,7 +763,8 @@ function categoriesInsert(p: Params, ps: readonly PassportRecord[]): string | un
 
 /**
  * Publishes passports, and nothing else, with ONE statement run as a transaction of its own
- * (`Db.atomic`): the log head, the entries, the passports and their categories. On PostgreSQL
+ * (`Db.atomic`): the log head, the entries, the passports and their categories (and, on
+ * PostgreSQL, the notification of the new size, delivered on commit). On PostgreSQL
  * that is one round trip per group commit instead of seven (BEGIN, the plan setting, the head,
  * three INSERTs, COMMIT), each of which waited for the server's busy event loop while holding the
  * log head's row lock; and a second group commit sent meanwhile waits inside the database.
@@ -750,6 +775,7 @@ async function publishPassports(
   db: Db,
   items: readonly PublishItem[],
   entries: readonly LogEntryInput[],
+  channel?: string,
 ): Promise<AppendResult> {
   const ps = items.map(passportOf)
   const p = new Params()
@@ -763,7 +789,10 @@ async function publishPassports(
   ]
   const categories = categoriesInsert(p, ps)
   if (categories !== undefined) parts.push(`categories_in AS (${categories})`)
-  const rows = await db.atomic(`WITH ${parts.join(',\n')}\nSELECT first, size FROM head`, p.values)
+  const rows = await db.atomic(
+    `WITH ${parts.join(',\n')}\nSELECT first, size${notifySql(p, channel)} FROM head`,
+    p.values,
+  )
   const firstIndex = Number(rows[0]?.first)
   const size = Number(rows[0]?.size)
   if (!Number.isSafeInteger(firstIndex) || !Number.isSafeInteger(size))

@@ -120,7 +120,8 @@ export interface Registry {
    * it, and after a `sync` read in entries other processes appended. Returns the unsubscribe
    * function. Listeners run synchronously, after the growth, and must only schedule work (the
    * log events hub of src/server/log-events.ts does); one that throws is ignored. This is how the
-   * server pushes new checkpoints to subscribers without polling the database.
+   * server pushes new checkpoints to subscribers; other processes' entries reach the tree by `sync`,
+   * which the server runs on their PostgreSQL notifications (src/server/log-follow.ts).
    */
   onAppend(listener: (size: number) => void): () => void
   /** Commits what is queued, then refuses new publishes. Does not close the store. */

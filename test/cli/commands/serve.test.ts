@@ -108,3 +108,24 @@ describe('accord serve --log-level', () => {
     expect(existsSync(dataDir)).toBe(false)
   }, 60_000)
 })
+
+describe('accord serve --listen-url', () => {
+  it('without PostgreSQL it is a bad argument, before anything is created', async () => {
+    const dataDir = path.join(tempDir(), 'registry')
+    await expect(
+      startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        logLevel: 'silent',
+        publishWorkers: 0,
+        env: {},
+        listenUrl: 'postgresql://db.internal/accord',
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: expect.stringContaining('--listen-url is for PostgreSQL (DATABASE_URL)') as string,
+    })
+    expect(existsSync(dataDir)).toBe(false)
+  }, 60_000)
+})
