@@ -7,11 +7,14 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import type { Command } from 'commander'
 import type { TrustedJwk } from '../core/passport/status.js'
-import { ConfigError, EXIT, type Issue } from '../core/errors.js'
+import { ConfigError, EXIT, type AccordErrorCode, type Issue } from '../core/errors.js'
+import type { TlogEntry } from '../core/tlog/entry.js'
 import { loadPublicKeys } from '../node/keys.js'
 import { readPassportFile, type PassportFile } from '../node/status-store.js'
+import type { LogConfirmation } from '../node/tlog/pinned.js'
 import type { Ctx } from './common.js'
-import { withLogKeyOption } from './log-pin.js'
+import { logPinOption, pinnedWrite, tokenEntry, withLogKeyOption } from './log-pin.js'
+import { signerPublicJwk, unexpected } from './registry-client.js'
 
 export const sha256Hex = (data: Uint8Array | string) =>
   createHash('sha256').update(data).digest('hex')
@@ -118,6 +121,56 @@ export interface PublishOptions {
   key?: string
   logKey?: string
   json?: boolean
+}
+
+/** A statement `publish` sends: read from `file`, how to post it, and the log entry it makes. */
+export interface Publication {
+  file: string
+  token: string
+  /** The header kid, whose public key --jwk must hold. */
+  kid: string
+  /** The jti of the passport it is about. */
+  passportId: string
+  /** What it is, before the registry's id, in messages: `incident report`. */
+  what: string
+  /** The error when --jwk holds no key with that kid. */
+  refusal: { code: AccordErrorCode; what: string }
+  post: (
+    registry: string,
+    passportId: string,
+    token: string,
+    jwk: Record<string, unknown>,
+  ) => Promise<Record<string, unknown>>
+  /** Its log entry, computed from the token alone (`*EntryFromToken`). */
+  entryOf: (token: string) => { ok: true; entry: TlogEntry } | { ok: false; message: string }
+}
+
+/**
+ * `publish`: the signer's public key (--jwk or --key), the registry's answer (its id for the
+ * statement and the log index), and with --log-key the check that the log holds the entry the
+ * registry acknowledged.
+ */
+export async function publishStatement(
+  ctx: Ctx,
+  opts: PublishOptions,
+  p: Publication,
+): Promise<{ answer: { id: string; logIndex: number }; logVerified?: LogConfirmation }> {
+  const jwk = await signerPublicJwk(opts, p.kid, p.refusal)
+  const logPin = await logPinOption(opts, ctx)
+  return pinnedWrite(
+    opts.registry,
+    logPin,
+    async () => {
+      const a = await p.post(opts.registry, p.passportId, p.token, jwk)
+      if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
+      return { id: a.id, logIndex: a.logIndex }
+    },
+    (a) => ({
+      index: a.logIndex,
+      what: `${p.what} ${a.id}`,
+      entry: tokenEntry(p.entryOf(p.token), p.file),
+    }),
+  )
 }
 
 /** The warnings of a file read, each `warning: file:line:column: message` on stderr. */

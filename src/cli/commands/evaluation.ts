@@ -26,18 +26,10 @@ import {
   logPinOption,
   logVerifiedText,
   logVerifiedView,
-  pinnedWrite,
-  tokenEntry,
   withLogKeyOption,
   type ListedStatement,
 } from '../log-pin.js'
-import {
-  itemsOf,
-  postEvaluationResult,
-  registryUrl,
-  signerPublicJwk,
-  unexpected,
-} from '../registry-client.js'
+import { itemsOf, postEvaluationResult, registryUrl } from '../registry-client.js'
 import { feedQuery, printFeed, withFeedOptions, type FeedOptions } from '../registry-feed.js'
 import {
   besidePassport,
@@ -47,6 +39,7 @@ import {
   type ShowOptions,
   checkVerifyArgs,
   withPublishOptions,
+  publishStatement,
   withShowOptions,
   sha256Hex,
   verificationView,
@@ -224,26 +217,17 @@ function registerRegistryCommands(evaluation: Command, ctx: Ctx): void {
     checkPublishKeyArgs(opts, RESULT.signer)
     registryUrl(opts.registry)
     const result = await readResultFile(resultPath)
-    const jwk = await signerPublicJwk(opts, result.kid, {
-      code: 'ERR_PASSPORT_EVALUATION_REJECTED',
-      what: 'evaluation result',
-    })
     const cs = result.claims.credentialSubject
-    const logPin = await logPinOption(opts, ctx)
-    const { answer, logVerified } = await pinnedWrite(
-      opts.registry,
-      logPin,
-      async () => {
-        const a = await postEvaluationResult(opts.registry, cs.passport.jti, result.token, jwk)
-        if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
-        return { id: a.id, logIndex: a.logIndex }
-      },
-      (a) => ({
-        index: a.logIndex,
-        what: `evaluation result ${a.id}`,
-        entry: tokenEntry(evaluationEntryFromToken(result.token, sha256), resultPath),
-      }),
-    )
+    const { answer, logVerified } = await publishStatement(ctx, opts, {
+      file: resultPath,
+      token: result.token,
+      kid: result.kid,
+      passportId: cs.passport.jti,
+      what: 'evaluation result',
+      refusal: { code: 'ERR_PASSPORT_EVALUATION_REJECTED', what: 'evaluation result' },
+      post: postEvaluationResult,
+      entryOf: (token) => evaluationEntryFromToken(token, sha256),
+    })
     if (opts.json)
       printJson(ctx.io, {
         result: resultPath,

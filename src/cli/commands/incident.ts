@@ -33,6 +33,7 @@ import {
   type ShowOptions,
   checkVerifyArgs,
   withPublishOptions,
+  publishStatement,
   withShowOptions,
   sha256Hex,
   verificationView,
@@ -46,18 +47,10 @@ import {
   logPinOption,
   logVerifiedText,
   logVerifiedView,
-  pinnedWrite,
-  tokenEntry,
   withLogKeyOption,
   type ListedStatement,
 } from '../log-pin.js'
-import {
-  itemsOf,
-  postIncidentReport,
-  registryUrl,
-  signerPublicJwk,
-  unexpected,
-} from '../registry-client.js'
+import { itemsOf, postIncidentReport, registryUrl } from '../registry-client.js'
 import { feedQuery, printFeed, withFeedOptions, type FeedOptions } from '../registry-feed.js'
 
 interface ReportOptions {
@@ -231,26 +224,17 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     checkPublishKeyArgs(opts, REPORT.signer)
     registryUrl(opts.registry)
     const report = await readReportFile(reportPath)
-    const jwk = await signerPublicJwk(opts, report.kid, {
-      code: 'ERR_PASSPORT_INCIDENT_REJECTED',
-      what: 'report',
-    })
     const cs = report.claims.credentialSubject
-    const logPin = await logPinOption(opts, ctx)
-    const { answer, logVerified } = await pinnedWrite(
-      opts.registry,
-      logPin,
-      async () => {
-        const a = await postIncidentReport(opts.registry, cs.passport.jti, report.token, jwk)
-        if (typeof a.logIndex !== 'number' || typeof a.id !== 'string') throw unexpected(201, a)
-        return { id: a.id, logIndex: a.logIndex }
-      },
-      (a) => ({
-        index: a.logIndex,
-        what: `incident report ${a.id}`,
-        entry: tokenEntry(incidentEntryFromToken(report.token, sha256), reportPath),
-      }),
-    )
+    const { answer, logVerified } = await publishStatement(ctx, opts, {
+      file: reportPath,
+      token: report.token,
+      kid: report.kid,
+      passportId: cs.passport.jti,
+      what: 'incident report',
+      refusal: { code: 'ERR_PASSPORT_INCIDENT_REJECTED', what: 'report' },
+      post: postIncidentReport,
+      entryOf: (token) => incidentEntryFromToken(token, sha256),
+    })
     const result = {
       report: reportPath,
       id: answer.id,
