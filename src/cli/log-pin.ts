@@ -68,7 +68,8 @@ export function logVerifiedText(confirmation: LogConfirmation | undefined): stri
 /**
  * A write of one log entry to a registry, with a pinned key: the registry is checked to be the
  * pinned log's before `write` (nothing is sent otherwise), and after it the entry `expected` names
- * for the registry's answer is checked to be in the log. Without a pin, only `write`.
+ * for the registry's answer is checked to be in the log, under a checkpoint that extends the one
+ * seen before the write. Without a pin, only `write`.
  */
 export async function pinnedWrite<T>(
   registry: string,
@@ -77,9 +78,9 @@ export async function pinnedWrite<T>(
   expected: (answer: T) => ExpectedEntry,
 ): Promise<{ answer: T; logVerified?: LogConfirmation }> {
   if (pin === undefined) return { answer: await write() }
-  await pinnedCheckpoint(registry, pin)
+  const before = await pinnedCheckpoint(registry, pin)
   const answer = await write()
-  return { answer, logVerified: await confirmInLog(registry, pin, [expected(answer)]) }
+  return { answer, logVerified: await confirmInLog(registry, pin, [expected(answer)], before) }
 }
 
 /**
