@@ -33,6 +33,21 @@ export function withLogKeyOption(command: Command): Command {
 }
 
 /**
+ * A log key as given: the value of `option` (`--log-key`, or `--key` of `accord log`) when given,
+ * else $ACCORD_LOG_KEY when set and not blank; `source` names where it came from, for messages.
+ * Undefined when neither is given.
+ */
+export function logKeyArg(
+  value: string | undefined,
+  option: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { arg: string; source: string } | undefined {
+  if (value !== undefined) return { arg: value, source: option }
+  const fromEnv = env[LOG_KEY_ENV]?.trim()
+  return fromEnv === undefined || fromEnv === '' ? undefined : { arg: fromEnv, source: LOG_KEY_ENV }
+}
+
+/**
  * The pinned log of `--log-key`, else of $ACCORD_LOG_KEY; undefined when neither is given, and
  * then text output says once, on stderr, that the registry is not checked and how to pin it.
  */
@@ -41,18 +56,12 @@ export async function logPinOption(
   ctx: Ctx,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PinnedLog | undefined> {
-  const fromEnv = env[LOG_KEY_ENV]
-  const [arg, source] =
-    opts.logKey !== undefined
-      ? [opts.logKey, '--log-key']
-      : fromEnv !== undefined && fromEnv.trim() !== ''
-        ? [fromEnv.trim(), LOG_KEY_ENV]
-        : [undefined, '']
-  if (arg === undefined) {
+  const given = logKeyArg(opts.logKey, '--log-key', env)
+  if (given === undefined) {
     if (!opts.json) ctx.io.err(NOT_PINNED_NOTICE)
     return undefined
   }
-  return { key: await loadLogKey(arg, undefined, source), source }
+  return { key: await loadLogKey(given.arg, undefined, given.source), source: given.source }
 }
 
 /** The `logVerified` member of `--json` output, and its text line. */

@@ -9,7 +9,7 @@
  * first one's log key but holds another history: the hostile proxy shows it after a write (a split
  * view), which the consistency proof from the checkpoint before the write catches (exit 4).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
 import { LOG_KEY_ENV, NOT_PINNED_NOTICE } from '../../src/cli/log-pin.js'
 import { fileSigner } from '../../src/node/keys.js'
-import { EXAMPLES, run } from '../cli/helpers.js'
+import { EXAMPLES, ROOT, run } from '../cli/helpers.js'
 
 const INCIDENT = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 const EVALUATION = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
@@ -99,6 +99,8 @@ beforeAll(async () => {
     expect((await run(['keys', 'generate', '--out', p('keys'), '--name', name])).code).toBe(0)
   kid = (await fileSigner(key())).kid
   writeFileSync(p('a.vkey'), `# registry a\n${a.verifierKey}\n`)
+  // The example policies trust ../keys/issuer.public.jwk.json (for `accord verify`).
+  cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
 }, 60_000)
 afterEach(() => {
   alter = () => undefined
@@ -324,6 +326,61 @@ describe('--log-key, the right key', () => {
     const evalFeed = await run(['evaluation', 'list', '--registry', a.url, ...pin])
     expect(evalFeed.code, evalFeed.stdout + evalFeed.stderr).toBe(0)
     expect(evalFeed.json().logVerified.indexes).toContain(ep.json().logIndex)
+  })
+})
+
+describe('accord verify --log: the log key from --log-key, else ACCORD_LOG_KEY', () => {
+  it('takes ACCORD_LOG_KEY when --log-key is not given; --log-key wins over it', async () => {
+    const { file } = await passport()
+    expect((await publish(file, a.url, '--log-key', a.verifierKey)).code).toBe(0)
+    const verify = async (...flags: string[]) => {
+      const r = await run([
+        'verify',
+        file,
+        '--policy',
+        p('policies', 'us-federal-agency.yaml'),
+        '--log',
+        a.url,
+        ...flags,
+        '--json',
+      ])
+      const checks = (r.json().checks ?? []) as {
+        check: string
+        outcome: string
+        message: string
+      }[]
+      return { ...r, log: checks.find((c) => c.check === 'log-inclusion') }
+    }
+    try {
+      const none = await verify()
+      expect(none.code).toBe(2)
+      expect(none.json().error).toMatchObject({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: `--log needs --log-key (or ${LOG_KEY_ENV}), the log's public key`,
+      })
+
+      process.env[LOG_KEY_ENV] = a.verifierKey
+      const fromEnv = await verify()
+      expect(fromEnv.log, fromEnv.stdout + fromEnv.stderr).toMatchObject({ outcome: 'pass' })
+
+      // The environment names another log's key: the checkpoint does not verify with it.
+      process.env[LOG_KEY_ENV] = b.verifierKey
+      const wrongEnv = await verify()
+      expect(wrongEnv.log).toMatchObject({ outcome: 'fail' })
+      expect(wrongEnv.json().verdict).toBe('rejected')
+      // --log-key comes first: the right key given there passes whatever the environment says.
+      const option = await verify('--log-key', p('a.vkey'))
+      expect(option.log).toMatchObject({ outcome: 'pass' })
+
+      // A key the environment gives that is not one is named by where it came from.
+      process.env[LOG_KEY_ENV] = 'not-a-key'
+      const garbage = await verify()
+      expect(garbage.json().error.message).toContain(
+        `${LOG_KEY_ENV} not-a-key is neither a file nor a verifier key`,
+      )
+    } finally {
+      delete process.env[LOG_KEY_ENV]
+    }
   })
 })
 
