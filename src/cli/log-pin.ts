@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import { canonicalJson } from '../core/catalog/canonical.js'
 import { AccordError, TlogError } from '../core/errors.js'
 import type { TlogEntry } from '../core/tlog/entry.js'
+import { LOG_REASONS } from '../node/tlog/client.js'
 import { loadLogKey } from '../node/tlog/log-key.js'
 import {
   confirmationLine,
@@ -45,6 +46,27 @@ export function logKeyArg(
   if (value !== undefined) return { arg: value, source: option }
   const fromEnv = env[LOG_KEY_ENV]?.trim()
   return fromEnv === undefined || fromEnv === '' ? undefined : { arg: fromEnv, source: LOG_KEY_ENV }
+}
+
+/**
+ * What a message about a checkpoint that does not verify adds when the key came from
+ * $ACCORD_LOG_KEY (`source`): that key is meant for one registry, and `option` gives another.
+ */
+export function envKeyHint(source: string, option: string): string {
+  return source === LOG_KEY_ENV
+    ? ` (the log key is ${LOG_KEY_ENV}'s; for another log, give its key with ${option})`
+    : ''
+}
+
+/** `result` of a log-inclusion check, its message with envKeyHint when the checkpoint failed. */
+export function withKeyHint<R extends { reason: string; message: string }>(
+  result: R,
+  source: string,
+  option: string,
+): R {
+  const keyFailed =
+    result.reason === LOG_REASONS.unknownKey || result.reason === LOG_REASONS.checkpointInvalid
+  return keyFailed ? { ...result, message: result.message + envKeyHint(source, option) } : result
 }
 
 /**

@@ -367,6 +367,9 @@ describe('accord verify --log: the log key from --log-key, else ACCORD_LOG_KEY',
       process.env[LOG_KEY_ENV] = b.verifierKey
       const wrongEnv = await verify()
       expect(wrongEnv.log).toMatchObject({ outcome: 'fail' })
+      expect(wrongEnv.log?.message).toContain(
+        `(the log key is ${LOG_KEY_ENV}'s; for another log, give its key with --log-key)`,
+      )
       expect(wrongEnv.json().verdict).toBe('rejected')
       // --log-key comes first: the right key given there passes whatever the environment says.
       const option = await verify('--log-key', p('a.vkey'))

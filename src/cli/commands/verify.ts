@@ -13,7 +13,7 @@ import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
 import { decodeJwt } from 'jose'
 import type { BuyerIncident } from '../../core/incident/buyer.js'
 import { normalizeLogUrl } from '../../node/tlog/http.js'
-import { LOG_KEY_ENV, logKeyArg } from '../log-pin.js'
+import { LOG_KEY_ENV, logKeyArg, withKeyHint } from '../log-pin.js'
 import {
   fetchIncidentReports,
   readIncidentReports,
@@ -126,13 +126,14 @@ export function registerVerify(program: Command, ctx: Ctx): void {
             message: `--log needs --log-key (or ${LOG_KEY_ENV}), the log's public key`,
           })
         }
-        const c = await checkInclusionFromArgs({
+        const checked = await checkInclusionFromArgs({
           passport: file.sdJwt,
           log: opts.log,
           logKey: logKey.arg,
           logKeySource: logKey.source,
           ...(opts.logOrigin ? { origin: opts.logOrigin } : {}),
         })
+        const c = withKeyHint(checked, logKey.source, '--log-key')
         result.checks.push({
           check: c.check,
           outcome: c.outcome,
