@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import { canonicalJson } from '../core/catalog/canonical.js'
 import { AccordError, TlogError } from '../core/errors.js'
 import type { TlogEntry } from '../core/tlog/entry.js'
+import { LOG_REASONS } from '../node/tlog/client.js'
 import { loadLogKey } from '../node/tlog/log-key.js'
 import {
   confirmationLine,
@@ -33,6 +34,42 @@ export function withLogKeyOption(command: Command): Command {
 }
 
 /**
+ * A log key as given: the value of `option` (`--log-key`, or `--key` of `accord log`) when given,
+ * else $ACCORD_LOG_KEY when set and not blank; `source` names where it came from, for messages.
+ * Undefined when neither is given.
+ */
+export function logKeyArg(
+  value: string | undefined,
+  option: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { arg: string; source: string } | undefined {
+  if (value !== undefined) return { arg: value, source: option }
+  const fromEnv = env[LOG_KEY_ENV]?.trim()
+  return fromEnv === undefined || fromEnv === '' ? undefined : { arg: fromEnv, source: LOG_KEY_ENV }
+}
+
+/**
+ * What a message about a checkpoint that does not verify adds when the key came from
+ * $ACCORD_LOG_KEY (`source`): that key is meant for one registry, and `option` gives another.
+ */
+export function envKeyHint(source: string, option: string): string {
+  return source === LOG_KEY_ENV
+    ? ` (the log key is ${LOG_KEY_ENV}'s; for another log, give its key with ${option})`
+    : ''
+}
+
+/** `result` of a log-inclusion check, its message with envKeyHint when the checkpoint failed. */
+export function withKeyHint<R extends { reason: string; message: string }>(
+  result: R,
+  source: string,
+  option: string,
+): R {
+  const keyFailed =
+    result.reason === LOG_REASONS.unknownKey || result.reason === LOG_REASONS.checkpointInvalid
+  return keyFailed ? { ...result, message: result.message + envKeyHint(source, option) } : result
+}
+
+/**
  * The pinned log of `--log-key`, else of $ACCORD_LOG_KEY; undefined when neither is given, and
  * then text output says once, on stderr, that the registry is not checked and how to pin it.
  */
@@ -41,18 +78,12 @@ export async function logPinOption(
   ctx: Ctx,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PinnedLog | undefined> {
-  const fromEnv = env[LOG_KEY_ENV]
-  const [arg, source] =
-    opts.logKey !== undefined
-      ? [opts.logKey, '--log-key']
-      : fromEnv !== undefined && fromEnv.trim() !== ''
-        ? [fromEnv.trim(), LOG_KEY_ENV]
-        : [undefined, '']
-  if (arg === undefined) {
+  const given = logKeyArg(opts.logKey, '--log-key', env)
+  if (given === undefined) {
     if (!opts.json) ctx.io.err(NOT_PINNED_NOTICE)
     return undefined
   }
-  return { key: await loadLogKey(arg, undefined, source), source }
+  return { key: await loadLogKey(given.arg, undefined, given.source), source: given.source }
 }
 
 /** The `logVerified` member of `--json` output, and its text line. */
@@ -68,7 +99,8 @@ export function logVerifiedText(confirmation: LogConfirmation | undefined): stri
 /**
  * A write of one log entry to a registry, with a pinned key: the registry is checked to be the
  * pinned log's before `write` (nothing is sent otherwise), and after it the entry `expected` names
- * for the registry's answer is checked to be in the log. Without a pin, only `write`.
+ * for the registry's answer is checked to be in the log, under a checkpoint that extends the one
+ * seen before the write. Without a pin, only `write`.
  */
 export async function pinnedWrite<T>(
   registry: string,
@@ -77,9 +109,9 @@ export async function pinnedWrite<T>(
   expected: (answer: T) => ExpectedEntry,
 ): Promise<{ answer: T; logVerified?: LogConfirmation }> {
   if (pin === undefined) return { answer: await write() }
-  await pinnedCheckpoint(registry, pin)
+  const before = await pinnedCheckpoint(registry, pin)
   const answer = await write()
-  return { answer, logVerified: await confirmInLog(registry, pin, [expected(answer)]) }
+  return { answer, logVerified: await confirmInLog(registry, pin, [expected(answer)], before) }
 }
 
 /**

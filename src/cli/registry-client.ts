@@ -23,6 +23,7 @@ import {
   statusListIssuedAt,
 } from '../core/passport/status.js'
 import type { PassportStatus } from '../core/store.js'
+import type { VerifiedCheckpoint } from '../core/tlog/checkpoint.js'
 import {
   apiUrl,
   passportEvaluationsPath,
@@ -54,6 +55,11 @@ export interface TargetRegistry {
   base: URL
   audience: string
   signer: Awaited<ReturnType<typeof fileSigner>>
+  /**
+   * With a pinned log key: the registry's checkpoint, verified before anything was signed for it;
+   * the check after the write proves the log grew from it (`confirmInLog`).
+   */
+  checkpoint?: VerifiedCheckpoint
 }
 
 const STATUS_LIST_MEDIA_TYPE = `application/${STATUS_LIST_TYP}`
@@ -106,11 +112,12 @@ export async function registryOf(
   const base = registryUrl(options.registry)
   const signer = loaded ?? (await fileSigner(options.keyPath))
   // With a pinned log key, nothing is signed for a registry that is not that log's.
-  if (options.logPin !== undefined) await pinnedCheckpoint(base.href, pinOf(options))
+  const checkpoint =
+    options.logPin === undefined ? undefined : await pinnedCheckpoint(base.href, pinOf(options))
   // Under the base URL's path, as every request (`apiUrl`): behind a prefix it is the registry
   // there that answers.
   const audience = await fetchRegistryAudience(base.href, readOptions(options))
-  return { base, audience, signer }
+  return { base, audience, signer, ...(checkpoint === undefined ? {} : { checkpoint }) }
 }
 
 /** The pinned log of `options`, read with its GET options. */

@@ -5,9 +5,11 @@
  * passes and reports the verified index and tree size; another registry's key is refused before
  * anything is sent (exit 4); a registry whose checkpoint is signed by another key after the write,
  * whose proof does not include the entry, that acknowledges another index than it logged, or that
- * lists a report other than its token says, is refused (exit 4).
+ * lists a report other than its token says, is refused (exit 4). A third registry signs with the
+ * first one's log key but holds another history: the hostile proxy shows it after a write (a split
+ * view), which the consistency proof from the checkpoint before the write catches (exit 4).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -16,13 +18,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
 import { LOG_KEY_ENV, NOT_PINNED_NOTICE } from '../../src/cli/log-pin.js'
 import { fileSigner } from '../../src/node/keys.js'
-import { EXAMPLES, run } from '../cli/helpers.js'
+import { EXAMPLES, ROOT, run } from '../cli/helpers.js'
 
 const INCIDENT = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 const EVALUATION = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
 
 let a: RunningServer
 let b: RunningServer
+/** A fork of `a`: another registry signing with a's log key, so with another history of one log. */
+let fork: RunningServer
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
 const key = () => p('keys', 'issuer.private.jwk.json')
@@ -31,6 +35,8 @@ let kid: string
 /** How the hostile registry alters an answer of the real one; undefined passes it through. */
 type Alter = (req: { method: string; path: string }, body: string) => string | undefined
 let alter: Alter = () => undefined
+/** Which registry the hostile one forwards a request to (default: `a`). */
+let upstream: (req: { method: string; path: string }) => RunningServer = () => a
 let hostile: Server
 let hostileUrl: string
 
@@ -40,20 +46,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-/** Forwards the request to registry `a`, then lets `alter` rewrite the answer's body. */
+/** Forwards the request to registry `upstream` (`a`), then lets `alter` rewrite the answer's body. */
 async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req)
   const headers: Record<string, string> = {}
   for (const name of ['content-type', 'authorization'])
     if (typeof req.headers[name] === 'string') headers[name] = req.headers[name]
   const method = req.method ?? 'GET'
-  const answer = await fetch(`${a.url}${req.url ?? '/'}`, {
+  const what = { method, path: (req.url ?? '/').split('?')[0] as string }
+  const answer = await fetch(`${upstream(what).url}${req.url ?? '/'}`, {
     method,
     headers,
     ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
   })
   const text = await answer.text()
-  const altered = alter({ method, path: (req.url ?? '/').split('?')[0] as string }, text)
+  const altered = alter(what, text)
   res.writeHead(answer.status, {
     'content-type': answer.headers.get('content-type') ?? 'text/plain',
   })
@@ -71,6 +78,15 @@ beforeAll(async () => {
       env: {},
     })
   ;[a, b] = await Promise.all([serve('registry-a'), serve('registry-b')])
+  fork = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: p('registry-fork'),
+    logKey: p('registry-a', 'log-key.private.jwk.json'),
+    logLevel: 'silent',
+    env: {},
+  })
+  expect(fork.verifierKey).toBe(a.verifierKey)
   hostile = createServer((req, res) => {
     forward(req, res).catch((err: unknown) => {
       res.writeHead(500)
@@ -83,13 +99,16 @@ beforeAll(async () => {
     expect((await run(['keys', 'generate', '--out', p('keys'), '--name', name])).code).toBe(0)
   kid = (await fileSigner(key())).kid
   writeFileSync(p('a.vkey'), `# registry a\n${a.verifierKey}\n`)
+  // The example policies trust ../keys/issuer.public.jwk.json (for `accord verify`).
+  cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
 }, 60_000)
 afterEach(() => {
   alter = () => undefined
+  upstream = () => a
 })
 afterAll(async () => {
   await new Promise<void>((resolve) => hostile?.close(() => resolve()))
-  await Promise.all([a?.close(), b?.close()])
+  await Promise.all([a?.close(), b?.close(), fork?.close()])
 })
 
 let counter = 0
@@ -124,6 +143,15 @@ async function inRegistry(url: string, id: string): Promise<boolean> {
   return (await fetch(`${url}/api/v1/passports/${encodeURIComponent(id)}`)).status === 200
 }
 
+/** How many entries the log of `registry` holds (fewer than 1000 here), checkpoint or not. */
+async function logSize(registry: RunningServer): Promise<number> {
+  const res = await fetch(`${registry.url}/api/v1/log/entries?start=0&end=1000`)
+  if (res.status === 400) return 0 // an empty log has no entry 0
+  const { entries } = (await res.json()) as { entries: unknown[] }
+  expect(entries.length).toBeLessThan(1000)
+  return entries.length
+}
+
 /** A log entry as served by registry `a`. */
 async function entryAt(index: number): Promise<Record<string, unknown>> {
   const body = (await (
@@ -141,6 +169,8 @@ describe('--log-key, the right key', () => {
     expect(out).toMatchObject({ id, logVerified: { origin: 'accord.local/registry' } })
     expect(out.logVerified.indexes).toEqual([out.logIndex])
     expect(out.logVerified.treeSize).toBeGreaterThan(out.logIndex)
+    // The checkpoint before the write (which cannot have held it) is the one the log grew from.
+    expect(out.logVerified.consistentFrom).toBeLessThanOrEqual(out.logIndex)
     expect(r.stderr).toBe('')
     expect(await entryAt(out.logIndex)).toMatchObject({ kind: 'passport', id })
   })
@@ -150,7 +180,7 @@ describe('--log-key, the right key', () => {
     const fromFile = await publish(one.file, a.url, '--log-key', p('a.vkey'))
     expect(fromFile.code, fromFile.stderr).toBe(0)
     expect(fromFile.stdout).toMatch(
-      /^published \S+ at log index (\d+)\nverified against the pinned log key: entry \1 of log "accord\.local\/registry" \(checkpoint size \d+\)\n$/,
+      /^published \S+ at log index (\d+)\nverified against the pinned log key: entry \1 of log "accord\.local\/registry" \(checkpoint size \d+, grown from size \d+ seen before the write\)\n$/,
     )
     expect(fromFile.stderr).toBe('')
 
@@ -188,6 +218,7 @@ describe('--log-key, the right key', () => {
     const out = r.json()
     expect(out.items.map((i: { id: string }) => i.id)).toEqual(ps.map((x) => x.id))
     expect(out.logVerified.indexes).toEqual(out.items.map((i: { logIndex: number }) => i.logIndex))
+    expect(out.logVerified.consistentFrom).toBeLessThanOrEqual(out.items[0].logIndex)
   })
 
   it('revoke --registry checks the status change in the log; status publish checks the checkpoint', async () => {
@@ -211,6 +242,7 @@ describe('--log-key, the right key', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0)
     const out = r.json()
     expect(out.logVerified.indexes).toEqual([out.registry.log.logIndex])
+    expect(out.logVerified.consistentFrom).toBeLessThanOrEqual(out.registry.log.logIndex)
     expect(await entryAt(out.registry.log.logIndex)).toMatchObject({
       kind: 'revocation',
       passportId: id,
@@ -232,6 +264,10 @@ describe('--log-key, the right key', () => {
     ])
     expect(s.code, s.stdout + s.stderr).toBe(0)
     expect(s.json().logVerified).toMatchObject({ origin: 'accord.local/registry', indexes: [] })
+    // Nothing was appended: the log is at least as large as before the upload, and consistent.
+    expect(s.json().logVerified.treeSize).toBeGreaterThanOrEqual(
+      s.json().logVerified.consistentFrom,
+    )
   })
 
   it('incident and evaluation publish and list check every statement in the log', async () => {
@@ -262,6 +298,7 @@ describe('--log-key, the right key', () => {
     ])
     expect(ip.code, ip.stdout + ip.stderr).toBe(0)
     expect(ip.json().logVerified.indexes).toEqual([ip.json().logIndex])
+    expect(ip.json().logVerified.consistentFrom).toBeLessThanOrEqual(ip.json().logIndex)
     const ep = await run([
       'evaluation',
       'publish',
@@ -274,6 +311,7 @@ describe('--log-key, the right key', () => {
     ])
     expect(ep.code, ep.stdout + ep.stderr).toBe(0)
     expect(ep.json().logVerified.indexes).toEqual([ep.json().logIndex])
+    expect(ep.json().logVerified.consistentFrom).toBeLessThanOrEqual(ep.json().logIndex)
 
     const il = await run(['incident', 'list', '--registry', a.url, '--passport', id, ...pin])
     expect(il.code, il.stdout + il.stderr).toBe(0)
@@ -288,6 +326,64 @@ describe('--log-key, the right key', () => {
     const evalFeed = await run(['evaluation', 'list', '--registry', a.url, ...pin])
     expect(evalFeed.code, evalFeed.stdout + evalFeed.stderr).toBe(0)
     expect(evalFeed.json().logVerified.indexes).toContain(ep.json().logIndex)
+  })
+})
+
+describe('accord verify --log: the log key from --log-key, else ACCORD_LOG_KEY', () => {
+  it('takes ACCORD_LOG_KEY when --log-key is not given; --log-key wins over it', async () => {
+    const { file } = await passport()
+    expect((await publish(file, a.url, '--log-key', a.verifierKey)).code).toBe(0)
+    const verify = async (...flags: string[]) => {
+      const r = await run([
+        'verify',
+        file,
+        '--policy',
+        p('policies', 'us-federal-agency.yaml'),
+        '--log',
+        a.url,
+        ...flags,
+        '--json',
+      ])
+      const checks = (r.json().checks ?? []) as {
+        check: string
+        outcome: string
+        message: string
+      }[]
+      return { ...r, log: checks.find((c) => c.check === 'log-inclusion') }
+    }
+    try {
+      const none = await verify()
+      expect(none.code).toBe(2)
+      expect(none.json().error).toMatchObject({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: `--log needs --log-key (or ${LOG_KEY_ENV}), the log's public key`,
+      })
+
+      process.env[LOG_KEY_ENV] = a.verifierKey
+      const fromEnv = await verify()
+      expect(fromEnv.log, fromEnv.stdout + fromEnv.stderr).toMatchObject({ outcome: 'pass' })
+
+      // The environment names another log's key: the checkpoint does not verify with it.
+      process.env[LOG_KEY_ENV] = b.verifierKey
+      const wrongEnv = await verify()
+      expect(wrongEnv.log).toMatchObject({ outcome: 'fail' })
+      expect(wrongEnv.log?.message).toContain(
+        `(the log key is ${LOG_KEY_ENV}'s; for another log, give its key with --log-key)`,
+      )
+      expect(wrongEnv.json().verdict).toBe('rejected')
+      // --log-key comes first: the right key given there passes whatever the environment says.
+      const option = await verify('--log-key', p('a.vkey'))
+      expect(option.log).toMatchObject({ outcome: 'pass' })
+
+      // A key the environment gives that is not one is named by where it came from.
+      process.env[LOG_KEY_ENV] = 'not-a-key'
+      const garbage = await verify()
+      expect(garbage.json().error.message).toContain(
+        `${LOG_KEY_ENV} not-a-key is neither a file nor a verifier key`,
+      )
+    } finally {
+      delete process.env[LOG_KEY_ENV]
+    }
   })
 })
 
@@ -349,6 +445,50 @@ describe('--log-key, a registry that does not match it', () => {
     expect(r.json().error.message).toContain('does not verify with the log key --log-key pins')
     // It was published (the registry got it): the check is what failed.
     expect(await inRegistry(a.url, id)).toBe(true)
+  })
+
+  it('after the write, a log of another history signed with the same key (a split view): exit 4', async () => {
+    // The fork signs with a's log key: its checkpoints verify under the pin. Its history differs
+    // from a's, but it is made to hold the passport at the index a gives it, so the inclusion
+    // proof after the write verifies there: only the consistency proof from the checkpoint seen
+    // before the write shows that the log did not just grow.
+    const { file, id } = await passport()
+    // a's checkpoint is not empty and covers its log (a pinned write waits for that).
+    const first = await publish((await passport()).file, a.url, '--log-key', a.verifierKey)
+    expect(first.code, first.stderr).toBe(0)
+    const size = await logSize(a)
+    while ((await logSize(fork)) < size)
+      expect((await publish((await passport()).file, fork.url, '--json')).code).toBe(0)
+    expect(await logSize(fork)).toBe(size)
+    const onFork = await publish(file, fork.url, '--json')
+    expect(onFork.json().logIndex).toBe(size)
+
+    let posted = false
+    upstream = (req) => {
+      if (req.method === 'POST') posted = true
+      return posted && req.method === 'GET' ? fork : a
+    }
+    const r = await publish(file, hostileUrl, '--log-key', a.verifierKey, '--json')
+    expect(posted).toBe(true)
+    expect(r.code, r.stdout + r.stderr).toBe(4)
+    expect(r.json().error.code).toBe('ERR_TLOG_INVALID')
+    expect(r.json().error.message).toMatch(
+      new RegExp(
+        `^split view: the registry at ${hostileUrl} served a checkpoint of size \\d+ before the write and one of size ${size + 1} after it, both signed with the key --log-key pins, and the second does not extend the first: `,
+      ),
+    )
+    // a logged it where it said (what the fork shows holds it there too): the check is what failed.
+    expect(await inRegistry(a.url, id)).toBe(true)
+    expect(await entryAt(size)).toMatchObject({ kind: 'passport', id })
+
+    // The same forwarding without the fork: the log only grew, and the write is checked.
+    const honest = await passport()
+    posted = false
+    upstream = () => a
+    const ok = await publish(honest.file, hostileUrl, '--log-key', a.verifierKey, '--json')
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0)
+    expect(ok.json().logVerified.consistentFrom).toBeGreaterThanOrEqual(size)
+    expect(ok.json().logVerified.consistentFrom).toBeLessThanOrEqual(ok.json().logIndex)
   })
 
   it('a proof that does not include the entry: exit 4', async () => {

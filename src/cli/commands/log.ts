@@ -16,10 +16,12 @@ import {
 } from '../../node/tlog/monitor.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { printJson, type Ctx } from '../common.js'
+import { envKeyHint, LOG_KEY_ENV, logKeyArg, withKeyHint } from '../log-pin.js'
 
 export interface MonitorCliOptions {
   log: string
-  key: string
+  /** The log key (`--key`); default $ACCORD_LOG_KEY. */
+  key?: string
   origin?: string
   interval: string
   once?: boolean
@@ -33,7 +35,8 @@ export interface MonitorCliOptions {
 
 interface CheckpointOptions {
   log: string
-  key: string
+  /** The log key (`--key`); default $ACCORD_LOG_KEY. */
+  key?: string
   origin?: string
   out?: string
   json?: boolean
@@ -41,7 +44,8 @@ interface CheckpointOptions {
 
 interface ProveOptions {
   log: string
-  key: string
+  /** The log key (`--key`); default $ACCORD_LOG_KEY. */
+  key?: string
   origin?: string
   out: string
   json?: boolean
@@ -121,6 +125,23 @@ function parseInterval(value: string): number {
   return n
 }
 
+/**
+ * The log key of `--key`, else of $ACCORD_LOG_KEY (as the registry commands' `--log-key`), and
+ * where it came from; ERR_CONFIG_BAD_ARGS when neither is given.
+ */
+async function logKeyOf(opts: { key?: string; origin?: string }) {
+  const given = logKeyArg(opts.key, '--key')
+  if (given === undefined)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `give the log's public key with --key <vkey|file> (or set ${LOG_KEY_ENV})`,
+    })
+  return { key: await loadLogKey(given.arg, opts.origin, given.source), source: given.source }
+}
+
+/** Where the log key comes from, in the help of `accord log` commands. */
+const KEY_HELP = `log public key: C2SP verifier key, or its file or JWK (default: $${LOG_KEY_ENV})`
+
 function checkUrl(url: string): void {
   if (!/^https?:\/\/[^\s]+$/i.test(url))
     throw new ConfigError({
@@ -142,7 +163,7 @@ export async function runMonitor(
 ): Promise<void> {
   checkUrl(opts.log)
   const interval = parseInterval(opts.interval)
-  const logKey = await loadLogKey(opts.key, opts.origin)
+  const { key: logKey, source } = await logKeyOf(opts)
   let state = await loadMonitorState(opts.state)
   if (state && state.logUrl !== opts.log)
     throw new ConfigError({
@@ -195,6 +216,7 @@ export async function runMonitor(
         await wait()
         continue
       }
+      if (r.status === 'invalid') r = { ...r, message: r.message + envKeyHint(source, '--key') }
       if (r.state && r.state !== state) {
         await saveMonitorState(opts.state, r.state)
         state = r.state
@@ -251,7 +273,7 @@ export function registerLog(program: Command, ctx: Ctx): void {
       'check that each new checkpoint of a log is consistent with the last one verified (and, with --entries, print the verified new entries); exit 0 consistent, 4 split view, bad checkpoint or tampered entries, 5 log unreachable (--once)',
     )
     .requiredOption('--log <url>', 'registry base URL, e.g. https://registry.example')
-    .requiredOption('--key <vkey|file>', 'log public key: C2SP verifier key, or its file or JWK')
+    .option('--key <vkey|file>', KEY_HELP)
     .option('--origin <origin>', 'the origin the checkpoints must have')
     .option(
       '--interval <seconds>',
@@ -290,13 +312,13 @@ export function registerLog(program: Command, ctx: Ctx): void {
       "fetch and verify a log's latest signed checkpoint; exit 4 when it does not verify",
     )
     .requiredOption('--log <url>', 'registry base URL')
-    .requiredOption('--key <vkey|file>', 'log public key')
+    .option('--key <vkey|file>', KEY_HELP)
     .option('--origin <origin>', 'the origin the checkpoint must have')
     .option('--out <file>', 'also save the signed note to this file')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (opts: CheckpointOptions) => {
       checkUrl(opts.log)
-      const logKey = await loadLogKey(opts.key, opts.origin)
+      const { key: logKey, source } = await logKeyOf(opts)
       const note = await fetchCheckpoint(opts.log)
       const v = await verifyCheckpoint(note, verifiersFor(logKey, note), {
         ...(opts.origin ? { origin: opts.origin } : {}),
@@ -305,7 +327,7 @@ export function registerLog(program: Command, ctx: Ctx): void {
       if (!v.ok)
         throw new TlogError({
           code: 'ERR_TLOG_INVALID',
-          message: `the checkpoint of ${opts.log} is not valid: ${v.message}`,
+          message: `the checkpoint of ${opts.log} is not valid: ${v.message}${envKeyHint(source, '--key')}`,
         })
       if (opts.out) await writeFileAtomic(opts.out, note)
       const cp = v.checkpoint
@@ -321,20 +343,21 @@ export function registerLog(program: Command, ctx: Ctx): void {
     )
     .argument('<passport>', 'passport (.sd-jwt)')
     .requiredOption('--log <url>', 'registry base URL')
-    .requiredOption('--key <vkey|file>', 'log public key')
+    .option('--key <vkey|file>', KEY_HELP)
     .option('--origin <origin>', 'the origin the checkpoint must have')
     .requiredOption('--out <file>', 'where to write the bundle (JSON)')
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: ProveOptions) => {
       checkUrl(opts.log)
-      const logKey = await loadLogKey(opts.key, opts.origin)
+      const { key: logKey, source } = await logKeyOf(opts)
       const file = await readPassportFile(passportPath)
-      const r = await checkInclusion({
+      const checked = await checkInclusion({
         passport: file.sdJwt,
         logKey,
         logUrl: opts.log,
         ...(opts.origin ? { origin: opts.origin } : {}),
       })
+      const r = withKeyHint(checked, source, '--key')
       if (r.outcome === 'pass' && r.checkpoint && r.index !== undefined) {
         const proof = (await fetchInclusionProof(opts.log, r.index, r.checkpoint.size)) as
           LogProofBundle['proof'] | undefined

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { AccordError, TlogError } from '../../core/errors.js'
+import type { VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
 import { passportEntryFromSdJwt } from '../../core/tlog/entry.js'
 import { sha256 } from '../../node/sha256.js'
 import { readPassportFile } from '../../node/status-store.js'
@@ -46,18 +47,25 @@ export async function publishToRegistry(
   if (typeof json.id !== 'string' || typeof json.logIndex !== 'number') throw unexpected(201, json)
   const published = { id: json.id, logIndex: json.logIndex }
   if (options.logPin === undefined) return published
-  const confirmed = await confirmPublished(options, [options.passport], [published])
+  const confirmed = await confirmPublished(
+    options,
+    [options.passport],
+    [published],
+    registry.checkpoint,
+  )
   return { ...published, logVerified: confirmed }
 }
 
 /**
  * Checks that each passport sent is in the pinned log at the index the registry acknowledged for
- * it, its leaf recomputed from the passport itself (docs/transparency-log.md, "Log entries").
+ * it, its leaf recomputed from the passport itself (docs/transparency-log.md, "Log entries"),
+ * under a checkpoint that extends `before`, the one seen before the first write.
  */
 function confirmPublished(
   options: RegistryRequestOptions,
   passports: readonly string[],
   published: readonly Published[],
+  before: VerifiedCheckpoint | undefined,
 ): Promise<LogConfirmation> {
   const expected: ExpectedEntry[] = published.map(({ id, logIndex }, i) => {
     const entry = passportEntryFromSdJwt(passports[i] as string, sha256)
@@ -70,7 +78,7 @@ function confirmPublished(
       })
     return { index: logIndex, what: `passport ${id}`, entry: entry.entry }
   })
-  return confirmInLog(options.registry, pinOf(options), expected)
+  return confirmInLog(options.registry, pinOf(options), expected, before)
 }
 
 export interface PublishManyOptions extends Omit<PublishToRegistryOptions, 'passport'> {
@@ -108,7 +116,10 @@ export async function publishManyToRegistry(
     options.onProgress?.(out.length, options.passports.length)
   }
   if (options.logPin === undefined) return { items: out }
-  return { items: out, logVerified: await confirmPublished(options, options.passports, out) }
+  return {
+    items: out,
+    logVerified: await confirmPublished(options, options.passports, out, registry.checkpoint),
+  }
 }
 
 /**

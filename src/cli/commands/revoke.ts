@@ -7,6 +7,7 @@ import { DEFAULT_STATUS_DIR, StatusStore, readPassportFile } from '../../node/st
 import { confirmInLog, pinnedCheckpoint, type LogConfirmation } from '../../node/tlog/pinned.js'
 import { statusEntry, type StatusEntry, type TlogEntry } from '../../core/tlog/entry.js'
 import type { PassportStatus } from '../../core/store.js'
+import type { VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
 import { commandLine, printJson, type Ctx } from '../common.js'
 import {
   postStatusChange,
@@ -199,8 +200,11 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
         nowSeconds: ctx.io.nowSeconds(),
         ...(logPin !== undefined ? { logPin } : {}),
       }
+      // With a pinned key, the checkpoint seen before the registry steps: the log must grow from it.
+      let before: VerifiedCheckpoint | undefined
       try {
         const target = await registryOf(common, signer)
+        before = target.checkpoint
         ctx.io.err(`uploading status list "${listId}" to ${target.base.origin}\n`)
         steps.statusList = await putStatusList(common, target, signed.token)
         ctx.io.err(`recording the ${STATE[status]} status of ${out.passport} in the registry log\n`)
@@ -249,6 +253,7 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
                     mismatch: (entry) => statusMismatch(entry, expected),
                   },
                 ],
+            before,
           )
         } catch (err) {
           // What was done is printed as on success; the error says what the log lacks.

@@ -250,9 +250,12 @@ export function registerStatus(program: Command, ctx: Ctx): void {
         })
       })
       // A status list is not a log entry: with a pinned key, the registry it went to is checked
-      // to be the pinned log's (before the upload, by registryOf, and again now).
+      // to be the pinned log's (before the upload, by registryOf, and again now, with a checkpoint
+      // that extends the one seen before).
       const logVerified =
-        logPin === undefined ? undefined : await confirmInLog(opts.registry, logPin, [])
+        logPin === undefined
+          ? undefined
+          : await confirmInLog(opts.registry, logPin, [], target.checkpoint)
       const out = {
         listId,
         registryListId: uploaded.listId,

@@ -13,6 +13,7 @@ import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
 import { decodeJwt } from 'jose'
 import type { BuyerIncident } from '../../core/incident/buyer.js'
 import { normalizeLogUrl } from '../../node/tlog/http.js'
+import { LOG_KEY_ENV, logKeyArg, withKeyHint } from '../log-pin.js'
 import {
   fetchIncidentReports,
   readIncidentReports,
@@ -77,7 +78,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
     )
     .option(
       '--log-key <vkey|file>',
-      "the log's public key (C2SP verifier key, a file of them, or its Ed25519 JWK)",
+      `the log's public key (C2SP verifier key, a file of them, or its Ed25519 JWK) (default: $${LOG_KEY_ENV})`,
     )
     .option('--log-origin <origin>', 'the origin the log checkpoint must have')
     .option(
@@ -117,18 +118,22 @@ export function registerVerify(program: Command, ctx: Ctx): void {
         onProgress: bar.update,
       })
       if (opts.log !== undefined) {
-        if (!opts.logKey) {
+        // As the registry commands: --log-key, else $ACCORD_LOG_KEY.
+        const logKey = logKeyArg(opts.logKey, '--log-key')
+        if (logKey === undefined) {
           throw new ConfigError({
             code: 'ERR_CONFIG_BAD_ARGS',
-            message: "--log needs --log-key, the log's public key",
+            message: `--log needs --log-key (or ${LOG_KEY_ENV}), the log's public key`,
           })
         }
-        const c = await checkInclusionFromArgs({
+        const checked = await checkInclusionFromArgs({
           passport: file.sdJwt,
           log: opts.log,
-          logKey: opts.logKey,
+          logKey: logKey.arg,
+          logKeySource: logKey.source,
           ...(opts.logOrigin ? { origin: opts.logOrigin } : {}),
         })
+        const c = withKeyHint(checked, logKey.source, '--log-key')
         result.checks.push({
           check: c.check,
           outcome: c.outcome,

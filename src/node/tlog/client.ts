@@ -156,6 +156,8 @@ export interface CheckInclusionArgOptions extends LogHttpOptions {
   log: string
   /** `--log-key`: verifier key, verifier key file or Ed25519 public JWK file. */
   logKey: string
+  /** Where `logKey` came from, for messages (default `--log-key`; or `ACCORD_LOG_KEY`). */
+  logKeySource?: string
   origin?: string
 }
 
@@ -166,7 +168,11 @@ export interface CheckInclusionArgOptions extends LogHttpOptions {
 export async function checkInclusionFromArgs(
   options: CheckInclusionArgOptions,
 ): Promise<CheckInclusionResult> {
-  const logKey = await loadLogKey(options.logKey, options.origin, '--log-key')
+  const logKey = await loadLogKey(
+    options.logKey,
+    options.origin,
+    options.logKeySource ?? '--log-key',
+  )
   const common = {
     passport: options.passport,
     logKey,

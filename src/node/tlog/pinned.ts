@@ -8,7 +8,10 @@
  *   log under a checkpoint signed by the pinned key. The leaf is recomputed from what the client
  *   sent where the entry holds only that (passport, incident, evaluation); a status change holds
  *   the registry's own time (`at`), so its entry is read from the log, its canonical encoding
- *   checked, and every other field compared with what was sent.
+ *   checked, and every other field compared with what was sent. Given the checkpoint seen before
+ *   the write, the one after it must extend it (RFC 9162 consistency proof): a registry that shows
+ *   another history after the write than before it (a split view) is caught even when that
+ *   history holds the entry.
  *
  * Every mismatch is ERR_TLOG_INVALID (exit 4) naming what did not match; a log that cannot be
  * reached, or whose checkpoint does not reach the entries in time, is ERR_TLOG_UNAVAILABLE.
@@ -16,10 +19,11 @@
 import { TlogError } from '../../core/errors.js'
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
 import { entryLeafHash, parseEntry, type TlogEntry } from '../../core/tlog/entry.js'
-import { checkEntryInclusion } from '../../core/tlog/proof.js'
+import { checkEntryInclusion, checkTreeConsistency } from '../../core/tlog/proof.js'
 import { sha256 } from '../sha256.js'
 import {
   fetchCheckpoint,
+  fetchConsistencyProof,
   fetchEntries,
   fetchInclusionProof,
   normalizeLogUrl,
@@ -68,6 +72,11 @@ export interface LogConfirmation {
   treeSize: number
   /** The log indexes checked, in the order given. */
   indexes: number[]
+  /**
+   * The size of the checkpoint seen before the write, which the one of `treeSize` was proved to
+   * extend (consistency proof; equal roots for equal sizes). Absent where there was no write.
+   */
+  consistentFrom?: number
 }
 
 /** Proofs fetched at once. */
@@ -123,16 +132,25 @@ async function leafOf(base: string, expected: ExpectedEntry, pin: PinnedLog): Pr
 
 /**
  * Checks that every entry of `expected` is in the registry's log, under a checkpoint signed by
- * the pinned key. Waits (up to `waitMs`) for a checkpoint that covers them all: a registry signs
- * a new checkpoint at most every second or so. No entries: the checkpoint alone is verified.
+ * the pinned key. Waits (up to `waitMs`) for a checkpoint that covers them all, and is not older
+ * than `before`: a registry signs a new checkpoint at most every second or so. No entries: the
+ * checkpoint alone is verified.
+ *
+ * `before`, the checkpoint verified before the write (`pinnedCheckpoint`), makes the log prove
+ * that it only grew in between: the checkpoint after the write must be of the same log and extend
+ * it (a consistency proof from its size, or the same root at the same size). A registry that
+ * answers after the write with another history signed by the same key is a split view:
+ * ERR_TLOG_INVALID naming both sizes.
  */
 export async function confirmInLog(
   base: string,
   pin: PinnedLog,
   expected: readonly ExpectedEntry[],
+  before?: VerifiedCheckpoint,
 ): Promise<LogConfirmation> {
   const url = normalizeLogUrl(base)
-  const need = expected.reduce((n, e) => Math.max(n, e.index + 1), 0)
+  const covers = expected.reduce((n, e) => Math.max(n, e.index + 1), 0)
+  const need = Math.max(covers, before?.size ?? 0)
   const waitMs = pin.waitMs ?? 10_000
   const sleep = pin.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)))
   const started = Date.now()
@@ -141,11 +159,15 @@ export async function confirmInLog(
     if (Date.now() - started >= waitMs)
       throw new TlogError({
         code: 'ERR_TLOG_UNAVAILABLE',
-        message: `the registry at ${url} acknowledged log index ${need - 1}, but after ${Math.round(waitMs / 1000)} s its signed checkpoint still has size ${cp.size}; the write may not be in its log yet: check later with \`accord verify --log ${url} --log-key ...\` or \`accord log prove\``,
+        message:
+          covers === need
+            ? `the registry at ${url} acknowledged log index ${need - 1}, but after ${Math.round(waitMs / 1000)} s its signed checkpoint still has size ${cp.size}; the write may not be in its log yet: check later with \`accord verify --log ${url} --log-key ...\` or \`accord log prove\``
+            : `the registry at ${url} served a checkpoint of size ${need} before the write, but after ${Math.round(waitMs / 1000)} s it still serves one of size ${cp.size}, older: try again later`,
       })
     await sleep(pin.pollMs ?? 250)
     cp = await pinnedCheckpoint(url, pin)
   }
+  if (before !== undefined) await checkGrewFrom(url, pin, before, cp)
   for (let i = 0; i < expected.length; i += CONCURRENCY)
     await Promise.all(
       expected.slice(i, i + CONCURRENCY).map(async (e) => {
@@ -158,7 +180,38 @@ export async function confirmInLog(
           )
       }),
     )
-  return { origin: cp.origin, treeSize: cp.size, indexes: expected.map((e) => e.index) }
+  return {
+    origin: cp.origin,
+    treeSize: cp.size,
+    indexes: expected.map((e) => e.index),
+    ...(before === undefined ? {} : { consistentFrom: before.size }),
+  }
+}
+
+/**
+ * Checks that checkpoint `after` (of at least `before`'s size) extends `before`, both verified
+ * against the pinned key: the same origin, and a consistency proof served by the registry from
+ * `before.size` to `after.size` (none for equal sizes: the roots must be equal, nor from the
+ * empty tree). ERR_TLOG_INVALID, a split view, otherwise.
+ */
+async function checkGrewFrom(
+  url: string,
+  pin: PinnedLog,
+  before: VerifiedCheckpoint,
+  after: VerifiedCheckpoint,
+): Promise<void> {
+  const splitView = (why: string) =>
+    invalid(
+      `split view: the registry at ${url} served a checkpoint of size ${before.size} before the write and one of size ${after.size} after it, both signed with the key ${pin.source} pins, and the second does not extend the first: ${why}; the registry shows different histories of its log: keep this output (both checkpoints follow) as evidence and report it to the registry's operator\n--- before the write:\n${before.note.trimEnd()}\n--- after the write:\n${after.note.trimEnd()}`,
+    )
+  if (after.origin !== before.origin)
+    throw splitView(`the first is of log "${before.origin}", the second of log "${after.origin}"`)
+  const proof =
+    after.size > before.size && before.size > 0
+      ? await fetchConsistencyProof(url, before.size, after.size, pin)
+      : undefined
+  const r = checkTreeConsistency(before, after, proof, sha256)
+  if (!r.ok) throw splitView(r.message)
 }
 
 /** One line for text output: what was verified. */
@@ -169,5 +222,11 @@ export function confirmationLine(c: LogConfirmation): string {
       : c.indexes.length === 1
         ? `entry ${c.indexes[0]}`
         : `${c.indexes.length} entries`
-  return `verified against the pinned log key: ${entries} of log "${c.origin}" (checkpoint size ${c.treeSize})`
+  const grown =
+    c.consistentFrom === undefined
+      ? ''
+      : c.consistentFrom === c.treeSize
+        ? ', the one seen before the write'
+        : `, grown from size ${c.consistentFrom} seen before the write`
+  return `verified against the pinned log key: ${entries} of log "${c.origin}" (checkpoint size ${c.treeSize}${grown})`
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { LOG_KEY_ENV } from '../../../src/cli/log-pin.js'
 import type { Signer } from '../../../src/core/ports.js'
 import { generateKeyPair, signerFromJwk } from '../../../src/node/keys.js'
 import { openStore, type SqlStore } from '../../../src/node/store/index.js'
@@ -187,6 +188,53 @@ describe('checkInclusion (accord verify --log)', () => {
     expect(text.out).toBe('')
     expect(text.err).toContain('[ERR_TLOG_INVALID]')
     expect(text.err).toContain('fix: ')
+  })
+})
+
+describe('accord log: the log key from --key, else ACCORD_LOG_KEY', () => {
+  afterEach(() => {
+    delete process.env[LOG_KEY_ENV]
+  })
+
+  it('log checkpoint and log prove take ACCORD_LOG_KEY when --key is not given; --key wins', async () => {
+    const none = await runLog(['checkpoint', '--log', log.url, '--json'])
+    expect(none.code).toBe(2)
+    expect(JSON.parse(none.out).error).toMatchObject({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `give the log's public key with --key <vkey|file> (or set ${LOG_KEY_ENV})`,
+    })
+
+    process.env[LOG_KEY_ENV] = registry.verifierKey
+    const fromEnv = await runLog(['checkpoint', '--log', log.url, '--json'])
+    expect(fromEnv.code, fromEnv.out + fromEnv.err).toBe(0)
+    expect(JSON.parse(fromEnv.out)).toMatchObject({ origin: ORIGIN, size: 6 })
+    const passportFile = path.join(dir, 'p5.sd-jwt')
+    writeFileSync(passportFile, token(5))
+    const bundle = path.join(dir, 'p5.log.json')
+    const proved = await runLog(['prove', passportFile, '--log', log.url, '--out', bundle])
+    expect(proved.code, proved.out + proved.err).toBe(0)
+    expect(proved.out).toMatch(/^pass: entry 5 /)
+
+    // The environment holds another log's key: refused, and the message says where the key came
+    // from and how to give another.
+    const { publicJwk } = await generateKeyPair()
+    const other = formatVerifierKey(ORIGIN, Buffer.from(publicJwk.x as string, 'base64url'), sha256)
+    process.env[LOG_KEY_ENV] = other
+    const hint = `(the log key is ${LOG_KEY_ENV}'s; for another log, give its key with --key)`
+    const wrong = await runLog(['checkpoint', '--log', log.url, '--json'])
+    expect(wrong.code).toBe(4)
+    expect(JSON.parse(wrong.out).error.message).toContain(hint)
+    const notProved = await runLog(['prove', passportFile, '--log', log.url, '--out', bundle])
+    expect(notProved.code).toBe(4)
+    expect(notProved.out).toContain(hint)
+    // --key comes first.
+    const option = await runLog(['checkpoint', '--log', log.url, '--key', registry.verifierKey])
+    expect(option.code, option.err).toBe(0)
+    // With --key, a key that does not verify says nothing of the environment.
+    const wrongOption = await runLog(['checkpoint', '--log', log.url, '--key', other])
+    expect(wrongOption.code).toBe(4)
+    expect(wrongOption.err).toContain('[ERR_TLOG_INVALID]')
+    expect(wrongOption.err).not.toContain(hint)
   })
 })
 

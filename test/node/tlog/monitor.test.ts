@@ -18,6 +18,7 @@ import {
 import { LOG_API, type EntryResponse } from '../../../src/core/tlog/api.js'
 import { leafHash, toHex } from '../../../src/core/merkle/hash.js'
 import { passportRecord, revocation } from './fixtures.js'
+import { LOG_KEY_ENV } from '../../../src/cli/log-pin.js'
 import { runLog } from './log-cli.js'
 import { startMockLog, type MockLog } from './mock-log.js'
 
@@ -154,6 +155,30 @@ describe('accord log monitor', () => {
     expect(r.code).toBe(4)
     expect(r.out).toMatch(/^invalid: /)
     await r0.close()
+  })
+
+  it('takes the log key from ACCORD_LOG_KEY without --key; a wrong one is named (exit 4)', async () => {
+    const run = (name: string) =>
+      runLog(['monitor', '--log', log.url, '--state', path.join(dir, name), '--once'])
+    try {
+      process.env[LOG_KEY_ENV] = registry.verifierKey
+      const r = await run('s-env.json')
+      expect(r.code, r.out + r.err).toBe(0)
+      expect(r.out).toMatch(/^first: /)
+      const other = await signerFromJwk((await generateKeyPair()).privateJwk)
+      const r0 = await openRegistry({ store, logKey: other, origin: ORIGIN })
+      process.env[LOG_KEY_ENV] = r0.verifierKey
+      await r0.close()
+      const wrong = await run('s-env-2.json')
+      expect(wrong.code).toBe(4)
+      expect(wrong.out).toMatch(
+        new RegExp(
+          `^invalid: .*\\(the log key is ${LOG_KEY_ENV}'s; for another log, give its key with --key\\)\n`,
+        ),
+      )
+    } finally {
+      delete process.env[LOG_KEY_ENV]
+    }
   })
 
   it('accepts the log key as an Ed25519 public JWK file (key name = origin)', async () => {
