@@ -200,6 +200,22 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
         nowSeconds: ctx.io.nowSeconds(),
         ...(logPin !== undefined ? { logPin } : {}),
       }
+      /**
+       * A registry step or the log check failed: what was done is printed as on success (in
+       * `--json`, with the error and its exit code), and the error says what failed.
+       */
+      const failed = (failure: AccordError): void => {
+        if (!opts.json) {
+          ctx.io.out(local + registryLines(steps))
+          throw failure
+        }
+        printJson(ctx.io, {
+          ...out,
+          registry: steps,
+          error: { code: failure.code, message: failure.message, issues: failure.issues },
+        })
+        ctx.setExit(ERROR_CODES[failure.code].exit)
+      }
       // With a pinned key, the checkpoint seen before the registry steps: the log must grow from it.
       let before: VerifiedCheckpoint | undefined
       try {
@@ -214,18 +230,7 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
           ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
         })
       } catch (err) {
-        const failure = notPublished(err, { passportPath, opts, listId, out, steps })
-        if (opts.json) {
-          printJson(ctx.io, {
-            ...out,
-            registry: steps,
-            error: { code: failure.code, message: failure.message, issues: failure.issues },
-          })
-          ctx.setExit(ERROR_CODES[failure.code].exit)
-          return
-        }
-        ctx.io.out(local + registryLines(steps))
-        throw failure
+        return failed(notPublished(err, { passportPath, opts, listId, out, steps }))
       }
       // Both registry steps are done; with a pinned log key, the change is checked in the log
       // (ERR_TLOG_INVALID, exit 4, when the registry did not log what it acknowledged).
@@ -256,18 +261,11 @@ export function registerRevoke(program: Command, ctx: Ctx): void {
             before,
           )
         } catch (err) {
-          // What was done is printed as on success; the error says what the log lacks.
-          if (!(err instanceof AccordError) || !opts.json) {
+          if (!(err instanceof AccordError)) {
             ctx.io.out(local + registryLines(steps))
             throw err
           }
-          printJson(ctx.io, {
-            ...out,
-            registry: steps,
-            error: { code: err.code, message: err.message, issues: err.issues },
-          })
-          ctx.setExit(ERROR_CODES[err.code].exit)
-          return
+          return failed(err)
         }
       }
       if (opts.json) printJson(ctx.io, { ...out, registry: steps, ...logVerifiedView(logVerified) })
