@@ -139,6 +139,20 @@ async function passport(example = 'public-chatbot'): Promise<{ file: string; id:
 const publish = (file: string, registry: string, ...flags: string[]) =>
   run(['publish', file, '--registry', registry, '--key', key(), ...flags])
 
+/** `accord revoke` of `file` through `registry`, with the test's key and status folder. */
+const revokeVia = (file: string, registry: string, ...flags: string[]) =>
+  run([
+    'revoke',
+    file,
+    '--key',
+    key(),
+    '--status-dir',
+    p('status'),
+    '--registry',
+    registry,
+    ...flags,
+  ])
+
 async function inRegistry(url: string, id: string): Promise<boolean> {
   return (await fetch(`${url}/api/v1/passports/${encodeURIComponent(id)}`)).status === 200
 }
@@ -224,21 +238,15 @@ describe('--log-key, the right key', () => {
   it('revoke --registry checks the status change in the log; status publish checks the checkpoint', async () => {
     const { file, id } = await passport()
     expect((await publish(file, a.url, '--json')).code).toBe(0)
-    const r = await run([
-      'revoke',
+    const r = await revokeVia(
       file,
-      '--key',
-      key(),
-      '--status-dir',
-      p('status'),
-      '--registry',
       a.url,
       '--reason',
       'withdrawn',
       '--log-key',
       a.verifierKey,
       '--json',
-    ])
+    )
     expect(r.code, r.stdout + r.stderr).toBe(0)
     const out = r.json()
     expect(out.logVerified.indexes).toEqual([out.registry.log.logIndex])
@@ -413,18 +421,7 @@ describe('--log-key, a registry that does not match it', () => {
     expect(await inRegistry(a.url, id)).toBe(false)
     // revoke: refused before the local change too.
     const before = readFileSync(p('status', `${kid}.state.json`), 'utf8')
-    const rv = await run([
-      'revoke',
-      file,
-      '--key',
-      key(),
-      '--status-dir',
-      p('status'),
-      '--registry',
-      a.url,
-      '--log-key',
-      b.verifierKey,
-    ])
+    const rv = await revokeVia(file, a.url, '--log-key', b.verifierKey)
     expect(rv.code).toBe(4)
     expect(rv.stderr).toContain('[ERR_TLOG_INVALID]')
     expect(readFileSync(p('status', `${kid}.state.json`), 'utf8')).toBe(before)
@@ -524,19 +521,7 @@ describe('--log-key, a registry that does not match it', () => {
       req.method === 'POST' && req.path.endsWith('/status')
         ? JSON.stringify({ ...(JSON.parse(body) as object), logIndex: passportIndex })
         : undefined
-    const r = await run([
-      'revoke',
-      file,
-      '--key',
-      key(),
-      '--status-dir',
-      p('status'),
-      '--registry',
-      hostileUrl,
-      '--log-key',
-      a.verifierKey,
-      '--json',
-    ])
+    const r = await revokeVia(file, hostileUrl, '--log-key', a.verifierKey, '--json')
     expect(r.code).toBe(4)
     expect(r.json().error.code).toBe('ERR_TLOG_INVALID')
     expect(r.json().error.message).toContain(
