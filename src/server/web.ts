@@ -1,5 +1,5 @@
 /**
- * The registry's web UI (docs/web.md): four pages (verify, passport, search, log) served as
+ * The registry's web UI (docs/web.md): five pages (verify, passport, search, incidents, log) served as
  * static HTML shells with vanilla ES-module scripts that call the registry API. No framework, no
  * build step: the files in src/web/ are read once at registration and served from memory (the
  * passport page with its id filled into its no-JavaScript link, `passportPageHtml`).
@@ -67,6 +67,7 @@ const PAGES: Record<string, string> = {
   '/': 'index.html',
   [PASSPORT_PAGE]: 'passport.html',
   '/search': 'search.html',
+  '/incidents': 'incidents.html',
   '/log': 'log.html',
 }
 

@@ -127,6 +127,20 @@ const STATES: PageState[] = [
     },
   },
   {
+    name: 'incidents, the latest reports',
+    url: () => '/incidents',
+    reach: (page) => page.locator('#reports-body tr').nth(1).waitFor(),
+  },
+  {
+    name: 'incidents, serious only',
+    url: () => '/incidents',
+    reach: async (page) => {
+      await page.locator('#reports-body tr').nth(1).waitFor()
+      await page.check('#serious-only')
+      await expect.poll(() => page.locator('#reports-status').innerText()).toContain('Showing')
+    },
+  },
+  {
     name: 'log, after a consistency check',
     url: () => '/log',
     reach: async (page) => {

@@ -93,6 +93,14 @@ export interface WebHarness {
   passports: Record<ExampleName, IssuedExample>
   issuerKid: string
   policiesDir: string
+  /** The first report of the harness's incident (border-biometrics), to vary in tests. */
+  incident: Incident
+  /**
+   * Publishes an incident report about `passport` to the registry (signed by its provider, the
+   * issuer key, as the harness's own reports): for tests that need more reports. Publish them
+   * after the suites that know the log's entries have run.
+   */
+  reportIncident(passport: IssuedExample, incident: Incident, reportId: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -268,18 +276,23 @@ export async function startWebHarness(): Promise<WebHarness> {
       correctiveActions: ['Quality gate fixed to reject under-exposed probe images.'],
     },
   ]
-  for (const [n, i] of reports.entries()) {
-    const reportId = `urn:uuid:00000000-0000-4000-8000-00000001c1d${n + 1}`
+  /** Publishes a report about `passport`, signed with the issuer key (its provider). */
+  const reportIncident = async (
+    passport: IssuedExample,
+    i: Incident,
+    reportId: string,
+    issuedAt: number,
+  ): Promise<void> => {
     const token = await signIncidentReport(
       buildIncidentClaims({
         passportDigest: createHash('sha256')
-          .update(border.token.slice(0, border.token.indexOf('~')))
+          .update(passport.token.slice(0, passport.token.indexOf('~')))
           .digest('hex'),
-        passportJti: border.id,
+        passportJti: passport.id,
         passportIssuer: ISSUER,
-        subjectId: disclosedSubjectId(border.token),
+        subjectId: disclosedSubjectId(passport.token),
         incident: i,
-        issuedAt: NOW - 3600 + n,
+        issuedAt,
         id: reportId,
       }),
       issuer.signer,
@@ -290,7 +303,7 @@ export async function startWebHarness(): Promise<WebHarness> {
         incident: {
           id: reportId,
           incidentId: i.id,
-          passportId: border.id,
+          passportId: passport.id,
           reporterKid: issuer.signer.kid,
           reporterJwk: issuer.signer.publicJwk,
           sequence: i.sequence,
@@ -303,6 +316,13 @@ export async function startWebHarness(): Promise<WebHarness> {
       },
     ])
   }
+  for (const [n, i] of reports.entries())
+    await reportIncident(
+      border,
+      i,
+      `urn:uuid:00000000-0000-4000-8000-00000001c1d${n + 1}`,
+      NOW - 3600 + n,
+    )
 
   // A test lab's evaluation of the face-matching model (signed with the authority's key): one
   // threshold met, one not. Last, so the entries before it stay as the tests know them.
@@ -386,6 +406,8 @@ export async function startWebHarness(): Promise<WebHarness> {
     passports,
     issuerKid: issuer.signer.kid,
     policiesDir,
+    incident,
+    reportIncident: (passport, i, reportId) => reportIncident(passport, i, reportId, NOW - 60),
     async close() {
       await app.close()
       await registry.close()

@@ -221,6 +221,7 @@ export function otherPagesTests(env: WebEnv): void {
       ['/', '#policy option[value="eu-police-procurement"]'],
       ['/passports/urn%3Auuid%3A00000000-0000-4000-8000-00000000b0d1', '#inclusion'],
       ['/search', '#results li'],
+      ['/incidents', '#reports-body tr'],
       ['/log', '#entries table'],
     ] as const
 

@@ -97,6 +97,7 @@ export function prefixTests(env: WebEnv): void {
         ['/', '#policy option[value="eu-police-procurement"]'],
         [passportPath('border-biometrics'), '#passport-root[data-ready="true"]'],
         ['/search', '#results li'],
+        ['/incidents', '#reports-body tr a'],
         ['/log', '#entries table'],
       ] as const
       for (const [url, ready] of pages) {
