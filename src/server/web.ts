@@ -1,8 +1,8 @@
 /**
  * The registry's web UI (docs/web.md): five pages (verify, passport, search, incidents, log)
  * served as static HTML shells with vanilla ES-module scripts that call the registry API. No
- * framework, no build step: the files in src/web/ are read once at registration and served from memory (the
- * passport page with its id filled into its no-JavaScript link, `passportPageHtml`).
+ * framework, no build step: the files in src/web/ are read once at registration and served from
+ * memory (the passport page with its id filled into its no-JavaScript link, `passportPageHtml`).
  *
  * Security: every page is sent with a strict Content-Security-Policy (scripts and styles from
  * this origin only, no inline script, no framing) and `nosniff`; the scripts build the DOM with
