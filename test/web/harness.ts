@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { calculateJwkThumbprint, decodeJwt } from 'jose'
-import { chromium, type Browser, type Locator } from 'playwright-core'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { buildPassportClaims, subjectIdInput } from '../../src/core/passport/claims.js'
 import { buildEndorsementClaims, signEndorsement } from '../../src/core/passport/endorse.js'
 import { buildIncidentClaims, signIncidentReport } from '../../src/core/incident/report.js'
@@ -466,6 +466,27 @@ export async function attrs(locator: Locator, name: string): Promise<(string | n
 }
 
 /** What the web test suites share: one server and one browser for the whole run. */
+/**
+ * Opens `url` in a new 1280x900 page of `browser` and collects its console errors (a CSP
+ * violation is one) and uncaught errors; `prepare` runs before the page loads (timeouts, more
+ * listeners).
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  prepare?: (page: Page, errors: string[]) => void,
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const errors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  page.on('pageerror', (e) => errors.push(e.message))
+  prepare?.(page, errors)
+  await page.goto(url)
+  return { page, errors }
+}
+
 export interface WebEnv {
   harness: WebHarness
   browser: Browser

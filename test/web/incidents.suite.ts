@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Incident } from '../../src/core/incident/schema.js'
-import { type WebEnv, type WebHarness } from './harness.js'
+import { openPage, type WebEnv, type WebHarness } from './harness.js'
 
 const HARNESS_REPORTS = [
   'urn:uuid:00000000-0000-4000-8000-00000001c1d2',
@@ -29,17 +29,7 @@ export function incidentsPageTests(env: WebEnv): void {
       browser = env.browser
     })
 
-    /** Opens a page and collects console errors (a CSP violation is one). */
-    async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-      const errors: string[] = []
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text())
-      })
-      page.on('pageerror', (e) => errors.push(e.message))
-      await page.goto(harness.baseUrl + url)
-      return { page, errors }
-    }
+    const open = (url: string) => openPage(browser, harness.baseUrl + url)
 
     const ids = (page: Page) =>
       page.locator('#reports-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.id))

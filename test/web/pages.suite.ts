@@ -3,10 +3,10 @@
  * (no violations logged), correct content types, and the accessibility smoke checks (labels, alt
  * text, one h1, heading order, lang, and axe-core's WCAG 2.1 AA rules, contrast included).
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { axeViolations, structuralProblems } from './a11y.js'
-import { attrs, type WebEnv, type WebHarness } from './harness.js'
+import { attrs, openPage, type WebEnv, type WebHarness } from './harness.js'
 
 /** Registers the tests; `env` is filled in by web.test.ts before they run. */
 export function otherPagesTests(env: WebEnv): void {
@@ -19,17 +19,7 @@ export function otherPagesTests(env: WebEnv): void {
       browser = { browser: env.browser }
     })
 
-    /** Opens a page and collects console errors (a CSP violation is one). */
-    async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-      const page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } })
-      const errors: string[] = []
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text())
-      })
-      page.on('pageerror', (e) => errors.push(e.message))
-      await page.goto(harness.baseUrl + url)
-      return { page, errors }
-    }
+    const open = (url: string) => openPage(browser.browser, harness.baseUrl + url)
 
     it('search finds passports by provider and links to their pages', async () => {
       const { page } = await open('/search')

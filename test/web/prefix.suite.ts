@@ -8,7 +8,7 @@ import { request as httpRequest, createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { attrs, type WebEnv, type WebHarness } from './harness.js'
+import { attrs, openPage, type WebEnv, type WebHarness } from './harness.js'
 
 const PREFIX = '/registry/eu'
 
@@ -59,21 +59,14 @@ export function prefixTests(env: WebEnv): void {
     })
 
     /** Opens `base + url`; collects console errors (CSP violations too) and failed responses. */
-    async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-      const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } })
-      // Fail fast: on a page that fetched outside the prefix, what the test waits for never comes.
-      page.setDefaultTimeout(10_000)
-      const errors: string[] = []
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text())
+    const open = (url: string) =>
+      openPage(env.browser, base + url, (page, errors) => {
+        // Fail fast: on a page that fetched outside the prefix, what the test waits for never comes.
+        page.setDefaultTimeout(10_000)
+        page.on('response', (r) => {
+          if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`)
+        })
       })
-      page.on('pageerror', (e) => errors.push(e.message))
-      page.on('response', (r) => {
-        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`)
-      })
-      await page.goto(base + url)
-      return { page, errors }
-    }
 
     /** Every same-origin link of the page, resolved: each must be under the prefix. */
     async function linksOutsidePrefix(page: Page): Promise<string[]> {
