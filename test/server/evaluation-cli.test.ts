@@ -2,12 +2,11 @@
  * `accord evaluation publish` and `accord evaluation list` against a running registry (`accord
  * serve` on a free port), with a result written by `accord evaluation report`.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
-import { EXAMPLES, issuedExample, run } from '../cli/helpers.js'
+import type { RunningServer } from '../../src/cli/commands/serve.js'
+import { EXAMPLES, run } from '../cli/helpers.js'
+import { registryWithPassport } from './registry-fixture.js'
 
 const EXAMPLE = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
 
@@ -17,26 +16,11 @@ let passportId: string
 let signed: string
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'accord-evaluation-registry-'))
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: path.join(dir, 'registry'),
-    logLevel: 'silent',
-    env: {},
-  })
-  p = await issuedExample('border-biometrics', ['issuer', 'lab', 'other'])
-  const pub = await run([
-    'publish',
-    p('passport.sd-jwt'),
-    '--registry',
-    server.url,
-    '--key',
-    p('keys', 'issuer.private.jwk.json'),
-    '--json',
-  ])
-  if (pub.code !== 0) throw new Error(pub.stdout + pub.stderr)
-  passportId = pub.json().id
+  ;({ server, p, passportId } = await registryWithPassport(
+    'accord-evaluation-registry-',
+    'border-biometrics',
+    ['issuer', 'lab', 'other'],
+  ))
   signed = p('result.sd-jwt')
   const r = await run([
     'evaluation',

@@ -2,12 +2,12 @@
  * `accord incident publish` and `accord incident list` against a running registry (`accord
  * serve` on a free port), with reports written by `accord incident report`.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import type { RunningServer } from '../../src/cli/commands/serve.js'
 import { EXAMPLES, issuedExample, run } from '../cli/helpers.js'
+import { registryWithPassport } from './registry-fixture.js'
 
 const EXAMPLE = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 
@@ -17,27 +17,11 @@ let passportId: string
 let initial: string
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'accord-incident-registry-'))
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: path.join(dir, 'registry'),
-    logLevel: 'silent',
-    env: {},
-  })
-  p = await issuedExample('border-biometrics', ['issuer', 'vendor', 'other'])
-  const key = p('keys', 'issuer.private.jwk.json')
-  const pub = await run([
-    'publish',
-    p('passport.sd-jwt'),
-    '--registry',
-    server.url,
-    '--key',
-    key,
-    '--json',
-  ])
-  if (pub.code !== 0) throw new Error(pub.stdout + pub.stderr)
-  passportId = pub.json().id
+  ;({ server, p, passportId } = await registryWithPassport(
+    'accord-incident-registry-',
+    'border-biometrics',
+    ['issuer', 'vendor', 'other'],
+  ))
   initial = p('initial.sd-jwt')
   const r = await run([
     'incident',

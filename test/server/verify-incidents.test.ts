@@ -3,12 +3,12 @@
  * URL` against a running `accord serve`, and `POST /api/v1/verify`, which reads the registry's own
  * reports of a passport it holds.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import type { RunningServer } from '../../src/cli/commands/serve.js'
 import { EXAMPLES, issuedExample, run } from '../cli/helpers.js'
+import { registryWithPassport } from './registry-fixture.js'
 
 const EXAMPLE = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 
@@ -91,26 +91,11 @@ async function apiVerify(passport: string, policy: string) {
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'accord-verify-incidents-'))
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: path.join(dir, 'registry'),
-    logLevel: 'silent',
-    env: {},
-  })
-  p = await issuedExample('border-biometrics', ['issuer', 'stranger'])
-  const pub = await run([
-    'publish',
-    p('passport.sd-jwt'),
-    '--registry',
-    server.url,
-    '--key',
-    p('keys', 'issuer.private.jwk.json'),
-    '--json',
-  ])
-  if (pub.code !== 0) throw new Error(pub.stdout + pub.stderr)
-  passportId = pub.json().id
+  ;({ server, p, passportId } = await registryWithPassport(
+    'accord-verify-incidents-',
+    'border-biometrics',
+    ['issuer', 'stranger'],
+  ))
   // Anyone may post a report: one by a stranger's key first, then the issuer's own.
   await reportAndPublish('stranger', 'stranger')
   await reportAndPublish('own', 'issuer')
