@@ -96,6 +96,10 @@ export async function main(argv: string[], rawIo: Io = processIo()): Promise<num
     .name('accord')
     .description('AI regulatory passports: classify, assess and document an AI system.')
     .version(VERSION, '-V, --version')
+    // The program's own options (-V) only before the command: otherwise commander read an option
+    // value such as a key id "-Vx3…" (`status sign --list-id -Vx3…`) as -V, printed the version and
+    // exited 0 without running the command. Base64url key ids start with "-V" once in 4096.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s),

@@ -680,4 +680,12 @@ describe('--version and --help', () => {
     for (const command of ['classify', 'assess', 'issue', 'verify', 'serve', 'demo'])
       expect(help.stdout).toContain(command)
   })
+
+  it('an option value that starts with -V is the value, not --version', async () => {
+    // A key id is base64url: one in 4096 starts with "-V". It once printed the version, exit 0.
+    const r = await run(['status', 'sign', '--list-id', '-Vx3', '--key', 'no-such.jwk', '--json'])
+    expect(r.stdout).not.toMatch(/^\d+\.\d+\.\d+/)
+    expect(r.code).not.toBe(0)
+    expect(r.json().error.message).toContain('no-such.jwk')
+  })
 })
