@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   issue: async () => (await import('./commands/issue.js')).registerIssue,
   present: async () => (await import('./commands/present.js')).registerPresent,
   verify: async () => (await import('./commands/verify.js')).registerVerify,
+  policy: async () => (await import('./commands/policy.js')).registerPolicy,
   endorse: async () => (await import('./commands/endorse.js')).registerEndorse,
   incident: async () => (await import('./commands/incident.js')).registerIncident,
   evaluation: async () => (await import('./commands/evaluation.js')).registerEvaluation,

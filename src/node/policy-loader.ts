@@ -20,6 +20,7 @@ import { sortByPosition } from '../core/manifest/parse.js'
 import { suggestClosest } from '../core/manifest/suggest.js'
 import { parsePublicKeys, type PublicJwk } from '../core/passport/jwk.js'
 import { globToRegExp } from '../core/policy/evaluate.js'
+import { policyWarnings } from '../core/policy/lint.js'
 import { parsePolicy } from '../core/policy/parse.js'
 import type { Policy } from '../core/policy/schema.js'
 import { loadPublicKeys } from './keys.js'
@@ -30,6 +31,8 @@ export const MAX_POLICY_BYTES = 1024 * 1024
 export interface LoadPolicyOptions {
   /** When given, every obligation reference and recognition pattern must name catalog nodes. */
   catalogs?: CatalogSet
+  /** Adds the warnings of ../core/policy/lint.ts (rules that can never pass or are never used). */
+  lint?: boolean
 }
 
 export interface TrustedKey {
@@ -37,6 +40,8 @@ export interface TrustedKey {
   jwk: PublicJwk
   /** The trusted party's name from the policy. */
   name: string
+  /** The party's position in `trust.issuers` or `trust.assessors` (from 0). */
+  party: number
 }
 
 export interface LoadPolicyResult {
@@ -69,10 +74,15 @@ export async function loadPolicy(
   const trustedIssuerKeys: TrustedKey[] = []
   const trustedAssessorKeys: (TrustedKey & { kind: string })[] = []
   const parties = [
-    ...policy.trust.issuers.map((p, i) => ({ p, kind: undefined, at: ['trust', 'issuers', i] })),
-    ...policy.trust.assessors.map((p, i) => ({ p, kind: p.kind, at: ['trust', 'assessors', i] })),
+    ...policy.trust.issuers.map((p, i) => ({ p, i, kind: undefined, at: ['trust', 'issuers', i] })),
+    ...policy.trust.assessors.map((p, i) => ({
+      p,
+      i,
+      kind: p.kind,
+      at: ['trust', 'assessors', i],
+    })),
   ]
-  for (const { p, kind, at } of parties) {
+  for (const { p, i, kind, at } of parties) {
     let keys: PublicJwk[]
     try {
       keys =
@@ -87,8 +97,9 @@ export async function loadPolicy(
           code: 'trusted_key',
           path: [...at, field],
           message: `the key of ${p.name} cannot be used: ${cause.message}`,
-          hint:
-            p.jwks !== undefined
+          hint: PRIVATE_KEY.test(cause.message)
+            ? `a policy and the key files it names are shared with colleagues and published with tenders, so a private key there lets anyone who reads it sign passports${kind === undefined ? '' : ' or endorsements'} as ${p.name}: trust the public key only (\`accord keys export\`, or the .public.jwk.json file \`accord keys generate\` wrote), and have ${p.name} replace this key, which is no longer secret`
+            : p.jwks !== undefined
               ? `write the path relative to the policy file's folder (${dir}): "${p.jwks}" names ${path.resolve(dir, p.jwks)}, which must hold a public JWK or JWK Set (Ed25519 or P-256), e.g. one made by \`accord keys generate\``
               : 'write a public Ed25519 (OKP) or P-256 (EC) JWK without private members',
         }),
@@ -96,15 +107,21 @@ export async function loadPolicy(
       continue
     }
     for (const jwk of keys) {
-      const key = { kid: jwk.kid, jwk, name: p.name }
+      const key = { kid: jwk.kid, jwk, name: p.name, party: i }
       if (kind === undefined) trustedIssuerKeys.push(key)
       else trustedAssessorKeys.push({ ...key, kind })
     }
   }
 
   if (issues.length > 0) throw invalid(file, sortByPosition(issues))
-  return { policy, file, trustedIssuerKeys, trustedAssessorKeys, warnings: parsed.warnings }
+  const warnings = options.lint
+    ? sortByPosition([...parsed.warnings, ...policyWarnings(policy).map(place)])
+    : parsed.warnings
+  return { policy, file, trustedIssuerKeys, trustedAssessorKeys, warnings }
 }
+
+/** How ../core/passport/jwk.ts refuses a key file holding private members. */
+const PRIVATE_KEY = /contains private key member/
 
 /** Obligation references and patterns that name no catalog node. */
 export function checkAgainstCatalogs(policy: Policy, catalogs: CatalogSet): Omit<Issue, 'file'>[] {
