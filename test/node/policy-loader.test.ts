@@ -62,7 +62,7 @@ describe('loadPolicy', () => {
       const loaded = await loadPolicy(file, { catalogs })
       expect(loaded.file).toBe(file)
       expect(loaded.trustedIssuerKeys).toEqual([
-        { kid: issuer.kid, jwk: issuer.publicJwk, name: 'Vendor under evaluation' },
+        { kid: issuer.kid, jwk: issuer.publicJwk, name: 'Vendor under evaluation', party: 0 },
       ])
       expect(loaded.warnings).toEqual([])
     },
