@@ -677,8 +677,8 @@ describe('--version and --help', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
     const help = await run(['--help'])
     expect(help.code).toBe(0)
-    for (const command of ['classify', 'assess', 'issue', 'verify', 'serve', 'demo'])
-      expect(help.stdout).toContain(command)
+    for (const command of ['classify', 'assess', 'issue', 'verify', 'policy', 'serve', 'demo'])
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'))
   })
 
   it('an option value that starts with -V is the value, not --version', async () => {

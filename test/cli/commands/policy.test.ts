@@ -89,6 +89,17 @@ describe('accord policy check', () => {
     expect(r.json().warnings[0].message).toContain('lists only 1 assessor')
   })
 
+  it('warns of an obligation listed twice', async () => {
+    const file = edited('twice.yaml', (t) =>
+      t.replace('    - eu-ai-act:art-9 #', '    - eu-ai-act:art-14\n$&'),
+    )
+    const r = await run(['policy', 'check', file, '--json'])
+    expect(r.code).toBe(0)
+    expect(r.json().warnings).toMatchObject([
+      { code: 'duplicate_obligation', path: ['requirements', 'obligationsMet', 6] },
+    ])
+  })
+
   it('a misspelt key is exit 3 with file, line, column and "did you mean"', async () => {
     const file = edited('typo.yaml', (t) => t.replace('minReadiness:', 'minReadyness:'))
     const r = await run(['policy', 'check', file, '--json'])
