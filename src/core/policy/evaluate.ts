@@ -64,7 +64,8 @@ const NAMES: Record<string, string> = {
   'eu-ai-act': 'the EU AI Act',
   'nist-ai-rmf': 'the NIST AI RMF',
 }
-const frameworkName = (f: string) => NAMES[f] ?? f
+/** `the EU AI Act` for `eu-ai-act`, for messages (also ./explain.ts). */
+export const frameworkName = (f: string) => NAMES[f] ?? f
 
 const ASSESSMENT_RANK: Record<AssessmentType, number> = {
   self: 0,
@@ -147,7 +148,8 @@ const pass = (check: string, message: string) => result(check, 'pass', 'ok', mes
 const undisclosed = (check: string, message: string) =>
   result(check, 'indeterminate', 'disclosure-missing', message)
 
-function list(items: readonly string[], word = 'or'): string {
+/** `a, b or c`, for messages (also ./explain.ts). */
+export function list(items: readonly string[], word = 'or'): string {
   if (items.length <= 1) return items.join('')
   return `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1] ?? ''}`
 }

@@ -9,7 +9,7 @@
  * their own.
  */
 import type { CatalogSet } from '../catalog/types.js'
-import { globToRegExp } from './evaluate.js'
+import { frameworkName, globToRegExp, list } from './evaluate.js'
 import type { Policy } from './schema.js'
 
 export interface ExplainEntry {
@@ -27,12 +27,6 @@ export interface ExplainInput {
   asOf?: string
 }
 
-const NAMES: Record<string, string> = {
-  'eu-ai-act': 'the EU AI Act',
-  'nist-ai-rmf': 'the NIST AI RMF',
-}
-const frameworkName = (f: string) => NAMES[f] ?? f
-
 const ASSESSMENT_WORDS: Record<string, string> = {
   self: 'the vendor itself',
   'third-party': 'a third party',
@@ -42,11 +36,6 @@ const KIND_WORDS: Record<string, string> = {
   'notified-body': 'notified body',
   'third-party': 'third party',
   'national-authority': 'national authority',
-}
-
-function list(items: readonly string[], word = 'or'): string {
-  if (items.length <= 1) return items.join('')
-  return `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1] ?? ''}`
 }
 
 function percent(x: number): string {

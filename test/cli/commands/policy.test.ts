@@ -23,6 +23,10 @@ const kidOf = (name: string): string =>
   (JSON.parse(readFileSync(path.join(KEYS, `${name}.public.jwk.json`), 'utf8')) as { kid: string })
     .kid
 
+/** `accord policy explain` of a bundled policy (copied with the fixed keys), `extra` after it. */
+const explain = (name: string, ...extra: string[]) =>
+  run(['policy', 'explain', p('policies', name), ...extra])
+
 /** A copy of the police policy in the temp folder with `edit` applied; returns its path. */
 function edited(name: string, edit: (text: string) => string): string {
   const text = readFileSync(p('policies', 'eu-police-procurement.yaml'), 'utf8')
@@ -168,13 +172,7 @@ describe('accord policy check', () => {
 
 describe('accord policy explain', () => {
   it('explains the police policy as test/golden/policy/eu-police-procurement.txt', async () => {
-    const r = await run([
-      'policy',
-      'explain',
-      p('policies', 'eu-police-procurement.yaml'),
-      '--as-of',
-      '2026-11-21',
-    ])
+    const r = await explain('eu-police-procurement.yaml', '--as-of', '2026-11-21')
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     const golden = path.join(GOLDEN, 'eu-police-procurement.txt')
@@ -187,7 +185,7 @@ describe('accord policy explain', () => {
   })
 
   it('names each trusted key, cites obligations from the catalog, and numbers recognition rules', async () => {
-    const r = await run(['policy', 'explain', p('policies', 'eu-police-procurement.yaml')])
+    const r = await explain('eu-police-procurement.yaml')
     expect(r.stdout).toContain(
       `Accepts passports signed by: Vendor under evaluation (key ${kidOf('issuer').slice(0, 12)}…)`,
     )
@@ -202,14 +200,7 @@ describe('accord policy explain', () => {
   it.each(BUNDLED)(
     '--json of %s: one entry per rule, in the order verify checks them',
     async (name) => {
-      const r = await run([
-        'policy',
-        'explain',
-        p('policies', name),
-        '--json',
-        '--as-of',
-        '2026-11-21',
-      ])
+      const r = await explain(name, '--json', '--as-of', '2026-11-21')
       expect(r.code).toBe(0)
       const rules = r.json().rules as { rule: string; text: string }[]
       for (const e of rules) expect(e.text.length).toBeGreaterThan(10)
@@ -238,27 +229,13 @@ describe('accord policy explain', () => {
       expect(positions).not.toContain(-1)
       expect(positions).toEqual([...positions].sort((a, b) => a - b))
       // The same input gives the same output.
-      const again = await run([
-        'policy',
-        'explain',
-        p('policies', name),
-        '--json',
-        '--as-of',
-        '2026-11-21',
-      ])
+      const again = await explain(name, '--json', '--as-of', '2026-11-21')
       expect(again.stdout).toBe(r.stdout)
     },
   )
 
   it('--json gives structured fields: citations, recognition rules, dates from --as-of', async () => {
-    const r = await run([
-      'policy',
-      'explain',
-      p('policies', 'eu-police-procurement.yaml'),
-      '--json',
-      '--as-of',
-      '2026-11-21',
-    ])
+    const r = await explain('eu-police-procurement.yaml', '--json', '--as-of', '2026-11-21')
     const rules = r.json().rules as { rule: string }[]
     const byRule = (rule: string) => rules.find((e) => e.rule === rule)
     expect(byRule('policy:obligation:eu-ai-act:art-15.1')).toMatchObject({
@@ -281,7 +258,7 @@ describe('accord policy explain', () => {
   })
 
   it('a glob in a readiness key counts the catalog obligations it matches', async () => {
-    const r = await run(['policy', 'explain', p('policies', 'us-federal-agency.yaml')])
+    const r = await explain('us-federal-agency.yaml')
     expect(r.stdout).toMatch(
       /Readiness under nist-ai-rmf:govern-\* \(the \d+ matching obligations of the NIST AI RMF\) must be at least 60%/,
     )
@@ -290,13 +267,7 @@ describe('accord policy explain', () => {
   it('refuses an invalid policy as check does (exit 3), and a bad --as-of (exit 2)', async () => {
     const file = edited('typo2.yaml', (t) => t.replace('minReadiness:', 'minReadyness:'))
     expect((await run(['policy', 'explain', file])).code).toBe(3)
-    const bad = await run([
-      'policy',
-      'explain',
-      p('policies', 'eu-police-procurement.yaml'),
-      '--as-of',
-      '2026-02-30',
-    ])
+    const bad = await explain('eu-police-procurement.yaml', '--as-of', '2026-02-30')
     expect(bad.code).toBe(2)
   })
 })
