@@ -210,7 +210,7 @@ export function explainPolicy(policy: Policy, input: ExplainInput = {}): Explain
       .map((a) => a.name)
     add(
       'policy:endorsements',
-      `At least ${e.min} valid endorsement${e.min === 1 ? '' : 's'} by different trusted assessors${from === undefined ? '' : ` of kind ${list(from.map((k) => KIND_WORDS[k] ?? k))}`} (${names.join(', ')}) must be presented`,
+      `At least ${e.min === 1 ? 'one valid endorsement by a trusted assessor' : `${e.min} valid endorsements by different trusted assessors`}${from === undefined ? '' : ` of kind ${list(from.map((k) => KIND_WORDS[k] ?? k))}`} (${names.join(', ')}) must be presented`,
       { min: e.min, from: from ?? null, assessors: names },
     )
   }

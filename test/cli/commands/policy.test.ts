@@ -257,6 +257,13 @@ describe('accord policy explain', () => {
     expect(byRule('policy:category:eu-ai-act')).toMatchObject({ accepted: ['high-risk'] })
   })
 
+  it('says how many endorsements, by whom', async () => {
+    const r = await explain('allied-defence-integration.yaml')
+    expect(r.stdout).toContain(
+      'At least one valid endorsement by a trusted assessor of kind third party or notified body (Accredited security evaluation laboratory) must be presented',
+    )
+  })
+
   it('a glob in a readiness key counts the catalog obligations it matches', async () => {
     const r = await explain('us-federal-agency.yaml')
     expect(r.stdout).toMatch(
