@@ -28,8 +28,12 @@ const explain = (name: string, ...extra: string[]) =>
   run(['policy', 'explain', p('policies', name), ...extra])
 
 /** A copy of the police policy in the temp folder with `edit` applied; returns its path. */
-function edited(name: string, edit: (text: string) => string): string {
-  const text = readFileSync(p('policies', 'eu-police-procurement.yaml'), 'utf8')
+function edited(
+  name: string,
+  edit: (text: string) => string,
+  from = 'eu-police-procurement.yaml',
+): string {
+  const text = readFileSync(p('policies', from), 'utf8')
   const out = edit(text)
   expect(out, 'the edit changed nothing').not.toBe(text)
   writeFileSync(p('policies', name), out)
@@ -57,22 +61,30 @@ describe('accord policy check', () => {
     expect(text.stdout).toMatch(/^ok: .* is a valid acceptance policy \(1 trusted issuer, /)
   })
 
-  it('warns (exit 0) that the allied policy has a recognition rule for an obligation it does not require', async () => {
-    const r = await run(['policy', 'check', p('policies', 'allied-defence-integration.yaml')])
+  it('warns (exit 0) of a recognition rule for an obligation the policy does not require', async () => {
+    // The allied policy without the obligation its recognition rule makes met.
+    const file = edited(
+      'unused.yaml',
+      (t) =>
+        t.replace(
+          /^ {2}# AI system security.*\n {2}obligationsMet: \[nist-ai-rmf:measure-2\.7\]\n/m,
+          '',
+        ),
+      'allied-defence-integration.yaml',
+    )
+    const r = await run(['policy', 'check', file])
     expect(r.code).toBe(0)
     expect(r.stderr).toContain('[recognition_unused]')
     expect(r.stderr).toContain('recognition rule 1 makes evidence count as nist-ai-rmf:measure-2.7')
     expect(r.stdout).toContain('with 1 warning (above)')
-    const json = await run([
-      'policy',
-      'check',
-      p('policies', 'allied-defence-integration.yaml'),
-      '--json',
-    ])
-    expect(json.json().warnings).toMatchObject([
+    expect((await run(['policy', 'check', file, '--json'])).json().warnings).toMatchObject([
       { code: 'recognition_unused', path: ['recognition', 0, 'as'], line: 46 },
     ])
-    for (const name of ['eu-police-procurement.yaml', 'us-federal-agency.yaml'])
+    for (const name of [
+      'eu-police-procurement.yaml',
+      'allied-defence-integration.yaml',
+      'us-federal-agency.yaml',
+    ])
       expect(
         (await run(['policy', 'check', p('policies', name), '--json'])).json().warnings,
       ).toEqual([])
