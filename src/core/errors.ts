@@ -471,7 +471,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.verificationFailed,
     http: 502,
     summary:
-      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given; or, with `--log-key`, a registry acknowledged or listed something its log (under a checkpoint signed by that key) does not hold as sent, or showed after a write a checkpoint that does not extend the one it showed before (a split view).',
+      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given; or, with `--log-key`, a registry acknowledged or listed something its log (under a checkpoint signed by that key) does not hold as sent, or showed after a write a checkpoint that does not extend the one it showed before (a split view), or refused (HTTP 4xx) a proof between its own signed checkpoints or of an index it acknowledged.',
     fix: "Check that --key (`accord log`) or --log-key (`accord verify`, and the commands that write to or list from a registry), or ACCORD_LOG_KEY where the option is not given, is the log's public key (a C2SP verifier key or the JWK) and that the URL is that log's registry; if both are right, the log is misbehaving: keep the output as evidence.",
   },
   ERR_TLOG_CORRUPT: {
