@@ -35,6 +35,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_KEY_WRITE'
   | 'ERR_PASSPORT_NOT_FOUND'
   | 'ERR_PASSPORT_MALFORMED'
+  | 'ERR_PASSPORT_SIGNATURE_INVALID'
   | 'ERR_PASSPORT_DISCLOSURE_UNKNOWN'
   | 'ERR_PASSPORT_HOLDER_KEY'
   | 'ERR_PASSPORT_STATUS_NOT_FOUND'
@@ -372,6 +373,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'A passport file is not a compact SD-JWT (`<jwt>~<disclosure>~...~`) or its parts do not decode.',
     fix: 'Pass the passport file exactly as `accord issue` wrote it; do not edit or re-wrap it.',
+  },
+  ERR_PASSPORT_SIGNATURE_INVALID: {
+    exit: EXIT.verificationFailed,
+    http: 422,
+    summary:
+      "A passport given with its issuer's public key (`accord incident report|show --issuer-jwk`) does not verify with that key: another key signed it, or its signature, claims or disclosures were altered.",
+    fix: "Check that --issuer-jwk is the public key of the passport's issuer (the kid in its header); never use a passport that does not verify: ask the issuer for the passport as issued.",
   },
   ERR_PASSPORT_DISCLOSURE_UNKNOWN: {
     exit: EXIT.badArgs,
