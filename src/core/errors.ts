@@ -35,6 +35,7 @@ export type AccordErrorCode =
   | 'ERR_PASSPORT_KEY_WRITE'
   | 'ERR_PASSPORT_NOT_FOUND'
   | 'ERR_PASSPORT_MALFORMED'
+  | 'ERR_PASSPORT_SIGNATURE_INVALID'
   | 'ERR_PASSPORT_DISCLOSURE_UNKNOWN'
   | 'ERR_PASSPORT_HOLDER_KEY'
   | 'ERR_PASSPORT_STATUS_NOT_FOUND'
@@ -373,6 +374,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
       'A passport file is not a compact SD-JWT (`<jwt>~<disclosure>~...~`) or its parts do not decode.',
     fix: 'Pass the passport file exactly as `accord issue` wrote it; do not edit or re-wrap it.',
   },
+  ERR_PASSPORT_SIGNATURE_INVALID: {
+    exit: EXIT.verificationFailed,
+    http: 422,
+    summary:
+      "A passport given with its issuer's public key (`accord incident report|show --issuer-jwk`) does not verify with that key: another key signed it, or its signature, claims or disclosures were altered.",
+    fix: "Check that --issuer-jwk is the public key of the passport's issuer (the kid in its header); never use a passport that does not verify: ask the issuer for the passport as issued.",
+  },
   ERR_PASSPORT_DISCLOSURE_UNKNOWN: {
     exit: EXIT.badArgs,
     http: 400,
@@ -471,7 +479,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.verificationFailed,
     http: 502,
     summary:
-      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given; or, with `--log-key`, a registry acknowledged or listed something its log (under a checkpoint signed by that key) does not hold as sent, or showed after a write a checkpoint that does not extend the one it showed before (a split view).',
+      'A checkpoint, proof or log entry is malformed, or a checkpoint is not signed by the log key given; or, with `--log-key`, a registry acknowledged or listed something its log (under a checkpoint signed by that key) does not hold as sent, or showed after a write a checkpoint that does not extend the one it showed before (a split view), or refused (HTTP 4xx) a proof between its own signed checkpoints or of an index it acknowledged.',
     fix: "Check that --key (`accord log`) or --log-key (`accord verify`, and the commands that write to or list from a registry), or ACCORD_LOG_KEY where the option is not given, is the log's public key (a C2SP verifier key or the JWK) and that the URL is that log's registry; if both are right, the log is misbehaving: keep the output as evidence.",
   },
   ERR_TLOG_CORRUPT: {

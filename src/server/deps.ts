@@ -57,11 +57,11 @@ export interface LogNotices {
   /** True while notices are delivered; otherwise the server checks the log size periodically. */
   readonly listening: boolean
   /**
-   * `listener(size)` for each append that committed (`size`: the log size after it), and
-   * `listener(undefined)` when listening (re)starts, as appends made meanwhile were not notified.
-   * Returns the unsubscribe function.
+   * `listener(size, own)` for each append that committed (`size`: the log size after it; `own`:
+   * true when this server made it), and `listener(undefined)` when listening (re)starts, as
+   * appends made meanwhile were not notified. Returns the unsubscribe function.
    */
-  subscribe(listener: (size: number | undefined) => void): () => void
+  subscribe(listener: (size: number | undefined, own?: boolean) => void): () => void
   close(): Promise<void>
 }
 

@@ -9,6 +9,12 @@
  * one are answered by one more. While notices are not delivered (connecting, reconnecting, a
  * pooler that cannot LISTEN) and someone follows the stream (`active()`), the log size is checked
  * every `pollMs` instead; so is it after a sync failed, until one succeeds.
+ *
+ * A notice of this server's own append (`own`) is not read in: the append puts its entries in
+ * the tree itself, with any entries of others before them, and every other process's append has a
+ * notice of its own. The notice can arrive before the append's commit has returned here, though;
+ * so when its size is still beyond the tree after `pollMs` (the commit's outcome was lost, say),
+ * the log is read in then.
  */
 import type { LogNotices, RegistryService } from './deps.js'
 
@@ -55,8 +61,17 @@ export function followLog(
     }
   }
 
-  const unsubscribe = notices.subscribe((size) => {
-    if (size === undefined || size > registry.size) void sync()
+  /** Checks of own notices whose size the tree did not reach yet, run after `pollMs`. */
+  const pending = new Set<NodeJS.Timeout>()
+  const unsubscribe = notices.subscribe((size, own) => {
+    if (size !== undefined && size <= registry.size) return
+    if (size === undefined || !own) return void sync()
+    const check = setTimeout(() => {
+      pending.delete(check)
+      if (size > registry.size) void sync()
+    }, pollMs)
+    check.unref()
+    pending.add(check)
   })
   const timer = setInterval(() => {
     if ((!notices.listening || behind) && active()) void sync()
@@ -68,6 +83,8 @@ export function followLog(
       closed = true
       unsubscribe()
       clearInterval(timer)
+      for (const check of pending) clearTimeout(check)
+      pending.clear()
     },
   }
 }

@@ -18,7 +18,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import {
   LISTENER_APPLICATION_NAME,
   openLogListener,
@@ -81,6 +81,8 @@ interface Statuses {
 interface Server extends AppOnStore, Statuses {
   url: string
   store: SqlStore
+  /** The notices its listener delivered: size, and whether of its own append. */
+  notices: ReturnType<typeof watched<[number | undefined, boolean | undefined]>>
 }
 
 /** Records what a listener reports (`onStatus`). */
@@ -202,6 +204,8 @@ if (!url) {
         ? undefined
         : openLogListener({
             url: o.listenUrl ?? storeUrl,
+            // As accord serve does: its own notices are told apart by its store's instance id.
+            ...(store.logInstance !== undefined ? { instance: store.logInstance } : {}),
             ...o.listener,
             onStatus: statuses.onStatus,
           })
@@ -211,9 +215,12 @@ if (!url) {
       { ...(notices ? { logNotices: notices } : {}), logPollMs: o.pollMs ?? NEVER_MS },
       ORIGIN,
     )
+    const heard = watched<[number | undefined, boolean | undefined]>()
+    notices?.subscribe((size, own) => heard.push([size, own]))
     const server: Server = {
       ...served,
       store,
+      notices: heard,
       statuses: statuses.statuses,
       status: statuses.status,
       url: await served.app.listen({ host: '127.0.0.1', port: 0 }),
@@ -267,6 +274,83 @@ if (!url) {
       expect(await publishThrough(b)).toBe(2)
       await s.until(() => sizes(s).includes(2), 5000)
       expectCheckpoint(s, 2, b)
+    }, 60_000)
+
+    it("a server's own appends are not read in again from its notices; another server's still are", async () => {
+      const db = await database()
+      const a = await serve(db.url)
+      const b = await serve(db.url, { listenUrl: false })
+      await a.status('listening')
+      // Listening (re)started: a reads the log in once, whoever appended.
+      await vi.waitFor(() => expect(a.notices.items).toEqual([[undefined, false]]))
+      const logSize = vi.spyOn(a.store, 'logSize')
+      const getLeafHashes = vi.spyOn(a.store, 'getLeafHashes')
+      const reads = () => logSize.mock.calls.length + getLeafHashes.mock.calls.length
+      await vi.waitFor(() => expect(a.registry.size).toBe(0))
+      const c = new pg.Client({ connectionString: db.url })
+      try {
+        await c.connect()
+        const notify = (payload: string) => c.query("SELECT pg_notify('accord_log', $1)", [payload])
+
+        // a's own publishes: each notice says so (the payload carries a's instance id) and none
+        // makes a read the store; the entries are in a's tree from the commits themselves.
+        expect(a.store.logInstance).toMatch(/^[0-9a-f-]{36}$/)
+        expect(await publishThrough(a)).toBe(1)
+        expect(await publishThrough(a)).toBe(2)
+        await a.notices.until((n) => n.length === 3, "a's own notices")
+        expect(a.notices.items.slice(1)).toEqual([
+          [1, true],
+          [2, true],
+        ])
+        // A notice of a's own instance beyond its tree, as when it arrives before the commit has
+        // returned here: not read in at once either (the commit will put it in the tree).
+        await notify(`3:${a.store.logInstance}`)
+        await a.notices.until((n) => n.length === 4, 'the early own notice')
+        expect(a.notices.items[3]).toEqual([3, true])
+
+        // b's publish: a hears it as another's, reads it in and pushes it.
+        const s = await openEvents(a.url)
+        expect(await publishThrough(b)).toBe(3)
+        await s.until(() => sizes(s).includes(3), 5000)
+        expectCheckpoint(s, 3, b)
+        expect(a.notices.items[4]).toEqual([3, false])
+        // The only reads since listening began: b's entry (its size, then its leaf).
+        expect(logSize).toHaveBeenCalledTimes(1)
+        expect(getLeafHashes.mock.calls).toEqual([[2, 3]])
+        expect(reads()).toBe(2)
+      } finally {
+        await c.end()
+      }
+    }, 60_000)
+
+    it("an own notice whose size the tree does not reach after pollMs (the commit's answer was lost) is read in then", async () => {
+      const db = await database()
+      const a = await serve(db.url, { pollMs: 300 })
+      await a.status('listening')
+      await vi.waitFor(() => expect(a.notices.items).toEqual([[undefined, false]]))
+      const logSize = vi.spyOn(a.store, 'logSize')
+      // A commit notified as a's own (a second store with a's instance id) that a's registry never
+      // heard the answer of, as when a's own commit succeeded but its answer was lost: nothing but
+      // the notice tells a of it.
+      const lost = await openPostgresStore(db.url, {
+        poolSize: 1,
+        ...(a.store.logInstance !== undefined ? { logInstance: a.store.logInstance } : {}),
+      })
+      try {
+        const appended = await lost.appendEntries([
+          { kind: 'revocation', payload: '{}', leafHash: new Uint8Array(32) },
+        ])
+        expect(appended).toEqual({ firstIndex: 0, size: 1 })
+      } finally {
+        await lost.close()
+      }
+      await a.notices.until((n) => n.length === 2, 'the own notice')
+      expect(a.notices.items[1]).toEqual([1, true])
+      // Not read at once...
+      expect(logSize).not.toHaveBeenCalled()
+      // ...but after pollMs the tree is still short of it: the log is read in.
+      await vi.waitFor(() => expect(a.registry.size).toBe(1), { timeout: 5000 })
+      expect(logSize).toHaveBeenCalledTimes(1)
     }, 60_000)
 
     it('a rolled-back append notifies nobody', async () => {

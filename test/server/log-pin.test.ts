@@ -35,6 +35,8 @@ let kid: string
 /** How the hostile registry alters an answer of the real one; undefined passes it through. */
 type Alter = (req: { method: string; path: string }, body: string) => string | undefined
 let alter: Alter = () => undefined
+/** The HTTP status the hostile registry answers a request with instead of forwarding it. */
+let refuse: (req: { method: string; path: string }) => number | undefined = () => undefined
 /** Which registry the hostile one forwards a request to (default: `a`). */
 let upstream: (req: { method: string; path: string }) => RunningServer = () => a
 let hostile: Server
@@ -54,6 +56,12 @@ async function forward(req: IncomingMessage, res: ServerResponse): Promise<void>
     if (typeof req.headers[name] === 'string') headers[name] = req.headers[name]
   const method = req.method ?? 'GET'
   const what = { method, path: (req.url ?? '/').split('?')[0] as string }
+  const refused = refuse(what)
+  if (refused !== undefined) {
+    res.writeHead(refused, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ error: { code: 'ERR_TLOG_BAD_RANGE', message: 'refused' } }))
+    return
+  }
   const answer = await fetch(`${upstream(what).url}${req.url ?? '/'}`, {
     method,
     headers,
@@ -104,6 +112,7 @@ beforeAll(async () => {
 }, 60_000)
 afterEach(() => {
   alter = () => undefined
+  refuse = () => undefined
   upstream = () => a
 })
 afterAll(async () => {
@@ -486,6 +495,40 @@ describe('--log-key, a registry that does not match it', () => {
     expect(ok.code, ok.stdout + ok.stderr).toBe(0)
     expect(ok.json().logVerified.consistentFrom).toBeGreaterThanOrEqual(size)
     expect(ok.json().logVerified.consistentFrom).toBeLessThanOrEqual(ok.json().logIndex)
+  })
+
+  it('a consistency or inclusion proof refused with 404: exit 4; with 503: exit 5 (retry later)', async () => {
+    // a's checkpoint is not empty, so the write asks for a consistency proof from its size.
+    const first = await publish((await passport()).file, a.url, '--log-key', a.verifierKey)
+    expect(first.code, first.stderr).toBe(0)
+    const cases = [
+      { path: '/api/v1/log/proof/consistency', status: 404, code: 4, error: 'ERR_TLOG_INVALID' },
+      {
+        path: '/api/v1/log/proof/consistency',
+        status: 503,
+        code: 5,
+        error: 'ERR_TLOG_UNAVAILABLE',
+      },
+      { path: '/api/v1/log/proof/inclusion', status: 404, code: 4, error: 'ERR_TLOG_INVALID' },
+      { path: '/api/v1/log/proof/inclusion', status: 503, code: 5, error: 'ERR_TLOG_UNAVAILABLE' },
+    ]
+    for (const c of cases) {
+      const { file, id } = await passport()
+      refuse = (req) => (req.path === c.path ? c.status : undefined)
+      const r = await publish(file, hostileUrl, '--log-key', a.verifierKey, '--json')
+      expect(r.code, `${c.path} ${c.status}: ${r.stdout}${r.stderr}`).toBe(c.code)
+      expect(r.json().error.code).toBe(c.error)
+      const message = r.json().error.message as string
+      if (c.code === 4)
+        expect(message).toMatch(
+          c.path.endsWith('consistency')
+            ? /^the registry at \S+ refused \(HTTP 404\) a consistency proof from size \d+ to size \d+, /
+            : /^the registry at \S+ refused \(HTTP 404\) an inclusion proof of log index \d+, where it says it put passport /,
+        )
+      else expect(message).toContain(`the log answered 503 for ${hostileUrl}${c.path}`)
+      // It was published (the registry got it): the check is what failed.
+      expect(await inRegistry(a.url, id)).toBe(true)
+    }
   })
 
   it('a proof that does not include the entry: exit 4', async () => {

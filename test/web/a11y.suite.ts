@@ -166,17 +166,20 @@ const STATES: PageState[] = [
 
 /**
  * The row headers of a generated document, read from the DOM (browser source): every body row of
- * a "Field | Value" table starts with a <th scope="row"> that looks like the <td>s beside it
- * (normal weight, the row's background), and no other table has a header cell in its body.
- * Gives how many key/value tables there are and what is wrong, one sentence each.
+ * a "Field | Value" (key/value) or "Fact | Meaning" (glossary) table starts with a
+ * <th scope="row"> that looks like the <td>s beside it (normal weight, the row's background), and
+ * no other table has a header cell in its body. Gives how many key/value and glossary tables
+ * there are and what is wrong, one sentence each.
  */
 const ROW_HEADER_CHECKS = `(() => {
   const problems = []
   let fieldTables = 0
+  let factTables = 0
   document.querySelectorAll('table').forEach((table, t) => {
     const headers = Array.from(table.querySelectorAll('thead th'), (th) => th.textContent.trim())
-    const keyValue = headers.join(' | ') === 'Field | Value'
-    if (keyValue) fieldTables++
+    const keyValue = ['Field | Value', 'Fact | Meaning'].includes(headers.join(' | '))
+    if (headers.join(' | ') === 'Field | Value') fieldTables++
+    if (headers.join(' | ') === 'Fact | Meaning') factTables++
     table.querySelectorAll('tbody tr').forEach((tr, r) => {
       Array.from(tr.cells).forEach((cell, c) => {
         const got = cell.tagName.toLowerCase() + ' ' + (cell.getAttribute('scope') ?? '-')
@@ -193,7 +196,7 @@ const ROW_HEADER_CHECKS = `(() => {
       })
     })
   })
-  return { fieldTables, problems }
+  return { fieldTables, factTables, problems }
 })()`
 
 /** The bundled examples whose documents are checked: high-risk, and transparency-only. */
@@ -243,13 +246,14 @@ export function accessibilityTests(env: WebEnv): void {
       async function checkHtml(html: string): Promise<{
         axe: string[]
         reflow: string[]
-        rowHeaders: { fieldTables: number; problems: string[] }
+        rowHeaders: { fieldTables: number; factTables: number; problems: string[] }
       }> {
         const page = await browser.newPage({ viewport: WIDE, javaScriptEnabled: true })
         await page.setContent(html, { waitUntil: 'load' })
         const axe = await axeViolations(page)
         const rowHeaders = (await page.evaluate(ROW_HEADER_CHECKS)) as {
           fieldTables: number
+          factTables: number
           problems: string[]
         }
         await page.setViewportSize(NARROW)
@@ -259,7 +263,9 @@ export function accessibilityTests(env: WebEnv): void {
       }
 
       /** Every generated page starts with one key/value table (its header block). */
-      const ONE_FIELD_TABLE = { fieldTables: 1, problems: [] }
+      const ONE_FIELD_TABLE = { fieldTables: 1, factTables: 0, problems: [] }
+      /** The classification report also has its glossary of facts. */
+      const FIELD_AND_FACT_TABLES = { fieldTables: 1, factTables: 1, problems: [] }
 
       for (const example of DOCUMENT_EXAMPLES) {
         it(`accord docs of ${example}: every HTML document passes`, async () => {
@@ -270,7 +276,9 @@ export function accessibilityTests(env: WebEnv): void {
               doc: doc.path,
               axe: [],
               reflow: [],
-              rowHeaders: ONE_FIELD_TABLE,
+              rowHeaders: doc.path.startsWith('classification-report')
+                ? FIELD_AND_FACT_TABLES
+                : ONE_FIELD_TABLE,
             })
         })
       }

@@ -50,6 +50,12 @@ import {
   withLogKeyOption,
   type ListedStatement,
 } from '../log-pin.js'
+import {
+  checkIssuerJwkArgs,
+  checkPassportSignature,
+  withIssuerJwkOption,
+  type PassportSignature,
+} from '../passport-signature.js'
 import { itemsOf, postIncidentReport, registryUrl } from '../registry-client.js'
 import { feedQuery, printFeed, withFeedOptions, type FeedOptions } from '../registry-feed.js'
 
@@ -58,6 +64,7 @@ interface ReportOptions {
   key: string
   follows?: string
   out?: string
+  issuerJwk?: string
   json?: boolean
 }
 
@@ -72,7 +79,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
     .command('incident')
     .description('serious-incident reports (EU AI Act Art. 73): write, show, publish, list')
 
-  incident
+  const reportCommand = incident
     .command('report')
     .description('sign a serious-incident report about a passport from an incident file')
     .argument('<passport>', 'passport file (SD-JWT) of the AI system the incident is about')
@@ -83,9 +90,17 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       'an earlier report of the same incident: this one gets its incident id and the next sequence',
     )
     .option('--out <file>', 'where to write the report (default: next to the passport)')
+  withIssuerJwkOption(reportCommand)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: ReportOptions) => {
       const { passport, jti, iss, subjectId, digest } = await readPassportBinding(passportPath)
+      // Before its classification is used, or anything signed about it.
+      const passportSignature = await checkPassportSignature(
+        passportPath,
+        passport.sdJwt,
+        opts,
+        ctx,
+      )
       const signer = await fileSigner(opts.key)
 
       let follows: { id: string; sequence: number; file: string } | undefined
@@ -141,6 +156,7 @@ export function registerIncident(program: Command, ctx: Ctx): void {
           kid: signer.kid,
           incident: described,
           deadline,
+          passportSignature,
         })
       else
         ctx.io.out(
@@ -157,64 +173,81 @@ export function registerIncident(program: Command, ctx: Ctx): void {
       'print an incident report, its Art. 73 deadline and (given the keys) whether it verifies',
     )
     .argument('<report>', 'incident report file (the .sd-jwt `accord incident report` wrote)')
-  withShowOptions(show, REPORT).action(async (reportPath: string, opts: ShowOptions) => {
-    checkVerifyArgs(opts, REPORT)
-    const report = await readReportFile(reportPath)
-    let classification = unknownClassification('no passport was given (--passport)')
-    const verification = await verifyIfGiven(opts, REPORT, ctx, (passportIssuerJwt, keys, p) => {
-      // Only the passport the report is bound to (by digest) says what system it is about.
-      classification =
-        sha256Hex(passportIssuerJwt) === report.claims.credentialSubject.passport.digest.value
-          ? incidentClassificationOfToken(p.sdJwt, hasher)
-          : unknownClassification(
-              `the passport given (${opts.passport}) is not the one the report is about`,
-            )
-      return verifyIncidentReport(report.token, {
-        passportIssuerJwt,
-        reporterKeys: keys,
-        nowSeconds: ctx.io.nowSeconds(),
-        sha256: sha256Hex,
-      })
-    })
-    // A report that verifies is shown from its verified claims; otherwise as decoded.
-    const claims = verification?.claims ?? report.claims
-    const cs = claims.credentialSubject
-    const deadline = deadlineView(cs.incident, ctx.io.nowSeconds(), classification)
-    if (opts.json) {
-      printJson(ctx.io, {
-        report: reportPath,
-        id: claims.jti,
-        kid: report.kid,
-        issuedAt: claims.validFrom,
-        passport: cs.passport,
-        incident: cs.incident,
-        deadline,
-        verification: verificationView(verification),
-      })
-      return
-    }
-    const i = cs.incident
-    const lines = [
-      `${reportLine(claims)}`,
-      `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
-      `reported: ${claims.validFrom} with key ${report.kid}`,
-      `occurred: ${i.occurredAt} in ${i.memberStates.join(', ')}; reporter aware: ${i.awareAt}`,
-      `serious: ${i.serious ? 'yes' : 'no'}${i.harms.length > 0 ? ` (${i.harms.map((h) => `${h}, ${HARM_POINT[h]}`).join('; ')})` : ''}${i.widespreadInfringement ? '; widespread infringement (Art. 3(61))' : ''}`,
-      `causal link: ${i.causalLink}; status: ${i.status}`,
-      `summary: ${i.summary}`,
-      ...(i.correctiveActions ?? []).map((a) => `corrective action: ${a}`),
-      ...(i.authoritiesNotified ?? []).map(
-        (n) => `notified: ${n.authority} (${n.memberState}) at ${n.at}`,
-      ),
-      ...deadlineLines(deadline),
-      verification === undefined
-        ? 'signature: not checked (give --passport and --jwk to verify)'
-        : verification.valid
-          ? `verified: signed by key ${verification.kid}, about this passport`
-          : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
-    ]
-    ctx.io.out(lines.join('\n') + '\n')
-  })
+  withIssuerJwkOption(withShowOptions(show, REPORT)).action(
+    async (reportPath: string, opts: ShowOptions & { issuerJwk?: string }) => {
+      checkVerifyArgs(opts, REPORT)
+      checkIssuerJwkArgs(opts)
+      const report = await readReportFile(reportPath)
+      let classification = unknownClassification('no passport was given (--passport)')
+      let passportSignature: PassportSignature = 'not-checked'
+      const verification = await verifyIfGiven(
+        opts,
+        REPORT,
+        ctx,
+        async (passportIssuerJwt, keys, p) => {
+          // The passport's own signature, before its classification is used.
+          passportSignature = await checkPassportSignature(
+            opts.passport as string,
+            p.sdJwt,
+            opts,
+            ctx,
+          )
+          // Only the passport the report is bound to (by digest) says what system it is about.
+          classification =
+            sha256Hex(passportIssuerJwt) === report.claims.credentialSubject.passport.digest.value
+              ? incidentClassificationOfToken(p.sdJwt, hasher)
+              : unknownClassification(
+                  `the passport given (${opts.passport}) is not the one the report is about`,
+                )
+          return verifyIncidentReport(report.token, {
+            passportIssuerJwt,
+            reporterKeys: keys,
+            nowSeconds: ctx.io.nowSeconds(),
+            sha256: sha256Hex,
+          })
+        },
+      )
+      // A report that verifies is shown from its verified claims; otherwise as decoded.
+      const claims = verification?.claims ?? report.claims
+      const cs = claims.credentialSubject
+      const deadline = deadlineView(cs.incident, ctx.io.nowSeconds(), classification)
+      if (opts.json) {
+        printJson(ctx.io, {
+          report: reportPath,
+          id: claims.jti,
+          kid: report.kid,
+          issuedAt: claims.validFrom,
+          passport: cs.passport,
+          incident: cs.incident,
+          deadline,
+          verification: verificationView(verification),
+          passportSignature,
+        })
+        return
+      }
+      const i = cs.incident
+      const lines = [
+        `${reportLine(claims)}`,
+        `passport: ${cs.passport.jti} (issuer ${cs.passport.issuer})`,
+        `reported: ${claims.validFrom} with key ${report.kid}`,
+        `occurred: ${i.occurredAt} in ${i.memberStates.join(', ')}; reporter aware: ${i.awareAt}`,
+        `serious: ${i.serious ? 'yes' : 'no'}${i.harms.length > 0 ? ` (${i.harms.map((h) => `${h}, ${HARM_POINT[h]}`).join('; ')})` : ''}${i.widespreadInfringement ? '; widespread infringement (Art. 3(61))' : ''}`,
+        `causal link: ${i.causalLink}; status: ${i.status}`,
+        `summary: ${i.summary}`,
+        ...(i.correctiveActions ?? []).map((a) => `corrective action: ${a}`),
+        ...(i.authoritiesNotified ?? []).map(
+          (n) => `notified: ${n.authority} (${n.memberState}) at ${n.at}`,
+        ),
+        ...deadlineLines(deadline),
+        verification === undefined
+          ? 'signature: not checked (give --passport and --jwk to verify)'
+          : verification.valid
+            ? `verified: signed by key ${verification.kid}, about this passport`
+            : `NOT VERIFIED (${verification.reason}): ${verification.message}`,
+      ]
+      ctx.io.out(lines.join('\n') + '\n')
+    },
+  )
 
   const publish = incident
     .command('publish')

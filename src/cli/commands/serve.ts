@@ -134,6 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (store.backend === 'postgres' && databaseUrl !== undefined)
       notices = openLogListener({
         url: options.listenUrl || env.ACCORD_LISTEN_URL || databaseUrl,
+        ...(store.logInstance !== undefined ? { instance: store.logInstance } : {}),
         onStatus: (status) => logListenerStatus(app, status),
       })
     app = await buildApp({

@@ -11,7 +11,7 @@ import {
   nodeById,
   type DocumentContext,
 } from './context.js'
-import { bullets, code, compareIds, joinBlocks, md, table, yesNo } from './markdown.js'
+import { bullets, code, compareIds, factTable, joinBlocks, md, table, yesNo } from './markdown.js'
 import { legacySentences } from '../classify/rules/legacy.js'
 
 export function renderClassificationReport(ctx: DocumentContext): string {
@@ -79,9 +79,10 @@ export function renderClassificationReport(ctx: DocumentContext): string {
     '## Facts',
     'The classification facts that obligations are evaluated on:',
     eu.facts.length > 0
-      ? table(
-          ['Fact', 'Meaning'],
-          [...eu.facts].sort(compareIds).map((f) => [code(f), md(factMeaning(ctx, f))]),
+      ? factTable(
+          [...eu.facts]
+            .sort(compareIds)
+            .map((f): [string, string] => [code(f), md(factMeaning(ctx, f))]),
         )
       : 'None.',
     '## Trace',

@@ -8,7 +8,7 @@
  */
 import { Marked, type Tokens } from 'marked'
 import { showBidiControls } from '../bidi.js'
-import { FIELD_TABLE_HEADERS } from './markdown.js'
+import { ROW_HEADED_TABLES } from './markdown.js'
 
 const CSS = `
 :root { color-scheme: light; }
@@ -56,11 +56,15 @@ function isRelativeDocumentLink(href: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|html)(#[A-Za-z0-9_-]*)?$/.test(href)
 }
 
-/** A key/value table (markdown.ts `fieldTable`): its header row is exactly "Field | Value". */
-function isFieldTable(token: Tokens.Table): boolean {
-  return (
-    token.header.length === FIELD_TABLE_HEADERS.length &&
-    token.header.every((cell, i) => cell.text === FIELD_TABLE_HEADERS[i])
+/**
+ * A table whose first column heads its rows (markdown.ts `fieldTable`, `factTable`): its header
+ * row is exactly one of ROW_HEADED_TABLES ("Field | Value", "Fact | Meaning").
+ */
+function isRowHeadedTable(token: Tokens.Table): boolean {
+  return ROW_HEADED_TABLES.some(
+    (headers) =>
+      token.header.length === headers.length &&
+      token.header.every((cell, i) => cell.text === headers[i]),
   )
 }
 
@@ -87,14 +91,16 @@ function createMarked(): Marked {
       image({ text }: Tokens.Image): string {
         return escapeHtml(text)
       },
-      // In a key/value table the field name heads its row; marked then renders the table.
+      // In a key/value or glossary table the field name (or fact) heads its row; marked then
+      // renders the table.
       table(token: Tokens.Table): false {
-        if (isFieldTable(token)) for (const [name] of token.rows) if (name) rowHeaders.add(name)
+        if (isRowHeadedTable(token)) for (const [name] of token.rows) if (name) rowHeaders.add(name)
         return false
       },
       // A cell of the header row heads a column: `scope="col"` says so to assistive technology
       // (WCAG 1.3.1, technique H63). GFM tables have no row headers of their own: in the body,
-      // only the field names of key/value tables are <th scope="row">; every other cell is <td>.
+      // only the first cells of key/value and glossary tables are <th scope="row">; every other
+      // cell is <td>.
       tablecell(cell: Tokens.TableCell): string {
         const { tokens, header, align } = cell
         const inner = this.parser.parseInline(tokens)

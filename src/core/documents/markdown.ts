@@ -54,12 +54,32 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 /** The header row of a key/value table: each row one field of what the table describes. */
 export const FIELD_TABLE_HEADERS = ['Field', 'Value'] as const
 
+/** The header row of a glossary table: each row a classification fact and what it means. */
+export const FACT_TABLE_HEADERS = ['Fact', 'Meaning'] as const
+
+/**
+ * The header rows of the two-column tables whose first cell names what its row is about: the
+ * HTML renders that cell as a row header (./html.ts). Every other table has none.
+ */
+export const ROW_HEADED_TABLES: readonly (readonly [string, string])[] = [
+  FIELD_TABLE_HEADERS,
+  FACT_TABLE_HEADERS,
+]
+
 /**
  * A key/value table (`| Field | Value |`): each row names a field and gives its value. The HTML
  * renders each field name as a row header (./html.ts); cells must already be Markdown.
  */
 export function fieldTable(rows: readonly (readonly [string, string])[]): string {
   return table(FIELD_TABLE_HEADERS, rows)
+}
+
+/**
+ * A glossary table (`| Fact | Meaning |`): each row names a fact and says what it means. The HTML
+ * renders each fact as a row header (./html.ts); cells must already be Markdown.
+ */
+export function factTable(rows: readonly (readonly [string, string])[]): string {
+  return table(FACT_TABLE_HEADERS, rows)
 }
 
 /** A bullet list; items must already be Markdown. */

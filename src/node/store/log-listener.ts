@@ -19,8 +19,25 @@ import net from 'node:net'
 import pg from 'pg'
 import { redactUrl } from './db.js'
 
-/** The channel log appends are notified on (payload: the log size after the commit). */
+/**
+ * The channel log appends are notified on (payload: the log size after the commit, then `:` and
+ * the instance id of the store that committed, sql-store.ts `logInstance`; older servers send the
+ * size alone).
+ */
 export const LOG_CHANNEL = 'accord_log'
+/**
+ * A notification's payload read: the log size after the commit, and the instance id of the store
+ * that committed (undefined from a server that sends the size alone). Undefined when it is not
+ * one (a probe, or anything else).
+ */
+export function logNotice(payload: string): { size: number; instance?: string } | undefined {
+  const m = /^(\d{1,15})(?::([A-Za-z0-9-]{1,64}))?$/.exec(payload)
+  if (m === null) return undefined
+  const size = Number(m[1])
+  if (!Number.isSafeInteger(size)) return undefined
+  return m[2] === undefined ? { size } : { size, instance: m[2] }
+}
+
 /** The `application_name` of the listening session (visible in pg_stat_activity). */
 export const LISTENER_APPLICATION_NAME = 'accord log listener'
 const PROBE_PREFIX = 'probe:'
@@ -38,6 +55,11 @@ export type LogListenerStatus =
 export interface LogListenerOptions {
   /** A PostgreSQL URL of a direct connection (or a pooler in session mode). */
   url: string
+  /**
+   * The instance id of this server's store (SqlStore `logInstance`): notices carrying it are of
+   * this server's own appends, and are delivered with `own` true.
+   */
+  instance?: string
   /** Called on each change of state, e.g. to log it. Must not throw. */
   onStatus?: (status: LogListenerStatus) => void
   /** How long to wait for a connection (default 10 s). */
@@ -62,11 +84,12 @@ export interface LogListener {
   /** True while notices are delivered: connected, LISTENing, probe received. */
   readonly listening: boolean
   /**
-   * `listener(size)` for each notice of an append that committed (`size`: the log size after it),
-   * and `listener(undefined)` each time listening (re)starts, when appends made meanwhile were not
+   * `listener(size, own)` for each notice of an append that committed (`size`: the log size after
+   * it; `own`: true when this server's store made it, by the `instance` in its payload), and
+   * `listener(undefined)` each time listening (re)starts, when appends made meanwhile were not
    * notified. Returns the unsubscribe function.
    */
-  subscribe(listener: (size: number | undefined) => void): () => void
+  subscribe(listener: (size: number | undefined, own?: boolean) => void): () => void
   /** Ends the connection and every retry; resolves when the session is closed. */
   close(): Promise<void>
 }
@@ -80,6 +103,7 @@ export function openLogListener(options: LogListenerOptions): LogListener {
 
 class PgLogListener implements LogListener {
   readonly #url: string
+  readonly #instance: string | undefined
   readonly #onStatus: (status: LogListenerStatus) => void
   readonly #connectTimeoutMs: number
   readonly #probeTimeoutMs: number
@@ -87,7 +111,7 @@ class PgLogListener implements LogListener {
   readonly #minBackoffMs: number
   readonly #maxBackoffMs: number
   readonly #heartbeatMs: number
-  readonly #subscribers = new Set<(size: number | undefined) => void>()
+  readonly #subscribers = new Set<(size: number | undefined, own?: boolean) => void>()
   /** Probes waiting to come back, by payload. */
   readonly #probes = new Map<string, (arrived: boolean) => void>()
   /** Open connections (the session, a probe's sender) and their sockets, ended by close(). */
@@ -99,6 +123,7 @@ class PgLogListener implements LogListener {
 
   constructor(options: LogListenerOptions) {
     this.#url = options.url
+    this.#instance = options.instance
     this.#onStatus = options.onStatus ?? (() => undefined)
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 3_000
@@ -112,7 +137,7 @@ class PgLogListener implements LogListener {
     return this.#listening
   }
 
-  subscribe(listener: (size: number | undefined) => void): () => void {
+  subscribe(listener: (size: number | undefined, own?: boolean) => void): () => void {
     this.#subscribers.add(listener)
     return () => void this.#subscribers.delete(listener)
   }
@@ -161,10 +186,10 @@ class PgLogListener implements LogListener {
     socket?.destroy()
   }
 
-  #emit(size: number | undefined): void {
+  #emit(size: number | undefined, own = false): void {
     for (const listener of [...this.#subscribers]) {
       try {
-        listener(size)
+        listener(size, own)
       } catch {
         // A subscriber's failure is its own.
       }
@@ -219,8 +244,10 @@ class PgLogListener implements LogListener {
     client.on('notification', (msg) => {
       if (msg.channel !== LOG_CHANNEL || msg.payload === undefined) return
       if (msg.payload.startsWith(PROBE_PREFIX)) return this.#probes.get(msg.payload)?.(true)
-      const size = Number(msg.payload)
-      if (Number.isSafeInteger(size) && size >= 0) this.#emit(size)
+      const notice = logNotice(msg.payload)
+      if (notice === undefined) return
+      const own = this.#instance !== undefined && notice.instance === this.#instance
+      this.#emit(notice.size, own)
     })
     try {
       await client.connect()

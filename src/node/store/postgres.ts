@@ -4,6 +4,7 @@
  * log appends (see sql-store.ts), and each append notifies LOG_CHANNEL when it commits
  * (log-listener.ts).
  */
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { StoreError } from '../../core/errors.js'
 import { hasSqlState, redactUrl, type Db, type Queryable, type Row } from './db.js'
@@ -18,6 +19,8 @@ export interface PostgresStoreOptions {
   migrationsDir?: string
   /** How long to wait for a connection (default 10 s). */
   connectTimeoutMs?: number
+  /** The instance id its log notifications carry (SqlStore `logInstance`; default a new UUID). */
+  logInstance?: string
 }
 
 /**
@@ -69,12 +72,14 @@ export async function openPostgresStore(
       cause: err,
     })
   }
-  // Every append notifies LOG_CHANNEL on commit, for the other server processes' listeners.
+  // Every append notifies LOG_CHANNEL on commit, for the other server processes' listeners, with
+  // this store's instance id, by which its own server's listener skips its own notifications.
   return new SqlStore(db, {
     backend: 'postgres',
     location: redactUrl(url),
     migrations,
     logChannel: LOG_CHANNEL,
+    logInstance: options.logInstance ?? randomUUID(),
   })
 }
 

@@ -109,6 +109,18 @@ export interface SqlStoreOptions {
    * database LISTEN on it (log-listener.ts). PostgreSQL only; PGlite has one process and none.
    */
   logChannel?: string
+  /**
+   * This store's instance id, added to each notification (`<size>:<instance>`) so that the
+   * server that committed can tell its own notifications from other processes' (log-listener.ts
+   * `logNotice`). Without one, the payload is the size alone.
+   */
+  logInstance?: string
+}
+
+/** Where and as whom appends notify (SqlStoreOptions `logChannel`, `logInstance`). */
+interface LogNotify {
+  channel: string
+  instance: string | undefined
 }
 
 export class SqlStore implements RegistryStore {
@@ -120,9 +132,11 @@ export class SqlStore implements RegistryStore {
    */
   readonly publishConcurrency: number
   readonly location: string
+  /** The id this store adds to its log notifications (SqlStoreOptions `logInstance`). */
+  readonly logInstance: string | undefined
   readonly #db: Db
   readonly #migrations: readonly Migration[]
-  readonly #logChannel: string | undefined
+  readonly #logNotify: LogNotify | undefined
   #closed = false
   /** When (callers' clock, seconds) recordRequestId next deletes expired request ids. */
   #nextRequestIdPurge = 0
@@ -133,7 +147,11 @@ export class SqlStore implements RegistryStore {
     this.publishConcurrency = db.atomicConcurrency
     this.location = options.location
     this.#migrations = options.migrations
-    this.#logChannel = options.logChannel
+    this.logInstance = options.logInstance
+    this.#logNotify =
+      options.logChannel === undefined
+        ? undefined
+        : { channel: options.logChannel, instance: options.logInstance }
   }
 
   async migrate(): Promise<void> {
@@ -388,7 +406,7 @@ export class SqlStore implements RegistryStore {
   async appendEntries(entries: LogEntryInput[]): Promise<AppendResult> {
     entries.forEach((e, i) => checkEntry(e, `appendEntries: entry ${i}`))
     return this.#run('append to the log', () =>
-      this.#db.transaction((tx) => appendLog(tx, entries, this.#logChannel)),
+      this.#db.transaction((tx) => appendLog(tx, entries, this.#logNotify)),
     )
   }
 
@@ -534,7 +552,7 @@ export class SqlStore implements RegistryStore {
     // The hot path, a group commit of passports only: one statement, one round trip.
     if (items.length > 0 && items.every((item) => item.type === 'passport'))
       return this.#run(`publish batch of ${items.length}`, () =>
-        publishPassports(this.#db, items, entries, this.#logChannel),
+        publishPassports(this.#db, items, entries, this.#logNotify),
       )
     return this.#run(`publish batch of ${items.length}`, () =>
       this.#db.transaction(async (tx) => {
@@ -545,7 +563,7 @@ export class SqlStore implements RegistryStore {
         // (bench/RESULTS.md). The plans are the same but for where the values come from.
         await tx.query('SET LOCAL plan_cache_mode = force_generic_plan')
         // Entries first: the rows below refer to them (log_index REFERENCES log_entries).
-        const result = await appendLog(tx, entries, this.#logChannel)
+        const result = await appendLog(tx, entries, this.#logNotify)
         // Runs of items of one type are written together, a few statements per run; runs are
         // written in item order, so an item sees every item before it (a status change of a
         // passport published earlier in the batch), as if each were written alone.
@@ -621,24 +639,26 @@ class Params {
 }
 
 /**
- * `, pg_notify(channel, size::text)` for the SELECT list of a statement over the log head `head`
+ * `, pg_notify(channel, size::text || ':' || instance)` for the SELECT list of a statement over the log head `head`
  * (a column `size`), when the store notifies; a transaction's notifications are delivered when it
  * commits, never when it rolls back.
  */
-function notifySql(p: Params, channel: string | undefined): string {
-  return channel === undefined ? '' : `, pg_notify(${p.add(channel)}, size::text)`
+function notifySql(p: Params, notify: LogNotify | undefined): string {
+  if (notify === undefined) return ''
+  const instance = notify.instance === undefined ? '' : ` || ':' || ${p.add(notify.instance)}::text`
+  return `, pg_notify(${p.add(notify.channel)}, size::text${instance})`
 }
 
 async function appendLog(
   tx: Queryable,
   entries: readonly LogEntryInput[],
-  channel?: string,
+  notify?: LogNotify,
 ): Promise<AppendResult> {
   const n = entries.length
   const q = new Params()
   const head = await tx.query(
     `WITH head AS (UPDATE log_head SET size = size + ${q.add(n)} WHERE id = 1 RETURNING size)
-     SELECT size${n > 0 ? notifySql(q, channel) : ''} FROM head`,
+     SELECT size${n > 0 ? notifySql(q, notify) : ''} FROM head`,
     q.values,
   )
   const size = Number(head[0]?.size)
@@ -775,7 +795,7 @@ async function publishPassports(
   db: Db,
   items: readonly PublishItem[],
   entries: readonly LogEntryInput[],
-  channel?: string,
+  notify?: LogNotify,
 ): Promise<AppendResult> {
   const ps = items.map(passportOf)
   const p = new Params()
@@ -790,7 +810,7 @@ async function publishPassports(
   const categories = categoriesInsert(p, ps)
   if (categories !== undefined) parts.push(`categories_in AS (${categories})`)
   const rows = await db.atomic(
-    `WITH ${parts.join(',\n')}\nSELECT first, size${notifySql(p, channel)} FROM head`,
+    `WITH ${parts.join(',\n')}\nSELECT first, size${notifySql(p, notify)} FROM head`,
     p.values,
   )
   const firstIndex = Number(rows[0]?.first)

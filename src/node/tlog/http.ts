@@ -29,8 +29,27 @@ export interface LogHttpOptions {
   timeoutMs?: number
 }
 
-function unavailable(message: string, cause?: unknown): TlogError {
-  return new TlogError({ code: 'ERR_TLOG_UNAVAILABLE', message, cause })
+function unavailable(
+  message: string,
+  cause?: unknown,
+  details?: Record<string, unknown>,
+): TlogError {
+  return new TlogError({
+    code: 'ERR_TLOG_UNAVAILABLE',
+    message,
+    cause,
+    ...(details === undefined ? {} : { details }),
+  })
+}
+
+/**
+ * The HTTP status a log or registry answered, where `err` is the ERR_TLOG_UNAVAILABLE of an answer
+ * other than 200 (`details.httpStatus`); undefined for network errors and anything else.
+ */
+export function refusedStatus(err: unknown): number | undefined {
+  if (!(err instanceof TlogError) || err.code !== 'ERR_TLOG_UNAVAILABLE') return undefined
+  const status = err.details?.httpStatus
+  return typeof status === 'number' ? status : undefined
 }
 
 /**
@@ -81,7 +100,10 @@ async function get(
     throw unavailable(`cannot reach ${who} at ${url}: ${(err as Error).message}`, err)
   }
   if (allow404 && res.status === 404) return null
-  if (res.status !== 200) throw unavailable(`${who} answered ${res.status} for ${url}`)
+  if (res.status !== 200)
+    throw unavailable(`${who} answered ${res.status} for ${url}`, undefined, {
+      httpStatus: res.status,
+    })
   const declared = Number(res.headers.get('content-length') ?? '0')
   if (declared > MAX_LOG_RESPONSE_BYTES) throw unavailable(`the response of ${url} is too large`)
   if (res.body === null) return ''

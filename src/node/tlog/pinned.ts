@@ -13,8 +13,10 @@
  *   another history after the write than before it (a split view) is caught even when that
  *   history holds the entry.
  *
- * Every mismatch is ERR_TLOG_INVALID (exit 4) naming what did not match; a log that cannot be
- * reached, or whose checkpoint does not reach the entries in time, is ERR_TLOG_UNAVAILABLE.
+ * Every mismatch is ERR_TLOG_INVALID (exit 4) naming what did not match, and so is a registry that
+ * refuses (HTTP 4xx but 408 and 429) a proof between its own signed checkpoints, or of an index it
+ * acknowledged; a log that cannot be reached, answers 5xx, 408 or 429, or whose checkpoint does not
+ * reach the entries in time, is ERR_TLOG_UNAVAILABLE.
  */
 import { TlogError } from '../../core/errors.js'
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
@@ -27,6 +29,7 @@ import {
   fetchEntries,
   fetchInclusionProof,
   normalizeLogUrl,
+  refusedStatus,
   type LogHttpOptions,
 } from './http.js'
 import { verifiersFor, type LogKey } from './log-key.js'
@@ -86,6 +89,35 @@ function invalid(message: string): TlogError {
   return new TlogError({ code: 'ERR_TLOG_INVALID', message })
 }
 
+/**
+ * Whether an HTTP status refuses a request rather than failing it for now: a 4xx other than 408
+ * (timeout) and 429 (rate limited). A registry that answers a proof request between sizes it has
+ * itself signed checkpoints for (or for an index it acknowledged) with one is refusing to prove
+ * its own log; 5xx, 408, 429 and network errors are for later (ERR_TLOG_UNAVAILABLE).
+ */
+function isRefusal(status: number | undefined): status is number {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429
+}
+
+/**
+ * `request`, a proof or entry the pinned log owes: a refusal (isRefusal) is ERR_TLOG_INVALID,
+ * `what` saying what was refused; anything else as thrown.
+ */
+async function owed<T>(request: () => Promise<T>, what: (status: number) => string): Promise<T> {
+  try {
+    return await request()
+  } catch (err) {
+    const status = refusedStatus(err)
+    if (!isRefusal(status)) throw err
+    throw new TlogError({
+      code: 'ERR_TLOG_INVALID',
+      message: `${what(status)}: a log that will not prove what it signed cannot be trusted; keep this output as evidence and report it to the registry's operator`,
+      cause: err,
+      details: { httpStatus: status },
+    })
+  }
+}
+
 /** What to do when the checkpoint is not the pinned log's. */
 function keyFix(pin: PinnedLog): string {
   return `either the registry URL is not that of the log whose key ${pin.source} pins (check the URL), or ${pin.source} is not this registry's log key (compare it with the "log verifier key" \`accord serve\` printed, obtained from its operator)`
@@ -115,7 +147,11 @@ export async function pinnedCheckpoint(base: string, pin: PinnedLog): Promise<Ve
 async function leafOf(base: string, expected: ExpectedEntry, pin: PinnedLog): Promise<Uint8Array> {
   if ('entry' in expected) return entryLeafHash(expected.entry, sha256)
   const { index, what } = expected
-  const [served] = await fetchEntries(base, index, index + 1, pin)
+  const [served] = await owed(
+    () => fetchEntries(base, index, index + 1, pin),
+    (status) =>
+      `the registry at ${base} refused (HTTP ${status}) to serve log entry ${index}, where it acknowledged ${what}`,
+  )
   if (served === undefined || served.index !== index)
     throw invalid(`the registry's log did not serve entry ${index}, where it put ${what}`)
   // The leaf is computed from the payload, never taken from the served `leafHash`; a payload that
@@ -172,7 +208,11 @@ export async function confirmInLog(
     await Promise.all(
       expected.slice(i, i + CONCURRENCY).map(async (e) => {
         const leaf = await leafOf(url, e, pin)
-        const proof = await fetchInclusionProof(url, e.index, cp.size, pin)
+        const proof = await owed(
+          () => fetchInclusionProof(url, e.index, cp.size, pin),
+          (status) =>
+            `the registry at ${url} refused (HTTP ${status}) an inclusion proof of log index ${e.index}, where it says it put ${e.what}, in its log at size ${cp.size}, a checkpoint it signed with the key ${pin.source} pins`,
+        )
         const r = checkEntryInclusion(cp, e.index, leaf, proof, sha256)
         if (!r.ok)
           throw invalid(
@@ -208,7 +248,11 @@ async function checkGrewFrom(
     throw splitView(`the first is of log "${before.origin}", the second of log "${after.origin}"`)
   const proof =
     after.size > before.size && before.size > 0
-      ? await fetchConsistencyProof(url, before.size, after.size, pin)
+      ? await owed(
+          () => fetchConsistencyProof(url, before.size, after.size, pin),
+          (status) =>
+            `the registry at ${url} refused (HTTP ${status}) a consistency proof from size ${before.size} to size ${after.size}, the sizes of the checkpoints it served before and after the write, both signed with the key ${pin.source} pins`,
+        )
       : undefined
   const r = checkTreeConsistency(before, after, proof, sha256)
   if (!r.ok) throw splitView(r.message)

@@ -331,3 +331,101 @@ describe('the Art. 73 deadline read against the passport classification (Art. 73
     expect(r.json().deadline.basisWhy).toContain('is not the one the report is about')
   })
 })
+
+describe("the passport's own signature (--issuer-jwk)", () => {
+  const issuerJwk = () => ['--issuer-jwk', p('keys', 'issuer.public.jwk.json')]
+  /** The passport with one always-visible claim changed, its signature kept. */
+  function tamperedPassport(): string {
+    const [jwt, ...rest] = readFileSync(p('passport.sd-jwt'), 'utf8').trim().split('~')
+    const [h, payload, s] = (jwt as string).split('.') as [string, string, string]
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
+    claims.iss = 'https://forger.example'
+    const file = p('tampered-passport.sd-jwt')
+    const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`
+    writeFileSync(file, [forged, ...rest].join('~') + '\n')
+    return file
+  }
+  const reportAbout = (passport: string, out: string, extra: string[]) => [
+    'incident',
+    'report',
+    passport,
+    '--file',
+    EXAMPLE,
+    '--key',
+    p('keys', 'vendor.private.jwk.json'),
+    '--out',
+    out,
+    ...extra,
+  ]
+
+  it('report: a passport that verifies with the issuer key is "valid"', async () => {
+    const r = await at(
+      reportAbout(p('passport.sd-jwt'), p('sig-valid.sd-jwt'), [...issuerJwk(), '--json']),
+    )
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json().passportSignature).toBe('valid')
+    expect(r.stderr).not.toContain('signature was not checked')
+  })
+
+  it('report: a tampered passport, or the key of another issuer, is exit 4 naming the file; nothing is written', async () => {
+    const forged = tamperedPassport()
+    const out = p('sig-tampered.sd-jwt')
+    const r = await at(reportAbout(forged, out, [...issuerJwk(), '--json']))
+    expect(r.code).toBe(4)
+    expect(r.json().error.code).toBe('ERR_PASSPORT_SIGNATURE_INVALID')
+    expect(r.json().error.message).toContain(`passport ${forged} does not verify with --issuer-jwk`)
+    expect(r.json().error.message).toContain('signature does not verify')
+    expect(existsSync(out)).toBe(false)
+    const other = await at(
+      reportAbout(p('passport.sd-jwt'), out, [
+        '--issuer-jwk',
+        p('keys', 'other.public.jwk.json'),
+        '--json',
+      ]),
+    )
+    expect(other.code).toBe(4)
+    expect(other.json().error.code).toBe('ERR_PASSPORT_SIGNATURE_INVALID')
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('report without the key: "not-checked"; text says so once on stderr', async () => {
+    const json = await at(reportAbout(p('passport.sd-jwt'), p('sig-none.sd-jwt'), ['--json']))
+    expect(json.code, json.stderr).toBe(0)
+    expect(json.json().passportSignature).toBe('not-checked')
+    expect(json.stderr).toBe('')
+    const text = await at(reportAbout(p('passport.sd-jwt'), p('sig-none-text.sd-jwt'), []))
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stderr.match(/the passport's signature was not checked/g)).toHaveLength(1)
+    expect(text.stderr).toContain('--issuer-jwk')
+  })
+
+  it('show: valid with the issuer key; a tampered passport is exit 4; without the key, not-checked', async () => {
+    const valid = await show(initial, [...verifyArgs(), ...issuerJwk(), '--json'])
+    expect(valid.code, valid.stderr).toBe(0)
+    expect(valid.json().passportSignature).toBe('valid')
+    expect(valid.json().deadline).toMatchObject({ applies: true, basis: 'high-risk' })
+
+    const forged = tamperedPassport()
+    const bad = await show(initial, [
+      '--passport',
+      forged,
+      '--jwk',
+      p('keys', 'vendor.public.jwk.json'),
+      ...issuerJwk(),
+      '--json',
+    ])
+    expect(bad.code).toBe(4)
+    expect(bad.json().error.code).toBe('ERR_PASSPORT_SIGNATURE_INVALID')
+    expect(bad.json().error.message).toContain(`passport ${forged} does not verify`)
+
+    const none = await show(initial, [...verifyArgs(), '--json'])
+    expect(none.code, none.stderr).toBe(0)
+    expect(none.json().passportSignature).toBe('not-checked')
+    const text = await show(initial, verifyArgs())
+    expect(text.stderr.match(/the passport's signature was not checked/g)).toHaveLength(1)
+
+    // --issuer-jwk checks the passport given with --passport: without it, bad args.
+    const half = await show(initial, [...issuerJwk(), '--json'])
+    expect(half.code).toBe(2)
+  })
+})

@@ -621,16 +621,23 @@ describe('HTML', () => {
     const options = [highRisk(), chatbot(), highRisk({ manifest: hostile })]
     for (const d of options.flatMap((o) => generateDocuments(o))) {
       if (!d.path.endsWith('.html')) continue
-      const { fieldTables, problems } = rowHeaderProblems(d.content)
+      const { fieldTables, factTables, problems } = rowHeaderProblems(d.content)
       expect(problems, d.path).toEqual([])
       // Each document starts with its header block (the index with its own).
       expect(fieldTables, d.path).toBe(1)
       expect(d.content, d.path).toMatch(/<th scope="row">Manifest SHA-256<\/th>/)
+      // The classification report's glossary of facts: each fact heads its row.
+      const report = d.path === 'classification-report.html'
+      expect(factTables, d.path).toBe(report ? 1 : 0)
+      if (report) expect(d.content).toMatch(/<th scope="row"><code>[^<]+<\/code><\/th>\n<td>/)
     }
-    // The Markdown keeps its plain GFM key/value tables.
+    // The Markdown keeps its plain GFM key/value and glossary tables.
     for (const d of options.flatMap((o) => generateDocuments(o)))
-      if (d.path.endsWith('.md'))
+      if (d.path.endsWith('.md')) {
         expect(d.content, d.path).toContain('| Field | Value |\n| --- | --- |\n| ')
+        if (d.path === 'classification-report.md')
+          expect(d.content).toContain('| Fact | Meaning |\n| --- | --- |\n| `')
+      }
   })
 
   it('highlights MISSING markers and the DRAFT mark', () => {

@@ -37,17 +37,28 @@ export function htmlTables(html: string): HtmlTable[] {
   })
 }
 
+/** The header rows of the tables whose first column heads its rows (src/core/documents/markdown.ts). */
+export const ROW_HEADED = ['Field | Value', 'Fact | Meaning']
+
 /**
  * What is wrong with the row headers of a page, one sentence each: every body row of a
- * "Field | Value" table must start with one `<th scope="row">` followed by `<td>`s; no body cell
- * of any other table may be a header. Also returns how many key/value tables the page has.
+ * "Field | Value" (key/value) or "Fact | Meaning" (glossary) table must start with one
+ * `<th scope="row">` followed by `<td>`s; no body cell of any other table may be a header. Also
+ * returns how many key/value tables and how many glossary tables the page has.
  */
-export function rowHeaderProblems(html: string): { fieldTables: number; problems: string[] } {
+export function rowHeaderProblems(html: string): {
+  fieldTables: number
+  factTables: number
+  problems: string[]
+} {
   const problems: string[] = []
   let fieldTables = 0
+  let factTables = 0
   for (const [t, table] of htmlTables(html).entries()) {
-    const keyValue = table.headers.join(' | ') === 'Field | Value'
-    if (keyValue) fieldTables++
+    const headers = table.headers.join(' | ')
+    const keyValue = ROW_HEADED.includes(headers)
+    if (headers === 'Field | Value') fieldTables++
+    if (headers === 'Fact | Meaning') factTables++
     for (const [r, row] of table.rows.entries())
       for (const [c, cell] of row.entries()) {
         const want = keyValue && c === 0 ? { tag: 'th', scope: 'row' } : { tag: 'td', scope: null }
@@ -57,5 +68,5 @@ export function rowHeaderProblems(html: string): { fieldTables: number; problems
           )
       }
   }
-  return { fieldTables, problems }
+  return { fieldTables, factTables, problems }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { markdownToHtml } from '../../../src/core/documents/html.js'
 import {
   compareIds,
+  factTable,
   fieldTable,
   joinBlocks,
   md,
@@ -93,7 +94,7 @@ describe('markdownToHtml', () => {
       '| Field | Value |\n| --- | --- |\n| System | Hire\\*Rank |\n| Manifest SHA-256 | `abc` |',
     )
     const page = markdownToHtml(
-      [fields, table(['Fact', 'Meaning'], [['`in-scope`', 'Within scope']])].join('\n\n'),
+      [fields, table(['Point', 'Node'], [['Art. 50(1)', '`eu.art-50`']])].join('\n\n'),
       't',
     )
     expect(page).toContain(
@@ -112,11 +113,22 @@ describe('markdownToHtml', () => {
     expect(page).toContain('tr:nth-child(even) th[scope="row"] { background: #fafafa; }')
   })
 
+  it('renders the facts of a glossary table (Fact | Meaning) as row headers', () => {
+    const facts = factTable([['`in-scope`', 'Within scope']])
+    expect(facts).toBe('| Fact | Meaning |\n| --- | --- |\n| `in-scope` | Within scope |')
+    const [glossary] = htmlTables(markdownToHtml(facts, 't'))
+    expect(glossary?.rows.map((r) => r.map((c) => `${c.tag}:${c.scope}:${c.text}`))).toEqual([
+      ['th:row:in-scope', 'td:null:Within scope'],
+    ])
+  })
+
   it('a table headed "Field | Value" with more columns, or other headers, has no row headers', () => {
     for (const headers of [
       ['Field', 'Value', 'Note'],
       ['Value', 'Field'],
       ['field', 'value'],
+      ['Fact', 'Meaning', 'Note'],
+      ['Meaning', 'Fact'],
     ]) {
       const html = markdownToHtml(table(headers, [headers.map((h) => `${h}1`)]), 't')
       const cells = htmlTables(html)[0]?.rows.flat() ?? []

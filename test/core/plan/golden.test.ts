@@ -50,7 +50,7 @@ describe('plan: police-analytics for eu,us-federal', () => {
 
   it('renders the field names of the header block of plan.html as row headers, and nothing else', () => {
     const html = renderPlanFiles(plan).find((f) => f.path.endsWith('.html'))?.content ?? ''
-    expect(rowHeaderProblems(html)).toEqual({ fieldTables: 1, problems: [] })
+    expect(rowHeaderProblems(html)).toEqual({ fieldTables: 1, factTables: 0, problems: [] })
     expect(html).toContain('<th scope="row">Targets</th>')
   })
 

@@ -128,7 +128,10 @@ function history(...entries: TlogEntry[]): MerkleTree {
  * a tree at its full size, signed for `origin`, and serves the inclusion and consistency proofs
  * of the view it showed last: a split view when two views are not one history.
  */
-async function fakeViews(views: { tree: MerkleTree; origin?: string }[]) {
+async function fakeViews(
+  views: { tree: MerkleTree; origin?: string }[],
+  refuse: { consistency?: number; inclusion?: number } = {},
+) {
   const notes = await Promise.all(
     views.map(({ tree, origin = ORIGIN }) =>
       signCheckpoint({ origin, size: tree.size, rootHash: tree.root() }, signerFor(origin)),
@@ -142,6 +145,12 @@ async function fakeViews(views: { tree: MerkleTree; origin?: string }[]) {
     const shown = views[Math.max(0, Math.min(reads, views.length) - 1)]!.tree
     if (url.pathname === '/api/v1/log/checkpoint')
       return new Response(notes[Math.min(reads++, notes.length - 1)], { status: 200 })
+    if (url.pathname === '/api/v1/log/proof/inclusion' && refuse.inclusion !== undefined)
+      return new Response('no', { status: refuse.inclusion })
+    if (url.pathname === '/api/v1/log/proof/consistency' && refuse.consistency !== undefined) {
+      consistencyAsked.push(`${q('from')}..${q('to')} refused`)
+      return new Response('no', { status: refuse.consistency })
+    }
     if (url.pathname === '/api/v1/log/proof/inclusion')
       return Response.json({
         index: q('index'),
@@ -169,8 +178,9 @@ async function write(
   views: { tree: MerkleTree; origin?: string }[],
   expected: { index: number; entry: TlogEntry }[],
   extra: Partial<PinnedLog> = {},
+  refuse: { consistency?: number; inclusion?: number } = {},
 ) {
-  const log = await fakeViews(views)
+  const log = await fakeViews(views, refuse)
   const p: PinnedLog = { ...(await pin(log.fetch)), ...extra }
   const before = await pinnedCheckpoint('http://log.test', p)
   const check = confirmInLog(
@@ -282,5 +292,51 @@ describe('confirmInLog after a write: the log only grew since the checkpoint bef
         `and the second does not extend the first: the first is of log "${ORIGIN}", the second of log "other.test/log"`,
       ),
     })
+  })
+})
+
+describe('confirmInLog after a write: a registry that refuses to prove its own log', () => {
+  const [p0, p1, p2] = [passport(20), passport(21), passport(22)]
+  const grown = [{ tree: history(p0, p1) }, { tree: history(p0, p1, p2) }]
+
+  it('a consistency proof between its own signed sizes refused with 4xx: ERR_TLOG_INVALID naming both sizes and the status', async () => {
+    for (const status of [400, 404]) {
+      const { log, check } = await write(
+        grown,
+        [{ index: 2, entry: p2 }],
+        {},
+        { consistency: status },
+      )
+      await expect(check).rejects.toMatchObject({
+        code: 'ERR_TLOG_INVALID',
+        details: { httpStatus: status },
+        message: expect.stringContaining(
+          `the registry at http://log.test refused (HTTP ${status}) a consistency proof from size 2 to size 3, the sizes of the checkpoints it served before and after the write, both signed with the key --log-key pins`,
+        ),
+      })
+      expect(log.consistencyAsked).toEqual(['2..3 refused'])
+    }
+  })
+
+  it('an inclusion proof of the index it acknowledged refused with 4xx: ERR_TLOG_INVALID', async () => {
+    const { check } = await write(grown, [{ index: 2, entry: p2 }], {}, { inclusion: 404 })
+    await expect(check).rejects.toMatchObject({
+      code: 'ERR_TLOG_INVALID',
+      message: expect.stringContaining(
+        'refused (HTTP 404) an inclusion proof of log index 2, where it says it put entry 2, in its log at size 3',
+      ),
+    })
+  })
+
+  it('5xx, 429 and 408 are for later: ERR_TLOG_UNAVAILABLE, as before', async () => {
+    for (const status of [503, 500, 429, 408]) {
+      const consistency = await write(grown, [{ index: 2, entry: p2 }], {}, { consistency: status })
+      await expect(consistency.check).rejects.toMatchObject({
+        code: 'ERR_TLOG_UNAVAILABLE',
+        message: expect.stringContaining(`the log answered ${status} for`),
+      })
+      const inclusion = await write(grown, [{ index: 2, entry: p2 }], {}, { inclusion: status })
+      await expect(inclusion.check).rejects.toMatchObject({ code: 'ERR_TLOG_UNAVAILABLE' })
+    }
   })
 })
