@@ -148,7 +148,7 @@ export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   invalidInput:
     'invalid input: a manifest, catalog, evidence, policy, key or passport that is malformed, each problem with file, line, column and fix',
   verificationFailed:
-    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`, `evaluation show`), a passport, report, result or request refused by the registry (`publish`, `incident publish`, `evaluation publish`), a registry whose checkpoint, log entries or listed statements do not check against the log key pinned with `--log-key` (`publish`, `revoke`, `status publish`, `incident publish`/`list`, `evaluation publish`/`list`)",
+    "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`, `evaluation show`), a passport whose signature does not check against `--issuer-jwk` (`incident report`, `incident show`), a passport, report, result or request refused by the registry (`publish`, `incident publish`, `evaluation publish`), a registry whose checkpoint, log entries or listed statements do not check against the log key pinned with `--log-key` (`publish`, `revoke`, `status publish`, `incident publish`/`list`, `evaluation publish`/`list`)",
   io: 'a file, database, registry or log could not be read, written or reached, or a port could not be listened on (`serve`, `demo`)',
   internal: 'internal error: a bug in Accord (please report it with the command and its input)',
 }
