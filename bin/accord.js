@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `accord` CLI. The TypeScript sources are built to dist/ by `npm ci` (prepare).
-import { main } from '../dist/cli/main.js'
+// Entry point of the `accord` CLI: runs the bundle dist/bundle/ (scripts/bundle.mjs), built with the
+// rest of dist/ by `npm run build` (`npm ci` runs it through prepare).
+import { main } from '../dist/bundle/main.js'
 
 // A reader that stops early (`accord ... | head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
