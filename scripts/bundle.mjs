@@ -59,7 +59,7 @@ await build({
   ],
   // Flat: every file of the bundle is in dist/bundle/, so `./hash-worker.js` next to a chunk exists.
   entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
+  chunkNames: '[name]-[hash]',
   outdir: OUT,
   bundle: true,
   splitting: true,

@@ -26,7 +26,7 @@ afterAll(() => {
 describe('bin/accord.js runs the bundle', () => {
   it('imports dist/bundle/main.js', () => {
     const bin = readFileSync(path.join(ROOT, 'bin', 'accord.js'), 'utf8')
-    expect(bin).toContain("from '../dist/bundle/main.js'")
+    expect(bin).toContain("import('../dist/bundle/main.js')")
   })
 
   it('prints the version of package.json', async () => {
