@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `accord` CLI. The TypeScript sources are built to dist/ by `npm ci` (prepare).
-import { main } from '../dist/cli/main.js'
+// Entry point of the `accord` CLI: runs the bundle dist/bundle/ (scripts/bundle.mjs), built with the
+// rest of dist/ by `npm run build` (`npm ci` runs it through prepare).
+import module from 'node:module'
+
+// Node 22.1+ caches the compiled bundle on disk between runs (NODE_DISABLE_COMPILE_CACHE=1 turns
+// it off); Node 20 has no such function, so nothing happens there. Before the bundle is imported.
+module.enableCompileCache?.()
+const { main } = await import('../dist/bundle/main.js')
 
 // A reader that stops early (`accord ... | head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { packageRoot } from '../node/paths.js'
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
   version: string
 }
 
-/** The package version, read from package.json (works from src/ and dist/, both two levels deep). */
+/** The package version, read from the package root's package.json (from src/, dist/ or the bundle). */
 export const VERSION: string = pkg.version

@@ -17,6 +17,7 @@ import Fastify, {
 } from 'fastify'
 import { isAscii } from 'node:buffer'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import { AccordError, ERROR_CODES, type AccordErrorCode } from '../core/errors.js'
@@ -38,9 +39,10 @@ import { MAX_PARAM_LENGTH } from './limits.js'
 import { placeInPrefix } from './path-prefix.js'
 import { createLogEventHub, type LogEventHub, type LogEventsOptions } from './log-events.js'
 import { followLog } from './log-follow.js'
+import { packageRoot } from '../node/paths.js'
 
 const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
     version: string
   }
 ).version

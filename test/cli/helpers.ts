@@ -47,7 +47,7 @@ export function editManifest(file: string, edit: (text: string) => string): void
 
 /**
  * Runs bin/accord.js in a child process, for what only a process shows: that it exits. This is the
- * built CLI (dist/, from `npm run build`, which `npm test` runs first): from the TypeScript sources
+ * built CLI (the bundle dist/bundle/, from `npm run build`, which `npm test` runs first): from the TypeScript sources
  * the publish pool's worker threads fail to start, so a leak of them cannot show. The child is
  * killed after `timeoutMs`; `signal` is then set, so a command that hangs fails its test.
  */

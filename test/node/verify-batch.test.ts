@@ -25,6 +25,12 @@ import { hasher, makeSigner, sdCrypto, type TestSigner } from '../fixtures/passp
 const NOW = ISSUED_AT + 60
 /** Worker threads need the compiled module (`npm run build`). */
 const DIST = fileURLToPath(new URL('../../dist/node/verify-batch.js', import.meta.url))
+/** The same module in the CLI's bundle (scripts/bundle.mjs), which starts workers from its chunk. */
+const BUNDLE = fileURLToPath(new URL('../../dist/bundle/verify-batch.js', import.meta.url))
+const BUILDS = [
+  ['compiled dist/', DIST],
+  ['CLI bundle dist/bundle/', BUNDLE],
+] as const
 const POLICY = fileURLToPath(new URL('../../policies/eu-police-procurement.yaml', import.meta.url))
 
 let signer: TestSigner
@@ -285,72 +291,74 @@ describe('verifyBatch', () => {
   })
 })
 
-describe.skipIf(!existsSync(DIST))('worker pool (compiled dist/)', () => {
-  let compiled: {
-    createBatchVerifier: typeof createBatchVerifier
-    verifyBatch: typeof verifyBatch
-  }
-  const open: { close(): Promise<void> }[] = []
+for (const [build, file] of BUILDS) {
+  describe.skipIf(!existsSync(file))(`worker pool (${build})`, () => {
+    let compiled: {
+      createBatchVerifier: typeof createBatchVerifier
+      verifyBatch: typeof verifyBatch
+    }
+    const open: { close(): Promise<void> }[] = []
 
-  beforeAll(async () => {
-    compiled = (await import(pathToFileURL(DIST).href)) as typeof compiled
-  })
-  afterAll(async () => {
-    await Promise.all(open.map((p) => p.close()))
-  })
-
-  it('verifies across 2 persistent workers, batch after batch, like one thread does', async () => {
-    const pool = compiled.createBatchVerifier({
-      trustedKeys: trustedKeys(),
-      policy,
-      workers: 2,
-      chunkSize: 3,
+    beforeAll(async () => {
+      compiled = (await import(pathToFileURL(file).href)) as typeof compiled
     })
-    open.push(pool)
-    expect(pool.workers).toBe(2)
-    const want = await Promise.all(tokens.map((t) => expected(t, false)))
-    // Several batches, two of them at once: the workers stay up and results never mix.
-    const [a, b] = await Promise.all([
-      pool.verify(tokens, { nowSeconds: NOW }),
-      pool.verify([...tokens].reverse(), { nowSeconds: NOW }),
-    ])
-    expect(a).toEqual(want)
-    expect(b).toEqual([...want].reverse())
-    expect(await pool.verify(tokens.slice(2, 5), { nowSeconds: NOW })).toEqual(want.slice(2, 5))
-    expect(await pool.verify([], { nowSeconds: NOW })).toEqual([])
-    // The request travels with each batch.
-    const late = await pool.verify(tokens.slice(0, 1), { nowSeconds: NOW + 400 * 86_400 })
-    expect(late[0]?.checks.at(-1)).toMatchObject({ check: 'validity', reason: 'expired' })
-    await pool.close()
-    await expect(pool.verify(tokens, { nowSeconds: NOW })).rejects.toThrow(/closed/)
-  })
-
-  it('returns claims and all checks when asked', async () => {
-    const pool = compiled.createBatchVerifier({
-      trustedKeys: trustedKeys(),
-      workers: 2,
-      chunkSize: 2,
-      includeClaims: true,
-      checks: 'all',
+    afterAll(async () => {
+      await Promise.all(open.map((p) => p.close()))
     })
-    open.push(pool)
-    const results = await pool.verify(tokens, { nowSeconds: NOW })
-    expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
-    expect(results[9]?.claims?.jti).toBeDefined()
-    expect(results[0]?.checks).toHaveLength(8)
-    await pool.close()
-  })
 
-  it('verifyBatch starts and closes a pool per call', async () => {
-    const results = await compiled.verifyBatch(tokens, {
-      trustedKeys: trustedKeys(),
-      nowSeconds: NOW,
-      workers: 2,
-      chunkSize: 3,
+    it('verifies across 2 persistent workers, batch after batch, like one thread does', async () => {
+      const pool = compiled.createBatchVerifier({
+        trustedKeys: trustedKeys(),
+        policy,
+        workers: 2,
+        chunkSize: 3,
+      })
+      open.push(pool)
+      expect(pool.workers).toBe(2)
+      const want = await Promise.all(tokens.map((t) => expected(t, false)))
+      // Several batches, two of them at once: the workers stay up and results never mix.
+      const [a, b] = await Promise.all([
+        pool.verify(tokens, { nowSeconds: NOW }),
+        pool.verify([...tokens].reverse(), { nowSeconds: NOW }),
+      ])
+      expect(a).toEqual(want)
+      expect(b).toEqual([...want].reverse())
+      expect(await pool.verify(tokens.slice(2, 5), { nowSeconds: NOW })).toEqual(want.slice(2, 5))
+      expect(await pool.verify([], { nowSeconds: NOW })).toEqual([])
+      // The request travels with each batch.
+      const late = await pool.verify(tokens.slice(0, 1), { nowSeconds: NOW + 400 * 86_400 })
+      expect(late[0]?.checks.at(-1)).toMatchObject({ check: 'validity', reason: 'expired' })
+      await pool.close()
+      await expect(pool.verify(tokens, { nowSeconds: NOW })).rejects.toThrow(/closed/)
     })
-    expect(results).toHaveLength(tokens.length)
-    expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
-    expect(results[4]?.checks.at(-1)?.outcome).toBe('fail')
-    expect(results[9]?.claims?.jti).toBeDefined()
+
+    it('returns claims and all checks when asked', async () => {
+      const pool = compiled.createBatchVerifier({
+        trustedKeys: trustedKeys(),
+        workers: 2,
+        chunkSize: 2,
+        includeClaims: true,
+        checks: 'all',
+      })
+      open.push(pool)
+      const results = await pool.verify(tokens, { nowSeconds: NOW })
+      expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
+      expect(results[9]?.claims?.jti).toBeDefined()
+      expect(results[0]?.checks).toHaveLength(8)
+      await pool.close()
+    })
+
+    it('verifyBatch starts and closes a pool per call', async () => {
+      const results = await compiled.verifyBatch(tokens, {
+        trustedKeys: trustedKeys(),
+        nowSeconds: NOW,
+        workers: 2,
+        chunkSize: 3,
+      })
+      expect(results).toHaveLength(tokens.length)
+      expect(results.map((r) => r.ok)).toEqual(tokens.map((_, i) => i !== 4))
+      expect(results[4]?.checks.at(-1)?.outcome).toBe('fail')
+      expect(results[9]?.claims?.jti).toBeDefined()
+    })
   })
-})
+}

@@ -11,6 +11,12 @@ import { NOW, makePassport, makeSigner, type TestSigner } from './helpers.js'
 
 /** Worker threads need the compiled module (`npm run build`). */
 const DIST = fileURLToPath(new URL('../../dist/server/publish-pool.js', import.meta.url))
+/** The same module in the CLI's bundle (scripts/bundle.mjs), which starts workers from its chunk. */
+const BUNDLE = fileURLToPath(new URL('../../dist/bundle/publish-pool.js', import.meta.url))
+const BUILDS = [
+  ['compiled dist/', DIST],
+  ['CLI bundle dist/bundle/', BUNDLE],
+] as const
 const PUBLISHED_AT = new Date(NOW * 1000).toISOString()
 
 let issuer: TestSigner
@@ -106,59 +112,61 @@ describe('createPublishPool: the log entry', () => {
   })
 })
 
-describe.skipIf(!existsSync(DIST))('createPublishPool on workers (compiled dist/)', () => {
-  let pool: PublishPool
-  beforeAll(async () => {
-    const mod = (await import(pathToFileURL(DIST).href)) as {
-      createPublishPool: typeof createPublishPool
-    }
-    pool = mod.createPublishPool({ workers: 2 })
-  })
-  afterAll(() => pool.close())
+for (const [build, file] of BUILDS) {
+  describe.skipIf(!existsSync(file))(`createPublishPool on workers (${build})`, () => {
+    let pool: PublishPool
+    beforeAll(async () => {
+      const mod = (await import(pathToFileURL(file).href)) as {
+        createPublishPool: typeof createPublishPool
+      }
+      pool = mod.createPublishPool({ workers: 2 })
+    })
+    afterAll(() => pool.close())
 
-  it('answers as the in-thread check does, chunk after chunk, across workers', async () => {
-    expect(pool.workers).toBe(2)
-    const inThread = await check(createPublishPool({ workers: 0 }))
-    const [a, b] = await Promise.all([check(pool), check(pool)])
-    expect(a).toEqual(inThread)
-    expect(b).toEqual(inThread)
-  })
+    it('answers as the in-thread check does, chunk after chunk, across workers', async () => {
+      expect(pool.workers).toBe(2)
+      const inThread = await check(createPublishPool({ workers: 0 }))
+      const [a, b] = await Promise.all([check(pool), check(pool)])
+      expect(a).toEqual(inThread)
+      expect(b).toEqual(inThread)
+    })
 
-  it('answers concurrent single checks each with its own outcome (they share messages)', async () => {
-    // As concurrent single publishes call it: one token per request, requests of two keys and
-    // two publication times, all started in one turn of the event loop.
-    const otherKey = (await makeSigner('EdDSA')).kid
-    const requests = tokens.map((token, i) => ({
-      key: i % 5 === 4 ? { ...key, kid: otherKey } : key,
-      tokens: [token],
-      nowSeconds: NOW,
-      publishedAt: new Date((NOW + (i % 2)) * 1000).toISOString(),
-    }))
-    const inThread = createPublishPool({ workers: 0 })
-    const expected = await Promise.all(requests.map((r) => inThread.check(r)))
-    const got = await Promise.all(requests.map((r) => pool.check(r)))
-    expect(got).toEqual(expected)
-    // Not vacuous: the keys and times differ between requests, and so do the outcomes.
-    expect(new Set(got.map((o) => o[0]?.ok)).size).toBe(2)
-    expect(new Set(got.flatMap((o) => (o[0]?.ok ? [o[0].record.publishedAt] : []))).size).toBe(2)
-  })
+    it('answers concurrent single checks each with its own outcome (they share messages)', async () => {
+      // As concurrent single publishes call it: one token per request, requests of two keys and
+      // two publication times, all started in one turn of the event loop.
+      const otherKey = (await makeSigner('EdDSA')).kid
+      const requests = tokens.map((token, i) => ({
+        key: i % 5 === 4 ? { ...key, kid: otherKey } : key,
+        tokens: [token],
+        nowSeconds: NOW,
+        publishedAt: new Date((NOW + (i % 2)) * 1000).toISOString(),
+      }))
+      const inThread = createPublishPool({ workers: 0 })
+      const expected = await Promise.all(requests.map((r) => inThread.check(r)))
+      const got = await Promise.all(requests.map((r) => pool.check(r)))
+      expect(got).toEqual(expected)
+      // Not vacuous: the keys and times differ between requests, and so do the outcomes.
+      expect(new Set(got.map((o) => o[0]?.ok)).size).toBe(2)
+      expect(new Set(got.flatMap((o) => (o[0]?.ok ? [o[0].record.publishedAt] : []))).size).toBe(2)
+    })
 
-  it('replaces a worker that died: only its checks fail, the next ones pass', async () => {
-    // A chunk the worker cannot read (tokens that are not an array) throws in its message
-    // handler, outside any promise: the worker thread dies.
-    const poison = { length: 1, slice: () => ({}) } as unknown as string[]
-    await expect(
-      pool.check({ key, tokens: poison, nowSeconds: NOW, publishedAt: PUBLISHED_AT }),
-    ).rejects.toThrow()
-    for (let i = 0; i < 3; i++)
-      expect(await check(pool)).toEqual(await check(createPublishPool({ workers: 0 })))
-  })
+    it('replaces a worker that died: only its checks fail, the next ones pass', async () => {
+      // A chunk the worker cannot read (tokens that are not an array) throws in its message
+      // handler, outside any promise: the worker thread dies.
+      const poison = { length: 1, slice: () => ({}) } as unknown as string[]
+      await expect(
+        pool.check({ key, tokens: poison, nowSeconds: NOW, publishedAt: PUBLISHED_AT }),
+      ).rejects.toThrow()
+      for (let i = 0; i < 3; i++)
+        expect(await check(pool)).toEqual(await check(createPublishPool({ workers: 0 })))
+    })
 
-  it('refuses work once closed', async () => {
-    const p = (
-      (await import(pathToFileURL(DIST).href)) as { createPublishPool: typeof createPublishPool }
-    ).createPublishPool({ workers: 1 })
-    await p.close()
-    await expect(check(p)).rejects.toThrow(/closed/)
+    it('refuses work once closed', async () => {
+      const p = (
+        (await import(pathToFileURL(file).href)) as { createPublishPool: typeof createPublishPool }
+      ).createPublishPool({ workers: 1 })
+      await p.close()
+      await expect(check(p)).rejects.toThrow(/closed/)
+    })
   })
-})
+}

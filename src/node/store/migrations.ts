@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { StoreError } from '../../core/errors.js'
 import { toStoreError, type Db } from './db.js'
+import { packageRoot } from '../paths.js'
 
 export interface Migration {
   version: number
@@ -21,8 +21,8 @@ export interface Migration {
   checksum: string
 }
 
-/** migrations/ at the package root (src/node/store and dist/node/store are 3 levels down). */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url))
+/** migrations/ at the package root (found by walking up: src/, dist/ and the CLI bundle differ in depth). */
+export const DEFAULT_MIGRATIONS_DIR = join(packageRoot(), 'migrations')
 
 /** Any key will do, as long as every Accord process uses the same one ("acrd"). */
 const MIGRATION_LOCK_KEY = 0x61637264
