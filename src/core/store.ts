@@ -284,6 +284,15 @@ export type PublishItem =
   | { type: 'incident'; incident: IncidentRecord; leaf: PublishLeaf }
   | { type: 'evaluation'; evaluation: EvaluationRecord; leaf: PublishLeaf }
 
+/**
+ * A page of a registry-wide feed read newest first: at most `limit` records below a log index,
+ * newest first, and whether records older than the last of them remain.
+ */
+export interface FeedPageBefore<S> {
+  items: S[]
+  older: boolean
+}
+
 export interface FindPassportsQuery {
   /** Case-insensitive substring of the provider name. */
   provider?: string
@@ -347,6 +356,11 @@ export interface RegistryStore {
    * start), in log order, at most `limit` (1 to 1000): the feed partners poll.
    */
   incidentFeed(after: number, limit: number): Promise<IncidentStored[]>
+  /**
+   * Incident reports of every passport with a log index lower than `before` (null: the newest),
+   * newest first, at most `limit` (1 to 1000): the feed read backwards, a page at a time.
+   */
+  incidentFeedBefore(before: number | null, limit: number): Promise<FeedPageBefore<IncidentStored>>
 
   /** The evaluation results of a passport, oldest first. */
   listEvaluations(passportId: string): Promise<EvaluationStored[]>
@@ -355,6 +369,14 @@ export interface RegistryStore {
    * start), in log order, at most `limit` (1 to 1000): the feed partners poll.
    */
   evaluationFeed(after: number, limit: number): Promise<EvaluationStored[]>
+  /**
+   * Evaluation results of every passport with a log index lower than `before` (null: the
+   * newest), newest first, at most `limit` (1 to 1000): the feed read backwards.
+   */
+  evaluationFeedBefore(
+    before: number | null,
+    limit: number,
+  ): Promise<FeedPageBefore<EvaluationStored>>
 
   getDelegation(id: string): Promise<DelegationStored | null>
   /** The delegations an issuer key granted, active and withdrawn, oldest first. */

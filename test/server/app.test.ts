@@ -458,7 +458,7 @@ describe('reads', () => {
       expect(
         get.parameters.map((q: { in: string; name: string }) => `${q.in} ${q.name}`),
         feed,
-      ).toEqual(['query after', 'query limit'])
+      ).toEqual(['query order', 'query after', 'query before', 'query limit'])
       expect(Object.keys(get.responses).sort(), feed).toEqual(['200', '400'])
     }
     const events = doc.paths['/api/v1/log/events'].get

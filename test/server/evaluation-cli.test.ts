@@ -120,6 +120,27 @@ describe('accord evaluation publish / list', () => {
     expect(bad.stderr).toContain('ERR_CONFIG_BAD_ARGS')
   })
 
+  it('--newest-first lists the newest results first, with the --before of the next page', async () => {
+    const feed = ['evaluation', 'list', '--registry', server.url, '--newest-first']
+    const json = await run([...feed, '--json'])
+    expect(json.code, json.stderr).toBe(0)
+    expect(json.json()).toEqual({
+      items: [expect.objectContaining({ passportId, logIndex: 1, thresholdsMet: 2 })],
+      nextBefore: null,
+    })
+    const text = await run(feed)
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^1 \\S+ passport ${passportId}: .*6 metrics, 2 of 5 thresholds met, result \\S+\nno older evaluation results\n$`,
+      ),
+    )
+    const before = await run([...feed, '--before', '1'])
+    expect(before.stdout).toBe('no evaluation results before log index 1\n')
+    const bad = await run([...feed, '--after', '-1'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--after is for the feed oldest first')
+  })
+
   it('an unknown passport is ERR_STORE_NOT_FOUND', async () => {
     const unknown = await list('urn:uuid:none', ['--json'])
     expect(unknown.code).toBe(3)

@@ -16,6 +16,7 @@ import { issuerJwtOf, passportDigestInput } from '../../src/core/passport/endors
 import { checkEntryInclusion } from '../../src/core/tlog/proof.js'
 import { entryLeafHash, evaluationEntryFromToken, parseEntry } from '../../src/core/tlog/entry.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
+import { expectBadFeedParameters, expectNewestFirstPaging } from './feed-paging.js'
 import {
   NOW,
   makePassport,
@@ -246,5 +247,19 @@ describe('GET /api/v1/passports/:id/evaluations and /api/v1/evaluations', () => 
       expect(res.statusCode, bad).toBe(400)
       expect(res.json().code, bad).toBe('ERR_CONFIG_BAD_REQUEST')
     }
+  })
+
+  it('the feed pages newest first (order=desc) with nextBefore, while results are added', async () => {
+    const p = await published()
+    const add = async () => {
+      const res = await post(p.id, await result(p, evaluation(p)))
+      expect(res.statusCode, res.body).toBe(201)
+    }
+    for (let n = 0; n < 5; n++) await add()
+    await expectNewestFirstPaging(t.app, '/api/v1/evaluations', add)
+    const newest = (await t.app.inject('/api/v1/evaluations?order=desc&limit=1')).json()
+    expect(newest.items[0]).toMatchObject({ passportId: p.id, method: 'FMR protocol 1' })
+    expect(newest.items[0].evaluation.summary).toBe('Above the threshold.')
+    await expectBadFeedParameters(t.app, '/api/v1/evaluations')
   })
 })

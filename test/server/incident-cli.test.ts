@@ -105,6 +105,62 @@ describe('accord incident publish / list', () => {
     expect(again.json().error.code).toBe('ERR_STORE_CONFLICT')
   })
 
+  it('--newest-first pages the feed back with --before, in text and JSON; bad combinations are exit 2', async () => {
+    const feed = ['incident', 'list', '--registry', server.url]
+    const inLogOrder = (await run([...feed, '--json'])).json().items as {
+      id: string
+      logIndex: number
+    }[]
+    expect(inLogOrder.length).toBe(2)
+    const [older, newer] = inLogOrder as [{ id: string; logIndex: number }, (typeof inLogOrder)[0]]
+    const first = await run([...feed, '--newest-first', '--limit', '1', '--json'])
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.json()).toEqual({
+      items: [expect.objectContaining({ id: newer.id, logIndex: newer.logIndex })],
+      nextBefore: newer.logIndex,
+    })
+    const second = await run([
+      ...feed,
+      '--newest-first',
+      '--before',
+      String(first.json().nextBefore),
+      '--limit',
+      '1',
+      '--json',
+    ])
+    expect(second.json()).toEqual({
+      items: [expect.objectContaining({ id: older.id, logIndex: older.logIndex })],
+      nextBefore: null,
+    })
+    const both = await run([...feed, '--newest-first', '--json'])
+    expect(both.json().items.map((i: { id: string }) => i.id)).toEqual([newer.id, older.id])
+
+    const text = await run([...feed, '--newest-first', '--limit', '1'])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(
+      new RegExp(`^${newer.logIndex} \\S+ passport ${passportId}: final report 2 of incident`),
+    )
+    expect(text.stdout).toContain(
+      `\nnext: accord incident list --registry ${server.url} --newest-first --before ${newer.logIndex}\n`,
+    )
+    const last = await run([...feed, '--newest-first', '--before', String(newer.logIndex)])
+    expect(last.stdout).toMatch(/: initial report 1 of incident .*\nno older incident reports\n/)
+    const none = await run([...feed, '--newest-first', '--before', String(older.logIndex)])
+    expect(none.stdout).toBe(`no incident reports before log index ${older.logIndex}\n`)
+
+    for (const [args, message] of [
+      [['--newest-first', '--after', '0'], /--after is for the feed oldest first/],
+      [['--before', '2'], /add --newest-first/],
+      [['--newest-first', '--before', '-1'], /--before "-1" must be a log index/],
+      [['--newest-first', '--passport', passportId], /--passport lists one passport/],
+    ] as const) {
+      const bad = await run([...feed, ...args, '--json'])
+      expect(bad.code, args.join(' ')).toBe(2)
+      expect(bad.json().error.code).toBe('ERR_CONFIG_BAD_ARGS')
+      expect(bad.json().error.message).toMatch(message)
+    }
+  })
+
   it('a key that is not the report signer is refused before sending; no key at all is exit 2', async () => {
     const wrong = await run([...publishArgs(initial, 'other'), '--json'])
     expect(wrong.code).toBe(4)

@@ -15,6 +15,7 @@ import { passportDigestInput } from '../../src/core/passport/endorse.js'
 import { checkEntryInclusion } from '../../src/core/tlog/proof.js'
 import { entryLeafHash, incidentEntryFromToken, parseEntry } from '../../src/core/tlog/entry.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
+import { expectBadFeedParameters, expectNewestFirstPaging } from './feed-paging.js'
 import {
   NOW,
   makePassport,
@@ -245,6 +246,21 @@ describe('GET /api/v1/passports/:id/incidents and /api/v1/incidents', () => {
     expect(empty).toEqual({ items: [], nextAfter: page2.nextAfter })
     expect((await t.app.inject('/api/v1/incidents?after=-2')).statusCode).toBe(400)
     expect((await t.app.inject('/api/v1/incidents?limit=5000')).statusCode).toBe(400)
+  })
+
+  it('the feed pages newest first (order=desc) with nextBefore, while reports are added', async () => {
+    const p = await published()
+    const add = async () => {
+      const res = await post(p.id, await report(p, incident()))
+      expect(res.statusCode, res.body).toBe(201)
+    }
+    for (let n = 0; n < 5; n++) await add()
+    await expectNewestFirstPaging(t.app, '/api/v1/incidents', add)
+    const newest = (await t.app.inject('/api/v1/incidents?order=desc&limit=1')).json()
+    expect(newest.items[0]).toMatchObject({ passportId: p.id, sequence: 1 })
+    expect(newest.items[0].incident.summary).toMatch(/misattributed/)
+    expect(newest.items[0].reporterJwk).toMatchObject({ kty: 'EC' })
+    await expectBadFeedParameters(t.app, '/api/v1/incidents')
   })
 })
 

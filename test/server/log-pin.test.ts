@@ -619,6 +619,20 @@ describe('--log-key, a registry that does not match it', () => {
     expect(altered.json().error.message).toMatch(
       /lists incident report \S+ other than its token says: serious is listed as/,
     )
+    // Newest first, every item is checked the same way.
+    const alteredNewest = await run([...list, '--newest-first', '--json'])
+    expect(alteredNewest.code).toBe(4)
+    expect(alteredNewest.json().error.message).toMatch(
+      /lists incident report \S+ other than its token says: serious is listed as/,
+    )
+    // A cursor that does not go back would page forever.
+    alter = (req, body) =>
+      req.path === '/api/v1/incidents'
+        ? JSON.stringify({ ...(JSON.parse(body) as object), nextBefore: 5 })
+        : undefined
+    const forward = await run([...list, '--newest-first', '--before', '3', '--json'])
+    expect(forward.code).toBe(4)
+    expect(forward.json().error.message).toContain('nextBefore of the incident reports (5)')
 
     alter = (req, body) => {
       if (req.path !== `/api/v1/passports/${encodeURIComponent(id)}/incidents`) return undefined
@@ -656,6 +670,10 @@ describe('--log-key, a registry that does not match it', () => {
     const honest = await run([...list, '--passport', id, '--json'])
     expect(honest.code, honest.stderr).toBe(0)
     expect(honest.json().logVerified.indexes).toEqual([pub.json().logIndex, ip.json().logIndex])
+    const honestNewest = await run([...list, '--newest-first', '--limit', '1', '--json'])
+    expect(honestNewest.code, honestNewest.stderr).toBe(0)
+    expect(honestNewest.json().logVerified.indexes).toEqual([ip.json().logIndex])
+    expect(honestNewest.json().items.map((r: { id: string }) => r.id)).toEqual([ip.json().id])
   })
 
   it('evaluation list: a result listed other than its token says, without a log index or without its token: exit 4', async () => {

@@ -118,24 +118,58 @@ export function incidentsPageTests(env: WebEnv): void {
       ]
       // The feed as partners see it: the same seven reports, in log order.
       const feed = (await (await fetch(`${harness.baseUrl}/api/v1/incidents`)).json()) as {
-        items: { id: string }[]
+        items: { id: string; logIndex: number }[]
       }
       expect(feed.items.map((r) => r.id)).toEqual([...all].reverse())
+      const newestFirst = [...feed.items].reverse()
+      const indexOf = (n: number) => newestFirst[n]?.logIndex
 
-      const { page, errors } = await open('/incidents?limit=3')
+      // The feed requests the page makes: each page of reports is one newest-first request, the
+      // next older one `before` the oldest report shown; the others are the event stream's
+      // reads of the feed after the newest report.
+      const requests: string[] = []
+      const { page, errors } = await openPage(
+        browser,
+        harness.baseUrl + '/incidents?limit=3',
+        (p) =>
+          p.on('request', (r) => {
+            const url = new URL(r.url())
+            if (url.pathname.endsWith('/api/v1/incidents')) requests.push(url.search)
+          }),
+      )
+      const pageRequests = () => requests.filter((q) => q.includes('order=desc'))
       await expect.poll(() => status(page)).toBe('3 reports loaded, older ones can be loaded.')
       expect(await ids(page)).toEqual(all.slice(0, 3))
+      expect(pageRequests()).toEqual(['?order=desc&limit=3'])
 
       await page.click('#older-button')
       await expect.poll(() => status(page)).toBe('6 reports loaded, older ones can be loaded.')
       expect(await ids(page)).toEqual(all.slice(0, 6))
       // The keyboard focus is on the first new report's passport link.
       expect(await page.evaluate("document.activeElement?.closest('tr')?.dataset.id")).toBe(all[3])
+      expect(pageRequests()).toEqual([
+        '?order=desc&limit=3',
+        `?order=desc&limit=3&before=${indexOf(2)}`,
+      ])
 
       await page.click('#older-button')
       await expect.poll(() => status(page)).toBe('7 reports loaded.')
       expect(await ids(page)).toEqual(all)
       expect(await page.locator('#older').isHidden()).toBe(true)
+      expect(pageRequests()).toEqual([
+        '?order=desc&limit=3',
+        `?order=desc&limit=3&before=${indexOf(2)}`,
+        `?order=desc&limit=3&before=${indexOf(5)}`,
+      ])
+      // Each row once, in log index order across the page boundaries.
+      expect(await page.locator('#reports-body tr td:nth-child(1)').allInnerTexts()).toEqual(
+        newestFirst.map((r) => String(r.logIndex)),
+      )
+      expect(requests.filter((q) => !q.includes('order=desc'))).toEqual(
+        requests
+          .filter((q) => !q.includes('order=desc'))
+          .map(() => `?after=${indexOf(0)}&limit=100`),
+      )
 
       // The reporter's name is text: no element was made from it, no script ran.
       const hostile = page.locator('#reports-body tr[data-id$="b0001"]')

@@ -24,6 +24,7 @@ import type {
   DelegationWithdrawal,
   EndorsementRecord,
   EndorsementStored,
+  FeedPageBefore,
   FindPassportsQuery,
   IncidentRecord,
   IncidentStored,
@@ -83,6 +84,15 @@ const INCIDENT_COLUMNS = `id, incident_id, passport_id, reporter_kid, reporter_j
 
 const EVALUATION_COLUMNS = `id, passport_id, evaluator_kid, evaluator_jwk, method, performed_at,
   metrics, thresholds, thresholds_met, token, published_at, log_index`
+
+/** The largest bigint: `before` of a feed read backwards from its newest record. */
+const MAX_BIGINT = '9223372036854775807'
+
+/** TypeError unless `limit` is a page size of a feed (1 to MAX_FIND_LIMIT). */
+function checkFeedLimit(feed: string, limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_FIND_LIMIT)
+    throw new TypeError(`${feed}: limit must be an integer from 1 to ${MAX_FIND_LIMIT}`)
+}
 
 /** The tables the registry-wide feeds read, by log index (constants: never from a request). */
 const FEEDS = {
@@ -337,6 +347,14 @@ export class SqlStore implements RegistryStore {
     return (await this.#feed('incidentFeed', after, limit)).map(toIncident)
   }
 
+  async incidentFeedBefore(
+    before: number | null,
+    limit: number,
+  ): Promise<FeedPageBefore<IncidentStored>> {
+    const { rows, older } = await this.#feedBefore('incidentFeed', before, limit)
+    return { items: rows.map(toIncident), older }
+  }
+
   async listEvaluations(passportId: string): Promise<EvaluationStored[]> {
     const rows = await this.#run('list evaluation results', () =>
       this.#db.query(
@@ -352,6 +370,14 @@ export class SqlStore implements RegistryStore {
     return (await this.#feed('evaluationFeed', after, limit)).map(toEvaluation)
   }
 
+  async evaluationFeedBefore(
+    before: number | null,
+    limit: number,
+  ): Promise<FeedPageBefore<EvaluationStored>> {
+    const { rows, older } = await this.#feedBefore('evaluationFeed', before, limit)
+    return { items: rows.map(toEvaluation), older }
+  }
+
   /**
    * The rows of a feed (`incidentFeed`, `evaluationFeed`): those of its table with a log index
    * greater than `after`, in log order, at most `limit`.
@@ -359,8 +385,7 @@ export class SqlStore implements RegistryStore {
   async #feed(feed: keyof typeof FEEDS, after: number, limit: number): Promise<Row[]> {
     if (!Number.isSafeInteger(after) || after < -1)
       throw new TypeError(`${feed}: after must be a log index or -1`)
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_FIND_LIMIT)
-      throw new TypeError(`${feed}: limit must be an integer from 1 to ${MAX_FIND_LIMIT}`)
+    checkFeedLimit(feed, limit)
     const { what, table, columns } = FEEDS[feed]
     return this.#run(what, () =>
       this.#db.query(
@@ -369,6 +394,31 @@ export class SqlStore implements RegistryStore {
         [String(after), limit],
       ),
     )
+  }
+
+  /**
+   * The rows of a feed read backwards: those of its table with a log index lower than `before`
+   * (null: every one), newest first, at most `limit`; one more is read to tell whether `older`
+   * ones remain. A backward scan of the log_index UNIQUE index (migrations 006 and 007), which
+   * also leaves out the rows without a log index.
+   */
+  async #feedBefore(
+    feed: keyof typeof FEEDS,
+    before: number | null,
+    limit: number,
+  ): Promise<{ rows: Row[]; older: boolean }> {
+    if (before !== null && (!Number.isSafeInteger(before) || before < 0))
+      throw new TypeError(`${feed}: before must be a log index or null`)
+    checkFeedLimit(feed, limit)
+    const { what, table, columns } = FEEDS[feed]
+    const rows = await this.#run(what, () =>
+      this.#db.query(
+        `SELECT ${columns} FROM ${table}
+         WHERE log_index < $1::bigint ORDER BY log_index DESC LIMIT $2`,
+        [before === null ? MAX_BIGINT : String(before), limit + 1],
+      ),
+    )
+    return { rows: rows.slice(0, limit), older: rows.length > limit }
   }
 
   async getDelegation(id: string): Promise<DelegationStored | null> {

@@ -222,16 +222,26 @@ const FEED_NAMES: Record<Feed, string> = {
 }
 
 /**
- * A registry-wide feed after log index `after` (`GET /api/v1/incidents`: incident reports,
+ * A page of a registry-wide feed: after log index `after`, in log order; or newest first, before
+ * log index `before` (null: from the newest).
+ */
+export type FeedQuery = { after: number; limit: number } | { before: number | null; limit: number }
+
+/**
+ * A page of a registry-wide feed (`GET /api/v1/incidents`: incident reports,
  * `GET /api/v1/evaluations`: evaluation results, of every passport); untrusted JSON.
  */
 export async function fetchFeed(
   base: string,
   feed: Feed,
-  query: { after: number; limit: number },
+  query: FeedQuery,
   options: LogHttpOptions = {},
 ): Promise<unknown> {
-  const path = `${LOG_API[feed]}?after=${query.after}&limit=${query.limit}`
+  const page =
+    'after' in query
+      ? `after=${query.after}`
+      : `order=desc${query.before === null ? '' : `&before=${query.before}`}`
+  const path = `${LOG_API[feed]}?${page}&limit=${query.limit}`
   return json((await get(base, path, options, false, 'the registry')) ?? '', FEED_NAMES[feed])
 }
 

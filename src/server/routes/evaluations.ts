@@ -159,10 +159,11 @@ export function registerEvaluationRoutes(app: FastifyInstance, ctx: RouteContext
     path: LOG_API.evaluations,
     tag: 'evaluations',
     summary:
-      'Evaluation results of every passport in log order, for partners polling: pass the last logIndex seen as `after`',
+      'Evaluation results of every passport in log order, for partners polling: pass the last logIndex seen as `after`; newest first with order=desc and `before`',
     items: 'results',
     item: ResultItem,
     load: (after, limit) => ctx.deps.store.evaluationFeed(after, limit),
+    loadBefore: (before, limit) => ctx.deps.store.evaluationFeedBefore(before, limit),
     view: resultItem,
   })
 }

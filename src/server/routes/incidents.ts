@@ -220,10 +220,11 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     path: LOG_API.incidents,
     tag: 'incidents',
     summary:
-      'Serious-incident reports of every passport in log order, for partners polling: pass the last logIndex seen as `after`',
+      'Serious-incident reports of every passport in log order, for partners polling: pass the last logIndex seen as `after`; newest first with order=desc and `before`',
     items: 'reports',
     item: ReportItem,
     load: (after, limit) => ctx.deps.store.incidentFeed(after, limit),
+    loadBefore: (before, limit) => ctx.deps.store.incidentFeedBefore(before, limit),
     view: reportItem,
   })
 }

@@ -1,14 +1,10 @@
 // The incidents page: the latest serious-incident reports about every passport, newest first,
-// from the registry-wide feed GET /api/v1/incidents?after=&limit= (the one partners poll).
-//
-// The feed gives reports in log order after a log index. For newest first, the page reads the
-// log's size from the latest checkpoint and reads the feed in windows of log indices going back
-// from it (each window twice as wide as the one before, so a log with few reports among many
-// other entries takes few requests), until it has a page of reports; "Load older reports" goes on
-// below the oldest one shown. Newer reports come from the feed after the highest log index read,
-// when the log's event stream (GET /api/v1/log/events) announces a new checkpoint.
-import { ApiError, api, apiText, appUrl, h, replace, scrollable } from './ui.js'
-import { parseCheckpoint } from './tlog.js'
+// from the registry-wide feed read newest first: GET /api/v1/incidents?order=desc&limit= gives
+// the newest page in one request, and "Load older reports" the next older one with the
+// `nextBefore` of the page before (`&before=`). Newer reports come from the feed after the
+// highest log index read (GET /api/v1/incidents?after=, the one partners poll), when the log's
+// event stream (GET /api/v1/log/events) announces a new checkpoint.
+import { ApiError, api, appUrl, h, replace, scrollable } from './ui.js'
 
 const $ = (id) => document.getElementById(id)
 
@@ -17,17 +13,15 @@ const PAGE = (() => {
   const n = Number(new URLSearchParams(location.search).get('limit'))
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : 20
 })()
-/** Items per feed request. */
+/** Items per request of the feed after the highest log index read. */
 const FEED_LIMIT = 100
-/** Log indices in the first window read back (twice a page: reports are a part of the log). */
-const FIRST_WINDOW = 2 * PAGE
 
 /** The ids of the reports shown (a report read twice is shown once). */
 const shown = new Set()
 /** The highest log index whose reports have been read (newer ones come from the feed after it). */
 let readUpTo = -1
-/** Reports below this log index have not been read yet (0: none are left). */
-let olderBefore = 0
+/** The feed's cursor for the next older page (`before`); null when no older reports are left. */
+let olderBefore = null
 /** Whether the page has loaded its first reports (the event stream waits for it). */
 let ready = false
 
@@ -47,34 +41,13 @@ function publishedAt(value) {
   return h('time', { datetime: value }, `${DATE_TIME.format(d)} UTC`)
 }
 
-/** The reports with a log index in [from, to), in log order. */
-async function feedWindow(from, to) {
-  const reports = []
-  let after = from - 1
-  for (;;) {
-    const page = await api(`api/v1/incidents?after=${after}&limit=${FEED_LIMIT}`)
-    reports.push(...page.items.filter((r) => r.logIndex < to))
-    const last = page.items[page.items.length - 1]
-    if (page.items.length < FEED_LIMIT || last.logIndex >= to - 1 || page.nextAfter <= after)
-      return reports
-    after = page.nextAfter
-  }
-}
-
-/** The newest PAGE reports below log index `before`, newest first; sets olderBefore. */
+/** A page of reports newest first, below log index `before` (null: the newest); sets olderBefore. */
 async function reportsBefore(before) {
-  const found = []
-  let to = before
-  let width = FIRST_WINDOW
-  while (to > 0 && found.length < PAGE) {
-    const from = Math.max(0, to - width)
-    found.unshift(...(await feedWindow(from, to)))
-    to = from
-    width *= 2
-  }
-  const page = found.slice(-PAGE).reverse()
-  olderBefore = found.length > PAGE ? page[page.length - 1].logIndex : to
-  return page
+  const page = await api(
+    `api/v1/incidents?order=desc&limit=${PAGE}${before === null ? '' : `&before=${before}`}`,
+  )
+  olderBefore = page.nextBefore ?? null
+  return page.items
 }
 
 function row(r) {
@@ -168,12 +141,12 @@ function announce(prefix = '') {
   const loaded =
     n === 0
       ? 'No incident reports in this registry.'
-      : `${n} report${n === 1 ? '' : 's'} loaded${olderBefore > 0 ? ', older ones can be loaded' : ''}.`
+      : `${n} report${n === 1 ? '' : 's'} loaded${olderBefore !== null ? ', older ones can be loaded' : ''}.`
   const filtered =
     $('serious-only').checked && n > 0 ? ` Showing the ${visible} about serious incidents.` : ''
   $('reports-status').classList.remove('error')
   replace($('reports-status'), prefix + loaded + filtered)
-  $('older').hidden = olderBefore <= 0
+  $('older').hidden = olderBefore === null
 }
 
 function failed(err) {
@@ -206,13 +179,10 @@ function serially(task) {
 
 async function start() {
   try {
-    const checkpoint = parseCheckpoint(await apiText('api/v1/log/checkpoint'))
-    if (!checkpoint) throw new Error('the checkpoint is not a signed note')
     replace($('reports'), table())
-    readUpTo = checkpoint.size - 1
-    $('reports-body').append(...newRows(await reportsBefore(checkpoint.size)))
-    // The served checkpoint may lag the log: reports after it come from the feed.
-    await loadNewer()
+    const reports = await reportsBefore(null)
+    readUpTo = reports[0]?.logIndex ?? -1
+    $('reports-body').append(...newRows(reports))
     applyFilter()
     announce()
     ready = true

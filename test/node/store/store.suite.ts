@@ -505,6 +505,51 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect(await store.listIncidentReports(passport(3).id)).toEqual([])
       })
 
+      it('are fed newest first below a log index, saying whether older ones remain', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
+        await store.publishBatch([item(report('b1', 'inc-b', 1))])
+        // A passport between reports: its log index is in no page.
+        await store.publishBatch([publishItem(passport(3))])
+        await store.publishBatch([item(report('a1', 'inc-a', 1))])
+        await store.publishBatch([item(report('b2', 'inc-b', 2))])
+        const page = async (before: number | null, limit: number) => {
+          const { items, older } = await store.incidentFeedBefore(before, limit)
+          return { ids: items.map((r) => [r.id, r.logIndex]), older }
+        }
+        expect(await page(null, 10)).toEqual({
+          ids: [
+            ['b2', 5],
+            ['a1', 4],
+            ['b1', 2],
+          ],
+          older: false,
+        })
+        expect(await page(null, 2)).toEqual({
+          ids: [
+            ['b2', 5],
+            ['a1', 4],
+          ],
+          older: true,
+        })
+        expect(await page(4, 1)).toEqual({ ids: [['b1', 2]], older: false })
+        expect(await page(5, 2)).toEqual({
+          ids: [
+            ['a1', 4],
+            ['b1', 2],
+          ],
+          older: false,
+        })
+        expect(await page(2, 10)).toEqual({ ids: [], older: false })
+        expect((await store.incidentFeedBefore(3, 1)).items[0]).toEqual({
+          ...report('b1', 'inc-b', 1),
+          logIndex: 2,
+        })
+        await expect(store.incidentFeedBefore(-1, 10)).rejects.toBeInstanceOf(TypeError)
+        await expect(store.incidentFeedBefore(null, 0)).rejects.toThrow(/limit must be/)
+        await expect(store.incidentFeedBefore(null, 1001)).rejects.toThrow(/limit must be/)
+      })
+
       it('refuses a report out of sequence, from another key or about another passport, storing nothing', async () => {
         const store = await migrated()
         await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
@@ -611,6 +656,40 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect(await store.evaluationFeed(4, 10)).toEqual([])
         await expect(store.evaluationFeed(-2, 10)).rejects.toBeInstanceOf(TypeError)
         await expect(store.evaluationFeed(0, 1001)).rejects.toThrow(/limit must be/)
+      })
+
+      it('are fed newest first below a log index, a page at a time', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1)), publishItem(passport(2))])
+        await store.publishBatch([
+          item(result('e1')),
+          item(result('o1', { passportId: passport(2).id })),
+          item(result('e2')),
+        ])
+        await store.publishBatch([publishItem(passport(3))])
+        await store.publishBatch([item(result('e3'))])
+        // Every page of 2 from the newest, each below the last of the one before.
+        const seen: [string, number | null][] = []
+        let before: number | null = null
+        for (let pages = 1; ; pages++) {
+          const { items, older } = await store.evaluationFeedBefore(before, 2)
+          seen.push(...items.map((r): [string, number | null] => [r.id, r.logIndex]))
+          if (!older || pages === 3) break
+          before = items[items.length - 1]?.logIndex ?? null
+        }
+        expect(seen).toEqual([
+          ['e3', 6],
+          ['e2', 4],
+          ['o1', 3],
+          ['e1', 2],
+        ])
+        expect(await store.evaluationFeedBefore(3, 10)).toEqual({
+          items: [{ ...result('e1'), logIndex: 2 }],
+          older: false,
+        })
+        expect(await store.evaluationFeedBefore(0, 10)).toEqual({ items: [], older: false })
+        await expect(store.evaluationFeedBefore(1.5, 10)).rejects.toBeInstanceOf(TypeError)
+        await expect(store.evaluationFeedBefore(null, 1001)).rejects.toThrow(/limit must be/)
       })
 
       it('refuses a result twice, about an unknown passport, or with more met than thresholds, storing nothing', async () => {
