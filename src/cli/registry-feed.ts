@@ -18,7 +18,8 @@ export interface FeedOptions {
   after?: string
   before?: string
   newestFirst?: boolean
-  limit: string
+  /** Default 100 (applied here, so that `--limit` given with `--passport` can be refused). */
+  limit?: string
   /** One passport's list instead of the feed (the command's own option). */
   passport?: string
   logKey?: string
@@ -37,20 +38,30 @@ export function withFeedOptions(cmd: Command, items: string): Command {
       '--before <index>',
       `with --newest-first: only ${items} before this log index (the next page of the one before)`,
     )
-    .option('--limit <n>', `every passport: at most this many ${items} (1 to 1000)`, '100')
+    .option('--limit <n>', `every passport: at most this many ${items} (1 to 1000; default: 100)`)
 }
 
 const badArgs = (message: string) => new ConfigError({ code: 'ERR_CONFIG_BAD_ARGS', message })
 
 /** The page of the feed the options ask for; ERR_CONFIG_BAD_ARGS when they are not one. */
 export function feedQuery(opts: FeedOptions): FeedQuery {
-  const limit = Number(opts.limit)
-  if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > 1000)
-    throw badArgs(`--limit "${opts.limit}" must be a whole number from 1 to 1000`)
-  if (opts.passport !== undefined && (opts.newestFirst || opts.before !== undefined))
-    throw badArgs(
-      `--newest-first and --before page the feed of every passport; --passport lists one passport's whole list`,
-    )
+  if (opts.passport !== undefined) {
+    // One passport's list is read whole: a paging option would be ignored, so it is refused.
+    const paging = [
+      ['--after', opts.after],
+      ['--newest-first', opts.newestFirst],
+      ['--before', opts.before],
+      ['--limit', opts.limit],
+    ].find(([, value]) => value !== undefined && value !== false)
+    if (paging !== undefined)
+      throw badArgs(
+        `${String(paging[0])} pages the feed of every passport; --passport lists one passport's whole list (leave out one or the other)`,
+      )
+  }
+  const given = opts.limit ?? '100'
+  const limit = Number(given)
+  if (!/^\d+$/.test(given) || limit < 1 || limit > 1000)
+    throw badArgs(`--limit "${given}" must be a whole number from 1 to 1000`)
   if (opts.newestFirst) {
     if (opts.after !== undefined)
       throw badArgs(

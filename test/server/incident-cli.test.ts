@@ -153,6 +153,10 @@ describe('accord incident publish / list', () => {
       [['--before', '2'], /add --newest-first/],
       [['--newest-first', '--before', '-1'], /--before "-1" must be a log index/],
       [['--newest-first', '--passport', passportId], /--passport lists one passport/],
+      // One passport's list is read whole: paging options would be ignored, so they are refused.
+      [['--passport', passportId, '--after', '0'], /^--after pages the feed .*--passport lists/],
+      [['--passport', passportId, '--limit', '5'], /^--limit pages the feed .*--passport lists/],
+      [['--limit', '0'], /--limit "0" must be a whole number/],
     ] as const) {
       const bad = await run([...feed, ...args, '--json'])
       expect(bad.code, args.join(' ')).toBe(2)
