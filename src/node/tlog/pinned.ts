@@ -11,7 +11,8 @@
  *   checked, and every other field compared with what was sent. Given the checkpoint seen before
  *   the write, the one after it must extend it (RFC 9162 consistency proof): a registry that shows
  *   another history after the write than before it (a split view) is caught even when that
- *   history holds the entry.
+ *   history holds the entry. A listed page of entries in a short tail of the log is checked as
+ *   one range (`confirmByRange`) when that takes fewer requests than a proof per entry.
  *
  * Every mismatch is ERR_TLOG_INVALID (exit 4) naming what did not match, and so is a registry that
  * refuses (HTTP 4xx but 408 and 429) a proof between its own signed checkpoints, or of an index it
@@ -19,9 +20,15 @@
  * reach the entries in time, is ERR_TLOG_UNAVAILABLE.
  */
 import { TlogError } from '../../core/errors.js'
+import { equalBytes } from '../../core/merkle/hash.js'
+import { MAX_ENTRIES_PER_REQUEST } from '../../core/tlog/api.js'
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
 import { entryLeafHash, parseEntry, type TlogEntry } from '../../core/tlog/entry.js'
-import { checkEntryInclusion, checkTreeConsistency } from '../../core/tlog/proof.js'
+import {
+  checkEntryInclusion,
+  checkNewEntries,
+  checkTreeConsistency,
+} from '../../core/tlog/proof.js'
 import { sha256 } from '../sha256.js'
 import {
   fetchCheckpoint,
@@ -84,6 +91,12 @@ export interface LogConfirmation {
 
 /** Proofs fetched at once. */
 const CONCURRENCY = 8
+
+/**
+ * The most log entries read to check a list by its range (`confirmByRange`), ten pages: their leaf
+ * hashes are kept until the root is checked.
+ */
+const MAX_RANGE_ENTRIES = 10 * MAX_ENTRIES_PER_REQUEST
 
 function invalid(message: string): TlogError {
   return new TlogError({ code: 'ERR_TLOG_INVALID', message })
@@ -159,10 +172,7 @@ async function leafOf(base: string, expected: ExpectedEntry, pin: PinnedLog): Pr
   const parsed = parseEntry(served.payload)
   if (!parsed.ok) throw invalid(`log entry ${index} (${what}): ${parsed.message}`)
   const why = expected.mismatch(parsed.entry)
-  if (why !== undefined)
-    throw invalid(
-      `log entry ${index} is not ${what}: ${why}; the registry acknowledged a write it did not log as sent: keep this output as evidence and report it to the registry's operator`,
-    )
+  if (why !== undefined) throw invalid(notAsSent(expected, why))
   return entryLeafHash(parsed.entry, sha256)
 }
 
@@ -204,6 +214,109 @@ export async function confirmInLog(
     cp = await pinnedCheckpoint(url, pin)
   }
   if (before !== undefined) await checkGrewFrom(url, pin, before, cp)
+  if (rangeIsCheaper(expected, cp.size)) await confirmByRange(url, pin, expected, cp)
+  else await confirmEach(url, pin, expected, cp)
+  return {
+    origin: cp.origin,
+    treeSize: cp.size,
+    indexes: expected.map((e) => e.index),
+    ...(before === undefined ? {} : { consistentFrom: before.size }),
+  }
+}
+
+/** The message of an entry with fields the registry chose that is not the one expected. */
+function notAsSent(e: ExpectedEntry, why: string): string {
+  return `log entry ${e.index} is not ${e.what}: ${why}; the registry acknowledged a write it did not log as sent: keep this output as evidence and report it to the registry's operator`
+}
+
+/** The message of an entry that is not where the registry says it put it. */
+function notInLog(e: ExpectedEntry, cp: VerifiedCheckpoint, pin: PinnedLog, why: string): string {
+  return `the registry says it put ${e.what} at log index ${e.index}, but ${e.what} is not entry ${e.index} of the log "${cp.origin}" at size ${cp.size} signed with the key ${pin.source} pins: ${why}; the registry acknowledged a write its log does not hold: keep this output as evidence and report it to the registry's operator`
+}
+
+/**
+ * Whether reading the log from the lowest expected index to the checkpoint's size (pages of
+ * entries and one inclusion proof, `confirmByRange`) takes fewer requests than an inclusion proof
+ * per entry (and an entry read for each entry the client cannot recompute): a listed page of
+ * recent reports lies in a short tail of the log, and checking it item by item cost up to a
+ * thousand requests, past a registry's per-client rate limit.
+ */
+function rangeIsCheaper(expected: readonly ExpectedEntry[], size: number): boolean {
+  if (expected.length < 2) return false
+  const start = Math.min(...expected.map((e) => e.index))
+  const span = size - start
+  if (span > MAX_RANGE_ENTRIES) return false
+  const ranged = Math.ceil(span / MAX_ENTRIES_PER_REQUEST) + (start > 0 ? 1 : 0)
+  const each = expected.reduce((n, e) => n + ('entry' in e ? 1 : 2), 0)
+  return ranged < each
+}
+
+/**
+ * Checks `expected` by reading every log entry from the lowest expected index to `cp.size`: each
+ * expected entry must be the one read at its index, and all of them, leaf hashes recomputed from
+ * their payloads (never the served `leafHash`), must lead to the checkpoint's root with one
+ * inclusion proof of the first (`checkNewEntries`, as `accord log monitor --entries` checks a
+ * round). Any altered, missing, extra or reordered entry in the range changes the root.
+ */
+async function confirmByRange(
+  url: string,
+  pin: PinnedLog,
+  expected: readonly ExpectedEntry[],
+  cp: VerifiedCheckpoint,
+): Promise<void> {
+  const start = Math.min(...expected.map((e) => e.index))
+  const entries: TlogEntry[] = []
+  const leaves: Uint8Array[] = []
+  for (let from = start; from < cp.size; from += MAX_ENTRIES_PER_REQUEST) {
+    const to = Math.min(cp.size, from + MAX_ENTRIES_PER_REQUEST)
+    const page = await owed(
+      () => fetchEntries(url, from, to, pin),
+      (status) =>
+        `the registry at ${url} refused (HTTP ${status}) to serve log entries ${from}..${to - 1} of its log at size ${cp.size}, a checkpoint it signed with the key ${pin.source} pins`,
+    )
+    if (page.length !== to - from || page.some((served, i) => served.index !== from + i))
+      throw invalid(
+        `the registry at ${url} was asked for log entries ${from}..${to - 1} of its log at size ${cp.size} and served ${page.length} entries${page.length > 0 ? ` from index ${page[0]?.index}` : ''}, not those entries in order`,
+      )
+    for (const served of page) {
+      const parsed = parseEntry(served.payload)
+      if (!parsed.ok) throw invalid(`log entry ${served.index}: ${parsed.message}`)
+      entries.push(parsed.entry)
+      leaves.push(entryLeafHash(parsed.entry, sha256))
+    }
+  }
+  for (const e of expected) {
+    const at = e.index - start
+    if (!('entry' in e)) {
+      const why = e.mismatch(entries[at] as TlogEntry)
+      if (why !== undefined) throw invalid(notAsSent(e, why))
+    } else if (!equalBytes(entryLeafHash(e.entry, sha256), leaves[at] as Uint8Array))
+      throw invalid(
+        notInLog(e, cp, pin, `entry ${e.index} is another ${String(entries[at]?.kind)} entry`),
+      )
+  }
+  const proof =
+    start > 0
+      ? await owed(
+          () => fetchInclusionProof(url, start, cp.size, pin),
+          (status) =>
+            `the registry at ${url} refused (HTTP ${status}) an inclusion proof of log index ${start} in its log at size ${cp.size}, a checkpoint it signed with the key ${pin.source} pins`,
+        )
+      : undefined
+  const r = checkNewEntries(cp, start, leaves, proof, sha256)
+  if (!r.ok)
+    throw invalid(
+      `the log entries ${start}..${cp.size - 1} the registry at ${url} served do not lead to the root of its checkpoint of size ${cp.size}, signed with the key ${pin.source} pins: ${r.message}; the registry serves entries its signed log does not hold: keep this output as evidence and report it to the registry's operator`,
+    )
+}
+
+/** Checks each entry of `expected` with an inclusion proof of its own. */
+async function confirmEach(
+  url: string,
+  pin: PinnedLog,
+  expected: readonly ExpectedEntry[],
+  cp: VerifiedCheckpoint,
+): Promise<void> {
   for (let i = 0; i < expected.length; i += CONCURRENCY)
     await Promise.all(
       expected.slice(i, i + CONCURRENCY).map(async (e) => {
@@ -214,18 +327,9 @@ export async function confirmInLog(
             `the registry at ${url} refused (HTTP ${status}) an inclusion proof of log index ${e.index}, where it says it put ${e.what}, in its log at size ${cp.size}, a checkpoint it signed with the key ${pin.source} pins`,
         )
         const r = checkEntryInclusion(cp, e.index, leaf, proof, sha256)
-        if (!r.ok)
-          throw invalid(
-            `the registry says it put ${e.what} at log index ${e.index}, but ${e.what} is not entry ${e.index} of the log "${cp.origin}" at size ${cp.size} signed with the key ${pin.source} pins: ${r.message}; the registry acknowledged a write its log does not hold: keep this output as evidence and report it to the registry's operator`,
-          )
+        if (!r.ok) throw invalid(notInLog(e, cp, pin, r.message))
       }),
     )
-  return {
-    origin: cp.origin,
-    treeSize: cp.size,
-    indexes: expected.map((e) => e.index),
-    ...(before === undefined ? {} : { consistentFrom: before.size }),
-  }
 }
 
 /**

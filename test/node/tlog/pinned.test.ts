@@ -8,7 +8,12 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { MerkleTree, toHex } from '../../../src/core/merkle/index.js'
 import { signCheckpoint } from '../../../src/core/tlog/checkpoint.js'
-import { entryLeafHash, passportEntry, type TlogEntry } from '../../../src/core/tlog/entry.js'
+import {
+  encodeEntryText,
+  entryLeafHash,
+  passportEntry,
+  type TlogEntry,
+} from '../../../src/core/tlog/entry.js'
 import { ed25519NoteSigner, formatVerifierKey } from '../../../src/core/tlog/note.js'
 import { sha256 } from '../../../src/node/sha256.js'
 import { loadLogKey } from '../../../src/node/tlog/log-key.js'
@@ -338,5 +343,113 @@ describe('confirmInLog after a write: a registry that refuses to prove its own l
       const inclusion = await write(grown, [{ index: 2, entry: p2 }], {}, { inclusion: status })
       await expect(inclusion.check).rejects.toMatchObject({ code: 'ERR_TLOG_UNAVAILABLE' })
     }
+  })
+})
+
+/**
+ * A log of `entries` at its full size that serves its signed checkpoint, entry pages (`served`:
+ * what it serves instead of the entries, to tamper) and inclusion proofs, counting the requests.
+ */
+async function entriesLog(entries: TlogEntry[], served: TlogEntry[] = entries) {
+  const tree = history(...entries)
+  const note = await signCheckpoint(
+    { origin: ORIGIN, size: tree.size, rootHash: tree.root() },
+    signer,
+  )
+  const asked = { entries: 0, inclusion: 0 }
+  const fake = async (input: string | URL | Request): Promise<Response> => {
+    const url = new URL(String(input))
+    const q = (name: string) => Number(url.searchParams.get(name))
+    if (url.pathname === '/api/v1/log/checkpoint') return new Response(note, { status: 200 })
+    if (url.pathname === '/api/v1/log/entries') {
+      asked.entries++
+      const end = Math.min(q('end'), q('start') + 1000, served.length)
+      return Response.json({
+        entries: served.slice(q('start'), end).map((e, i) => ({
+          index: q('start') + i,
+          kind: e.kind,
+          payload: encodeEntryText(e),
+          leafHash: toHex(entryLeafHash(e, sha256)),
+        })),
+      })
+    }
+    if (url.pathname === '/api/v1/log/proof/inclusion') {
+      asked.inclusion++
+      return Response.json({
+        index: q('index'),
+        size: q('size'),
+        hashes: tree.inclusionProof(q('index'), q('size')).map(toHex),
+      })
+    }
+    return new Response('not found', { status: 404 })
+  }
+  const list = async (indexes: number[], claimed = (i: number) => entries[i] as TlogEntry) =>
+    confirmInLog(
+      'http://log.test',
+      await pin(fake as typeof fetch),
+      indexes.map((index) => ({
+        index,
+        what: `passport urn:uuid:p-${index}`,
+        entry: claimed(index),
+      })),
+    )
+  return { asked, list }
+}
+
+describe('confirmInLog of a listed page: the tail of the log as one range, or a proof per entry', () => {
+  const log30 = Array.from({ length: 30 }, (_, i) => passport(i))
+  const recent = Array.from({ length: 20 }, (_, i) => 10 + i)
+
+  it('20 entries in the last 20 of a log of 30: one page of entries and one proof, not 20 proofs', async () => {
+    const { asked, list } = await entriesLog(log30)
+    expect(await list(recent)).toEqual({ origin: ORIGIN, treeSize: 30, indexes: recent })
+    expect(asked).toEqual({ entries: 1, inclusion: 1 })
+  })
+
+  it('a range from index 0 needs no proof', async () => {
+    const { asked, list } = await entriesLog(log30)
+    await list([0, 5, 29])
+    expect(asked).toEqual({ entries: 1, inclusion: 0 })
+  })
+
+  it('an entry in the range altered, though not listed: the range does not lead to the root', async () => {
+    const served = [...log30]
+    served[15] = passport(99)
+    const { list } = await entriesLog(log30, served)
+    await expect(list([12, 20, 25])).rejects.toMatchObject({
+      code: 'ERR_TLOG_INVALID',
+      message: expect.stringMatching(
+        /the log entries 12\.\.29 the registry at \S+ served do not lead to the root of its checkpoint of size 30/,
+      ),
+    })
+  })
+
+  it('a listed entry the log holds at another index: names the index', async () => {
+    const { list } = await entriesLog(log30)
+    await expect(
+      list([12, 13], (i) => (i === 12 ? passport(13) : passport(i))),
+    ).rejects.toMatchObject({
+      code: 'ERR_TLOG_INVALID',
+      message: expect.stringContaining(
+        'passport urn:uuid:p-12 is not entry 12 of the log "pin.test/log" at size 30',
+      ),
+    })
+  })
+
+  it('entries served short or out of order: ERR_TLOG_INVALID', async () => {
+    const { list } = await entriesLog(log30, log30.slice(0, 25))
+    await expect(list(recent)).rejects.toMatchObject({
+      code: 'ERR_TLOG_INVALID',
+      message: expect.stringContaining(
+        'served 15 entries from index 10, not those entries in order',
+      ),
+    })
+  })
+
+  it('a few entries spread over a long log: a proof each, no entry pages', async () => {
+    const long = Array.from({ length: 3000 }, (_, i) => passport(i))
+    const { asked, list } = await entriesLog(long)
+    await list([10, 1500, 2999])
+    expect(asked).toEqual({ entries: 0, inclusion: 3 })
   })
 })
