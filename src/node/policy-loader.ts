@@ -114,10 +114,26 @@ export async function loadPolicy(
   }
 
   if (issues.length > 0) throw invalid(file, sortByPosition(issues))
-  const warnings = options.lint
-    ? sortByPosition([...parsed.warnings, ...policyWarnings(policy).map(place)])
-    : parsed.warnings
+  const warnings = options.lint ? lintedWarnings(text, file, parsed) : parsed.warnings
   return { policy, file, trustedIssuerKeys, trustedAssessorKeys, warnings }
+}
+
+/**
+ * The parser's warnings and those of ../core/policy/lint.ts, placed in the policy's text (line and
+ * column) and sorted by position: the `warnings` of `accord policy check --json`, also given by
+ * `accord verify` and `POST /api/v1/verify` as `policyWarnings`.
+ */
+export function lintedWarnings(
+  text: string,
+  file: string,
+  parsed: { policy: Policy; warnings: Issue[] },
+): Issue[] {
+  const placed = policyWarnings(parsed.policy).map((i): Issue => ({
+    ...i,
+    file,
+    ...locateInYaml(text, i.path),
+  }))
+  return sortByPosition([...parsed.warnings, ...placed])
 }
 
 /** How ../core/passport/jwk.ts refuses a key file holding private members. */

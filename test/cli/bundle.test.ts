@@ -5,13 +5,11 @@
  * UI) and start worker threads (the hash worker, the publish pool), so a path that is right from
  * src/ or dist/ but wrong from the bundle fails here. `npm test` builds before vitest runs.
  */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLES, ROOT, runProcess } from './helpers.js'
+import { EXAMPLES, ROOT, runProcess, spawnServe, type Exit } from './helpers.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
@@ -66,38 +64,19 @@ describe('bin/accord.js runs the bundle', () => {
     expect(passport.artifacts).toBe(3)
 
     // The server with its embedded store (migrations/) and one publish worker thread.
-    const env = { ...process.env }
-    delete env.DATABASE_URL
-    delete env.ACCORD_LISTEN_URL
-    const server = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'bin', 'accord.js'),
-        'serve',
-        '--port',
-        '0',
-        '--data-dir',
-        p('registry'),
-        '--publish-workers',
-        '1',
-        '--log-level',
-        'warn',
-      ],
-      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
-    )
-    let stdout = ''
-    let stderr = ''
-    server.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const closed = once(server, 'close') as Promise<[number | null, NodeJS.Signals | null]>
+    const server = await spawnServe([
+      '--port',
+      '0',
+      '--data-dir',
+      p('registry'),
+      '--publish-workers',
+      '1',
+      '--log-level',
+      'warn',
+    ])
+    let stopped: Exit | undefined
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        server.stdout.on('data', (d: Buffer) => {
-          stdout += d.toString()
-          const m = /listening on (http:\/\/\S+)/.exec(stdout)
-          if (m) resolve(m[1] as string)
-        })
-        void closed.then(() => reject(new Error(`serve exited: ${stderr}`)))
-      })
+      const url = server.url
       const base = url.endsWith('/') ? url : `${url}/`
 
       const page = await fetch(base)
@@ -126,10 +105,9 @@ describe('bin/accord.js runs the bundle', () => {
       )
       expect(record.status).toBe(200)
     } finally {
-      server.kill('SIGTERM')
+      stopped = await server.stop()
     }
-    const [code, signal] = await closed
-    expect(signal, stderr).toBeNull()
-    expect(code, stderr).toBe(0)
+    expect(stopped.signal, server.stderr()).toBeNull()
+    expect(stopped.code, server.stderr()).toBe(0)
   }, 180_000)
 })

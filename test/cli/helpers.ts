@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { once } from 'node:events'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
 import { main } from '../../src/cli/main.js'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -66,6 +67,120 @@ export async function runProcess(
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null]
   return { code, signal, stdout, stderr }
+}
+
+/** How a child process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+/** `accord serve` running in a child process (see `spawnServe`). */
+export interface ServeProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>
+  /** The address it printed (`accord registry listening on URL`), as printed. */
+  url: string
+  /** What it has printed so far. */
+  stdout(): string
+  stderr(): string
+  /** Waits until its stdout matches `re` (rejects after `timeoutMs`, or when it exits first). */
+  until(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  /**
+   * Sends SIGTERM (once) and waits for it to exit; SIGKILL after `killAfterMs`, so a server that
+   * does not stop ends with signal SIGKILL instead of hanging the test. Resolves at once when it
+   * has exited already.
+   */
+  stop(killAfterMs?: number): Promise<Exit>
+  /** When it exited. */
+  exited: Promise<Exit>
+}
+
+/**
+ * Starts `accord serve ...args` from bin/accord.js (the built CLI, as `runProcess`) in a child
+ * process and waits until it prints the address it listens on. Its environment is this process's
+ * without DATABASE_URL and ACCORD_LISTEN_URL (the embedded store unless a test says otherwise),
+ * then `env`. Rejects, with its stderr, when it exits or has printed no address within
+ * `timeoutMs`; the child is then killed. After `killAfterMs` (default 120 s) Node kills it
+ * (spawn's `timeout`), so a test that forgets `stop()` leaves no server behind.
+ */
+export async function spawnServe(
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number; killAfterMs?: number } = {},
+): Promise<ServeProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  delete env.DATABASE_URL
+  delete env.ACCORD_LISTEN_URL
+  Object.assign(env, options.env)
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'accord.js'), 'serve', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.killAfterMs ?? 120_000,
+  })
+  let stdout = ''
+  let stderr = ''
+  let ended: Exit | undefined
+  const exited = (once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>).then(
+    ([code, signal]) => (ended = { code, signal }),
+  )
+  const waiters = new Set<() => void>()
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString()
+    for (const w of [...waiters]) w()
+  })
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+
+  const until = (re: RegExp, timeoutMs = 30_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const done = () => {
+        waiters.delete(check)
+        clearTimeout(timer)
+      }
+      const check = () => {
+        const m = stdout.match(re)
+        if (m) {
+          done()
+          resolve(m)
+        } else if (ended !== undefined) {
+          done()
+          reject(
+            new Error(
+              `serve exited (${JSON.stringify(ended)}) before printing ${re}\nstdout: ${stdout}\nstderr: ${stderr}`,
+            ),
+          )
+        }
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(new Error(`not printed: ${re}\nstdout: ${stdout}\nstderr: ${stderr}`))
+      }, timeoutMs)
+      waiters.add(check)
+      void exited.then(check)
+      check()
+    })
+
+  let stopping: Promise<Exit> | undefined
+  const stop = (killAfterMs = 15_000): Promise<Exit> =>
+    (stopping ??= (async () => {
+      if (ended !== undefined) return ended
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+      try {
+        return await exited
+      } finally {
+        clearTimeout(timer)
+      }
+    })())
+
+  let url: string
+  try {
+    url = (await until(/accord registry listening on (\S+)/, options.timeoutMs))[1] as string
+  } catch (err) {
+    child.kill('SIGKILL')
+    await exited
+    throw err
+  }
+  return { child, url, stdout: () => stdout, stderr: () => stderr, until, stop, exited }
 }
 
 /**

@@ -558,6 +558,40 @@ describe('POST /api/v1/verify', () => {
     expect(typo.json().message).toContain('eu-ai-act:art-122 is not in the eu-ai-act catalog')
   })
 
+  it('answers the policy warnings of `accord policy check` as policyWarnings; the verdict is unchanged', async () => {
+    const p = await makePassport(issuer, 6)
+    const policy = inlinePolicy(issuer, 'test-warnings')
+    const verify = async (text: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        payload: { passport: p.token, policy: text },
+      })
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json()
+    }
+    const plain = await verify(policy)
+    expect(plain.policyWarnings).toEqual([])
+    // An obligation listed twice: valid, with one warning placed in the text sent ("policy").
+    const twice = await verify(`${policy}\n  obligationsMet: [eu-ai-act:art-14, eu-ai-act:art-14]`)
+    expect(twice.verdict).toBe(plain.verdict)
+    expect(twice.policyWarnings).toEqual([
+      expect.objectContaining({
+        code: 'duplicate_obligation',
+        path: ['requirements', 'obligationsMet', 1],
+        file: 'policy',
+        line: 10,
+        message: 'eu-ai-act:art-14 is listed twice in obligationsMet',
+        hint: 'remove the second entry',
+      }),
+    ])
+    // Asked again (the parsed policy is kept): the same warnings.
+    expect(
+      (await verify(`${policy}\n  obligationsMet: [eu-ai-act:art-14, eu-ai-act:art-14]`))
+        .policyWarnings,
+    ).toEqual(twice.policyWarnings)
+  })
+
   it('says the Art. 111 status the passport carries (legacy), as accord verify --json does', async () => {
     // Issued at the registry's clock (NOW), so it is valid when the registry verifies it.
     const f = await issuedExample('border-biometrics', ['issuer'], NOW)

@@ -11,8 +11,6 @@
  * event that arrives came by notification. Needs DATABASE_URL (scripts/pg-test.sh), and for the
  * fallback Debian's pgbouncer; skipped without them, except in CI, where that is a failure.
  */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -27,7 +25,7 @@ import {
 } from '../../src/node/store/log-listener.js'
 import { openPostgresStore } from '../../src/node/store/postgres.js'
 import type { SqlStore } from '../../src/node/store/sql-store.js'
-import { ROOT } from '../cli/helpers.js'
+import { spawnServe } from '../cli/helpers.js'
 import { newPostgresDatabase } from '../node/store/pg-database.js'
 import { PGBOUNCER, startPgBouncer, type PgBouncer } from '../node/store/pgbouncer.js'
 import { appOn, makePassport, makeSigner, publish, type AppOnStore } from './helpers.js'
@@ -487,55 +485,13 @@ if (!url) {
     it('accord serve on PostgreSQL listens, pushes another server’s entry, and stops at once on SIGTERM', async () => {
       const db = await database()
       const dir = mkdtempSync(path.join(tmpdir(), 'accord-serve-notify-'))
-      const child = spawn(
-        process.execPath,
-        [
-          path.join(ROOT, 'bin', 'accord.js'),
-          'serve',
-          '--port',
-          '0',
-          '--data-dir',
-          dir,
-          '--origin',
-          ORIGIN,
-          '--publish-workers',
-          '0',
-        ],
-        {
-          cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: db.url, ACCORD_LISTEN_URL: '' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
+      const server = await spawnServe(
+        ['--port', '0', '--data-dir', dir, '--origin', ORIGIN, '--publish-workers', '0'],
+        { env: { DATABASE_URL: db.url, ACCORD_LISTEN_URL: '' } },
       )
-      const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>
-      let stdout = ''
-      let stderr = ''
-      const seen = new Set<() => void>()
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString()
-        for (const w of [...seen]) w()
-      })
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-      const until = (re: RegExp) =>
-        new Promise<RegExpMatchArray>((resolve, reject) => {
-          const check = () => {
-            const m = stdout.match(re)
-            if (m) {
-              seen.delete(check)
-              clearTimeout(timer)
-              resolve(m)
-            }
-          }
-          const timer = setTimeout(() => {
-            seen.delete(check)
-            reject(new Error(`not printed: ${re}\nstdout: ${stdout}\nstderr: ${stderr}`))
-          }, 30_000)
-          seen.add(check)
-          check()
-        })
       try {
-        const at = (await until(/accord registry listening on (\S+)/))[1] as string
-        await until(/log listener: LISTENing/)
+        const at = server.url
+        await server.until(/log listener: LISTENing/)
         const b = await serve(db.url, { listenUrl: false })
         const s = await openEvents(at.replace(/\/$/, ''))
         await s.until(() => sizes(s).includes(0))
@@ -543,15 +499,11 @@ if (!url) {
         await s.until(() => sizes(s).includes(1), 5000)
         // With a stream open and the listening session up, SIGTERM still stops it at once.
         const started = Date.now()
-        child.kill('SIGTERM')
-        const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000)
-        const [code, signal] = await exited
-        clearTimeout(timeout)
-        expect({ code, signal }).toEqual({ code: 0, signal: null })
+        expect(await server.stop(15_000)).toEqual({ code: 0, signal: null })
         expect(Date.now() - started).toBeLessThan(10_000)
-        expect(stderr).toContain('stopped')
+        expect(server.stderr()).toContain('stopped')
       } finally {
-        child.kill('SIGKILL')
+        server.child.kill('SIGKILL')
       }
     }, 90_000)
   })

@@ -82,6 +82,18 @@ describe('accord serve --path-prefix /accord', () => {
       expect((await fetch(server.url + p, { redirect: 'manual' })).status, p).toBe(404)
   })
 
+  it("the Incidents page's no-JavaScript link reaches the newest-first feed under the prefix", async () => {
+    const pageUrl = `${server.url}/accord/incidents`
+    const html = await (await fetch(pageUrl)).text()
+    const noscript = /<noscript\s*>([\s\S]*?)<\/noscript\s*>/.exec(html)?.[1] ?? ''
+    const href = /href="([^"]+)"/.exec(noscript)?.[1] ?? ''
+    const target = new URL(href, pageUrl)
+    expect(target.pathname + target.search).toBe('/accord/api/v1/incidents?order=desc')
+    const feed = await fetch(target)
+    expect(feed.status).toBe(200)
+    expect(await feed.json()).toEqual({ items: [], nextBefore: null })
+  })
+
   it('accepts signed requests sent under the prefix (accord publish --registry .../accord)', async () => {
     const passport = await makePassport(signer, 1)
     const file = path.join(dir, 'p1.sd-jwt')

@@ -220,6 +220,25 @@ describe('the web UI under a path prefix, without JavaScript', () => {
     expect(asked).toEqual([`${PREFIX}/api/v1/passports/${encodeURIComponent(p.id)}`])
   })
 
+  it("the Incidents page's note links to the newest-first feed relative to the page, under the prefix", async () => {
+    const pageUrl = `${base}/incidents`
+    const html = await (await fetch(pageUrl)).text()
+    const noscript = /<noscript\s*>([\s\S]*?)<\/noscript\s*>/.exec(html)?.[1] ?? ''
+    expect(noscript).not.toMatch(/"\/api\//)
+    const href = /href="([^"]+)"/.exec(noscript)?.[1]
+    // The page lists newest first (order=desc), so the link gives the same order.
+    expect(href).toBe('api/v1/incidents?order=desc')
+
+    asked = []
+    const feed = await fetch(new URL(href!, pageUrl))
+    expect(feed.status).toBe(200)
+    // The newest-first page's cursor (nextBefore), not the log-order feed's (nextAfter).
+    const body = (await feed.json()) as Record<string, unknown>
+    expect(body).toHaveProperty('nextBefore')
+    expect(body).not.toHaveProperty('nextAfter')
+    expect(asked).toEqual([`${PREFIX}/api/v1/incidents?order=desc`])
+  })
+
   it('an id that is not a passport still gives a page whose link cannot leave the attribute', async () => {
     const id = `"><script>x</script>&'`
     const html = await (await fetch(`${base}/passports/${encodeURIComponent(id)}`)).text()

@@ -2,13 +2,14 @@
  * POST /api/v1/verify with the name of a bundled policy that the server cannot load: the client
  * learns which policy and why, without the server's file system paths (docs/api.md).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePassport, makeSigner, startApp, type TestApp } from './helpers.js'
 import { AccordError, ConfigError } from '../../src/core/errors.js'
 import { withoutServerPaths } from '../../src/server/routes/verify.js'
+import { ROOT } from '../cli/helpers.js'
 
 let t: TestApp
 let policiesDir: string
@@ -47,6 +48,56 @@ describe('POST /api/v1/verify with a bundled policy the server cannot load', () 
     expect(body.message).toContain('issuer.public.jwk.json')
     expect(body.message).not.toContain(path.dirname(policiesDir))
     expect(body.message).not.toContain(tmpdir())
+  })
+})
+
+describe('POST /api/v1/verify with a bundled policy: its warnings as policyWarnings', () => {
+  let bundled: TestApp
+  let root: string
+  beforeAll(async () => {
+    // The bundled policies with the fixed public keys they name (../keys/), and the police policy
+    // with an obligation listed twice.
+    root = mkdtempSync(path.join(tmpdir(), 'accord-bundled-'))
+    cpSync(path.join(ROOT, 'policies'), path.join(root, 'policies'), { recursive: true })
+    cpSync(path.join(ROOT, 'test/fixtures/policy-keys'), path.join(root, 'keys'), {
+      recursive: true,
+    })
+    const police = readFileSync(path.join(root, 'policies', 'eu-police-procurement.yaml'), 'utf8')
+    const twice = police.replace('    - eu-ai-act:art-9 #', '    - eu-ai-act:art-14\n$&')
+    expect(twice).not.toBe(police)
+    writeFileSync(path.join(root, 'policies', 'twice.yaml'), twice)
+    bundled = await startApp({ policiesDir: path.join(root, 'policies') })
+  }, 60_000)
+  afterAll(() => bundled.close())
+
+  const verify = async (policy: string) => {
+    const res = await bundled.app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { passport: (await makePassport(await makeSigner('EdDSA'))).token, policy },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    return res.json()
+  }
+
+  it.each(['eu-police-procurement', 'allied-defence-integration', 'us-federal-agency'])(
+    'none for %s',
+    async (name) => {
+      expect((await verify(name)).policyWarnings).toEqual([])
+    },
+  )
+
+  it('one for a bundled policy with an obligation listed twice, named without the server path', async () => {
+    const body = await verify('twice')
+    expect(body.policyWarnings).toEqual([
+      expect.objectContaining({
+        code: 'duplicate_obligation',
+        file: 'policies/twice.yaml',
+        line: 42,
+        path: ['requirements', 'obligationsMet', 6],
+      }),
+    ])
+    expect(JSON.stringify(body)).not.toContain(root)
   })
 })
 

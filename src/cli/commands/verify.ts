@@ -97,8 +97,13 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
       if (opts.artifacts !== undefined) await checkArtifactsDir(opts.artifacts)
       // With the catalogs, a misspelt obligation id or pattern in the policy is an error, not a
-      // rule that silently never holds (or a recognition rule that never applies).
-      const loaded = await loadPolicy(opts.policy as string, { catalogs: await loadCatalogSet() })
+      // rule that silently never holds (or a recognition rule that never applies). With lint, the
+      // warnings of `accord policy check` (a rule never used, or one no passport can pass): a
+      // buyer who only runs verify sees them too; they do not change the verdict.
+      const loaded = await loadPolicy(opts.policy as string, {
+        catalogs: await loadCatalogSet(),
+        lint: true,
+      })
       warnOnStderr(ctx.io)(loaded.warnings)
       const file = await readPassportFile(passportPath)
       const incidents = await incidentSources(opts, file.sdJwt, ctx)
@@ -149,6 +154,7 @@ export function registerVerify(program: Command, ctx: Ctx): void {
         printJson(ctx.io, {
           ...rest,
           policy: loaded.policy.name,
+          policyWarnings: loaded.warnings,
           subject: claims?.credentialSubject.system,
           legacy: legacyNotes(claims?.credentialSubject),
         })

@@ -23,7 +23,7 @@ import { nodePassportVerifier } from '../../node/verify-batch.js'
 import type { IncidentReportInput } from '../../node/verify-incidents.js'
 import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
-import { checkAgainstCatalogs, loadPolicy } from '../../node/policy-loader.js'
+import { checkAgainstCatalogs, lintedWarnings, loadPolicy } from '../../node/policy-loader.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import type { CatalogSet } from '../../core/catalog/types.js'
 import type { RouteContext } from '../app.js'
@@ -46,15 +46,21 @@ interface LoadedPolicy {
   assessorKeys: (TrustedKey & { kind: string })[]
   /** Verifier for the policy's issuer keys, kept with the parsed policy. */
   verifier: PassportVerifier
+  /**
+   * The warnings `accord policy check` gives about the policy (a rule never used, or one no
+   * passport can pass), answered as `policyWarnings`; they do not change the verdict.
+   */
+  warnings: Issue[]
 }
 
 function withVerifier(
   policy: Policy,
   issuerKeys: TrustedKey[],
   assessorKeys: (TrustedKey & { kind: string })[],
+  warnings: Issue[],
 ): LoadedPolicy {
   const verifier = nodePassportVerifier({ trustedKeys: issuerKeys, cacheSize: VERIFIED_PER_POLICY })
-  return { policy, issuerKeys, assessorKeys, verifier }
+  return { policy, issuerKeys, assessorKeys, verifier, warnings }
 }
 
 function invalidPolicy(message: string, issues: Issue[] = []): ConfigError {
@@ -108,7 +114,12 @@ async function policyFromText(text: string): Promise<LoadedPolicy> {
       throw err
     }
   }
-  return withVerifier(parsed.policy, issuerKeys, assessorKeys)
+  return withVerifier(
+    parsed.policy,
+    issuerKeys,
+    assessorKeys,
+    lintedWarnings(text, 'policy', parsed),
+  )
 }
 
 /**
@@ -149,11 +160,12 @@ const claimsText = new WeakMap<object, string>()
  * (additional properties allowed), so the text is written with JSON.stringify: faster than the
  * schema-compiled serializer on the claims and the check messages (about a sixth of a request's
  * CPU), and the text of the claims and their Art. 111 notes is reused (see claimsText). `legacy`
- * (the notes, as in `accord verify --json`: empty without claims) and `claims` come last.
+ * (the notes, as in `accord verify --json`: empty without claims) and `claims` come last, after
+ * `policyWarnings` (the policy's warnings, as in `accord verify --json`).
  */
-function resultText(result: VerificationResult): string {
+function resultText(result: VerificationResult, policyWarnings: Issue[]): string {
   const { claims, ...rest } = result
-  const text = JSON.stringify(rest)
+  const text = JSON.stringify({ ...rest, policyWarnings })
   if (claims === undefined) return `${text.slice(0, -1)},"legacy":[]}`
   let tail = claimsText.get(claims)
   if (tail === undefined) {
@@ -208,8 +220,16 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
         : undefined
     if (file !== undefined && existsSync(file)) {
       loading = catalogs()
-        .then((set) => loadPolicy(file, { catalogs: set }))
-        .then((l) => withVerifier(l.policy, l.trustedIssuerKeys, l.trustedAssessorKeys))
+        .then((set) => loadPolicy(file, { catalogs: set, lint: true }))
+        .then((l) =>
+          withVerifier(
+            l.policy,
+            l.trustedIssuerKeys,
+            l.trustedAssessorKeys,
+            // Named as policies/<name>.yaml, not by the server's path (as in errors).
+            l.warnings.map((w) => ({ ...w, file: `policies/${policy}.yaml` })),
+          ),
+        )
         .catch((err: unknown) => {
           // A bundled policy that does not load (e.g. a key file it names is missing) is the
           // server's problem: the full error goes to the server's log, and the client gets it
@@ -304,6 +324,12 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
                 type: 'string',
                 description: 'Where the incident reports came from (this registry)',
               },
+              policyWarnings: {
+                type: 'array',
+                description:
+                  'The warnings `accord policy check` gives about the policy (codes recognition_unused, endorsement_min_unreachable, duplicate_obligation, yaml_warning), each `{ code, path, file, line, column, message, hint }`; they do not change the verdict; empty when none',
+                items: { type: 'object', additionalProperties: true },
+              },
             },
           },
           ...errors(400, 404, 413, 422, 429),
@@ -312,7 +338,9 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (request, reply) => {
       const { passport, statusList } = request.body
-      const { policy, issuerKeys, assessorKeys, verifier } = await getPolicy(request.body.policy)
+      const { policy, issuerKeys, assessorKeys, verifier, warnings } = await getPolicy(
+        request.body.policy,
+      )
       // The same ordered checks as `accord verify`; the server fetches nothing (the status list
       // comes in the request) and takes no endorsement files. The serious-incident reports are
       // this registry's own, for a passport it holds (`incidentsFrom` says so).
@@ -326,7 +354,7 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
         statusListCache,
         ...(statusList !== undefined ? { statusListToken: statusList } : {}),
       })
-      return reply.type('application/json; charset=utf-8').send(resultText(result))
+      return reply.type('application/json; charset=utf-8').send(resultText(result, warnings))
     },
   )
 }

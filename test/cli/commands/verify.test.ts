@@ -120,6 +120,52 @@ describe('accord verify: policy warnings', () => {
     )
     expect(plain.stderr).not.toContain('warning:')
   })
+
+  it('gives the warnings of `accord policy check` once, on stderr and as policyWarnings with --json', async () => {
+    // The police policy with an obligation listed twice: valid, with one lint warning.
+    const twice = p('policies', 'twice.yaml')
+    const edited = readFileSync(POLICY(), 'utf8').replace(
+      '    - eu-ai-act:art-9 #',
+      '    - eu-ai-act:art-14\n$&',
+    )
+    expect(edited).not.toBe(readFileSync(POLICY(), 'utf8'))
+    writeFileSync(twice, edited)
+    const plain = await verify('bb.sd-jwt', '--json')
+    const text = await run(['verify', p('bb.sd-jwt'), '--policy', twice])
+    expect(text.code).toBe(plain.code)
+    expect(text.stdout.split('\n')[0]).toMatch(new RegExp(`^${plain.json().verdict.toUpperCase()}`))
+    const lines = text.stderr.split('\n').filter((l) => l.startsWith('warning:'))
+    expect(lines).toEqual([
+      `warning: ${twice}:42:7: eu-ai-act:art-14 is listed twice in obligationsMet at requirements.obligationsMet[6] [duplicate_obligation]`,
+    ])
+    expect(text.stderr).toContain('  fix: remove the second entry')
+
+    const json = await run(['verify', p('bb.sd-jwt'), '--policy', twice, '--json'])
+    expect(json.code).toBe(plain.code)
+    expect(json.json().verdict).toBe(plain.json().verdict)
+    expect(json.stderr.match(/^warning:/gm)).toHaveLength(1)
+    const check = await run(['policy', 'check', twice, '--json'])
+    expect(check.json().warnings).toHaveLength(1)
+    expect(json.json().policyWarnings).toEqual(check.json().warnings)
+    expect(json.json().policyWarnings[0]).toMatchObject({
+      code: 'duplicate_obligation',
+      file: twice,
+      line: 42,
+      path: ['requirements', 'obligationsMet', 6],
+    })
+  })
+
+  it('gives no policy warnings for the bundled policies', async () => {
+    for (const name of [
+      'eu-police-procurement.yaml',
+      'allied-defence-integration.yaml',
+      'us-federal-agency.yaml',
+    ]) {
+      const r = await run(['verify', p('bb.sd-jwt'), '--policy', p('policies', name), '--json'])
+      expect(r.stderr, name).not.toContain('warning:')
+      expect(r.json().policyWarnings, name).toEqual([])
+    }
+  })
 })
 
 describe('accord verify --at', () => {
