@@ -33,6 +33,7 @@ import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerRegistryInfoRoute } from './routes/registry-info.js'
 import { registerVerifyRoutes } from './routes/verify.js'
+import { registerPolicyRoutes } from './routes/policies.js'
 import { registerWeb } from './web.js'
 import { createPublishPool, type PublishPool } from './publish-pool.js'
 import { MAX_PARAM_LENGTH } from './limits.js'
@@ -340,6 +341,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerDelegationRoutes(app, ctx)
   registerLogRoutes(app, ctx)
   registerVerifyRoutes(app, ctx)
+  registerPolicyRoutes(app, ctx)
   // The web UI (pages, assets and its read-only helper routes), same origin as the API.
   registerWeb(app, {
     store: options.store,

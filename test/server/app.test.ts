@@ -444,6 +444,7 @@ describe('reads', () => {
         '/api/v1/ui/passports/{id}',
         '/api/v1/ui/policies',
         '/api/v1/verify',
+        '/api/v1/policies/explain',
         '/healthz',
         '/readyz',
       ].sort(),

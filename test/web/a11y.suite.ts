@@ -67,6 +67,18 @@ const STATES: PageState[] = [
     },
   },
   {
+    name: 'verify, policy explained (the rules of the chosen policy)',
+    url: () => '/',
+    reach: async (page) => {
+      await page.locator(POLICY_READY).waitFor({ state: 'attached' })
+      await page.selectOption('#policy', 'allied-defence-integration')
+      await page.locator('#policy-rules li[data-rule="policy:category:eu-ai-act"]').waitFor()
+      await expect
+        .poll(() => page.locator('#policy-explained-status').innerText())
+        .toContain('rules')
+    },
+  },
+  {
     name: 'verify, ACCEPTED',
     url: () => '/',
     reach: async (page, h) => {

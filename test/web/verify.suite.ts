@@ -1,7 +1,7 @@
 /**
  * The Verify page (/) in real headless Chromium: a valid passport is ACCEPTED, a tampered or
- * revoked one REJECTED with its reasons, files can be uploaded, and the verify button is reachable
- * with the keyboard alone.
+ * revoked one REJECTED with its reasons, files can be uploaded, the chosen policy is explained rule
+ * by rule ("What this policy requires"), and the verify button is reachable with the keyboard alone.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -174,6 +174,101 @@ export function verifyPageTests(env: WebEnv): void {
       const failed = page.locator('li.outcome-fail[data-check="policy:incidents:open-serious"]')
       await expect(failed.getAttribute('data-reason')).resolves.toBe('incident-open-serious')
       await expect(failed.innerText()).resolves.toMatch(/^✗ Open serious incidents: Failed\./)
+      await page.close()
+    })
+
+    it('shows what the chosen policy requires, following the choice and the uploaded file', async () => {
+      const section = page.locator('#policy-explained')
+      const rules = page.locator('#policy-rules li')
+      const status = page.locator('#policy-explained-status')
+      const ruleIds = () => attrs(rules, 'data-rule')
+      await expect(section.locator('h2').innerText()).resolves.toBe('What this policy requires')
+      await page.selectOption('#policy', 'eu-police-procurement')
+      await expect
+        .poll(() => status.innerText())
+        .toMatch(/^“EU member-state police procurement \(example\)”: \d+ rules, in the order/)
+      const category = page.locator('#policy-rules li[data-rule="policy:category:eu-ai-act"]')
+      await expect(category.innerText()).resolves.toMatch(
+        /^The system must be classified under the EU AI Act as: high-risk; /,
+      )
+      const police = await ruleIds()
+      expect(police.slice(0, 3)).toEqual([
+        'trust:issuer:1',
+        'trust:assessor:1',
+        'policy:jurisdiction:eu-ai-act',
+      ])
+      await expect(status.getAttribute('role')).resolves.toBe('status')
+      await expect(page.locator('#policy-rules').getAttribute('aria-busy')).resolves.toBe('false')
+
+      // Another policy: its own rules replace the list.
+      await page.selectOption('#policy', 'us-federal-agency')
+      await expect.poll(() => status.innerText()).toContain('US federal agency')
+      const federal = await ruleIds()
+      expect(federal).not.toEqual(police)
+      expect(federal).toContain('policy:framework:nist-ai-rmf')
+
+      // Own policy: nothing until a file is chosen, then that file's rules. Markup in its name,
+      // description and a trusted party's name is shown as text, never made into elements.
+      await page.selectOption('#policy', '__custom')
+      await expect
+        .poll(() => status.innerText())
+        .toBe('Choose your policy file to see what it requires.')
+      await expect(rules.count()).resolves.toBe(0)
+      const issuerJwk = readFileSync(
+        path.join(harness.policiesDir, '..', 'keys', 'issuer.public.jwk.json'),
+        'utf8',
+      ).replace(/\n\s*/g, ' ')
+      const yaml = [
+        'apiVersion: accord.dev/v1',
+        'kind: AcceptancePolicy',
+        'name: <img src=x id=injected-name>',
+        'description: <b id=injected-description>bold?</b>',
+        'trust:',
+        '  issuers:',
+        '    - name: <i id=injected-party>Vendor</i>',
+        `      jwk: ${issuerJwk}`,
+        'requirements:',
+        '  jurisdictions: [eu-ai-act]',
+        '  categories: { eu-ai-act: [transparency, minimal] }',
+      ].join('\n')
+      await page.setInputFiles('#policy-file', {
+        name: 'policy.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from(yaml),
+      })
+      await expect
+        .poll(() => status.innerText())
+        .toBe('“<img src=x id=injected-name>”: 3 rules, in the order a verifier checks them.')
+      await expect(ruleIds()).resolves.toEqual([
+        'trust:issuer:1',
+        'policy:jurisdiction:eu-ai-act',
+        'policy:category:eu-ai-act',
+      ])
+      await expect(rules.first().innerText()).resolves.toMatch(
+        /^Accepts passports signed by: <i id=injected-party>Vendor<\/i> \(key /,
+      )
+      await expect(category.innerText()).resolves.toMatch(/as: transparency or minimal;/)
+      await expect(page.locator('#policy-explained-description').innerText()).resolves.toBe(
+        '<b id=injected-description>bold?</b>',
+      )
+      await expect(
+        page.locator('#injected-name, #injected-description, #injected-party').count(),
+      ).resolves.toBe(0)
+
+      // A file the registry cannot read: the error is announced (alert), the old list is gone.
+      await page.setInputFiles('#policy-file', {
+        name: 'broken.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from('name: [not closed\n'),
+      })
+      const error = page.locator('#policy-explained-error')
+      await expect
+        .poll(() => error.innerText())
+        .toMatch(
+          /^The registry cannot read this policy: the policy is invalid: line \d+, column \d+: /,
+        )
+      await expect(error.getAttribute('role')).resolves.toBe('alert')
+      await expect(rules.count()).resolves.toBe(0)
       await page.close()
     })
 

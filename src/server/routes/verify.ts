@@ -6,13 +6,10 @@
  * Nothing is fetched and no path given by the client is read. Serious-incident reports are the
  * ones this registry holds for the passport, when it holds the passport.
  */
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
-import { AccordError, ConfigError, type Issue } from '../../core/errors.js'
-import { parsePublicKeys } from '../../core/passport/jwk.js'
+import type { Issue } from '../../core/errors.js'
 import { legacyNotes } from '../../core/passport/legacy.js'
 import { MAX_STATUS_LIST_TOKEN_BYTES, StatusListCache } from '../../core/passport/status.js'
 import { DEFAULT_MAX_TOKEN_BYTES } from '../../core/passport/sd-jwt.js'
@@ -21,17 +18,13 @@ import type { PassportVerifier, TrustedKey } from '../../core/passport/verify.js
 import { verifyPassport } from '../../node/passport.js'
 import { nodePassportVerifier } from '../../node/verify-batch.js'
 import type { IncidentReportInput } from '../../node/verify-incidents.js'
-import { parsePolicy } from '../../core/policy/parse.js'
 import type { Policy } from '../../core/policy/schema.js'
-import { checkAgainstCatalogs, lintedWarnings, loadPolicy } from '../../node/policy-loader.js'
-import { loadCatalogSet } from '../../node/catalog-loader.js'
-import type { CatalogSet } from '../../core/catalog/types.js'
 import type { RouteContext } from '../app.js'
+import { loadRequestPolicy, MAX_POLICY_CHARS } from '../policy-input.js'
 import { errors } from '../schemas.js'
 
-/** Largest policy text accepted. */
-export const MAX_POLICY_CHARS = 64 * 1024
-const POLICY_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
+export { MAX_POLICY_CHARS, withoutServerPaths } from '../policy-input.js'
+
 const CACHE_SIZE = 64
 /**
  * Verified passports each policy's verifier remembers (see `cacheSize` in core/passport/verify.ts):
@@ -61,65 +54,6 @@ function withVerifier(
 ): LoadedPolicy {
   const verifier = nodePassportVerifier({ trustedKeys: issuerKeys, cacheSize: VERIFIED_PER_POLICY })
   return { policy, issuerKeys, assessorKeys, verifier, warnings }
-}
-
-function invalidPolicy(message: string, issues: Issue[] = []): ConfigError {
-  return new ConfigError({ code: 'ERR_CONFIG_POLICY_INVALID', message, issues })
-}
-
-/** The catalogs policies' obligation ids are checked against, read once. */
-let catalogSet: Promise<CatalogSet> | undefined
-const catalogs = (): Promise<CatalogSet> => (catalogSet ??= loadCatalogSet())
-
-async function policyFromText(text: string): Promise<LoadedPolicy> {
-  const parsed = parsePolicy(text, 'policy')
-  const issues = parsed.ok
-    ? checkAgainstCatalogs(parsed.policy, await catalogs()).map((i) => ({
-        ...i,
-        file: 'policy',
-      }))
-    : parsed.issues
-  if (!parsed.ok || issues.length > 0)
-    throw invalidPolicy(
-      `the policy is invalid: ${issues
-        .slice(0, 3)
-        .map((i) => `${i.line ? `line ${i.line}: ` : ''}${i.message}`)
-        .join('; ')}`,
-      issues,
-    )
-  const issuerKeys: TrustedKey[] = []
-  for (const party of parsed.policy.trust.issuers) {
-    if (party.jwk === undefined)
-      throw invalidPolicy(
-        `trusted issuer "${party.name}" names a key file (jwks); a policy sent to the server must write its keys inline (jwk:)`,
-      )
-    try {
-      for (const jwk of await parsePublicKeys(party.jwk, `inline jwk of ${party.name}`))
-        issuerKeys.push({ kid: jwk.kid, jwk, name: party.name })
-    } catch (err) {
-      if (err instanceof AccordError) throw invalidPolicy(err.message)
-      throw err
-    }
-  }
-  // Assessors' inline keys count for incident reports; an assessor naming a key file is left out
-  // (the server takes no endorsements, and reads no path a client gives).
-  const assessorKeys: (TrustedKey & { kind: string })[] = []
-  for (const party of parsed.policy.trust.assessors) {
-    if (party.jwk === undefined) continue
-    try {
-      for (const jwk of await parsePublicKeys(party.jwk, `inline jwk of ${party.name}`))
-        assessorKeys.push({ kid: jwk.kid, jwk, name: party.name, kind: party.kind })
-    } catch (err) {
-      if (err instanceof AccordError) throw invalidPolicy(err.message)
-      throw err
-    }
-  }
-  return withVerifier(
-    parsed.policy,
-    issuerKeys,
-    assessorKeys,
-    lintedWarnings(text, 'policy', parsed),
-  )
 }
 
 /**
@@ -175,34 +109,6 @@ function resultText(result: VerificationResult, policyWarnings: Issue[]): string
   return `${text.slice(0, -1)},${tail}}`
 }
 
-/**
- * `err` with its first issue in the message, and every absolute path there replaced: a path inside `policiesDir` by
- * `policies/<relative path>`, any other by `<server>/<file name>`. Errors that are not Accord's
- * become a generic ERR_INTERNAL (their text is the server's business).
- */
-export function withoutServerPaths(err: unknown, policiesDir: string): AccordError {
-  if (!(err instanceof AccordError))
-    return new AccordError({ code: 'ERR_INTERNAL', message: 'internal error', cause: err })
-  const root = path.resolve(policiesDir) + path.sep
-  // Written by hand: no library rewrites paths inside free text. A path runs from a leading
-  // slash (after a space, quote or bracket, or at the start) up to a space, quote or bracket.
-  // The response carries the message alone, so the first issue (what is wrong) goes into it.
-  const first = err.issues[0]?.message
-  const text = first === undefined ? err.message : `${err.message}: ${first}`
-  const message = text.replace(/(^|[\s"'([])(\/[^\s"'()[\]]*)/g, (_, lead: string, p: string) => {
-    const trail = /[.,;:]+$/.exec(p)?.[0] ?? ''
-    const bare = trail ? p.slice(0, -trail.length) : p
-    const shown = bare.startsWith(root)
-      ? `policies/${bare.slice(root.length)}`
-      : `<server>/${path.basename(bare)}`
-    return lead + shown + trail
-  })
-  const Kind = err.constructor as new (
-    options: ConstructorParameters<typeof AccordError>[0],
-  ) => AccordError
-  return new Kind({ code: err.code, message, cause: err })
-}
-
 export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const cache = new Map<string, Promise<LoadedPolicy>>()
   const statusListCache = new StatusListCache()
@@ -213,38 +119,12 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
     const cacheKey = createHash('sha256').update(policy).digest('hex')
     const hit = cache.get(cacheKey)
     if (hit) return hit
-    let loading: Promise<LoadedPolicy>
-    const file =
-      policiesDir !== undefined && POLICY_NAME.test(policy)
-        ? path.join(policiesDir, `${policy}.yaml`)
-        : undefined
-    if (file !== undefined && existsSync(file)) {
-      loading = catalogs()
-        .then((set) => loadPolicy(file, { catalogs: set, lint: true }))
-        .then((l) =>
-          withVerifier(
-            l.policy,
-            l.trustedIssuerKeys,
-            l.trustedAssessorKeys,
-            // Named as policies/<name>.yaml, not by the server's path (as in errors).
-            l.warnings.map((w) => ({ ...w, file: `policies/${policy}.yaml` })),
-          ),
-        )
-        .catch((err: unknown) => {
-          // A bundled policy that does not load (e.g. a key file it names is missing) is the
-          // server's problem: the full error goes to the server's log, and the client gets it
-          // without the server's file system paths (docs/api.md: error bodies name no paths).
-          app.log.warn({ err }, `bundled policy "${policy}" cannot be loaded`)
-          throw withoutServerPaths(err, policiesDir as string)
-        })
-    } else if (POLICY_NAME.test(policy)) {
-      loading = Promise.reject(
-        new ConfigError({
-          code: 'ERR_CONFIG_POLICY_NOT_FOUND',
-          message: `no bundled policy named "${policy}"; send the policy YAML text instead`,
-        }),
-      )
-    } else loading = policyFromText(policy)
+    const loading = loadRequestPolicy(policy, {
+      policiesDir,
+      onBundledError: (err, name) =>
+        app.log.warn({ err }, `bundled policy "${name}" cannot be loaded`),
+      lint: true,
+    }).then((l) => withVerifier(l.policy, l.issuerKeys, l.assessorKeys, l.warnings))
     loading.catch(() => cache.delete(cacheKey))
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(cacheKey, loading)
@@ -310,6 +190,12 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
                 },
               },
               claims: { type: 'object', additionalProperties: true },
+              policyWarnings: {
+                type: 'array',
+                description:
+                  'The warnings `accord policy check` gives about the policy (codes recognition_unused, endorsement_min_unreachable, duplicate_obligation, yaml_warning), each `{ code, path, file, line, column, message, hint }`; they do not change the verdict; empty when none',
+                items: { type: 'object', additionalProperties: true },
+              },
               endorsements: {
                 type: 'array',
                 items: { type: 'object', additionalProperties: true },
@@ -323,12 +209,6 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
               incidentsFrom: {
                 type: 'string',
                 description: 'Where the incident reports came from (this registry)',
-              },
-              policyWarnings: {
-                type: 'array',
-                description:
-                  'The warnings `accord policy check` gives about the policy (codes recognition_unused, endorsement_min_unreachable, duplicate_obligation, yaml_warning), each `{ code, path, file, line, column, message, hint }`; they do not change the verdict; empty when none',
-                items: { type: 'object', additionalProperties: true },
               },
             },
           },

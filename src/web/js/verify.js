@@ -209,6 +209,85 @@ function onPolicyChange() {
   $('custom-policy').hidden = value !== CUSTOM
   const p = policies.find((x) => x.name === value)
   $('policy-description').textContent = p ? showBidiControls(p.description) : ''
+  void explainChosenPolicy()
+}
+
+/** The latest explanation asked for: an answer to an earlier choice is dropped. */
+let explainRequest = 0
+
+/**
+ * "What this policy requires": the chosen policy (bundled, or the uploaded file) in plain words,
+ * one numbered item per rule in the order a verifier checks them (POST /api/v1/policies/explain).
+ * The server's texts go in as text nodes only: a policy's name or description with markup shows
+ * the markup.
+ */
+async function explainChosenPolicy() {
+  const request = ++explainRequest
+  const value = $('policy').value
+  const list = $('policy-rules')
+  const status = $('policy-explained-status')
+  const description = $('policy-explained-description')
+  const clear = (message) => {
+    replace(list)
+    replace($('policy-warnings'))
+    replace($('policy-explained-error'))
+    description.hidden = true
+    replace(status, message)
+  }
+  let policy = value
+  if (value === CUSTOM) {
+    const file = $('policy-file').files?.[0]
+    if (!file) {
+      clear('Choose your policy file to see what it requires.')
+      return
+    }
+    policy = await file.text()
+    if (request !== explainRequest) return
+  }
+  if (policy === '') {
+    clear('')
+    return
+  }
+  list.setAttribute('aria-busy', 'true')
+  replace(status, 'Reading the policy…')
+  try {
+    const answer = await api('api/v1/policies/explain', { json: { policy } })
+    if (request !== explainRequest) return
+    clear(
+      `“${answer.policy}”: ${answer.rules.length} rule${answer.rules.length === 1 ? '' : 's'}, in the order a verifier checks them.`,
+    )
+    // A bundled policy's description is shown under the choice already.
+    if (value === CUSTOM && answer.description) {
+      replace(description, answer.description)
+      description.hidden = false
+    }
+    replace(
+      list,
+      answer.rules.map((r) => h('li', { 'data-rule': r.rule }, r.text)),
+    )
+    replace(
+      $('policy-warnings'),
+      (answer.warnings ?? []).map((w) =>
+        h(
+          'p',
+          { class: 'note', 'data-warning': w.code },
+          h('strong', {}, `Warning${w.line ? ` (line ${w.line})` : ''}: `),
+          w.message,
+        ),
+      ),
+    )
+  } catch (err) {
+    if (request !== explainRequest) return
+    clear('')
+    replace(
+      $('policy-explained-error'),
+      err instanceof ApiError
+        ? `The registry cannot read this policy: ${err.message}`
+        : String(err.message ?? err),
+    )
+  } finally {
+    if (request === explainRequest) list.setAttribute('aria-busy', 'false')
+  }
 }
 
 /** Prefills the passport from the registry when the page is opened as /?passport=<id>. */
@@ -423,6 +502,7 @@ $('passport-file').addEventListener('change', async () => {
   if (file) $('passport').value = (await file.text()).trim()
 })
 $('policy').addEventListener('change', onPolicyChange)
+$('policy-file').addEventListener('change', () => void explainChosenPolicy())
 $('verify-form').addEventListener('submit', onSubmit)
 $('form-error').setAttribute('tabindex', '-1')
 void loadPolicies()
