@@ -66,3 +66,18 @@ export const Published = {
 } as const
 
 export const SignedRequest = [{ accordSignature: [] }]
+
+/** A policy problem or warning (`accord policy check`): code, where and what to do. */
+export const PolicyIssue = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    code: { type: 'string' },
+    path: { type: 'array', items: { type: ['string', 'integer'] } },
+    message: { type: 'string' },
+    file: { type: 'string' },
+    line: { type: 'integer' },
+    column: { type: 'integer' },
+    hint: { type: 'string' },
+  },
+} as const

@@ -11,21 +11,7 @@ import { isCalendarDate } from '../../core/dates.js'
 import { explainPolicy } from '../../core/policy/explain.js'
 import type { RouteContext } from '../app.js'
 import { loadRequestPolicy, MAX_POLICY_CHARS, policyCatalogs } from '../policy-input.js'
-import { errors } from '../schemas.js'
-
-const Issue = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    code: { type: 'string' },
-    path: { type: 'array', items: { type: ['string', 'integer'] } },
-    message: { type: 'string' },
-    file: { type: 'string' },
-    line: { type: 'integer' },
-    column: { type: 'integer' },
-    hint: { type: 'string' },
-  },
-} as const
+import { errors, PolicyIssue } from '../schemas.js'
 
 export function registerPolicyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const policiesDir = ctx.deps.policiesDir
@@ -85,7 +71,7 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: RouteContext): v
               warnings: {
                 type: 'array',
                 description: 'What `accord policy check` warns about (the policy still loads)',
-                items: Issue,
+                items: PolicyIssue,
               },
             },
           },

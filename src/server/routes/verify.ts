@@ -21,7 +21,7 @@ import type { IncidentReportInput } from '../../node/verify-incidents.js'
 import type { Policy } from '../../core/policy/schema.js'
 import type { RouteContext } from '../app.js'
 import { loadRequestPolicy, MAX_POLICY_CHARS } from '../policy-input.js'
-import { errors } from '../schemas.js'
+import { errors, PolicyIssue } from '../schemas.js'
 
 export { MAX_POLICY_CHARS, withoutServerPaths } from '../policy-input.js'
 
@@ -193,8 +193,8 @@ export function registerVerifyRoutes(app: FastifyInstance, ctx: RouteContext): v
               policyWarnings: {
                 type: 'array',
                 description:
-                  'The warnings `accord policy check` gives about the policy (codes recognition_unused, endorsement_min_unreachable, duplicate_obligation, yaml_warning), each `{ code, path, file, line, column, message, hint }`; they do not change the verdict; empty when none',
-                items: { type: 'object', additionalProperties: true },
+                  'The warnings `accord policy check` gives about the policy (codes recognition_unused, endorsement_min_unreachable, duplicate_obligation, yaml_warning); they do not change the verdict; empty when none',
+                items: PolicyIssue,
               },
               endorsements: {
                 type: 'array',
