@@ -335,6 +335,12 @@ export interface RegistryStore {
   setStatus(change: StatusChange): Promise<void>
   listStatusEvents(passportId: string): Promise<StatusEvent[]>
   /**
+   * Status changes of every passport published to the log (revocations, suspensions,
+   * reinstatements) with a log index lower than `before` (null: the newest), newest first, at
+   * most `limit` (1 to 1000). Changes made without a log entry (`setStatus`) are not listed.
+   */
+  statusFeedBefore(before: number | null, limit: number): Promise<FeedPageBefore<StatusEvent>>
+  /**
    * Creates or replaces a status list. `options.check` runs inside the write's transaction, with
    * the list locked against concurrent writes, on the stored list (when there is one); it throws
    * to refuse the write (e.g. a token older than the stored one).

@@ -28,6 +28,7 @@ import { registerStatusListRoutes } from './routes/status-lists.js'
 import { registerEndorsementRoutes } from './routes/endorsements.js'
 import { registerIncidentRoutes } from './routes/incidents.js'
 import { registerEvaluationRoutes } from './routes/evaluations.js'
+import { registerAtomFeedRoutes } from './routes/atom-feeds.js'
 import { registerDelegationRoutes } from './routes/delegations.js'
 import { registerLogRoutes } from './routes/log.js'
 import { registerHealthRoutes } from './routes/health.js'
@@ -338,6 +339,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerEndorsementRoutes(app, ctx)
   registerIncidentRoutes(app, ctx)
   registerEvaluationRoutes(app, ctx)
+  registerAtomFeedRoutes(app, ctx)
   registerDelegationRoutes(app, ctx)
   registerLogRoutes(app, ctx)
   registerVerifyRoutes(app, ctx)

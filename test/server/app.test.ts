@@ -445,6 +445,9 @@ describe('reads', () => {
         '/api/v1/ui/policies',
         '/api/v1/verify',
         '/api/v1/policies/explain',
+        '/feeds/incidents.atom',
+        '/feeds/evaluations.atom',
+        '/feeds/revocations.atom',
         '/healthz',
         '/readyz',
       ].sort(),
@@ -461,6 +464,16 @@ describe('reads', () => {
         feed,
       ).toEqual(['query order', 'query after', 'query before', 'query limit'])
       expect(Object.keys(get.responses).sort(), feed).toEqual(['200', '400'])
+    }
+    for (const feed of ['incidents', 'evaluations', 'revocations']) {
+      const get = doc.paths[`/feeds/${feed}.atom`].get
+      expect(get.tags, feed).toEqual(['feeds'])
+      expect(Object.keys(get.responses['200'].content), feed).toEqual(['application/atom+xml'])
+      expect(Object.keys(get.responses['400'].content), feed).toEqual(['application/json'])
+      expect(
+        get.parameters.map((q: { name: string }) => q.name),
+        feed,
+      ).toEqual(['limit'])
     }
     const events = doc.paths['/api/v1/log/events'].get
     expect(Object.keys(events.responses['200'].content)).toEqual(['text/event-stream'])

@@ -102,6 +102,11 @@ const FEEDS = {
     table: 'evaluation_results',
     columns: EVALUATION_COLUMNS,
   },
+  statusFeed: {
+    what: 'status feed',
+    table: 'status_events',
+    columns: 'passport_id, status, reason, by_kid, at, log_index',
+  },
 } as const
 
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
@@ -244,14 +249,15 @@ export class SqlStore implements RegistryStore {
         [passportId],
       ),
     )
-    return rows.map((r) => ({
-      passportId: String(r.passport_id),
-      status: r.status as PassportStatus,
-      reason: r.reason === null ? null : String(r.reason),
-      byKid: String(r.by_kid),
-      at: iso(r.at),
-      logIndex: numOrNull(r.log_index),
-    }))
+    return rows.map(toStatusEvent)
+  }
+
+  async statusFeedBefore(
+    before: number | null,
+    limit: number,
+  ): Promise<FeedPageBefore<StatusEvent>> {
+    const { rows, older } = await this.#feedBefore('statusFeed', before, limit)
+    return { items: rows.map(toStatusEvent), older }
   }
 
   async putStatusList(
@@ -399,7 +405,7 @@ export class SqlStore implements RegistryStore {
   /**
    * The rows of a feed read backwards: those of its table with a log index lower than `before`
    * (null: every one), newest first, at most `limit`; one more is read to tell whether `older`
-   * ones remain. A backward scan of the log_index UNIQUE index (migrations 006 and 007), which
+   * ones remain. A backward scan of the log_index UNIQUE index (migrations 001, 006 and 007), which
    * also leaves out the rows without a log index.
    */
   async #feedBefore(
@@ -1206,6 +1212,17 @@ function toEvaluation(r: Row): EvaluationStored {
     thresholdsMet: Number(r.thresholds_met),
     token: String(r.token),
     publishedAt: iso(r.published_at),
+    logIndex: numOrNull(r.log_index),
+  }
+}
+
+function toStatusEvent(r: Row): StatusEvent {
+  return {
+    passportId: String(r.passport_id),
+    status: r.status as PassportStatus,
+    reason: r.reason === null ? null : String(r.reason),
+    byKid: String(r.by_kid),
+    at: iso(r.at),
     logIndex: numOrNull(r.log_index),
   }
 }

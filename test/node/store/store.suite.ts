@@ -1182,6 +1182,40 @@ export function storeSuite(name: string, target: StoreTarget): void {
         expect((await store.getPassport(c.id))?.status).toBe('valid')
         expect(await store.listStatusEvents(c.id)).toEqual([])
         expect(await store.logSize()).toBe(7)
+
+        // The registry-wide feed of status changes, newest first; one made without a log entry
+        // (setStatus) is not in it.
+        await store.setStatus({ passportId: c.id, status: 'suspended', byKid: 'k', at: at(14) })
+        const feed = async (before: number | null, limit: number) => {
+          const { items, older } = await store.statusFeedBefore(before, limit)
+          return { items: items.map((e) => [e.passportId, e.status, e.logIndex]), older }
+        }
+        expect(await feed(null, 10)).toEqual({
+          items: [
+            [a.id, 'suspended', 6],
+            [a.id, 'valid', 5],
+            [b.id, 'revoked', 4],
+            [a.id, 'suspended', 3],
+          ],
+          older: false,
+        })
+        expect(await feed(6, 2)).toEqual({
+          items: [
+            [a.id, 'valid', 5],
+            [b.id, 'revoked', 4],
+          ],
+          older: true,
+        })
+        expect((await store.statusFeedBefore(5, 1)).items[0]).toEqual({
+          passportId: b.id,
+          status: 'revoked',
+          reason: 'r11',
+          byKid: 'k11',
+          at: at(11),
+          logIndex: 4,
+        })
+        await expect(store.statusFeedBefore(-1, 10)).rejects.toBeInstanceOf(TypeError)
+        await expect(store.statusFeedBefore(null, 1001)).rejects.toThrow(/limit must be/)
       })
     })
 

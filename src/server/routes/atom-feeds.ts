@@ -1,0 +1,241 @@
+/**
+ * Atom (RFC 4287) feeds for partners who follow the registry with feed readers and alerting
+ * tools (docs/api.md "Atom feeds"): the newest serious-incident reports, evaluation results and
+ * status changes (revocations, suspensions, reinstatements), newest first, from the same
+ * newest-first store queries as the JSON feeds (`order=desc`).
+ *
+ * - `GET /feeds/incidents.atom`, `/feeds/evaluations.atom`, `/feeds/revocations.atom`;
+ *   `?limit=` 1 to 200, default 50.
+ * - Ids: a report's or result's own id (its `jti`, `urn:uuid:...`); a status change, which has
+ *   none, a name-based UUID of the registry's verifier key and its log index. The feed's id is a
+ *   name-based UUID of the verifier key and the feed's name: stable per registry.
+ * - Links are relative to the feed (`../passports/<id>`), as the web pages link, so they stay
+ *   under the path prefix a reverse proxy serves the registry at (`--path-prefix`); readers
+ *   resolve them against the feed's URL (RFC 4287 §2, xml:base absent).
+ * - ETag (a hash of the document) with If-None-Match (304), and Last-Modified (the newest entry).
+ */
+import { createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { decodeEvaluationResult } from '../../core/evaluation/result.js'
+import { decodeIncidentReport } from '../../core/incident/report.js'
+import type {
+  EvaluationStored,
+  FeedPageBefore,
+  IncidentStored,
+  StatusEvent,
+} from '../../core/store.js'
+import type { RouteContext } from '../app.js'
+import {
+  ATOM_TYPE,
+  EMPTY_FEED_UPDATED,
+  UUID_NAMESPACE_URL,
+  renderAtom,
+  uuidV5,
+  type AtomEntry,
+  type AtomLink,
+} from '../atom.js'
+import { errors } from '../schemas.js'
+
+export const ATOM_DEFAULT_LIMIT = 50
+export const ATOM_MAX_LIMIT = 200
+
+/** The feeds, by URL path (also what the web page's `<link rel="alternate">` names). */
+export const ATOM_FEEDS = {
+  incidents: '/feeds/incidents.atom',
+  evaluations: '/feeds/evaluations.atom',
+  revocations: '/feeds/revocations.atom',
+} as const
+
+/** The passport's web page, relative to a feed under /feeds/. */
+const passportPage = (id: string) => `../passports/${encodeURIComponent(id)}`
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no')
+
+/** `label: value` lines, leaving out the values that are absent. */
+function lines(fields: [string, string | number | null | undefined][]): string {
+  return fields
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n')
+}
+
+export function incidentEntry(r: IncidentStored): AtomEntry {
+  const decoded = decodeIncidentReport(r.token)
+  const incident = decoded.ok ? decoded.claims.credentialSubject.incident : undefined
+  const reporter = incident?.reporter
+  const facts = lines([
+    ['Passport', r.passportId],
+    ['Incident', r.incidentId],
+    ['Report', `${r.sequence} (${r.report})`],
+    ['Serious', yesNo(r.serious)],
+    ['Status', r.status],
+    ['Reporter', reporter ? `${reporter.name} (${reporter.role})` : undefined],
+    ['Reporter key', r.reporterKid],
+    ['Published', r.publishedAt],
+    ['Log index', r.logIndex],
+  ])
+  return {
+    id: r.id,
+    title: `${r.serious ? 'Serious incident' : 'Incident'} ${r.incidentId} report ${r.sequence} (${r.report})`,
+    updated: r.publishedAt,
+    published: r.publishedAt,
+    link: passportPage(r.passportId),
+    summary: incident ? `${facts}\n\n${incident.summary}` : facts,
+  }
+}
+
+export function evaluationEntry(r: EvaluationStored): AtomEntry {
+  const decoded = decodeEvaluationResult(r.token)
+  const evaluator = decoded.ok ? decoded.claims.credentialSubject.evaluation.evaluator : undefined
+  return {
+    id: r.id,
+    title: `Evaluation result ${r.id}: ${r.method}, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
+    updated: r.publishedAt,
+    published: r.publishedAt,
+    link: passportPage(r.passportId),
+    summary: lines([
+      ['Passport', r.passportId],
+      ['Method', r.method],
+      ['Performed', r.performedAt],
+      ['Metrics', r.metrics],
+      ['Thresholds met', `${r.thresholdsMet} of ${r.thresholds}`],
+      ['Evaluator', evaluator ? `${evaluator.name} (${evaluator.role})` : undefined],
+      ['Evaluator key', r.evaluatorKid],
+      ['Published', r.publishedAt],
+      ['Log index', r.logIndex],
+    ]),
+  }
+}
+
+const STATUS_WORD: Record<StatusEvent['status'], string> = {
+  revoked: 'revoked',
+  suspended: 'suspended',
+  valid: 'reinstated',
+}
+
+export function statusEntry(e: StatusEvent, verifierKey: string): AtomEntry {
+  return {
+    id: uuidV5(UUID_NAMESPACE_URL, `${verifierKey}#log/${e.logIndex}`),
+    title: `Passport ${e.passportId} ${STATUS_WORD[e.status]}`,
+    updated: e.at,
+    published: e.at,
+    link: passportPage(e.passportId),
+    summary: lines([
+      ['Passport', e.passportId],
+      ['Status', e.status],
+      ['Reason', e.reason],
+      ['Changed by key', e.byKid],
+      ['At', e.at],
+      ['Log index', e.logIndex],
+    ]),
+  }
+}
+
+interface AtomRoute<S> {
+  name: keyof typeof ATOM_FEEDS
+  title: string
+  summary: string
+  /** Other views of the same records, relative to the feed. */
+  alternates: AtomLink[]
+  load: (limit: number) => Promise<FeedPageBefore<S>>
+  entry: (stored: S) => AtomEntry
+}
+
+function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: AtomRoute<S>): void {
+  const path = ATOM_FEEDS[feed.name]
+  app.get<{ Querystring: { limit: number }; Headers: { 'if-none-match'?: string } }>(
+    path,
+    {
+      schema: {
+        summary: feed.summary,
+        tags: ['feeds'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: ATOM_MAX_LIMIT,
+              default: ATOM_DEFAULT_LIMIT,
+              description: 'How many entries, newest first.',
+            },
+          },
+        },
+        response: {
+          200: {
+            description: 'An Atom feed document (RFC 4287)',
+            content: { 'application/atom+xml': { schema: { type: 'string' } } },
+          },
+          304: { description: 'Not modified (If-None-Match names the current ETag)', type: 'null' },
+          ...errors(400),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { registry } = ctx.deps
+      const page = await feed.load(request.query.limit)
+      const entries = page.items.map(feed.entry)
+      const body = renderAtom({
+        id: uuidV5(UUID_NAMESPACE_URL, `${registry.verifierKey}#feeds/${feed.name}`),
+        title: `${feed.title}: ${registry.origin}`,
+        author: registry.origin,
+        links: [
+          {
+            rel: 'self',
+            href: path.slice(path.lastIndexOf('/') + 1),
+            type: 'application/atom+xml',
+          },
+          ...feed.alternates,
+        ],
+        entries,
+      })
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+      const updated = entries[0]?.updated ?? EMPTY_FEED_UPDATED
+      void reply
+        .header('etag', etag)
+        .header('last-modified', new Date(updated).toUTCString())
+        .header('cache-control', 'no-cache')
+      const match = request.headers['if-none-match']
+      if (match !== undefined && match.split(',').some((t) => t.trim() === etag))
+        return reply.code(304).send()
+      return reply.type(ATOM_TYPE).send(body)
+    },
+  )
+}
+
+export function registerAtomFeedRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { store, registry } = ctx.deps
+  registerAtomRoute<IncidentStored>(app, ctx, {
+    name: 'incidents',
+    title: 'Serious-incident reports',
+    summary:
+      'The newest serious-incident reports of every passport as an Atom feed (newest first), for feed readers',
+    alternates: [
+      { rel: 'alternate', href: '../incidents', type: 'text/html' },
+      { rel: 'alternate', href: '../api/v1/incidents?order=desc', type: 'application/json' },
+    ],
+    load: (limit) => store.incidentFeedBefore(null, limit),
+    entry: incidentEntry,
+  })
+  registerAtomRoute<EvaluationStored>(app, ctx, {
+    name: 'evaluations',
+    title: 'Evaluation results',
+    summary:
+      'The newest evaluation results of every passport as an Atom feed (newest first), for feed readers',
+    alternates: [
+      { rel: 'alternate', href: '../api/v1/evaluations?order=desc', type: 'application/json' },
+    ],
+    load: (limit) => store.evaluationFeedBefore(null, limit),
+    entry: evaluationEntry,
+  })
+  registerAtomRoute<StatusEvent>(app, ctx, {
+    name: 'revocations',
+    title: 'Passport revocations, suspensions and reinstatements',
+    summary:
+      'The newest status changes (revoked, suspended, reinstated) of every passport as an Atom feed (newest first), for feed readers',
+    alternates: [],
+    load: (limit) => store.statusFeedBefore(null, limit),
+    entry: (e) => statusEntry(e, registry.verifierKey),
+  })
+}
