@@ -16,8 +16,6 @@
  */
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { decodeEvaluationResult } from '../../core/evaluation/result.js'
-import { decodeIncidentReport } from '../../core/incident/report.js'
 import type {
   EvaluationStored,
   FeedPageBefore,
@@ -35,6 +33,8 @@ import {
   type AtomLink,
 } from '../atom.js'
 import { errors } from '../schemas.js'
+import { resultItem } from './evaluations.js'
+import { claimsOf } from './incidents.js'
 
 export const ATOM_DEFAULT_LIMIT = 50
 export const ATOM_MAX_LIMIT = 200
@@ -60,8 +60,7 @@ function lines(fields: [string, string | number | null | undefined][]): string {
 }
 
 export function incidentEntry(r: IncidentStored): AtomEntry {
-  const decoded = decodeIncidentReport(r.token)
-  const incident = decoded.ok ? decoded.claims.credentialSubject.incident : undefined
+  const incident = claimsOf(r)?.credentialSubject.incident
   const reporter = incident?.reporter
   const facts = lines([
     ['Passport', r.passportId],
@@ -85,8 +84,7 @@ export function incidentEntry(r: IncidentStored): AtomEntry {
 }
 
 export function evaluationEntry(r: EvaluationStored): AtomEntry {
-  const decoded = decodeEvaluationResult(r.token)
-  const evaluator = decoded.ok ? decoded.claims.credentialSubject.evaluation.evaluator : undefined
+  const evaluator = resultItem(r).evaluation?.evaluator
   return {
     id: r.id,
     title: `Evaluation result ${r.id}: ${r.method}, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,

@@ -52,7 +52,7 @@ const ResultItem = {
 } as const
 
 /** A stored result with the evaluation it states (null when its token no longer decodes). */
-function resultItem(stored: EvaluationStored) {
+export function resultItem(stored: EvaluationStored) {
   const decoded = decodeEvaluationResult(stored.token)
   return { ...stored, evaluation: decoded.ok ? decoded.claims.credentialSubject.evaluation : null }
 }

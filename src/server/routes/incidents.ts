@@ -38,7 +38,7 @@ const INCIDENT_REPORT: TokenKind = {
 }
 
 /** The claims of a stored report (verified when it was published). */
-function claimsOf(stored: IncidentStored): IncidentReportClaims | undefined {
+export function claimsOf(stored: IncidentStored): IncidentReportClaims | undefined {
   const decoded = decodeIncidentReport(stored.token)
   return decoded.ok ? decoded.claims : undefined
 }
