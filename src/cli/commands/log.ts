@@ -243,7 +243,10 @@ export async function runMonitor(
   }
 }
 
-/** Prints a round; its entries are read one by one from their spool, never all in memory. */
+/**
+ * Prints a round; its entries are read one by one from their spool and written as stdout takes
+ * them, never all in memory.
+ */
 async function printRound(ctx: Ctx, r: MonitorResult, json: boolean): Promise<void> {
   if (json) {
     ctx.io.out(
@@ -256,7 +259,11 @@ async function printRound(ctx: Ctx, r: MonitorResult, json: boolean): Promise<vo
         evidence: r.evidence,
       }) + '\n',
     )
-    if (r.entries) for await (const e of r.entries) ctx.io.out(JSON.stringify(entryJson(e)) + '\n')
+    if (r.entries)
+      for await (const e of r.entries) {
+        ctx.io.out(JSON.stringify(entryJson(e)) + '\n')
+        await ctx.io.drained?.()
+      }
     return
   }
   ctx.io.out(`${r.status}: ${r.message}\n`)
@@ -267,7 +274,11 @@ async function printRound(ctx: Ctx, r: MonitorResult, json: boolean): Promise<vo
     if (r.evidence.entry)
       ctx.io.out(`--- entry as served ---\n${JSON.stringify(r.evidence.entry)}\n`)
   }
-  if (r.entries) for await (const e of r.entries) ctx.io.out(entryLine(e) + '\n')
+  if (r.entries)
+    for await (const e of r.entries) {
+      ctx.io.out(entryLine(e) + '\n')
+      await ctx.io.drained?.()
+    }
 }
 
 /** `accord log monitor | checkpoint | prove`: follow and use a registry's transparency log. */
