@@ -10,6 +10,29 @@ export interface Io {
   today(): string
   /** Seconds since the epoch: the time passports are issued and verified at. */
   nowSeconds(): number
+  /**
+   * Resolves when what `out` wrote has been taken by stdout's reader, far enough to write more:
+   * a long output (the entries of `log monitor --entries`) awaits it so that a pipe read slowly
+   * does not make the writes pile up in memory (pipe writes are asynchronous on POSIX). Absent:
+   * nothing to wait for.
+   */
+  drained?(): Promise<void>
+}
+
+/** Waits for `stream` to drain when its buffer is full (or for its end: nothing more to wait for). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (!stream.writableNeedDrain) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      stream.off('error', done)
+      resolve()
+    }
+    stream.on('drain', done)
+    stream.on('close', done)
+    stream.on('error', done)
+  })
 }
 
 export function processIo(): Io {
@@ -19,6 +42,7 @@ export function processIo(): Io {
     isTty: Boolean(process.stderr.isTTY),
     today: () => new Date().toISOString().slice(0, 10),
     nowSeconds: () => Math.floor(Date.now() / 1000),
+    drained: () => drained(process.stdout),
   }
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import type { Command } from 'commander'
 import { ConfigError, EXIT, TlogError } from '../../core/errors.js'
@@ -206,6 +207,9 @@ export async function runMonitor(
             ...(opts.origin ? { origin: opts.origin } : {}),
             ...(opts.entries ? { entries: true } : {}),
             ...(note !== undefined ? { note } : {}),
+            // The new entries wait there until verified: next to the state, not in a /tmp that
+            // may be memory (tmpfs).
+            spoolDir: path.dirname(path.resolve(opts.state)),
           },
           state,
         )
@@ -217,11 +221,15 @@ export async function runMonitor(
         continue
       }
       if (r.status === 'invalid') r = { ...r, message: r.message + envKeyHint(source, '--key') }
-      if (r.state && r.state !== state) {
-        await saveMonitorState(opts.state, r.state)
-        state = r.state
+      try {
+        if (r.state && r.state !== state) {
+          await saveMonitorState(opts.state, r.state)
+          state = r.state
+        }
+        await printRound(ctx, r, opts.json === true)
+      } finally {
+        await r.entries?.close()
       }
-      printRound(ctx, r, opts.json === true)
       const exit = monitorExit(r.status)
       if (opts.once || exit !== EXIT.ok) {
         ctx.setExit(exit)
@@ -235,7 +243,11 @@ export async function runMonitor(
   }
 }
 
-function printRound(ctx: Ctx, r: MonitorResult, json: boolean): void {
+/**
+ * Prints a round; its entries are read one by one from their spool and written as stdout takes
+ * them, never all in memory.
+ */
+async function printRound(ctx: Ctx, r: MonitorResult, json: boolean): Promise<void> {
   if (json) {
     ctx.io.out(
       JSON.stringify({
@@ -247,7 +259,11 @@ function printRound(ctx: Ctx, r: MonitorResult, json: boolean): void {
         evidence: r.evidence,
       }) + '\n',
     )
-    for (const e of r.entries ?? []) ctx.io.out(JSON.stringify(entryJson(e)) + '\n')
+    if (r.entries)
+      for await (const e of r.entries) {
+        ctx.io.out(JSON.stringify(entryJson(e)) + '\n')
+        await ctx.io.drained?.()
+      }
     return
   }
   ctx.io.out(`${r.status}: ${r.message}\n`)
@@ -258,7 +274,11 @@ function printRound(ctx: Ctx, r: MonitorResult, json: boolean): void {
     if (r.evidence.entry)
       ctx.io.out(`--- entry as served ---\n${JSON.stringify(r.evidence.entry)}\n`)
   }
-  for (const e of r.entries ?? []) ctx.io.out(entryLine(e) + '\n')
+  if (r.entries)
+    for await (const e of r.entries) {
+      ctx.io.out(entryLine(e) + '\n')
+      await ctx.io.drained?.()
+    }
 }
 
 /** `accord log monitor | checkpoint | prove`: follow and use a registry's transparency log. */

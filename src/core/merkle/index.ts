@@ -26,6 +26,7 @@ export {
   checkConsistency,
   checkInclusion,
   checkTailLeaves,
+  TailLeaves,
   verifyConsistency,
   verifyInclusion,
   type MerkleCheck,

@@ -218,6 +218,9 @@ export function verifyConsistency(
  * request per round for it instead of one per entry (a bulk re-issue of a fleet appends
  * thousands of entries at once, past a registry's per-client rate limit). Any changed, missing,
  * extra or reordered leaf changes the recomputed root.
+ *
+ * This is a `TailLeaves` fed the leaves one by one; a caller with more leaves than it wants to
+ * hold (the monitor) uses that directly.
  */
 export function checkTailLeaves(
   start: number,
@@ -227,73 +230,151 @@ export function checkTailLeaves(
   root: Uint8Array,
   sha256: Sha256Fn,
 ): MerkleCheck {
-  if (!isCount(start)) return fail('bad-argument', `start ${String(start)} is not an integer >= 0`)
-  if (!isCount(treeSize))
-    return fail('bad-argument', `tree size ${String(treeSize)} is not an integer >= 0`)
-  if (!Array.isArray(leafHashes) || leafHashes.length === 0)
-    return fail('bad-argument', 'no leaves to check')
-  if (start + leafHashes.length !== treeSize)
-    return fail(
-      'size-out-of-range',
-      `${leafHashes.length} leaves from index ${start} do not end at the tree size ${treeSize}`,
-    )
-  const badLeaf = leafHashes.findIndex((h) => !isHash(h))
-  if (badLeaf >= 0) return fail('hash-length', `leaf hash ${start + badLeaf} is not 32 bytes`)
-  if (!isHash(root)) return fail('hash-length', 'the root is not 32 bytes')
-  if (!Array.isArray(proof)) return fail('bad-argument', 'the proof is not an array of hashes')
+  const tail = new TailLeaves(start, sha256)
+  // Not an array: no leaves, which `finish` reports after checking the start and the size.
+  if (Array.isArray(leafHashes)) for (const h of leafHashes) tail.add(h)
+  return tail.finish(treeSize, proof, root)
+}
 
-  /** The compact range of leaves 0..n-1: perfect subtrees, largest (leftmost) first. */
-  const range: { size: number; hash: Uint8Array }[] = []
-  if (start > 0) {
-    const included = checkInclusion(
-      leafHashes[0] as Uint8Array,
-      start,
-      treeSize,
-      proof,
-      root,
-      sha256,
-    )
-    if (!included.ok) return included
-    // The proof's left siblings, as §2.1.3.2 walks it (lowest first): the subtrees before `start`.
-    let fn = start
-    let sn = treeSize - 1
-    const lefts: Uint8Array[] = []
-    for (const p of proof) {
-      if (fn % 2 === 1 || fn === sn) {
-        lefts.push(p)
-        while (fn % 2 === 0 && fn !== 0) {
-          fn /= 2
-          sn = Math.floor(sn / 2)
-        }
-      }
-      fn = Math.floor(fn / 2)
-      sn = Math.floor(sn / 2)
+/** A perfect subtree in a compact range: `size` leaves (a power of two) and its hash. */
+interface RangeNode {
+  size: number
+  hash: Uint8Array
+}
+
+/**
+ * `checkTailLeaves` one leaf at a time, in O(log n) memory: `add` the leaf hashes of the range
+ * from `start`, in order, then `finish` with the tree size, the inclusion proof of leaf `start`
+ * and the root. The result is exactly `checkTailLeaves`'s on the same leaves (same checks, same
+ * order, same reasons). The leaves are folded as they come into the compact range of
+ * `start..start+count-1` (at most two perfect subtrees per level); `finish` puts the subtrees
+ * before `start` that the proof holds on its left and folds the whole into the root. A bad leaf
+ * is reported by `finish`, never thrown; `add` or `finish` after `finish` throws (a programming
+ * error, not a bad input).
+ */
+export class TailLeaves {
+  readonly #start: number
+  readonly #sha256: Sha256Fn
+  readonly #node: (left: Uint8Array, right: Uint8Array) => Uint8Array
+  /** The compact range of the leaves added so far, leftmost first. */
+  readonly #range: RangeNode[] = []
+  #count = 0
+  #first: Uint8Array | undefined
+  /** Position (from `start`) of the first leaf hash that is not 32 bytes; -1: none. */
+  #badLeaf = -1
+  #finished = false
+
+  constructor(start: number, sha256: Sha256Fn) {
+    this.#start = start
+    this.#sha256 = sha256
+    this.#node = makeNodeHasher(sha256)
+  }
+
+  /** How many leaf hashes were added. */
+  get count(): number {
+    return this.#count
+  }
+
+  /** How many subtree hashes are held: at most two per level, O(log n). */
+  get held(): number {
+    return this.#range.length
+  }
+
+  add(leafHash: Uint8Array): void {
+    if (this.#finished) throw new Error('TailLeaves.add after finish')
+    const at = this.#count++
+    if (this.#badLeaf >= 0) return
+    if (!isHash(leafHash)) {
+      this.#badLeaf = at
+      this.#range.length = 0
+      return
     }
-    // Their sizes are the powers of two of `start`'s binary form, largest first.
-    const sizes: number[] = []
-    for (let bit = 2 ** Math.floor(Math.log2(start)); bit >= 1; bit /= 2)
-      if (Math.floor(start / bit) % 2 === 1) sizes.push(bit)
-    if (sizes.length !== lefts.length)
-      return fail('proof-length', 'the proof does not cover the leaves before the range')
-    lefts.reverse()
-    for (const [i, hash] of lefts.entries()) range.push({ size: sizes[i] as number, hash })
-  } else if (proof.length !== 0) return fail('proof-length', 'a range from index 0 needs no proof')
-
-  const node = makeNodeHasher(sha256)
-  for (const hash of leafHashes) {
-    range.push({ size: 1, hash })
+    if (at === 0) this.#first = leafHash
+    // A bad start is reported by `finish`; nothing to fold against.
+    if (!isCount(this.#start)) return
+    const range = this.#range
+    range.push({ size: 1, hash: leafHash })
+    // Merge the last two nodes while they are siblings: the same size, the left one starting at a
+    // multiple of twice that size (from an unaligned start, the first nodes stay apart).
+    const end = this.#start + at + 1
     for (;;) {
-      const right = range.at(-1)
+      const right = range.at(-1) as RangeNode
       const left = range.at(-2)
-      if (!right || !left || left.size !== right.size) break
-      range.splice(-2, 2, { size: left.size * 2, hash: node(left.hash, right.hash) })
+      if (!left || left.size !== right.size || (end - 2 * right.size) % (2 * right.size) !== 0)
+        break
+      range.splice(-2, 2, { size: left.size * 2, hash: this.#node(left.hash, right.hash) })
     }
   }
-  // MTH(D[0:n]) = H(MTH(D[0:k]) || MTH(D[k:n])) for the largest power of two k < n: fold the
-  // subtrees from the right.
-  let r = (range.at(-1) as { hash: Uint8Array }).hash
-  for (let i = range.length - 2; i >= 0; i--) r = node((range[i] as { hash: Uint8Array }).hash, r)
-  if (!equalBytes(r, root))
-    return fail('root-mismatch', 'the leaves and the proof do not lead to the root')
-  return OK
+
+  finish(treeSize: number, proof: readonly Uint8Array[], root: Uint8Array): MerkleCheck {
+    if (this.#finished) throw new Error('TailLeaves.finish called twice')
+    this.#finished = true
+    const start = this.#start
+    const count = this.#count
+    if (!isCount(start))
+      return fail('bad-argument', `start ${String(start)} is not an integer >= 0`)
+    if (!isCount(treeSize))
+      return fail('bad-argument', `tree size ${String(treeSize)} is not an integer >= 0`)
+    if (count === 0) return fail('bad-argument', 'no leaves to check')
+    if (start + count !== treeSize)
+      return fail(
+        'size-out-of-range',
+        `${count} leaves from index ${start} do not end at the tree size ${treeSize}`,
+      )
+    if (this.#badLeaf >= 0)
+      return fail('hash-length', `leaf hash ${start + this.#badLeaf} is not 32 bytes`)
+    if (!isHash(root)) return fail('hash-length', 'the root is not 32 bytes')
+    if (!Array.isArray(proof)) return fail('bad-argument', 'the proof is not an array of hashes')
+
+    /** The compact range of leaves 0..n-1: perfect subtrees, largest (leftmost) first. */
+    const range: RangeNode[] = []
+    if (start > 0) {
+      const first = this.#first as Uint8Array
+      const included = checkInclusion(first, start, treeSize, proof, root, this.#sha256)
+      if (!included.ok) return included
+      // The proof's left siblings, as §2.1.3.2 walks it (lowest first): the subtrees before `start`.
+      let fn = start
+      let sn = treeSize - 1
+      const lefts: Uint8Array[] = []
+      for (const p of proof) {
+        if (fn % 2 === 1 || fn === sn) {
+          lefts.push(p)
+          while (fn % 2 === 0 && fn !== 0) {
+            fn /= 2
+            sn = Math.floor(sn / 2)
+          }
+        }
+        fn = Math.floor(fn / 2)
+        sn = Math.floor(sn / 2)
+      }
+      // Their sizes are the powers of two of `start`'s binary form, largest first.
+      const sizes: number[] = []
+      for (let bit = 2 ** Math.floor(Math.log2(start)); bit >= 1; bit /= 2)
+        if (Math.floor(start / bit) % 2 === 1) sizes.push(bit)
+      if (sizes.length !== lefts.length)
+        return fail('proof-length', 'the proof does not cover the leaves before the range')
+      lefts.reverse()
+      for (const [i, hash] of lefts.entries()) range.push({ size: sizes[i] as number, hash })
+    } else if (proof.length !== 0)
+      return fail('proof-length', 'a range from index 0 needs no proof')
+
+    // The added range's nodes after the ones before `start`: each starts at a multiple of its
+    // size, so equal neighbours are siblings; merge them as a range grown from 0 does.
+    for (const n of this.#range) {
+      range.push(n)
+      for (;;) {
+        const right = range.at(-1) as RangeNode
+        const left = range.at(-2)
+        if (!left || left.size !== right.size) break
+        range.splice(-2, 2, { size: left.size * 2, hash: this.#node(left.hash, right.hash) })
+      }
+    }
+    // MTH(D[0:n]) = H(MTH(D[0:k]) || MTH(D[k:n])) for the largest power of two k < n: fold the
+    // subtrees from the right.
+    let r = (range.at(-1) as RangeNode).hash
+    for (let i = range.length - 2; i >= 0; i--) r = this.#node((range[i] as RangeNode).hash, r)
+    if (!equalBytes(r, root))
+      return fail('root-mismatch', 'the leaves and the proof do not lead to the root')
+    return OK
+  }
 }

@@ -7,7 +7,7 @@
 import {
   checkConsistency,
   checkInclusion,
-  checkTailLeaves,
+  TailLeaves,
   type MerkleFailure,
 } from '../merkle/verify.js'
 import { equalBytes, fromHex, toHex, type Sha256Fn } from '../merkle/hash.js'
@@ -129,7 +129,8 @@ export function checkTreeConsistency(
  * Checks that `leafHashes` are entries `start`..`head.size - 1` of the tree `head` (from a
  * verified checkpoint): the entries a monitor reads after the log grew from size `start`. `body`
  * is the inclusion proof of entry `start` at `head.size` as served (undefined when `start` is 0:
- * the entries are then the whole tree). See `checkTailLeaves`.
+ * the entries are then the whole tree). See `checkTailLeaves`; `newEntriesCheck` is the same
+ * check fed one leaf hash at a time.
  */
 export function checkNewEntries(
   head: TreeHead,
@@ -138,22 +139,46 @@ export function checkNewEntries(
   body: unknown,
   sha256: Sha256Fn,
 ): ProofCheck {
-  let hashes: Uint8Array[] = []
-  if (start > 0) {
-    const parsed = parseInclusionProof(body)
-    if (!parsed.ok) return { ok: false, reason: 'malformed', message: parsed.message }
-    const { proof } = parsed
-    if (proof.index !== start || proof.size !== head.size)
-      return {
-        ok: false,
-        reason: 'mismatch',
-        message: `the log answered with a proof for index ${proof.index} at size ${proof.size}; asked for index ${start} at size ${head.size}`,
+  const check = newEntriesCheck(head, start, sha256)
+  if (Array.isArray(leafHashes)) for (const h of leafHashes) check.add(h)
+  return check.finish(body)
+}
+
+/** `checkNewEntries` one leaf hash at a time: `add` each, in index order, then `finish`. */
+export interface NewEntriesCheck {
+  add(leafHash: Uint8Array): void
+  /** `body`: the inclusion proof of entry `start` at `head.size` as served (none from 0). */
+  finish(body: unknown): ProofCheck
+}
+
+/**
+ * `checkNewEntries` without holding the leaves: they are folded as they are added (a
+ * `TailLeaves`, O(log n) hashes), so a monitor can check millions of new entries in bounded
+ * memory. The result of `finish` is exactly `checkNewEntries`'s on the same leaves.
+ */
+export function newEntriesCheck(head: TreeHead, start: number, sha256: Sha256Fn): NewEntriesCheck {
+  const tail = new TailLeaves(start, sha256)
+  return {
+    add: (leafHash) => tail.add(leafHash),
+    finish(body) {
+      let hashes: Uint8Array[] = []
+      if (start > 0) {
+        const parsed = parseInclusionProof(body)
+        if (!parsed.ok) return { ok: false, reason: 'malformed', message: parsed.message }
+        const { proof } = parsed
+        if (proof.index !== start || proof.size !== head.size)
+          return {
+            ok: false,
+            reason: 'mismatch',
+            message: `the log answered with a proof for index ${proof.index} at size ${proof.size}; asked for index ${start} at size ${head.size}`,
+          }
+        const decoded = decodeHashes(proof.hashes)
+        if (decoded === undefined)
+          return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
+        hashes = decoded
       }
-    const decoded = decodeHashes(proof.hashes)
-    if (decoded === undefined)
-      return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
-    hashes = decoded
+      const r = tail.finish(head.size, hashes, head.rootHash)
+      return r.ok ? r : { ok: false, reason: r.reason, message: r.message }
+    },
   }
-  const r = checkTailLeaves(start, leafHashes, head.size, hashes, head.rootHash, sha256)
-  return r.ok ? r : { ok: false, reason: r.reason, message: r.message }
 }

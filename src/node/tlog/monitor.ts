@@ -10,12 +10,14 @@
  * passport was published, revoked, endorsed...) and knows that it is what the log committed to.
  */
 import { readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { ConfigError, TlogError } from '../../core/errors.js'
 import { fromHex, leafHash, toHex } from '../../core/merkle/hash.js'
 import type { EntryResponse } from '../../core/tlog/api.js'
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../../core/tlog/checkpoint.js'
-import { checkNewEntries, checkTreeConsistency } from '../../core/tlog/proof.js'
+import { checkTreeConsistency, newEntriesCheck } from '../../core/tlog/proof.js'
 import { writeFileAtomic } from '../fs-safe.js'
+import { openLineSpool, type LineSpool } from '../spool.js'
 import { sha256 } from '../sha256.js'
 import {
   fetchCheckpoint,
@@ -79,8 +81,18 @@ export interface MonitorResult {
   state: MonitorState | null
   /** For 'split-view' and 'tampered': both signed notes, and the proof or entry that failed. */
   evidence?: { previous: string; current: string; proof?: unknown; entry?: EntryResponse }
-  /** With `entries`, for 'consistent': the new entries, in index order, all verified. */
-  entries?: MonitorEntry[]
+  /**
+   * With `entries`, for 'consistent': the new entries, in index order, all verified, read back
+   * from a spool on disk (the range can be millions of entries). The caller iterates them, then
+   * must `close` them (which deletes the spool).
+   */
+  entries?: VerifiedEntries
+}
+
+/** The verified new entries of a round, read back one by one; `close` when done. */
+export interface VerifiedEntries extends AsyncIterable<MonitorEntry> {
+  readonly count: number
+  close(): Promise<void>
 }
 
 export interface MonitorOptions extends LogHttpOptions {
@@ -92,6 +104,11 @@ export interface MonitorOptions extends LogHttpOptions {
   entries?: boolean
   /** A signed note already received (from the event stream) to check instead of fetching one. */
   note?: string
+  /**
+   * Where the new entries are spooled until they are verified (a temporary file, 0600, unlinked
+   * at once): default the system's temporary directory.
+   */
+  spoolDir?: string
 }
 
 function stateOf(logUrl: string, cp: VerifiedCheckpoint, nowIso: () => string): MonitorState {
@@ -195,7 +212,7 @@ export async function monitorOnce(
 }
 
 export type ReadEntriesResult =
-  | { ok: true; entries: MonitorEntry[] }
+  | { ok: true; entries: VerifiedEntries }
   | { ok: false; message: string; entry?: EntryResponse; proof?: unknown }
 
 /**
@@ -205,84 +222,119 @@ export type ReadEntriesResult =
  * (`checkNewEntries`). One proof per round rather than one per entry: a registry that re-issues
  * a fleet appends thousands of entries at once, and a request per entry would run into its
  * per-client rate limit; one proof is as strong, since any changed, missing or reordered entry
- * changes the root. The entries are held until the root is checked (nothing is reported from a
- * range that does not verify), so memory grows with the gap since the last round (about 300
- * bytes per entry). Any mismatch is a failed result, never an exception; an unreachable log
- * throws ERR_TLOG_UNAVAILABLE.
+ * changes the root.
+ *
+ * Nothing is reported from a range that does not verify, yet the range can be millions of
+ * entries (a bulk re-issue, a monitor started late): memory stays bounded. The leaf hashes are
+ * folded as they arrive (`newEntriesCheck`: O(log n) hashes), and the entries as served go to a
+ * spool file (`openLineSpool`: 0600, unlinked at once, so never left behind) from which the
+ * result's `entries` are read back once the root checked; a failed range closes it at once. At
+ * most one page of entries is in memory. The checks and their order are those of the former
+ * all-in-memory version: an error reading a page (or an entry out of place) wins over a bad
+ * entry, and the first bad entry, in index order, is the one reported.
+ *
+ * Any mismatch is a failed result, never an exception; an unreachable log throws
+ * ERR_TLOG_UNAVAILABLE, a spool that cannot be written ERR_DOCUMENT_WRITE.
  */
 export async function readNewEntries(
   options: MonitorOptions,
   from: number,
   cp: VerifiedCheckpoint,
 ): Promise<ReadEntriesResult> {
-  const served: EntryResponse[] = []
+  const spool = await openLineSpool(options.spoolDir ?? tmpdir())
+  let kept = false
   try {
-    while (from + served.length < cp.size) {
-      const start = from + served.length
-      const page = await fetchEntries(options.logUrl, start, cp.size, options)
-      if (page.length === 0)
-        return { ok: false, message: `the log served no entries from index ${start}` }
-      if (page.length > cp.size - start)
-        return { ok: false, message: `the log served entries past the tree size ${cp.size}` }
-      for (const [i, e] of page.entries())
-        if (e.index !== start + i)
-          return {
-            ok: false,
-            message: `the log served entry ${e.index} where entry ${start + i} belongs`,
-            entry: e,
+    const check = newEntriesCheck(cp, from, sha256)
+    const encoder = new TextEncoder()
+    /** The first entry that does not match its leaf hash or kind; reported once all are read. */
+    let bad: { ok: false; message: string; entry: EntryResponse } | undefined
+    let read = 0
+    try {
+      while (from + read < cp.size) {
+        const start = from + read
+        const page = await fetchEntries(options.logUrl, start, cp.size, options)
+        if (page.length === 0)
+          return { ok: false, message: `the log served no entries from index ${start}` }
+        if (page.length > cp.size - start)
+          return { ok: false, message: `the log served entries past the tree size ${cp.size}` }
+        for (const [i, e] of page.entries())
+          if (e.index !== start + i)
+            return {
+              ok: false,
+              message: `the log served entry ${e.index} where entry ${start + i} belongs`,
+              entry: e,
+            }
+        read += page.length
+        if (bad) continue
+        for (const e of page) {
+          const hash = leafHash(encoder.encode(e.payload), sha256)
+          const why = mismatch(e, toHex(hash))
+          if (why !== undefined) {
+            bad = { ok: false, message: why, entry: e }
+            break
           }
-      served.push(...page)
+          check.add(hash)
+          await spool.append(JSON.stringify(e))
+        }
+      }
+    } catch (err) {
+      if (err instanceof TlogError && err.code === 'ERR_TLOG_INVALID')
+        return { ok: false, message: err.message }
+      throw err
     }
-  } catch (err) {
-    if (err instanceof TlogError && err.code === 'ERR_TLOG_INVALID')
-      return { ok: false, message: err.message }
-    throw err
-  }
-  const encoder = new TextEncoder()
-  const entries: MonitorEntry[] = []
-  const hashes: Uint8Array[] = []
-  for (const e of served) {
-    const hash = leafHash(encoder.encode(e.payload), sha256)
-    const hex = toHex(hash)
-    if (hex !== e.leafHash)
+    if (bad) return bad
+    let proof: unknown
+    try {
+      if (from > 0) proof = await fetchInclusionProof(options.logUrl, from, cp.size, options)
+    } catch (err) {
+      if (err instanceof TlogError && err.code === 'ERR_TLOG_INVALID')
+        return { ok: false, message: err.message }
+      throw err
+    }
+    const r = check.finish(proof)
+    if (!r.ok)
       return {
         ok: false,
-        message: `entry ${e.index}: its payload hashes to ${hex}, not to the leafHash ${e.leafHash} served with it`,
-        entry: e,
+        message: `the entries and the inclusion proof of entry ${from} do not lead to the root of size ${cp.size}: ${r.message}`,
+        ...(proof === undefined ? {} : { proof }),
       }
-    const fields = jsonObject(e.payload)
-    const kind = fields?.kind
-    if (fields !== undefined && kind !== e.kind)
-      return {
-        ok: false,
-        message: `entry ${e.index}: served as kind "${e.kind}", its payload says ${JSON.stringify(kind)}`,
-        entry: e,
+    kept = true
+    return { ok: true, entries: verifiedEntries(spool) }
+  } finally {
+    if (!kept) await spool.close()
+  }
+}
+
+/** Why a served entry is not what it says (its payload hashes to `hex`); undefined when it is. */
+function mismatch(e: EntryResponse, hex: string): string | undefined {
+  if (hex !== e.leafHash)
+    return `entry ${e.index}: its payload hashes to ${hex}, not to the leafHash ${e.leafHash} served with it`
+  const fields = jsonObject(e.payload)
+  const kind = fields?.kind
+  if (fields !== undefined && kind !== e.kind)
+    return `entry ${e.index}: served as kind "${e.kind}", its payload says ${JSON.stringify(kind)}`
+  return undefined
+}
+
+/** The entries of a spool of served entries (one JSON line each, all checked). */
+function verifiedEntries(spool: LineSpool): VerifiedEntries {
+  return {
+    count: spool.count,
+    close: () => spool.close(),
+    async *[Symbol.asyncIterator]() {
+      for await (const line of spool.lines()) {
+        const e = JSON.parse(line) as EntryResponse
+        const fields = jsonObject(e.payload)
+        yield {
+          index: e.index,
+          kind: e.kind,
+          leafHash: e.leafHash,
+          ...(fields ? { fields } : {}),
+          payload: e.payload,
+        }
       }
-    hashes.push(hash)
-    entries.push({
-      index: e.index,
-      kind: e.kind,
-      leafHash: hex,
-      ...(fields ? { fields } : {}),
-      payload: e.payload,
-    })
+    },
   }
-  let proof: unknown
-  try {
-    if (from > 0) proof = await fetchInclusionProof(options.logUrl, from, cp.size, options)
-  } catch (err) {
-    if (err instanceof TlogError && err.code === 'ERR_TLOG_INVALID')
-      return { ok: false, message: err.message }
-    throw err
-  }
-  const r = checkNewEntries(cp, from, hashes, proof, sha256)
-  if (!r.ok)
-    return {
-      ok: false,
-      message: `the entries and the inclusion proof of entry ${from} do not lead to the root of size ${cp.size}: ${r.message}`,
-      ...(proof === undefined ? {} : { proof }),
-    }
-  return { ok: true, entries }
 }
 
 function jsonObject(text: string): Record<string, unknown> | undefined {

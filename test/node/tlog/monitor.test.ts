@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -478,6 +487,148 @@ describe('accord log monitor --entries on entry kinds it does not know', () => {
         'entry 2 incident v=2 weird={"nested":[1,2]}',
         'entry 3 opaque payload="not json at all"',
       ])
+    } finally {
+      await fake.close()
+    }
+  })
+})
+
+describe('accord log monitor --entries over a range of several pages', () => {
+  it('prints them all in order; a tampered entry in the last page prints nothing; no spool is left', async () => {
+    // A log of its own that grows by 2,500 entries: three pages of at most 1000.
+    const origin = 'pages.test/log'
+    const N = 2501
+    const payloads = Array.from(
+      { length: N },
+      (_, i) => `{"id":"urn:p:${i}","kind":"passport","note":"é ${i}","v":1}`,
+    )
+    const tree = new MerkleTree(sha256)
+    for (const p of payloads) tree.append(leafHash(new TextEncoder().encode(p), sha256))
+    const signer = noteSignerFromSigner(logKey, origin)
+    const notes = new Map<number, string>()
+    for (const size of [1, N])
+      notes.set(size, await signCheckpoint({ origin, size, rootHash: tree.root(size) }, signer))
+    let size = 1
+    let served = (i: number) => payloads[i] as string
+    /** The spool files this process holds open when the inclusion proof is asked (Linux). */
+    let spoolsSeen: { target: string; mode: number }[] = []
+    const stateDir = mkdtempSync(path.join(dir, 'pages-'))
+    const openSpools = () => {
+      if (!existsSync('/proc/self/fd')) return []
+      return readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          const target = readlinkSync(`/proc/self/fd/${fd}`)
+          return target.includes('.accord-spool.')
+            ? [{ target, mode: statSync(`/proc/self/fd/${fd}`).mode & 0o777 }]
+            : []
+        } catch {
+          return []
+        }
+      })
+    }
+    const fake = await startMockLog(registry, store)
+    fake.override = (p, q) => {
+      if (p === LOG_API.checkpoint) return notes.get(size)
+      if (p === LOG_API.inclusionProof) {
+        spoolsSeen = openSpools()
+        const index = Number(q.get('index'))
+        const at = Number(q.get('size'))
+        return JSON.stringify({
+          index,
+          size: at,
+          hashes: tree.inclusionProof(index, at).map(toHex),
+        })
+      }
+      if (p === LOG_API.consistencyProof) {
+        const from = Number(q.get('from'))
+        const to = Number(q.get('to'))
+        return JSON.stringify({ from, to, hashes: tree.consistencyProof(from, to).map(toHex) })
+      }
+      if (p === LOG_API.entries) {
+        const start = Number(q.get('start'))
+        const end = Math.min(Number(q.get('end')), size, start + 1000)
+        return JSON.stringify({
+          entries: Array.from({ length: end - start }, (_, k) => {
+            const payload = served(start + k)
+            const hash = leafHash(new TextEncoder().encode(payload), sha256)
+            return { index: start + k, kind: 'passport', payload, leafHash: toHex(hash) }
+          }),
+        })
+      }
+      return undefined
+    }
+    const state = path.join(stateDir, 'state.json')
+    const run = (...extra: string[]) =>
+      runLog([
+        'monitor',
+        '--log',
+        fake.url,
+        '--key',
+        formatVerifierKey(origin, ed25519PublicKey(logKey), sha256),
+        '--state',
+        state,
+        '--once',
+        '--entries',
+        ...extra,
+      ])
+    try {
+      expect((await run()).code).toBe(0)
+      size = N
+      const before = readFileSync(state, 'utf8')
+
+      // The last page lies about one entry (its leaf hash matching what it shows): only the root
+      // can tell, once every page is read. Nothing printed, exit 4, state kept, no spool left.
+      served = (i) =>
+        i === N - 7 ? (payloads[i] as string).replace('é', 'e') : (payloads[i] as string)
+      fake.requests.length = 0
+      const bad = await run()
+      expect(bad.code).toBe(4)
+      expect(bad.out).toMatch(/^tampered: TAMPERED ENTRIES: .*do not lead to the root/)
+      expect(bad.out).not.toMatch(/^entry /m)
+      expect(fake.requests.filter((r) => r.startsWith(`GET ${LOG_API.entries}`))).toHaveLength(3)
+      expect(readFileSync(state, 'utf8')).toBe(before)
+      expect(readdirSync(stateDir)).toEqual(['state.json'])
+      expect(openSpools()).toEqual([]) // closed, not just unlinked
+
+      served = (i) => payloads[i] as string
+      spoolsSeen = []
+      const r = await run()
+      expect(r.code, r.out).toBe(0)
+      const lines = r.out.trimEnd().split('\n')
+      expect(lines[0]).toMatch(/^consistent: consistent: size 1 -> 2501/)
+      expect(lines.slice(1)).toEqual(
+        Array.from(
+          { length: N - 1 },
+          (_, k) => `entry ${k + 1} passport id=urn:p:${k + 1} note="é ${k + 1}"`,
+        ),
+      )
+      // While the proof was asked, the entries were in a spool next to the state file: 0600, and
+      // already unlinked (Linux shows the open file as "(deleted)"). After the round, nothing.
+      if (existsSync('/proc/self/fd')) {
+        expect(spoolsSeen).toHaveLength(1)
+        expect(spoolsSeen[0]?.target).toMatch(
+          new RegExp(`^${stateDir}/\\.accord-spool\\.\\d+\\.[0-9a-f]{12}\\.tmp \\(deleted\\)$`),
+        )
+        expect(spoolsSeen[0]?.mode).toBe(0o600)
+      }
+      expect(openSpools()).toEqual([])
+      expect(readdirSync(stateDir)).toEqual(['state.json'])
+
+      // --json: the same entries as objects, in order.
+      size = 1
+      writeFileSync(state, before)
+      size = N
+      const j = await run('--json')
+      expect(j.code).toBe(0)
+      const objects = j.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; index?: number })
+      expect(objects[0]?.type).toBe('check')
+      expect(objects.slice(1).map((o) => o.index)).toEqual(
+        Array.from({ length: N - 1 }, (_, k) => k + 1),
+      )
+      expect(readdirSync(stateDir)).toEqual(['state.json'])
     } finally {
       await fake.close()
     }
