@@ -59,6 +59,30 @@ export function parseConsistencyProof(
 }
 
 /**
+ * The hashes of an inclusion proof body as served, if it is the proof of entry `index` at `size`:
+ * a log that answers for another size or index proves nothing about the checkpoint asked about.
+ */
+function inclusionHashes(
+  body: unknown,
+  index: number,
+  size: number,
+): { ok: true; hashes: Uint8Array[] } | Extract<ProofCheck, { ok: false }> {
+  const parsed = parseInclusionProof(body)
+  if (!parsed.ok) return { ok: false, reason: 'malformed', message: parsed.message }
+  const { proof } = parsed
+  if (proof.index !== index || proof.size !== size)
+    return {
+      ok: false,
+      reason: 'mismatch',
+      message: `the log answered with a proof for index ${proof.index} at size ${proof.size}; asked for index ${index} at size ${size}`,
+    }
+  const hashes = decodeHashes(proof.hashes)
+  if (hashes === undefined)
+    return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
+  return { ok: true, hashes }
+}
+
+/**
  * Checks that `leafHash` is entry `index` of the tree `head` (from a verified checkpoint), using a
  * proof body as served. The proof's own index and size must be the ones asked for: a log that
  * answers for another size or index proves nothing about this checkpoint.
@@ -70,19 +94,9 @@ export function checkEntryInclusion(
   body: unknown,
   sha256: Sha256Fn,
 ): ProofCheck {
-  const parsed = parseInclusionProof(body)
-  if (!parsed.ok) return { ok: false, reason: 'malformed', message: parsed.message }
-  const { proof } = parsed
-  if (proof.index !== index || proof.size !== head.size)
-    return {
-      ok: false,
-      reason: 'mismatch',
-      message: `the log answered with a proof for index ${proof.index} at size ${proof.size}; asked for index ${index} at size ${head.size}`,
-    }
-  const hashes = decodeHashes(proof.hashes)
-  if (hashes === undefined)
-    return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
-  const r = checkInclusion(leafHash, index, head.size, hashes, head.rootHash, sha256)
+  const proof = inclusionHashes(body, index, head.size)
+  if (!proof.ok) return proof
+  const r = checkInclusion(leafHash, index, head.size, proof.hashes, head.rootHash, sha256)
   return r.ok ? r : { ok: false, reason: r.reason, message: r.message }
 }
 
@@ -163,19 +177,9 @@ export function newEntriesCheck(head: TreeHead, start: number, sha256: Sha256Fn)
     finish(body) {
       let hashes: Uint8Array[] = []
       if (start > 0) {
-        const parsed = parseInclusionProof(body)
-        if (!parsed.ok) return { ok: false, reason: 'malformed', message: parsed.message }
-        const { proof } = parsed
-        if (proof.index !== start || proof.size !== head.size)
-          return {
-            ok: false,
-            reason: 'mismatch',
-            message: `the log answered with a proof for index ${proof.index} at size ${proof.size}; asked for index ${start} at size ${head.size}`,
-          }
-        const decoded = decodeHashes(proof.hashes)
-        if (decoded === undefined)
-          return { ok: false, reason: 'malformed', message: 'a proof hash is not hex' }
-        hashes = decoded
+        const proof = inclusionHashes(body, start, head.size)
+        if (!proof.ok) return proof
+        hashes = proof.hashes
       }
       const r = tail.finish(head.size, hashes, head.rootHash)
       return r.ok ? r : { ok: false, reason: r.reason, message: r.message }
