@@ -19,6 +19,8 @@ import { uuidV5, UUID_NAMESPACE_URL, xmlText } from '../../src/server/atom.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
 import {
   NOW,
+  incident,
+  iso,
   makePassport,
   makeSigner,
   appOn,
@@ -100,7 +102,6 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => t.close())
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 const BASE = 'http://registry.test'
 
 async function get(url: string, headers: Record<string, string> = {}) {
@@ -145,25 +146,6 @@ async function published(example = 'police-analytics') {
     credentialSubject: { id: string; artifacts?: { sha256: string }[] }
   }
   return { ...p, subjectId: claims.credentialSubject.id, claims }
-}
-
-function incident(over: Partial<Incident> = {}): Incident {
-  return {
-    id: `urn:uuid:${randomUUID()}`,
-    report: 'initial',
-    sequence: 1,
-    reporter: { id: 'https://vendor.example', name: 'Vendor', role: 'provider' },
-    occurredAt: iso(NOW - 4 * 86400),
-    awareAt: iso(NOW - 3 * 86400),
-    memberStates: ['NL'],
-    serious: true,
-    harms: ['fundamental-rights'],
-    widespreadInfringement: false,
-    causalLink: 'suspected',
-    summary: 'A suspect profile was built from a misattributed intercept.',
-    status: 'open',
-    ...over,
-  }
 }
 
 async function postIncident(p: { id: string; token: string; subjectId: string }, i: Incident) {

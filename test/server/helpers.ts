@@ -10,6 +10,7 @@ import {
   signStatusListToken,
   STATUS_BITS,
 } from '../../src/core/passport/status.js'
+import type { Incident } from '../../src/core/incident/schema.js'
 import type { Signer } from '../../src/core/ports.js'
 import type { RegistryStore } from '../../src/core/store.js'
 import { LOG_API } from '../../src/core/tlog/api.js'
@@ -185,3 +186,26 @@ export async function statusListToken(
 export { makeSigner, type TestSigner }
 
 export { inlinePolicy } from '../fixtures/passport/policy.js'
+
+/** NOW-relative times as the registry writes them (seconds, no milliseconds). */
+export const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+
+/** An incident the registry's clock (NOW) has seen happen: aware 3 days ago. */
+export function incident(over: Partial<Incident> = {}): Incident {
+  return {
+    id: `urn:uuid:${randomUUID()}`,
+    report: 'initial',
+    sequence: 1,
+    reporter: { id: 'https://vendor.example', name: 'Vendor', role: 'provider' },
+    occurredAt: iso(NOW - 4 * 86400),
+    awareAt: iso(NOW - 3 * 86400),
+    memberStates: ['NL'],
+    serious: true,
+    harms: ['fundamental-rights'],
+    widespreadInfringement: false,
+    causalLink: 'suspected',
+    summary: 'A suspect profile was built from a misattributed intercept.',
+    status: 'open',
+    ...over,
+  }
+}

@@ -18,6 +18,8 @@ import { sha256Hex } from '../../src/server/signed-request.js'
 import { expectBadFeedParameters, expectNewestFirstPaging } from './feed-paging.js'
 import {
   NOW,
+  incident,
+  iso,
   makePassport,
   makeSigner,
   publish,
@@ -40,27 +42,6 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest())
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
-
-/** An incident the registry's clock (NOW) has seen happen: aware 3 days ago. */
-function incident(over: Partial<Incident> = {}): Incident {
-  return {
-    id: `urn:uuid:${randomUUID()}`,
-    report: 'initial',
-    sequence: 1,
-    reporter: { id: 'https://vendor.example', name: 'Vendor', role: 'provider' },
-    occurredAt: iso(NOW - 4 * 86400),
-    awareAt: iso(NOW - 3 * 86400),
-    memberStates: ['NL'],
-    serious: true,
-    harms: ['fundamental-rights'],
-    widespreadInfringement: false,
-    causalLink: 'suspected',
-    summary: 'A suspect profile was built from a misattributed intercept.',
-    status: 'open',
-    ...over,
-  }
-}
 
 /**
  * A passport of `example` published to the registry; `undisclosed`: as a presentation that
