@@ -31,6 +31,21 @@ import { LOG_KEY_ENV } from '../../../src/cli/log-pin.js'
 import { runLog } from './log-cli.js'
 import { startMockLog, type MockLog } from './mock-log.js'
 
+/** The inclusion or consistency proof `tree` gives for a mock log request; undefined for others. */
+function proofFrom(tree: MerkleTree, p: string, q: URLSearchParams): string | undefined {
+  if (p === LOG_API.inclusionProof) {
+    const index = Number(q.get('index'))
+    const size = Number(q.get('size'))
+    return JSON.stringify({ index, size, hashes: tree.inclusionProof(index, size).map(toHex) })
+  }
+  if (p === LOG_API.consistencyProof) {
+    const from = Number(q.get('from'))
+    const to = Number(q.get('to'))
+    return JSON.stringify({ from, to, hashes: tree.consistencyProof(from, to).map(toHex) })
+  }
+  return undefined
+}
+
 const ORIGIN = 'monitor.test/log'
 const dir = mkdtempSync(path.join(tmpdir(), 'accord-monitor-'))
 let store: SqlStore
@@ -435,20 +450,8 @@ describe('accord log monitor --entries on entry kinds it does not know', () => {
     const fake = await startMockLog(registry, store)
     fake.override = (p, q) => {
       if (p === LOG_API.checkpoint) return notes[size - 1]
-      if (p === LOG_API.inclusionProof) {
-        const index = Number(q.get('index'))
-        const at = Number(q.get('size'))
-        return JSON.stringify({
-          index,
-          size: at,
-          hashes: tree.inclusionProof(index, at).map(toHex),
-        })
-      }
-      if (p === LOG_API.consistencyProof) {
-        const from = Number(q.get('from'))
-        const to = Number(q.get('to'))
-        return JSON.stringify({ from, to, hashes: tree.consistencyProof(from, to).map(toHex) })
-      }
+      const proof = proofFrom(tree, p, q)
+      if (proof !== undefined) return proof
       if (p === LOG_API.entries) {
         const start = Number(q.get('start'))
         const end = Math.min(Number(q.get('end')), size)
@@ -529,21 +532,9 @@ describe('accord log monitor --entries over a range of several pages', () => {
     const fake = await startMockLog(registry, store)
     fake.override = (p, q) => {
       if (p === LOG_API.checkpoint) return notes.get(size)
-      if (p === LOG_API.inclusionProof) {
-        spoolsSeen = openSpools()
-        const index = Number(q.get('index'))
-        const at = Number(q.get('size'))
-        return JSON.stringify({
-          index,
-          size: at,
-          hashes: tree.inclusionProof(index, at).map(toHex),
-        })
-      }
-      if (p === LOG_API.consistencyProof) {
-        const from = Number(q.get('from'))
-        const to = Number(q.get('to'))
-        return JSON.stringify({ from, to, hashes: tree.consistencyProof(from, to).map(toHex) })
-      }
+      if (p === LOG_API.inclusionProof) spoolsSeen = openSpools()
+      const proof = proofFrom(tree, p, q)
+      if (proof !== undefined) return proof
       if (p === LOG_API.entries) {
         const start = Number(q.get('start'))
         const end = Math.min(Number(q.get('end')), size, start + 1000)
