@@ -16,7 +16,6 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { decodeJwt } from 'jose'
 import { parse as parseYaml } from 'yaml'
@@ -91,16 +90,15 @@ interface Asset {
   body: Buffer
 }
 
-/** The folder of the web files: next to this module in src/, or the package's src/web. */
+/**
+ * The folder of the web files, the package's src/web: the same folder whether this module runs from
+ * src/ (tests), dist/ or the CLI bundle (which has no web/ beside it).
+ */
 export function webRoot(): string {
-  const candidates = [
-    fileURLToPath(new URL('../web/', import.meta.url)),
-    path.join(packageRoot(), 'src', 'web'),
-  ]
-  const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')))
-  if (found === undefined)
-    throw new Error(`accord: the web UI files are missing (looked in ${candidates.join(', ')})`)
-  return found
+  const dir = path.join(packageRoot(), 'src', 'web')
+  if (!existsSync(path.join(dir, 'index.html')))
+    throw new Error(`accord: the web UI files are missing (looked in ${dir})`)
+  return dir
 }
 
 /** Every servable file under `root`, by URL path below /web/ (e.g. `js/verify.js`). */
