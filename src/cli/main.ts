@@ -23,6 +23,7 @@ import { processIo, showingControls } from './io.js'
  */
 type Register = (program: Command, ctx: Ctx) => void
 const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
   classify: async () => (await import('./commands/classify.js')).registerClassify,
   assess: async () => (await import('./commands/assess.js')).registerAssess,
   docs: async () => (await import('./commands/docs.js')).registerDocs,

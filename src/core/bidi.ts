@@ -23,6 +23,7 @@
  * CLI's text output shows them with the terminal's controls (`showTerminalControls`).
  */
 import type { Issue } from './errors.js'
+import { walkStrings } from './text-walk.js'
 
 const NAMES: Readonly<Record<string, string>> = {
   '\u202A': 'LEFT-TO-RIGHT EMBEDDING',
@@ -90,31 +91,15 @@ export function mayHoldBidiControls(source: string): boolean {
  */
 export function bidiIssues(data: unknown, prefix: readonly (string | number)[] = []): Issue[] {
   const issues: Issue[] = []
-  // One path stack, copied only for an issue: a manifest with 10,000 evidence items has some
-  // 100,000 strings, and a new path array for each was most of this walk's time.
-  const path: (string | number)[] = [...prefix]
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      const problem = bidiProblem(value)
-      if (problem !== undefined) issues.push(issue(problem, [...path], 'the text'))
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        path.push(i)
-        visit(value[i])
-        path.pop()
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      for (const key in value) {
-        if (!Object.hasOwn(value, key)) continue
-        path.push(key)
-        const problem = bidiProblem(key)
-        if (problem !== undefined) issues.push(issue(problem, [...path], 'the key'))
-        visit((value as Record<string, unknown>)[key])
-        path.pop()
-      }
-    }
-  }
-  visit(data)
+  walkStrings(
+    data,
+    (text, path, isKey) => {
+      const problem = bidiProblem(text)
+      if (problem !== undefined)
+        issues.push(issue(problem, [...path], isKey ? 'the key' : 'the text'))
+    },
+    prefix,
+  )
   return issues
 }
 

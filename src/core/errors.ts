@@ -26,6 +26,7 @@ export type AccordErrorCode =
   | 'ERR_EVIDENCE_EMPTY'
   | 'ERR_EVIDENCE_UNREADABLE'
   | 'ERR_DOCUMENT_WRITE'
+  | 'ERR_DOCUMENT_EXISTS'
   | 'ERR_DOCUMENT_CHROMIUM_MISSING'
   | 'ERR_SCHEMA_STALE'
   | 'ERR_PASSPORT_KEY_NOT_FOUND'
@@ -192,7 +193,7 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     exit: EXIT.io,
     http: 404,
     summary: 'The system manifest file does not exist or cannot be read.',
-    fix: 'Check the path; to start a new one, copy one of examples/*/accord.yaml.',
+    fix: 'Check the path; to start a new one, run `accord init` (or copy one of examples/*/accord.yaml).',
   },
   ERR_MANIFEST_PARSE: {
     exit: EXIT.invalidInput,
@@ -253,6 +254,12 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 500,
     summary: 'Generated documents could not be written to the output directory.',
     fix: 'Check that the --out directory is writable and the disk has room; nothing was left half-written.',
+  },
+  ERR_DOCUMENT_EXISTS: {
+    exit: EXIT.io,
+    http: 409,
+    summary: 'A file a command creates (the starter manifest of `accord init`) already exists.',
+    fix: 'Pass --force to replace it, or give another folder or --file; nothing was changed.',
   },
   ERR_DOCUMENT_CHROMIUM_MISSING: {
     exit: EXIT.io,

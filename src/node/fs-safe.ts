@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs'
-import { lstat, mkdtemp, open, rename, rm } from 'node:fs/promises'
+import { link, lstat, mkdtemp, open, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { DocumentError, EvidenceError, type Issue } from '../core/errors.js'
 import { evidencePathProblem, isPlainPath } from '../core/manifest/check.js'
@@ -298,6 +298,42 @@ export async function writeFileAtomic(
     // The rename over a directory fails with EISDIR, whose message names the temporary file.
     const isDirectory = (cause as NodeJS.ErrnoException).code === 'EISDIR'
     throw writeError(file, cause, isDirectory ? IS_A_DIRECTORY : undefined)
+  }
+}
+
+/**
+ * Writes `data` to `file` atomically, like `writeFileAtomic`, but never over an existing file:
+ * the temporary file is hard-linked to `file`, which fails when `file` exists (DocumentError
+ * ERR_DOCUMENT_EXISTS; nothing is changed). Where the file system has no hard links, the file is
+ * created exclusively ('wx') and written in place instead.
+ */
+export async function writeFileExclusive(file: string, data: string | Uint8Array): Promise<void> {
+  const exists = (cause: unknown) =>
+    new DocumentError({
+      code: 'ERR_DOCUMENT_EXISTS',
+      message: `${file} already exists; nothing was changed. Pass --force to replace it, or choose another path`,
+      details: { file },
+      cause,
+    })
+  const tmp = tempName(file)
+  try {
+    await ensureDir(path.dirname(file))
+    await writeNew(tmp, data)
+    try {
+      await link(tmp, file)
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') throw exists(cause)
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw cause
+      await writeNew(file, data).catch((err: unknown) => {
+        throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? exists(err) : err
+      })
+    }
+  } catch (cause) {
+    if (cause instanceof DocumentError) throw cause
+    throw writeError(file, cause)
+  } finally {
+    await rm(tmp, { force: true }).catch(() => undefined)
   }
 }
 

@@ -136,7 +136,7 @@ function notFound(file: string, why: string, cause?: unknown): ManifestError {
         path: [],
         file,
         message: `the manifest ${why}`,
-        hint: 'check the path; copy one of examples/*/accord.yaml to start a new manifest',
+        hint: 'check the path; to start a new manifest, run `accord init` (or copy one of examples/*/accord.yaml)',
       },
     ],
   })

@@ -9,6 +9,7 @@
  * natural persons) are findings for the classifier, not issues here.
  */
 import { bidiIssues } from '../bidi.js'
+import { walkStrings } from '../text-walk.js'
 import type { Issue } from '../errors.js'
 import { countryHint, isIsoCountry } from '../iso-3166.js'
 import { regionProblem } from '../policy/regions.js'
@@ -94,6 +95,11 @@ export interface CheckManifestOptions {
    * walk over every string for them is skipped.
    */
   sourceHasNoBidiControls?: boolean
+  /**
+   * The manifest's source text holds no placeholder (`mayHoldPlaceholders` is false), so the walk
+   * over every string for them is skipped.
+   */
+  sourceHasNoPlaceholders?: boolean
 }
 
 export function checkManifest(m: Manifest, options: CheckManifestOptions = {}): ManifestIssue[] {
@@ -118,7 +124,39 @@ export function checkManifest(m: Manifest, options: CheckManifestOptions = {}): 
     ...(options.sourceHasNoBidiControls
       ? []
       : bidiIssues(m).map((i): ManifestIssue => ({ severity: 'error', ...i }))),
+    ...(options.sourceHasNoPlaceholders ? [] : checkPlaceholders(m)),
   ]
+}
+
+/**
+ * A placeholder `accord init` writes (./starter.ts) for an answer it cannot know: text that starts
+ * with "TODO:" (or is "TODO"), or an e-mail address in the reserved domain example.invalid (RFC 2606),
+ * which can never be a real one.
+ */
+export function isPlaceholder(text: string): boolean {
+  return /^TODO(?::|$)/.test(text) || /@example\.invalid$/i.test(text)
+}
+
+/** False when `source` can hold no placeholder, so `checkPlaceholders`' walk can be skipped. */
+export function mayHoldPlaceholders(source: string): boolean {
+  return source.includes('TODO') || /example\.invalid/i.test(source)
+}
+
+/** One `placeholder_text` warning for every string value still holding a placeholder. */
+function checkPlaceholders(m: Manifest): ManifestIssue[] {
+  const out: ManifestIssue[] = []
+  walkStrings(m, (text, path, isKey) => {
+    if (!isKey && isPlaceholder(text))
+      out.push(
+        warning(
+          'placeholder_text',
+          [...path],
+          `${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)} is a placeholder from accord init`,
+          'replace it with the real answer; the comment above it in the starter manifest says what is asked',
+        ),
+      )
+  })
+  return out
 }
 
 /** Splits issues into errors and warnings, dropping the severity field. */

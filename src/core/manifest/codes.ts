@@ -22,7 +22,7 @@ export const MANIFEST_ISSUE_CODES = {
     severity: 'error',
     reportedAs: 'ERR_MANIFEST_NOT_FOUND',
     meaning: 'The manifest file does not exist, is a directory, or cannot be read.',
-    fix: 'Check the path; copy one of examples/*/accord.yaml to start a new manifest.',
+    fix: 'Check the path; to start a new manifest, run `accord init` (or copy one of examples/*/accord.yaml).',
   },
   manifest_too_large: {
     severity: 'error',
@@ -40,7 +40,7 @@ export const MANIFEST_ISSUE_CODES = {
     severity: 'error',
     reportedAs: 'ERR_MANIFEST_INVALID',
     meaning: 'The file is empty or holds only comments.',
-    fix: 'Start from one of examples/*/accord.yaml; a manifest begins with apiVersion: accord.dev/v1.',
+    fix: 'Run `accord init` for a starter, or start from one of examples/*/accord.yaml; a manifest begins with apiVersion: accord.dev/v1.',
   },
   // YAML or JSON syntax (src/core/manifest/parse.ts).
   yaml_syntax: {
@@ -323,6 +323,12 @@ export const MANIFEST_ISSUE_CODES = {
     meaning:
       'Text holds a Unicode bidirectional embedding or override (U+202A-U+202E) or an unbalanced isolate (U+2066-U+2069), which would make it display in another order than it is stored ("Trojan Source").',
     fix: 'Delete the invisible character named; Arabic and Hebrew display correctly without it, and the marks U+200E and U+200F are allowed.',
+  },
+  placeholder_text: {
+    severity: 'warning',
+    meaning:
+      'A value is still a placeholder that `accord init` wrote (text starting with "TODO:", or an e-mail address at example.invalid), so documents and passports would show it.',
+    fix: 'Replace it with the real answer (the comment above it in the starter manifest says what is asked).',
   },
   // Against the catalogs (src/node/pipeline.ts), once the manifest is read.
   unknown_obligation_ref: {

@@ -5,7 +5,7 @@
  * `yaml`) only when it returns undefined, to report the issues with their positions.
  */
 import { mayHoldBidiControls } from '../bidi.js'
-import { checkManifest } from './check.js'
+import { checkManifest, mayHoldPlaceholders } from './check.js'
 import { fastEvidence } from './evidence-fast.js'
 import { Manifest } from './schema.js'
 
@@ -29,7 +29,9 @@ export function parseCleanManifest(
   const manifest = validateClean(data)
   if (manifest === undefined) return undefined
   const sourceHasNoBidiControls = !mayHoldBidiControls(text)
-  if (checkManifest(manifest, { sourceHasNoBidiControls }).length > 0) return undefined
+  const sourceHasNoPlaceholders = !mayHoldPlaceholders(text)
+  if (checkManifest(manifest, { sourceHasNoBidiControls, sourceHasNoPlaceholders }).length > 0)
+    return undefined
   return manifest
 }
 

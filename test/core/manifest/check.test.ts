@@ -4,6 +4,7 @@ import {
   ANNEX_III_USE_CASES,
   checkManifest,
   evidencePathProblem,
+  mayHoldPlaceholders,
   splitBySeverity,
 } from '../../../src/core/manifest/check.js'
 import { Manifest, type ManifestInput } from '../../../src/core/manifest/schema.js'
@@ -567,6 +568,42 @@ describe('checkManifest', () => {
         ['unknown_evidence_ref', 'accuracy.metrics.0.evidence'],
       ])
       expect(issues[0]?.message).toBe('no evidence item has id assessment; evidence ids are sheet')
+    })
+  })
+
+  describe('placeholders left from accord init (placeholder_text)', () => {
+    it('warns at each value that is still "TODO: ..." or an address at example.invalid', () => {
+      expect(
+        codes(
+          (m) => (m.system.intendedPurpose = 'TODO: the intended purpose'),
+          (m) => (m.provider.email = 'compliance@example.invalid'),
+          (m) => (m.deployment.affectedPersons = ['residents', 'TODO']),
+          (m) => (m.humanOversight = { measures: ['TODO: a measure'] }),
+        ),
+      ).toEqual([
+        ['warning', 'placeholder_text', 'system.intendedPurpose'],
+        ['warning', 'placeholder_text', 'provider.email'],
+        ['warning', 'placeholder_text', 'deployment.affectedPersons.1'],
+        ['warning', 'placeholder_text', 'humanOversight.measures.0'],
+      ])
+    })
+
+    it('leaves text that only mentions TODO alone, and keys', () => {
+      expect(
+        codes(
+          (m) => (m.system.name = 'TODO list assistant'),
+          (m) => (m.system.intendedPurpose = 'Sorts TODO: items'),
+          (m) => (m.provider.email = 'ops@example.com'),
+        ),
+      ).toEqual([])
+    })
+
+    it('is skipped when the source text holds no placeholder', () => {
+      const m = manifest((x) => (x.system.intendedPurpose = 'TODO: x'))
+      expect(checkManifest(m, { sourceHasNoPlaceholders: true })).toEqual([])
+      expect(mayHoldPlaceholders('intendedPurpose: "TODO: x"')).toBe(true)
+      expect(mayHoldPlaceholders('email: a@EXAMPLE.invalid')).toBe(true)
+      expect(mayHoldPlaceholders('intendedPurpose: Ranks job applications.')).toBe(false)
     })
   })
 

@@ -39,6 +39,11 @@ const PARAGRAPHS: readonly Paragraph[] = [
   },
 ]
 
+/** The use cases that trigger each paragraph of Art. 50 by its structure (not counting the catalog's). */
+export const TRANSPARENCY_USE_CASES: ReadonlyMap<string, readonly string[]> = new Map(
+  PARAGRAPHS.map((p) => [`Art. 50(${p.n})`, p.useCases]),
+)
+
 export function evaluateTransparency(ctx: RuleContext): TransparencyPoint[] {
   const c = ctx.manifest.classification
   const out: TransparencyPoint[] = []
