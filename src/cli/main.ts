@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   issue: async () => (await import('./commands/issue.js')).registerIssue,
   present: async () => (await import('./commands/present.js')).registerPresent,
   verify: async () => (await import('./commands/verify.js')).registerVerify,
+  diff: async () => (await import('./commands/diff.js')).registerDiff,
   policy: async () => (await import('./commands/policy.js')).registerPolicy,
   endorse: async () => (await import('./commands/endorse.js')).registerEndorse,
   incident: async () => (await import('./commands/incident.js')).registerIncident,
