@@ -15,7 +15,8 @@ export interface CommonOptions {
   frameworks?: string[]
 }
 
-const splitList = (value: string, previous: string[] = []) => [
+/** A commander option parser for `a,b` lists, repeatable (`--x a --x b,c`). */
+export const splitList = (value: string, previous: string[] = []): string[] => [
   ...previous,
   ...value
     .split(',')

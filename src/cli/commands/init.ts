@@ -16,7 +16,7 @@ import { starterManifest } from '../../core/manifest/starter.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { writeFileAtomic, writeFileExclusive } from '../../node/fs-safe.js'
 import { packageRoot } from '../../node/paths.js'
-import { commandLine, printJson, type Ctx } from '../common.js'
+import { commandLine, printJson, splitList, type Ctx } from '../common.js'
 
 interface InitOptions {
   name: string
@@ -31,14 +31,6 @@ interface InitOptions {
   catalogs?: string
   json?: boolean
 }
-
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-]
 
 function badArg(message: string): ConfigError {
   return new ConfigError({ code: 'ERR_CONFIG_BAD_ARGS', message })
@@ -65,11 +57,11 @@ export function registerInit(program: Command, ctx: Ctx): void {
     .requiredOption('--country <code>', "the provider's country (ISO 3166-1 alpha-2, e.g. DE)")
     .option('--system-version <version>', 'the version the manifest describes', '1.0.0')
     .option('--email <address>', "the provider's contact e-mail address")
-    .option('--role <roles>', `your roles, comma-separated (${ROLES.join(', ')})`, list)
+    .option('--role <roles>', `your roles, comma-separated (${ROLES.join(', ')})`, splitList)
     .option(
       '--use-case <ids>',
       'what the system does, comma-separated from the vocabulary the manifest lists (default other)',
-      list,
+      splitList,
     )
     .option('--file <name>', 'file name in the folder', 'accord.yaml')
     .option('--force', 'replace an existing file')

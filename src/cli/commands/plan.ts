@@ -10,6 +10,7 @@ import {
   printJson,
   progress,
   resolveAsOf,
+  splitList,
   type CommonOptions,
   type Ctx,
   warnOnStderr,
@@ -19,14 +20,6 @@ interface PlanOptions extends CommonOptions {
   targets?: string[]
   out?: string
 }
-
-const splitList = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-]
 
 export function registerPlan(program: Command, ctx: Ctx): void {
   addCommonOptions(

@@ -191,92 +191,97 @@ function ref(c: PassportClaims): PassportRef {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
+/** An effect, or how to tell it from the two values. */
+type Judge<T> = ChangeEffect | ((b: T, a: T) => ChangeEffect)
+/** A message, or how to write it from the two values. */
+type Say<T> = string | ((b: T, a: T) => string)
+
+/** The changes found so far, and the parts that could not be compared. */
+class Found {
+  readonly changes: PassportChange[] = []
+  readonly notComparable: PassportDiff['notComparable'] = []
+
+  /** A recorder for one area: `(path, before, after, effect, message)`, kept when they differ. */
+  area(area: ChangeArea) {
+    return <T>(path: string, b: T, a: T, effect: Judge<T>, message: Say<T>): void => {
+      if (same(b, a)) return
+      this.changes.push({
+        area,
+        path,
+        before: b ?? null,
+        after: a ?? null,
+        effect: typeof effect === 'function' ? effect(b, a) : effect,
+        message: typeof message === 'function' ? message(b, a) : message,
+      })
+    }
+  }
+
+  /** A part only one passport discloses: true (and recorded) when so. */
+  oneSided(path: string, b: unknown, a: unknown): boolean {
+    if (b !== undefined && a !== undefined) return false
+    this.notComparable.push({ path, disclosedIn: b === undefined ? 'new' : 'old' })
+    return true
+  }
+}
+
+/** `after` against `before` for a number where more is better (`moreIsBetter`) or worse. */
+const byNumber =
+  (moreIsBetter: boolean) =>
+  (b: number, a: number): ChangeEffect =>
+    a > b === moreIsBetter ? 'better' : 'worse'
+
 /** Compares two passports' disclosed claims (see the module comment). */
 export function diffPassports(oldClaims: PassportClaims, newClaims: PassportClaims): PassportDiff {
   const before = oldClaims.credentialSubject
   const after = newClaims.credentialSubject
-  const changes: PassportChange[] = []
-  const notComparable: PassportDiff['notComparable'] = []
-  const add = (
-    area: ChangeArea,
-    path: string,
-    b: unknown,
-    a: unknown,
-    effect: ChangeEffect,
-    message: string,
-  ) => changes.push({ area, path, before: b ?? null, after: a ?? null, effect, message })
-  /** A plain field: a change of it has the given effect. */
-  const field = (
-    area: ChangeArea,
-    path: string,
-    b: unknown,
-    a: unknown,
-    effect: ChangeEffect,
-    what: string,
-  ) => {
-    if (!same(b, a)) add(area, path, b, a, effect, `${what} changed`)
-  }
-
-  if (before.id !== after.id)
-    add(
-      'system',
-      'id',
-      before.id,
-      after.id,
-      'review',
-      'the passports are about different systems (another provider or system name)',
-    )
-  field('system', 'system.name', before.system.name, after.system.name, 'review', 'system name')
-  field(
-    'system',
-    'system.version',
-    before.system.version,
-    after.system.version,
-    'neutral',
-    'version',
-  )
-  field(
-    'system',
+  const found = new Found()
+  const system = found.area('system')
+  system('id', before.id, after.id, 'review', 'the passports are about different systems')
+  system('system.name', before.system.name, after.system.name, 'review', 'system name changed')
+  system('system.version', before.system.version, after.system.version, 'neutral', 'new version')
+  system(
     'system.intendedPurpose',
     before.system.intendedPurpose,
     after.system.intendedPurpose,
     'review',
-    'intended purpose (what the classification rests on)',
+    'intended purpose changed (what the classification rests on)',
   )
-  field(
-    'system',
+  system(
     'manifest.sha256',
     before.manifest.sha256,
     after.manifest.sha256,
     'neutral',
-    'manifest',
+    'manifest changed',
   )
-  field('provider', 'provider', before.provider, after.provider, 'review', 'provider')
+  found.area('provider')('provider', before.provider, after.provider, 'review', 'provider changed')
+  diffArtifacts(before, after, found)
+  diffClassification(before, after, found)
+  diffObligations(before, after, found)
+  diffEvidence(before, after, found)
+  diffAssurance(before.assurance, after.assurance, found)
+  diffAssessor(before.assessor, after.assessor, found)
+  found.area('catalogs')(
+    'catalogs',
+    before.catalogs,
+    after.catalogs,
+    'neutral',
+    'catalog versions changed',
+  )
+  const shorter = newClaims.exp < oldClaims.exp
+  found.area('validity')(
+    'validUntil',
+    oldClaims.validUntil,
+    newClaims.validUntil,
+    shorter ? 'review' : 'neutral',
+    shorter ? 'valid for a shorter time' : 'valid until a later date',
+  )
 
-  diffArtifacts(before, after, add)
-  diffClassification(before, after, add, notComparable)
-  diffObligations(before, after, add, notComparable)
-  diffEvidence(before, after, add, notComparable)
-  diffAssurance(before.assurance, after.assurance, add)
-  diffAssessor(before, after, add)
-  field('catalogs', 'catalogs', before.catalogs, after.catalogs, 'neutral', 'catalog versions')
-  if (oldClaims.exp !== newClaims.exp)
-    add(
-      'validity',
-      'validUntil',
-      oldClaims.validUntil,
-      newClaims.validUntil,
-      newClaims.exp < oldClaims.exp ? 'review' : 'neutral',
-      newClaims.exp < oldClaims.exp ? 'valid for a shorter time' : 'valid until a later date',
-    )
-
-  changes.sort(
+  const changes = found.changes.sort(
     (x, y) =>
       ORDER[x.effect] - ORDER[y.effect] ||
       compareCodeUnits(x.area, y.area) ||
       compareCodeUnits(x.path, y.path),
   )
-  notComparable.sort((x, y) => compareCodeUnits(x.path, y.path))
   const counts = { worse: 0, better: 0, review: 0, neutral: 0 }
   for (const c of changes) counts[c.effect]++
   return {
@@ -286,121 +291,62 @@ export function diffPassports(oldClaims: PassportClaims, newClaims: PassportClai
     sameIssuer: oldClaims.iss === newClaims.iss,
     changes,
     counts,
-    notComparable,
+    notComparable: found.notComparable.sort((x, y) => compareCodeUnits(x.path, y.path)),
   }
 }
 
-type Add = (
-  area: ChangeArea,
-  path: string,
-  b: unknown,
-  a: unknown,
-  effect: ChangeEffect,
-  message: string,
-) => void
-
-function diffArtifacts(before: PassportSubject, after: PassportSubject, add: Add): void {
+function diffArtifacts(before: PassportSubject, after: PassportSubject, found: Found): void {
+  const record = found.area('artifacts')
+  const sameVersion = before.system.version === after.system.version
   const old = new Map(before.artifacts.map((a) => [a.path, a.sha256]))
   const now = new Map(after.artifacts.map((a) => [a.path, a.sha256]))
-  for (const [path, sha] of old) {
-    const next = now.get(path)
-    if (next === undefined)
-      add(
-        'artifacts',
-        `artifacts.${path}`,
-        sha,
-        null,
-        'review',
-        'artifact no longer in the passport',
-      )
-    else if (next !== sha)
-      add(
-        'artifacts',
-        `artifacts.${path}`,
-        sha,
-        next,
-        before.system.version === after.system.version ? 'review' : 'neutral',
-        before.system.version === after.system.version
-          ? 'artifact changed although the version did not'
-          : 'artifact changed with the new version',
-      )
+  for (const path of union([...old.keys()], [...now.keys()])) {
+    const b = old.get(path)
+    const a = now.get(path)
+    record(
+      `artifacts.${path}`,
+      b,
+      a,
+      b === undefined || a === undefined || sameVersion ? 'review' : 'neutral',
+      a === undefined
+        ? 'artifact no longer in the passport'
+        : b === undefined
+          ? 'new artifact'
+          : sameVersion
+            ? 'artifact changed although the version did not'
+            : 'artifact changed with the new version',
+    )
   }
-  for (const [path, sha] of now)
-    if (!old.has(path)) add('artifacts', `artifacts.${path}`, null, sha, 'review', 'new artifact')
 }
 
-function diffClassification(
-  before: PassportSubject,
-  after: PassportSubject,
-  add: Add,
-  notComparable: PassportDiff['notComparable'],
-): void {
+function diffClassification(before: PassportSubject, after: PassportSubject, found: Found): void {
+  const record = found.area('classification')
   for (const j of union(Object.keys(before.classification), Object.keys(after.classification))) {
     const b = before.classification[j]
     const a = after.classification[j]
     const path = `classification.${j}`
-    if (b === undefined || a === undefined) {
-      notComparable.push({ path, disclosedIn: b === undefined ? 'new' : 'old' })
-      continue
-    }
-    if (b.category !== a.category)
-      add(
-        'classification',
-        `${path}.category`,
-        b.category,
-        a.category,
-        a.category === 'prohibited' ? 'worse' : 'review',
-        a.category === 'prohibited'
-          ? 'now a prohibited practice'
-          : `category changed: other obligations apply`,
-      )
-    if (!same(b.citations, a.citations))
-      add(
-        'classification',
-        `${path}.citations`,
-        b.citations,
-        a.citations,
-        'review',
-        'legal basis changed',
-      )
-    if (b.gpai !== a.gpai)
-      add(
-        'classification',
-        `${path}.gpai`,
-        b.gpai,
-        a.gpai,
-        'review',
-        'general-purpose AI status changed',
-      )
-    if (b.derogationApplied !== a.derogationApplied)
-      add(
-        'classification',
-        `${path}.derogationApplied`,
-        b.derogationApplied,
-        a.derogationApplied,
-        'review',
-        a.derogationApplied
-          ? 'now claims the Art. 6(3) derogation (not high-risk)'
-          : 'no longer claims the Art. 6(3) derogation',
-      )
-    if (b.lawVersion !== a.lawVersion)
-      add(
-        'classification',
-        `${path}.lawVersion`,
-        b.lawVersion,
-        a.lawVersion,
-        'neutral',
-        'law version',
-      )
-    if (!same(b.legacy, a.legacy))
-      add(
-        'classification',
-        `${path}.legacy`,
-        b.legacy,
-        a.legacy,
-        'review',
-        'transitional (Art. 111) status changed',
-      )
+    if (found.oneSided(path, b, a) || b === undefined || a === undefined) continue
+    const prohibited = a.category === 'prohibited'
+    record(
+      `${path}.category`,
+      b.category,
+      a.category,
+      prohibited ? 'worse' : 'review',
+      prohibited ? 'now a prohibited practice' : 'category changed: other obligations apply',
+    )
+    record(`${path}.citations`, b.citations, a.citations, 'review', 'legal basis changed')
+    record(`${path}.gpai`, b.gpai, a.gpai, 'review', 'general-purpose AI status changed')
+    record(
+      `${path}.derogationApplied`,
+      b.derogationApplied,
+      a.derogationApplied,
+      'review',
+      a.derogationApplied
+        ? 'now claims the Art. 6(3) derogation (not high-risk)'
+        : 'no longer claims the Art. 6(3) derogation',
+    )
+    record(`${path}.lawVersion`, b.lawVersion, a.lawVersion, 'neutral', 'law version changed')
+    record(`${path}.legacy`, b.legacy, a.legacy, 'review', 'transitional (Art. 111) status changed')
   }
 }
 
@@ -411,125 +357,82 @@ function statusById(f: FrameworkStatus): Map<string, ObligationStatus> {
   return out
 }
 
-function diffObligations(
-  before: PassportSubject,
-  after: PassportSubject,
-  add: Add,
-  notComparable: PassportDiff['notComparable'],
-): void {
+/** The effect of an obligation's status going from `b` to `a` (undefined: not listed). */
+function statusEffect(
+  b: ObligationStatus | undefined,
+  a: ObligationStatus | undefined,
+): ChangeEffect {
+  if (b === undefined) return a === 'missing' || a === 'partial' ? 'worse' : 'neutral'
+  if (a === undefined || b === 'not-applicable' || a === 'not-applicable') return 'review'
+  return STATUS_RANK[a] < STATUS_RANK[b] ? 'worse' : 'better'
+}
+
+function statusMessage(b: ObligationStatus | undefined, a: ObligationStatus | undefined): string {
+  if (b === undefined) return `now listed, ${a}`
+  if (a === undefined) return 'no longer listed'
+  if (a === 'not-applicable') return 'now not applicable'
+  if (b === 'not-applicable') return 'now applicable'
+  return `${b} → ${a}`
+}
+
+function diffObligations(before: PassportSubject, after: PassportSubject, found: Found): void {
+  const record = found.area('obligations')
   for (const fw of union(Object.keys(before.obligations), Object.keys(after.obligations))) {
     const b = before.obligations[fw]
     const a = after.obligations[fw]
-    if (b === undefined || a === undefined) {
-      notComparable.push({
-        path: `obligations.${fw}`,
-        disclosedIn: b === undefined ? 'new' : 'old',
-      })
-      continue
-    }
+    if (found.oneSided(`obligations.${fw}`, b, a) || b === undefined || a === undefined) continue
     // A summary of the per-obligation changes below, which carry the judgement.
-    if (b.readiness !== a.readiness)
-      add(
-        'obligations',
-        `obligations.${fw}.readiness`,
-        b.readiness,
-        a.readiness,
-        'neutral',
-        `readiness ${b.readiness} → ${a.readiness}`,
-      )
+    record(
+      `obligations.${fw}.readiness`,
+      b.readiness,
+      a.readiness,
+      'neutral',
+      (x, y) => `readiness ${x} → ${y}`,
+    )
     const old = statusById(b)
     const now = statusById(a)
-    for (const id of union([...old.keys()], [...now.keys()])) {
-      const s0 = old.get(id)
-      const s1 = now.get(id)
-      if (s0 === s1) continue
-      const path = `obligations.${fw}.${id}`
-      if (s0 === undefined) {
-        const gap = s1 === 'missing' || s1 === 'partial'
-        add('obligations', path, null, s1, gap ? 'worse' : 'neutral', `now listed, ${s1}`)
-      } else if (s1 === undefined) add('obligations', path, s0, null, 'review', 'no longer listed')
-      else if (s0 === 'not-applicable' || s1 === 'not-applicable')
-        add(
-          'obligations',
-          path,
-          s0,
-          s1,
-          'review',
-          s1 === 'not-applicable' ? 'now not applicable' : 'now applicable',
-        )
-      else {
-        const worse = STATUS_RANK[s1] < STATUS_RANK[s0]
-        add('obligations', path, s0, s1, worse ? 'worse' : 'better', `${s0} → ${s1}`)
-      }
-    }
+    for (const id of union([...old.keys()], [...now.keys()]))
+      record(`obligations.${fw}.${id}`, old.get(id), now.get(id), statusEffect, statusMessage)
   }
 }
 
-function diffEvidence(
-  before: PassportSubject,
-  after: PassportSubject,
-  add: Add,
-  notComparable: PassportDiff['notComparable'],
-): void {
-  if (before.evidence.merkleRoot !== after.evidence.merkleRoot)
-    add(
-      'evidence',
-      'evidence.merkleRoot',
-      before.evidence.merkleRoot,
-      after.evidence.merkleRoot,
-      'neutral',
-      `evidence set changed (${before.evidence.count} → ${after.evidence.count} items)`,
-    )
+function diffEvidence(before: PassportSubject, after: PassportSubject, found: Found): void {
+  const record = found.area('evidence')
+  record(
+    'evidence.merkleRoot',
+    before.evidence.merkleRoot,
+    after.evidence.merkleRoot,
+    'neutral',
+    `evidence set changed (${before.evidence.count} → ${after.evidence.count} items)`,
+  )
   const old = new Map(before.evidence.items.map((i) => [i.id, i]))
   const now = new Map(after.evidence.items.map((i) => [i.id, i]))
   for (const id of union([...old.keys()], [...now.keys()])) {
     const b = old.get(id)
     const a = now.get(id)
     const path = `evidence.items.${id}`
-    if (b === undefined || a === undefined) {
-      // An item one passport discloses and the other does not may be in both commitments.
-      notComparable.push({ path, disclosedIn: b === undefined ? 'new' : 'old' })
-      continue
-    }
-    if (b.sha256 !== a.sha256)
-      add('evidence', `${path}.sha256`, b.sha256, a.sha256, 'neutral', 'document changed')
-    if (b.assessedBy !== a.assessedBy)
-      add(
-        'evidence',
-        `${path}.assessedBy`,
-        b.assessedBy,
-        a.assessedBy,
-        ASSESSOR_RANK[a.assessedBy] < ASSESSOR_RANK[b.assessedBy] ? 'worse' : 'better',
-        `assessed by ${b.assessedBy} → ${a.assessedBy}`,
-      )
-    const lost = b.supports.filter((s) => !a.supports.includes(s))
-    const gained = a.supports.filter((s) => !b.supports.includes(s))
-    if (lost.length > 0 || gained.length > 0)
-      add(
-        'evidence',
-        `${path}.supports`,
-        b.supports,
-        a.supports,
-        'review',
-        'obligations it supports changed',
-      )
+    // An item one passport discloses and the other does not may be in both commitments.
+    if (found.oneSided(path, b, a) || b === undefined || a === undefined) continue
+    record(`${path}.sha256`, b.sha256, a.sha256, 'neutral', 'document changed')
+    record(
+      `${path}.assessedBy`,
+      b.assessedBy,
+      a.assessedBy,
+      (x, y) => (ASSESSOR_RANK[y] < ASSESSOR_RANK[x] ? 'worse' : 'better'),
+      (x, y) => `assessed by ${x} → ${y}`,
+    )
+    record(`${path}.supports`, b.supports, a.supports, 'review', 'obligations it supports changed')
   }
-}
-
-/** `before` → `after` of a number where more is better (`moreIsBetter`) or worse. */
-function byNumber(b: number, a: number, moreIsBetter: boolean): ChangeEffect {
-  return a > b === moreIsBetter ? 'better' : 'worse'
 }
 
 function diffAssurance(
   b: AssuranceCommitments | undefined,
   a: AssuranceCommitments | undefined,
-  add: Add,
+  found: Found,
 ): void {
-  if (b === undefined && a === undefined) return
+  const record = found.area('assurance')
   if (b === undefined || a === undefined) {
-    add(
-      'assurance',
+    record(
       'assurance',
       b,
       a,
@@ -538,124 +441,105 @@ function diffAssurance(
     )
     return
   }
-  if (b.updateNoticeDays !== a.updateNoticeDays)
-    add(
-      'assurance',
-      'assurance.updateNoticeDays',
-      b.updateNoticeDays,
-      a.updateNoticeDays,
-      byNumber(b.updateNoticeDays, a.updateNoticeDays, true),
-      'notice before behaviour-changing updates (days)',
-    )
-  if (b.remoteDisable.exists !== a.remoteDisable.exists)
-    add(
-      'assurance',
-      'assurance.remoteDisable.exists',
-      b.remoteDisable.exists,
-      a.remoteDisable.exists,
-      a.remoteDisable.exists ? 'worse' : 'better',
-      a.remoteDisable.exists
+  record(
+    'assurance.updateNoticeDays',
+    b.updateNoticeDays,
+    a.updateNoticeDays,
+    byNumber(true),
+    'notice before behaviour-changing updates (days)',
+  )
+  record(
+    'assurance.remoteDisable.exists',
+    b.remoteDisable.exists,
+    a.remoteDisable.exists,
+    (_, y) => (y ? 'worse' : 'better'),
+    (_, y) =>
+      y
         ? 'the system can now be disabled remotely'
         : 'the system can no longer be disabled remotely',
-    )
-  if (b.remoteDisable.controlledBy !== a.remoteDisable.controlledBy)
-    add(
-      'assurance',
-      'assurance.remoteDisable.controlledBy',
-      b.remoteDisable.controlledBy,
-      a.remoteDisable.controlledBy,
-      CONTROL_RANK[a.remoteDisable.controlledBy] > CONTROL_RANK[b.remoteDisable.controlledBy]
-        ? 'worse'
-        : 'better',
-      'who controls remote disabling',
-    )
-  const residencyBefore = new Set(b.dataResidency)
-  const residencyAfter = new Set(a.dataResidency)
-  if (!same([...residencyBefore].sort(), [...residencyAfter].sort())) {
-    const added = [...residencyAfter].filter((r) => !residencyBefore.has(r))
-    const removed = [...residencyBefore].filter((r) => !residencyAfter.has(r))
-    // Data kept in more places is weaker; in fewer, stronger; some of each needs a look.
-    const effect: ChangeEffect =
-      added.length > 0 && removed.length > 0 ? 'review' : added.length > 0 ? 'worse' : 'better'
-    add(
-      'assurance',
-      'assurance.dataResidency',
-      b.dataResidency,
-      a.dataResidency,
-      effect,
-      [
-        added.length ? `data may now be kept in ${added.join(', ')}` : '',
-        removed.length ? `no longer in ${removed.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
-    )
-  }
-  if (b.auditRights.granted !== a.auditRights.granted)
-    add(
-      'assurance',
-      'assurance.auditRights.granted',
-      b.auditRights.granted,
-      a.auditRights.granted,
-      a.auditRights.granted ? 'better' : 'worse',
-      a.auditRights.granted ? 'audit rights granted' : 'audit rights withdrawn',
-    )
-  if (
-    b.auditRights.noticeDays !== undefined &&
-    a.auditRights.noticeDays !== undefined &&
-    b.auditRights.noticeDays !== a.auditRights.noticeDays
   )
-    add(
-      'assurance',
+  record(
+    'assurance.remoteDisable.controlledBy',
+    b.remoteDisable.controlledBy,
+    a.remoteDisable.controlledBy,
+    (x, y) => (CONTROL_RANK[y] > CONTROL_RANK[x] ? 'worse' : 'better'),
+    'who controls remote disabling',
+  )
+  const added = a.dataResidency.filter((r) => !b.dataResidency.includes(r))
+  const removed = b.dataResidency.filter((r) => !a.dataResidency.includes(r))
+  // Data kept in more places is weaker; in fewer, stronger; some of each needs a look.
+  record(
+    'assurance.dataResidency',
+    [...new Set(b.dataResidency)].sort(),
+    [...new Set(a.dataResidency)].sort(),
+    added.length > 0 && removed.length > 0 ? 'review' : added.length > 0 ? 'worse' : 'better',
+    [
+      added.length ? `data may now be kept in ${added.join(', ')}` : '',
+      removed.length ? `no longer in ${removed.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  )
+  record(
+    'assurance.auditRights.granted',
+    b.auditRights.granted,
+    a.auditRights.granted,
+    (_, y) => (y ? 'better' : 'worse'),
+    (_, y) => (y ? 'audit rights granted' : 'audit rights withdrawn'),
+  )
+  if (b.auditRights.noticeDays !== undefined && a.auditRights.noticeDays !== undefined)
+    record(
       'assurance.auditRights.noticeDays',
       b.auditRights.noticeDays,
       a.auditRights.noticeDays,
-      byNumber(b.auditRights.noticeDays, a.auditRights.noticeDays, false),
+      byNumber(false),
       'notice the vendor needs before an audit (days)',
     )
-  if (b.auditRights.scope !== a.auditRights.scope)
-    add(
-      'assurance',
-      'assurance.auditRights.scope',
-      b.auditRights.scope,
-      a.auditRights.scope,
-      'review',
-      'audit scope changed',
-    )
-  if (b.incidentNotificationHours !== a.incidentNotificationHours)
-    add(
-      'assurance',
-      'assurance.incidentNotificationHours',
-      b.incidentNotificationHours,
-      a.incidentNotificationHours,
-      byNumber(b.incidentNotificationHours, a.incidentNotificationHours, false),
-      'hours to notify the buyer of an incident',
-    )
-  if (b.supportUntil !== a.supportUntil)
-    add(
-      'assurance',
-      'assurance.supportUntil',
-      b.supportUntil,
-      a.supportUntil,
-      a.supportUntil < b.supportUntil ? 'worse' : 'better',
-      a.supportUntil < b.supportUntil ? 'support ends earlier' : 'support extended',
-    )
+  record(
+    'assurance.auditRights.scope',
+    b.auditRights.scope,
+    a.auditRights.scope,
+    'review',
+    'audit scope changed',
+  )
+  record(
+    'assurance.incidentNotificationHours',
+    b.incidentNotificationHours,
+    a.incidentNotificationHours,
+    byNumber(false),
+    'hours to notify the buyer of an incident',
+  )
+  record(
+    'assurance.supportUntil',
+    b.supportUntil,
+    a.supportUntil,
+    (x, y) => (y < x ? 'worse' : 'better'),
+    (x, y) => (y < x ? 'support ends earlier' : 'support extended'),
+  )
 }
 
-function diffAssessor(before: PassportSubject, after: PassportSubject, add: Add): void {
-  const b = before.assessor
-  const a = after.assessor
+function diffAssessor(
+  b: PassportSubject['assessor'],
+  a: PassportSubject['assessor'],
+  found: Found,
+): void {
+  const record = found.area('assessor')
   if (b.type !== a.type)
-    add(
-      'assessor',
+    record(
       'assessor.type',
       b.type,
       a.type,
-      ASSESSOR_RANK[a.type] < ASSESSOR_RANK[b.type] ? 'worse' : 'better',
-      `assessed by ${b.type} → ${a.type}`,
+      (x, y) => (ASSESSOR_RANK[y] < ASSESSOR_RANK[x] ? 'worse' : 'better'),
+      (x, y) => `assessed by ${x} → ${y}`,
     )
-  else if (b.name !== a.name || b.identifier !== a.identifier)
-    add('assessor', 'assessor', b, a, 'review', 'another assessor')
+  else
+    record(
+      'assessor',
+      { name: b.name, identifier: b.identifier },
+      { name: a.name, identifier: a.identifier },
+      'review',
+      'another assessor',
+    )
 }
 
 /** The members of `a` and `b`, each once, sorted. */

@@ -227,6 +227,8 @@ describe('diffPassports', () => {
     expect(changes((c) => (subject(c).assessor.name = 'Other NB'))).toEqual([
       ['assessor', 'review'],
     ])
+    // A new assessment by the same assessor is not another assessor.
+    expect(changes((c) => (subject(c).assessor.date = '2027-01-01'))).toEqual([])
   })
 
   it('lists what only one passport discloses as not comparable, not as removed', () => {
