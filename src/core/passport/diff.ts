@@ -12,6 +12,7 @@
  */
 import { z } from 'zod'
 import { compareCodeUnits } from '../compare.js'
+import { regionWithin } from '../policy/regions.js'
 import type {
   AssuranceCommitments,
   FrameworkStatus,
@@ -465,20 +466,27 @@ function diffAssurance(
     (x, y) => (CONTROL_RANK[y] > CONTROL_RANK[x] ? 'worse' : 'better'),
     'who controls remote disabling',
   )
-  const added = a.dataResidency.filter((r) => !b.dataResidency.includes(r))
-  const removed = b.dataResidency.filter((r) => !a.dataResidency.includes(r))
-  // Data kept in more places is weaker; in fewer, stronger; some of each needs a look.
+  // Data kept in more places is weaker; in fewer, stronger; some of each needs a look. Regions
+  // compare by the countries they stand for (EU = its 27 member states), as policies check them.
+  const added = a.dataResidency.filter((r) => !regionWithin(r, b.dataResidency))
+  const removed = b.dataResidency.filter((r) => !regionWithin(r, a.dataResidency))
   record(
     'assurance.dataResidency',
     [...new Set(b.dataResidency)].sort(),
     [...new Set(a.dataResidency)].sort(),
-    added.length > 0 && removed.length > 0 ? 'review' : added.length > 0 ? 'worse' : 'better',
+    added.length > 0 && removed.length > 0
+      ? 'review'
+      : added.length > 0
+        ? 'worse'
+        : removed.length > 0
+          ? 'better'
+          : 'neutral',
     [
       added.length ? `data may now be kept in ${added.join(', ')}` : '',
       removed.length ? `no longer in ${removed.join(', ')}` : '',
     ]
       .filter(Boolean)
-      .join('; '),
+      .join('; ') || 'the same countries, written differently',
   )
   record(
     'assurance.auditRights.granted',

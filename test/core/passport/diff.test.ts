@@ -150,7 +150,23 @@ describe('diffPassports', () => {
     subject(next).assurance!.dataResidency = ['DE', 'US']
     const [c] = diffPassports(base(), next).changes
     expect(c).toMatchObject({ path: 'assurance.dataResidency', effect: 'review' })
-    expect(c?.message).toBe('data may now be kept in DE, US; no longer in EU')
+    expect(c?.message).toBe('data may now be kept in US; no longer in EU')
+  })
+
+  it('compares data residency by the countries regions stand for', () => {
+    const residency = (from: string[], to: string[]) => {
+      const b = base()
+      subject(b).assurance!.dataResidency = from
+      const a = base()
+      subject(a).assurance!.dataResidency = to
+      return diffPassports(b, a).changes.map((c) => [c.effect, c.message])
+    }
+    expect(residency(['EU'], ['DE', 'FR'])).toEqual([['better', 'no longer in EU']])
+    expect(residency(['DE'], ['EU'])).toEqual([['worse', 'data may now be kept in EU']])
+    expect(residency(['EEA'], ['EU', 'NO', 'IS', 'LI'])).toEqual([
+      ['neutral', 'the same countries, written differently'],
+    ])
+    expect(residency(['DE'], ['FR'])[0]?.[0]).toBe('review')
   })
 
   it('treats withdrawn assurance commitments as worse', () => {
