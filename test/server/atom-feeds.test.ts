@@ -260,13 +260,46 @@ describe('GET /feeds/incidents.atom', () => {
     expect(all.length).toBeGreaterThan(2)
     const two = (await feed('/feeds/incidents.atom?limit=2')).entries
     expect(two.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id))
-    for (const bad of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'after=3']) {
+    for (const bad of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'limit=0&_=1']) {
       const res = await get(`/feeds/incidents.atom?${bad}`)
       expect(res.statusCode, bad).toBe(400)
       expect(res.headers['content-type'], bad).toContain('application/json')
       expect(res.json().code, bad).toBe('ERR_CONFIG_BAD_REQUEST')
     }
     expect((await feed('/feeds/incidents.atom?limit=200')).entries).toHaveLength(all.length)
+  })
+
+  it('ignores query parameters feed readers and proxies add: the same document and ETag', async () => {
+    const plain = await get('/feeds/incidents.atom')
+    expect(plain.statusCode).toBe(200)
+    expect(parseAtom(plain.body).entries.length).toBeGreaterThan(0)
+    for (const extra of ['_=1700000000', 'utm_source=reader&utm_medium=rss', 'after=3', 'x']) {
+      const res = await get(`/feeds/incidents.atom?${extra}`)
+      expect(res.statusCode, extra).toBe(200)
+      expect(res.body, extra).toBe(plain.body)
+      expect(res.headers.etag, extra).toBe(plain.headers.etag)
+      // A reader's If-None-Match with the ETag it got with its cache-buster: 304.
+      const again = await get(`/feeds/incidents.atom?${extra}`, {
+        'if-none-match': plain.headers.etag as string,
+      })
+      expect(again.statusCode, extra).toBe(304)
+    }
+    // With limit, the other parameter changes nothing either.
+    const two = await get('/feeds/incidents.atom?limit=2')
+    const twoBusted = await get('/feeds/incidents.atom?_=1700000000&limit=2')
+    expect(twoBusted.body).toBe(two.body)
+    expect(twoBusted.headers.etag).toBe(two.headers.etag)
+    for (const name of ['evaluations', 'revocations']) {
+      const a = await get(`/feeds/${name}.atom`)
+      const b = await get(`/feeds/${name}.atom?_=1700000000&utm_source=x`)
+      expect(b.statusCode, name).toBe(200)
+      expect(b.headers.etag, name).toBe(a.headers.etag)
+      expect((await get(`/feeds/${name}.atom?limit=abc&_=1`)).statusCode, name).toBe(400)
+    }
+    // The JSON feed, an API with documented parameters, stays strict.
+    const json = await get('/api/v1/incidents?order=desc&_=1700000000')
+    expect(json.statusCode).toBe(400)
+    expect(json.json().code).toBe('ERR_CONFIG_BAD_REQUEST')
   })
 
   it('has an ETag that If-None-Match answers with 304, and Last-Modified of the newest entry', async () => {

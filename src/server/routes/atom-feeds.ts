@@ -5,7 +5,7 @@
  * newest-first store queries as the JSON feeds (`order=desc`).
  *
  * - `GET /feeds/incidents.atom`, `/feeds/evaluations.atom`, `/feeds/revocations.atom`;
- *   `?limit=` 1 to 200, default 50.
+ *   `?limit=` 1 to 200, default 50; other query parameters (a reader's cache-buster) are ignored.
  * - Ids: a report's or result's own id (its `jti`, `urn:uuid:...`); a status change, which has
  *   none, a name-based UUID of the registry's verifier key and its log index. The feed's id is a
  *   name-based UUID of the verifier key and the feed's name: stable per registry.
@@ -149,7 +149,11 @@ function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: Ato
         tags: ['feeds'],
         querystring: {
           type: 'object',
-          additionalProperties: false,
+          // Other parameters are ignored, not refused: feed readers and proxies add their own
+          // (`?_=1700000000` cache-busting, `utm_source=...`), and a reader answered 400 drops
+          // the feed. They change nothing in the document, so its ETag stays the same. The JSON
+          // API (/api/v1/...) stays strict.
+          additionalProperties: true,
           properties: {
             limit: {
               type: 'integer',
