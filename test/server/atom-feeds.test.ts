@@ -15,7 +15,9 @@ import { buildEvaluationClaims, signEvaluationResult } from '../../src/core/eval
 import { buildIncidentClaims, signIncidentReport } from '../../src/core/incident/report.js'
 import type { Incident } from '../../src/core/incident/schema.js'
 import { issuerJwtOf, passportDigestInput } from '../../src/core/passport/endorse.js'
+import type { IncidentStored } from '../../src/core/store.js'
 import { uuidV5, UUID_NAMESPACE_URL, xmlText } from '../../src/server/atom.js'
+import { incidentEntry } from '../../src/server/routes/atom-feeds.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
 import {
   NOW,
@@ -198,7 +200,8 @@ describe('the Atom feeds of an empty registry', () => {
 describe('GET /feeds/incidents.atom', () => {
   it('lists the newest reports first, as the JSON feed, each linking to its passport page', async () => {
     const p = await published()
-    const q = await published()
+    // Another AI system: each entry names the system of its own passport.
+    const q = await published('border-biometrics')
     const i = incident()
     await postIncident(p, i)
     await postIncident(q, incident({ serious: false, harms: [] }))
@@ -219,11 +222,23 @@ describe('GET /feeds/incidents.atom', () => {
     expect(f.updated).toBe(json[0]?.publishedAt)
 
     const [final, notSerious, initial] = f.entries
-    expect(final?.title).toBe(`Serious incident ${i.id} report 2 (final)`)
-    expect(initial?.title).toBe(`Serious incident ${i.id} report 1 (initial)`)
-    expect(notSerious?.title).toMatch(/^Incident urn:uuid:\S+ report 1 \(initial\)$/)
+    // The system's name and version as its passport states them (examples/*/accord.yaml).
+    const system = (x: typeof p) =>
+      (x.claims as unknown as { credentialSubject: { system: { name: string; version: string } } })
+        .credentialSubject.system
+    expect(system(p)).toMatchObject({ name: 'Kestrel Lattice', version: '3.2.0' })
+    expect(system(q)).toMatchObject({ name: 'Valvur Sentinel', version: '2.4.0' })
+    expect(final?.title).toBe(`Serious incident: Kestrel Lattice 3.2.0 — ${i.id} report 2 (final)`)
+    expect(initial?.title).toBe(
+      `Serious incident: Kestrel Lattice 3.2.0 — ${i.id} report 1 (initial)`,
+    )
+    expect(notSerious?.title).toMatch(
+      /^Incident: Valvur Sentinel 2\.4\.0 — urn:uuid:\S+ report 1 \(initial\)$/,
+    )
+    expect(notSerious?.summary.split('\n')).toContain('System: Valvur Sentinel 2.4.0')
     const summary = final?.summary ?? ''
     for (const line of [
+      'System: Kestrel Lattice 3.2.0',
       `Passport: ${p.id}`,
       'Serious: yes',
       'Status: closed',
@@ -241,6 +256,42 @@ describe('GET /feeds/incidents.atom', () => {
     const html = await get(page.pathname)
     expect(html.statusCode).toBe(200)
     expect(html.headers['content-type']).toContain('text/html')
+  })
+
+  it("reads the systems of a page's passports in one store call, not one per entry", async () => {
+    const calls: string[] = []
+    const counting = new Proxy(t.store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          calls.push(String(prop))
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    })
+    const app = await appOn(counting, await makeSigner('EdDSA'))
+    try {
+      calls.length = 0
+      const res = await app.app.inject('/feeds/incidents.atom')
+      expect(res.statusCode).toBe(200)
+      const entries = parseAtom(res.body).entries
+      expect(entries.length).toBeGreaterThan(2)
+      expect(new Set(entries.map((e) => e.title.split(' — ')[0])).size).toBeGreaterThan(1)
+      expect(calls).toEqual(['incidentFeedBefore', 'passportSystems'])
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('names the passport instead when the store has no system for it', async () => {
+    const r = (await t.store.incidentFeedBefore(null, 1)).items[0] as IncidentStored
+    const e = incidentEntry({ ...r, system: undefined })
+    expect(
+      e.title.startsWith(`Serious incident: passport ${r.passportId} — ${r.incidentId} `),
+    ).toBe(true)
+    expect(e.summary.split('\n')).not.toContainEqual(expect.stringMatching(/^System:/))
+    expect(e.summary.split('\n')).toContain(`Passport: ${r.passportId}`)
   })
 
   it('carries untrusted text as the same plain text, escaped, without the control character', async () => {
