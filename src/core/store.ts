@@ -58,6 +58,12 @@ export interface PassportRecord {
   publishedAt: string
 }
 
+/** The AI system a passport is about, as the registry recorded it when the passport was published. */
+export interface PassportSystem {
+  name: string
+  version: string
+}
+
 /** A passport as stored: the record plus its current status and where it is in the log. */
 export interface StoredPassport extends PassportRecord {
   status: PassportStatus
@@ -326,6 +332,12 @@ export interface RegistryStore {
   /** Stores a passport row without a log entry (imports, tests); publishing uses publishBatch. */
   putPassport(record: PassportRecord): Promise<void>
   getPassport(id: string): Promise<StoredPassport | null>
+  /**
+   * The AI system (name, version) of each stored passport among `ids` (at most 1000; repeats are
+   * fine), by passport id, in one query: how a page of a feed names its entries' systems without
+   * a query per entry. An id no passport has is absent from the map.
+   */
+  passportSystems(ids: readonly string[]): Promise<Map<string, PassportSystem>>
   findPassports(query: FindPassportsQuery): Promise<FindPassportsResult>
 
   /**

@@ -15,7 +15,9 @@ import { buildEvaluationClaims, signEvaluationResult } from '../../src/core/eval
 import { buildIncidentClaims, signIncidentReport } from '../../src/core/incident/report.js'
 import type { Incident } from '../../src/core/incident/schema.js'
 import { issuerJwtOf, passportDigestInput } from '../../src/core/passport/endorse.js'
+import type { IncidentStored } from '../../src/core/store.js'
 import { uuidV5, UUID_NAMESPACE_URL, xmlText } from '../../src/server/atom.js'
+import { incidentEntry } from '../../src/server/routes/atom-feeds.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
 import {
   NOW,
@@ -198,7 +200,8 @@ describe('the Atom feeds of an empty registry', () => {
 describe('GET /feeds/incidents.atom', () => {
   it('lists the newest reports first, as the JSON feed, each linking to its passport page', async () => {
     const p = await published()
-    const q = await published()
+    // Another AI system: each entry names the system of its own passport.
+    const q = await published('border-biometrics')
     const i = incident()
     await postIncident(p, i)
     await postIncident(q, incident({ serious: false, harms: [] }))
@@ -219,11 +222,23 @@ describe('GET /feeds/incidents.atom', () => {
     expect(f.updated).toBe(json[0]?.publishedAt)
 
     const [final, notSerious, initial] = f.entries
-    expect(final?.title).toBe(`Serious incident ${i.id} report 2 (final)`)
-    expect(initial?.title).toBe(`Serious incident ${i.id} report 1 (initial)`)
-    expect(notSerious?.title).toMatch(/^Incident urn:uuid:\S+ report 1 \(initial\)$/)
+    // The system's name and version as its passport states them (examples/*/accord.yaml).
+    const system = (x: typeof p) =>
+      (x.claims as unknown as { credentialSubject: { system: { name: string; version: string } } })
+        .credentialSubject.system
+    expect(system(p)).toMatchObject({ name: 'Kestrel Lattice', version: '3.2.0' })
+    expect(system(q)).toMatchObject({ name: 'Valvur Sentinel', version: '2.4.0' })
+    expect(final?.title).toBe(`Serious incident: Kestrel Lattice 3.2.0 — ${i.id} report 2 (final)`)
+    expect(initial?.title).toBe(
+      `Serious incident: Kestrel Lattice 3.2.0 — ${i.id} report 1 (initial)`,
+    )
+    expect(notSerious?.title).toMatch(
+      /^Incident: Valvur Sentinel 2\.4\.0 — urn:uuid:\S+ report 1 \(initial\)$/,
+    )
+    expect(notSerious?.summary.split('\n')).toContain('System: Valvur Sentinel 2.4.0')
     const summary = final?.summary ?? ''
     for (const line of [
+      'System: Kestrel Lattice 3.2.0',
       `Passport: ${p.id}`,
       'Serious: yes',
       'Status: closed',
@@ -243,6 +258,42 @@ describe('GET /feeds/incidents.atom', () => {
     expect(html.headers['content-type']).toContain('text/html')
   })
 
+  it("reads the systems of a page's passports in one store call, not one per entry", async () => {
+    const calls: string[] = []
+    const counting = new Proxy(t.store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          calls.push(String(prop))
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    })
+    const app = await appOn(counting, await makeSigner('EdDSA'))
+    try {
+      calls.length = 0
+      const res = await app.app.inject('/feeds/incidents.atom')
+      expect(res.statusCode).toBe(200)
+      const entries = parseAtom(res.body).entries
+      expect(entries.length).toBeGreaterThan(2)
+      expect(new Set(entries.map((e) => e.title.split(' — ')[0])).size).toBeGreaterThan(1)
+      expect(calls).toEqual(['incidentFeedBefore', 'passportSystems'])
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('names the passport instead when the store has no system for it', async () => {
+    const r = (await t.store.incidentFeedBefore(null, 1)).items[0] as IncidentStored
+    const e = incidentEntry({ ...r, system: undefined })
+    expect(
+      e.title.startsWith(`Serious incident: passport ${r.passportId} — ${r.incidentId} `),
+    ).toBe(true)
+    expect(e.summary.split('\n')).not.toContainEqual(expect.stringMatching(/^System:/))
+    expect(e.summary.split('\n')).toContain(`Passport: ${r.passportId}`)
+  })
+
   it('carries untrusted text as the same plain text, escaped, without the control character', async () => {
     const p = await published()
     const { id } = await postIncident(p, incident({ summary: HOSTILE }))
@@ -260,13 +311,46 @@ describe('GET /feeds/incidents.atom', () => {
     expect(all.length).toBeGreaterThan(2)
     const two = (await feed('/feeds/incidents.atom?limit=2')).entries
     expect(two.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id))
-    for (const bad of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'after=3']) {
+    for (const bad of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'limit=0&_=1']) {
       const res = await get(`/feeds/incidents.atom?${bad}`)
       expect(res.statusCode, bad).toBe(400)
       expect(res.headers['content-type'], bad).toContain('application/json')
       expect(res.json().code, bad).toBe('ERR_CONFIG_BAD_REQUEST')
     }
     expect((await feed('/feeds/incidents.atom?limit=200')).entries).toHaveLength(all.length)
+  })
+
+  it('ignores query parameters feed readers and proxies add: the same document and ETag', async () => {
+    const plain = await get('/feeds/incidents.atom')
+    expect(plain.statusCode).toBe(200)
+    expect(parseAtom(plain.body).entries.length).toBeGreaterThan(0)
+    for (const extra of ['_=1700000000', 'utm_source=reader&utm_medium=rss', 'after=3', 'x']) {
+      const res = await get(`/feeds/incidents.atom?${extra}`)
+      expect(res.statusCode, extra).toBe(200)
+      expect(res.body, extra).toBe(plain.body)
+      expect(res.headers.etag, extra).toBe(plain.headers.etag)
+      // A reader's If-None-Match with the ETag it got with its cache-buster: 304.
+      const again = await get(`/feeds/incidents.atom?${extra}`, {
+        'if-none-match': plain.headers.etag as string,
+      })
+      expect(again.statusCode, extra).toBe(304)
+    }
+    // With limit, the other parameter changes nothing either.
+    const two = await get('/feeds/incidents.atom?limit=2')
+    const twoBusted = await get('/feeds/incidents.atom?_=1700000000&limit=2')
+    expect(twoBusted.body).toBe(two.body)
+    expect(twoBusted.headers.etag).toBe(two.headers.etag)
+    for (const name of ['evaluations', 'revocations']) {
+      const a = await get(`/feeds/${name}.atom`)
+      const b = await get(`/feeds/${name}.atom?_=1700000000&utm_source=x`)
+      expect(b.statusCode, name).toBe(200)
+      expect(b.headers.etag, name).toBe(a.headers.etag)
+      expect((await get(`/feeds/${name}.atom?limit=abc&_=1`)).statusCode, name).toBe(400)
+    }
+    // The JSON feed, an API with documented parameters, stays strict.
+    const json = await get('/api/v1/incidents?order=desc&_=1700000000')
+    expect(json.statusCode).toBe(400)
+    expect(json.json().code).toBe('ERR_CONFIG_BAD_REQUEST')
   })
 
   it('has an ETag that If-None-Match answers with 304, and Last-Modified of the newest entry', async () => {

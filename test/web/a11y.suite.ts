@@ -16,7 +16,14 @@ import { generateDocuments } from '../../src/core/documents/generate.js'
 import { printableHtml } from '../../src/node/office/pdf.js'
 import { assessLoaded, classifyLoaded, loadSystem, sha256Text } from '../../src/node/pipeline.js'
 import { axeViolations, reflowProblems } from './a11y.js'
-import { AS_OF, ROOT, type ExampleName, type WebEnv, type WebHarness } from './harness.js'
+import {
+  AS_OF,
+  ROOT,
+  policyWithWarnings,
+  type ExampleName,
+  type WebEnv,
+  type WebHarness,
+} from './harness.js'
 
 const WIDE = { width: 1280, height: 900 }
 /** WCAG 2.1 SC 1.4.10: 320 CSS px wide (1280 px at 400% zoom). */
@@ -93,6 +100,22 @@ const STATES: PageState[] = [
       await verifyOnPage(page, h.passports['public-chatbot'].token, 'eu-police-procurement')
       await expect(page.locator('#verdict .word').innerText()).resolves.toBe('REJECTED')
       await page.locator('#problems li').first().waitFor()
+    },
+  },
+  {
+    name: "verify, ACCEPTED with the policy's warnings",
+    url: () => '/',
+    reach: async (page, h) => {
+      await page.locator(POLICY_READY).waitFor({ state: 'attached' })
+      await page.fill('#passport', h.passports['border-biometrics'].token)
+      await page.selectOption('#policy', '__custom')
+      await page.setInputFiles('#policy-file', {
+        name: 'policy.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from(policyWithWarnings(h)),
+      })
+      await page.click('#verify-button')
+      await page.locator('#verify-policy-warnings li').nth(1).waitFor()
     },
   },
   {

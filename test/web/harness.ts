@@ -8,7 +8,15 @@
  * downloaded browser), skipped loudly when missing locally and failing under CI.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -490,4 +498,31 @@ export async function openPage(
 export interface WebEnv {
   harness: WebHarness
   browser: Browser
+}
+
+/**
+ * The bundled eu-police-procurement policy as an own policy (its issuer key inline) that still
+ * accepts border-biometrics but has two warnings (`accord policy check`): art-9 listed twice
+ * (duplicate_obligation) and art-15.5 left out of obligationsMet, so the recognition rule for it
+ * is never used (recognition_unused).
+ */
+export function policyWithWarnings(h: WebHarness): string {
+  const issuerJwk = readFileSync(
+    path.join(h.policiesDir, '..', 'keys', 'issuer.public.jwk.json'),
+    'utf8',
+  ).replace(/\n\s*/g, ' ')
+  const bundled = readFileSync(path.join(h.policiesDir, 'eu-police-procurement.yaml'), 'utf8')
+  const edits: [string, string][] = [
+    ['name: EU member-state police procurement (example)', 'name: Policy with warnings'],
+    ['jwks: ../keys/issuer.public.jwk.json', `jwk: ${issuerJwk}`],
+    [
+      '    - eu-ai-act:art-9 # risk management system\n',
+      '    - eu-ai-act:art-9\n    - eu-ai-act:art-9\n',
+    ],
+    ['    - eu-ai-act:art-15.5 # resilience against attacks (cybersecurity)\n', ''],
+  ]
+  return edits.reduce((yaml, [from, to]) => {
+    if (!yaml.includes(from)) throw new Error(`policyWithWarnings: ${from} is not in the policy`)
+    return yaml.replace(from, to)
+  }, bundled)
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { attrs, type WebEnv, type WebHarness } from './harness.js'
+import { attrs, policyWithWarnings, type WebEnv, type WebHarness } from './harness.js'
 
 /** Registers the tests; `env` is filled in by web.test.ts before they run. */
 export function verifyPageTests(env: WebEnv): void {
@@ -174,6 +174,82 @@ export function verifyPageTests(env: WebEnv): void {
       const failed = page.locator('li.outcome-fail[data-check="policy:incidents:open-serious"]')
       await expect(failed.getAttribute('data-reason')).resolves.toBe('incident-open-serious')
       await expect(failed.innerText()).resolves.toMatch(/^✗ Open serious incidents: Failed\./)
+      await page.close()
+    })
+
+    it("shows the policy's warnings under the verdict, as text, and nothing without them", async () => {
+      const { token } = harness.passports['border-biometrics']
+      const section = page.locator('#verify-policy-warnings')
+      const count = page.locator('#verdict-status .warning-count')
+
+      // The bundled policy has no warning: no section, no sentence, the body starts as before.
+      expect(await verify(token, 'eu-police-procurement')).toBe('ACCEPTED')
+      await expect(section.count()).resolves.toBe(0)
+      await expect(count.count()).resolves.toBe(0)
+      await expect(page.locator('#result-body [data-warning]').count()).resolves.toBe(0)
+      await expect(page.locator('#verdict').innerText()).resolves.not.toMatch(/warning/i)
+
+      // The same policy uploaded with two warnings: the same verdict, and the warnings.
+      await page.selectOption('#policy', '__custom')
+      await page.setInputFiles('#policy-file', {
+        name: 'policy.yaml',
+        mimeType: 'text/yaml',
+        buffer: Buffer.from(policyWithWarnings(harness)),
+      })
+      await page.click('#verify-button')
+      await section.waitFor()
+      await expect(page.locator('#verdict .word').innerText()).resolves.toBe('ACCEPTED')
+      // Announced with the verdict (the status region), in words.
+      await expect(count.innerText()).resolves.toBe('Your policy has 2 warnings, listed below.')
+      // A heading and a list, right under the verdict, before the passport's details.
+      await expect(page.locator('#result-body > :first-child').getAttribute('id')).resolves.toBe(
+        'verify-policy-warnings',
+      )
+      await expect(section.getAttribute('aria-labelledby')).resolves.toBe(
+        'verify-policy-warnings-heading',
+      )
+      await expect(section.locator('h2').innerText()).resolves.toBe('Warnings about your policy')
+      const items = section.locator('ul.policy-warnings > li')
+      await expect(attrs(items, 'data-warning')).resolves.toEqual([
+        'duplicate_obligation',
+        'recognition_unused',
+      ])
+      await expect(items.nth(0).innerText()).resolves.toMatch(
+        /^Warning \(line \d+, column \d+\): eu-ai-act:art-9 is listed twice in obligationsMet\s+What to do: remove the second entry\.\s+Code: duplicate_obligation$/,
+      )
+      await expect(items.nth(1).innerText()).resolves.toMatch(
+        /^Warning \(line \d+, column \d+\): recognition rule 3 makes evidence count as eu-ai-act:art-15\.5, which is not in requirements\.obligationsMet/,
+      )
+
+      // The server's texts are shown as text: markup in a warning makes no element.
+      await page.route('**/api/v1/verify', async (route) => {
+        const response = await route.fetch()
+        const json = await response.json()
+        json.policyWarnings = [
+          {
+            code: '<b id=injected-code>x</b>',
+            message: '<img src=x id=injected-message>',
+            hint: '<i id=injected-hint>h</i>',
+          },
+        ]
+        await route.fulfill({ response, json })
+      })
+      await page.click('#verify-button')
+      await expect.poll(() => count.innerText()).toBe('Your policy has 1 warning, listed below.')
+      await expect(items.innerText()).resolves.toBe(
+        'Warning: <img src=x id=injected-message>\nWhat to do: <i id=injected-hint>h</i>.\nCode: <b id=injected-code>x</b>',
+      )
+      await expect(
+        page.locator('#injected-code, #injected-message, #injected-hint').count(),
+      ).resolves.toBe(0)
+      await page.unroute('**/api/v1/verify')
+
+      // Back to the bundled policy: the warnings of the earlier result are gone.
+      await page.selectOption('#policy', 'eu-police-procurement')
+      await page.click('#verify-button')
+      await expect.poll(() => section.count()).toBe(0)
+      await expect(page.locator('#verdict .word').innerText()).resolves.toBe('ACCEPTED')
+      await expect(count.count()).resolves.toBe(0)
       await page.close()
     })
 

@@ -36,6 +36,7 @@ import type {
   LogEntryKind,
   PassportRecord,
   PassportStatus,
+  PassportSystem,
   PublishItem,
   RegistryStore,
   StatusChange,
@@ -191,6 +192,25 @@ export class SqlStore implements RegistryStore {
       this.#db.query(`SELECT ${PASSPORT_COLUMNS} FROM passports WHERE id = $1`, [id]),
     )
     return rows[0] ? toPassport(rows[0]) : null
+  }
+
+  async passportSystems(ids: readonly string[]): Promise<Map<string, PassportSystem>> {
+    const unique = [...new Set(ids)]
+    if (unique.length > MAX_FIND_LIMIT)
+      throw new TypeError(`passportSystems: at most ${MAX_FIND_LIMIT} ids`)
+    if (unique.length === 0) return new Map()
+    const rows = await this.#run('get passport systems', () =>
+      this.#db.query(
+        'SELECT id, system_name, system_version FROM passports WHERE id = ANY($1::text[])',
+        [unique],
+      ),
+    )
+    return new Map(
+      rows.map((r) => [
+        String(r.id),
+        { name: String(r.system_name), version: String(r.system_version) },
+      ]),
+    )
   }
 
   async findPassports(query: FindPassportsQuery): Promise<FindPassportsResult> {

@@ -5,7 +5,7 @@
  * newest-first store queries as the JSON feeds (`order=desc`).
  *
  * - `GET /feeds/incidents.atom`, `/feeds/evaluations.atom`, `/feeds/revocations.atom`;
- *   `?limit=` 1 to 200, default 50.
+ *   `?limit=` 1 to 200, default 50; other query parameters (a reader's cache-buster) are ignored.
  * - Ids: a report's or result's own id (its `jti`, `urn:uuid:...`); a status change, which has
  *   none, a name-based UUID of the registry's verifier key and its log index. The feed's id is a
  *   name-based UUID of the verifier key and the feed's name: stable per registry.
@@ -20,6 +20,7 @@ import type {
   EvaluationStored,
   FeedPageBefore,
   IncidentStored,
+  PassportSystem,
   StatusEvent,
 } from '../../core/store.js'
 import type { RouteContext } from '../app.js'
@@ -59,10 +60,32 @@ function lines(fields: [string, string | number | null | undefined][]): string {
     .join('\n')
 }
 
-export function incidentEntry(r: IncidentStored): AtomEntry {
+/**
+ * A report of the incidents feed with the AI system its passport is about.
+ *
+ * The report's own claims do not name the system: `credentialSubject` holds only the subject id
+ * (a URI) and the passport binding (jti, issuer, digest). The name and version come from the
+ * passports table (`system_name`, `system_version`, NOT NULL), recorded from the passport's
+ * `credentialSubject.system` when it was published; that claim is never selectively disclosable
+ * (src/core/passport/types.ts) and the registry verifies every passport with all its disclosures
+ * anyway, and every report's passport is stored (a foreign key), so the name is always there. The
+ * feed reads them for a whole page in one query (`passportSystems`), not one per entry. `system`
+ * undefined (a store that lost the row) falls back to the passport id in the title.
+ */
+export interface IncidentFeedItem extends IncidentStored {
+  system: PassportSystem | undefined
+}
+
+/** `Kestrel Lattice 3.2.0`, or `passport <id>` when the system is unknown. */
+function systemLabel(r: IncidentFeedItem): string {
+  return r.system ? `${r.system.name} ${r.system.version}` : `passport ${r.passportId}`
+}
+
+export function incidentEntry(r: IncidentFeedItem): AtomEntry {
   const incident = claimsOf(r)?.credentialSubject.incident
   const reporter = incident?.reporter
   const facts = lines([
+    ['System', r.system ? systemLabel(r) : undefined],
     ['Passport', r.passportId],
     ['Incident', r.incidentId],
     ['Report', `${r.sequence} (${r.report})`],
@@ -75,7 +98,7 @@ export function incidentEntry(r: IncidentStored): AtomEntry {
   ])
   return {
     id: r.id,
-    title: `${r.serious ? 'Serious incident' : 'Incident'} ${r.incidentId} report ${r.sequence} (${r.report})`,
+    title: `${r.serious ? 'Serious incident' : 'Incident'}: ${systemLabel(r)} — ${r.incidentId} report ${r.sequence} (${r.report})`,
     updated: r.publishedAt,
     published: r.publishedAt,
     link: passportPage(r.passportId),
@@ -149,7 +172,11 @@ function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: Ato
         tags: ['feeds'],
         querystring: {
           type: 'object',
-          additionalProperties: false,
+          // Other parameters are ignored, not refused: feed readers and proxies add their own
+          // (`?_=1700000000` cache-busting, `utm_source=...`), and a reader answered 400 drops
+          // the feed. They change nothing in the document, so its ETag stays the same. The JSON
+          // API (/api/v1/...) stays strict.
+          additionalProperties: true,
           properties: {
             limit: {
               type: 'integer',
@@ -204,7 +231,7 @@ function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: Ato
 
 export function registerAtomFeedRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, registry } = ctx.deps
-  registerAtomRoute<IncidentStored>(app, ctx, {
+  registerAtomRoute<IncidentFeedItem>(app, ctx, {
     name: 'incidents',
     title: 'Serious-incident reports',
     summary:
@@ -213,7 +240,14 @@ export function registerAtomFeedRoutes(app: FastifyInstance, ctx: RouteContext):
       { rel: 'alternate', href: '../incidents', type: 'text/html' },
       { rel: 'alternate', href: '../api/v1/incidents?order=desc', type: 'application/json' },
     ],
-    load: (limit) => store.incidentFeedBefore(null, limit),
+    load: async (limit) => {
+      const page = await store.incidentFeedBefore(null, limit)
+      const systems = await store.passportSystems(page.items.map((r) => r.passportId))
+      return {
+        ...page,
+        items: page.items.map((r) => ({ ...r, system: systems.get(r.passportId) })),
+      }
+    },
     entry: incidentEntry,
   })
   registerAtomRoute<EvaluationStored>(app, ctx, {

@@ -146,6 +146,45 @@ function incidentsSection(result) {
   )
 }
 
+/**
+ * The policy's warnings (`policyWarnings` of POST /api/v1/verify, as `accord policy check` gives
+ * them: a recognition rule never used, a rule no passport can pass, an obligation listed twice),
+ * right under the verdict: they do not change it, but the policy may not check what the buyer
+ * meant. A heading and a list, each item starting with the word "Warning" (never colour alone);
+ * the server's texts go in as text nodes only. Nothing at all when there are none.
+ */
+function policyWarningsSection(warnings) {
+  if (warnings.length === 0) return null
+  return h(
+    'section',
+    { id: 'verify-policy-warnings', 'aria-labelledby': 'verify-policy-warnings-heading' },
+    h('h2', { id: 'verify-policy-warnings-heading' }, 'Warnings about your policy'),
+    h(
+      'p',
+      {},
+      `${warnings.length === 1 ? 'This warning does' : `These ${warnings.length} warnings do`} not change the verdict, but the policy may not check what you meant.`,
+    ),
+    h(
+      'ul',
+      { class: 'policy-warnings' },
+      warnings.map((w) =>
+        h(
+          'li',
+          { 'data-warning': w.code },
+          h(
+            'strong',
+            {},
+            `Warning${w.line ? ` (line ${w.line}${w.column ? `, column ${w.column}` : ''})` : ''}: `,
+          ),
+          String(w.message ?? ''),
+          w.hint ? h('span', {}, `What to do: ${w.hint}.`) : null,
+          h('span', {}, 'Code: ', h('code', {}, String(w.code ?? ''))),
+        ),
+      ),
+    ),
+  )
+}
+
 function titleOf(check) {
   if (CHECK_TITLES[check]) return CHECK_TITLES[check]
   for (const [re, title] of CHECK_PATTERNS) {
@@ -346,6 +385,7 @@ async function statusListFor(passport) {
 function renderResult(result, policyTitle, statusNote) {
   const failed = result.checks.filter((c) => c.outcome === 'fail').length
   const v = VERDICTS[result.verdict] ?? VERDICTS.indeterminate
+  const warnings = Array.isArray(result.policyWarnings) ? result.policyWarnings : []
   const banner = h(
     'div',
     { class: `verdict verdict-${result.verdict}`, id: 'verdict' },
@@ -355,6 +395,14 @@ function renderResult(result, policyTitle, statusNote) {
       {},
       h('strong', { class: 'word' }, v.word),
       h('p', {}, v.sentence(policyTitle, failed)),
+      // In the status region with the verdict, so a screen reader hears that there are warnings.
+      warnings.length === 0
+        ? null
+        : h(
+            'p',
+            { class: 'warning-count' },
+            `Your policy has ${warnings.length} warning${warnings.length === 1 ? '' : 's'}, listed below.`,
+          ),
     ),
   )
   const subject = result.claims?.credentialSubject
@@ -435,6 +483,7 @@ function renderResult(result, policyTitle, statusNote) {
   )
   replace(
     $('result-body'),
+    policyWarningsSection(warnings),
     about,
     ...legacy,
     statusNote ? h('p', { class: 'note' }, statusNote) : null,

@@ -323,6 +323,31 @@ export function storeSuite(name: string, target: StoreTarget): void {
         } while (cursor)
         expect(seen).toEqual([5, 4, 3, 2, 1].map((n) => passport(n).id))
       })
+
+      it('give the systems of many passports in one call, by id', async () => {
+        const store = await migrated()
+        await store.putPassport(passport(1))
+        await store.putPassport(passport(2, { systemName: 'Résumé screener', systemVersion: '2b' }))
+        await store.putPassport(passport(3))
+        const unknown = 'urn:uuid:ffffffff-0000-4000-8000-000000000000'
+        const systems = await store.passportSystems([
+          passport(2).id,
+          unknown,
+          passport(1).id,
+          passport(2).id,
+        ])
+        expect(systems).toEqual(
+          new Map([
+            [passport(2).id, { name: 'Résumé screener', version: '2b' }],
+            [passport(1).id, { name: 'System 1', version: '1.0.0' }],
+          ]),
+        )
+        expect(await store.passportSystems([])).toEqual(new Map())
+        const many = Array.from({ length: 1001 }, (_, i) => `id-${i}`)
+        await expect(store.passportSystems(many)).rejects.toBeInstanceOf(TypeError)
+        // Repeats count once: a page of 1000 reports about one passport is one id.
+        expect((await store.passportSystems(many.map(() => passport(3).id))).size).toBe(1)
+      })
     })
 
     describe('status', () => {
