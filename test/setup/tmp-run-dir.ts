@@ -6,7 +6,7 @@
  * leak stays visible, and removed with the rest. ACCORD_TEST_OS_TMPDIR keeps the OS temp directory
  * for the one file meant to outlive the run (a failing screenshot comparison's diff).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -22,6 +22,9 @@ const VARS = ['TMPDIR', 'TMP', 'TEMP', OS_TMPDIR_ENV] as const
 export default function setup(): () => void {
   const saved = VARS.map((name) => [name, process.env[name]] as const)
   const dir = mkdtempSync(path.join(tmpdir(), RUN_DIR_PREFIX))
+  // Others may pass through but not list it, so a child running as another user reaches its own
+  // folder in it (PgBouncer runs as postgres when the tests run as root: test/node/store/pgbouncer.ts).
+  chmodSync(dir, 0o711)
   process.env[OS_TMPDIR_ENV] = tmpdir()
   for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = dir
   return () => {
