@@ -1,7 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import {
   existsSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -9,18 +8,18 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { EXIT, EXIT_MEANING } from '../../src/core/errors.js'
 import { copyExample, editManifest, EXAMPLES, ROOT, run, runProcess } from './helpers.js'
 import { BORDER_LEGACY_HIGH_RISK } from '../fixtures/legacy.js'
+import { tempDir } from '../tmp.js'
 
 const police = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 const border = path.join(EXAMPLES, 'border-biometrics', 'accord.yaml')
 const chatbot = path.join(EXAMPLES, 'public-chatbot', 'accord.yaml')
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-cli-'))
+const tmp = () => tempDir('accord-cli-')
 
 describe('accord classify (examples)', () => {
   it('police analytics over intercepted communications: high-risk via Annex III 6(c) and 6(e)', async () => {

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, run } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 /** Holds 127.0.0.1:8080 until `release`; when another process holds it, it is busy all the same. */
 async function hold8080(): Promise<{ release: () => Promise<void> }> {
@@ -23,7 +23,7 @@ async function hold8080(): Promise<{ release: () => Promise<void> }> {
 
 describe('accord demo (the main job behind npm start)', () => {
   it('classifies, assesses, documents, issues and publishes the example to an embedded registry', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+    const out = tempDir('accord-demo-')
     const r = await run(['demo', '--no-serve', '--port', '0', '--out', out, '--json'])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
@@ -45,7 +45,7 @@ describe('accord demo (the main job behind npm start)', () => {
   }, 120_000)
 
   it('says how many obligations are in force, in words that agree with the number', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+    const out = tempDir('accord-demo-')
     // Before 2 Aug 2030 one obligation of the example is in force; from then, many: it is placed
     // on the market before the Annex III date, for a police force (Art. 111(2)).
     const demoAsOf = (date: string) =>
@@ -65,7 +65,7 @@ describe('accord demo (the main job behind npm start)', () => {
   it('--no-serve picks any free port, so a busy 8080 does not matter, and says the registry stopped', async () => {
     const held = await hold8080()
     try {
-      const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+      const out = tempDir('accord-demo-')
       const r = await run(['demo', '--no-serve', '--out', out])
       expect(r.stderr).toBe('')
       expect(r.code).toBe(0)
@@ -86,12 +86,7 @@ describe('accord demo (the main job behind npm start)', () => {
     // The built CLI in a child process: a serving demo runs until it is interrupted.
     const child = spawn(
       process.execPath,
-      [
-        path.join(ROOT, 'bin', 'accord.js'),
-        'demo',
-        '--out',
-        mkdtempSync(path.join(tmpdir(), 'accord-demo-')),
-      ],
+      [path.join(ROOT, 'bin', 'accord.js'), 'demo', '--out', tempDir('accord-demo-')],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 110_000 },
     )
     const closed = once(child, 'close')
@@ -123,7 +118,7 @@ describe('accord demo (the main job behind npm start)', () => {
   it('keeps a --port the user chose: a busy one fails with exit 5 and the fix, before writing anything', async () => {
     const held = await hold8080()
     try {
-      const out = mkdtempSync(path.join(tmpdir(), 'accord-demo-'))
+      const out = tempDir('accord-demo-')
       const r = await run(['demo', '--port', '8080', '--out', out])
       expect(r.code).toBe(5)
       expect(r.stderr).toContain('port 8080 on 127.0.0.1 is already in use')

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import { once } from 'node:events'
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { main } from '../../src/cli/main.js'
+import { tempDir } from '../tmp.js'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const EXAMPLES = path.join(ROOT, 'examples')
@@ -36,7 +36,7 @@ export async function run(
 
 /** Copies a bundled example to a temp dir so a test can break it. Returns the manifest path. */
 export function copyExample(name: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `accord-${name}-`))
+  const dir = tempDir(`accord-${name}-`)
   cpSync(path.join(EXAMPLES, name), dir, { recursive: true })
   return path.join(dir, 'accord.yaml')
 }
@@ -194,7 +194,7 @@ export async function issuedExample(
   /** When the passport is issued (seconds since the epoch); default now. */
   nowSeconds?: number,
 ): Promise<(...parts: string[]) => string> {
-  const dir = mkdtempSync(path.join(tmpdir(), `accord-${example}-passport-`))
+  const dir = tempDir(`accord-${example}-passport-`)
   const p = (...parts: string[]) => path.join(dir, ...parts)
   for (const name of new Set(['issuer', ...keyNames])) {
     const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name])

@@ -3,11 +3,10 @@
  * command that reads a manifest prints them on stderr with file, line and fix, and stdout
  * (`--json`) is unchanged. They were computed and then dropped by every command.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { copyExample, editManifest, run } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 let manifest: string
 let out: string
@@ -21,7 +20,7 @@ beforeAll(async () => {
       'classification:\n  derogation:\n    conditions: [narrow-procedural-task]\n    rationale: test\n',
     ),
   )
-  out = mkdtempSync(path.join(tmpdir(), 'accord-warnings-'))
+  out = tempDir('accord-warnings-')
   const keys = await run(['keys', 'generate', '--out', path.join(out, 'keys'), '--name', 'issuer'])
   expect(keys.code).toBe(0)
 })

@@ -3,11 +3,11 @@
  * for each bundled example, present it, verify it against each example policy, endorse, revoke,
  * and verify again.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { EXAMPLES, ROOT, run } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 const EXAMPLE_NAMES = ['police-analytics', 'border-biometrics', 'public-chatbot'] as const
 const POLICIES = [
@@ -46,7 +46,7 @@ const statusList = () => {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-passport-'))
+  dir = tempDir('accord-passport-')
   cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
   for (const name of ['issuer', 'authority', 'assessor']) {
     const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name, '--json'])

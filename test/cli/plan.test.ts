@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
 import { registerPlan } from '../../src/cli/commands/plan.js'
 import { reportError } from '../../src/cli/main.js'
 import { copyExample, editManifest, EXAMPLES } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 const POLICE = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 const CHATBOT = path.join(EXAMPLES, 'public-chatbot', 'accord.yaml')
@@ -64,7 +64,7 @@ describe('accord plan', () => {
   })
 
   it('--out writes plan.md, plan.html and plan.json', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'accord-plan-'))
+    const out = tempDir('accord-plan-')
     const r = await cli(['plan', POLICE, '--targets', 'eu', '--out', out, '--json'])
     expect(r.exit).toBe(0)
     const written = JSON.parse(r.stdout)

@@ -4,8 +4,7 @@
  * sequence would act on the terminal (clear it, set its title, recolour what follows): both are
  * shown as `[U+202E]`, `[U+001B]`, like the documents show them. `--json` stays exact.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { issuePassport } from '../../src/core/passport/issue.js'
@@ -19,6 +18,7 @@ import { exampleClaims, ISSUED_AT } from '../fixtures/passport/inputs.js'
 import { inlinePolicy } from '../fixtures/passport/policy.js'
 import { makeSigner, sdCrypto, type TestSigner } from '../fixtures/passport/signer.js'
 import { run } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 const NOW = ISSUED_AT + 120
 /** Shows "gnp.exe" reversed: the reader sees "Report exe.png". */
@@ -35,7 +35,7 @@ let issuer: TestSigner
 const p = (name: string) => path.join(dir, name)
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-terminal-'))
+  dir = tempDir('accord-terminal-')
   issuer = await makeSigner('EdDSA')
   const claims = await exampleClaims('police-analytics', {
     jti: `urn:uuid:${crypto.randomUUID()}`,

@@ -8,14 +8,14 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createPublicKey } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { CompactSign, importJWK } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Signer } from '../../src/core/ports.js'
 import type { AllowedAlg } from '../../src/core/passport/types.js'
 import { fileSigner, generateKeyPair, writeKeyPair, type KeyPair } from '../../src/node/keys.js'
+import { tempDir } from '../tmp.js'
 
 const PYTHON = '/usr/bin/python3'
 
@@ -104,7 +104,7 @@ interface Fixture {
 }
 
 async function fixture(alg: AllowedAlg): Promise<Fixture> {
-  const dir = mkdtempSync(path.join(tmpdir(), `accord-indep-${alg}-`))
+  const dir = tempDir(`accord-indep-${alg}-`)
   const pair = await generateKeyPair({ alg })
   const files = await writeKeyPair(dir, 'k', pair)
   return { dir, pair, signer: await fileSigner(files.privatePath), publicJwkFile: files.publicPath }

@@ -5,11 +5,11 @@
  * hashes come from the log entries endpoint, the roots from the signed checkpoints.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePassport, makeSigner, publish, startApp, type TestApp } from '../server/helpers.js'
+import { tempDir } from '../tmp.js'
 
 const PYTHON = '/usr/bin/python3'
 const available = existsSync(PYTHON)
@@ -152,7 +152,7 @@ describe.skipIf(!available)(
         second: consistency[0]?.first,
       }
 
-      const dir = mkdtempSync(path.join(tmpdir(), 'accord-tlog-py-'))
+      const dir = tempDir('accord-tlog-py-')
       const script = path.join(dir, 'verify.py')
       const data = path.join(dir, 'proofs.json')
       writeFileSync(script, VERIFY_PY)

@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
@@ -25,6 +16,7 @@ import {
 } from '../../src/node/export.js'
 import type { SystemExportInput } from '../../src/core/export/oscal-system.js'
 import { VENDOR as SHARED_VENDOR } from '../vendor.js'
+import { tempDir } from '../tmp.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const VENDOR = path.join(SHARED_VENDOR, 'oscal')
@@ -121,7 +113,7 @@ describe('OSCAL catalogs', () => {
   })
 
   it('writes the file atomically and reports it', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-oscal-')), 'eu.json')
+    const out = path.join(tempDir('accord-oscal-'), 'eu.json')
     const result = await exportOscalCatalog('eu-ai-act', { out, asOf: AS_OF })
     expect(result).toMatchObject({ kind: 'oscal-catalog', file: out })
     expectValid('catalog', readJson(out))
@@ -129,7 +121,7 @@ describe('OSCAL catalogs', () => {
   })
 
   it('refuses an unknown framework and writes nothing', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-oscal-')), 'x.json')
+    const out = path.join(tempDir('accord-oscal-'), 'x.json')
     await expect(
       exportOscalCatalog('no-such-framework', { out, asOf: AS_OF }),
     ).rejects.toMatchObject({
@@ -263,7 +255,7 @@ describe('OSCAL SSP UUIDs', () => {
 
 describe('exportSystem', () => {
   it('writes an SSP for a manifest', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-ssp-')), 'ssp.json')
+    const out = path.join(tempDir('accord-ssp-'), 'ssp.json')
     const r = await exportSystem(
       'oscal-ssp',
       path.join(ROOT, 'examples/public-chatbot/accord.yaml'),
@@ -277,7 +269,7 @@ describe('exportSystem', () => {
   })
 
   it('fails on a missing manifest without writing', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'accord-ssp-')), 'ssp.json')
+    const out = path.join(tempDir('accord-ssp-'), 'ssp.json')
     await expect(
       exportSystem('oscal-ssp', '/nonexistent/accord.yaml', { out, asOf: AS_OF }),
     ).rejects.toMatchObject({
@@ -289,7 +281,7 @@ describe('exportSystem', () => {
 
 describe('OSCAL links built from the manifest', () => {
   it('an evidence file name with spaces, #, %, [] or accents and a website with a space still export', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'accord-href-'))
+    const dir = tempDir('accord-href-')
     cpSync(path.join(ROOT, 'examples/public-chatbot'), dir, { recursive: true })
     const name = 'Évaluation report #1 [v2] 100% ?.md'
     renameSync(path.join(dir, 'evidence/evaluation-report.md'), path.join(dir, 'evidence', name))

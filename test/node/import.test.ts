@@ -2,12 +2,10 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Command } from 'commander'
 import { parse } from 'yaml'
@@ -27,12 +25,13 @@ import {
 } from '../../src/node/import.js'
 import { exportCisoAssistant, exportSystem } from '../../src/node/export.js'
 import { VENDOR as SHARED_VENDOR } from '../vendor.js'
+import { tempDir } from '../tmp.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const FIXTURES = path.join(ROOT, 'test/fixtures/export')
 const VENDOR = path.join(SHARED_VENDOR, 'oscal')
 const AS_OF = '2026-11-21'
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-import-'))
+const tmp = () => tempDir('accord-import-')
 
 /** Runs `accord export|import ...` in-process through the commands' register functions. */
 async function cli(argv: string[]) {

@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
 import { compactVerify, CompactSign, importJWK } from 'jose'
@@ -18,8 +17,9 @@ import {
   signerFromJwk,
   writeKeyPair,
 } from '../../src/node/keys.js'
+import { tempDir } from '../tmp.js'
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-keys-'))
+const tmp = () => tempDir('accord-keys-')
 const mode = (file: string) => statSync(file).mode & 0o777
 
 async function codeOf(p: Promise<unknown>): Promise<string> {

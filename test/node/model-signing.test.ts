@@ -4,14 +4,12 @@ import {
   chmodSync,
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { AccordError } from '../../src/core/errors.js'
@@ -28,13 +26,14 @@ import {
 } from '../../src/node/model-signing.js'
 import { sha256 } from '../../src/node/sha256.js'
 import { VENDOR as SHARED_VENDOR } from '../vendor.js'
+import { tempDir } from '../tmp.js'
 
 const VENDOR = `${SHARED_VENDOR}/model-signing`
 const FIXTURE = `${VENDOR}/v1.1.0-elliptic-key`
 const KEY = readFileSync(`${VENDOR}/signing-key-pub.pem`, 'utf8')
 const bundleText = readFileSync(`${FIXTURE}/model.sig`, 'utf8')
 const bundle = () => JSON.parse(bundleText) as any // eslint-disable-line @typescript-eslint/no-explicit-any
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'accord-model-'))
+const tmp = () => tempDir('accord-model-')
 /** A writable copy of the (read-only) fixture directory. */
 const copyFixture = (): string => {
   const dir = tmp()

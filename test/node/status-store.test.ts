@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -19,6 +19,7 @@ import { registerStatus } from '../../src/cli/commands/status.js'
 import { reportError } from '../../src/cli/main.js'
 import { fileSigner, generateKeyPair, writeKeyPair } from '../../src/node/keys.js'
 import { DEFAULT_LIST_SIZE, StatusStore, loadStatusListToken } from '../../src/node/status-store.js'
+import { tempDir as removedAfterAll } from '../tmp.js'
 
 const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -38,8 +39,8 @@ const URI = 'https://issuer.example/status/main.statuslist.jwt'
 const NOW = 1_800_000_000
 const clock = { nowSeconds: () => NOW }
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), 'accord-status-'))
+function tempDir(): Promise<string> {
+  return Promise.resolve(removedAfterAll('accord-status-'))
 }
 
 /** A scripted random source: yields `values` in turn, then repeats the last. */

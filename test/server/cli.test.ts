@@ -2,9 +2,8 @@
  * `accord serve` (startServer, listening on a free port) and `accord publish` (the registered
  * command on a fresh commander program) over real HTTP.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,12 +12,13 @@ import { signerFromJwk } from '../../src/node/keys.js'
 import { registerPublish } from '../../src/cli/commands/publish.js'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
 import { makePassport, NOW } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 let server: RunningServer
 let dir: string
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-serve-'))
+  dir = tempDir('accord-serve-')
   server = await startServer({
     port: 0,
     host: '127.0.0.1',

@@ -11,10 +11,7 @@
  * event that arrives came by notification. Needs DATABASE_URL (scripts/pg-test.sh), and for the
  * fallback Debian's pgbouncer; skipped without them, except in CI, where that is a failure.
  */
-import { mkdtempSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import {
@@ -30,6 +27,7 @@ import { newPostgresDatabase } from '../node/store/pg-database.js'
 import { PGBOUNCER, startPgBouncer, type PgBouncer } from '../node/store/pgbouncer.js'
 import { appOn, makePassport, makeSigner, publish, type AppOnStore } from './helpers.js'
 import { abortStreams, openEvents, sizes, type Stream } from './sse.js'
+import { tempDir } from '../tmp.js'
 
 const url = process.env.DATABASE_URL
 const ORIGIN = 'notify.test/log'
@@ -484,7 +482,7 @@ if (!url) {
 
     it('accord serve on PostgreSQL listens, pushes another server’s entry, and stops at once on SIGTERM', async () => {
       const db = await database()
-      const dir = mkdtempSync(path.join(tmpdir(), 'accord-serve-notify-'))
+      const dir = tempDir('accord-serve-notify-')
       const server = await spawnServe(
         ['--port', '0', '--data-dir', dir, '--origin', ORIGIN, '--publish-workers', '0'],
         { env: { DATABASE_URL: db.url, ACCORD_LISTEN_URL: '' } },

@@ -9,16 +9,17 @@
  * first one's log key but holds another history: the hostile proxy shows it after a write (a split
  * view), which the consistency proof from the checkpoint before the write catches (exit 4).
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
+import { LOG_KEY_NAME, startServer, type RunningServer } from '../../src/cli/commands/serve.js'
 import { LOG_KEY_ENV, NOT_PINNED_NOTICE } from '../../src/cli/log-pin.js'
-import { fileSigner } from '../../src/node/keys.js'
+import { fileSigner, generateKeyPair, writeKeyPair } from '../../src/node/keys.js'
+import { MEMORY } from '../../src/node/store/index.js'
 import { EXAMPLES, ROOT, run } from '../cli/helpers.js'
+import { tempDir } from '../tmp.js'
 
 const INCIDENT = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 const EVALUATION = path.join(EXAMPLES, 'border-biometrics', 'evaluation.yaml')
@@ -76,24 +77,23 @@ async function forward(req: IncomingMessage, res: ServerResponse): Promise<void>
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-log-pin-'))
-  const serve = (name: string) =>
+  dir = tempDir('accord-log-pin-')
+  // In-memory stores: what is pinned is the log key, not the storage (a PGlite data directory
+  // each would be about 40 MB on disk). Each registry's log key is a file, as `accord serve` writes.
+  const logKeyOf = async (name: string) =>
+    (await writeKeyPair(p(name), LOG_KEY_NAME, await generateKeyPair({ alg: 'EdDSA' }))).privatePath
+  const [keyA, keyB] = await Promise.all([logKeyOf('registry-a'), logKeyOf('registry-b')])
+  const serve = (logKey: string) =>
     startServer({
       port: 0,
       host: '127.0.0.1',
-      dataDir: p(name),
+      dataDir: MEMORY,
+      logKey,
       logLevel: 'silent',
       env: {},
     })
-  ;[a, b] = await Promise.all([serve('registry-a'), serve('registry-b')])
-  fork = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: p('registry-fork'),
-    logKey: p('registry-a', 'log-key.private.jwk.json'),
-    logLevel: 'silent',
-    env: {},
-  })
+  ;[a, b] = await Promise.all([serve(keyA), serve(keyB)])
+  fork = await serve(keyA)
   expect(fork.verifierKey).toBe(a.verifierKey)
   hostile = createServer((req, res) => {
     forward(req, res).catch((err: unknown) => {

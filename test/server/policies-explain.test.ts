@@ -4,12 +4,12 @@
  * key file path in sent text, broken YAML, an unknown name and a bad date are refused in the
  * error shape of POST /api/v1/verify, naming the line and column.
  */
-import { cpSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, run } from '../cli/helpers.js'
 import { inlinePolicy, makeSigner, startApp, type TestApp, type TestSigner } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 const URL = '/api/v1/policies/explain'
 let t: TestApp
@@ -18,7 +18,7 @@ let issuer: TestSigner
 
 beforeAll(async () => {
   // The bundled policies with the fixed public keys their jwks: paths name.
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-explain-'))
+  dir = tempDir('accord-explain-')
   cpSync(path.join(ROOT, 'policies'), path.join(dir, 'policies'), { recursive: true })
   cpSync(path.join(ROOT, 'test/fixtures/policy-keys'), path.join(dir, 'keys'), { recursive: true })
   t = await startApp({ policiesDir: path.join(dir, 'policies') })

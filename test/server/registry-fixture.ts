@@ -3,11 +3,10 @@
  * example's passport, published with its issuer key: the set-up of the suites that report, publish
  * and verify statements about a passport.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
 import { issuedExample, run } from '../cli/helpers.js'
+import { tempDir } from '../tmp.js'
 
 export interface RegistryWithPassport {
   server: RunningServer
@@ -26,7 +25,7 @@ export async function registryWithPassport(
   example: string,
   keyNames: readonly string[],
 ): Promise<RegistryWithPassport> {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  const dir = tempDir(prefix)
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',

@@ -5,10 +5,9 @@
  * verify --status-list <registry URL>` sees it, a failure after the local change says how to
  * finish, and finishing it works (also when the registry already recorded part of it).
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/cli/commands/serve.js'
@@ -17,6 +16,7 @@ import { postStatusChange, registryOf, sendSigned } from '../../src/cli/registry
 import { fileSigner, generateKeyPair, writeKeyPair } from '../../src/node/keys.js'
 import { StatusStore, readPassportFile } from '../../src/node/status-store.js'
 import { EXAMPLES, ROOT, run } from '../cli/helpers.js'
+import { tempDir } from '../tmp.js'
 
 let server: RunningServer
 let dir: string
@@ -27,7 +27,7 @@ const key = () => p('keys', 'issuer.private.jwk.json')
 const listUrl = () => `${server.url}/api/v1/status-lists/${kid}`
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-revoke-registry-'))
+  dir = tempDir('accord-revoke-registry-')
   // The example policies trust ../keys/issuer.public.jwk.json (and an authority's key).
   cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
   for (const name of ['issuer', 'authority'])

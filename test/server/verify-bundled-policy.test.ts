@@ -2,7 +2,7 @@
  * POST /api/v1/verify with the name of a bundled policy that the server cannot load: the client
  * learns which policy and why, without the server's file system paths (docs/api.md).
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,12 +10,13 @@ import { makePassport, makeSigner, startApp, type TestApp } from './helpers.js'
 import { AccordError, ConfigError } from '../../src/core/errors.js'
 import { withoutServerPaths } from '../../src/server/routes/verify.js'
 import { ROOT } from '../cli/helpers.js'
+import { tempDir } from '../tmp.js'
 
 let t: TestApp
 let policiesDir: string
 
 beforeAll(async () => {
-  policiesDir = mkdtempSync(path.join(tmpdir(), 'accord-policies-'))
+  policiesDir = tempDir('accord-policies-')
   writeFileSync(
     path.join(policiesDir, 'no-keys.yaml'),
     [
@@ -57,7 +58,7 @@ describe('POST /api/v1/verify with a bundled policy: its warnings as policyWarni
   beforeAll(async () => {
     // The bundled policies with the fixed public keys they name (../keys/), and the police policy
     // with an obligation listed twice.
-    root = mkdtempSync(path.join(tmpdir(), 'accord-bundled-'))
+    root = tempDir('accord-bundled-')
     cpSync(path.join(ROOT, 'policies'), path.join(root, 'policies'), { recursive: true })
     cpSync(path.join(ROOT, 'test/fixtures/policy-keys'), path.join(root, 'keys'), {
       recursive: true,

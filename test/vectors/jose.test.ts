@@ -2,14 +2,14 @@
  * RFC 8037 Appendix A (Ed25519 JWS), vendored in ../shared/vendor/jose. Ed25519 is
  * deterministic, so our Signer must reproduce the RFC's signature byte for byte.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { compactVerify, importJWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { jwkThumbprint } from '../../src/core/passport/jwk.js'
 import { fileSigner, loadPublicKeys } from '../../src/node/keys.js'
 import { VENDOR as SHARED_VENDOR } from '../vendor.js'
+import { tempDir } from '../tmp.js'
 
 const VECTOR_FILE = `${SHARED_VENDOR}/jose/rfc8037-ed25519-jws.json`
 
@@ -32,7 +32,7 @@ const vector = JSON.parse(readFileSync(VECTOR_FILE, 'utf8')) as Rfc8037Vector
 const RFC8037_A3_THUMBPRINT = 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k'
 
 function writePrivate(jwk: unknown): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'accord-rfc8037-')), 'k.private.jwk.json')
+  const file = path.join(tempDir('accord-rfc8037-'), 'k.private.jwk.json')
   writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 })
   return file
 }
@@ -85,7 +85,7 @@ describe('RFC 8037 Ed25519 JWS vector', () => {
     expect(await jwkThumbprint(vector.public_jwk)).toBe(expected)
     const signer = await fileSigner(writePrivate(vector.private_jwk))
     expect(signer.kid).toBe(expected)
-    const pubFile = path.join(mkdtempSync(path.join(tmpdir(), 'accord-rfc8037-')), 'pub.json')
+    const pubFile = path.join(tempDir('accord-rfc8037-'), 'pub.json')
     writeFileSync(pubFile, JSON.stringify(vector.public_jwk))
     expect((await loadPublicKeys(pubFile))[0]!.kid).toBe(expected)
   })

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { PassportClaims } from '../../src/core/passport/types.js'
 import { disclosedClaims } from '../../src/server/web.js'
 import { ROOT, attrs, type WebEnv, type WebHarness } from './harness.js'
+import { OS_TMPDIR_ENV } from '../setup/tmp-run-dir.js'
 
 const GOLDEN = path.join(ROOT, 'test', 'golden', 'web', 'passport.png')
 /** Share of pixels allowed to differ (anti-aliasing, font hinting); a layout change is far more. */
@@ -245,7 +246,8 @@ export function passportPageTests(env: WebEnv): void {
       })
       const ratio = differing / (golden.width * golden.height)
       if (ratio > MAX_DIFF_RATIO) {
-        const out = path.join(tmpdir(), 'accord-web-passport')
+        // Outside the run's temp directory (removed at the end): the developer looks at it after.
+        const out = path.join(process.env[OS_TMPDIR_ENV] ?? tmpdir(), 'accord-web-passport')
         mkdirSync(out, { recursive: true })
         writeFileSync(path.join(out, 'actual.png'), PNG.sync.write(shot))
         writeFileSync(path.join(out, 'diff.png'), PNG.sync.write(diff))

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { evidenceCommitment } from '../../../src/core/passport/evidence-commitment.js'
@@ -7,6 +6,7 @@ import { hashEvidence } from '../../../src/node/evidence.js'
 import { loadManifest } from '../../../src/node/manifest-loader.js'
 import { sha256 } from '../../../src/node/sha256.js'
 import { EXAMPLES, run as runCli } from '../helpers.js'
+import { tempDir } from '../../tmp.js'
 
 const manifestPath = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 
@@ -33,7 +33,7 @@ describe('accord evidence prove / check', () => {
     expect(proof.merkleRoot).toBe(c.merkleRoot)
     expect(proof.count).toBe(c.count)
 
-    const tmp = mkdtempSync(path.join(tmpdir(), 'accord-evidence-'))
+    const tmp = tempDir('accord-evidence-')
     const file = path.join(tmp, 'proof.json')
     writeFileSync(file, prove.stdout)
     const evidenceFile = path.join(dir, target.path)
@@ -139,7 +139,7 @@ describe('accord evidence prove / check', () => {
     expect(unknown.code).toBe(2)
     expect(JSON.parse(unknown.stdout).error.code).toBe('ERR_CONFIG_BAD_ARGS')
 
-    const tmp = mkdtempSync(path.join(tmpdir(), 'accord-evidence-'))
+    const tmp = tempDir('accord-evidence-')
     const junk = path.join(tmp, 'junk.json')
     writeFileSync(junk, '{"item": 1}')
     const root = 'ab'.repeat(32)

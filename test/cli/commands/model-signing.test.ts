@@ -1,9 +1,9 @@
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { run as runCli } from '../helpers.js'
 import { VENDOR as SHARED_VENDOR } from '../../vendor.js'
+import { tempDir } from '../../tmp.js'
 
 const VENDOR = `${SHARED_VENDOR}/model-signing`
 const FIXTURE = `${VENDOR}/v1.1.0-elliptic-key`
@@ -48,7 +48,7 @@ describe('accord model-signing', () => {
   })
 
   it('verify: a changed model file fails (exit 4)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'accord-ms-'))
+    const dir = tempDir('accord-ms-')
     cpSync(FIXTURE, dir, { recursive: true })
     chmodSync(dir, 0o755)
     chmodSync(path.join(dir, 'signme-2'), 0o644)
@@ -105,7 +105,7 @@ describe('accord model-signing', () => {
   })
 
   it('verify: a truncated or garbage model.sig is invalid input (exit 3, docs/errors.md), not a failed check', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'accord-ms-bad-'))
+    const dir = tempDir('accord-ms-bad-')
     const sigText = readFileSync(SIG, 'utf8')
     const truncated = path.join(dir, 'truncated.sig')
     writeFileSync(truncated, sigText.slice(0, Math.floor(sigText.length / 2)))

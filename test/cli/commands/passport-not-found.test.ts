@@ -3,17 +3,17 @@
  * ERR_PASSPORT_NOT_FOUND, "check the path") in every command that reads one, not a malformed
  * passport (exit 3).
  */
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { endorseArgv, ROOT, run } from '../helpers.js'
+import { tempDir } from '../../tmp.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-passport-path-'))
+  dir = tempDir('accord-passport-path-')
   cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
   for (const name of ['issuer', 'authority', 'assessor']) {
     const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name, '--json'])

@@ -3,11 +3,11 @@
  * is the same on every run: test/golden/policy/, regenerate with UPDATE_GOLDENS=1 and review the
  * diff), and the mistakes a buyer writing a policy makes, each with its exit code and fix.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, run } from '../helpers.js'
+import { tempDir } from '../../tmp.js'
 
 const GOLDEN = path.join(ROOT, 'test/golden/policy')
 const KEYS = path.join(ROOT, 'test/fixtures/policy-keys')
@@ -41,7 +41,7 @@ function edited(
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-policy-'))
+  dir = tempDir('accord-policy-')
   cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
   cpSync(KEYS, p('keys'), { recursive: true })
   // A private key, to put where only public keys belong.

@@ -4,14 +4,14 @@
  * spawned runs are of the built CLI, where those threads start). Nothing new is left on disk: no
  * data folder, no log key (they used to be created and migrated before the listen failed).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../../../src/cli/commands/serve.js'
 import { ConfigError, EXIT } from '../../../src/core/errors.js'
 import { run, runProcess } from '../helpers.js'
+import { tempDir } from '../../tmp.js'
 
 let busy: Server
 let port: number
@@ -23,12 +23,12 @@ beforeAll(async () => {
 })
 afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())))
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'accord-busy-port-'))
+const busyPortDir = () => tempDir('accord-busy-port-')
 const inUse = () => `port ${port} on 127.0.0.1 is already in use`
 
 describe('a registry whose port is taken', () => {
   it('startServer rejects with ERR_CONFIG_PORT_UNAVAILABLE naming the port and host', async () => {
-    const dataDir = path.join(tempDir(), 'registry')
+    const dataDir = path.join(busyPortDir(), 'registry')
     const err: unknown = await startServer({
       port,
       host: '127.0.0.1',
@@ -49,7 +49,7 @@ describe('a registry whose port is taken', () => {
   }, 60_000)
 
   it('startServer leaves an existing data folder as it was', async () => {
-    const dataDir = path.join(tempDir(), 'registry')
+    const dataDir = path.join(busyPortDir(), 'registry')
     mkdirSync(dataDir)
     writeFileSync(path.join(dataDir, 'note.txt'), 'mine')
     await expect(
@@ -66,7 +66,7 @@ describe('a registry whose port is taken', () => {
   }, 60_000)
 
   it('accord serve says so and exits with 5 instead of hanging', async () => {
-    const dir = tempDir()
+    const dir = busyPortDir()
     const r = await runProcess(
       ['serve', '--port', String(port), '--data-dir', path.join(dir, 'registry')],
       90_000,
@@ -80,7 +80,7 @@ describe('a registry whose port is taken', () => {
   }, 120_000)
 
   it('accord demo --no-serve --port <taken> --json prints the error JSON and exits with 5', async () => {
-    const dir = tempDir()
+    const dir = busyPortDir()
     const r = await runProcess(
       ['demo', '--no-serve', '--port', String(port), '--out', dir, '--json'],
       90_000,
@@ -100,7 +100,7 @@ describe('a registry whose port is taken', () => {
 
 describe('accord serve --log-level', () => {
   it('a level pino does not know is a bad argument (exit 2), before anything is created', async () => {
-    const dataDir = path.join(tempDir(), 'registry')
+    const dataDir = path.join(busyPortDir(), 'registry')
     const r = await run(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'verbose'])
     expect(r.code).toBe(EXIT.badArgs)
     expect(r.stderr).toContain("argument 'verbose' is invalid")
@@ -111,7 +111,7 @@ describe('accord serve --log-level', () => {
 
 describe('accord serve --listen-url', () => {
   it('without PostgreSQL it is a bad argument, before anything is created', async () => {
-    const dataDir = path.join(tempDir(), 'registry')
+    const dataDir = path.join(busyPortDir(), 'registry')
     await expect(
       startServer({
         port: 0,

@@ -2,8 +2,7 @@
  * `accord verify`: how it reports bad arguments and what it says about checks it could not make.
  * One passport, issued with a holder key, and a key-bound presentation of it.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
@@ -13,6 +12,7 @@ import { inlinePolicy } from '../../fixtures/passport/policy.js'
 import { makeSigner, sdCrypto } from '../../fixtures/passport/signer.js'
 import { endorseArgv, EXAMPLES, ROOT, run } from '../helpers.js'
 import { BORDER_LEGACY_HIGH_RISK, BORDER_LEGACY_SENTENCE } from '../../fixtures/legacy.js'
+import { tempDir } from '../../tmp.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
@@ -22,7 +22,7 @@ const verify = (file: string, ...extra: string[]) =>
   run(['verify', p(file), '--policy', POLICY(), ...extra])
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-verify-'))
+  dir = tempDir('accord-verify-')
   cpSync(path.join(ROOT, 'policies'), p('policies'), { recursive: true })
   for (const name of ['issuer', 'authority', 'assessor', 'holder']) {
     const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name, '--json'])
