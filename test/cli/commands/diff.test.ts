@@ -3,17 +3,17 @@
  * an update that weakens the vendor's commitments. Exit 1 when something got worse (--fail-on),
  * signatures checked with --issuer-jwk, presentations that disclose less give "not comparable".
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../../tmp.js'
 import { EXAMPLES, run } from '../helpers.js'
 
 let dir: string
 const p = (...parts: string[]) => path.join(dir, ...parts)
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-diff-'))
+  dir = tempDir('accord-diff-')
   cpSync(path.join(EXAMPLES, 'border-biometrics'), p('system'), { recursive: true })
   for (const name of ['issuer', 'other']) {
     const r = await run(['keys', 'generate', '--out', p('keys'), '--name', name])
@@ -45,8 +45,6 @@ beforeAll(async () => {
   writeFileSync(p('system', 'evidence', 'classification-memo.md'), 'Revised memo.\n')
   await issue('new.sd-jwt')
 }, 120_000)
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('accord diff', () => {
   it('lists what got worse for the buyer and exits 1', async () => {

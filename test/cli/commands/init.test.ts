@@ -3,21 +3,13 @@
  * for each placeholder), never over an existing file without --force, and refuses bad answers
  * (exit 2) before writing anything.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../../tmp.js'
 import { ROOT, run } from '../helpers.js'
 
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
-function freshDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'accord-init-'))
-  dirs.push(d)
-  return d
-}
+const freshDir = () => tempDir('accord-init-')
 
 const ANSWERS = ['--name', 'Sentinel', '--provider', 'Acme Vision Ltd', '--country', 'US']
 
