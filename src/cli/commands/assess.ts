@@ -109,7 +109,7 @@ async function ciReports(
       sha256: sha256Text,
       catalogs: system.catalogs,
       locate: (o) => {
-        const { line, column } = locate(pathOf(o))
+        const { line, column } = locate(pathOf(o), { key: true })
         return line === undefined
           ? undefined
           : { line, ...(column === undefined ? {} : { column }) }

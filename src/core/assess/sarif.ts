@@ -214,7 +214,8 @@ export type ManifestPath = (string | number)[]
  * one naming an ancestor, then one through the crosswalk, each in evidence id order); else the first manifest field that
  * documents it and is filled in; else the first field its catalog entry says should document it
  * (the deepest part of that path the manifest has); else the evidence list, where the missing
- * evidence is to be added. Pure: the caller maps the path to a line with the manifest's text.
+ * evidence is to be added. Pure: the caller maps the path to a line with the manifest's text (for
+ * a path ending in a field name, the line of that name: `evidence:`, `humanOversight:`).
  */
 export function createManifestPathFinder(
   manifest: { evidence: readonly { id: string }[] },
