@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander'
 import { ConfigError, EXIT } from '../../core/errors.js'
 import { renderGapTable } from '../../core/assess/gap-table.js'
 import { assessJson } from '../../core/assess/output.js'
+import type { ManifestPosition } from '../../core/assess/sarif.js'
 import type { AssessmentResult } from '../../core/assess/types.js'
 import type { ClassificationResult, EuCategory } from '../../core/classify/types.js'
 import { assertWritableFile, writeFileAtomic } from '../../node/fs-safe.js'
@@ -108,21 +109,24 @@ async function ciReports(
       manifestUri: manifestUri(system.file),
       sha256: sha256Text,
       catalogs: system.catalogs,
-      locate: (o) => {
-        const { line, column } = locate(pathOf(o), { key: true })
-        return line === undefined
-          ? undefined
-          : { line, ...(column === undefined ? {} : { column }) }
-      },
+      locateField: (field) => position(locate(field.split('.'), { key: true })),
+      locate: (o) => position(locate(pathOf(o), { key: true })),
       all: Boolean(opts.all),
     })
     files.push({ file: opts.sarif, data: JSON.stringify(log, null, 2) + '\n' })
   }
   if (opts.junit !== undefined) {
     const { buildJunit } = await import('../../core/assess/junit.js')
-    files.push({ file: opts.junit, data: buildJunit(result) })
+    files.push({ file: opts.junit, data: buildJunit(classification, result, system.catalogs) })
   }
   return files
+}
+
+/** A located position as SARIF takes it; undefined when not found. */
+function position(p: { line?: number; column?: number }): ManifestPosition | undefined {
+  return p.line === undefined
+    ? undefined
+    : { line: p.line, ...(p.column === undefined ? {} : { column: p.column }) }
 }
 
 /**

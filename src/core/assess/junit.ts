@@ -6,16 +6,21 @@
  * framework, name its id and title). A gap in force (partial or missing; every gap of a voluntary
  * framework) is a `<failure>` whose message is the reason and whose text adds what would close
  * it; a not-applicable obligation is `<skipped>` with the reason, and so is a gap not yet in force,
- * with the date it applies from. The counts on `<testsuite>` and `<testsuites>` are those of the
- * test cases, which are those of `--json` (`total`, `gaps`, `notApplicable` + `gapsUpcoming`).
+ * with the date it applies from. A prohibited practice (Art. 5(1)) is a failing test case of its
+ * own, first in the EU AI Act's suite (skipped before the point applies). The counts on
+ * `<testsuite>` and `<testsuites>` are those of the test cases, which are those of `--json`
+ * (`total`, `gaps`, `notApplicable` + `gapsUpcoming`) plus the prohibited practices.
  *
  * Built as a DOM and written by @xmldom/xmldom's XMLSerializer, which escapes text and attribute
  * values; every text goes through `xmlText` (characters XML 1.0 cannot carry become U+FFFD). No
  * timestamps or durations: the same assessment gives the same bytes.
  */
 import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom'
+import type { CatalogSet } from '../catalog/types.js'
+import type { ClassificationResult } from '../classify/types.js'
 import { xmlText } from '../xml.js'
-import type { AssessmentResult, ObligationAssessment } from './types.js'
+import { prohibitedFindings, type ProhibitedFinding } from './prohibited-findings.js'
+import type { AssessmentResult, FrameworkSummary, ObligationAssessment } from './types.js'
 
 interface Outcome {
   kind: 'passed' | 'failure' | 'skipped'
@@ -37,14 +42,56 @@ function outcomeOf(o: ObligationAssessment): Outcome {
   return { kind: 'failure', message: o.reason, type: o.status, text }
 }
 
-/** The JUnit XML report of `result` (UTF-8, XML 1.0). */
-export function buildJunit(result: AssessmentResult): string {
+/** A prohibited practice: a failure when in force, else skipped until it applies. */
+function practiceOutcome(p: ProhibitedFinding): Outcome {
+  return p.inForce
+    ? { kind: 'failure', message: p.message, type: 'prohibited', text: p.message }
+    : { kind: 'skipped', message: p.message }
+}
+
+interface Case {
+  classname: string
+  name: string
+  outcome: Outcome
+}
+
+/**
+ * The JUnit XML report of `result` (UTF-8, XML 1.0). The prohibited practices of `classification`
+ * come first in the EU AI Act's suite (`catalogs` give their titles).
+ */
+export function buildJunit(
+  classification: Pick<ClassificationResult, 'euAiAct'>,
+  result: AssessmentResult,
+  catalogs?: CatalogSet,
+): string {
   const doc = new DOMImplementation().createDocument(null, 'testsuites', null)
   const root = doc.documentElement as Element
-  const suites = result.frameworks.map((summary) => {
-    const cases = result.obligations
-      .filter((o) => o.framework === summary.framework)
-      .map((o) => ({ o, outcome: outcomeOf(o) }))
+  const practices: Case[] = prohibitedFindings(classification.euAiAct, catalogs).map((p) => ({
+    classname: 'eu-ai-act',
+    name: `${p.id} ${p.title}`,
+    outcome: practiceOutcome(p),
+  }))
+  const summaries: Pick<FrameworkSummary, 'framework' | 'name' | 'readiness' | 'binding'>[] =
+    result.frameworks
+  if (practices.length > 0 && !summaries.some((f) => f.framework === 'eu-ai-act'))
+    // Not assessed (--frameworks), yet prohibited: the suite holds the practices alone.
+    summaries.unshift({
+      framework: 'eu-ai-act',
+      name: 'EU Artificial Intelligence Act',
+      readiness: 0,
+      binding: true,
+    })
+  const suites = summaries.map((summary) => {
+    const cases: Case[] = [
+      ...(summary.framework === 'eu-ai-act' ? practices : []),
+      ...result.obligations
+        .filter((o) => o.framework === summary.framework)
+        .map((o) => ({
+          classname: o.framework,
+          name: `${o.id} ${o.title}`,
+          outcome: outcomeOf(o),
+        })),
+    ]
     return { summary, cases, counts: countsOf(cases.map((c) => c.outcome)) }
   })
   const total = countsOf(suites.flatMap((s) => s.cases.map((c) => c.outcome)))
@@ -71,11 +118,8 @@ export function buildJunit(result: AssessmentResult): string {
     for (const [name, value] of Object.entries(props))
       child(doc, properties, 3, 'property', { name, value })
     close(doc, properties, 2)
-    for (const { o, outcome } of cases) {
-      const testcase = child(doc, suite, 2, 'testcase', {
-        classname: o.framework,
-        name: `${o.id} ${o.title}`,
-      })
+    for (const { classname, name, outcome } of cases) {
+      const testcase = child(doc, suite, 2, 'testcase', { classname, name })
       if (outcome.kind === 'passed') continue
       const el = child(doc, testcase, 3, outcome.kind, {
         message: outcome.message ?? '',

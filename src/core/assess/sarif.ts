@@ -10,13 +10,16 @@
  * not-applicable obligations are no findings; with `all` they are added as results of kind `pass`
  * and `notApplicable`. Each result points at the manifest (and, through `locate`, at the line of
  * the manifest entry most related to it) and carries a fingerprint of obligation id and manifest
- * path, so code scanning follows one alert across commits while the line moves.
+ * path, so code scanning follows one alert across commits while the line moves. A prohibited
+ * practice the classification found (Art. 5(1)) comes first, as an `error` (a `note` before the
+ * point applies), at the manifest's use cases: it is no obligation, yet it fails the command.
  *
  * Pure and deterministic: no timestamps, no absolute paths unless given, SHA-256 injected.
  */
 import type * as Sarif from 'sarif'
 import type { CatalogSet } from '../catalog/types.js'
 import type { ClassificationResult } from '../classify/types.js'
+import { prohibitedFindings } from './prohibited-findings.js'
 import type { AssessmentResult, ObligationAssessment } from './types.js'
 
 export const SARIF_SCHEMA =
@@ -45,6 +48,11 @@ export interface SarifOptions {
   catalogs?: CatalogSet
   /** Where in the manifest an obligation is best fixed; line 1 when not given or undefined. */
   locate?: (obligation: ObligationAssessment) => ManifestPosition | undefined
+  /**
+   * The position of a manifest field (a dotted path): for prohibited practices, which the use
+   * cases (`classification.useCases`) make; line 1 when not given or undefined.
+   */
+  locateField?: (field: string) => ManifestPosition | undefined
   /** Add met (`pass`) and not-applicable (`notApplicable`) obligations as results too. */
   all?: boolean
 }
@@ -67,40 +75,81 @@ export function buildSarif(
     (o) =>
       isGap(o) || (options.all === true && (o.status === 'met' || o.status === 'not-applicable')),
   )
+  // One rule per id with a result, in the order of the results.
   const rules: Sarif.ReportingDescriptor[] = []
   const ruleIndex = new Map<string, number>()
-  for (const o of reported) {
-    if (ruleIndex.has(o.id)) continue
-    ruleIndex.set(o.id, rules.length)
-    rules.push(ruleOf(o, result, options.catalogs))
+  const indexOf = (id: string, rule: () => Sarif.ReportingDescriptor): number => {
+    let index = ruleIndex.get(id)
+    if (index === undefined) {
+      index = rules.length
+      ruleIndex.set(id, index)
+      rules.push(rule())
+    }
+    return index
   }
 
-  const results = reported.map((o): Sarif.Result => {
-    const position = options.locate?.(o) ?? { line: 1 }
-    const region: Sarif.Region = { startLine: position.line }
-    if (position.column !== undefined) region.startColumn = position.column
+  const at = (position: ManifestPosition | undefined): Sarif.Location[] => {
+    const { line, column } = position ?? { line: 1 }
+    const region: Sarif.Region = { startLine: line }
+    if (column !== undefined) region.startColumn = column
+    return [{ physicalLocation: { artifactLocation: { ...artifactLocation, index: 0 }, region } }]
+  }
+  const fingerprint = (id: string) => ({
+    [SARIF_FINGERPRINT]: options.sha256(`${id}\u0000${options.manifestUri}`),
+  })
+
+  // A prohibited practice first: it is why the command fails, whatever the gaps.
+  const prohibited = prohibitedFindings(classification.euAiAct, options.catalogs)
+  const results: Sarif.Result[] = []
+  for (const p of prohibited) {
+    const ruleOfPractice = (): Sarif.ReportingDescriptor => {
+      const helpUri = options.catalogs
+        ? sourceUrl(options.catalogs, 'eu-ai-act', result.lawVersion?.id)
+        : undefined
+      return {
+        id: p.id,
+        shortDescription: { text: p.title },
+        ...(helpUri === undefined ? {} : { helpUri }),
+        properties: {
+          framework: 'eu-ai-act',
+          binding: true,
+          citation: p.citation,
+          ...(p.urn === undefined ? {} : { urn: p.urn }),
+          tags: ['compliance', 'eu-ai-act', 'prohibited-practice'],
+        },
+      }
+    }
+    results.push({
+      ruleId: p.id,
+      ruleIndex: indexOf(p.id, ruleOfPractice),
+      kind: 'fail',
+      level: p.inForce ? 'error' : 'note',
+      message: { text: p.message },
+      locations: at(options.locateField?.('classification.useCases')),
+      partialFingerprints: fingerprint(p.id),
+      properties: { status: 'prohibited', appliesFrom: p.appliesFrom, inForce: p.inForce },
+    })
+  }
+
+  for (const o of reported) {
     const upcoming = o.inForce === false
     const kindLevel: Pick<Sarif.Result, 'kind' | 'level'> = !isGap(o)
       ? { kind: o.status === 'met' ? 'pass' : 'notApplicable', level: 'none' }
       : { kind: 'fail', level: upcoming ? 'note' : o.status === 'missing' ? 'error' : 'warning' }
-    return {
+    results.push({
       ruleId: o.id,
-      ruleIndex: ruleIndex.get(o.id) as number,
+      ruleIndex: indexOf(o.id, () => ruleOf(o, result, options.catalogs)),
       ...kindLevel,
       message: { text: messageOf(o) },
-      locations: [
-        { physicalLocation: { artifactLocation: { ...artifactLocation, index: 0 }, region } },
-      ],
-      partialFingerprints: {
-        [SARIF_FINGERPRINT]: options.sha256(`${o.id}\u0000${options.manifestUri}`),
-      },
+      locations: at(options.locate?.(o)),
+      partialFingerprints: fingerprint(o.id),
       properties: {
         status: o.status,
         ...(o.appliesFrom === undefined ? {} : { appliesFrom: o.appliesFrom }),
         ...(o.inForce === undefined ? {} : { inForce: o.inForce }),
       },
-    }
-  })
+    })
+  }
 
   const eu = classification.euAiAct
   return {

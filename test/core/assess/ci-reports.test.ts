@@ -246,6 +246,76 @@ describe('buildSarif', () => {
   })
 })
 
+describe('prohibited practices in the reports', () => {
+  const practices = [
+    { point: 'Art. 5(1)(c)', nodeId: 'art-5.1.c', appliesFrom: '2025-02-02', inForce: true },
+    { point: 'Art. 5(1)(ba)', nodeId: 'art-5.1.ba', appliesFrom: '2027-12-02', inForce: false },
+  ]
+  const prohibited = () => {
+    const { classification, result } = fixture()
+    classification.euAiAct = fixtureClassification({
+      category: 'prohibited',
+      prohibitedPractices: practices,
+    })
+    return { classification, result }
+  }
+
+  it('come first in the SARIF log: an error in force, a note before it applies', () => {
+    const { classification, result } = prohibited()
+    const run = buildSarif(classification, result, {
+      ...OPTIONS,
+      locateField: (f) => (f === 'classification.useCases' ? { line: 30, column: 3 } : undefined),
+    }).runs[0]!
+    const [c, ba, next] = run.results!
+    expect([c!.ruleId, c!.kind, c!.level]).toEqual(['eu-ai-act:art-5.1.c', 'fail', 'error'])
+    expect([ba!.ruleId, ba!.level]).toEqual(['eu-ai-act:art-5.1.ba', 'note'])
+    expect(next!.ruleId).toBe('eu-ai-act:art-9')
+    expect(c!.message.text).toMatch(
+      /^Art\. 5\(1\)\(c\) Prohibited practice: prohibited practice\. The Act forbids/,
+    )
+    expect(ba!.message.text).toContain('(applies from 2027-12-02)')
+    expect(c!.locations![0]!.physicalLocation!.region).toEqual({ startLine: 30, startColumn: 3 })
+    expect(c!.properties).toEqual({
+      status: 'prohibited',
+      appliesFrom: '2025-02-02',
+      inForce: true,
+    })
+    const rules = run.tool.driver.rules!
+    expect(rules.map((r) => r.id)).toEqual(run.results!.map((r) => r.ruleId))
+    expect(rules[0]!.properties).toMatchObject({ citation: 'Art. 5(1)(c)', binding: true })
+  })
+
+  it('are failing (in force) or skipped test cases first in the EU AI Act suite', () => {
+    const { classification, result } = prohibited()
+    const doc = parseJunit(buildJunit(classification, result))
+    const eu = doc.suites[0]
+    expect(eu.attrs).toMatchObject({ tests: '7', failures: '3', skipped: '3' })
+    expect(eu.cases[0]).toMatchObject({
+      name: 'eu-ai-act:art-5.1.c Prohibited practice',
+      kind: 'failure',
+      type: 'prohibited',
+    })
+    expect(eu.cases[1]).toMatchObject({
+      name: 'eu-ai-act:art-5.1.ba Prohibited practice',
+      kind: 'skipped',
+    })
+    expect(doc.attrs).toMatchObject({ tests: '9', failures: '4' })
+    // With the EU AI Act not assessed, its suite holds the practices alone.
+    result.frameworks = result.frameworks.filter((f) => f.framework !== 'eu-ai-act')
+    result.obligations = result.obligations.filter((o) => o.framework !== 'eu-ai-act')
+    const only = parseJunit(buildJunit(classification, result))
+    expect(
+      only.suites.map((x: { attrs: { name: string; tests: string } }) => [
+        x.attrs.name,
+        x.attrs.tests,
+      ]),
+    ).toEqual([
+      ['eu-ai-act', '2'],
+      ['nist-ai-rmf', '2'],
+    ])
+  })
+})
+
 describe('createManifestPathFinder', () => {
   const manifest = {
     evidence: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
@@ -283,8 +353,8 @@ describe('createManifestPathFinder', () => {
 
 describe('buildJunit', () => {
   it('has a suite per framework, a case per obligation: failures for gaps in force, skips', () => {
-    const { result } = fixture()
-    const doc = parseJunit(buildJunit(result))
+    const { classification, result } = fixture()
+    const doc = parseJunit(buildJunit(classification, result))
     expect(doc.tag).toBe('testsuites')
     expect(doc.attrs).toMatchObject({ tests: '7', failures: '3', errors: '0', skipped: '2' })
     const [eu, nist] = doc.suites
@@ -321,11 +391,11 @@ describe('buildJunit', () => {
   })
 
   it('carries markup as text and replaces what XML 1.0 cannot carry', () => {
-    const { result } = fixture()
+    const { classification, result } = fixture()
     const nasty = 'a <b>&amp; ]]> "q" \u0000\u0008 \uFFFF \uD800 end'
     result.obligations[2] = { ...result.obligations[2]!, reason: nasty, title: nasty }
     result.system.name = nasty
-    const xml = buildJunit(result)
+    const xml = buildJunit(classification, result)
     const doc = parseJunit(xml)
     const safe = 'a <b>&amp; ]]> "q" \uFFFD\uFFFD \uFFFD \uFFFD end'
     expect(doc.attrs.name).toContain(safe)
@@ -335,6 +405,8 @@ describe('buildJunit', () => {
   })
 
   it('is the same bytes for the same assessment (no timestamps)', () => {
-    expect(buildJunit(fixture().result)).toBe(buildJunit(fixture().result))
+    const a = fixture()
+    const b = fixture()
+    expect(buildJunit(a.classification, a.result)).toBe(buildJunit(b.classification, b.result))
   })
 })
