@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseJunit } from '../core/assess/junit-parse.js'
+import { manifestUri } from '../../src/cli/commands/assess.js'
 import { copyExample, editManifest, ROOT, run } from './helpers.js'
 
 /** A python3 with `jsonschema` (Debian's python3-jsonschema first), or undefined. */
@@ -289,6 +290,15 @@ describe('accord assess --sarif --junit', () => {
     expect(count('pass')).toBe(status('met'))
     expect(count('notApplicable')).toBe(status('not-applicable'))
     for (const x of results) if (x.kind !== 'fail') expect(x.level).toBe('none')
+  })
+})
+
+describe('manifestUri', () => {
+  it('is relative to the working directory, percent-encoded, or an absolute file URI outside it', () => {
+    expect(manifestUri('/repo/systems/a b/accord.yaml', '/repo')).toBe('systems/a%20b/accord.yaml')
+    expect(manifestUri('sys/#1/accord.yaml', '/repo')).toBe('sys/%231/accord.yaml')
+    expect(manifestUri('/elsewhere/accord.yaml', '/repo')).toBe('file:///elsewhere/accord.yaml')
+    expect(manifestUri('/repo', '/repo')).toBe('file:///repo')
   })
 })
 

@@ -143,9 +143,10 @@ async function writeCiReports(files: readonly ReportFile[]): Promise<void> {
  * CI job) with `/` separators and percent-encoding, or an absolute `file:` URI when it is outside.
  */
 export function manifestUri(file: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, path.resolve(file))
+  const absolute = path.resolve(cwd, file)
+  const rel = path.relative(cwd, absolute)
   if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel))
-    return pathToFileURL(path.resolve(file)).href
+    return pathToFileURL(absolute).href
   return rel.split(path.sep).map(encodeURIComponent).join('/')
 }
 
