@@ -7,7 +7,7 @@
  * (`type="text"`): report and reason texts come from outside the registry, and a reader shows
  * them as text, never as HTML. The serializer does not drop characters XML 1.0 forbids (most C0
  * controls, lone surrogates, U+FFFE, U+FFFF), which would make the whole feed unreadable, so
- * `xmlText` replaces them with U+FFFD first; `requireWellFormed` then refuses any that remain.
+ * `xmlText` (src/core/xml.ts) replaces them with U+FFFD first; `requireWellFormed` then refuses any that remain.
  *
  * Why not the `feed` package (jpmonette/feed 6.0.0): it writes entry titles and summaries as
  * `type="html"` in CDATA, so untrusted text would reach readers as HTML, and its serializer
@@ -16,6 +16,9 @@
  */
 import { createHash } from 'node:crypto'
 import { DOMImplementation, XMLSerializer, type Element } from '@xmldom/xmldom'
+import { xmlText } from '../core/xml.js'
+
+export { xmlText }
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom'
 export const ATOM_TYPE = 'application/atom+xml; charset=utf-8'
@@ -50,14 +53,6 @@ export interface AtomFeed {
   links: AtomLink[]
   /** Newest first. */
   entries: AtomEntry[]
-}
-
-/** Characters outside XML 1.0's Char production (code points, so lone surrogates too). */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
-
-/** `value` with each character XML 1.0 cannot carry replaced by U+FFFD. */
-export function xmlText(value: string): string {
-  return value.replace(NOT_XML_CHAR, '\uFFFD')
 }
 
 /**

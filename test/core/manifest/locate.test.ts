@@ -22,6 +22,16 @@ describe('createYamlLocator', () => {
     expect(locate([])).toEqual({ line: 1, column: 1 })
   })
 
+  it('gives the key of a mapping entry with key: true, the value otherwise', () => {
+    const locate = createYamlLocator(TEXT)
+    expect(locate(['evidence'])).toEqual({ line: 3, column: 3 })
+    expect(locate(['evidence'], { key: true })).toEqual({ line: 2, column: 1 })
+    expect(locate(['evidence', 0, 'supports'], { key: true })).toEqual({ line: 4, column: 5 })
+    // An index, or a key that is not there, is located as without the option.
+    expect(locate(['evidence', 1], { key: true })).toEqual(locate(['evidence', 1]))
+    expect(locate(['evidence', 1, 'title'], { key: true })).toEqual({ line: 7, column: 5 })
+  })
+
   it('agrees with locateInYaml', () => {
     const locate = createYamlLocator(TEXT)
     for (const p of [
