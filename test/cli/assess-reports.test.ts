@@ -9,21 +9,14 @@
  * a coded error naming it, exit 5, and no report is written; nor is one when the assessment fails.
  */
 import { execFileSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseJunit } from '../core/assess/junit-parse.js'
 import { manifestUri } from '../../src/cli/commands/assess.js'
 import { copyExample, editManifest, ROOT, run } from './helpers.js'
+import { tempDir } from '../tmp.js'
 
 /** A python3 with `jsonschema` (Debian's python3-jsonschema first), or undefined. */
 function findPython(): string | undefined {
@@ -100,7 +93,7 @@ let junitText: string
 beforeAll(async () => {
   // The manifest's URI in the log is relative to the working directory: the repository root.
   expect(process.cwd()).toBe(ROOT)
-  dir = mkdtempSync(path.join(tmpdir(), 'accord-ci-reports-'))
+  dir = tempDir('accord-ci-reports-')
   const args = ['assess', MANIFEST, '--as-of', AS_OF, '--fail-on', 'upcoming']
   plain = await run(args)
   json = await run([...args, '--json'])
@@ -333,7 +326,7 @@ describe('accord assess reports for a prohibited practice', () => {
 
 describe('accord assess reports that cannot be written', () => {
   it('fails with a coded error naming the file, exit 5, and writes no report', async () => {
-    const base = mkdtempSync(path.join(tmpdir(), 'accord-ci-unwritable-'))
+    const base = tempDir('accord-ci-unwritable-')
     writeFileSync(path.join(base, 'a-file'), 'not a directory\n')
     // The SARIF path is fine, the JUnit one is not: neither is written.
     const sarif = path.join(base, 'ok', 'assess.sarif')
