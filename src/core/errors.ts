@@ -252,8 +252,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_DOCUMENT_WRITE: {
     exit: EXIT.io,
     http: 500,
-    summary: 'Generated documents could not be written to the output directory.',
-    fix: 'Check that the --out directory is writable and the disk has room; nothing was left half-written.',
+    summary: 'An output file (generated documents, a passport, a report such as --sarif or --junit) could not be written.',
+    fix: 'Check that the folder named in the message is writable and the disk has room; nothing was left half-written.',
   },
   ERR_DOCUMENT_EXISTS: {
     exit: EXIT.io,
