@@ -252,7 +252,8 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
   ERR_DOCUMENT_WRITE: {
     exit: EXIT.io,
     http: 500,
-    summary: 'An output file (generated documents, a passport, a report such as --sarif or --junit) could not be written.',
+    summary:
+      'An output file (generated documents, a passport, a report such as --sarif or --junit) could not be written.',
     fix: 'Check that the folder named in the message is writable and the disk has room; nothing was left half-written.',
   },
   ERR_DOCUMENT_EXISTS: {
