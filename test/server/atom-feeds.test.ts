@@ -426,13 +426,15 @@ describe('GET /feeds/evaluations.atom', () => {
     expect(f.entries.slice(0, 2).map((e) => e.id)).toEqual([...ids].reverse())
     const [second, first] = f.entries
     expect(second?.title).toBe(
-      `Evaluation result ${ids[1]}: FMR protocol 2 1, 0 of 1 thresholds met`,
+      'Evaluation result: Valvur Sentinel 2.4.0 — FMR protocol 2 1, 0 of 1 thresholds met',
     )
     expect(first?.title).toBe(
-      `Evaluation result ${ids[0]}: FMR protocol 1 1, 1 of 1 thresholds met`,
+      'Evaluation result: Valvur Sentinel 2.4.0 — FMR protocol 1 1, 1 of 1 thresholds met',
     )
     expect(second?.summary.split('\n')).toEqual(
       expect.arrayContaining([
+        'System: Valvur Sentinel 2.4.0',
+        `Result: ${ids[1]}`,
         `Passport: ${p.id}`,
         'Evaluator: Lab & <b>Co</b> (test-lab)',
         `Evaluator key: ${evaluator.kid}`,
@@ -467,9 +469,9 @@ describe('GET /feeds/revocations.atom', () => {
     const f = await feed('/feeds/revocations.atom')
     expectAtomFeed(f, 'revocations.atom')
     expect(f.entries.map((e) => e.title).slice(0, 3)).toEqual([
-      `Passport ${p.id} revoked`,
-      `Passport ${p.id} reinstated`,
-      `Passport ${p.id} suspended`,
+      `Passport of Kestrel Lattice 3.2.0 revoked (${p.id})`,
+      `Passport of Kestrel Lattice 3.2.0 reinstated (${p.id})`,
+      `Passport of Kestrel Lattice 3.2.0 suspended (${p.id})`,
     ])
     const { verifierKey } = t.registry
     expect(f.entries.slice(0, 3).map((e) => e.id)).toEqual(
@@ -477,6 +479,7 @@ describe('GET /feeds/revocations.atom', () => {
     )
     expect(f.entries[2]?.summary.split('\n')).toEqual(
       expect.arrayContaining([
+        'System: Kestrel Lattice 3.2.0',
         'Status: suspended',
         'Reason: audit <pending> & "review"',
         `Log index: ${indexes[0]}`,

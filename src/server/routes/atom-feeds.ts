@@ -70,15 +70,24 @@ function lines(fields: [string, string | number | null | undefined][]): string {
  * (src/core/passport/types.ts) and the registry verifies every passport with all its disclosures
  * anyway, and every report's passport is stored (a foreign key), so the name is always there. The
  * feed reads them for a whole page in one query (`passportSystems`), not one per entry. `system`
- * undefined (a store that lost the row) falls back to the passport id in the title.
+ * undefined (a store that lost the row) falls back to the passport id in the title. The
+ * evaluation and status feeds name the system the same way.
  */
-export interface IncidentFeedItem extends IncidentStored {
-  system: PassportSystem | undefined
-}
+export type WithSystem<T> = T & { system: PassportSystem | undefined }
+export type IncidentFeedItem = WithSystem<IncidentStored>
 
 /** `Kestrel Lattice 3.2.0`, or `passport <id>` when the system is unknown. */
-function systemLabel(r: IncidentFeedItem): string {
+function systemLabel(r: { system: PassportSystem | undefined; passportId: string }): string {
   return r.system ? `${r.system.name} ${r.system.version}` : `passport ${r.passportId}`
+}
+
+/** The items of a feed page, each with the system of its passport (one query for the page). */
+async function withSystems<T extends { passportId: string }>(
+  store: RouteContext['deps']['store'],
+  page: { items: T[] },
+): Promise<WithSystem<T>[]> {
+  const systems = await store.passportSystems(page.items.map((r) => r.passportId))
+  return page.items.map((r) => ({ ...r, system: systems.get(r.passportId) }))
 }
 
 export function incidentEntry(r: IncidentFeedItem): AtomEntry {
@@ -106,15 +115,17 @@ export function incidentEntry(r: IncidentFeedItem): AtomEntry {
   }
 }
 
-export function evaluationEntry(r: EvaluationStored): AtomEntry {
+export function evaluationEntry(r: WithSystem<EvaluationStored>): AtomEntry {
   const evaluator = resultItem(r).evaluation?.evaluator
   return {
     id: r.id,
-    title: `Evaluation result ${r.id}: ${r.method}, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
+    title: `Evaluation result: ${systemLabel(r)} — ${r.method}, ${r.thresholdsMet} of ${r.thresholds} thresholds met`,
     updated: r.publishedAt,
     published: r.publishedAt,
     link: passportPage(r.passportId),
     summary: lines([
+      ['System', r.system ? systemLabel(r) : undefined],
+      ['Result', r.id],
       ['Passport', r.passportId],
       ['Method', r.method],
       ['Performed', r.performedAt],
@@ -134,14 +145,17 @@ const STATUS_WORD: Record<StatusEvent['status'], string> = {
   valid: 'reinstated',
 }
 
-export function statusEntry(e: StatusEvent, verifierKey: string): AtomEntry {
+export function statusEntry(e: WithSystem<StatusEvent>, verifierKey: string): AtomEntry {
   return {
     id: uuidV5(UUID_NAMESPACE_URL, `${verifierKey}#log/${e.logIndex}`),
-    title: `Passport ${e.passportId} ${STATUS_WORD[e.status]}`,
+    title: e.system
+      ? `Passport of ${systemLabel(e)} ${STATUS_WORD[e.status]} (${e.passportId})`
+      : `Passport ${e.passportId} ${STATUS_WORD[e.status]}`,
     updated: e.at,
     published: e.at,
     link: passportPage(e.passportId),
     summary: lines([
+      ['System', e.system ? systemLabel(e) : undefined],
       ['Passport', e.passportId],
       ['Status', e.status],
       ['Reason', e.reason],
@@ -242,15 +256,11 @@ export function registerAtomFeedRoutes(app: FastifyInstance, ctx: RouteContext):
     ],
     load: async (limit) => {
       const page = await store.incidentFeedBefore(null, limit)
-      const systems = await store.passportSystems(page.items.map((r) => r.passportId))
-      return {
-        ...page,
-        items: page.items.map((r) => ({ ...r, system: systems.get(r.passportId) })),
-      }
+      return { ...page, items: await withSystems(store, page) }
     },
     entry: incidentEntry,
   })
-  registerAtomRoute<EvaluationStored>(app, ctx, {
+  registerAtomRoute<WithSystem<EvaluationStored>>(app, ctx, {
     name: 'evaluations',
     title: 'Evaluation results',
     summary:
@@ -258,16 +268,22 @@ export function registerAtomFeedRoutes(app: FastifyInstance, ctx: RouteContext):
     alternates: [
       { rel: 'alternate', href: '../api/v1/evaluations?order=desc', type: 'application/json' },
     ],
-    load: (limit) => store.evaluationFeedBefore(null, limit),
+    load: async (limit) => {
+      const page = await store.evaluationFeedBefore(null, limit)
+      return { ...page, items: await withSystems(store, page) }
+    },
     entry: evaluationEntry,
   })
-  registerAtomRoute<StatusEvent>(app, ctx, {
+  registerAtomRoute<WithSystem<StatusEvent>>(app, ctx, {
     name: 'revocations',
     title: 'Passport revocations, suspensions and reinstatements',
     summary:
       'The newest status changes (revoked, suspended, reinstated) of every passport as an Atom feed (newest first), for feed readers',
     alternates: [],
-    load: (limit) => store.statusFeedBefore(null, limit),
+    load: async (limit) => {
+      const page = await store.statusFeedBefore(null, limit)
+      return { ...page, items: await withSystems(store, page) }
+    },
     entry: (e) => statusEntry(e, registry.verifierKey),
   })
 }
