@@ -131,11 +131,19 @@ export function buildSarif(
     })
   }
 
+  // A gap of a voluntary framework (NIST AI RMF, ISO/IEC 42001: `binding` false) is one level
+  // below a legal one: code scanning fails a check on `error`, as `--fail-on` fails only on law.
+  const binding = new Map(result.frameworks.map((f) => [f.framework, f.binding ?? false]))
+  const gapLevel = (o: (typeof reported)[number]): Sarif.Result.level => {
+    if (o.inForce === false) return 'note'
+    const level = o.status === 'missing' ? 'error' : 'warning'
+    if (binding.get(o.framework) === true) return level
+    return level === 'error' ? 'warning' : 'note'
+  }
   for (const o of reported) {
-    const upcoming = o.inForce === false
     const kindLevel: Pick<Sarif.Result, 'kind' | 'level'> = !isGap(o)
       ? { kind: o.status === 'met' ? 'pass' : 'notApplicable', level: 'none' }
-      : { kind: 'fail', level: upcoming ? 'note' : o.status === 'missing' ? 'error' : 'warning' }
+      : { kind: 'fail', level: gapLevel(o) }
     results.push({
       ruleId: o.id,
       ruleIndex: indexOf(o.id, () => ruleOf(o, result, options.catalogs)),
