@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { lstatSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs'
-import { link, lstat, mkdtemp, open, rename, rm } from 'node:fs/promises'
+import { link, lstat, mkdtemp, open, rename, rm, rmdir } from 'node:fs/promises'
 import path from 'node:path'
 import { DocumentError, EvidenceError, type Issue } from '../core/errors.js'
 import { evidencePathProblem, isPlainPath } from '../core/manifest/check.js'
@@ -268,13 +268,28 @@ export async function assertWritableFile(file: string): Promise<void> {
   // A probe file as writeFileAtomic would create (access(W_OK) says yes where creating a file
   // still fails, e.g. for root in /sys).
   const probe = tempName(file)
+  let created: string | undefined
   try {
-    await ensureDir(path.dirname(file))
+    created = await ensureDir(path.dirname(file))
     await writeNew(probe, '')
   } catch (cause) {
     throw writeError(file, cause)
   } finally {
     await rm(probe, { force: true }).catch(() => undefined)
+    // The folders made for the probe go again (writeFileAtomic makes them when it writes), so a
+    // command that stops after this check leaves nothing behind. rmdir, never a recursive rm:
+    // a folder something else has written into meanwhile stays.
+    if (created !== undefined)
+      for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+        if (
+          !(await rmdir(dir).then(
+            () => true,
+            () => false,
+          )) ||
+          dir === created
+        )
+          break
+      }
   }
 }
 

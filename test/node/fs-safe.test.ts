@@ -278,8 +278,12 @@ describe('writeFileAtomic', () => {
 
 describe('assertWritableFile', () => {
   it('passes for a file in a folder it can write (created if missing), leaving nothing', async () => {
-    await assertWritableFile(path.join(tmp, 'new', 'p.sd-jwt'))
-    expect(await tree(tmp)).toEqual(['new'])
+    await assertWritableFile(path.join(tmp, 'new', 'deeper', 'p.sd-jwt'))
+    // The folders made for the probe are removed again; writeFileAtomic makes them to write.
+    expect(await tree(tmp)).toEqual([])
+    await mkdir(path.join(tmp, 'kept'))
+    await assertWritableFile(path.join(tmp, 'kept', 'p.sd-jwt'))
+    expect(await tree(tmp)).toEqual(['kept'])
   })
 
   it('refuses a directory, and a folder where no file can be created', async () => {
