@@ -17,24 +17,10 @@ import { parseJunit } from '../core/assess/junit-parse.js'
 import { manifestUri } from '../../src/cli/commands/assess.js'
 import { copyExample, editManifest, ROOT, run } from './helpers.js'
 import { tempDir } from '../tmp.js'
+import { pythonWith } from '../independent/python.js'
 
-/** A python3 with `jsonschema` (Debian's python3-jsonschema first), or undefined. */
-function findPython(): string | undefined {
-  for (const cmd of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(cmd, ['-c', 'import jsonschema'], { stdio: 'ignore' })
-      return cmd
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined
-}
-
-const PYTHON = findPython()
+const PYTHON = pythonWith(['jsonschema'])
 if (PYTHON === undefined) {
-  if (process.env.ACCORD_REQUIRE_INDEPENDENT === '1')
-    throw new Error('ACCORD_REQUIRE_INDEPENDENT=1 but no python3 with jsonschema was found')
   console.warn('\n*** SKIPPING the SARIF schema checks: no python3 with jsonschema. ***\n')
 }
 const GOLDEN = path.join(ROOT, 'test', 'golden', 'assess')

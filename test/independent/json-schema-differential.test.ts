@@ -20,28 +20,12 @@ import { Manifest } from '../../src/core/manifest/schema.js'
 import { parseManifest } from '../../src/core/manifest/parse.js'
 import { Policy } from '../../src/core/policy/schema.js'
 import { parsePolicy } from '../../src/core/policy/parse.js'
+import { pythonWith } from './python.js'
 
 const ROOT = new URL('../../', import.meta.url)
 const read = (rel: string): string => readFileSync(new URL(rel, ROOT), 'utf8')
 
-function findPython(): string | undefined {
-  for (const cmd of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(cmd, ['-c', 'import jsonschema'], { stdio: 'ignore' })
-      return cmd
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined
-}
-
-const PYTHON = findPython()
-if (process.env.ACCORD_REQUIRE_INDEPENDENT === '1' && PYTHON === undefined) {
-  throw new Error(
-    'ACCORD_REQUIRE_INDEPENDENT=1 but no python3 with the jsonschema package was found',
-  )
-}
+const PYTHON = pythonWith(['jsonschema'])
 
 /** Reads JSON [{kind, data}] on stdin, prints one 0/1 verdict per document. */
 const CHECKER = `

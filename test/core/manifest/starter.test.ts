@@ -19,6 +19,7 @@ import {
   type StarterInput,
 } from '../../../src/core/manifest/starter.js'
 import { loadCatalogSet } from '../../../src/node/catalog-loader.js'
+import { pythonWith } from '../../independent/python.js'
 import { checkEvidenceRefs } from '../../../src/node/pipeline.js'
 import type { CatalogSet } from '../../../src/core/catalog/types.js'
 
@@ -170,18 +171,7 @@ describe('starterManifest', () => {
 })
 
 describe('starterManifest read by an independent checker (PyYAML + jsonschema)', () => {
-  const python = (() => {
-    try {
-      execFileSync('python3', ['-c', 'import yaml, jsonschema'], { stdio: 'ignore' })
-      return 'python3'
-    } catch {
-      if (process.env.ACCORD_REQUIRE_INDEPENDENT === '1')
-        throw new Error(
-          'ACCORD_REQUIRE_INDEPENDENT=1 but python3 with yaml and jsonschema is missing',
-        )
-      return undefined
-    }
-  })()
+  const python = pythonWith(['yaml', 'jsonschema'])
 
   it.skipIf(python === undefined)('validates against schema/manifest.v1.schema.json', () => {
     const script = `
