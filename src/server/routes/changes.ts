@@ -14,7 +14,7 @@ import type { StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
 import { hasher } from '../passport-record.js'
 import { PassportId, errors } from '../schemas.js'
-import { getStoredPassport, MAX_SYSTEM_PASSPORTS } from './passports.js'
+import { getStoredPassport, systemPassports } from './passports.js'
 
 const PassportRef = {
   type: 'object',
@@ -95,29 +95,15 @@ function claimsOf(stored: StoredPassport): PassportClaims {
 
 /**
  * The passport published before `stored` of the same system: the one after it in the system's
- * listing (newest first: publishedAt, then id, descending), or null when it is the oldest.
+ * listing (GET /api/v1/systems/:subjectId/passports, newest first), or null when it is the oldest.
  */
 async function previousVersion(
   ctx: RouteContext,
   stored: StoredPassport,
 ): Promise<StoredPassport | null> {
-  let cursor: string | null = null
-  let seen = 0
-  let found = false
-  do {
-    const page = await ctx.deps.store.findPassports({
-      subjectId: stored.subjectId,
-      limit: 1000,
-      cursor,
-    })
-    for (const p of page.items) {
-      if (found) return p
-      if (p.id === stored.id) found = true
-    }
-    seen += page.items.length
-    cursor = page.nextCursor
-  } while (cursor !== null && seen < MAX_SYSTEM_PASSPORTS)
-  return null
+  const versions = await systemPassports(ctx, stored.subjectId)
+  const at = versions.findIndex((p) => p.id === stored.id)
+  return at === -1 ? null : (versions[at + 1] ?? null)
 }
 
 export function registerChangesRoute(app: FastifyInstance, ctx: RouteContext): void {
