@@ -58,6 +58,7 @@ export type AccordErrorCode =
   | 'ERR_STORE_CONFLICT'
   | 'ERR_STORE_NOT_FOUND'
   | 'ERR_STORE_BAD_CURSOR'
+  | 'ERR_PASSPORT_NO_PREVIOUS_VERSION'
   | 'ERR_TLOG_BAD_RANGE'
   | 'ERR_TLOG_UNAVAILABLE'
   | 'ERR_TLOG_INVALID'
@@ -462,6 +463,13 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     http: 404,
     summary: 'The write refers to a passport that is not in the registry.',
     fix: 'Publish the passport first, or check the passport id (its jti).',
+  },
+  ERR_PASSPORT_NO_PREVIOUS_VERSION: {
+    exit: EXIT.io,
+    http: 404,
+    summary:
+      'GET /api/v1/passports/:id/changes without `since`: the passport is the oldest the registry holds of its system (GET /api/v1/systems/:subjectId/passports), so there is no previous version to compare it with.',
+    fix: 'Nothing to compare: it is the first published version. To compare with another passport of the same system, name it with `?since=<passport id>`.',
   },
   ERR_STORE_BAD_CURSOR: {
     exit: EXIT.badArgs,

@@ -24,6 +24,7 @@ import { AccordError, ERROR_CODES, type AccordErrorCode } from '../core/errors.j
 import type { ServerDeps } from './deps.js'
 import { StoredReplayGuard, verifySignedRequest, type RequestKey } from './signed-request.js'
 import { registerPassportRoutes } from './routes/passports.js'
+import { registerChangesRoute } from './routes/changes.js'
 import { registerStatusListRoutes } from './routes/status-lists.js'
 import { registerEndorsementRoutes } from './routes/endorsements.js'
 import { registerIncidentRoutes } from './routes/incidents.js'
@@ -335,6 +336,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerHealthRoutes(app, ctx)
   registerRegistryInfoRoute(app, ctx)
   registerPassportRoutes(app, ctx)
+  registerChangesRoute(app, ctx)
   registerStatusListRoutes(app, ctx)
   registerEndorsementRoutes(app, ctx)
   registerIncidentRoutes(app, ctx)

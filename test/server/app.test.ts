@@ -432,6 +432,7 @@ describe('reads', () => {
         '/api/v1/passports',
         '/api/v1/passports/batch',
         '/api/v1/passports/{id}',
+        '/api/v1/passports/{id}/changes',
         '/api/v1/passports/{id}/endorsements',
         '/api/v1/passports/{id}/incidents',
         '/api/v1/passports/{id}/evaluations',

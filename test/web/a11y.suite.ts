@@ -18,6 +18,7 @@ import { assessLoaded, classifyLoaded, loadSystem, sha256Text } from '../../src/
 import { axeViolations, reflowProblems } from './a11y.js'
 import {
   AS_OF,
+  CHATBOT_V2_ID,
   ROOT,
   policyWithWarnings,
   type ExampleName,
@@ -144,6 +145,15 @@ const STATES: PageState[] = [
       await expect.poll(() => page.locator('#inclusion').innerText()).toContain('Verified')
     },
   })),
+  {
+    name: 'passport page, a second version (changes since the previous one, neutral ones open)',
+    url: () => passportUrl(CHATBOT_V2_ID),
+    reach: async (page) => {
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await page.locator('#neutral-changes summary').click()
+      await page.locator('#neutral-changes li').first().waitFor()
+    },
+  },
   {
     name: 'passport page, unknown passport',
     url: () => passportUrl('urn:uuid:00000000-0000-4000-8000-000000000000'),

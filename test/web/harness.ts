@@ -37,6 +37,7 @@ import {
   createStatusListClaims,
   signStatusListToken,
 } from '../../src/core/passport/status.js'
+import type { PassportClaims } from '../../src/core/passport/types.js'
 import type { Clock, Signer } from '../../src/core/ports.js'
 import type { RegistryStore } from '../../src/core/store.js'
 import { signerFromJwk } from '../../src/node/keys.js'
@@ -65,6 +66,12 @@ export const PASSPORT_IDS = {
   'public-chatbot': 'urn:uuid:00000000-0000-4000-8000-00000000c4a7',
 } as const
 export type ExampleName = keyof typeof PASSPORT_IDS
+
+/**
+ * Version 1.7.0 of public-chatbot, which superseded the revoked 1.6.0 passport: published last,
+ * a minute later, so the passport page has a previous version to show the changes since.
+ */
+export const CHATBOT_V2_ID = 'urn:uuid:00000000-0000-4000-8000-00000000c4a8'
 
 /** An Ed25519 signer from a fixed seed (PKCS#8 prefix + 32 bytes), with its private JWK. */
 export async function seededSigner(
@@ -116,8 +123,9 @@ export interface WebHarness {
  * Starts the registry with the web UI on 127.0.0.1:0 and publishes, in this order: a passport for
  * each bundled example, an endorsement of border-biometrics by the market surveillance authority,
  * the revocation of public-chatbot (also in the issuer's status list), two reports (initial
- * and follow-up) of a serious incident with border-biometrics (EU AI Act Art. 73), and a test
- * lab's evaluation result about border-biometrics' face-matching model.
+ * and follow-up) of a serious incident with border-biometrics (EU AI Act Art. 73), a test
+ * lab's evaluation result about border-biometrics' face-matching model, and version 1.7.0 of
+ * public-chatbot (`CHATBOT_V2_ID`), a minute later.
  */
 export async function startWebHarness(): Promise<WebHarness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'accord-web-'))
@@ -154,9 +162,17 @@ export async function startWebHarness(): Promise<WebHarness> {
   const saltGenerator = saltGeneratorFrom(countingBytes('salts'))
   const publishedAt = new Date(NOW * 1000).toISOString()
 
-  const passports = {} as Record<ExampleName, IssuedExample>
-  const names = Object.keys(PASSPORT_IDS) as ExampleName[]
-  for (const [idx, name] of names.entries()) {
+  /**
+   * Issues a passport of example `name` with id `jti` (its claims changed by `change`) and
+   * publishes it at `at`.
+   */
+  const publishExample = async (
+    name: ExampleName,
+    idx: number,
+    jti: string,
+    at: string,
+    change: (claims: PassportClaims) => void = () => {},
+  ): Promise<string> => {
     const system = await loadSystem(path.join(ROOT, 'examples', name, 'accord.yaml'), {})
     const classification = classifyLoaded(system, AS_OF)
     const assessment = await assessLoaded(system, classification, { asOf: AS_OF })
@@ -175,13 +191,21 @@ export async function startWebHarness(): Promise<WebHarness> {
       issuer: ISSUER,
       issuedAt: NOW - 86_400,
       validForDays: 365,
-      jti: PASSPORT_IDS[name],
+      jti,
       status: { status_list: { idx, uri: statusUri } },
     })
+    change(claims)
     const token = await issuePassport(claims, issuer.signer, { saltGenerator, hasher })
-    const made = passportRecord(claims, token, issuer.signer.kid, publishedAt)
+    const made = passportRecord(claims, token, issuer.signer.kid, at)
     if (!made.ok) throw new Error(made.message)
     await registry.publish([{ type: 'passport', passport: made.record }])
+    return token
+  }
+
+  const passports = {} as Record<ExampleName, IssuedExample>
+  const names = Object.keys(PASSPORT_IDS) as ExampleName[]
+  for (const [idx, name] of names.entries()) {
+    const token = await publishExample(name, idx, PASSPORT_IDS[name], publishedAt)
     passports[name] = { name, id: PASSPORT_IDS[name], token, statusIdx: idx }
   }
 
@@ -394,6 +418,26 @@ export async function startWebHarness(): Promise<WebHarness> {
       },
     },
   ])
+
+  // Version 1.7.0 of public-chatbot: updates announced 30 days ahead instead of 14 (better),
+  // incidents notified within 72 hours instead of 48 and remote disabling by the vendor alone
+  // (worse), another audit scope (to review). Last, so the entries before it stay as the tests
+  // know them.
+  await publishExample(
+    'public-chatbot',
+    names.length,
+    CHATBOT_V2_ID,
+    new Date((NOW + 60) * 1000).toISOString(),
+    (c) => {
+      const s = c.credentialSubject
+      s.system.version = '1.7.0'
+      if (s.assurance === undefined) throw new Error('public-chatbot makes assurance commitments')
+      s.assurance.updateNoticeDays = 30
+      s.assurance.incidentNotificationHours = 72
+      s.assurance.remoteDisable.controlledBy = 'vendor'
+      s.assurance.auditRights.scope = 'Annual audit of logs by an auditor the vendor appoints'
+    },
+  )
 
   const deps = { store, registry, clock, policiesDir }
   const app = await buildApp({

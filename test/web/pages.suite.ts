@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { axeViolations, structuralProblems } from './a11y.js'
-import { attrs, openPage, type WebEnv, type WebHarness } from './harness.js'
+import { CHATBOT_V2_ID, attrs, openPage, type WebEnv, type WebHarness } from './harness.js'
 
 /** Registers the tests; `env` is filled in by web.test.ts before they run. */
 export function otherPagesTests(env: WebEnv): void {
@@ -24,7 +24,8 @@ export function otherPagesTests(env: WebEnv): void {
     it('search finds passports by provider and links to their pages', async () => {
       const { page } = await open('/search')
       await page.locator('#results li').first().waitFor()
-      await expect(page.locator('#results li').count()).resolves.toBe(3)
+      // The three examples and the second version of public-chatbot.
+      await expect(page.locator('#results li').count()).resolves.toBe(4)
       await page.fill('#provider', 'valvur')
       await page.click('#search-button')
       await expect
@@ -40,13 +41,13 @@ export function otherPagesTests(env: WebEnv): void {
 
     it('"Show more" pages through the results and moves the keyboard focus to the first new one', async () => {
       const page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } })
-      // One passport per page instead of 20, so the three published ones make three pages.
+      // One passport per page instead of 20, so the four published ones make four pages.
       await page.route('**/api/v1/passports?*', (route) =>
         route.continue({ url: route.request().url().replace('limit=20', 'limit=1') }),
       )
       await page.goto(harness.baseUrl + '/search')
       await expect.poll(() => page.locator('#results li').count()).toBe(1)
-      for (const n of [2, 3]) {
+      for (const n of [2, 3, 4]) {
         await page.focus('#more-button')
         await page.keyboard.press('Enter')
         await expect.poll(() => page.locator('#results li').count()).toBe(n)
@@ -61,7 +62,7 @@ export function otherPagesTests(env: WebEnv): void {
           )
       }
       await expect(page.locator('#more').isHidden()).resolves.toBe(true)
-      await expect(page.locator('#results-count').innerText()).resolves.toBe('3 passports found.')
+      await expect(page.locator('#results-count').innerText()).resolves.toBe('4 passports found.')
       await page.close()
     })
 
@@ -91,7 +92,7 @@ export function otherPagesTests(env: WebEnv): void {
       expect(note).toContain('registry.example/accord/log')
       expect(note).toContain('— registry.example/accord/log ')
       const indexes = await attrs(page.locator('#entries tbody tr'), 'data-index')
-      expect(indexes).toEqual(['7', '6', '5', '4', '3', '2', '1', '0'])
+      expect(indexes).toEqual(['8', '7', '6', '5', '4', '3', '2', '1', '0'])
       // Screen readers announce a short status, not the 64-hex root: the root is shown outside
       // every live region.
       const LIVE = '[role="status"], [role="alert"], [role="log"], [aria-live]'
@@ -114,6 +115,8 @@ export function otherPagesTests(env: WebEnv): void {
       expect(entries).toMatch(/5\s+incident\s+Incident report 1 about urn:uuid:/)
       // The test lab's evaluation result about border-biometrics (harness.ts).
       expect(entries).toMatch(/7\s+evaluation\s+Evaluation result about urn:uuid:/)
+      // The second version of public-chatbot (harness.ts).
+      expect(entries).toMatch(new RegExp(`8\\s+passport\\s+Passport ${CHATBOT_V2_ID} published`))
       await page.close()
     })
 

@@ -12,8 +12,9 @@ import type { Browser, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { PassportClaims } from '../../src/core/passport/types.js'
+import type { PassportDiff } from '../../src/core/passport/diff.js'
 import { disclosedClaims } from '../../src/server/web.js'
-import { ROOT, attrs, type WebEnv, type WebHarness } from './harness.js'
+import { CHATBOT_V2_ID, ROOT, attrs, type WebEnv, type WebHarness } from './harness.js'
 import { OS_TMPDIR_ENV } from '../setup/tmp-run-dir.js'
 
 const GOLDEN = path.join(ROOT, 'test', 'golden', 'web', 'passport.png')
@@ -215,6 +216,120 @@ export function passportPageTests(env: WebEnv): void {
       await expect(page.locator('#status-line').innerText()).resolves.toBe(
         '✗ Revoked Revoked on 1 November 2026: superseded by version 2',
       )
+      await page.close()
+    })
+
+    it('shows the changes since the previous version: counts, worse, better, to review, neutral folded', async () => {
+      const previous = harness.passports['public-chatbot'].id
+      const api = await harness.app.inject(
+        `/api/v1/passports/${encodeURIComponent(CHATBOT_V2_ID)}/changes`,
+      )
+      const diff = api.json() as PassportDiff
+      expect(diff.old.jti).toBe(previous)
+      expect(diff.counts).toEqual({ worse: 2, better: 1, review: 1, neutral: 1 })
+      const page = await open(CHATBOT_V2_ID)
+      const section = page.locator('#changes')
+      await expect(section.locator('h2').innerText()).resolves.toBe(
+        'Changes since the previous version',
+      )
+      await expect(section.locator('.counts li').allInnerTexts()).resolves.toEqual([
+        '2 worse for the buyer',
+        '1 better',
+        '1 to review',
+        '1 neutral',
+      ])
+      await expect(section.locator('h3').allInnerTexts()).resolves.toEqual([
+        'Worse for the buyer (2)',
+        'Better for the buyer (1)',
+        'To review (1)',
+      ])
+      const items = (effect: string) =>
+        section.locator(`ul[data-effect="${effect}"] > li`).allInnerTexts()
+      await expect(items('worse')).resolves.toEqual([
+        'assurance.incidentNotificationHours: hours to notify the buyer of an incident\n48 → 72',
+        'assurance.remoteDisable.controlledBy: who controls remote disabling\njoint → vendor',
+      ])
+      await expect(items('better')).resolves.toEqual([
+        'assurance.updateNoticeDays: notice before behaviour-changing updates (days)\n14 → 30',
+      ])
+      await expect(items('review')).resolves.toEqual([
+        "assurance.auditRights.scope: audit scope changed\nAnnual audit of logs and configuration by the city's information-security officer → Annual audit of logs by an auditor the vendor appoints",
+      ])
+      // The neutral changes are folded away until asked for.
+      const neutral = section.locator('#neutral-changes')
+      await expect(neutral.locator('summary').innerText()).resolves.toBe('Neutral changes (1)')
+      await expect(neutral.locator('li').first().isVisible()).resolves.toBe(false)
+      await neutral.locator('summary').click()
+      await expect(attrs(neutral.locator('li'), 'data-path')).resolves.toEqual(
+        diff.changes.filter((c) => c.effect === 'neutral').map((c) => c.path),
+      )
+      await expect(neutral.locator('li').first().innerText()).resolves.toContain(
+        'system.version: new version\n1.6.0 → 1.7.0',
+      )
+      // The link leads to the previous passport's page, which has no previous version itself.
+      const link = section.locator('#previous-passport')
+      await expect(link.getAttribute('href')).resolves.toBe(
+        `${harness.baseUrl}/passports/${encodeURIComponent(previous)}`,
+      )
+      await link.click()
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await expect(page.locator('h1').innerText()).resolves.toBe('Harbourline Ask version 1.6.0')
+      await expect(page.locator('#changes').count()).resolves.toBe(0)
+      await page.close()
+    })
+
+    it('shows no changes section for the first version of a system', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      await expect(page.locator('#changes').count()).resolves.toBe(0)
+      await expect(page.locator('main').innerText()).resolves.not.toContain('previous version')
+      await page.close()
+    })
+
+    it('shows the changes as text: markup stays text, bidi controls are visible', async () => {
+      const page = await browser.browser.newPage()
+      await page.route('**/api/v1/passports/*/changes?*', async (route) => {
+        const response = await route.fetch()
+        const body = (await response.json()) as PassportDiff
+        body.changes = body.changes.map((c) => ({
+          ...c,
+          path: `${c.path}<b id=injected-path>`,
+          message: 'now <img src=x id=injected> \u202Egnp.exe',
+          after: '<script id=injected-value>',
+        }))
+        body.old.version = '<i id=injected-version>1</i>'
+        await route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify(body),
+        })
+      })
+      await page.goto(`${harness.baseUrl}/passports/${encodeURIComponent(CHATBOT_V2_ID)}`)
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      const first = page.locator('#changes ul[data-effect="worse"] > li').first()
+      await expect(first.innerText()).resolves.toBe(
+        'assurance.incidentNotificationHours<b id=injected-path>: now <img src=x id=injected> [U+202E]gnp.exe\n48 → <script id=injected-value>',
+      )
+      await expect(page.locator('#changes').innerText()).resolves.toContain(
+        'Compared with version <i id=injected-version>1</i> of Harbourline Ask',
+      )
+      await expect(page.locator('[id^="injected"]').count()).resolves.toBe(0)
+      await page.close()
+    })
+
+    it('says when the changes could not be loaded, and still shows the passport', async () => {
+      const page = await browser.browser.newPage()
+      await page.route('**/api/v1/passports/*/changes?*', (route) =>
+        route.fulfill({
+          status: 503,
+          json: { code: 'ERR_STORE_UNAVAILABLE', message: 'the database is not reachable' },
+        }),
+      )
+      await page.goto(`${harness.baseUrl}/passports/${encodeURIComponent(CHATBOT_V2_ID)}`)
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await expect(page.locator('#changes .error').innerText()).resolves.toBe(
+        'The changes could not be loaded: the database is not reachable',
+      )
+      await expect(page.locator('#classification').count()).resolves.toBe(1)
       await page.close()
     })
 

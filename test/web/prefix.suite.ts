@@ -8,7 +8,7 @@ import { request as httpRequest, createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { attrs, openPage, type WebEnv, type WebHarness } from './harness.js'
+import { CHATBOT_V2_ID, attrs, openPage, type WebEnv, type WebHarness } from './harness.js'
 
 const PREFIX = '/registry/eu'
 
@@ -89,6 +89,8 @@ export function prefixTests(env: WebEnv): void {
       const pages = [
         ['/', '#policy option[value="eu-police-procurement"]'],
         [passportPath('border-biometrics'), '#passport-root[data-ready="true"]'],
+        // A second version: its changes are fetched and its previous version linked under the prefix.
+        [`/passports/${encodeURIComponent(CHATBOT_V2_ID)}`, '#passport-root[data-ready="true"]'],
         ['/search', '#results li'],
         ['/incidents', '#reports-body tr a'],
         ['/log', '#entries table'],
@@ -106,6 +108,11 @@ export function prefixTests(env: WebEnv): void {
       }
       expect(asked).toContain(`${PREFIX}/web/style.css`)
       expect(asked).toContain(`${PREFIX}/web/js/ui.js`)
+      expect(
+        asked.some((u) =>
+          u.startsWith(`${PREFIX}/api/v1/passports/${encodeURIComponent(CHATBOT_V2_ID)}/changes?`),
+        ),
+      ).toBe(true)
     })
 
     it('search finds passports and links to their pages under the prefix', async () => {

@@ -47,6 +47,24 @@ export async function getStoredPassport(ctx: RouteContext, id: string): Promise<
   return stored
 }
 
+/**
+ * Every passport (version) of the system `subjectId`, newest first (publishedAt, then id,
+ * descending), through the store's subject index; bounded by MAX_SYSTEM_PASSPORTS.
+ */
+export async function systemPassports(
+  ctx: RouteContext,
+  subjectId: string,
+): Promise<StoredPassport[]> {
+  const items: StoredPassport[] = []
+  let cursor: string | null = null
+  do {
+    const page = await ctx.deps.store.findPassports({ subjectId, limit: 1000, cursor })
+    items.push(...page.items)
+    cursor = page.nextCursor
+  } while (cursor !== null && items.length < MAX_SYSTEM_PASSPORTS)
+  return items
+}
+
 /** A registry item of a passport, with the log entry the publish pool computed. */
 type PassportItem = Extract<RegistryItem, { type: 'passport' }>
 
@@ -284,21 +302,9 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
         },
       },
     },
-    async (request) => {
-      // Every version, newest first, through the subject index (bounded: see MAX_SYSTEM_PASSPORTS).
-      const items: StoredPassport[] = []
-      let cursor: string | null = null
-      do {
-        const page = await ctx.deps.store.findPassports({
-          subjectId: request.params.subjectId,
-          limit: 1000,
-          cursor,
-        })
-        items.push(...page.items)
-        cursor = page.nextCursor
-      } while (cursor !== null && items.length < MAX_SYSTEM_PASSPORTS)
-      return { items: items.map(summary) }
-    },
+    async (request) => ({
+      items: (await systemPassports(ctx, request.params.subjectId)).map(summary),
+    }),
   )
 
   app.post<{ Params: { id: string }; Body: { status: PassportStatus; reason?: string } }>(

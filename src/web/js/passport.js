@@ -103,6 +103,128 @@ function summary(p) {
   )
 }
 
+/** What a change means for the buyer: heading, words of the count, list style (not colour alone). */
+const EFFECTS = {
+  worse: { heading: 'Worse for the buyer', count: 'worse for the buyer', cls: 'outcome-fail' },
+  better: { heading: 'Better for the buyer', count: 'better', cls: 'outcome-pass' },
+  review: { heading: 'To review', count: 'to review', cls: 'outcome-indeterminate' },
+  neutral: { heading: 'Neutral changes', count: 'neutral', cls: 'outcome-skipped' },
+}
+
+/** A value of a change in one line, as `accord diff` prints it. */
+function changeValue(value) {
+  if (value === null || value === undefined) return '(none)'
+  if (typeof value === 'string') return value
+  return JSON.stringify(value)
+}
+
+function changeList(list, effect) {
+  return h(
+    'ul',
+    { class: 'checks changes-list', 'data-effect': effect },
+    list.map((c) =>
+      h(
+        'li',
+        { class: EFFECTS[effect].cls, 'data-path': c.path },
+        h('code', { class: 'title' }, c.path),
+        ': ',
+        c.message,
+        h('span', { class: 'message' }, `${changeValue(c.before)} → ${changeValue(c.after)}`),
+      ),
+    ),
+  )
+}
+
+/**
+ * The changes since the previous version of the system: the passport after this one in the
+ * system's listing (newest first), compared by GET api/v1/passports/<id>/changes?since=<it>;
+ * null for the system's first version (asked only when there is an older one, so the page
+ * makes no request that fails), `{ error }` when either request fails.
+ */
+async function changesSincePrevious(p) {
+  try {
+    const subject = encodeURIComponent(p.claims.credentialSubject.id)
+    const { items } = await api(`api/v1/systems/${subject}/passports`)
+    const at = items.findIndex((x) => x.id === p.id)
+    const previous = at === -1 ? undefined : items[at + 1]
+    if (previous === undefined) return null
+    return await api(
+      `api/v1/passports/${encodeURIComponent(p.id)}/changes?since=${encodeURIComponent(previous.id)}`,
+    )
+  } catch (error) {
+    return { error }
+  }
+}
+
+/**
+ * What changed since the previous version of the system (`changesSincePrevious`, the registry's
+ * `accord diff`): the counts, the worse, better and to-review changes, the neutral ones folded,
+ * and the parts only one of the two discloses. Nothing for a system's first version (null).
+ */
+function changes(d) {
+  if (d === null) return null
+  if (d.error)
+    return section(
+      'changes',
+      'Changes since the previous version',
+      h('p', { class: 'error' }, `The changes could not be loaded: ${d.error.message}`),
+    )
+  const o = d.old
+  const groups = ['worse', 'better', 'review'].map((effect) => {
+    const list = d.changes.filter((c) => c.effect === effect)
+    if (list.length === 0) return null
+    return [h('h3', {}, `${EFFECTS[effect].heading} (${list.length})`), changeList(list, effect)]
+  })
+  const neutral = d.changes.filter((c) => c.effect === 'neutral')
+  return section(
+    'changes',
+    'Changes since the previous version',
+    h(
+      'p',
+      {},
+      `Compared with version ${o.version} of ${o.system}, issued ${formatDate(o.issuedAt)}: `,
+      h(
+        'a',
+        { href: appUrl(`passports/${encodeURIComponent(o.jti)}`), id: 'previous-passport' },
+        'the previous passport',
+      ),
+      '. Each change is judged from the buyer’s side.',
+    ),
+    h(
+      'ul',
+      { class: 'counts', 'aria-label': 'Changes by effect' },
+      ['worse', 'better', 'review', 'neutral'].map((e) =>
+        h('li', { class: EFFECTS[e].cls, 'data-effect': e }, `${d.counts[e]} ${EFFECTS[e].count}`),
+      ),
+    ),
+    d.changes.length === 0
+      ? h('p', {}, 'Nothing changed in what the two passports disclose.')
+      : null,
+    groups.flat(),
+    neutral.length === 0
+      ? null
+      : h(
+          'details',
+          { id: 'neutral-changes' },
+          h('summary', {}, `${EFFECTS.neutral.heading} (${neutral.length})`),
+          changeList(neutral, 'neutral'),
+        ),
+    d.notComparable.length === 0
+      ? null
+      : [
+          h('h3', {}, `Not comparable (${d.notComparable.length})`),
+          h('p', {}, 'Disclosed in one of the two passports only:'),
+          h(
+            'ul',
+            { class: 'not-comparable' },
+            d.notComparable.map((n) =>
+              h('li', {}, h('code', {}, n.path), ` (only in the ${n.disclosedIn} passport)`),
+            ),
+          ),
+        ],
+  )
+}
+
 function classification(s, legacy) {
   const entries = Object.entries(s.classification ?? {}).sort(([a], [b]) => a.localeCompare(b))
   if (entries.length === 0) return h('p', {}, 'No classification is disclosed in this passport.')
@@ -716,6 +838,7 @@ async function main() {
     ),
     h('p', { class: 'lead' }, `AI regulatory passport issued for ${s.provider.name}.`),
     summary(p),
+    changes(await changesSincePrevious(p)),
     section('classification', 'Classification', classification(s, p.legacy)),
     section('obligations', 'Obligations by framework', obligations(s)),
     section('evidence', 'Evidence commitment', evidence(s)),
