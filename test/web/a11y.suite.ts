@@ -21,6 +21,7 @@ import {
   CHATBOT_V2_ID,
   ROOT,
   policyWithWarnings,
+  uploadPolicy,
   type ExampleName,
   type WebEnv,
   type WebHarness,
@@ -110,11 +111,7 @@ const STATES: PageState[] = [
       await page.locator(POLICY_READY).waitFor({ state: 'attached' })
       await page.fill('#passport', h.passports['border-biometrics'].token)
       await page.selectOption('#policy', '__custom')
-      await page.setInputFiles('#policy-file', {
-        name: 'policy.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from(policyWithWarnings(h)),
-      })
+      await uploadPolicy(page, policyWithWarnings(h))
       await page.click('#verify-button')
       await page.locator('#verify-policy-warnings li').nth(1).waitFor()
     },
@@ -126,11 +123,7 @@ const STATES: PageState[] = [
       await page.locator(POLICY_READY).waitFor({ state: 'attached' })
       await page.fill('#passport', h.passports['border-biometrics'].token)
       await page.selectOption('#policy', '__custom')
-      await page.setInputFiles('#policy-file', {
-        name: 'policy.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from('name: [not closed\n'),
-      })
+      await uploadPolicy(page, 'name: [not closed\n')
       await page.click('#verify-button')
       await expect
         .poll(() => page.locator('#form-error').innerText())

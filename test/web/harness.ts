@@ -550,6 +550,15 @@ export interface WebEnv {
  * (duplicate_obligation) and art-15.5 left out of obligationsMet, so the recognition rule for it
  * is never used (recognition_unused).
  */
+/** Chooses a policy file (YAML `text`) in the verify page's upload field. */
+export async function uploadPolicy(page: Page, text: string, name = 'policy.yaml'): Promise<void> {
+  await page.setInputFiles('#policy-file', {
+    name,
+    mimeType: 'text/yaml',
+    buffer: Buffer.from(text),
+  })
+}
+
 export function policyWithWarnings(h: WebHarness): string {
   const issuerJwk = readFileSync(
     path.join(h.policiesDir, '..', 'keys', 'issuer.public.jwk.json'),

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { attrs, policyWithWarnings, type WebEnv, type WebHarness } from './harness.js'
+import { attrs, policyWithWarnings, uploadPolicy, type WebEnv, type WebHarness } from './harness.js'
 
 /** Registers the tests; `env` is filled in by web.test.ts before they run. */
 export function verifyPageTests(env: WebEnv): void {
@@ -120,11 +120,7 @@ export function verifyPageTests(env: WebEnv): void {
         .replace('jwks: ../keys/issuer.public.jwk.json', `jwk: ${issuerJwk.replace(/\n\s*/g, ' ')}`)
       await page.selectOption('#policy', '__custom')
       await expect(page.locator('#policy-file').isVisible()).resolves.toBe(true)
-      await page.setInputFiles('#policy-file', {
-        name: 'policy.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from(yaml),
-      })
+      await uploadPolicy(page, yaml)
       await page.click('#verify-button')
       await page.locator('#verdict').waitFor()
       const text = await page.locator('#verdict').innerText()
@@ -163,11 +159,7 @@ export function verifyPageTests(env: WebEnv): void {
         .replace('jwks: ../keys/issuer.public.jwk.json', `jwk: ${issuerJwk.replace(/\n\s*/g, ' ')}`)
         .replace('  status: required', '  status: required\n  incidents: { maxOpenSerious: 0 }')
       await page.selectOption('#policy', '__custom')
-      await page.setInputFiles('#policy-file', {
-        name: 'policy.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from(yaml),
-      })
+      await uploadPolicy(page, yaml)
       await page.click('#verify-button')
       // The earlier verdict stays until the new one replaces it.
       await expect.poll(() => page.locator('#verdict .word').innerText()).toBe('REJECTED')
@@ -191,11 +183,7 @@ export function verifyPageTests(env: WebEnv): void {
 
       // The same policy uploaded with two warnings: the same verdict, and the warnings.
       await page.selectOption('#policy', '__custom')
-      await page.setInputFiles('#policy-file', {
-        name: 'policy.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from(policyWithWarnings(harness)),
-      })
+      await uploadPolicy(page, policyWithWarnings(harness))
       await page.click('#verify-button')
       await section.waitFor()
       await expect(page.locator('#verdict .word').innerText()).resolves.toBe('ACCEPTED')
@@ -307,11 +295,7 @@ export function verifyPageTests(env: WebEnv): void {
         '  jurisdictions: [eu-ai-act]',
         '  categories: { eu-ai-act: [transparency, minimal] }',
       ].join('\n')
-      await page.setInputFiles('#policy-file', {
-        name: 'policy.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from(yaml),
-      })
+      await uploadPolicy(page, yaml)
       await expect
         .poll(() => status.innerText())
         .toBe('“<img src=x id=injected-name>”: 3 rules, in the order a verifier checks them.')
@@ -332,11 +316,7 @@ export function verifyPageTests(env: WebEnv): void {
       ).resolves.toBe(0)
 
       // A file the registry cannot read: the error is announced (alert), the old list is gone.
-      await page.setInputFiles('#policy-file', {
-        name: 'broken.yaml',
-        mimeType: 'text/yaml',
-        buffer: Buffer.from('name: [not closed\n'),
-      })
+      await uploadPolicy(page, 'name: [not closed\n', 'broken.yaml')
       const error = page.locator('#policy-explained-error')
       await expect
         .poll(() => error.innerText())
