@@ -447,6 +447,7 @@ describe('reads', () => {
         '/api/v1/verify',
         '/api/v1/policies/explain',
         '/feeds/incidents.atom',
+        '/feeds/passports.atom',
         '/feeds/evaluations.atom',
         '/feeds/revocations.atom',
         '/healthz',

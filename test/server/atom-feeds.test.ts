@@ -447,6 +447,54 @@ describe('GET /feeds/evaluations.atom', () => {
   })
 })
 
+describe('GET /feeds/passports.atom', () => {
+  it('lists published passports newest first, as the JSON search, and follows one vendor or system', async () => {
+    const chatbot = await published('public-chatbot')
+    const police = await published('police-analytics')
+    const f = await feed('/feeds/passports.atom')
+    expectAtomFeed(f, 'passports.atom')
+    const json = (await get('/api/v1/passports?limit=50')).json().items as { id: string }[]
+    expect(f.entries.map((e) => e.id)).toEqual(json.map((p) => p.id))
+    // The test registry's clock stands still: passports published at one instant are ordered
+    // by id, as the JSON search orders them (above).
+    expect(f.entries.map((e) => e.id)).toEqual(expect.arrayContaining([police.id, chatbot.id]))
+    const newest = f.entries.find((e) => e.id === police.id)
+    expect(newest?.title).toBe(
+      'Passport published: Kestrel Lattice 3.2.0 — Kestrel Ridge Analytics Ltd.',
+    )
+    expect(newest?.summary.split('\n')).toEqual(
+      expect.arrayContaining([
+        'System: Kestrel Lattice 3.2.0',
+        `Passport: ${police.id}`,
+        `System id: ${police.subjectId}`,
+        'Status: valid',
+      ]),
+    )
+    expect(new URL(newest?.links[0]?.href ?? '', `${BASE}/feeds/passports.atom`).pathname).toBe(
+      `/passports/${encodeURIComponent(police.id)}`,
+    )
+
+    // One system: every version of it and nothing else; the filter is in the id and self link.
+    const subject = encodeURIComponent(chatbot.subjectId)
+    const one = await feed(`/feeds/passports.atom?subject=${subject}&_=1700000000`)
+    expectAtomFeed(one, `passports.atom?subject=${subject}`)
+    expect(one.entries.length).toBeGreaterThan(0)
+    expect(one.entries.every((e) => e.summary.includes(`System id: ${chatbot.subjectId}`))).toBe(
+      true,
+    )
+    expect(one.id).not.toBe(f.id)
+    // One vendor, by a substring of its name in any case.
+    const vendor = await feed('/feeds/passports.atom?provider=kestrel')
+    expect(vendor.entries.length).toBeGreaterThan(0)
+    expect(vendor.entries.every((e) => e.title.endsWith('— Kestrel Ridge Analytics Ltd.'))).toBe(
+      true,
+    )
+    expect((await get('/feeds/passports.atom?provider=no-such-vendor')).statusCode).toBe(200)
+    expect((await feed('/feeds/passports.atom?provider=no-such-vendor')).entries).toEqual([])
+    expect((await get(`/feeds/passports.atom?provider=${'x'.repeat(201)}`)).statusCode).toBe(400)
+  })
+})
+
 describe('GET /feeds/revocations.atom', () => {
   it('lists suspensions, reinstatements and revocations newest first, with stable ids', async () => {
     const p = await published()
@@ -493,11 +541,16 @@ describe('GET /feeds/revocations.atom', () => {
 })
 
 describe('feed discovery and path prefix', () => {
-  it('the Incidents page names the incidents feed in its head', async () => {
-    const html = (await get('/incidents')).body
+  it.each([
+    ['/incidents', 'incidents'],
+    ['/search', 'passports'],
+  ])('the page %s names the %s feed in its head', async (page, name) => {
+    const html = (await get(page)).body
     const head = html.slice(0, html.indexOf('</head>'))
     expect(head).toMatch(
-      /<link\s+rel="alternate"\s+type="application\/atom\+xml"\s+title="[^"]+"\s+href="feeds\/incidents\.atom"\s*\/>/,
+      new RegExp(
+        `<link\\s+rel="alternate"\\s+type="application/atom\\+xml"\\s+title="[^"]+"\\s+href="feeds/${name}\\.atom"\\s*/>`,
+      ),
     )
   })
 

@@ -1,11 +1,13 @@
 /**
  * Atom (RFC 4287) feeds for partners who follow the registry with feed readers and alerting
- * tools (docs/api.md "Atom feeds"): the newest serious-incident reports, evaluation results and
- * status changes (revocations, suspensions, reinstatements), newest first, from the same
- * newest-first store queries as the JSON feeds (`order=desc`).
+ * tools (docs/api.md "Atom feeds"): the newest published passports (new systems and versions),
+ * serious-incident reports, evaluation results and status changes (revocations, suspensions,
+ * reinstatements), newest first, from the same newest-first store queries as the JSON API.
  *
- * - `GET /feeds/incidents.atom`, `/feeds/evaluations.atom`, `/feeds/revocations.atom`;
- *   `?limit=` 1 to 200, default 50; other query parameters (a reader's cache-buster) are ignored.
+ * - `GET /feeds/passports.atom`, `/feeds/incidents.atom`, `/feeds/evaluations.atom`,
+ *   `/feeds/revocations.atom`; `?limit=` 1 to 200, default 50; the passports feed also takes
+ *   `provider`, `system` and `subject` to follow one vendor or one system (part of the feed's id
+ *   and self link); other query parameters (a reader's cache-buster) are ignored.
  * - Ids: a report's or result's own id (its `jti`, `urn:uuid:...`); a status change, which has
  *   none, a name-based UUID of the registry's verifier key and its log index. The feed's id is a
  *   name-based UUID of the verifier key and the feed's name: stable per registry.
@@ -20,6 +22,7 @@ import type {
   EvaluationStored,
   FeedPageBefore,
   IncidentStored,
+  StoredPassport,
   PassportSystem,
   StatusEvent,
 } from '../../core/store.js'
@@ -33,6 +36,7 @@ import {
   type AtomEntry,
   type AtomLink,
 } from '../atom.js'
+import { MAX_ID_LENGTH } from '../limits.js'
 import { errors } from '../schemas.js'
 import { resultItem } from './evaluations.js'
 import { claimsOf } from './incidents.js'
@@ -42,6 +46,7 @@ export const ATOM_MAX_LIMIT = 200
 
 /** The feeds, by URL path (also what the web page's `<link rel="alternate">` names). */
 export const ATOM_FEEDS = {
+  passports: '/feeds/passports.atom',
   incidents: '/feeds/incidents.atom',
   evaluations: '/feeds/evaluations.atom',
   revocations: '/feeds/revocations.atom',
@@ -139,6 +144,34 @@ export function evaluationEntry(r: WithSystem<EvaluationStored>): AtomEntry {
   }
 }
 
+/**
+ * A published passport: a new AI system or a new version of one. The entry links the passport's
+ * page, which says what changed since the previous version (GET /api/v1/passports/:id/changes).
+ */
+export function passportEntry(p: StoredPassport): AtomEntry {
+  const categories = Object.entries(p.categories)
+    .map(([j, c]) => `${j}: ${c.join(', ')}`)
+    .join('; ')
+  return {
+    id: p.id,
+    title: `Passport published: ${p.systemName} ${p.systemVersion} — ${p.providerName}`,
+    updated: p.publishedAt,
+    published: p.publishedAt,
+    link: passportPage(p.id),
+    summary: lines([
+      ['System', `${p.systemName} ${p.systemVersion}`],
+      ['Provider', p.providerCountry ? `${p.providerName} (${p.providerCountry})` : p.providerName],
+      ['Issuer', p.issuer],
+      ['Categories', categories],
+      ['Status', p.status],
+      ['Passport', p.id],
+      ['System id', p.subjectId],
+      ['Published', p.publishedAt],
+      ['Log index', p.logIndex],
+    ]),
+  }
+}
+
 const STATUS_WORD: Record<StatusEvent['status'], string> = {
   revoked: 'revoked',
   suspended: 'suspended',
@@ -172,13 +205,18 @@ interface AtomRoute<S> {
   summary: string
   /** Other views of the same records, relative to the feed. */
   alternates: AtomLink[]
-  load: (limit: number) => Promise<FeedPageBefore<S>>
+  /** Query parameters that choose the entries (JSON Schema of each; all optional strings). */
+  filters?: Record<string, { type: 'string'; maxLength: number; description: string }>
+  load: (limit: number, filters: Record<string, string>) => Promise<FeedPageBefore<S>>
   entry: (stored: S) => AtomEntry
 }
 
 function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: AtomRoute<S>): void {
   const path = ATOM_FEEDS[feed.name]
-  app.get<{ Querystring: { limit: number }; Headers: { 'if-none-match'?: string } }>(
+  app.get<{
+    Querystring: { limit: number } & Record<string, string | number>
+    Headers: { 'if-none-match'?: string }
+  }>(
     path,
     {
       schema: {
@@ -199,6 +237,7 @@ function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: Ato
               default: ATOM_DEFAULT_LIMIT,
               description: 'How many entries, newest first.',
             },
+            ...feed.filters,
           },
         },
         response: {
@@ -213,16 +252,33 @@ function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: Ato
     },
     async (request, reply) => {
       const { registry } = ctx.deps
-      const page = await feed.load(request.query.limit)
+      // The filters given (in a fixed order): they choose the entries, so they are part of the
+      // feed's identity and of its self link; other parameters are not.
+      const filters: Record<string, string> = {}
+      for (const name of Object.keys(feed.filters ?? {}).sort()) {
+        const value = request.query[name]
+        if (typeof value === 'string' && value !== '') filters[name] = value
+      }
+      const query = new URLSearchParams(filters).toString()
+      const page = await feed.load(request.query.limit, filters)
       const entries = page.items.map(feed.entry)
       const body = renderAtom({
-        id: uuidV5(UUID_NAMESPACE_URL, `${registry.verifierKey}#feeds/${feed.name}`),
-        title: `${feed.title}: ${registry.origin}`,
+        id: uuidV5(
+          UUID_NAMESPACE_URL,
+          `${registry.verifierKey}#feeds/${feed.name}${query ? `?${query}` : ''}`,
+        ),
+        title: `${feed.title}: ${registry.origin}${
+          query
+            ? ` (${Object.entries(filters)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')})`
+            : ''
+        }`,
         author: registry.origin,
         links: [
           {
             rel: 'self',
-            href: path.slice(path.lastIndexOf('/') + 1),
+            href: `${path.slice(path.lastIndexOf('/') + 1)}${query ? `?${query}` : ''}`,
             type: 'application/atom+xml',
           },
           ...feed.alternates,
@@ -245,6 +301,39 @@ function registerAtomRoute<S>(app: FastifyInstance, ctx: RouteContext, feed: Ato
 
 export function registerAtomFeedRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, registry } = ctx.deps
+  registerAtomRoute<StoredPassport>(app, ctx, {
+    name: 'passports',
+    title: 'Published passports',
+    summary:
+      'The newest published passports (new AI systems and new versions) as an Atom feed (newest first), for feed readers; `provider`, `system` (substrings, any case) or `subject` (one system id) follow one vendor or one system',
+    alternates: [
+      { rel: 'alternate', href: '../search', type: 'text/html' },
+      { rel: 'alternate', href: '../api/v1/passports', type: 'application/json' },
+    ],
+    filters: {
+      provider: {
+        type: 'string',
+        maxLength: 200,
+        description: 'Provider name: substring, any case.',
+      },
+      system: { type: 'string', maxLength: 200, description: 'System name: substring, any case.' },
+      subject: {
+        type: 'string',
+        maxLength: MAX_ID_LENGTH,
+        description: 'One AI system: its id (`credentialSubject.id`), every version.',
+      },
+    },
+    load: async (limit, filters) => {
+      const page = await store.findPassports({
+        limit,
+        ...(filters.provider ? { provider: filters.provider } : {}),
+        ...(filters.system ? { system: filters.system } : {}),
+        ...(filters.subject ? { subjectId: filters.subject } : {}),
+      })
+      return { items: page.items, older: page.nextCursor !== null }
+    },
+    entry: passportEntry,
+  })
   registerAtomRoute<IncidentFeedItem>(app, ctx, {
     name: 'incidents',
     title: 'Serious-incident reports',
