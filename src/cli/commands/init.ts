@@ -12,7 +12,7 @@ import { countryHint, isIsoCountry } from '../../core/iso-3166.js'
 import { parseManifest } from '../../core/manifest/parse.js'
 import { MANIFEST_SCHEMA_PATH } from '../../core/manifest/json-schema.js'
 import { USE_CASES, type UseCase } from '../../core/manifest/schema.js'
-import { starterManifest } from '../../core/manifest/starter.js'
+import { STARTER_DEFAULT_ANSWERS, starterManifest } from '../../core/manifest/starter.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { writeFileAtomic, writeFileExclusive } from '../../node/fs-safe.js'
 import { packageRoot } from '../../node/paths.js'
@@ -111,9 +111,23 @@ export function registerInit(program: Command, ctx: Ctx): void {
 
       const shown = path.relative(process.cwd(), file) || file
       const placeholders = parsed.warnings.filter((w) => w.code === 'placeholder_text').length
-      if (opts.json) return printJson(ctx.io, { manifest: shown, schema: schemaRef, placeholders })
+      // The yes/no answers written as a start: no warning can say they were not reviewed.
+      const toCheck = Object.fromEntries(
+        STARTER_DEFAULT_ANSWERS.map((p) => [
+          p,
+          p
+            .split('.')
+            .reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], parsed.manifest),
+        ]),
+      )
+      if (opts.json)
+        return printJson(ctx.io, { manifest: shown, schema: schemaRef, placeholders, toCheck })
       ctx.io.out(
         `wrote ${shown} (${placeholders} placeholders to replace; your editor autocompletes from ${schemaRef})\n` +
+          `check these answers, written as a start:\n` +
+          Object.entries(toCheck)
+            .map(([p, v]) => `  ${p}: ${JSON.stringify(v)}\n`)
+            .join('') +
           `next: fill it in, then run\n` +
           `  ${commandLine(['accord', 'classify', shown])}\n` +
           `  ${commandLine(['accord', 'assess', shown])}\n`,

@@ -269,6 +269,21 @@ export const STARTER_SECTIONS: readonly { key: string; about: string; example: u
   },
 ]
 
+/**
+ * The answers the starter writes as a start rather than from what was given: yes/no facts the
+ * classification rests on. They cannot hold a placeholder (the schema wants a boolean or a list),
+ * so `accord init` names them for the vendor to check.
+ */
+export const STARTER_DEFAULT_ANSWERS = [
+  'deployment.publicBody',
+  'classification.outputUsedInEu',
+  'classification.placedOnEuMarket',
+  'classification.exclusivelyMilitaryDefenceNationalSecurity',
+  'classification.profilesNaturalPersons',
+  'classification.interactsWithNaturalPersons',
+  'classification.generatesSyntheticContent',
+] as const
+
 /** The starter manifest's text (deterministic: the same input gives the same bytes). */
 export function starterManifest(input: StarterInput): string {
   const roles = input.roles?.length ? input.roles : ['provider']

@@ -29,6 +29,16 @@ describe('accord init', () => {
     const out = r.json()
     expect(path.resolve(out.manifest)).toBe(file)
     expect(out.placeholders).toBe(6)
+    // The yes/no answers written as a start, named for the vendor to check.
+    expect(out.toCheck).toEqual({
+      'deployment.publicBody': false,
+      'classification.outputUsedInEu': true,
+      'classification.placedOnEuMarket': true,
+      'classification.exclusivelyMilitaryDefenceNationalSecurity': false,
+      'classification.profilesNaturalPersons': true,
+      'classification.interactsWithNaturalPersons': false,
+      'classification.generatesSyntheticContent': [],
+    })
     const text = readFileSync(file, 'utf8')
     // The editor's schema reference resolves from the manifest's folder to the package's schema.
     expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${out.schema}`)
@@ -59,6 +69,9 @@ describe('accord init', () => {
     const r = await run(['init', dir, ...ANSWERS])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^wrote .*accord\.yaml \(6 placeholders to replace/)
+    expect(r.stdout).toContain(
+      'check these answers, written as a start:\n  deployment.publicBody: false\n  classification.outputUsedInEu: true\n',
+    )
     expect(r.stdout).toContain('accord classify ')
     expect(r.stdout).toContain('accord assess ')
   })

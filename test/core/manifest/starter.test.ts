@@ -13,6 +13,7 @@ import type { Catalog } from '../../../src/core/catalog/schema.js'
 import { parseManifest } from '../../../src/core/manifest/parse.js'
 import { Manifest, USE_CASES } from '../../../src/core/manifest/schema.js'
 import {
+  STARTER_DEFAULT_ANSWERS,
   STARTER_SECTIONS,
   starterManifest,
   useCaseCitations,
@@ -118,6 +119,22 @@ describe('starterManifest', () => {
       )
       expect(manifest.system.name).toBe(name)
       expect(manifest.provider.name).toBe(name)
+    }
+  })
+
+  it('writes each answer it names for checking, commented, at its place', () => {
+    const text = starterManifest(input())
+    const { manifest } = read(text)
+    for (const p of STARTER_DEFAULT_ANSWERS) {
+      const value = p
+        .split('.')
+        .reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], manifest)
+      expect(value, p).toBeDefined()
+      // The line before each is the comment that says what is asked.
+      const lines = text.split('\n')
+      const at = lines.findIndex((l) => l.startsWith(`  ${p.split('.').at(-1)}: `))
+      expect(at, p).toBeGreaterThan(0)
+      expect(lines[at - 1], p).toMatch(/^ {2}# /)
     }
   })
 
