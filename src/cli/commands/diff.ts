@@ -6,19 +6,22 @@
  */
 import { Option, type Command } from 'commander'
 import { EXIT, PassportError } from '../../core/errors.js'
-import { disclosedClaimsOf } from '../../core/passport/present.js'
 import {
   CHANGE_EFFECTS,
   diffPassports,
-  diffableClaims,
+  diffablePassport,
   type ChangeEffect,
   type PassportChange,
 } from '../../core/passport/diff.js'
-import { PASSPORT_VCT, type PassportClaims } from '../../core/passport/types.js'
+import type { PassportClaims } from '../../core/passport/types.js'
 import { hasher } from '../../node/passport.js'
 import { readPassportFile } from '../../node/status-store.js'
 import { printJson, type Ctx } from '../common.js'
-import { checkPassportSignature, withIssuerJwkOption } from '../passport-signature.js'
+import {
+  checkPassportSignature,
+  withIssuerJwkOption,
+  type PassportSignature,
+} from '../passport-signature.js'
 
 interface DiffOptions {
   issuerJwk?: string
@@ -38,28 +41,12 @@ const HEADINGS: Record<ChangeEffect, string> = {
 }
 
 /** The claims of passport `file` as disclosed, checked to be a passport diffPassports can read. */
-async function readClaims(file: string, sdJwt: string): Promise<PassportClaims> {
-  let claims: unknown
-  try {
-    claims = disclosedClaimsOf(sdJwt, hasher)
-  } catch (cause) {
-    throw new PassportError({
-      code: 'ERR_PASSPORT_MALFORMED',
-      message: `passport ${file} does not decode as an SD-JWT`,
-      cause,
-    })
-  }
-  const vct = (claims as { vct?: unknown }).vct
-  if (vct !== PASSPORT_VCT)
-    throw new PassportError({
-      code: 'ERR_PASSPORT_MALFORMED',
-      message: `${file} is not an AI regulatory passport (vct ${JSON.stringify(vct)}, expected ${PASSPORT_VCT})`,
-    })
-  const read = diffableClaims(claims)
+function readClaims(file: string, sdJwt: string): PassportClaims {
+  const read = diffablePassport(sdJwt, hasher)
   if (!read.ok)
     throw new PassportError({
       code: 'ERR_PASSPORT_MALFORMED',
-      message: `passport ${file} cannot be compared: ${read.problem}`,
+      message: `passport ${file} ${read.problem}`,
     })
   return read.claims
 }
@@ -92,23 +79,15 @@ export function registerDiff(program: Command, ctx: Ctx): void {
   withIssuerJwkOption(command)
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (oldPath: string, newPath: string, opts: DiffOptions) => {
-      const files = [oldPath, newPath]
-      const read = await Promise.all(files.map((f) => readPassportFile(f)))
-      const signatures = []
-      // Both checked before either is read further; the note that they were not, said once here.
-      for (const [i, file] of files.entries())
-        signatures.push(
-          await checkPassportSignature(
-            file,
-            (read[i] as { sdJwt: string }).sdJwt,
-            { ...opts, json: true },
-            ctx,
-          ),
-        )
-      if (opts.issuerJwk === undefined && !opts.json) ctx.io.err(DIFF_NOT_CHECKED_NOTICE)
-      const [before, after] = await Promise.all(
-        files.map((f, i) => readClaims(f, (read[i] as { sdJwt: string }).sdJwt)),
+      const passports = await Promise.all(
+        [oldPath, newPath].map(async (file) => ({ file, ...(await readPassportFile(file)) })),
       )
+      const signatures: PassportSignature[] = []
+      // Both checked before either is read further; the note that they were not, said once here.
+      for (const { file, sdJwt } of passports)
+        signatures.push(await checkPassportSignature(file, sdJwt, { ...opts, json: true }, ctx))
+      if (opts.issuerJwk === undefined && !opts.json) ctx.io.err(DIFF_NOT_CHECKED_NOTICE)
+      const [before, after] = passports.map(({ file, sdJwt }) => readClaims(file, sdJwt))
       const diff = diffPassports(before as PassportClaims, after as PassportClaims)
       const failing =
         opts.failOn === 'never'

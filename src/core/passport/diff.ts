@@ -13,12 +13,15 @@
 import { z } from 'zod'
 import { compareCodeUnits } from '../compare.js'
 import { regionWithin } from '../policy/regions.js'
-import type {
-  AssuranceCommitments,
-  FrameworkStatus,
-  ObligationStatus,
-  PassportClaims,
-  PassportSubject,
+import { disclosedClaimsOf } from './present.js'
+import type { SdHasher } from './sd-jwt.js'
+import {
+  PASSPORT_VCT,
+  type AssuranceCommitments,
+  type FrameworkStatus,
+  type ObligationStatus,
+  type PassportClaims,
+  type PassportSubject,
 } from './types.js'
 
 /**
@@ -104,6 +107,32 @@ export function diffableClaims(
   if (parsed.success) return { ok: true, claims: claims as PassportClaims }
   const issue = parsed.error.issues[0] as z.core.$ZodIssue
   return { ok: false, problem: `${issue.path.join('.') || '(claims)'}: ${issue.message}` }
+}
+
+/**
+ * The disclosed claims of passport `sdJwt` (SD-JWT, NOT verified here) as `diffPassports` takes
+ * them, or why not, as words that follow "passport <name> ": it does not decode, is another kind
+ * of credential (`vct`), or lacks a member the comparison reads. For `accord diff` and the
+ * registry's changes route alike.
+ */
+export function diffablePassport(
+  sdJwt: string,
+  hasher: SdHasher,
+): { ok: true; claims: PassportClaims } | { ok: false; problem: string } {
+  let claims: unknown
+  try {
+    claims = disclosedClaimsOf(sdJwt, hasher)
+  } catch {
+    return { ok: false, problem: 'does not decode as an SD-JWT' }
+  }
+  const vct = (claims as { vct?: unknown }).vct
+  if (vct !== PASSPORT_VCT)
+    return {
+      ok: false,
+      problem: `is not an AI regulatory passport (vct ${JSON.stringify(vct)}, expected ${PASSPORT_VCT})`,
+    }
+  const read = diffableClaims(claims)
+  return read.ok ? read : { ok: false, problem: `cannot be compared: ${read.problem}` }
 }
 
 /** Whether a change is good or bad news for the buyer. */

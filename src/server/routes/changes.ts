@@ -7,8 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { PassportError } from '../../core/errors.js'
-import { diffPassports, diffableClaims, type PassportDiff } from '../../core/passport/diff.js'
-import { disclosedClaimsOf } from '../../core/passport/present.js'
+import { diffPassports, diffablePassport, type PassportDiff } from '../../core/passport/diff.js'
 import type { PassportClaims } from '../../core/passport/types.js'
 import type { StoredPassport } from '../../core/store.js'
 import { ApiError, type RouteContext } from '../app.js'
@@ -83,11 +82,11 @@ export const PassportChanges = {
 /** The claims of a stored passport as diffPassports reads them (422 when it cannot). */
 function claimsOf(stored: StoredPassport): PassportClaims {
   // The registry verified the signature and every disclosure when the passport was published.
-  const read = diffableClaims(disclosedClaimsOf(stored.token, hasher))
+  const read = diffablePassport(stored.token, hasher)
   if (!read.ok)
     throw new ApiError(
       'ERR_PASSPORT_MALFORMED',
-      `passport ${JSON.stringify(stored.id)} cannot be compared: ${read.problem}`,
+      `passport ${JSON.stringify(stored.id)} ${read.problem}`,
       422,
     )
   return read.claims
