@@ -12,7 +12,7 @@ import { countryHint, isIsoCountry } from '../../core/iso-3166.js'
 import { parseManifest } from '../../core/manifest/parse.js'
 import { MANIFEST_SCHEMA_PATH } from '../../core/manifest/json-schema.js'
 import { USE_CASES, type UseCase } from '../../core/manifest/schema.js'
-import { STARTER_DEFAULT_ANSWERS, starterManifest } from '../../core/manifest/starter.js'
+import { answersToCheck, starterManifest } from '../../core/manifest/starter.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { writeFileAtomic, writeFileExclusive } from '../../node/fs-safe.js'
 import { packageRoot } from '../../node/paths.js'
@@ -112,14 +112,7 @@ export function registerInit(program: Command, ctx: Ctx): void {
       const shown = path.relative(process.cwd(), file) || file
       const placeholders = parsed.warnings.filter((w) => w.code === 'placeholder_text').length
       // The yes/no answers written as a start: no warning can say they were not reviewed.
-      const toCheck = Object.fromEntries(
-        STARTER_DEFAULT_ANSWERS.map((p) => [
-          p,
-          p
-            .split('.')
-            .reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], parsed.manifest),
-        ]),
-      )
+      const toCheck = answersToCheck(parsed.manifest)
       if (opts.json)
         return printJson(ctx.io, { manifest: shown, schema: schemaRef, placeholders, toCheck })
       ctx.io.out(

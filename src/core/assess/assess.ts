@@ -28,6 +28,7 @@
  * framework. A law other than the EU AI Act cannot be assessed yet: its obligations apply on its
  * own classification facts, which only an EU classification is passed in for (docs/crosswalk.md).
  */
+import { valueAtPath } from '../dotted-path.js'
 import {
   applicationDate,
   evaluateCondition,
@@ -761,7 +762,7 @@ function assessNode(
   const { children, contributions } = ctx
   const how = (k: number): string => howOf(contributions, k)
   const fields = node.manifest_fields ?? []
-  const filled = fields.filter((f) => isFilled(getPath(ctx.manifest, f)))
+  const filled = fields.filter((f) => isFilled(valueAtPath(ctx.manifest, f)))
   const fieldsFilled = fields.length > 0 && filled.length === fields.length
   const evidenceLevel = contributions.top
   const ownLevel = Math.max(evidenceLevel, fieldsFilled ? 1 : 0) as Level
@@ -856,16 +857,6 @@ function list(items: readonly string[]): string {
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1)
-}
-
-/** The value at a dotted path (`humanOversight.measures`) of the manifest. */
-function getPath(value: unknown, path: string): unknown {
-  let current = value
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<string, unknown>)[key]
-  }
-  return current
 }
 
 /** Filled: present and not an empty string, array or object. `false` and `0` count as filled. */

@@ -14,7 +14,14 @@ import { stringify } from 'yaml'
 import type { Catalog } from '../catalog/schema.js'
 import { TRANSPARENCY_USE_CASES } from '../classify/rules/transparency.js'
 import { PROFILING_USE_CASES } from './check.js'
-import { EU_MEMBER_STATES, MANIFEST_API_VERSION, USE_CASES, type UseCase } from './schema.js'
+import { valueAtPath } from '../dotted-path.js'
+import {
+  EU_MEMBER_STATES,
+  MANIFEST_API_VERSION,
+  USE_CASES,
+  type Manifest,
+  type UseCase,
+} from './schema.js'
 
 export interface StarterInput {
   /** The system's name and the version the manifest describes. */
@@ -283,6 +290,11 @@ export const STARTER_DEFAULT_ANSWERS = [
   'classification.interactsWithNaturalPersons',
   'classification.generatesSyntheticContent',
 ] as const
+
+/** Each of STARTER_DEFAULT_ANSWERS with its value in `manifest`, for the vendor to check. */
+export function answersToCheck(manifest: Manifest): Record<string, unknown> {
+  return Object.fromEntries(STARTER_DEFAULT_ANSWERS.map((p) => [p, valueAtPath(manifest, p)]))
+}
 
 /** The starter manifest's text (deterministic: the same input gives the same bytes). */
 export function starterManifest(input: StarterInput): string {

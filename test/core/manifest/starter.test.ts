@@ -15,6 +15,7 @@ import { Manifest, USE_CASES } from '../../../src/core/manifest/schema.js'
 import {
   STARTER_DEFAULT_ANSWERS,
   STARTER_SECTIONS,
+  answersToCheck,
   starterManifest,
   useCaseCitations,
   type StarterInput,
@@ -125,10 +126,10 @@ describe('starterManifest', () => {
   it('writes each answer it names for checking, commented, at its place', () => {
     const text = starterManifest(input())
     const { manifest } = read(text)
+    const answers = answersToCheck(manifest)
+    expect(Object.keys(answers)).toEqual([...STARTER_DEFAULT_ANSWERS])
     for (const p of STARTER_DEFAULT_ANSWERS) {
-      const value = p
-        .split('.')
-        .reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], manifest)
+      const value = answers[p]
       expect(value, p).toBeDefined()
       // The line before each is the comment that says what is asked.
       const lines = text.split('\n')
