@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   assess: async () => (await import('./commands/assess.js')).registerAssess,
   docs: async () => (await import('./commands/docs.js')).registerDocs,
   plan: async () => (await import('./commands/plan.js')).registerPlan,
+  answer: async () => (await import('./commands/answer.js')).registerAnswer,
   crosswalk: async () => (await import('./commands/crosswalk.js')).registerCrosswalk,
   catalog: async () => (await import('./commands/catalog.js')).registerCatalog,
   keys: async () => (await import('./commands/keys.js')).registerKeys,

@@ -77,6 +77,8 @@ export type AccordErrorCode =
   | 'ERR_CONFIG_REQUEST_TOO_LARGE'
   | 'ERR_CONFIG_RATE_LIMITED'
   | 'ERR_CONFIG_PORT_UNAVAILABLE'
+  | 'ERR_CONFIG_QUESTIONNAIRE_NOT_FOUND'
+  | 'ERR_CONFIG_QUESTIONNAIRE_INVALID'
   | 'ERR_INTERNAL'
 
 /** One problem found while validating input. `path` is a JSON path into the input. */
@@ -594,6 +596,19 @@ export const ERROR_CODES: Record<AccordErrorCode, ErrorCodeInfo> = {
     summary:
       'Too many requests from this client in the current window (429), or as many clients as the registry serves already follow its log event stream (503).',
     fix: 'Wait for the number of seconds in the Retry-After header, then retry; batch reads with the search endpoint.',
+  },
+  ERR_CONFIG_QUESTIONNAIRE_NOT_FOUND: {
+    exit: EXIT.io,
+    http: 404,
+    summary: 'The questionnaire file (`accord answer`) does not exist or cannot be read.',
+    fix: 'Check the path; examples/questionnaires/police-procurement.yaml and .xlsx are questionnaires to start from.',
+  },
+  ERR_CONFIG_QUESTIONNAIRE_INVALID: {
+    exit: EXIT.invalidInput,
+    http: 422,
+    summary:
+      'A questionnaire is not well-formed YAML, JSON, CSV or XLSX, is larger than the limits, lacks the id or question column or the sheet named by --sheet, repeats a question id, or names an obligation or manifest field that does not exist.',
+    fix: 'Correct each listed problem at the line and column (or cell) given; docs/questionnaires.md describes the format and the columns (--columns names other headers, --sheet another sheet).',
   },
   ERR_CONFIG_PORT_UNAVAILABLE: {
     exit: EXIT.io,

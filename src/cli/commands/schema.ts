@@ -5,6 +5,7 @@ import { AccordError, EXIT } from '../../core/errors.js'
 import { manifestJsonSchema } from '../../core/manifest/json-schema.js'
 import { catalogJsonSchema, mappingJsonSchema } from '../../core/catalog/json-schema.js'
 import { policyJsonSchema } from '../../core/policy/json-schema.js'
+import { questionnaireJsonSchema } from '../../core/questionnaire/json-schema.js'
 import { writeFileAtomic } from '../../node/fs-safe.js'
 import { packageRoot } from '../../node/paths.js'
 import { printJson, type Ctx } from '../common.js'
@@ -15,6 +16,7 @@ export function generatedSchemas(): { path: string; content: string }[] {
   return [
     { path: 'schema/manifest.v1.schema.json', content: out(manifestJsonSchema()) },
     { path: 'schema/policy.v1.schema.json', content: out(policyJsonSchema()) },
+    { path: 'schema/questionnaire.v1.schema.json', content: out(questionnaireJsonSchema()) },
     { path: 'catalogs/schema/catalog.v1.schema.json', content: out(catalogJsonSchema()) },
     { path: 'catalogs/schema/mapping.v1.schema.json', content: out(mappingJsonSchema()) },
   ]
