@@ -141,7 +141,7 @@ async function loadCsv(
     title: path.basename(file, path.extname(file)),
     columns: options.columns ?? {},
   })
-  checkPlaced(questionnaire, options.catalogs, layout, file, where)
+  checkPlaced(questionnaire, options.catalogs, layout, file, '')
   return { questionnaire, file, source: { format: 'csv', grid, bom, layout } }
 }
 
@@ -215,7 +215,7 @@ async function loadXlsx(
     title: String(workbook.title || sheet.name),
     columns: options.columns ?? {},
   })
-  checkPlaced(questionnaire, options.catalogs, layout, file, where)
+  checkPlaced(questionnaire, options.catalogs, layout, file, `sheet "${sheet.name}"`)
   return { questionnaire, file, source: { format: 'xlsx', bytes, sheet: sheet.name, layout } }
 }
 

@@ -224,12 +224,14 @@ export function placeInTable(
   const role: ColumnRole = key === 'refs' ? 'refs' : key === 'fields' ? 'fields' : 'id'
   const row = layout.questionRows[i] as number
   const col = layout.columns[role] as number
+  // The cell says where; a path into the questionnaire model would only confuse.
   return {
     ...issue,
+    path: [],
     file,
     line: row + 1,
     column: col + 1,
-    message: `${where} cell ${columnLetter(col)}${row + 1}: ${issue.message}`,
+    message: `${where === '' ? '' : `${where} `}cell ${columnLetter(col)}${row + 1}: ${issue.message}`,
   }
 }
 

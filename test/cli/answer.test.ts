@@ -1,0 +1,265 @@
+/**
+ * `accord answer` end to end: the police procurement example answered against police-analytics
+ * (golden .md and .csv), byte-identical XLSX on two runs, the buyer's CSV columns kept, exit codes,
+ * and bad inputs that leave no output file.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parse as parseCsv } from 'csv-parse/sync'
+import { describe, expect, it } from 'vitest'
+import { EXAMPLES, ROOT, run } from './helpers.js'
+import { tempDir } from '../tmp.js'
+
+const POLICE = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
+const YAML_Q = path.join(EXAMPLES, 'questionnaires', 'police-procurement.yaml')
+const XLSX_Q = path.join(EXAMPLES, 'questionnaires', 'police-procurement.xlsx')
+const GOLDEN = path.join(ROOT, 'test', 'golden', 'questionnaire')
+const AS_OF = ['--as-of', '2026-11-21']
+
+function golden(name: string, actual: string): void {
+  const file = path.join(GOLDEN, name)
+  if (process.env.UPDATE_GOLDENS === '1') {
+    mkdirSync(GOLDEN, { recursive: true })
+    writeFileSync(file, actual)
+  }
+  expect(actual).toBe(readFileSync(file, 'utf8'))
+}
+
+describe('accord answer', () => {
+  it('answers the example and writes the Markdown report (golden), exit 1 for the Art. 4 gap', async () => {
+    const dir = tempDir('accord-answer-')
+    const out = path.join(dir, 'answers.md')
+    const r = await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', out])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('28 questions answered for Kestrel Lattice 3.2.0 as of 2026-11-21')
+    expect(r.stdout).toMatch(/Needs a human answer:\n {2}A5 /)
+    expect(r.stdout).toContain(
+      'E3  What training do officers need before they may us…: eu-ai-act:art-4 missing, in force',
+    )
+    golden('police-procurement.md', readFileSync(out, 'utf8'))
+  })
+
+  it('writes the answers as CSV (golden), one row per question with status, answer and evidence', async () => {
+    const dir = tempDir('accord-answer-')
+    const out = path.join(dir, 'answers.csv')
+    const r = await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', out])
+    expect(r.code).toBe(1)
+    const text = readFileSync(out, 'utf8')
+    golden('police-procurement.csv', text)
+    const rows = parseCsv(text) as string[][]
+    expect(rows[0]).toEqual([
+      'id',
+      'section',
+      'question',
+      'refs',
+      'fields',
+      'status',
+      'answer',
+      'evidence',
+    ])
+    expect(rows).toHaveLength(29)
+    const e2 = rows.find((row) => row[0] === 'E2') as string[]
+    expect(e2[5]).toBe('partial')
+    expect(e2[6]).toContain('By mapping (crosswalk), not assessed directly: eu-ai-act:art-12')
+    expect(e2[7]).toMatch(
+      /^Logging specification LOG-LAT-3\.2 \(technical-specification\), evidence\/logging-specification\.md, SHA-256 [0-9a-f]{64}$/m,
+    )
+  })
+
+  it('--json prints every answer; a questionnaire without in-force gap exits 0', async () => {
+    const dir = tempDir('accord-answer-')
+    const file = path.join(dir, 'q.yaml')
+    writeFileSync(
+      file,
+      'questionnaire: accord-questionnaire/v1\ntitle: Short\nquestions:\n  - id: "1"\n    text: Bias?\n    refs: [eu-ai-act:art-10.2.f]\n  - id: "2"\n    text: Price?\n',
+    )
+    const r = await run(['answer', file, POLICE, ...AS_OF, '--json'])
+    expect(r.code).toBe(0)
+    const json = r.json()
+    expect(json.summary).toEqual({
+      questions: 2,
+      met: 1,
+      partial: 0,
+      missing: 0,
+      notApplicable: 0,
+      needsHuman: 1,
+      gaps: 0,
+    })
+    expect(json.answers[0].refs[0]).toMatchObject({ ref: 'eu-ai-act:art-10.2.f', status: 'met' })
+    expect(json.answers[1].status).toBe('needs-human')
+  })
+
+  it('writes the same XLSX bytes on two runs, into the buyer workbook layout', async () => {
+    const dir = tempDir('accord-answer-')
+    const a = path.join(dir, 'a.xlsx')
+    const b = path.join(dir, 'b.xlsx')
+    expect((await run(['answer', XLSX_Q, POLICE, ...AS_OF, '--out', a])).code).toBe(1)
+    expect((await run(['answer', XLSX_Q, POLICE, ...AS_OF, '--out', b])).code).toBe(1)
+    expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0)
+    const later = path.join(dir, 'c.xlsx')
+    await run(['answer', XLSX_Q, POLICE, '--as-of', '2026-11-22', '--out', later])
+    expect(Buffer.compare(readFileSync(a), readFileSync(later))).not.toBe(0)
+  })
+
+  it('keeps the columns and rows of a buyer CSV and fills its answer column', async () => {
+    const dir = tempDir('accord-answer-')
+    const file = path.join(dir, 'buyer.csv')
+    writeFileSync(
+      file,
+      'Tender NP-1,,,\n' +
+        'No.,Question text,Obligations,Vendor answer,Notes\n' +
+        'Q1,Bias testing?,"eu-ai-act:art-10.2.f, nist-ai-rmf:measure-2.11",,keep me\n' +
+        'Q2,Price?,,,\n',
+    )
+    const out = path.join(dir, 'answered.csv')
+    const r = await run([
+      'answer',
+      file,
+      POLICE,
+      ...AS_OF,
+      '--out',
+      out,
+      '--columns',
+      'id=No.,question=Question text,refs=Obligations,answer=Vendor answer',
+    ])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const rows = parseCsv(readFileSync(out, 'utf8'), { relax_column_count: true }) as string[][]
+    expect(rows[0]?.[0]).toBe('Tender NP-1')
+    expect(rows[1]).toEqual([
+      'No.',
+      'Question text',
+      'Obligations',
+      'Vendor answer',
+      'Notes',
+      'status',
+      'evidence',
+    ])
+    expect(rows[2]?.slice(0, 3)).toEqual([
+      'Q1',
+      'Bias testing?',
+      'eu-ai-act:art-10.2.f, nist-ai-rmf:measure-2.11',
+    ])
+    expect(rows[2]?.[3]).toMatch(/^Met\.\nArt\. 10\(2\)\(f\)/)
+    expect(rows[2]?.[4]).toBe('keep me')
+    expect(rows[2]?.[5]).toBe('met')
+    expect(rows[3]?.[5]).toBe('needs-human')
+  })
+
+  it('refuses --out naming the questionnaire itself unless --force', async () => {
+    const dir = tempDir('accord-answer-')
+    const file = path.join(dir, 'q.csv')
+    const text = 'id,question,refs\nQ1,Bias?,eu-ai-act:art-10.2.f\n'
+    writeFileSync(file, text)
+    const r = await run(['answer', file, POLICE, ...AS_OF, '--out', file])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('is the questionnaire itself')
+    expect(readFileSync(file, 'utf8')).toBe(text)
+    const forced = await run(['answer', file, POLICE, ...AS_OF, '--out', file, '--force'])
+    expect(forced.code).toBe(0)
+    expect(readFileSync(file, 'utf8')).toMatch(
+      /^id,question,refs,status,answer,evidence\nQ1,Bias\?/,
+    )
+  })
+
+  describe('bad inputs exit 3 (5 for a missing file) and write nothing', () => {
+    const cases: [string, string, string[], number, RegExp][] = [
+      [
+        'malformed YAML, with line and column',
+        'q.yaml',
+        [
+          'questionnaire: accord-questionnaire/v1\ntitle: T\nquestions:\n  - id: a\n    text: "unclosed\n',
+        ],
+        3,
+        /q\.yaml:6:1: YAML syntax error: missing closing \"quote \[yaml_syntax\]\n\s+fix: close the quote/,
+      ],
+      [
+        'a CSV without an id column',
+        'q.csv',
+        ['number,question\n1,Bias?\n'],
+        3,
+        /no header row with a "id" column in the first 20 rows \(headers seen: "number", "question"\)/,
+      ],
+      [
+        'an unknown ref, with the id meant',
+        'q.csv',
+        ['id,question,refs\nQ1,Bias?,eu-ai-act:art-10.2.fx\n'],
+        3,
+        /q\.csv:2:3: cell C2: question "Q1" refers to unknown obligation "eu-ai-act:art-10\.2\.fx" \[unknown_obligation_ref\]\n\s+fix: did you mean "eu-ai-act:art-10\.2\.f"/,
+      ],
+      [
+        'an unknown manifest field',
+        'q.yaml',
+        [
+          'questionnaire: accord-questionnaire/v1\ntitle: T\nquestions:\n  - id: a\n    text: Where?\n    fields: [assurance.residency]\n',
+        ],
+        3,
+        /q\.yaml:6:14: question "a" quotes "assurance\.residency", which is not a manifest field at questions\[0\]\.fields\[0\] \[unknown_manifest_field\]\n\s+fix: did you mean "assurance\.dataResidency"\?/,
+      ],
+    ]
+    it.each(cases)('%s', async (_name, fileName, [content], exit, message) => {
+      const dir = tempDir('accord-answer-bad-')
+      const file = path.join(dir, fileName)
+      writeFileSync(file, content as string)
+      const out = path.join(dir, 'out', 'answers.xlsx')
+      const r = await run(['answer', file, POLICE, ...AS_OF, '--out', out])
+      expect(r.code).toBe(exit)
+      expect(r.stderr).toMatch(/\[ERR_CONFIG_QUESTIONNAIRE_INVALID\]/)
+      expect(r.stderr).toMatch(message)
+      expect(existsSync(out)).toBe(false)
+      expect(existsSync(path.dirname(out))).toBe(false)
+    })
+
+    it('a sheet that does not exist, naming the sheets there are', async () => {
+      const dir = tempDir('accord-answer-bad-')
+      const out = path.join(dir, 'answers.xlsx')
+      const r = await run([
+        'answer',
+        XLSX_Q,
+        POLICE,
+        ...AS_OF,
+        '--sheet',
+        'Questions',
+        '--out',
+        out,
+        '--json',
+      ])
+      expect(r.code).toBe(3)
+      expect(r.json().error.issues[0].message).toBe(
+        'the workbook has no sheet "Questions" (its sheets: "Questionnaire", "Instructions")',
+      )
+      expect(existsSync(out)).toBe(false)
+    })
+
+    it('a missing questionnaire file is exit 5', async () => {
+      const dir = tempDir('accord-answer-bad-')
+      const r = await run(['answer', path.join(dir, 'none.xlsx'), POLICE, ...AS_OF])
+      expect(r.code).toBe(5)
+      expect(r.stderr).toContain('[ERR_CONFIG_QUESTIONNAIRE_NOT_FOUND]')
+    })
+
+    it('a file that is not a workbook', async () => {
+      const dir = tempDir('accord-answer-bad-')
+      const file = path.join(dir, 'q.xlsx')
+      writeFileSync(file, 'id,question\n')
+      const r = await run(['answer', file, POLICE, ...AS_OF])
+      expect(r.code).toBe(3)
+      expect(r.stderr).toContain('the file is not an XLSX workbook')
+    })
+  })
+})
+
+describe('examples/questionnaires/police-procurement.xlsx', () => {
+  it('is what scripts/questionnaire-example.mjs builds from the YAML', () => {
+    const out = execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'questionnaire-example.mjs'), '--check'],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(out).toContain('is up to date')
+  })
+})
