@@ -62,7 +62,8 @@ export async function buildWorkbook() {
   help.getCell('A1').font = { bold: true }
   help.getCell('A2').value =
     'Answer every question in the Answer column of the Questionnaire sheet. Cite the documents your answers rely on. Do not change the questions or the weights.'
-  help.getCell('A3').value = `Return the workbook to the procurement directorate by the date in the tender notice (${q.reference}).`
+  help.getCell('A3').value =
+    `Return the workbook to the procurement directorate by the date in the tender notice (${q.reference}).`
 
   const buffer = await wb.xlsx.writeBuffer()
   return fixZipTimes(new Uint8Array(buffer), DATE)
@@ -72,7 +73,9 @@ const file = path.join(DIR, 'police-procurement.xlsx')
 const bytes = await buildWorkbook()
 if (process.argv.includes('--check')) {
   const same = Buffer.compare(Buffer.from(bytes), readFileSync(file)) === 0
-  console.log(same ? `${path.relative(ROOT, file)} is up to date` : `${path.relative(ROOT, file)} is stale`)
+  console.log(
+    same ? `${path.relative(ROOT, file)} is up to date` : `${path.relative(ROOT, file)} is stale`,
+  )
   process.exit(same ? 0 : 1)
 }
 writeFileSync(file, bytes)

@@ -173,7 +173,7 @@ describe('accord answer', () => {
           'questionnaire: accord-questionnaire/v1\ntitle: T\nquestions:\n  - id: a\n    text: "unclosed\n',
         ],
         3,
-        /q\.yaml:6:1: YAML syntax error: missing closing \"quote \[yaml_syntax\]\n\s+fix: close the quote/,
+        /q\.yaml:6:1: YAML syntax error: missing closing "quote \[yaml_syntax\]\n\s+fix: close the quote/,
       ],
       [
         'a CSV without an id column',
