@@ -39,7 +39,7 @@ export async function buildWorkbook() {
     cell.font = { bold: true, color: { argb: 'FFFFFFFF' } }
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3864' } }
   })
-  const widths = [8, 34, 70, 30, 34, 9, 60]
+  const widths = [8, 34, 70, 30, 34, 10, 60]
   widths.forEach((w, i) => (sheet.getColumn(i + 1).width = w))
   q.questions.forEach((question, n) => {
     const row = sheet.getRow(5 + n)

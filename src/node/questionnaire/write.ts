@@ -87,6 +87,20 @@ async function renderCsv(
   return (source.bom ? '\uFEFF' : '') + stringify(grid)
 }
 
+/**
+ * exceljs writes no width for a column exactly 9 wide (its own default), so a buyer's column of
+ * width 9 came back at the sheet's default width (about 13 in Excel and openpyxl). Such columns
+ * are marked custom-width on the instance, so the width read is the width written.
+ */
+function keepNineWide(workbook: { worksheets: { columns: unknown[] | null }[] }): void {
+  for (const sheet of workbook.worksheets) {
+    for (const column of sheet.columns ?? []) {
+      if ((column as { width?: number }).width === 9)
+        Object.defineProperty(column, 'isCustomWidth', { get: () => true })
+    }
+  }
+}
+
 function setCell(row: string[], index: number, value: string): void {
   while (row.length < index) row.push('')
   row[index] = value
@@ -101,6 +115,7 @@ async function renderXlsx(
   const { source } = loaded
   if (source.format === 'xlsx') {
     await workbook.xlsx.load(source.bytes as unknown as ArrayBuffer)
+    keepNineWide(workbook)
     const sheet = workbook.getWorksheet(source.sheet)
     if (sheet === undefined) throw new Error(`sheet ${source.sheet} vanished`)
     const { layout } = source
