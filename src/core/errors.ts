@@ -146,11 +146,11 @@ export const EXIT = {
 export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   ok: 'success; `verify`: the passport is accepted',
   findings:
-    'findings: gaps remain among in-force obligations (`assess`, see `--fail-on`), the system is prohibited (`classify`, `assess`), generated schemas are stale (`schema --check`), no mapping connects two frameworks (`crosswalk`), a change is worse for the buyer (`diff`, see `--fail-on`); `verify`: the passport is rejected',
+    'findings: gaps remain among in-force obligations (`assess`, see `--fail-on`), the system is prohibited (`classify`, `assess`), generated schemas are stale (`schema --check`), no mapping connects two frameworks (`crosswalk`), a change is worse for the buyer (`diff`, see `--fail-on`), a question names an obligation in force that is partial or missing (`answer`); `verify`: the passport is rejected',
   badArgs:
     'bad arguments: an unknown command or option, a missing argument or required option, a value not allowed (e.g. a malformed `--as-of`), conflicting options; `verify`: indeterminate (e.g. the policy requires a status list and none was given)',
   invalidInput:
-    'invalid input: a manifest, catalog, evidence, policy, key or passport that is malformed, each problem with file, line, column and fix',
+    'invalid input: a manifest, catalog, evidence, policy, questionnaire, key or passport that is malformed, each problem with file, line, column and fix',
   verificationFailed:
     "verification failed or refused: a key that is not the passport issuer's (`revoke`), a failed check (`evidence check`, `status show --key`, `model-signing verify`, `log`, `incident show`, `evaluation show`), a passport whose signature does not check against `--issuer-jwk` (`incident report`, `incident show`, `diff`), a passport, report, result or request refused by the registry (`publish`, `incident publish`, `evaluation publish`), a registry whose checkpoint, log entries or listed statements do not check against the log key pinned with `--log-key` (`publish`, `revoke`, `status publish`, `incident publish`/`list`, `evaluation publish`/`list`)",
   io: 'a file, database, registry or log could not be read, written or reached, a file to create already exists (`init`, `keys generate`), or a port could not be listened on (`serve`, `demo`)',
