@@ -311,8 +311,21 @@ type Base = Pick<RefAnswer, 'ref' | 'given' | 'framework' | 'citation' | 'title'
 
 /** A ref the assessment does not list (a heading, or an article of several points). */
 function bySubObligations(base: Base, binding: boolean, ctx: Ctx): RefAnswer {
-  const prefix = `${base.ref}.`
-  const subs = [...ctx.obligations.values()].filter((o) => o.id.startsWith(prefix))
+  // Every node below the ref in the catalog tree, in catalog order.
+  const urns: string[] = []
+  const walk = (urn: string) => {
+    for (const child of ctx.catalogs.childrenByUrn.get(urn) ?? []) {
+      urns.push(child)
+      if (urns.length < 10_000) walk(child)
+    }
+  }
+  walk(resolveRef(ctx.catalogs, base.ref)?.node.urn as string)
+  const subs = urns
+    .map((u) => ctx.catalogs.nodesByUrn.get(u))
+    .map((n) =>
+      n === undefined ? undefined : ctx.obligations.get(shortId(n.framework, n.node.id)),
+    )
+    .filter((o): o is ObligationAssessment => o !== undefined)
   const applicable = subs.filter((o) => o.status !== 'not-applicable')
   if (applicable.length === 0) {
     return {

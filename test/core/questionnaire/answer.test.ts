@@ -182,3 +182,23 @@ describe('checkQuestionnaire', () => {
     expect(fieldProblem('assurance.residency')).toBe('did you mean "assurance.dataResidency"?')
   })
 })
+
+describe('refs the assessment does not list', () => {
+  it('judges a heading by its listed sub-obligations', () => {
+    const r = answer({ refs: ['nist-ai-rmf:govern-1'] }, { refs: ['eu-ai-act:art-49'] })
+    const govern = r.answers[0]?.refs[0]
+    expect(govern?.route).toBe('sub-obligations')
+    const listed = assessment.obligations.filter((o) => /^nist-ai-rmf:govern-1\.\d+$/.test(o.id))
+    expect(listed.length).toBeGreaterThan(1)
+    expect(govern?.reason).toMatch(
+      new RegExp(`^Judged by its ${listed.length} applicable sub-obligations: `),
+    )
+    const expected = listed.every((o) => o.status === 'met')
+      ? 'met'
+      : listed.some((o) => o.status !== 'missing')
+        ? 'partial'
+        : 'missing'
+    expect(govern?.status).toBe(expected)
+    expect(r.answers[1]?.refs[0]).toMatchObject({ route: 'sub-obligations', status: 'missing' })
+  })
+})
