@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { inflateRawSync } from 'node:zlib'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { EXAMPLES, ROOT, run } from './helpers.js'
@@ -16,6 +17,20 @@ const YAML_Q = path.join(EXAMPLES, 'questionnaires', 'police-procurement.yaml')
 const XLSX_Q = path.join(EXAMPLES, 'questionnaires', 'police-procurement.xlsx')
 const GOLDEN = path.join(ROOT, 'test', 'golden', 'questionnaire')
 const AS_OF = ['--as-of', '2026-11-21']
+const CENTRAL = Buffer.from([0x50, 0x4b, 0x01, 0x02])
+
+/** The text of one entry of a zip archive (stored or deflated), found by its local header. */
+function zipText(zip: Buffer, name: string): string {
+  for (let i = zip.indexOf('PK\x03\x04'); i >= 0; i = zip.indexOf('PK\x03\x04', i + 4)) {
+    const nameLength = zip.readUInt16LE(i + 26)
+    const extra = zip.readUInt16LE(i + 28)
+    if (zip.toString('utf8', i + 30, i + 30 + nameLength) !== name) continue
+    const start = i + 30 + nameLength + extra
+    const data = zip.subarray(start, start + zip.readUInt32LE(i + 18))
+    return (zip.readUInt16LE(i + 8) === 8 ? inflateRawSync(data) : data).toString('utf8')
+  }
+  throw new Error(`no ${name} in the zip`)
+}
 
 function golden(name: string, actual: string): void {
   const file = path.join(GOLDEN, name)
@@ -98,6 +113,18 @@ describe('accord answer', () => {
     expect((await run(['answer', XLSX_Q, POLICE, ...AS_OF, '--out', a])).code).toBe(1)
     expect((await run(['answer', XLSX_Q, POLICE, ...AS_OF, '--out', b])).code).toBe(1)
     expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0)
+    // Every zip entry is dated the as-of day, 00:00 (DOS date and time in the central directory).
+    const zip = readFileSync(a)
+    const dos = ((2026 - 1980) << 9) | (11 << 5) | 21
+    let entries = 0
+    for (let i = zip.indexOf(CENTRAL); i >= 0; i = zip.indexOf(CENTRAL, i + 4)) {
+      expect([zip.readUInt16LE(i + 12), zip.readUInt16LE(i + 14)]).toEqual([0, dos])
+      entries++
+    }
+    expect(entries).toBeGreaterThan(5)
+    expect(zipText(zip, 'docProps/core.xml')).toContain(
+      '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-21T00:00:00Z</dcterms:modified>',
+    )
     const later = path.join(dir, 'c.xlsx')
     await run(['answer', XLSX_Q, POLICE, '--as-of', '2026-11-22', '--out', later])
     expect(Buffer.compare(readFileSync(a), readFileSync(later))).not.toBe(0)

@@ -17,7 +17,7 @@
  * The answer text is plain: no Markdown, so it reads well in a spreadsheet cell.
  */
 import { valueAtPath } from '../dotted-path.js'
-import { ancestorsOf, resolveRef, shortId } from '../catalog/lookup.js'
+import { resolveRef, shortId } from '../catalog/lookup.js'
 import type { MappingEdge, Relation } from '../catalog/schema.js'
 import type { CatalogSet } from '../catalog/types.js'
 import type { AssessmentResult, HashedEvidence, ObligationAssessment } from '../assess/types.js'
@@ -42,8 +42,6 @@ export interface MappedObligation {
   confidence: MappingEdge['confidence']
   /** Who made the edge (`accord-analysis` or a published crosswalk). */
   source: string
-  /** Set when the edge starts at an ancestor of the ref (the ref itself has none). */
-  throughAncestor?: string
 }
 
 export interface RefAnswer {
@@ -375,37 +373,28 @@ const RANK = { missing: 0, partial: 1, met: 2 } as const
 function byMapping(base: Base, ctx: Ctx): RefAnswer {
   const { catalogs } = ctx
   const urn = resolveRef(catalogs, base.ref)?.node.urn as string
-  // The ref's own edges, else those of its nearest ancestor that has any.
-  const chain = [{ urn, ref: undefined as string | undefined }].concat(
-    ancestorsOf(catalogs, urn).map((n) => ({ urn: n.urn, ref: shortId(base.framework, n.id) })),
-  )
   const mapped: (MappedObligation & { level: number; evidence: string[] })[] = []
-  for (const { urn: at, ref: ancestor } of chain) {
-    for (const edge of catalogs.edgesByUrn.get(at) ?? []) {
-      const fromSource = edge.target_urn === at
-      const otherUrn = fromSource ? edge.source_urn : edge.target_urn
-      const other = catalogs.nodesByUrn.get(otherUrn)
-      if (other === undefined || !ctx.assessed.has(other.framework)) continue
-      const o = ctx.obligations.get(shortId(other.framework, other.node.id))
-      if (o === undefined) continue
-      // How the other end relates to the ref: the edge reads source -> target.
-      const relation = fromSource ? edge.relation : INVERSE[edge.relation]
-      const cap =
-        (relation === 'equivalent' || relation === 'superset') && edge.confidence !== 'low' ? 2 : 1
-      const level = o.status === 'not-applicable' ? -1 : Math.min(RANK[o.status], cap)
-      mapped.push({
-        obligation: o.id,
-        citation: o.citation,
-        status: o.status,
-        relation,
-        confidence: edge.confidence,
-        source: edge.source,
-        ...(ancestor === undefined ? {} : { throughAncestor: ancestor }),
-        level,
-        evidence: evidenceOf(o),
-      })
-    }
-    if (mapped.length > 0) break
+  for (const edge of catalogs.edgesByUrn.get(urn) ?? []) {
+    const fromSource = edge.target_urn === urn
+    const other = catalogs.nodesByUrn.get(fromSource ? edge.source_urn : edge.target_urn)
+    if (other === undefined || !ctx.assessed.has(other.framework)) continue
+    const o = ctx.obligations.get(shortId(other.framework, other.node.id))
+    if (o === undefined) continue
+    // How the other end relates to the ref: the edge reads source -> target.
+    const relation = fromSource ? edge.relation : INVERSE[edge.relation]
+    const cap =
+      (relation === 'equivalent' || relation === 'superset') && edge.confidence !== 'low' ? 2 : 1
+    const level = o.status === 'not-applicable' ? -1 : Math.min(RANK[o.status], cap)
+    mapped.push({
+      obligation: o.id,
+      citation: o.citation,
+      status: o.status,
+      relation,
+      confidence: edge.confidence,
+      source: edge.source,
+      level,
+      evidence: evidenceOf(o),
+    })
   }
   if (mapped.length === 0) {
     return {
@@ -430,14 +419,10 @@ function byMapping(base: Base, ctx: Ctx): RefAnswer {
     best.level < 0
       ? 'not-applicable'
       : ((['missing', 'partial', 'met'] as const)[best.level] as AnswerStatus)
-  const through =
-    best.throughAncestor === undefined
-      ? ''
-      : ` (through ${best.throughAncestor}, which includes it)`
   const others = mapped.length - 1
   const reason =
     `By mapping (crosswalk), not assessed directly: ${best.obligation} (${best.citation}), ${RELATION_WORDS[best.relation]}` +
-    `${through}, ${best.confidence} confidence (${best.source}), is ${best.status}` +
+    `, ${best.confidence} confidence (${best.source}), is ${best.status}` +
     (best.level >= 0 && best.level < RANK[best.status as keyof typeof RANK]
       ? `, which counts as at most partial through this edge`
       : '') +

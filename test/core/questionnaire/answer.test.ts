@@ -150,8 +150,16 @@ describe('answerQuestionnaire', () => {
       { refs: ['eu-ai-act:art-10.2.f', 'eu-ai-act:art-4'] },
       { refs: ['eu-ai-act:art-10.2.f', 'eu-ai-act:art-17'] },
       { refs: ['eu-ai-act:art-10.2.f', 'eu-ai-act:art-27'] },
+      { refs: ['eu-ai-act:art-17', 'eu-ai-act:art-4', 'eu-ai-act:art-10.2.f'] },
+      { refs: ['eu-ai-act:art-10.2.f', 'iso-42001:a.7.4'], fields: ['conformityAssessment'] },
     )
-    expect(r.answers.map((a) => a.status)).toEqual(['missing', 'partial', 'met'])
+    expect(r.answers.map((a) => a.status)).toEqual([
+      'missing',
+      'partial',
+      'met',
+      'missing',
+      'partial',
+    ])
     // Art. 27 is a deployer's duty: not applicable to this provider.
     expect(r.answers[2]?.refs[1]?.status).toBe('not-applicable')
     expect(r.answers[0]?.gap).toBe(true)
