@@ -175,6 +175,25 @@ describe('accord answer', () => {
     expect(rows[3]?.[5]).toBe('needs-human')
   })
 
+  it('writes the questionnaire with answers as YAML and JSON, which read back to the same answers', async () => {
+    const dir = tempDir('accord-answer-')
+    const yaml = path.join(dir, 'answered.yaml')
+    const json = path.join(dir, 'answered.json')
+    expect((await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', yaml])).code).toBe(1)
+    const text = readFileSync(yaml, 'utf8')
+    expect(text).toMatch(
+      /^questionnaire: accord-questionnaire\/v1\ntitle: AI system due-diligence questionnaire\n/,
+    )
+    expect(text).toContain('    answer:\n      status: needs-human\n')
+    const again = path.join(dir, 'again.yaml')
+    expect((await run(['answer', yaml, POLICE, ...AS_OF, '--out', again])).code).toBe(1)
+    expect(readFileSync(again, 'utf8')).toBe(text)
+    expect((await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', json])).code).toBe(1)
+    const parsed = JSON.parse(readFileSync(json, 'utf8'))
+    expect(parsed.questions[0].answer.status).toBe('met')
+    expect(parsed.questions[0].answer.evidence[0]).toMatch(/, SHA-256 [0-9a-f]{64}$/)
+  })
+
   it('refuses --out naming the questionnaire itself unless --force', async () => {
     const dir = tempDir('accord-answer-')
     const file = path.join(dir, 'q.csv')

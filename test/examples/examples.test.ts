@@ -95,8 +95,11 @@ const PLACEHOLDER = {
   },
 }
 
+/** Folders of examples/ that are not systems: buyers' questionnaires (`accord answer`). */
+const NOT_SYSTEMS = ['questionnaires']
+
 const names = readdirSync(EXAMPLES, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
+  .filter((e) => e.isDirectory() && !NOT_SYSTEMS.includes(e.name))
   .map((e) => e.name)
   .sort()
 
@@ -113,7 +116,14 @@ describe('examples/', () => {
 
   it('has a README that names every example', () => {
     const readme = readFileSync(path.join(EXAMPLES, 'README.md'), 'utf8')
-    for (const name of names) expect(readme).toContain(`${name}/`)
+    for (const name of [...names, ...NOT_SYSTEMS]) expect(readme).toContain(`${name}/`)
+  })
+
+  it('holds the police questionnaire as YAML and as a workbook, and nothing else', () => {
+    expect(readdirSync(path.join(EXAMPLES, 'questionnaires')).sort()).toEqual([
+      'police-procurement.xlsx',
+      'police-procurement.yaml',
+    ])
   })
 })
 
