@@ -6,7 +6,7 @@
 import type { Command } from 'commander'
 import { explainPolicy, type ExplainEntry } from '../../core/policy/explain.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
-import { loadPolicy, type LoadPolicyResult } from '../../node/policy-loader.js'
+import { loadPolicy, trustedKids, type LoadPolicyResult } from '../../node/policy-loader.js'
 import { printJson, resolveAsOf, warnOnStderr, type Ctx } from '../common.js'
 import type { CatalogSet } from '../../core/catalog/types.js'
 
@@ -73,14 +73,9 @@ export function registerPolicy(program: Command, ctx: Ctx): void {
       const asOf = opts.asOf === undefined ? undefined : resolveAsOf(opts.asOf, ctx.io)
       const { loaded, catalogs } = await load(file)
       const { policy: p } = loaded
-      const kidsOf = (keys: readonly { party: number; kid: string }[], n: number) =>
-        Array.from({ length: n }, (_, i) => keys.filter((k) => k.party === i).map((k) => k.kid))
       const rules = explainPolicy(p, {
         catalogs,
-        keys: {
-          issuers: kidsOf(loaded.trustedIssuerKeys, p.trust.issuers.length),
-          assessors: kidsOf(loaded.trustedAssessorKeys, p.trust.assessors.length),
-        },
+        keys: trustedKids(loaded),
         ...(asOf !== undefined ? { asOf } : {}),
       })
       if (opts.json) {
