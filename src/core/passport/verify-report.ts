@@ -100,7 +100,7 @@ function verdictSection(input: VerificationReportInput): string {
     `**Verdict: ${v.toUpperCase()}.** ${VERDICT_WORDS[v]}.`,
     fieldTable([
       ['Verdict', `${v} (\`accord verify\` exit code ${VERDICT_EXIT[v]})`],
-      ['Verified at', `${timeOf(input.verifiedAt)} (the verification time; \`--at\`)`],
+      ['Verified at', `${timeOf(input.verifiedAt)} (the time the passport was verified as of)`],
       ['Checked by', `the buyer's acceptance policy "${md(policy.name)}"`],
       ...(policy.description === undefined
         ? []
