@@ -54,22 +54,6 @@ export interface LoadPolicyResult {
   warnings: Issue[]
 }
 
-/**
- * The key ids of each trusted party, by its position in `trust.issuers` / `trust.assessors`: what
- * `explainPolicy` names the keys by (`accord policy explain`, the verification report).
- */
-export function trustedKids(loaded: LoadPolicyResult): {
-  issuers: string[][]
-  assessors: string[][]
-} {
-  const kidsOf = (keys: readonly TrustedKey[], n: number) =>
-    Array.from({ length: n }, (_, i) => keys.filter((k) => k.party === i).map((k) => k.kid))
-  return {
-    issuers: kidsOf(loaded.trustedIssuerKeys, loaded.policy.trust.issuers.length),
-    assessors: kidsOf(loaded.trustedAssessorKeys, loaded.policy.trust.assessors.length),
-  }
-}
-
 /** Reads, parses and validates the policy at `file` and loads the keys it trusts. */
 export async function loadPolicy(
   file: string,

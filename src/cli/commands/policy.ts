@@ -4,9 +4,9 @@
  * catalogs), so a policy that passes `check` loads in `verify`, and fails with the same errors.
  */
 import type { Command } from 'commander'
-import { explainPolicy, type ExplainEntry } from '../../core/policy/explain.js'
+import { explainPolicy, partyKids, type ExplainEntry } from '../../core/policy/explain.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
-import { loadPolicy, trustedKids, type LoadPolicyResult } from '../../node/policy-loader.js'
+import { loadPolicy, type LoadPolicyResult } from '../../node/policy-loader.js'
 import { printJson, resolveAsOf, warnOnStderr, type Ctx } from '../common.js'
 import type { CatalogSet } from '../../core/catalog/types.js'
 
@@ -75,7 +75,7 @@ export function registerPolicy(program: Command, ctx: Ctx): void {
       const { policy: p } = loaded
       const rules = explainPolicy(p, {
         catalogs,
-        keys: trustedKids(loaded),
+        keys: partyKids(p, loaded.trustedIssuerKeys, loaded.trustedAssessorKeys),
         ...(asOf !== undefined ? { asOf } : {}),
       })
       if (opts.json) {

@@ -6,7 +6,8 @@ import { ConfigError } from '../../core/errors.js'
 import { checkInclusionFromArgs } from '../../node/tlog/client.js'
 import type { VerificationResult } from '../../core/passport/types.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
-import { loadPolicy, trustedKids, type LoadPolicyResult } from '../../node/policy-loader.js'
+import { loadPolicy, type LoadPolicyResult } from '../../node/policy-loader.js'
+import { partyKids } from '../../core/policy/explain.js'
 import { loadStatusListToken, readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
 import { isCalendarDate } from '../../core/dates.js'
@@ -202,7 +203,10 @@ export function registerVerify(program: Command, ctx: Ctx): void {
           verifiedAt: nowSeconds,
           policy: loaded.policy,
           policyWarnings: loaded.warnings,
-          explain: { catalogs, keys: trustedKids(loaded) },
+          explain: {
+            catalogs,
+            keys: partyKids(loaded.policy, loaded.trustedIssuerKeys, loaded.trustedAssessorKeys),
+          },
           passportSha256: passportDigest,
           inputs: await reportInputs(passportPath, passportDigest, loaded, opts, statusListToken),
           generator: GENERATOR,
