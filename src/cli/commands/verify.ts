@@ -10,7 +10,7 @@ import { loadPolicy, type LoadPolicyResult } from '../../node/policy-loader.js'
 import { partyKids } from '../../core/policy/explain.js'
 import { loadStatusListToken, readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
-import { isCalendarDate } from '../../core/dates.js'
+import { parseIsoSeconds } from '../../core/dates.js'
 import { legacyNotes } from '../../core/passport/legacy.js'
 import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
 import { decodeJwt } from 'jose'
@@ -391,14 +391,14 @@ async function checkArtifactsDir(dir: string): Promise<void> {
  * 2026-02-30 as 2 March).
  */
 function parseAt(value: string): number {
-  const ms = Date.parse(value)
-  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) {
+  const seconds = parseIsoSeconds(value)
+  if (seconds === undefined) {
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_DATE',
       message: `--at "${value}" is not an ISO 8601 date or date-time with a real calendar date (YYYY-MM-DD, or e.g. 2027-12-02T09:30:00Z)`,
     })
   }
-  return Math.floor(ms / 1000)
+  return seconds
 }
 
 /** How a line on a jurisdiction's transitional rules starts: `EU AI Act Art. 111(2): ...`. */

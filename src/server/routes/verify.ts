@@ -28,7 +28,7 @@ import {
   policyCatalogs,
 } from '../policy-input.js'
 import { ConfigError } from '../../core/errors.js'
-import { isCalendarDate } from '../../core/dates.js'
+import { parseIsoSeconds } from '../../core/dates.js'
 import { partyKids } from '../../core/policy/explain.js'
 import { timeOf } from '../../core/passport/sd-jwt.js'
 import {
@@ -101,13 +101,13 @@ const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').di
 
 /** `at` of a report request: an ISO 8601 date-time with a real calendar date, in seconds. */
 function parseAt(at: string): number {
-  const ms = Date.parse(at)
-  if (Number.isNaN(ms) || !isCalendarDate(at.slice(0, 10)))
+  const seconds = parseIsoSeconds(at)
+  if (seconds === undefined)
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_DATE',
       message: `at "${at}" is not an ISO 8601 date-time with a real calendar date (e.g. 2027-12-02T09:30:00Z); send the verifiedAt of the verification`,
     })
-  return Math.floor(ms / 1000)
+  return seconds
 }
 
 /**
