@@ -1,10 +1,2 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { packageRoot } from '../node/paths.js'
-
-const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
-  version: string
-}
-
-/** The package version, read from the package root's package.json (from src/, dist/ or the bundle). */
-export const VERSION: string = pkg.version
+/** The package version (src/node/version.ts), for the CLI. */
+export { VERSION } from '../node/version.js'

@@ -11,3 +11,14 @@ export function isCalendarDate(value: string): boolean {
   const d = new Date(`${value}T00:00:00Z`)
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value
 }
+
+/**
+ * Seconds since the epoch of an ISO 8601 date or date-time whose date is a real calendar date
+ * (`Date.parse` alone would take 2026-02-30 as 2 March); undefined for anything else. For
+ * `accord verify --at` and the `at` of POST /api/v1/verify/report.
+ */
+export function parseIsoSeconds(value: string): number | undefined {
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) return undefined
+  return Math.floor(ms / 1000)
+}

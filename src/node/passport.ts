@@ -196,7 +196,12 @@ export async function verifyPassport(
   })
   checks.push(...crypto.checks)
   if (!crypto.ok || !crypto.claims || !crypto.issuerJwt) {
-    return { verdict: 'rejected', checks, endorsements: [] }
+    return {
+      verdict: 'rejected',
+      checks,
+      endorsements: [],
+      ...(crypto.key === undefined ? {} : { issuerKey: crypto.key }),
+    }
   }
   const claims = crypto.claims
   const issuerKey = options.trustedIssuerKeys.find((k) => k.kid === crypto.key?.kid)
@@ -305,6 +310,7 @@ export async function verifyPassport(
       valid: result.valid,
       reason: result.reason,
     })),
+    ...(crypto.key === undefined ? {} : { issuerKey: crypto.key }),
     ...(incidents === undefined ? {} : { incidents }),
     ...(incidents === undefined || options.incidentsFrom === undefined
       ? {}

@@ -16,8 +16,6 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import { isAscii } from 'node:buffer'
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import { AccordError, ERROR_CODES, type AccordErrorCode } from '../core/errors.js'
@@ -42,13 +40,7 @@ import { MAX_PARAM_LENGTH } from './limits.js'
 import { placeInPrefix } from './path-prefix.js'
 import { createLogEventHub, type LogEventHub, type LogEventsOptions } from './log-events.js'
 import { followLog } from './log-follow.js'
-import { packageRoot } from '../node/paths.js'
-
-const VERSION = (
-  JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
-    version: string
-  }
-).version
+import { VERSION } from '../node/version.js'
 
 /** Default body limit (1 MiB); routes set their own where they need more or less. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024

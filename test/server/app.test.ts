@@ -445,6 +445,7 @@ describe('reads', () => {
         '/api/v1/ui/passports/{id}',
         '/api/v1/ui/policies',
         '/api/v1/verify',
+        '/api/v1/verify/report',
         '/api/v1/policies/explain',
         '/feeds/incidents.atom',
         '/feeds/passports.atom',

@@ -334,6 +334,23 @@ export function accessibilityTests(env: WebEnv): void {
         })
       })
 
+      it('the verification report (POST /api/v1/verify/report) passes', async () => {
+        const res = await fetch(`${harness.baseUrl}/api/v1/verify/report`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            passport: harness.passports['border-biometrics'].token,
+            policy: 'eu-police-procurement',
+          }),
+        })
+        expect(res.status).toBe(200)
+        const report = await checkHtml(await res.text())
+        expect(report.axe).toEqual([])
+        expect(report.reflow).toEqual([])
+        expect(report.rowHeaders.problems).toEqual([])
+        expect(report.rowHeaders.fieldTables).toBeGreaterThanOrEqual(3)
+      })
+
       it('accord plan (plan.html) passes', async () => {
         const plan = readFileSync(
           path.join(ROOT, 'test', 'golden', 'plan', 'police-analytics', 'plan.html'),

@@ -4,6 +4,7 @@
  * test/server/prefix.test.ts does for the CLI). Every page, stylesheet, script, API call and link
  * must stay under the prefix: the proxy answers 404 outside it and records what it was asked.
  */
+import { readFileSync } from 'node:fs'
 import { request as httpRequest, createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright-core'
@@ -113,6 +114,27 @@ export function prefixTests(env: WebEnv): void {
           u.startsWith(`${PREFIX}/api/v1/passports/${encodeURIComponent(CHATBOT_V2_ID)}/changes?`),
         ),
       ).toBe(true)
+    })
+
+    it('verifies and downloads the verification report under the prefix', async () => {
+      const { page, errors } = await open('/')
+      await page
+        .locator('#policy option[value="eu-police-procurement"]')
+        .waitFor({ state: 'attached' })
+      await page.fill('#passport', harness.passports['border-biometrics'].token)
+      await page.selectOption('#policy', 'eu-police-procurement')
+      await page.click('#verify-button')
+      await page.locator('#verdict .word').waitFor()
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('#download-report'),
+      ])
+      const html = readFileSync((await download.path()) as string, 'utf8')
+      expect(html).toContain('<strong>Verdict: ACCEPTED.</strong>')
+      expect(asked).toContain(`${PREFIX}/api/v1/verify/report`)
+      expect(errors).toEqual([])
+      expect(outside()).toEqual([])
+      await page.close()
     })
 
     it('search finds passports and links to their pages under the prefix', async () => {

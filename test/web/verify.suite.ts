@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { attrs, policyWithWarnings, uploadPolicy, type WebEnv, type WebHarness } from './harness.js'
+import {
+  NOW,
+  attrs,
+  policyWithWarnings,
+  uploadPolicy,
+  type WebEnv,
+  type WebHarness,
+} from './harness.js'
 
 /** Registers the tests; `env` is filled in by web.test.ts before they run. */
 export function verifyPageTests(env: WebEnv): void {
@@ -66,6 +73,28 @@ export function verifyPageTests(env: WebEnv): void {
       await expect(page.locator('#result-body .legacy').getAttribute('data-claim')).resolves.toBe(
         'classification.eu-ai-act.legacy.highRisk',
       )
+      await page.close()
+    })
+
+    it('downloads the verification report of the verification shown (HTML, from the server)', async () => {
+      const word = await verify(harness.passports['public-chatbot'].token, 'eu-police-procurement')
+      expect(word).toBe('REJECTED')
+      const shown = await attrs(page.locator('li[data-check]'), 'data-check')
+      const button = page.getByRole('button', { name: 'Download report (HTML)' })
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()])
+      expect(download.suggestedFilename()).toBe('passport-verification-report.html')
+      const html = readFileSync((await download.path()) as string, 'utf8')
+      expect(html).toContain('<strong>Verdict: REJECTED.</strong>')
+      expect(html).toContain('<title>Passport verification report: ')
+      // The same verification: as of its time, with every check the page shows, in order.
+      expect(html).toContain(
+        `Verified at</th>\n<td>${new Date(NOW * 1000).toISOString().replace('.000Z', 'Z')} `,
+      )
+      const rows = [...html.matchAll(/<tr>\n<td>\d+<\/td>\n<td>(.*)<\/td>/g)].map((m) =>
+        (m[1] ?? '').replace(/&amp;/g, '&'),
+      )
+      expect(rows).toEqual(shown)
+      await expect(page.locator('#report-status').innerText()).resolves.toContain('downloaded')
       await page.close()
     })
 

@@ -4,7 +4,7 @@
  * catalogs), so a policy that passes `check` loads in `verify`, and fails with the same errors.
  */
 import type { Command } from 'commander'
-import { explainPolicy, type ExplainEntry } from '../../core/policy/explain.js'
+import { explainPolicy, partyKids, type ExplainEntry } from '../../core/policy/explain.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
 import { loadPolicy, type LoadPolicyResult } from '../../node/policy-loader.js'
 import { printJson, resolveAsOf, warnOnStderr, type Ctx } from '../common.js'
@@ -73,14 +73,9 @@ export function registerPolicy(program: Command, ctx: Ctx): void {
       const asOf = opts.asOf === undefined ? undefined : resolveAsOf(opts.asOf, ctx.io)
       const { loaded, catalogs } = await load(file)
       const { policy: p } = loaded
-      const kidsOf = (keys: readonly { party: number; kid: string }[], n: number) =>
-        Array.from({ length: n }, (_, i) => keys.filter((k) => k.party === i).map((k) => k.kid))
       const rules = explainPolicy(p, {
         catalogs,
-        keys: {
-          issuers: kidsOf(loaded.trustedIssuerKeys, p.trust.issuers.length),
-          assessors: kidsOf(loaded.trustedAssessorKeys, p.trust.assessors.length),
-        },
+        keys: partyKids(p, loaded.trustedIssuerKeys, loaded.trustedAssessorKeys),
         ...(asOf !== undefined ? { asOf } : {}),
       })
       if (opts.json) {

@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import path from 'node:path'
 import type { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
 import { checkInclusionFromArgs } from '../../node/tlog/client.js'
-import type { VerificationResult, Verdict } from '../../core/passport/types.js'
+import type { VerificationResult } from '../../core/passport/types.js'
 import { loadCatalogSet } from '../../node/catalog-loader.js'
-import { loadPolicy } from '../../node/policy-loader.js'
-import { readPassportFile } from '../../node/status-store.js'
+import { loadPolicy, type LoadPolicyResult } from '../../node/policy-loader.js'
+import { partyKids } from '../../core/policy/explain.js'
+import { loadStatusListToken, readPassportFile } from '../../node/status-store.js'
 import { verifyPassport } from '../../node/passport.js'
-import { isCalendarDate } from '../../core/dates.js'
+import { parseIsoSeconds } from '../../core/dates.js'
 import { legacyNotes } from '../../core/passport/legacy.js'
 import { printJson, progress, warnOnStderr, type Ctx } from '../common.js'
 import { decodeJwt } from 'jose'
-import type { BuyerIncident } from '../../core/incident/buyer.js'
+import { incidentLine } from '../../core/incident/buyer.js'
 import { normalizeLogUrl } from '../../node/tlog/http.js'
 import { LOG_KEY_ENV, logKeyArg, withKeyHint } from '../log-pin.js'
 import {
@@ -34,11 +37,30 @@ interface VerifyOptions {
   logOrigin?: string
   incident: string[]
   incidents?: string
+  report: string[]
+  chromium?: string
   json?: boolean
 }
 
-/** Exit codes of `accord verify`: the verdict. */
-export const VERDICT_EXIT: Record<Verdict, number> = { accepted: 0, rejected: 1, indeterminate: 2 }
+/** Whether a --status-list, --log or --incidents value is a URL rather than a file. */
+const isUrl = (value: string) => /^https?:\/\//i.test(value)
+
+import {
+  renderVerificationReport,
+  VERDICT_EXIT,
+  type VerificationReportInputFile,
+} from '../../core/passport/verify-report.js'
+import {
+  checkReportTargets,
+  reportFormats,
+  reportIdentity,
+  sha256OfFile,
+  writeVerificationReports,
+  type WrittenReport,
+} from '../../node/verify-report.js'
+import { VERSION } from '../version.js'
+
+export { VERDICT_EXIT }
 
 export function registerVerify(program: Command, ctx: Ctx): void {
   program
@@ -91,22 +113,42 @@ export function registerVerify(program: Command, ctx: Ctx): void {
       '--incidents <url>',
       "fetch this passport's serious-incident reports from a registry (its base URL)",
     )
+    .option(
+      '--report <file>',
+      'also write a verification report for the tender file; the extension names the format: .md, .html, .pdf (needs Chromium) or .docx (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option(
+      '--chromium <path>',
+      'Chromium executable for a PDF report (default $ACCORD_CHROMIUM or /usr/bin/chromium)',
+    )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (passportPath: string, opts: VerifyOptions) => {
       checkKeyBindingOptions(opts)
       const nowSeconds = opts.at === undefined ? ctx.io.nowSeconds() : parseAt(opts.at)
+      // Before any work: a report that cannot be written is found now (exit 5), not after.
+      const reportTargets = reportFormats(opts.report)
+      if (reportTargets.length > 0) await checkReportTargets(reportTargets, opts.chromium)
       if (opts.artifacts !== undefined) await checkArtifactsDir(opts.artifacts)
       // With the catalogs, a misspelt obligation id or pattern in the policy is an error, not a
       // rule that silently never holds (or a recognition rule that never applies). With lint, the
       // warnings of `accord policy check` (a rule never used, or one no passport can pass): a
       // buyer who only runs verify sees them too; they do not change the verdict.
-      const loaded = await loadPolicy(opts.policy as string, {
-        catalogs: await loadCatalogSet(),
-        lint: true,
-      })
+      const catalogs = await loadCatalogSet()
+      const loaded = await loadPolicy(opts.policy as string, { catalogs, lint: true })
       warnOnStderr(ctx.io)(loaded.warnings)
       const file = await readPassportFile(passportPath)
+      // The file was just read whole: its digest is there to take.
+      const passportDigest =
+        reportTargets.length > 0 ? ((await sha256OfFile(passportPath)) ?? '') : ''
       const incidents = await incidentSources(opts, file.sdJwt, ctx)
+      // With a report, a status list URL is read here, once, so the report gives the digest of
+      // the very token that was checked.
+      const statusListToken =
+        reportTargets.length > 0 && opts.statusList !== undefined && isUrl(opts.statusList)
+          ? await loadStatusListToken(opts.statusList)
+          : undefined
       const bar = progress(ctx.io, 'checking artifacts', !opts.json)
       const result = await verifyPassport(file.sdJwt, {
         policy: loaded.policy,
@@ -114,7 +156,11 @@ export function registerVerify(program: Command, ctx: Ctx): void {
         trustedAssessorKeys: loaded.trustedAssessorKeys,
         nowSeconds,
         endorsements: opts.endorsement,
-        ...(opts.statusList ? { statusList: opts.statusList } : {}),
+        ...(statusListToken !== undefined
+          ? { statusListToken }
+          : opts.statusList
+            ? { statusList: opts.statusList }
+            : {}),
         ...(opts.artifacts ? { artifactsDir: opts.artifacts } : {}),
         ...(opts.audience ? { audience: opts.audience } : {}),
         ...(opts.nonce ? { nonce: opts.nonce } : {}),
@@ -149,6 +195,29 @@ export function registerVerify(program: Command, ctx: Ctx): void {
         else if (c.outcome === 'indeterminate' && result.verdict === 'accepted')
           result.verdict = 'indeterminate'
       }
+      // Written before anything is printed: a report that cannot be written is exit 5 alone.
+      let reports: WrittenReport[] | undefined
+      if (reportTargets.length > 0) {
+        const report = renderVerificationReport({
+          result,
+          verifiedAt: nowSeconds,
+          policy: loaded.policy,
+          policyWarnings: loaded.warnings,
+          explain: {
+            catalogs,
+            keys: partyKids(loaded.policy, loaded.trustedIssuerKeys, loaded.trustedAssessorKeys),
+          },
+          passportSha256: passportDigest,
+          inputs: await reportInputs(passportPath, passportDigest, loaded, opts, statusListToken),
+          generator: GENERATOR,
+        })
+        reports = await writeVerificationReports(
+          report,
+          reportTargets,
+          reportIdentity(report, passportDigest, nowSeconds, GENERATOR),
+          opts.chromium === undefined ? {} : { chromiumPath: opts.chromium },
+        )
+      }
       if (opts.json) {
         const { claims, ...rest } = result
         printJson(ctx.io, {
@@ -157,10 +226,73 @@ export function registerVerify(program: Command, ctx: Ctx): void {
           policyWarnings: loaded.warnings,
           subject: claims?.credentialSubject.system,
           legacy: legacyNotes(claims?.credentialSubject),
+          ...(reports === undefined ? {} : { reports: reports.map(reportJson) }),
         })
-      } else ctx.io.out(renderVerification(result, loaded.policy.name))
+      } else {
+        ctx.io.out(renderVerification(result, loaded.policy.name))
+        for (const r of reports ?? [])
+          ctx.io.err(`wrote the verification report ${r.file} (sha256:${r.sha256})\n`)
+      }
       ctx.setExit(VERDICT_EXIT[result.verdict])
     })
+}
+
+const GENERATOR = { name: 'accord', version: VERSION }
+
+const reportJson = (r: WrittenReport) => ({
+  file: r.file,
+  format: r.format,
+  sha256: r.sha256,
+  bytes: r.bytes,
+})
+
+/**
+ * The inputs of this verification for the report, each with the SHA-256 of the bytes read: the
+ * passport, the policy and the key files it names, the status list, endorsements, incident reports
+ * and the log bundle. Files are named without their folders, URLs as given.
+ */
+async function reportInputs(
+  passportPath: string,
+  passportDigest: string,
+  loaded: LoadPolicyResult,
+  opts: VerifyOptions,
+  statusListToken: string | undefined,
+): Promise<VerificationReportInputFile[]> {
+  const policyDir = path.dirname(opts.policy as string)
+  const file = async (role: string, p: string): Promise<VerificationReportInputFile> => {
+    const sha256 = await sha256OfFile(p)
+    return { role, name: path.basename(p), ...(sha256 === undefined ? {} : { sha256 }) }
+  }
+  const inputs: VerificationReportInputFile[] = [
+    { role: 'passport', name: path.basename(passportPath), sha256: passportDigest },
+    await file('policy', opts.policy as string),
+  ]
+  const { trust } = loaded.policy
+  for (const [kind, parties] of [
+    ['trusted issuer key', trust.issuers],
+    ['trusted assessor key', trust.assessors],
+  ] as const)
+    for (const party of parties)
+      if (party.jwks !== undefined)
+        inputs.push(await file(`${kind} (${party.name})`, path.resolve(policyDir, party.jwks)))
+  if (opts.statusList !== undefined)
+    inputs.push(
+      statusListToken !== undefined
+        ? {
+            role: 'status list',
+            name: opts.statusList,
+            sha256: createHash('sha256').update(statusListToken).digest('hex'),
+          }
+        : await file('status list', opts.statusList),
+    )
+  for (const e of opts.endorsement) inputs.push(await file('endorsement', e))
+  for (const i of opts.incident) inputs.push(await file('incident report', i))
+  if (opts.incidents !== undefined) inputs.push({ role: 'incident reports', name: opts.incidents })
+  if (opts.log !== undefined)
+    inputs.push(
+      isUrl(opts.log) ? { role: 'log', name: opts.log } : await file('log bundle', opts.log),
+    )
+  return inputs
 }
 
 /**
@@ -259,14 +391,14 @@ async function checkArtifactsDir(dir: string): Promise<void> {
  * 2026-02-30 as 2 March).
  */
 function parseAt(value: string): number {
-  const ms = Date.parse(value)
-  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) {
+  const seconds = parseIsoSeconds(value)
+  if (seconds === undefined) {
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_DATE',
       message: `--at "${value}" is not an ISO 8601 date or date-time with a real calendar date (YYYY-MM-DD, or e.g. 2027-12-02T09:30:00Z)`,
     })
   }
-  return Math.floor(ms / 1000)
+  return seconds
 }
 
 /** How a line on a jurisdiction's transitional rules starts: `EU AI Act Art. 111(2): ...`. */
@@ -302,36 +434,4 @@ export function renderVerification(result: VerificationResult, policyName: strin
   for (const note of legacyNotes(result.claims?.credentialSubject))
     lines.push(`${JURISDICTIONS[note.jurisdiction] ?? note.jurisdiction} ${note.sentence}`)
   return lines.join('\n') + '\n'
-}
-
-const DEADLINE_WORDS: Record<BuyerIncident['deadline']['verdict'], string> = {
-  'on-time': 'authority notified on time',
-  late: 'authority notified LATE',
-  overdue: 'no authority notified yet, deadline PASSED',
-  pending: 'no authority notified yet',
-  none: 'no Art. 73 deadline',
-}
-
-const TRUST_WORDS: Record<BuyerIncident['trust'], string> = {
-  'passport-issuer': "counted: the passport's issuer",
-  'trusted-issuer': 'counted: a trusted issuer',
-  'trusted-assessor': 'counted: a trusted assessor',
-  untrusted: 'not counted',
-  unverified: 'not counted',
-}
-
-/** One line per incident: status, seriousness, harms, deadline verdict, reporter, counted. */
-export function incidentLine(i: BuyerIncident): string {
-  const serious = i.serious ? `serious (${i.harms.join(', ')})` : 'not serious'
-  const d = i.deadline
-  const deadline =
-    d.deadline !== null
-      ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict]}`
-      : d.basis === 'not-high-risk' && i.serious
-        ? `${DEADLINE_WORDS.none} (Art. 73(1): the passport classifies the system as not high-risk)`
-        : DEADLINE_WORDS.none
-  const counted = i.counted
-    ? `${TRUST_WORDS[i.trust]}${i.trustedAs === undefined ? '' : ` (${i.trustedAs})`}`
-    : (i.notCounted ?? TRUST_WORDS[i.trust])
-  return `incident ${i.incidentId}: ${i.status}, ${serious}, ${i.report} report ${i.sequence}; ${deadline}; reported by ${i.reporter.name} (${i.reporter.role}, key ${i.reporter.kid}); ${counted}`
 }

@@ -194,3 +194,35 @@ export function notifiedLate(incidents: readonly BuyerIncident[]): BuyerIncident
       i.counted && i.serious && (i.deadline.verdict === 'late' || i.deadline.verdict === 'overdue'),
   )
 }
+
+const DEADLINE_WORDS: Record<BuyerDeadline['verdict'], string> = {
+  'on-time': 'authority notified on time',
+  late: 'authority notified LATE',
+  overdue: 'no authority notified yet, deadline PASSED',
+  pending: 'no authority notified yet',
+  none: 'no Art. 73 deadline',
+}
+
+const TRUST_WORDS: Record<ReporterTrust, string> = {
+  'passport-issuer': "counted: the passport's issuer",
+  'trusted-issuer': 'counted: a trusted issuer',
+  'trusted-assessor': 'counted: a trusted assessor',
+  untrusted: 'not counted',
+  unverified: 'not counted',
+}
+
+/** One line per incident: status, seriousness, harms, deadline verdict, reporter, counted. */
+export function incidentLine(i: BuyerIncident): string {
+  const serious = i.serious ? `serious (${i.harms.join(', ')})` : 'not serious'
+  const d = i.deadline
+  const deadline =
+    d.deadline !== null
+      ? `Art. 73 deadline ${d.deadline} (${d.citation}): ${DEADLINE_WORDS[d.verdict]}`
+      : d.basis === 'not-high-risk' && i.serious
+        ? `${DEADLINE_WORDS.none} (Art. 73(1): the passport classifies the system as not high-risk)`
+        : DEADLINE_WORDS.none
+  const counted = i.counted
+    ? `${TRUST_WORDS[i.trust]}${i.trustedAs === undefined ? '' : ` (${i.trustedAs})`}`
+    : (i.notCounted ?? TRUST_WORDS[i.trust])
+  return `incident ${i.incidentId}: ${i.status}, ${serious}, ${i.report} report ${i.sequence}; ${deadline}; reported by ${i.reporter.name} (${i.reporter.role}, key ${i.reporter.kid}); ${counted}`
+}

@@ -270,6 +270,12 @@ export interface VerificationResult {
   claims?: PassportClaims
   endorsements: { issuer: string; checked: string[]; valid: boolean; reason: ReasonCode }[]
   /**
+   * The trusted key the passport's signature was checked with (its kid, an RFC 7638 thumbprint
+   * for keys Accord makes, and the issuer's name in the policy); absent when no trusted key
+   * matched.
+   */
+  issuerKey?: { kid: string; name?: string }
+  /**
    * The serious-incident reports looked at, one entry per incident (src/core/incident/buyer.ts);
    * absent when none were looked at (no --incident, --incidents, or registry copy).
    */

@@ -64,6 +64,8 @@ const NAMES: Record<string, string> = {
   'eu-ai-act': 'the EU AI Act',
   'nist-ai-rmf': 'the NIST AI RMF',
 }
+/** The frameworks Accord names in words (a passport's obligations are keyed by these). */
+export const KNOWN_FRAMEWORKS: readonly string[] = Object.keys(NAMES)
 /** `the EU AI Act` for `eu-ai-act`, for messages (also ./explain.ts). */
 export const frameworkName = (f: string) => NAMES[f] ?? f
 

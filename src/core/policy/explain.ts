@@ -55,6 +55,23 @@ function daysBetween(from: string, to: string): number {
 /** A key id as people compare it: its first 12 characters. */
 const shortKid = (kid: string) => (kid.length > 12 ? `${kid.slice(0, 12)}…` : kid)
 
+/**
+ * The key ids of each trusted party, by its position in `trust.issuers` / `trust.assessors`
+ * (`party`, from 0): the `keys` of ExplainInput, from the keys a policy loader read.
+ */
+export function partyKids(
+  policy: Policy,
+  issuerKeys: readonly { party: number; kid: string }[],
+  assessorKeys: readonly { party: number; kid: string }[],
+): { issuers: string[][]; assessors: string[][] } {
+  const kidsOf = (keys: readonly { party: number; kid: string }[], n: number) =>
+    Array.from({ length: n }, (_, i) => keys.filter((k) => k.party === i).map((k) => k.kid))
+  return {
+    issuers: kidsOf(issuerKeys, policy.trust.issuers.length),
+    assessors: kidsOf(assessorKeys, policy.trust.assessors.length),
+  }
+}
+
 export function explainPolicy(policy: Policy, input: ExplainInput = {}): ExplainEntry[] {
   const out: ExplainEntry[] = []
   const add = (rule: string, text: string, fields: Record<string, unknown> = {}) =>

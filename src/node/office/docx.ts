@@ -86,7 +86,7 @@ export async function markdownToDocx(
   const doc = new Document({
     title,
     subject: `${identity.systemName} ${identity.systemVersion}`,
-    description: `Generated from the manifest with SHA-256 ${identity.manifestSha256}, as of ${identity.asOf}`,
+    description: sourceDescription(identity),
     ...(identity.generator
       ? { creator: `${identity.generator.name} ${identity.generator.version}` }
       : {}),
@@ -445,6 +445,11 @@ function xmlEscape(text: string): string {
     .replace(/"/g, '&quot;')
 }
 
+/** What the document was generated from, for its properties. */
+function sourceDescription(identity: DocumentIdentity): string {
+  return `Generated from the ${identity.digestOf ?? 'manifest'} with SHA-256 ${identity.manifestSha256}, as of ${identity.asOf}`
+}
+
 /** docProps/core.xml as docx writes it, with created/modified at midnight UTC of the as-of date. */
 export function coreProperties(title: string, identity: DocumentIdentity): string {
   const when = `${identity.asOf}T00:00:00Z`
@@ -459,10 +464,7 @@ export function coreProperties(title: string, identity: DocumentIdentity): strin
     ...(identity.generator
       ? [el('dc:creator', `${identity.generator.name} ${identity.generator.version}`)]
       : []),
-    el(
-      'dc:description',
-      `Generated from the manifest with SHA-256 ${identity.manifestSha256}, as of ${identity.asOf}`,
-    ),
+    el('dc:description', sourceDescription(identity)),
     `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created>`,
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>`,
     '</cp:coreProperties>',

@@ -28,6 +28,11 @@ export interface DocumentIdentity {
   systemVersion: string
   /** Hex SHA-256 of the manifest the documents were generated from. */
   manifestSha256: string
+  /**
+   * What `manifestSha256` is the digest of, in the running header and the document properties;
+   * default `manifest` (a verification report names the passport file instead).
+   */
+  digestOf?: string
   /** Evaluation date, YYYY-MM-DD; used as the creation date of PDF and DOCX. */
   asOf: string
   /** The tool that generated them, e.g. `{ name: 'accord', version: '0.1.0' }`. */
@@ -40,7 +45,7 @@ export const SHORT_DIGEST_LENGTH = 16
 /** `Kestrel Lattice 3.2.0 · manifest SHA-256 c1b722066f5b254a…` */
 export function identityLine(identity: DocumentIdentity): string {
   return (
-    `${identity.systemName} ${identity.systemVersion} · manifest SHA-256 ` +
+    `${identity.systemName} ${identity.systemVersion} · ${identity.digestOf ?? 'manifest'} SHA-256 ` +
     `${identity.manifestSha256.slice(0, SHORT_DIGEST_LENGTH)}…`
   )
 }

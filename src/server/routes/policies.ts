@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify'
 import { ConfigError } from '../../core/errors.js'
 import { isCalendarDate } from '../../core/dates.js'
-import { explainPolicy } from '../../core/policy/explain.js'
+import { explainPolicy, partyKids } from '../../core/policy/explain.js'
 import type { RouteContext } from '../app.js'
 import { loadRequestPolicy, MAX_POLICY_CHARS, policyCatalogs } from '../policy-input.js'
 import { errors, PolicyIssue } from '../schemas.js'
@@ -93,14 +93,9 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: RouteContext): v
           request.log.warn({ err }, `bundled policy "${name}" cannot be loaded`),
       })
       const p = loaded.policy
-      const kidsOf = (keys: readonly { party: number; kid: string }[], n: number) =>
-        Array.from({ length: n }, (_, i) => keys.filter((k) => k.party === i).map((k) => k.kid))
       const rules = explainPolicy(p, {
         catalogs: await policyCatalogs(),
-        keys: {
-          issuers: kidsOf(loaded.issuerKeys, p.trust.issuers.length),
-          assessors: kidsOf(loaded.assessorKeys, p.trust.assessors.length),
-        },
+        keys: partyKids(p, loaded.issuerKeys, loaded.assessorKeys),
         ...(asOf !== undefined ? { asOf } : {}),
       })
       return {

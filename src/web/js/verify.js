@@ -382,7 +382,56 @@ async function statusListFor(passport) {
   }
 }
 
-function renderResult(result, policyTitle, statusNote) {
+/**
+ * "Download report (HTML)": the server's verification report (as `accord verify --report`) of
+ * this very verification (the request again, as of its `verifiedAt`), saved as a file.
+ */
+function reportSection(request, verifiedAt) {
+  const status = h('p', { role: 'status', id: 'report-status' })
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'download-report' },
+    'Download report (HTML)',
+  )
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-disabled') === 'true') return
+    button.setAttribute('aria-disabled', 'true')
+    replace(status, 'Preparing the report…')
+    try {
+      const html = await api('api/v1/verify/report', {
+        json: { ...request, ...(typeof verifiedAt === 'string' ? { at: verifiedAt } : {}) },
+        headers: { accept: 'text/html' },
+      })
+      const url = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }))
+      const link = h('a', { href: url, download: 'passport-verification-report.html' })
+      document.body.append(link)
+      link.click()
+      link.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      replace(status, 'The report was downloaded (passport-verification-report.html).')
+    } catch (err) {
+      replace(status, `The report could not be made: ${err.message ?? err}`)
+    } finally {
+      button.removeAttribute('aria-disabled')
+    }
+  })
+  return h(
+    'section',
+    { id: 'report', 'aria-labelledby': 'report-title' },
+    h('h2', { id: 'report-title' }, 'Verification report'),
+    h(
+      'p',
+      {},
+      'A record of this verification for your tender file: the verdict, every check, what the passport disclosed and the SHA-256 of each input (as ',
+      h('code', {}, 'accord verify --report'),
+      ' writes it).',
+    ),
+    button,
+    status,
+  )
+}
+
+function renderResult(result, policyTitle, statusNote, request) {
   const failed = result.checks.filter((c) => c.outcome === 'fail').length
   const v = VERDICTS[result.verdict] ?? VERDICTS.indeterminate
   const warnings = Array.isArray(result.policyWarnings) ? result.policyWarnings : []
@@ -491,6 +540,7 @@ function renderResult(result, policyTitle, statusNote) {
     incidentsSection(result),
     h('h2', {}, 'Every check'),
     sections,
+    reportSection(request, result.verifiedAt),
   )
 }
 
@@ -528,10 +578,9 @@ async function onSubmit(event) {
   replace($('result-body'))
   try {
     const status = await statusListFor(passport)
-    const result = await api('api/v1/verify', {
-      json: { passport, policy, ...(status.token ? { statusList: status.token } : {}) },
-    })
-    renderResult(result, policyTitle, status.note)
+    const request = { passport, policy, ...(status.token ? { statusList: status.token } : {}) }
+    const result = await api('api/v1/verify', { json: request })
+    renderResult(result, policyTitle, status.note, request)
   } catch (err) {
     replace($('verdict-status'))
     replace($('result-body'))
