@@ -109,6 +109,8 @@ export interface PartnerProgress {
   mirrored: number
   /** Entries whose statement was refused. */
   refused: number
+  /** The partner's log index of the last statement mirrored from it, or null. */
+  lastMirroredIndex: number | null
   /**
    * The next entry to read: past the last one mirrored or refused, and at least the stored
    * `nextIndex` (null without a stored state).

@@ -803,6 +803,7 @@ export class SqlStore implements RegistryStore {
     return {
       mirrored: Number(r.mirrored ?? 0),
       refused: Number(r.refused ?? 0),
+      lastMirroredIndex: numOrNull(r.last_mirrored),
       nextIndex:
         stored === null ? null : Math.max(stored, past(r.last_mirrored), past(r.last_refused)),
     }

@@ -1,0 +1,388 @@
+/**
+ * Partner registries (`accord serve --follow`, src/server/partners.ts): registry B follows
+ * registry A's transparency log and mirrors the passports, incident reports and evaluation
+ * results A publishes, with their provenance; resumes after a restart without duplicates; records
+ * and skips what it refuses; stops following a log that shows a split view. A fake A is a proxy in
+ * front of a real one that alters what it serves.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { decodeJwt } from 'jose'
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildEvaluationClaims, signEvaluationResult } from '../../src/core/evaluation/result.js'
+import { buildIncidentClaims, signIncidentReport } from '../../src/core/incident/report.js'
+import { issuerJwtOf, passportDigestInput } from '../../src/core/passport/endorse.js'
+import type { Signer } from '../../src/core/ports.js'
+import type { RegistryStore } from '../../src/core/store.js'
+import { openPgliteStore, MEMORY, type SqlStore } from '../../src/node/store/index.js'
+import { loadLogKey } from '../../src/node/tlog/log-key.js'
+import { sha256Hex } from '../../src/server/signed-request.js'
+import {
+  NOW,
+  appOn,
+  incident,
+  makePassport,
+  makeSigner,
+  publish,
+  signedInject,
+  type AppOnStore,
+  type TestSigner,
+} from './helpers.js'
+
+/** What is closed after each test. */
+const opened: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  for (const o of opened.splice(0).reverse()) await o.close()
+})
+
+async function memoryStore(): Promise<SqlStore> {
+  const store = await openPgliteStore(MEMORY)
+  await store.migrate()
+  opened.push(store)
+  return store
+}
+
+interface Listening extends AppOnStore {
+  url: string
+  store: RegistryStore
+}
+
+/** A registry on `store` listening on a free port of 127.0.0.1. */
+async function listening(
+  store: RegistryStore,
+  logKey: Signer,
+  origin: string,
+  options: Parameters<typeof appOn>[2] = {},
+): Promise<Listening> {
+  const served = await appOn(store, logKey, options, origin)
+  const url = await served.app.listen({ port: 0, host: '127.0.0.1' })
+  const entry = { ...served, url, store }
+  opened.push(entry)
+  return entry
+}
+
+/** Registry B on `store`, following `url` with the log key `vkey`, polling every 20 ms. */
+async function follower(store: RegistryStore, logKey: Signer, url: string, vkey: string) {
+  return listening(store, logKey, 'b.example/log', {
+    follow: {
+      partners: [{ url, key: await loadLogKey(vkey), pinnedKey: vkey }],
+      pollMs: 20,
+    },
+  })
+}
+
+interface PartnerView {
+  url: string
+  origin: string | null
+  pinnedKey: string
+  state: string
+  reason: string | null
+  checkpointSize: number | null
+  lastMirroredIndex: number | null
+  nextIndex: number
+  mirrored: number
+  refused: number
+  refusals: { index: number; kind: string; statementId: string | null; reason: string }[]
+}
+
+async function partnerOf(b: Listening): Promise<PartnerView> {
+  const res = await b.app.inject('/api/v1/partners')
+  expect(res.statusCode).toBe(200)
+  return res.json().partners[0] as PartnerView
+}
+
+/** Polls B's partner view until `done` holds (the follower polls every 20 ms). */
+async function until(b: Listening, done: (p: PartnerView) => boolean): Promise<PartnerView> {
+  for (;;) {
+    const p = await partnerOf(b)
+    if (done(p)) return p
+    if (p.state === 'stopped' && !done(p)) throw new Error(`follower stopped: ${p.reason}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Until B has handled every entry of A's log. */
+const caughtUp = (b: Listening, a: Listening) =>
+  until(b, (p) => p.checkpointSize === a.registry.size && p.nextIndex === a.registry.size)
+
+interface Passport {
+  id: string
+  token: string
+  subjectId: string
+  model: string
+  logIndex: number
+}
+
+/** A border-biometrics passport (it commits to model artifacts) published to `r`. */
+async function publishPassport(r: Listening, issuer: TestSigner): Promise<Passport> {
+  const made = await makePassport(issuer, 0, 'border-biometrics')
+  const res = await publish(r.app, issuer, made.token)
+  expect(res.statusCode, res.body).toBe(201)
+  const claims = decodeJwt(issuerJwtOf(made.token)) as {
+    credentialSubject: { id: string; artifacts: { sha256: string }[] }
+  }
+  return {
+    ...made,
+    subjectId: claims.credentialSubject.id,
+    model: claims.credentialSubject.artifacts[0]?.sha256 as string,
+    logIndex: res.json().logIndex as number,
+  }
+}
+
+const binding = (p: Passport) => ({
+  passportDigest: sha256Hex(passportDigestInput(p.token)),
+  passportJti: p.id,
+  passportIssuer: 'https://vendor.example/accord',
+  subjectId: p.subjectId,
+  issuedAt: NOW - 60,
+  id: `urn:uuid:${randomUUID()}`,
+})
+
+/** An incident report about `p` posted to `r`; its id and log index there. */
+async function reportIncident(r: Listening, p: Passport, reporter: TestSigner) {
+  const token = await signIncidentReport(
+    buildIncidentClaims({ ...binding(p), incident: incident() }),
+    reporter,
+  )
+  const res = await r.app.inject({
+    method: 'POST',
+    url: `/api/v1/passports/${encodeURIComponent(p.id)}/incidents`,
+    payload: { report: token, jwk: reporter.publicJwk },
+  })
+  expect(res.statusCode, res.body).toBe(201)
+  return res.json() as { id: string; logIndex: number }
+}
+
+/** An evaluation result about `p` posted to `r`; its id and log index there. */
+async function reportEvaluation(r: Listening, p: Passport, evaluator: TestSigner) {
+  const token = await signEvaluationResult(
+    buildEvaluationClaims({
+      ...binding(p),
+      evaluation: {
+        evaluator: { id: 'https://lab.example', name: 'Lab', role: 'test-lab' },
+        artifacts: [{ sha256: p.model }],
+        method: { kind: 'benchmark', name: 'FMR protocol', version: '1' },
+        performedAt: new Date((NOW - 86400) * 1000).toISOString().slice(0, 10),
+        metrics: [{ name: 'False match rate', value: 0.002 }],
+        summary: 'Measured.',
+      },
+    }),
+    evaluator,
+  )
+  const res = await r.app.inject({
+    method: 'POST',
+    url: `/api/v1/passports/${encodeURIComponent(p.id)}/evaluations`,
+    payload: { result: token, jwk: evaluator.publicJwk },
+  })
+  expect(res.statusCode, res.body).toBe(201)
+  return res.json() as { id: string; logIndex: number }
+}
+
+const passportUrl = (id: string) => `/api/v1/passports/${encodeURIComponent(id)}`
+
+/** B's log entries (payloads) of every kind. */
+async function logPayloads(r: Listening): Promise<string[]> {
+  const res = await r.app.inject(`/api/v1/log/entries?start=0&end=${r.registry.size}`)
+  return (res.json().entries as { payload: string }[]).map((e) => e.payload)
+}
+
+/**
+ * A fake A: a proxy in front of `upstream()` that serves what `alter(path, body)` returns instead
+ * of the body, when it returns a string.
+ */
+async function fakeRegistry(
+  upstream: () => string,
+  alter: (path: string, body: string) => string | undefined,
+): Promise<string> {
+  const forward = async (req: IncomingMessage, res: ServerResponse) => {
+    const answer = await fetch(`${upstream()}${req.url ?? '/'}`)
+    const text = await answer.text()
+    res.writeHead(answer.status, {
+      'content-type': answer.headers.get('content-type') ?? 'text/plain',
+    })
+    res.end(alter(req.url ?? '/', text) ?? text)
+  }
+  const server: Server = createServer((req, res) => {
+    forward(req, res).catch((err: unknown) => {
+      res.writeHead(500)
+      res.end(String(err))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  opened.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** Registry A (origin a.example/log) on a fresh store, with its log key, and registry B's key. */
+async function twoKeys() {
+  const [aKey, bKey, issuer, reporter, evaluator] = await Promise.all([
+    makeSigner('EdDSA'),
+    makeSigner('EdDSA'),
+    makeSigner('EdDSA'),
+    makeSigner('ES256'),
+    makeSigner('ES256'),
+  ])
+  const a = await listening(await memoryStore(), aKey, 'a.example/log')
+  return { a, aKey, bKey, issuer, reporter, evaluator }
+}
+
+describe('registry B following registry A', () => {
+  it('mirrors passports, incident reports and evaluation results with their provenance, in its own log', async () => {
+    const { a, bKey, issuer, reporter, evaluator } = await twoKeys()
+    const p = await publishPassport(a, issuer)
+    const report = await reportIncident(a, p, reporter)
+    const result = await reportEvaluation(a, p, evaluator)
+    // A status change is not mirrored, and does not hold back what follows it.
+    const suspended = await signedInject(a.app, {
+      method: 'POST',
+      url: `${passportUrl(p.id)}/status`,
+      body: { status: 'suspended' },
+      signer: issuer,
+    })
+    expect(suspended.statusCode, suspended.body).toBe(200)
+    const q = await publishPassport(a, issuer)
+
+    const b = await follower(await memoryStore(), bKey, a.url, a.registry.verifierKey)
+    const view = await caughtUp(b, a)
+    expect(view).toMatchObject({
+      url: a.url,
+      origin: 'a.example/log',
+      pinnedKey: a.registry.verifierKey,
+      state: 'ok',
+      reason: null,
+      checkpointSize: 5,
+      lastMirroredIndex: q.logIndex,
+      nextIndex: 5,
+      mirrored: 4,
+      refused: 0,
+    })
+
+    const from = (index: number) => ({ origin: 'a.example/log', index, url: a.url })
+    const got = (await b.app.inject(passportUrl(p.id))).json()
+    expect(got.token).toBe(p.token)
+    expect(got.mirroredFrom).toMatchObject(from(p.logIndex))
+    expect(got.status).toBe('valid') // status changes are not mirrored (docs/federation.md)
+    const search = (await b.app.inject('/api/v1/passports')).json()
+    expect(
+      search.items.map((i: { mirroredFrom: { index: number } }) => i.mirroredFrom.index),
+    ).toEqual(expect.arrayContaining([p.logIndex, q.logIndex]))
+
+    const incidents = (await b.app.inject(`${passportUrl(p.id)}/incidents`)).json()
+    expect(incidents.items[0].reports[0]).toMatchObject({
+      id: report.id,
+      reporterKid: reporter.kid,
+      mirroredFrom: from(report.logIndex),
+    })
+    const feed = (await b.app.inject('/api/v1/incidents?after=-1')).json()
+    expect(feed.items[0].mirroredFrom).toMatchObject(from(report.logIndex))
+    const results = (await b.app.inject(`${passportUrl(p.id)}/evaluations`)).json()
+    expect(results.items[0]).toMatchObject({
+      id: result.id,
+      mirroredFrom: from(result.logIndex),
+    })
+    const ui = (await b.app.inject(`/api/v1/ui/passports/${encodeURIComponent(p.id)}`)).json()
+    expect(ui.mirroredFrom).toMatchObject(from(p.logIndex))
+
+    // B's own log holds the same entries as A's (the same format: B's clients need no change),
+    // in A's order, but not the status change.
+    const aLog = await logPayloads(a)
+    expect(await logPayloads(b)).toEqual([aLog[0], aLog[1], aLog[2], aLog[4]])
+    expect(got.logIndex).toBe(0)
+
+    // A statement published to B directly has no provenance.
+    const own = await publishPassport(b, issuer)
+    expect((await b.app.inject(passportUrl(own.id))).json().mirroredFrom).toBeUndefined()
+  })
+
+  it('resumes after a restart where it stopped, and stores a statement published to both once', async () => {
+    const { a, bKey, issuer, reporter } = await twoKeys()
+    const p = await publishPassport(a, issuer)
+    await reportIncident(a, p, reporter)
+    const bStore = await memoryStore()
+    const b1 = await follower(bStore, bKey, a.url, a.registry.verifierKey)
+    await caughtUp(b1, a)
+    expect(b1.registry.size).toBe(2)
+    // One passport goes to both registries directly: to B now, to A while B is down.
+    const both = await makePassport(issuer, 0, 'border-biometrics')
+    expect((await publish(b1.app, issuer, both.token)).statusCode).toBe(201)
+    await b1.close()
+    opened.splice(opened.indexOf(b1), 1)
+
+    const q = await publishPassport(a, issuer)
+    expect((await publish(a.app, issuer, both.token)).statusCode).toBe(201)
+    await reportIncident(a, q, reporter)
+    const b2 = await follower(bStore, bKey, a.url, a.registry.verifierKey)
+
+    const view = await caughtUp(b2, a)
+    expect(view).toMatchObject({ mirrored: 4, refused: 0, nextIndex: 5 })
+    // Entries 0 and 1 were not mirrored again; `both` is stored once, as published to B.
+    const payloads = await logPayloads(b2)
+    expect(payloads).toHaveLength(5)
+    expect(new Set(payloads).size).toBe(5)
+    expect(payloads.filter((t) => t.includes(both.id))).toHaveLength(1)
+    expect((await b2.app.inject(passportUrl(both.id))).json().mirroredFrom).toBeUndefined()
+    expect((await b2.app.inject(passportUrl(q.id))).json().mirroredFrom.index).toBe(2)
+  })
+
+  it('records a statement it refuses with the reason, and still mirrors the next entry', async () => {
+    const { a, bKey, issuer, reporter } = await twoKeys()
+    const stranger = await makeSigner('EdDSA')
+    const wrongKey = await publishPassport(a, issuer)
+    const tampered = await publishPassport(a, issuer)
+    const other = await makePassport(issuer, 0, 'border-biometrics')
+    const good = await publishPassport(a, issuer)
+    await reportIncident(a, wrongKey, reporter) // about a passport B refused
+    const fine = await reportIncident(a, good, reporter)
+    // The fake A serves another key as the issuer of one passport (its kid does not match), and
+    // another passport's token for the second one (it is not the one its entry commits to).
+    const fake = await fakeRegistry(
+      () => a.url,
+      (path, body) => {
+        if (path === passportUrl(wrongKey.id))
+          return JSON.stringify({ ...JSON.parse(body), issuerJwk: stranger.publicJwk })
+        if (path === passportUrl(tampered.id))
+          return JSON.stringify({ ...JSON.parse(body), token: other.token })
+        return undefined
+      },
+    )
+    const b = await follower(await memoryStore(), bKey, fake, a.registry.verifierKey)
+    const view = await caughtUp(b, a)
+    expect(view).toMatchObject({ state: 'ok', mirrored: 2, refused: 3 })
+    const reasons = Object.fromEntries(view.refusals.map((r) => [r.index, r]))
+    expect(reasons[wrongKey.logIndex]).toMatchObject({ kind: 'passport', statementId: wrongKey.id })
+    expect(reasons[wrongKey.logIndex]?.reason).toMatch(/signed by key .*not by the key/)
+    expect(reasons[tampered.logIndex]?.reason).toMatch(/not the one its log entry commits to/)
+    expect(reasons[3]).toMatchObject({ kind: 'incident' })
+    expect(reasons[3]?.reason).toMatch(/is not in this registry/)
+    expect((await b.app.inject(passportUrl(wrongKey.id))).statusCode).toBe(404)
+    expect((await b.app.inject(passportUrl(tampered.id))).statusCode).toBe(404)
+    expect((await b.app.inject(passportUrl(good.id))).json().mirroredFrom.index).toBe(2)
+    const incidents = (await b.app.inject(`${passportUrl(good.id)}/incidents`)).json()
+    expect(incidents.items[0].reports[0].id).toBe(fine.id)
+  })
+
+  it('stops following a log that shows a split view, with the reason; its own publishing goes on', async () => {
+    const { a, aKey, bKey, issuer } = await twoKeys()
+    await publishPassport(a, issuer)
+    // Another history signed with A's log key: a fork of A that the fake A turns to.
+    const fork = await listening(await memoryStore(), aKey, 'a.example/log')
+    await publishPassport(fork, issuer)
+    await publishPassport(fork, issuer)
+    let upstream = a.url
+    const fake = await fakeRegistry(
+      () => upstream,
+      () => undefined,
+    )
+    const b = await follower(await memoryStore(), bKey, fake, a.registry.verifierKey)
+    await caughtUp(b, a)
+    upstream = fork.url
+    const view = await until(b, (p) => p.state === 'stopped')
+    expect(view.reason).toMatch(/^SPLIT VIEW: the checkpoint of size 2 is not consistent/)
+    expect(view.reason).toContain('--- verified before:\na.example/log\n1\n')
+    expect(view).toMatchObject({ checkpointSize: 1, mirrored: 1 })
+    // B goes on publishing its own statements.
+    const own = await publishPassport(b, issuer)
+    expect(own.logIndex).toBe(1)
+  })
+})
