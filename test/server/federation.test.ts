@@ -92,12 +92,17 @@ async function partnerOf(b: Listening): Promise<PartnerView> {
   return res.json().partners[0] as PartnerView
 }
 
-/** Polls B's partner view until `done` holds (the follower polls every 20 ms). */
+/**
+ * Polls B's partner view until `done` holds (the follower polls every 20 ms); fails, rather than
+ * hangs, when it has not after 30 s.
+ */
 async function until(b: Listening, done: (p: PartnerView) => boolean): Promise<PartnerView> {
+  const deadline = Date.now() + 30_000
   for (;;) {
     const p = await partnerOf(b)
     if (done(p)) return p
-    if (p.state === 'stopped' && !done(p)) throw new Error(`follower stopped: ${p.reason}`)
+    if (p.state === 'stopped') throw new Error(`follower stopped: ${p.reason}`)
+    if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(p)}`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }
@@ -299,8 +304,18 @@ describe('registry B following registry A', () => {
     const { a, bKey, issuer, reporter } = await twoKeys()
     const p = await publishPassport(a, issuer)
     await reportIncident(a, p, reporter)
+    // Through a proxy that records which entries B reads.
+    const reads: number[] = []
+    const proxy = await fakeRegistry(
+      () => a.url,
+      (path) => {
+        const start = /^\/api\/v1\/log\/entries\?start=(\d+)/.exec(path)?.[1]
+        if (start !== undefined) reads.push(Number(start))
+        return undefined
+      },
+    )
     const bStore = await memoryStore()
-    const b1 = await follower(bStore, bKey, a.url, a.registry.verifierKey)
+    const b1 = await follower(bStore, bKey, proxy, a.registry.verifierKey)
     await caughtUp(b1, a)
     expect(b1.registry.size).toBe(2)
     // One passport goes to both registries directly: to B now, to A while B is down.
@@ -312,10 +327,13 @@ describe('registry B following registry A', () => {
     const q = await publishPassport(a, issuer)
     expect((await publish(a.app, issuer, both.token)).statusCode).toBe(201)
     await reportIncident(a, q, reporter)
-    const b2 = await follower(bStore, bKey, a.url, a.registry.verifierKey)
+    expect(reads).toEqual([0])
+    const b2 = await follower(bStore, bKey, proxy, a.registry.verifierKey)
 
     const view = await caughtUp(b2, a)
     expect(view).toMatchObject({ mirrored: 4, refused: 0, nextIndex: 5 })
+    // After the restart, B read A's log from where it stopped: entry 2.
+    expect(reads).toEqual([0, 2])
     // Entries 0 and 1 were not mirrored again; `both` is stored once, as published to B.
     const payloads = await logPayloads(b2)
     expect(payloads).toHaveLength(5)
