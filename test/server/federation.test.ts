@@ -6,8 +6,10 @@
  * front of a real one that alters what it serves.
  */
 import { randomUUID } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildEvaluationClaims, signEvaluationResult } from '../../src/core/evaluation/result.js'
@@ -18,6 +20,10 @@ import type { RegistryStore } from '../../src/core/store.js'
 import { openPgliteStore, MEMORY, type SqlStore } from '../../src/node/store/index.js'
 import { loadLogKey } from '../../src/node/tlog/log-key.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
+import { followTargets, startServer } from '../../src/cli/commands/serve.js'
+import { EXAMPLES, run } from '../cli/helpers.js'
+import { tempDir } from '../tmp.js'
+import { registryWithPassport } from './registry-fixture.js'
 import {
   NOW,
   appOn,
@@ -29,6 +35,8 @@ import {
   type AppOnStore,
   type TestSigner,
 } from './helpers.js'
+
+const INCIDENT = path.join(EXAMPLES, 'border-biometrics', 'incident.yaml')
 
 /** What is closed after each test. */
 const opened: { close(): Promise<void> }[] = []
@@ -402,5 +410,87 @@ describe('registry B following registry A', () => {
     // B goes on publishing its own statements.
     const own = await publishPassport(b, issuer)
     expect(own.logIndex).toBe(1)
+  })
+})
+
+describe('accord serve with ACCORD_FOLLOW, and a buyer asking the follower', () => {
+  it('`accord verify --incidents` at B finds the incident report published to A', async () => {
+    const { server: a, p } = await registryWithPassport('accord-follow-a-', 'border-biometrics', [
+      'issuer',
+    ])
+    opened.push(a)
+    const report = p('report.sd-jwt')
+    const key = p('keys', 'issuer.private.jwk.json')
+    const made = await run([
+      'incident',
+      'report',
+      p('passport.sd-jwt'),
+      '--file',
+      INCIDENT,
+      '--key',
+      key,
+      '--out',
+      report,
+    ])
+    expect(made.code, made.stderr).toBe(0)
+    const pub = await run(['incident', 'publish', report, '--registry', a.url, '--key', key])
+    expect(pub.code, pub.stderr).toBe(0)
+
+    const b = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: path.join(tempDir('accord-follow-b-'), 'registry'),
+      logLevel: 'silent',
+      env: { ACCORD_FOLLOW: ` ${a.url}=${a.verifierKey}\n` },
+      followIntervalMs: 20,
+    })
+    opened.push(b)
+    const deadline = Date.now() + 30_000
+    let partner: PartnerView | undefined
+    while (Date.now() < deadline) {
+      partner = (
+        (await (await fetch(`${b.url}/api/v1/partners`)).json()) as {
+          partners: PartnerView[]
+        }
+      ).partners[0]
+      if (partner?.mirrored === 2) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(partner).toMatchObject({
+      url: a.url,
+      pinnedKey: a.verifierKey,
+      state: 'ok',
+      mirrored: 2,
+    })
+
+    const policy = p('incidents.policy.yaml')
+    writeFileSync(
+      policy,
+      [
+        'apiVersion: accord.dev/v1',
+        'kind: AcceptancePolicy',
+        'name: incidents',
+        'trust:',
+        '  issuers:',
+        '    - name: Vendor',
+        `      jwk: ${JSON.stringify(JSON.parse(readFileSync(p('keys', 'issuer.public.jwk.json'), 'utf8')))}`,
+        'requirements:',
+        '  incidents: { maxOpenSerious: 0, check: required }',
+      ].join('\n'),
+    )
+    const r = await run(['verify', p('passport.sd-jwt'), '--policy', policy, '--incidents', b.url])
+    expect(r.code, r.stdout + r.stderr).toBe(1)
+    expect(r.stdout).toContain(
+      `serious-incident reports from the registry at ${b.url}: 1 incident\n`,
+    )
+    expect(r.stdout).toMatch(/FAIL policy:incidents:open-serious +incident-open-serious/)
+  })
+
+  it('refuses a --follow that is not URL=KEY, or a key that is neither a verifier key nor a file', async () => {
+    await expect(followTargets(['https://a.example'])).rejects.toThrow(/must be URL=KEY/)
+    await expect(followTargets(['https://a.example=nokey'])).rejects.toThrow(
+      /--follow nokey is neither a file nor a verifier key/,
+    )
+    await expect(followTargets(['https://a.example?x=y=a.example+01234567+AAAA'])).rejects.toThrow()
   })
 })
