@@ -40,6 +40,7 @@ import {
   type EvaluationEntry,
   type IncidentEntry,
   type PassportEntry,
+  type StatusEntry,
   type TlogEntry,
 } from '../core/tlog/entry.js'
 import { sha256 } from '../node/sha256.js'
@@ -330,15 +331,23 @@ class Follower {
     if (!parsed.ok)
       return this.#refuse(e, null, `not a v1 log entry this registry reads: ${parsed.message}`)
     const entry = parsed.entry
-    if (entry.kind !== 'passport' && entry.kind !== 'incident' && entry.kind !== 'evaluation')
-      return // Not mirrored (docs/federation.md): status changes, endorsements, delegations.
+    if (
+      entry.kind === 'endorsement' ||
+      entry.kind === 'delegation' ||
+      entry.kind === 'delegation-withdrawal'
+    )
+      return // Not mirrored (docs/federation.md).
+    // A status change names the passport it is about.
+    const statementId = 'id' in entry ? entry.id : entry.passportId
     try {
       const item =
         entry.kind === 'passport'
           ? await this.#passport(entry, e.payload)
           : entry.kind === 'incident'
             ? await this.#incident(entry, e.payload)
-            : await this.#evaluation(entry, e.payload)
+            : entry.kind === 'evaluation'
+              ? await this.#evaluation(entry, e.payload)
+              : await this.#status(entry)
       if (item === 'held') return
       const mirroredFrom: MirroredFrom = {
         origin: this.#origin as string,
@@ -351,19 +360,19 @@ class Follower {
           indexes: [logIndex],
         } = await this.#ctx.deps.registry.publish([{ ...item, mirroredFrom }])
         this.#log.info(
-          { kind: entry.kind, id: entry.id, partnerIndex: e.index, logIndex },
+          { kind: entry.kind, id: statementId, partnerIndex: e.index, logIndex },
           'mirrored from partner',
         )
       } catch (err) {
         // Published here meanwhile (the same statement sent to both registries): stored once.
         if (err instanceof StoreError && err.code === 'ERR_STORE_CONFLICT') {
-          if ((await this.#held(entry)) === 'held') return
+          if ('id' in entry && (await this.#held(entry)) === 'held') return
           throw new Refusal(`this registry refused it: ${err.message}`)
         }
         throw err
       }
     } catch (err) {
-      if (err instanceof Refusal) return this.#refuse(e, entry.id, err.message)
+      if (err instanceof Refusal) return this.#refuse(e, statementId, err.message)
       // The checks of the publish routes (422, 403, 404, 409): a refusal. An unreachable partner
       // or database is not: the round stops here and the entry is tried again.
       if (
@@ -372,7 +381,7 @@ class Follower {
         err.code !== 'ERR_STORE_UNAVAILABLE' &&
         err.code !== 'ERR_INTERNAL'
       )
-        return this.#refuse(e, entry.id, err.message)
+        return this.#refuse(e, statementId, err.message)
       throw err
     }
   }
@@ -473,6 +482,29 @@ class Follower {
       throw new Refusal(`the partner does not serve evaluation result ${entry.id}`)
     sameEntry(evaluationEntryFromToken(served.token, sha256), payload, 'evaluation result')
     return evaluationItem(this.#ctx, passport, served.token.trim(), served.evaluatorJwk)
+  }
+
+  /**
+   * The status change (revocation, suspension, reinstatement) of a `status` entry. A status change
+   * carries no signature of its own (the partner authenticated the request of the issuer key or
+   * its delegate): it is mirrored only for a passport this registry mirrored from the same partner,
+   * whose log, pinned and checked, is then the only word on it; refused otherwise.
+   */
+  async #status(entry: StatusEntry): Promise<RegistryItem> {
+    const store = this.#ctx.deps.store
+    const passport = await store.getPassport(entry.passportId)
+    if (passport === null)
+      throw new Refusal(`the passport ${entry.passportId} is not in this registry`)
+    const from =
+      passport.logIndex === null
+        ? undefined
+        : (await store.mirrorsOf([passport.logIndex])).get(passport.logIndex)
+    if (from?.origin !== this.#origin)
+      throw new Refusal(
+        `the passport ${entry.passportId} was not mirrored from this partner, so its status here is not the partner's to change (a status change carries no signature of its own)`,
+      )
+    const { passportId, status, reason, byKid, at } = entry
+    return { type: 'status', change: { passportId, status, reason, byKid, at } }
   }
 
   /**

@@ -241,12 +241,12 @@ async function twoKeys() {
 }
 
 describe('registry B following registry A', () => {
-  it('mirrors passports, incident reports and evaluation results with their provenance, in its own log', async () => {
+  it('mirrors passports, incident reports, evaluation results and status changes with their provenance, in its own log', async () => {
     const { a, bKey, issuer, reporter, evaluator } = await twoKeys()
     const p = await publishPassport(a, issuer)
     const report = await reportIncident(a, p, reporter)
     const result = await reportEvaluation(a, p, evaluator)
-    // A status change is not mirrored, and does not hold back what follows it.
+    // The issuer suspends it at A: mirrored, as the passport came from A.
     const suspended = await signedInject(a.app, {
       method: 'POST',
       url: `${passportUrl(p.id)}/status`,
@@ -267,7 +267,7 @@ describe('registry B following registry A', () => {
       checkpointSize: 5,
       lastMirroredIndex: q.logIndex,
       nextIndex: 5,
-      mirrored: 4,
+      mirrored: 5,
       refused: 0,
     })
 
@@ -275,7 +275,7 @@ describe('registry B following registry A', () => {
     const got = (await b.app.inject(passportUrl(p.id))).json()
     expect(got.token).toBe(p.token)
     expect(got.mirroredFrom).toMatchObject(from(p.logIndex))
-    expect(got.status).toBe('valid') // status changes are not mirrored (docs/federation.md)
+    expect(got).toMatchObject({ status: 'suspended', statusByKid: issuer.kid })
     const search = (await b.app.inject('/api/v1/passports')).json()
     expect(
       search.items.map((i: { mirroredFrom: { index: number } }) => i.mirroredFrom.index),
@@ -297,10 +297,8 @@ describe('registry B following registry A', () => {
     const ui = (await b.app.inject(`/api/v1/ui/passports/${encodeURIComponent(p.id)}`)).json()
     expect(ui.mirroredFrom).toMatchObject(from(p.logIndex))
 
-    // B's own log holds the same entries as A's (the same format: B's clients need no change),
-    // in A's order, but not the status change.
-    const aLog = await logPayloads(a)
-    expect(await logPayloads(b)).toEqual([aLog[0], aLog[1], aLog[2], aLog[4]])
+    // B's own log holds the same entries as A's (the same format: B's clients need no change).
+    expect(await logPayloads(b)).toEqual(await logPayloads(a))
     expect(got.logIndex).toBe(0)
 
     // A statement published to B directly has no provenance.
@@ -335,11 +333,22 @@ describe('registry B following registry A', () => {
     const q = await publishPassport(a, issuer)
     expect((await publish(a.app, issuer, both.token)).statusCode).toBe(201)
     await reportIncident(a, q, reporter)
+    // A status change at A of a passport B did not get from A is not A's to make at B.
+    const suspended = await signedInject(a.app, {
+      method: 'POST',
+      url: `${passportUrl(both.id)}/status`,
+      body: { status: 'suspended' },
+      signer: issuer,
+    })
+    expect(suspended.statusCode, suspended.body).toBe(200)
     expect(reads).toEqual([0])
     const b2 = await follower(bStore, bKey, proxy, a.registry.verifierKey)
 
     const view = await caughtUp(b2, a)
-    expect(view).toMatchObject({ mirrored: 4, refused: 0, nextIndex: 5 })
+    expect(view).toMatchObject({ mirrored: 4, refused: 1, nextIndex: 6 })
+    expect(view.refusals[0]).toMatchObject({ index: 5, kind: 'suspension', statementId: both.id })
+    expect(view.refusals[0]?.reason).toMatch(/was not mirrored from this partner/)
+    expect((await b2.app.inject(passportUrl(both.id))).json().status).toBe('valid')
     // After the restart, B read A's log from where it stopped: entry 2.
     expect(reads).toEqual([0, 2])
     // Entries 0 and 1 were not mirrored again; `both` is stored once, as published to B.
@@ -360,6 +369,13 @@ describe('registry B following registry A', () => {
     const good = await publishPassport(a, issuer)
     await reportIncident(a, wrongKey, reporter) // about a passport B refused
     const fine = await reportIncident(a, good, reporter)
+    const revoked = await signedInject(a.app, {
+      method: 'POST',
+      url: `${passportUrl(wrongKey.id)}/status`,
+      body: { status: 'revoked' },
+      signer: issuer,
+    })
+    expect(revoked.statusCode, revoked.body).toBe(200)
     // The fake A serves another key as the issuer of one passport (its kid does not match), and
     // another passport's token for the second one (it is not the one its entry commits to).
     const fake = await fakeRegistry(
@@ -374,13 +390,15 @@ describe('registry B following registry A', () => {
     )
     const b = await follower(await memoryStore(), bKey, fake, a.registry.verifierKey)
     const view = await caughtUp(b, a)
-    expect(view).toMatchObject({ state: 'ok', mirrored: 2, refused: 3 })
+    expect(view).toMatchObject({ state: 'ok', mirrored: 2, refused: 4 })
     const reasons = Object.fromEntries(view.refusals.map((r) => [r.index, r]))
     expect(reasons[wrongKey.logIndex]).toMatchObject({ kind: 'passport', statementId: wrongKey.id })
     expect(reasons[wrongKey.logIndex]?.reason).toMatch(/signed by key .*not by the key/)
     expect(reasons[tampered.logIndex]?.reason).toMatch(/not the one its log entry commits to/)
     expect(reasons[3]).toMatchObject({ kind: 'incident' })
     expect(reasons[3]?.reason).toMatch(/is not in this registry/)
+    expect(reasons[5]).toMatchObject({ kind: 'revocation', statementId: wrongKey.id })
+    expect(reasons[5]?.reason).toMatch(/is not in this registry/)
     expect((await b.app.inject(passportUrl(wrongKey.id))).statusCode).toBe(404)
     expect((await b.app.inject(passportUrl(tampered.id))).statusCode).toBe(404)
     expect((await b.app.inject(passportUrl(good.id))).json().mirroredFrom.index).toBe(2)
