@@ -274,6 +274,11 @@ describe('registry B following registry A', () => {
     const from = (index: number) => ({ origin: 'a.example/log', index, url: a.url })
     const got = (await b.app.inject(passportUrl(p.id))).json()
     expect(got.token).toBe(p.token)
+    // A serves the issuer key that signed the publish; B, having checked it, serves it too.
+    expect((await a.app.inject(passportUrl(p.id))).json().issuerJwk).toEqual(issuer.publicJwk)
+    expect(got.issuerJwk).toEqual(issuer.publicJwk)
+    // A follows no one.
+    expect((await a.app.inject('/api/v1/partners')).json()).toEqual({ partners: [] })
     expect(got.mirroredFrom).toMatchObject(from(p.logIndex))
     expect(got).toMatchObject({ status: 'suspended', statusByKid: issuer.kid })
     const search = (await b.app.inject('/api/v1/passports')).json()
