@@ -372,17 +372,12 @@ class Follower {
         throw err
       }
     } catch (err) {
-      if (err instanceof Refusal) return this.#refuse(e, statementId, err.message)
-      // The checks of the publish routes (422, 403, 404, 409): a refusal. An unreachable partner
-      // or database is not: the round stops here and the entry is tried again.
-      if (
-        err instanceof AccordError &&
-        !(err instanceof TlogError && err.code === 'ERR_TLOG_UNAVAILABLE') &&
-        err.code !== 'ERR_STORE_UNAVAILABLE' &&
-        err.code !== 'ERR_INTERNAL'
-      )
-        return this.#refuse(e, statementId, err.message)
-      throw err
+      // An unreachable partner or database (or this registry shutting down) is not a refusal: the
+      // round stops here and the entry is tried again. Anything else is (the checks of the publish
+      // routes: 422, 403, 404, 409; a record the store finds malformed), so that no entry holds
+      // back the ones after it.
+      if (isUnavailable(err)) throw err
+      return this.#refuse(e, statementId, (err as Error).message)
     }
   }
 
@@ -542,6 +537,14 @@ class Follower {
       checkedAt: this.#checkedAt,
     }
   }
+}
+
+/** Whether `err` says a partner or this registry's store cannot be reached for now. */
+function isUnavailable(err: unknown): boolean {
+  return (
+    err instanceof AccordError &&
+    (err.code === 'ERR_TLOG_UNAVAILABLE' || err.code === 'ERR_STORE_UNAVAILABLE')
+  )
 }
 
 /** A JSON object, or undefined. */

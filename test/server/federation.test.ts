@@ -86,6 +86,7 @@ interface PartnerView {
   pinnedKey: string
   state: string
   reason: string | null
+  lastError: string | null
   checkpointSize: number | null
   lastMirroredIndex: number | null
   nextIndex: number
@@ -202,19 +203,20 @@ async function logPayloads(r: Listening): Promise<string[]> {
 
 /**
  * A fake A: a proxy in front of `upstream()` that serves what `alter(path, body)` returns instead
- * of the body, when it returns a string.
+ * of the body, when it returns a string (or another status and body).
  */
 async function fakeRegistry(
   upstream: () => string,
-  alter: (path: string, body: string) => string | undefined,
+  alter: (path: string, body: string) => string | { status: number; body: string } | undefined,
 ): Promise<string> {
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
     const answer = await fetch(`${upstream()}${req.url ?? '/'}`)
     const text = await answer.text()
-    res.writeHead(answer.status, {
-      'content-type': answer.headers.get('content-type') ?? 'text/plain',
-    })
-    res.end(alter(req.url ?? '/', text) ?? text)
+    const altered = alter(req.url ?? '/', text)
+    const { status, body } =
+      typeof altered === 'object' ? altered : { status: answer.status, body: altered ?? text }
+    res.writeHead(status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' })
+    res.end(body)
   }
   const server: Server = createServer((req, res) => {
     forward(req, res).catch((err: unknown) => {
@@ -409,6 +411,21 @@ describe('registry B following registry A', () => {
     expect((await b.app.inject(passportUrl(good.id))).json().mirroredFrom.index).toBe(2)
     const incidents = (await b.app.inject(`${passportUrl(good.id)}/incidents`)).json()
     expect(incidents.items[0].reports[0].id).toBe(fine.id)
+  })
+
+  it('tries a statement again while the partner cannot serve it (503), without refusing it', async () => {
+    const { a, bKey, issuer } = await twoKeys()
+    const p = await publishPassport(a, issuer)
+    let down = true
+    const fake = await fakeRegistry(
+      () => a.url,
+      (path) => (down && path === passportUrl(p.id) ? { status: 503, body: 'busy' } : undefined),
+    )
+    const b = await follower(await memoryStore(), bKey, fake, a.registry.verifierKey)
+    const failing = await until(b, (v) => v.lastError !== null && v.lastError.includes('503'))
+    expect(failing).toMatchObject({ state: 'ok', nextIndex: 0, mirrored: 0, refused: 0 })
+    down = false
+    expect(await caughtUp(b, a)).toMatchObject({ mirrored: 1, refused: 0, lastError: null })
   })
 
   it('stops following a log that shows a split view, with the reason; its own publishing goes on', async () => {
