@@ -5,7 +5,7 @@
  * and skips what it refuses; stops following a log that shows a split view. A fake A is a proxy in
  * front of a real one that alters what it serves.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -450,6 +450,45 @@ describe('registry B following registry A', () => {
     // B goes on publishing its own statements.
     const own = await publishPassport(b, issuer)
     expect(own.logIndex).toBe(1)
+  })
+})
+
+describe('registry B following a partner that misbehaves', () => {
+  it('stops on entries that are not the ones the checkpoint signs, mirroring none of them', async () => {
+    const { a, bKey, issuer } = await twoKeys()
+    const p = await publishPassport(a, issuer)
+    await publishPassport(a, issuer)
+    // The fake A changes entry 1 (with a leaf hash that matches its new payload): only the root
+    // of the signed checkpoint tells.
+    const fake = await fakeRegistry(
+      () => a.url,
+      (path, body) => {
+        if (!path.startsWith('/api/v1/log/entries')) return undefined
+        const page = JSON.parse(body) as { entries: { payload: string; leafHash: string }[] }
+        for (const e of page.entries.slice(1)) {
+          e.payload = e.payload.replace(/"id":"[^"]+"/, `"id":"${p.id}"`)
+          e.leafHash = createHash('sha256')
+            .update(Buffer.concat([Buffer.from([0]), Buffer.from(e.payload)]))
+            .digest('hex')
+        }
+        return JSON.stringify(page)
+      },
+    )
+    const b = await follower(await memoryStore(), bKey, fake, a.registry.verifierKey)
+    const view = await until(b, (v) => v.state === 'stopped')
+    expect(view.reason).toMatch(/^TAMPERED ENTRIES: the entries 0\.\.1 /)
+    expect(view).toMatchObject({ mirrored: 0, nextIndex: 0, checkpointSize: 2 })
+    expect(b.registry.size).toBe(0)
+  })
+
+  it('stops on a checkpoint the pinned key did not sign', async () => {
+    const { a, bKey, issuer } = await twoKeys()
+    await publishPassport(a, issuer)
+    const other = await listening(await memoryStore(), await makeSigner('EdDSA'), 'a.example/log')
+    const b = await follower(await memoryStore(), bKey, other.url, a.registry.verifierKey)
+    const view = await until(b, (v) => v.state === 'stopped')
+    expect(view.reason).toMatch(/serves a checkpoint that does not verify with the log key/)
+    expect(view).toMatchObject({ origin: null, mirrored: 0 })
   })
 })
 
