@@ -376,7 +376,7 @@ export function registerServe(program: Command, ctx: Ctx): void {
     )
     .option(
       '--follow <url=key>',
-      "follow a partner registry and mirror the passports, incident reports and evaluation results it publishes: its URL, '=', and its log verifier key or key file (repeatable; default: ACCORD_FOLLOW, whitespace-separated); docs/federation.md",
+      "follow a partner registry and mirror the passports, incident reports, evaluation results and status changes it publishes: its URL, '=', and its log verifier key or key file (repeatable; default: ACCORD_FOLLOW, whitespace-separated); docs/federation.md",
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--follow-interval <seconds>', 'between two polls of each partner', '5')
