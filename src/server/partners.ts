@@ -1,7 +1,7 @@
 /**
  * Partner registries (`accord serve --follow URL=KEY`, docs/federation.md): this registry follows
- * another one's transparency log and mirrors the passports, incident reports and evaluation
- * results it publishes.
+ * another one's transparency log and mirrors the passports, incident reports, evaluation results
+ * and status changes it publishes.
  *
  * For each followed log, a background follower in the server process, every `pollMs`:
  *
@@ -16,7 +16,9 @@
  *    would (passports: signed by the key whose thumbprint is their kid, verifying in full;
  *    reports and results: signed by their kid's key, bound to the passport this registry holds),
  *    and publishes it here, appended to this registry's log like a local publish, with its
- *    provenance (the partner's origin and entry index, the URL) in the same commit.
+ *    provenance (the partner's origin and entry index, the URL) in the same commit;
+ * 4. for a status change (revocation, suspension, reinstatement), which has no signature of its
+ *    own, applies it only to a passport mirrored from the same partner (`#status`).
  *
  * A statement that is refused is recorded with the reason (GET /api/v1/partners) and skipped,
  * never retried; a statement this registry already holds (the same one published to both) is
