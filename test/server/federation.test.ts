@@ -19,6 +19,7 @@ import type { Signer } from '../../src/core/ports.js'
 import type { RegistryStore } from '../../src/core/store.js'
 import { openPgliteStore, MEMORY, type SqlStore } from '../../src/node/store/index.js'
 import { loadLogKey } from '../../src/node/tlog/log-key.js'
+import type { PartnerView } from '../../src/server/partners.js'
 import { sha256Hex } from '../../src/server/signed-request.js'
 import { followTargets, startServer } from '../../src/cli/commands/serve.js'
 import { EXAMPLES, run } from '../cli/helpers.js'
@@ -78,21 +79,6 @@ async function follower(store: RegistryStore, logKey: Signer, url: string, vkey:
       pollMs: 20,
     },
   })
-}
-
-interface PartnerView {
-  url: string
-  origin: string | null
-  pinnedKey: string
-  state: string
-  reason: string | null
-  lastError: string | null
-  checkpointSize: number | null
-  lastMirroredIndex: number | null
-  nextIndex: number
-  mirrored: number
-  refused: number
-  refusals: { index: number; kind: string; statementId: string | null; reason: string }[]
 }
 
 async function partnerOf(b: Listening): Promise<PartnerView> {
