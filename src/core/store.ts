@@ -56,6 +56,66 @@ export interface PassportRecord {
   /** Lowercase hex SHA-256 of the issuer-signed JWT (the part before the first `~`). Unique. */
   issuerJwtSha256: string
   publishedAt: string
+  /**
+   * The issuer's public JWK (its RFC 7638 thumbprint is `kid`): the key of the signed publish
+   * request, served with the passport so a partner registry can check the signature itself
+   * (docs/federation.md). Absent for passports published before it was recorded.
+   */
+  issuerJwk?: Record<string, unknown>
+}
+
+/**
+ * Where a statement mirrored from a partner registry came from (docs/federation.md): the
+ * partner's log origin, the statement's entry index in that log, the URL it was followed at and
+ * when this registry mirrored it.
+ */
+export interface MirroredFrom {
+  origin: string
+  index: number
+  url: string
+  mirroredAt: string
+}
+
+/** How far a partner's log was followed (`accord serve --follow`): its last verified checkpoint. */
+export interface PartnerLogState {
+  /** The partner log's origin (the name its checkpoints carry). */
+  origin: string
+  url: string
+  checkpointSize: number
+  /** Hex root hash of the checkpoint. */
+  checkpointRoot: string
+  /** The signed note, as evidence. */
+  checkpointNote: string
+  verifiedAt: string
+  /** The next entry of the partner's log to read. */
+  nextIndex: number
+}
+
+/** An entry of a partner's log whose statement this registry refused to mirror. */
+export interface PartnerRefusal {
+  origin: string
+  /** The entry's index in the partner's log. */
+  index: number
+  kind: string
+  /** The statement's id (jti), when the entry names one. */
+  statementId: string | null
+  reason: string
+  refusedAt: string
+}
+
+/** What was done with a partner's log so far. */
+export interface PartnerProgress {
+  /** Statements mirrored from it. */
+  mirrored: number
+  /** Entries whose statement was refused. */
+  refused: number
+  /** The partner's log index of the last statement mirrored from it, or null. */
+  lastMirroredIndex: number | null
+  /**
+   * The next entry to read: past the last one mirrored or refused, and at least the stored
+   * `nextIndex` (null without a stored state).
+   */
+  nextIndex: number | null
 }
 
 /** The AI system a passport is about, as the registry recorded it when the passport was published. */
@@ -251,7 +311,7 @@ export type PublishLeaf = Omit<LogEntryInput, 'kind'>
  * One write to the registry service (src/node/tlog/registry.ts), before it has its log entry:
  * the row and its transparency-log entry are committed together.
  */
-export type RegistryItem =
+export type RegistryItem = (
   | {
       type: 'passport'
       passport: PassportRecord
@@ -270,6 +330,10 @@ export type RegistryItem =
   | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal }
   | { type: 'incident'; incident: IncidentRecord }
   | { type: 'evaluation'; evaluation: EvaluationRecord }
+) & {
+  /** Set when the statement was mirrored from a partner's log: recorded in the same commit. */
+  mirroredFrom?: MirroredFrom
+}
 
 /**
  * One item of `publishBatch`. The log entry kind follows from the item: `passport`,
@@ -281,7 +345,7 @@ export type RegistryItem =
  * otherwise, checked inside the transaction, so of two concurrent reports with one sequence only
  * one is stored).
  */
-export type PublishItem =
+export type PublishItem = (
   | { type: 'passport'; passport: PassportRecord; leaf: PublishLeaf }
   | { type: 'status'; change: StatusChange; leaf: PublishLeaf }
   | { type: 'endorsement'; endorsement: EndorsementRecord; leaf: PublishLeaf }
@@ -289,6 +353,7 @@ export type PublishItem =
   | { type: 'delegation-withdrawal'; withdrawal: DelegationWithdrawal; leaf: PublishLeaf }
   | { type: 'incident'; incident: IncidentRecord; leaf: PublishLeaf }
   | { type: 'evaluation'; evaluation: EvaluationRecord; leaf: PublishLeaf }
+) & { mirroredFrom?: MirroredFrom }
 
 /**
  * A page of a registry-wide feed read newest first: at most `limit` records below a log index,
@@ -429,6 +494,22 @@ export interface RegistryStore {
    * stored with indexes firstIndex .. firstIndex + N - 1, in item order, or nothing is.
    */
   publishBatch(items: PublishItem[]): Promise<AppendResult>
+
+  /**
+   * Where the statements of the log entries `logIndexes` (at most 1000) were mirrored from, for
+   * those mirrored from a partner's log (publishBatch items with `mirroredFrom`), by log index.
+   */
+  mirrorsOf(logIndexes: readonly number[]): Promise<Map<number, MirroredFrom>>
+  /** The stored follow state of the partner log `origin`, or null. */
+  getPartnerLog(origin: string): Promise<PartnerLogState | null>
+  /** Creates or replaces the follow state of `state.origin`. */
+  putPartnerLog(state: PartnerLogState): Promise<void>
+  /** Records a refused entry; recording the same (origin, index) again keeps the first. */
+  recordPartnerRefusal(refusal: PartnerRefusal): Promise<void>
+  /** The refused entries of a partner log, newest (highest index) first, at most `limit`. */
+  listPartnerRefusals(origin: string, limit: number): Promise<PartnerRefusal[]>
+  /** Counts and the resume index of a partner log (PartnerProgress). */
+  partnerProgress(origin: string): Promise<PartnerProgress>
 
   /**
    * Records the id of a signed request (its key and nonce) as used until `expiresAtSeconds`:

@@ -34,6 +34,8 @@ import { registerHealthRoutes } from './routes/health.js'
 import { registerRegistryInfoRoute } from './routes/registry-info.js'
 import { registerVerifyRoutes } from './routes/verify.js'
 import { registerPolicyRoutes } from './routes/policies.js'
+import { registerPartnerRoutes } from './routes/partners.js'
+import { startPartners, type FollowOptions } from './partners.js'
 import { registerWeb } from './web.js'
 import { createPublishPool, type PublishPool } from './publish-pool.js'
 import { MAX_PARAM_LENGTH } from './limits.js'
@@ -75,6 +77,11 @@ export interface BuildAppOptions extends ServerDeps {
    * other processes' appends when anyone follows GET /api/v1/log/events (default 1000).
    */
   logPollMs?: number
+  /**
+   * Partner registries to follow and mirror (`accord serve --follow`, src/server/partners.ts);
+   * default none.
+   */
+  follow?: FollowOptions
 }
 
 /** What the route modules share. */
@@ -338,6 +345,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerLogRoutes(app, ctx)
   registerVerifyRoutes(app, ctx)
   registerPolicyRoutes(app, ctx)
+  // Followers of partner registries start at once (they publish through the registry service, not
+  // over HTTP), and stop before the app closes, their rounds in progress finished.
+  const partners =
+    options.follow && options.follow.partners.length > 0
+      ? startPartners(ctx, options.follow, app.log)
+      : undefined
+  if (partners) app.addHook('preClose', () => partners.close())
+  registerPartnerRoutes(app, partners)
   // The web UI (pages, assets and its read-only helper routes), same origin as the API.
   registerWeb(app, {
     store: options.store,

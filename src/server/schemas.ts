@@ -1,5 +1,6 @@
 /** JSON Schemas shared by the routes (validation and the OpenAPI document). */
 import { MAX_ID_LENGTH } from './limits.js'
+import { MirroredFromSchema } from './mirrors.js'
 
 export const ErrorBody = {
   type: 'object',
@@ -48,6 +49,7 @@ export const PassportSummary = {
     statusByKid: { type: ['string', 'null'] },
     statusUpdatedAt: { type: ['string', 'null'] },
     logIndex: { type: ['integer', 'null'] },
+    mirroredFrom: MirroredFromSchema,
   },
 } as const
 
@@ -56,6 +58,12 @@ export const PassportFull = {
   properties: {
     ...PassportSummary.properties,
     token: { type: 'string', description: 'The SD-JWT exactly as published.' },
+    issuerJwk: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        "The issuer's public JWK that signed the publish request (its RFC 7638 thumbprint is kid), so a partner registry can check the signature itself; absent for passports published before it was recorded.",
+    },
   },
 } as const
 

@@ -24,9 +24,10 @@ import { disclosedClaimsOf } from '../core/passport/present.js'
 import { incidentClassificationOf } from '../core/incident/classification.js'
 import { legacyNotes, type LegacyNote } from '../core/passport/legacy.js'
 import type { PassportClaims } from '../core/passport/types.js'
-import type { RegistryStore } from '../core/store.js'
+import type { MirroredFrom, RegistryStore } from '../core/store.js'
 import { packageRoot } from '../node/paths.js'
 import { hasher } from './passport-record.js'
+import { withMirror } from './mirrors.js'
 import { evaluationsOf } from './routes/evaluations.js'
 import { incidentsOf } from './routes/incidents.js'
 import { PassportId } from './schemas.js'
@@ -183,6 +184,8 @@ export interface UiPassport {
   statusUpdatedAt: string | null
   publishedAt: string
   logIndex: number | null
+  /** Where it was mirrored from, when it came from a partner registry's log. */
+  mirroredFrom?: MirroredFrom
   claims: PassportClaims
   /** The Art. 111 status of its disclosed classifications, a sentence each (legacyNotes). */
   legacy: LegacyNote[]
@@ -235,12 +238,13 @@ function endorsementView(e: {
 
 /** A published passport for display: claims (as verified at publish), status, endorsements. */
 export async function uiPassport(store: RegistryStore, id: string): Promise<UiPassport> {
-  const stored = await store.getPassport(id)
-  if (stored === null)
+  const found = await store.getPassport(id)
+  if (found === null)
     throw new StoreError({
       code: 'ERR_STORE_NOT_FOUND',
       message: `passport ${JSON.stringify(id)} is not in the registry`,
     })
+  const stored = await withMirror(store, found)
   const endorsements = await store.listEndorsements(id)
   // The registry verified the signature and every disclosure when the passport was published.
   const claims = disclosedClaims<PassportClaims>(stored.token)
@@ -253,6 +257,7 @@ export async function uiPassport(store: RegistryStore, id: string): Promise<UiPa
     statusUpdatedAt: stored.statusUpdatedAt,
     publishedAt: stored.publishedAt,
     logIndex: stored.logIndex,
+    ...(stored.mirroredFrom ? { mirroredFrom: stored.mirroredFrom } : {}),
     claims,
     legacy: legacyNotes(claims.credentialSubject),
     endorsements: endorsements.map(endorsementView),

@@ -429,6 +429,7 @@ describe('reads', () => {
         '/api/v1/log/events',
         '/api/v1/log/proof/consistency',
         '/api/v1/log/proof/inclusion',
+        '/api/v1/partners',
         '/api/v1/passports',
         '/api/v1/passports/batch',
         '/api/v1/passports/{id}',

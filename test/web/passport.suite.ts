@@ -107,6 +107,48 @@ export function passportPageTests(env: WebEnv): void {
       await page.close()
     })
 
+    it('says where a passport, report and result mirrored from a partner registry came from', async () => {
+      const page = await browser.browser.newPage()
+      const id = harness.passports['border-biometrics'].id
+      const from = (index: number) => ({
+        origin: 'partner.example/<b>log</b>',
+        index,
+        url: 'https://partner.example',
+        mirroredAt: '2026-11-01T10:00:00.000Z',
+      })
+      // As GET /api/v1/ui/passports/:id serves statements mirrored from a partner's log.
+      await page.route('**/api/v1/ui/passports/**', async (route) => {
+        const response = await route.fetch()
+        const body = (await response.json()) as {
+          mirroredFrom?: unknown
+          incidents: { reports: { mirroredFrom?: unknown }[] }[]
+          evaluations: { mirroredFrom?: unknown }[]
+        }
+        body.mirroredFrom = from(7)
+        for (const [i, r] of body.incidents.flatMap((x) => x.reports).entries())
+          r.mirroredFrom = from(8 + i)
+        for (const r of body.evaluations) r.mirroredFrom = from(20)
+        await route.fulfill({ response, json: body })
+      })
+      await page.goto(`${harness.baseUrl}/passports/${encodeURIComponent(id)}`)
+      await page.locator('#passport-root[data-ready="true"]').waitFor()
+      await expect(page.locator('#mirrored-from').innerText()).resolves.toBe(
+        "Mirrored from partner.example/<b>log</b> (entry 7), a partner registry's transparency log at https://partner.example, on 1 November 2026. This registry checked its signature itself.",
+      )
+      const text = await page.locator('main').innerText()
+      expect(text).toContain('Mirrored from partner.example/<b>log</b> (entry 8)')
+      expect(text).toContain('Mirrored from partner.example/<b>log</b> (entry 20)')
+      await expect(page.locator('main b').count()).resolves.toBe(0)
+      await page.close()
+    })
+
+    it('shows no provenance for statements published to this registry', async () => {
+      const page = await open(harness.passports['border-biometrics'].id)
+      await expect(page.locator('#mirrored-from').count()).resolves.toBe(0)
+      expect(await page.locator('main').innerText()).not.toContain('Mirrored from')
+      await page.close()
+    })
+
     it('shows the obligation matrix per framework, filterable by status and text', async () => {
       const page = await open(harness.passports['border-biometrics'].id)
       for (const [framework, f] of Object.entries(claims.credentialSubject.obligations)) {

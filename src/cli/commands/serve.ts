@@ -19,6 +19,9 @@ import { buildApp } from '../../server/app.js'
 import { parsePathPrefix } from '../../server/path-prefix.js'
 import { DEFAULT_MAX_LOG_SUBSCRIBERS } from '../../server/log-events.js'
 import type { Ctx } from '../common.js'
+import { normalizeLogUrl } from '../../node/tlog/http.js'
+import { loadLogKey } from '../../node/tlog/log-key.js'
+import type { FollowTarget } from '../../server/partners.js'
 
 interface ServeOptions {
   port: string
@@ -32,6 +35,8 @@ interface ServeOptions {
   pathPrefix?: string
   maxLogSubscribers: string
   listenUrl?: string
+  follow?: string[]
+  followInterval: string
 }
 
 export const DEFAULT_ORIGIN = 'accord.local/registry'
@@ -74,6 +79,14 @@ export interface StartServerOptions {
    * transaction mode. PostgreSQL only.
    */
   listenUrl?: string
+  /**
+   * Partner registries to follow and mirror, each `URL=KEY` (KEY: the partner's log verifier key,
+   * a file of them, or its Ed25519 public JWK file); default: ACCORD_FOLLOW (whitespace-separated),
+   * else none. docs/federation.md.
+   */
+  follow?: string[]
+  /** Between two polls of each partner (default 5000 ms). */
+  followIntervalMs?: number
 }
 
 export interface RunningServer {
@@ -114,6 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       message:
         '--listen-url is for PostgreSQL (DATABASE_URL); the embedded store has one process and needs no listening',
     })
+  const follow = await followTargets(options.follow ?? splitList(env.ACCORD_FOLLOW))
   await checkPort(options.port, options.host)
   const logKey = await fileSigner(await logKeyFile(options))
   const store = await openStore({
@@ -150,6 +164,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ...(options.maxLogSubscribers !== undefined
         ? { logEvents: { maxSubscribers: options.maxLogSubscribers } }
         : {}),
+      ...(follow.length > 0
+        ? {
+            follow: {
+              partners: follow,
+              ...(options.followIntervalMs !== undefined
+                ? { pollMs: options.followIntervalMs }
+                : {}),
+            },
+          }
+        : {}),
     })
     const url = await listen(app, options.port, options.host)
     const opened = { app, registry }
@@ -175,6 +199,33 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await store.close().catch(() => undefined)
     throw err
   }
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter((s) => s !== '')
+}
+
+/**
+ * The partners of `--follow URL=KEY` (or ACCORD_FOLLOW): the URL up to the first `=` (a registry
+ * URL has no query), the key after it, loaded as `accord log --key` loads one.
+ */
+export async function followTargets(specs: readonly string[]): Promise<FollowTarget[]> {
+  const targets: FollowTarget[] = []
+  for (const spec of specs) {
+    const at = spec.indexOf('=')
+    if (at <= 0 || at === spec.length - 1)
+      throw new ConfigError({
+        code: 'ERR_CONFIG_BAD_ARGS',
+        message: `--follow "${spec}" must be URL=KEY: the partner registry's URL, and its log verifier key (the "log verifier key" its \`accord serve\` printed) or a file of it`,
+      })
+    const keyArg = spec.slice(at + 1)
+    targets.push({
+      url: normalizeLogUrl(spec.slice(0, at)),
+      key: await loadLogKey(keyArg, undefined, '--follow'),
+      pinnedKey: keyArg,
+    })
+  }
+  return targets
 }
 
 /** The listener's changes of state, in the server's log. */
@@ -256,6 +307,16 @@ function wholeNumber(flag: string, value: string): number {
   return n
 }
 
+function positiveSeconds(flag: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError({
+      code: 'ERR_CONFIG_BAD_ARGS',
+      message: `${flag} "${value}" must be a number of seconds > 0`,
+    })
+  return n
+}
+
 export function parsePort(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -313,6 +374,12 @@ export function registerServe(program: Command, ctx: Ctx): void {
       '--listen-url <url>',
       "PostgreSQL URL of a direct connection (not a pooler in transaction mode) to LISTEN on for other server processes' log appends (default: ACCORD_LISTEN_URL, else DATABASE_URL)",
     )
+    .option(
+      '--follow <url=key>',
+      "follow a partner registry and mirror the passports, incident reports, evaluation results and status changes it publishes: its URL, '=', and its log verifier key or key file (repeatable; default: ACCORD_FOLLOW, whitespace-separated); docs/federation.md",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--follow-interval <seconds>', 'between two polls of each partner', '5')
     .action(async (opts: ServeOptions) => {
       const rateLimit = wholeNumber('--rate-limit', opts.rateLimit)
       const maxLogSubscribers = wholeNumber('--max-log-subscribers', opts.maxLogSubscribers)
@@ -337,6 +404,8 @@ export function registerServe(program: Command, ctx: Ctx): void {
         nowSeconds: () => ctx.io.nowSeconds(),
         ...(pathPrefix !== undefined ? { pathPrefix } : {}),
         ...(opts.listenUrl !== undefined ? { listenUrl: opts.listenUrl } : {}),
+        ...(opts.follow !== undefined ? { follow: opts.follow } : {}),
+        followIntervalMs: positiveSeconds('--follow-interval', opts.followInterval) * 1000,
       })
       // Under a prefix, the address it answers at (server.url itself is 404 then).
       const at = pathPrefix === undefined ? server.url : `${server.url}${pathPrefix}/`

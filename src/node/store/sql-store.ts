@@ -34,6 +34,10 @@ import type {
   LogEntry,
   LogEntryInput,
   LogEntryKind,
+  MirroredFrom,
+  PartnerLogState,
+  PartnerProgress,
+  PartnerRefusal,
   PassportRecord,
   PassportStatus,
   PassportSystem,
@@ -112,7 +116,7 @@ const FEEDS = {
 
 const PASSPORT_COLUMNS = `id, issuer, kid, subject_id, system_name, system_version, provider_name,
   provider_country, jurisdictions, categories, token, issuer_jwt_sha256, published_at, status,
-  status_reason, status_by_kid, status_updated_at, log_index`
+  status_reason, status_by_kid, status_updated_at, log_index, issuer_jwk`
 
 export interface SqlStoreOptions {
   backend: StoreBackend
@@ -626,7 +630,8 @@ export class SqlStore implements RegistryStore {
       return entry
     })
     // The hot path, a group commit of passports only: one statement, one round trip.
-    if (items.length > 0 && items.every((item) => item.type === 'passport'))
+    const mirrored = items.some((item) => item.mirroredFrom !== undefined)
+    if (items.length > 0 && !mirrored && items.every((item) => item.type === 'passport'))
       return this.#run(`publish batch of ${items.length}`, () =>
         publishPassports(this.#db, items, entries, this.#logNotify),
       )
@@ -659,9 +664,149 @@ export class SqlStore implements RegistryStore {
           else await withdrawDelegations(tx, run, indexes)
           i = j
         }
+        if (mirrored) await insertMirrors(tx, items, result.firstIndex)
         return result
       }),
     )
+  }
+
+  async mirrorsOf(logIndexes: readonly number[]): Promise<Map<number, MirroredFrom>> {
+    const unique = [...new Set(logIndexes)]
+    if (unique.length > MAX_FIND_LIMIT)
+      throw new TypeError(`mirrorsOf: at most ${MAX_FIND_LIMIT} log indexes`)
+    if (!unique.every((i) => Number.isSafeInteger(i) && i >= 0))
+      throw new TypeError('mirrorsOf: log indexes must be integers >= 0')
+    if (unique.length === 0) return new Map()
+    const rows = await this.#run('get mirrored statements', () =>
+      this.#db.query(
+        `SELECT log_index, origin, partner_index, partner_url, mirrored_at FROM mirrored_statements
+         WHERE log_index = ANY($1::bigint[])`,
+        [unique.map(String)],
+      ),
+    )
+    return new Map(
+      rows.map((r) => [
+        Number(r.log_index),
+        {
+          origin: String(r.origin),
+          index: Number(r.partner_index),
+          url: String(r.partner_url),
+          mirroredAt: iso(r.mirrored_at),
+        },
+      ]),
+    )
+  }
+
+  async getPartnerLog(origin: string): Promise<PartnerLogState | null> {
+    const rows = await this.#run('get partner log', () =>
+      this.#db.query(
+        `SELECT origin, url, checkpoint_size, checkpoint_root, checkpoint_note, verified_at,
+           next_index FROM partner_logs WHERE origin = $1`,
+        [origin],
+      ),
+    )
+    const r = rows[0]
+    if (r === undefined) return null
+    return {
+      origin: String(r.origin),
+      url: String(r.url),
+      checkpointSize: Number(r.checkpoint_size),
+      checkpointRoot: String(r.checkpoint_root),
+      checkpointNote: String(r.checkpoint_note),
+      verifiedAt: iso(r.verified_at),
+      nextIndex: Number(r.next_index),
+    }
+  }
+
+  async putPartnerLog(state: PartnerLogState): Promise<void> {
+    checkTime(state.verifiedAt, 'putPartnerLog: verifiedAt')
+    if (!Number.isSafeInteger(state.checkpointSize) || state.checkpointSize < 0)
+      throw new TypeError('putPartnerLog: checkpointSize must be an integer >= 0')
+    if (!Number.isSafeInteger(state.nextIndex) || state.nextIndex < 0)
+      throw new TypeError('putPartnerLog: nextIndex must be an integer >= 0')
+    await this.#run(`partner log ${state.origin}`, () =>
+      this.#db.query(
+        `INSERT INTO partner_logs (origin, url, checkpoint_size, checkpoint_root, checkpoint_note,
+           verified_at, next_index) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (origin) DO UPDATE SET url = EXCLUDED.url,
+           checkpoint_size = EXCLUDED.checkpoint_size, checkpoint_root = EXCLUDED.checkpoint_root,
+           checkpoint_note = EXCLUDED.checkpoint_note, verified_at = EXCLUDED.verified_at,
+           next_index = EXCLUDED.next_index`,
+        [
+          state.origin,
+          state.url,
+          String(state.checkpointSize),
+          state.checkpointRoot,
+          state.checkpointNote,
+          state.verifiedAt,
+          String(state.nextIndex),
+        ],
+      ),
+    )
+  }
+
+  async recordPartnerRefusal(refusal: PartnerRefusal): Promise<void> {
+    checkTime(refusal.refusedAt, 'recordPartnerRefusal: refusedAt')
+    if (!Number.isSafeInteger(refusal.index) || refusal.index < 0)
+      throw new TypeError('recordPartnerRefusal: index must be an integer >= 0')
+    await this.#run(`refusal of entry ${refusal.index} of ${refusal.origin}`, () =>
+      this.#db.query(
+        `INSERT INTO partner_refusals (origin, partner_index, kind, statement_id, reason,
+           refused_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (origin, partner_index) DO NOTHING`,
+        [
+          refusal.origin,
+          String(refusal.index),
+          refusal.kind,
+          refusal.statementId,
+          refusal.reason,
+          refusal.refusedAt,
+        ],
+      ),
+    )
+  }
+
+  async listPartnerRefusals(origin: string, limit: number): Promise<PartnerRefusal[]> {
+    checkFeedLimit('listPartnerRefusals', limit)
+    const rows = await this.#run('list partner refusals', () =>
+      this.#db.query(
+        `SELECT origin, partner_index, kind, statement_id, reason, refused_at
+         FROM partner_refusals WHERE origin = $1 ORDER BY partner_index DESC LIMIT $2`,
+        [origin, limit],
+      ),
+    )
+    return rows.map((r) => ({
+      origin: String(r.origin),
+      index: Number(r.partner_index),
+      kind: String(r.kind),
+      statementId: r.statement_id === null ? null : String(r.statement_id),
+      reason: String(r.reason),
+      refusedAt: iso(r.refused_at),
+    }))
+  }
+
+  async partnerProgress(origin: string): Promise<PartnerProgress> {
+    const rows = await this.#run('partner progress', () =>
+      this.#db.query(
+        `SELECT
+           (SELECT count(*) FROM mirrored_statements WHERE origin = $1) AS mirrored,
+           (SELECT max(partner_index) FROM mirrored_statements WHERE origin = $1) AS last_mirrored,
+           (SELECT count(*) FROM partner_refusals WHERE origin = $1) AS refused,
+           (SELECT max(partner_index) FROM partner_refusals WHERE origin = $1) AS last_refused,
+           (SELECT next_index FROM partner_logs WHERE origin = $1) AS next_index`,
+        [origin],
+      ),
+    )
+    const r = rows[0] ?? {}
+    const stored = numOrNull(r.next_index)
+    const past = (v: unknown) => (v === null || v === undefined ? 0 : Number(v) + 1)
+    return {
+      mirrored: Number(r.mirrored ?? 0),
+      refused: Number(r.refused ?? 0),
+      lastMirroredIndex: numOrNull(r.last_mirrored),
+      nextIndex:
+        stored === null ? null : Math.max(stored, past(r.last_mirrored), past(r.last_refused)),
+    }
   }
 
   async #run<T>(context: string, fn: () => Promise<T>): Promise<T> {
@@ -677,6 +822,33 @@ export class SqlStore implements RegistryStore {
       throw toStoreError(err, context)
     }
   }
+}
+
+/** The provenance rows of the mirrored items of a batch whose entries start at `firstIndex`. */
+async function insertMirrors(
+  tx: Queryable,
+  items: readonly PublishItem[],
+  firstIndex: number,
+): Promise<void> {
+  const rows = items.flatMap((item, i) => {
+    const m = item.mirroredFrom
+    if (m === undefined) return []
+    checkTime(m.mirroredAt, `publishBatch: item ${i}: mirroredFrom.mirroredAt`)
+    if (!Number.isSafeInteger(m.index) || m.index < 0)
+      throw new TypeError(`publishBatch: item ${i}: mirroredFrom.index must be an integer >= 0`)
+    return [{ at: firstIndex + i, m }]
+  })
+  const p = new Params()
+  await tx.query(
+    `INSERT INTO mirrored_statements (log_index, origin, partner_index, partner_url, mirrored_at)
+     SELECT x.at::bigint, x.origin, x.idx::bigint, x.url, x.mirrored_at::timestamptz
+     FROM unnest(${p.add(rows.map((r) => String(r.at)))}::text[],
+       ${p.add(rows.map((r) => r.m.origin))}::text[],
+       ${p.add(rows.map((r) => String(r.m.index)))}::text[],
+       ${p.add(rows.map((r) => r.m.url))}::text[],
+       ${p.add(rows.map((r) => r.m.mirroredAt))}::text[]) AS x (at, origin, idx, url, mirrored_at)`,
+    p.values,
+  )
 }
 
 function passportOf(item: PublishItem): PassportRecord {
@@ -816,12 +988,13 @@ function passportsInsert(p: Params, ps: readonly PassportRecord[], at: LogIndexS
     : `${col((r) => r.token)}::text[]`
   return `INSERT INTO passports (id, issuer, kid, subject_id, system_name, system_version,
        provider_name, provider_country, jurisdictions, categories, token, issuer_jwt_sha256,
-       published_at, log_index)
+       published_at, log_index, issuer_jwk)
      SELECT x.id, x.issuer, x.kid, x.subject_id, x.system_name, x.system_version, x.provider_name,
        x.provider_country,
        ARRAY(SELECT j.e FROM jsonb_array_elements_text(x.jurisdictions::jsonb) WITH ORDINALITY
          AS j (e, n) ORDER BY j.n),
-       x.categories::jsonb, x.token, x.sha, x.published_at::timestamptz, ${at.index}
+       x.categories::jsonb, x.token, x.sha, x.published_at::timestamptz, ${at.index},
+       x.issuer_jwk::jsonb
      FROM ${at.from ? `${at.from}, ` : ''}unnest(${col((r) => r.id)}::text[],
        ${col((r) => r.issuer)}::text[], ${col((r) => r.kid)}::text[],
        ${col((r) => r.subjectId)}::text[], ${col((r) => r.systemName)}::text[],
@@ -829,9 +1002,11 @@ function passportsInsert(p: Params, ps: readonly PassportRecord[], at: LogIndexS
        ${col((r) => r.providerCountry)}::text[],
        ${col((r) => JSON.stringify(r.jurisdictions))}::text[],
        ${col((r) => JSON.stringify(r.categories))}::text[], ${tokens},
-       ${col((r) => r.issuerJwtSha256)}::text[], ${col((r) => r.publishedAt)}::text[])
+       ${col((r) => r.issuerJwtSha256)}::text[], ${col((r) => r.publishedAt)}::text[],
+       ${col((r) => (r.issuerJwk === undefined ? null : JSON.stringify(r.issuerJwk)))}::text[])
        WITH ORDINALITY AS x (id, issuer, kid, subject_id, system_name, system_version,
-         provider_name, provider_country, jurisdictions, categories, token, sha, published_at, n)`
+         provider_name, provider_country, jurisdictions, categories, token, sha, published_at,
+         issuer_jwk, n)`
 }
 
 /**
@@ -1299,6 +1474,9 @@ function toPassport(r: Row): StoredPassport {
     statusByKid: r.status_by_kid === null ? null : String(r.status_by_kid),
     statusUpdatedAt: r.status_updated_at === null ? null : iso(r.status_updated_at),
     logIndex: numOrNull(r.log_index),
+    ...(r.issuer_jwk === null || r.issuer_jwk === undefined
+      ? {}
+      : { issuerJwk: r.issuer_jwk as Record<string, unknown> }),
   }
 }
 

@@ -209,6 +209,13 @@ export function registryEntry(item: RegistryItem, sha256: Sha256Fn = nodeSha256)
 }
 
 function toPublishItem(item: RegistryItem, payload: string, hash: Uint8Array): PublishItem {
+  const published = publishItem(item, payload, hash)
+  return item.mirroredFrom === undefined
+    ? published
+    : { ...published, mirroredFrom: item.mirroredFrom }
+}
+
+function publishItem(item: RegistryItem, payload: string, hash: Uint8Array): PublishItem {
   const leaf = { payload, leafHash: hash }
   if (item.type === 'passport') return { type: 'passport', passport: item.passport, leaf }
   if (item.type === 'status') return { type: 'status', change: item.change, leaf }

@@ -13,11 +13,17 @@ import {
   verifyEvaluationResult,
 } from '../../core/evaluation/result.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
-import type { EvaluationStored, RegistryStore } from '../../core/store.js'
+import type {
+  EvaluationStored,
+  RegistryItem,
+  RegistryStore,
+  StoredPassport,
+} from '../../core/store.js'
 import { LOG_API } from '../../core/tlog/api.js'
 import type { RouteContext } from '../app.js'
 import { PassportId, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
+import { MirroredFromSchema, withMirrors } from '../mirrors.js'
 import { registerFeedRoute } from './feed.js'
 import { AnyObject } from './incidents.js'
 import { getStoredPassport, isoNow } from './passports.js'
@@ -48,6 +54,7 @@ const ResultItem = {
     token: { type: 'string' },
     /** The evaluation as the result states it (null when a stored token no longer decodes). */
     evaluation: AnyObject,
+    mirroredFrom: MirroredFromSchema,
   },
 } as const
 
@@ -59,7 +66,47 @@ export function resultItem(stored: EvaluationStored) {
 
 /** The evaluation results of a passport, oldest first, each with its evaluation: API and page. */
 export async function evaluationsOf(store: RegistryStore, passportId: string) {
-  return (await store.listEvaluations(passportId)).map(resultItem)
+  return (await withMirrors(store, await store.listEvaluations(passportId))).map(resultItem)
+}
+
+/**
+ * The registry item of an evaluation result about the stored `passport`, signed by `jwk` (whose
+ * thumbprint must be its kid), checked as POST /api/v1/passports/:id/evaluations checks it; 422
+ * otherwise. A partner's result is mirrored through it too (src/server/partners.ts).
+ */
+export async function evaluationItem(
+  ctx: RouteContext,
+  passport: StoredPassport,
+  token: string,
+  jwk: unknown,
+): Promise<Extract<RegistryItem, { type: 'evaluation' }>> {
+  const key = await tokenKey(token, jwk, EVALUATION_RESULT)
+  const result = await verifyEvaluationResult(token, {
+    passportIssuerJwt: issuerJwtOf(passport.token),
+    evaluatorKeys: [key],
+    nowSeconds: ctx.nowSeconds(),
+    sha256: (data) => sha256Hex(data),
+  })
+  if (!result.valid || result.claims === undefined) throw rejected(result.message, result.reason)
+  const claims = result.claims
+  const { method, performedAt, metrics } = claims.credentialSubject.evaluation
+  const judged = metrics.filter((m) => m.threshold !== undefined)
+  return {
+    type: 'evaluation',
+    evaluation: {
+      id: claims.jti,
+      passportId: passport.id,
+      evaluatorKid: key.kid,
+      evaluatorJwk: key.jwk,
+      method: `${method.name} ${method.version}`,
+      performedAt,
+      metrics: metrics.length,
+      thresholds: judged.length,
+      thresholdsMet: judged.filter((m) => m.threshold?.met === true).length,
+      token,
+      publishedAt: isoNow(ctx),
+    },
+  }
 }
 
 export function registerEvaluationRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -93,43 +140,16 @@ export function registerEvaluationRoutes(app: FastifyInstance, ctx: RouteContext
     async (request, reply) => {
       const token = request.body.result.trim()
       const passport = await getStoredPassport(ctx, request.params.id)
-      const key = await tokenKey(token, request.body.jwk, EVALUATION_RESULT)
-      const result = await verifyEvaluationResult(token, {
-        passportIssuerJwt: issuerJwtOf(passport.token),
-        evaluatorKeys: [key],
-        nowSeconds: ctx.nowSeconds(),
-        sha256: (data) => sha256Hex(data),
-      })
-      if (!result.valid || result.claims === undefined)
-        throw rejected(result.message, result.reason)
-      const claims = result.claims
-      const { method, performedAt, metrics } = claims.credentialSubject.evaluation
-      const judged = metrics.filter((m) => m.threshold !== undefined)
+      const item = await evaluationItem(ctx, passport, token, request.body.jwk)
+      const { id } = item.evaluation
       const {
         indexes: [logIndex],
-      } = await ctx.deps.registry.publish([
-        {
-          type: 'evaluation',
-          evaluation: {
-            id: claims.jti,
-            passportId: passport.id,
-            evaluatorKid: key.kid,
-            evaluatorJwk: key.jwk,
-            method: `${method.name} ${method.version}`,
-            performedAt,
-            metrics: metrics.length,
-            thresholds: judged.length,
-            thresholdsMet: judged.filter((m) => m.threshold?.met === true).length,
-            token,
-            publishedAt: isoNow(ctx),
-          },
-        },
-      ])
+      } = await ctx.deps.registry.publish([item])
       request.log.info(
-        { passportId: passport.id, resultId: claims.jti, logIndex },
+        { passportId: passport.id, resultId: id, logIndex },
         'evaluation result recorded',
       )
-      return reply.code(201).send({ id: claims.jti, logIndex })
+      return reply.code(201).send({ id, logIndex })
     },
   )
 
@@ -162,8 +182,12 @@ export function registerEvaluationRoutes(app: FastifyInstance, ctx: RouteContext
       'Evaluation results of every passport in log order, for partners polling: pass the last logIndex seen as `after`; newest first with order=desc and `before`',
     items: 'results',
     item: ResultItem,
-    load: (after, limit) => ctx.deps.store.evaluationFeed(after, limit),
-    loadBefore: (before, limit) => ctx.deps.store.evaluationFeedBefore(before, limit),
+    load: async (after, limit) =>
+      withMirrors(ctx.deps.store, await ctx.deps.store.evaluationFeed(after, limit)),
+    loadBefore: async (before, limit) => {
+      const page = await ctx.deps.store.evaluationFeedBefore(before, limit)
+      return { ...page, items: await withMirrors(ctx.deps.store, page.items) }
+    },
     view: resultItem,
   })
 }

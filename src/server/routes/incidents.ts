@@ -19,10 +19,16 @@ import {
   type IncidentReportClaims,
 } from '../../core/incident/report.js'
 import { issuerJwtOf } from '../../core/passport/endorse.js'
-import type { IncidentStored, RegistryStore } from '../../core/store.js'
+import type {
+  IncidentStored,
+  RegistryItem,
+  RegistryStore,
+  StoredPassport,
+} from '../../core/store.js'
 import { LOG_API } from '../../core/tlog/api.js'
 import type { RouteContext } from '../app.js'
 import { hasher } from '../passport-record.js'
+import { MirroredFromSchema, withMirrors } from '../mirrors.js'
 import { PassportId, errors } from '../schemas.js'
 import { sha256Hex } from '../signed-request.js'
 import { registerFeedRoute } from './feed.js'
@@ -63,6 +69,7 @@ const ReportItem = {
     token: { type: 'string' },
     /** The incident as this report states it. */
     incident: AnyObject,
+    mirroredFrom: MirroredFromSchema,
   },
 } as const
 
@@ -83,7 +90,7 @@ export async function incidentsOf(
   passportId: string,
   classification: IncidentClassification,
 ) {
-  const stored = await store.listIncidentReports(passportId)
+  const stored = await withMirrors(store, await store.listIncidentReports(passportId))
   const groups = new Map<string, IncidentStored[]>()
   for (const r of stored) groups.set(r.incidentId, [...(groups.get(r.incidentId) ?? []), r])
   return [...groups.entries()].map(([incidentId, reports]) => {
@@ -96,6 +103,45 @@ export async function incidentsOf(
       reports: reports.map(reportItem),
     }
   })
+}
+
+/**
+ * The registry item of an incident report about the stored `passport`, signed by `jwk` (whose
+ * thumbprint must be its kid), checked as POST /api/v1/passports/:id/incidents checks it; 422
+ * otherwise. A partner's report is mirrored through it too (src/server/partners.ts).
+ */
+export async function incidentItem(
+  ctx: RouteContext,
+  passport: StoredPassport,
+  token: string,
+  jwk: unknown,
+): Promise<Extract<RegistryItem, { type: 'incident' }>> {
+  const key = await tokenKey(token, jwk, INCIDENT_REPORT)
+  const result = await verifyIncidentReport(token, {
+    passportIssuerJwt: issuerJwtOf(passport.token),
+    reporterKeys: [key],
+    nowSeconds: ctx.nowSeconds(),
+    sha256: (data) => sha256Hex(data),
+  })
+  if (!result.valid || result.claims === undefined) throw rejected(result.message, result.reason)
+  const claims = result.claims
+  const incident = claims.credentialSubject.incident
+  return {
+    type: 'incident',
+    incident: {
+      id: claims.jti,
+      incidentId: incident.id,
+      passportId: passport.id,
+      reporterKid: key.kid,
+      reporterJwk: key.jwk,
+      sequence: incident.sequence,
+      report: incident.report,
+      serious: incident.serious,
+      status: incident.status,
+      token,
+      publishedAt: isoNow(ctx),
+    },
+  }
 }
 
 export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -133,42 +179,16 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request, reply) => {
       const token = request.body.report.trim()
       const passport = await getStoredPassport(ctx, request.params.id)
-      const key = await tokenKey(token, request.body.jwk, INCIDENT_REPORT)
-      const result = await verifyIncidentReport(token, {
-        passportIssuerJwt: issuerJwtOf(passport.token),
-        reporterKeys: [key],
-        nowSeconds: ctx.nowSeconds(),
-        sha256: (data) => sha256Hex(data),
-      })
-      if (!result.valid || result.claims === undefined)
-        throw rejected(result.message, result.reason)
-      const claims = result.claims
-      const incident = claims.credentialSubject.incident
+      const item = await incidentItem(ctx, passport, token, request.body.jwk)
+      const { id, incidentId } = item.incident
       const {
         indexes: [logIndex],
-      } = await ctx.deps.registry.publish([
-        {
-          type: 'incident',
-          incident: {
-            id: claims.jti,
-            incidentId: incident.id,
-            passportId: passport.id,
-            reporterKid: key.kid,
-            reporterJwk: key.jwk,
-            sequence: incident.sequence,
-            report: incident.report,
-            serious: incident.serious,
-            status: incident.status,
-            token,
-            publishedAt: isoNow(ctx),
-          },
-        },
-      ])
+      } = await ctx.deps.registry.publish([item])
       request.log.info(
-        { passportId: passport.id, reportId: claims.jti, incidentId: incident.id, logIndex },
+        { passportId: passport.id, reportId: id, incidentId, logIndex },
         'incident reported',
       )
-      return reply.code(201).send({ id: claims.jti, incidentId: incident.id, logIndex })
+      return reply.code(201).send({ id, incidentId, logIndex })
     },
   )
 
@@ -223,8 +243,12 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
       'Serious-incident reports of every passport in log order, for partners polling: pass the last logIndex seen as `after`; newest first with order=desc and `before`',
     items: 'reports',
     item: ReportItem,
-    load: (after, limit) => ctx.deps.store.incidentFeed(after, limit),
-    loadBefore: (before, limit) => ctx.deps.store.incidentFeedBefore(before, limit),
+    load: async (after, limit) =>
+      withMirrors(ctx.deps.store, await ctx.deps.store.incidentFeed(after, limit)),
+    loadBefore: async (before, limit) => {
+      const page = await ctx.deps.store.incidentFeedBefore(before, limit)
+      return { ...page, items: await withMirrors(ctx.deps.store, page.items) }
+    },
     view: reportItem,
   })
 }

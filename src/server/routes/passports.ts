@@ -10,6 +10,7 @@ import { ApiError, type RouteContext } from '../app.js'
 import type { RegistryItem } from '../deps.js'
 import { BATCH_BODY_LIMIT, MAX_BATCH_PASSPORTS, MAX_ID_LENGTH } from '../limits.js'
 import type { RequestKey } from '../signed-request.js'
+import { withMirror, withMirrors } from '../mirrors.js'
 import {
   PassportFull,
   PassportId,
@@ -66,14 +67,15 @@ export async function systemPassports(
 }
 
 /** A registry item of a passport, with the log entry the publish pool computed. */
-type PassportItem = Extract<RegistryItem, { type: 'passport' }>
+export type PassportItem = Extract<RegistryItem, { type: 'passport' }>
 
 /**
  * The registry items of passports the request key may publish, in order: each signed by that
- * key, verifying in full, with the claims the registry indexes and its log entry. The first
- * refusal throws (403, 422); in a batch it names the passport's index.
+ * key, verifying in full, with the claims the registry indexes, its log entry and the key as its
+ * `issuerJwk`. The first refusal throws (403, 422); in a batch it names the passport's index.
+ * A partner's passport is mirrored through it too (src/server/partners.ts).
  */
-async function publishableItems(
+export async function publishableItems(
   ctx: RouteContext,
   key: RequestKey,
   passports: readonly string[],
@@ -92,7 +94,11 @@ async function publishableItems(
       const text = batch ? `passports[${i}]: ${message}; nothing was published` : message
       throw new ApiError(code, text, status, reason)
     }
-    const passport: PassportRecord = { ...outcome.record, token: tokens[i] as string }
+    const passport: PassportRecord = {
+      ...outcome.record,
+      token: tokens[i] as string,
+      issuerJwk: key.jwk,
+    }
     return { type: 'passport', passport, entry: outcome.entry }
   })
 }
@@ -227,7 +233,7 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
         response: { 200: PassportFull, ...errors(404) },
       },
     },
-    async (request) => getStoredPassport(ctx, request.params.id),
+    async (request) => withMirror(ctx.deps.store, await getStoredPassport(ctx, request.params.id)),
   )
 
   app.get<{
@@ -282,7 +288,10 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
         ...(q.status ? { status: q.status } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       })
-      return { items: result.items.map(summary), nextCursor: result.nextCursor }
+      return {
+        items: (await withMirrors(ctx.deps.store, result.items)).map(summary),
+        nextCursor: result.nextCursor,
+      }
     },
   )
 
@@ -303,7 +312,9 @@ export function registerPassportRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => ({
-      items: (await systemPassports(ctx, request.params.subjectId)).map(summary),
+      items: (
+        await withMirrors(ctx.deps.store, await systemPassports(ctx, request.params.subjectId))
+      ).map(summary),
     }),
   )
 

@@ -64,7 +64,19 @@ function row(r) {
       h('a', { href: appUrl(`passports/${encodeURIComponent(r.passportId)}`) }, r.passportId),
     ),
     h('td', {}, h('code', {}, r.incidentId)),
-    h('td', {}, `${r.report}, report ${r.sequence}`),
+    h(
+      'td',
+      {},
+      `${r.report}, report ${r.sequence}`,
+      // A report mirrored from a partner registry's log (docs/federation.md).
+      r.mirroredFrom
+        ? h(
+            'span',
+            { class: 'hint' },
+            ` Mirrored from ${r.mirroredFrom.origin} (entry ${r.mirroredFrom.index})`,
+          )
+        : '',
+    ),
     h(
       'td',
       {},

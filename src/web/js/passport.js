@@ -68,6 +68,14 @@ function section(idPart, title, ...children) {
   )
 }
 
+/**
+ * "Mirrored from <origin> (entry N)": where a statement mirrored from a partner registry's log
+ * came from (`mirroredFrom`, docs/federation.md); empty for statements published here.
+ */
+function mirroredText(m) {
+  return m ? `Mirrored from ${m.origin} (entry ${m.index})` : ''
+}
+
 function summary(p) {
   const c = p.claims
   const s = c.credentialSubject
@@ -80,6 +88,15 @@ function summary(p) {
     'div',
     {},
     h('p', { id: 'status-line' }, statusBadge(p.status), ' ', statusText),
+    p.mirroredFrom
+      ? h(
+          'p',
+          { id: 'mirrored-from' },
+          `${mirroredText(p.mirroredFrom)}, a partner registry's transparency log at `,
+          h('code', {}, p.mirroredFrom.url),
+          `, on ${formatDate(p.mirroredFrom.mirroredAt)}. This registry checked its signature itself.`,
+        )
+      : '',
     facts([
       ['Provider', `${s.provider.name}${s.provider.country ? ` (${s.provider.country})` : ''}`],
       ['Authorised representative', rep ? `${rep.name} (${rep.country})` : undefined],
@@ -605,6 +622,7 @@ function incidents(p) {
                 ' key ',
                 h('code', {}, r.reporterKid),
                 r.logIndex !== null ? `, log entry #${r.logIndex}` : '',
+                r.mirroredFrom ? `. ${mirroredText(r.mirroredFrom)}` : '',
               ),
             ),
           ),
@@ -752,6 +770,7 @@ function evaluations(p) {
                 ' key ',
                 h('code', {}, r.evaluatorKid),
                 r.logIndex !== null ? `, log entry #${r.logIndex}` : '',
+                r.mirroredFrom ? `. ${mirroredText(r.mirroredFrom)}` : '',
               ),
             ),
           ],

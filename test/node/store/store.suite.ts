@@ -1244,6 +1244,106 @@ export function storeSuite(name: string, target: StoreTarget): void {
       })
     })
 
+    describe('partner registries (federation)', () => {
+      const origin = 'a.example/log'
+      const from = (index: number) => ({
+        origin,
+        index,
+        url: 'https://a.example',
+        mirroredAt: at(100 + index),
+      })
+
+      it("keep a passport's issuer JWK, and none for passports published without one", async () => {
+        const store = await migrated()
+        const jwk = { kty: 'OKP', crv: 'Ed25519', x: 'abc' }
+        await store.publishBatch([
+          publishItem(passport(1, { issuerJwk: jwk })),
+          publishItem(passport(2)),
+        ])
+        expect((await store.getPassport(passport(1).id))?.issuerJwk).toEqual(jwk)
+        expect(await store.getPassport(passport(2).id)).not.toHaveProperty('issuerJwk')
+      })
+
+      it('record where mirrored statements came from, in the commit that stores them', async () => {
+        const store = await migrated()
+        await store.publishBatch([publishItem(passport(1))])
+        await store.publishBatch([
+          { ...publishItem(passport(2)), mirroredFrom: from(7) },
+          { ...publishItem(passport(3)), mirroredFrom: from(9) },
+        ])
+        expect(await store.mirrorsOf([0, 1, 2, 99])).toEqual(
+          new Map([
+            [1, from(7)],
+            [2, from(9)],
+          ]),
+        )
+        // A batch that fails stores no provenance either; an entry mirrored twice is refused.
+        await expect(
+          store.publishBatch([
+            { ...publishItem(passport(4)), mirroredFrom: from(10) },
+            publishItem(passport(1)),
+          ]),
+        ).rejects.toMatchObject({ code: 'ERR_STORE_CONFLICT' })
+        await expect(
+          store.publishBatch([{ ...publishItem(passport(5)), mirroredFrom: from(9) }]),
+        ).rejects.toMatchObject({ code: 'ERR_STORE_CONFLICT' })
+        expect(await store.logSize()).toBe(3)
+        expect((await store.mirrorsOf([3])).size).toBe(0)
+        expect(await store.partnerProgress(origin)).toEqual({
+          mirrored: 2,
+          refused: 0,
+          lastMirroredIndex: 9,
+          nextIndex: null,
+        })
+      })
+
+      it('keep the follow state, and resume past the last entry mirrored or refused', async () => {
+        const store = await migrated()
+        expect(await store.getPartnerLog(origin)).toBeNull()
+        const state = {
+          origin,
+          url: 'https://a.example',
+          checkpointSize: 12,
+          checkpointRoot: 'ab'.repeat(32),
+          checkpointNote: 'a.example/log\n12\n...\n',
+          verifiedAt: at(1),
+          nextIndex: 3,
+        }
+        await store.putPartnerLog(state)
+        expect(await store.getPartnerLog(origin)).toEqual(state)
+        await store.putPartnerLog({ ...state, checkpointSize: 20, nextIndex: 4 })
+        expect(await store.getPartnerLog(origin)).toMatchObject({
+          checkpointSize: 20,
+          nextIndex: 4,
+        })
+        expect((await store.partnerProgress(origin)).nextIndex).toBe(4)
+        await store.publishBatch([{ ...publishItem(passport(1)), mirroredFrom: from(6) }])
+        expect((await store.partnerProgress(origin)).nextIndex).toBe(7)
+        const refusal = {
+          origin,
+          index: 8,
+          kind: 'passport',
+          statementId: 'urn:uuid:x',
+          reason: 'does not verify',
+          refusedAt: at(2),
+        }
+        await store.recordPartnerRefusal(refusal)
+        await store.recordPartnerRefusal({ ...refusal, reason: 'again' })
+        await store.recordPartnerRefusal({ ...refusal, index: 5, statementId: null })
+        expect(await store.listPartnerRefusals(origin, 10)).toEqual([
+          refusal,
+          { ...refusal, index: 5, statementId: null },
+        ])
+        expect(await store.listPartnerRefusals('other.example/log', 10)).toEqual([])
+        expect(await store.partnerProgress(origin)).toEqual({
+          mirrored: 1,
+          refused: 2,
+          lastMirroredIndex: 6,
+          nextIndex: 9,
+        })
+      })
+    })
+
     describe('request ids (replay protection of signed requests)', () => {
       const NOW_S = 1_800_000_000
       /** Fails unless request_ids holds exactly `n` rows. */
