@@ -39,6 +39,7 @@ import { inflateRawSync } from 'node:zlib'
 import { Marked, type Token, type Tokens } from 'marked'
 import { identityLine, type DocumentIdentity } from './pdf.js'
 import { TOC_TITLE } from './toc.js'
+import { centralDirectory, type ZipEntry } from '../zip.js'
 
 // A4 in twips (1/1440 inch), with 2 cm margins left and right.
 const PAGE = { width: 11906, height: 16838 }
@@ -471,40 +472,21 @@ export function coreProperties(title: string, identity: DocumentIdentity): strin
   ].join('')
 }
 
-/** The central directory of a plain (non-zip64) zip: name -> local header offset, sizes, method. */
-function zipEntries(
-  zip: Uint8Array,
-): Map<string, { local: number; method: number; compressed: number; central: number }> {
+/** The central directory of a plain (non-zip64) zip by entry name; throws on a malformed one. */
+function zipEntries(zip: Uint8Array): Map<string, ZipEntry> {
+  const directory = centralDirectory(zip)
+  if ('problem' in directory)
+    throw new TypeError(
+      directory.problem === 'no-eocd'
+        ? 'zip: no end of central directory record'
+        : 'zip: bad central directory entry',
+    )
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
-  let eocd = -1
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i
-      break
-    }
-  }
-  if (eocd < 0) throw new TypeError('zip: no end of central directory record')
-  const out = new Map<
-    string,
-    { local: number; method: number; compressed: number; central: number }
-  >()
-  const count = view.getUint16(eocd + 10, true)
-  let p = view.getUint32(eocd + 16, true)
-  for (let n = 0; n < count; n++) {
-    if (p + 46 > zip.length || view.getUint32(p, true) !== 0x02014b50)
-      throw new TypeError('zip: bad central directory entry')
-    const nameLength = view.getUint16(p + 28, true)
-    const name = new TextDecoder().decode(zip.subarray(p + 46, p + 46 + nameLength))
-    const local = view.getUint32(p + 42, true)
-    if (local + 30 > zip.length || view.getUint32(local, true) !== 0x04034b50)
+  const out = new Map<string, ZipEntry>()
+  for (const entry of directory.entries) {
+    if (entry.local + 30 > zip.length || view.getUint32(entry.local, true) !== 0x04034b50)
       throw new TypeError('zip: bad local file header')
-    out.set(name, {
-      local,
-      central: p,
-      method: view.getUint16(p + 10, true),
-      compressed: view.getUint32(p + 20, true),
-    })
-    p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true)
+    out.set(entry.name, entry)
   }
   return out
 }

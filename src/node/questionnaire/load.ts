@@ -17,6 +17,7 @@ import { Questionnaire } from '../../core/questionnaire/schema.js'
 import { checkQuestionnaire } from '../../core/questionnaire/validate.js'
 import { decodeUtf8, notUtf8Issue, readBoundedFile } from '../fs-safe.js'
 import { invalid, placeInTable, readTable, type ColumnRole, type TableLayout } from './table.js'
+import { centralDirectory } from '../zip.js'
 
 /** YAML and JSON questionnaires larger than this are refused (2 MiB). */
 export const MAX_YAML_BYTES = 2 * 1024 * 1024
@@ -276,28 +277,8 @@ async function readBytes(file: string, limit: number): Promise<Buffer> {
 
 /** The sum of the uncompressed sizes in a zip's central directory; undefined if it has none. */
 export function unpackedSize(zip: Uint8Array): number | undefined {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
-  let eocd = -1
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i
-      break
-    }
-  }
-  if (eocd < 0) return undefined
-  const count = view.getUint16(eocd + 10, true)
-  let p = view.getUint32(eocd + 16, true)
-  let total = 0
-  for (let n = 0; n < count; n++) {
-    if (p + 46 > zip.length || view.getUint32(p, true) !== 0x02014b50) return undefined
-    const size = view.getUint32(p + 24, true)
-    // zip64 marks sizes as 0xffffffff: more than the limit anyway.
-    total += size
-    p +=
-      46 +
-      view.getUint16(p + 28, true) +
-      view.getUint16(p + 30, true) +
-      view.getUint16(p + 32, true)
-  }
-  return total
+  const directory = centralDirectory(zip)
+  if ('problem' in directory) return undefined
+  // zip64 marks sizes as 0xffffffff: more than the limit anyway.
+  return directory.entries.reduce((total, entry) => total + entry.uncompressed, 0)
 }
