@@ -130,6 +130,24 @@ describe('accord answer', () => {
     )
   })
 
+  it("keeps the buyer's text text in the HTML report: no tags, no links out", async () => {
+    const dir = tempDir('accord-answer-')
+    const file = path.join(dir, 'q.yaml')
+    writeFileSync(
+      file,
+      'questionnaire: accord-questionnaire/v1\ntitle: "<script>alert(1)</script> Tender"\nquestions:\n' +
+        '  - id: "1"\n    text: "See [our terms](https://evil.test/x) and <img src=x onerror=alert(1)>"\n    facts: [law-version]\n',
+    )
+    const out = path.join(dir, 'a.html')
+    expect((await run(['answer', file, POLICE, ...AS_OF, '--out', out])).code).toBe(0)
+    const html = readFileSync(out, 'utf8')
+    expect(html).not.toMatch(/<script|<img|href=/i)
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Tender')
+    expect(html).toContain(
+      '[our terms](https://evil.test/x) and &lt;img src=x onerror=alert(1)&gt;',
+    )
+  })
+
   it('writes the report as DOCX: the answers, the identity in the running header, the same bytes on two runs', async () => {
     const dir = tempDir('accord-answer-')
     const [a, b] = [path.join(dir, 'a.docx'), path.join(dir, 'b.docx')]

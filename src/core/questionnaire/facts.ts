@@ -145,7 +145,11 @@ function gapsFact(a: AssessmentResult): string {
     binding.has(o.framework) && (o.status === 'missing' || o.status === 'partial')
   const inForce = a.obligations.filter((o) => open(o) && o.inForce === true)
   const lines: string[] = []
-  if (inForce.length === 0)
+  if (binding.size === 0)
+    lines.push(
+      'Not computed: no law was assessed (only voluntary frameworks), so there are no gaps in force to state.',
+    )
+  else if (inForce.length === 0)
     lines.push(`No binding obligation in force on ${a.asOf} is partial or missing.`)
   else {
     lines.push(

@@ -268,6 +268,28 @@ describe('facts', () => {
     expect(r.summary.gaps).toBe(0)
   })
 
+  it('says the gaps in force are not computed when no law was assessed', async () => {
+    const c = classifyLoaded(system, '2026-11-21', ['nist-ai-rmf'])
+    const nistOnly = await assessLoaded(system, c, {
+      asOf: '2026-11-21',
+      frameworks: ['nist-ai-rmf'],
+    })
+    const r = answerQuestionnaire({
+      questionnaire: q({ facts: ['gaps', 'readiness'] }),
+      manifest: system.manifest,
+      assessment: nistOnly,
+      classification: c,
+      catalogs: system.catalogs,
+    })
+    expect(factOf(r, 0)[0]).toBe(
+      'Not computed: no law was assessed (only voluntary frameworks), so there are no gaps in force to state.',
+    )
+    expect(factOf(r, 1)).toHaveLength(1)
+    expect(factOf(r, 1)[0]).toMatch(
+      /^NIST AI Risk Management Framework .* \(voluntary\): readiness /,
+    )
+  })
+
   it('names the law version applied and the catalog', () => {
     const r = answer({ facts: ['law-version'] })
     const law = classification.euAiAct.lawVersion
