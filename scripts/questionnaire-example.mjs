@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Rebuilds examples/questionnaires/police-procurement.xlsx from police-procurement.yaml: the same
- * questions laid out as a buyer's workbook would be (a title block above the header row, a Weight
- * column of the buyer's own, an empty Answer column, styled headers, column widths, and a second
- * sheet of instructions), so `accord answer` can be tried on a spreadsheet. Deterministic: same
+ * questions laid out as a buyer's workbook would be (a title block above the header row, a Facts
+ * column, a Weight column of the buyer's own, an empty Answer column, styled headers, column
+ * widths, and a second sheet of instructions), so `accord answer` can be tried on a spreadsheet. Deterministic: same
  * YAML, same bytes (fixed dates, zip entry times fixed as for DOCX). Needs `npm run build` first.
  *
  *   node scripts/questionnaire-example.mjs [--check]
@@ -31,7 +31,7 @@ export async function buildWorkbook() {
   sheet.getCell('A1').font = { bold: true, size: 14 }
   sheet.getCell('A2').value = `${q.buyer}, reference ${q.reference}`
   sheet.getCell('A2').font = { italic: true }
-  const header = ['ID', 'Section', 'Question', 'Refs', 'Fields', 'Weight', 'Answer']
+  const header = ['ID', 'Section', 'Question', 'Refs', 'Fields', 'Facts', 'Weight', 'Answer']
   const headerRow = sheet.getRow(4)
   header.forEach((h, i) => {
     const cell = headerRow.getCell(i + 1)
@@ -39,7 +39,7 @@ export async function buildWorkbook() {
     cell.font = { bold: true, color: { argb: 'FFFFFFFF' } }
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3864' } }
   })
-  const widths = [8, 34, 70, 30, 34, 10, 60]
+  const widths = [8, 34, 70, 30, 34, 30, 10, 60]
   widths.forEach((w, i) => (sheet.getColumn(i + 1).width = w))
   q.questions.forEach((question, n) => {
     const row = sheet.getRow(5 + n)
@@ -49,11 +49,12 @@ export async function buildWorkbook() {
       question.text,
       (question.refs ?? []).join('\n'),
       (question.fields ?? []).join('\n'),
+      (question.facts ?? []).join('\n'),
       question.section?.startsWith('H.') ? 5 : 10,
     ]
-    for (const c of [2, 3, 4, 5]) row.getCell(c).alignment = { wrapText: true, vertical: 'top' }
+    for (const c of [2, 3, 4, 5, 6]) row.getCell(c).alignment = { wrapText: true, vertical: 'top' }
     // The buyer's answer cells: pale yellow, for the vendor to fill in.
-    row.getCell(7).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } }
+    row.getCell(8).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } }
   })
 
   const help = wb.addWorksheet('Instructions')

@@ -4,13 +4,15 @@
  * and bad inputs that leave no output file.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { inflateRawSync } from 'node:zlib'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { EXAMPLES, ROOT, run } from './helpers.js'
 import { tempDir } from '../tmp.js'
+import { rowHeaderProblems } from '../core/documents/html-tables.js'
 
 const POLICE = path.join(EXAMPLES, 'police-analytics', 'accord.yaml')
 const YAML_Q = path.join(EXAMPLES, 'questionnaires', 'police-procurement.yaml')
@@ -53,7 +55,17 @@ describe('accord answer', () => {
     expect(r.stdout).toContain(
       'E3  What training do officers need before they may us…: eu-ai-act:art-4 missing, in force',
     )
-    golden('police-procurement.md', readFileSync(out, 'utf8'))
+    // A gap only through a crosswalk edge is a limit of the mapping, and says so.
+    expect(r.stdout).toContain(
+      'B2  Describe the data governance of training, validat…: iso-42001:a.7.4 partial (by mapping)',
+    )
+    expect(r.stdout).not.toMatch(/eu-ai-act:\S+ \w+(, in force)? \(by mapping\)/)
+    const md = readFileSync(out, 'utf8')
+    golden('police-procurement.md', md)
+    // Facts: Accord's own classification, stated in the answer to A3.
+    expect(md).toContain(
+      "> EU AI Act classification (Accord's) \\[eu-ai-act.classification\\]:  \n> Category: high-risk (Art. 6(2), Annex III 6(c), Annex III 6(e)).  \n",
+    )
   })
 
   it('writes the answers as CSV (golden), one row per question with status, answer and evidence', async () => {
@@ -70,17 +82,114 @@ describe('accord answer', () => {
       'question',
       'refs',
       'fields',
+      'facts',
       'status',
       'answer',
       'evidence',
     ])
     expect(rows).toHaveLength(29)
     const e2 = rows.find((row) => row[0] === 'E2') as string[]
-    expect(e2[5]).toBe('partial')
-    expect(e2[6]).toContain('By mapping (crosswalk), not assessed directly: eu-ai-act:art-12')
-    expect(e2[7]).toMatch(
+    expect(e2[6]).toBe('partial')
+    expect(e2[7]).toContain('By mapping (crosswalk), not assessed directly: eu-ai-act:art-12')
+    const f4 = rows.find((row) => row[0] === 'F4') as string[]
+    expect(f4[5]).toBe('readiness\ngaps')
+    expect(f4[7]).toContain(
+      'Gaps in force [gaps]:\n1 binding obligation in force on 2026-11-21 is partial or missing:\n• Art. 4 AI literacy [eu-ai-act:art-4]: missing.',
+    )
+    expect(e2[8]).toMatch(
       /^Logging specification LOG-LAT-3\.2 \(technical-specification\), evidence\/logging-specification\.md, SHA-256 [0-9a-f]{64}$/m,
     )
+  })
+
+  it('writes the report as a self-contained HTML page (golden), from the Markdown report', async () => {
+    const dir = tempDir('accord-answer-')
+    const out = path.join(dir, 'answers.html')
+    const r = await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', out])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/wrote .*answers\.html {2}sha256:[0-9a-f]{16}…/)
+    const html = readFileSync(out, 'utf8')
+    golden('police-procurement.html', html)
+    expect(readdirSync(dir)).toEqual(['answers.html'])
+    // The checks every generated page passes (test/core/documents/generate.test.ts).
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true)
+    expect(html).toContain('<meta charset="utf-8">')
+    expect(html).toContain(
+      '<title>AI system due-diligence questionnaire: answers for Kestrel Lattice 3.2.0</title>',
+    )
+    expect(html).toContain('<style>')
+    expect(html).not.toMatch(/<script|\ssrc=|<link\b|href="?(https?:)?\/\//i)
+    expect(html.match(/<h1>/g)).toHaveLength(1)
+    expect(rowHeaderProblems(html).problems).toEqual([])
+    // Each line of an answer is a line of the page, not run together into one paragraph.
+    expect(html).toContain(
+      '<blockquote>\n<p>Missing.<br>Art. 4 [eu-ai-act:art-4]: missing. Missing: no evidence file supports eu-ai-act:art-4',
+    )
+    expect(html).toContain(
+      'EU AI Act classification (Accord&#39;s) [eu-ai-act.classification]:<br>Category: high-risk (Art. 6(2), Annex III 6(c), Annex III 6(e)).<br>',
+    )
+  })
+
+  it("keeps the buyer's text text in the HTML report: no tags, no links out", async () => {
+    const dir = tempDir('accord-answer-')
+    const file = path.join(dir, 'q.yaml')
+    writeFileSync(
+      file,
+      'questionnaire: accord-questionnaire/v1\ntitle: "<script>alert(1)</script> Tender"\nquestions:\n' +
+        '  - id: "1"\n    text: "See [our terms](https://evil.test/x) and <img src=x onerror=alert(1)>"\n    facts: [law-version]\n',
+    )
+    const out = path.join(dir, 'a.html')
+    expect((await run(['answer', file, POLICE, ...AS_OF, '--out', out])).code).toBe(0)
+    const html = readFileSync(out, 'utf8')
+    expect(html).not.toMatch(/<script|<img|href=/i)
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Tender')
+    expect(html).toContain(
+      '[our terms](https://evil.test/x) and &lt;img src=x onerror=alert(1)&gt;',
+    )
+  })
+
+  it('writes the report as DOCX: the answers, the identity in the running header, the same bytes on two runs', async () => {
+    const dir = tempDir('accord-answer-')
+    const [a, b] = [path.join(dir, 'a.docx'), path.join(dir, 'b.docx')]
+    expect((await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', a])).code).toBe(1)
+    expect((await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', b])).code).toBe(1)
+    expect(Buffer.compare(readFileSync(a), readFileSync(b))).toBe(0)
+    expect(readdirSync(dir).sort()).toEqual(['a.docx', 'b.docx'])
+    const zip = readFileSync(a)
+    // Lines are Word line breaks (<w:br/>) and paragraphs; a newline in a text run is no line.
+    const body = zipText(zip, 'word/document.xml')
+      .replace(/\n/g, ' ')
+      .replace(/<w:br\/>/g, '\n')
+      .replace(/<\/w:p>/g, '\n')
+      .replace(/<[^>]+>/g, '')
+    expect(body).toContain('AI system due-diligence questionnaire\n')
+    expect(body).toContain(
+      'E3. What training do officers need before they may use the system?\nStatus: missing (gap in force)\nMissing.\nArt. 4 [eu-ai-act:art-4]: missing.',
+    )
+    expect(body).toContain(
+      'Gaps in force [gaps]:\n1 binding obligation in force on 2026-11-21 is partial or missing:\n• Art. 4 AI literacy [eu-ai-act:art-4]: missing.\n',
+    )
+    // The running header, as accord docs writes it: system, version, the manifest's digest.
+    const digest = createHash('sha256').update(readFileSync(POLICE)).digest('hex')
+    const header = zipText(zip, 'word/header1.xml').replace(/<[^>]+>/g, '')
+    expect(header).toContain(
+      `Kestrel Lattice 3.2.0 · manifest SHA-256 ${digest.slice(0, 16)}…as of 2026-11-21 · accord `,
+    )
+    expect(zipText(zip, 'docProps/core.xml')).toContain(
+      '<dc:title>AI system due-diligence questionnaire: answers for Kestrel Lattice 3.2.0</dc:title>',
+    )
+    const later = path.join(dir, 'c.docx')
+    await run(['answer', YAML_Q, POLICE, '--as-of', '2026-11-22', '--out', later])
+    expect(Buffer.compare(readFileSync(a), readFileSync(later))).not.toBe(0)
+  })
+
+  it('refuses an --out extension it cannot write, naming those it can', async () => {
+    const dir = tempDir('accord-answer-')
+    const out = path.join(dir, 'answers.pdf')
+    const r = await run(['answer', YAML_Q, POLICE, ...AS_OF, '--out', out])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('write to .xlsx, .csv, .yaml, .yml, .json, .md, .html or .docx')
+    expect(existsSync(out)).toBe(false)
   })
 
   it('--json prints every answer; a questionnaire without in-force gap exits 0', async () => {
@@ -125,6 +234,16 @@ describe('accord answer', () => {
     expect(zipText(zip, 'docProps/core.xml')).toContain(
       '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-21T00:00:00Z</dcterms:modified>',
     )
+    // The Facts column of the example workbook is read as each question's facts.
+    const json = (await run(['answer', XLSX_Q, POLICE, ...AS_OF, '--json'])).json()
+    const withFacts = (json.answers as { id: string; facts: { fact: string }[] }[])
+      .filter((x) => x.facts.length > 0)
+      .map((x) => [x.id, x.facts.map((f) => f.fact)])
+    expect(withFacts).toEqual([
+      ['A3', ['eu-ai-act.classification', 'law-version']],
+      ['F1', ['eu-ai-act.obligations-in-force']],
+      ['F4', ['readiness', 'gaps']],
+    ])
     const later = path.join(dir, 'c.xlsx')
     await run(['answer', XLSX_Q, POLICE, '--as-of', '2026-11-22', '--out', later])
     expect(Buffer.compare(readFileSync(a), readFileSync(later))).not.toBe(0)
@@ -234,6 +353,13 @@ describe('accord answer', () => {
         ['id,question,refs\nQ1,Bias?,eu-ai-act:art-10.2.fx\n'],
         3,
         /q\.csv:2:3: cell C2: question "Q1" refers to unknown obligation "eu-ai-act:art-10\.2\.fx" \[unknown_obligation_ref\]\n\s+fix: did you mean "eu-ai-act:art-10\.2\.f"/,
+      ],
+      [
+        'an unknown fact, at its cell, with the fact meant',
+        'q.csv',
+        ['id,question,facts\nQ1,Class?,clasification\n'],
+        3,
+        /q\.csv:2:3: cell C2: question "Q1" asks for unknown fact "clasification" \[unknown_fact\]\n\s+fix: did you mean "eu-ai-act\.classification"\?/,
       ],
       [
         'an unknown manifest field',

@@ -118,7 +118,7 @@ describe.skipIf(PYTHON === undefined)(
       expect(q3[3]).toBe(1)
       expect(q3[5]).toBe('needs-human')
       expect(q3[4]).toBe(
-        'Needs a human answer: the question names no obligation and no manifest field.',
+        'Needs a human answer: the question names no obligation, no manifest field and no fact.',
       )
     })
   },

@@ -358,6 +358,19 @@ export function accessibilityTests(env: WebEnv): void {
         )
         expect(await checkHtml(plan)).toEqual({ axe: [], reflow: [], rowHeaders: ONE_FIELD_TABLE })
       })
+
+      it('accord answer --out answers.html (the police procurement golden) passes', async () => {
+        const answers = readFileSync(
+          path.join(ROOT, 'test', 'golden', 'questionnaire', 'police-procurement.html'),
+          'utf8',
+        )
+        // A report of questions and answers: headings and quotes, no key/value table.
+        expect(await checkHtml(answers)).toEqual({
+          axe: [],
+          reflow: [],
+          rowHeaders: { fieldTables: 0, factTables: 0, problems: [] },
+        })
+      })
     })
   })
 }

@@ -18,6 +18,7 @@ import {
   warnOnStderr,
 } from '../common.js'
 import { createHash } from 'node:crypto'
+import { VERSION } from '../version.js'
 
 interface AnswerOptions extends CommonOptions {
   out?: string
@@ -38,12 +39,12 @@ export function registerAnswer(program: Command, ctx: Ctx): void {
         .argument('<manifest>', 'system manifest (accord.yaml)')
         .option(
           '-o, --out <file>',
-          'write the answered questionnaire: .xlsx, .csv, .yaml, .json (the format of the extension) or .md (a report)',
+          'write the answered questionnaire: .xlsx, .csv, .yaml, .json (the format of the extension), or a report: .md, .html or .docx',
         )
         .option('--sheet <name>', 'XLSX: the sheet holding the questions (default: the first)')
         .option(
           '--columns <spec>',
-          'CSV/XLSX: headers or column letters per role, e.g. "id=A,question=Question text,answer=Vendor answer" (roles: id, section, question, refs, fields, status, answer, evidence)',
+          'CSV/XLSX: headers or column letters per role, e.g. "id=A,question=Question text,answer=Vendor answer" (roles: id, section, question, refs, fields, facts, status, answer, evidence)',
         )
         .option('--force', 'allow --out to be the questionnaire file itself (it is replaced)'),
     ),
@@ -54,7 +55,7 @@ export function registerAnswer(program: Command, ctx: Ctx): void {
     if (opts.out !== undefined && outFormat === undefined) {
       throw new ConfigError({
         code: 'ERR_CONFIG_BAD_ARGS',
-        message: `--out ${opts.out}: write to .xlsx, .csv, .yaml, .yml, .json or .md`,
+        message: `--out ${opts.out}: write to .xlsx, .csv, .yaml, .yml, .json, .md, .html or .docx`,
       })
     }
     if (
@@ -87,12 +88,19 @@ export function registerAnswer(program: Command, ctx: Ctx): void {
       questionnaire: loaded.questionnaire,
       manifest: system.manifest,
       assessment,
+      classification,
       catalogs: system.catalogs,
     })
     let written: { file: string; sha256: string; bytes: number } | undefined
     if (opts.out !== undefined && outFormat !== undefined) {
       // Rendered in full and the path checked before anything is written.
-      const data = await renderAnswered(loaded, answers, outFormat)
+      const data = await renderAnswered(loaded, answers, outFormat, {
+        systemName: system.manifest.system.name,
+        systemVersion: system.manifest.system.version,
+        manifestSha256: assessment.manifestSha256,
+        asOf: classification.asOf,
+        generator: { name: 'accord', version: VERSION },
+      })
       await assertWritableFile(opts.out)
       await writeFileAtomic(opts.out, data)
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
@@ -133,7 +141,10 @@ function summaryText(
     for (const a of gaps) {
       const refs = a.refs
         .filter((r) => r.status === 'missing' || r.status === 'partial')
-        .map((r) => `${r.ref} ${r.status}${r.gap ? ', in force' : ''}`)
+        .map(
+          (r) =>
+            `${r.ref} ${r.status}${r.gap ? ', in force' : ''}${r.route === 'mapping' ? ' (by mapping)' : ''}`,
+        )
       lines.push(`  ${a.id}  ${oneLine(a.text, 50)}: ${refs.join('; ') || a.status}`)
     }
   }

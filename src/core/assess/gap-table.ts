@@ -101,14 +101,25 @@ function classificationLines(
   return [...lines, '', ...wrap(warning, width)]
 }
 
-function headerLines(s: FrameworkSummary, width: number): string[] {
-  const kind = s.binding ? '' : ' (voluntary)'
+/** A framework's name as the table heads its block: `(voluntary)` for a framework that is not law. */
+export function frameworkHeading(s: FrameworkSummary): string {
+  return `${s.name}${s.binding ? '' : ' (voluntary)'}`
+}
+
+/**
+ * A framework's readiness as `accord assess` prints it under the framework's name:
+ * `readiness 76%: 95 met, 28 partial, 20 missing, 25 not applicable; gaps: 1 in force, 47 upcoming`.
+ */
+export function readinessSummary(s: FrameworkSummary): string {
   const counts = `${s.met} met, ${s.partial} partial, ${s.missing} missing, ${s.notApplicable} not applicable`
   const gaps = s.binding
     ? `gaps: ${s.gaps ?? 0} in force, ${s.gapsUpcoming ?? 0} upcoming`
     : `gaps: ${s.gaps ?? 0}`
-  const summary = `readiness ${Math.round(s.readiness * 100)}%: ${counts}; ${gaps}`
-  return [`${s.name}${kind}`, ...wrap(summary, width - 2).map((l) => `  ${l}`)]
+  return `readiness ${Math.round(s.readiness * 100)}%: ${counts}; ${gaps}`
+}
+
+function headerLines(s: FrameworkSummary, width: number): string[] {
+  return [frameworkHeading(s), ...wrap(readinessSummary(s), width - 2).map((l) => `  ${l}`)]
 }
 
 /**

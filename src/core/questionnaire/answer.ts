@@ -11,8 +11,11 @@
  *   edge of high or medium confidence passes `met` on; `subset`, `related` or a `low` edge give at
  *   most `partial`), and the answer says it is by mapping;
  * - each field is quoted from the manifest (lists and mappings rendered as plain lines);
+ * - each fact is stated as Accord computed it (./facts.ts): the classification, the obligations
+ *   in force, readiness, gaps, the law version;
  * - the status is the worst of its refs (missing, then partial, then needs-human, then met, then
- *   not-applicable); without refs, `met` when every field has a value, `partial` when only some
+ *   not-applicable); without refs, `met` when every field has a value (a fact always has one: it
+ *   is a statement of what Accord computed, not a compliance claim), `partial` when only some
  *   have, and `needs-human` when the question names nothing or no field has a value.
  * The answer text is plain: no Markdown, so it reads well in a spreadsheet cell.
  */
@@ -22,6 +25,8 @@ import type { MappingEdge, Relation } from '../catalog/schema.js'
 import type { CatalogSet } from '../catalog/types.js'
 import type { AssessmentResult, HashedEvidence, ObligationAssessment } from '../assess/types.js'
 import type { Manifest } from '../manifest/schema.js'
+import type { ClassificationResult } from '../classify/types.js'
+import { FACT_LABELS, factText, type FactId } from './facts.js'
 import type { AnswerStatus, Question, Questionnaire } from './schema.js'
 
 export interface EvidenceCited {
@@ -73,6 +78,14 @@ export interface FieldAnswer {
   value?: string
 }
 
+export interface FactAnswer {
+  /** The fact's id, `eu-ai-act.classification`. */
+  fact: FactId
+  label: string
+  /** The fact as plain text (lines joined by `\n`). */
+  value: string
+}
+
 export interface QuestionAnswer {
   id: string
   section?: string
@@ -84,6 +97,7 @@ export interface QuestionAnswer {
   evidenceText: string[]
   refs: RefAnswer[]
   fields: FieldAnswer[]
+  facts: FactAnswer[]
   evidence: EvidenceCited[]
   /** True when a ref is a binding obligation in force that is partial or missing. */
   gap: boolean
@@ -114,6 +128,8 @@ export interface AnswerOptions {
   questionnaire: Questionnaire
   manifest: Manifest
   assessment: AssessmentResult
+  /** The classification the assessment was made under; the facts are stated from it. */
+  classification: ClassificationResult
   catalogs: CatalogSet
 }
 
@@ -142,12 +158,20 @@ const RELATION_WORDS: Record<Relation, string> = {
 }
 
 export function answerQuestionnaire(options: AnswerOptions): QuestionnaireAnswers {
-  const { questionnaire, manifest, assessment, catalogs } = options
+  const { questionnaire, manifest, assessment, classification, catalogs } = options
   const obligations = new Map(assessment.obligations.map((o) => [o.id, o]))
   const evidence = new Map(assessment.evidence.map((e) => [e.id, e]))
   const assessed = new Set(assessment.frameworks.map((f) => f.framework))
   const binding = new Map(assessment.frameworks.map((f) => [f.framework, f.binding === true]))
-  const ctx: Ctx = { catalogs, obligations, evidence, assessed, binding, asOf: assessment.asOf }
+  const ctx: Ctx = {
+    catalogs,
+    obligations,
+    evidence,
+    assessed,
+    binding,
+    asOf: assessment.asOf,
+    facts: { classification, assessment },
+  }
 
   const answers = questionnaire.questions.map((q) => answerQuestion(q, manifest, ctx))
   const count = (s: AnswerStatus) => answers.filter((a) => a.status === s).length
@@ -180,6 +204,7 @@ interface Ctx {
   assessed: ReadonlySet<string>
   binding: ReadonlyMap<string, boolean>
   asOf: string
+  facts: Parameters<typeof factText>[1]
 }
 
 function answerQuestion(q: Question, manifest: Manifest, ctx: Ctx): QuestionAnswer {
@@ -188,7 +213,14 @@ function answerQuestion(q: Question, manifest: Manifest, ctx: Ctx): QuestionAnsw
     const value = renderValue(valueAtPath(manifest, path))
     return value === undefined ? { path } : { path, value }
   })
-  const stated = fields.filter((f) => f.value !== undefined).length
+  const facts: FactAnswer[] = q.facts.map((id) => ({
+    fact: id as FactId,
+    label: FACT_LABELS[id as FactId],
+    value: factText(id as FactId, ctx.facts),
+  }))
+  // A fact is always computed: it counts as a stated value.
+  const stated = fields.filter((f) => f.value !== undefined).length + facts.length
+  const named = fields.length + facts.length
 
   let status: AnswerStatus
   let needsHuman: string | undefined
@@ -196,13 +228,13 @@ function answerQuestion(q: Question, manifest: Manifest, ctx: Ctx): QuestionAnsw
     status = SEVERITY.find((s) => refs.some((r) => r.status === s)) ?? 'needs-human'
     if (status === 'needs-human')
       needsHuman = 'no assessed obligation answers one of the obligations it names'
-  } else if (fields.length === 0) {
+  } else if (named === 0) {
     status = 'needs-human'
-    needsHuman = 'the question names no obligation and no manifest field'
+    needsHuman = 'the question names no obligation, no manifest field and no fact'
   } else if (stated === 0) {
     status = 'needs-human'
     needsHuman = `the manifest does not state ${fields.map((f) => f.path).join(', ')}`
-  } else status = stated === fields.length ? 'met' : 'partial'
+  } else status = stated === named ? 'met' : 'partial'
 
   const evidenceIds = [...new Set(refs.flatMap((r) => r.evidence))].sort()
   const cited = evidenceIds
@@ -226,6 +258,7 @@ function answerQuestion(q: Question, manifest: Manifest, ctx: Ctx): QuestionAnsw
           : `${f.path}: ${f.value}`,
     )
   }
+  for (const f of facts) lines.push(`${f.label} [${f.fact}]:\n${f.value}`)
   return {
     id: q.id,
     ...(q.section === undefined ? {} : { section: q.section }),
@@ -235,6 +268,7 @@ function answerQuestion(q: Question, manifest: Manifest, ctx: Ctx): QuestionAnsw
     evidenceText: cited.map(evidenceLine),
     refs,
     fields,
+    facts,
     evidence: cited,
     gap: refs.some((r) => r.gap),
     ...(needsHuman === undefined ? {} : { needsHuman }),

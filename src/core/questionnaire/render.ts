@@ -1,9 +1,11 @@
 /**
  * The answered questionnaire as text: a Markdown report (per section: each question, its status,
- * answer and evidence), the questionnaire itself with an `answer` per question (YAML or JSON), and
- * the three cells a table gets per question. Pure and deterministic.
+ * answer and evidence) and the same report as a self-contained HTML page (rendered as `accord
+ * docs` renders its Markdown), the questionnaire itself with an `answer` per question (YAML or
+ * JSON), and the three cells a table gets per question. Pure and deterministic.
  */
 import { stringify } from 'yaml'
+import { markdownToHtml } from '../documents/html.js'
 import type { QuestionnaireAnswers, QuestionAnswer } from './answer.js'
 import type { Questionnaire } from './schema.js'
 
@@ -81,7 +83,14 @@ export function renderAnswersMarkdown(answers: QuestionnaireAnswers): string {
     }
     out.push(`### ${md(a.id)}. ${md(a.text)}`, '')
     out.push(`Status: **${STATUS_LABEL[a.status]}**${a.gap ? ' (gap in force)' : ''}`, '')
-    for (const line of a.answer.split('\n')) out.push(line.trim() === '' ? '' : `> ${md(line)}`)
+    // One quoted line per answer line, each followed by another ending in a hard break (two
+    // spaces), so the lines stay lines in the HTML and DOCX renditions; a blank line stays a
+    // paragraph break inside the quote.
+    const lines = a.answer.split('\n').map((line) => (line.trim() === '' ? '' : md(line)))
+    lines.forEach((line, i) => {
+      const next = lines[i + 1]
+      out.push(line === '' ? '>' : `> ${line}${next !== undefined && next !== '' ? '  ' : ''}`)
+    })
     out.push('')
     if (a.evidence.length > 0) {
       out.push('Evidence:', '')
@@ -93,4 +102,14 @@ export function renderAnswersMarkdown(answers: QuestionnaireAnswers): string {
     }
   }
   return out.join('\n').replace(/\n+$/, '\n')
+}
+
+/** The report's title: the questionnaire's, and the system answered for. */
+export function answersTitle(answers: QuestionnaireAnswers): string {
+  return `${answers.questionnaire.title}: answers for ${answers.system.name} ${answers.system.version}`
+}
+
+/** The Markdown report as a self-contained HTML page (inline CSS, no scripts, no links out). */
+export function renderAnswersHtml(answers: QuestionnaireAnswers): string {
+  return markdownToHtml(renderAnswersMarkdown(answers), answersTitle(answers))
 }

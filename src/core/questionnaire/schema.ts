@@ -2,10 +2,11 @@
  * A buyer's due-diligence questionnaire (`accord-questionnaire/v1`): what `accord answer` reads
  * from YAML or JSON, and what it builds from the rows of a CSV file or a spreadsheet. Each question
  * says what it is about: obligations of any loaded framework (`refs`, catalog ids as evidence
- * `supports` takes them) and manifest fields to quote (`fields`, dotted paths). A question with
- * neither needs a human answer. See docs/questionnaires.md.
+ * `supports` takes them), manifest fields to quote (`fields`, dotted paths) and facts Accord
+ * computes (`facts`, ids of ./facts.ts). A question with none of them needs a human answer. See docs/questionnaires.md.
  */
 import { z } from 'zod'
+import { FACT_IDS } from './facts.js'
 
 export const QUESTIONNAIRE_FORMAT = 'accord-questionnaire/v1'
 
@@ -49,6 +50,12 @@ export const Question = z.strictObject({
     .default([])
     .describe(
       'Manifest fields to quote, as dotted paths: provider.country, humanOversight, assurance.dataResidency.',
+    ),
+  facts: z
+    .array(text)
+    .default([])
+    .describe(
+      `What Accord computes about the system, to state: ${FACT_IDS.join(', ')} (docs/questionnaires.md).`,
     ),
   answer: WrittenAnswer.optional(),
 })

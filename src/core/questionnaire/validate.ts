@@ -1,7 +1,8 @@
 /**
  * Checks of a schema-valid questionnaire that need more than its own schema: question ids are
  * unique, every ref names a node of a loaded catalog (with a "did you mean", as evidence
- * `supports` is checked), and every field is a path the manifest schema knows. Issues carry paths
+ * `supports` is checked), every field is a path the manifest schema knows, and every fact is one
+ * of the vocabulary of ./facts.ts. Issues carry paths
  * (`['questions', 3, 'refs', 0]`); the reader places them in the file (line and column, or cell).
  */
 import { resolveRef, suggestRefs } from '../catalog/lookup.js'
@@ -9,6 +10,7 @@ import type { CatalogSet } from '../catalog/types.js'
 import type { Issue } from '../errors.js'
 import { Manifest } from '../manifest/schema.js'
 import { allowedKeys, schemaAt, suggestClosest } from '../manifest/suggest.js'
+import { FACT_IDS, isFactId, suggestFact } from './facts.js'
 import type { Questionnaire } from './schema.js'
 
 /** Most questions a questionnaire may hold. */
@@ -47,6 +49,19 @@ export function checkQuestionnaire(q: Questionnaire, catalogs: CatalogSet): Issu
           suggestions.length > 0
             ? `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}? (\`accord catalog\` lists ids)`
             : 'use framework:id as listed by `accord catalog`, e.g. eu-ai-act:art-10.2.f or nist-ai-rmf:measure-2.11',
+      })
+    })
+    question.facts.forEach((fact, j) => {
+      if (isFactId(fact)) return
+      const guess = suggestFact(fact)
+      issues.push({
+        code: 'unknown_fact',
+        path: ['questions', i, 'facts', j],
+        message: `question "${question.id}" asks for unknown fact "${fact}"`,
+        hint:
+          guess !== undefined
+            ? `did you mean "${guess}"? (facts: ${FACT_IDS.join(', ')})`
+            : `the facts are ${FACT_IDS.join(', ')}`,
       })
     })
     question.fields.forEach((field, j) => {

@@ -28,6 +28,8 @@ export const MAX_XLSX_BYTES = 10 * 1024 * 1024
 export const MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 export type QuestionnaireFormat = 'yaml' | 'json' | 'csv' | 'xlsx'
+/** Formats written but not read: the answers as a report. */
+export type ReportFormat = 'md' | 'html' | 'docx'
 
 export type QuestionnaireSource =
   | { format: 'yaml' | 'json'; text: string }
@@ -49,13 +51,15 @@ export interface LoadQuestionnaireOptions {
 }
 
 /** The format a file name says, or undefined. */
-export function formatOf(file: string): QuestionnaireFormat | 'md' | undefined {
+export function formatOf(file: string): QuestionnaireFormat | ReportFormat | undefined {
   const ext = path.extname(file).toLowerCase()
   if (ext === '.yaml' || ext === '.yml') return 'yaml'
   if (ext === '.json') return 'json'
   if (ext === '.csv') return 'csv'
   if (ext === '.xlsx') return 'xlsx'
   if (ext === '.md') return 'md'
+  if (ext === '.html') return 'html'
+  if (ext === '.docx') return 'docx'
   return undefined
 }
 
@@ -77,7 +81,7 @@ export async function loadQuestionnaire(
   options: LoadQuestionnaireOptions,
 ): Promise<LoadedQuestionnaire> {
   const format = formatOf(file)
-  if (format === undefined || format === 'md') {
+  if (format === undefined || format === 'md' || format === 'html' || format === 'docx') {
     throw new ConfigError({
       code: 'ERR_CONFIG_BAD_ARGS',
       message: `${file}: a questionnaire is read from .yaml, .yml, .json, .csv or .xlsx, not ${path.extname(file) || 'a file without extension'}`,

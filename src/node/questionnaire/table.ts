@@ -2,7 +2,7 @@
  * A questionnaire as a table (the rows of a CSV file or of one sheet of a workbook): which row
  * holds the headers, which column holds what, and the questions read from the rows below.
  *
- * Columns, by role: `id`, `question` (required), `section`, `refs`, `fields` (optional) and the
+ * Columns, by role: `id`, `question` (required), `section`, `refs`, `fields`, `facts` (optional) and the
  * answer columns `status`, `answer`, `evidence` (created after the last used column when absent).
  * Each is found by its header text (case-insensitive; default the role's name) or given as a
  * column letter with `--columns role=Header text` or `role=C`.
@@ -16,6 +16,7 @@ export const COLUMN_ROLES = [
   'question',
   'refs',
   'fields',
+  'facts',
   'status',
   'answer',
   'evidence',
@@ -192,6 +193,7 @@ export function readTable(
       text,
       refs: split(cell('refs')),
       fields: split(cell('fields')),
+      facts: split(cell('facts')),
     })
   }
   if (questions.length === 0 && issues.length === 0) {
@@ -221,7 +223,7 @@ export function placeInTable(
 ): Issue {
   const [, i, key] = issue.path
   if (typeof i !== 'number') return { ...issue, file }
-  const role: ColumnRole = key === 'refs' ? 'refs' : key === 'fields' ? 'fields' : 'id'
+  const role: ColumnRole = key === 'refs' || key === 'fields' || key === 'facts' ? key : 'id'
   const row = layout.questionRows[i] as number
   const col = layout.columns[role] as number
   // The cell says where; a path into the questionnaire model would only confuse.

@@ -2,20 +2,26 @@
  * Writes an answered questionnaire, in the format its `--out` extension names: the buyer's own
  * workbook or CSV with the answer cells filled in (every other cell, sheet, style and column width
  * kept: the workbook is read and written back with exceljs), a new table when the questionnaire
- * came in another format, the questionnaire with answers as YAML or JSON, or a Markdown report.
+ * came in another format, the questionnaire with answers as YAML or JSON, or a report: Markdown,
+ * the same as a self-contained HTML page, or a Word document made from the same Markdown as
+ * `accord docs --formats docx` makes its own (the system, version and manifest digest in the
+ * running header).
  *
- * Deterministic: an XLSX gets its created and modified dates and its zip entry times from the
- * as-of date, so the same input gives the same bytes. Written atomically (writeFileAtomic).
+ * Deterministic: an XLSX or DOCX gets its created and modified dates and its zip entry times from
+ * the as-of date, so the same input gives the same bytes. Written atomically (writeFileAtomic).
  */
 import type { QuestionnaireAnswers } from '../../core/questionnaire/answer.js'
 import {
   answerCells,
+  answersTitle,
   renderAnsweredJson,
   renderAnsweredYaml,
+  renderAnswersHtml,
   renderAnswersMarkdown,
 } from '../../core/questionnaire/render.js'
-import { fixZipTimes } from '../office/docx.js'
-import type { LoadedQuestionnaire, QuestionnaireFormat } from './load.js'
+import { fixZipTimes, markdownToDocx } from '../office/docx.js'
+import type { DocumentIdentity } from '../office/pdf.js'
+import type { LoadedQuestionnaire, QuestionnaireFormat, ReportFormat } from './load.js'
 import { ANSWER_ROLES, type ColumnRole } from './table.js'
 
 /** Header, by role, of the columns of a new table. */
@@ -25,20 +31,32 @@ const NEW_TABLE: [ColumnRole, string][] = [
   ['question', 'question'],
   ['refs', 'refs'],
   ['fields', 'fields'],
+  ['facts', 'facts'],
   ['status', 'status'],
   ['answer', 'answer'],
   ['evidence', 'evidence'],
 ]
 
-/** The bytes of the answered questionnaire in `format`. */
+/**
+ * The bytes of the answered questionnaire in `format`. `identity` heads each page of a DOCX: the
+ * system, its version, the manifest's SHA-256, the as-of date and the generator.
+ */
 export async function renderAnswered(
   loaded: LoadedQuestionnaire,
   answers: QuestionnaireAnswers,
-  format: QuestionnaireFormat | 'md',
+  format: QuestionnaireFormat | ReportFormat,
+  identity: DocumentIdentity,
 ): Promise<string | Uint8Array> {
   switch (format) {
     case 'md':
       return renderAnswersMarkdown(answers)
+    case 'html':
+      return renderAnswersHtml(answers)
+    case 'docx':
+      return markdownToDocx(renderAnswersMarkdown(answers), {
+        title: answersTitle(answers),
+        identity,
+      })
     case 'yaml':
       return renderAnsweredYaml(loaded.questionnaire, answers)
     case 'json':
@@ -60,6 +78,7 @@ function newTable(loaded: LoadedQuestionnaire, answers: QuestionnaireAnswers): s
       q.text,
       q.refs.join('\n'),
       q.fields.join('\n'),
+      q.facts.join('\n'),
       cells.status,
       cells.answer,
       cells.evidence,
@@ -144,7 +163,7 @@ async function renderXlsx(
     const rows = newTable(loaded, answers)
     for (const row of rows) sheet.addRow(row)
     sheet.getRow(1).font = { bold: true }
-    const widths = [10, 20, 60, 28, 28, 16, 80, 60]
+    const widths = [10, 20, 60, 28, 28, 28, 16, 80, 60]
     widths.forEach((w, i) => (sheet.getColumn(i + 1).width = w))
     sheet.eachRow((row, n) => {
       if (n > 1) row.alignment = { wrapText: true, vertical: 'top' }

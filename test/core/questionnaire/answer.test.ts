@@ -7,6 +7,8 @@
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { AssessmentResult } from '../../../src/core/assess/types.js'
+import type { ClassificationResult } from '../../../src/core/classify/types.js'
+import { FACT_IDS } from '../../../src/core/questionnaire/facts.js'
 import { answerQuestionnaire, renderValue } from '../../../src/core/questionnaire/answer.js'
 import type { Question, Questionnaire } from '../../../src/core/questionnaire/schema.js'
 import { checkQuestionnaire, fieldProblem } from '../../../src/core/questionnaire/validate.js'
@@ -20,10 +22,11 @@ import {
 const POLICE = path.resolve(import.meta.dirname, '../../../examples/police-analytics/accord.yaml')
 let system: LoadedSystem
 let assessment: AssessmentResult
+let classification: ClassificationResult
 
 beforeAll(async () => {
   system = await loadSystem(POLICE, {})
-  const classification = classifyLoaded(system, '2026-11-21')
+  classification = classifyLoaded(system, '2026-11-21')
   assessment = await assessLoaded(system, classification, { asOf: '2026-11-21' })
 })
 
@@ -36,6 +39,7 @@ function q(...questions: Partial<Question>[]): Questionnaire {
       text: 'Question?',
       refs: [],
       fields: [],
+      facts: [],
       ...x,
     })),
   }
@@ -46,6 +50,7 @@ function answer(...questions: Partial<Question>[]) {
     questionnaire: q(...questions),
     manifest: system.manifest,
     assessment,
+    classification,
     catalogs: system.catalogs,
   })
 }
@@ -111,6 +116,7 @@ describe('answerQuestionnaire', () => {
       questionnaire: q({ refs: ['nist-ai-rmf:measure-2.11'] }),
       manifest: system.manifest,
       assessment,
+      classification,
       catalogs: system.catalogs,
     })
     expect(direct.answers[0]?.refs[0]).toMatchObject({ route: 'assessed', status: 'met' })
@@ -138,7 +144,7 @@ describe('answerQuestionnaire', () => {
     )
     expect(r.answers.map((a) => a.status)).toEqual(['needs-human', 'needs-human', 'partial'])
     expect(r.answers[0]?.answer).toBe(
-      'Needs a human answer: the question names no obligation and no manifest field.',
+      'Needs a human answer: the question names no obligation, no manifest field and no fact.',
     )
     expect(r.answers[1]?.needsHuman).toBe('the manifest does not state conformityAssessment')
     expect(r.answers[2]?.answer).toContain('conformityAssessment: not stated in the manifest.')
@@ -167,7 +173,169 @@ describe('answerQuestionnaire', () => {
   })
 })
 
+describe('facts', () => {
+  const factOf = (r: ReturnType<typeof answer>, i = 0) =>
+    r.answers[0]?.facts[i]?.value.split('\n') ?? []
+
+  it('states the EU AI Act classification in the words of accord classify; no GPAI says not applicable', () => {
+    const r = answer({ facts: ['eu-ai-act.classification'] })
+    const [a] = r.answers
+    expect(a).toMatchObject({ status: 'met', gap: false, refs: [], fields: [] })
+    expect(a?.facts[0]).toMatchObject({
+      fact: 'eu-ai-act.classification',
+      label: "EU AI Act classification (Accord's)",
+    })
+    expect(factOf(r)).toEqual([
+      'Category: high-risk (Art. 6(2), Annex III 6(c), Annex III 6(e)).',
+      'Roles: provider.',
+      'General-purpose AI model: not applicable; the supplier places no general-purpose AI model of its own on the market.',
+      'Art. 6(3) derogation: not claimed.',
+      expect.stringMatching(
+        /^Legacy: Art\. 111\(2\): to be placed on the market on 2027-06-01 \(planned\), before 2027-12-02, .*apply from 2030-08-02/,
+      ),
+    ])
+    expect(a?.answer).toMatch(
+      /^Met\.\nEU AI Act classification \(Accord's\) \[eu-ai-act\.classification\]:\nCategory: high-risk /,
+    )
+  })
+
+  it('names the general-purpose AI models when the supplier places one on the market', () => {
+    const [first, ...rest] = system.manifest.models ?? []
+    const gpai = {
+      ...system,
+      manifest: {
+        ...system.manifest,
+        models: [{ ...first, generalPurpose: true }, ...rest],
+      },
+    } as LoadedSystem
+    const c = classifyLoaded(gpai, '2026-11-21')
+    expect(c.euAiAct.gpai).toBe('gpai')
+    const r = answerQuestionnaire({
+      questionnaire: q({ facts: ['eu-ai-act.classification'] }),
+      manifest: gpai.manifest,
+      assessment,
+      classification: c,
+      catalogs: system.catalogs,
+    })
+    expect(r.answers[0]?.answer).toContain(`General-purpose AI model: gpai: ${first?.name} (gpai).`)
+    expect(r.answers[0]?.answer).not.toContain('not applicable')
+  })
+
+  it('lists the obligations in force and the upcoming ones by date, by their highest entries', () => {
+    const r = answer({ facts: ['eu-ai-act.obligations-in-force'] })
+    const lines = factOf(r)
+    const upcoming = classification.euAiAct.upcoming
+    expect(lines.slice(0, 3)).toEqual([
+      'In force on 2026-11-21: 1.',
+      '• Art. 4 AI literacy (since 2025-02-02)',
+      `Upcoming: ${upcoming.length}.`,
+    ])
+    expect(upcoming.every((o) => o.appliesFrom === '2030-08-02')).toBe(true)
+    expect(lines).toHaveLength(4)
+    expect(lines[3]).toMatch(
+      new RegExp(`^• From 2030-08-02: ${upcoming.length} under Art\\. 8, Art\\. 9, Art\\. 10, `),
+    )
+    // Points are counted, not listed: Art. 9(1) is under Art. 9.
+    expect(lines[3]).not.toContain('Art. 9(1)')
+    expect(lines[3]).toMatch(/Annex IV \(with their points\)\.$/)
+
+    // Before the Act applies, nothing is in force.
+    const early = answerQuestionnaire({
+      questionnaire: q({ facts: ['eu-ai-act.obligations-in-force'] }),
+      manifest: system.manifest,
+      assessment,
+      classification: classifyLoaded(system, '2024-09-01'),
+      catalogs: system.catalogs,
+    })
+    expect(factOf(early)[0]).toBe('In force on 2024-09-01: none.')
+  })
+
+  it('states readiness per framework as accord assess prints it, and the gaps in force', () => {
+    const r = answer({ facts: ['readiness', 'gaps'] })
+    const [eu, nist] = assessment.frameworks
+    expect(factOf(r, 0)).toEqual([
+      `${eu?.name}: readiness ${Math.round((eu?.readiness ?? 0) * 100)}%: ${eu?.met} met, ${eu?.partial} partial, ${eu?.missing} missing, ${eu?.notApplicable} not applicable; gaps: 1 in force, ${eu?.gapsUpcoming} upcoming.`,
+      `${nist?.name} (voluntary): readiness ${Math.round((nist?.readiness ?? 0) * 100)}%: ${nist?.met} met, ${nist?.partial} partial, ${nist?.missing} missing, ${nist?.notApplicable} not applicable; gaps: ${nist?.gaps}.`,
+    ])
+    expect(factOf(r, 1)).toEqual([
+      '1 binding obligation in force on 2026-11-21 is partial or missing:',
+      '• Art. 4 AI literacy [eu-ai-act:art-4]: missing.',
+      `${assessment.gapsUpcoming} more are partial or missing and not yet in force.`,
+      `${nist?.name} (voluntary): ${nist?.gaps} entries partial or missing, not counted as gaps in force.`,
+    ])
+    // A statement of the gaps is not itself a gap: the question is met and the exit stays 0.
+    expect(r.answers[0]).toMatchObject({ status: 'met', gap: false })
+    expect(r.summary.gaps).toBe(0)
+  })
+
+  it('says the gaps in force are not computed when no law was assessed', async () => {
+    const c = classifyLoaded(system, '2026-11-21', ['nist-ai-rmf'])
+    const nistOnly = await assessLoaded(system, c, {
+      asOf: '2026-11-21',
+      frameworks: ['nist-ai-rmf'],
+    })
+    const r = answerQuestionnaire({
+      questionnaire: q({ facts: ['gaps', 'readiness'] }),
+      manifest: system.manifest,
+      assessment: nistOnly,
+      classification: c,
+      catalogs: system.catalogs,
+    })
+    expect(factOf(r, 0)[0]).toBe(
+      'Not computed: no law was assessed (only voluntary frameworks), so there are no gaps in force to state.',
+    )
+    expect(factOf(r, 1)).toHaveLength(1)
+    expect(factOf(r, 1)[0]).toMatch(
+      /^NIST AI Risk Management Framework .* \(voluntary\): readiness /,
+    )
+  })
+
+  it('names the law version applied and the catalog', () => {
+    const r = answer({ facts: ['law-version'] })
+    const law = classification.euAiAct.lawVersion
+    expect(factOf(r)).toEqual([
+      `${law.title} (${law.source}).`,
+      `Applied as of 2026-11-21 (law version id ${law.id}).`,
+      expect.stringMatching(
+        /^Catalog urn:accord:catalog:eu-ai-act-2024-1689 version \d+, SHA-256 [0-9a-f]{64}\.$/,
+      ),
+    ])
+  })
+
+  it('takes the status from refs when there are any; with fields, a fact counts as stated', () => {
+    const r = answer(
+      { refs: ['eu-ai-act:art-4'], facts: ['gaps'] },
+      { fields: ['conformityAssessment'], facts: ['readiness'] },
+      { facts: FACT_IDS.slice() },
+    )
+    expect(r.answers.map((a) => a.status)).toEqual(['missing', 'partial', 'met'])
+    expect(r.answers[0]?.gap).toBe(true)
+    expect(r.answers[2]?.facts.map((f) => f.fact)).toEqual([...FACT_IDS])
+  })
+})
+
 describe('checkQuestionnaire', () => {
+  it('refuses an unknown fact, naming the one meant', () => {
+    const issues = checkQuestionnaire(
+      q({ facts: ['clasification', 'gaps', 'eu-ai-act.readiness', 'weather'] }),
+      system.catalogs,
+    )
+    expect(issues.map((i) => [i.code, i.path, i.hint])).toEqual([
+      [
+        'unknown_fact',
+        ['questions', 0, 'facts', 0],
+        `did you mean "eu-ai-act.classification"? (facts: ${FACT_IDS.join(', ')})`,
+      ],
+      [
+        'unknown_fact',
+        ['questions', 0, 'facts', 2],
+        `did you mean "readiness"? (facts: ${FACT_IDS.join(', ')})`,
+      ],
+      ['unknown_fact', ['questions', 0, 'facts', 3], `the facts are ${FACT_IDS.join(', ')}`],
+    ])
+    expect(issues[0]?.message).toBe('question "Q1" asks for unknown fact "clasification"')
+  })
+
   it('refuses an unknown ref with a did-you-mean, an unknown field with the key meant, and duplicate ids', () => {
     const issues = checkQuestionnaire(
       q({ id: 'X', refs: ['eu-ai-act:art-10.2.z'] }, { id: 'X', fields: ['provider.contry'] }),
