@@ -111,7 +111,7 @@ export async function hashEvidence(
       )
       return
     }
-    hashed.push({
+    const h: HashedEvidence = {
       id: item.id,
       path: item.path,
       type: item.type,
@@ -121,7 +121,9 @@ export async function hashEvidence(
       supports: [...item.supports],
       partial: item.partial,
       assessedBy: item.assessedBy,
-    })
+    }
+    if (item.validUntil !== undefined) h.validUntil = item.validUntil
+    hashed.push(h)
   }
 
   // 1. Check every path up to its folder; the file itself is checked when it is opened.

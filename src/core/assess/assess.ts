@@ -21,6 +21,9 @@
  * 6. A node with applicable listed descendants is also judged by them (the nearest listed ones):
  *    all met -> met, some met or partial -> partial, none -> missing; N takes the better of this
  *    and its own evidence.
+ * 7. Evidence past its `validUntil` on the as-of date counts for nothing (rules 2-4 skip it); the
+ *    reason of each node it would have reached by rules 2-3 names it. Evidence whose `validUntil`
+ *    is within `EXPIRING_SOON_DAYS` days still counts, and is listed in `evidenceValidity`.
  *
  * Which frameworks: `options.frameworks` (default `DEFAULT_FRAMEWORKS`, the EU AI Act and the NIST
  * AI RMF), so adding catalogs to the set never changes an assessment by itself. Crosswalk edges
@@ -54,6 +57,7 @@ import type { Manifest } from '../manifest/schema.js'
 import type {
   AssessmentResult,
   EvidenceUse,
+  EvidenceValidity,
   FrameworkSummary,
   HashedEvidence,
   ObligationAssessment,
@@ -78,6 +82,12 @@ export interface AssessSystemOptions {
    */
   frameworks?: readonly string[]
 }
+
+/**
+ * Evidence whose `validUntil` is at most this many days after the as-of date is listed as
+ * expiring soon (it still counts).
+ */
+export const EXPIRING_SOON_DAYS = 90
 
 /** The frameworks assessed when `frameworks` is not given. */
 export const DEFAULT_FRAMEWORKS: readonly string[] = ['eu-ai-act', 'nist-ai-rmf']
@@ -144,6 +154,9 @@ interface Contributions {
   /** Per item of `best`: 1 when its evidence is marked partial. */
   bestPartial: number[]
 }
+
+/** No expired evidence reaches the node (the case of every node when none has expired). */
+const NO_EXPIRED: readonly { id: string; validUntil: string }[] = []
 
 /** The contributions of a not-applicable node: none are collected. */
 const NO_CONTRIBUTIONS: Contributions = { uses: [], top: 0, topCount: 0, best: [], bestPartial: [] }
@@ -271,23 +284,19 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
   // resolve each spelling once (null when unknown: checkEvidenceRefs rejects those before
   // assessment, so they are ignored here).
   const evidence = [...options.evidence].sort((a, b) => compareCodeUnits(a.id, b.id))
-  const index = new EvidenceIndex(evidence, (spelling) => {
+  const resolve = (spelling: string): { urn: string; ref: string } | null => {
     const hit = resolveRef(catalogs, spelling)
     return hit ? { urn: hit.node.urn, ref: shortId(hit.framework, hit.node.id) } : null
-  })
-
-  // Evidence covering a node: naming it, then naming its parent, and so on up.
-  const coverageMemo = new Map<string, readonly Target[]>()
-  const coverage = (urn: string): readonly Target[] => {
-    const memo = coverageMemo.get(urn)
-    if (memo) return memo
-    const own = index.targets.get(urn)
-    const out: Target[] = own ? [own] : []
-    const parent = catalogs.nodesByUrn.get(urn)?.node.parent_urn
-    if (parent !== undefined && catalogs.nodesByUrn.has(parent)) out.push(...coverage(parent))
-    coverageMemo.set(urn, out)
-    return out
   }
+  // 7. Expired evidence is indexed apart: it counts for nothing, and is only looked up to name it.
+  const validity = splitByValidity(evidence, asOf)
+  const index = new EvidenceIndex(validity.current, resolve)
+  const coverage = coverageOf(catalogs, index)
+  const expiredIndex =
+    validity.expired.length > 0 ? new EvidenceIndex(validity.expired, resolve) : undefined
+  const expiredCoverage = expiredIndex && coverageOf(catalogs, expiredIndex)
+  /** Per node whose reason names expired evidence: the ids of that evidence. */
+  const expiredByUrn = new Map<string, string[]>()
 
   // 3. Judge every listed node, children before parents.
   const judged = new Map<string, Judged>()
@@ -310,6 +319,19 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     if (done) return done
     const item = listed.get(urn) as Listed
     const children = listedChildren(urn).filter((c) => judge(c).status !== 'not-applicable')
+    let expired: readonly { id: string; validUntil: string }[] = NO_EXPIRED
+    if (expiredIndex && expiredCoverage && item.notApplicable === undefined) {
+      const { uses } = expiredIndex.collect(sourcesOf(item, catalogs, edgesOf, expiredCoverage))
+      expired = uses.map((u) => ({
+        id: u.evidenceId,
+        validUntil: validity.validUntilOf.get(u.evidenceId) as string,
+      }))
+      if (expired.length > 0)
+        expiredByUrn.set(
+          urn,
+          expired.map((e) => e.id),
+        )
+    }
     const assessment = assessNode(item, {
       manifest,
       catalogs,
@@ -320,6 +342,7 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
           ? index.collect(sourcesOf(item, catalogs, edgesOf, coverage))
           : NO_CONTRIBUTIONS,
       children: children.map((c) => ({ ref: (listed.get(c) as Listed).ref, ...judge(c) })),
+      expired,
     })
     const level: Level = assessment.status === 'met' ? 2 : assessment.status === 'partial' ? 1 : 0
     const result = { status: assessment.status, level }
@@ -365,7 +388,115 @@ export function assessSystem(options: AssessSystemOptions): AssessmentResult {
     gaps: binding.reduce((n, s) => n + s.gaps, 0),
     gapsUpcoming: binding.reduce((n, s) => n + s.gapsUpcoming, 0),
     ...(lawVersion ? { lawVersion } : {}),
+    evidenceValidity: evidenceValidity(validity, obligations, expiredByUrn),
   }
+}
+
+/**
+ * Evidence by validity on `asOf` (YYYY-MM-DD): `current` (what counts: `evidence` itself when
+ * no item is expired, so a manifest without `validUntil` costs one pass and no copy), `expired`
+ * (past its `validUntil`) and `expiringSoon` (`validUntil` within EXPIRING_SOON_DAYS days).
+ */
+function splitByValidity(
+  evidence: readonly HashedEvidence[],
+  asOf: string,
+): {
+  current: readonly HashedEvidence[]
+  expired: HashedEvidence[]
+  expiringSoon: HashedEvidence[]
+  validUntilOf: Map<string, string>
+  asOf: string
+} {
+  const out = {
+    current: evidence,
+    expired: [] as HashedEvidence[],
+    expiringSoon: [] as HashedEvidence[],
+    validUntilOf: new Map<string, string>(),
+    asOf,
+  }
+  let horizon: string | undefined
+  for (let i = 0, n = evidence.length; i < n; i++) {
+    const ev = evidence[i] as HashedEvidence
+    const until = ev.validUntil
+    if (until === undefined) continue
+    horizon ??= addDays(asOf, EXPIRING_SOON_DAYS)
+    if (until < asOf) out.expired.push(ev)
+    else if (until <= horizon) out.expiringSoon.push(ev)
+    else continue
+    out.validUntilOf.set(ev.id, until)
+  }
+  if (out.expired.length > 0) {
+    const expired = new Set(out.expired)
+    out.current = evidence.filter((ev) => !expired.has(ev))
+  }
+  return out
+}
+
+/** `date` (YYYY-MM-DD) plus `days` days. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Whole days from `from` to `to` (YYYY-MM-DD). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+}
+
+/**
+ * The expired and soon-expiring evidence with the obligations each reaches, in output order:
+ * for expired items those whose reason names them, for the others those whose evidence uses them.
+ */
+function evidenceValidity(
+  validity: ReturnType<typeof splitByValidity>,
+  obligations: readonly ObligationAssessment[],
+  expiredByUrn: ReadonlyMap<string, string[]>,
+): EvidenceValidity {
+  const { expired, expiringSoon } = validity
+  if (expired.length === 0 && expiringSoon.length === 0) return { expired: [], expiringSoon: [] }
+  const reached = new Map<string, string[]>()
+  for (const ev of expired) reached.set(ev.id, [])
+  for (const ev of expiringSoon) reached.set(ev.id, [])
+  const soon = new Set(expiringSoon.map((ev) => ev.id))
+  for (const o of obligations) {
+    if (o.status === 'not-applicable') continue
+    for (const id of expiredByUrn.get(o.urn) ?? []) reached.get(id)?.push(o.id)
+    if (soon.size === 0) continue
+    // One use per evidence id and obligation.
+    for (const use of o.evidence)
+      if (soon.has(use.evidenceId)) reached.get(use.evidenceId)?.push(o.id)
+  }
+  const entry = (ev: HashedEvidence) => ({
+    id: ev.id,
+    type: ev.type,
+    validUntil: ev.validUntil as string,
+    obligations: reached.get(ev.id) as string[],
+  })
+  return {
+    expired: expired.map(entry),
+    expiringSoon: expiringSoon.map((ev) => ({
+      ...entry(ev),
+      daysLeft: daysBetween(validity.asOf, ev.validUntil as string),
+    })),
+  }
+}
+
+/** Evidence of `index` covering a node: naming it, then naming its parent, and so on up. */
+function coverageOf(
+  catalogs: CatalogSet,
+  index: EvidenceIndex,
+): (urn: string) => readonly Target[] {
+  const memo = new Map<string, readonly Target[]>()
+  const coverage = (urn: string): readonly Target[] => {
+    const known = memo.get(urn)
+    if (known) return known
+    const own = index.targets.get(urn)
+    const out: Target[] = own ? [own] : []
+    const parent = catalogs.nodesByUrn.get(urn)?.node.parent_urn
+    if (parent !== undefined && catalogs.nodesByUrn.has(parent)) out.push(...coverage(parent))
+    memo.set(urn, out)
+    return out
+  }
+  return coverage
 }
 
 /**
@@ -744,6 +875,8 @@ function assessNode(
     edgesOf: (urn: string) => readonly MappingEdge[]
     contributions: Contributions
     children: { ref: string; status: Status; level: Level }[]
+    /** Expired evidence that would reach the node (rule 7), by id. */
+    expired: readonly { id: string; validUntil: string }[]
   },
 ): ObligationAssessment {
   const { node, ref } = item
@@ -804,6 +937,11 @@ function assessNode(
   }
   if (byChildren && evidenceLevel > 0)
     parts.push(`Its own evidence: ${listOf(contributions, how)}.`)
+  const { expired } = ctx
+  if (expired.length > 0)
+    parts.push(
+      `Not counted: ${list(expired.map((e) => `evidence ${e.id} expired on ${e.validUntil}`))}.`,
+    )
   if (!item.binding) parts.push('Voluntary framework: good practice, not a legal duty.')
 
   // Action.
@@ -821,6 +959,8 @@ function assessNode(
       const empty = fields.filter((f) => !filled.includes(f))
       if (empty.length > 0) action += ` Describe it in the manifest under ${empty.join(', ')}.`
     }
+    if (expired.length > 0)
+      action += ` Or renew the expired evidence (${list(expired.map((e) => e.id))}) and give its new validUntil.`
   }
 
   return {

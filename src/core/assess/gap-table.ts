@@ -3,6 +3,7 @@
  * line (readiness and counts) and one row per open obligation (partial or missing; met ones too
  * with `all`). Pure and deterministic; ANSI colour only when asked for.
  */
+import { EXPIRING_SOON_DAYS } from './assess.js'
 import type { EuAiActClassification } from '../classify/types.js'
 import { legacySentences } from '../classify/rules/legacy.js'
 import type { AssessmentResult, FrameworkSummary, ObligationAssessment, Status } from './types.js'
@@ -72,12 +73,49 @@ export function renderGapTable(
     lines.push(...renderRows(rows, summary, width, options.color === true))
   }
 
+  lines.push(...validityLines(result, width))
   lines.push('')
   lines.push(
     `Binding gaps: ${result.gaps} in force, ${result.gapsUpcoming ?? 0} upcoming. ` +
       'Run with --json for reasons and evidence hashes.',
   )
   return lines.join('\n') + '\n'
+}
+
+/**
+ * Expired evidence (counted for nothing) and evidence that expires soon (still counted), one
+ * line each with the obligations it reaches; nothing when there is neither.
+ */
+function validityLines(result: AssessmentResult, width: number): string[] {
+  const v = result.evidenceValidity
+  if (v === undefined || (v.expired.length === 0 && v.expiringSoon.length === 0)) return []
+  const reach = (obligations: readonly string[]): string => {
+    if (obligations.length === 0) return 'no applicable obligation'
+    const shown = obligations.slice(0, 4).join(', ')
+    return obligations.length > 4 ? `${shown} and ${obligations.length - 4} more` : shown
+  }
+  const lines = ['']
+  if (v.expired.length > 0) {
+    lines.push(`Expired evidence, not counted as of ${result.asOf}:`)
+    for (const e of v.expired)
+      lines.push(
+        ...wrap(
+          `${e.id} (${e.type}) expired on ${e.validUntil}; it supported ${reach(e.obligations)}`,
+          width - 4,
+        ).map((l, i) => `${i === 0 ? '  - ' : '    '}${l}`),
+      )
+  }
+  if (v.expiringSoon.length > 0) {
+    lines.push(`Evidence expiring within ${EXPIRING_SOON_DAYS} days (still counted):`)
+    for (const e of v.expiringSoon)
+      lines.push(
+        ...wrap(
+          `${e.id} (${e.type}) valid until ${e.validUntil}, ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'} left; supports ${reach(e.obligations)}`,
+          width - 4,
+        ).map((l, i) => `${i === 0 ? '  - ' : '    '}${l}`),
+      )
+  }
+  return lines
 }
 
 function classificationLines(

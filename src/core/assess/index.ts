@@ -12,6 +12,8 @@ export {
 export type {
   AssessmentResult,
   EvidenceUse,
+  EvidenceValidity,
+  EvidenceValidityEntry,
   FrameworkSummary,
   HashedEvidence,
   ObligationAssessment,

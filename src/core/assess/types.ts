@@ -15,6 +15,31 @@ export interface HashedEvidence {
   supports: string[]
   partial: boolean
   assessedBy: 'self' | 'third-party' | 'notified-body'
+  /** Last day the evidence is valid (`evidence[].validUntil`), when the manifest gives one. */
+  validUntil?: string
+}
+
+/** An evidence item that has expired, or expires soon, as of the assessment date. */
+export interface EvidenceValidityEntry {
+  id: string
+  type: string
+  /** Last day the evidence is valid, YYYY-MM-DD. */
+  validUntil: string
+  /**
+   * Applicable obligations it supports (directly, through an ancestor, or through the crosswalk),
+   * as framework:id, in output order. For an expired item: those it would support, had it not
+   * expired.
+   */
+  obligations: string[]
+}
+
+/**
+ * Evidence validity as of `asOf`: items past their `validUntil` (they count for no obligation),
+ * and items whose `validUntil` is within `EXPIRING_SOON_DAYS` days (they still count).
+ */
+export interface EvidenceValidity {
+  expired: EvidenceValidityEntry[]
+  expiringSoon: (EvidenceValidityEntry & { daysLeft: number })[]
 }
 
 export interface EvidenceUse {
@@ -90,4 +115,9 @@ export interface AssessmentResult {
   gapsUpcoming?: number
   /** The law version the EU AI Act was assessed under. */
   lawVersion?: { id: string; title: string }
+  /**
+   * Expired and soon-expiring evidence (`evidence[].validUntil`). Always set by `assessSystem`
+   * (empty lists when none); optional only so older fixtures type-check.
+   */
+  evidenceValidity?: EvidenceValidity
 }

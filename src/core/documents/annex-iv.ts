@@ -14,6 +14,7 @@ import {
   childNodes,
   evidenceFor,
   evidenceTable,
+  validityNote,
   headerBlock,
   isHighRisk,
   isProhibited,
@@ -451,7 +452,7 @@ function renderInstructions(ctx: DocumentContext, linked: readonly LinkedEvidenc
   const notLinked = ifu.filter((e) => !linked.some((l) => l.evidence.id === e.id))
   return [
     'Instructions for use: ' +
-      ifu.map((e) => `${md(e.title)} (${md(e.path)})`).join('; ') +
+      ifu.map((e) => `${md(e.title)} (${md(e.path)})${validityNote(ctx, e)}`).join('; ') +
       (notLinked.length > 0 ? ' (see the evidence list of this document).' : '.'),
   ]
 }
@@ -567,7 +568,7 @@ function renderData(ctx: DocumentContext): string[] {
     const sheet = d.sheet === undefined ? undefined : ctx.evidenceById.get(d.sheet)
     if (sheet)
       details.push(
-        `Datasheet: ${md(sheet.title)} (${md(sheet.path)}, SHA-256 ${code(sheet.sha256)})`,
+        `Datasheet: ${md(sheet.title)} (${md(sheet.path)}, SHA-256 ${code(sheet.sha256)})${validityNote(ctx, sheet)}`,
       )
     if (details.length > 0) lines.push(bullets(details))
     if (d.sheet === undefined)

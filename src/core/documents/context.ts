@@ -275,13 +275,25 @@ export function citationOf(ctx: DocumentContext, id: string): string {
   return node?.ref_id ?? id
 }
 
+/**
+ * What a document says of an evidence item's validity after its title: nothing without
+ * `validUntil`; ` (valid until D)`; or, past it on the assessment date, that it expired and does
+ * not count (assessment rule 7).
+ */
+export function validityNote(ctx: DocumentContext, e: HashedEvidence): string {
+  if (e.validUntil === undefined) return ''
+  return e.validUntil < ctx.assessment.asOf
+    ? ` (**expired** on ${e.validUntil}: not counted as of ${ctx.assessment.asOf})`
+    : ` (valid until ${e.validUntil})`
+}
+
 /** A table of evidence: id, title, type, path, SHA-256, what it supports. */
 export function evidenceTable(ctx: DocumentContext, linked: readonly LinkedEvidence[]): string {
   return table(
     ['Evidence', 'Title', 'Type', 'File', 'SHA-256', 'Supports'],
     linked.map(({ evidence: e, supports }) => [
       md(e.id),
-      md(e.title) + (e.partial ? ' (partial)' : ''),
+      md(e.title) + (e.partial ? ' (partial)' : '') + validityNote(ctx, e),
       md(e.type),
       md(e.path),
       code(e.sha256),

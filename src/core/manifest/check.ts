@@ -627,8 +627,10 @@ function checkEvidence(m: Manifest): { issues: ManifestIssue[]; ids: ReadonlyMap
   const issues: ManifestIssue[] = []
   const ids = new Map<string, number>()
   const paths = new Map<string, number>()
+  const limit = certificateLimit(m)
   for (let i = 0; i < m.evidence.length; i++) {
     const e = m.evidence[i]
+    if (e.validUntil !== undefined) issues.push(...checkValidity(e, i, limit))
     const firstId = ids.get(e.id)
     if (firstId === undefined) ids.set(e.id, i)
     else {
@@ -670,6 +672,69 @@ function checkEvidence(m: Manifest): { issues: ManifestIssue[]; ids: ReadonlyMap
     }
   }
   return { issues, ids }
+}
+
+/**
+ * The longest validity Art. 44(2) allows a notified body's certificate for this system: five years
+ * for a system covered by Annex I (a safety component or product under Annex I legislation), four
+ * for one covered by Annex III; undefined when the manifest names neither route. A system with both
+ * follows the Annex I act's procedure (Art. 43(3)), so it gets five years.
+ */
+function certificateLimit(m: Manifest): { years: number; route: string } | undefined {
+  const c = m.classification
+  if (c.safetyComponent !== null) return { years: 5, route: 'Annex I' }
+  if (c.useCases.some((u) => ANNEX_III_USE_CASES.has(u))) return { years: 4, route: 'Annex III' }
+  return undefined
+}
+
+/** Evidence types that a notified body's certificate under Art. 44 is given as. */
+const CERTIFICATE_TYPES: ReadonlySet<string> = new Set(['certificate', 'conformity-assessment'])
+
+/**
+ * `validUntil` of evidence item `e` (at `evidence[i]`): after its `date`, and for a notified body's
+ * certificate no longer after it than Art. 44(2) allows for the system's route (`limit`).
+ */
+function checkValidity(
+  e: Manifest['evidence'][number],
+  i: number,
+  limit: { years: number; route: string } | undefined,
+): ManifestIssue[] {
+  const { date, validUntil } = e
+  if (date === undefined || validUntil === undefined) return []
+  if (validUntil <= date)
+    return [
+      error(
+        'evidence_valid_until_not_after_date',
+        ['evidence', i, 'validUntil'],
+        `evidence ${e.id} is valid until ${validUntil}, ${validUntil === date ? 'the same day as' : 'before'} its date ${date}`,
+        `give the last day the evidence is valid, after its date ${date}, or correct the date`,
+      ),
+    ]
+  if (limit === undefined || e.assessedBy !== 'notified-body' || !CERTIFICATE_TYPES.has(e.type))
+    return []
+  const latest = addYears(date, limit.years)
+  if (validUntil <= latest) return []
+  return [
+    warning(
+      'certificate_validity_exceeds_art_44',
+      ['evidence', i, 'validUntil'],
+      `evidence ${e.id}, a notified body's ${e.type} dated ${date}, is valid until ${validUntil}: longer than the ${limit.years} years Art. 44(2) allows for a system covered by ${limit.route} (at most until ${latest})`,
+      `check the certificate's validity and give its real expiry date (at most ${latest}); a certificate is renewed for up to ${limit.years} more years after re-assessment (Art. 44(2))`,
+    ),
+  ]
+}
+
+/**
+ * `date` (YYYY-MM-DD) plus `years` years: the same month and day, 29 February becoming 28 February
+ * in a year that has none.
+ */
+export function addYears(date: string, years: number): string {
+  const year = String(Number(date.slice(0, 4)) + years).padStart(4, '0')
+  const monthDay = date.slice(4)
+  if (monthDay !== '-02-29') return year + monthDay
+  const y = Number(year)
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  return year + (leap ? '-02-29' : '-02-28')
 }
 
 /** References to evidence ids (`ids`: every id of `m.evidence`) that name no item. */

@@ -310,6 +310,19 @@ export const MANIFEST_ISSUE_CODES = {
       "An evidence path is absolute, holds a NUL, or uses '..' to leave the manifest's folder.",
     fix: "Use a path relative to the manifest's folder, without '..' leaving it; move the file there if needed.",
   },
+  evidence_valid_until_not_after_date: {
+    severity: 'error',
+    reportedAs: 'ERR_MANIFEST_INVALID',
+    meaning:
+      'An evidence item is valid until a day that is not after its date (evidence[].validUntil on or before evidence[].date).',
+    fix: "Give the last day the evidence is valid (a certificate's expiry), after its date, or correct the date.",
+  },
+  certificate_validity_exceeds_art_44: {
+    severity: 'warning',
+    meaning:
+      "A notified body's certificate or conformity assessment (type certificate or conformity-assessment, assessedBy notified-body) is valid from its date to its validUntil for longer than Art. 44(2) allows: four years for a system covered by Annex III (a use case of Annex III), five for one covered by Annex I (classification.safetyComponent).",
+    fix: 'Check the certificate and give its real expiry date; a certificate is renewed after re-assessment, for up to four or five years again.',
+  },
   unknown_evidence_ref: {
     severity: 'error',
     reportedAs: 'ERR_MANIFEST_INVALID',

@@ -24,6 +24,7 @@ const KEYS: ReadonlySet<string> = new Set([
   'type',
   'title',
   'date',
+  'validUntil',
   'supports',
   'partial',
   'assessedBy',
@@ -76,16 +77,49 @@ function fastItem(value: unknown, dates: Set<string>): EvidenceItem | undefined 
     assessedBy = v.assessedBy as string
   }
   const refs = supports.slice() as string[]
-  // The keys in the schema's order, as zod returns them; `date` only when given.
-  if (!('date' in v))
+  // The keys in the schema's order, as zod returns them; `date` and `validUntil` only when given.
+  const hasDate = 'date' in v
+  const hasValidUntil = 'validUntil' in v
+  if (!hasDate && !hasValidUntil)
     return { id, path, type, title, supports: refs, partial, assessedBy } as EvidenceItem
-  const date = v.date
-  if (typeof date !== 'string') return undefined
-  if (!dates.has(date)) {
-    if (!isoDate.safeParse(date).success) return undefined
-    dates.add(date)
+  const date = hasDate ? fastDate(v.date, dates) : undefined
+  const validUntil = hasValidUntil ? fastDate(v.validUntil, dates) : undefined
+  if ((hasDate && date === undefined) || (hasValidUntil && validUntil === undefined))
+    return undefined
+  if (!hasValidUntil)
+    return { id, path, type, title, date, supports: refs, partial, assessedBy } as EvidenceItem
+  if (!hasDate)
+    return {
+      id,
+      path,
+      type,
+      title,
+      validUntil,
+      supports: refs,
+      partial,
+      assessedBy,
+    } as EvidenceItem
+  return {
+    id,
+    path,
+    type,
+    title,
+    date,
+    validUntil,
+    supports: refs,
+    partial,
+    assessedBy,
+  } as EvidenceItem
+}
+
+/** A valid YYYY-MM-DD date, or undefined; `dates` holds those already accepted. */
+function fastDate(value: unknown, dates: Set<string>): string | undefined {
+  if (typeof value !== 'string') return undefined
+  if (!dates.has(value)) {
+    if (!isoDate.safeParse(value).success) return undefined
+    dates.add(value)
   }
-  return { id, path, type, title, date, supports: refs, partial, assessedBy } as EvidenceItem
+  return value
 }
 
 /** `text` of the schema: a string, trimmed, not empty. */

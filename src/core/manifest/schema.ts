@@ -611,6 +611,12 @@ export const Evidence = z.strictObject({
   type: z.enum(EVIDENCE_TYPES).describe('Kind of document.'),
   title: text.describe('Title of the document.'),
   date: isoDate.optional(),
+  /** Last day the evidence is valid (a certificate's expiry, a report's acceptance period). */
+  validUntil: isoDate
+    .optional()
+    .describe(
+      "Last day the evidence is valid, YYYY-MM-DD (a certificate's expiry; the end of the period a report is accepted for). After `date` when both are given. From the next day `accord assess` no longer counts it for any obligation.",
+    ),
   /** Obligations this evidence claims to support: `eu-ai-act:art-9`, `nist-ai-rmf:measure-2.3`. */
   supports: z
     .array(z.string().regex(SUPPORTS_REF, 'expected framework:id, e.g. eu-ai-act:art-9'))

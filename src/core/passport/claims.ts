@@ -186,6 +186,7 @@ function evidenceItems(assessment: AssessmentResult): EvidenceItemClaim[] {
       sha256: e.sha256,
       supports: [...e.supports].sort(byString),
       assessedBy: e.assessedBy,
+      ...(e.validUntil === undefined ? {} : { validUntil: e.validUntil }),
       leafIndex,
     }))
 }

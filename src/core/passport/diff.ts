@@ -72,6 +72,7 @@ export const DiffablePassport = z.looseObject({
           sha256: text,
           supports: z.array(text),
           assessedBy: z.enum(['self', 'third-party', 'notified-body']),
+          validUntil: text.optional(),
         }),
       ),
     }),
@@ -452,6 +453,14 @@ function diffEvidence(before: PassportSubject, after: PassportSubject, found: Fo
       (x, y) => `assessed by ${x} → ${y}`,
     )
     record(`${path}.supports`, b.supports, a.supports, 'review', 'obligations it supports changed')
+    record(
+      `${path}.validUntil`,
+      b.validUntil,
+      a.validUntil,
+      // No validUntil: valid without an end date.
+      (x, y) => (y !== undefined && (x === undefined || y < x) ? 'worse' : 'better'),
+      (x, y) => `valid until ${x ?? '(no end date)'} → ${y ?? '(no end date)'}`,
+    )
   }
 }
 

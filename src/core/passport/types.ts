@@ -119,6 +119,11 @@ export interface EvidenceItemClaim {
   sha256: string
   supports: string[]
   assessedBy: 'self' | 'third-party' | 'notified-body'
+  /**
+   * Last day the evidence is valid (`evidence[].validUntil` of the manifest), when it has one. Not
+   * in the Merkle leaf (docs/evidence-commitment.md): disclosed with the item, as `assessedBy` is.
+   */
+  validUntil?: string
   /** Index of this item's leaf in the evidence Merkle tree. */
   leafIndex: number
 }

@@ -290,6 +290,29 @@ describe('Annex IV technical documentation', () => {
     expect(point2g).toContain('4'.repeat(64))
   })
 
+  it('marks evidence past its validUntil as expired where it lists it, and shows validUntil otherwise', () => {
+    const withValidity = (validUntil: string) =>
+      highRisk({
+        assessment: {
+          ...HIGH_RISK_ASSESSMENT,
+          evidence: HIGH_RISK_ASSESSMENT.evidence.map((e) =>
+            e.id === 'risk-register' ? { ...e, validUntil } : e,
+          ),
+        },
+      })
+    const point5 = (validUntil: string) =>
+      [...sections(doc(withValidity(validUntil), file))].find(([h]) =>
+        h.startsWith('## 5.'),
+      )?.[1] ?? ''
+    // As of 2027-12-15 (the fixture's as-of date).
+    expect(point5('2027-12-14')).toMatch(
+      /\| risk-register \| [^|]*\(\*\*expired\*\* on 2027-12-14: not counted as of 2027-12-15\) \|/,
+    )
+    expect(point5('2027-12-15')).toContain('(valid until 2027-12-15)')
+    expect(point5('2027-12-15')).not.toContain('expired')
+    expect(point5('2028-06-30')).toContain('(valid until 2028-06-30)')
+  })
+
   it('fills the header block: system, provider, classification, dates, law version, catalogs, manifest digest', () => {
     const text = doc(highRisk(), file)
     for (const s of [

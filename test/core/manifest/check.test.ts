@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   ANNEX_III_USE_CASES,
+  addYears,
   checkManifest,
   evidencePathProblem,
   mayHoldPlaceholders,
@@ -524,6 +525,73 @@ describe('checkManifest', () => {
             ]),
         ),
       ).toEqual([])
+    })
+
+    describe('validUntil', () => {
+      const dated = (over: Record<string, unknown>) => (m: ManifestInput) =>
+        (m.evidence = [{ ...evidence('cert', 'docs/cert.pdf'), ...over }])
+      const certificate = (date: string, validUntil: string, over: Record<string, unknown> = {}) =>
+        dated({ type: 'certificate', assessedBy: 'notified-body', date, validUntil, ...over })
+      const annexI = (m: ManifestInput) => {
+        m.classification.useCases = ['other']
+        m.classification.safetyComponent = {
+          legislation: 'machinery-2023-1230',
+          thirdPartyConformityAssessment: true,
+        }
+      }
+
+      it('after date, or without a date, is fine', () => {
+        expect(codes(dated({ date: '2026-03-01', validUntil: '2026-03-02' }))).toEqual([])
+        expect(codes(dated({ validUntil: '2020-01-01' }))).toEqual([])
+      })
+
+      it('on or before date is an error at validUntil', () => {
+        for (const validUntil of ['2026-03-01', '2026-02-28', '2019-12-31'])
+          expect(codes(dated({ date: '2026-03-01', validUntil }))).toEqual([
+            ['error', 'evidence_valid_until_not_after_date', 'evidence.0.validUntil'],
+          ])
+      })
+
+      it("warns when a notified body's certificate outlasts Art. 44(2): 4 years under Annex III", () => {
+        const art44 = [['warning', 'certificate_validity_exceeds_art_44', 'evidence.0.validUntil']]
+        // BASE is an Annex III system (recruitment).
+        expect(codes(certificate('2026-03-01', '2031-03-01'))).toEqual(art44)
+        expect(codes(certificate('2026-03-01', '2030-03-02'))).toEqual(art44)
+        expect(codes(certificate('2026-03-01', '2030-03-01'))).toEqual([])
+        expect(codes(certificate('2026-03-01', '2029-03-01'))).toEqual([])
+        // A conformity assessment by a notified body is a certificate too.
+        expect(
+          codes(certificate('2026-03-01', '2031-03-01', { type: 'conformity-assessment' })),
+        ).toEqual(art44)
+        const [issue] = checkManifest(manifest(certificate('2026-03-01', '2031-03-01')))
+        expect(issue?.message).toContain(
+          '4 years Art. 44(2) allows for a system covered by Annex III',
+        )
+        expect(issue?.message).toContain('at most until 2030-03-01')
+      })
+
+      it('allows 5 years under Annex I', () => {
+        expect(codes(annexI, certificate('2026-03-01', '2031-03-01'))).toEqual([])
+        expect(codes(annexI, certificate('2026-03-01', '2031-03-02'))).toEqual([
+          ['warning', 'certificate_validity_exceeds_art_44', 'evidence.0.validUntil'],
+        ])
+      })
+
+      it('does not warn for other assessors, other types, or a system of neither route', () => {
+        const long = ['2026-03-01', '2036-03-01'] as const
+        expect(codes(certificate(...long, { assessedBy: 'third-party' }))).toEqual([])
+        expect(codes(certificate(...long, { type: 'red-team-report' }))).toEqual([])
+        expect(codes((m) => (m.classification.useCases = ['other']), certificate(...long))).toEqual(
+          [],
+        )
+      })
+
+      it('addYears keeps the month and day, 29 February becoming 28 in a common year', () => {
+        expect(addYears('2026-03-01', 4)).toBe('2030-03-01')
+        expect(addYears('2024-02-29', 4)).toBe('2028-02-29')
+        expect(addYears('2024-02-29', 5)).toBe('2029-02-28')
+        expect(addYears('2096-02-29', 4)).toBe('2100-02-28')
+      })
     })
 
     it('paths outside the folder are errors', () => {

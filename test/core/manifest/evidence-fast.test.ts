@@ -60,7 +60,17 @@ const VALUES: unknown[] = [
   { a: 1 },
 ]
 
-const FIELDS = ['id', 'path', 'type', 'title', 'date', 'supports', 'partial', 'assessedBy']
+const FIELDS = [
+  'id',
+  'path',
+  'type',
+  'title',
+  'date',
+  'validUntil',
+  'supports',
+  'partial',
+  'assessedBy',
+]
 
 /** VALID with one field set to each value (or removed), and with an unknown key. */
 function variants(): Record<string, unknown>[] {
@@ -74,6 +84,7 @@ function variants(): Record<string, unknown>[] {
   out.push({ ...VALID, notes: 'x' }, { ...VALID, Title: 'x' })
   // Every optional field given together, valid.
   out.push({ ...VALID, date: '2026-08-02', partial: true, assessedBy: 'notified-body' })
+  out.push({ ...VALID, validUntil: '2027-08-01', date: '2026-08-02', assessedBy: 'notified-body' })
   return out
 }
 

@@ -54,6 +54,22 @@ describe('manifestJsonSchema', () => {
       expect(validate(fixture(name)), ajv.errorsText(validate.errors)).toBe(true)
     })
 
+    it('accepts evidence validUntil as a date and rejects anything else there', () => {
+      const data = fixture('warning-certificate-validity-art-44.yaml') as {
+        evidence: Record<string, unknown>[]
+      }
+      expect(validate(data), ajv.errorsText(validate.errors)).toBe(true)
+      const item = data.evidence[0] as Record<string, unknown>
+      for (const bad of ['next year', '2026-3-1', 20260301]) {
+        item.validUntil = bad
+        expect(validate(data), String(bad)).toBe(false)
+        expect(validate.errors?.map((e) => e.instancePath)).toContain('/evidence/0/validUntil')
+      }
+      item.validUntil = '2026-02-30'
+      expect(validate(data)).toBe(false)
+      expect(validate.errors?.map((e) => e.keyword)).toContain('format')
+    })
+
     it.each([
       ['invalid-misspelled-field.yaml', 'additionalProperties'],
       ['invalid-wrong-type.yaml', 'type'],

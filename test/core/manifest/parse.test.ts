@@ -191,6 +191,14 @@ const INVALID: Record<string, Expected> = {
     path: ['evidence', 0, 'path'],
     message: ["uses '..' to leave the manifest's folder"],
   },
+  'invalid-evidence-valid-until-before-date.yaml': {
+    code: 'evidence_valid_until_not_after_date',
+    line: 34,
+    column: 17,
+    path: ['evidence', 0, 'validUntil'],
+    message: ['evidence bias-audit is valid until 2025-02-28, before its date 2026-03-01'],
+    hint: 'after its date 2026-03-01',
+  },
   'invalid-unknown-evidence-ref.yaml': {
     code: 'unknown_evidence_ref',
     line: 38,
@@ -279,6 +287,24 @@ describe('parseManifest: warnings', () => {
         column: 3,
       }),
     ])
+  })
+
+  it("a notified body's certificate valid longer than Art. 44(2) allows gives a warning at its validUntil", () => {
+    const name = 'warning-certificate-validity-art-44.yaml'
+    const r = parseManifest(read(name), name)
+    expect(r.ok).toBe(true)
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        code: 'certificate_validity_exceeds_art_44',
+        path: ['evidence', 0, 'validUntil'],
+        file: name,
+        line: 34,
+        column: 17,
+      }),
+    ])
+    expect(r.warnings[0]?.message).toContain('Art. 44(2)')
+    expect(r.warnings[0]?.message).toContain('4 years')
+    expect(r.warnings[0]?.message).toContain('Annex III')
   })
 
   it('provider-only fields without the provider role give a warning', () => {

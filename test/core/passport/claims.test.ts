@@ -183,6 +183,31 @@ describe('buildPassportClaims', () => {
     expect(e.items[0]).toMatchObject({ sha256: first?.sha256, type: first?.type })
   })
 
+  it("discloses an item's validUntil when it has one, and adds no key when it has none", () => {
+    const [first, ...rest] = [...input.assessment.evidence].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    )
+    if (first === undefined || rest.length === 0) throw new Error('fixture needs two items')
+    const items = buildPassportClaims({
+      ...input,
+      assessment: {
+        ...input.assessment,
+        evidence: [{ ...first, validUntil: '2029-10-18' }, ...rest],
+      },
+    }).credentialSubject.evidence.items
+    expect(items[0]).toMatchObject({ id: first.id, validUntil: '2029-10-18', leafIndex: 0 })
+    expect(Object.keys(items[0] ?? {})).toEqual([
+      'id',
+      'type',
+      'sha256',
+      'supports',
+      'assessedBy',
+      'validUntil',
+      'leafIndex',
+    ])
+    for (const item of items.slice(1)) expect(item).not.toHaveProperty('validUntil')
+  })
+
   it('mirrors a status list reference in credentialStatus', () => {
     const c = buildPassportClaims({
       ...input,

@@ -240,6 +240,16 @@ describe('diffPassports', () => {
     expect(changes((c) => (subject(c).evidence.items[1]!.assessedBy = 'notified-body'))).toEqual([
       ['evidence.items.tests.assessedBy', 'better'],
     ])
+    // An evidence item's validity: ending sooner is worse, later (or no end) better.
+    expect(changes((c) => (subject(c).evidence.items[1]!.validUntil = '2027-01-31'))).toEqual([
+      ['evidence.items.tests.validUntil', 'worse'],
+    ])
+    const old = base()
+    subject(old).evidence.items[1]!.validUntil = '2027-01-31'
+    expect(changes((c) => (subject(c).evidence.items[1]!.validUntil = '2029-01-31'), old)).toEqual([
+      ['evidence.items.tests.validUntil', 'better'],
+    ])
+    expect(changes(() => {}, old)).toEqual([['evidence.items.tests.validUntil', 'better']])
     expect(changes((c) => (subject(c).assessor.name = 'Other NB'))).toEqual([
       ['assessor', 'review'],
     ])
