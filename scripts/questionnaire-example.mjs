@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { parse } from 'yaml'
-import { fixZipTimes } from '../dist/node/office/docx.js'
+import { fixZipTimes } from '../dist/node/zip.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const DIR = path.join(ROOT, 'examples', 'questionnaires')

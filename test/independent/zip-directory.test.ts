@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { markdownToDocx, readZipEntry } from '../../src/node/office/docx.js'
+import { markdownToDocx } from '../../src/node/office/docx.js'
 import { unpackedSize } from '../../src/node/questionnaire/load.js'
-import { centralDirectory } from '../../src/node/zip.js'
+import { centralDirectory, readZipEntry } from '../../src/node/zip.js'
 import { pythonWith } from './python.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')

@@ -19,8 +19,8 @@ import {
   renderAnswersHtml,
   renderAnswersMarkdown,
 } from '../../core/questionnaire/render.js'
-import { fixZipTimes, markdownToDocx } from '../office/docx.js'
 import type { DocumentIdentity } from '../office/pdf.js'
+import { fixZipTimes } from '../zip.js'
 import type { LoadedQuestionnaire, QuestionnaireFormat, ReportFormat } from './load.js'
 import { ANSWER_ROLES, type ColumnRole } from './table.js'
 
@@ -52,11 +52,14 @@ export async function renderAnswered(
       return renderAnswersMarkdown(answers)
     case 'html':
       return renderAnswersHtml(answers)
-    case 'docx':
+    case 'docx': {
+      // Loaded only for a Word report: the docx package is the largest of this command's modules.
+      const { markdownToDocx } = await import('../office/docx.js')
       return markdownToDocx(renderAnswersMarkdown(answers), {
         title: answersTitle(answers),
         identity,
       })
+    }
     case 'yaml':
       return renderAnsweredYaml(loaded.questionnaire, answers)
     case 'json':

@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process'
 import mammoth from 'mammoth'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { coreProperties, fixZipTimes, markdownToDocx } from '../../../src/node/office/docx.js'
+import { coreProperties, markdownToDocx } from '../../../src/node/office/docx.js'
+import { fixZipTimes } from '../../../src/node/zip.js'
 import { TOC_TITLE } from '../../../src/node/office/toc.js'
 import {
   ANNEX_IV_POINTS,
